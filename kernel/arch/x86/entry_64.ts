@@ -1,0 +1,46 @@
+/**
+ * entry_SYSCALL_64 (arch/x86/entry/entry_64.S): the user → kernel → user round trip of the
+ * `syscall` instruction, charging each hardware and mitigation step from the cost profile.
+ */
+import { MODE_KERNEL, MODE_USER } from '../cpu.ts';
+import type { SysRet } from '../../fs/fs_types.ts';
+import { account, switch_to } from '../../sched/core.ts';
+import { TaskExit } from '../../sched/exit.ts';
+import type { Task } from '../../sched/task.ts';
+import { do_syscall, syscall_exit_work } from '../../syscalls/entry.ts';
+import { C } from '../../time/cost.ts';
+
+export function entry_SYSCALL_64(t: Task, nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): SysRet {
+  const k = t.kernel, cpu = k.cpu;
+  if (!t.alive) throw new TaskExit(t.pid);
+  if (k.current !== t) switch_to(t, MODE_USER);
+  account(t, true);
+  cpu.charge(C.syscall_insn);
+  cpu.set_mode(MODE_KERNEL);
+  cpu.charge(C.swapgs);
+  if (cpu.pti) cpu.charge(C.cr3_write); // SWITCH_TO_KERNEL_CR3
+  cpu.charge(C.entry_regs);             // PUSH_AND_CLEAR_REGS
+  cpu.charge(C.spectre_entry);          // IBRS_ENTER / UNTRAIN_RET
+  const r = do_syscall(t, nr, a0, a1, a2, a3, a4, a5);
+  if (typeof r === 'number') return exit_to_user(t, r);
+  return r.then((v) => exit_to_user(t, v));
+}
+
+function exit_to_user(t: Task, ret: number): SysRet {
+  const r = syscall_exit_work(t, ret, () => entry_SYSCALL_64(t, t.regs.nr, t.regs.a0, t.regs.a1, t.regs.a2, t.regs.a3, t.regs.a4, t.regs.a5));
+  if (typeof r !== 'number') return r.then((v) => sysret(t, v));
+  return sysret(t, r);
+}
+
+function sysret(t: Task, ret: number): number {
+  const cpu = t.kernel.cpu;
+  if (t.kernel.current !== t) switch_to(t, MODE_KERNEL);
+  cpu.charge(C.mds_clear);   // CLEAR_CPU_BUFFERS (VERW)
+  cpu.charge(C.exit_regs);   // POP_REGS
+  if (cpu.pti) cpu.charge(C.cr3_write); // SWITCH_TO_USER_CR3
+  cpu.charge(C.swapgs);
+  cpu.charge(C.sysret_insn);
+  account(t, false);
+  cpu.set_mode(MODE_USER);
+  return ret;
+}

@@ -1,0 +1,48 @@
+/**
+ * The memory devices (drivers/char/mem.c, drivers/char/random.c): /dev/null, /dev/zero,
+ * /dev/full, /dev/random, /dev/urandom.
+ */
+import { randomFillSync } from 'node:crypto';
+import { EFAULT, ENOSPC } from '../../include/uapi/errno.ts';
+import type { Kernel } from '../../kernel.ts';
+import { clear_user, copy_to_user } from '../../mm/uaccess.ts';
+import type { FileOperations } from '../fs_types.ts';
+import { cdev_add, MKDEV } from './char_dev.ts';
+
+const null_fops: FileOperations = {
+  read: () => 0,
+  write: (_f, _t, _buf, count) => count,
+  llseek: (f) => (f.f_pos = 0),
+};
+
+const read_zero: FileOperations['read'] = (_f, t, buf, count) => {
+  const left = clear_user(t, buf, count);
+  return left === count && count > 0 ? -EFAULT : count - left;
+};
+
+const zero_fops: FileOperations = { read: read_zero, write: (_f, _t, _b, count) => count, llseek: (f) => (f.f_pos = 0) };
+const full_fops: FileOperations = { read: read_zero, write: () => -ENOSPC, llseek: (f) => (f.f_pos = 0) };
+
+const rnd = new Uint8Array(4096);
+const random_fops: FileOperations = {
+  read(_f, t, buf, count) {
+    let done = 0;
+    while (done < count) {
+      const n = Math.min(count - done, rnd.length);
+      randomFillSync(rnd, 0, n);
+      const left = copy_to_user(t, buf + done, rnd, 0, n);
+      done += n - left;
+      if (left) return done || -EFAULT;
+    }
+    return done;
+  },
+  write: (_f, _t, _b, count) => count,
+};
+
+export function mem_devices_init(k: Kernel): void {
+  cdev_add(k, MKDEV(1, 3), null_fops);
+  cdev_add(k, MKDEV(1, 5), zero_fops);
+  cdev_add(k, MKDEV(1, 7), full_fops);
+  cdev_add(k, MKDEV(1, 8), random_fops);
+  cdev_add(k, MKDEV(1, 9), random_fops);
+}

@@ -1,0 +1,179 @@
+/**
+ * execve(2) and the privos executable format (fs/exec.c, fs/binfmt_script.c's shape).
+ *
+ * An executable in the emulated file system is a text file whose first line is
+ *   #!privos-module <URL of an ES module>
+ * The module's default export is the program's main. Loading replaces the address space:
+ * a text area for the program's function addresses, a heap, and a stack laid out as Linux's
+ * ELF loader lays it out (argc, argv[], NULL, envp[], NULL, auxv[], strings).
+ */
+import { randomFillSync } from 'node:crypto';
+import { E2BIG, EACCES, EFAULT, ENOEXEC } from '../include/uapi/errno.ts';
+import { AT_FDCWD } from '../include/uapi/fcntl.ts';
+import { S_ISREG } from '../include/uapi/stat.ts';
+import { MAP_GROWSDOWN, MAP_PRIVATE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../include/uapi/mman.ts';
+import type { Kernel } from '../kernel.ts';
+import { VmArea } from '../mm/mm_types.ts';
+import { PAGE_SIZE } from '../mm/page_alloc.ts';
+import { TextRegion } from '../mm/text.ts';
+import { copy_to_user, get_user_u64, strncpy_from_user } from '../mm/uaccess.ts';
+import { ExecReplace, mmput } from '../sched/exit.ts';
+import { mm_alloc, type UserEntry } from '../sched/fork.ts';
+import { SIG_DFL, SIG_IGN } from '../include/uapi/signal.ts';
+import type { Task } from '../sched/task.ts';
+import type { SyscallDef } from '../syscalls/syscall_def.ts';
+import { user_path_at, inode_permission, MAY_EXEC } from './namei.ts';
+import { shmem_node } from './tmpfs.ts';
+import { getname } from './open.ts';
+import { KERN_INFO } from '../printk.ts';
+
+export const MAGIC = '#!privos-module ';
+/** Where user function addresses live (the program's text segment). */
+export const USER_TEXT_BASE = 0x400000;
+export const USER_TEXT_SIZE = 64 << 20;
+export const USER_HEAP_BASE = 0x10000000;
+export const USER_MMAP_BASE = 0x7f0000000000;
+export const USER_STACK_TOP = 0x7ffffffff000;
+export const USER_STACK_SIZE = 8 << 20;
+/** MAX_ARG_STRLEN and the total argv+envp budget (a quarter of the 8 MiB stack). */
+export const MAX_ARG_STRLEN = 32 * PAGE_SIZE;
+export const ARG_MAX = (8 << 20) / 4;
+
+/** A program's main, as DESIGN.md's contract defines it. */
+export type UserMain = (libc: unknown, argv: string[], envp: string[]) => Promise<number> | number;
+
+/** The C runtime start (crt0): given the task at its first instruction, runs main. */
+export type Crt0 = (t: Task, main: UserMain) => Promise<number>;
+
+// auxv keys (include/uapi/linux/auxvec.h)
+export const AT_NULL = 0, AT_PAGESZ = 6, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14;
+export const AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_EXECFN = 31;
+/** arm64 HWCAP_PACA | HWCAP_PACG */
+const ARM64_HWCAP_PAUTH = 2 ** 30 + 2 ** 31;
+
+/** Reads a NULL-terminated char*[] from user memory (copy_strings' first half). */
+function copy_strings(t: Task, uptr: number): string[] | number {
+  const out: string[] = [];
+  if (!uptr) return out;
+  let total = 0;
+  for (let i = 0; ; i++) {
+    const p = get_user_u64(t, uptr + i * 8);
+    if (p === undefined) return -EFAULT;
+    if (p === 0) return out;
+    const s = strncpy_from_user(t, p, MAX_ARG_STRLEN - 1);
+    if (typeof s === 'number') return s === -EFAULT ? -EFAULT : -E2BIG;
+    total += s.length + 1 + 8;
+    if (total > ARG_MAX) return -E2BIG;
+    out.push(s);
+  }
+}
+
+/** Loads the program behind an executable file's header; -ENOEXEC if it is not one. */
+export async function load_module_main(url: string): Promise<UserMain | number> {
+  try {
+    const mod = (await import(url)) as { default?: unknown };
+    return typeof mod.default === 'function' ? (mod.default as UserMain) : -ENOEXEC;
+  } catch {
+    return -ENOEXEC;
+  }
+}
+
+/** Resolves an executable path to its module URL, checking type and permission. */
+export function open_exec(t: Task, path: string): string | number {
+  const d = user_path_at(t, AT_FDCWD, path, true);
+  if (typeof d === 'number') return d;
+  const inode = d.d_inode!;
+  if (!S_ISREG(inode.i_mode)) return -EACCES;
+  const err = inode_permission(t, inode, MAY_EXEC);
+  if (err) return err;
+  const text = shmem_node(inode).getString();
+  if (!text.startsWith(MAGIC)) return -ENOEXEC;
+  return text.slice(MAGIC.length).split('\n')[0].trim();
+}
+
+const enc = new TextEncoder();
+
+/** Builds the initial stack; returns the stack pointer (pointing at argc). */
+function create_stack(t: Task, argv: string[], envp: string[], execfn: string): number {
+  const k = t.kernel;
+  const strs = [...argv, ...envp, execfn].map((s) => enc.encode(s + '\0'));
+  let sp = USER_STACK_TOP;
+  const addrs: number[] = [];
+  for (const s of strs) { sp -= s.length; addrs.push(sp); copy_to_user(t, sp, s, 0, s.length); }
+  const rand = new Uint8Array(16);
+  randomFillSync(rand);
+  sp = Math.floor((sp - 16) / 16) * 16;
+  const at_random = sp;
+  copy_to_user(t, sp, rand, 0, 16);
+  const c = t.cred;
+  const auxv = [AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100, AT_UID, c.uid, AT_EUID, c.euid, AT_GID, c.gid,
+    AT_EGID, c.egid, AT_SECURE, 0, AT_RANDOM, at_random, AT_EXECFN, addrs[addrs.length - 1],
+    AT_ENTRY, USER_TEXT_BASE, AT_HWCAP, k.arch.name === 'arm64' ? ARM64_HWCAP_PAUTH : 0, AT_NULL, 0];
+  const words = [argv.length, ...addrs.slice(0, argv.length), 0, ...addrs.slice(argv.length, argv.length + envp.length), 0, ...auxv];
+  sp = Math.floor((sp - words.length * 8) / 16) * 16;
+  const b = new Uint8Array(words.length * 8), dv = new DataView(b.buffer);
+  words.forEach((w, i) => { dv.setUint32(i * 8, w % 2 ** 32, true); dv.setUint32(i * 8 + 4, Math.floor(w / 2 ** 32), true); });
+  copy_to_user(t, sp, b, 0, b.length);
+  const mm = t.mm!;
+  mm.start_stack = sp;
+  mm.arg_start = addrs[0] ?? sp; mm.arg_end = argv.length ? addrs[argv.length - 1] + strs[argv.length - 1].length : mm.arg_start;
+  mm.env_start = addrs[argv.length] ?? mm.arg_end; mm.env_end = envp.length ? addrs[argv.length + envp.length - 1] + strs[argv.length + envp.length - 1].length : mm.env_start;
+  return sp;
+}
+
+/** begin_new_exec + setup_new_exec: the point of no return. */
+function exec_mmap(t: Task): void {
+  const k = t.kernel;
+  const mm = mm_alloc(k);
+  if (!mm) throw new RangeError('out of memory at exec');
+  mm.text = new TextRegion(USER_TEXT_BASE, USER_TEXT_SIZE, () => undefined);
+  const text = new VmArea(USER_TEXT_BASE, USER_TEXT_BASE + USER_TEXT_SIZE, PROT_READ | PROT_EXEC, MAP_PRIVATE, '[text]');
+  mm.insert_vma(text);
+  mm.start_brk = mm.brk = USER_HEAP_BASE;
+  mm.mmap_base = USER_MMAP_BASE;
+  mm.insert_vma(new VmArea(USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_GROWSDOWN, '[stack]'));
+  const old = t.mm;
+  t.mm = mm;
+  k.cpu.mm = mm;
+  if (old) mmput(k, old);
+}
+
+/**
+ * Replaces t's image with `main` (the binfmt's load_binary from the point of no return on).
+ * The new image starts when the task runner calls t.user_entry.
+ */
+export function start_image(t: Task, main: UserMain, argv: string[], envp: string[], execfn: string): void {
+  const k = t.kernel;
+  exec_mmap(t);
+  t.files.close_all(true);
+  for (const a of t.sighand.action) if (a.handler !== SIG_IGN) { a.handler = SIG_DFL; a.flags = 0; }
+  t.comm = (argv[0] ?? execfn).split('/').pop()!.slice(0, 15);
+  const sp = create_stack(t, argv, envp, execfn);
+  t.user_sp = sp;
+  const crt0 = k.crt0;
+  if (!crt0) throw new Error('no C runtime registered (boot through tools/machine.ts)');
+  t.user_entry = ((task: Task) => crt0(task, main)) as UserEntry;
+  for (const hook of k.exec_hooks) hook(t);
+  k.printk(KERN_INFO, `exec: pid ${t.pid} ${execfn}`);
+}
+
+/** execve(2): on success the old image never sees a return (ExecReplace unwinds it). */
+export function sys_execve(t: Task, upath: number, uargv: number, uenvp: number): Promise<number> | number {
+  const path = getname(t, upath);
+  if (typeof path === 'number') return path;
+  const argv = copy_strings(t, uargv);
+  if (typeof argv === 'number') return argv;
+  const envp = copy_strings(t, uenvp);
+  if (typeof envp === 'number') return envp;
+  const url = open_exec(t, path);
+  if (typeof url === 'number') return url;
+  return load_module_main(url).then((main) => {
+    if (typeof main === 'number') return main;
+    start_image(t, main, argv, envp, path);
+    throw new ExecReplace(t.pid);
+  });
+}
+
+export const exec_syscalls: SyscallDef[] = [
+  { name: 'execve', fn: sys_execve, args: ['path', 'ptr', 'ptr'], support: 'partial', note: 'executables are privos module images (#!privos-module URL), not ELF' },
+];

@@ -1,0 +1,96 @@
+/**
+ * fstat(2), stat(2), lstat(2), newfstatat(2) (fs/stat.c) with each architecture's struct stat:
+ * x86_64's 144-byte layout (arch/x86/include/uapi/asm/stat.h) and arm64's 128-byte
+ * asm-generic one (include/uapi/asm-generic/stat.h).
+ */
+import { EFAULT, EINVAL } from '../include/uapi/errno.ts';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_SYMLINK_NOFOLLOW } from '../include/uapi/fcntl.ts';
+import { S_ISDIR, S_ISREG, S_ISLNK } from '../include/uapi/stat.ts';
+import { copy_to_user } from '../mm/uaccess.ts';
+import type { Task } from '../sched/task.ts';
+import type { SyscallDef } from '../syscalls/syscall_def.ts';
+import type { Inode } from './fs_types.ts';
+import { fdget } from './file_table.ts';
+import { user_path_at } from './namei.ts';
+import { getname } from './open.ts';
+import { EBADF, ENOENT } from '../include/uapi/errno.ts';
+
+/** struct kstat (include/linux/stat.h), arch-neutral. */
+export interface Kstat {
+  dev: number; ino: number; mode: number; nlink: number; uid: number; gid: number; rdev: number;
+  size: number; blksize: number; blocks: number; atime_ns: number; mtime_ns: number; ctime_ns: number;
+}
+
+/** vfs_getattr() for any inode. */
+export function vfs_getattr(inode: Inode): Kstat {
+  const size = S_ISREG(inode.i_mode) || S_ISLNK(inode.i_mode) || S_ISDIR(inode.i_mode) ? inode.i_size : 0;
+  return {
+    dev: inode.i_sb.s_dev, ino: inode.i_ino, mode: inode.i_mode, nlink: inode.i_nlink,
+    uid: inode.i_uid, gid: inode.i_gid, rdev: inode.i_rdev, size, blksize: 4096,
+    blocks: S_ISREG(inode.i_mode) ? Math.ceil(size / 4096) * 8 : 0,
+    atime_ns: inode.i_atime, mtime_ns: inode.i_mtime, ctime_ns: inode.i_ctime,
+  };
+}
+
+const buf = new Uint8Array(144);
+const dv = new DataView(buf.buffer);
+
+function put64(off: number, v: number): void {
+  const hi = Math.floor(v / 2 ** 32);
+  dv.setUint32(off, v - hi * 2 ** 32, true);
+  dv.setInt32(off + 4, hi, true);
+}
+
+function put_times(s: Kstat): void {
+  put64(72, Math.floor(s.atime_ns / 1e9)); put64(80, s.atime_ns % 1e9);
+  put64(88, Math.floor(s.mtime_ns / 1e9)); put64(96, s.mtime_ns % 1e9);
+  put64(104, Math.floor(s.ctime_ns / 1e9)); put64(112, s.ctime_ns % 1e9);
+}
+
+/** cp_new_stat(): encodes the arch's struct stat and copies it out. */
+export function cp_new_stat(t: Task, s: Kstat, ubuf: number): number {
+  buf.fill(0);
+  put64(0, s.dev); put64(8, s.ino);
+  let size: number;
+  if (t.kernel.arch.name === 'x86_64') {
+    put64(16, s.nlink); dv.setUint32(24, s.mode, true); dv.setUint32(28, s.uid, true); dv.setUint32(32, s.gid, true);
+    put64(40, s.rdev); put64(48, s.size); put64(56, s.blksize); put64(64, s.blocks);
+    size = 144;
+  } else {
+    dv.setUint32(16, s.mode, true); dv.setUint32(20, s.nlink, true); dv.setUint32(24, s.uid, true); dv.setUint32(28, s.gid, true);
+    put64(32, s.rdev); put64(48, s.size); dv.setInt32(56, s.blksize, true); put64(64, s.blocks);
+    size = 128;
+  }
+  put_times(s);
+  return copy_to_user(t, ubuf, buf, 0, size) ? -EFAULT : 0;
+}
+
+export function sys_fstat(t: Task, fd: number, ubuf: number): number {
+  const f = fdget(t, fd);
+  if (!f) return -EBADF;
+  return cp_new_stat(t, vfs_getattr(f.f_inode), ubuf);
+}
+
+/** vfs_fstatat() */
+export function sys_newfstatat(t: Task, dfd: number, upath: number, ubuf: number, flags: number): number {
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH)) return -EINVAL;
+  const path = getname(t, upath);
+  if (path === -ENOENT && flags & AT_EMPTY_PATH) {
+    if (dfd === AT_FDCWD) return cp_new_stat(t, vfs_getattr(t.fs.pwd.d_inode!), ubuf);
+    return sys_fstat(t, dfd, ubuf);
+  }
+  if (typeof path === 'number') return path;
+  const d = user_path_at(t, dfd, path, !(flags & AT_SYMLINK_NOFOLLOW));
+  if (typeof d === 'number') return d;
+  return cp_new_stat(t, vfs_getattr(d.d_inode!), ubuf);
+}
+
+export const sys_stat = (t: Task, upath: number, ubuf: number): number => sys_newfstatat(t, AT_FDCWD, upath, ubuf, 0);
+export const sys_lstat = (t: Task, upath: number, ubuf: number): number => sys_newfstatat(t, AT_FDCWD, upath, ubuf, AT_SYMLINK_NOFOLLOW);
+
+export const stat_syscalls: SyscallDef[] = [
+  { name: 'fstat', fn: sys_fstat, args: ['fd', 'ptr'] },
+  { name: 'stat', fn: sys_stat, args: ['path', 'ptr'] },
+  { name: 'lstat', fn: sys_lstat, args: ['path', 'ptr'] },
+  { name: 'newfstatat', fn: sys_newfstatat, args: ['atfd', 'path', 'ptr', 'atflags'] },
+];

@@ -1,0 +1,15 @@
+// include/uapi/asm-generic/fcntl.h: the values shared by x86_64 and arm64. The ones that
+// differ (O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE) are in kernel/arch/*/uapi.ts.
+export const O_ACCMODE = 0o3, O_RDONLY = 0o0, O_WRONLY = 0o1, O_RDWR = 0o2;
+export const O_CREAT = 0o100, O_EXCL = 0o200, O_NOCTTY = 0o400, O_TRUNC = 0o1000;
+export const O_APPEND = 0o2000, O_NONBLOCK = 0o4000, O_DSYNC = 0o10000, FASYNC = 0o20000;
+export const O_NOATIME = 0o1000000, O_CLOEXEC = 0o2000000, O_SYNC = 0o4010000;
+export const O_PATH = 0o10000000, O_TMPFILE_BASE = 0o20000000;
+export const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200;
+export const AT_SYMLINK_FOLLOW = 0x400, AT_NO_AUTOMOUNT = 0x800, AT_EMPTY_PATH = 0x1000;
+export const AT_EACCESS = 0x200;
+export const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4;
+export const F_SETLK = 6, F_SETLKW = 7, F_GETLK = 5, F_SETOWN = 8, F_GETOWN = 9;
+export const F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
+export const FD_CLOEXEC = 1;
+export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;

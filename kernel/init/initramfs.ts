@@ -1,0 +1,70 @@
+/**
+ * Unpacks the root image into the root tmpfs (init/initramfs.c's job): directories, files,
+ * device nodes, and program images (`#!privos-module URL` files pointing at userland modules).
+ */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+import { S_IFDIR, S_IFREG } from '../include/uapi/stat.ts';
+import { Dentry } from '../fs/fs_types.ts';
+import { shmem_get_inode, shmem_set_content } from '../fs/tmpfs.ts';
+import { mknod_dev, MKDEV } from '../fs/devfs/char_dev.ts';
+import { MAGIC } from '../fs/exec.ts';
+
+export interface RootImage {
+  dirs: string[];
+  files: Record<string, string>;
+  /** guest path → module path relative to the repository root (or an absolute URL). */
+  programs: Record<string, string>;
+  devices: [string, number, number, string][];
+}
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export function default_image(): RootImage {
+  return JSON.parse(readFileSync(new URL('./rootfs.json', import.meta.url), 'utf8')) as RootImage;
+}
+
+/** Finds or creates the directory for an absolute path. */
+export function mkdir_p(root: Dentry, path: string, mode = 0o755): Dentry {
+  let d = root;
+  for (const name of path.split('/').filter(Boolean)) {
+    let c = d.d_children.get(name);
+    if (!c) {
+      c = new Dentry(name, d, shmem_get_inode(d.d_inode!.i_sb, S_IFDIR | mode));
+      d.d_children.set(name, c);
+      d.d_inode!.i_nlink++;
+    }
+    d = c;
+  }
+  return d;
+}
+
+/** Creates or replaces a regular file with content. */
+export function write_file(root: Dentry, path: string, data: string | Uint8Array, mode = 0o644): Dentry {
+  const slash = path.lastIndexOf('/');
+  const dir = mkdir_p(root, path.slice(0, slash));
+  const name = path.slice(slash + 1);
+  const inode = shmem_get_inode(dir.d_inode!.i_sb, S_IFREG | mode);
+  shmem_set_content(inode, typeof data === 'string' ? new TextEncoder().encode(data) : data);
+  const d = new Dentry(name, dir, inode);
+  dir.d_children.set(name, d);
+  return d;
+}
+
+/** Installs an executable program image at a guest path. */
+export function install_program(root: Dentry, guest: string, module: string): void {
+  const url = /^[a-z]+:/.test(module) ? module : pathToFileURL(resolve(REPO_ROOT, module)).href;
+  write_file(root, guest, `${MAGIC}${url}\n`, 0o755);
+}
+
+export function unpack_rootfs(root: Dentry, img: RootImage): void {
+  for (const spec of img.dirs) {
+    const [p, mode] = spec.split(':');
+    mkdir_p(root, p, mode ? parseInt(mode, 8) : 0o755).d_inode!.i_mode = S_IFDIR | (mode ? parseInt(mode, 8) : 0o755);
+  }
+  for (const [p, content] of Object.entries(img.files)) write_file(root, p, content);
+  for (const [p, mod] of Object.entries(img.programs)) install_program(root, p, mod);
+  const dev = mkdir_p(root, '/dev');
+  for (const [name, major, minor, mode] of img.devices) mknod_dev(dev, name, MKDEV(major, minor), parseInt(mode, 8));
+}

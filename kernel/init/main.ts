@@ -1,0 +1,169 @@
+/**
+ * start_kernel (init/main.c): builds the machine (memory, page tables, CPU), the kernel's own
+ * address space, the symbol table and sys_call_table, the root file system and the console,
+ * then starts user programs (kernel_init → run_init_process).
+ */
+import { type ArchName } from '../arch/arch.ts';
+import { arch_by_name } from '../arch/arches.ts';
+import { Cpu, type CpuFeatures, MODE_KERNEL } from '../arch/cpu.ts';
+import { apple_m1 } from '../arch/arm64/profile_apple_m1.ts';
+import { skylake_pti } from '../arch/x86/profile_skylake.ts';
+import { do_filp_open } from '../fs/open.ts';
+import { FilesStruct } from '../fs/fdtable.ts';
+import { mem_devices_init } from '../fs/devfs/mem.ts';
+import { tty_init } from '../fs/devfs/tty.ts';
+import { type Crt0, type UserMain, load_module_main, open_exec, start_image } from '../fs/exec.ts';
+import { tmpfs_mount } from '../fs/tmpfs.ts';
+import { AT_FDCWD, O_RDWR } from '../include/uapi/fcntl.ts';
+import { type ConsoleIo, Kernel } from '../kernel.ts';
+import { Kallsyms } from '../modules/kallsyms.ts';
+import { PhysMem, PAGE_SIZE } from '../mm/page_alloc.ts';
+import { PageTable, PERM_KX, PERM_R } from '../mm/pgtable.ts';
+import { TextRegion } from '../mm/text.ts';
+import { KERNEL_TEXT, KERNEL_TEXT_SIZE, KernelVm } from '../mm/vmalloc.ts';
+import { KERN_INFO, KERN_NOTICE, KERN_ERR, LogBuffer } from '../printk.ts';
+import { switch_to } from '../sched/core.ts';
+import { ExecReplace, TaskExit, do_group_exit, W_EXITCODE } from '../sched/exit.ts';
+import { alloc_task, default_rlimits, set_task_runner, type UserEntry } from '../sched/fork.ts';
+import { FsStruct, type Task } from '../sched/task.ts';
+import { SIGSEGV } from '../include/uapi/signal.ts';
+import { build_sys_call_table } from '../syscalls/table.ts';
+import { ALL_SYSCALLS } from '../syscalls/registry.ts';
+import type { SyscallDef } from '../syscalls/syscall_def.ts';
+import type { CostProfile } from '../time/cost.ts';
+import { UTS_RELEASE } from '../sys.ts';
+import { default_image, type RootImage, unpack_rootfs } from './initramfs.ts';
+
+export interface BootOptions {
+  arch?: ArchName;
+  /** Cost profile (default: skylake with PTI on x86_64, apple-m1 on arm64). */
+  profile?: CostProfile;
+  /** Emulated physical memory in bytes (default 128 MiB). */
+  mem_bytes?: number;
+  features?: Partial<CpuFeatures>;
+  console?: ConsoleIo;
+  image?: RootImage;
+  crt0?: Crt0;
+  /** Extra syscall definitions (tests, experiments). */
+  extra_syscalls?: readonly SyscallDef[];
+  /** Echo the kernel log to this sink as it is written. */
+  log_echo?: (line: string) => void;
+}
+
+/** A console that discards output and has no input (tests replace it). */
+export const null_console: ConsoleIo = { write: () => undefined, read: async () => null };
+
+/** The console of the host process: stdout for writes, stdin for reads. */
+export function host_console(): ConsoleIo {
+  let queue: Uint8Array[] = [], ended = false, waiter: ((c: Uint8Array | null) => void) | null = null;
+  let started = false;
+  const start = (): void => {
+    if (started) return;
+    started = true;
+    process.stdin.on('data', (c: Buffer) => { if (waiter) { const w = waiter; waiter = null; w(c); } else queue.push(c); });
+    process.stdin.on('end', () => { ended = true; if (waiter) { const w = waiter; waiter = null; w(null); } });
+  };
+  return {
+    write(bytes) { process.stdout.write(bytes); },
+    read() {
+      start();
+      if (queue.length) { const c = queue[0]; queue = queue.slice(1); return Promise.resolve(c); }
+      if (ended) return Promise.resolve(null);
+      return new Promise((r) => (waiter = r));
+    },
+  };
+}
+
+export function start_kernel(opts: BootOptions = {}): Kernel {
+  const arch = arch_by_name(opts.arch ?? 'x86_64');
+  const profile = opts.profile ?? (arch.name === 'arm64' ? apple_m1 : skylake_pti);
+  const phys = new PhysMem(opts.mem_bytes ?? 128 << 20);
+  const kroot = phys.alloc_page();
+  const kpt = new PageTable(phys, arch.pte, kroot);
+  // Populate every kernel-half top-level slot now so that each new mm shares all later kernel mappings.
+  for (let i = 256; i < 512; i++) kpt.ensure(-(2 ** 47) + (i - 256) * 2 ** 39);
+  const features: CpuFeatures = { smap: true, smep: true, spap: false, ...opts.features };
+  const cpu = new Cpu(arch, phys, kpt, profile, features);
+  cpu.set_mode(MODE_KERNEL);
+  const kvm = new KernelVm(cpu, kpt);
+  const ktext = new TextRegion(KERNEL_TEXT, KERNEL_TEXT_SIZE, (a) => kvm.map_pages(a, 1, PERM_R | PERM_KX));
+  const kallsyms = new Kallsyms();
+  kallsyms.add_region(ktext);
+  const t0 = process.hrtime.bigint();
+  const log = new LogBuffer(() => Number(process.hrtime.bigint() - t0));
+  log.echo = opts.log_echo ?? null;
+  const k = new Kernel(arch, phys, kpt, cpu, kvm, kallsyms, ktext, log, opts.console ?? null_console);
+  k.crt0 = opts.crt0 ?? null;
+  k.printk(KERN_NOTICE, `Linux version ${UTS_RELEASE} (privos) #1 SMP ${arch.name}`);
+  k.printk(KERN_INFO, `Memory: ${(phys.nr_pages * PAGE_SIZE) >> 10}K total, profile ${profile.name}`);
+  k.printk(KERN_INFO, arch.name === 'x86_64'
+    ? `x86/cpu: SMAP ${features.smap ? 'enabled' : 'disabled'}, SMEP ${features.smep ? 'enabled' : 'disabled'}; page table isolation ${profile.pti ? 'enabled' : 'disabled'}`
+    : `CPU features: PAN ${features.smap ? 'enabled' : 'disabled'}, address authentication (QARMA-64)`);
+  build_sys_call_table(k, [...ALL_SYSCALLS, ...(opts.extra_syscalls ?? [])]);
+  k.printk(KERN_INFO, `sys_call_table: ${k.nr_syscalls} entries, ${k.syscall_defs.filter(Boolean).length} implemented`);
+  k.root = tmpfs_mount(0o755);
+  unpack_rootfs(k.root, opts.image ?? default_image());
+  mem_devices_init(k);
+  tty_init(k);
+  k.printk(KERN_INFO, 'Freeing unused kernel memory; Run /sbin/init as init process');
+  return k;
+}
+
+/** Opens /dev/console on fds 0, 1, 2 of t's fresh fd table (console_on_rootfs). */
+function console_on_rootfs(t: Task): void {
+  t.files = new FilesStruct();
+  const f = do_filp_open(t, AT_FDCWD, '/dev/console', O_RDWR, 0);
+  if (typeof f === 'number') throw new Error(`unable to open an initial console: errno ${-f}`);
+  for (let fd = 0; fd < 3; fd++) t.files.fd_install(t.files.get_unused_fd_flags(false, 1024), fd ? f.get() : f);
+}
+
+/**
+ * Runs a task's user code from its entry until it exits, starting a new image after each
+ * successful execve; a JS exception escaping user code is a crash (SIGSEGV).
+ */
+export async function run_user(t: Task, entry: UserEntry): Promise<void> {
+  let e = entry;
+  for (;;) {
+    try {
+      switch_to(t, 0);
+      const code = await e(t);
+      do_group_exit(t, W_EXITCODE(code | 0));
+    } catch (err) {
+      if (err instanceof ExecReplace && t.user_entry) { e = t.user_entry; continue; }
+      if (err instanceof TaskExit || !t.alive) return;
+      t.kernel.printk(KERN_ERR, `${t.comm}[${t.pid}]: uncaught exception in user code: ${err instanceof Error ? err.stack : String(err)}`);
+      try { do_group_exit(t, SIGSEGV); } catch { return; }
+    }
+  }
+}
+set_task_runner(run_user);
+
+export interface SpawnOptions {
+  /** A guest path (/bin/hello) or a host module (file URL or path ending in .ts/.js). */
+  program: string;
+  argv?: string[];
+  envp?: string[];
+  uid?: number;
+}
+
+/** Starts a process with the console on fds 0-2 (kernel_init's run_init_process); pid 1 first. */
+export async function spawn(k: Kernel, opts: SpawnOptions): Promise<Task> {
+  const t = alloc_task(k, null);
+  t.comm = 'init';
+  t.fs = new FsStruct(k.root, k.root);
+  t.rlim = default_rlimits();
+  console_on_rootfs(t);
+  if (opts.uid) { const c = t.cred; c.uid = c.euid = c.suid = c.fsuid = opts.uid; c.gid = c.egid = c.sgid = c.fsgid = opts.uid; }
+  let url = opts.program;
+  if (opts.program.startsWith('/') && !/\.(ts|js|mjs)$/.test(opts.program)) {
+    const r = open_exec(t, opts.program);
+    if (typeof r === 'number') throw Object.assign(new Error(`cannot execute ${opts.program}: errno ${-r}`), { errno: -r });
+    url = r;
+  }
+  const main = await load_module_main(url.includes(':') ? url : new URL(url, 'file://').href);
+  if (typeof main === 'number') throw Object.assign(new Error(`${opts.program}: not a privos program (no default export main)`), { errno: -main });
+  const argv = opts.argv ?? [opts.program];
+  start_image(t, main as UserMain, argv, opts.envp ?? ['PATH=/bin:/sbin:/usr/bin', 'HOME=/root', 'TERM=xterm'], opts.program);
+  void run_user(t, t.user_entry!);
+  return t;
+}

@@ -1,0 +1,74 @@
+/**
+ * One booted privos machine: the CPU, physical memory, kernel address space, symbol table,
+ * syscall table, tasks, the log and the root file system. Several can run in one Node
+ * process (tests boot many); nothing in the kernel is a module-level global.
+ */
+import type { Arch } from './arch/arch.ts';
+import type { Cpu } from './arch/cpu.ts';
+import type { Dentry } from './fs/fs_types.ts';
+import type { Kallsyms } from './modules/kallsyms.ts';
+import type { PhysMem } from './mm/page_alloc.ts';
+import type { PageTable } from './mm/pgtable.ts';
+import type { TextRegion } from './mm/text.ts';
+import type { KernelVm } from './mm/vmalloc.ts';
+import type { LogBuffer } from './printk.ts';
+import type { Task } from './sched/task.ts';
+import type { SyscallDef } from './syscalls/syscall_def.ts';
+
+/** The terminal behind /dev/console: where fds 0/1/2 of `privos run` go. */
+export interface ConsoleIo {
+  write(bytes: Uint8Array): void;
+  /** Resolves with the next chunk of input, or null at end of input. */
+  read(): Promise<Uint8Array | null>;
+}
+
+/** The strace hook: called around every syscall when set. */
+export interface SyscallTracer {
+  enter(t: Task, nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): void;
+  exit(t: Task, nr: number, ret: number): void;
+}
+
+export class Kernel {
+  current: Task | null = null;
+  readonly tasks = new Map<number, Task>();
+  next_pid = 1;
+  /** Tasks not sleeping in the kernel. */
+  nr_running = 0;
+  /** Address of sys_call_table in kernel memory and its number of entries. */
+  sys_call_table = 0;
+  nr_syscalls = 0;
+  /** The definition installed at each number at boot (null: sys_ni_syscall). */
+  syscall_defs: (SyscallDef | null)[] = [];
+  tracer: SyscallTracer | null = null;
+  /** Called for each task that exits (modules and subsystems clean per-task state). */
+  readonly exit_hooks: ((t: Task) => void)[] = [];
+  /** Called for each new task (parent, child) so per-task state can be inherited. */
+  readonly fork_hooks: ((p: Task, c: Task) => void)[] = [];
+  /** State of subsystems and modules, by name. */
+  readonly ext = new Map<string, unknown>();
+  root!: Dentry;
+  /** The C runtime that starts programs (registered at boot by tools/machine.ts). */
+  crt0: import('./fs/exec.ts').Crt0 | null = null;
+  /** Called after a task's image is replaced (modules reset per-image state). */
+  readonly exec_hooks: ((t: Task) => void)[] = [];
+  readonly boot_hr = process.hrtime.bigint();
+  /** CLOCK_REALTIME at boot, in ns. */
+  readonly boot_realtime_ns = Date.now() * 1e6;
+
+  constructor(
+    readonly arch: Arch,
+    readonly phys: PhysMem,
+    readonly kpt: PageTable,
+    readonly cpu: Cpu,
+    readonly kvm: KernelVm,
+    readonly kallsyms: Kallsyms,
+    readonly ktext: TextRegion,
+    readonly log: LogBuffer,
+    public console: ConsoleIo,
+  ) {}
+
+  /** Monotonic nanoseconds since boot (host clock). */
+  uptime_ns(): number { return Number(process.hrtime.bigint() - this.boot_hr); }
+
+  printk(level: number, text: string): void { this.log.printk(level, text); }
+}

@@ -1,0 +1,98 @@
+/**
+ * Page faults and address-space copying (Linux mm/memory.c): demand-zero pages, file pages,
+ * copy-on-write after clone, and tearing mappings down.
+ */
+import { type Cpu, ACC_W, ACC_X } from '../arch/cpu.ts';
+import { PROT_EXEC, PROT_READ, PROT_WRITE, MAP_SHARED } from '../include/uapi/mman.ts';
+import { C } from '../time/cost.ts';
+import { type MmStruct, type VmArea } from './mm_types.ts';
+import { PAGE_SIZE } from './page_alloc.ts';
+import { PERM_R, PERM_U, PERM_UX, PERM_W, TWO_47 } from './pgtable.ts';
+
+/** Leaf permissions for a page of vma (writable only if it may be written now). */
+export function vm_perm(vma: VmArea, writable: boolean): number {
+  if (!(vma.prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) return PERM_U; // PROT_NONE: not present
+  let p = PERM_R | PERM_U | vma.extra_perm;
+  if (writable && vma.prot & PROT_WRITE) p |= PERM_W;
+  if (vma.prot & PROT_EXEC) p |= PERM_UX;
+  return p;
+}
+
+function access_ok_for(vma: VmArea, acc: number): boolean {
+  if (acc === ACC_W) return (vma.prot & PROT_WRITE) !== 0;
+  if (acc === ACC_X) return (vma.prot & PROT_EXEC) !== 0;
+  return (vma.prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) !== 0;
+}
+
+/**
+ * Resolves a user-half fault at addr if the address space allows the access: allocates a
+ * zero or file page, or breaks copy-on-write. Returns false when the access is illegal
+ * (SIGSEGV for user code, EFAULT for uaccess) or memory ran out.
+ */
+export function handle_mm_fault(cpu: Cpu, mm: MmStruct, addr: number, acc: number): boolean {
+  if (addr < 0 || addr >= TWO_47) return false;
+  const vma = mm.vma_at(addr);
+  if (!vma || !access_ok_for(vma, acc)) return false;
+  const page = Math.floor(addr / PAGE_SIZE) * PAGE_SIZE;
+  const { phys } = cpu;
+  cpu.charge(C.page_fault);
+  const old = mm.pt.pfn_of(page);
+  let pfn = old;
+  if (old < 0) {
+    pfn = phys.alloc_page();
+    if (pfn < 0) return false;
+    if (vma.file) vma.file.fault_page(vma.pgoff + (page - vma.start), phys.mem.subarray(pfn * PAGE_SIZE, (pfn + 1) * PAGE_SIZE));
+  } else if (acc === ACC_W && !(vma.flags & MAP_SHARED) && phys.refcount[old] > 1) {
+    pfn = phys.alloc_page(); // break COW
+    if (pfn < 0) return false;
+    phys.copy_page(pfn, old);
+    phys.put_page(old);
+  }
+  // A private page shared with another mm stays read-only until written.
+  const exclusive = vma.flags & MAP_SHARED || phys.refcount[pfn] === 1;
+  if (!mm.pt.map(page, pfn, vm_perm(vma, acc === ACC_W || exclusive !== 0))) return false;
+  mm.tlb.flush_page(page / PAGE_SIZE);
+  return true;
+}
+
+/** Unmaps [start, end) from the page tables, dropping the frames (zap_page_range). */
+export function zap_page_range(cpu: Cpu, mm: MmStruct, start: number, end: number): void {
+  for (let a = start; a < end; a += PAGE_SIZE) {
+    const pfn = mm.pt.unmap(a);
+    if (pfn >= 0) { cpu.phys.put_page(pfn); mm.tlb.flush_page(a / PAGE_SIZE); }
+  }
+}
+
+/** Re-applies the vma's protection to its present pages (mprotect's change_protection). */
+export function change_protection(cpu: Cpu, mm: MmStruct, vma: VmArea, start: number, end: number): void {
+  for (let a = start; a < end; a += PAGE_SIZE) {
+    const pfn = mm.pt.pfn_of(a);
+    if (pfn < 0) continue;
+    const exclusive = vma.flags & MAP_SHARED || cpu.phys.refcount[pfn] === 1;
+    mm.pt.map(a, pfn, vm_perm(vma, exclusive !== 0));
+    mm.tlb.flush_page(a / PAGE_SIZE);
+  }
+}
+
+/**
+ * dup_mmap: copies the areas of `from` into `to`. Shared mappings share frames; private ones
+ * share them read-only, copy-on-write (both sides lose write permission until a fault).
+ */
+export function dup_mmap(cpu: Cpu, from: MmStruct, to: MmStruct): boolean {
+  for (const vma of from.vmas) {
+    to.vmas.push(vma.clone());
+    for (let a = vma.start; a < vma.end; a += PAGE_SIZE) {
+      const pfn = from.pt.pfn_of(a);
+      if (pfn < 0) continue;
+      cpu.phys.get_page(pfn);
+      const shared = (vma.flags & MAP_SHARED) !== 0;
+      if (!shared) { from.pt.map(a, pfn, vm_perm(vma, false)); from.tlb.flush_page(a / PAGE_SIZE); }
+      if (!to.pt.map(a, pfn, vm_perm(vma, shared))) return false;
+    }
+  }
+  to.start_brk = from.start_brk; to.brk = from.brk; to.mmap_base = from.mmap_base;
+  to.start_stack = from.start_stack;
+  to.arg_start = from.arg_start; to.arg_end = from.arg_end;
+  to.env_start = from.env_start; to.env_end = from.env_end;
+  return true;
+}

@@ -1,0 +1,160 @@
+/**
+ * mmap(2), munmap(2), mprotect(2), brk(2) (mm/mmap.c, mm/mprotect.c). Areas are tracked as
+ * VmAreas; pages arrive on first touch through handle_mm_fault (or at once with MAP_POPULATE).
+ */
+import { EACCES, EBADF, EEXIST, EINVAL, ENODEV, ENOMEM, EOPNOTSUPP } from '../include/uapi/errno.ts';
+import {
+  MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_POPULATE, MAP_PRIVATE, MAP_SHARED,
+  MAP_SHARED_VALIDATE, MAP_TYPE, PROT_EXEC, PROT_READ, PROT_WRITE, MAP_GROWSDOWN, MAP_STACK,
+  MAP_NORESERVE, MAP_DENYWRITE, MAP_EXECUTABLE, MAP_LOCKED, MAP_NONBLOCK, MAP_HUGETLB,
+} from '../include/uapi/mman.ts';
+import { ACC_R, ACC_W } from '../arch/cpu.ts';
+import { FMODE_READ, FMODE_WRITE } from '../fs/fs_types.ts';
+import type { Task } from '../sched/task.ts';
+import type { SyscallDef } from '../syscalls/syscall_def.ts';
+import { change_protection, handle_mm_fault, zap_page_range } from './memory.ts';
+import { type MmStruct, VmArea } from './mm_types.ts';
+import { PAGE_SIZE } from './page_alloc.ts';
+import { TASK_SIZE } from './uaccess.ts';
+
+const page_align = (x: number): number => Math.ceil(x / PAGE_SIZE) * PAGE_SIZE;
+
+/** Splits areas so that no area straddles addr (split_vma). */
+function split_at(mm: MmStruct, addr: number): void {
+  const v = mm.vma_at(addr);
+  if (!v || v.start === addr) return;
+  const tail = v.clone();
+  tail.start = addr;
+  tail.pgoff = v.pgoff + (addr - v.start);
+  v.end = addr;
+  mm.insert_vma(tail);
+}
+
+/** do_munmap(): removes [start, start+len) from the address space. */
+export function do_munmap(t: Task, mm: MmStruct, start: number, len: number): number {
+  if (start % PAGE_SIZE || len <= 0 || start < 0 || start + len > TASK_SIZE) return -EINVAL;
+  const end = start + page_align(len);
+  split_at(mm, start);
+  split_at(mm, end);
+  const gone = mm.vmas.filter((v) => v.start >= start && v.end <= end);
+  for (const v of gone) zap_page_range(t.cpu, mm, v.start, v.end);
+  mm.vmas = mm.vmas.filter((v) => !(v.start >= start && v.end <= end));
+  return 0;
+}
+
+/** get_unmapped_area(): top-down from mmap_base. */
+function get_unmapped_area(mm: MmStruct, len: number): number {
+  let top = mm.mmap_base;
+  for (let i = mm.vmas.length - 1; i >= 0; i--) {
+    const v = mm.vmas[i];
+    if (v.start >= top) continue;
+    if (v.end <= top - len) return top - len;
+    top = v.start;
+  }
+  return top - len >= PAGE_SIZE * 16 ? top - len : -ENOMEM;
+}
+
+const KNOWN_FLAGS = MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_DENYWRITE | MAP_EXECUTABLE |
+  MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_FIXED_NOREPLACE;
+
+/** do_mmap(): returns the address or -errno. */
+export function do_mmap(t: Task, addr: number, len: number, prot: number, flags: number, fd: number, off: number): number {
+  const mm = t.mm!;
+  if (len <= 0) return -EINVAL;
+  const type = flags & MAP_TYPE;
+  if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -EINVAL;
+  if (type === MAP_SHARED_VALIDATE && flags & ~KNOWN_FLAGS) return -EOPNOTSUPP;
+  if (off % PAGE_SIZE || off < 0) return -EINVAL;
+  const size = page_align(len);
+  if (size > TASK_SIZE) return -ENOMEM;
+  let file = null;
+  if (!(flags & MAP_ANONYMOUS)) {
+    const f = t.files.fcheck(fd);
+    if (!f) return -EBADF;
+    if (!(f.f_mode & FMODE_READ)) return -EACCES;
+    if (type !== MAP_PRIVATE && prot & PROT_WRITE && !(f.f_mode & FMODE_WRITE)) return -EACCES;
+    if (!f.f_op.mmap) return -ENODEV;
+    const vf = f.f_op.mmap(f, t);
+    if (typeof vf === 'number') return vf;
+    file = vf;
+  }
+  let start: number;
+  if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+    if (addr % PAGE_SIZE || addr < 0 || addr + size > TASK_SIZE) return -EINVAL;
+    if (flags & MAP_FIXED_NOREPLACE && mm.vmas.some((v) => v.start < addr + size && v.end > addr)) return -EEXIST;
+    do_munmap(t, mm, addr, size);
+    start = addr;
+  } else {
+    const hint = addr && addr % PAGE_SIZE === 0 && addr + size <= TASK_SIZE &&
+      !mm.vmas.some((v) => v.start < addr + size && v.end > addr) ? addr : -1;
+    start = hint >= 0 ? hint : get_unmapped_area(mm, size);
+    if (start < 0) return start;
+  }
+  const vma = new VmArea(start, start + size, prot & (PROT_READ | PROT_WRITE | PROT_EXEC),
+    (type === MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED) | (flags & MAP_GROWSDOWN), file ? file.name : '', file, off);
+  mm.insert_vma(vma);
+  if (flags & MAP_POPULATE) {
+    for (let a = start; a < start + size; a += PAGE_SIZE) handle_mm_fault(t.cpu, mm, a, prot & PROT_WRITE ? ACC_W : ACC_R);
+  }
+  return start;
+}
+
+export function sys_mmap(t: Task, addr: number, len: number, prot: number, flags: number, fd: number, off: number): number {
+  return do_mmap(t, addr, len, prot, flags, fd | 0, off);
+}
+
+export function sys_munmap(t: Task, addr: number, len: number): number {
+  return do_munmap(t, t.mm!, addr, len);
+}
+
+/** mprotect(2): every page of the range must be mapped (ENOMEM otherwise). */
+export function sys_mprotect(t: Task, start: number, len: number, prot: number): number {
+  const mm = t.mm!;
+  if (start % PAGE_SIZE || start < 0) return -EINVAL;
+  if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -EINVAL;
+  if (len === 0) return 0;
+  const end = start + page_align(len);
+  if (end > TASK_SIZE) return -ENOMEM;
+  for (let a = start; a < end;) {
+    const v = mm.vma_at(a);
+    if (!v) return -ENOMEM;
+    a = v.end;
+  }
+  split_at(mm, start);
+  split_at(mm, end);
+  for (const v of mm.vmas) {
+    if (v.start < start || v.end > end) continue;
+    v.prot = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+    change_protection(t.cpu, mm, v, v.start, v.end);
+  }
+  return 0;
+}
+
+/** brk(2): returns the new break, or the old one when the request cannot be met. */
+export function sys_brk(t: Task, brk: number): number {
+  const mm = t.mm!;
+  if (brk < mm.start_brk) return mm.brk;
+  const old_end = page_align(mm.brk), new_end = page_align(brk);
+  if (new_end > old_end) {
+    if (mm.vmas.some((v) => v.start < new_end && v.end > old_end && v.name !== '[heap]')) return mm.brk;
+    const heap = mm.vmas.find((v) => v.name === '[heap]');
+    if (heap) heap.end = new_end;
+    else mm.insert_vma(new VmArea(mm.start_brk, new_end, PROT_READ | PROT_WRITE, MAP_PRIVATE, '[heap]'));
+  } else if (new_end < old_end) {
+    zap_page_range(t.cpu, mm, new_end, old_end);
+    const heap = mm.vmas.find((v) => v.name === '[heap]');
+    if (heap) {
+      heap.end = new_end;
+      if (heap.end <= heap.start) mm.vmas = mm.vmas.filter((v) => v !== heap);
+    }
+  }
+  mm.brk = brk;
+  return brk;
+}
+
+export const mm_syscalls: SyscallDef[] = [
+  { name: 'mmap', fn: sys_mmap, args: ['ptr', 'uint', 'prot', 'mapflags', 'fd', 'hex'], ret_hex: true, support: 'partial', note: 'no hugetlb, mlock or NUMA policy; file mappings need f_op.mmap' },
+  { name: 'munmap', fn: sys_munmap, args: ['ptr', 'uint'] },
+  { name: 'mprotect', fn: sys_mprotect, args: ['ptr', 'uint', 'prot'], support: 'partial', note: 'PROT_GROWSUP/DOWN accepted and ignored' },
+  { name: 'brk', fn: sys_brk, args: ['ptr'], ret_hex: true },
+];

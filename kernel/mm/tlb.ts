@@ -1,0 +1,29 @@
+/**
+ * A software TLB: direct-mapped, tagged by virtual page number. One per address space for
+ * the user half, one shared for the kernel half (kernel mappings are global, like x86 PTE.G).
+ * Entries are filled by the page walk in Cpu.translate and dropped by flush_tlb_*.
+ */
+export const TLB_SIZE = 256;
+const TLB_MASK = TLB_SIZE - 1;
+
+export class Tlb {
+  readonly vpn = new Float64Array(TLB_SIZE).fill(NaN);
+  readonly pfn = new Int32Array(TLB_SIZE);
+  readonly perm = new Uint8Array(TLB_SIZE);
+
+  slot(vpn: number): number { return vpn & TLB_MASK; }
+
+  fill(vpn: number, pfn: number, perm: number): void {
+    const i = vpn & TLB_MASK;
+    this.vpn[i] = vpn; this.pfn[i] = pfn; this.perm[i] = perm;
+  }
+
+  /** flush_tlb_page */
+  flush_page(vpn: number): void {
+    const i = vpn & TLB_MASK;
+    if (this.vpn[i] === vpn) this.vpn[i] = NaN;
+  }
+
+  /** flush_tlb_mm */
+  flush_all(): void { this.vpn.fill(NaN); }
+}

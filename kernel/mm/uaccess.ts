@@ -1,0 +1,133 @@
+/**
+ * Kernel access to user memory (Linux include/linux/uaccess.h, lib/usercopy.c,
+ * lib/strncpy_from_user.c). Only these helpers open the SMAP/PAN window (STAC/CLAC); a fault
+ * inside one is first offered to handle_mm_fault (demand paging, COW) and otherwise becomes
+ * EFAULT through the exception-table fixup, never an oops.
+ */
+import { type Cpu, ACC_R, ACC_W } from '../arch/cpu.ts';
+import { EFAULT, ENAMETOOLONG } from '../include/uapi/errno.ts';
+import { C } from '../time/cost.ts';
+import { handle_mm_fault } from './memory.ts';
+import type { MmStruct } from './mm_types.ts';
+import { PAGE_SIZE } from './page_alloc.ts';
+import { TWO_47 } from './pgtable.ts';
+
+/** The calling context: a task, as far as user-memory access is concerned. */
+export interface UaccessCtx { readonly cpu: Cpu; readonly mm: MmStruct | null }
+
+/** TASK_SIZE_MAX: the top of the user half (one guard page below 2^47, as x86-64). */
+export const TASK_SIZE = TWO_47 - PAGE_SIZE;
+
+/** access_ok(): the range lies entirely in the user half. */
+export function access_ok(addr: number, size: number): boolean {
+  return Number.isSafeInteger(addr) && addr >= 0 && size >= 0 && addr + size <= TASK_SIZE;
+}
+
+/** Physical offset for a user access from the kernel, resolving faults; -1 if impossible. */
+function uaccess_translate(t: UaccessCtx, addr: number, acc: number): number {
+  const cpu = t.cpu;
+  let p = cpu.translate(addr, acc);
+  if (p < 0 && t.mm && handle_mm_fault(cpu, t.mm, addr, acc)) p = cpu.translate(addr, acc);
+  return p;
+}
+
+/**
+ * Copies n bytes between user memory at uaddr and buf[off..]. Returns the number of bytes NOT
+ * copied, like Linux's raw_copy_{from,to}_user.
+ */
+function copy_user(t: UaccessCtx, uaddr: number, buf: Uint8Array, off: number, n: number, acc: number): number {
+  if (n === 0) return 0;
+  if (!access_ok(uaddr, n)) return n;
+  const cpu = t.cpu;
+  cpu.charge(C.uaccess_setup);
+  cpu.set_uaccess(true); // STAC / clear PSTATE.PAN
+  const mem = cpu.phys.mem;
+  let done = 0;
+  while (done < n) {
+    const a = uaddr + done;
+    const p = uaccess_translate(t, a, acc);
+    if (p < 0) break;
+    const chunk = Math.min(n - done, PAGE_SIZE - (a % PAGE_SIZE));
+    if (acc === ACC_R) {
+      if (chunk === 1) buf[off + done] = mem[p];
+      else buf.set(mem.subarray(p, p + chunk), off + done);
+    } else if (chunk === 1) mem[p] = buf[off + done];
+    else mem.set(buf.subarray(off + done, off + done + chunk), p);
+    done += chunk;
+  }
+  cpu.set_uaccess(false); // CLAC
+  cpu.charge_n(C.copy_byte, done);
+  return n - done;
+}
+
+export function copy_from_user(t: UaccessCtx, dst: Uint8Array, off: number, uaddr: number, n: number): number {
+  return copy_user(t, uaddr, dst, off, n, ACC_R);
+}
+
+export function copy_to_user(t: UaccessCtx, uaddr: number, src: Uint8Array, off: number, n: number): number {
+  return copy_user(t, uaddr, src, off, n, ACC_W);
+}
+
+/** clear_user(): zero-fills user memory; returns bytes not cleared. */
+export function clear_user(t: UaccessCtx, uaddr: number, n: number): number {
+  const zero = new Uint8Array(Math.min(n, PAGE_SIZE));
+  let left = n;
+  while (left > 0) {
+    const c = Math.min(left, zero.length);
+    if (copy_to_user(t, uaddr + n - left, zero, 0, c) !== 0) return left;
+    left -= c;
+  }
+  return 0;
+}
+
+const str_buf = new Uint8Array(4096);
+const utf8 = new TextDecoder();
+
+/**
+ * strncpy_from_user(): a NUL-terminated string of at most max bytes (the NUL excluded).
+ * Returns the string, or -EFAULT, or -ENAMETOOLONG when no NUL was found within max.
+ */
+export function strncpy_from_user(t: UaccessCtx, uaddr: number, max: number): string | number {
+  const cpu = t.cpu;
+  if (!access_ok(uaddr, 1)) return -EFAULT;
+  const out = max + 1 <= str_buf.length ? str_buf : new Uint8Array(max + 1);
+  cpu.charge(C.uaccess_setup);
+  cpu.set_uaccess(true);
+  let len = 0, result: number = -ENAMETOOLONG;
+  while (len <= max) {
+    const p = uaccess_translate(t, uaddr + len, ACC_R);
+    if (p < 0) { result = -EFAULT; break; }
+    const b = cpu.phys.mem[p];
+    if (b === 0) { result = len; break; }
+    out[len++] = b;
+  }
+  cpu.set_uaccess(false);
+  cpu.charge_n(C.copy_byte, len);
+  return result < 0 ? result : utf8.decode(out.subarray(0, len));
+}
+
+const word = new Uint8Array(8);
+const word_dv = new DataView(word.buffer);
+
+/** get_user for a 32-bit value: the value, or undefined on fault. */
+export function get_user_u32(t: UaccessCtx, uaddr: number): number | undefined {
+  return copy_from_user(t, word, 0, uaddr, 4) ? undefined : word_dv.getUint32(0, true);
+}
+
+export function put_user_u32(t: UaccessCtx, uaddr: number, v: number): boolean {
+  word_dv.setUint32(0, v >>> 0, true);
+  return copy_to_user(t, uaddr, word, 0, 4) === 0;
+}
+
+/** get_user for a 64-bit value as a JS number (exact below 2^53, e.g. pointers). */
+export function get_user_u64(t: UaccessCtx, uaddr: number): number | undefined {
+  if (copy_from_user(t, word, 0, uaddr, 8)) return undefined;
+  return word_dv.getInt32(4, true) * 0x100000000 + word_dv.getUint32(0, true);
+}
+
+export function put_user_u64(t: UaccessCtx, uaddr: number, v: number): boolean {
+  const hi = Math.floor(v / 0x100000000);
+  word_dv.setUint32(0, v - hi * 0x100000000, true);
+  word_dv.setInt32(4, hi, true);
+  return copy_to_user(t, uaddr, word, 0, 8) === 0;
+}

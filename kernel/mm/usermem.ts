@@ -1,0 +1,67 @@
+/**
+ * Loads and stores by user code (the CPU executing a user instruction): checked in user mode
+ * (or PrivBox's box mode) against the page tables, faults offered to handle_mm_fault, and an
+ * unresolvable fault delivered as SIGSEGV, exactly as a real load or store would.
+ */
+import { ACC_R, ACC_W, MODE_USER } from '../arch/cpu.ts';
+import { SIGSEGV } from '../include/uapi/signal.ts';
+import { switch_to } from '../sched/core.ts';
+import { do_group_exit } from '../sched/exit.ts';
+import { do_signal, force_sig } from '../sched/signal.ts';
+import type { Task } from '../sched/task.ts';
+import { KERN_INFO } from '../printk.ts';
+import { addr_hex } from '../arch/cpu.ts';
+import { handle_mm_fault } from './memory.ts';
+import { PAGE_SIZE } from './page_alloc.ts';
+
+/** A user-mode memory fault that could not be resolved: deliver SIGSEGV now. */
+export function user_fault(t: Task, addr: number, write: boolean): never {
+  const k = t.kernel;
+  k.printk(KERN_INFO, `${t.comm}[${t.pid}]: segfault at ${addr_hex(addr)} ${write ? 'write' : 'read'} in user code`);
+  force_sig(t, SIGSEGV);
+  const r = do_signal(t); // a handler runs here; returning from it would re-run the faulting access
+  void r;
+  // The faulting instruction cannot be resumed in JavaScript: the process dies of the signal.
+  return do_group_exit(t, SIGSEGV);
+}
+
+function translate_user(t: Task, addr: number, acc: number): number {
+  const cpu = t.kernel.cpu;
+  let p = cpu.translate(addr, acc);
+  if (p < 0 && t.mm && handle_mm_fault(cpu, t.mm, addr, acc)) p = cpu.translate(addr, acc);
+  return p;
+}
+
+/** Copies n bytes of user memory at addr into dst[off..] as user loads. */
+export function user_load(t: Task, addr: number, dst: Uint8Array, off: number, n: number): void {
+  const k = t.kernel;
+  if (k.current !== t || (k.cpu.mode !== MODE_USER && !t.in_box)) switch_to(t, t.in_box ? 2 : MODE_USER);
+  const mem = k.cpu.phys.mem;
+  let done = 0;
+  while (done < n) {
+    const a = addr + done;
+    const p = translate_user(t, a, ACC_R);
+    if (p < 0) user_fault(t, a, false);
+    const chunk = Math.min(n - done, PAGE_SIZE - (((a % PAGE_SIZE) + PAGE_SIZE) % PAGE_SIZE));
+    if (chunk === 1) dst[off + done] = mem[p];
+    else dst.set(mem.subarray(p, p + chunk), off + done);
+    done += chunk;
+  }
+}
+
+/** Stores n bytes from src[off..] at user address addr as user stores. */
+export function user_store(t: Task, addr: number, src: Uint8Array, off: number, n: number): void {
+  const k = t.kernel;
+  if (k.current !== t || (k.cpu.mode !== MODE_USER && !t.in_box)) switch_to(t, t.in_box ? 2 : MODE_USER);
+  const mem = k.cpu.phys.mem;
+  let done = 0;
+  while (done < n) {
+    const a = addr + done;
+    const p = translate_user(t, a, ACC_W);
+    if (p < 0) user_fault(t, a, true);
+    const chunk = Math.min(n - done, PAGE_SIZE - (((a % PAGE_SIZE) + PAGE_SIZE) % PAGE_SIZE));
+    if (chunk === 1) mem[p] = src[off + done];
+    else mem.set(src.subarray(off + done, off + done + chunk), p);
+    done += chunk;
+  }
+}

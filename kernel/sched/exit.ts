@@ -1,0 +1,132 @@
+/**
+ * Process exit and reaping (kernel/exit.c): exit, exit_group, wait4 with Linux's status
+ * encoding, reparenting to init, SIGCHLD.
+ */
+import { ECHILD, EFAULT, EINVAL } from '../include/uapi/errno.ts';
+import { SIGCHLD, SIG_IGN, SA_NOCLDWAIT, SIGKILL } from '../include/uapi/signal.ts';
+import { zap_page_range } from '../mm/memory.ts';
+import { put_user_u32 } from '../mm/uaccess.ts';
+import type { SyscallDef } from '../syscalls/syscall_def.ts';
+import { send_signal } from './signal.ts';
+import { EXIT_DEAD, EXIT_ZOMBIE, TASK_RUNNING, type Task } from './task.ts';
+import { wait_event_interruptible, wake_up_task } from './wait.ts';
+import type { MmStruct } from '../mm/mm_types.ts';
+import type { Kernel } from '../kernel.ts';
+
+/** Unwinds a task's user code (its JS stack) back to the task runner. */
+export class UserUnwind extends Error {}
+
+/** The task has exited: its user code must stop. */
+export class TaskExit extends UserUnwind {
+  constructor(readonly pid: number) { super(`task ${pid} exited`); }
+}
+
+/** execve succeeded: the old image's code must stop; the runner starts the new one. */
+export class ExecReplace extends UserUnwind {
+  constructor(readonly pid: number) { super(`task ${pid} replaced its image`); }
+}
+
+export const WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8, __WALL = 0x40000000, __WCLONE = 0x80000000;
+
+/** Wait status for a normal exit / a death by signal (include/uapi/linux/wait.h). */
+export const W_EXITCODE = (code: number): number => (code & 0xff) << 8;
+
+/** Drops an address space reference; the last one frees every page and table (mmput). */
+export function mmput(k: Kernel, mm: MmStruct): void {
+  if (--mm.users > 0) return;
+  for (const v of mm.vmas) zap_page_range(k.cpu, mm, v.start, v.end);
+  mm.vmas = [];
+  mm.pt.free_user_tables();
+  k.phys.put_page(mm.pt.root);
+  if (k.cpu.mm === mm) k.cpu.mm = null;
+}
+
+/** do_exit(): releases the task's resources, makes it a zombie and tells the parent. */
+export function do_exit(t: Task, status: number): never {
+  if (t.alive) exit_notify_and_release(t, status);
+  throw new TaskExit(t.pid);
+}
+
+function exit_notify_and_release(t: Task, status: number): void {
+  const k = t.kernel;
+  t.exit_code = status;
+  t.exit_state = EXIT_ZOMBIE;
+  if (t.state !== TASK_RUNNING) { t.sleeping = null; k.nr_running++; }
+  t.state = TASK_RUNNING;
+  k.nr_running--;
+  for (const hook of k.exit_hooks) hook(t);
+  t.files?.close_all(false);
+  if (t.mm) { const mm = t.mm; t.mm = null; mmput(k, mm); }
+  if (k.current === t) k.current = null;
+  // Orphans go to init, or are reaped when there is none.
+  const init = k.tasks.get(1);
+  for (const c of t.children) {
+    c.parent = init && init !== t && init.alive ? init : null;
+    if (c.parent) c.parent.children.add(c);
+    else if (c.exit_state === EXIT_ZOMBIE) release_task(c);
+  }
+  t.children.clear();
+  const p = t.parent;
+  const autoreap = !p || !p.alive || (t.exit_signal === SIGCHLD &&
+    (p.sighand.action[SIGCHLD].handler === SIG_IGN || (p.sighand.action[SIGCHLD].flags & SA_NOCLDWAIT) !== 0));
+  if (p && p.alive && t.exit_signal) send_signal(p, t.exit_signal);
+  if (p) p.wait_chldexit.wake_up();
+  t.notify_exit(status);
+  if (autoreap) release_task(t);
+}
+
+/** Removes a reaped task from the pid table. */
+function release_task(t: Task): void {
+  t.exit_state = EXIT_DEAD;
+  t.parent?.children.delete(t);
+  t.kernel.tasks.delete(t.pid);
+}
+
+/** do_group_exit(): ends every thread of t's group with the status (a code or a signal). */
+export function do_group_exit(t: Task, status: number): never {
+  for (const x of t.kernel.tasks.values()) {
+    if (x !== t && x.tgid === t.tgid && x.alive) { exit_notify_and_release(x, status); wake_up_task(x); }
+  }
+  do_exit(t, status);
+}
+
+export function sys_exit(t: Task, code: number): number { return do_exit(t, W_EXITCODE(code)); }
+export function sys_exit_group(t: Task, code: number): number { return do_group_exit(t, W_EXITCODE(code)); }
+
+function eligible(t: Task, c: Task, pid: number): boolean {
+  return pid === -1 || pid === 0 || pid < -1 || c.pid === pid;
+}
+
+/** wait4(2) */
+export function sys_wait4(t: Task, pid: number, wstatus: number, options: number, rusage: number): number | Promise<number> {
+  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE)) return -EINVAL;
+  const reap = (): number => {
+    let any = false;
+    for (const c of t.children) {
+      if (!eligible(t, c, pid)) continue;
+      any = true;
+      if (c.exit_state !== EXIT_ZOMBIE) continue;
+      if (wstatus && !put_user_u32(t, wstatus, c.exit_code)) return -EFAULT;
+      if (rusage) { /* struct rusage is left untouched: see the support matrix */ }
+      release_task(c);
+      return c.pid;
+    }
+    return any ? 0 : -ECHILD;
+  };
+  const r = reap();
+  if (r !== 0 || options & WNOHANG) return r;
+  let result = 0;
+  return wait_event_interruptible(t, t.wait_chldexit, () => (result = reap()) !== 0)
+    .then((err) => (err < 0 ? err : result));
+}
+
+/** Kills a task from the kernel (oops, fdcap's kill policy): SIGKILL semantics. */
+export function kill_task(t: Task, sig = SIGKILL): void {
+  if (t.alive) { send_signal(t, sig); }
+}
+
+export const exit_syscalls: SyscallDef[] = [
+  { name: 'exit', fn: sys_exit, args: ['int'] },
+  { name: 'exit_group', fn: sys_exit_group, args: ['int'] },
+  { name: 'wait4', fn: sys_wait4, args: ['int', 'ptr', 'hex', 'ptr'], support: 'partial', note: 'rusage is not filled; no process groups; no stopped/continued children' },
+];

@@ -1,0 +1,121 @@
+/**
+ * clone(2) for processes and threads (kernel/fork.c copy_process). The child gets a
+ * copy-on-write copy of the address space (or shares it with CLONE_VM), a copy of the fd table
+ * (or shares it with CLONE_FILES), and resumes in user mode at the parent's return site with
+ * a return value of 0, on the stack the caller gave.
+ */
+import { EAGAIN, EINVAL, ENOMEM } from '../include/uapi/errno.ts';
+import { MmStruct } from '../mm/mm_types.ts';
+import { dup_mmap } from '../mm/memory.ts';
+import { PageTable } from '../mm/pgtable.ts';
+import { put_user_u32 } from '../mm/uaccess.ts';
+import type { SyscallDef } from '../syscalls/syscall_def.ts';
+import { FsStruct, Task, TASK_RUNNING, type Rlimits } from './task.ts';
+import type { Kernel } from '../kernel.ts';
+
+export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800;
+export const CLONE_PIDFD = 0x1000, CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000;
+export const CLONE_THREAD = 0x10000, CLONE_NEWNS = 0x20000, CLONE_SYSVSEM = 0x40000, CLONE_SETTLS = 0x80000;
+export const CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000, CLONE_DETACHED = 0x400000;
+export const CLONE_UNTRACED = 0x800000, CLONE_CHILD_SETTID = 0x01000000;
+export const CSIGNAL = 0xff;
+
+/** RLIMIT_NPROC-style cap on live tasks (pid_max is far larger; this bounds runaway forks). */
+export const MAX_TASKS = 4096;
+
+/**
+ * Where a new task starts running in user mode: the libc of its image resumes it (after
+ * clone: in the child branch of the clone wrapper). Set by exec; inherited by clone.
+ */
+export type UserEntry = (child: Task) => Promise<number>;
+
+/** A fresh address space with the kernel half shared (mm_alloc + pgd_alloc). */
+export function mm_alloc(k: Kernel): MmStruct | null {
+  const root = k.phys.alloc_page();
+  if (root < 0) return null;
+  const pt = new PageTable(k.phys, k.arch.pte, root);
+  pt.share_kernel_half(k.kpt);
+  return new MmStruct(pt);
+}
+
+export function default_rlimits(): Rlimits {
+  const inf = Number.MAX_SAFE_INTEGER;
+  const r: Rlimits = Array.from({ length: 16 }, () => ({ cur: inf, max: inf }));
+  r[3] = { cur: 8 << 20, max: inf };   // RLIMIT_STACK
+  r[4] = { cur: 0, max: inf };         // RLIMIT_CORE
+  r[7] = { cur: 1024, max: 4096 };     // RLIMIT_NOFILE (systemd's defaults)
+  return r;
+}
+
+/** Allocates a pid and a bare task (alloc_pid + dup_task_struct's skeleton). */
+export function alloc_task(k: Kernel, thread_of: Task | null): Task {
+  const pid = k.next_pid++;
+  const t = new Task(k, pid, thread_of ? thread_of.tgid : pid);
+  k.tasks.set(pid, t);
+  k.nr_running++;
+  t.start_time = k.uptime_ns();
+  return t;
+}
+
+/** copy_process(): the child task, or -errno. The caller starts it running. */
+export function copy_process(p: Task, flags: number, newsp: number, ptid: number, ctid: number): Task | number {
+  const k = p.kernel;
+  if (flags & CLONE_THREAD && !(flags & CLONE_SIGHAND)) return -EINVAL;
+  if (flags & CLONE_SIGHAND && !(flags & CLONE_VM)) return -EINVAL;
+  if (k.tasks.size >= MAX_TASKS) return -EAGAIN;
+  let mm = p.mm!;
+  if (flags & CLONE_VM) mm.users++;
+  else {
+    const n = mm_alloc(k);
+    if (!n || !dup_mmap(k.cpu, mm, n)) return -ENOMEM;
+    n.text = mm.text; // code is shared and read-only
+    mm = n;
+  }
+  const c = alloc_task(k, flags & CLONE_THREAD ? p : null);
+  c.comm = p.comm;
+  c.cred = p.cred.clone();
+  c.mm = mm;
+  c.files = flags & CLONE_FILES ? p.files : p.files.clone();
+  c.fs = flags & CLONE_FS ? p.fs : new FsStruct(p.fs.root, p.fs.pwd, p.fs.umask);
+  c.sighand = flags & CLONE_SIGHAND ? p.sighand : p.sighand.clone();
+  c.blocked_lo = p.blocked_lo; c.blocked_hi = p.blocked_hi;
+  c.rlim = p.rlim.map((r) => ({ ...r }));
+  c.parent = flags & (CLONE_PARENT | CLONE_THREAD) ? p.parent : p;
+  c.parent?.children.add(c);
+  c.exit_signal = flags & CLONE_THREAD ? 0 : flags & CSIGNAL;
+  c.libc = p.libc;
+  c.user_entry = p.user_entry;
+  c.user_sp = newsp;
+  c.state = TASK_RUNNING;
+  for (const [key, v] of p.ext) c.ext.set(key, v);
+  for (const hook of k.fork_hooks) hook(p, c);
+  if (flags & CLONE_PARENT_SETTID && ptid) put_user_u32(p, ptid, c.pid);
+  if (flags & CLONE_CHILD_SETTID && ctid) { c.kernel.cpu.mm = c.mm; put_user_u32(c, ctid, c.pid); k.cpu.mm = p.mm; }
+  return c;
+}
+
+/** Starts a new task in user mode at its entry (ret_from_fork). */
+export function wake_up_new_task(c: Task): void {
+  const entry = c.user_entry;
+  if (!entry) return;
+  // The child runs once the parent gives up the CPU (its next await), as after a real fork.
+  queueMicrotask(() => { run_user(c, entry).catch(() => undefined); });
+}
+
+/** Runs a task's user code; the task runner of exec.ts provides it. */
+export let run_user: (t: Task, entry: UserEntry) => Promise<void> = async () => undefined;
+export function set_task_runner(r: typeof run_user): void { run_user = r; }
+
+/** clone(2); the argument order differs on arm64 (CONFIG_CLONE_BACKWARDS). */
+export function sys_clone(t: Task, flags: number, newsp: number, ptid: number, a3: number, a4: number): number {
+  const [ctid] = t.kernel.arch.clone_backwards ? [a4, a3] : [a3, a4];
+  const c = copy_process(t, flags, newsp, ptid, ctid);
+  if (typeof c === 'number') return c;
+  wake_up_new_task(c);
+  return c.pid;
+}
+
+export const fork_syscalls: SyscallDef[] = [
+  { name: 'clone', fn: sys_clone, args: ['hex', 'ptr', 'ptr', 'ptr', 'ptr'], support: 'partial',
+    note: 'the child resumes at the libc clone wrapper (glibc-style clone(fn, stack, flags, arg)); no namespaces, no CLONE_VFORK wait' },
+];

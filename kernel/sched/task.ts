@@ -1,0 +1,107 @@
+/**
+ * struct task_struct and the objects it points to (include/linux/sched.h, cred.h,
+ * fdtable.h, fs_struct.h, sched/signal.h).
+ */
+import type { Cpu } from '../arch/cpu.ts';
+import type { Kernel } from '../kernel.ts';
+import type { MmStruct } from '../mm/mm_types.ts';
+import type { FilesStruct } from '../fs/fdtable.ts';
+import type { Dentry } from '../fs/fs_types.ts';
+import { WaitQueueHead, type WaitQueueEntry } from './wait.ts';
+import { _NSIG } from '../include/uapi/signal.ts';
+
+export const TASK_RUNNING = 0;
+export const TASK_INTERRUPTIBLE = 1;
+export const TASK_UNINTERRUPTIBLE = 2;
+export const TASK_STOPPED = 4;
+export const EXIT_ZOMBIE = 16;
+export const EXIT_DEAD = 32;
+
+export class Cred {
+  constructor(public uid = 0, public gid = 0, public euid = 0, public egid = 0,
+              public suid = 0, public sgid = 0, public fsuid = 0, public fsgid = 0,
+              public groups: number[] = []) {}
+  clone(): Cred {
+    return new Cred(this.uid, this.gid, this.euid, this.egid, this.suid, this.sgid, this.fsuid, this.fsgid, [...this.groups]);
+  }
+}
+
+/** struct k_sigaction */
+export class SigAction {
+  constructor(public handler = 0, public flags = 0, public mask_lo = 0, public mask_hi = 0, public restorer = 0) {}
+}
+
+/** struct sighand_struct: the actions, shared by CLONE_SIGHAND threads. */
+export class SigHand {
+  readonly action: SigAction[] = Array.from({ length: _NSIG + 1 }, () => new SigAction());
+  clone(): SigHand {
+    const s = new SigHand();
+    this.action.forEach((a, i) => Object.assign(s.action[i], a));
+    return s;
+  }
+}
+
+/** struct fs_struct */
+export class FsStruct {
+  constructor(public root: Dentry, public pwd: Dentry, public umask = 0o022) {}
+  clone(): FsStruct { return new FsStruct(this.root, this.pwd, this.umask); }
+}
+
+/** struct rlimit pairs, indexed by RLIMIT_* */
+export type Rlimits = { cur: number; max: number }[];
+
+/** The user-visible register file of a task stopped in a syscall (a slice of pt_regs). */
+export class PtRegs {
+  nr = 0;
+  a0 = 0; a1 = 0; a2 = 0; a3 = 0; a4 = 0; a5 = 0;
+}
+
+export class Task {
+  state = TASK_RUNNING;
+  exit_state = 0;
+  /** wait(2) status once a zombie. */
+  exit_code = 0;
+  parent: Task | null = null;
+  readonly children = new Set<Task>();
+  /** Wait queue for children changing state (wait4). */
+  readonly wait_chldexit = new WaitQueueHead();
+  comm = '';
+  cred = new Cred();
+  mm: MmStruct | null = null;
+  files!: FilesStruct;
+  fs!: FsStruct;
+  sighand = new SigHand();
+  /** Pending and blocked signal sets: bit (sig-1) of lo for 1..32, of hi for 33..64. */
+  pending_lo = 0; pending_hi = 0;
+  blocked_lo = 0; blocked_hi = 0;
+  /** Signal to send the parent on exit (clone's low byte). */
+  exit_signal = 0;
+  readonly regs = new PtRegs();
+  /** Wake function of the wait-queue entry the task sleeps on, if it sleeps. */
+  sleeping: WaitQueueEntry | null = null;
+  /** Cycle accounting (user and system apart) and the slice start. */
+  utime = 0; stime = 0; mark = 0; slice_start = 0;
+  need_resched = false;
+  /** Running PrivBox code: signals are deferred until the box returns. */
+  in_box = false;
+  rlim!: Rlimits;
+  /** The user program's C library for this task (set by exec). */
+  libc: unknown = null;
+  /** Where this task resumes in user mode after clone (the libc clone wrapper), and its stack. */
+  user_entry: ((t: Task) => Promise<number>) | null = null;
+  user_sp = 0;
+  /** Per-task data of subsystems and modules (fdcap's context, PrivBox's box state). */
+  readonly ext = new Map<string, unknown>();
+  start_time = 0;
+  /** Resolves with the wait status when the task has exited (for the host side). */
+  readonly exited: Promise<number>;
+  notify_exit!: (status: number) => void;
+
+  constructor(readonly kernel: Kernel, readonly pid: number, public tgid: number) {
+    this.exited = new Promise((r) => (this.notify_exit = r));
+  }
+
+  get cpu(): Cpu { return this.kernel.cpu; }
+
+  get alive(): boolean { return this.exit_state === 0; }
+}

@@ -1,0 +1,71 @@
+/**
+ * Wait queues (include/linux/wait.h, kernel/sched/wait.c). A sleeping task's syscall Promise
+ * stays pending; wake_up runs each entry's wake function, which makes the task runnable.
+ */
+export interface WaitQueueEntry {
+  /** Called by wake_up; for a sleeping task it resolves the sleep. */
+  func(): void;
+}
+
+export class WaitQueueHead {
+  private readonly entries = new Set<WaitQueueEntry>();
+
+  add(e: WaitQueueEntry): void { this.entries.add(e); }
+  remove(e: WaitQueueEntry): void { this.entries.delete(e); }
+  get active(): boolean { return this.entries.size > 0; }
+
+  /** wake_up(): wakes every waiter (they re-check their condition). */
+  wake_up(): void {
+    if (this.entries.size === 0) return;
+    for (const e of [...this.entries]) e.func();
+  }
+}
+
+import { MODE_KERNEL } from '../arch/cpu.ts';
+import { ERESTARTSYS } from '../include/uapi/errno.ts';
+import { switch_to } from './core.ts';
+import { signal_pending } from './signal.ts';
+import { TASK_INTERRUPTIBLE, TASK_RUNNING, type Task } from './task.ts';
+
+/** Sleeps t on every queue in wqs until woken (or the timeout in ms passes). */
+export function sleep_on(t: Task, wqs: readonly WaitQueueHead[], timeout_ms = -1): Promise<void> {
+  const k = t.kernel;
+  return new Promise<void>((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const entry: WaitQueueEntry = {
+      func() {
+        if (t.sleeping !== entry) return;
+        t.sleeping = null;
+        if (timer) clearTimeout(timer);
+        for (const wq of wqs) wq.remove(entry);
+        t.state = TASK_RUNNING;
+        k.nr_running++;
+        resolve();
+      },
+    };
+    for (const wq of wqs) wq.add(entry);
+    t.sleeping = entry;
+    t.state = TASK_INTERRUPTIBLE;
+    k.nr_running--;
+    if (timeout_ms >= 0) timer = setTimeout(() => entry.func(), timeout_ms);
+  }).then(() => switch_to(t, MODE_KERNEL));
+}
+
+/**
+ * wait_event_interruptible(): sleeps until cond() holds. Resolves 0, or -ERESTARTSYS when a
+ * signal arrived first (the syscall exit path turns it into EINTR or a restart).
+ */
+export async function wait_event_interruptible(t: Task, wq: WaitQueueHead | readonly WaitQueueHead[],
+                                               cond: () => boolean): Promise<number> {
+  const wqs = Array.isArray(wq) ? wq : [wq as WaitQueueHead];
+  while (!cond()) {
+    if (signal_pending(t)) return -ERESTARTSYS;
+    await sleep_on(t, wqs);
+  }
+  return 0;
+}
+
+/** Wakes t if it sleeps interruptibly (signal_wake_up). */
+export function wake_up_task(t: Task): void {
+  t.sleeping?.func();
+}

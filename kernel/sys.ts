@@ -1,0 +1,164 @@
+/**
+ * Identity and system information syscalls (kernel/sys.c, kernel/printk/printk.c syslog).
+ */
+import { randomFillSync } from 'node:crypto';
+import { EFAULT, EINVAL, EPERM } from './include/uapi/errno.ts';
+import { copy_to_user, copy_from_user } from './mm/uaccess.ts';
+import { yield_cpu } from './sched/core.ts';
+import type { Task } from './sched/task.ts';
+import type { SyscallDef } from './syscalls/syscall_def.ts';
+import type { SysRet } from './fs/fs_types.ts';
+
+export const UTS_RELEASE = '6.18.0-privos';
+export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC privos';
+
+export function sys_getpid(t: Task): number { return t.tgid; }
+export function sys_gettid(t: Task): number { return t.pid; }
+export function sys_getppid(t: Task): number {
+  const leader = t.kernel.tasks.get(t.tgid) ?? t;
+  return leader.parent && leader.parent.alive ? leader.parent.tgid : 0;
+}
+export function sys_getuid(t: Task): number { return t.cred.uid; }
+export function sys_geteuid(t: Task): number { return t.cred.euid; }
+export function sys_getgid(t: Task): number { return t.cred.gid; }
+export function sys_getegid(t: Task): number { return t.cred.egid; }
+
+/** setuid(2): root sets all ids; others may only set the effective id to the real or saved one. */
+export function sys_setuid(t: Task, uid: number): number {
+  const c = t.cred;
+  if (uid < 0 || uid > 0xfffffffe) return -EINVAL;
+  if (c.euid === 0) { c.uid = c.euid = c.suid = c.fsuid = uid; return 0; }
+  if (uid === c.uid || uid === c.suid) { c.euid = c.fsuid = uid; return 0; }
+  return -EPERM;
+}
+
+export function sys_setgid(t: Task, gid: number): number {
+  const c = t.cred;
+  if (gid < 0 || gid > 0xfffffffe) return -EINVAL;
+  if (c.euid === 0) { c.gid = c.egid = c.sgid = c.fsgid = gid; return 0; }
+  if (gid === c.gid || gid === c.sgid) { c.egid = c.fsgid = gid; return 0; }
+  return -EPERM;
+}
+
+const enc = new TextEncoder();
+
+/** uname(2): struct new_utsname, six fields of 65 bytes. */
+export function sys_newuname(t: Task, ubuf: number): number {
+  const b = new Uint8Array(65 * 6);
+  const machine = t.kernel.arch.name === 'arm64' ? 'aarch64' : 'x86_64';
+  ['Linux', 'privos', UTS_RELEASE, UTS_VERSION, machine, '(none)'].forEach((s, i) => b.set(enc.encode(s).subarray(0, 64), i * 65));
+  return copy_to_user(t, ubuf, b, 0, b.length) ? -EFAULT : 0;
+}
+
+export function sys_sched_yield(t: Task): SysRet {
+  return t.kernel.nr_running > 1 ? yield_cpu(t).then(() => 0) : 0;
+}
+
+export function sys_set_tid_address(t: Task, _tidptr: number): number { return t.pid; }
+
+/** getrandom(2): GRND_NONBLOCK=1, GRND_RANDOM=2, GRND_INSECURE=4. */
+export function sys_getrandom(t: Task, ubuf: number, count: number, flags: number): number {
+  if (flags & ~7 || (flags & 6) === 6) return -EINVAL;
+  const n = Math.min(count, 33554431);
+  const b = new Uint8Array(Math.min(n, 65536));
+  let done = 0;
+  while (done < n) {
+    const c = Math.min(n - done, b.length);
+    randomFillSync(b, 0, c);
+    if (copy_to_user(t, ubuf + done, b, 0, c)) return done || -EFAULT;
+    done += c;
+  }
+  return done;
+}
+
+// syslog(2) actions (include/linux/syslog.h)
+export const SYSLOG_ACTION_READ_ALL = 3, SYSLOG_ACTION_CLEAR = 5, SYSLOG_ACTION_SIZE_UNREAD = 9, SYSLOG_ACTION_SIZE_BUFFER = 10;
+
+/** syslog(2) — the glibc name is klogctl. Reads the whole ring (READ_ALL) or sizes it. */
+export function sys_syslog(t: Task, type: number, ubuf: number, len: number): number {
+  const log = t.kernel.log;
+  switch (type) {
+    case 0: case 1: return 0; // close, open
+    case SYSLOG_ACTION_READ_ALL: {
+      if (len < 0) return -EINVAL;
+      if (!ubuf && len) return -EINVAL;
+      const all = enc.encode(log.text());
+      const part = all.subarray(Math.max(0, all.length - len));
+      return copy_to_user(t, ubuf, part, 0, part.length) ? -EFAULT : part.length;
+    }
+    case 4: case SYSLOG_ACTION_CLEAR: {
+      if (t.cred.euid !== 0) return -EPERM;
+      log.clear();
+      return 0;
+    }
+    case SYSLOG_ACTION_SIZE_UNREAD: return enc.encode(log.text()).length;
+    case SYSLOG_ACTION_SIZE_BUFFER: return 1 << 17;
+    case 6: case 7: case 8: return 0;
+    default: return -EINVAL;
+  }
+}
+
+export const RLIM_NLIMITS = 16;
+const RLIM_INFINITY = 2 ** 64 - 1;
+
+function read_rlimit(t: Task, ptr: number): { cur: number; max: number } | number {
+  const b = new Uint8Array(16), dv = new DataView(b.buffer);
+  if (copy_from_user(t, b, 0, ptr, 16)) return -EFAULT;
+  const get = (o: number): number => {
+    const hi = dv.getUint32(o + 4, true), lo = dv.getUint32(o, true);
+    return hi === 0xffffffff && lo === 0xffffffff ? Number.MAX_SAFE_INTEGER : hi * 2 ** 32 + lo;
+  };
+  return { cur: get(0), max: get(8) };
+}
+
+function write_rlimit(t: Task, ptr: number, r: { cur: number; max: number }): number {
+  const b = new Uint8Array(16), dv = new DataView(b.buffer);
+  const put = (o: number, v: number): void => {
+    if (v >= Number.MAX_SAFE_INTEGER || v === RLIM_INFINITY) { dv.setUint32(o, 0xffffffff, true); dv.setUint32(o + 4, 0xffffffff, true); }
+    else { dv.setUint32(o, v % 2 ** 32, true); dv.setUint32(o + 4, Math.floor(v / 2 ** 32), true); }
+  };
+  put(0, r.cur); put(8, r.max);
+  return copy_to_user(t, ptr, b, 0, 16) ? -EFAULT : 0;
+}
+
+/** prlimit64(2) on the calling process (pid 0 or own pid); getrlimit/setrlimit build on it. */
+export function sys_prlimit64(t: Task, pid: number, resource: number, new_ptr: number, old_ptr: number): number {
+  if (resource >>> 0 >= RLIM_NLIMITS) return -EINVAL;
+  const target = pid === 0 ? t : t.kernel.tasks.get(pid);
+  if (!target) return -3; // ESRCH
+  let next: { cur: number; max: number } | null = null;
+  if (new_ptr) {
+    const r = read_rlimit(t, new_ptr);
+    if (typeof r === 'number') return r;
+    if (r.cur > r.max) return -EINVAL;
+    if (r.max > target.rlim[resource].max && t.cred.euid !== 0) return -EPERM;
+    if (resource === 7 && r.max > 1048576) return -EPERM; // nr_open
+    next = r;
+  }
+  if (old_ptr) { const e = write_rlimit(t, old_ptr, target.rlim[resource]); if (e) return e; }
+  if (next) target.rlim[resource] = next;
+  return 0;
+}
+
+export const sys_getrlimit = (t: Task, res: number, ptr: number): number => sys_prlimit64(t, 0, res, 0, ptr);
+export const sys_setrlimit = (t: Task, res: number, ptr: number): number => sys_prlimit64(t, 0, res, ptr, 0);
+
+export const sys_syscalls: SyscallDef[] = [
+  { name: 'getpid', fn: sys_getpid },
+  { name: 'gettid', fn: sys_gettid },
+  { name: 'getppid', fn: sys_getppid },
+  { name: 'getuid', fn: sys_getuid },
+  { name: 'geteuid', fn: sys_geteuid },
+  { name: 'getgid', fn: sys_getgid },
+  { name: 'getegid', fn: sys_getegid },
+  { name: 'setuid', fn: sys_setuid, args: ['int'] },
+  { name: 'setgid', fn: sys_setgid, args: ['int'] },
+  { name: 'uname', fn: sys_newuname, args: ['ptr'] },
+  { name: 'sched_yield', fn: sys_sched_yield },
+  { name: 'set_tid_address', fn: sys_set_tid_address, args: ['ptr'], support: 'partial', note: 'clear_child_tid is not written at exit (no futex)' },
+  { name: 'getrandom', fn: sys_getrandom, args: ['ptr', 'uint', 'hex'] },
+  { name: 'syslog', fn: sys_syslog, args: ['int', 'ptr', 'int'], support: 'partial', note: 'READ (2) and READ_CLEAR (4) read all without consuming' },
+  { name: 'prlimit64', fn: sys_prlimit64, args: ['int', 'int', 'ptr', 'ptr'], support: 'partial', note: 'limits are stored; RLIMIT_NOFILE and RLIMIT_STACK are enforced' },
+  { name: 'getrlimit', fn: sys_getrlimit, args: ['int', 'ptr'] },
+  { name: 'setrlimit', fn: sys_setrlimit, args: ['int', 'ptr'] },
+];

@@ -1,0 +1,96 @@
+/**
+ * The arch-neutral part of a syscall (kernel/entry/common.c, arch/x86/entry/common.c):
+ * dispatch through sys_call_table in kernel memory, oops containment, and the exit work
+ * (signals, restarts, rescheduling). The arch entry files charge the mode-switch costs around it.
+ */
+import { MODE_KERNEL, addr_hex } from '../arch/cpu.ts';
+import { ENOSYS, ERESTARTSYS } from '../include/uapi/errno.ts';
+import { SIGSEGV } from '../include/uapi/signal.ts';
+import type { SysRet } from '../fs/fs_types.ts';
+import { KERN_ALERT, KERN_EMERG } from '../printk.ts';
+import { should_resched, switch_to, yield_cpu } from '../sched/core.ts';
+import { TaskExit, UserUnwind, do_exit } from '../sched/exit.ts';
+import { do_signal, restart_or_eintr, signal_pending } from '../sched/signal.ts';
+import type { Task } from '../sched/task.ts';
+import { C } from '../time/cost.ts';
+import { syscall_name } from './table.ts';
+import type { SyscallFn } from './syscall_def.ts';
+
+/** Thrown by kernel code that hits a bug on purpose (BUG()); also any JS exception is an oops. */
+export class KernelBug extends Error {}
+
+/**
+ * An exception escaped kernel code while serving t: log it like an oops, kill the task with
+ * SIGSEGV (make_task_dead), keep the kernel running.
+ */
+export function oops(t: Task, e: unknown, what: string): never {
+  if (e instanceof UserUnwind) throw e;
+  const k = t.kernel;
+  const err = e instanceof Error ? e : new Error(String(e));
+  k.printk(KERN_ALERT, `BUG: ${what}: ${err.message}`);
+  k.printk(KERN_EMERG, `Oops: ${err.name} [#${++oops_count}] CPU: 0 PID: ${t.pid} Comm: ${t.comm}`);
+  k.printk(KERN_EMERG, `Call Trace:\n${(err.stack ?? '').split('\n').slice(1, 12).map((l) => ' ' + l.trim()).join('\n')}`);
+  do_exit(t, SIGSEGV);
+}
+let oops_count = 0;
+
+/** Resolves a kernel call through a code address: MMU exec check, then the function. */
+export function resolve_kernel_call(t: Task, addr: number): SyscallFn {
+  const k = t.kernel;
+  const fn = k.cpu.check_exec(addr)
+    ? (addr < 0 ? k.kallsyms.function_at(addr) : t.mm?.text.at(addr))
+    : undefined;
+  if (!fn) {
+    const why = k.cpu.fault_present ? 'kernel tried to execute a non-executable page' : 'unable to handle page fault';
+    throw new KernelBug(`${why} for address ${addr_hex(addr)}`);
+  }
+  return fn as SyscallFn;
+}
+
+/** do_syscall_64 / invoke_syscall: table lookup, the call, tracing, oops containment. */
+export function do_syscall(t: Task, nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): SysRet {
+  const k = t.kernel, cpu = k.cpu, regs = t.regs;
+  regs.nr = nr; regs.a0 = a0; regs.a1 = a1; regs.a2 = a2; regs.a3 = a3; regs.a4 = a4; regs.a5 = a5;
+  cpu.charge(C.syscall_dispatch);
+  if (k.tracer) k.tracer.enter(t, nr, a0, a1, a2, a3, a4, a5);
+  let ret: SysRet = -ENOSYS; // regs->ax = -ENOSYS before dispatch, as entry_64.S does
+  // Numbers past the table never reach it (do_syscall_x64's bounds check).
+  if (nr >>> 0 === nr && nr < k.nr_syscalls) {
+    try {
+      const addr = cpu.read_addr(k.sys_call_table + nr * 8);
+      if (addr !== addr) throw new KernelBug('unable to handle page fault reading sys_call_table');
+      cpu.charge(C.handler_trivial);
+      ret = resolve_kernel_call(t, addr)(t, a0, a1, a2, a3, a4, a5);
+    } catch (e) {
+      return oops(t, e, `in ${syscall_name(k, nr)}`);
+    }
+  }
+  if (typeof ret === 'number') {
+    if (k.tracer) k.tracer.exit(t, nr, ret);
+    return ret;
+  }
+  return ret.then((r) => {
+    switch_to(t, MODE_KERNEL);
+    if (k.tracer) k.tracer.exit(t, nr, r);
+    return r;
+  }, (e) => { switch_to(t, MODE_KERNEL); return oops(t, e, `in ${syscall_name(k, nr)}`); });
+}
+
+/**
+ * syscall_exit_to_user_mode's work: signal delivery (turning -ERESTARTSYS into EINTR or a
+ * restart), and giving up the CPU when the slice is spent. `again` re-enters the syscall.
+ */
+export function syscall_exit_work(t: Task, ret: number, again: () => SysRet): SysRet {
+  const cpu = t.kernel.cpu;
+  cpu.charge(C.exit_work);
+  if (!t.alive) throw new TaskExit(t.pid);
+  if (ret === -ERESTARTSYS || (!t.in_box && signal_pending(t))) {
+    const r = restart_or_eintr(t, ret);
+    const d = t.in_box ? undefined : do_signal(t);
+    if (r === -ERESTARTSYS) return d ? d.then(again) : again();
+    if (d) return d.then(() => r);
+    ret = r;
+  }
+  if (should_resched(t)) return yield_cpu(t).then(() => ret);
+  return ret;
+}

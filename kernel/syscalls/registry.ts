@@ -1,0 +1,22 @@
+/**
+ * Every subsystem's syscall definitions, gathered for the table builder. A subsystem adds its
+ * list here; the number each name gets comes from the architecture's table.
+ */
+import { exec_syscalls } from '../fs/exec.ts';
+import { open_syscalls } from '../fs/open.ts';
+import { read_write_syscalls } from '../fs/read_write.ts';
+import { stat_syscalls } from '../fs/stat.ts';
+import { ioctl_syscalls } from '../fs/ioctl.ts';
+import { mm_syscalls } from '../mm/mmap.ts';
+import { exit_syscalls } from '../sched/exit.ts';
+import { fork_syscalls } from '../sched/fork.ts';
+import { signal_syscalls } from '../sched/signal.ts';
+import { sys_syscalls } from '../sys.ts';
+import { time_syscalls } from '../time/posix-timers.ts';
+import type { SyscallDef } from './syscall_def.ts';
+
+export const ALL_SYSCALLS: readonly SyscallDef[] = [
+  ...read_write_syscalls, ...open_syscalls, ...stat_syscalls, ...ioctl_syscalls, ...exec_syscalls,
+  ...mm_syscalls, ...exit_syscalls, ...fork_syscalls, ...signal_syscalls, ...sys_syscalls,
+  ...time_syscalls,
+];

@@ -1,0 +1,45 @@
+/**
+ * crt0 and libc initialisation (glibc csu/libc-start.c's job): reads argc, argv and envp off
+ * the initial stack the kernel built, sets up malloc, stdio and the scratch area, calls main,
+ * and hands its return value to exit() (which flushes stdio).
+ */
+import type { UserMain } from '../kernel/fs/exec.ts';
+import type { Task } from '../kernel/sched/task.ts';
+import { Libc, SCRATCH_SIZE } from './libc.ts';
+import { malloc_init } from './malloc.ts';
+import { stdio_init } from './stdio.ts';
+import { new_libc } from './unistd.ts';
+
+declare module './libc.ts' {
+  interface Libc { libc_init(): Promise<void> }
+}
+
+Libc.prototype.libc_init = async function () {
+  const p = this.mmap(0, SCRATCH_SIZE, this.PROT_READ | this.PROT_WRITE, this.MAP_PRIVATE | this.MAP_ANONYMOUS, -1, 0) as number;
+  if (p < 0) throw new Error('libc: cannot map scratch area');
+  this.scratch_base = this.scratch_top = p;
+  malloc_init(this);
+  stdio_init(this);
+};
+
+/** Reads the argument vectors the kernel placed at sp (argc, argv…, NULL, envp…, NULL). */
+export function read_args(lc: Libc, sp: number): { argv: string[]; envp: string[] } {
+  const argc = lc.peek_u64(sp);
+  const argv: string[] = [];
+  for (let i = 0; i < argc; i++) argv.push(lc.cstr(lc.peek_u64(sp + 8 + i * 8)));
+  const envp: string[] = [];
+  for (let a = sp + 8 + (argc + 1) * 8; ; a += 8) {
+    const p = lc.peek_u64(a);
+    if (!p) break;
+    envp.push(lc.cstr(p));
+  }
+  return { argv, envp };
+}
+
+export async function crt0(t: Task, main: UserMain): Promise<number> {
+  const lc = await new_libc(t);
+  const { argv, envp } = read_args(lc, t.user_sp);
+  const code = await main(lc, argv, envp);
+  await lc.fflush_all();
+  return typeof code === 'number' ? code : 0;
+}

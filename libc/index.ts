@@ -1,0 +1,9 @@
+/** The whole C library: the core and every group of wrappers. */
+import './unistd.ts';
+import './malloc.ts';
+import './stdio.ts';
+import './crt0.ts';
+export { Libc } from './libc.ts';
+export { crt0 } from './crt0.ts';
+export { FILE, format } from './stdio.ts';
+export type { ChildFn, SigactionArg } from './unistd.ts';

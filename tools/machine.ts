@@ -1,0 +1,39 @@
+/**
+ * The machine as users and tests build it: boots the kernel with privos's C runtime installed
+ * (the way a distribution pairs a kernel with a libc), and runs programs to completion.
+ */
+import { crt0 } from '../libc/index.ts';
+import { type BootOptions, spawn, start_kernel, type SpawnOptions } from '../kernel/init/main.ts';
+import type { Kernel } from '../kernel/kernel.ts';
+import type { Task } from '../kernel/sched/task.ts';
+
+export type { BootOptions, SpawnOptions };
+
+export function boot(opts: BootOptions = {}): Kernel {
+  return start_kernel({ crt0, ...opts });
+}
+
+/** Shell-style exit status from a wait status: the code, or 128+N for death by signal N. */
+export function shell_status(wstatus: number): number {
+  return (wstatus & 0x7f) === 0 ? (wstatus >> 8) & 0xff : 128 + (wstatus & 0x7f);
+}
+
+/** Runs a program and resolves with its wait status once it exits. */
+export async function run(k: Kernel, opts: SpawnOptions): Promise<{ task: Task; wstatus: number; status: number }> {
+  const task = await spawn(k, opts);
+  const wstatus = await task.exited;
+  return { task, wstatus, status: shell_status(wstatus) };
+}
+
+/** A console that records output (for tests) and serves input from a string. */
+export function capture_console(input = ''): { console: import('../kernel/kernel.ts').ConsoleIo; output: () => string } {
+  const out: Uint8Array[] = [];
+  let fed = false;
+  return {
+    console: {
+      write: (b) => { out.push(b.slice()); },
+      read: async () => { if (fed || !input) return null; fed = true; return new TextEncoder().encode(input); },
+    },
+    output: () => Buffer.concat(out).toString('utf8'),
+  };
+}

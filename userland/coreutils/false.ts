@@ -1,0 +1,2 @@
+/** false(1) */
+export default function main(): number { return 1; }

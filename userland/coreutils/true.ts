@@ -1,0 +1,2 @@
+/** true(1) */
+export default function main(): number { return 0; }
