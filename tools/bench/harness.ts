@@ -1,0 +1,126 @@
+/**
+ * The benchmark harness (`npm run bench`): repeated runs with medians, native baselines from
+ * small C programs compiled with `cc` in the same run, tables printed and written to
+ * bench-results/, and SVG plots. Benchmarks are not tests; nothing here asserts.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const RESULTS_DIR = 'bench-results';
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Wall nanoseconds per call of fn: median over `runs` runs of `iters` calls each. */
+export function ns_per_op(fn: () => unknown, iters: number, runs = 7): number {
+  for (let i = 0; i < Math.min(iters, 10000); i++) fn(); // warm up the JIT
+  const samples: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iters; i++) fn();
+    samples.push(Number(process.hrtime.bigint() - t0) / iters);
+  }
+  return median(samples);
+}
+
+/** The async variant, for operations that return Promises. */
+export async function ns_per_op_async(fn: () => unknown, iters: number, runs = 7): Promise<number> {
+  for (let i = 0; i < Math.min(iters, 1000); i++) await fn();
+  const samples: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iters; i++) await fn();
+    samples.push(Number(process.hrtime.bigint() - t0) / iters);
+  }
+  return median(samples);
+}
+
+let cc_checked: boolean | null = null;
+export function have_cc(): boolean {
+  if (cc_checked === null) {
+    try { execFileSync('cc', ['--version'], { stdio: 'ignore' }); cc_checked = true; } catch { cc_checked = false; }
+  }
+  return cc_checked;
+}
+
+/**
+ * Compiles and runs a C program that prints one number per line (e.g. ns per op for each
+ * case); returns the numbers, or null (with a note printed) where no compiler exists.
+ */
+export function native(name: string, c_source: string, args: string[] = []): number[] | null {
+  if (!have_cc()) { console.log(`  [native ${name}: skipped — no C compiler on this machine]`); return null; }
+  const dir = mkdtempSync(join(tmpdir(), 'privos-bench-'));
+  const src = join(dir, `${name}.c`), bin = join(dir, name);
+  writeFileSync(src, c_source);
+  execFileSync('cc', ['-O2', '-o', bin, src]);
+  const out = execFileSync(bin, args, { encoding: 'utf8' });
+  return out.trim().split('\n').map(Number);
+}
+
+/** A C preamble with a monotonic ns clock and a median-of-runs helper. */
+export const C_PRELUDE = `#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
+static double now_ns(void){struct timespec t;clock_gettime(CLOCK_MONOTONIC,&t);return t.tv_sec*1e9+t.tv_nsec;}
+static int cmpd(const void*a,const void*b){double x=*(double*)a,y=*(double*)b;return x<y?-1:x>y;}
+static double median(double*v,int n){qsort(v,n,sizeof*v,cmpd);return n%2?v[n/2]:(v[n/2-1]+v[n/2])/2;}
+#define BENCH(iters, runs, body) ({double s_[runs];for(int r_=0;r_<runs;r_++){double t0_=now_ns();for(long i_=0;i_<(iters);i_++){body;}s_[r_]=(now_ns()-t0_)/(iters);}median(s_,runs);})
+`;
+
+export type Cell = string | number;
+
+/** Prints a table and appends it to bench-results/<file>.md. */
+export function table(file: string, title: string, header: string[], rows: Cell[][]): void {
+  const fmt = (c: Cell): string => (typeof c === 'number' ? (Number.isInteger(c) ? String(c) : c.toFixed(c < 10 ? 2 : 1)) : c);
+  const cells = [header, ...rows.map((r) => r.map(fmt))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]): string => '| ' + r.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
+  const md = [`### ${title}`, '', line(cells[0]), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...cells.slice(1).map(line), ''].join('\n');
+  console.log('\n' + md);
+  if (!existsSync(RESULTS_DIR)) mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, `${file}.md`), md + '\n', { flag: 'a' });
+}
+
+export interface Series { name: string; points: [number, number][] }
+
+/** Writes a simple line plot (log-2 x axis when asked) as SVG to bench-results/<file>.svg. */
+export function svg_plot(file: string, title: string, xlabel: string, ylabel: string, series: Series[], logx = false): string {
+  const W = 640, H = 400, L = 70, R = 150, T = 40, B = 50;
+  const xs = series.flatMap((s) => s.points.map((p) => (logx ? Math.log2(p[0]) : p[0])));
+  const ys = series.flatMap((s) => s.points.map((p) => p[1]));
+  const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(0, ...ys), y1 = Math.max(...ys) * 1.1 || 1;
+  const px = (x: number): number => L + ((logx ? Math.log2(x) : x) - x0) / (x1 - x0 || 1) * (W - L - R);
+  const py = (y: number): number => H - B - (y - y0) / (y1 - y0) * (H - T - B);
+  const colors = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`, `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${title}</text>`,
+    `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="black"/>`, `<line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="black"/>`,
+    `<text x="${(L + W - R) / 2}" y="${H - 10}" text-anchor="middle">${xlabel}</text>`,
+    `<text x="15" y="${(T + H - B) / 2}" transform="rotate(-90 15 ${(T + H - B) / 2})" text-anchor="middle">${ylabel}</text>`];
+  for (let i = 0; i <= 4; i++) {
+    const y = y0 + (y1 - y0) * i / 4;
+    parts.push(`<text x="${L - 5}" y="${py(y) + 4}" text-anchor="end">${y.toPrecision(3)}</text>`);
+  }
+  const xt = [...new Set(series.flatMap((s) => s.points.map((p) => p[0])))];
+  for (const x of xt) parts.push(`<text x="${px(x)}" y="${H - B + 15}" text-anchor="middle" font-size="10">${x}</text>`);
+  series.forEach((s, i) => {
+    const c = colors[i % colors.length];
+    parts.push(`<polyline fill="none" stroke="${c}" stroke-width="2" points="${s.points.map((p) => `${px(p[0])},${py(p[1])}`).join(' ')}"/>`);
+    for (const p of s.points) parts.push(`<circle cx="${px(p[0])}" cy="${py(p[1])}" r="3" fill="${c}"/>`);
+    parts.push(`<text x="${W - R + 10}" y="${T + 15 + i * 18}" fill="${c}">${s.name}</text>`);
+  });
+  parts.push('</svg>');
+  if (!existsSync(RESULTS_DIR)) mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, `${file}.svg`);
+  writeFileSync(path, parts.join('\n'));
+  return path;
+}
