@@ -13,6 +13,8 @@ import { AT_FDCWD } from '../include/uapi/fcntl.ts';
 import { S_ISREG } from '../include/uapi/stat.ts';
 import { MAP_GROWSDOWN, MAP_PRIVATE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../include/uapi/mman.ts';
 import type { Kernel } from '../kernel.ts';
+import { ACC_R } from '../arch/cpu.ts';
+import { handle_mm_fault } from '../mm/memory.ts';
 import { VmArea } from '../mm/mm_types.ts';
 import { PAGE_SIZE } from '../mm/page_alloc.ts';
 import { TextRegion } from '../mm/text.ts';
@@ -126,7 +128,8 @@ function exec_mmap(t: Task): void {
   const k = t.kernel;
   const mm = mm_alloc(k);
   if (!mm) throw new RangeError('out of memory at exec');
-  mm.text = new TextRegion(USER_TEXT_BASE, USER_TEXT_SIZE, () => undefined);
+  // Text pages are present from the moment a function lands in them (the loader maps text).
+  mm.text = new TextRegion(USER_TEXT_BASE, USER_TEXT_SIZE, (a) => { handle_mm_fault(k.cpu, mm, a, ACC_R); });
   const text = new VmArea(USER_TEXT_BASE, USER_TEXT_BASE + USER_TEXT_SIZE, PROT_READ | PROT_EXEC, MAP_PRIVATE, '[text]');
   mm.insert_vma(text);
   mm.start_brk = mm.brk = USER_HEAP_BASE;
