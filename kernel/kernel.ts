@@ -52,6 +52,8 @@ export class Kernel {
   /** Called after a task's image is replaced (modules reset per-image state). */
   readonly exec_hooks: ((t: Task) => void)[] = [];
   readonly boot_hr = process.hrtime.bigint();
+  /** The cost paths of this arch's syscall entry and exit (set at boot). */
+  entry_paths!: { enter: import('./time/cost.ts').CostPath; exit: import('./time/cost.ts').CostPath };
   /** CLOCK_REALTIME at boot, in ns. */
   readonly boot_realtime_ns = Date.now() * 1e6;
 

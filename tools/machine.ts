@@ -37,3 +37,13 @@ export function capture_console(input = ''): { console: import('../kernel/kernel
     output: () => Buffer.concat(out).toString('utf8'),
   };
 }
+
+import { INLINE, type InlineBody } from './inline_main.ts';
+let inline_seq = 0;
+
+/** Runs a closure as the main of a new process (argv[0] is "inline"); resolves like run(). */
+export function run_inline(k: Kernel, body: InlineBody, extra_argv: string[] = [], uid = 0): ReturnType<typeof run> {
+  const id = `inline-${++inline_seq}`;
+  INLINE.set(id, body);
+  return run(k, { program: new URL('./inline_main.ts', import.meta.url).href, argv: ['inline', id, ...extra_argv], uid });
+}

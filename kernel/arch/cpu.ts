@@ -6,7 +6,7 @@
 import { PAGE_SIZE, type PhysMem } from '../mm/page_alloc.ts';
 import { type PageTable, PERM_R, PERM_W, PERM_U, PERM_KX, PERM_UX, PERM_BOX, is_canonical } from '../mm/pgtable.ts';
 import { Tlb } from '../mm/tlb.ts';
-import { C, cost_table, COST_KEYS, type CostProfile } from '../time/cost.ts';
+import { C, cost_table, COST_KEYS, CostPath, type CostProfile } from '../time/cost.ts';
 import type { Arch } from './arch.ts';
 
 export const MODE_USER = 0;   // CPL3 / EL0
@@ -14,6 +14,8 @@ export const MODE_KERNEL = 1; // CPL0 / EL1
 export const MODE_BOX = 2;    // PrivBox: CPL0 running sandboxed box code ("semi-privileged")
 
 export const ACC_R = 0, ACC_W = 1, ACC_X = 2;
+/** 1/PAGE_SIZE: multiplying by a power of two is exact and cheaper than dividing. */
+const INV_PAGE = 1 / 4096;
 
 /** What the MMU needs of an address space: its tables and its TLB. */
 export interface AddressSpace { readonly pt: PageTable; readonly tlb: Tlb }
@@ -38,18 +40,30 @@ export class Cpu {
   readonly ktlb = new Tlb();
   cycles = 0;
   readonly cost: Float64Array;
-  /** Cycles charged per primitive (index: C.*), for the benchmarks' breakdowns. */
-  readonly breakdown = new Float64Array(COST_KEYS.length);
+  /** Cycles charged per primitive one at a time (index: C.*); see `breakdown`. */
+  private readonly bd = new Float64Array(COST_KEYS.length);
+  private readonly paths: CostPath[] = [];
   // The fault the last failed translate() saw.
   fault_addr = 0;
   fault_acc = 0;
   fault_present = false;
-  private readonly need = new Int32Array(3);
-  private readonly forbid = new Int32Array(3);
+  /**
+   * need/forbid masks per (mode, uaccess, access), precomputed when a feature or CR0.WP
+   * changes so that a mode switch is one index update: index (mode*2 + uaccess)*3 + acc.
+   */
+  private readonly need = new Int32Array(18);
+  /** Word views of physical memory (little-endian hosts only, checked at boot). */
+  private readonly u32: Uint32Array;
+  private readonly i32: Int32Array;
+  private readonly forbid = new Int32Array(18);
+  private base = 0;
 
   constructor(readonly arch: Arch, readonly phys: PhysMem, readonly kpt: PageTable,
               readonly profile: CostProfile, readonly features: CpuFeatures) {
     this.cost = cost_table(profile);
+    this.u32 = new Uint32Array(phys.mem.buffer);
+    this.i32 = new Int32Array(phys.mem.buffer);
+    if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('privos needs a little-endian host');
     this.recompute();
   }
 
@@ -59,48 +73,71 @@ export class Cpu {
   charge(key: number): void {
     const c = this.cost[key];
     this.cycles += c;
-    this.breakdown[key] += c;
+    this.bd[key] += c;
   }
 
   /** Charges n units of one primitive (bytes copied, user ops). */
   charge_n(key: number, n: number): void {
     const c = this.cost[key] * n;
     this.cycles += c;
-    this.breakdown[key] += c;
+    this.bd[key] += c;
+  }
+
+  /** A path of primitives charged together (its total is summed from the profile once). */
+  make_path(keys: readonly number[]): CostPath {
+    const p = new CostPath(keys, keys.reduce((s, k) => s + this.cost[k], 0));
+    this.paths.push(p);
+    return p;
+  }
+
+  charge_path(p: CostPath): void {
+    this.cycles += p.total;
+    p.count++;
+  }
+
+  /** Cycles charged per primitive so far (index: C.*), paths folded in. A fresh array. */
+  get breakdown(): Float64Array {
+    const b = Float64Array.from(this.bd);
+    for (const p of this.paths) for (const k of p.keys) b[k] += this.cost[k] * p.count;
+    return b;
   }
 
   set_mode(mode: number): void {
-    if (this.mode !== mode) { this.mode = mode; this.recompute(); }
+    this.mode = mode;
+    this.base = (mode * 2 + (this.uaccess ? 1 : 0)) * 3;
   }
 
   set_uaccess(on: boolean): void {
-    if (this.uaccess !== on) { this.uaccess = on; this.recompute(); }
+    this.uaccess = on;
+    this.base = (this.mode * 2 + (on ? 1 : 0)) * 3;
   }
 
-  set_wp(on: boolean): void {
-    if (this.wp !== on) { this.wp = on; this.recompute(); }
-  }
+  set_wp(on: boolean): void { this.wp = on; this.recompute(); }
 
   set_features(f: Partial<CpuFeatures>): void {
     Object.assign(this.features, f);
     this.recompute();
   }
 
-  /** Precomputes, for the current mode, which permission bits each access needs / forbids. */
   private recompute(): void {
     const { smap, spap } = this.features;
-    if (this.mode === MODE_USER) {
-      this.need[ACC_R] = PERM_R | PERM_U; this.need[ACC_W] = PERM_R | PERM_W | PERM_U;
-      this.forbid[ACC_R] = this.forbid[ACC_W] = 0;
-    } else if (this.mode === MODE_BOX) {
-      // The artifact runs boxes with SMAP off: user pages are the box's own data.
-      const u = spap ? PERM_U : 0;
-      this.need[ACC_R] = PERM_R | u; this.need[ACC_W] = PERM_R | PERM_W | u;
-      this.forbid[ACC_R] = this.forbid[ACC_W] = 0;
-    } else {
-      this.need[ACC_R] = PERM_R;
-      this.need[ACC_W] = this.wp ? PERM_R | PERM_W : PERM_R;
-      this.forbid[ACC_R] = this.forbid[ACC_W] = smap && !this.uaccess ? PERM_U : 0;
+    for (let mode = 0; mode < 3; mode++) {
+      for (let ua = 0; ua < 2; ua++) {
+        const b = (mode * 2 + ua) * 3;
+        if (mode === MODE_USER) {
+          this.need[b + ACC_R] = PERM_R | PERM_U; this.need[b + ACC_W] = PERM_R | PERM_W | PERM_U;
+          this.forbid[b + ACC_R] = this.forbid[b + ACC_W] = 0;
+        } else if (mode === MODE_BOX) {
+          // The artifact runs boxes with SMAP off: user pages are the box's own data.
+          const u = spap ? PERM_U : 0;
+          this.need[b + ACC_R] = PERM_R | u; this.need[b + ACC_W] = PERM_R | PERM_W | u;
+          this.forbid[b + ACC_R] = this.forbid[b + ACC_W] = 0;
+        } else {
+          this.need[b + ACC_R] = PERM_R;
+          this.need[b + ACC_W] = this.wp ? PERM_R | PERM_W : PERM_R;
+          this.forbid[b + ACC_R] = this.forbid[b + ACC_W] = smap && !ua ? PERM_U : 0;
+        }
+      }
     }
   }
 
@@ -118,7 +155,7 @@ export class Cpu {
 
   /** Permission bits of the page holding addr (walking on a TLB miss); 0 if unmapped. */
   page_perm(addr: number): number {
-    const vpn = Math.floor(addr / PAGE_SIZE);
+    const vpn = Math.floor(addr * INV_PAGE);
     const tlb = addr < 0 ? this.ktlb : this.mm?.tlb;
     if (!tlb) return 0;
     const i = tlb.slot(vpn);
@@ -139,15 +176,15 @@ export class Cpu {
    * and records the fault. The hot path is one TLB probe and two mask tests.
    */
   translate(addr: number, acc: number): number {
-    const vpn = Math.floor(addr / PAGE_SIZE);
+    const vpn = Math.floor(addr * INV_PAGE);
     const tlb = addr < 0 ? this.ktlb : this.mm?.tlb;
     if (tlb) {
       const i = tlb.slot(vpn);
       let perm = 0;
       if (tlb.vpn[i] === vpn) perm = tlb.perm[i];
       else perm = this.page_perm(addr);
-      const need = this.need[acc];
-      if ((perm & need) === need && (perm & this.forbid[acc]) === 0) {
+      const need = this.need[this.base + acc];
+      if ((perm & need) === need && (perm & this.forbid[this.base + acc]) === 0) {
         return tlb.pfn[i] * PAGE_SIZE + (addr - vpn * PAGE_SIZE);
       }
       this.fault_present = perm !== 0;
@@ -170,7 +207,7 @@ export class Cpu {
   read_addr(addr: number): number {
     const p = this.translate(addr, ACC_R);
     if (p < 0 || (addr & 7) !== 0) return NaN;
-    return this.phys.dv.getInt32(p + 4, true) * 0x100000000 + this.phys.dv.getUint32(p, true);
+    return this.i32[(p >> 2) + 1] * 0x100000000 + this.u32[p >> 2];
   }
 
   /** Stores an 8-byte canonical address; false on fault. */

@@ -7,6 +7,8 @@ import { type ArchName } from '../arch/arch.ts';
 import { arch_by_name } from '../arch/arches.ts';
 import { Cpu, type CpuFeatures, MODE_KERNEL } from '../arch/cpu.ts';
 import { apple_m1 } from '../arch/arm64/profile_apple_m1.ts';
+import { arm64_entry_keys } from '../arch/arm64/entry.ts';
+import { x86_entry_keys } from '../arch/x86/entry_64.ts';
 import { skylake_pti } from '../arch/x86/profile_skylake.ts';
 import { do_filp_open } from '../fs/open.ts';
 import { FilesStruct } from '../fs/fdtable.ts';
@@ -94,6 +96,8 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
   log.echo = opts.log_echo ?? null;
   const k = new Kernel(arch, phys, kpt, cpu, kvm, kallsyms, ktext, log, opts.console ?? null_console);
   k.crt0 = opts.crt0 ?? null;
+  const keys = (arch.name === 'arm64' ? arm64_entry_keys : x86_entry_keys)(profile.pti);
+  k.entry_paths = { enter: cpu.make_path(keys.enter), exit: cpu.make_path(keys.exit) };
   k.printk(KERN_NOTICE, `Linux version ${UTS_RELEASE} (privos) #1 SMP ${arch.name}`);
   k.printk(KERN_INFO, `Memory: ${(phys.nr_pages * PAGE_SIZE) >> 10}K total, profile ${profile.name}`);
   k.printk(KERN_INFO, arch.name === 'x86_64'

@@ -6,6 +6,7 @@
  * PXN/UXN, PrivBox's box text) before the function at that slot runs.
  */
 export const TEXT_SLOT = 32;
+const INV_SLOT = 1 / TEXT_SLOT;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TextFn = (...args: any[]) => unknown;
@@ -17,7 +18,9 @@ export class TextRegion {
 
   /** `on_new_page(addr)` maps a page of text the first time a slot lands in it. */
   constructor(readonly base: number, readonly limit: number,
-              private readonly on_new_page: (page_addr: number) => void) {}
+              private readonly on_new_page: (page_addr: number) => void) {
+    this.end = base;
+  }
 
   /** Gives fn an address (the same one if it already has one). */
   add(fn: TextFn, name = fn.name || 'anon'): number {
@@ -28,6 +31,7 @@ export class TextRegion {
     if (addr + TEXT_SLOT > this.base + this.limit) throw new RangeError('text region full');
     if (idx * TEXT_SLOT % 4096 === 0) this.on_new_page(addr);
     this.fns.push(fn);
+    this.end = addr + TEXT_SLOT;
     this.names.push(name);
     this.addr_of.set(fn, addr);
     return addr;
@@ -35,9 +39,9 @@ export class TextRegion {
 
   /** The function whose slot starts exactly at addr, or undefined (a jump into the middle). */
   at(addr: number): TextFn | undefined {
-    const off = addr - this.base;
-    if (off < 0 || off % TEXT_SLOT !== 0) return undefined;
-    return this.fns[off / TEXT_SLOT];
+    const idx = (addr - this.base) * INV_SLOT;
+    // Only exact slot starts are functions; a jump into the middle of one is not.
+    return idx >>> 0 === idx && idx < this.fns.length ? this.fns[idx] : undefined;
   }
 
   address_of(fn: TextFn): number | undefined { return this.addr_of.get(fn); }
@@ -47,7 +51,10 @@ export class TextRegion {
     return off >= 0 && off % TEXT_SLOT === 0 ? this.names[off / TEXT_SLOT] : undefined;
   }
 
-  contains(addr: number): boolean { return addr >= this.base && addr < this.base + this.fns.length * TEXT_SLOT; }
+  contains(addr: number): boolean { return addr >= this.base && addr < this.end; }
+
+  /** One past the last slot handed out. */
+  private end = 0;
 
   /** Removes a function (module unload); its slot stays reserved and now faults. */
   remove(fn: TextFn): void {

@@ -11,16 +11,17 @@ export class Tlb {
   readonly pfn = new Int32Array(TLB_SIZE);
   readonly perm = new Uint8Array(TLB_SIZE);
 
-  slot(vpn: number): number { return vpn & TLB_MASK; }
+  /** Hashes the page number so that regions aligned to large boundaries do not collide. */
+  slot(vpn: number): number { return (vpn ^ (vpn >> 8) ^ (vpn >> 16)) & TLB_MASK; }
 
   fill(vpn: number, pfn: number, perm: number): void {
-    const i = vpn & TLB_MASK;
+    const i = this.slot(vpn);
     this.vpn[i] = vpn; this.pfn[i] = pfn; this.perm[i] = perm;
   }
 
   /** flush_tlb_page */
   flush_page(vpn: number): void {
-    const i = vpn & TLB_MASK;
+    const i = this.slot(vpn);
     if (this.vpn[i] === vpn) this.vpn[i] = NaN;
   }
 

@@ -15,17 +15,36 @@ export class Kallsyms {
   private readonly data = new Map<string, number>();
   /** Symbols a module may link against (EXPORT_SYMBOL). */
   readonly exported = new Set<string>();
+  /** The module that owns each module text region (shown as `[name]`). */
+  private readonly owner = new Map<TextRegion, string>();
 
-  add_region(r: TextRegion): void { this.regions.push(r); }
+  add_region(r: TextRegion, module_name?: string): void {
+    this.regions.push(r);
+    if (module_name) this.owner.set(r, module_name);
+  }
+
+  /** Drops a region and every name that pointed into it (module unload). */
   remove_region(r: TextRegion): void {
     const i = this.regions.indexOf(r);
     if (i >= 0) this.regions.splice(i, 1);
+    this.owner.delete(r);
+    for (const [a, n] of r.entries()) if (this.by_name.get(n) === a) this.forget(n);
   }
 
   /** Registers fn in region r under name; returns its address. */
   register(r: TextRegion, name: string, fn: TextFn): number {
     const addr = r.add(fn, name);
     this.by_name.set(name, addr);
+    return addr;
+  }
+
+  /**
+   * A module symbol: names already taken (by the core kernel or an earlier module) keep their
+   * first address, as kallsyms_lookup_name() returns the first match.
+   */
+  register_module_sym(r: TextRegion, name: string, fn: TextFn): number {
+    const addr = r.add(fn, name);
+    if (!this.by_name.has(name)) this.by_name.set(name, addr);
     return addr;
   }
 
@@ -38,12 +57,13 @@ export class Kallsyms {
 
   /** The kernel-half function at exactly addr, if any (after the MMU check). */
   function_at(addr: number): TextFn | undefined {
-    for (const r of this.regions) if (r.contains(addr)) return r.at(addr);
+    const rs = this.regions;
+    for (let i = 0; i < rs.length; i++) if (rs[i].contains(addr)) return rs[i].at(addr);
     return undefined;
   }
 
   /** `ffffffff81000000 T name` lines, as /proc/kallsyms shows them to root. */
-  proc_kallsyms(module_of: (r: TextRegion) => string | null): string {
+  proc_kallsyms(module_of: (r: TextRegion) => string | null = (r) => this.owner.get(r) ?? null): string {
     const out: string[] = [];
     for (const r of this.regions) {
       const mod = module_of(r);

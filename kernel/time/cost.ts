@@ -58,3 +58,14 @@ export function cost_table(p: CostProfile): Float64Array {
   COST_KEYS.forEach((k, i) => (t[i] = p.cost[k]));
   return t;
 }
+
+/**
+ * A fixed sequence of primitives one code path always charges (e.g. the syscall instruction's
+ * entry: SYSCALL, SWAPGS, CR3 write, pt_regs). Charging the path adds the sum of its
+ * constants and counts the pass; the per-primitive breakdown is folded in from the counts, so
+ * it is exactly what charging each primitive in turn would have recorded.
+ */
+export class CostPath {
+  count = 0;
+  constructor(readonly keys: readonly number[], readonly total: number) {}
+}

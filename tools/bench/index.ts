@@ -1,0 +1,16 @@
+/** Runs the benchmark suites: every tools/bench/<suite>.ts except the harness. */
+import { readdirSync, rmSync } from 'node:fs';
+import { RESULTS_DIR } from './harness.ts';
+
+export async function run_benches(only: string[]): Promise<void> {
+  const dir = new URL('.', import.meta.url);
+  const suites = readdirSync(dir).filter((f) => f.endsWith('.ts') && !['harness.ts', 'index.ts'].includes(f))
+    .map((f) => f.slice(0, -3)).filter((s) => only.length === 0 || only.includes(s)).sort((a, b) => (a === 'core' ? -1 : b === 'core' ? 1 : a.localeCompare(b)));
+  rmSync(RESULTS_DIR, { recursive: true, force: true });
+  console.log(`privos benchmarks: ${suites.join(', ')} (node ${process.version}, results in ${RESULTS_DIR}/)`);
+  for (const s of suites) {
+    const mod = (await import(new URL(`./${s}.ts`, dir).href)) as { default: () => Promise<void> };
+    console.log(`\n== ${s} ==`);
+    await mod.default();
+  }
+}

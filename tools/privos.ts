@@ -1,0 +1,73 @@
+/**
+ * The `privos` command (yargs): run a program, boot and show the log, print the syscall
+ * support matrix, run the benchmarks.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { arch_by_name } from '../kernel/arch/arches.ts';
+import type { ArchName } from '../kernel/arch/arch.ts';
+import { host_console } from '../kernel/init/main.ts';
+import { ALL_SYSCALLS } from '../kernel/syscalls/registry.ts';
+import { format_matrix, support_matrix } from '../kernel/syscalls/matrix.ts';
+import { strace_attach } from '../kernel/syscalls/trace.ts';
+import { format_record } from '../kernel/printk.ts';
+import { boot, run } from './machine.ts';
+import { profile_by_name, PROFILE_NAMES } from './profiles.ts';
+
+/** A host path (./prog.ts) becomes a file URL; a guest path (/bin/x) stays as it is. */
+export function program_spec(p: string): string {
+  if (/^[a-z]+:\/\//.test(p)) return p;
+  if (p.startsWith('/') && !/\.(ts|js|mjs)$/.test(p)) return p;
+  return pathToFileURL(resolve(p)).href;
+}
+
+const arch_opt = { alias: 'a', choices: ['x86_64', 'arm64'] as const, default: 'x86_64' as const, describe: 'emulated architecture' };
+
+await yargs(hideBin(process.argv))
+  .scriptName('privos')
+  .usage('$0 <command> [options]')
+  .command('run <program> [args..]', 'boot privos and run PROGRAM (a host .ts/.js file or a path in the emulated root) with ARGS; exits with its status', (y) => y
+    .positional('program', { type: 'string', demandOption: true, describe: 'host path (./prog.ts) or guest path (/bin/hello)' })
+    .positional('args', { type: 'string', array: true, default: [] as string[] })
+    .option('arch', arch_opt)
+    .option('strace', { type: 'boolean', default: false, describe: "trace syscalls on stderr in strace's format" })
+    .option('profile', { choices: PROFILE_NAMES, describe: 'machine cost profile (default: skylake-pti on x86_64, apple-m1 on arm64)' })
+    .option('dmesg', { type: 'boolean', default: false, describe: 'print the kernel log on stderr when the program exits' })
+    .option('uid', { type: 'number', default: 0, describe: 'run as this uid' })
+    .option('mem', { type: 'number', default: 128, describe: 'emulated physical memory in MiB' })
+    .parserConfiguration({ 'unknown-options-as-args': true }),
+  async (argv) => {
+    const k = boot({
+      arch: argv.arch as ArchName, console: host_console(), mem_bytes: argv.mem * 2 ** 20,
+      profile: argv.profile ? profile_by_name(argv.profile) : undefined,
+    });
+    if (argv.strace) strace_attach(k, (l) => process.stderr.write(l + '\n'));
+    const prog = argv.program;
+    const r = await run(k, { program: program_spec(prog), argv: [prog, ...(argv.args ?? []).map(String)], uid: argv.uid })
+      .catch((e: Error) => { process.stderr.write(`privos: ${e.message}\n`); return { status: 127 }; });
+    if (argv.dmesg) process.stderr.write(k.log.text());
+    process.stdin.pause();
+    process.exit(r.status);
+  })
+  .command('boot', 'boot the kernel, print its log and the boot time', (y) => y.option('arch', arch_opt), (argv) => {
+    const t0 = process.hrtime.bigint();
+    const k = boot({ arch: argv.arch as ArchName });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    for (const r of k.log.all()) process.stdout.write(format_record(r) + '\n');
+    process.stdout.write(`booted in ${ms.toFixed(2)} ms\n`);
+  })
+  .command('syscalls', 'print the syscall support matrix', (y) => y.option('arch', arch_opt), (argv) => {
+    const arch = arch_by_name(argv.arch as ArchName);
+    process.stdout.write(format_matrix(arch, support_matrix(arch, ALL_SYSCALLS)));
+  })
+  .command('bench [suites..]', 'run the benchmarks (tables on stdout, files in bench-results/)', (y) => y
+    .positional('suites', { type: 'string', array: true, default: [] as string[] }), async (argv) => {
+    const { run_benches } = await import('./bench/index.ts');
+    await run_benches((argv.suites ?? []).map(String));
+  })
+  .demandCommand(1, 'name a command: run, boot, syscalls or bench')
+  .strict()
+  .help()
+  .parseAsync();
