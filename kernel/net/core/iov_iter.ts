@@ -1,0 +1,89 @@
+/**
+ * struct iov_iter over user memory (lib/iov_iter.c, reduced to ITER_UBUF and ITER_IOVEC):
+ * the one way socket code moves bytes between user buffers and kernel queues. A task owns one
+ * iterator for its current syscall (one syscall at a time per task), so read/write on a socket
+ * allocates nothing.
+ */
+import { EFAULT, EINVAL } from '../../include/uapi/errno.ts';
+import { copy_from_user, copy_to_user, get_user_u64 } from '../../mm/uaccess.ts';
+import type { Task } from '../../sched/task.ts';
+
+/** UIO_MAXIOV */
+export const UIO_MAXIOV = 1024;
+/** MAX_RW_COUNT: INT_MAX rounded down to a page */
+const MAX_RW_COUNT = 0x7ffff000;
+
+export class IovIter {
+  base: number[] = [0];
+  len: number[] = [0];
+  nr = 1;
+  /** Current segment and offset in it; bytes left in total. */
+  seg = 0;
+  off = 0;
+  count = 0;
+
+  /** import_ubuf(): one user buffer. */
+  init_ubuf(ubuf: number, n: number): this {
+    this.base[0] = ubuf; this.len[0] = n; this.nr = 1; this.seg = 0; this.off = 0; this.count = n;
+    return this;
+  }
+
+  /** import_iovec(): reads struct iovec[nr] from user memory; -EINVAL / -EFAULT. */
+  init_iovec(t: Task, uiov: number, nr: number): number {
+    if (nr < 0 || nr > UIO_MAXIOV) return -EINVAL;
+    let total = 0;
+    for (let i = 0; i < nr; i++) {
+      const b = get_user_u64(t, uiov + i * 16), l = get_user_u64(t, uiov + i * 16 + 8);
+      if (b === undefined || l === undefined) return -EFAULT;
+      if (l < 0 || l > 0x7fffffffffff) return -EINVAL; // ssize_t overflow
+      const take = Math.min(l, MAX_RW_COUNT - total); // rw_copy_check_uvector truncates at MAX_RW_COUNT
+      this.base[i] = b; this.len[i] = take;
+      total += take;
+    }
+    this.nr = nr; this.seg = 0; this.off = 0; this.count = total;
+    return total;
+  }
+
+  /** copy_to_iter(): n bytes of src[off..] to user memory; returns bytes copied (short on fault). */
+  copy_to(t: Task, src: Uint8Array, off: number, n: number): number {
+    return this.copy(t, src, off, n, true);
+  }
+
+  /** copy_from_iter(): n bytes from user memory to dst[off..]; returns bytes copied. */
+  copy_from(t: Task, dst: Uint8Array, off: number, n: number): number {
+    return this.copy(t, dst, off, n, false);
+  }
+
+  /** Skips n bytes (iov_iter_advance). */
+  advance(n: number): void {
+    this.count -= n;
+    while (n > 0 && this.seg < this.nr) {
+      const room = this.len[this.seg] - this.off;
+      if (n < room) { this.off += n; return; }
+      n -= room; this.seg++; this.off = 0;
+    }
+  }
+
+  private copy(t: Task, buf: Uint8Array, off: number, n: number, to_user: boolean): number {
+    let done = 0;
+    while (done < n && this.seg < this.nr) {
+      const room = this.len[this.seg] - this.off;
+      if (room === 0) { this.seg++; this.off = 0; continue; }
+      const c = Math.min(room, n - done);
+      const ua = this.base[this.seg] + this.off;
+      const left = to_user ? copy_to_user(t, ua, buf, off + done, c) : copy_from_user(t, buf, off + done, ua, c);
+      done += c - left;
+      this.off += c - left;
+      this.count -= c - left;
+      if (left) return done;
+    }
+    return done;
+  }
+}
+
+/** The iterator of t's current socket syscall. */
+export function task_iter(t: Task): IovIter {
+  let it = t.ext.get('net.iov_iter') as IovIter | undefined;
+  if (!it) { it = new IovIter(); t.ext.set('net.iov_iter', it); }
+  return it;
+}
