@@ -6,9 +6,9 @@
  */
 import { entry_SYSCALL_64 } from '../kernel/arch/x86/entry_64.ts';
 import { el0_svc } from '../kernel/arch/arm64/entry.ts';
-import { ACC_X, MODE_BOX } from '../kernel/arch/cpu.ts';
+import { MODE_BOX } from '../kernel/arch/cpu.ts';
 import type { SysRet } from '../kernel/fs/fs_types.ts';
-import { user_load, user_store, user_fault } from '../kernel/mm/usermem.ts';
+import { fetch_ok, user_load, user_mode, user_store, user_fault } from '../kernel/mm/usermem.ts';
 import type { Task } from '../kernel/sched/task.ts';
 import { C } from '../kernel/time/cost.ts';
 import { type LibcConstants, constants_for } from './constants.ts';
@@ -187,12 +187,10 @@ export class Libc {
 
   /** Calls the function at a code address, as `(*fp)(args)`; a bad target faults (SIGSEGV). */
   call(addr: number, ...args: unknown[]): unknown {
-    const t = this.task, cpu = t.kernel.cpu;
+    const t = this.task;
+    user_mode(t);
     const fn = addr >= 0 ? t.mm!.text.at(addr) : t.kernel.kallsyms.function_at(addr);
-    if (!cpu.check_exec(addr) || !fn) {
-      void ACC_X;
-      return user_fault(t, addr, false);
-    }
+    if (!fetch_ok(t, addr) || !fn) return user_fault(t, addr, false);
     return fn(...args);
   }
 }

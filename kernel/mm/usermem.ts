@@ -3,7 +3,7 @@
  * (or PrivBox's box mode) against the page tables, faults offered to handle_mm_fault, and an
  * unresolvable fault delivered as SIGSEGV, exactly as a real load or store would.
  */
-import { ACC_R, ACC_W, MODE_USER } from '../arch/cpu.ts';
+import { ACC_R, ACC_W, ACC_X, MODE_BOX, MODE_USER } from '../arch/cpu.ts';
 import { SIGSEGV } from '../include/uapi/signal.ts';
 import { switch_to } from '../sched/core.ts';
 import { do_group_exit } from '../sched/exit.ts';
@@ -32,10 +32,19 @@ function translate_user(t: Task, addr: number, acc: number): number {
   return p;
 }
 
+/**
+ * User code of t is about to execute: make sure the CPU runs t in user (or box) mode. Other
+ * tasks' code may have run since t last did (JS interleaves them at every await).
+ */
+export function user_mode(t: Task): void {
+  const k = t.kernel;
+  if (k.current !== t || (k.cpu.mode !== MODE_USER && !t.in_box)) switch_to(t, t.in_box ? MODE_BOX : MODE_USER);
+}
+
 /** Copies n bytes of user memory at addr into dst[off..] as user loads. */
 export function user_load(t: Task, addr: number, dst: Uint8Array, off: number, n: number): void {
   const k = t.kernel;
-  if (k.current !== t || (k.cpu.mode !== MODE_USER && !t.in_box)) switch_to(t, t.in_box ? 2 : MODE_USER);
+  user_mode(t);
   const mem = k.cpu.phys.mem;
   let done = 0;
   while (done < n) {
@@ -52,7 +61,7 @@ export function user_load(t: Task, addr: number, dst: Uint8Array, off: number, n
 /** Stores n bytes from src[off..] at user address addr as user stores. */
 export function user_store(t: Task, addr: number, src: Uint8Array, off: number, n: number): void {
   const k = t.kernel;
-  if (k.current !== t || (k.cpu.mode !== MODE_USER && !t.in_box)) switch_to(t, t.in_box ? 2 : MODE_USER);
+  user_mode(t);
   const mem = k.cpu.phys.mem;
   let done = 0;
   while (done < n) {
@@ -64,4 +73,15 @@ export function user_store(t: Task, addr: number, src: Uint8Array, off: number, 
     else mem.set(src.subarray(off + done, off + done + chunk), p);
     done += chunk;
   }
+}
+
+/**
+ * An instruction fetch at addr by the current task (a call through a function pointer): a
+ * missing page is faulted in like any other page; false if the fetch is not allowed.
+ */
+export function fetch_ok(t: Task, addr: number): boolean {
+  const cpu = t.kernel.cpu;
+  if (cpu.check_exec(addr)) return true;
+  if (cpu.fault_present || addr < 0 || !t.mm || !handle_mm_fault(cpu, t.mm, addr, ACC_X)) return false;
+  return cpu.check_exec(addr);
 }

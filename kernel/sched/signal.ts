@@ -9,6 +9,7 @@ import {
   SA_RESETHAND, SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK, _NSIG, SIGSEGV, SIGTSTP, SIGTTIN, SIGTTOU,
 } from '../include/uapi/signal.ts';
 import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
+import { fetch_ok } from '../mm/usermem.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { switch_to } from './core.ts';
 import { do_group_exit } from './exit.ts';
@@ -87,9 +88,8 @@ export function do_signal(t: Task): void | Promise<void> {
 
 function handle_signal(t: Task, sig: number, a: SigAction): Promise<void> | void {
   const fn = t.mm?.text.at(a.handler);
-  const cpu = t.cpu;
   switch_to(t, MODE_USER);
-  if (!fn || !cpu.check_exec(a.handler)) {
+  if (!fn || !fetch_ok(t, a.handler)) {
     // The handler address is not code: the real CPU would fault on the jump.
     force_sig(t, SIGSEGV);
     t.sighand.action[SIGSEGV].handler = SIG_DFL;

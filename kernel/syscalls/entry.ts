@@ -13,6 +13,7 @@ import { TaskExit, UserUnwind, do_exit } from '../sched/exit.ts';
 import { do_signal, restart_or_eintr, signal_pending } from '../sched/signal.ts';
 import type { Task } from '../sched/task.ts';
 import { C } from '../time/cost.ts';
+import { fetch_ok } from '../mm/usermem.ts';
 import { syscall_name } from './table.ts';
 import type { SyscallFn } from './syscall_def.ts';
 
@@ -37,7 +38,7 @@ let oops_count = 0;
 /** Resolves a kernel call through a code address: MMU exec check, then the function. */
 export function resolve_kernel_call(t: Task, addr: number): SyscallFn {
   const k = t.kernel;
-  const fn = k.cpu.check_exec(addr)
+  const fn = k.cpu.check_exec(addr) || (addr >= 0 && fetch_ok(t, addr))
     ? (addr < 0 ? k.kallsyms.function_at(addr) : t.mm?.text.at(addr))
     : undefined;
   if (!fn) {
