@@ -40,6 +40,7 @@ export async function crt0(t: Task, main: UserMain): Promise<number> {
   const lc = await new_libc(t);
   const { argv, envp } = read_args(lc, t.user_sp);
   const code = await main(lc, argv, envp);
+  // exit(main(argc, argv, envp)), as __libc_start_main does: flush stdio, then exit_group.
   await lc.fflush_all();
-  return typeof code === 'number' ? code : 0;
+  return lc._exit(typeof code === 'number' ? code : 0);
 }

@@ -130,6 +130,9 @@ export class StraceTracer implements SyscallTracer {
     const def = this.k.syscall_defs[nr];
     const fmts = def?.args ?? [];
     const shown = fmts.map((f, i) => (f === 'buf_out' ? null : fmt_arg(t, f, args[i], args[i + 1])));
+    // open(2)'s mode is only shown when O_CREAT or O_TMPFILE makes it meaningful.
+    const o = fmts.indexOf('oflags');
+    if (o >= 0 && fmts[o + 1] === 'mode' && !(args[o] & 0o20000100)) shown.length = o + 1;
     const p: Pending = { nr, args, shown };
     const name = this.k.arch.syscall_names[nr];
     if (name === 'exit_group' || name === 'exit') this.out(`${this.prefix(t)}${this.call_text(t, p, 0)} = ?`);
@@ -139,7 +142,7 @@ export class StraceTracer implements SyscallTracer {
   private call_text(t: Task, p: Pending, ret: number): string {
     const name = this.k.arch.syscall_names[p.nr] ?? `syscall_${p.nr}`;
     const def = this.k.syscall_defs[p.nr];
-    const n = def?.args?.length ?? (def ? 0 : 6);
+    const n = Math.min(def?.args?.length ?? (def ? 0 : 6), p.shown.length || (def?.args?.length ?? 6));
     const parts: string[] = [];
     for (let i = 0; i < n; i++) {
       parts.push(p.shown[i] ?? (def?.args?.[i] === 'buf_out' ? (ret >= 0 ? fmt_buf(t, p.args[i], ret) : fmt_ptr(p.args[i])) : fmt_arg(t, undefined, p.args[i], 0)));

@@ -1,0 +1,56 @@
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const privos = (...args: string[]) => spawnSync(process.execPath, ['bin/privos.js', ...args], { cwd: root, encoding: 'utf8', input: '' });
+
+test('privos run: a guest program, output on stdout, status 0', (t) => {
+  const r = privos('run', '/bin/hello', 'x');
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /Hello from privos! pid 1, x86_64, argv=\["\/bin\/hello","x"\]/);
+});
+
+test('privos run: a host .ts program; its return value is the exit status; args pass through', (t) => {
+  const r = privos('run', 'test/tools/progs/exit3.ts', 'a', '--b');
+  t.is(r.status, 3);
+  t.is(r.stdout, 'args:a,--b\n');
+});
+
+test('privos run: death by SIGSEGV exits 139, as a shell reports it', (t) => {
+  t.is(privos('run', 'test/tools/progs/segv.ts').status, 139);
+});
+
+test('privos run --strace writes strace lines on stderr; --arch arm64 uses the arm64 table', (t) => {
+  const r = privos('run', '--strace', '--arch', 'arm64', '/bin/echo', 'hi');
+  t.is(r.status, 0);
+  t.is(r.stdout, 'hi\n');
+  t.regex(r.stderr, /^write\(1, "hi\\n", 3\) += 3$/m);
+  t.regex(r.stderr, /^exit_group\(0\) += \?$/m);
+  t.regex(r.stderr, /^\+\+\+ exited with 0 \+\+\+$/m);
+});
+
+test('privos syscalls prints the matrix for each arch', (t) => {
+  const x = privos('syscalls');
+  t.regex(x.stdout, /^ {2}39 {2}getpid +full/m);
+  const a = privos('syscalls', '--arch', 'arm64');
+  t.regex(a.stdout, /^ 172 {2}getpid +full/m);
+  t.regex(a.stdout, /arm64: \d+ syscalls/);
+});
+
+test('privos boot prints the kernel log and the boot time', (t) => {
+  const r = privos('boot');
+  t.is(r.status, 0);
+  t.regex(r.stdout, /Linux version 6\.18\.0-privos/);
+  t.regex(r.stdout, /booted in [\d.]+ ms/);
+});
+
+test('bad arguments: clear errors, non-zero status', (t) => {
+  const r = privos('run', '--arch', 'sparc', '/bin/true');
+  t.not(r.status, 0);
+  t.regex(r.stderr, /Invalid values/);
+  const m = privos('run', '/bin/missing');
+  t.is(m.status, 127);
+  t.regex(m.stderr, /cannot execute \/bin\/missing/);
+  t.not(privos('frobnicate').status, 0);
+});
