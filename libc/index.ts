@@ -4,6 +4,8 @@ import './fs.ts';
 import './malloc.ts';
 import './stdio.ts';
 import './crt0.ts';
+import './pauth.ts';
+import './fdcap.ts';
 export { Libc } from './libc.ts';
 export { crt0 } from './crt0.ts';
 export { FILE, format } from './stdio.ts';

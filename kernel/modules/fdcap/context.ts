@@ -1,0 +1,86 @@
+/**
+ * fdcap's per-process state and the token operations.
+ *
+ * The state lives with the fd table it protects (struct files_struct): threads sharing the
+ * table share it, a fork copies it with the table, and it survives exec with the table (the
+ * new image must fdcap_init again before it may enter). A protected fd is remembered with the
+ * File it pointed at when it was created, so an fd number closed behind fdcap's back and reused
+ * is not mistaken for the protected one.
+ *
+ * Signing is PACDA(fd, ctx.modifier) with the task's APDA key (what a kernel module executing
+ * `pacda` uses: Linux only switches the APIA key to the kernel's on entry); authenticating is
+ * AUTDA on (fd | code << 48). Each is one PA instruction, charged as `pac_insn`.
+ */
+import { randomFillSync } from 'node:crypto';
+import { pac_auth, pac_sign } from '../../arch/arm64/pointer_auth.ts';
+import type { FilesStruct } from '../../fs/fdtable.ts';
+import type { File } from '../../fs/fs_types.ts';
+import type { Task } from '../../sched/task.ts';
+import { FDCAP_MAX_FD, FDCAP_PAC_MASK, FDCAP_POLICY_EBADF, fdcap_make_token } from './uapi.ts';
+
+/** One protection context: an id and its current modifier. */
+export class FdcapCtx {
+  /** Bumped by revoke; lets tests and stats see the generation. */
+  generation = 0;
+  constructor(readonly id: number, public modifier: bigint) {}
+}
+
+export function random_modifier(): bigint {
+  const b = new BigUint64Array(1);
+  randomFillSync(b);
+  return b[0];
+}
+
+export class FdcapProc {
+  /** The registered call site of enter (a user code address); 0 until init. */
+  site = 0;
+  policy = FDCAP_POLICY_EBADF;
+  readonly contexts = new Map<number, FdcapCtx>();
+  current: FdcapCtx | null = null;
+  next_id = 1;
+  /** Per fd: the context that owns it and the File it named when it was protected. */
+  owner: (FdcapCtx | null)[] = [];
+  file: (File | null)[] = [];
+  // statistics
+  nr_signed = 0; nr_verified = 0; nr_failed = 0; nr_revoked = 0;
+
+  /** The owning context of fd if fd is protected and still names the same file. */
+  owner_of(files: FilesStruct, fd: number): FdcapCtx | null {
+    if (fd >= this.owner.length) return null;
+    const o = this.owner[fd];
+    if (o === null || o === undefined) return null;
+    if (files.fcheck(fd) !== this.file[fd]) { this.owner[fd] = null; this.file[fd] = null; return null; }
+    return o;
+  }
+
+  protect(files: FilesStruct, fd: number, ctx: FdcapCtx | null): void {
+    while (this.owner.length <= fd) { this.owner.push(null); this.file.push(null); }
+    this.owner[fd] = ctx;
+    this.file[fd] = ctx ? files.fcheck(fd) : null;
+  }
+
+  /** The copy a forked child gets (dup_fd copies the table; the protection follows it). */
+  clone(): FdcapProc {
+    const c = new FdcapProc();
+    c.site = this.site; c.policy = this.policy; c.next_id = this.next_id;
+    for (const [id, ctx] of this.contexts) c.contexts.set(id, ctx);
+    c.current = this.current;
+    c.owner = [...this.owner]; c.file = [...this.file];
+    return c;
+  }
+}
+
+/** Signs fd for ctx: the token (one PACDA). */
+export function fdcap_sign(t: Task, p: FdcapProc, fd: number, ctx: FdcapCtx): number {
+  const signed = pac_sign(t, 'apda', BigInt(fd), ctx.modifier);
+  p.nr_signed++;
+  return fdcap_make_token(fd, Number((signed >> 48n) & BigInt(FDCAP_PAC_MASK)));
+}
+
+/** Authenticates (fd, code) under ctx (one AUTDA). */
+export function fdcap_auth(t: Task, fd: number, code: number, ctx: FdcapCtx): boolean {
+  return pac_auth(t, 'apda', BigInt(fd) | (BigInt(code) << 48n), ctx.modifier).ok;
+}
+
+/** Is fd representable in a token? */
+export const fd_fits = (fd: number): boolean => fd >= 0 && fd <= FDCAP_MAX_FD;
