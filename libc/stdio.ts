@@ -51,6 +51,21 @@ const L = Libc.prototype;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
+/**
+ * %f rounding as glibc does it: the exact binary value, ties to even (toFixed rounds ties up).
+ * x is finite and non-negative.
+ */
+function to_fixed_even(x: number, prec: number): string {
+  const r = x.toFixed(prec);
+  if (!Number.isFinite(x) || prec > 70) return r;
+  const exact = x.toFixed(Math.min(100, prec + 30));
+  const tail = exact.slice(exact.indexOf('.') + 1 + prec);
+  if (!/^50*$/.test(tail)) return r;
+  const down = exact.slice(0, exact.indexOf('.') + 1 + prec).replace(/\.$/, '');
+  const last = Number(down[down.length - 1]);
+  return last % 2 === 0 ? down : r;
+}
+
 /** printf's format language: %[flags][width][.prec][length]conv */
 export function format(fmt: string, args: unknown[]): string {
   let i = 0;
@@ -92,7 +107,7 @@ export function format(fmt: string, args: unknown[]): string {
         }
         default: {
           const n = Number(a);
-          s = Math.abs(n).toFixed(prec < 0 ? 6 : prec);
+          s = to_fixed_even(Math.abs(n), prec < 0 ? 6 : prec);
           sign = n < 0 || Object.is(n, -0) ? '-' : flags.includes('+') ? '+' : '';
         }
       }
