@@ -4,6 +4,7 @@ import './fs.ts';
 import './malloc.ts';
 import './stdio.ts';
 import './crt0.ts';
+import './kerncall.ts';
 import './pauth.ts';
 import './fdcap.ts';
 export { Libc } from './libc.ts';

@@ -1,0 +1,35 @@
+/**
+ * Privileged instructions as user-level code reaches them: privos programs are JavaScript, so
+ * "executing `mov %rax, %cr0`" is calling these (libc exposes them as inline-assembly helpers,
+ * libc/kerncall.ts). Like the hardware, they check the current privilege level: at CPL 3 they
+ * raise #GP (the process gets SIGSEGV); at CPL 0 — kernel or box mode — they take effect. The SFI
+ * pass guarantees box code contains none (tools/sfi: the artifact's "no privileged instructions").
+ */
+import { MODE_USER } from '../arch/cpu.ts';
+import { SIGSEGV } from '../include/uapi/signal.ts';
+import { KERN_INFO } from '../printk.ts';
+import { do_group_exit } from '../sched/exit.ts';
+import { force_sig } from '../sched/signal.ts';
+import type { Task } from '../sched/task.ts';
+
+/** CR0 bits (arch/x86/include/uapi/asm/processor-flags.h). */
+export const X86_CR0_PE = 1, X86_CR0_WP = 1 << 16, X86_CR0_PG = 2 ** 31;
+
+/** #GP at CPL 3: "general protection fault" and SIGSEGV (do_general_protection). */
+function gp_fault(t: Task, what: string): never {
+  t.kernel.printk(KERN_INFO, `traps: ${t.comm}[${t.pid}] general protection fault (${what})`);
+  force_sig(t, SIGSEGV);
+  return do_group_exit(t, SIGSEGV);
+}
+
+export function native_read_cr0(t: Task): number {
+  const cpu = t.kernel.cpu;
+  if (cpu.mode === MODE_USER) return gp_fault(t, 'mov %cr0');
+  return X86_CR0_PE + X86_CR0_PG + (cpu.wp ? X86_CR0_WP : 0);
+}
+
+export function native_write_cr0(t: Task, v: number): void {
+  const cpu = t.kernel.cpu;
+  if (cpu.mode === MODE_USER) gp_fault(t, 'mov to %cr0');
+  cpu.set_wp(Math.floor(v / X86_CR0_WP) % 2 === 1);
+}

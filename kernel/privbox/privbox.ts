@@ -1,0 +1,72 @@
+/**
+ * PrivBox's per-kernel and per-task state (Kuznetsov & Morrison, USENIX ATC'22; the artifact's
+ * arch/x86/kernel/piot*.c). The kernel keeps: the gate's text address, the registry of code the
+ * SFI pass produced (what spawn accepts), and the policy switches the attack suite flips.
+ */
+import type { Kernel } from '../kernel.ts';
+import type { MmStruct } from '../mm/mm_types.ts';
+import type { TextFn, TextRegion } from '../mm/text.ts';
+import type { Task } from '../sched/task.ts';
+
+/** The three builds of the artifact's LLVM pass: every access + branch, branches only, nothing. */
+export type SfiBuild = 'full' | 'branch' | 'none';
+
+export interface PrivboxConfig {
+  /**
+   * Spawn code the SFI pass did not produce (or produced with build 'none'). Off by default;
+   * the attack suite sets it to show what an uninstrumented box can do.
+   */
+  unsafe: boolean;
+  /**
+   * Which user pages box code may execute. 'box' (privos): only the box's own text, marked
+   * PERM_BOX. 'all-user' (the artifact: NX clear on the user half, SMEP off): every user text page.
+   */
+  exec_policy: 'box' | 'all-user';
+  /**
+   * Scrub on the way out of the gate (criticism 5): clobbered registers are zeroed and a
+   * kernel-half return value becomes -EFAULT. false reproduces the artifact's gate, which
+   * restores the pushed registers but clears nothing else.
+   */
+  scrub: boolean;
+}
+
+/** The registers a box can observe after `call *kerncall_gate` returns (caller-saved, SysV ABI). */
+export const CLOBBER_NAMES = ['rcx', 'rdx', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11'] as const;
+export type ClobberName = (typeof CLOBBER_NAMES)[number];
+
+/** The box text of one address space: a TextRegion on pages marked PERM_BOX. */
+export interface BoxMm { readonly text: TextRegion }
+
+/** Per-task box state: the user registers saved at spawn, the kernel stack, the gate's clobbers. */
+export class BoxTask {
+  /** User registers saved by PIOT_IOCSPAWN and restored by PIOT_IOCRET. */
+  saved_nr = 0; saved_a = new Float64Array(6); saved_sp = 0;
+  /** Top of this task's kernel stack (vmalloc'd at first spawn); pt_regs sit just below it. */
+  kstack_top = 0;
+  readonly clobber = new Float64Array(CLOBBER_NAMES.length);
+  /** Set by PIOT_IOCRET: the box asked to return with this value. */
+  ret_value = 0;
+  /** Address of the running spawn's struct piot_iocspawn (the return value is written back there). */
+  spawn_uarg = 0;
+}
+
+export class PrivboxState {
+  gate_addr = 0;
+  /** Functions produced by the SFI pass, with their build. Only the kernel's loader adds to it. */
+  readonly registry = new WeakMap<TextFn, SfiBuild>();
+  readonly box_mm = new WeakMap<MmStruct, BoxMm>();
+  readonly config: PrivboxConfig = { unsafe: false, exec_policy: 'box', scrub: true };
+  constructor(readonly k: Kernel) {}
+}
+
+export function privbox_of(k: Kernel): PrivboxState {
+  let s = k.ext.get('privbox') as PrivboxState | undefined;
+  if (!s) { s = new PrivboxState(k); k.ext.set('privbox', s); }
+  return s;
+}
+
+export function box_task(t: Task): BoxTask {
+  let b = t.ext.get('privbox') as BoxTask | undefined;
+  if (!b) { b = new BoxTask(); t.ext.set('privbox', b); }
+  return b;
+}

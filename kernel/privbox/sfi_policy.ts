@@ -1,0 +1,62 @@
+/**
+ * What box code may contain: the contract between the SFI pass (tools/sfi) and the kernel's
+ * runtime checks. privos programs are JavaScript, so the artifact's rules translate as follows:
+ * - memory: libc's accessors and pointer arguments carry a user address; each gets the mask
+ *   (bit 50 cleared) — POINTER_ARGS lists where pointers sit;
+ * - indirect branches: `libc.call(addr, …)` is masked, bundle-aligned and checked against the
+ *   box text; `libc.fnaddr(f)` places f in the box text;
+ * - "privileged instructions": anything that reaches kernel objects or the host — the names
+ *   below, as identifiers, properties, destructured names or (at run time) computed keys.
+ */
+
+/** libc methods whose arguments at these positions are user pointers. */
+export const POINTER_ARGS: Readonly<Record<string, readonly number[]>> = {
+  peek: [0], peek_into: [0], poke: [0], peek_u8: [0], peek_u32: [0], peek_i32: [0], peek_u64: [0],
+  poke_u8: [0], poke_u32: [0], poke_u64: [0], strlen: [0], cstr: [0], kerncall_args: [0],
+  read: [1], write: [1], pread: [1], pwrite: [1], memcpy: [0, 1], memset: [0],
+};
+
+/** Indirect branches: rewritten to the runtime's checked versions. */
+export const BRANCH_METHODS = ['call', 'fnaddr'] as const;
+
+/** Inline-assembly helpers of privileged instructions (libc/kerncall.ts): never in a box. */
+export const PRIVILEGED_PREFIX = 'asm_';
+
+/**
+ * Properties box code may not name: libc's links to the kernel (task, entry, the gate), libc's
+ * internal pointers, and JavaScript's reflective escape hatches (constructor → Function, …).
+ */
+export const FORBIDDEN_PROPS: ReadonlySet<string> = new Set([
+  'task', 'kernel', 'entry', 'kerncall_gate', 'scratch_base', 'scratch_top',
+  'constructor', 'prototype', '__proto__', '__defineGetter__', '__defineSetter__',
+  '__lookupGetter__', '__lookupSetter__', 'caller', 'callee', 'prepareStackTrace',
+  'captureStackTrace', 'getPrototypeOf', 'setPrototypeOf', 'getOwnPropertyDescriptor',
+  'getOwnPropertyDescriptors', 'defineProperty', 'defineProperties', 'values', 'entries', 'assign',
+]);
+
+/** Host escape hatches: rejected as identifiers wherever they appear. */
+export const FORBIDDEN_IDENTIFIERS: ReadonlySet<string> = new Set([
+  'eval', 'Function', 'AsyncFunction', 'globalThis', 'global', 'window', 'self', 'process', 'require', 'module',
+  'exports', '__dirname', '__filename', 'Reflect', 'Proxy', 'WebAssembly', 'console', 'setTimeout',
+  'setInterval', 'setImmediate', 'queueMicrotask', 'fetch', 'Buffer', 'SharedArrayBuffer', 'Atomics',
+  'FinalizationRegistry', 'WeakRef', 'Worker', 'importScripts',
+]);
+
+/** Free identifiers (globals) box code may use. Everything else must be declared in the module. */
+export const ALLOWED_GLOBALS: ReadonlySet<string> = new Set([
+  'undefined', 'NaN', 'Infinity', 'isNaN', 'isFinite', 'parseInt', 'parseFloat', 'Math', 'Number',
+  'String', 'Boolean', 'Symbol', 'BigInt', 'Array', 'Object', 'JSON', 'Date', 'Map', 'Set', 'WeakMap',
+  'WeakSet', 'Promise', 'Error', 'RangeError', 'TypeError', 'SyntaxError', 'ArrayBuffer', 'DataView',
+  'Uint8Array', 'Int8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array', 'Float32Array',
+  'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Uint8ClampedArray', 'TextEncoder', 'TextDecoder',
+  'arguments',
+]);
+
+/** Prefix of the names the pass generates; user code may not use it. */
+export const RESERVED_PREFIX = '__sfi';
+
+/** Is a computed property key allowed at run time? (numbers and symbols always are) */
+export function key_allowed(k: string): boolean {
+  return !FORBIDDEN_PROPS.has(k) && !Object.hasOwn(POINTER_ARGS, k) && k !== 'call' && k !== 'fnaddr' &&
+    !k.startsWith(PRIVILEGED_PREFIX);
+}

@@ -1,0 +1,103 @@
+/**
+ * PrivBox's libc API, as the artifact's musl has it (src/kerncall/kerncall.c):
+ * kerncall_setup() asks /sys/kernel/debug/piot for the gate's address, after which libc's
+ * syscall stub calls the gate whenever it runs at CPL 0 (Libc.raw); kerncall_spawn(fn, arg)
+ * runs fn in a box and returns its value. privos adds kerncall_load(source) (PIOT_IOCLOAD,
+ * which the artifact's loader also has) and two helpers box code and tests use:
+ * kerncall_regs() (the caller-saved registers as the box sees them after a gate call) and
+ * the privileged-instruction helpers asm_read_cr0/asm_write_cr0 (inline assembly; #GP at CPL 3,
+ * and the SFI pass rejects them in box code).
+ */
+import { PIOT_IOCINFO, PIOT_IOCINFO_SIZE, PIOT_IOCLOAD, PIOT_IOCRET, PIOT_IOCSPAWN } from '../kernel/privbox/piot.ts';
+import { native_read_cr0, native_write_cr0 } from '../kernel/privbox/insn.ts';
+import { CLOBBER_NAMES, type ClobberName, box_task } from '../kernel/privbox/privbox.ts';
+import { read_args } from './crt0.ts';
+import { Libc, type SyscallEntry, type UserFn } from './libc.ts';
+
+export const PIOT_PATH = '/sys/kernel/debug/piot';
+
+declare module './libc.ts' {
+  interface Libc {
+    /** The gate's address from PIOT_IOCINFO (0 until kerncall_setup succeeds). */
+    kerncall_gate_addr: number;
+    kerncall_fd: number;
+    kerncall_setup(): Promise<number>;
+    /** Runs fn(libc, arg) in a box; its return value, or -1 with errno if the spawn failed. */
+    kerncall_spawn(fn: UserFn | number, arg?: number): Promise<number>;
+    /** Leaves the box from inside it (PIOT_IOCRET) with value v. */
+    kerncall_ret(v: number): Promise<number>;
+    /** Loads box source (the kernel instruments it); the entry's box-text address, or -1. */
+    kerncall_load(source: string | Uint8Array): Promise<number>;
+    /** argv/envp off an initial stack (what crt0 reads), for a program's main run in a box. */
+    kerncall_args(sp: number): { argv: string[]; envp: string[] };
+    kerncall_regs(): Record<ClobberName, number>;
+    asm_read_cr0(): number;
+    asm_write_cr0(v: number): void;
+  }
+}
+
+const L = Libc.prototype;
+L.kerncall_gate_addr = 0;
+L.kerncall_fd = -2;
+
+async function piot_open(lc: Libc): Promise<number> {
+  if (lc.kerncall_fd === -2) lc.kerncall_fd = (await lc.open(PIOT_PATH, lc.O_RDWR | lc.O_CLOEXEC)) as number;
+  return lc.kerncall_fd;
+}
+
+L.kerncall_setup = async function () {
+  const fd = (await this.open(PIOT_PATH, this.O_RDWR)) as number;
+  if (fd < 0) return -1;
+  const mark = this.scratch_top, p = this.scratch_push(PIOT_IOCINFO_SIZE);
+  const r = (await this.ioctl(fd, PIOT_IOCINFO, p)) as number;
+  const gate = this.peek_u64(p + 16);
+  this.scratch_pop(mark);
+  await this.close(fd);
+  if (r) return r;
+  // kerncall_gate = (void *) info.kern_gate: calls go through that address (the gate checks
+  // the instruction fetch on every call).
+  const fn = this.task.kernel.kallsyms.function_at(gate);
+  if (!fn) { this.errno = this.EFAULT; return -1; }
+  this.kerncall_gate_addr = gate;
+  this.kerncall_gate = fn as SyscallEntry;
+  return 0;
+};
+
+L.kerncall_spawn = async function (fn, arg = 0) {
+  const fd = await piot_open(this);
+  if (fd < 0) return -1;
+  const ip = typeof fn === 'number' ? fn : this.fnaddr(fn);
+  const mark = this.scratch_top, p = this.scratch_push(16);
+  this.poke_u64(p, ip); this.poke_u64(p + 8, arg);
+  try {
+    const r = (await this.ioctl(fd, PIOT_IOCSPAWN, p)) as number;
+    return r < 0 ? r : this.peek_u64(p + 8);
+  } finally { this.scratch_pop(mark); }
+};
+
+L.kerncall_ret = async function (v) {
+  return (await this.ioctl(await piot_open(this), PIOT_IOCRET, v)) as number;
+};
+
+L.kerncall_load = async function (source) {
+  const fd = await piot_open(this);
+  if (fd < 0) return -1;
+  const b = typeof source === 'string' ? new TextEncoder().encode(source) : source;
+  const buf = this.malloc(b.length + 16);
+  if (!buf) { this.errno = this.ENOMEM; return -1; }
+  this.poke(buf + 16, b);
+  this.poke_u64(buf, buf + 16); this.poke_u64(buf + 8, b.length);
+  const r = (await this.ioctl(fd, PIOT_IOCLOAD, buf)) as number;
+  this.free(buf);
+  return r;
+};
+
+L.kerncall_args = function (sp) { return read_args(this, sp); };
+
+L.kerncall_regs = function () {
+  const c = box_task(this.task).clobber;
+  return Object.fromEntries(CLOBBER_NAMES.map((n, i) => [n, c[i]])) as Record<ClobberName, number>;
+};
+
+L.asm_read_cr0 = function () { return native_read_cr0(this.task); };
+L.asm_write_cr0 = function (v) { native_write_cr0(this.task, v); };

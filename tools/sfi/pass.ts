@@ -1,0 +1,257 @@
+/**
+ * The PrivBox SFI compiler pass, on the TypeScript compiler API (the artifact's is an LLVM pass).
+ * Input: the source of a user module meant to run in a box. Output: JavaScript in which
+ * - every user-memory access through libc (POINTER_ARGS) gets its pointer masked (`__sfi.m`:
+ *   bit 50 cleared, so a kernel-half address turns non-canonical and faults);
+ * - every indirect call `libc.call(addr, …)` is masked, bundle-aligned and confined to the box
+ *   text, and `libc.fnaddr(f)` hands out box-text addresses only;
+ * - computed property keys are checked at run time (`__sfi.key`);
+ * - every function the module creates is reported to the kernel (`__sfi_fn` → the runtime's
+ *   mark), which is how the kernel knows code came from this pass.
+ * Code that could reach kernel internals or host escape hatches is rejected at compile time
+ * (kernel/privbox/sfi_policy.ts). Builds: 'full', 'branch' (branches only), 'none'.
+ */
+import ts from 'typescript';
+import {
+  ALLOWED_GLOBALS, BRANCH_METHODS, FORBIDDEN_IDENTIFIERS, FORBIDDEN_PROPS, POINTER_ARGS,
+  PRIVILEGED_PREFIX, RESERVED_PREFIX,
+} from '../../kernel/privbox/sfi_policy.ts';
+import type { SfiBuild } from '../../kernel/privbox/privbox.ts';
+
+export type { SfiBuild };
+
+export interface SfiOptions {
+  build: SfiBuild;
+  /** Add `__sfi_main(libc, sp)`, which runs the module's default-exported main (--privbox). */
+  transparent?: boolean;
+  file_name?: string;
+}
+
+export interface SfiStats { masks: number; branches: number; keys: number; functions: number }
+
+export interface SfiResult { code: string; build: SfiBuild; stats: SfiStats }
+
+/** The pass refused the module; `diagnostics` says where and why (file:line:col message). */
+export class SfiRejection extends Error {
+  constructor(readonly diagnostics: string[]) { super(`SFI pass rejected the module:\n${diagnostics.join('\n')}`); }
+}
+
+const COMPILER_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, noLib: true, noResolve: true,
+  types: [], allowJs: true, skipLibCheck: true, isolatedModules: true, sourceMap: false,
+  verbatimModuleSyntax: false, removeComments: true,
+};
+
+/** A one-file program: the checker resolves the module's own scopes; globals stay unresolved. */
+function make_program(file: string, source: string): { program: ts.Program; sf: ts.SourceFile } {
+  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.ES2022, true, file.endsWith('.js') ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+  const host: ts.CompilerHost = {
+    getSourceFile: (f) => (f === file ? sf : undefined),
+    writeFile: () => undefined,
+    getDefaultLibFileName: () => 'lib.d.ts',
+    useCaseSensitiveFileNames: () => true,
+    getCanonicalFileName: (f) => f,
+    getCurrentDirectory: () => '/',
+    getNewLine: () => '\n',
+    fileExists: (f) => f === file,
+    readFile: (f) => (f === file ? source : undefined),
+  };
+  return { program: ts.createProgram([file], COMPILER_OPTIONS, host), sf };
+}
+
+const is_pointer_method = (n: string): boolean => Object.hasOwn(POINTER_ARGS, n);
+const is_branch_method = (n: string): boolean => (BRANCH_METHODS as readonly string[]).includes(n);
+
+/** Why a property name may not appear in box code, or null. */
+function prop_violation(name: string): string | null {
+  if (name.startsWith(PRIVILEGED_PREFIX)) return `privileged instruction '${name}'`;
+  if (FORBIDDEN_PROPS.has(name)) return `access to '${name}' (reaches kernel internals or reflection)`;
+  if (name.startsWith(RESERVED_PREFIX)) return `reserved name '${name}'`;
+  return null;
+}
+
+/** Is this identifier a name (of a property, label, import) rather than a reference to a value? */
+function is_name_position(id: ts.Identifier): boolean {
+  const p = id.parent;
+  if ((ts.isPropertyAccessExpression(p) || ts.isQualifiedName(p)) && (p as ts.PropertyAccessExpression).name === id) return true;
+  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isGetAccessor(p) ||
+    ts.isSetAccessor(p) || ts.isPropertySignature(p) || ts.isMethodSignature(p) || ts.isEnumMember(p)) && p.name === id) return true;
+  if (ts.isBindingElement(p) && p.propertyName === id) return true;
+  if (ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p)) return true;
+  if (ts.isImportSpecifier(p) || ts.isExportSpecifier(p) || ts.isImportClause(p) || ts.isNamespaceImport(p)) return true;
+  return false;
+}
+
+function in_type_position(n: ts.Node): boolean {
+  for (let p: ts.Node | undefined = n.parent; p; p = p.parent) {
+    if (ts.isTypeNode(p) || ts.isInterfaceDeclaration(p) || ts.isTypeAliasDeclaration(p)) return true;
+    if (ts.isExpressionStatement(p) || ts.isBlock(p) || ts.isSourceFile(p)) return false;
+  }
+  return false;
+}
+
+function is_type_only_import(d: ts.ImportDeclaration): boolean {
+  const c = d.importClause;
+  if (!c) return false; // `import 'x'` runs a module: not allowed
+  if (c.isTypeOnly) return true;
+  if (c.name) return false;
+  const nb = c.namedBindings;
+  return !!nb && ts.isNamedImports(nb) && nb.elements.every((e) => e.isTypeOnly);
+}
+
+/** The compile-time checks: the analogue of "the box contains no privileged instructions". */
+function check(sf: ts.SourceFile, checker: ts.TypeChecker): string[] {
+  const out: string[] = [];
+  const bad = (n: ts.Node, msg: string): void => {
+    const { line, character } = sf.getLineAndCharacterOfPosition(n.getStart(sf));
+    out.push(`${sf.fileName}:${line + 1}:${character + 1}: ${msg}`);
+  };
+  const declared_here = (s: ts.Symbol | undefined): boolean =>
+    !!s && (s.declarations ?? []).some((d) => d.getSourceFile() === sf && !ts.isImportSpecifier(d) && !ts.isImportClause(d) && !ts.isNamespaceImport(d));
+  const visit = (n: ts.Node): void => {
+    if (ts.isImportDeclaration(n)) { if (!is_type_only_import(n)) bad(n, 'import outside the allowed set (box code may only import types)'); return; }
+    if (ts.isImportEqualsDeclaration(n)) { bad(n, 'import = require'); return; }
+    if (ts.isExportDeclaration(n) && n.moduleSpecifier && !n.isTypeOnly) { bad(n, 're-export from another module'); return; }
+    if (ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n)) return;
+    if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword) bad(n, 'dynamic import()');
+    if (ts.isMetaProperty(n) && n.keywordToken === ts.SyntaxKind.ImportKeyword) bad(n, 'import.meta');
+    if (ts.isWithStatement(n)) bad(n, 'with statement');
+    if (ts.isDecorator(n)) bad(n, 'decorator');
+    if (ts.isIdentifier(n) && !in_type_position(n)) check_identifier(n);
+    if (ts.isPropertyAccessExpression(n)) check_member(n, n.name.text);
+    if (ts.isElementAccessExpression(n) && ts.isStringLiteralLike(n.argumentExpression)) {
+      const name = n.argumentExpression.text;
+      const v = prop_violation(name);
+      if (v) bad(n, v);
+      else if (is_pointer_method(name) || is_branch_method(name)) bad(n, `'${name}' accessed by computed name (not instrumentable)`);
+    }
+    if (ts.isBindingElement(n) && ts.isObjectBindingPattern(n.parent)) {
+      const key = n.propertyName ?? n.name;
+      if (ts.isIdentifier(key) || ts.isStringLiteralLike(key)) {
+        const v = prop_violation(key.text);
+        if (v) bad(n, v);
+        else if (is_pointer_method(key.text) || is_branch_method(key.text)) bad(n, `'${key.text}' destructured (escapes instrumentation)`);
+      } else if (ts.isComputedPropertyName(key)) bad(n, 'computed key in a destructuring pattern');
+    }
+    ts.forEachChild(n, visit);
+  };
+  const check_identifier = (id: ts.Identifier): void => {
+    const name = id.text;
+    if (name.startsWith(RESERVED_PREFIX)) { bad(id, `reserved name '${name}'`); return; }
+    if (is_name_position(id)) return;
+    if (FORBIDDEN_IDENTIFIERS.has(name)) { bad(id, `'${name}' (a host escape hatch)`); return; }
+    const p = id.parent;
+    const sym = ts.isShorthandPropertyAssignment(p) && p.name === id
+      ? checker.getShorthandAssignmentValueSymbol(p) : checker.getSymbolAtLocation(id);
+    if (!declared_here(sym) && !ALLOWED_GLOBALS.has(name)) bad(id, `free identifier '${name}' is not an allowed global`);
+  };
+  const check_member = (n: ts.PropertyAccessExpression, name: string): void => {
+    const v = prop_violation(name);
+    if (v) { bad(n, v); return; }
+    const called = ts.isCallExpression(n.parent) && n.parent.expression === n;
+    if ((is_pointer_method(name) || name === 'fnaddr') && !called) bad(n, `'${name}' used as a value (only direct calls are instrumented)`);
+    if (called && (is_pointer_method(name) || is_branch_method(name)) &&
+      (n.parent as ts.CallExpression).arguments.some((a) => ts.isSpreadElement(a))) bad(n, `spread arguments to '${name}'`);
+  };
+  visit(sf);
+  return out;
+}
+
+/** The rewriting: masks, checked branches, checked keys, function marking. */
+function transformer(opts: SfiOptions, stats: SfiStats, main: { name: string | null }): ts.TransformerFactory<ts.SourceFile> {
+  const full = opts.build === 'full', instrument = opts.build !== 'none';
+  return (ctx) => {
+    const f = ctx.factory;
+    const rt = (m: string): ts.Expression => f.createPropertyAccessExpression(f.createIdentifier('__sfi'), m);
+    const mark = (e: ts.Expression): ts.Expression => { stats.functions++; return f.createCallExpression(f.createIdentifier('__sfi_fn'), undefined, [e]); };
+    const hoist_marks = (stmts: readonly ts.Statement[]): ts.Statement[] => {
+      const names = stmts.filter(ts.isFunctionDeclaration).map((d) => d.name?.text ?? '__sfi_default');
+      stats.functions += names.length;
+      return names.map((n) => f.createExpressionStatement(f.createCallExpression(f.createIdentifier('__sfi_fn'), undefined, [f.createIdentifier(n)])));
+    };
+    const visit = (n: ts.Node): ts.Node | ts.Node[] => {
+      if (ts.isFunctionDeclaration(n) && !n.name && n.body) {
+        main.name = '__sfi_default';
+        n = f.updateFunctionDeclaration(n, n.modifiers, n.asteriskToken, f.createIdentifier('__sfi_default'), n.typeParameters, n.parameters, n.type, n.body);
+      } else if (ts.isFunctionDeclaration(n) && n.name && n.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) {
+        main.name = n.name.text;
+      }
+      if (ts.isExportAssignment(n) && !n.isExportEquals && n.parent && ts.isSourceFile(n.parent)) {
+        main.name = '__sfi_default';
+        const e = ts.visitNode(n.expression, visit) as ts.Expression;
+        return [
+          f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration('__sfi_default', undefined, undefined, e)], ts.NodeFlags.Const)),
+          f.createExportAssignment(undefined, undefined, f.createIdentifier('__sfi_default')),
+        ];
+      }
+      if (ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n)) {
+        const v = ts.visitEachChild(n, visit, ctx) as ts.Node;
+        const stmts = (v as unknown as { statements: ts.NodeArray<ts.Statement> }).statements;
+        const marks = hoist_marks(stmts);
+        if (!marks.length) return v;
+        const all = [...marks, ...stmts];
+        if (ts.isSourceFile(v)) return f.updateSourceFile(v, all);
+        if (ts.isBlock(v)) return f.updateBlock(v, all);
+        if (ts.isModuleBlock(v)) return f.updateModuleBlock(v, all);
+        if (ts.isCaseClause(v)) return f.updateCaseClause(v, v.expression, all);
+        return f.updateDefaultClause(v as ts.DefaultClause, all);
+      }
+      if (ts.isFunctionExpression(n) || ts.isArrowFunction(n)) return mark(ts.visitEachChild(n, visit, ctx) as ts.Expression);
+      if (instrument && ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
+        const name = n.expression.name.text;
+        const recv = ts.visitNode(n.expression.expression, visit) as ts.Expression;
+        const args = n.arguments.map((a) => ts.visitNode(a, visit) as ts.Expression);
+        if (is_branch_method(name)) {
+          stats.branches++;
+          return f.createCallExpression(rt(name), undefined, [recv, ...args]);
+        }
+        if (full && is_pointer_method(name)) {
+          for (const i of POINTER_ARGS[name]) {
+            if (i < args.length) { args[i] = f.createCallExpression(rt('m'), undefined, [args[i]]); stats.masks++; }
+          }
+          return f.updateCallExpression(n, f.updatePropertyAccessExpression(n.expression, recv, n.expression.name), n.typeArguments, args);
+        }
+      }
+      if (instrument && ts.isElementAccessExpression(n) && !ts.isStringLiteralLike(n.argumentExpression) && !ts.isNumericLiteral(n.argumentExpression)) {
+        stats.keys++;
+        const obj = ts.visitNode(n.expression, visit) as ts.Expression;
+        const key = ts.visitNode(n.argumentExpression, visit) as ts.Expression;
+        return f.updateElementAccessExpression(n, obj, f.createCallExpression(rt('key'), undefined, [key]));
+      }
+      return ts.visitEachChild(n, visit, ctx);
+    };
+    return (sf) => visit(sf) as ts.SourceFile;
+  };
+}
+
+/** The glue every instrumented module carries: the mark queue and the kernel's link point. */
+const PROLOGUE = `let __sfi = null; const __sfi_q = [];
+function __sfi_fn(f) { if (__sfi) __sfi.mark(f); else __sfi_q.push(f); return f; }
+export function __sfi_link(rt) { if (__sfi) return false; __sfi = rt; for (const f of __sfi_q) rt.mark(f); __sfi_q.length = 0; return true; }
+`;
+
+const transparent_epilogue = (main: string): string => `
+export async function __sfi_main(libc, sp) { const a = libc.kerncall_args(__sfi.m(sp)); return ${main}(libc, a.argv, a.envp); }
+__sfi_fn(__sfi_main);
+`;
+
+/** Runs the pass: throws SfiRejection when the module contains what a box may not. */
+export function sfi_compile(source: string, opts: SfiOptions): SfiResult {
+  const file = opts.file_name ?? '/box.ts';
+  const { program, sf } = make_program(file, source);
+  const syntax = program.getSyntacticDiagnostics(sf);
+  if (syntax.length) throw new SfiRejection(syntax.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')));
+  if (opts.build !== 'none') {
+    const problems = check(sf, program.getTypeChecker());
+    if (problems.length) throw new SfiRejection(problems);
+  }
+  const stats: SfiStats = { masks: 0, branches: 0, keys: 0, functions: 0 };
+  const main = { name: null as string | null };
+  let code = '';
+  program.emit(sf, (_f, text) => { code = text; }, undefined, false, { before: [transformer(opts, stats, main)] });
+  if (opts.transparent) {
+    if (!main.name) throw new SfiRejection([`${file}: no default-exported main to box`]);
+    code += transparent_epilogue(main.name);
+  }
+  return { code: PROLOGUE + code, build: opts.build, stats };
+}
