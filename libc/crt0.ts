@@ -38,9 +38,30 @@ export function read_args(lc: Libc, sp: number): { argv: string[]; envp: string[
 
 export async function crt0(t: Task, main: UserMain): Promise<number> {
   const lc = await new_libc(t);
+  lc.initial_sp = t.user_sp;
   const { argv, envp } = read_args(lc, t.user_sp);
   const code = await main(lc, argv, envp);
   // exit(main(argc, argv, envp)), as __libc_start_main does: flush stdio, then exit_group.
   await lc.fflush_all();
   return lc._exit(typeof code === 'number' ? code : 0);
 }
+
+declare module './libc.ts' {
+  interface Libc {
+    /** getauxval(3): a value from the auxiliary vector the kernel put on the stack (0 if absent). */
+    getauxval(type: number): number;
+    /** The stack pointer the process started with (argc is there). */
+    initial_sp: number;
+  }
+}
+
+Libc.prototype.getauxval = function (type) {
+  const sp = this.initial_sp;
+  let a = sp + 8 + (this.peek_u64(sp) + 1) * 8;
+  while (this.peek_u64(a)) a += 8; // skip envp
+  for (a += 8; ; a += 16) {
+    const key = this.peek_u64(a);
+    if (key === 0) return 0;
+    if (key === type) return this.peek_u64(a + 8);
+  }
+};
