@@ -32,12 +32,18 @@ export const MODULE_REGION_SIZE = 1 << 20;
 /** MODULE_NAME_LEN (64 - sizeof(unsigned long)) */
 export const MODULE_NAME_LEN = 56;
 
-interface ModuleList { readonly mods: Map<string, Module>; next_base: number; seq: number }
+interface ModuleList { readonly mods: Map<string, Module>; next_base: number }
+
+/**
+ * Load counter for the whole host process: each load imports `URL?privos_load=N` with a fresh N,
+ * so two machines (or two loads) never share a module instance's statics.
+ */
+let load_seq = 0;
 
 /** The `modules` list of a kernel. */
 export function module_list(k: Kernel): ModuleList {
   let l = k.ext.get('modules') as ModuleList | undefined;
-  if (!l) { l = { mods: new Map(), next_base: MODULES_VADDR, seq: 0 }; k.ext.set('modules', l); }
+  if (!l) { l = { mods: new Map(), next_base: MODULES_VADDR }; k.ext.set('modules', l); }
   return l;
 }
 
@@ -117,7 +123,7 @@ async function import_module(url: string, seq: number): Promise<Record<string, u
 export async function load_module(t: Task, url: string, args: string): Promise<number> {
   const k = t.kernel;
   const l = module_list(k);
-  const ns = await import_module(url, ++l.seq);
+  const ns = await import_module(url, ++load_seq);
   switch_to(t, MODE_KERNEL);
   if (!ns) return -ENOEXEC;
   const name = module_name_of(url);

@@ -11,6 +11,7 @@
  * as a software MAC, charged at the profile's pac_insn (skylake: a software estimate).
  */
 import { pac_auth } from '../../arch/arm64/pointer_auth.ts';
+import { addr_hex } from '../../arch/cpu.ts';
 import { misc_deregister, misc_register, MISC_DYNAMIC_MINOR, type MiscDevice } from '../../fs/devfs/misc.ts';
 import type { FilesStruct } from '../../fs/fdtable.ts';
 import type { File, FileOperations } from '../../fs/fs_types.ts';
@@ -39,7 +40,6 @@ export const policy = module_param('policy', 'charp', 0o644, 'ebadf', 'what a fa
 export const soft_pac = module_param('soft_pac', 'bool', 0o444, false, 'allow x86_64: compute PACs in software (charged at the profile pac_insn)');
 
 /** The module's statics. */
-let kernel: Kernel | null = null;
 let THIS: Module | null = null;
 const env: HookEnv = { procs: new WeakMap<FilesStruct, FdcapProc>() };
 /** Original entries of the hooked syscalls (nr → address), once the table is hooked. */
@@ -61,7 +61,7 @@ function hook_table(k: Kernel, mod: Module): void {
     saved.set(nr, orig);
   }
   patch_sys_call_table(k, table, entries);
-  k.printk(KERN_INFO, `fdcap: hooked ${entries.size} syscalls in sys_call_table at ${table.toString(16)}`);
+  k.printk(KERN_INFO, `fdcap: hooked ${entries.size} syscalls in sys_call_table at ${addr_hex(table)}`);
 }
 
 function unhook_table(k: Kernel): void {
@@ -174,7 +174,6 @@ export function fdcap_init(mod: Module): number {
     return -ENODEV;
   }
   if (policy.value !== 'ebadf' && policy.value !== 'kill') return -EINVAL;
-  kernel = k;
   THIS = mod;
   const dev = { ...fdcap_dev, owner: mod };
   const err = misc_register(k, dev);
@@ -191,7 +190,7 @@ export function fdcap_exit(mod: Module): void {
   const i = k.fork_hooks.indexOf(fdcap_fork);
   if (i >= 0) k.fork_hooks.splice(i, 1);
   misc_deregister(k, mod.ext.get('dev') as MiscDevice);
-  kernel = null;
+  THIS = null;
 }
 
 export const __init = module_init(fdcap_init);

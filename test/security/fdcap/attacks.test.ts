@@ -1,0 +1,69 @@
+/**
+ * The fdcap attack suite (issue 5 §6): each attack reads a secret file opened inside a protected
+ * context. With the module unloaded it succeeds; with it loaded it fails.
+ */
+import test from 'ava';
+import { attack, insmod, machine, rmmod, sh } from './helpers.ts';
+
+const ATTACKS = ['raw_fd', 'forge', 'after_exit', 'after_revoke', 'other_context', 'bad_site'];
+
+test('without the module every attack reads the secret', async (t) => {
+  const m = machine();
+  for (const a of ATTACKS) t.is(await attack(m, a), 0, a);
+});
+
+test('with the module loaded every attack fails, the owner still reads, failures are logged', async (t) => {
+  const m = machine();
+  t.is(await insmod(m), 0);
+  t.is(await attack(m, 'legit'), 0, 'the owner reads its own file through its token');
+  for (const a of ATTACKS) t.is(await attack(m, a), 1, a);
+  const log = m.k.log.text();
+  t.regex(log, /fdcap: pid \d+ \(attack\.ts\) read: fd 4 token 0x[0-9a-f]+ (failed authentication|outside any context|belongs to context)/);
+  t.regex(log, /enter: call site 0x[0-9a-f]+ is not the registered one/);
+});
+
+test('brute force of the 7-bit code: measured success rate near 1/128; the kill policy ends it', async (t) => {
+  const m = machine();
+  t.is(await insmod(m), 0);
+  const trials = 1280;
+  t.is(await attack(m, 'brute', 'ebadf', String(trials)), 0);
+  const hits = Number(/brute: (\d+)\/1280/.exec(m.out())![1]);
+  t.log(`brute force: ${hits}/${trials} = ${(hits / trials).toFixed(5)} per guess (expected 1/128 = ${(1 / 128).toFixed(5)})`);
+  // Binomial(1280, 1/128): mean 10, sd 3.1; the bounds are > 4 sd away.
+  t.true(hits >= 1 && hits <= 25);
+  t.is(await attack(m, 'brute', 'kill', '200'), 128 + 9, 'SIGKILL at the first wrong guess');
+});
+
+test('rmmod restores sys_call_table and the plain behaviour', async (t) => {
+  const m = machine();
+  const k = m.k;
+  const nr = k.arch.syscall_names.indexOf('read');
+  const orig = k.cpu.read_addr(k.sys_call_table + nr * 8);
+  t.is(await insmod(m), 0);
+  t.is(await attack(m, 'raw_fd'), 1);
+  t.not(k.cpu.read_addr(k.sys_call_table + nr * 8), orig, 'read is hooked');
+  t.is(k.kallsyms.proc_kallsyms().includes('fdcap_hook_read\t[fdcap]'), true);
+  t.is(await rmmod(m), 0);
+  t.is(k.cpu.read_addr(k.sys_call_table + nr * 8), orig, 'read restored');
+  t.false(k.kallsyms.proc_kallsyms().includes('[fdcap]'));
+  t.is(await attack(m, 'raw_fd'), 0, 'the attack works again');
+});
+
+test('normal programs run unchanged with the module loaded and the table hooked', async (t) => {
+  const m = machine();
+  t.is(await insmod(m), 0);
+  t.is(await attack(m, 'legit'), 0); // hooks installed by this process's init
+  t.is(await sh(m, '/bin/hello', 'x'), 0);
+  t.is(await sh(m, '/bin/cat', '/etc/hostname'), 0);
+  t.regex(m.out(), /Hello from privos![\s\S]*privos\n/);
+});
+
+test('x86_64: fdcap refuses to load without soft_pac (ENODEV), works with it', async (t) => {
+  const m = machine('x86_64');
+  t.is(await insmod(m), 1);
+  t.regex(m.out(), /could not insert module \/lib\/modules\/fdcap\.ko: No such device/);
+  t.is(await insmod(m, 'soft_pac=1'), 0);
+  t.is(await attack(m, 'legit'), 0);
+  t.is(await attack(m, 'raw_fd'), 1);
+  t.is(await attack(m, 'bad_site'), 1);
+});
