@@ -56,6 +56,9 @@ export class FilesStruct {
     return f;
   }
 
+  /** A slot reserved by get_unused_fd_flags and not yet installed (dup2 then says EBUSY). */
+  is_reserved(fd: number): boolean { return fd < this.fd.length && this.fd[fd] === RESERVED; }
+
   /** Replaces whatever is at fd with f (dup2/dup3's do_dup2); the old file is returned. */
   replace_fd(fd: number, f: File, cloexec: boolean): File | null {
     while (this.fd.length <= fd) { this.fd.push(null); this.close_on_exec.push(false); }

@@ -1,4 +1,28 @@
-/** The syscall definitions of this subsystem (collected by kernel/syscalls/registry.ts). */
+/**
+ * The syscall definitions of this subsystem (collected by kernel/syscalls/registry.ts).
+ * read_write, open, stat and ioctl are also listed by the registry directly; repeating them
+ * here is harmless (a later definition of the same name wins, and these are the same).
+ */
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
+import { d_path_syscalls } from './d_path.ts';
+import { fcntl_syscalls } from './fcntl.ts';
+import { file_syscalls } from './file.ts';
+import { fs_struct_syscalls } from './fs_struct.ts';
+import { ioctl_syscalls } from './ioctl.ts';
+import { namei_syscalls } from './namei_dir.ts';
+import { namespace_syscalls } from './namespace.ts';
+import { open_syscalls } from './open.ts';
+import { pipe_syscalls } from './pipe.ts';
+import { read_write_syscalls } from './read_write.ts';
+import { readdir_syscalls } from './readdir.ts';
+import { rename_syscalls } from './rename.ts';
+import { stat_syscalls } from './stat.ts';
+import { sync_syscalls } from './sync.ts';
+import { utimes_syscalls } from './utimes.ts';
 
-export const fs_syscalls: SyscallDef[] = [];
+export const fs_syscalls: SyscallDef[] = [
+  ...read_write_syscalls, ...open_syscalls, ...stat_syscalls, ...ioctl_syscalls,
+  ...file_syscalls, ...fcntl_syscalls, ...namei_syscalls, ...rename_syscalls, ...readdir_syscalls,
+  ...sync_syscalls, ...d_path_syscalls, ...utimes_syscalls, ...fs_struct_syscalls, ...pipe_syscalls,
+  ...namespace_syscalls,
+];

@@ -25,6 +25,8 @@ export interface FileOperations {
   poll?(f: File, t: Task, pt: PollTable | null): number;
   unlocked_ioctl?(f: File, t: Task, cmd: number, arg: number): SysRet;
   open?(inode: Inode, f: File, t: Task): number;
+  /** Called by close(2) on the last descriptor's close; its error is close's (f_op->flush). */
+  flush?(f: File, t: Task): number;
   /** Called when the last reference to the file is dropped. */
   release?(inode: Inode, f: File): void;
   fsync?(f: File, t: Task, datasync: boolean): SysRet;
@@ -32,18 +34,53 @@ export interface FileOperations {
   iterate_shared?(f: File, emit: (name: string, ino: number, type: number) => boolean): number;
   /** Gives a file mapping its backing page source (mmap of a file). */
   mmap?(f: File, t: Task): import('../mm/mm_types.ts').VmFile | number;
+  /**
+   * Kernel-buffer I/O for sendfile (the role splice_read/splice_write play in Linux):
+   * reads into / writes from buf[off..off+count) at pos; returns bytes or -errno.
+   */
+  splice_read?(f: File, buf: Uint8Array, off: number, count: number, pos: number): number;
+  splice_write?(f: File, t: Task, buf: Uint8Array, off: number, count: number, pos: number): SysRet;
 }
 
-/** struct inode_operations (filled by file systems that have a namespace). */
+/**
+ * struct inode_operations. The VFS keeps the namespace in the dentry tree and enforces every
+ * rule itself; a file system with a backing store (hostfs) or a synthetic namespace (procfs)
+ * fills these to look names up and to mirror changes. Each returns 0 or -errno.
+ */
 export interface InodeOperations {
-  lookup?(dir: Inode, name: string): Inode | null;
-  [op: string]: unknown;
+  /** Finds a name the dcache does not hold (procfs pids, hostfs files). */
+  lookup?(dir: Dentry, name: string): Dentry | null;
+  /** A symlink's target computed on demand (procfs's /proc/self, /proc/PID/fd/N). */
+  get_link?(inode: Inode, t: Task): string | number;
+  /** Mirrors of namespace changes, called after the VFS has checked them. */
+  create?(dir: Dentry, d: Dentry): number;
+  mkdir?(dir: Dentry, d: Dentry): number;
+  symlink?(dir: Dentry, d: Dentry, target: string): number;
+  link?(old: Dentry, dir: Dentry, d: Dentry): number;
+  unlink?(dir: Dentry, d: Dentry): number;
+  rmdir?(dir: Dentry, d: Dentry): number;
+  rename?(od: Dentry, old: Dentry, nd: Dentry, name: string, flags: number): number;
+  /** Attribute change (chmod, truncate, utimes) to mirror. */
+  setattr?(d: Dentry, inode: Inode): number;
 }
 
 export interface SuperBlock {
   readonly s_type: string;
   readonly s_dev: number;
   next_ino(): number;
+}
+
+/** struct mount / vfsmount: one file system instance attached at a mountpoint. */
+export class Mount {
+  constructor(
+    readonly mnt_root: Dentry,
+    /** The covered dentry (null for the root mount). */
+    readonly mnt_mountpoint: Dentry | null,
+    readonly mnt_devname: string,
+    readonly mnt_flags: number,
+    readonly mnt_opts = '',
+  ) {}
+  get fstype(): string { return this.mnt_root.d_inode!.i_sb.s_type; }
 }
 
 export class Inode {
@@ -59,6 +96,8 @@ export class Inode {
   i_private: unknown = null;
   /** Bytes, for file systems that do not compute it. */
   size = 0;
+  /** I_* state bits (I_DIRTY: data not yet written back). */
+  i_state = 0;
 
   constructor(readonly i_sb: SuperBlock, readonly i_ino: number, public i_mode: number) {
     const now = Date.now() * 1e6;
@@ -70,13 +109,26 @@ export class Inode {
 
 export class Dentry {
   readonly d_children = new Map<string, Dentry>();
+  /** The mount stacked on this dentry (a mountpoint), if any. */
+  d_mounted: Mount | null = null;
+  /** Set on a mounted file system's root: its mount (to cross back up through `..`). */
+  d_mnt: Mount | null = null;
+  /** Unhashed (unlinked or removed): no longer reachable by name. */
+  d_unhashed = false;
   constructor(public d_name: string, public d_parent: Dentry | null, public d_inode: Inode | null) {}
 
-  /** The absolute path (d_path). */
+  /** The absolute path (d_path), crossing mountpoints; deleted entries get " (deleted)". */
   path(): string {
     const parts: string[] = [];
-    for (let d: Dentry | null = this; d && d.d_parent; d = d.d_parent) parts.push(d.d_name);
-    return '/' + parts.reverse().join('/');
+    let deleted = false;
+    for (let d: Dentry | null = this; d;) {
+      if (d.d_unhashed) deleted = true;
+      if (d.d_mnt && d.d_mnt.mnt_mountpoint) { d = d.d_mnt.mnt_mountpoint; continue; }
+      if (!d.d_parent) break;
+      parts.push(d.d_name);
+      d = d.d_parent;
+    }
+    return '/' + parts.reverse().join('/') + (deleted ? ' (deleted)' : '');
   }
 }
 

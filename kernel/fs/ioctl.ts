@@ -4,13 +4,14 @@
  */
 import { EFAULT, ENOTTY } from '../include/uapi/errno.ts';
 import { O_NONBLOCK } from '../include/uapi/fcntl.ts';
-import { get_user_u32 } from '../mm/uaccess.ts';
+import { get_user_u32, put_user_u32 } from '../mm/uaccess.ts';
+import { S_ISREG } from '../include/uapi/stat.ts';
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { fdget_io } from './file_table.ts';
 import type { SysRet } from './fs_types.ts';
 
-export const FIONCLEX = 0x5450, FIOCLEX = 0x5451, FIOASYNC = 0x5452, FIONBIO = 0x5421;
+export const FIONCLEX = 0x5450, FIOCLEX = 0x5451, FIOASYNC = 0x5452, FIONBIO = 0x5421, FIONREAD = 0x541b;
 
 export function sys_ioctl(t: Task, fd: number, cmd: number, arg: number): SysRet {
   const f = fdget_io(t, fd);
@@ -26,6 +27,9 @@ export function sys_ioctl(t: Task, fd: number, cmd: number, arg: number): SysRet
       return 0;
     }
     case FIOASYNC: return get_user_u32(t, arg) === undefined ? -EFAULT : 0;
+    case FIONREAD:
+      // do_vfs_ioctl: for a regular file, the bytes between f_pos and the end.
+      if (S_ISREG(f.f_inode.i_mode)) return put_user_u32(t, arg, Math.max(0, f.f_inode.i_size - f.f_pos)) ? 0 : -EFAULT;
   }
   return f.f_op.unlocked_ioctl ? f.f_op.unlocked_ioctl(f, t, cmd, arg) : -ENOTTY;
 }

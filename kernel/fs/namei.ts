@@ -1,12 +1,13 @@
 /**
- * Path walk (fs/namei.c): absolute and dirfd-relative lookups, `.` and `..`, symlinks (ELOOP
- * after 40), trailing slashes, PATH_MAX / NAME_MAX, search (x) permission on every directory.
+ * Path walk (fs/namei.c): absolute and dirfd-relative lookups, `.` and `..`, mountpoints,
+ * symlinks (ELOOP after 40), trailing slashes, PATH_MAX / NAME_MAX, search (x) permission on
+ * every directory, and generic_permission() with root's DAC override.
  */
 import { AT_FDCWD } from '../include/uapi/fcntl.ts';
-import { EACCES, EBADF, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR } from '../include/uapi/errno.ts';
+import { EACCES, EBADF, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, EXDEV } from '../include/uapi/errno.ts';
 import { S_ISDIR, S_ISLNK } from '../include/uapi/stat.ts';
 import type { Task } from '../sched/task.ts';
-import type { Dentry, Inode } from './fs_types.ts';
+import { Dentry, type Inode } from './fs_types.ts';
 import { shmem_node } from './tmpfs.ts';
 
 export const PATH_MAX = 4096;
@@ -15,9 +16,18 @@ export const MAXSYMLINKS = 40;
 
 export const MAY_EXEC = 1, MAY_WRITE = 2, MAY_READ = 4;
 
+/** openat2's RESOLVE_* flags the walk honours (include/uapi/linux/openat2.h). */
+export const RESOLVE_NO_XDEV = 0x01, RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04;
+export const RESOLVE_BENEATH = 0x08, RESOLVE_IN_ROOT = 0x10, RESOLVE_CACHED = 0x20;
+
 /** generic_permission(): DAC with root's override (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH). */
 export function inode_permission(t: Task, inode: Inode, mask: number): number {
-  const uid = t.cred.fsuid, mode = inode.i_mode;
+  return dac_permission(inode, mask, t.cred.fsuid, t.cred.fsgid, t.cred.groups);
+}
+
+/** The DAC check for given ids (access(2) uses the real ids instead of the fs ids). */
+export function dac_permission(inode: Inode, mask: number, uid: number, gid: number, groups: readonly number[]): number {
+  const mode = inode.i_mode;
   if (uid === 0) {
     // Root may read/write anything; execute needs some x bit unless it is a directory.
     if (!(mask & MAY_EXEC) || S_ISDIR(mode) || mode & 0o111) return 0;
@@ -25,20 +35,21 @@ export function inode_permission(t: Task, inode: Inode, mask: number): number {
   }
   let perm = mode & 7;
   if (uid === inode.i_uid) perm = (mode >> 6) & 7;
-  else if (t.cred.fsgid === inode.i_gid || t.cred.groups.includes(inode.i_gid)) perm = (mode >> 3) & 7;
+  else if (gid === inode.i_gid || groups.includes(inode.i_gid)) perm = (mode >> 3) & 7;
   return (perm & mask) === mask ? 0 : -EACCES;
 }
 
-/** The target of a symlink inode (tmpfs keeps it in the storage node). */
-export function get_link(inode: Inode): string {
+/** The target of a symlink: computed by the file system (procfs) or stored (tmpfs). */
+export function get_link(t: Task, inode: Inode): string | number {
+  if (inode.i_op.get_link) return inode.i_op.get_link(inode, t);
   const n = shmem_node(inode);
-  return n.symlink || n.getString();
+  return n.buf.toString('utf8', 0, n.getSize());
 }
 
 export interface LookupResult {
   /** The parent directory of the last component. */
   parent: Dentry;
-  /** The last component's name ('' for '/', '.' and '..' keep their meaning). */
+  /** The last component's name ('' for '/'; '.' and '..' keep their spelling). */
   last: string;
   /** The final dentry; null when the last component does not exist. */
   dentry: Dentry | null;
@@ -56,56 +67,97 @@ export function path_start(t: Task, dfd: number, path: string): Dentry | number 
   return f.f_dentry;
 }
 
+/** follow_mount(): the root of whatever is mounted on d (repeatedly). */
+export function follow_mount(d: Dentry): Dentry {
+  while (d.d_mounted) d = d.d_mounted.mnt_root;
+  return d;
+}
+
+/** follow_dotdot(): the parent, crossing back over mountpoints, never above the task's root. */
+export function follow_dotdot(t: Task, dir: Dentry): Dentry {
+  for (;;) {
+    if (dir === t.fs.root) return dir;
+    if (dir.d_mnt && dir.d_mnt.mnt_mountpoint) { dir = dir.d_mnt.mnt_mountpoint; continue; }
+    return follow_mount(dir.d_parent ?? dir);
+  }
+}
+
+/** The mount a dentry belongs to (its file system's root dentry). */
+export function mnt_root_of(d: Dentry): Dentry {
+  let r = d;
+  while (!r.d_mnt && r.d_parent) r = r.d_parent;
+  return r;
+}
+
+export interface WalkState { links: number; resolve: number; root: Dentry | null }
+
 /**
  * Walks `path` from `start`. Intermediate symlinks are always followed; the last one only if
- * `follow`. Returns the parent and last component even when the last does not exist.
+ * `follow` (or a trailing slash). Returns the parent and last component even when the last
+ * does not exist.
  */
-export function path_lookupat(t: Task, start: Dentry, path: string, follow: boolean, depth = { links: 0 }): LookupResult | number {
+export function path_lookupat(t: Task, start: Dentry, path: string, follow: boolean,
+                              st: WalkState = { links: 0, resolve: 0, root: null }): LookupResult | number {
   if (path.length >= PATH_MAX) return -ENAMETOOLONG;
   if (path === '') return -ENOENT;
-  const parts = path.split('/').filter((p) => p !== '');
   const trailing_slash = path.endsWith('/');
-  let dir = path.startsWith('/') ? t.fs.root : start;
-  if (parts.length === 0) return { parent: dir, last: '', dentry: dir, trailing_slash };
-  for (let i = 0; i < parts.length; i++) {
+  let dir: Dentry;
+  if (path.charCodeAt(0) === 47) {
+    if (st.resolve & RESOLVE_BENEATH) return -EXDEV;
+    dir = st.resolve & RESOLVE_IN_ROOT && st.root ? st.root : follow_mount(t.fs.root);
+  } else dir = start;
+  if (!st.root) st.root = start;
+  const parts = path.split('/');
+  let n = parts.length;
+  while (n > 0 && parts[n - 1] === '') n--;
+  let i = 0;
+  while (i < n && parts[i] === '') i++;
+  if (i >= n) return { parent: dir, last: '', dentry: dir, trailing_slash };
+  for (; i < n; i++) {
     const name = parts[i];
+    if (name === '') continue;
     if (name.length > NAME_MAX) return -ENAMETOOLONG;
     const inode = dir.d_inode!;
     if (!S_ISDIR(inode.i_mode)) return -ENOTDIR;
     const err = inode_permission(t, inode, MAY_EXEC);
     if (err) return err;
-    const last = i === parts.length - 1;
+    const last = i === n - 1;
     let next: Dentry | null;
     if (name === '.') next = dir;
-    else if (name === '..') next = dir === t.fs.root ? dir : dir.d_parent ?? dir;
-    else next = lookup_child(dir, name);
+    else if (name === '..') {
+      if (dir === st.root && st.resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) {
+        if (st.resolve & RESOLVE_BENEATH) return -EXDEV;
+        next = dir;
+      } else next = follow_dotdot(t, dir);
+    } else next = lookup_child(dir, name);
     if (!next || !next.d_inode) {
       if (last) return { parent: dir, last: name, dentry: null, trailing_slash };
       return -ENOENT;
     }
-    if (S_ISLNK(next.d_inode.i_mode) && (!last || follow || trailing_slash)) {
-      if (++depth.links > MAXSYMLINKS) return -ELOOP;
-      const target = get_link(next.d_inode);
-      const rest = parts.slice(i + 1).join('/');
-      const r = path_lookupat(t, dir, target + (rest ? '/' + rest : '') + (trailing_slash && rest ? '/' : ''), follow, depth);
-      return r;
+    if (next !== dir && next.d_mounted) {
+      if (st.resolve & RESOLVE_NO_XDEV) return -EXDEV;
+      next = follow_mount(next);
+    }
+    if (S_ISLNK(next.d_inode!.i_mode) && (!last || follow || trailing_slash)) {
+      if (st.resolve & RESOLVE_NO_SYMLINKS) return -ELOOP;
+      if (++st.links > MAXSYMLINKS) return -ELOOP;
+      const target = get_link(t, next.d_inode!);
+      if (typeof target === 'number') return target;
+      const rest = parts.slice(i + 1, n).join('/');
+      return path_lookupat(t, dir, target + (rest ? '/' + rest : '') + (trailing_slash ? '/' : ''), follow, st);
     }
     if (last) return { parent: dir, last: name, dentry: next, trailing_slash };
     dir = next;
   }
-  throw new Error('unreachable');
+  return -ENOENT;
 }
 
-/** A child in the dcache, or asked of the file system (i_op.lookup, for procfs and friends). */
+/** A child in the dcache, or asked of the file system (i_op.lookup, for procfs and hostfs). */
 export function lookup_child(dir: Dentry, name: string): Dentry | null {
   const d = dir.d_children.get(name);
   if (d) return d;
   const lookup = dir.d_inode?.i_op.lookup;
-  if (!lookup) return null;
-  const inode = lookup(dir.d_inode!, name);
-  if (!inode) return null;
-  const nd = new (dir.constructor as typeof Dentry)(name, dir, inode);
-  return nd;
+  return lookup ? lookup(dir, name) : null;
 }
 
 /** Resolves an existing object: ENOENT if it does not exist, ENOTDIR for a trailing slash on a non-directory. */
@@ -118,3 +170,12 @@ export function user_path_at(t: Task, dfd: number, path: string, follow: boolean
   if (r.trailing_slash && !S_ISDIR(r.dentry.d_inode!.i_mode)) return -ENOTDIR;
   return r.dentry;
 }
+
+/** The parent walk for calls that create or remove a name (filename_parentat). */
+export function user_path_parent(t: Task, dfd: number, path: string): LookupResult | number {
+  const start = path_start(t, dfd, path);
+  if (typeof start === 'number') return start;
+  return path_lookupat(t, start, path, false);
+}
+
+export { Dentry };

@@ -1,12 +1,12 @@
 /**
- * read(2), write(2), lseek(2), pread64/pwrite64 (fs/read_write.c). The fd's access mode is
- * checked here (EBADF for a read on an O_WRONLY fd), whatever the storage below would allow.
+ * read(2), write(2), lseek(2), pread64/pwrite64, readv/writev, preadv/pwritev, sendfile(2)
+ * (fs/read_write.c). The fd's access mode is checked here (EBADF for a read on an O_WRONLY
+ * fd), whatever the storage below would allow.
  */
-import { EBADF, EINVAL, ESPIPE, EFAULT, EOVERFLOW } from '../include/uapi/errno.ts';
-import { O_APPEND, SEEK_CUR, SEEK_END, SEEK_SET } from '../include/uapi/fcntl.ts';
-import { S_ISDIR } from '../include/uapi/stat.ts';
-import { EISDIR } from '../include/uapi/errno.ts';
-import { access_ok } from '../mm/uaccess.ts';
+import { EBADF, EINVAL, ESPIPE, EFAULT, EOVERFLOW, EISDIR, ENXIO } from '../include/uapi/errno.ts';
+import { O_APPEND, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET } from '../include/uapi/fcntl.ts';
+import { S_ISDIR, S_ISREG } from '../include/uapi/stat.ts';
+import { access_ok, copy_from_user, get_user_u64, put_user_u64 } from '../mm/uaccess.ts';
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { fdget_io } from './file_table.ts';
@@ -14,6 +14,8 @@ import { FMODE_LSEEK, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_WRITE, type F
 
 /** MAX_RW_COUNT: INT_MAX rounded down to a page. */
 export const MAX_RW_COUNT = 0x7ffff000;
+/** UIO_MAXIOV */
+export const UIO_MAXIOV = 1024;
 
 function advance(f: File, r: number): number {
   if (r > 0) f.f_pos += r;
@@ -31,7 +33,7 @@ export function vfs_read(t: Task, f: File, buf: number, count: number, pos: numb
   return read(f, t, buf, count, pos);
 }
 
-/** vfs_write(): checks, O_APPEND, then f_op.write at pos. */
+/** vfs_write(): checks, then f_op.write at pos (at the end for O_APPEND regular files). */
 export function vfs_write(t: Task, f: File, buf: number, count: number, pos: number): SysRet {
   if (!(f.f_mode & FMODE_WRITE)) return -EBADF;
   const write = f.f_op.write;
@@ -39,6 +41,8 @@ export function vfs_write(t: Task, f: File, buf: number, count: number, pos: num
   if (count > MAX_RW_COUNT) count = MAX_RW_COUNT;
   if (count < 0) return -EINVAL;
   if (count > 0 && !access_ok(buf, count)) return -EFAULT;
+  // generic_write_checks: IOCB_APPEND writes at i_size, even through pwrite (a Linux quirk).
+  if (f.f_flags & O_APPEND && S_ISREG(f.f_inode.i_mode)) pos = f.f_inode.i_size;
   return write(f, t, buf, count, pos);
 }
 
@@ -52,7 +56,7 @@ export function sys_read(t: Task, fd: number, buf: number, count: number): SysRe
 export function sys_write(t: Task, fd: number, buf: number, count: number): SysRet {
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
-  if (f.f_flags & O_APPEND) f.f_pos = f.f_inode.i_size;
+  if (f.f_flags & O_APPEND && S_ISREG(f.f_inode.i_mode)) f.f_pos = f.f_inode.i_size;
   const r = vfs_write(t, f, buf, count, f.f_pos);
   return typeof r === 'number' ? advance(f, r) : r.then((v) => advance(f, v));
 }
@@ -73,13 +77,17 @@ export function sys_pwrite64(t: Task, fd: number, buf: number, count: number, po
   return vfs_write(t, f, buf, count, pos);
 }
 
-/** generic_file_llseek() */
+/** generic_file_llseek(): SEEK_DATA/SEEK_HOLE treat the whole file as data (no hole map). */
 export function generic_file_llseek(f: File, offset: number, whence: number): number {
   let pos: number;
+  const size = f.f_inode.i_size;
   if (whence === SEEK_SET) pos = offset;
   else if (whence === SEEK_CUR) pos = f.f_pos + offset;
-  else if (whence === SEEK_END) pos = f.f_inode.i_size + offset;
-  else return -EINVAL;
+  else if (whence === SEEK_END) pos = size + offset;
+  else if (whence === SEEK_DATA || whence === SEEK_HOLE) {
+    if (offset < 0 || offset >= size) return -ENXIO;
+    pos = whence === SEEK_DATA ? offset : size;
+  } else return -EINVAL;
   if (pos < 0) return -EINVAL;
   if (!Number.isSafeInteger(pos)) return -EOVERFLOW;
   f.f_pos = pos;
@@ -93,10 +101,139 @@ export function sys_lseek(t: Task, fd: number, offset: number, whence: number): 
   return (f.f_op.llseek ?? generic_file_llseek)(f, offset, whence);
 }
 
+// ---- vectored I/O ----
+
+const iov_buf = new Uint8Array(UIO_MAXIOV * 16);
+const iov_dv = new DataView(iov_buf.buffer);
+
+/** import_iovec(): reads and checks the iovec array; returns [base, len] pairs or -errno. */
+export function import_iovec(t: Task, uiov: number, n: number): number[] | number {
+  if (n < 0 || n > UIO_MAXIOV) return -EINVAL;
+  if (n === 0) return [];
+  if (copy_from_user(t, iov_buf, 0, uiov, n * 16)) return -EFAULT;
+  const out: number[] = [];
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const base = iov_dv.getInt32(i * 16 + 4, true) * 2 ** 32 + iov_dv.getUint32(i * 16, true);
+    const hi = iov_dv.getInt32(i * 16 + 12, true);
+    if (hi < 0) return -EINVAL; // len as ssize_t < 0
+    let len = hi * 2 ** 32 + iov_dv.getUint32(i * 16 + 8, true);
+    if (len > 0 && !access_ok(base, len)) return -EFAULT;
+    if (len > MAX_RW_COUNT - total) len = MAX_RW_COUNT - total;
+    total += len;
+    out.push(base, len);
+  }
+  return out;
+}
+
+type Op = (t: Task, f: File, buf: number, count: number, pos: number) => SysRet;
+
+/**
+ * do_loop_readv_writev(): one segment after another until a short transfer; an error is
+ * returned only if nothing was transferred. pos < 0 means the file position.
+ */
+function loop_rw(t: Task, f: File, op: Op, iov: number[], i: number, done: number, pos: number): SysRet {
+  for (; i < iov.length; i += 2) {
+    const len = iov[i + 1];
+    if (len === 0) continue;
+    const at = pos < 0 ? f.f_pos : pos + done;
+    const r = op(t, f, iov[i], len, at);
+    if (typeof r !== 'number') {
+      const next = i + 2;
+      return r.then((v) => (v < 0 ? (done || v) : step(t, f, op, iov, next, done, pos, v, len)));
+    }
+    if (r < 0) return done || r;
+    if (pos < 0) f.f_pos += r;
+    done += r;
+    if (r < len) return done;
+  }
+  return done;
+}
+
+function step(t: Task, f: File, op: Op, iov: number[], next: number, done: number, pos: number, r: number, len: number): SysRet {
+  if (pos < 0) f.f_pos += r;
+  done += r;
+  return r < len ? done : loop_rw(t, f, op, iov, next, done, pos);
+}
+
+function do_iter(t: Task, fd: number, uiov: number, n: number, pos: number, write: boolean): SysRet {
+  const f = fdget_io(t, fd);
+  if (typeof f === 'number') return f;
+  if (!(f.f_mode & (write ? FMODE_WRITE : FMODE_READ))) return -EBADF;
+  if (pos >= 0 && !(f.f_mode & (write ? FMODE_PWRITE : FMODE_PREAD))) return -ESPIPE;
+  const iov = import_iovec(t, uiov, n);
+  if (typeof iov === 'number') return iov;
+  if (!write && !f.f_op.read) return S_ISDIR(f.f_inode.i_mode) ? -EISDIR : -EINVAL;
+  if (write && !f.f_op.write) return -EINVAL;
+  if (write && pos < 0 && f.f_flags & O_APPEND && S_ISREG(f.f_inode.i_mode)) f.f_pos = f.f_inode.i_size;
+  return loop_rw(t, f, write ? vfs_write : vfs_read, iov, 0, 0, pos);
+}
+
+export const sys_readv = (t: Task, fd: number, iov: number, n: number): SysRet => do_iter(t, fd, iov, n, -1, false);
+export const sys_writev = (t: Task, fd: number, iov: number, n: number): SysRet => do_iter(t, fd, iov, n, -1, true);
+export function sys_preadv(t: Task, fd: number, iov: number, n: number, pos: number): SysRet {
+  return pos < 0 ? -EINVAL : do_iter(t, fd, iov, n, pos, false);
+}
+export function sys_pwritev(t: Task, fd: number, iov: number, n: number, pos: number): SysRet {
+  return pos < 0 ? -EINVAL : do_iter(t, fd, iov, n, pos, true);
+}
+
+// ---- sendfile ----
+
+const SENDFILE_CHUNK = 65536;
+const sf_buf = new Uint8Array(SENDFILE_CHUNK);
+
+/** do_sendfile(): in → kernel buffer → out, through the files' splice operations. */
+export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: number, count: number): SysRet {
+  const in_f = fdget_io(t, in_fd);
+  if (typeof in_f === 'number' || !(in_f.f_mode & FMODE_READ)) return -EBADF;
+  const out_f = fdget_io(t, out_fd);
+  if (typeof out_f === 'number' || !(out_f.f_mode & FMODE_WRITE)) return -EBADF;
+  if (out_f.f_flags & O_APPEND) return -EINVAL;
+  let pos = in_f.f_pos;
+  if (uoff) {
+    const p = get_user_u64(t, uoff);
+    if (p === undefined) return -EFAULT;
+    if (p < 0) return -EINVAL;
+    if (!(in_f.f_mode & FMODE_PREAD)) return -ESPIPE;
+    pos = p;
+  }
+  if (!in_f.f_op.splice_read || !out_f.f_op.splice_write) return -EINVAL;
+  if (count > MAX_RW_COUNT) count = MAX_RW_COUNT;
+  const finish = (done: number, err: number): number => {
+    if (uoff) { if (!put_user_u64(t, uoff, pos)) return -EFAULT; } else in_f.f_pos = pos;
+    return done || err;
+  };
+  const loop = (done: number): SysRet => {
+    while (done < count) {
+      const n = in_f.f_op.splice_read!(in_f, sf_buf, 0, Math.min(SENDFILE_CHUNK, count - done), pos);
+      if (n <= 0) return finish(done, n);
+      const w = out_f.f_op.splice_write!(out_f, t, sf_buf, 0, n, out_f.f_pos);
+      if (typeof w !== 'number') {
+        return w.then((v) => {
+          if (v < 0) return finish(done, v);
+          out_f.f_pos += v; pos += v;
+          return v < n ? finish(done + v, 0) : loop(done + v);
+        });
+      }
+      if (w < 0) return finish(done, w);
+      out_f.f_pos += w; pos += w; done += w;
+      if (w < n) break;
+    }
+    return finish(done, 0);
+  };
+  return loop(0);
+}
+
 export const read_write_syscalls: SyscallDef[] = [
   { name: 'read', fn: sys_read, args: ['fd', 'buf_out', 'uint'] },
   { name: 'write', fn: sys_write, args: ['fd', 'buf_in', 'uint'] },
   { name: 'pread64', fn: sys_pread64, args: ['fd', 'buf_out', 'uint', 'int'] },
   { name: 'pwrite64', fn: sys_pwrite64, args: ['fd', 'buf_in', 'uint', 'int'] },
-  { name: 'lseek', fn: sys_lseek, args: ['fd', 'int', 'whence'] },
+  { name: 'lseek', fn: sys_lseek, args: ['fd', 'int', 'whence'], support: 'partial', note: 'SEEK_DATA/SEEK_HOLE see no holes (the whole file is data)' },
+  { name: 'readv', fn: sys_readv, args: ['fd', 'ptr', 'int'] },
+  { name: 'writev', fn: sys_writev, args: ['fd', 'ptr', 'int'] },
+  { name: 'preadv', fn: sys_preadv, args: ['fd', 'ptr', 'int', 'int'] },
+  { name: 'pwritev', fn: sys_pwritev, args: ['fd', 'ptr', 'int', 'int'] },
+  { name: 'sendfile', fn: sys_sendfile, args: ['fd', 'fd', 'ptr', 'uint'], support: 'partial', note: 'files need splice operations: tmpfs, hostfs, pipes, /dev/null|zero, the console' },
 ];

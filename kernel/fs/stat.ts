@@ -11,8 +11,9 @@ import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import type { Inode } from './fs_types.ts';
 import { fdget } from './file_table.ts';
-import { user_path_at } from './namei.ts';
-import { getname } from './open.ts';
+import { get_link, user_path_at } from './namei.ts';
+import { getname_flags } from './open.ts';
+import { MAJOR, MINOR } from './devfs/char_dev.ts';
 import { EBADF, ENOENT } from '../include/uapi/errno.ts';
 
 /** struct kstat (include/linux/stat.h), arch-neutral. */
@@ -71,26 +72,90 @@ export function sys_fstat(t: Task, fd: number, ubuf: number): number {
   return cp_new_stat(t, vfs_getattr(f.f_inode), ubuf);
 }
 
+/** Resolves the object of a *stat*at call (AT_EMPTY_PATH: the fd itself). */
+function stat_target(t: Task, dfd: number, upath: number, flags: number): Inode | number {
+  const path = getname_flags(t, upath, (flags & AT_EMPTY_PATH) !== 0);
+  if (typeof path === 'number') return path;
+  if (path === '') {
+    if (dfd === AT_FDCWD) return t.fs.pwd.d_inode!;
+    const f = fdget(t, dfd);
+    return f ? f.f_inode : -EBADF;
+  }
+  const d = user_path_at(t, dfd, path, !(flags & AT_SYMLINK_NOFOLLOW));
+  return typeof d === 'number' ? d : d.d_inode!;
+}
+
 /** vfs_fstatat() */
 export function sys_newfstatat(t: Task, dfd: number, upath: number, ubuf: number, flags: number): number {
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH)) return -EINVAL;
-  const path = getname(t, upath);
-  if (path === -ENOENT && flags & AT_EMPTY_PATH) {
-    if (dfd === AT_FDCWD) return cp_new_stat(t, vfs_getattr(t.fs.pwd.d_inode!), ubuf);
-    return sys_fstat(t, dfd, ubuf);
-  }
-  if (typeof path === 'number') return path;
-  const d = user_path_at(t, dfd, path, !(flags & AT_SYMLINK_NOFOLLOW));
-  if (typeof d === 'number') return d;
-  return cp_new_stat(t, vfs_getattr(d.d_inode!), ubuf);
+  const inode = stat_target(t, dfd, upath, flags);
+  if (typeof inode === 'number') return inode;
+  return cp_new_stat(t, vfs_getattr(inode), ubuf);
 }
 
 export const sys_stat = (t: Task, upath: number, ubuf: number): number => sys_newfstatat(t, AT_FDCWD, upath, ubuf, 0);
 export const sys_lstat = (t: Task, upath: number, ubuf: number): number => sys_newfstatat(t, AT_FDCWD, upath, ubuf, AT_SYMLINK_NOFOLLOW);
+
+// include/uapi/linux/stat.h
+export const STATX_BASIC_STATS = 0x7ff, STATX__RESERVED = 0x80000000, AT_STATX_SYNC_TYPE = 0x6000;
+const sx = new Uint8Array(256);
+const sxv = new DataView(sx.buffer);
+
+function sx64(off: number, v: number): void {
+  const hi = Math.floor(v / 2 ** 32);
+  sxv.setUint32(off, v - hi * 2 ** 32, true);
+  sxv.setInt32(off + 4, hi, true);
+}
+
+function sx_time(off: number, ns: number): void {
+  sx64(off, Math.floor(ns / 1e9));
+  sxv.setUint32(off + 8, ns % 1e9, true);
+}
+
+/** statx(2): struct statx (256 bytes) with the basic stats; no birth time. */
+export function sys_statx(t: Task, dfd: number, upath: number, flags: number, mask: number, ubuf: number): number {
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE)) return -EINVAL;
+  if ((flags & AT_STATX_SYNC_TYPE) === AT_STATX_SYNC_TYPE) return -EINVAL;
+  if (mask & STATX__RESERVED) return -EINVAL;
+  const inode = stat_target(t, dfd, upath, flags);
+  if (typeof inode === 'number') return inode;
+  const s = vfs_getattr(inode);
+  sx.fill(0);
+  sxv.setUint32(0, STATX_BASIC_STATS, true);
+  sxv.setUint32(4, s.blksize, true);
+  sxv.setUint32(16, s.nlink, true);
+  sxv.setUint32(20, s.uid, true);
+  sxv.setUint32(24, s.gid, true);
+  sxv.setUint16(28, s.mode, true);
+  sx64(32, s.ino); sx64(40, s.size); sx64(48, s.blocks);
+  sx_time(64, s.atime_ns); sx_time(96, s.ctime_ns); sx_time(112, s.mtime_ns);
+  sxv.setUint32(128, MAJOR(s.rdev), true); sxv.setUint32(132, MINOR(s.rdev), true);
+  sxv.setUint32(136, MAJOR(s.dev), true); sxv.setUint32(140, MINOR(s.dev), true);
+  return copy_to_user(t, ubuf, sx, 0, 256) ? -EFAULT : 0;
+}
+
+/** readlinkat(2) (fs/stat.c do_readlinkat): the target, truncated, without a NUL. */
+export function sys_readlinkat(t: Task, dfd: number, upath: number, ubuf: number, size: number): number {
+  if (size <= 0) return -EINVAL;
+  const inode = stat_target(t, dfd, upath, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+  if (typeof inode === 'number') return inode;
+  if (!S_ISLNK(inode.i_mode)) return -EINVAL;
+  const target = get_link(t, inode);
+  if (typeof target === 'number') return target;
+  const b = enc.encode(target);
+  const n = Math.min(b.length, size);
+  return copy_to_user(t, ubuf, b, 0, n) ? -EFAULT : n;
+}
+const enc = new TextEncoder();
+
+export const sys_readlink = (t: Task, upath: number, ubuf: number, size: number): number => sys_readlinkat(t, AT_FDCWD, upath, ubuf, size);
 
 export const stat_syscalls: SyscallDef[] = [
   { name: 'fstat', fn: sys_fstat, args: ['fd', 'ptr'] },
   { name: 'stat', fn: sys_stat, args: ['path', 'ptr'] },
   { name: 'lstat', fn: sys_lstat, args: ['path', 'ptr'] },
   { name: 'newfstatat', fn: sys_newfstatat, args: ['atfd', 'path', 'ptr', 'atflags'] },
+  { name: 'statx', fn: sys_statx, args: ['atfd', 'path', 'atflags', 'hex', 'ptr'], support: 'partial', note: 'basic stats only (no btime, attributes, mount id)' },
+  { name: 'readlink', fn: sys_readlink, args: ['path', 'ptr', 'int'] },
+  { name: 'readlinkat', fn: sys_readlinkat, args: ['atfd', 'path', 'ptr', 'int'] },
 ];

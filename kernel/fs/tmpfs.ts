@@ -1,15 +1,15 @@
 /**
- * tmpfs (mm/shmem.c, fs/ramfs): the namespace lives in the dentry tree, file data in memfs's
+ * tmpfs (mm/shmem.c, fs/libfs.c): the namespace lives in the dentry tree, file data in memfs's
  * storage nodes (@jsonjoy.com/fs-core `Node`, the inode class memfs itself is built on). The VFS
  * decides every rule (permissions, link counts, rename semantics); memfs only stores bytes.
+ * The read path copies straight out of `node.buf` (Node.read would allocate a Date per call).
  */
 import { Node } from '@jsonjoy.com/fs-core';
-import { EFBIG, EINVAL } from '../include/uapi/errno.ts';
-import { S_IFDIR, S_IFLNK, S_IFREG } from '../include/uapi/stat.ts';
+import { EFAULT, EFBIG, EINVAL } from '../include/uapi/errno.ts';
+import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../include/uapi/stat.ts';
 import type { Task } from '../sched/task.ts';
 import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
-import { type FileOperations, type File, Inode, type SuperBlock, Dentry, type SysRet } from './fs_types.ts';
-import { EFAULT } from '../include/uapi/errno.ts';
+import { type FileOperations, type File, Inode, type SuperBlock, Dentry, type SysRet, Mount } from './fs_types.ts';
 import { PAGE_SIZE } from '../mm/page_alloc.ts';
 
 /** MAX_LFS_FILESIZE on 64-bit */
@@ -17,10 +17,13 @@ export const MAX_LFS_FILESIZE = Number.MAX_SAFE_INTEGER;
 
 let next_dev = 0x1a;
 
+/** A new anonymous device number (get_anon_bdev). */
+export function get_anon_dev(): number { return next_dev++; }
+
 export class TmpfsSuper implements SuperBlock {
-  readonly s_type = 'tmpfs';
-  readonly s_dev = next_dev++;
+  readonly s_dev = get_anon_dev();
   private ino = 1;
+  constructor(readonly s_type = 'tmpfs') {}
   next_ino(): number { return ++this.ino; }
 }
 
@@ -29,57 +32,91 @@ export function shmem_node(inode: Inode): Node { return inode.i_private as Node;
 
 const io_buf = Buffer.allocUnsafe(PAGE_SIZE * 16);
 
+function shmem_write(f: File, t: Task, ubuf: number, count: number, pos: number): SysRet {
+  if (pos + count > MAX_LFS_FILESIZE) return -EFBIG;
+  const node = shmem_node(f.f_inode);
+  let done = 0;
+  while (done < count) {
+    const chunk = Math.min(count - done, io_buf.length);
+    const left = copy_from_user(t, io_buf, 0, ubuf + done, chunk);
+    const got = chunk - left;
+    if (got > 0) node.write(io_buf, 0, got, pos + done);
+    done += got;
+    if (left) break;
+  }
+  if (done === 0 && count > 0) return -EFAULT;
+  shmem_written(f.f_inode, node);
+  return done;
+}
+
+function shmem_written(inode: Inode, node: Node): void {
+  inode.i_mtime = inode.i_ctime = Date.now() * 1e6;
+  inode.size = node.getSize();
+  inode.i_state |= I_DIRTY;
+}
+
+/** Inode state bit: data changed since the last write-back (hostfs flushes it). */
+export const I_DIRTY = 1;
+
 export const shmem_file_operations: FileOperations = {
   read(f: File, t: Task, ubuf: number, count: number, pos: number): SysRet {
-    const node = shmem_node(f.f_inode);
-    const size = node.getSize();
+    const inode = f.f_inode;
+    const node = inode.i_private as Node;
+    const size = inode.size;
     if (pos >= size || count === 0) return 0;
-    const n = Math.min(count, size - pos);
+    const n = count < size - pos ? count : size - pos;
     // node.buf holds the bytes [0, size); copy straight from it, no intermediate buffer.
     const left = copy_to_user(t, ubuf, node.buf, pos, n);
     if (left === n) return -EFAULT;
     return n - left;
   },
-  write(f: File, t: Task, ubuf: number, count: number, pos: number): SysRet {
-    if (pos + count > MAX_LFS_FILESIZE) return -EFBIG;
+  write: shmem_write,
+  fsync: () => 0,
+  splice_read(f, buf, off, count, pos) {
     const node = shmem_node(f.f_inode);
-    let done = 0;
-    while (done < count) {
-      const chunk = Math.min(count - done, io_buf.length);
-      const left = copy_from_user(t, io_buf, 0, ubuf + done, chunk);
-      const got = chunk - left;
-      if (got > 0) node.write(io_buf, 0, got, pos + done);
-      done += got;
-      if (left) break;
-    }
-    if (done === 0 && count > 0) return -EFAULT;
-    const now = Date.now() * 1e6;
-    f.f_inode.i_mtime = f.f_inode.i_ctime = now;
-    f.f_inode.size = node.getSize();
-    return done;
+    if (pos >= node.getSize()) return 0;
+    const n = Math.min(count, node.getSize() - pos);
+    buf.set(node.buf.subarray(pos, pos + n), off);
+    return n;
+  },
+  splice_write(f, _t, buf, off, count, pos) {
+    const node = shmem_node(f.f_inode);
+    node.write(Buffer.from(buf.buffer, buf.byteOffset + off, count), 0, count, pos);
+    shmem_written(f.f_inode, node);
+    return count;
   },
 };
 
+/** dcache_readdir(): ".", "..", then the hashed children in creation order. */
+export function dcache_readdir(f: File, emit: (name: string, ino: number, type: number) => boolean): number {
+  const d = f.f_dentry!;
+  let i = f.f_pos;
+  if (i === 0) { if (!emit('.', d.d_inode!.i_ino, 4)) return 0; i = 1; }
+  if (i === 1) {
+    const p = d.d_mnt?.mnt_mountpoint?.d_parent ?? d.d_parent ?? d;
+    if (!emit('..', p.d_inode!.i_ino, 4)) return 1;
+    i = 2;
+  }
+  let k = 2;
+  for (const c of d.d_children.values()) {
+    if (k++ < i) continue;
+    if (!c.d_inode) { i++; continue; }
+    if (!emit(c.d_name, c.d_inode.i_ino, (c.d_inode.i_mode & S_IFMT) >> 12)) return i;
+    i++;
+  }
+  return i;
+}
+
 export const simple_dir_operations: FileOperations = {
-  iterate_shared(f, emit) {
-    const d = f.f_dentry!;
-    let i = f.f_pos;
-    const entries: [string, number, number][] = [
-      ['.', d.d_inode!.i_ino, 4],
-      ['..', (d.d_parent ?? d).d_inode!.i_ino, 4],
-      ...[...d.d_children.values()].filter((c) => c.d_inode).map((c): [string, number, number] =>
-        [c.d_name, c.d_inode!.i_ino, (c.d_inode!.i_mode >> 12) & 15]),
-    ];
-    for (; i < entries.length; i++) if (!emit(...entries[i])) break;
-    return i;
-  },
+  iterate_shared: dcache_readdir,
+  fsync: () => 0,
 };
 
 /** Makes a tmpfs inode of the given type (shmem_get_inode). */
 export function shmem_get_inode(sb: SuperBlock, mode: number, uid = 0, gid = 0): Inode {
   const inode = new Inode(sb, sb.next_ino(), mode);
   inode.i_uid = uid; inode.i_gid = gid;
-  const fmt = mode & 0o170000;
+  const fmt = mode & S_IFMT;
   if (fmt === S_IFREG || fmt === S_IFLNK) {
     inode.i_private = new Node(inode.i_ino, mode);
     inode.i_fop = shmem_file_operations;
@@ -91,12 +128,12 @@ export function shmem_get_inode(sb: SuperBlock, mode: number, uid = 0, gid = 0):
 }
 
 /** Mounts a fresh tmpfs and returns its root dentry. */
-export function tmpfs_mount(mode = 0o1777): Dentry {
-  const sb = new TmpfsSuper();
+export function tmpfs_mount(mode = 0o1777, type = 'tmpfs'): Dentry {
+  const sb = new TmpfsSuper(type);
   return new Dentry('/', null, shmem_get_inode(sb, S_IFDIR | mode));
 }
 
-/** Sets a regular file's content from the kernel (initramfs unpacking). */
+/** Sets a regular file's content from the kernel (initramfs unpacking, symlink targets). */
 export function shmem_set_content(inode: Inode, data: Uint8Array): void {
   const node = shmem_node(inode);
   node.truncate(0);
@@ -104,11 +141,17 @@ export function shmem_set_content(inode: Inode, data: Uint8Array): void {
   inode.size = node.getSize();
 }
 
-/** Truncates a regular file (do_truncate for tmpfs). */
+/** Truncates a regular file (do_truncate for tmpfs); the tail reads back as zeros. */
 export function shmem_setsize(inode: Inode, len: number): number {
   if (len < 0) return -EINVAL;
   if (len > MAX_LFS_FILESIZE) return -EFBIG;
-  shmem_node(inode).truncate(len);
+  const node = shmem_node(inode);
+  // memfs keeps stale bytes past size when shrinking; zero them so a later extension reads zeros.
+  if (len < node.getSize()) node.buf.fill(0, len, node.getSize());
+  node.truncate(len);
   inode.size = len;
+  inode.i_state |= I_DIRTY;
   return 0;
 }
+
+export { Mount };

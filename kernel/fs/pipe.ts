@@ -1,0 +1,236 @@
+/**
+ * Pipes (fs/pipe.c): a 64 KiB ring per pipe, blocking and O_NONBLOCK (EAGAIN) reads and
+ * writes, EOF when the last writer closes, EPIPE + SIGPIPE when no reader is left, writes of
+ * at most PIPE_BUF bytes never interleaved, F_GETPIPE_SZ/F_SETPIPE_SZ, FIONREAD, poll.
+ */
+import { EAGAIN, EBADF, EBUSY, EFAULT, EINVAL, EPERM, EPIPE, ENOTTY } from '../include/uapi/errno.ts';
+import { F_GETPIPE_SZ, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../include/uapi/fcntl.ts';
+import { SIGPIPE } from '../include/uapi/signal.ts';
+import { S_IFIFO } from '../include/uapi/stat.ts';
+import type { Kernel } from '../kernel.ts';
+import { copy_from_user, copy_to_user, put_user_u32 } from '../mm/uaccess.ts';
+import { PAGE_SIZE } from '../mm/page_alloc.ts';
+import { send_signal } from '../sched/signal.ts';
+import type { Task } from '../sched/task.ts';
+import { WaitQueueHead, wait_event_interruptible } from '../sched/wait.ts';
+import type { SyscallDef } from '../syscalls/syscall_def.ts';
+import { RLIMIT_NOFILE } from './file_table.ts';
+import { File, FMODE_READ, FMODE_WRITE, Inode, type FileOperations, type SuperBlock, type SysRet } from './fs_types.ts';
+import { FIONREAD } from './ioctl.ts';
+import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, poll_wait, type PollTable } from './poll_types.ts';
+
+export const PIPE_BUF = 4096;
+export const PIPE_DEF_SIZE = 16 * PAGE_SIZE;
+/** /proc/sys/fs/pipe-max-size */
+export const PIPE_MAX_SIZE = 1 << 20;
+
+/** struct pipe_inode_info: a byte ring. */
+export class PipeInodeInfo {
+  buf: Uint8Array;
+  /** Index of the first unread byte, and bytes held. */
+  head = 0;
+  len = 0;
+  readers = 0;
+  writers = 0;
+  readonly rd_wait = new WaitQueueHead();
+  readonly wr_wait = new WaitQueueHead();
+  constructor(public size = PIPE_DEF_SIZE) { this.buf = new Uint8Array(size); }
+  get free(): number { return this.size - this.len; }
+}
+
+export function get_pipe_info(f: File): PipeInodeInfo | null {
+  return f.f_op === pipefifo_fops ? (f.f_inode.i_private as PipeInodeInfo) : null;
+}
+
+/** Copies up to n ring bytes to user memory; returns bytes copied or -EFAULT. */
+function ring_to_user(t: Task, p: PipeInodeInfo, ubuf: number, n: number): number {
+  const first = Math.min(n, p.size - p.head);
+  let left = copy_to_user(t, ubuf, p.buf, p.head, first);
+  let done = first - left;
+  if (!left && n > first) { left = copy_to_user(t, ubuf + first, p.buf, 0, n - first); done += n - first - left; }
+  if (done === 0 && n > 0) return -EFAULT;
+  p.head = (p.head + done) % p.size;
+  p.len -= done;
+  return done;
+}
+
+function ring_from_user(t: Task, p: PipeInodeInfo, ubuf: number, n: number): number {
+  const tail = (p.head + p.len) % p.size;
+  const first = Math.min(n, p.size - tail);
+  let left = copy_from_user(t, p.buf, tail, ubuf, first);
+  let done = first - left;
+  if (!left && n > first) { left = copy_from_user(t, p.buf, 0, ubuf + first, n - first); done += n - first - left; }
+  p.len += done;
+  return done;
+}
+
+function pipe_read(f: File, t: Task, ubuf: number, count: number): SysRet {
+  const p = f.f_inode.i_private as PipeInodeInfo;
+  if (count === 0) return 0;
+  if (p.len > 0) {
+    const r = ring_to_user(t, p, ubuf, Math.min(count, p.len));
+    if (r > 0) p.wr_wait.wake_up();
+    return r;
+  }
+  if (p.writers === 0) return 0;
+  if (f.f_flags & O_NONBLOCK) return -EAGAIN;
+  return wait_event_interruptible(t, p.rd_wait, () => p.len > 0 || p.writers === 0)
+    .then((err) => (err < 0 ? err : pipe_read(f, t, ubuf, count)));
+}
+
+/** pipe_write(): all or nothing up to PIPE_BUF; larger writes may be split across waits. */
+function pipe_write_from(f: File, t: Task, ubuf: number, count: number, done: number): SysRet {
+  const p = f.f_inode.i_private as PipeInodeInfo;
+  for (;;) {
+    if (p.readers === 0) {
+      send_signal(t, SIGPIPE);
+      return done || -EPIPE;
+    }
+    const want = count - done;
+    if (want === 0) return done;
+    const fits = count <= PIPE_BUF ? p.free >= want : p.free > 0;
+    if (fits) {
+      const n = ring_from_user(t, p, ubuf + done, Math.min(want, p.free));
+      if (n > 0) p.rd_wait.wake_up();
+      if (n < Math.min(want, p.free)) return done + n || -EFAULT;
+      done += n;
+      continue;
+    }
+    if (f.f_flags & O_NONBLOCK) return done || -EAGAIN;
+    const d = done;
+    return wait_event_interruptible(t, p.wr_wait, () => p.readers === 0 || (count <= PIPE_BUF ? p.free >= count - d : p.free > 0))
+      .then((err) => (err < 0 ? d || err : pipe_write_from(f, t, ubuf, count, d)));
+  }
+}
+
+function pipe_poll(f: File, _t: Task, pt: PollTable | null): number {
+  const p = f.f_inode.i_private as PipeInodeInfo;
+  poll_wait(pt, p.rd_wait);
+  poll_wait(pt, p.wr_wait);
+  let mask = 0;
+  if (f.f_mode & FMODE_READ) {
+    if (p.len > 0) mask |= POLLIN | POLLRDNORM;
+    if (p.writers === 0) mask |= POLLHUP;
+  }
+  if (f.f_mode & FMODE_WRITE) {
+    // pipe_full() counts page slots; a slot is free when a page's worth of room is left.
+    if (p.free >= PIPE_BUF) mask |= POLLOUT | POLLWRNORM;
+    if (p.readers === 0) mask |= POLLERR;
+  }
+  return mask;
+}
+
+export const pipefifo_fops: FileOperations = {
+  read: (f, t, ubuf, count) => pipe_read(f, t, ubuf, count),
+  write: (f, t, ubuf, count) => pipe_write_from(f, t, ubuf, count, 0),
+  llseek: () => -29, // ESPIPE (no_llseek)
+  poll: pipe_poll,
+  unlocked_ioctl(f, t, cmd, arg) {
+    if (cmd !== FIONREAD) return -ENOTTY;
+    return put_user_u32(t, arg, (f.f_inode.i_private as PipeInodeInfo).len) ? 0 : -EFAULT;
+  },
+  release(inode, f) {
+    const p = inode.i_private as PipeInodeInfo;
+    if (f.f_mode & FMODE_READ) p.readers--;
+    if (f.f_mode & FMODE_WRITE) p.writers--;
+    p.rd_wait.wake_up();
+    p.wr_wait.wake_up();
+  },
+  splice_read(f, buf, off, count) {
+    const p = f.f_inode.i_private as PipeInodeInfo;
+    const n = Math.min(count, p.len);
+    for (let i = 0; i < n; i++) buf[off + i] = p.buf[(p.head + i) % p.size];
+    p.head = (p.head + n) % p.size; p.len -= n;
+    if (n) p.wr_wait.wake_up();
+    return n === 0 && p.writers > 0 ? -EAGAIN : n;
+  },
+  splice_write(f, t, buf, off, count) {
+    const p = f.f_inode.i_private as PipeInodeInfo;
+    if (p.readers === 0) { send_signal(t, SIGPIPE); return -EPIPE; }
+    const n = Math.min(count, p.free);
+    if (n === 0) {
+      if (f.f_flags & O_NONBLOCK) return -EAGAIN;
+      return wait_event_interruptible(t, p.wr_wait, () => p.readers === 0 || p.free > 0)
+        .then((err) => (err < 0 ? err : pipefifo_fops.splice_write!(f, t, buf, off, count, 0)));
+    }
+    for (let i = 0; i < n; i++) p.buf[(p.head + p.len + i) % p.size] = buf[off + i];
+    p.len += n;
+    p.rd_wait.wake_up();
+    return n;
+  },
+};
+
+/** round_pipe_size(): whole pages, a power of two of them. */
+function round_pipe_size(size: number): number {
+  if (size > PIPE_MAX_SIZE * 2 ** 10) return 0;
+  let pages = Math.max(1, Math.ceil(size / PAGE_SIZE));
+  pages = 2 ** Math.ceil(Math.log2(pages));
+  return pages * PAGE_SIZE;
+}
+
+/** pipe_fcntl(): F_GETPIPE_SZ, F_SETPIPE_SZ; EBADF on anything but a pipe. */
+export function pipe_fcntl(t: Task, f: File, cmd: number, arg: number): number {
+  const p = get_pipe_info(f);
+  if (!p) return -EBADF;
+  if (cmd === F_GETPIPE_SZ) return p.size;
+  const size = round_pipe_size(arg >>> 0);
+  if (!size) return -EINVAL;
+  if (size > PIPE_MAX_SIZE && t.cred.euid !== 0) return -EPERM;
+  if (size < p.len) return -EBUSY;
+  const nb = new Uint8Array(size);
+  for (let i = 0; i < p.len; i++) nb[i] = p.buf[(p.head + i) % p.size];
+  p.buf = nb; p.head = 0; p.size = size;
+  p.wr_wait.wake_up();
+  return size;
+}
+
+function pipefs_sb(k: Kernel): SuperBlock {
+  let sb = k.ext.get('pipefs') as SuperBlock | undefined;
+  if (!sb) {
+    let ino = 0;
+    sb = { s_type: 'pipefs', s_dev: 0x0d, next_ino: () => ++ino };
+    k.ext.set('pipefs', sb);
+  }
+  return sb;
+}
+
+/** create_pipe_files(): a read end and a write end sharing one pipe inode. */
+export function create_pipe_files(t: Task, flags: number): [File, File] {
+  const sb = pipefs_sb(t.kernel);
+  const inode = new Inode(sb, sb.next_ino(), S_IFIFO | 0o600);
+  inode.i_uid = t.cred.fsuid; inode.i_gid = t.cred.fsgid;
+  const p = new PipeInodeInfo();
+  p.readers = p.writers = 1;
+  inode.i_private = p;
+  inode.i_fop = pipefifo_fops;
+  const nb = flags & O_NONBLOCK;
+  const r = new File(pipefifo_fops, O_RDONLY | nb, FMODE_READ, inode, null);
+  const w = new File(pipefifo_fops, O_WRONLY | nb, FMODE_WRITE, inode, null);
+  return [r, w];
+}
+
+const fds_buf = new Uint8Array(8);
+const fds_dv = new DataView(fds_buf.buffer);
+
+export function sys_pipe2(t: Task, ufds: number, flags: number): number {
+  if (flags & ~(O_CLOEXEC | O_NONBLOCK | t.kernel.arch.uapi.O_DIRECT)) return -EINVAL;
+  const cloexec = (flags & O_CLOEXEC) !== 0;
+  const limit = t.rlim[RLIMIT_NOFILE].cur;
+  const fd0 = t.files.get_unused_fd_flags(cloexec, limit);
+  if (fd0 < 0) return fd0;
+  const fd1 = t.files.get_unused_fd_flags(cloexec, limit);
+  if (fd1 < 0) { t.files.put_unused_fd(fd0); return fd1; }
+  fds_dv.setInt32(0, fd0, true); fds_dv.setInt32(4, fd1, true);
+  if (copy_to_user(t, ufds, fds_buf, 0, 8)) { t.files.put_unused_fd(fd0); t.files.put_unused_fd(fd1); return -EFAULT; }
+  const [r, w] = create_pipe_files(t, flags);
+  t.files.fd_install(fd0, r);
+  t.files.fd_install(fd1, w);
+  return 0;
+}
+
+export const sys_pipe = (t: Task, ufds: number): number => sys_pipe2(t, ufds, 0);
+
+export const pipe_syscalls: SyscallDef[] = [
+  { name: 'pipe', fn: sys_pipe, args: ['ptr'] },
+  { name: 'pipe2', fn: sys_pipe2, args: ['ptr', 'oflags'], support: 'partial', note: 'O_DIRECT (packet mode) gives a byte-stream pipe; O_NOTIFICATION_PIPE is EINVAL (no watch queues)' },
+];
