@@ -129,8 +129,9 @@ export class Cpu {
           this.forbid[b + ACC_R] = this.forbid[b + ACC_W] = 0;
         } else if (mode === MODE_BOX) {
           // The artifact runs boxes with SMAP off: user pages are the box's own data.
+          // Box code runs at CPL 0, so CR0.WP governs its writes to read-only pages as the kernel's.
           const u = spap ? PERM_U : 0;
-          this.need[b + ACC_R] = PERM_R | u; this.need[b + ACC_W] = PERM_R | PERM_W | u;
+          this.need[b + ACC_R] = PERM_R | u; this.need[b + ACC_W] = (this.wp ? PERM_R | PERM_W : PERM_R) | u;
           this.forbid[b + ACC_R] = this.forbid[b + ACC_W] = 0;
         } else {
           this.need[b + ACC_R] = PERM_R;
@@ -147,7 +148,8 @@ export class Cpu {
     if (this.mode === MODE_USER) return (perm & (PERM_U | PERM_UX)) === (PERM_U | PERM_UX);
     if (this.mode === MODE_BOX) {
       if (perm & PERM_U) return (perm & PERM_BOX) !== 0;
-      return !this.features.spap && (perm & PERM_KX) !== 0;
+      // Under SPAP only kernel pages marked PERM_BOX (the PrivBox gate's page) stay callable.
+      return (perm & PERM_KX) !== 0 && (!this.features.spap || (perm & PERM_BOX) !== 0);
     }
     if (perm & PERM_U) return !this.features.smep && (perm & PERM_KX) !== 0;
     return (perm & PERM_KX) !== 0;

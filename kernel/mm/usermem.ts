@@ -13,6 +13,7 @@ import { KERN_INFO } from '../printk.ts';
 import { addr_hex } from '../arch/cpu.ts';
 import { handle_mm_fault } from './memory.ts';
 import { PAGE_SIZE } from './page_alloc.ts';
+import { C } from '../time/cost.ts';
 
 /** A user-mode memory fault that could not be resolved: deliver SIGSEGV now. */
 export function user_fault(t: Task, addr: number, write: boolean): never {
@@ -39,6 +40,7 @@ function translate_user(t: Task, addr: number, acc: number): number {
 export function user_mode(t: Task): void {
   const k = t.kernel;
   if (k.current !== t || (k.cpu.mode !== MODE_USER && !t.in_box)) switch_to(t, t.in_box ? MODE_BOX : MODE_USER);
+  if (t.in_box && k.cpu.features.spap) k.cpu.charge(C.spap_check); // SPAP's page-table check on a box access
 }
 
 /** Copies n bytes of user memory at addr into dst[off..] as user loads. */
