@@ -1,4 +1,53 @@
-/** The syscall definitions of this subsystem (collected by kernel/syscalls/registry.ts). */
+/**
+ * The syscall definitions of the networking subsystem (collected by kernel/syscalls/registry.ts),
+ * plus the readiness calls it owns: poll/select (fs/select.ts), epoll (fs/eventpoll.ts) and
+ * eventfd (fs/eventfd.ts).
+ */
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
+import { sys_poll, sys_ppoll, sys_pselect6, sys_select } from '../fs/select.ts';
+import { sys_epoll_create, sys_epoll_create1, sys_epoll_ctl, sys_epoll_pwait, sys_epoll_wait } from '../fs/eventpoll.ts';
+import { sys_eventfd, sys_eventfd2 } from '../fs/eventfd.ts';
+import {
+  sys_accept, sys_accept4, sys_bind, sys_connect, sys_getpeername, sys_getsockname, sys_getsockopt, sys_listen,
+  sys_setsockopt, sys_shutdown, sys_socket, sys_socketpair,
+} from './socket.ts';
+import { sys_recvfrom, sys_recvmsg, sys_sendmsg, sys_sendto } from './socket_io.ts';
+import './unix/af_unix.ts';
+import './ipv4/af_inet.ts';
 
-export const net_syscalls: SyscallDef[] = [];
+export { net_publish } from './ipv4/af_inet.ts';
+
+const SIGMASK_NOTE = 'a signal unblocked only by the temporary mask stays pending until the old mask allows it';
+
+export const net_syscalls: SyscallDef[] = [
+  { name: 'socket', fn: sys_socket, args: ['sockfam', 'hex', 'int'], support: 'partial',
+    note: 'AF_INET/AF_INET6 SOCK_STREAM (host loopback TCP) and AF_UNIX stream/dgram; UDP, raw and SOCK_SEQPACKET are not implemented' },
+  { name: 'socketpair', fn: sys_socketpair, args: ['sockfam', 'hex', 'int', 'ptr'] },
+  { name: 'bind', fn: sys_bind, args: ['fd', 'ptr', 'int'], support: 'partial',
+    note: 'AF_INET: binding publishes the port on the host at once, so a host client may connect (and is reset) before listen()' },
+  { name: 'listen', fn: sys_listen, args: ['fd', 'int'] },
+  { name: 'accept', fn: sys_accept, args: ['fd', 'ptr', 'ptr'] },
+  { name: 'accept4', fn: sys_accept4, args: ['fd', 'ptr', 'ptr', 'hex'] },
+  { name: 'connect', fn: sys_connect, args: ['fd', 'ptr', 'int'] },
+  { name: 'getsockname', fn: sys_getsockname, args: ['fd', 'ptr', 'ptr'] },
+  { name: 'getpeername', fn: sys_getpeername, args: ['fd', 'ptr', 'ptr'] },
+  { name: 'shutdown', fn: sys_shutdown, args: ['fd', 'int'] },
+  { name: 'setsockopt', fn: sys_setsockopt, args: ['fd', 'int', 'int', 'ptr', 'int'], support: 'partial',
+    note: 'SO_RCVTIMEO/SO_SNDTIMEO and most IP-level options are ENOPROTOOPT' },
+  { name: 'getsockopt', fn: sys_getsockopt, args: ['fd', 'int', 'int', 'ptr', 'ptr'] },
+  { name: 'sendto', fn: sys_sendto, args: ['fd', 'buf_in', 'uint', 'hex', 'ptr', 'int'] },
+  { name: 'recvfrom', fn: sys_recvfrom, args: ['fd', 'buf_out', 'uint', 'hex', 'ptr', 'ptr'] },
+  { name: 'sendmsg', fn: sys_sendmsg, args: ['fd', 'ptr', 'hex'], support: 'partial', note: 'SCM_RIGHTS only; SCM_CREDENTIALS is EOPNOTSUPP' },
+  { name: 'recvmsg', fn: sys_recvmsg, args: ['fd', 'ptr', 'hex'], support: 'partial', note: 'SCM_RIGHTS only; no SCM_CREDENTIALS with SO_PASSCRED' },
+  { name: 'poll', fn: sys_poll, args: ['ptr', 'uint', 'int'] },
+  { name: 'ppoll', fn: sys_ppoll, args: ['ptr', 'uint', 'ptr', 'ptr', 'uint'], support: 'partial', note: SIGMASK_NOTE },
+  { name: 'select', fn: sys_select, args: ['int', 'ptr', 'ptr', 'ptr', 'ptr'] },
+  { name: 'pselect6', fn: sys_pselect6, args: ['int', 'ptr', 'ptr', 'ptr', 'ptr', 'ptr'], support: 'partial', note: SIGMASK_NOTE },
+  { name: 'epoll_create', fn: sys_epoll_create, args: ['int'] },
+  { name: 'epoll_create1', fn: sys_epoll_create1, args: ['hex'] },
+  { name: 'epoll_ctl', fn: sys_epoll_ctl, args: ['fd', 'int', 'fd', 'ptr'] },
+  { name: 'epoll_wait', fn: sys_epoll_wait, args: ['fd', 'ptr', 'int', 'int'] },
+  { name: 'epoll_pwait', fn: sys_epoll_pwait, args: ['fd', 'ptr', 'int', 'int', 'ptr', 'uint'], support: 'partial', note: SIGMASK_NOTE },
+  { name: 'eventfd', fn: sys_eventfd, args: ['uint'] },
+  { name: 'eventfd2', fn: sys_eventfd2, args: ['uint', 'hex'] },
+];

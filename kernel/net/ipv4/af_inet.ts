@@ -1,0 +1,275 @@
+/**
+ * PF_INET / PF_INET6 stream sockets (net/ipv4/af_inet.c inet_bind, inet_listen, inet_accept,
+ * inet_stream_connect, inet_getname, inet_shutdown, inet_release; net/ipv4/tcp.c options).
+ * Binding publishes the port on the host's loopback (net_publish remaps guest → host ports);
+ * connecting reaches host services on loopback, or this kernel's own listeners.
+ */
+import { createServer, connect as host_connect, type Server, type Socket as HostSocket } from 'node:net';
+import {
+  EADDRINUSE, EADDRNOTAVAIL, EAGAIN, EALREADY, ECONNREFUSED, EFAULT, EINPROGRESS, EINVAL, EISCONN, ENETUNREACH,
+  ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT,
+} from '../../include/uapi/errno.ts';
+import {
+  AF_INET, AF_INET6, AF_UNSPEC, IPPROTO_TCP, SOCK_STREAM, SOCK_DGRAM, SOL_TCP, SOMAXCONN, TCP_NODELAY, IPPROTO_IPV6,
+} from '../../include/uapi/socket.ts';
+import type { Kernel } from '../../kernel.ts';
+import { get_user_u32, put_user_u32 } from '../../mm/uaccess.ts';
+import type { Task } from '../../sched/task.ts';
+import { wait_event_interruptible } from '../../sched/wait.ts';
+import { put_int_opt, sock_error, RCV_SHUTDOWN, SEND_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, TCP_SYN_SENT } from '../core/sock.ts';
+import { SIOCINQ, SIOCOUTQ, SS_CONNECTED, SS_CONNECTING, SS_UNCONNECTED, Socket, sock_ioctl_common, sock_register, type ProtoOps } from '../socket.ts';
+import { addr_from_host, host_ip, inet_addr_local, inet_parse, inet_sockaddr, is_any, is_loopback, type InetAddr } from './inet_addr.ts';
+import { InetSock, host_errno, tcp_poll, tcp_recvmsg, tcp_sendmsg } from './tcp_bridge.ts';
+
+/** Per-kernel port state: the publish map (guest → host port) and bound guest ports. */
+interface InetTable { publish: Map<number, number>; bound: Map<number, InetSock> }
+
+function inet_table(k: Kernel): InetTable {
+  let tab = k.ext.get('net.inet') as InetTable | undefined;
+  if (!tab) { tab = { publish: new Map(), bound: new Map() }; k.ext.set('net.inet', tab); }
+  return tab;
+}
+
+/** `privos --publish HOST:GUEST`: a guest listening on GUEST is reached on the host's HOST. */
+export function net_publish(k: Kernel, host_port: number, guest_port: number): void {
+  inet_table(k).publish.set(guest_port, host_port);
+}
+
+const isk = (sock: Socket): InetSock => sock.sk as InetSock;
+
+/** Listens on the host for the guest port (0: any free one); resolves 0 or -errno. */
+function host_listen(k: Kernel, sk: InetSock, guest_port: number): Promise<number> {
+  const tab = inet_table(k);
+  const srv: Server = createServer({ allowHalfOpen: true });
+  srv.on('connection', (c) => inet_incoming(sk, c));
+  return new Promise((resolve) => {
+    srv.once('error', (e) => { srv.close(); resolve(-host_errno(e)); });
+    srv.listen({ host: host_ip(sk.sk_family), port: guest_port ? tab.publish.get(guest_port) ?? guest_port : 0, backlog: 511, exclusive: true }, () => {
+      const hp = (srv.address() as { port: number }).port;
+      const gp = guest_port || hp;
+      if (tab.bound.has(gp) || sk.dead) { srv.close(); resolve(-EADDRINUSE); return; }
+      sk.server = srv; sk.host_port = hp;
+      sk.local!.port = gp;
+      tab.bound.set(gp, sk);
+      resolve(0);
+    });
+  });
+}
+
+/** A host client connected: queue a new established sock for accept (or refuse before listen). */
+function inet_incoming(lsk: InetSock, c: HostSocket): void {
+  if (lsk.sk_state !== TCP_LISTEN || lsk.dead) { c.resetAndDestroy(); return; }
+  const sk = new InetSock(lsk.sk_family, SOCK_STREAM, IPPROTO_TCP);
+  sk.attach(c);
+  sk.sk_state = TCP_ESTABLISHED;
+  sk.was_connected = true;
+  sk.local = { family: lsk.sk_family, addr: lsk.local!.addr, port: lsk.local!.port };
+  sk.remote = { family: lsk.sk_family, addr: addr_from_host(c.remoteAddress, lsk.sk_family), port: c.remotePort ?? 0 };
+  lsk.accept_queue.push(sk);
+  lsk.wake();
+}
+
+function inet_bind(sock: Socket, t: Task, a: Uint8Array): number | Promise<number> {
+  const sk = isk(sock);
+  const e = inet_parse(a, sk.sk_family);
+  if (typeof e === 'number') return e;
+  if (!inet_addr_local(e.addr)) return -EADDRNOTAVAIL;
+  if (sk.local || sk.sk_state !== TCP_CLOSE) return -EINVAL;
+  if (e.port && inet_table(t.kernel).bound.has(e.port)) return -EADDRINUSE;
+  sk.local = e;
+  return host_listen(t.kernel, sk, e.port).then((r) => { if (r) sk.local = null; return r; });
+}
+
+function inet_listen(sock: Socket, t: Task, backlog: number): number | Promise<number> {
+  const sk = isk(sock);
+  if (sock.state !== SS_UNCONNECTED || (sk.sk_state !== TCP_CLOSE && sk.sk_state !== TCP_LISTEN)) return -EINVAL;
+  if (backlog >>> 0 > SOMAXCONN) backlog = SOMAXCONN;
+  const go = (): number => { sk.sk_max_ack_backlog = backlog; sk.sk_state = TCP_LISTEN; sk.wake(); return 0; };
+  if (sk.server) return go();
+  // inet_autobind(): an unbound listener gets a free port.
+  sk.local = { family: sk.sk_family, addr: new Uint8Array(sk.sk_family === AF_INET ? 4 : 16), port: 0 };
+  return host_listen(t.kernel, sk, 0).then((r) => (r ? r : go()));
+}
+
+function inet_accept(sock: Socket, t: Task, nonblock: boolean): Socket | number | Promise<Socket | number> {
+  const sk = isk(sock);
+  if (sk.sk_state !== TCP_LISTEN) return -EINVAL;
+  const take = (): Socket | number => {
+    if (sk.sk_state !== TCP_LISTEN) return -EINVAL;
+    const ns = new Socket(SOCK_STREAM, inet_stream_ops, sk.accept_queue.shift()!);
+    ns.state = SS_CONNECTED;
+    return ns;
+  };
+  if (sk.accept_queue.length) return take();
+  if (nonblock) return -EAGAIN;
+  return wait_event_interruptible(t, sk.sk_wq, () => sk.accept_queue.length > 0 || sk.sk_state !== TCP_LISTEN)
+    .then((err) => (err ? err : take()));
+}
+
+/** inet_stream_connect() */
+function inet_connect(sock: Socket, t: Task, a: Uint8Array, nonblock: boolean): number | Promise<number> {
+  const sk = isk(sock);
+  if (a.length >= 2 && (a[0] | (a[1] << 8)) === AF_UNSPEC) {
+    // tcp_disconnect(): drop the connection and become unconnected again.
+    if (sk.host && !sk.host.destroyed) sk.host.resetAndDestroy();
+    sk.host = null; sk.sk_state = TCP_CLOSE; sk.sk_shutdown = 0; sk.was_connected = false; sock.state = SS_UNCONNECTED;
+    sk.sk_receive_queue.purge();
+    return 0;
+  }
+  const e = inet_parse(a, sk.sk_family);
+  if (typeof e === 'number') return e;
+  if (sock.state === SS_CONNECTED) return -EISCONN;
+  if (sock.state === SS_CONNECTING) return sk.sk_state === TCP_SYN_SENT ? -EALREADY : -EISCONN;
+  if (sk.sk_state !== TCP_CLOSE) return -EISCONN;
+  if (!is_any(e.addr) && !is_loopback(e.addr)) return -ENETUNREACH; // privos has only loopback
+  if (e.port === 0) return -ECONNREFUSED;
+  const local = inet_table(t.kernel).bound.get(e.port);
+  const port = local && local.sk_state === TCP_LISTEN ? local.host_port : e.port;
+  if (sk.server) { sk.server.close(); inet_table(t.kernel).bound.delete(sk.local!.port); sk.server = null; }
+  const h = host_connect({ host: host_ip(sk.sk_family), port, allowHalfOpen: true });
+  sk.attach(h);
+  sk.sk_state = TCP_SYN_SENT;
+  sk.remote = { family: sk.sk_family, addr: e.addr, port: e.port };
+  sock.state = SS_CONNECTING;
+  h.once('connect', () => {
+    if (sk.sk_state !== TCP_SYN_SENT) return;
+    sk.sk_state = TCP_ESTABLISHED;
+    sk.was_connected = true;
+    sock.state = SS_CONNECTED;
+    sk.local = { family: sk.sk_family, addr: addr_from_host(h.localAddress, sk.sk_family), port: h.localPort ?? 0 };
+    if (sk.nodelay) h.setNoDelay(true);
+    sk.wake();
+  });
+  h.once('error', () => { if (!sk.was_connected) sock.state = SS_UNCONNECTED; });
+  if (nonblock) return -EINPROGRESS;
+  return wait_event_interruptible(t, sk.sk_wq, () => sk.sk_state !== TCP_SYN_SENT)
+    .then((err) => (err ? err : sk.sk_err ? sock_error(sk) : 0));
+}
+
+function inet_getname(sock: Socket, peer: boolean): Uint8Array | number {
+  const sk = isk(sock);
+  if (peer) {
+    if (!sk.remote || !sk.was_connected || sk.sk_state === TCP_CLOSE && sk.sk_shutdown === 3 && !sk.host) return -ENOTCONN;
+    return inet_sockaddr(sk.remote);
+  }
+  const any: InetAddr = { family: sk.sk_family, addr: new Uint8Array(sk.sk_family === AF_INET ? 4 : 16), port: 0 };
+  return inet_sockaddr(sk.local ?? any);
+}
+
+/** inet_shutdown() */
+function inet_shutdown(sock: Socket, how: number): number {
+  const sk = isk(sock);
+  const mode = how + 1;
+  let err = 0;
+  if (sk.sk_state === TCP_LISTEN) {
+    if (mode & RCV_SHUTDOWN) stop_listening(sk);
+  } else if (sk.sk_state === TCP_CLOSE || sk.sk_state === TCP_SYN_SENT) {
+    err = -ENOTCONN;
+  }
+  sk.sk_shutdown |= mode;
+  if (mode & SEND_SHUTDOWN && sk.host && !sk.host.destroyed) sk.host.end();
+  sk.wake();
+  return err;
+}
+
+function stop_listening(sk: InetSock): void {
+  sk.sk_state = TCP_CLOSE;
+  for (const c of sk.accept_queue.splice(0)) c.host?.resetAndDestroy();
+  sk.wake();
+}
+
+/** inet_release(): closes the host side; unread data means a reset, as tcp_close sends. */
+function inet_release(sock: Socket): void {
+  const sk = isk(sock);
+  sk.dead = true;
+  if (sk.server) {
+    const tab = sk.local && sk.sk_family ? inet_table_of(sk) : null;
+    sk.server.close();
+    sk.server = null;
+    if (tab && tab.bound.get(sk.local!.port) === sk) tab.bound.delete(sk.local!.port);
+  }
+  if (sk.sk_state === TCP_LISTEN) stop_listening(sk);
+  const h = sk.host;
+  if (h && !h.destroyed) {
+    if (!sk.sk_receive_queue.empty || sk.sk_state === TCP_SYN_SENT) h.resetAndDestroy();
+    else { h.end(); h.destroySoon(); }
+  }
+  sk.sk_receive_queue.purge();
+  sk.wake();
+}
+
+/** Release does not get the task; the table is found through the kernel stored at create. */
+const owner = new WeakMap<InetSock, Kernel>();
+function inet_table_of(sk: InetSock): InetTable | null {
+  const k = owner.get(sk);
+  return k ? inet_table(k) : null;
+}
+
+function inet_setsockopt(sock: Socket, t: Task, level: number, opt: number, uval: number, optlen: number): number {
+  const sk = isk(sock);
+  if (level !== SOL_TCP && level !== IPPROTO_IPV6) return -ENOPROTOOPT;
+  if (optlen < 4) return -EINVAL;
+  const v = get_user_u32(t, uval);
+  if (v === undefined) return -EFAULT;
+  if (level === SOL_TCP && opt === TCP_NODELAY) {
+    sk.nodelay = v !== 0;
+    if (sk.host && sk.was_connected) sk.host.setNoDelay(sk.nodelay);
+    return 0;
+  }
+  if (level === SOL_TCP && opt >= 2 && opt <= 6) { sk.tcp_opts.set(opt, v | 0); return 0; }
+  if (level === IPPROTO_IPV6 && opt === 26 && sk.sk_family === AF_INET6) { sk.tcp_opts.set(-26, v ? 1 : 0); return 0; } // IPV6_V6ONLY
+  return -ENOPROTOOPT;
+}
+
+function inet_getsockopt(sock: Socket, t: Task, level: number, opt: number, uval: number, ulen: number, len: number): number {
+  const sk = isk(sock);
+  if (level === SOL_TCP && opt === TCP_NODELAY) return put_int_opt(t, uval, ulen, len, +sk.nodelay);
+  if (level === SOL_TCP && opt >= 2 && opt <= 6) {
+    const dflt = [0, 0, 536, 0, 7200, 75, 9][opt];
+    return put_int_opt(t, uval, ulen, len, sk.tcp_opts.get(opt) ?? dflt);
+  }
+  if (level === IPPROTO_IPV6 && opt === 26 && sk.sk_family === AF_INET6) return put_int_opt(t, uval, ulen, len, sk.tcp_opts.get(-26) ?? 0);
+  return -ENOPROTOOPT;
+}
+
+function inet_ioctl(sock: Socket, t: Task, cmd: number, arg: number): number {
+  const sk = isk(sock);
+  if (cmd === SIOCINQ) return sk.sk_state === TCP_LISTEN ? -EINVAL : put_user_u32(t, arg, sk.sk_receive_queue.bytes) ? 0 : -EFAULT;
+  if (cmd === SIOCOUTQ) return sk.sk_state === TCP_LISTEN ? -EINVAL : put_user_u32(t, arg, sk.host?.writableLength ?? 0) ? 0 : -EFAULT;
+  return sock_ioctl_common(cmd);
+}
+
+export const inet_stream_ops: ProtoOps = {
+  family: AF_INET,
+  release: inet_release,
+  bind: inet_bind,
+  connect: inet_connect,
+  socketpair: () => -EOPNOTSUPP,
+  accept: inet_accept,
+  getname: inet_getname,
+  poll: (sock) => tcp_poll(isk(sock)),
+  ioctl: inet_ioctl,
+  listen: inet_listen,
+  shutdown: inet_shutdown,
+  setsockopt: inet_setsockopt,
+  getsockopt: inet_getsockopt,
+  sendmsg: (sock, t, it, flags, msg) => (msg?.name && sock.state === SS_CONNECTED ? -EISCONN : tcp_sendmsg(isk(sock), t, it, flags)),
+  recvmsg: (sock, t, it, flags) => tcp_recvmsg(isk(sock), t, it, flags),
+};
+
+/** inet_create(): TCP only; UDP and raw sockets are not implemented (see the support matrix). */
+function inet_create(family: number) {
+  return (t: Task, type: number, protocol: number): Socket | number => {
+    if (type === SOCK_STREAM) {
+      if (protocol !== 0 && protocol !== IPPROTO_TCP) return -EPROTONOSUPPORT;
+      const sk = new InetSock(family, type, IPPROTO_TCP);
+      owner.set(sk, t.kernel);
+      return new Socket(type, inet_stream_ops, sk);
+    }
+    if (type === SOCK_DGRAM) return -EPROTONOSUPPORT;
+    return -ESOCKTNOSUPPORT;
+  };
+}
+
+sock_register(AF_INET, inet_create(AF_INET));
+sock_register(AF_INET6, inet_create(AF_INET6));

@@ -1,0 +1,167 @@
+/**
+ * TCP, carried by the host (privos's stand-in for net/ipv4/tcp.c): each emulated TCP socket is
+ * backed by a Node socket on the host's loopback. Host events are the interrupts: received
+ * data is queued without copying (bounded by the receive buffer: the host socket is paused when
+ * full and resumed when drained), FIN/RST set the shutdown bits and the error, and every change
+ * wakes the socket's wait queue. tcp_sendmsg/tcp_recvmsg/tcp_poll follow Linux's shapes.
+ */
+import type { Socket as HostSocket, Server as HostServer } from 'node:net';
+import * as errno from '../../include/uapi/errno.ts';
+import { EFAULT, EINVAL, ENOTCONN, EPIPE } from '../../include/uapi/errno.ts';
+import { MSG_DONTWAIT, MSG_OOB, MSG_PEEK, MSG_WAITALL } from '../../include/uapi/socket.ts';
+import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, POLLRDNORM, POLLWRNORM } from '../../fs/poll_types.ts';
+import type { SysRet } from '../../fs/fs_types.ts';
+import type { Task } from '../../sched/task.ts';
+import type { IovIter } from '../core/iov_iter.ts';
+import { SkBuff } from '../core/skbuff.ts';
+import {
+  Sock, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, SOCK_SNDBUF_LOCK, TCP_CLOSE, TCP_ESTABLISHED,
+  TCP_LISTEN, TCP_SYN_SENT, TCP_CLOSE_WAIT, sk_epipe, sk_wait, sock_error,
+} from '../core/sock.ts';
+import type { InetAddr } from './inet_addr.ts';
+
+/** net.ipv4.tcp_wmem / tcp_rmem: [min, default, max]; autotuning grows to max unless locked. */
+export const TCP_WMEM = [4096, 16384, 4194304] as const;
+export const TCP_RMEM = [4096, 131072, 6291456] as const;
+
+/** struct inet_sock / tcp_sock, with the host socket behind it. */
+export class InetSock extends Sock {
+  local: InetAddr | null = null;
+  remote: InetAddr | null = null;
+  /** The guest port is published on this host port (bind), for connects from inside. */
+  host_port = 0;
+  host: HostSocket | null = null;
+  server: HostServer | null = null;
+  readonly accept_queue: InetSock[] = [];
+  paused = false;
+  nodelay = false;
+  was_connected = false;
+  /** TCP options kept for getsockopt (TCP_KEEPIDLE, …), by number. */
+  readonly tcp_opts = new Map<number, number>();
+
+  constructor(family: number, type: number, protocol: number) {
+    super(family, type, protocol);
+    this.sk_sndbuf = TCP_WMEM[1];
+    this.sk_rcvbuf = TCP_RMEM[1];
+  }
+
+  /** Bytes the send side may hold before writers block (sk_stream_memory_free). */
+  get snd_limit(): number { return this.sk_userlocks & SOCK_SNDBUF_LOCK ? this.sk_sndbuf : TCP_WMEM[2]; }
+  get rcv_limit(): number { return this.sk_rcvbuf; }
+
+  // ---- host "interrupts" (bound once per socket; no per-event allocation beyond the queue slot) ----
+  readonly on_data = (b: Buffer): void => {
+    if (this.dead) { this.host?.resetAndDestroy(); return; }
+    this.sk_receive_queue.queue_tail(new SkBuff(b));
+    if (this.sk_receive_queue.bytes >= this.rcv_limit && !this.paused) { this.paused = true; this.host!.pause(); }
+    this.wake();
+  };
+  readonly on_end = (): void => { this.sk_shutdown |= RCV_SHUTDOWN; this.sk_state = this.sk_state === TCP_ESTABLISHED ? TCP_CLOSE_WAIT : this.sk_state; this.wake(); };
+  readonly on_error = (e: NodeJS.ErrnoException): void => {
+    const code = host_errno(e);
+    // tcp_reset(): EPIPE once the peer had closed its side, ECONNRESET otherwise; refused connects keep their code.
+    this.sk_err = this.sk_state === TCP_SYN_SENT ? code : (code === errno.ECONNRESET && this.sk_shutdown & RCV_SHUTDOWN ? EPIPE : code);
+    this.sk_shutdown = SHUTDOWN_MASK;
+    this.sk_state = TCP_CLOSE;
+    this.wake();
+  };
+  readonly on_close = (): void => { this.sk_shutdown = SHUTDOWN_MASK; if (this.sk_state !== TCP_LISTEN) this.sk_state = TCP_CLOSE; this.wake(); };
+  readonly on_written = (): void => { if (this.sk_wq.active) this.wake(); };
+
+  /** Connects the host socket's events to this sock. */
+  attach(h: HostSocket): void {
+    this.host = h;
+    h.on('data', this.on_data);
+    h.on('end', this.on_end);
+    h.on('error', this.on_error);
+    h.on('close', this.on_close);
+  }
+}
+
+/** The errno for a host error ('ECONNREFUSED' → 111). */
+export function host_errno(e: NodeJS.ErrnoException): number {
+  const v = (errno as unknown as Record<string, unknown>)[e.code ?? ''];
+  return typeof v === 'number' ? v : errno.EIO;
+}
+
+/** sk_stream_wait_connect(): the connection state a send or receive needs. */
+function stream_ready(sk: InetSock): boolean {
+  return sk.sk_state !== TCP_SYN_SENT;
+}
+
+/** tcp_sendmsg() */
+export function tcp_sendmsg(sk: InetSock, t: Task, it: IovIter, flags: number, sent = 0): SysRet {
+  const nonblock = (flags & MSG_DONTWAIT) !== 0;
+  if (sk.sk_state === TCP_SYN_SENT) {
+    const w = sk_wait(t, sk, nonblock, () => stream_ready(sk));
+    return typeof w === 'number' ? w : w.then((e) => (e ? e : tcp_sendmsg(sk, t, it, flags, sent)));
+  }
+  while (it.count > 0) {
+    if (sk.sk_err) return sent || sock_error(sk);
+    const h = sk.host;
+    if (!h || sk.sk_shutdown & SEND_SHUTDOWN || !sk.was_connected || h.destroyed) return sent || sk_epipe(t, flags);
+    const space = sk.snd_limit - h.writableLength;
+    if (space <= 0) {
+      const w = sk_wait(t, sk, nonblock, () => sk.snd_limit - h.writableLength > 0 || sk.sk_err !== 0 || h.destroyed || (sk.sk_shutdown & SEND_SHUTDOWN) !== 0);
+      if (typeof w === 'number') return sent || w;
+      return w.then((e) => (e ? sent || e : tcp_sendmsg(sk, t, it, flags, sent)));
+    }
+    const n = Math.min(space, it.count, 1 << 20);
+    const buf = Buffer.allocUnsafe(n);
+    const c = it.copy_from(t, buf, 0, n);
+    if (c > 0) h.write(c === n ? buf : buf.subarray(0, c), sk.on_written);
+    sent += c;
+    if (c < n) return sent || -EFAULT;
+  }
+  return sent;
+}
+
+/** tcp_recvmsg() */
+export function tcp_recvmsg(sk: InetSock, t: Task, it: IovIter, flags: number): SysRet {
+  if (sk.sk_state === TCP_LISTEN) return -ENOTCONN;
+  if (flags & MSG_OOB) return -EINVAL;
+  if (!sk.was_connected && sk.sk_state !== TCP_SYN_SENT) return -ENOTCONN;
+  const target = flags & MSG_WAITALL ? it.count : Math.min(sk.sk_rcvlowat, it.count);
+  return recv_loop(sk, t, it, flags, target, 0);
+}
+
+function recv_loop(sk: InetSock, t: Task, it: IovIter, flags: number, target: number, copied: number): SysRet {
+  const rq = sk.sk_receive_queue, peek = (flags & MSG_PEEK) !== 0;
+  let idx = 0;
+  while (it.count > 0) {
+    const skb = peek ? rq.at(idx) : rq.peek();
+    if (!skb) {
+      if (copied >= target || (peek && copied)) break;
+      if (sk.sk_err) return copied || sock_error(sk);
+      if (sk.sk_shutdown & RCV_SHUTDOWN) break;
+      const w = sk_wait(t, sk, (flags & MSG_DONTWAIT) !== 0, () => !rq.empty || sk.sk_err !== 0 || (sk.sk_shutdown & RCV_SHUTDOWN) !== 0);
+      if (typeof w === 'number') return copied || w;
+      return w.then((e) => (e ? copied || e : recv_loop(sk, t, it, flags, target, copied)));
+    }
+    const n = Math.min(skb.len, it.count);
+    const c = it.copy_to(t, skb.data, skb.off, n);
+    copied += c;
+    if (c < n) return copied || -EFAULT;
+    if (peek) idx++; else rq.consume_head(n);
+  }
+  if (sk.paused && rq.bytes < sk.rcv_limit) { sk.paused = false; sk.host?.resume(); }
+  return copied;
+}
+
+/** tcp_poll() */
+export function tcp_poll(sk: InetSock): number {
+  const state = sk.sk_state;
+  if (state === TCP_LISTEN) return sk.accept_queue.length ? POLLIN | POLLRDNORM : 0;
+  let mask = 0;
+  if (sk.sk_shutdown === SHUTDOWN_MASK || state === TCP_CLOSE) mask |= POLLHUP;
+  if (sk.sk_shutdown & RCV_SHUTDOWN) mask |= POLLIN | POLLRDNORM | POLLRDHUP;
+  if (state !== TCP_SYN_SENT) {
+    if (sk.sk_receive_queue.bytes >= sk.sk_rcvlowat) mask |= POLLIN | POLLRDNORM;
+    if (sk.sk_shutdown & SEND_SHUTDOWN) mask |= POLLOUT | POLLWRNORM;
+    else if (sk.host && sk.host.writableLength < sk.snd_limit) mask |= POLLOUT | POLLWRNORM;
+    else if (!sk.host) mask |= POLLOUT | POLLWRNORM;
+  }
+  if (sk.sk_err) mask |= POLLERR;
+  return mask;
+}
+
