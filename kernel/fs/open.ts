@@ -229,7 +229,6 @@ export function sys_ftruncate(t: Task, fd: number, len: number): number {
   if (!f || f.f_mode & FMODE_PATH) return -EBADF;
   if (len < 0) return -EINVAL;
   if (!S_ISREG(f.f_inode.i_mode) || !(f.f_mode & FMODE_WRITE)) return -EINVAL;
-  if (f.f_flags & O_APPEND) return -EPERM;
   return do_truncate(f.f_dentry, f.f_inode, len);
 }
 

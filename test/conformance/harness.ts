@@ -32,7 +32,7 @@ export interface ConfCase {
   readonly run: (p: P, libc: Libc) => Promise<void> | void;
   /** Set where privos differs from Linux on purpose: why, and the lines privos prints instead. */
   readonly differs?: { why: string; privos: string[] };
-  /** Extra C file-scope code (helpers) for this case. */
+  /** Extra C file-scope code (helpers) for this case; identical strings are emitted once. */
   readonly c_globals?: string;
 }
 
@@ -85,8 +85,9 @@ static void LS(const char *l, const char *path) {
 
 function c_program(cases: readonly ConfCase[]): string {
   const parts = [C_PRELUDE];
+  const globals = new Set<string>();
   for (const c of cases) {
-    if (c.c_globals) parts.push(c.c_globals);
+    if (c.c_globals && !globals.has(c.c_globals)) { globals.add(c.c_globals); parts.push(c.c_globals); }
     parts.push(`static void case_${c.name}(void) {\n${c.c}\n}`);
   }
   parts.push(`struct entry { const char *name; void (*fn)(void); };
@@ -138,7 +139,7 @@ export function run_native(group: string, cases: readonly ConfCase[]): Map<strin
     const src = join(dir, 'conf.c'), bin = join(dir, 'conf'), work = join(dir, 'work');
     mkdirSync(work);
     writeFileSync(src, c_program(cases));
-    execFileSync('cc', ['-O0', '-w', '-o', bin, src]);
+    execFileSync('cc', ['-O0', '-w', '-o', bin, src], { stdio: ['ignore', 'ignore', 'pipe'] });
     return split_sections(execFileSync(bin, [work], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'inherit'] }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
