@@ -4,6 +4,8 @@ import './fs.ts';
 import './malloc.ts';
 import './stdio.ts';
 import './crt0.ts';
+import './socket.ts';
+import './poll.ts';
 import './kerncall.ts';
 import './pauth.ts';
 import './fdcap.ts';
