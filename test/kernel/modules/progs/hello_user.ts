@@ -1,0 +1,20 @@
+/** Uses /dev/hello: read the greeting, write, ioctl count, an unknown ioctl (ENOTTY). Prints results. */
+import type { Libc } from '../../../../libc/index.ts';
+import { _IO, _IOR } from '../../../../kernel/include/uapi/ioctl.ts';
+
+export default async function main(libc: Libc, argv: string[]): Promise<number> {
+  const fd = (await libc.open('/dev/hello', libc.O_RDWR)) as number;
+  if (fd < 0) { await libc.printf('open: %s\n', libc.strerror(libc.errno)); return 1; }
+  const buf = new Uint8Array(64);
+  const n = (await libc.read(fd, buf, 64)) as number;
+  await libc.write(fd, 'abc');
+  await libc.write(fd, 'defg');
+  const p = libc.malloc(4);
+  const r = (await libc.ioctl(fd, _IOR('h', 1, 4), p)) as number;
+  const bad = (await libc.ioctl(fd, _IO('h', 9), 0)) as number;
+  const bad_errno = libc.errno;
+  await libc.printf('read=%s count=%d r=%d bad=%d errno=%d\n', new TextDecoder().decode(buf.subarray(0, n)).trim(), libc.peek_u32(p), r, bad, bad_errno);
+  if (argv[1] === 'hold') { await libc.printf('holding\n'); await libc.sleep(0.2); }
+  await libc.close(fd);
+  return 0;
+}
