@@ -43,38 +43,36 @@ export function user_mode(t: Task): void {
   if (t.in_box && k.cpu.features.spap) k.cpu.charge(C.spap_check); // SPAP's page-table check on a box access
 }
 
-/** Copies n bytes of user memory at addr into dst[off..] as user loads. */
-export function user_load(t: Task, addr: number, dst: Uint8Array, off: number, n: number): void {
-  const k = t.kernel;
+/**
+ * n bytes between user memory at addr and buf[off..], as user loads (acc = ACC_R) or stores
+ * (ACC_W), page by page; an access that cannot be satisfied delivers SIGSEGV.
+ */
+function user_access(t: Task, addr: number, buf: Uint8Array, off: number, n: number, acc: number): void {
   user_mode(t);
-  const mem = k.cpu.phys.mem;
+  const mem = t.kernel.cpu.phys.mem;
   let done = 0;
   while (done < n) {
     const a = addr + done;
-    const p = translate_user(t, a, ACC_R);
-    if (p < 0) user_fault(t, a, false);
+    const p = translate_user(t, a, acc);
+    if (p < 0) user_fault(t, a, acc === ACC_W);
     const chunk = Math.min(n - done, PAGE_SIZE - (((a % PAGE_SIZE) + PAGE_SIZE) % PAGE_SIZE));
-    if (chunk === 1) dst[off + done] = mem[p];
-    else dst.set(mem.subarray(p, p + chunk), off + done);
+    if (acc === ACC_R) {
+      if (chunk === 1) buf[off + done] = mem[p];
+      else buf.set(mem.subarray(p, p + chunk), off + done);
+    } else if (chunk === 1) mem[p] = buf[off + done];
+    else mem.set(buf.subarray(off + done, off + done + chunk), p);
     done += chunk;
   }
 }
 
+/** Copies n bytes of user memory at addr into dst[off..] as user loads. */
+export function user_load(t: Task, addr: number, dst: Uint8Array, off: number, n: number): void {
+  user_access(t, addr, dst, off, n, ACC_R);
+}
+
 /** Stores n bytes from src[off..] at user address addr as user stores. */
 export function user_store(t: Task, addr: number, src: Uint8Array, off: number, n: number): void {
-  const k = t.kernel;
-  user_mode(t);
-  const mem = k.cpu.phys.mem;
-  let done = 0;
-  while (done < n) {
-    const a = addr + done;
-    const p = translate_user(t, a, ACC_W);
-    if (p < 0) user_fault(t, a, true);
-    const chunk = Math.min(n - done, PAGE_SIZE - (((a % PAGE_SIZE) + PAGE_SIZE) % PAGE_SIZE));
-    if (chunk === 1) mem[p] = src[off + done];
-    else mem.set(src.subarray(off + done, off + done + chunk), p);
-    done += chunk;
-  }
+  user_access(t, addr, src, off, n, ACC_W);
 }
 
 /**

@@ -3,12 +3,12 @@
  * dispatch through sys_call_table in kernel memory, oops containment, and the exit work
  * (signals, restarts, rescheduling). The arch entry files charge the mode-switch costs around it.
  */
-import { MODE_KERNEL, addr_hex } from '../arch/cpu.ts';
+import { MODE_KERNEL, MODE_USER, addr_hex } from '../arch/cpu.ts';
 import { ENOSYS, ERESTARTSYS } from '../include/uapi/errno.ts';
 import { SIGSEGV } from '../include/uapi/signal.ts';
 import type { SysRet } from '../fs/fs_types.ts';
 import { KERN_ALERT, KERN_EMERG } from '../printk.ts';
-import { should_resched, switch_to, yield_cpu } from '../sched/core.ts';
+import { account, should_resched, switch_to, yield_cpu } from '../sched/core.ts';
 import { TaskExit, UserUnwind, do_exit } from '../sched/exit.ts';
 import { do_signal, restart_or_eintr, signal_pending } from '../sched/signal.ts';
 import type { Task } from '../sched/task.ts';
@@ -77,21 +77,63 @@ export function do_syscall(t: Task, nr: number, a0: number, a1: number, a2: numb
   }, (e) => { switch_to(t, MODE_KERNEL); return oops(t, e, `in ${syscall_name(k, nr)}`); });
 }
 
+/** An entry into the kernel for one syscall (the syscall instruction path, or PrivBox's gate). */
+export type SyscallEntryFn = (t: Task, nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number) => SysRet;
+
 /**
  * syscall_exit_to_user_mode's work: signal delivery (turning -ERESTARTSYS into EINTR or a
- * restart), and giving up the CPU when the slice is spent. `again` re-enters the syscall.
+ * restart), and giving up the CPU when the slice is spent. A restart re-enters through `entry`
+ * with the saved registers.
  */
-export function syscall_exit_work(t: Task, ret: number, again: () => SysRet): SysRet {
+export function syscall_exit_work(t: Task, ret: number, entry: SyscallEntryFn): SysRet {
   const cpu = t.kernel.cpu;
   cpu.charge(C.exit_work);
   if (!t.alive) throw new TaskExit(t.pid);
-  if (ret === -ERESTARTSYS || (!t.in_box && signal_pending(t))) {
+  if (ret === -ERESTARTSYS || (!t.in_box && (t.pending_lo | t.pending_hi) !== 0 && signal_pending(t))) {
     const r = restart_or_eintr(t, ret);
     const d = t.in_box ? undefined : do_signal(t);
-    if (r === -ERESTARTSYS) return d ? d.then(again) : again();
+    if (r === -ERESTARTSYS) return d ? d.then(() => restart(t, entry)) : restart(t, entry);
     if (d) return d.then(() => r);
     ret = r;
   }
   if (should_resched(t)) return yield_cpu(t).then(() => ret);
+  return ret;
+}
+
+function restart(t: Task, entry: SyscallEntryFn): SysRet {
+  const r = t.regs;
+  return entry(t, r.nr, r.a0, r.a1, r.a2, r.a3, r.a4, r.a5);
+}
+
+/**
+ * The user → kernel → user round trip of the syscall instruction (entry_SYSCALL_64 on x86,
+ * el0_svc on arm64). What each direction charges is the architecture's entry path
+ * (kernel/arch/{x86/entry_64,arm64/entry}.ts), set up at boot.
+ */
+export function syscall_from_user(t: Task, nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): SysRet {
+  const k = t.kernel, cpu = k.cpu;
+  if (!t.alive) throw new TaskExit(t.pid);
+  if (k.current !== t) switch_to(t, MODE_USER);
+  account(t, true);
+  cpu.charge_path(k.entry_paths.enter);
+  cpu.set_mode(MODE_KERNEL);
+  const r = do_syscall(t, nr, a0, a1, a2, a3, a4, a5);
+  if (typeof r === 'number') return exit_to_user_mode(t, r);
+  return r.then((v) => exit_to_user_mode(t, v));
+}
+
+function exit_to_user_mode(t: Task, ret: number): SysRet {
+  const r = syscall_exit_work(t, ret, syscall_from_user);
+  if (typeof r !== 'number') return r.then((v) => return_to_user(t, v));
+  return return_to_user(t, r);
+}
+
+/** The way out: restore registers, switch back (SYSRET / ERET). */
+function return_to_user(t: Task, ret: number): number {
+  const k = t.kernel, cpu = k.cpu;
+  if (k.current !== t) switch_to(t, MODE_KERNEL);
+  cpu.charge_path(k.entry_paths.exit);
+  account(t, false);
+  cpu.set_mode(MODE_USER);
   return ret;
 }
