@@ -1,0 +1,44 @@
+/** Per-task PAuth: keys per process (fork keeps, exec and prctl redraw), AUT failure both ways, x86 #UD. */
+import test from 'ava';
+import { ptrauth_set_fpac, PR_PAC_RESET_KEYS, PR_PAC_APDAKEY } from '../../../../kernel/arch/arm64/pointer_auth.ts';
+import { boot, run_inline } from '../../../../tools/machine.ts';
+
+const P = 0x7f0000001000n;
+
+test('prctl(PR_PAC_RESET_KEYS) redraws only the keys asked; bad masks are EINVAL; fork keeps keys', async (t) => {
+  const k = boot({ arch: 'arm64' });
+  await run_inline(k, async (libc) => {
+    const a = libc.pacia(P, 7n), d = libc.pacda(P, 7n);
+    t.is(libc.autda(d, 7n), P);
+    t.not(libc.autda(d, 8n), P, 'wrong modifier: poisoned pointer');
+    t.is(libc.xpacd(d), P);
+    t.is(await libc.prctl(PR_PAC_RESET_KEYS, PR_PAC_APDAKEY), 0);
+    t.is(libc.pacia(P, 7n), a, 'APIA kept');
+    t.not(libc.pacda(P, 7n), d, 'APDA redrawn');
+    t.is(await libc.prctl(PR_PAC_RESET_KEYS, 1 << 5), -1);
+    t.is(libc.errno, libc.EINVAL);
+    t.is(await libc.prctl(PR_PAC_RESET_KEYS, 0, 1), -1);
+    const before = libc.pacga(P, 1n);
+    const st = libc.malloc(8);
+    const pid = (await libc.fork((child) => (child.pacga(P, 1n) === before ? 0 : 1))) as number;
+    t.true(pid > 0);
+    await libc.wait4(pid, st, 0);
+    t.is(libc.peek_u32(st), 0, 'the child signs with the same generic key');
+  });
+});
+
+test('exec draws new keys', async (t) => {
+  const k = boot({ arch: 'arm64' });
+  const sigs: bigint[] = [];
+  for (let i = 0; i < 2; i++) await run_inline(k, (libc) => { sigs.push(libc.pacga(P, 1n)); });
+  t.not(sigs[0], sigs[1]);
+});
+
+test('AUT failure with FEAT_FPAC is SIGILL; on x86_64 PAC instructions are undefined (SIGILL)', async (t) => {
+  const k = boot({ arch: 'arm64' });
+  ptrauth_set_fpac(k, true);
+  const r = await run_inline(k, (libc) => { libc.autia(libc.pacia(P, 1n), 2n); return 0; });
+  t.is(r.status, 128 + 4);
+  const x = await run_inline(boot({ arch: 'x86_64' }), (libc) => { libc.pacia(P, 0n); return 0; });
+  t.is(x.status, 128 + 4);
+});
