@@ -7,25 +7,30 @@
  */
 import { ACC_W } from '../arch/cpu.ts';
 import { PAGE_SIZE } from '../mm/page_alloc.ts';
+import type { Kernel } from '../kernel.ts';
 import type { Task } from '../sched/task.ts';
+import { privbox_of } from './privbox.ts';
 
 /** Offsets of the fields in struct cred (x86-64, no CONFIG_DEBUG_CREDENTIALS). */
 export const CRED_UID = 4, CRED_GID = 8, CRED_EUID = 20;
 
-const pages = new WeakMap<Task, number>();
-
-/** The address of t's struct cred in kernel memory (0 before its first spawn). */
-export function cred_address(t: Task): number { return pages.get(t) ?? 0; }
-
-/** Writes t's credentials into its kernel cred page (allocating it on first use). */
-export function cred_page_sync(t: Task): void {
-  const k = t.kernel;
-  let a = pages.get(t);
+/** The kernel address of pid's struct cred page, allocated on first use (NaN: out of memory). */
+export function cred_page_alloc(k: Kernel, pid: number): number {
+  const pages = privbox_of(k).cred_pages;
+  let a = pages.get(pid);
   if (a === undefined) {
     a = k.kvm.vmalloc(PAGE_SIZE);
-    if (a !== a) return;
-    pages.set(t, a);
+    if (a !== a) return a;
+    pages.set(pid, a);
   }
+  return a;
+}
+
+/** Writes t's credentials into its kernel cred page. */
+export function cred_page_sync(t: Task): void {
+  const k = t.kernel;
+  const a = cred_page_alloc(k, t.pid);
+  if (a !== a) return;
   const c = t.cred, dv = k.phys.dv;
   const words = [1, c.uid, c.gid, c.suid, c.sgid, c.euid, c.egid, c.fsuid, c.fsgid];
   const p = k.cpu.translate(a, ACC_W);

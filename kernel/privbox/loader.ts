@@ -27,7 +27,7 @@ export interface BoxModule {
 
 /** The build this machine instruments with: full, or branch-only when SPAP guards accesses. */
 export function default_build(k: Kernel): SfiBuild {
-  return k.cpu.features.spap ? 'branch' : 'full';
+  return privbox_of(k).config.load_build ?? (k.cpu.features.spap ? 'branch' : 'full');
 }
 
 /** Compiles, imports and links a box module; -errno on rejection. */

@@ -28,6 +28,8 @@ export interface PrivboxConfig {
    * restores the pushed registers but clears nothing else.
    */
   scrub: boolean;
+  /** The build PIOT_IOCLOAD instruments with (default: 'full', or 'branch' under SPAP). */
+  load_build: SfiBuild | null;
 }
 
 /** The registers a box can observe after `call *kerncall_gate` returns (caller-saved, SysV ABI). */
@@ -55,7 +57,9 @@ export class PrivboxState {
   /** Functions produced by the SFI pass, with their build. Only the kernel's loader adds to it. */
   readonly registry = new WeakMap<TextFn, SfiBuild>();
   readonly box_mm = new WeakMap<MmStruct, BoxMm>();
-  readonly config: PrivboxConfig = { unsafe: false, exec_policy: 'box', scrub: true };
+  readonly config: PrivboxConfig = { unsafe: false, exec_policy: 'box', scrub: true, load_build: null };
+  /** pid → address of its struct cred image in kernel memory (cred_page.ts). */
+  readonly cred_pages = new Map<number, number>();
   constructor(readonly k: Kernel) {}
 }
 
