@@ -212,11 +212,18 @@ async function ep_poll_sleep(t: Task, ep: EventPoll, uev: number, max: number, d
     if (signal_pending(t)) return -EINTR;
     const left = deadline < 0 ? -1 : deadline - Date.now();
     if (deadline >= 0 && left <= 0) return 0;
-    if (!ep.rdllist.length) await sleep_on(t, [ep.wq], left);
+    if (!ep.rdllist.length) {
+      await sleep_on(t, [ep.wq], left);
+      // Interrupt coalescing (as NAPI batches receive work): let the host deliver every event
+      // already pending before reporting, so one wake-up returns a batch instead of one event.
+      await coalesce();
+    }
     const n = ep.rdllist.length ? ep_send_events(t, ep, uev, max) : 0;
     if (n !== 0) return n;
   }
 }
+
+const coalesce = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export const sys_epoll_wait = (t: Task, epfd: number, uev: number, max: number, timeout: number): SysRet =>
   do_epoll_wait(t, epfd, uev, max, timeout | 0);

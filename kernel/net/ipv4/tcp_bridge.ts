@@ -109,7 +109,12 @@ export function tcp_sendmsg(sk: InetSock, t: Task, it: IovIter, flags: number, s
     const n = Math.min(space, it.count, 1 << 20);
     const buf = Buffer.allocUnsafe(n);
     const c = it.copy_from(t, buf, 0, n);
-    if (c > 0) h.write(c === n ? buf : buf.subarray(0, c), sk.on_written);
+    // Ask the host for a completion only near the limit: a writer blocked at the limit is
+    // always woken by the completion of the write that crossed it.
+    if (c > 0) {
+      const data = c === n ? buf : buf.subarray(0, c);
+      if (h.writableLength + c >= sk.snd_limit >> 1) h.write(data, sk.on_written); else h.write(data);
+    }
     sent += c;
     if (c < n) return sent || -EFAULT;
   }
