@@ -58,6 +58,7 @@ export const C_PRELUDE = String.raw`#define _GNU_SOURCE
 #include <linux/openat2.h>
 #include <termios.h>
 static char buf[4096];
+static struct stat st; /* for R("x", stat(path, &st)) */
 static void pr_err(const char *l) { printf("%s: -1 %s\n", l, strerrorname_np(errno)); }
 #define R(l, e) do { errno = 0; long r_ = (long)(e); if (r_ == -1) pr_err(l); else printf("%s: %ld\n", l, r_); } while (0)
 static void pr_bytes(const char *l, long n, const char *b) {
@@ -139,7 +140,11 @@ export function run_native(group: string, cases: readonly ConfCase[]): Map<strin
     const src = join(dir, 'conf.c'), bin = join(dir, 'conf'), work = join(dir, 'work');
     mkdirSync(work);
     writeFileSync(src, c_program(cases));
-    execFileSync('cc', ['-O0', '-w', '-o', bin, src], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      execFileSync('cc', ['-O0', '-w', '-o', bin, src], { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (e) {
+      throw new Error(`cc failed for group ${group}:\n${String((e as { stderr?: Buffer }).stderr ?? e).slice(0, 4000)}`);
+    }
     return split_sections(execFileSync(bin, [work], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'inherit'] }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
