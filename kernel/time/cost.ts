@@ -32,6 +32,8 @@ export const COST_KEYS = [
   'sfi_branch',        // SFI mask + bundle alignment of an indirect branch in a box
   'spap_check',        // SPAP hardware check on a semi-privileged access
   'user_op',           // one unit of user-mode computation (calibrated op, see profile)
+  'kernel_op',         // one unit of kernel C work with no primitive of its own (lookups, checks)
+  'cr0_write',         // lifting/restoring kernel write protection (x86 MOV CR0; arm64 set_memory_rw)
 ] as const;
 
 export type CostKey = (typeof COST_KEYS)[number];

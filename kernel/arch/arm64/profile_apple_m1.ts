@@ -40,6 +40,8 @@ const cost: { readonly [K in CostKey]: number } = Object.freeze({
   sfi_branch: 2,
   spap_check: 0,
   user_op: 0.6,
+  kernel_op: 0.6,
+  cr0_write: 120,
 });
 
 const sources: { readonly [K in CostKey]: string } = Object.freeze({
@@ -120,6 +122,12 @@ const sources: { readonly [K in CostKey]: string } = Object.freeze({
     'estimate: AnandTech (M1 launch analysis, 2020) found the 3.0-3.2 GHz Firestorm core beating ' +
     'all of Intel\'s designs and just short of AMD Zen3 (~5 GHz boost) in single-thread tests, ' +
     'i.e. roughly 1.5x their per-clock throughput → ~0.6 cycles per simple op',
+  kernel_op:
+    'estimate: one simple op of kernel C code; same reasoning as user_op → 0.6 cycles',
+  cr0_write:
+    'estimate: arm64 has no CR0.WP; lifting write protection is set_memory_rw — a PTE update, ' +
+    '`tlbi vaale1is` + `dsb ish` + `isb` (Arm ARM D8.13 TLB maintenance). Broadcast TLB ' +
+    'invalidation with barriers is on the order of 100+ cycles → 120',
 });
 
 export const apple_m1_hz_source =

@@ -53,12 +53,15 @@ const base = {
   sfi_branch: 2,
   spap_check: 0,
   user_op: 1,
+  kernel_op: 1,
+  cr0_write: 150,
 } as const satisfies { readonly [K in Exclude<CostKey, 'mds_clear' | 'cr3_write'>]: number };
 
 /**
- * Gate-path residual. The gate round trip charges: user_syscall_stub, gate_call,
- * gate_stack_switch, entry_regs, syscall_dispatch, handler_trivial, exit_work, mds_clear,
- * exit_regs. Everything but mds_clear is cited or estimated, so mds_clear takes the rest.
+ * Gate-path residual. The mtest gate round trip (syscall 1024: past the table, so no handler
+ * runs and handler_trivial is not charged) charges: user_syscall_stub, gate_call,
+ * gate_stack_switch, entry_regs, syscall_dispatch, exit_work, mds_clear, exit_regs.
+ * Everything but mds_clear is cited or estimated, so mds_clear takes the rest.
  */
 const mds_clear =
   PRIVBOX_GATE_ROUND_TRIP -
@@ -67,15 +70,14 @@ const mds_clear =
     base.gate_stack_switch +
     base.entry_regs +
     base.syscall_dispatch +
-    base.handler_trivial +
     base.exit_work +
     base.exit_regs);
 
 /**
- * User-path residual. The PTI user round trip charges: user_syscall_stub, syscall_insn, swapgs,
- * cr3_write, entry_regs, spectre_entry, syscall_dispatch, handler_trivial, exit_work, mds_clear,
- * exit_regs, cr3_write, swapgs, sysret_insn. What the other constants leave is split over the
- * two CR3 writes.
+ * User-path residual. The PTI user round trip of mtest (syscall 1024, no handler) charges:
+ * user_syscall_stub, syscall_insn, swapgs, cr3_write, entry_regs, spectre_entry,
+ * syscall_dispatch, exit_work, mds_clear, exit_regs, cr3_write, swapgs, sysret_insn. What the
+ * other constants leave is split over the two CR3 writes.
  */
 const cr3_write =
   (PRIVBOX_USER_ROUND_TRIP -
@@ -85,7 +87,6 @@ const cr3_write =
       base.entry_regs +
       base.spectre_entry +
       base.syscall_dispatch +
-      base.handler_trivial +
       base.exit_work +
       mds_clear +
       base.exit_regs +
@@ -202,6 +203,13 @@ const sources: { readonly [K in CostKey]: string } = Object.freeze({
     'estimate: one simple ALU/load op of user computation; Skylake can retire 4 fused uops/cycle ' +
     'but integer code with loads and branches typically runs at IPC ~1-2; charge 1 cycle per op ' +
     '(conservative, IPC 1)',
+  kernel_op:
+    'estimate: one simple ALU/load op of kernel C code (a table lookup, a compare, a field load); ' +
+    'same reasoning as user_op: IPC ~1 on Skylake for branchy integer code → 1 cycle',
+  cr0_write:
+    'estimate: MOV to CR0 is a serializing instruction (Intel SDM vol. 3A §9.3 / vol. 2B MOV—Move ' +
+    'to/from Control Registers); no public Skylake latency (uops.info measures user mode only). ' +
+    'Serializing instructions such as CPUID cost ~100-200 cycles on Skylake (Agner Fog) → 150',
 });
 
 /**
