@@ -28,9 +28,9 @@ declare module './libc.ts' {
     setsockopt_int(fd: number, level: number, opt: number, v: number): SysRet;
     /** Convenience: getsockopt of an int (the value, or -1 with errno). */
     getsockopt_int(fd: number, level: number, opt: number): SysRet;
-    send(fd: number, buf: BufArg, len: number, flags?: number): SysRet;
+    send(fd: number, buf: BufArg | string, len: number, flags?: number): SysRet;
     recv(fd: number, buf: BufArg, len: number, flags?: number): SysRet;
-    sendto(fd: number, buf: BufArg, len: number, flags: number, addr: BufArg | 0, alen: number): SysRet;
+    sendto(fd: number, buf: BufArg | string, len: number, flags: number, addr: BufArg | 0, alen: number): SysRet;
     recvfrom(fd: number, buf: number, len: number, flags: number, addr: number, alen: number): SysRet;
     sendmsg(fd: number, msg: number, flags: number): SysRet;
     recvmsg(fd: number, msg: number, flags: number): SysRet;
@@ -79,7 +79,8 @@ L.recv = function (fd, b, len, flags = 0) {
 };
 L.sendto = function (fd, b, len, flags, a, alen) {
   if (typeof b === 'number' && typeof a === 'number') return this.ret(this.raw(this.SYS.sendto, fd, b, len, flags, a, alen));
-  return this.with_scratch(() => this.ret(this.raw(this.SYS.sendto, fd, this.buf_in(b, len), len, flags, a === 0 ? 0 : this.buf_in(a, alen), alen)));
+  const bytes = typeof b === 'string' ? Buffer.from(b) : b;
+  return this.with_scratch(() => this.ret(this.raw(this.SYS.sendto, fd, this.buf_in(bytes, len), len, flags, a === 0 ? 0 : this.buf_in(a, alen), alen)));
 };
 L.recvfrom = function (fd, b, len, flags, a, alen) { return this.ret(this.raw(this.SYS.recvfrom, fd, b, len, flags, a, alen)); };
 L.sendmsg = function (fd, m, f) { return this.ret(this.raw(this.SYS.sendmsg, fd, m, f)); };
