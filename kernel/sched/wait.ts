@@ -16,7 +16,10 @@ export class WaitQueueHead {
 
   /** wake_up(): wakes every waiter (they re-check their condition). */
   wake_up(): void {
-    if (this.entries.size === 0) return;
+    const n = this.entries.size;
+    if (n === 0) return;
+    if (n === 1) { for (const e of this.entries) { e.func(); return; } }
+    // Waking may remove entries (and add new ones): walk a snapshot.
     for (const e of [...this.entries]) e.func();
   }
 }
