@@ -8,6 +8,8 @@ import { O_APPEND, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET } from '..
 import { S_ISDIR, S_ISREG } from '../include/uapi/stat.ts';
 import { access_ok, copy_from_user, get_user_u64, put_user_u64 } from '../mm/uaccess.ts';
 import type { Task } from '../sched/task.ts';
+import { switch_to } from '../sched/core.ts';
+import { MODE_KERNEL } from '../arch/cpu.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { fdget_io } from './file_table.ts';
 import { FMODE_LSEEK, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_WRITE, type File, type SysRet } from './fs_types.ts';
@@ -140,7 +142,7 @@ function loop_rw(t: Task, f: File, op: Op, iov: number[], i: number, done: numbe
     const r = op(t, f, iov[i], len, at);
     if (typeof r !== 'number') {
       const next = i + 2;
-      return r.then((v) => (v < 0 ? (done || v) : step(t, f, op, iov, next, done, pos, v, len)));
+      return r.then((v) => { switch_to(t, MODE_KERNEL); return v < 0 ? (done || v) : step(t, f, op, iov, next, done, pos, v, len); });
     }
     if (r < 0) return done || r;
     if (pos < 0) f.f_pos += r;
@@ -211,6 +213,7 @@ export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: numbe
       const w = out_f.f_op.splice_write!(out_f, t, sf_buf, 0, n, out_f.f_pos);
       if (typeof w !== 'number') {
         return w.then((v) => {
+          switch_to(t, MODE_KERNEL);
           if (v < 0) return finish(done, v);
           out_f.f_pos += v; pos += v;
           return v < n ? finish(done + v, 0) : loop(done + v);

@@ -8,6 +8,8 @@ import type { Kernel } from '../../kernel.ts';
 import { copy_from_user, copy_to_user } from '../../mm/uaccess.ts';
 import { WaitQueueHead, wait_event_interruptible } from '../../sched/wait.ts';
 import type { FileOperations } from '../fs_types.ts';
+import { switch_to } from '../../sched/core.ts';
+import { MODE_KERNEL } from '../../arch/cpu.ts';
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, poll_wait } from '../poll_types.ts';
 import { cdev_add, MKDEV } from './char_dev.ts';
 
@@ -66,7 +68,7 @@ export function tty_init(k: Kernel): void {
       if (f.f_flags & O_NONBLOCK) { con.pump(); return -EAGAIN; }
       con.pump();
       return wait_event_interruptible(t, con.wq, () => con.chunks.length > 0 || con.eof)
-        .then((err) => (err < 0 ? err : take()));
+        .then((err) => { switch_to(t, MODE_KERNEL); return err < 0 ? err : take(); });
     },
     poll(_f, _t, pt) {
       poll_wait(pt, con.wq);
