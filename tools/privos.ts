@@ -13,6 +13,7 @@ import { ALL_SYSCALLS } from '../kernel/syscalls/registry.ts';
 import { format_matrix, support_matrix } from '../kernel/syscalls/matrix.ts';
 import { strace_attach } from '../kernel/syscalls/trace.ts';
 import { format_record } from '../kernel/printk.ts';
+import { net_publish } from '../kernel/net/ipv4/af_inet.ts';
 import { boot, run } from './machine.ts';
 import { profile_by_name, PROFILE_NAMES } from './profiles.ts';
 
@@ -37,6 +38,8 @@ await yargs(hideBin(process.argv))
     .option('dmesg', { type: 'boolean', default: false, describe: 'print the kernel log on stderr when the program exits' })
     .option('uid', { type: 'number', default: 0, describe: 'run as this uid' })
     .option('mem', { type: 'number', default: 128, describe: 'emulated physical memory in MiB' })
+    .option('publish', { alias: 'p', type: 'string', requiresArg: true,
+      describe: 'HOSTPORT:GUESTPORT — a guest socket listening on GUESTPORT listens on 127.0.0.1:HOSTPORT (default: the same port)' })
     .parserConfiguration({ 'unknown-options-as-args': true }),
   async (argv) => {
     const k = boot({
@@ -44,6 +47,11 @@ await yargs(hideBin(process.argv))
       profile: argv.profile ? profile_by_name(argv.profile) : undefined,
     });
     if (argv.strace) strace_attach(k, (l) => process.stderr.write(l + '\n'));
+    for (const spec of ([] as unknown[]).concat(argv.publish ?? [])) {
+      const m = /^(\d+):(\d+)$/.exec(String(spec));
+      if (!m) { process.stderr.write(`privos: --publish wants HOSTPORT:GUESTPORT, got ${spec}\n`); process.exit(2); }
+      net_publish(k, Number(m[1]), Number(m[2]));
+    }
     const prog = argv.program;
     const r = await run(k, { program: program_spec(prog), argv: [prog, ...(argv.args ?? []).map(String)], uid: argv.uid })
       .catch((e: Error) => { process.stderr.write(`privos: ${e.message}\n`); return { status: 127 }; });

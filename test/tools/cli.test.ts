@@ -54,3 +54,24 @@ test('bad arguments: clear errors, non-zero status', (t) => {
   t.regex(m.stderr, /cannot execute \/bin\/missing/);
   t.not(privos('frobnicate').status, 0);
 });
+
+test('privos run --publish maps a guest listening port to a host port; a real host client talks to it', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const net = await import('node:net');
+  const free = await new Promise<number>((res) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as import('node:net').AddressInfo).port; s.close(() => res(p)); }); });
+  const child = spawn(process.execPath, ['bin/privos.js', 'run', '--publish', `${free}:7`, '/bin/echo-server', '7'], { cwd: root });
+  try {
+    await new Promise<void>((res, rej) => {
+      child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('listening on 7')) res(); });
+      child.on('exit', (c) => rej(new Error(`server exited ${c}`)));
+    });
+    const reply = await new Promise<string>((res, rej) => {
+      const c = net.connect(free, '127.0.0.1', () => c.write('ping through the bridge'));
+      c.on('data', (d) => { res(d.toString()); c.end(); });
+      c.on('error', rej);
+    });
+    t.is(reply, 'ping through the bridge');
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
