@@ -11,6 +11,7 @@ import { KERN_INFO } from '../printk.ts';
 import { do_group_exit } from '../sched/exit.ts';
 import { force_sig } from '../sched/signal.ts';
 import type { Task } from '../sched/task.ts';
+import { C } from '../time/cost.ts';
 
 /** CR0 bits (arch/x86/include/uapi/asm/processor-flags.h). */
 export const X86_CR0_PE = 1, X86_CR0_WP = 1 << 16, X86_CR0_PG = 2 ** 31;
@@ -31,5 +32,6 @@ export function native_read_cr0(t: Task): number {
 export function native_write_cr0(t: Task, v: number): void {
   const cpu = t.kernel.cpu;
   if (cpu.mode === MODE_USER) gp_fault(t, 'mov to %cr0');
+  cpu.charge(C.cr0_write);
   cpu.set_wp(Math.floor(v / X86_CR0_WP) % 2 === 1);
 }
