@@ -5,7 +5,9 @@
  * resolved back to the function only after the MMU allowed the instruction fetch.
  */
 import { addr_hex } from '../arch/cpu.ts';
+import type { Kernel } from '../kernel.ts';
 import type { TextFn, TextRegion } from '../mm/text.ts';
+import { C } from '../time/cost.ts';
 
 export class Kallsyms {
   private readonly by_name = new Map<string, number>();
@@ -55,6 +57,17 @@ export class Kallsyms {
   /** kallsyms_lookup_name(): the address, or 0 when unknown (as Linux). */
   kallsyms_lookup_name(name: string): number { return this.by_name.get(name) ?? 0; }
 
+  /**
+   * How many symbols a linear kallsyms_lookup_name() visits to find name (all of them when it
+   * is unknown): Linux before 6.2 walks kallsyms_names in address order — text, then data —
+   * comparing each. The order here is /proc/kallsyms's.
+   */
+  symbols_visited(name: string): number {
+    let n = 0;
+    for (const r of this.regions) for (const [, s] of r.entries()) { n++; if (s === name) return n; }
+    for (const s of this.data.keys()) { n++; if (s === name) return n; }
+    return n;
+  }
   /** The kernel-half function at exactly addr, if any (after the MMU check). */
   function_at(addr: number): TextFn | undefined {
     const rs = this.regions;
@@ -72,4 +85,14 @@ export class Kallsyms {
     for (const [n, a] of this.data) out.push(`${addr_hex(a)} D ${n}`);
     return out.join('\n') + '\n';
   }
+}
+
+/**
+ * kallsyms_lookup_name() as a module calls it: the address or 0, charging one `kernel_op` per
+ * symbol the scan visits (a lower bound: Linux also expands each compressed name before the
+ * strcmp — kernel/kallsyms.c kallsyms_expand_symbol).
+ */
+export function kallsyms_lookup_name(k: Kernel, name: string): number {
+  k.cpu.charge_n(C.kernel_op, k.kallsyms.symbols_visited(name));
+  return k.kallsyms.kallsyms_lookup_name(name);
 }

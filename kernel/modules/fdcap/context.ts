@@ -13,9 +13,10 @@
  */
 import { randomFillSync } from 'node:crypto';
 import { pac_auth, pac_sign } from '../../arch/arm64/pointer_auth.ts';
-import type { FilesStruct } from '../../fs/fdtable.ts';
 import type { File } from '../../fs/fs_types.ts';
 import type { Task } from '../../sched/task.ts';
+import { C } from '../../time/cost.ts';
+import { OPS_FD_OWNED, OPS_FORGET, OPS_PROTECT, OPS_SIGN } from './cost.ts';
 import { FDCAP_MAX_FD, FDCAP_PAC_MASK, FDCAP_POLICY_EBADF, fdcap_make_token } from './uapi.ts';
 
 /** One protection context: an id and its current modifier. */
@@ -44,19 +45,25 @@ export class FdcapProc {
   // statistics
   nr_signed = 0; nr_verified = 0; nr_failed = 0; nr_revoked = 0;
 
-  /** The owning context of fd if fd is protected and still names the same file. */
-  owner_of(files: FilesStruct, fd: number): FdcapCtx | null {
+  /**
+   * The owning context of fd if fd is protected and still names the same file. The caller
+   * charged the lookup of owner[fd] (OPS_FD_ARG); the file comparison is charged here.
+   */
+  owner_of(t: Task, fd: number): FdcapCtx | null {
     if (fd >= this.owner.length) return null;
     const o = this.owner[fd];
     if (o === null || o === undefined) return null;
-    if (files.fcheck(fd) !== this.file[fd]) { this.owner[fd] = null; this.file[fd] = null; return null; }
+    t.kernel.cpu.charge_n(C.kernel_op, OPS_FD_OWNED);
+    if (t.files.fcheck(fd) !== this.file[fd]) { this.owner[fd] = null; this.file[fd] = null; return null; }
     return o;
   }
 
-  protect(files: FilesStruct, fd: number, ctx: FdcapCtx | null): void {
+  /** Remembers fd as owned by ctx (null: unprotected), charging the stores. */
+  protect(t: Task, fd: number, ctx: FdcapCtx | null): void {
+    t.kernel.cpu.charge_n(C.kernel_op, ctx ? OPS_PROTECT : OPS_FORGET);
     while (this.owner.length <= fd) { this.owner.push(null); this.file.push(null); }
     this.owner[fd] = ctx;
-    this.file[fd] = ctx ? files.fcheck(fd) : null;
+    this.file[fd] = ctx ? t.files.fcheck(fd) : null;
   }
 
   /** The copy a forked child gets (dup_fd copies the table; the protection follows it). */
@@ -70,8 +77,9 @@ export class FdcapProc {
   }
 }
 
-/** Signs fd for ctx: the token (one PACDA). */
+/** Signs fd for ctx: the token (one PACDA and the ops that build the token). */
 export function fdcap_sign(t: Task, p: FdcapProc, fd: number, ctx: FdcapCtx): number {
+  t.kernel.cpu.charge_n(C.kernel_op, OPS_SIGN);
   const signed = pac_sign(t, 'apda', BigInt(fd), ctx.modifier);
   p.nr_signed++;
   return fdcap_make_token(fd, Number((signed >> 48n) & BigInt(FDCAP_PAC_MASK)));

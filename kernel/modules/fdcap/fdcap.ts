@@ -22,10 +22,12 @@ import { copy_from_user, copy_to_user } from '../../mm/uaccess.ts';
 import { KERN_INFO, KERN_WARNING } from '../../printk.ts';
 import { force_sig } from '../../sched/signal.ts';
 import type { Task } from '../../sched/task.ts';
+import { C } from '../../time/cost.ts';
 import {
   MODULE_AUTHOR, MODULE_DESCRIPTION, MODULE_LICENSE, type Module, module_exit, module_init, module_param,
 } from '../module.ts';
 import { FdcapCtx, FdcapProc, random_modifier } from './context.ts';
+import { OPS_ENTER, OPS_EXIT, OPS_IOCTL } from './cost.ts';
 import { FDCAP_HOOKS, make_hook, type HookEnv } from './hooks.ts';
 import { find_sys_call_table, patch_sys_call_table, read_entry } from './sys_call_table.ts';
 import {
@@ -102,6 +104,7 @@ function fdcap_enter_ioctl(t: Task, p: FdcapProc, arg: number): number {
   const b = new Uint8Array(FDCAP_ENTER_SIZE);
   if (copy_from_user(t, b, 0, arg, FDCAP_ENTER_SIZE)) return -EFAULT;
   const dv = new DataView(b.buffer);
+  t.kernel.cpu.charge_n(C.kernel_op, OPS_ENTER);
   const ctx = p.contexts.get(dv.getUint32(0, true));
   if (!ctx) return -EINVAL;
   const site = dv.getBigUint64(8, true);
@@ -124,6 +127,7 @@ function fdcap_stats_ioctl(t: Task, p: FdcapProc, arg: number): number {
 
 /** unlocked_ioctl of /dev/fdcap. */
 export function fdcap_ioctl(_f: File, t: Task, cmd: number, arg: number): number {
+  t.kernel.cpu.charge_n(C.kernel_op, OPS_IOCTL);
   if (cmd === FDCAP_IOC_INIT) return fdcap_init_ioctl(t, arg);
   if (cmd !== FDCAP_IOC_CREATE && cmd !== FDCAP_IOC_ENTER && cmd !== FDCAP_IOC_EXIT && cmd !== FDCAP_IOC_REVOKE &&
       cmd !== FDCAP_IOC_DESTROY && cmd !== FDCAP_IOC_STATS) return -ENOTTY;
@@ -136,7 +140,7 @@ export function fdcap_ioctl(_f: File, t: Task, cmd: number, arg: number): number
       return ctx.id;
     }
     case FDCAP_IOC_ENTER: return fdcap_enter_ioctl(t, p, arg);
-    case FDCAP_IOC_EXIT: p.current = null; return 0;
+    case FDCAP_IOC_EXIT: t.kernel.cpu.charge_n(C.kernel_op, OPS_EXIT); p.current = null; return 0;
     case FDCAP_IOC_REVOKE: {
       const ctx = p.contexts.get(arg >>> 0);
       if (!ctx) return -EINVAL;

@@ -22,6 +22,11 @@ import { force_sig } from '../../sched/signal.ts';
 import type { Task } from '../../sched/task.ts';
 import { resolve_kernel_call } from '../../syscalls/entry.ts';
 import type { SyscallFn } from '../../syscalls/syscall_def.ts';
+import { C } from '../../time/cost.ts';
+import {
+  OPS_CLOSE_RET, OPS_CREATED, OPS_FCNTL_CMD, OPS_FD_ARG, OPS_HOOK_CALL, OPS_MMAP_FLAGS, OPS_OWNER_CHECK,
+  OPS_RET_DISPATCH, OPS_STATE_LOOKUP, OPS_TOKEN_DECODE,
+} from './cost.ts';
 import { type FdcapProc, fd_fits, fdcap_auth, fdcap_sign } from './context.ts';
 import { FDCAP_FD_MASK, FDCAP_PAC_MASK, FDCAP_PAC_SHIFT, FDCAP_POLICY_KILL } from './uapi.ts';
 
@@ -87,13 +92,17 @@ function deny(t: Task, p: FdcapProc, name: string, v: number, why: string): numb
  * not name a protected fd are returned unchanged.
  */
 function check_fd(t: Task, p: FdcapProc, name: string, v: number): number {
+  const cpu = t.kernel.cpu;
+  cpu.charge_n(C.kernel_op, OPS_FD_ARG);
   if (v < 0) return v;
   const fd = v & FDCAP_FD_MASK;
-  const owner = p.owner_of(t.files, fd);
+  const owner = p.owner_of(t, fd);
   if (owner === null) return v;
+  cpu.charge_n(C.kernel_op, OPS_TOKEN_DECODE);
   const ctx = p.current;
   if (ctx === null) { deny(t, p, name, v, 'outside any context'); return NaN; }
   if (!fdcap_auth(t, fd, (v >>> FDCAP_PAC_SHIFT) & FDCAP_PAC_MASK, ctx)) { deny(t, p, name, v, 'failed authentication'); return NaN; }
+  cpu.charge_n(C.kernel_op, OPS_OWNER_CHECK);
   if (owner !== ctx) { deny(t, p, name, v, `belongs to context ${owner.id}, not ${ctx.id}`); return NaN; }
   p.nr_verified++;
   return fd;
@@ -101,10 +110,11 @@ function check_fd(t: Task, p: FdcapProc, name: string, v: number): number {
 
 /** A new fd from the real call: protected and returned as a token inside a context. */
 function created(t: Task, p: FdcapProc, fd: number): number {
+  t.kernel.cpu.charge_n(C.kernel_op, OPS_CREATED);
   if (fd < 0) return fd;
   const ctx = p.current;
-  if (ctx === null || !fd_fits(fd)) { p.protect(t.files, fd, null); return fd; }
-  p.protect(t.files, fd, ctx);
+  if (ctx === null || !fd_fits(fd)) { p.protect(t, fd, null); return fd; }
+  p.protect(t, fd, ctx);
   return fdcap_sign(t, p, fd, ctx);
 }
 
@@ -129,9 +139,12 @@ export function make_hook(env: HookEnv, name: string, spec: HookSpec, orig_addr:
   const p1 = spec.fds.length > 1 ? spec.fds[1] : -1;
   const creates = spec.creates, kind = spec.kind, pair_arg = spec.pair_arg ?? 0;
   return function fdcap_hook(t: Task, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): SysRet {
+    const cpu = t.kernel.cpu;
+    cpu.charge_n(C.kernel_op, OPS_HOOK_CALL + OPS_STATE_LOOKUP);
     const orig = resolve_kernel_call(t, orig_addr);
     const p = env.procs.get(t.files);
     if (p === undefined) return orig(t, a0, a1, a2, a3, a4, a5);
+    if (kind === 'mmap') cpu.charge_n(C.kernel_op, OPS_MMAP_FLAGS);
     for (let k = 0; k < 2; k++) {
       const pos = k === 0 ? p0 : p1;
       if (pos < 0) break;
@@ -142,9 +155,10 @@ export function make_hook(env: HookEnv, name: string, spec: HookSpec, orig_addr:
       if (pos === 0) a0 = d; else if (pos === 1) a1 = d; else if (pos === 2) a2 = d; else if (pos === 4) a4 = d; else a3 = d;
     }
     const r = orig(t, a0, a1, a2, a3, a4, a5);
+    cpu.charge_n(C.kernel_op, OPS_RET_DISPATCH + (kind === 'fcntl' ? OPS_FCNTL_CMD : kind === 'close' ? OPS_CLOSE_RET : 0));
     const makes = creates ?? (kind === 'fcntl' && (a1 === F_DUPFD || a1 === F_DUPFD_CLOEXEC) ? 'ret' : undefined);
     if (makes === undefined) {
-      if (kind === 'close' && r === 0) p.protect(t.files, a0, null);
+      if (kind === 'close' && r === 0) p.protect(t, a0, null);
       return r;
     }
     const uptr = arg(pair_arg, a0, a1, a2, a3, a4, a5);

@@ -9,9 +9,11 @@ import { addr_hex } from '../../arch/cpu.ts';
 import type { Kernel } from '../../kernel.ts';
 import { PAGE_SIZE } from '../../mm/page_alloc.ts';
 import { KernelBug } from '../../syscalls/entry.ts';
+import { C } from '../../time/cost.ts';
+import { kallsyms_lookup_name } from '../kallsyms.ts';
 
 /** The table's address, or 0 (as kallsyms_lookup_name) when not found. */
-export function find_sys_call_table(k: Kernel): number { return k.kallsyms.kallsyms_lookup_name('sys_call_table'); }
+export function find_sys_call_table(k: Kernel): number { return kallsyms_lookup_name(k, 'sys_call_table'); }
 
 /** The address in entry nr. */
 export function read_entry(k: Kernel, table: number, nr: number): number {
@@ -31,15 +33,18 @@ export function write_entries(k: Kernel, table: number, entries: ReadonlyMap<num
 
 /**
  * Lifts the protection, writes, restores it (also when the write faults). x86_64: write_cr0
- * with X86_CR0_WP cleared; arm64: set_memory_rw / set_memory_ro on the table's pages.
+ * with X86_CR0_WP cleared; arm64: set_memory_rw / set_memory_ro on the table's pages. Each of
+ * the two protection changes charges one `cr0_write`.
  */
 export function patch_sys_call_table(k: Kernel, table: number, entries: ReadonlyMap<number, number>): void {
   const pages = Math.ceil((k.nr_syscalls * 8) / PAGE_SIZE);
+  k.cpu.charge(C.cr0_write);
   if (k.arch.name === 'x86_64') k.cpu.set_wp(false);
   else k.kvm.set_memory_rw(table, pages);
   try {
     write_entries(k, table, entries);
   } finally {
+    k.cpu.charge(C.cr0_write);
     if (k.arch.name === 'x86_64') k.cpu.set_wp(true);
     else k.kvm.set_memory_ro(table, pages);
   }
