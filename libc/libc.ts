@@ -6,7 +6,6 @@
  */
 import { entry_SYSCALL_64 } from '../kernel/arch/x86/entry_64.ts';
 import { el0_svc } from '../kernel/arch/arm64/entry.ts';
-import { MODE_BOX } from '../kernel/arch/cpu.ts';
 import type { SysRet } from '../kernel/fs/fs_types.ts';
 import { fetch_ok, user_load, user_mode, user_store, user_fault } from '../kernel/mm/usermem.ts';
 import type { Task } from '../kernel/sched/task.ts';
@@ -69,7 +68,8 @@ export class Libc {
   raw(nr: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0): SysRet {
     const t = this.task;
     t.kernel.cpu.charge(C.user_syscall_stub);
-    if (this.kerncall_gate !== null && t.kernel.cpu.mode === MODE_BOX) return this.kerncall_gate(t, nr, a0, a1, a2, a3, a4, a5);
+    // The task's own privilege (its code segment), not whoever ran last on the CPU.
+    if (this.kerncall_gate !== null && t.in_box) return this.kerncall_gate(t, nr, a0, a1, a2, a3, a4, a5);
     return this.entry(t, nr, a0, a1, a2, a3, a4, a5);
   }
 

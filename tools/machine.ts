@@ -6,6 +6,7 @@ import { crt0 } from '../libc/index.ts';
 import { type BootOptions, spawn, start_kernel, type SpawnOptions } from '../kernel/init/main.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { Task } from '../kernel/sched/task.ts';
+import { run_boxed_program } from '../kernel/privbox/transparent.ts';
 
 export type { BootOptions, SpawnOptions };
 
@@ -21,6 +22,13 @@ export function shell_status(wstatus: number): number {
 /** Runs a program and resolves with its wait status once it exits. */
 export async function run(k: Kernel, opts: SpawnOptions): Promise<{ task: Task; wstatus: number; status: number }> {
   const task = await spawn(k, opts);
+  const wstatus = await task.exited;
+  return { task, wstatus, status: shell_status(wstatus) };
+}
+
+/** Runs a program boxed by PrivBox's transparent mode (`privos run --privbox`); like run(). */
+export async function run_boxed(k: Kernel, opts: SpawnOptions): Promise<{ task: Task; wstatus: number; status: number }> {
+  const task = await run_boxed_program(k, opts);
   const wstatus = await task.exited;
   return { task, wstatus, status: shell_status(wstatus) };
 }

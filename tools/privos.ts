@@ -14,7 +14,7 @@ import { format_matrix, support_matrix } from '../kernel/syscalls/matrix.ts';
 import { strace_attach } from '../kernel/syscalls/trace.ts';
 import { format_record } from '../kernel/printk.ts';
 import { net_publish } from '../kernel/net/ipv4/af_inet.ts';
-import { boot, run } from './machine.ts';
+import { boot, run, run_boxed } from './machine.ts';
 import { profile_by_name, PROFILE_NAMES } from './profiles.ts';
 
 /** A host path (./prog.ts) becomes a file URL; a guest path (/bin/x) stays as it is. */
@@ -38,6 +38,8 @@ await yargs(hideBin(process.argv))
     .option('dmesg', { type: 'boolean', default: false, describe: 'print the kernel log on stderr when the program exits' })
     .option('uid', { type: 'number', default: 0, describe: 'run as this uid' })
     .option('mem', { type: 'number', default: 128, describe: 'emulated physical memory in MiB' })
+    .option('privbox', { type: 'boolean', default: false,
+      describe: "instrument the program with PrivBox's SFI pass at load and run its main in a box (see docs/privbox.md)" })
     .option('publish', { alias: 'p', type: 'string', requiresArg: true,
       describe: 'HOSTPORT:GUESTPORT — a guest socket listening on GUESTPORT listens on 127.0.0.1:HOSTPORT (default: the same port)' })
     .parserConfiguration({ 'unknown-options-as-args': true }),
@@ -53,7 +55,8 @@ await yargs(hideBin(process.argv))
       net_publish(k, Number(m[1]), Number(m[2]));
     }
     const prog = argv.program;
-    const r = await run(k, { program: program_spec(prog), argv: [prog, ...(argv.args ?? []).map(String)], uid: argv.uid })
+    const spec = { program: program_spec(prog), argv: [prog, ...(argv.args ?? []).map(String)], uid: argv.uid };
+    const r = await (argv.privbox ? run_boxed(k, spec) : run(k, spec))
       .catch((e: Error) => { process.stderr.write(`privos: ${e.message}\n`); return { status: 127 }; });
     if (argv.dmesg) process.stderr.write(k.log.text());
     process.stdin.pause();

@@ -38,8 +38,7 @@ export function kern_piot_gate(t: Task, nr: number, a0: number, a1: number, a2: 
 }
 
 function gate_exit(t: Task, ret: number): SysRet {
-  const regs = t.regs;
-  const r = syscall_exit_work(t, ret, () => kern_piot_gate(t, regs.nr, regs.a0, regs.a1, regs.a2, regs.a3, regs.a4, regs.a5));
+  const r = syscall_exit_work(t, ret, kern_piot_gate);
   if (typeof r !== 'number') return r.then((v) => gate_ret(t, v));
   return gate_ret(t, r);
 }
@@ -71,6 +70,7 @@ export function gate_scrub(t: Task, ret: number): number {
     return ret;
   }
   c.fill(0);
+  k.cpu.charge(C.gate_scrub);
   if (ret < -MAX_ERRNO) {
     k.printk(KERN_WARNING, `privbox: ${t.comm}[${t.pid}]: syscall ${t.regs.nr} returned a kernel address; scrubbed`);
     return -EFAULT;

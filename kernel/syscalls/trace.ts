@@ -112,6 +112,11 @@ function fmt_arg(t: Task, f: ArgFmt | undefined, v: number, next: number): strin
   }
 }
 
+/** strace aligns ` = result` at column 40. */
+function pad(text: string): string {
+  return text.length < 39 ? text + ' '.repeat(39 - text.length) : text;
+}
+
 interface Pending { nr: number; args: number[]; shown: (string | null)[] }
 
 export class StraceTracer implements SyscallTracer {
@@ -135,7 +140,7 @@ export class StraceTracer implements SyscallTracer {
     if (o >= 0 && fmts[o + 1] === 'mode' && !(args[o] & 0o20000100)) shown.length = o + 1;
     const p: Pending = { nr, args, shown };
     const name = this.k.arch.syscall_names[nr];
-    if (name === 'exit_group' || name === 'exit') this.out(`${this.prefix(t)}${this.call_text(t, p, 0)} = ?`);
+    if (name === 'exit_group' || name === 'exit') this.out(`${this.prefix(t)}${pad(this.call_text(t, p, 0))} = ?`);
     else this.pending.set(t, p);
   }
 
@@ -159,8 +164,7 @@ export class StraceTracer implements SyscallTracer {
     if (ret < 0 && ret > -4096) r = `-1 ${ERRNO_NAMES[-ret] ?? 'E?'} (${ERRNO_TEXT[-ret] ?? `Unknown error ${-ret}`})`;
     else if (this.k.syscall_defs[nr]?.ret_hex) r = fmt_ptr(ret);
     else r = String(ret);
-    const pad = text.length < 39 ? ' '.repeat(39 - text.length) : '';
-    this.out(`${this.prefix(t)}${text}${pad} = ${r}`);
+    this.out(`${this.prefix(t)}${pad(text)} = ${r}`);
   }
 
   private on_exit(t: Task): void {

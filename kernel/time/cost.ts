@@ -34,6 +34,7 @@ export const COST_KEYS = [
   'user_op',           // one unit of user-mode computation (calibrated op, see profile)
   'kernel_op',         // one unit of kernel C work with no primitive of its own (lookups, checks)
   'cr0_write',         // lifting/restoring kernel write protection (x86 MOV CR0; arm64 set_memory_rw)
+  'gate_scrub',        // privos's PrivBox gate: zeroing the scratch registers on the way out
 ] as const;
 
 export type CostKey = (typeof COST_KEYS)[number];

@@ -26,8 +26,16 @@ test('privos run --strace writes strace lines on stderr; --arch arm64 uses the a
   t.is(r.status, 0);
   t.is(r.stdout, 'hi\n');
   t.regex(r.stderr, /^write\(1, "hi\\n", 3\) += 3$/m);
-  t.regex(r.stderr, /^exit_group\(0\) += \?$/m);
+  t.regex(r.stderr, /^exit_group\(0\) {27}= \?$/m);
   t.regex(r.stderr, /^\+\+\+ exited with 0 \+\+\+$/m);
+});
+
+test('privos run --privbox runs the program boxed with the same output', (t) => {
+  const plain = privos('run', '/bin/hello', 'z');
+  const boxed = privos('run', '--privbox', '--dmesg', '/bin/hello', 'z');
+  t.is(boxed.status, 0, boxed.stderr);
+  t.is(boxed.stdout, plain.stdout);
+  t.regex(boxed.stderr, /privbox/);
 });
 
 test('privos syscalls prints the matrix for each arch', (t) => {

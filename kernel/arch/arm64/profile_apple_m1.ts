@@ -42,6 +42,7 @@ const cost: { readonly [K in CostKey]: number } = Object.freeze({
   user_op: 0.6,
   kernel_op: 0.6,
   cr0_write: 120,
+  gate_scrub: 1,
 });
 
 const sources: { readonly [K in CostKey]: string } = Object.freeze({
@@ -128,6 +129,8 @@ const sources: { readonly [K in CostKey]: string } = Object.freeze({
     'estimate: arm64 has no CR0.WP; lifting write protection is set_memory_rw — a PTE update, ' +
     '`tlbi vaale1is` + `dsb ish` + `isb` (Arm ARM D8.13 TLB maintenance). Broadcast TLB ' +
     'invalidation with barriers is on the order of 100+ cycles → 120',
+  gate_scrub:
+    'estimate: zeroing 8 registers (`mov xN, xzr`) on an 8-wide decoder → 1 cycle',
 });
 
 export const apple_m1_hz_source =

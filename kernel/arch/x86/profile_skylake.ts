@@ -55,6 +55,7 @@ const base = {
   user_op: 1,
   kernel_op: 1,
   cr0_write: 150,
+  gate_scrub: 2,
 } as const satisfies { readonly [K in Exclude<CostKey, 'mds_clear' | 'cr3_write'>]: number };
 
 /**
@@ -210,6 +211,10 @@ const sources: { readonly [K in CostKey]: string } = Object.freeze({
     'estimate: MOV to CR0 is a serializing instruction (Intel SDM vol. 3A §9.3 / vol. 2B MOV—Move ' +
     'to/from Control Registers); no public Skylake latency (uops.info measures user mode only). ' +
     'Serializing instructions such as CPUID cost ~100-200 cycles on Skylake (Agner Fog) → 150',
+  gate_scrub:
+    'estimate: not in the artifact (its gate clears nothing); privos zeroes the 8 caller-saved ' +
+    'registers with `xor r,r` zero idioms, which Skylake eliminates at rename at 4 per cycle ' +
+    '(Agner Fog, microarchitecture guide §11.10) → 2 cycles',
 });
 
 /**
