@@ -18,6 +18,7 @@ import { privbox_init } from '../privbox/piot.ts';
 import { ptrauth_init } from '../arch/arm64/pointer_auth.ts';
 import { type Crt0, type UserMain, load_module_main, open_exec, start_image } from '../fs/exec.ts';
 import { tmpfs_mount } from '../fs/tmpfs.ts';
+import { fs_init } from '../fs/fs_init.ts';
 import { AT_FDCWD, O_RDWR } from '../include/uapi/fcntl.ts';
 import { type ConsoleIo, Kernel } from '../kernel.ts';
 import { Kallsyms } from '../modules/kallsyms.ts';
@@ -111,6 +112,7 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
   unpack_rootfs(k.root, opts.image ?? default_image());
   mem_devices_init(k);
   tty_init(k);
+  fs_init(k);
   privbox_init(k);
   ptrauth_init(k); // per-process PAuth keys drawn at exec (arm64; fdcap's software PAC on x86_64)
   k.printk(KERN_INFO, 'Freeing unused kernel memory; Run /sbin/init as init process');

@@ -1,0 +1,106 @@
+/**
+ * /proc/PID (fs/proc/base.c, fs/proc/fd.c, fs/proc/task_mmu.c): status, stat, cmdline, comm,
+ * maps, environ, cwd, root, and fd/ with one symlink per open descriptor. Entries are built
+ * on each lookup, so they always show the task as it is now.
+ */
+import { EACCES, ESRCH } from '../../include/uapi/errno.ts';
+import { S_IFDIR, S_IFLNK, S_IFREG } from '../../include/uapi/stat.ts';
+import type { Kernel } from '../../kernel.ts';
+import { MAP_SHARED, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../include/uapi/mman.ts';
+import { copy_from_user } from '../../mm/uaccess.ts';
+import type { Task } from '../../sched/task.ts';
+import type { File } from '../fs_types.ts';
+import { proc_pid_stat, proc_pid_status } from './array.ts';
+import { proc_sb, type ProcDirEntry, type ProcShow } from './generic.ts';
+
+/** access_process_vm(): reads another task's memory through its own page tables. */
+export function access_process_vm(k: Kernel, target: Task, addr: number, len: number): Uint8Array {
+  const out = new Uint8Array(Math.max(0, len));
+  if (!target.mm || len <= 0) return out.subarray(0, 0);
+  const cpu = k.cpu, saved = cpu.mm;
+  cpu.mm = target.mm;
+  try {
+    const left = copy_from_user({ cpu, mm: target.mm }, out, 0, addr, len);
+    return out.subarray(0, len - left);
+  } finally {
+    cpu.mm = saved;
+  }
+}
+
+/** What /proc/PID/fd/N points at: a path, or an anonymous object's "type:[ino]". */
+export function fd_link_target(f: File): string {
+  if (f.f_dentry) return f.f_dentry.path();
+  const sb = f.f_inode.i_sb.s_type;
+  if (sb === 'pipefs') return `pipe:[${f.f_inode.i_ino}]`;
+  if (sb === 'sockfs') return `socket:[${f.f_inode.i_ino}]`;
+  return `anon_inode:[${sb}]`;
+}
+
+const hex = (n: number, w = 8): string => n.toString(16).padStart(w, '0');
+
+/** show_map_vma() */
+export function proc_pid_maps(t: Task): string {
+  const out: string[] = [];
+  for (const v of t.mm?.vmas ?? []) {
+    const perms = (v.prot & PROT_READ ? 'r' : '-') + (v.prot & PROT_WRITE ? 'w' : '-') + (v.prot & PROT_EXEC ? 'x' : '-') + (v.flags & MAP_SHARED ? 's' : 'p');
+    const head = `${hex(v.start)}-${hex(v.end)} ${perms} ${hex(v.pgoff)} 00:00 0`;
+    out.push(v.name ? head.padEnd(73) + v.name : head + ' ');
+  }
+  return out.join('\n') + (out.length ? '\n' : '');
+}
+
+function mem_string(k: Kernel, t: Task, start: number, end: number): Uint8Array {
+  return access_process_vm(k, t, start, end - start);
+}
+
+/** ptrace_may_access(PTRACE_MODE_READ), reduced: the same uid, or root. */
+function may_inspect(reader: Task, target: Task): boolean {
+  return reader.cred.euid === 0 || reader.cred.euid === target.cred.uid;
+}
+
+let ino_base = 0x40000000;
+const pid_ino = (pid: number, i: number): number => ino_base + pid * 64 + i;
+
+export function proc_pid_entry(k: Kernel, target: Task): ProcDirEntry {
+  const pid = target.pid;
+  const file = (name: string, i: number, show: ProcShow, mode = 0o444): ProcDirEntry => ({ name, mode: S_IFREG | mode, show, ino: pid_ino(pid, i) });
+  const link = (name: string, i: number, fn: (t: Task) => string | number): ProcDirEntry => ({ name, mode: S_IFLNK | 0o777, link: fn, ino: pid_ino(pid, i) });
+  const gone = (): boolean => !k.tasks.has(pid);
+  const entries: ProcDirEntry[] = [
+    file('status', 1, () => (gone() ? -ESRCH : proc_pid_status(target))),
+    file('stat', 2, () => (gone() ? -ESRCH : proc_pid_stat(target))),
+    file('cmdline', 3, () => (target.mm ? mem_string(k, target, target.mm.arg_start, target.mm.arg_end) : '')),
+    file('comm', 4, () => target.comm + '\n', 0o644),
+    file('maps', 5, () => proc_pid_maps(target)),
+    file('environ', 6, (t) => (!may_inspect(t, target) ? -EACCES : target.mm ? mem_string(k, target, target.mm.env_start, target.mm.env_end) : ''), 0o400),
+    link('cwd', 7, (t) => (!may_inspect(t, target) ? -EACCES : target.fs.pwd.path())),
+    link('root', 8, (t) => (!may_inspect(t, target) ? -EACCES : target.fs.root.path())),
+    {
+      name: 'fd', mode: S_IFDIR | 0o500, ino: pid_ino(pid, 9), children: new Map(),
+      dyn: {
+        list: () => (target.files ? [...target.files.open_fds()].map(([fd]) => String(fd)) : []),
+        lookup: (_t, name) => {
+          if (!/^\d+$/.test(name) || !target.files) return null;
+          const f = target.files.fcheck(Number(name));
+          if (!f) return null;
+          return { name, mode: S_IFLNK | 0o700, link: (t) => (may_inspect(t, target) ? fd_link_target(f) : -EACCES), ino: pid_ino(pid, 10) + Number(name) * 4096 };
+        },
+      },
+    },
+  ];
+  return { name: String(pid), mode: S_IFDIR | 0o555, children: new Map(entries.map((e) => [e.name, e])), ino: pid_ino(pid, 0) };
+}
+
+/** Hooks /proc/PID into the proc root (proc_pid_lookup, proc_pid_readdir). */
+export function proc_base_init(k: Kernel): void {
+  const root = proc_sb(k).root;
+  root.dyn = {
+    lookup: (_t, name) => {
+      if (!/^\d+$/.test(name)) return null;
+      const target = k.tasks.get(Number(name));
+      return target && target.alive ? proc_pid_entry(k, target) : null;
+    },
+    list: () => [...k.tasks.values()].filter((t) => t.alive && t.pid === t.tgid).map((t) => String(t.pid)),
+  };
+  void ino_base;
+}
