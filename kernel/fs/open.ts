@@ -46,6 +46,9 @@ export function dir_touch(dir: Dentry): void {
 /** may_create in a directory: search and write permission, not a removed directory. */
 export function may_create(t: Task, dir: Dentry): number {
   if (dir.d_unhashed || dir.d_inode!.i_nlink === 0) return -ENOENT;
+  // A synthetic namespace (procfs) has lookup but no create: nothing can be added to it.
+  const iop = dir.d_inode!.i_op;
+  if (iop.lookup && !iop.create) return -ENOENT;
   return inode_permission(t, dir.d_inode!, MAY_WRITE | MAY_EXEC);
 }
 

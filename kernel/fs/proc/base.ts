@@ -8,6 +8,8 @@ import { S_IFDIR, S_IFLNK, S_IFREG } from '../../include/uapi/stat.ts';
 import type { Kernel } from '../../kernel.ts';
 import { MAP_SHARED, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../include/uapi/mman.ts';
 import { copy_from_user } from '../../mm/uaccess.ts';
+import { PAGE_SIZE } from '../../mm/page_alloc.ts';
+import { MAX_ARG_STRLEN } from '../exec.ts';
 import type { Task } from '../../sched/task.ts';
 import type { File } from '../fs_types.ts';
 import { proc_pid_stat, proc_pid_status } from './array.ts';
@@ -49,8 +51,42 @@ export function proc_pid_maps(t: Task): string {
   return out.join('\n') + (out.length ? '\n' : '');
 }
 
-function mem_string(k: Kernel, t: Task, start: number, end: number): Uint8Array {
-  return access_process_vm(k, t, start, end - start);
+const u64 = (b: Uint8Array, o: number): number => new DataView(b.buffer, b.byteOffset).getUint32(o, true) + new DataView(b.buffer, b.byteOffset).getUint32(o + 4, true) * 2 ** 32;
+
+/** A NUL-terminated string (with its NUL) from another task, read page by page (strnlen_user). */
+function read_cstring(k: Kernel, t: Task, ptr: number): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (let total = 0; total < MAX_ARG_STRLEN;) {
+    const chunk = access_process_vm(k, t, ptr + total, PAGE_SIZE - ((ptr + total) % PAGE_SIZE));
+    const end = chunk.indexOf(0);
+    if (end >= 0) { parts.push(chunk.subarray(0, end + 1)); break; }
+    if (chunk.length === 0) break;
+    parts.push(chunk);
+    total += chunk.length;
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * The NUL-separated argv (which = 0) or envp (which = 1) strings, read through the pointer
+ * vectors at the initial stack (argc, argv[], NULL, envp[], NULL): independent of where exec
+ * placed the strings themselves.
+ */
+function vector_strings(k: Kernel, t: Task, which: 0 | 1): Uint8Array {
+  const mm = t.mm;
+  if (!mm || !mm.start_stack) return new Uint8Array(0);
+  const argc = u64(access_process_vm(k, t, mm.start_stack, 8), 0);
+  let at = mm.start_stack + 8 + (which ? (argc + 1) * 8 : 0);
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < 4096; i++, at += 8) {
+    if (which === 0 && i >= argc) break;
+    const pb = access_process_vm(k, t, at, 8);
+    if (pb.length < 8) break;
+    const ptr = u64(pb, 0);
+    if (!ptr) break;
+    parts.push(read_cstring(k, t, ptr));
+  }
+  return Buffer.concat(parts);
 }
 
 /** ptrace_may_access(PTRACE_MODE_READ), reduced: the same uid, or root. */
@@ -69,10 +105,10 @@ export function proc_pid_entry(k: Kernel, target: Task): ProcDirEntry {
   const entries: ProcDirEntry[] = [
     file('status', 1, () => (gone() ? -ESRCH : proc_pid_status(target))),
     file('stat', 2, () => (gone() ? -ESRCH : proc_pid_stat(target))),
-    file('cmdline', 3, () => (target.mm ? mem_string(k, target, target.mm.arg_start, target.mm.arg_end) : '')),
+    file('cmdline', 3, () => vector_strings(k, target, 0)),
     file('comm', 4, () => target.comm + '\n', 0o644),
     file('maps', 5, () => proc_pid_maps(target)),
-    file('environ', 6, (t) => (!may_inspect(t, target) ? -EACCES : target.mm ? mem_string(k, target, target.mm.env_start, target.mm.env_end) : ''), 0o400),
+    file('environ', 6, (t) => (!may_inspect(t, target) ? -EACCES : vector_strings(k, target, 1)), 0o400),
     link('cwd', 7, (t) => (!may_inspect(t, target) ? -EACCES : target.fs.pwd.path())),
     link('root', 8, (t) => (!may_inspect(t, target) ? -EACCES : target.fs.root.path())),
     {

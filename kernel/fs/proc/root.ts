@@ -43,7 +43,7 @@ export function proc_root_init(k: Kernel): void {
   proc_create(k, 'version', () => `Linux version ${UTS_RELEASE} (privos@privos) (tsc) ${UTS_VERSION}\n`);
   proc_create(k, 'mounts', () => proc_mounts(k));
   proc_create(k, 'filesystems', () => filesystems(k).map((f) => `${f.nodev ? 'nodev' : ''}\t${f.name}\n`).join(''));
-  proc_create(k, 'kallsyms', (t) => proc_kallsyms(k, t), 0o400);
+  proc_create(k, 'kallsyms', (t) => proc_kallsyms(k, t));
   proc_create(k, 'uptime', () => { const s = k.uptime_ns() / 1e9; return `${s.toFixed(2)} ${s.toFixed(2)}\n`; });
   proc_base_init(k);
 }
