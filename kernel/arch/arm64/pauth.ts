@@ -1,7 +1,9 @@
 /**
  * ARMv8.3 Pointer Authentication (FEAT_PAuth) as privos emulates it.
  *
- * Pure functions on 64-bit values held in BigInt; no state, no imports.
+ * Pure functions on 64-bit values held in BigInt at the API; no imports. The only state is
+ * caches that never change a result: the byte tables of the fast ComputePAC, the key material
+ * of the last key used, and the masks of each pointer layout.
  *
  * - The block cipher is QARMA-64 (R. Avanzi, "The QARMA Block Cipher Family",
  *   https://eprint.iacr.org/2016/444). `qarma64` is the general encryption
@@ -256,15 +258,154 @@ export function qarma64(
 // Arm ComputePAC and the instructions built on it
 // ---------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------
+// The architected instance, fast: 32-bit halves and byte tables
+// ---------------------------------------------------------------------------
+//
+// `qarma64` above is the textbook cipher on cell arrays and BigInt (the reference). The Arm
+// instance runs on every PA instruction, so it is computed here on the two 32-bit halves of the
+// state in plain numbers. Every linear layer (tau, M, h, omega and their compositions) is a
+// GF(2)-linear map of the 64-bit state, so it is the XOR of its images of the eight bytes:
+// eight lookups per half in a table built once from the reference helpers. The backward round's
+// S^-1 acts per cell, so it is folded into its table too (T-table style); forward S and the last
+// short round's S^-1 are byte tables. BigInt appears only at the API edge.
+
+/**
+ * A 64-bit linear map as byte tables: entry (b*256 + v)*2 is [hi, lo] of the image of the
+ * state whose only non-zero byte is b = v. With `pre`, the map is f after `pre` on each cell,
+ * and the entry is f of byte b = pre(v) with the other cells zero (pre(0) need not be 0).
+ */
+function byteTables(f: (cells: Cells) => Cells, pre?: readonly number[]): Int32Array {
+  const t = new Int32Array(8 * 256 * 2);
+  for (let b = 0; b < 8; b++) {
+    for (let v = 0; v < 256; v++) {
+      const cells = new Array<number>(16).fill(0);
+      cells[2 * b] = pre ? pre[v >> 4]! : v >> 4;
+      cells[2 * b + 1] = pre ? pre[v & 0xf]! : v & 0xf;
+      const out = f(cells);
+      let hi = 0, lo = 0;
+      for (let i = 0; i < 8; i++) { hi = (hi << 4) | out[i]!; lo = (lo << 4) | out[i + 8]!; }
+      t[(b * 256 + v) * 2] = hi;
+      t[(b * 256 + v) * 2 + 1] = lo;
+    }
+  }
+  return t;
+}
+
+const SIGMA2 = SBOXES[2]!, SIGMA2_INV = INV_SBOXES[2]!;
+/** Forward full round's linear layer: M after tau. */
+const T_MT = byteTables((c) => mixColumns(permute(c, TAU)));
+/** Backward full round: S^-1 (per cell, so per byte), M, tau^-1. */
+const T_BK = byteTables((c) => permute(mixColumns(c), TAU_INV), SIGMA2_INV);
+/** Reflector's linear part: tau^-1 M tau (the k1 it adds is tau^-1(k1), per key). */
+const T_RF = byteTables((c) => permute(mixColumns(permute(c, TAU)), TAU_INV));
+/** tau^-1 alone (to move k1 past it). */
+const T_TI = byteTables((c) => permute(c, TAU_INV));
+/** The tweak update: h, then omega on seven cells. */
+const T_TW = byteTables(tweakForward);
+/** sigma2 and its inverse on the two cells of a byte. */
+const SB = Uint8Array.from({ length: 256 }, (_, v) => (SIGMA2[v >> 4]! << 4) | SIGMA2[v & 0xf]!);
+const SBI = Uint8Array.from({ length: 256 }, (_, v) => (SIGMA2_INV[v >> 4]! << 4) | SIGMA2_INV[v & 0xf]!);
+/** c0..c4 as halves. */
+const RCH = Int32Array.from(ROUND_CONSTANTS.slice(0, 5), (c) => Number(c >> 32n) | 0);
+const RCL = Int32Array.from(ROUND_CONSTANTS.slice(0, 5), (c) => Number(c & 0xffffffffn) | 0);
+const ALPHA_H = Number(ALPHA >> 32n) | 0, ALPHA_L = Number(ALPHA & 0xffffffffn) | 0;
+
+/** The result of `lin` (two module-level registers: no allocation per call). */
+let rh = 0, rl = 0;
+
+/** rh:rl = L(hi:lo) for the linear map whose byte tables are t. */
+function lin(t: Int32Array, hi: number, lo: number): void {
+  let i = (hi >>> 24) << 1;
+  let h = t[i]!, l = t[i + 1]!;
+  i = (256 + ((hi >>> 16) & 255)) << 1; h ^= t[i]!; l ^= t[i + 1]!;
+  i = (512 + ((hi >>> 8) & 255)) << 1; h ^= t[i]!; l ^= t[i + 1]!;
+  i = (768 + (hi & 255)) << 1; h ^= t[i]!; l ^= t[i + 1]!;
+  i = (1024 + (lo >>> 24)) << 1; h ^= t[i]!; l ^= t[i + 1]!;
+  i = (1280 + ((lo >>> 16) & 255)) << 1; h ^= t[i]!; l ^= t[i + 1]!;
+  i = (1536 + ((lo >>> 8) & 255)) << 1; h ^= t[i]!; l ^= t[i + 1]!;
+  i = (1792 + (lo & 255)) << 1; h ^= t[i]!; l ^= t[i + 1]!;
+  rh = h; rl = l;
+}
+
+/** A byte S-box on a 32-bit half. */
+function sub32(box: Uint8Array, x: number): number {
+  return (box[x >>> 24]! << 24) | (box[(x >>> 16) & 255]! << 16) | (box[(x >>> 8) & 255]! << 8) | box[x & 255]!;
+}
+
+/** Key material derived from (w0, k0), kept for the last key seen (keys change rarely). */
+const KEY = new Int32Array(10); // w0 h,l | w1 h,l | k0 h,l | k0^alpha h,l | tau^-1(k0) h,l
+let key_hi_seen: bigint | null = null, key_lo_seen: bigint | null = null;
+/** Tweak schedule T_0..T_5 as halves. */
+const TW = new Int32Array(12);
+/** BigInt <-> halves at the API edge, through one shared 8-byte buffer. */
+const EDGE64 = new BigUint64Array(1);
+const EDGE32 = new Uint32Array(EDGE64.buffer);
+const LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const EDGE_LO = LE ? 0 : 1, EDGE_HI = LE ? 1 : 0;
+
+function set_key(keyHi: bigint, keyLo: bigint): void {
+  EDGE64[0] = keyHi;
+  const wh = EDGE32[EDGE_HI]! | 0, wl = EDGE32[EDGE_LO]! | 0;
+  EDGE64[0] = keyLo;
+  const kh = EDGE32[EDGE_HI]! | 0, kl = EDGE32[EDGE_LO]! | 0;
+  KEY[0] = wh; KEY[1] = wl;
+  // w1 = o(w0) = (w0 >>> 1) ^ (w0 >> 63): rotate right by one, then bit 63 into bit 0.
+  KEY[2] = (wh >>> 1) | (wl << 31); KEY[3] = ((wl >>> 1) | (wh << 31)) ^ (wh >>> 31);
+  KEY[4] = kh; KEY[5] = kl;
+  KEY[6] = kh ^ ALPHA_H; KEY[7] = kl ^ ALPHA_L;
+  lin(T_TI, kh, kl);
+  KEY[8] = rh; KEY[9] = rl;
+  key_hi_seen = keyHi; key_lo_seen = keyLo;
+}
+
+/**
+ * ComputePAC on halves: the result is left in rh:rl. Same schedule as `qarma64` with sigma2,
+ * r = 5, k1 = k0 (see its comment); the key material must be in KEY (set_key).
+ */
+function computepac32(dh: number, dl: number, th: number, tl: number): void {
+  const w0h = KEY[0]!, w0l = KEY[1]!, w1h = KEY[2]!, w1l = KEY[3]!, k0h = KEY[4]!, k0l = KEY[5]!;
+  TW[0] = th; TW[1] = tl;
+  for (let i = 1; i <= 5; i++) { lin(T_TW, TW[2 * i - 2]!, TW[2 * i - 1]!); TW[2 * i] = rh; TW[2 * i + 1] = rl; }
+  // Round 0 (short): S(P ^ w0 ^ k0 ^ T0 ^ c0).
+  let sh = sub32(SB, dh ^ w0h ^ k0h ^ th ^ RCH[0]!), sl = sub32(SB, dl ^ w0l ^ k0l ^ tl ^ RCL[0]!);
+  for (let i = 1; i < 5; i++) {
+    lin(T_MT, sh ^ k0h ^ TW[2 * i]! ^ RCH[i]!, sl ^ k0l ^ TW[2 * i + 1]! ^ RCL[i]!);
+    sh = sub32(SB, rh); sl = sub32(SB, rl);
+  }
+  lin(T_MT, sh ^ w1h ^ TW[10]!, sl ^ w1l ^ TW[11]!);
+  sh = sub32(SB, rh); sl = sub32(SB, rl);
+  // Reflector: tau^-1(M(tau(s)) ^ k1) = (tau^-1 M tau)(s) ^ tau^-1(k1).
+  lin(T_RF, sh, sl);
+  sh = rh ^ KEY[8]!; sl = rl ^ KEY[9]!;
+  lin(T_BK, sh, sl);
+  sh = rh ^ w0h ^ TW[10]!; sl = rl ^ w0l ^ TW[11]!;
+  const ah = KEY[6]!, al = KEY[7]!;
+  for (let i = 4; i >= 1; i--) {
+    lin(T_BK, sh, sl);
+    sh = rh ^ ah ^ TW[2 * i]! ^ RCH[i]!; sl = rl ^ al ^ TW[2 * i + 1]! ^ RCL[i]!;
+  }
+  // Round 0 backward (short): S^-1, then k0 ^ alpha ^ T0 ^ c0, then w1.
+  rh = sub32(SBI, sh) ^ ah ^ th ^ RCH[0]! ^ w1h;
+  rl = sub32(SBI, sl) ^ al ^ tl ^ RCL[0]! ^ w1l;
+}
+
 /**
  * Arm ARM `ComputePAC(data, modifier, key0 = K<127:64>, key1 = K<63:0>)`;
  * QEMU `pauth_computepac_architected`. It is QARMA-64 with sigma2, five rounds,
  * w0 = key0 (the *KeyHi register) and k0 = key1 (the *KeyLo register).
  * Arm's iterative formulation (tweak updated via TweakShuffle/TweakInvShuffle)
- * gives exactly the same function as the textbook schedule used here.
+ * gives exactly the same function as the textbook schedule of `qarma64`, which this
+ * computes on 32-bit halves (above); the tests check the two agree.
  */
 export function ComputePAC(data: bigint, modifier: bigint, keyHi: bigint, keyLo: bigint): bigint {
-  return qarma64(data, modifier, keyHi, keyLo, 5, 2);
+  if (keyHi !== key_hi_seen || keyLo !== key_lo_seen) set_key(keyHi, keyLo);
+  EDGE64[0] = data;
+  const dh = EDGE32[EDGE_HI]! | 0, dl = EDGE32[EDGE_LO]! | 0;
+  EDGE64[0] = modifier;
+  computepac32(dh, dl, EDGE32[EDGE_HI]! | 0, EDGE32[EDGE_LO]! | 0);
+  EDGE32[EDGE_HI] = rh; EDGE32[EDGE_LO] = rl;
+  return EDGE64[0]!;
 }
 
 export interface PauthConfig {
@@ -291,31 +432,45 @@ function fieldMask(lo: number, hi: number): bigint {
  * is one past the highest extension bit (56 with TBI, 64 without), following
  * QEMU's exclusive convention.
  */
-function layout(cfg: PauthConfig): { bottom: number; top: number } {
+function layout(cfg: PauthConfig): Layout {
   const vaBits = cfg.vaBits ?? 48;
+  const id = vaBits * 2 + (cfg.tbi ? 1 : 0);
+  const known = LAYOUTS.get(id);
+  if (known !== undefined) return known;
   if (!Number.isInteger(vaBits) || vaBits < 16 || vaBits > 55) {
     throw new RangeError(`pauth: vaBits must be 16..55, got ${vaBits}`);
   }
-  return { bottom: vaBits, top: cfg.tbi ? 56 : 64 };
+  const bottom = vaBits, top = cfg.tbi ? 56 : 64;
+  const ext = fieldMask(bottom, top);
+  const l: Layout = {
+    bottom, top, ext, notExt: ~ext & MASK64, pac55: fieldMask(bottom, 55), low: fieldMask(0, bottom),
+    checked: ext & ~(1n << 55n), flip: 1n << BigInt(top - 2), selShift: BigInt(cfg.tbi ? 55 : 63),
+  };
+  LAYOUTS.set(id, l);
+  return l;
 }
 
 /**
- * Mask of the bits that hold the PAC (and, when stripped, the sign extension):
- * bottom..top-1 (QEMU `pauth_ptr_mask`). Bit 55 is in this mask; callers
- * treat it specially.
+ * A layout and its masks, computed once per (vaBits, TBI). `ext` holds the PAC (and, when
+ * stripped, the sign extension): bottom..top-1 (QEMU `pauth_ptr_mask`); bit 55 is in it and
+ * callers treat it specially. `checked` is ext without bit 55; `pac55` is bottom..54; `low` is
+ * 0..bottom-1; `flip` the PAC bit corrupted for a non-canonical input; `selShift` where selbit is.
  */
-function extensionMask(cfg: PauthConfig): bigint {
-  const { bottom, top } = layout(cfg);
-  return fieldMask(bottom, top);
+interface Layout {
+  readonly bottom: number; readonly top: number;
+  readonly ext: bigint; readonly notExt: bigint; readonly pac55: bigint; readonly low: bigint;
+  readonly checked: bigint; readonly flip: bigint; readonly selShift: bigint;
 }
+const LAYOUTS = new Map<number, Layout>();
+
 
 /**
  * Arm `Strip` / QEMU `pauth_original_ptr`: replace the PAC field with copies of
  * bit 55, which selects the upper or lower VA range.
  */
 function originalPointer(ptr: bigint, cfg: PauthConfig): bigint {
-  const mask = extensionMask(cfg);
-  return bit(ptr, 55) === 1n ? (ptr | mask) & MASK64 : ptr & ~mask & MASK64;
+  const l = layout(cfg);
+  return bit(ptr, 55) === 1n ? (ptr | l.ext) & MASK64 : ptr & l.notExt;
 }
 
 /**
@@ -339,28 +494,28 @@ export function AddPAC(
 ): bigint {
   void data;
   ptr &= MASK64;
-  const { bottom, top } = layout(cfg);
+  const l = layout(cfg);
   // Arm: selbit = tbi ? ptr<55> : ptr<63> (single-TBI-setting case).
-  const selbit = bit(ptr, cfg.tbi ? 55 : 63);
-  const ext = fieldMask(bottom, top);
+  const selbit = (ptr >> l.selShift) & 1n;
+  const ext = l.ext;
 
-  // Pointer with good extension bits (all equal to selbit).
-  const extPtr = selbit === 1n ? ptr | ext : ptr & ~ext;
-  let pac = ComputePAC(extPtr, modifier & MASK64, keyHi & MASK64, keyLo & MASK64);
+  // Pointer with good extension bits (all equal to selbit). ComputePAC reduces its
+  // arguments mod 2^64 itself.
+  const extPtr = selbit === 1n ? ptr | ext : ptr & l.notExt;
+  let pac = ComputePAC(extPtr, modifier, keyHi, keyLo);
 
   // Non-canonical input: corrupt the PAC (Arm: PAC<top_bit-1> = NOT(PAC<top_bit-1>),
   // with the pseudocode's inclusive top_bit = 55 or 63).
   const field = ptr & ext;
-  if (field !== 0n && field !== ext) pac ^= 1n << BigInt(top - 2);
+  if (field !== 0n && field !== ext) pac ^= l.flip;
 
-  const bit55 = 1n << 55n;
   let result: bigint;
   if (cfg.tbi) {
     // ptr<63:56> : selbit : PAC<54:bottom> : ptr<bottom-1:0>
-    result = (ptr & ~ext) | (pac & fieldMask(bottom, 55));
+    result = (ptr & l.notExt) | (pac & l.pac55);
   } else {
     // PAC<63:56> : selbit : PAC<54:bottom> : ptr<bottom-1:0>
-    result = (ptr & fieldMask(0, bottom)) | (pac & ext & ~bit55);
+    result = (ptr & l.low) | (pac & l.checked);
   }
   return (result | (selbit << 55n)) & MASK64;
 }
@@ -387,12 +542,10 @@ export function Auth(
 ): { ptr: bigint; ok: boolean } {
   void data;
   ptr &= MASK64;
-  const { bottom, top } = layout(cfg);
   const original = originalPointer(ptr, cfg);
-  const pac = ComputePAC(original, modifier & MASK64, keyHi & MASK64, keyLo & MASK64);
+  const pac = ComputePAC(original, modifier, keyHi, keyLo);
 
-  const checked = fieldMask(bottom, top) & ~(1n << 55n);
-  if (((pac ^ ptr) & checked) === 0n) return { ptr: original, ok: true };
+  if (((pac ^ ptr) & layout(cfg).checked) === 0n) return { ptr: original, ok: true };
 
   const errorCode = BigInt(keyNumber === 0 ? 0b01 : 0b10);
   const at = cfg.tbi ? 53n : 61n;

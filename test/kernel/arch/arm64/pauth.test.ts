@@ -50,6 +50,19 @@ test('ComputePAC is QARMA-64 sigma2 r=5 with keyHi = w0, keyLo = k0', (t) => {
   t.is(hex(ComputePAC(P, T, W0, K0)), hex(0xc003b93999b33765n));
 });
 
+test('property: the fast ComputePAC (32-bit halves, byte tables) equals the reference qarma64 sigma2 r=5', (t) => {
+  const w64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
+  fc.assert(
+    fc.property(w64, w64, w64, w64, (d, m, hi, lo) => ComputePAC(d, m, hi, lo) === qarma64(d, m, hi, lo, 5, 2)),
+    { numRuns: 1000, seed: 0xfa57 },
+  );
+  // The same key with many inputs, and inputs with many keys (the key-material cache).
+  for (let i = 0n; i < 64n; i++) {
+    t.is(ComputePAC(P ^ i, T, W0, K0), qarma64(P ^ i, T, W0, K0, 5, 2));
+    t.is(ComputePAC(P, T, W0 ^ (i << 57n), K0 ^ i), qarma64(P, T, W0 ^ (i << 57n), K0 ^ i, 5, 2));
+  }
+});
+
 test('PACGA reproduces QEMU tests/tcg/aarch64/system/pauth-3.c', (t) => {
   t.is(hex(PACGA(P, T, W0, K0)), hex(0xc003b93900000000n));
   t.is(ComputePAC(P, T, W0, K0) & 0xffffffff00000000n, 0xc003b93900000000n);
