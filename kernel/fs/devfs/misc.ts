@@ -1,6 +1,6 @@
 /**
  * Miscellaneous character devices (drivers/char/misc.c): major 10, a minor per device (fixed
- * or allocated), /dev/NAME created by misc_register and removed by misc_deregister.
+ * or allocated), /dev/NAME created in devtmpfs by misc_register and removed by misc_deregister.
  *
  * misc_open looks the minor up and swaps in the driver's operations after taking a reference
  * on the owning module (fops_get → try_module_get); the reference is dropped when the last
@@ -11,7 +11,8 @@ import { EBUSY, EINVAL, ENODEV } from '../../include/uapi/errno.ts';
 import type { Kernel } from '../../kernel.ts';
 import { type Module, module_put, try_module_get } from '../../modules/module.ts';
 import type { FileOperations } from '../fs_types.ts';
-import { cdev_add, cdev_del, MKDEV, MINOR, mknod_dev } from './char_dev.ts';
+import { cdev_add, cdev_del, MKDEV, MINOR } from './char_dev.ts';
+import { devtmpfs_create_node, devtmpfs_delete_node, devtmpfs_root } from './devtmpfs.ts';
 
 export const MISC_MAJOR = 10;
 /** include/linux/miscdevice.h */
@@ -73,12 +74,6 @@ function misc_fops(k: Kernel): FileOperations {
   };
 }
 
-function dev_dir(k: Kernel): import('../fs_types.ts').Dentry {
-  const d = k.root.d_children.get('dev');
-  if (!d) throw new Error('misc_register: no /dev');
-  return d;
-}
-
 /** misc_register(): 0 or -errno (-EBUSY if the minor or the name is taken). */
 export function misc_register(k: Kernel, m: MiscDevice): number {
   const s = misc_state(k);
@@ -88,12 +83,11 @@ export function misc_register(k: Kernel, m: MiscDevice): number {
     while (s.by_minor.has(minor)) minor++;
     m.minor = minor;
   } else if (s.by_minor.has(m.minor)) return -EBUSY;
-  const dir = dev_dir(k);
-  if (dir.d_children.has(m.name)) return -EBUSY; // device_create would fail with -EEXIST → misc returns it
+  if (devtmpfs_root(k).d_children.has(m.name)) return -EBUSY; // device_create would fail with -EEXIST → misc returns it
   s.by_minor.set(m.minor, m);
   cdev_add(k, MKDEV(MISC_MAJOR, m.minor), s.fops);
   s.wrapped.set(m, owned_fops(m));
-  mknod_dev(dir, m.name, MKDEV(MISC_MAJOR, m.minor), m.mode ?? 0o600);
+  devtmpfs_create_node(k, m.name, MKDEV(MISC_MAJOR, m.minor), m.mode ?? 0o600);
   return 0;
 }
 
@@ -103,8 +97,7 @@ export function misc_deregister(k: Kernel, m: MiscDevice): void {
   if (s.by_minor.get(m.minor) !== m) return;
   s.by_minor.delete(m.minor);
   s.wrapped.delete(m);
-  const dir = dev_dir(k);
-  const d = dir.d_children.get(m.name);
-  if (d && d.d_inode?.i_rdev === MKDEV(MISC_MAJOR, m.minor)) dir.d_children.delete(m.name);
+  const d = devtmpfs_root(k).d_children.get(m.name);
+  if (d && d.d_inode?.i_rdev === MKDEV(MISC_MAJOR, m.minor)) devtmpfs_delete_node(k, m.name);
   cdev_del(k, MKDEV(MISC_MAJOR, m.minor));
 }

@@ -50,6 +50,12 @@ export const OPS_FORGET = 6, OPS_PROTECT = 11;
  * nr_signed++ (ldr, add, str) = 6.
  */
 export const OPS_CREATED = 4, OPS_SIGN = 6;
+/**
+ * One cmsghdr of a sendmsg/recvmsg control buffer: ldr cmsg_len, ldr cmsg_level, ldr cmsg_type,
+ * two cmp+b on the length, cmp+b level, cmp+b type, CMSG_ALIGN (add, and), the advance and the
+ * loop test = 10 (the user loads are charged by get_user itself).
+ */
+export const OPS_CMSG = 10;
 /** close: cmp+b on its result before forgetting the fd = 1. */
 export const OPS_CLOSE_RET = 1;
 /**

@@ -28,6 +28,7 @@ import {
   OPS_RET_DISPATCH, OPS_STATE_LOOKUP, OPS_TOKEN_DECODE,
 } from './cost.ts';
 import { type FdcapProc, fd_fits, fdcap_auth, fdcap_sign } from './context.ts';
+import { for_each_scm_fd } from './scm.ts';
 import { FDCAP_FD_MASK, FDCAP_PAC_MASK, FDCAP_PAC_SHIFT, FDCAP_POLICY_KILL } from './uapi.ts';
 
 /** How a syscall uses fds. `fds`: positions of fd arguments (at most two). */
@@ -37,7 +38,7 @@ export interface HookSpec {
   readonly creates?: 'ret' | 'pair';
   readonly pair_arg?: number;
   /** Special cases: mmap's fd only matters without MAP_ANONYMOUS; fcntl F_DUPFD* creates. */
-  readonly kind?: 'mmap' | 'fcntl' | 'close';
+  readonly kind?: 'mmap' | 'fcntl' | 'close' | 'sendmsg' | 'recvmsg';
 }
 
 const C0: HookSpec = { fds: [0] };
@@ -62,7 +63,7 @@ export const FDCAP_HOOKS: Readonly<Record<string, HookSpec>> = {
   ioctl: C0, getdents64: C0, getdents: C0, fsync: C0, fdatasync: C0, ftruncate: C0, fallocate: C0,
   fadvise64: C0, sendfile: { fds: [0, 1] }, sendfile64: { fds: [0, 1] }, mmap: { fds: [4], kind: 'mmap' },
   epoll_ctl: AT02, epoll_wait: C0, epoll_pwait: C0, epoll_pwait2: C0,
-  sendto: C0, recvfrom: C0, sendmsg: C0, recvmsg: C0, sendmmsg: C0, recvmmsg: C0, bind: C0, listen: C0,
+  sendto: C0, recvfrom: C0, sendmsg: { fds: [0], kind: 'sendmsg' }, recvmsg: { fds: [0], kind: 'recvmsg' }, sendmmsg: C0, recvmmsg: C0, bind: C0, listen: C0,
   connect: C0, shutdown: C0, getsockopt: C0, setsockopt: C0, getsockname: C0, getpeername: C0,
   fchdir: C0, fchmod: C0, fchown: C0, flock: C0, fstatfs: C0, syncfs: C0, sync_file_range: C0,
   splice: AT02, tee: { fds: [0, 1] }, copy_file_range: AT02, vmsplice: C0, timerfd_settime: C0,
@@ -130,6 +131,48 @@ function created_pair(t: Task, p: FdcapProc, ret: number, uptr: number): number 
   return ret;
 }
 
+/**
+ * sendmsg: checks every SCM_RIGHTS fd and writes the plain fd over each token in the user's
+ * control buffer. Returns the (address, token) pairs to put back after the call, or null
+ * when a check failed (denied and logged already).
+ */
+function scm_check(t: Task, p: FdcapProc, umsg: number): number[] | null {
+  const undo: number[] = [];
+  let ok = true;
+  for_each_scm_fd(t, umsg, (addr, v) => {
+    const d = check_fd(t, p, 'sendmsg', v);
+    if (d !== d) { ok = false; return false; }
+    if (d !== v) { put_user_u32(t, addr, d); undo.push(addr, v); }
+    return true;
+  });
+  if (!ok) scm_restore(t, undo);
+  return ok ? undo : null;
+}
+
+function scm_restore(t: Task, undo: number[]): void {
+  for (let i = 0; i < undo.length; i += 2) put_user_u32(t, undo[i], undo[i + 1]);
+}
+
+/** recvmsg: the fds the original installed become tokens inside a context. */
+function scm_created(t: Task, p: FdcapProc, umsg: number, r: number): number {
+  if (r < 0) return r;
+  for_each_scm_fd(t, umsg, (addr, fd) => {
+    const tok = created(t, p, fd);
+    if (tok !== fd) put_user_u32(t, addr, tok);
+    return true;
+  });
+  return r;
+}
+
+/** After the original: puts tokens back (sendmsg) or signs received fds (recvmsg). */
+function scm_after(t: Task, p: FdcapProc, kind: 'sendmsg' | 'recvmsg', umsg: number, undo: number[] | null, r: SysRet): SysRet {
+  const fin = (v: number): number => {
+    if (kind === 'sendmsg') { if (undo) scm_restore(t, undo); return v; }
+    return scm_created(t, p, umsg, v);
+  };
+  return typeof r === 'number' ? fin(r) : r.then(fin);
+}
+
 const arg = (i: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): number =>
   i === 0 ? a0 : i === 1 ? a1 : i === 2 ? a2 : i === 3 ? a3 : i === 4 ? a4 : a5;
 
@@ -153,6 +196,12 @@ export function make_hook(env: HookEnv, name: string, spec: HookSpec, orig_addr:
       const d = check_fd(t, p, name, v);
       if (d !== d) return -EBADF;
       if (pos === 0) a0 = d; else if (pos === 1) a1 = d; else if (pos === 2) a2 = d; else if (pos === 4) a4 = d; else a3 = d;
+    }
+    if (kind === 'sendmsg' || kind === 'recvmsg') {
+      const undo = kind === 'sendmsg' ? scm_check(t, p, a1) : null;
+      if (kind === 'sendmsg' && undo === null) return -EBADF;
+      cpu.charge_n(C.kernel_op, OPS_RET_DISPATCH);
+      return scm_after(t, p, kind, a1, undo, orig(t, a0, a1, a2, a3, a4, a5));
     }
     const r = orig(t, a0, a1, a2, a3, a4, a5);
     cpu.charge_n(C.kernel_op, OPS_RET_DISPATCH + (kind === 'fcntl' ? OPS_FCNTL_CMD : kind === 'close' ? OPS_CLOSE_RET : 0));

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { devtmpfs_root } from '../../../kernel/fs/devfs/devtmpfs.ts';
 import { install_program } from '../../../kernel/init/initramfs.ts';
 import { _IO, _IOR, _IOW, _IOWR, _IOC_NR, _IOC_SIZE, _IOC_TYPE, _IOC_DIR } from '../../../kernel/include/uapi/ioctl.ts';
 import { boot, capture_console, run } from '../../../tools/machine.ts';
@@ -34,13 +35,13 @@ test('the writing-a-module guide: insmod with a parameter, use /dev/hello, modin
   for (const re of [/^license:\s+GPL$/m, /^description:\s+says hello through \/dev\/hello$/m, /^name:\s+hello_dev$/m,
     /^parm:\s+greeting:what read returns \(charp\)$/m]) t.regex(m.out(), re);
   t.is(await m.sh('/sbin/insmod', ['/lib/modules/hello_dev.ko', 'greeting=hi']), 0);
-  t.truthy(m.k.root.d_children.get('dev')!.d_children.get('hello'));
+  t.truthy(devtmpfs_root(m.k).d_children.get('hello'));
   t.regex(m.k.kallsyms.proc_kallsyms(), /^ffffffffa0[0-9a-f]{6} T hello_init\t\[hello_dev\]$/m);
   t.not(m.k.kallsyms.kallsyms_lookup_name('hello_exit'), 0);
   t.is(await m.sh(USER), 0);
   t.regex(m.out(), /read=hi count=2 r=0 bad=-1 errno=25\n/); // ENOTTY for the unknown ioctl
   t.is(await m.sh('/sbin/rmmod', ['hello_dev']), 0);
-  t.falsy(m.k.root.d_children.get('dev')!.d_children.get('hello'));
+  t.falsy(devtmpfs_root(m.k).d_children.get('hello'));
   t.false(m.k.kallsyms.proc_kallsyms().includes('[hello_dev]'));
   t.is(m.k.kallsyms.kallsyms_lookup_name('hello_exit'), 0);
   t.regex(m.k.log.text(), /hello: goodbye \(last write: 4 bytes\)/);

@@ -5,7 +5,7 @@
 import test from 'ava';
 import { attack, insmod, machine, rmmod, sh } from './helpers.ts';
 
-const ATTACKS = ['raw_fd', 'forge', 'after_exit', 'after_revoke', 'other_context', 'bad_site'];
+const ATTACKS = ['raw_fd', 'forge', 'after_exit', 'after_revoke', 'other_context', 'bad_site', 'scm_launder'];
 
 test('without the module every attack reads the secret', async (t) => {
   const m = machine();
@@ -26,6 +26,16 @@ test('with the module loaded every attack fails, the owner still reads, failures
   const log = m.k.log.text();
   t.regex(log, /fdcap: pid \d+ \(attack\.ts\) read: fd 4 token 0x[0-9a-f]+ (failed authentication|outside any context|belongs to context)/);
   t.regex(log, /enter: call site 0x[0-9a-f]+ is not the registered one/);
+  t.regex(log, /fdcap: pid \d+ \(attack\.ts\) sendmsg: fd 4 token 0x4 (failed authentication|belongs to context 1, not 2)/);
+});
+
+test('SCM_RIGHTS: a protected fd passed over AF_UNIX comes back as a token; its raw number is refused', async (t) => {
+  const m = machine();
+  t.is(await attack(m, 'scm_token'), 0, 'without the module the received fd is a plain fd anyone may use');
+  t.is(await insmod(m), 0);
+  t.is(await attack(m, 'scm_token'), 1, 'with it the owner reads through the received token, the raw fd is refused');
+  t.regex(m.out(), /scm_token: sent=1 got=[0-9a-f]+ works=1\n[\s\S]*scm_token: sent=1 got=[0-9a-f]+ works=1\n/);
+  t.regex(m.k.log.text(), /fdcap: pid \d+ \(attack\.ts\) read: fd \d+ token 0x[0-9a-f]+ failed authentication/);
 });
 
 test('brute force of the 7-bit code: measured success rate near 1/128; the kill policy ends it', async (t) => {

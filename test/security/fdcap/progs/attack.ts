@@ -18,6 +18,39 @@ async function try_read(libc: Libc, v: number): Promise<boolean> {
   return n > 0 && new TextDecoder().decode(buf.subarray(0, n)) === SECRET;
 }
 
+/** A struct msghdr with one 1-byte iovec and the given control buffer. */
+function msghdr(libc: Libc, control: number, controllen: number): number {
+  const m = libc.malloc(72), c = libc.malloc(1);
+  libc.poke_u8(c, 70);
+  libc.poke_u64(m, 0); libc.poke_u64(m + 8, 0); libc.poke_u64(m + 16, m + 56); libc.poke_u64(m + 24, 1);
+  libc.poke_u64(m + 32, control); libc.poke_u64(m + 40, controllen); libc.poke_u64(m + 48, 0);
+  libc.poke_u64(m + 56, c); libc.poke_u64(m + 64, 1);
+  return m;
+}
+
+/** sendmsg with one SCM_RIGHTS cmsg carrying fd. */
+async function send_fd(libc: Libc, s: number, fd: number): Promise<number> {
+  const ctl = libc.malloc(24);
+  libc.poke_u64(ctl, 20); libc.poke_u32(ctl + 8, libc.SOL_SOCKET); libc.poke_u32(ctl + 12, libc.SCM_RIGHTS);
+  libc.poke_u32(ctl + 16, fd); libc.poke_u32(ctl + 20, 0);
+  return (await libc.sendmsg(s, msghdr(libc, ctl, 24), 0)) as number;
+}
+
+/** recvmsg of one SCM_RIGHTS fd (-1 when none came). */
+async function recv_fd(libc: Libc, s: number): Promise<number> {
+  const ctl = libc.malloc(24);
+  const m = msghdr(libc, ctl, 24);
+  if (((await libc.recvmsg(s, m, 0)) as number) < 0 || libc.peek_u64(m + 40) < 20) return -1;
+  return libc.peek_i32(ctl + 16);
+}
+
+/** An AF_UNIX socketpair: [s0, s1] (tokens when made inside a context). */
+async function pair(libc: Libc): Promise<[number, number]> {
+  const sv = libc.malloc(8);
+  if (((await libc.socketpair(libc.AF_UNIX, libc.SOCK_STREAM, 0, sv)) as number) < 0) return [-1, -1];
+  return [libc.peek_i32(sv), libc.peek_i32(sv + 4)];
+}
+
 export default async function main(libc: Libc, argv: string[]): Promise<number> {
   const name = argv[1];
   const policy = argv[2] === 'kill' ? 'kill' : 'ebadf';
@@ -46,6 +79,29 @@ export default async function main(libc: Libc, argv: string[]): Promise<number> 
     case 'after_revoke': await libc.fdcap_revoke(A); await trusted_enter(libc, A); stolen = await try_read(libc, tok); break;
     case 'other_context': await trusted_enter(libc, B); stolen = await try_read(libc, tok); break;
     case 'bad_site': await attacker_enter(libc, A); stolen = await try_read(libc, tok); break;
+    case 'scm_launder': {
+      // From its own context, pass the raw fd of the protected file to itself over AF_UNIX:
+      // what arrives is a new fd to the same file, which the protection never saw.
+      await trusted_enter(libc, B);
+      const [s0, s1] = await pair(libc);
+      if ((await send_fd(libc, s0, fd)) === 1) stolen = await try_read(libc, await recv_fd(libc, s1));
+      break;
+    }
+    case 'scm_token': {
+      // The owner passes its token over AF_UNIX inside its context: what it receives is a
+      // token too (it reads through it); the received fd's raw number, used from another
+      // context, is refused. stolen = the raw number worked.
+      await trusted_enter(libc, A);
+      const [s0, s1] = await pair(libc);
+      const sent = await send_fd(libc, s0, tok);
+      const got = sent === 1 ? await recv_fd(libc, s1) : -1;
+      const works = got >= 0 && await try_read(libc, got);
+      await libc.printf('scm_token: sent=%d got=%x works=%d\n', sent, got, works ? 1 : 0);
+      if (!works) return 3;
+      await trusted_enter(libc, B);
+      stolen = await try_read(libc, got & FD_MASK);
+      break;
+    }
     case 'brute': {
       // The attacker runs inside the owner's context but never saw a token: each trial the
       // modifier is redrawn (revoke) and one guess of the 7-bit code is tried.
