@@ -22,6 +22,7 @@ import { fs_init } from '../fs/fs_init.ts';
 import { AT_FDCWD, O_RDWR } from '../include/uapi/fcntl.ts';
 import { type ConsoleIo, Kernel } from '../kernel.ts';
 import { Kallsyms } from '../modules/kallsyms.ts';
+import { proc_modules_init } from '../modules/main.ts';
 import { PhysMem, PAGE_SIZE } from '../mm/page_alloc.ts';
 import { PageTable, PERM_KX, PERM_R } from '../mm/pgtable.ts';
 import { TextRegion } from '../mm/text.ts';
@@ -115,6 +116,7 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
   fs_init(k);
   privbox_init(k);
   ptrauth_init(k); // per-process PAuth keys drawn at exec (arm64; fdcap's software PAC on x86_64)
+  proc_modules_init(k);
   k.printk(KERN_INFO, 'Freeing unused kernel memory; Run /sbin/init as init process');
   return k;
 }

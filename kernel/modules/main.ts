@@ -12,6 +12,7 @@
 import { MODE_KERNEL, addr_hex } from '../arch/cpu.ts';
 import { EBUSY, EEXIST, ENOENT, ENOEXEC, EWOULDBLOCK } from '../include/uapi/errno.ts';
 import type { Kernel } from '../kernel.ts';
+import { proc_create } from '../fs/proc/generic.ts';
 import { PAGE_SIZE } from '../mm/page_alloc.ts';
 import { PERM_KX, PERM_R } from '../mm/pgtable.ts';
 import { type TextFn, TextRegion } from '../mm/text.ts';
@@ -218,4 +219,9 @@ export function proc_modules_show(k: Kernel, viewer_is_root: boolean): string {
     out += `${m.name} ${pages * PAGE_SIZE} ${m.refcnt} ${deps} ${STATE_NAMES[m.state]} 0x${addr}${m.taints ? ` (${m.taints})` : ''}\n`;
   }
   return out;
+}
+
+/** proc_modules_init() (kernel/module/procfs.c): /proc/modules, 0444, addresses for root only. */
+export function proc_modules_init(k: Kernel): void {
+  proc_create(k, 'modules', (t) => proc_modules_show(k, t.cred.euid === 0));
 }
