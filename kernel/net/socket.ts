@@ -234,9 +234,10 @@ function accept_finish(t: Task, ns: Socket | number, uaddr: number, ulen: number
 }
 
 export function sys_accept4(t: Task, fd: number, uaddr: number, ulen: number, flags: number): SysRet {
-  if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) return -EINVAL;
+  // The fd is looked up before the flags are checked (EBADF wins over EINVAL), as on Linux 6.x.
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
+  if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) return -EINVAL;
   const r = sock.ops.accept(sock, t, (sock.file!.f_flags & O_NONBLOCK) !== 0);
   if (r instanceof Promise) return r.then((ns) => accept_finish(t, ns, uaddr, ulen, flags));
   return accept_finish(t, r, uaddr, ulen, flags);

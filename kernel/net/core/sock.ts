@@ -69,10 +69,15 @@ export function task_ucred(t: Task): UCred {
   return { pid: t.tgid, uid: t.cred.euid, gid: t.cred.egid };
 }
 
-/** -EPIPE, with SIGPIPE to the caller unless MSG_NOSIGNAL (sk_stream_error). */
+/** sk_stream_error(): err (negative) as is, with SIGPIPE for -EPIPE unless MSG_NOSIGNAL. */
+export function sk_stream_error(t: Task, flags: number, err: number): number {
+  if (err === -EPIPE && !(flags & MSG_NOSIGNAL)) send_signal(t, SIGPIPE);
+  return err;
+}
+
+/** -EPIPE, with SIGPIPE to the caller unless MSG_NOSIGNAL. */
 export function sk_epipe(t: Task, flags: number): number {
-  if (!(flags & MSG_NOSIGNAL)) send_signal(t, SIGPIPE);
-  return -EPIPE;
+  return sk_stream_error(t, flags, -EPIPE);
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { createServer, connect as host_connect, type Server, type Socket as HostSocket } from 'node:net';
 import {
-  EADDRINUSE, EADDRNOTAVAIL, EAGAIN, EALREADY, ECONNREFUSED, EFAULT, EINPROGRESS, EINVAL, EISCONN, ENETUNREACH,
+  EADDRINUSE, EADDRNOTAVAIL, EAGAIN, EALREADY, ECONNABORTED, ECONNREFUSED, EFAULT, EINPROGRESS, EINVAL, EISCONN, ENETUNREACH,
   ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT,
 } from '../../include/uapi/errno.ts';
 import {
@@ -16,7 +16,7 @@ import type { Kernel } from '../../kernel.ts';
 import { get_user_u32, put_user_u32 } from '../../mm/uaccess.ts';
 import type { Task } from '../../sched/task.ts';
 import { wait_event_interruptible } from '../../sched/wait.ts';
-import { put_int_opt, sock_error, RCV_SHUTDOWN, SEND_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, TCP_SYN_SENT } from '../core/sock.ts';
+import { put_int_opt, sock_error, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, TCP_SYN_SENT } from '../core/sock.ts';
 import { SIOCINQ, SIOCOUTQ, SS_CONNECTED, SS_CONNECTING, SS_UNCONNECTED, Socket, sock_ioctl_common, sock_register, type ProtoOps } from '../socket.ts';
 import { addr_from_host, host_ip, inet_addr_local, inet_parse, inet_sockaddr, is_any, is_loopback, type InetAddr } from './inet_addr.ts';
 import { InetSock, host_errno, tcp_poll, tcp_recvmsg, tcp_sendmsg } from './tcp_bridge.ts';
@@ -106,44 +106,76 @@ function inet_accept(sock: Socket, t: Task, nonblock: boolean): Socket | number 
     .then((err) => (err ? err : take()));
 }
 
-/** inet_stream_connect() */
+/** tcp_disconnect(): drops the connection; the socket may connect again. */
+function tcp_disconnect(sock: Socket, sk: InetSock): void {
+  sk.detach();
+  sk.sk_state = TCP_CLOSE; sk.sk_shutdown = 0; sk.was_connected = false; sock.state = SS_UNCONNECTED;
+  sk.sk_receive_queue.purge();
+}
+
+/** The end of __inet_stream_connect(): connected, or the error that closed the attempt. */
+function connect_done(sock: Socket, sk: InetSock): number {
+  if (sk.sk_state === TCP_CLOSE) {
+    const err = sock_error(sk) || -ECONNABORTED;
+    tcp_disconnect(sock, sk);
+    return err;
+  }
+  sock.state = SS_CONNECTED;
+  return 0;
+}
+
+/** Waits (interruptibly) for the handshake, then reports like connect_done. */
+function connect_wait(sock: Socket, sk: InetSock, t: Task): Promise<number> {
+  return wait_event_interruptible(t, sk.sk_wq, () => sk.sk_state !== TCP_SYN_SENT)
+    .then((err) => (err ? err : connect_done(sock, sk)));
+}
+
+/**
+ * inet_stream_connect(). As on Linux, a non-blocking connect leaves the socket SS_CONNECTING
+ * until connect() is called again (EALREADY while in progress, then 0 once established, or the
+ * error that ended it).
+ */
 function inet_connect(sock: Socket, t: Task, a: Uint8Array, nonblock: boolean): number | Promise<number> {
   const sk = isk(sock);
-  if (a.length >= 2 && (a[0] | (a[1] << 8)) === AF_UNSPEC) {
-    // tcp_disconnect(): drop the connection and become unconnected again.
-    if (sk.host && !sk.host.destroyed) sk.host.resetAndDestroy();
-    sk.host = null; sk.sk_state = TCP_CLOSE; sk.sk_shutdown = 0; sk.was_connected = false; sock.state = SS_UNCONNECTED;
-    sk.sk_receive_queue.purge();
-    return 0;
+  if (a.length < 2) return -EINVAL;
+  if ((a[0] | (a[1] << 8)) === AF_UNSPEC) { tcp_disconnect(sock, sk); return 0; }
+  if (sock.state === SS_CONNECTED) return -EISCONN;
+  if (sock.state === SS_CONNECTING) {
+    if (sk.sk_state !== TCP_SYN_SENT) return connect_done(sock, sk);
+    return nonblock ? -EALREADY : connect_wait(sock, sk, t);
   }
+  if (sk.sk_state !== TCP_CLOSE) return -EISCONN;
   const e = inet_parse(a, sk.sk_family);
   if (typeof e === 'number') return e;
-  if (sock.state === SS_CONNECTED) return -EISCONN;
-  if (sock.state === SS_CONNECTING) return sk.sk_state === TCP_SYN_SENT ? -EALREADY : -EISCONN;
-  if (sk.sk_state !== TCP_CLOSE) return -EISCONN;
   if (!is_any(e.addr) && !is_loopback(e.addr)) return -ENETUNREACH; // privos has only loopback
   if (e.port === 0) return -ECONNREFUSED;
-  const local = inet_table(t.kernel).bound.get(e.port);
-  const port = local && local.sk_state === TCP_LISTEN ? local.host_port : e.port;
-  if (sk.server) { sk.server.close(); inet_table(t.kernel).bound.delete(sk.local!.port); sk.server = null; }
-  const h = host_connect({ host: host_ip(sk.sk_family), port, allowHalfOpen: true });
-  sk.attach(h);
+  const tab = inet_table(t.kernel);
+  const local = tab.bound.get(e.port);
+  if (sk.server) { sk.server.close(); tab.bound.delete(sk.local!.port); sk.server = null; }
+  sk.detach();
   sk.sk_state = TCP_SYN_SENT;
+  sk.sk_shutdown = 0;
   sk.remote = { family: sk.sk_family, addr: e.addr, port: e.port };
   sock.state = SS_CONNECTING;
-  h.once('connect', () => {
-    if (sk.sk_state !== TCP_SYN_SENT) return;
-    sk.sk_state = TCP_ESTABLISHED;
-    sk.was_connected = true;
-    sock.state = SS_CONNECTED;
-    sk.local = { family: sk.sk_family, addr: addr_from_host(h.localAddress, sk.sk_family), port: h.localPort ?? 0 };
-    if (sk.nodelay) h.setNoDelay(true);
+  if (local && local.sk_state !== TCP_LISTEN) {
+    // Our own port, bound but not listening: the RST comes back at once (the host port,
+    // published at bind, would accept and then reset).
+    sk.sk_err = ECONNREFUSED; sk.sk_shutdown = SHUTDOWN_MASK; sk.sk_state = TCP_CLOSE;
     sk.wake();
-  });
-  h.once('error', () => { if (!sk.was_connected) sock.state = SS_UNCONNECTED; });
+  } else {
+    const h = host_connect({ host: host_ip(sk.sk_family), port: local ? local.host_port : e.port, allowHalfOpen: true });
+    sk.attach(h);
+    h.once('connect', () => {
+      if (sk.host !== h || sk.sk_state !== TCP_SYN_SENT) return;
+      sk.sk_state = TCP_ESTABLISHED;
+      sk.was_connected = true;
+      sk.local = { family: sk.sk_family, addr: addr_from_host(h.localAddress, sk.sk_family), port: h.localPort ?? 0 };
+      if (sk.nodelay) h.setNoDelay(true);
+      sk.wake();
+    });
+  }
   if (nonblock) return -EINPROGRESS;
-  return wait_event_interruptible(t, sk.sk_wq, () => sk.sk_state !== TCP_SYN_SENT)
-    .then((err) => (err ? err : sk.sk_err ? sock_error(sk) : 0));
+  return connect_wait(sock, sk, t);
 }
 
 function inet_getname(sock: Socket, peer: boolean): Uint8Array | number {
@@ -223,6 +255,8 @@ function inet_setsockopt(sock: Socket, t: Task, level: number, opt: number, uval
 
 function inet_getsockopt(sock: Socket, t: Task, level: number, opt: number, uval: number, ulen: number, len: number): number {
   const sk = isk(sock);
+  // ip_getsockopt() answers levels it does not know with EOPNOTSUPP; ipv6_getsockopt with ENOPROTOOPT.
+  if (sk.sk_family === AF_INET && level !== SOL_TCP && level !== 0) return -EOPNOTSUPP;
   if (level === SOL_TCP && opt === TCP_NODELAY) return put_int_opt(t, uval, ulen, len, +sk.nodelay);
   if (level === SOL_TCP && opt >= 2 && opt <= 6) {
     const dflt = [0, 0, 536, 0, 7200, 75, 9][opt];
@@ -253,7 +287,8 @@ export const inet_stream_ops: ProtoOps = {
   shutdown: inet_shutdown,
   setsockopt: inet_setsockopt,
   getsockopt: inet_getsockopt,
-  sendmsg: (sock, t, it, flags, msg) => (msg?.name && sock.state === SS_CONNECTED ? -EISCONN : tcp_sendmsg(isk(sock), t, it, flags)),
+  // TCP ignores a destination address (tcp_sendmsg never reads msg_name).
+  sendmsg: (sock, t, it, flags) => tcp_sendmsg(isk(sock), t, it, flags),
   recvmsg: (sock, t, it, flags) => tcp_recvmsg(isk(sock), t, it, flags),
 };
 

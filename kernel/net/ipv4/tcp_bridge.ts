@@ -16,7 +16,7 @@ import type { IovIter } from '../core/iov_iter.ts';
 import { SkBuff } from '../core/skbuff.ts';
 import {
   Sock, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, SOCK_SNDBUF_LOCK, TCP_CLOSE, TCP_ESTABLISHED,
-  TCP_LISTEN, TCP_SYN_SENT, TCP_CLOSE_WAIT, sk_epipe, sk_wait, sock_error,
+  TCP_LISTEN, TCP_SYN_SENT, TCP_CLOSE_WAIT, sk_epipe, sk_stream_error, sk_wait, sock_error,
 } from '../core/sock.ts';
 import type { InetAddr } from './inet_addr.ts';
 
@@ -58,6 +58,7 @@ export class InetSock extends Sock {
   };
   readonly on_end = (): void => { this.sk_shutdown |= RCV_SHUTDOWN; this.sk_state = this.sk_state === TCP_ESTABLISHED ? TCP_CLOSE_WAIT : this.sk_state; this.wake(); };
   readonly on_error = (e: NodeJS.ErrnoException): void => {
+    if (e === this.reported) return; // already taken by a failed synchronous write
     const code = host_errno(e);
     // tcp_reset(): EPIPE once the peer had closed its side, ECONNRESET otherwise; refused connects keep their code.
     this.sk_err = this.sk_state === TCP_SYN_SENT ? code : (code === errno.ECONNRESET && this.sk_shutdown & RCV_SHUTDOWN ? EPIPE : code);
@@ -68,6 +69,19 @@ export class InetSock extends Sock {
   readonly on_close = (): void => { this.sk_shutdown = SHUTDOWN_MASK; if (this.sk_state !== TCP_LISTEN) this.sk_state = TCP_CLOSE; this.wake(); };
   readonly on_written = (): void => { if (this.sk_wq.active) this.wake(); };
 
+  /** The host error a synchronous write failure already applied (its 'error' event follows). */
+  reported: Error | null = null;
+
+  /** Unhooks the current host socket (its late events must not touch a reconnected sock). */
+  detach(): void {
+    const h = this.host;
+    if (!h) return;
+    h.off('data', this.on_data); h.off('end', this.on_end); h.off('error', this.on_error); h.off('close', this.on_close);
+    h.on('error', ignore);
+    if (!h.destroyed) h.resetAndDestroy();
+    this.host = null;
+  }
+
   /** Connects the host socket's events to this sock. */
   attach(h: HostSocket): void {
     this.host = h;
@@ -77,6 +91,8 @@ export class InetSock extends Sock {
     h.on('close', this.on_close);
   }
 }
+
+const ignore = (): void => {};
 
 /** The errno for a host error ('ECONNREFUSED' → 111). */
 export function host_errno(e: NodeJS.ErrnoException): number {
@@ -97,7 +113,7 @@ export function tcp_sendmsg(sk: InetSock, t: Task, it: IovIter, flags: number, s
     return typeof w === 'number' ? w : w.then((e) => (e ? e : tcp_sendmsg(sk, t, it, flags, sent)));
   }
   while (it.count > 0) {
-    if (sk.sk_err) return sent || sock_error(sk);
+    if (sk.sk_err) return sent || sk_stream_error(t, flags, sock_error(sk));
     const h = sk.host;
     if (!h || sk.sk_shutdown & SEND_SHUTDOWN || !sk.was_connected || h.destroyed) return sent || sk_epipe(t, flags);
     const space = sk.snd_limit - h.writableLength;
@@ -114,6 +130,7 @@ export function tcp_sendmsg(sk: InetSock, t: Task, it: IovIter, flags: number, s
     if (c > 0) {
       const data = c === n ? buf : buf.subarray(0, c);
       if (h.writableLength + c >= sk.snd_limit >> 1) h.write(data, sk.on_written); else h.write(data);
+      if (h.errored) return sent || tcp_write_failed(sk, t, flags, h); // set synchronously; destroyed comes later
     }
     sent += c;
     if (c < n) return sent || -EFAULT;
@@ -121,11 +138,21 @@ export function tcp_sendmsg(sk: InetSock, t: Task, it: IovIter, flags: number, s
   return sent;
 }
 
+/**
+ * The host refused a write at once (the peer's RST had arrived: Node destroys the socket
+ * synchronously and emits 'error' later). Apply it as tcp_reset() would and report it now.
+ */
+function tcp_write_failed(sk: InetSock, t: Task, flags: number, h: HostSocket): number {
+  const e = h.errored as NodeJS.ErrnoException | null;
+  if (e) { sk.on_error(e); sk.reported = e; } else sk.on_close();
+  const err = sock_error(sk);
+  return sk_stream_error(t, flags, err || -EPIPE);
+}
+
 /** tcp_recvmsg() */
 export function tcp_recvmsg(sk: InetSock, t: Task, it: IovIter, flags: number): SysRet {
   if (sk.sk_state === TCP_LISTEN) return -ENOTCONN;
   if (flags & MSG_OOB) return -EINVAL;
-  if (!sk.was_connected && sk.sk_state !== TCP_SYN_SENT) return -ENOTCONN;
   const target = flags & MSG_WAITALL ? it.count : Math.min(sk.sk_rcvlowat, it.count);
   return recv_loop(sk, t, it, flags, target, 0);
 }
@@ -139,6 +166,7 @@ function recv_loop(sk: InetSock, t: Task, it: IovIter, flags: number, target: nu
       if (copied >= target || (peek && copied)) break;
       if (sk.sk_err) return copied || sock_error(sk);
       if (sk.sk_shutdown & RCV_SHUTDOWN) break;
+      if (sk.sk_state === TCP_CLOSE) return copied || -ENOTCONN; // never connected, or disconnected
       const w = sk_wait(t, sk, (flags & MSG_DONTWAIT) !== 0, () => !rq.empty || sk.sk_err !== 0 || (sk.sk_shutdown & RCV_SHUTDOWN) !== 0);
       if (typeof w === 'number') return copied || w;
       return w.then((e) => (e ? copied || e : recv_loop(sk, t, it, flags, target, copied)));
