@@ -3,6 +3,7 @@
  * context. With the module unloaded it succeeds; with it loaded it fails.
  */
 import test from 'ava';
+import { load_fdcap } from '../../../kernel/modules/fdcap/load.ts';
 import { attack, insmod, machine, rmmod, sh } from './helpers.ts';
 
 const ATTACKS = ['raw_fd', 'forge', 'after_exit', 'after_revoke', 'other_context', 'bad_site', 'scm_launder'];
@@ -82,4 +83,15 @@ test('x86_64: fdcap refuses to load without soft_pac (ENODEV), works with it', a
   t.is(await attack(m, 'legit'), 0);
   t.is(await attack(m, 'raw_fd'), 1);
   t.is(await attack(m, 'bad_site'), 1);
+});
+
+test('load_fdcap (privos run --fdcap): loads like insmod, idempotent; on x86_64 only with soft_pac', async (t) => {
+  const m = machine();
+  await load_fdcap(m.k);
+  await load_fdcap(m.k);
+  t.is(await attack(m, 'raw_fd'), 1);
+  const x = machine('x86_64');
+  await t.throwsAsync(load_fdcap(x.k), { message: /fdcap: insmod \/lib\/modules\/fdcap\.ko failed .*: fdcap: no pointer authentication/ });
+  await load_fdcap(x.k, { soft_pac: true, policy: 'kill' });
+  t.is(await attack(x, 'raw_fd'), 128 + 9, 'the kill policy set by the parameter');
 });
