@@ -14,6 +14,7 @@ import { format_matrix, support_matrix } from '../kernel/syscalls/matrix.ts';
 import { strace_attach } from '../kernel/syscalls/trace.ts';
 import { format_record } from '../kernel/printk.ts';
 import { net_publish } from '../kernel/net/ipv4/af_inet.ts';
+import { load_fdcap } from '../kernel/modules/fdcap/load.ts';
 import { boot, run, run_boxed } from './machine.ts';
 import { profile_by_name, PROFILE_NAMES } from './profiles.ts';
 
@@ -40,6 +41,9 @@ await yargs(hideBin(process.argv))
     .option('mem', { type: 'number', default: 128, describe: 'emulated physical memory in MiB' })
     .option('privbox', { type: 'boolean', default: false,
       describe: "instrument the program with PrivBox's SFI pass at load and run its main in a box (see docs/privbox.md)" })
+    .option('fdcap', { type: 'boolean', default: false, describe: 'load the fdcap module before the program runs (docs/fdcap.md)' })
+    .option('fdcap-policy', { choices: ['ebadf', 'kill'] as const, default: 'ebadf' as const, describe: "fdcap's answer to a failed check" })
+    .option('soft-pac', { type: 'boolean', default: false, describe: 'fdcap on x86_64: emulate PAC in software (charged at the profile pac_insn cost)' })
     .option('publish', { alias: 'p', type: 'string', requiresArg: true,
       describe: 'HOSTPORT:GUESTPORT — a guest socket listening on GUESTPORT listens on 127.0.0.1:HOSTPORT (default: the same port)' })
     .parserConfiguration({ 'unknown-options-as-args': true }),
@@ -55,6 +59,11 @@ await yargs(hideBin(process.argv))
       net_publish(k, Number(m[1]), Number(m[2]));
     }
     const prog = argv.program;
+    if (argv.fdcap) {
+      const ok = await load_fdcap(k, { policy: argv['fdcap-policy'], soft_pac: argv['soft-pac'] })
+        .then(() => true, (e: Error) => { process.stderr.write(`privos: ${e.message}\n`); return false; });
+      if (!ok) process.exit(1);
+    }
     const spec = { program: program_spec(prog), argv: [prog, ...(argv.args ?? []).map(String)], uid: argv.uid };
     const r = await (argv.privbox ? run_boxed(k, spec) : run(k, spec))
       .catch((e: Error) => { process.stderr.write(`privos: ${e.message}\n`); return { status: 127 }; });

@@ -38,6 +38,18 @@ test('privos run --privbox runs the program boxed with the same output', (t) => 
   t.regex(boxed.stderr, /privbox/);
 });
 
+test('privos run --fdcap loads the module first (x86_64 needs --soft-pac, arm64 has PAC)', (t) => {
+  const refused = privos('run', '--fdcap', '/bin/true');
+  t.is(refused.status, 1);
+  t.regex(refused.stderr, /No such device/);
+  const x86 = privos('run', '--fdcap', '--soft-pac', '/bin/cat', '/etc/hostname');
+  t.is(x86.status, 0, x86.stderr);
+  t.is(x86.stdout, 'privos\n');
+  const arm = privos('run', '--arch', 'arm64', '--fdcap', '--dmesg', '/bin/cat', '/etc/hostname');
+  t.is(arm.stdout, 'privos\n');
+  t.regex(arm.stderr, /fdcap: \/dev\/fdcap ready \(PAuth/);
+});
+
 test('privos syscalls prints the matrix for each arch', (t) => {
   const x = privos('syscalls');
   t.regex(x.stdout, /^ {2}39 {2}getpid +full/m);
