@@ -22,18 +22,19 @@ export function sys_getdents64(t: Task, fd: number, udirent: number, count: numb
   // IS_DEADDIR: a removed directory lists nothing.
   if (f.f_inode.i_nlink === 0) return f.f_dentry?.d_unhashed ? -ENOENT : 0;
   count = Math.min(count >>> 0, MAX_BUF);
-  if (kbuf.length < count) { kbuf = new Uint8Array(count); kdv = new DataView(kbuf.buffer); }
+  if (kbuf.length < count + 1024) { kbuf = new Uint8Array(count + 1024); kdv = new DataView(kbuf.buffer); }
   let used = 0, too_small = false;
+  const full = (): boolean => { if (used === 0) too_small = true; return false; };
   const pos = iterate(f, (name, ino, type) => {
-    const nb = enc.encode(name);
-    const reclen = (19 + nb.length + 1 + 7) & ~7;
-    if (used + reclen > count) { if (used === 0) too_small = true; return false; }
+    // Names are at most NAME_MAX bytes: encode straight into the record.
+    const len = enc.encodeInto(name, kbuf.subarray(used + 19)).written;
+    const reclen = (19 + len + 1 + 7) & ~7;
+    if (used + reclen > count) return full();
     kdv.setUint32(used, ino >>> 0, true); kdv.setUint32(used + 4, Math.floor(ino / 2 ** 32), true);
     kdv.setUint32(used + 8, 0, true); kdv.setUint32(used + 12, 0, true);
     kdv.setUint16(used + 16, reclen, true);
     kbuf[used + 18] = type;
-    kbuf.set(nb, used + 19);
-    kbuf.fill(0, used + 19 + nb.length, used + reclen);
+    kbuf.fill(0, used + 19 + len, used + reclen);
     used += reclen;
     return true;
   });

@@ -87,7 +87,10 @@ export const shmem_file_operations: FileOperations = {
   },
 };
 
-/** dcache_readdir(): ".", "..", then the hashed children in creation order. */
+/** A directory cursor: the children snapshot taken when a listing starts (dcache_dir_open's cursor). */
+interface DirCursor { snap: Dentry[] }
+
+/** dcache_readdir(): ".", "..", then the children in creation order, resuming at f_pos. */
 export function dcache_readdir(f: File, emit: (name: string, ino: number, type: number) => boolean): number {
   const d = f.f_dentry!;
   let i = f.f_pos;
@@ -97,12 +100,13 @@ export function dcache_readdir(f: File, emit: (name: string, ino: number, type: 
     if (!emit('..', p.d_inode!.i_ino, 4)) return 1;
     i = 2;
   }
-  let k = 2;
-  for (const c of d.d_children.values()) {
-    if (k++ < i) continue;
-    if (!c.d_inode) { i++; continue; }
+  let cur = f.private_data as DirCursor | null;
+  if (!cur || f.f_pos <= 2) { cur = { snap: [...d.d_children.values()] }; f.private_data = cur; }
+  const snap = cur.snap;
+  for (; i - 2 < snap.length; i++) {
+    const c = snap[i - 2];
+    if (c.d_unhashed || !c.d_inode) continue;
     if (!emit(c.d_name, c.d_inode.i_ino, (c.d_inode.i_mode & S_IFMT) >> 12)) return i;
-    i++;
   }
   return i;
 }
