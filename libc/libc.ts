@@ -10,6 +10,7 @@ import type { SysRet } from '../kernel/fs/fs_types.ts';
 import { fetch_ok, user_load, user_mode, user_store, user_fault } from '../kernel/mm/usermem.ts';
 import type { Task } from '../kernel/sched/task.ts';
 import { C } from '../kernel/time/cost.ts';
+import type { Arch } from '../kernel/arch/arch.ts';
 import { type LibcConstants, constants_for } from './constants.ts';
 
 export type SyscallEntry = (t: Task, nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number) => SysRet;
@@ -24,6 +25,23 @@ const dec = new TextDecoder();
 
 /** Size of the per-process scratch area libc marshals JS strings and buffers through. */
 export const SCRATCH_SIZE = 1 << 20;
+
+/**
+ * name → number for an architecture's syscalls. A big object built by assignment is a
+ * dictionary in V8; one that serves as a prototype is turned into a fast one, which keeps
+ * `libc.SYS.read` a plain field load on every call.
+ */
+function sys_numbers(arch: Arch): Readonly<Record<string, number>> {
+  let sys = nr_cache.get(arch.name);
+  if (!sys) {
+    const m: Record<string, number> = {};
+    arch.syscall_names.forEach((n, i) => { if (n) m[n] = i; });
+    void (Object.create(m) as Record<string, number>).read;
+    sys = Object.freeze(m);
+    nr_cache.set(arch.name, sys);
+  }
+  return sys;
+}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Libc extends LibcConstants {}
@@ -45,17 +63,10 @@ export class Libc {
     return r;
   };
 
+  /** Use libc_for(t): it gives the instance its architecture's constants. */
   constructor(readonly task: Task) {
     const arch = task.kernel.arch;
-    Object.assign(this, constants_for(arch));
-    let sys = nr_cache.get(arch.name);
-    if (!sys) {
-      const m: Record<string, number> = {};
-      arch.syscall_names.forEach((n, i) => { if (n) m[n] = i; });
-      sys = Object.freeze(m);
-      nr_cache.set(arch.name, sys);
-    }
-    this.SYS = sys;
+    this.SYS = sys_numbers(arch);
     this.entry = arch.name === 'arm64' ? el0_svc : entry_SYSCALL_64;
   }
 
@@ -193,4 +204,22 @@ export class Libc {
     if (!fetch_ok(t, addr) || !fn) return user_fault(t, addr, false);
     return fn(...args);
   }
+}
+
+const arch_classes = new Map<string, typeof Libc>();
+
+/**
+ * A C library for t. Each architecture gets a subclass whose prototype carries its constants
+ * (O_*, E*, …): hundreds of properties on every instance would make instances slow
+ * dictionary objects, while on a shared prototype they stay fast.
+ */
+export function libc_for(t: Task): Libc {
+  const arch = t.kernel.arch;
+  let cls = arch_classes.get(arch.name);
+  if (!cls) {
+    cls = class extends Libc {};
+    Object.assign(cls.prototype, constants_for(arch));
+    arch_classes.set(arch.name, cls);
+  }
+  return new cls(t);
 }

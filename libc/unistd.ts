@@ -5,7 +5,7 @@
  */
 import type { SysRet } from '../kernel/fs/fs_types.ts';
 import type { Task } from '../kernel/sched/task.ts';
-import { type BufArg, Libc, type StrArg, type UserFn } from './libc.ts';
+import { type BufArg, Libc, libc_for, type StrArg, type UserFn } from './libc.ts';
 
 declare module './libc.ts' {
   interface Libc {
@@ -262,7 +262,7 @@ L.WTERMSIG = (s) => s & 0x7f;
 
 /** A fresh C library for a task entering user mode (crt0's libc initialisation). */
 export async function new_libc(t: Task): Promise<Libc> {
-  const lc = new Libc(t);
+  const lc = libc_for(t);
   t.libc = lc;
   await lc.libc_init();
   return lc;
