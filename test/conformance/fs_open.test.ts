@@ -205,7 +205,7 @@ const cases: ConfCase[] = [
     },
   },
   {
-    name: 'fcntl_getfl_flags',
+    name: 'fcntl_getfl_flags', arch_specific: true, // F_GETFL shows O_LARGEFILE, whose value differs on arm64
     c: `close(open("f", O_CREAT|O_WRONLY, 0644)); R("rdwr", fcntl(open("f", O_RDWR), F_GETFL)); R("wr_append", fcntl(open("f", O_WRONLY|O_APPEND|O_TRUNC|O_CREAT, 0644), F_GETFL));
         R("rd_nonblock", fcntl(open("f", O_RDONLY|O_NONBLOCK), F_GETFL)); R("path", fcntl(open("f", O_PATH|O_RDWR), F_GETFL));`,
     run: async (p, l) => {

@@ -32,6 +32,11 @@ export interface ConfCase {
   readonly run: (p: P, libc: Libc) => Promise<void> | void;
   /** Set where privos differs from Linux on purpose: why, and the lines privos prints instead. */
   readonly differs?: { why: string; privos: string[] };
+  /**
+   * Set when the output holds values that differ by architecture (F_GETFL's O_LARGEFILE,
+   * raw syscall numbers): the arm64 run then skips the case, since the C side ran on x86-64.
+   */
+  readonly arch_specific?: boolean;
   /** Extra C file-scope code (helpers) for this case; identical strings are emitted once. */
   readonly c_globals?: string;
 }
@@ -180,6 +185,8 @@ function expect_path(group: string): string {
 export function conformance(test: TestFn, group: string, cases: readonly ConfCase[]): void {
   let native: Map<string, string[]> | null = null;
   let privos: Map<string, string[]> = new Map();
+  let privos_arm: Map<string, string[]> = new Map();
+  const arm_cases = cases.filter((c) => !c.arch_specific && !c.differs);
   let source = 'the real kernel';
   test.before(async () => {
     native = run_native(group, cases);
@@ -193,6 +200,8 @@ export function conformance(test: TestFn, group: string, cases: readonly ConfCas
       native = new Map(Object.entries(JSON.parse(readFileSync(expect_path(group), 'utf8')) as Record<string, string[]>));
     }
     privos = await run_privos(cases);
+    // The same cases on an arm64 kernel (the asm-generic syscall table, arm64's struct stat).
+    if (!process.env.CONFORMANCE_X86_ONLY) privos_arm = await run_privos(arm_cases, 'arm64');
   });
   for (const c of cases) {
     test(`${group}: ${c.name}`, (t: ExecutionContext) => {
@@ -206,6 +215,12 @@ export function conformance(test: TestFn, group: string, cases: readonly ConfCas
         return;
       }
       t.deepEqual(got, want, `privos vs ${source}`);
+    });
+  }
+  for (const c of arm_cases) {
+    test(`${group}: ${c.name} (arm64)`, (t: ExecutionContext) => {
+      if (process.env.CONFORMANCE_X86_ONLY) { t.pass('arm64 run disabled'); return; }
+      t.deepEqual(privos_arm.get(c.name) ?? [], native!.get(c.name), `privos arm64 vs ${source}`);
     });
   }
 }
