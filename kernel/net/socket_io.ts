@@ -2,14 +2,14 @@
  * Data transfer on sockets (net/socket.c): sendto, recvfrom, sendmsg, recvmsg. read/write on a
  * socket file go straight to the family through socket.ts's file operations.
  */
-import { EFAULT, EINVAL, ENOBUFS } from '../include/uapi/errno.ts';
+import { EFAULT, EINVAL, EMSGSIZE, ENOBUFS } from '../include/uapi/errno.ts';
 import { O_NONBLOCK } from '../include/uapi/fcntl.ts';
 import { MSG_CMSG_CLOEXEC, MSG_DONTWAIT, MSGHDR_SIZE, SOCKADDR_STORAGE_SIZE } from '../include/uapi/socket.ts';
 import type { SysRet } from '../fs/fs_types.ts';
 import { fput } from '../fs/fdtable.ts';
 import { copy_from_user, put_user_u32, put_user_u64, copy_to_user } from '../mm/uaccess.ts';
 import type { Task } from '../sched/task.ts';
-import { task_iter, type IovIter } from './core/iov_iter.ts';
+import { UIO_MAXIOV, task_iter, type IovIter } from './core/iov_iter.ts';
 import { scm_detach_fds, scm_send } from './core/scm.ts';
 import { MsgHdr, move_addr_to_kernel, move_addr_to_user, sockfd_lookup, type Socket } from './socket.ts';
 
@@ -58,7 +58,8 @@ function copy_msghdr(t: Task, umsg: number, it: IovIter): UserMsg | number {
   if (copy_from_user(t, hdr, 0, umsg, MSGHDR_SIZE)) return -EFAULT;
   const m: UserMsg = { name: u64(0), namelen: hdr_dv.getInt32(8, true), iov: u64(16), iovlen: u64(24), control: u64(32), controllen: u64(40) };
   if (m.controllen > 0x7fffffff) return -ENOBUFS;
-  const err = it.init_iovec(t, m.iov, m.iovlen > 1024 ? -1 : m.iovlen);
+  if (m.iovlen > UIO_MAXIOV) return -EMSGSIZE; // __copy_msghdr()
+  const err = it.init_iovec(t, m.iov, m.iovlen);
   return err < 0 ? err : m;
 }
 
@@ -91,7 +92,8 @@ function recvmsg_finish(t: Task, umsg: number, m: UserMsg, msg: MsgHdr, flags: n
     if (copy_to_user(t, m.name, msg.name, 0, namelen)) return -EFAULT;
     namelen = msg.name.length;
   }
-  let used = 0, mflags = msg.flags;
+  // ___sys_recvmsg() starts msg_flags from the call's MSG_CMSG_CLOEXEC bit.
+  let used = 0, mflags = msg.flags | (flags & MSG_CMSG_CLOEXEC);
   if (msg.fp) {
     const d = scm_detach_fds(t, msg.fp, m.control, m.controllen, flags & MSG_CMSG_CLOEXEC);
     if (typeof d === 'number') return d;

@@ -6,7 +6,7 @@
  */
 import {
   EADDRINUSE, EAGAIN, ECONNREFUSED, EINVAL, EISCONN, ENOENT, ENOTCONN, EOPNOTSUPP, EPROTONOSUPPORT,
-  EPROTOTYPE, ESOCKTNOSUPPORT, ECONNRESET, EACCES, ENOTDIR, EFAULT, ENOSPC,
+  EPROTOTYPE, ESOCKTNOSUPPORT, ECONNRESET, EACCES, ENOTDIR, EFAULT, ENOSPC, EPERM,
 } from '../../include/uapi/errno.ts';
 import { S_IFSOCK, S_ISSOCK, S_ISDIR } from '../../include/uapi/stat.ts';
 import { AF_UNIX, SOCK_DGRAM, SOCK_STREAM, SOMAXCONN, UNIX_PATH_MAX } from '../../include/uapi/socket.ts';
@@ -109,7 +109,7 @@ function unix_bind_bsd(t: Task, sk: UnixSock, addr: UnixAddress): number {
 function unix_bind(sock: Socket, t: Task, a: Uint8Array): number {
   const sk = usk(sock);
   if (a.length < 2 || (a[0] | (a[1] << 8)) !== AF_UNIX) return -EINVAL;
-  if (a.length === 2) return sk.addr ? -EINVAL : unix_autobind(sk);
+  if (a.length === 2) return sk.addr ? 0 : unix_autobind(sk); // unix_autobind(): already bound is success
   const addr = unix_mkname(a);
   if (typeof addr === 'number') return addr;
   if (sk.addr) return -EINVAL;
@@ -188,6 +188,7 @@ function unix_dgram_connect(sock: Socket, t: Task, a: Uint8Array): number {
   if (a.length >= 2 && (a[0] | (a[1] << 8)) === 0) { sk.peer = null; sk.sk_state = TCP_CLOSE; sock.state = SS_UNCONNECTED; return 0; }
   const other = unix_find_other(t, sk.k, a, sk.sk_type);
   if (typeof other === 'number') return other;
+  if (other.peer && other.peer !== sk) return -EPERM; // !unix_may_send()
   sk.peer = other;
   sk.sk_state = TCP_ESTABLISHED;
   sock.state = SS_CONNECTED;
