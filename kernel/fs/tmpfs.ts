@@ -14,6 +14,12 @@ import { PAGE_SIZE } from '../mm/page_alloc.ts';
 
 /** MAX_LFS_FILESIZE on 64-bit */
 export const MAX_LFS_FILESIZE = Number.MAX_SAFE_INTEGER;
+/**
+ * s_maxbytes of privos's tmpfs. memfs keeps a file in one contiguous buffer (no sparse pages),
+ * so files are capped at 1 GiB: writing or truncating past it is EFBIG, as past any s_maxbytes
+ * (generic_write_check_limits). Linux's tmpfs allows MAX_LFS_FILESIZE.
+ */
+export const SHMEM_MAXBYTES = 2 ** 30;
 
 let next_dev = 0x1a;
 
@@ -33,7 +39,8 @@ export function shmem_node(inode: Inode): Node { return inode.i_private as Node;
 const io_buf = Buffer.allocUnsafe(PAGE_SIZE * 16);
 
 function shmem_write(f: File, t: Task, ubuf: number, count: number, pos: number): SysRet {
-  if (pos + count > MAX_LFS_FILESIZE) return -EFBIG;
+  if (pos >= SHMEM_MAXBYTES) return count ? -EFBIG : 0;
+  if (count > SHMEM_MAXBYTES - pos) count = SHMEM_MAXBYTES - pos;
   const node = shmem_node(f.f_inode);
   let done = 0;
   while (done < count) {
@@ -80,6 +87,8 @@ export const shmem_file_operations: FileOperations = {
     return n;
   },
   splice_write(f, _t, buf, off, count, pos) {
+    if (pos >= SHMEM_MAXBYTES) return -EFBIG;
+    count = Math.min(count, SHMEM_MAXBYTES - pos);
     const node = shmem_node(f.f_inode);
     node.write(Buffer.from(buf.buffer, buf.byteOffset + off, count), 0, count, pos);
     shmem_written(f.f_inode, node);
@@ -148,7 +157,7 @@ export function shmem_set_content(inode: Inode, data: Uint8Array): void {
 /** Truncates a regular file (do_truncate for tmpfs); the tail reads back as zeros. */
 export function shmem_setsize(inode: Inode, len: number): number {
   if (len < 0) return -EINVAL;
-  if (len > MAX_LFS_FILESIZE) return -EFBIG;
+  if (len > SHMEM_MAXBYTES) return -EFBIG;
   const node = shmem_node(inode);
   // memfs keeps stale bytes past size when shrinking; zero them so a later extension reads zeros.
   if (len < node.getSize()) node.buf.fill(0, len, node.getSize());
