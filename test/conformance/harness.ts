@@ -130,6 +130,7 @@ export function split_sections(out: string): Map<string, string[]> {
 
 let cc_ok: boolean | null = null;
 export function have_cc(): boolean {
+  if (process.env.CONFORMANCE_NO_CC) return false; // exercise the recorded-expectations path
   if (cc_ok === null) {
     try { execFileSync('cc', ['--version'], { stdio: 'ignore' }); cc_ok = true; } catch { cc_ok = false; }
   }
