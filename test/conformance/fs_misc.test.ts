@@ -125,6 +125,18 @@ const cases: ConfCase[] = [
       privos: ['write: 300000', 'st: mode=100644 size=300000 nlink=1', 'pread: 300000', 'mismatches: 0', 'pread_tail: 500', 'seek_far: 8589934592', 'write_far: -1 EFBIG', 'sparse: mode=100644 size=300000 nlink=1'],
     },
   },
+  {
+    name: 'sendfile_devices',
+    c: `int z = open("/dev/zero", O_RDONLY), n = open("/dev/null", O_WRONLY), f = open("f", O_CREAT|O_RDWR, 0644); write(f, "abcdef", 6); lseek(f, 0, SEEK_SET);
+        R("zero_to_file", sendfile(f, z, NULL, 10)); S("f", fstat(f, &st)); lseek(f, 0, SEEK_SET); R("file_to_null", sendfile(n, f, NULL, 100)); R("file_pos", lseek(f, 0, SEEK_CUR));
+        R("full_out", sendfile(open("/dev/full", O_WRONLY), z, NULL, 5)); R("dir_in", sendfile(n, open(".", O_RDONLY), NULL, 5));`,
+    run: async (p, l) => {
+      const z = await l.open('/dev/zero', l.O_RDONLY) as number, n = await l.open('/dev/null', l.O_WRONLY) as number, f = await l.open('f', l.O_CREAT | l.O_RDWR, 0o644) as number;
+      await l.write(f, 'abcdef'); await l.lseek(f, 0, l.SEEK_SET); await p.r('zero_to_file', l.sendfile(f, z, 0, 10)); await p.s('f', l.fstat(f, p.st)); await l.lseek(f, 0, l.SEEK_SET);
+      await p.r('file_to_null', l.sendfile(n, f, 0, 100)); await p.r('file_pos', l.lseek(f, 0, l.SEEK_CUR)); await p.r('full_out', l.sendfile(await l.open('/dev/full', l.O_WRONLY) as number, z, 0, 5));
+      await p.r('dir_in', l.sendfile(n, await l.open('.', l.O_RDONLY) as number, 0, 5));
+    },
+  },
 ];
 
 conformance(test, 'fs_misc', cases);

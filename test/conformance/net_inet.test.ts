@@ -233,6 +233,22 @@ const cases: ConfCase[] = [
     },
   },
   {
+    name: 'tcp_so_rcvtimeo',
+    c_globals,
+    c: `int l = listener(); struct timeval tv = { 0, 100000 }; R("set", setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv)); R("accept_timeout", accept(l, 0, 0));
+        int c = socket(AF_INET, SOCK_STREAM, 0); R("set_c", setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv)); connect_lo(c, port_of(l)); int a = accept(l, 0, 0);
+        R("accepted", a >= 0); R("recv_timeout", recv(c, buf, 10, 0)); send(a, "late", 4, 0); RD("recv_data", recv(c, buf, 4, MSG_WAITALL), buf);
+        R("set_snd", setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv)); R("write_ok", write(c, "x", 1));`,
+    run: async (p, l) => {
+      const n = new N(l, p); const S = l.SOL_SOCKET; const tv = l.malloc(16); l.poke_u64(tv, 0); l.poke_u64(tv + 8, 100000);
+      const ls = await n.listener(); await p.r('set', l.setsockopt(ls, S, l.SO_RCVTIMEO, tv, 16)); await p.r('accept_timeout', l.accept(ls));
+      const c = l.socket(l.AF_INET, l.SOCK_STREAM, 0) as number; await p.r('set_c', l.setsockopt(c, S, l.SO_RCVTIMEO, tv, 16)); await n.connect_lo(c, n.port_of(ls));
+      const a = await l.accept(ls) as number; await p.r('accepted', +(a >= 0)); await p.r('recv_timeout', l.recv(c, p.buf, 10, 0)); await l.send(a, 'late', 4, 0);
+      await p.rd('recv_data', l.recv(c, p.buf, 4, l.MSG_WAITALL));
+      await p.r('set_snd', l.setsockopt(c, S, l.SO_SNDTIMEO, tv, 16)); await p.r('write_ok', l.write(c, 'x', 1));
+    },
+  },
+  {
     name: 'tcp_sockopts',
     c_globals,
     c: `int s = socket(AF_INET, SOCK_STREAM, 0); R("so_error", gopt(s, SOL_SOCKET, SO_ERROR));

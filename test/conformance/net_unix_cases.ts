@@ -226,6 +226,45 @@ export const cases: ConfCase[] = [
     },
   },
   {
+    name: 'so_rcvtimeo_sndtimeo',
+    c_globals,
+    c: `int sv[2]; socketpair(AF_UNIX, SOCK_STREAM, 0, sv); struct timeval tv; socklen_t tl = sizeof tv; struct timespec t0, t1;
+        R("get_default", getsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, &tl)); R("len", tl); R("sec", tv.tv_sec); R("usec", tv.tv_usec);
+        tv.tv_sec = 0; tv.tv_usec = 200000; R("set_rcv", setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv)); memset(&tv, 0, sizeof tv); tl = sizeof tv;
+        getsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, &tl); R("sec2", tv.tv_sec); R("usec2", tv.tv_usec);
+        clock_gettime(CLOCK_MONOTONIC, &t0); R("recv_timeout", recv(sv[0], buf, 1, 0)); clock_gettime(CLOCK_MONOTONIC, &t1);
+        long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000; R("waited", ms >= 150 && ms < 2000);
+        write(sv[1], "q", 1); RD("data_before_timeout", read(sv[0], buf, 1), buf);
+        tv.tv_usec = 1000000; R("usec_range", setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv)); R("short", setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, 8));
+        tv.tv_sec = -1; tv.tv_usec = 0; R("negative", setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv)); R("recv_at_once", recv(sv[0], buf, 1, 0));
+        tl = sizeof tv; getsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, &tl); R("neg_sec", tv.tv_sec); R("neg_usec", tv.tv_usec);
+        tv.tv_sec = 0; tv.tv_usec = 0; R("clear", setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv));
+        tv.tv_sec = 0; tv.tv_usec = 100000; R("set_snd", setsockopt(sv[1], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv)); sopt(sv[1], SOL_SOCKET, SO_SNDBUF, 4096);
+        long r = write(sv[1], big, sizeof big); R("partial", r > 0 && r < (long)sizeof big); R("send_timeout", write(sv[1], big, sizeof big));
+        tl = sizeof tv; getsockopt(sv[1], SOL_SOCKET, SO_SNDTIMEO, &tv, &tl); R("snd_usec", tv.tv_usec);
+        int l = socket(AF_UNIX, SOCK_STREAM, 0); sun_bind(l, "l"); listen(l, 1); tv.tv_usec = 100000; setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        R("accept_timeout", accept(l, 0, 0));`,
+    run: async (p, l) => {
+      const n = new N(l, p); const S = l.SOL_SOCKET, RCV = l.SO_RCVTIMEO, SND = l.SO_SNDTIMEO;
+      const sv = l.malloc(8); await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv); const a = l.peek_i32(sv), b = l.peek_i32(sv + 4);
+      const tv = l.malloc(16), tl = l.malloc(4); const set = (s: number, u: number): void => { l.poke_u64(tv, s < 0 ? 2 ** 64 - 2 ** 11 : s); if (s < 0) { l.poke_u32(tv, 0xffffffff); l.poke_u32(tv + 4, 0xffffffff); } l.poke_u64(tv + 8, u); };
+      const get = (fd: number, o: number): number => { l.poke_u32(tl, 16); return l.getsockopt(fd, S, o, tv, tl) as number; };
+      await p.r('get_default', get(a, RCV)); await p.r('len', l.peek_u32(tl)); await p.r('sec', l.peek_u64(tv)); await p.r('usec', l.peek_u64(tv + 8));
+      set(0, 200000); await p.r('set_rcv', l.setsockopt(a, S, RCV, tv, 16)); set(0, 0); get(a, RCV); await p.r('sec2', l.peek_u64(tv)); await p.r('usec2', l.peek_u64(tv + 8));
+      const t0 = performance.now(); await p.r('recv_timeout', l.recv(a, p.buf, 1, 0)); const ms = performance.now() - t0; await p.r('waited', +(ms >= 150 && ms < 2000));
+      await l.write(b, 'q', 1); await p.rd('data_before_timeout', l.read(a, p.buf, 1));
+      set(0, 1000000); await p.r('usec_range', l.setsockopt(a, S, RCV, tv, 16)); await p.r('short', l.setsockopt(a, S, RCV, tv, 8));
+      set(-1, 0); await p.r('negative', l.setsockopt(a, S, RCV, tv, 16)); await p.r('recv_at_once', l.recv(a, p.buf, 1, 0));
+      get(a, RCV); await p.r('neg_sec', l.peek_u64(tv)); await p.r('neg_usec', l.peek_u64(tv + 8));
+      set(0, 0); await p.r('clear', l.setsockopt(a, S, RCV, tv, 16));
+      set(0, 100000); await p.r('set_snd', l.setsockopt(b, S, SND, tv, 16)); n.sopt(b, S, l.SO_SNDBUF, 4096);
+      const big = l.malloc(300000); const r = await l.write(b, big, 300000); await p.r('partial', +(r > 0 && r < 300000)); await p.r('send_timeout', l.write(b, big, 300000));
+      get(b, SND); await p.r('snd_usec', l.peek_u64(tv + 8));
+      const ls = l.socket(l.AF_UNIX, l.SOCK_STREAM, 0) as number; await n.sun_bind(ls, 'l'); await l.listen(ls, 1); set(0, 100000); l.setsockopt(ls, S, RCV, tv, 16);
+      await p.r('accept_timeout', l.accept(ls));
+    },
+  },
+  {
     name: 'scm_rights_fd_numbers',
     c_globals,
     c: `int sv[2]; socketpair(AF_UNIX, SOCK_STREAM, 0, sv); int f = open("f", O_CREAT | O_RDWR, 0644); write(f, "data", 4); lseek(f, 0, SEEK_SET); int g = open(".", O_RDONLY);

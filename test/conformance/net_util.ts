@@ -8,6 +8,7 @@ import type { P } from './p.ts';
 
 export const NET_C = String.raw`
 #include <stddef.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/epoll.h>

@@ -13,15 +13,23 @@ const null_fops: FileOperations = {
   read: () => 0,
   write: (_f, _t, _buf, count) => count,
   llseek: (f) => (f.f_pos = 0),
+  splice_read: () => 0,
+  splice_write: (_f, _t, _b, _off, count) => count,
 };
+
+/** sendfile from /dev/zero: zero-filled kernel bytes. */
+const splice_zero: FileOperations['splice_read'] = (_f, buf, off, count) => { buf.fill(0, off, off + count); return count; };
 
 const read_zero: FileOperations['read'] = (_f, t, buf, count) => {
   const left = clear_user(t, buf, count);
   return left === count && count > 0 ? -EFAULT : count - left;
 };
 
-const zero_fops: FileOperations = { read: read_zero, write: (_f, _t, _b, count) => count, llseek: (f) => (f.f_pos = 0) };
-const full_fops: FileOperations = { read: read_zero, write: () => -ENOSPC, llseek: (f) => (f.f_pos = 0) };
+const zero_fops: FileOperations = {
+  read: read_zero, write: (_f, _t, _b, count) => count, llseek: (f) => (f.f_pos = 0),
+  splice_read: splice_zero, splice_write: (_f, _t, _b, _off, count) => count,
+};
+const full_fops: FileOperations = { read: read_zero, write: () => -ENOSPC, llseek: (f) => (f.f_pos = 0), splice_read: splice_zero };
 
 const rnd = new Uint8Array(4096);
 const random_fops: FileOperations = {
