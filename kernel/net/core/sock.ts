@@ -3,17 +3,17 @@
  * state, shutdown bits, the pending error, buffer limits, the wait queue, the receive queue,
  * and the SOL_SOCKET options every family shares.
  */
-import { EAGAIN, EFAULT, EINVAL, ENOPROTOOPT, EPIPE } from '../../include/uapi/errno.ts';
+import { EAGAIN, EDOM, EFAULT, EINTR, EINVAL, ENOPROTOOPT, EPIPE } from '../../include/uapi/errno.ts';
 import { SIGPIPE } from '../../include/uapi/signal.ts';
 import {
   MSG_NOSIGNAL, SO_ACCEPTCONN, SO_DOMAIN, SO_ERROR, SO_KEEPALIVE, SO_LINGER, SO_PASSCRED, SO_PEERCRED,
   SO_PROTOCOL, SO_RCVBUF, SO_RCVBUFFORCE, SO_RCVLOWAT, SO_REUSEADDR, SO_REUSEPORT, SO_SNDBUF, SO_SNDBUFFORCE,
-  SO_TYPE, SO_BROADCAST, SO_DONTROUTE, SO_OOBINLINE, SO_DEBUG,
+  SO_TYPE, SO_BROADCAST, SO_DONTROUTE, SO_OOBINLINE, SO_DEBUG, SO_RCVTIMEO, SO_SNDTIMEO, SO_RCVTIMEO_NEW, SO_SNDTIMEO_NEW,
 } from '../../include/uapi/socket.ts';
-import { copy_to_user, get_user_u32, put_user_u32 } from '../../mm/uaccess.ts';
-import { send_signal } from '../../sched/signal.ts';
+import { copy_to_user, get_user_u32, get_user_u64, put_user_u32 } from '../../mm/uaccess.ts';
+import { send_signal, signal_pending } from '../../sched/signal.ts';
 import type { Task } from '../../sched/task.ts';
-import { WaitQueueHead, wait_event_interruptible } from '../../sched/wait.ts';
+import { WaitQueueHead, sleep_on, wait_event_interruptible } from '../../sched/wait.ts';
 import { SkBuffHead, type UCred } from './skbuff.ts';
 
 // include/net/tcp_states.h
@@ -43,6 +43,9 @@ export class Sock {
   sk_debug = false;
   sk_rcvlowat = 1;
   sk_linger = { onoff: 0, secs: 0 };
+  /** SO_RCVTIMEO / SO_SNDTIMEO in µs; -1 is none (MAX_SCHEDULE_TIMEOUT), 0 fails at once. */
+  sk_rcvtimeo = -1;
+  sk_sndtimeo = -1;
   sk_peer_cred: UCred | null = null;
   sk_max_ack_backlog = 0;
   /** Every sleeper on this socket: readers, writers, accept, poll and epoll. */
@@ -82,11 +85,49 @@ export function sk_epipe(t: Task, flags: number): number {
 
 /**
  * sk_wait_event for a blocking call: -EAGAIN when non-blocking, otherwise a Promise of 0 once
- * cond() holds or -ERESTARTSYS on a signal.
+ * cond() holds, or -ERESTARTSYS on a signal. With a timeout (timeo_us ≥ 0: the socket's
+ * SO_RCVTIMEO or SO_SNDTIMEO) it resolves -EAGAIN when the time runs out and a signal gives
+ * -EINTR (sock_intr_errno). A syscall that waits again after progress (MSG_WAITALL) starts
+ * a fresh timeout, where Linux carries the remaining one.
  */
-export function sk_wait(t: Task, sk: Sock, nonblock: boolean, cond: () => boolean): number | Promise<number> {
-  if (nonblock) return -EAGAIN;
-  return wait_event_interruptible(t, sk.sk_wq, cond);
+export function sk_wait(t: Task, sk: Sock, nonblock: boolean, cond: () => boolean, timeo_us = -1): number | Promise<number> {
+  if (nonblock || timeo_us === 0) return -EAGAIN;
+  if (timeo_us < 0) return wait_event_interruptible(t, sk.sk_wq, cond);
+  return sk_wait_timeout(t, sk, Math.ceil(timeo_us / 1000), cond);
+}
+
+/**
+ * inet_csk_wait_for_connect() / unix_accept's wait: take() at once when a connection is
+ * queued, else wait for one (SO_RCVTIMEO applies) or for the listener to stop listening.
+ */
+export function sk_accept_wait<T>(t: Task, sk: Sock, nonblock: boolean, queued: () => boolean, take: () => T | number): T | number | Promise<T | number> {
+  if (queued()) return take();
+  const w = sk_wait(t, sk, nonblock, () => queued() || sk.sk_state !== TCP_LISTEN, sk.sk_rcvtimeo);
+  if (typeof w === 'number') return w;
+  return w.then((err) => (err ? err : take()));
+}
+
+async function sk_wait_timeout(t: Task, sk: Sock, ms: number, cond: () => boolean): Promise<number> {
+  const deadline = Date.now() + ms, wqs = [sk.sk_wq];
+  while (!cond()) {
+    if (signal_pending(t)) return -EINTR;
+    const left = deadline - Date.now();
+    if (left <= 0) return -EAGAIN;
+    await sleep_on(t, wqs, left);
+  }
+  return 0;
+}
+
+/** sock_set_timeout(): a struct timeval (16 bytes) from user memory into µs. */
+function sock_set_timeout(t: Task, uval: number, optlen: number): number {
+  if (optlen < 16) return -EINVAL;
+  const sec = get_user_u64(t, uval), usec = get_user_u64(t, uval + 8);
+  if (sec === undefined || usec === undefined) return -EFAULT;
+  const s = sec >= 2 ** 63 ? sec - 2 ** 64 : sec, us = usec >= 2 ** 63 ? usec - 2 ** 64 : usec;
+  if (us < 0 || us >= 1e6) return -EDOM;
+  if (s < 0) return 0;
+  if (s === 0 && us === 0) return -1;
+  return s > 1e12 ? -1 : s * 1e6 + us;
 }
 
 /** sock_setsockopt(): SOL_SOCKET options. optval was read as an int by the caller. */
@@ -96,6 +137,12 @@ export function sock_setsockopt(sk: Sock, t: Task, opt: number, uval: number, op
     const on = get_user_u32(t, uval), secs = get_user_u32(t, uval + 4);
     if (on === undefined || secs === undefined) return -EFAULT;
     sk.sk_linger = { onoff: on, secs };
+    return 0;
+  }
+  if (opt === SO_RCVTIMEO || opt === SO_SNDTIMEO || opt === SO_RCVTIMEO_NEW || opt === SO_SNDTIMEO_NEW) {
+    const v = sock_set_timeout(t, uval, optlen);
+    if (v < -1) return v; // -EINVAL, -EFAULT, -EDOM (-1 is 'no timeout')
+    if (opt === SO_RCVTIMEO || opt === SO_RCVTIMEO_NEW) sk.sk_rcvtimeo = v; else sk.sk_sndtimeo = v;
     return 0;
   }
   if (optlen < 4) return -EINVAL;
@@ -130,7 +177,7 @@ export function sock_setsockopt(sk: Sock, t: Task, opt: number, uval: number, op
   return -ENOPROTOOPT;
 }
 
-const ucred_buf = new Uint8Array(12);
+const ucred_buf = new Uint8Array(16);
 const ucred_dv = new DataView(ucred_buf.buffer);
 
 /** sock_getsockopt(): SOL_SOCKET options; writes min(len, size) bytes and the size. */
@@ -156,6 +203,13 @@ export function sock_getsockopt(sk: Sock, t: Task, opt: number, uval: number, ul
     case SO_LINGER: {
       ucred_dv.setUint32(0, sk.sk_linger.onoff, true); ucred_dv.setUint32(4, sk.sk_linger.secs, true);
       return put_bytes(t, uval, ulen, len, 8);
+    }
+    case SO_RCVTIMEO: case SO_SNDTIMEO: case SO_RCVTIMEO_NEW: case SO_SNDTIMEO_NEW: {
+      const us = opt === SO_RCVTIMEO || opt === SO_RCVTIMEO_NEW ? sk.sk_rcvtimeo : sk.sk_sndtimeo;
+      const sec = us < 0 ? 0 : Math.floor(us / 1e6);
+      ucred_dv.setUint32(0, sec % 2 ** 32, true); ucred_dv.setUint32(4, Math.floor(sec / 2 ** 32), true);
+      ucred_dv.setUint32(8, us < 0 ? 0 : us - sec * 1e6, true); ucred_dv.setUint32(12, 0, true);
+      return put_bytes(t, uval, ulen, len, 16);
     }
     case SO_PEERCRED: {
       const c = sk.sk_peer_cred ?? { pid: 0, uid: -1, gid: -1 };

@@ -15,8 +15,7 @@ import {
 import type { Kernel } from '../../kernel.ts';
 import { get_user_u32, put_user_u32 } from '../../mm/uaccess.ts';
 import type { Task } from '../../sched/task.ts';
-import { wait_event_interruptible } from '../../sched/wait.ts';
-import { put_int_opt, sock_error, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, TCP_SYN_SENT } from '../core/sock.ts';
+import { put_int_opt, sk_accept_wait, sk_wait, sock_error, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, TCP_SYN_SENT } from '../core/sock.ts';
 import { SIOCINQ, SIOCOUTQ, SS_CONNECTED, SS_CONNECTING, SS_UNCONNECTED, Socket, sock_ioctl_common, sock_register, type ProtoOps } from '../socket.ts';
 import { addr_from_host, host_ip, inet_addr_local, inet_parse, inet_sockaddr, is_any, is_loopback, type InetAddr } from './inet_addr.ts';
 import { InetSock, host_errno, tcp_poll, tcp_recvmsg, tcp_sendmsg } from './tcp_bridge.ts';
@@ -100,10 +99,7 @@ function inet_accept(sock: Socket, t: Task, nonblock: boolean): Socket | number 
     ns.state = SS_CONNECTED;
     return ns;
   };
-  if (sk.accept_queue.length) return take();
-  if (nonblock) return -EAGAIN;
-  return wait_event_interruptible(t, sk.sk_wq, () => sk.accept_queue.length > 0 || sk.sk_state !== TCP_LISTEN)
-    .then((err) => (err ? err : take()));
+  return sk_accept_wait(t, sk, nonblock, () => sk.accept_queue.length > 0, take);
 }
 
 /** tcp_disconnect(): drops the connection; the socket may connect again. */
@@ -125,9 +121,11 @@ function connect_done(sock: Socket, sk: InetSock): number {
 }
 
 /** Waits (interruptibly) for the handshake, then reports like connect_done. */
-function connect_wait(sock: Socket, sk: InetSock, t: Task): Promise<number> {
-  return wait_event_interruptible(t, sk.sk_wq, () => sk.sk_state !== TCP_SYN_SENT)
-    .then((err) => (err ? err : connect_done(sock, sk)));
+function connect_wait(sock: Socket, sk: InetSock, t: Task): number | Promise<number> {
+  const w = sk_wait(t, sk, false, () => sk.sk_state !== TCP_SYN_SENT, sk.sk_sndtimeo);
+  // SO_SNDTIMEO ran out: the connection goes on in the background (inet_wait_for_connect).
+  if (typeof w === 'number') return w === -EAGAIN ? -EINPROGRESS : w;
+  return w.then((err) => (err === -EAGAIN ? -EINPROGRESS : err ? err : connect_done(sock, sk)));
 }
 
 /**

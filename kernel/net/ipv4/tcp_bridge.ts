@@ -109,7 +109,7 @@ function stream_ready(sk: InetSock): boolean {
 export function tcp_sendmsg(sk: InetSock, t: Task, it: IovIter, flags: number, sent = 0): SysRet {
   const nonblock = (flags & MSG_DONTWAIT) !== 0;
   if (sk.sk_state === TCP_SYN_SENT) {
-    const w = sk_wait(t, sk, nonblock, () => stream_ready(sk));
+    const w = sk_wait(t, sk, nonblock, () => stream_ready(sk), sk.sk_sndtimeo);
     return typeof w === 'number' ? w : w.then((e) => (e ? e : tcp_sendmsg(sk, t, it, flags, sent)));
   }
   while (it.count > 0) {
@@ -118,7 +118,7 @@ export function tcp_sendmsg(sk: InetSock, t: Task, it: IovIter, flags: number, s
     if (!h || sk.sk_shutdown & SEND_SHUTDOWN || !sk.was_connected || h.destroyed) return sent || sk_epipe(t, flags);
     const space = sk.snd_limit - h.writableLength;
     if (space <= 0) {
-      const w = sk_wait(t, sk, nonblock, () => sk.snd_limit - h.writableLength > 0 || sk.sk_err !== 0 || h.destroyed || (sk.sk_shutdown & SEND_SHUTDOWN) !== 0);
+      const w = sk_wait(t, sk, nonblock, () => sk.snd_limit - h.writableLength > 0 || sk.sk_err !== 0 || h.destroyed || (sk.sk_shutdown & SEND_SHUTDOWN) !== 0, sk.sk_sndtimeo);
       if (typeof w === 'number') return sent || w;
       return w.then((e) => (e ? sent || e : tcp_sendmsg(sk, t, it, flags, sent)));
     }
@@ -167,7 +167,7 @@ function recv_loop(sk: InetSock, t: Task, it: IovIter, flags: number, target: nu
       if (sk.sk_err) return copied || sock_error(sk);
       if (sk.sk_shutdown & RCV_SHUTDOWN) break;
       if (sk.sk_state === TCP_CLOSE) return copied || -ENOTCONN; // never connected, or disconnected
-      const w = sk_wait(t, sk, (flags & MSG_DONTWAIT) !== 0, () => !rq.empty || sk.sk_err !== 0 || (sk.sk_shutdown & RCV_SHUTDOWN) !== 0);
+      const w = sk_wait(t, sk, (flags & MSG_DONTWAIT) !== 0, () => !rq.empty || sk.sk_err !== 0 || (sk.sk_shutdown & RCV_SHUTDOWN) !== 0, sk.sk_rcvtimeo);
       if (typeof w === 'number') return copied || w;
       return w.then((e) => (e ? copied || e : recv_loop(sk, t, it, flags, target, copied)));
     }

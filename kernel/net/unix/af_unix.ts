@@ -18,7 +18,7 @@ import { AT_FDCWD } from '../../include/uapi/fcntl.ts';
 import type { Kernel } from '../../kernel.ts';
 import type { Task } from '../../sched/task.ts';
 import { wait_event_interruptible } from '../../sched/wait.ts';
-import { Sock, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, task_ucred } from '../core/sock.ts';
+import { Sock, sk_accept_wait, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, task_ucred } from '../core/sock.ts';
 import type { SkbOwner } from '../core/skbuff.ts';
 import { SS_CONNECTED, SS_UNCONNECTED, Socket, sock_register, type ProtoOps, SIOCINQ, SIOCOUTQ, sock_ioctl_common } from '../socket.ts';
 import { put_user_u32 } from '../../mm/uaccess.ts';
@@ -221,10 +221,7 @@ function unix_accept(sock: Socket, t: Task, nonblock: boolean): Socket | number 
     ns.state = SS_CONNECTED;
     return ns;
   };
-  if (sk.accept_queue.length) return take();
-  if (nonblock) return -EAGAIN;
-  return wait_event_interruptible(t, sk.sk_wq, () => sk.accept_queue.length > 0 || sk.sk_state !== TCP_LISTEN)
-    .then((err) => (err ? err : take()));
+  return sk_accept_wait(t, sk, nonblock, () => sk.accept_queue.length > 0, take);
 }
 
 function unix_socketpair(a: Socket, b: Socket, t: Task): number {

@@ -48,7 +48,7 @@ function stream_send(sk: UnixSock, t: Task, it: IovIter, flags: number, msg: Msg
       return sent || sk_epipe(t, flags);
     }
     if (sk.wmem >= sk.sk_sndbuf) {
-      const w = sk_wait(t, sk, nonblock, () => sk.wmem < sk.sk_sndbuf || !sk.peer || sk.peer.dead || (sk.peer.sk_shutdown & RCV_SHUTDOWN) !== 0);
+      const w = sk_wait(t, sk, nonblock, () => sk.wmem < sk.sk_sndbuf || !sk.peer || sk.peer.dead || (sk.peer.sk_shutdown & RCV_SHUTDOWN) !== 0, sk.sk_sndtimeo);
       if (typeof w === 'number') return sent || w;
       return w.then((err) => (err ? sent || err : stream_send(sk, t, it, flags, msg, sent)));
     }
@@ -85,7 +85,7 @@ function stream_recv(sk: UnixSock, t: Task, it: IovIter, flags: number, msg: Msg
       const err = sock_error(sk);
       if (err) return copied || err;
       if (sk.sk_shutdown & RCV_SHUTDOWN) break;
-      const w = sk_wait(t, sk, (flags & MSG_DONTWAIT) !== 0, () => !rq.empty || sk.sk_err !== 0 || (sk.sk_shutdown & RCV_SHUTDOWN) !== 0);
+      const w = sk_wait(t, sk, (flags & MSG_DONTWAIT) !== 0, () => !rq.empty || sk.sk_err !== 0 || (sk.sk_shutdown & RCV_SHUTDOWN) !== 0, sk.sk_rcvtimeo);
       if (typeof w === 'number') return copied || w;
       return w.then((e) => (e ? copied || e : stream_recv(sk, t, it, flags, msg, target, copied)));
     }
@@ -146,7 +146,7 @@ export function unix_dgram_recvmsg(sock: Socket, t: Task, it: IovIter, flags: nu
     const err = sock_error(sk);
     if (err) return err;
     if (sk.sk_shutdown & RCV_SHUTDOWN) return 0;
-    const w = sk_wait(t, sk, (flags & MSG_DONTWAIT) !== 0, () => !rq.empty || sk.sk_err !== 0 || (sk.sk_shutdown & RCV_SHUTDOWN) !== 0);
+    const w = sk_wait(t, sk, (flags & MSG_DONTWAIT) !== 0, () => !rq.empty || sk.sk_err !== 0 || (sk.sk_shutdown & RCV_SHUTDOWN) !== 0, sk.sk_rcvtimeo);
     if (typeof w === 'number') return w;
     return w.then((e) => (e ? e : unix_dgram_recvmsg(sock, t, it, flags, msg)));
   }
