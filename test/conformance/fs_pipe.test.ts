@@ -91,6 +91,23 @@ const cases: ConfCase[] = [
       await p.r('sendfile', l.sendfile(l.peek_i32(p.st + 4), f, 0, 6)); await p.rd('read', l.read(l.peek_i32(p.st), p.buf, 100));
     },
   },
+  {
+    name: 'pipe_poll_states',
+    c: `int p[2]; pipe(p); struct pollfd f[2] = {{p[0], POLLIN|POLLOUT, 0}, {p[1], POLLIN|POLLOUT, 0}}; R("empty", poll(f, 2, 0)); R("r_rev", f[0].revents); R("w_rev", f[1].revents);
+        write(p[1], "x", 1); R("data", poll(f, 2, 0)); R("r_rev2", f[0].revents); close(p[1]); f[1].fd = -1; R("hup", poll(f, 2, 0)); R("r_rev3", f[0].revents);
+        read(p[0], buf, 1); R("hup_empty", poll(f, 1, 0)); R("r_rev4", f[0].revents); int q[2]; pipe(q); close(q[0]); struct pollfd g = {q[1], POLLOUT, 0}; R("noreader", poll(&g, 1, 0)); R("w_err", g.revents);`,
+    run: async (p, l) => {
+      await l.pipe(p.st); const r = l.peek_i32(p.st), w = l.peek_i32(p.st + 4); const f = l.malloc(16);
+      const set = (i: number, fd: number, ev: number): void => { l.poke_u32(f + i * 8, fd); l.poke_u32(f + i * 8 + 4, ev); };
+      const rev = (i: number): number => l.peek_u32(f + i * 8 + 4) >>> 16;
+      set(0, r, l.POLLIN | l.POLLOUT); set(1, w, l.POLLIN | l.POLLOUT);
+      await p.r('empty', l.poll(f, 2, 0)); await p.r('r_rev', rev(0)); await p.r('w_rev', rev(1)); await l.write(w, 'x');
+      await p.r('data', l.poll(f, 2, 0)); await p.r('r_rev2', rev(0)); await l.close(w); l.poke_u32(f + 8, 0xffffffff);
+      await p.r('hup', l.poll(f, 2, 0)); await p.r('r_rev3', rev(0)); await l.read(r, p.buf, 1); await p.r('hup_empty', l.poll(f, 1, 0)); await p.r('r_rev4', rev(0));
+      await l.pipe(p.st); const qr = l.peek_i32(p.st), qw = l.peek_i32(p.st + 4); await l.close(qr); set(0, qw, l.POLLOUT);
+      await p.r('noreader', l.poll(f, 1, 0)); await p.r('w_err', rev(0));
+    },
+  },
 ];
 
 conformance(test, 'fs_pipe', cases);
