@@ -15,6 +15,7 @@ import { strace_attach } from '../kernel/syscalls/trace.ts';
 import { format_record } from '../kernel/printk.ts';
 import { net_publish } from '../kernel/net/ipv4/af_inet.ts';
 import { load_fdcap } from '../kernel/modules/fdcap/load.ts';
+import { mount_hostfs } from '../kernel/fs/hostfs.ts';
 import { boot, run, run_boxed } from './machine.ts';
 import { profile_by_name, PROFILE_NAMES } from './profiles.ts';
 
@@ -41,6 +42,8 @@ await yargs(hideBin(process.argv))
     .option('mem', { type: 'number', default: 128, describe: 'emulated physical memory in MiB' })
     .option('privbox', { type: 'boolean', default: false,
       describe: "instrument the program with PrivBox's SFI pass at load and run its main in a box (see docs/privbox.md)" })
+    .option('mount', { alias: 'v', type: 'string', requiresArg: true,
+      describe: 'HOSTDIR:GUESTDIR — mount a host directory into the emulated tree (hostfs; docs/hostfs.md); repeatable' })
     .option('fdcap', { type: 'boolean', default: false, describe: 'load the fdcap module before the program runs (docs/fdcap.md)' })
     .option('fdcap-policy', { choices: ['ebadf', 'kill'] as const, default: 'ebadf' as const, describe: "fdcap's answer to a failed check" })
     .option('soft-pac', { type: 'boolean', default: false, describe: 'fdcap on x86_64: emulate PAC in software (charged at the profile pac_insn cost)' })
@@ -53,6 +56,11 @@ await yargs(hideBin(process.argv))
       profile: argv.profile ? profile_by_name(argv.profile) : undefined,
     });
     if (argv.strace) strace_attach(k, (l) => process.stderr.write(l + '\n'));
+    for (const spec of ([] as unknown[]).concat(argv.mount ?? [])) {
+      const m = /^(.+):(\/.*)$/.exec(String(spec));
+      const err = m ? mount_hostfs(k, resolve(m[1]), m[2]) : -22;
+      if (typeof err === 'number' && err < 0) { process.stderr.write(`privos: --mount ${spec}: ${m ? `errno ${-err}` : 'wants HOSTDIR:/GUESTDIR'}\n`); process.exit(2); }
+    }
     for (const spec of ([] as unknown[]).concat(argv.publish ?? [])) {
       const m = /^(\d+):(\d+)$/.exec(String(spec));
       if (!m) { process.stderr.write(`privos: --publish wants HOSTPORT:GUESTPORT, got ${spec}\n`); process.exit(2); }

@@ -99,9 +99,11 @@ const enc = new TextEncoder();
 function create_stack(t: Task, argv: string[], envp: string[], execfn: string): number {
   const k = t.kernel;
   const strs = [...argv, ...envp, execfn].map((s) => enc.encode(s + '\0'));
-  let sp = USER_STACK_TOP;
+  // The strings sit at the top in order (argv, envp, then the exec filename), as copy_strings
+  // leaves them: arg_start..arg_end and env_start..env_end are contiguous and ascending.
+  let sp = USER_STACK_TOP - strs.reduce((n, s) => n + s.length, 0);
   const addrs: number[] = [];
-  for (const s of strs) { sp -= s.length; addrs.push(sp); copy_to_user(t, sp, s, 0, s.length); }
+  for (let a = sp, i = 0; i < strs.length; a += strs[i].length, i++) { addrs.push(a); copy_to_user(t, a, strs[i], 0, strs[i].length); }
   const rand = new Uint8Array(16);
   randomFillSync(rand);
   sp = Math.floor((sp - 16) / 16) * 16;

@@ -2,7 +2,7 @@
  * Page faults and address-space copying (Linux mm/memory.c): demand-zero pages, file pages,
  * copy-on-write after clone, and tearing mappings down.
  */
-import { type Cpu, ACC_W, ACC_X } from '../arch/cpu.ts';
+import { type Cpu, ACC_R, ACC_W, ACC_X } from '../arch/cpu.ts';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, MAP_SHARED } from '../include/uapi/mman.ts';
 import { C } from '../time/cost.ts';
 import { type MmStruct, type VmArea } from './mm_types.ts';
@@ -95,4 +95,24 @@ export function dup_mmap(cpu: Cpu, from: MmStruct, to: MmStruct): boolean {
   to.arg_start = from.arg_start; to.arg_end = from.arg_end;
   to.env_start = from.env_start; to.env_end = from.env_end;
   return true;
+}
+
+/**
+ * access_remote_vm(): reads another address space through its own page tables (as
+ * get_user_pages + kmap do), faulting absent pages in; returns the bytes read.
+ */
+export function access_remote_vm(cpu: Cpu, mm: MmStruct, addr: number, out: Uint8Array): number {
+  const mem = cpu.phys.mem;
+  let done = 0;
+  while (done < out.length) {
+    const a = addr + done;
+    const page = Math.floor(a / PAGE_SIZE) * PAGE_SIZE;
+    let pfn = mm.pt.pfn_of(page);
+    if (pfn < 0 && handle_mm_fault(cpu, mm, a, ACC_R)) pfn = mm.pt.pfn_of(page);
+    if (pfn < 0 || !mm.vma_at(a)) break;
+    const n = Math.min(out.length - done, PAGE_SIZE - (a - page));
+    out.set(mem.subarray(pfn * PAGE_SIZE + (a - page), pfn * PAGE_SIZE + (a - page) + n), done);
+    done += n;
+  }
+  return done;
 }

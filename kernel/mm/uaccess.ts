@@ -4,16 +4,17 @@
  * inside one is first offered to handle_mm_fault (demand paging, COW) and otherwise becomes
  * EFAULT through the exception-table fixup, never an oops.
  */
-import { type Cpu, ACC_R, ACC_W } from '../arch/cpu.ts';
+import { ACC_R, ACC_W, MODE_KERNEL } from '../arch/cpu.ts';
+import { switch_to } from '../sched/core.ts';
+import type { Task } from '../sched/task.ts';
 import { EFAULT, ENAMETOOLONG } from '../include/uapi/errno.ts';
 import { C } from '../time/cost.ts';
 import { handle_mm_fault } from './memory.ts';
-import type { MmStruct } from './mm_types.ts';
 import { PAGE_SIZE } from './page_alloc.ts';
 import { TWO_47 } from './pgtable.ts';
 
-/** The calling context: a task, as far as user-memory access is concerned. */
-export interface UaccessCtx { readonly cpu: Cpu; readonly mm: MmStruct | null }
+/** The calling context: the task on whose behalf the kernel touches user memory. */
+export type UaccessCtx = Task;
 
 /** TASK_SIZE_MAX: the top of the user half (one guard page below 2^47, as x86-64). */
 export const TASK_SIZE = TWO_47 - PAGE_SIZE;
@@ -39,6 +40,9 @@ function copy_user(t: UaccessCtx, uaddr: number, buf: Uint8Array, off: number, n
   if (n === 0) return 0;
   if (!access_ok(uaddr, n)) return n;
   const cpu = t.cpu;
+  // Kernel code of t may resume (after an await) while the CPU still holds another task's
+  // address space: running t's code means running t, so schedule it in first.
+  if (t.kernel.current !== t) switch_to(t, MODE_KERNEL);
   cpu.charge(C.uaccess_setup);
   cpu.set_uaccess(true); // STAC / clear PSTATE.PAN
   const mem = cpu.phys.mem;
@@ -90,6 +94,7 @@ const utf8 = new TextDecoder();
 export function strncpy_from_user(t: UaccessCtx, uaddr: number, max: number): string | number {
   const cpu = t.cpu;
   if (!access_ok(uaddr, 1)) return -EFAULT;
+  if (t.kernel.current !== t) switch_to(t, MODE_KERNEL);
   const out = max + 1 <= str_buf.length ? str_buf : new Uint8Array(max + 1);
   cpu.charge(C.uaccess_setup);
   cpu.set_uaccess(true);

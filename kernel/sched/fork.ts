@@ -12,6 +12,8 @@ import { put_user_u32 } from '../mm/uaccess.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { FsStruct, Task, TASK_RUNNING, type Rlimits } from './task.ts';
 import type { Kernel } from '../kernel.ts';
+import { MODE_KERNEL } from '../arch/cpu.ts';
+import { switch_to } from './core.ts';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800;
 export const CLONE_PIDFD = 0x1000, CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000;
@@ -90,7 +92,8 @@ export function copy_process(p: Task, flags: number, newsp: number, ptid: number
   for (const [key, v] of p.ext) c.ext.set(key, v);
   for (const hook of k.fork_hooks) hook(p, c);
   if (flags & CLONE_PARENT_SETTID && ptid) put_user_u32(p, ptid, c.pid);
-  if (flags & CLONE_CHILD_SETTID && ctid) { c.kernel.cpu.mm = c.mm; put_user_u32(c, ctid, c.pid); k.cpu.mm = p.mm; }
+  // The child writes its tid itself when it first runs (schedule_tail's set_child_tid).
+  if (flags & CLONE_CHILD_SETTID && ctid) c.set_child_tid = ctid;
   return c;
 }
 
@@ -99,7 +102,10 @@ export function wake_up_new_task(c: Task): void {
   const entry = c.user_entry;
   if (!entry) return;
   // The child runs once the parent gives up the CPU (its next await), as after a real fork.
-  queueMicrotask(() => { run_user(c, entry).catch(() => undefined); });
+  queueMicrotask(() => {
+    if (c.set_child_tid) { switch_to(c, MODE_KERNEL); put_user_u32(c, c.set_child_tid, c.pid); }
+    run_user(c, entry).catch(() => undefined);
+  });
 }
 
 /** Runs a task's user code; the task runner of exec.ts provides it. */

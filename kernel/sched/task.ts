@@ -90,6 +90,8 @@ export class Task {
   /** Where this task resumes in user mode after clone (the libc clone wrapper), and its stack. */
   user_entry: ((t: Task) => Promise<number>) | null = null;
   user_sp = 0;
+  /** CLONE_CHILD_SETTID: where the child stores its tid when it first runs. */
+  set_child_tid = 0;
   /** Per-task data of subsystems and modules (fdcap's context, PrivBox's box state). */
   readonly ext = new Map<string, unknown>();
   start_time = 0;

@@ -50,6 +50,20 @@ test('privos run --fdcap loads the module first (x86_64 needs --soft-pac, arm64 
   t.regex(arm.stderr, /fdcap: \/dev\/fdcap ready \(PAuth/);
 });
 
+test('privos run --mount HOST:GUEST serves host files and writes back on close', async (t) => {
+  const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(`${tmpdir()}/privos-mnt-`);
+  writeFileSync(`${dir}/in.txt`, 'from the host\n');
+  const r = privos('run', '--mount', `${dir}:/mnt`, '/bin/cat', '/mnt/in.txt');
+  t.is(r.status, 0, r.stderr);
+  t.is(r.stdout, 'from the host\n');
+  const w = privos('run', '--mount', `${dir}:/mnt`, 'test/tools/progs/write_mnt.ts');
+  t.is(w.status, 0, w.stderr);
+  t.is(readFileSync(`${dir}/out.txt`, 'utf8'), 'written inside privos\n');
+  t.is(privos('run', '--mount', '/nonexistent-privos:/mnt', '/bin/true').status, 2);
+});
+
 test('privos syscalls prints the matrix for each arch', (t) => {
   const x = privos('syscalls');
   t.regex(x.stdout, /^ {2}39 {2}getpid +full/m);

@@ -7,7 +7,7 @@ import { EACCES, ESRCH } from '../../include/uapi/errno.ts';
 import { S_IFDIR, S_IFLNK, S_IFREG } from '../../include/uapi/stat.ts';
 import type { Kernel } from '../../kernel.ts';
 import { MAP_SHARED, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../include/uapi/mman.ts';
-import { copy_from_user } from '../../mm/uaccess.ts';
+import { access_remote_vm } from '../../mm/memory.ts';
 import { PAGE_SIZE } from '../../mm/page_alloc.ts';
 import { MAX_ARG_STRLEN } from '../exec.ts';
 import type { Task } from '../../sched/task.ts';
@@ -18,15 +18,8 @@ import { proc_sb, type ProcDirEntry, type ProcShow } from './generic.ts';
 /** access_process_vm(): reads another task's memory through its own page tables. */
 export function access_process_vm(k: Kernel, target: Task, addr: number, len: number): Uint8Array {
   const out = new Uint8Array(Math.max(0, len));
-  if (!target.mm || len <= 0) return out.subarray(0, 0);
-  const cpu = k.cpu, saved = cpu.mm;
-  cpu.mm = target.mm;
-  try {
-    const left = copy_from_user({ cpu, mm: target.mm }, out, 0, addr, len);
-    return out.subarray(0, len - left);
-  } finally {
-    cpu.mm = saved;
-  }
+  if (!target.mm || len <= 0 || addr < 0) return out.subarray(0, 0);
+  return out.subarray(0, access_remote_vm(k.cpu, target.mm, addr, out));
 }
 
 /** What /proc/PID/fd/N points at: a path, or an anonymous object's "type:[ino]". */
