@@ -124,3 +124,36 @@ export function svg_plot(file: string, title: string, xlabel: string, ylabel: st
   writeFileSync(path, parts.join('\n'));
   return path;
 }
+
+export interface BarSeries { name: string; values: number[] }
+
+/** A grouped bar chart (one group per category, one bar per series) as SVG in bench-results/<file>.svg. */
+export function svg_bars(file: string, title: string, ylabel: string, categories: string[], series: BarSeries[]): string {
+  const W = 720, H = 420, L = 70, R = 170, T = 40, B = 60;
+  const ymax = Math.max(...series.flatMap((s) => s.values)) * 1.1 || 1;
+  const gw = (W - L - R) / categories.length, bw = (gw * 0.8) / series.length;
+  const py = (y: number): number => H - B - (y / ymax) * (H - T - B);
+  const colors = ['#1f77b4', '#aec7e8', '#d62728', '#ff9896', '#2ca02c', '#98df8a'];
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`, `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${title}</text>`,
+    `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="black"/>`, `<line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="black"/>`,
+    `<text x="15" y="${(T + H - B) / 2}" transform="rotate(-90 15 ${(T + H - B) / 2})" text-anchor="middle">${ylabel}</text>`];
+  for (let i = 0; i <= 4; i++) parts.push(`<text x="${L - 5}" y="${py((ymax * i) / 4) + 4}" text-anchor="end">${((ymax * i) / 4).toPrecision(3)}</text>`);
+  categories.forEach((c, ci) => {
+    parts.push(`<text x="${L + gw * ci + gw / 2}" y="${H - B + 16}" text-anchor="middle" font-size="11">${c}</text>`);
+    series.forEach((s, si) => {
+      const x = L + gw * ci + gw * 0.1 + bw * si, v = s.values[ci];
+      parts.push(`<rect x="${x}" y="${py(v)}" width="${bw - 1}" height="${H - B - py(v)}" fill="${colors[si % colors.length]}"/>`);
+      parts.push(`<text x="${x + bw / 2}" y="${py(v) - 3}" text-anchor="middle" font-size="9">${Math.round(v)}</text>`);
+    });
+  });
+  series.forEach((s, i) => {
+    parts.push(`<rect x="${W - R + 10}" y="${T + 6 + i * 18}" width="10" height="10" fill="${colors[i % colors.length]}"/>`);
+    parts.push(`<text x="${W - R + 25}" y="${T + 15 + i * 18}">${s.name}</text>`);
+  });
+  parts.push('</svg>');
+  if (!existsSync(RESULTS_DIR)) mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, `${file}.svg`);
+  writeFileSync(path, parts.join('\n'));
+  return path;
+}

@@ -12,7 +12,7 @@ import { boot, run } from '../machine.ts';
 import { privbox_init } from '../../kernel/privbox/piot.ts';
 import { skylake_nopti, skylake_pti, PRIVBOX_GATE_ROUND_TRIP, PRIVBOX_USER_ROUND_TRIP } from '../../kernel/arch/x86/profile_skylake.ts';
 import { C, COST_KEYS, type CostProfile } from '../../kernel/time/cost.ts';
-import { svg_plot, table, type Cell } from './harness.ts';
+import { svg_bars, table, type Cell, type BarSeries } from './harness.ts';
 
 const N = Number(process.env.PRIVBOX_BENCH_CALLS ?? 1_000_000);
 const N_BASE = 1000;
@@ -81,33 +81,33 @@ const within = (v: number, anchor: number): string => `${(((v - anchor) / anchor
 
 export default async function bench(): Promise<void> {
   const rows: Cell[][] = [];
-  const series: { name: string; points: [number, number][] }[] = [];
+  const series: BarSeries[] = [];
   const breakdown_rows: Cell[][] = [];
   for (const profile of [skylake_pti, skylake_nopti]) {
-    const user_pts: [number, number][] = [], gate_pts: [number, number][] = [];
-    for (const [i, c] of CASES.entries()) {
+    const user_pts: number[] = [], gate_pts: number[] = [];
+    for (const c of CASES) {
       const u = await measure(profile, 'user', c);
       const g = await measure(profile, 'gate', c);
       rows.push([profile.name, c.name, u.cycles, g.cycles, `${(u.cycles / g.cycles).toFixed(2)}×`, u.wall_ns, g.wall_ns]);
-      user_pts.push([i + 1, u.cycles]); gate_pts.push([i + 1, g.cycles]);
+      user_pts.push(u.cycles); gate_pts.push(g.cycles);
       if (c.kind === 'nosys') {
         for (const [label, s] of [['user', u], ['gate', g]] as const) {
           const parts = COST_KEYS.map((key, ki) => [key, s.breakdown[ki]] as const).filter(([, v]) => v > 0.001);
           breakdown_rows.push([profile.name, label, s.cycles, parts.map(([key, v]) => `${key} ${+v.toFixed(2)}`).join(', ')]);
         }
         if (profile === skylake_pti) {
-          console.log(`  anchor check (skylake PTI, syscall 1024): user ${u.cycles} vs ${PRIVBOX_USER_ROUND_TRIP}: ${within(u.cycles, PRIVBOX_USER_ROUND_TRIP)}; ` +
-            `gate ${g.cycles} vs ${PRIVBOX_GATE_ROUND_TRIP}: ${within(g.cycles, PRIVBOX_GATE_ROUND_TRIP)}; speed-up ${(u.cycles / g.cycles).toFixed(2)}× (paper 2.2×)`);
+          console.log(`  anchor check (skylake PTI, syscall 1024): user ${u.cycles.toFixed(1)} vs ${PRIVBOX_USER_ROUND_TRIP}: ${within(u.cycles, PRIVBOX_USER_ROUND_TRIP)}; ` +
+            `gate ${g.cycles.toFixed(1)} vs ${PRIVBOX_GATE_ROUND_TRIP}: ${within(g.cycles, PRIVBOX_GATE_ROUND_TRIP)}; speed-up ${(u.cycles / g.cycles).toFixed(2)}× (paper 2.2×)`);
           if (u.breakdown[C.handler_trivial] === 0) console.log('  (nr 1024 is past NR_syscalls: no handler runs, so handler_trivial is not charged on either path)');
         }
       }
     }
-    series.push({ name: `${profile.name} user`, points: user_pts }, { name: `${profile.name} gate`, points: gate_pts });
+    series.push({ name: `${profile.name} user`, values: user_pts }, { name: `${profile.name} gate`, values: gate_pts });
   }
   table('privbox', `PrivBox mtest: modeled cycles per call (per-call figures hold for 10M calls; wall time over ${N} calls)`,
     ['profile', 'call', 'user cycles', 'gate cycles', 'speed-up', 'user wall ns', 'gate wall ns'], rows);
   table('privbox', 'Where the cycles go (syscall 1024, per call, by cost-model key)', ['profile', 'path', 'cycles', 'breakdown'], breakdown_rows);
-  const svg = svg_plot('privbox', 'PrivBox: cycles per call (1=nosys 2=getpid 3=read 4=write)', 'call', 'modeled cycles', series);
+  const svg = svg_bars('privbox', 'PrivBox: modeled cycles per call, syscall instruction vs gate', 'modeled cycles', CASES.map((c) => c.name), series);
   console.log(`  plot: ${svg}`);
 }
 
