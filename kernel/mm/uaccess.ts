@@ -24,6 +24,18 @@ export function access_ok(addr: number, size: number): boolean {
   return Number.isSafeInteger(addr) && addr >= 0 && size >= 0 && addr + size <= TASK_SIZE;
 }
 
+/**
+ * Copies n bytes between physical memory at p and buf[off..]: into memory when `store`, out of
+ * it otherwise. One byte is the common case of a 1-byte read or write: no subarray for it.
+ */
+export function phys_copy(mem: Uint8Array, p: number, buf: Uint8Array, off: number, n: number, store: boolean): void {
+  if (store) {
+    if (n === 1) mem[p] = buf[off];
+    else mem.set(buf.subarray(off, off + n), p);
+  } else if (n === 1) buf[off] = mem[p];
+  else buf.set(mem.subarray(p, p + n), off);
+}
+
 /** Physical offset for a user access from the kernel, resolving faults; -1 if impossible. */
 function uaccess_translate(t: UaccessCtx, addr: number, acc: number): number {
   const cpu = t.cpu;
@@ -52,11 +64,7 @@ function copy_user(t: UaccessCtx, uaddr: number, buf: Uint8Array, off: number, n
     const p = uaccess_translate(t, a, acc);
     if (p < 0) break;
     const chunk = Math.min(n - done, PAGE_SIZE - (a % PAGE_SIZE));
-    if (acc === ACC_R) {
-      if (chunk === 1) buf[off + done] = mem[p];
-      else buf.set(mem.subarray(p, p + chunk), off + done);
-    } else if (chunk === 1) mem[p] = buf[off + done];
-    else mem.set(buf.subarray(off + done, off + done + chunk), p);
+    phys_copy(mem, p, buf, off + done, chunk, acc === ACC_W);
     done += chunk;
   }
   cpu.set_uaccess(false); // CLAC

@@ -13,6 +13,7 @@ import { KERN_INFO } from '../printk.ts';
 import { addr_hex } from '../arch/cpu.ts';
 import { handle_mm_fault } from './memory.ts';
 import { PAGE_SIZE } from './page_alloc.ts';
+import { phys_copy } from './uaccess.ts';
 import { C } from '../time/cost.ts';
 
 /** A user-mode memory fault that could not be resolved: deliver SIGSEGV now. */
@@ -56,11 +57,7 @@ function user_access(t: Task, addr: number, buf: Uint8Array, off: number, n: num
     const p = translate_user(t, a, acc);
     if (p < 0) user_fault(t, a, acc === ACC_W);
     const chunk = Math.min(n - done, PAGE_SIZE - (((a % PAGE_SIZE) + PAGE_SIZE) % PAGE_SIZE));
-    if (acc === ACC_R) {
-      if (chunk === 1) buf[off + done] = mem[p];
-      else buf.set(mem.subarray(p, p + chunk), off + done);
-    } else if (chunk === 1) mem[p] = buf[off + done];
-    else mem.set(buf.subarray(off + done, off + done + chunk), p);
+    phys_copy(mem, p, buf, off + done, chunk, acc === ACC_W);
     done += chunk;
   }
 }
