@@ -58,8 +58,10 @@ export function sys_set_tid_address(t: Task, _tidptr: number): number { return t
 
 /** getrandom(2): GRND_NONBLOCK=1, GRND_RANDOM=2, GRND_INSECURE=4. */
 export function sys_getrandom(t: Task, ubuf: number, count: number, flags: number): number {
+  flags >>>= 0;
   if (flags & ~7 || (flags & 6) === 6) return -EINVAL;
-  const n = Math.min(count, 33554431);
+  // count is a size_t: a "negative" value is a huge one; Linux caps a call at MAX_RW_COUNT.
+  const n = Math.min(count < 0 ? Number.MAX_SAFE_INTEGER : count, 0x7ffff000);
   const b = new Uint8Array(Math.min(n, 65536));
   let done = 0;
   while (done < n) {
@@ -123,7 +125,9 @@ function write_rlimit(t: Task, ptr: number, r: { cur: number; max: number }): nu
 
 /** prlimit64(2) on the calling process (pid 0 or own pid); getrlimit/setrlimit build on it. */
 export function sys_prlimit64(t: Task, pid: number, resource: number, new_ptr: number, old_ptr: number): number {
-  if (resource >>> 0 >= RLIM_NLIMITS) return -EINVAL;
+  resource >>>= 0; // unsigned int
+  pid |= 0;
+  if (resource >= RLIM_NLIMITS) return -EINVAL;
   const target = pid === 0 ? t : t.kernel.tasks.get(pid);
   if (!target) return -3; // ESRCH
   let next: { cur: number; max: number } | null = null;

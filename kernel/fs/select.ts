@@ -111,7 +111,8 @@ const POLLEX_SET = POLLPRI;
 
 /** core_sys_select(): three fd_set bitmaps of n bits, rewritten with the ready fds. */
 function core_sys_select(t: Task, n: number, uin: number, uout: number, uex: number, timeout_ms: number): SysRet {
-  if ((n | 0) < 0) return -EINVAL;
+  n |= 0; // int n
+  if (n < 0) return -EINVAL;
   n = Math.min(n, t.files.fd.length);
   const bytes = Math.ceil(n / 64) * 8;
   const sets = [uin, uout, uex].map((u) => {

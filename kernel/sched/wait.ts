@@ -50,7 +50,8 @@ export function sleep_on(t: Task, wqs: readonly WaitQueueHead[], timeout_ms = -1
     t.sleeping = entry;
     t.state = TASK_INTERRUPTIBLE;
     k.nr_running--;
-    if (timeout_ms >= 0) timer = setTimeout(() => entry.func(), timeout_ms);
+    // Host timers hold at most 2^31-1 ms; a longer sleep wakes early and its caller sleeps again.
+    if (timeout_ms >= 0) timer = setTimeout(() => entry.func(), Math.min(timeout_ms, 0x7fffffff));
   }).then(() => switch_to(t, MODE_KERNEL));
 }
 
