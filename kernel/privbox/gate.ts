@@ -28,7 +28,8 @@ export function kern_piot_gate(t: Task, nr: number, a0: number, a1: number, a2: 
   if (k.current !== t) switch_to(t, MODE_BOX);
   cpu.charge(C.gate_call);                    // call *kerncall_gate (… and the final retq)
   // The fetch of the gate's first instruction, at box privilege (SPAP: only the gate page).
-  if (!cpu.check_exec(privbox_of(k).gate_addr)) return user_fault(t, privbox_of(k).gate_addr, false);
+  const gate = privbox_of(k).gate_addr;
+  if (!cpu.check_exec(gate)) return user_fault(t, gate, false);
   cpu.set_mode(MODE_KERNEL);
   cpu.charge(C.gate_stack_switch);            // mov %rsp,%rcx; mov PER_CPU(cpu_current_top_of_stack),%rsp
   cpu.charge(C.entry_regs);                   // push ss/sp/flags/cs/ip/orig_ax + PUSH_NO_CLEAR_REGS
