@@ -26,7 +26,8 @@ export function sys_getegid(t: Task): number { return t.cred.egid; }
 /** setuid(2): root sets all ids; others may only set the effective id to the real or saved one. */
 export function sys_setuid(t: Task, uid: number): number {
   const c = t.cred;
-  if (uid < 0 || uid > 0xfffffffe) return -EINVAL;
+  uid >>>= 0; // uid_t: the low 32 bits; (uid_t)-1 is invalid
+  if (uid === 0xffffffff) return -EINVAL;
   if (c.euid === 0) { c.uid = c.euid = c.suid = c.fsuid = uid; return 0; }
   if (uid === c.uid || uid === c.suid) { c.euid = c.fsuid = uid; return 0; }
   return -EPERM;
@@ -34,7 +35,8 @@ export function sys_setuid(t: Task, uid: number): number {
 
 export function sys_setgid(t: Task, gid: number): number {
   const c = t.cred;
-  if (gid < 0 || gid > 0xfffffffe) return -EINVAL;
+  gid >>>= 0;
+  if (gid === 0xffffffff) return -EINVAL;
   if (c.euid === 0) { c.gid = c.egid = c.sgid = c.fsgid = gid; return 0; }
   if (gid === c.gid || gid === c.sgid) { c.egid = c.fsgid = gid; return 0; }
   return -EPERM;
@@ -79,6 +81,7 @@ export const SYSLOG_ACTION_READ_ALL = 3, SYSLOG_ACTION_CLEAR = 5, SYSLOG_ACTION_
 /** syslog(2) — the glibc name is klogctl. Reads the whole ring (READ_ALL) or sizes it. */
 export function sys_syslog(t: Task, type: number, ubuf: number, len: number): number {
   const log = t.kernel.log;
+  type |= 0; len |= 0; // int type, int len
   switch (type) {
     case 0: case 1: return 0; // close, open
     case SYSLOG_ACTION_READ_ALL: {

@@ -17,7 +17,7 @@ export function sys_getcwd(t: Task, ubuf: number, size: number): number {
   const pwd = t.fs.pwd;
   if (!d_reachable(pwd)) return -ENOENT;
   const b = enc.encode(pwd.path() + '\0');
-  if (b.length > size >>> 0) return -ERANGE;
+  if (size >= 0 && b.length > size) return -ERANGE; // unsigned long size: negative is huge
   return copy_to_user(t, ubuf, b, 0, b.length) ? -EFAULT : b.length;
 }
 

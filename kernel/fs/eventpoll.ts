@@ -125,6 +125,7 @@ function ep_reaches(from: EventPoll, to: EventPoll, depth = 0): boolean {
 }
 
 export function sys_epoll_ctl(t: Task, epfd: number, op: number, fd: number, uev: number): number {
+  op |= 0; fd |= 0; // int op, int fd (the item is keyed by the fd number)
   let events = 0, lo = 0, hi = 0;
   if (op !== EPOLL_CTL_DEL) {
     const sz = ev_size(t);
@@ -195,6 +196,7 @@ function ep_send_events(t: Task, ep: EventPoll, uev: number, max: number): numbe
 
 /** do_epoll_wait(): timeout in ms (-1: forever). EINTR, never restarted, like Linux. */
 export function do_epoll_wait(t: Task, epfd: number, uev: number, max: number, timeout: number): SysRet {
+  max |= 0; // int maxevents
   if (max <= 0 || max > ep_max_events(ev_size(t))) return -EINVAL;
   if (!access_ok(uev, max * ev_size(t))) return -EFAULT;
   const f = t.files.fcheck(epfd);

@@ -21,6 +21,7 @@ function setfl(t: Task, f: File, arg: number): number {
 }
 
 export function sys_fcntl(t: Task, fd: number, cmd: number, arg: number): SysRet {
+  fd >>>= 0; cmd >>>= 0; // unsigned int fd, unsigned int cmd
   const f = t.files.fcheck(fd);
   if (!f) return -EBADF;
   switch (cmd) {

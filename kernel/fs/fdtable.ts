@@ -39,15 +39,20 @@ export class FilesStruct {
     if (fd < this.next_fd) this.next_fd = fd;
   }
 
-  /** The file at fd without taking a reference, or null (fdget's lookup). */
+  /**
+   * The file at fd without taking a reference, or null (fdget's lookup). fd is an `unsigned
+   * int` in Linux: a 64-bit argument counts by its low 32 bits (fd 2^32+1 is fd 1).
+   */
   fcheck(fd: number): File | null {
-    if (fd >>> 0 !== fd || fd >= this.fd.length) return null;
+    fd >>>= 0;
+    if (fd >= this.fd.length) return null;
     const f = this.fd[fd];
     return f === RESERVED ? null : f;
   }
 
   /** Removes fd from the table and returns its file (the caller fputs it), or -EBADF. */
   close_fd(fd: number): File | number {
+    fd >>>= 0;
     const f = this.fcheck(fd);
     if (!f) return -EBADF;
     this.fd[fd] = null;

@@ -42,12 +42,14 @@ function do_dup2(t: Task, oldfd: number, newfd: number, cloexec: boolean): numbe
 }
 
 export function sys_dup3(t: Task, oldfd: number, newfd: number, flags: number): number {
+  oldfd >>>= 0; newfd >>>= 0; // unsigned int oldfd, newfd
   if (flags & ~O_CLOEXEC) return -EINVAL;
   if (oldfd === newfd) return -EINVAL;
   return do_dup2(t, oldfd, newfd, (flags & O_CLOEXEC) !== 0);
 }
 
 export function sys_dup2(t: Task, oldfd: number, newfd: number): number {
+  oldfd >>>= 0; newfd >>>= 0; // unsigned int oldfd, newfd
   if (oldfd === newfd) return t.files.fcheck(oldfd) ? newfd : -EBADF;
   return do_dup2(t, oldfd, newfd, false);
 }

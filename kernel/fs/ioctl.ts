@@ -14,9 +14,9 @@ import type { SysRet } from './fs_types.ts';
 export const FIONCLEX = 0x5450, FIOCLEX = 0x5451, FIOASYNC = 0x5452, FIONBIO = 0x5421, FIONREAD = 0x541b;
 
 export function sys_ioctl(t: Task, fd: number, cmd: number, arg: number): SysRet {
+  fd >>>= 0; cmd >>>= 0; // unsigned int fd, unsigned int cmd
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
-  cmd >>>= 0;
   switch (cmd) {
     case FIOCLEX: t.files.close_on_exec[fd] = true; return 0;
     case FIONCLEX: t.files.close_on_exec[fd] = false; return 0;

@@ -175,8 +175,9 @@ const how_dv = new DataView(how_buf.buffer);
 
 /** openat2(2): struct open_how {u64 flags, mode, resolve}; unknown bits are refused. */
 export function sys_openat2(t: Task, dfd: number, upath: number, uhow: number, size: number): number {
-  if (size < OPEN_HOW_SIZE_VER0) return -EINVAL;
-  if (size > 4096) return -E2BIG;
+  // usize is a size_t: a "negative" one is huge (E2BIG), not small.
+  if (size >= 0 && size < OPEN_HOW_SIZE_VER0) return -EINVAL;
+  if (size < 0 || size > 4096) return -E2BIG;
   if (copy_from_user(t, how_buf, 0, uhow, OPEN_HOW_SIZE_VER0)) return -EFAULT;
   if (size > OPEN_HOW_SIZE_VER0) {
     // copy_struct_from_user: a larger struct is accepted only if its tail is zero.
@@ -280,7 +281,7 @@ function do_fchmodat(t: Task, dfd: number, upath: number, mode: number, flags: n
 
 /** The dentry an fd (or AT_FDCWD) names, for AT_EMPTY_PATH. */
 export function fd_dentry(t: Task, dfd: number): Dentry | number {
-  if (dfd === AT_FDCWD) return t.fs.pwd;
+  if ((dfd | 0) === AT_FDCWD) return t.fs.pwd;
   const f = fdget(t, dfd);
   if (!f) return -EBADF;
   return f.f_dentry ?? -EBADF;
@@ -298,6 +299,7 @@ export function sys_fchmod(t: Task, fd: number, mode: number): number {
 
 /** do_faccessat(): checks with the real uid/gid unless AT_EACCESS. */
 function do_faccessat(t: Task, dfd: number, upath: number, mode: number, flags: number): number {
+  mode |= 0; // int mode
   if (mode & ~7) return -EINVAL;
   if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
   const path = getname_flags(t, upath, (flags & AT_EMPTY_PATH) !== 0);

@@ -24,14 +24,19 @@ function advance(f: File, r: number): number {
   return r;
 }
 
+/**
+ * access_ok(buf, count) for a size_t count, checked before the count is capped (vfs_read):
+ * a "negative" count is huge and fails, and so does a kernel buffer even for 0 bytes.
+ */
+const user_range_ok = (buf: number, count: number): boolean => count >= 0 && access_ok(buf, count);
+
 /** vfs_read(): checks, then f_op.read at pos. */
 export function vfs_read(t: Task, f: File, buf: number, count: number, pos: number): SysRet {
   if (!(f.f_mode & FMODE_READ)) return -EBADF;
   const read = f.f_op.read;
   if (!read) return S_ISDIR(f.f_inode.i_mode) ? -EISDIR : -EINVAL;
+  if (!user_range_ok(buf, count)) return -EFAULT;
   if (count > MAX_RW_COUNT) count = MAX_RW_COUNT;
-  if (count < 0) return -EINVAL;
-  if (count > 0 && !access_ok(buf, count)) return -EFAULT;
   return read(f, t, buf, count, pos);
 }
 
@@ -40,9 +45,8 @@ export function vfs_write(t: Task, f: File, buf: number, count: number, pos: num
   if (!(f.f_mode & FMODE_WRITE)) return -EBADF;
   const write = f.f_op.write;
   if (!write) return -EINVAL;
+  if (!user_range_ok(buf, count)) return -EFAULT;
   if (count > MAX_RW_COUNT) count = MAX_RW_COUNT;
-  if (count < 0) return -EINVAL;
-  if (count > 0 && !access_ok(buf, count)) return -EFAULT;
   // generic_write_checks: IOCB_APPEND writes at i_size, even through pwrite (a Linux quirk).
   if (f.f_flags & O_APPEND && S_ISREG(f.f_inode.i_mode)) pos = f.f_inode.i_size;
   return write(f, t, buf, count, pos);
@@ -64,17 +68,17 @@ export function sys_write(t: Task, fd: number, buf: number, count: number): SysR
 }
 
 export function sys_pread64(t: Task, fd: number, buf: number, count: number, pos: number): SysRet {
+  if (pos < 0) return -EINVAL; // before the fd lookup (ksys_pread64)
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
-  if (pos < 0) return -EINVAL;
   if (!(f.f_mode & FMODE_PREAD)) return -ESPIPE;
   return vfs_read(t, f, buf, count, pos);
 }
 
 export function sys_pwrite64(t: Task, fd: number, buf: number, count: number, pos: number): SysRet {
+  if (pos < 0) return -EINVAL;
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
-  if (pos < 0) return -EINVAL;
   if (!(f.f_mode & FMODE_PWRITE)) return -ESPIPE;
   return vfs_write(t, f, buf, count, pos);
 }
@@ -100,7 +104,7 @@ export function sys_lseek(t: Task, fd: number, offset: number, whence: number): 
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
   if (!(f.f_mode & FMODE_LSEEK)) return -ESPIPE;
-  return (f.f_op.llseek ?? generic_file_llseek)(f, offset, whence);
+  return (f.f_op.llseek ?? generic_file_llseek)(f, offset, whence >>> 0); // unsigned int whence
 }
 
 // ---- vectored I/O ----
@@ -110,7 +114,8 @@ const iov_dv = new DataView(iov_buf.buffer);
 
 /** import_iovec(): reads and checks the iovec array; returns [base, len] pairs or -errno. */
 export function import_iovec(t: Task, uiov: number, n: number): number[] | number {
-  if (n < 0 || n > UIO_MAXIOV) return -EINVAL;
+  n >>>= 0; // unsigned nr_segs
+  if (n > UIO_MAXIOV) return -EINVAL;
   if (n === 0) return [];
   if (copy_from_user(t, iov_buf, 0, uiov, n * 16)) return -EFAULT;
   const out: number[] = [];
@@ -187,19 +192,21 @@ const sf_buf = new Uint8Array(SENDFILE_CHUNK);
 
 /** do_sendfile(): in → kernel buffer → out, through the files' splice operations. */
 export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: number, count: number): SysRet {
-  const in_f = fdget_io(t, in_fd);
-  if (typeof in_f === 'number' || !(in_f.f_mode & FMODE_READ)) return -EBADF;
-  const out_f = fdget_io(t, out_fd);
-  if (typeof out_f === 'number' || !(out_f.f_mode & FMODE_WRITE)) return -EBADF;
-  if (out_f.f_flags & O_APPEND) return -EINVAL;
-  let pos = in_f.f_pos;
+  let pos = 0;
   if (uoff) {
     const p = get_user_u64(t, uoff);
     if (p === undefined) return -EFAULT;
-    if (p < 0) return -EINVAL;
-    if (!(in_f.f_mode & FMODE_PREAD)) return -ESPIPE;
     pos = p;
   }
+  const in_f = fdget_io(t, in_fd);
+  if (typeof in_f === 'number' || !(in_f.f_mode & FMODE_READ)) return -EBADF;
+  if (!uoff) pos = in_f.f_pos;
+  else if (!(in_f.f_mode & FMODE_PREAD)) return -ESPIPE;
+  // rw_verify_area: a size_t count past SSIZE_MAX ("negative") and a negative pos are EINVAL.
+  if (count < 0 || pos < 0) return -EINVAL;
+  const out_f = fdget_io(t, out_fd);
+  if (typeof out_f === 'number' || !(out_f.f_mode & FMODE_WRITE)) return -EBADF;
+  if (out_f.f_flags & O_APPEND) return -EINVAL;
   if (!in_f.f_op.splice_read || !out_f.f_op.splice_write) return -EINVAL;
   if (count > MAX_RW_COUNT) count = MAX_RW_COUNT;
   const finish = (done: number, err: number): number => {

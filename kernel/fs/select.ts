@@ -53,7 +53,8 @@ function do_poll_loop(t: Task, scan: (pt: PollTable | null) => number, timeout_m
 
 /** do_sys_poll(): pollfd[] in, revents out. */
 function do_sys_poll(t: Task, ufds: number, nfds: number, timeout_ms: number): SysRet {
-  if (nfds >>> 0 !== nfds || nfds > t.rlim[RLIMIT_NOFILE].cur) return -EINVAL;
+  nfds >>>= 0; // unsigned int nfds
+  if (nfds > t.rlim[RLIMIT_NOFILE].cur) return -EINVAL;
   const buf = new Uint8Array(nfds * 8), dv = new DataView(buf.buffer);
   if (nfds && copy_from_user(t, buf, 0, ufds, nfds * 8)) return -EFAULT;
   const scan = (pt: PollTable | null): number => {

@@ -77,7 +77,7 @@ function stat_target(t: Task, dfd: number, upath: number, flags: number): Inode 
   const path = getname_flags(t, upath, (flags & AT_EMPTY_PATH) !== 0);
   if (typeof path === 'number') return path;
   if (path === '') {
-    if (dfd === AT_FDCWD) return t.fs.pwd.d_inode!;
+    if ((dfd | 0) === AT_FDCWD) return t.fs.pwd.d_inode!;
     const f = fdget(t, dfd);
     return f ? f.f_inode : -EBADF;
   }
@@ -136,6 +136,7 @@ export function sys_statx(t: Task, dfd: number, upath: number, flags: number, ma
 
 /** readlinkat(2) (fs/stat.c do_readlinkat): the target, truncated, without a NUL. */
 export function sys_readlinkat(t: Task, dfd: number, upath: number, ubuf: number, size: number): number {
+  size |= 0; // int bufsiz
   if (size <= 0) return -EINVAL;
   const inode = stat_target(t, dfd, upath, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
   if (typeof inode === 'number') return inode;

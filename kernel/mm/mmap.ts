@@ -19,6 +19,9 @@ import { TASK_SIZE } from './uaccess.ts';
 
 const page_align = (x: number): number => Math.ceil(x / PAGE_SIZE) * PAGE_SIZE;
 
+/** PROT_SEM (accepted, meaningless without System V semaphores) and PROT_GROWSDOWN|GROWSUP. */
+const PROT_SEM = 0x8, PROT_GROWS = 0x01000000 | 0x02000000;
+
 /** Splits areas so that no area straddles addr (split_vma). */
 function split_at(mm: MmStruct, addr: number): void {
   const v = mm.vma_at(addr);
@@ -60,7 +63,8 @@ const KNOWN_FLAGS = MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_D
 /** do_mmap(): returns the address or -errno. */
 export function do_mmap(t: Task, addr: number, len: number, prot: number, flags: number, fd: number, off: number): number {
   const mm = t.mm!;
-  if (len <= 0) return -EINVAL;
+  if (len === 0) return -EINVAL;
+  if (len < 0) return -ENOMEM; // unsigned long len: "negative" is past TASK_SIZE
   const type = flags & MAP_TYPE;
   if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -EINVAL;
   if (type === MAP_SHARED_VALIDATE && flags & ~KNOWN_FLAGS) return -EOPNOTSUPP;
@@ -110,11 +114,14 @@ export function sys_munmap(t: Task, addr: number, len: number): number {
 /** mprotect(2): every page of the range must be mapped (ENOMEM otherwise). */
 export function sys_mprotect(t: Task, start: number, len: number, prot: number): number {
   const mm = t.mm!;
+  if ((prot & PROT_GROWS) === PROT_GROWS) return -EINVAL;
   if (start % PAGE_SIZE || start < 0) return -EINVAL;
-  if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -EINVAL;
   if (len === 0) return 0;
+  // size_t len: a "negative" one wraps past the end (end <= start).
   const end = start + page_align(len);
-  if (end > TASK_SIZE) return -ENOMEM;
+  if (len < 0 || end > TASK_SIZE) return -ENOMEM;
+  // arch_validate_prot, on the whole unsigned long: PROT_SEM is valid, bits past 31 are not.
+  if (prot < 0 || prot > 0xffffffff || prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWS)) return -EINVAL;
   for (let a = start; a < end;) {
     const v = mm.vma_at(a);
     if (!v) return -ENOMEM;

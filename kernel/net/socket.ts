@@ -151,6 +151,7 @@ function split_type(type: number): [number, number] | number {
 }
 
 export function sys_socket(t: Task, family: number, type: number, protocol: number): number {
+  family |= 0; type |= 0; protocol |= 0; // int family, type, protocol
   const tf = split_type(type);
   if (typeof tf === 'number') return tf;
   const sock = sock_create(t, family, tf[0], protocol);
@@ -159,6 +160,7 @@ export function sys_socket(t: Task, family: number, type: number, protocol: numb
 }
 
 export function sys_socketpair(t: Task, family: number, type: number, protocol: number, usv: number): number {
+  family |= 0; type |= 0; protocol |= 0;
   const tf = split_type(type);
   if (typeof tf === 'number') return tf;
   const a = sock_create(t, family, tf[0], protocol);
@@ -183,6 +185,7 @@ export function sys_socketpair(t: Task, family: number, type: number, protocol: 
 
 /** move_addr_to_kernel(): a copy of the user's sockaddr, or -EINVAL / -EFAULT. */
 export function move_addr_to_kernel(t: Task, uaddr: number, len: number): Uint8Array | number {
+  len |= 0; // int addrlen
   if (len < 0 || len > SOCKADDR_STORAGE_SIZE) return -EINVAL;
   const a = new Uint8Array(len);
   if (len && copy_from_user(t, a, 0, uaddr, len)) return -EFAULT;
@@ -260,11 +263,13 @@ export const sys_getpeername = (t: Task, fd: number, uaddr: number, ulen: number
 export function sys_shutdown(t: Task, fd: number, how: number): number {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
+  how |= 0; // int how
   if (how < 0 || how > 2) return -EINVAL;
   return sock.ops.shutdown(sock, how);
 }
 
 export function sys_setsockopt(t: Task, fd: number, level: number, opt: number, uval: number, optlen: number): number {
+  level |= 0; opt |= 0; // int level, int optname
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
   if ((optlen | 0) < 0) return -EINVAL;
@@ -273,6 +278,7 @@ export function sys_setsockopt(t: Task, fd: number, level: number, opt: number, 
 }
 
 export function sys_getsockopt(t: Task, fd: number, level: number, opt: number, uval: number, ulen: number): number {
+  level |= 0; opt |= 0;
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
   const len = get_user_u32(t, ulen);

@@ -17,11 +17,13 @@ function io_flags(sock: Socket, flags: number): number {
   return sock.file!.f_flags & O_NONBLOCK ? flags | MSG_DONTWAIT : flags;
 }
 
+/** import_ubuf's cap of a size_t len at MAX_RW_COUNT ("negative" is huge, so capped too). */
+const rw_len = (len: number): number => (len < 0 || len > 0x7ffff000 ? 0x7ffff000 : len);
+
 export function sys_sendto(t: Task, fd: number, ubuf: number, len: number, flags: number, uaddr: number, alen: number): SysRet {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
-  const it = task_iter(t).init_ubuf(ubuf, len > 0x7ffff000 ? 0x7ffff000 : len);
-  if (len < 0) return -EINVAL;
+  const it = task_iter(t).init_ubuf(ubuf, rw_len(len));
   let msg: MsgHdr | null = null;
   if (uaddr) {
     const a = move_addr_to_kernel(t, uaddr, alen | 0);
@@ -35,7 +37,7 @@ export function sys_sendto(t: Task, fd: number, ubuf: number, len: number, flags
 export function sys_recvfrom(t: Task, fd: number, ubuf: number, len: number, flags: number, uaddr: number, ulen: number): SysRet {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
-  const it = task_iter(t).init_ubuf(ubuf, len > 0x7ffff000 ? 0x7ffff000 : len);
+  const it = task_iter(t).init_ubuf(ubuf, rw_len(len));
   if (!uaddr) return sock.ops.recvmsg(sock, t, it, io_flags(sock, flags), null);
   const msg = new MsgHdr();
   const finish = (r: number): number => {

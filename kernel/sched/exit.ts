@@ -99,6 +99,7 @@ function eligible(t: Task, c: Task, pid: number): boolean {
 
 /** wait4(2) */
 export function sys_wait4(t: Task, pid: number, wstatus: number, options: number, rusage: number): number | Promise<number> {
+  pid |= 0; // pid_t upid: 0xffffffff is -1 (any child)
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE)) return -EINVAL;
   const reap = (): number => {
     let any = false;

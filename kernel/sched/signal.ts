@@ -126,6 +126,7 @@ function check_kill_permission(t: Task, target: Task): boolean {
 
 /** kill(2): pid > 0 one process; 0 or -1 or < -1 every process we may signal (no pgrps yet). */
 export function sys_kill(t: Task, pid: number, sig: number): number {
+  pid |= 0; sig |= 0; // pid_t pid, int sig
   if (sig < 0 || sig > _NSIG) return -EINVAL;
   const k = t.kernel;
   const targets = pid > 0 ? [k.tasks.get(pid)].filter((x): x is Task => !!x && x.tgid === x.pid)
@@ -140,6 +141,7 @@ export function sys_kill(t: Task, pid: number, sig: number): number {
 }
 
 export function sys_tgkill(t: Task, tgid: number, tid: number, sig: number): number {
+  tgid |= 0; tid |= 0; sig |= 0; // pid_t tgid, pid_t pid, int sig
   if (tgid <= 0 || tid <= 0 || sig < 0 || sig > _NSIG) return -EINVAL;
   const x = t.kernel.tasks.get(tid);
   if (!x || x.tgid !== tgid || !x.alive) return -ESRCH;
@@ -149,6 +151,7 @@ export function sys_tgkill(t: Task, tgid: number, tid: number, sig: number): num
 }
 
 export function sys_tkill(t: Task, tid: number, sig: number): number {
+  tid |= 0;
   const x = t.kernel.tasks.get(tid);
   return x ? sys_tgkill(t, x.tgid, tid, sig) : -ESRCH;
 }
@@ -159,6 +162,7 @@ const sa_dv = new DataView(sa_buf.buffer);
 /** rt_sigaction(2) with the kernel's struct sigaction: handler, flags, restorer, mask (8 each). */
 export function sys_rt_sigaction(t: Task, sig: number, act: number, oact: number, sigsetsize: number): number {
   if (sigsetsize !== 8) return -EINVAL;
+  sig |= 0; // int sig
   if (sig < 1 || sig > _NSIG) return -EINVAL;
   const a = t.sighand.action[sig];
   let next: SigAction | null = null;
@@ -190,6 +194,7 @@ export function sys_rt_sigaction(t: Task, sig: number, act: number, oact: number
 /** rt_sigprocmask(2) */
 export function sys_rt_sigprocmask(t: Task, how: number, set: number, oset: number, sigsetsize: number): number {
   if (sigsetsize !== 8) return -EINVAL;
+  how |= 0; // int how
   const old_lo = t.blocked_lo, old_hi = t.blocked_hi;
   if (set) {
     if (copy_from_user(t, sa_buf, 0, set, 8)) return -EFAULT;
@@ -207,7 +212,7 @@ export function sys_rt_sigprocmask(t: Task, how: number, set: number, oset: numb
 }
 
 export function sys_rt_sigpending(t: Task, set: number, sigsetsize: number): number {
-  if (sigsetsize > 8) return -EINVAL;
+  if (sigsetsize < 0 || sigsetsize > 8) return -EINVAL; // size_t: "negative" is huge
   sa_dv.setUint32(0, (t.pending_lo & t.blocked_lo) >>> 0, true);
   sa_dv.setUint32(4, (t.pending_hi & t.blocked_hi) >>> 0, true);
   return copy_to_user(t, set, sa_buf, 0, sigsetsize) ? -EFAULT : 0;

@@ -205,7 +205,7 @@ export function make_hook(env: HookEnv, name: string, spec: HookSpec, orig_addr:
     }
     const r = orig(t, a0, a1, a2, a3, a4, a5);
     cpu.charge_n(C.kernel_op, OPS_RET_DISPATCH + (kind === 'fcntl' ? OPS_FCNTL_CMD : kind === 'close' ? OPS_CLOSE_RET : 0));
-    const makes = creates ?? (kind === 'fcntl' && (a1 === F_DUPFD || a1 === F_DUPFD_CLOEXEC) ? 'ret' : undefined);
+    const makes = creates ?? (kind === 'fcntl' && (a1 >>> 0 === F_DUPFD || a1 >>> 0 === F_DUPFD_CLOEXEC) ? 'ret' : undefined);
     if (makes === undefined) {
       if (kind === 'close' && r === 0) p.protect(t, a0, null);
       return r;
