@@ -27,6 +27,8 @@ export default async function main(libc: Libc, argv: string[]): Promise<number> 
   libc.epoll_ctl_ev(epfd, libc.EPOLL_CTL_ADD, lfd, libc.EPOLLIN, lfd);
   const esz = libc.EPOLL_EVENT_SIZE, doff = esz === 12 ? 4 : 8;
   const events = libc.malloc(MAX_EVENTS * esz);
+  // The ready list is read out of user memory once per epoll_wait, then decoded here.
+  const evs = new Uint8Array(MAX_EVENTS * esz), evv = new DataView(evs.buffer);
   const buf = libc.malloc(BUF);
   const conns = new Map<number, Conn>();
   const close = (fd: number): void => { conns.delete(fd); libc.close(fd); };
@@ -34,8 +36,9 @@ export default async function main(libc: Libc, argv: string[]): Promise<number> 
   for (;;) {
     const n = (await libc.epoll_wait(epfd, events, MAX_EVENTS, -1)) as number;
     if (n < 0) { if (libc.errno === libc.EINTR) continue; return fail(libc, 'epoll_wait'); }
+    libc.peek_into(events, evs, 0, n * esz);
     for (let i = 0; i < n; i++) {
-      const ev = libc.peek_u32(events + i * esz), fd = libc.peek_u32(events + i * esz + doff);
+      const ev = evv.getUint32(i * esz, true), fd = evv.getUint32(i * esz + doff, true);
       if (fd === lfd) { accept_all(libc, lfd, epfd, conns); continue; }
       const c = conns.get(fd);
       if (!c) continue;

@@ -15,7 +15,7 @@ import type { Task } from '../../sched/task.ts';
 import type { IovIter } from '../core/iov_iter.ts';
 import { SkBuff } from '../core/skbuff.ts';
 import {
-  Sock, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, SOCK_SNDBUF_LOCK, TCP_CLOSE, TCP_ESTABLISHED,
+  Sock, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, SOCK_RCVBUF_LOCK, SOCK_SNDBUF_LOCK, TCP_CLOSE, TCP_ESTABLISHED,
   TCP_LISTEN, TCP_SYN_SENT, TCP_CLOSE_WAIT, sk_epipe, sk_stream_error, sk_wait, sock_error,
 } from '../core/sock.ts';
 import type { InetAddr } from './inet_addr.ts';
@@ -105,6 +105,28 @@ function stream_ready(sk: InetSock): boolean {
   return sk.sk_state !== TCP_SYN_SENT;
 }
 
+/**
+ * Large sends are copied into one reusable buffer instead of a fresh allocation each (malloc,
+ * first-touch page faults, GC of external memory): it is handed out again only once the host
+ * socket took a send from it synchronously and whole. Small sends use Node's buffer pool.
+ */
+const SPARE_MIN = 4096, SPARE_SIZE = 1 << 16;
+/** The free send buffer, and the one lent to the send in progress. */
+let spare: Buffer | null = null, lent: Buffer | null = null;
+
+function send_buffer(n: number): Buffer {
+  if (n < SPARE_MIN) return Buffer.allocUnsafe(n);
+  const b = spare && spare.length >= n ? spare : Buffer.allocUnsafe(n > SPARE_SIZE ? n : SPARE_SIZE);
+  spare = null; lent = b;
+  return b.length === n ? b : b.subarray(0, n);
+}
+
+/** The host took buf whole and synchronously: its storage is free again. */
+function send_buffer_done(buf: Buffer): void {
+  if (lent && buf.buffer === lent.buffer) spare = lent;
+  lent = null;
+}
+
 /** tcp_sendmsg() */
 export function tcp_sendmsg(sk: InetSock, t: Task, it: IovIter, flags: number, sent = 0): SysRet {
   const nonblock = (flags & MSG_DONTWAIT) !== 0;
@@ -123,14 +145,16 @@ export function tcp_sendmsg(sk: InetSock, t: Task, it: IovIter, flags: number, s
       return w.then((e) => (e ? sent || e : tcp_sendmsg(sk, t, it, flags, sent)));
     }
     const n = Math.min(space, it.count, 1 << 20);
-    const buf = Buffer.allocUnsafe(n);
+    const buf = send_buffer(n);
     const c = it.copy_from(t, buf, 0, n);
     // Ask the host for a completion only near the limit: a writer blocked at the limit is
     // always woken by the completion of the write that crossed it.
     if (c > 0) {
-      const data = c === n ? buf : buf.subarray(0, c);
-      if (h.writableLength + c >= sk.snd_limit >> 1) h.write(data, sk.on_written); else h.write(data);
+      const data = c === n ? buf : buf.subarray(0, c), queued = h.writableLength;
+      if (queued + c >= sk.snd_limit >> 1) h.write(data, sk.on_written); else h.write(data);
       if (h.errored) return sent || tcp_write_failed(sk, t, flags, h); // set synchronously; destroyed comes later
+      // Nothing more queued: the host took the bytes at once and holds no reference to them.
+      if (h.writableLength === queued) send_buffer_done(buf);
     }
     sent += c;
     if (c < n) return sent || -EFAULT;
@@ -177,8 +201,17 @@ function recv_loop(sk: InetSock, t: Task, it: IovIter, flags: number, target: nu
     if (c < n) return copied || -EFAULT;
     if (peek) idx++; else rq.consume_head(n);
   }
-  if (sk.paused && rq.bytes < sk.rcv_limit) { sk.paused = false; sk.host?.resume(); }
+  if (sk.paused && rq.bytes < sk.rcv_limit) { tcp_rcv_space_adjust(sk); sk.paused = false; sk.host?.resume(); }
   return copied;
+}
+
+/**
+ * tcp_rcv_space_adjust(), coarsely: a reader that drained a full receive buffer keeps up, so
+ * the buffer doubles (up to tcp_rmem[2]) unless SO_RCVBUF fixed it. Linux sizes it from the
+ * bytes copied per RTT; a reader that does not read never grows it, as here.
+ */
+function tcp_rcv_space_adjust(sk: InetSock): void {
+  if (!(sk.sk_userlocks & SOCK_RCVBUF_LOCK) && sk.sk_rcvbuf < TCP_RMEM[2]) sk.sk_rcvbuf = Math.min(sk.sk_rcvbuf * 2, TCP_RMEM[2]);
 }
 
 /** tcp_poll() */
