@@ -5,6 +5,8 @@
  * edge-triggered ones wait for the next wake-up, EPOLLONESHOT ones are disarmed. Works on any
  * file with f_op.poll, epoll files included.
  */
+import { MODE_KERNEL } from '../arch/cpu.ts';
+import { switch_to } from '../sched/core.ts';
 import { EBADF, EEXIST, EFAULT, EINTR, EINVAL, ELOOP, ENOENT, EPERM } from '../include/uapi/errno.ts';
 import {
   EPOLLERR, EPOLLET, EPOLLEXCLUSIVE, EPOLLHUP, EPOLLIN, EPOLLONESHOT, EPOLLOUT, EPOLLRDNORM, EPOLLWAKEUP,
@@ -219,6 +221,8 @@ async function ep_poll_sleep(t: Task, ep: EventPoll, uev: number, max: number, d
       // Interrupt coalescing (as NAPI batches receive work): let the host deliver every event
       // already pending before reporting, so one wake-up returns a batch instead of one event.
       await coalesce();
+      // A host event, not a wake-up: other tasks ran meanwhile; run as t again.
+      switch_to(t, MODE_KERNEL);
     }
     const n = ep.rdllist.length ? ep_send_events(t, ep, uev, max) : 0;
     if (n !== 0) return n;
