@@ -52,7 +52,10 @@ export async function fuzz(calls: number, seed: number, k: Kernel = boot(), keep
       libc.raw(libc.SYS.epoll_create1, 0);
       libc.raw(libc.SYS.eventfd2, 0, 0);
       const values = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -100, 4096, 0x7fffffff, 0xffffffff, 2 ** 47 - 1, 2 ** 47, -(2 ** 47),
-        k.sys_call_table, buf, buf + 4095, buf + 8192, 64, 255, 0o777, 0x40000, 2 ** 53 - 1];
+        k.sys_call_table, buf, buf + 4095, buf + 8192, 64, 255, 0o777, 0x40000, 2 ** 53 - 1,
+        // Register widths: an int/unsigned int argument is the low 32 bits (2^32+k is k), a
+        // size_t is unsigned (negative is huge).
+        2 ** 32, 2 ** 32 + 1, 2 ** 32 + 3, 2 ** 32 - 100, 2 ** 31, -(2 ** 31), -(2 ** 32) + 3, -(2 ** 53) + 1];
       const arg = (): number => (rnd() < 0.7 ? pick(rnd, values) : Math.floor(rnd() * 2 ** 16) * (rnd() < 0.2 ? -1 : 1));
       for (let i = 0; i < 50 && report.calls < calls; i++) {
         const [, nr] = pick(rnd, names);
