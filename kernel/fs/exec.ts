@@ -12,7 +12,6 @@ import { E2BIG, EACCES, EFAULT, ENOEXEC } from '../include/uapi/errno.ts';
 import { AT_FDCWD } from '../include/uapi/fcntl.ts';
 import { S_ISREG } from '../include/uapi/stat.ts';
 import { MAP_GROWSDOWN, MAP_PRIVATE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../include/uapi/mman.ts';
-import type { Kernel } from '../kernel.ts';
 import { ACC_R } from '../arch/cpu.ts';
 import { handle_mm_fault } from '../mm/memory.ts';
 import { VmArea } from '../mm/mm_types.ts';

@@ -14,7 +14,7 @@ import { fdget } from './file_table.ts';
 import { get_link, user_path_at } from './namei.ts';
 import { getname_flags } from './open.ts';
 import { MAJOR, MINOR } from './devfs/char_dev.ts';
-import { EBADF, ENOENT } from '../include/uapi/errno.ts';
+import { EBADF } from '../include/uapi/errno.ts';
 
 /** struct kstat (include/linux/stat.h), arch-neutral. */
 export interface Kstat {

@@ -16,7 +16,6 @@ import { UserUnwind } from '../sched/exit.ts';
 import type { Task } from '../sched/task.ts';
 import { apply_exec_policy, box_mm } from './box_mm.ts';
 import { cred_page_sync } from './cred_page.ts';
-import { PT_REGS_SIZE } from './gate.ts';
 import { type SfiBuild, box_task, privbox_of } from './privbox.ts';
 
 export const KSTACK_SIZE = 16384; // THREAD_SIZE on x86-64

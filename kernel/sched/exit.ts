@@ -93,7 +93,8 @@ export function do_group_exit(t: Task, status: number): never {
 export function sys_exit(t: Task, code: number): number { return do_exit(t, W_EXITCODE(code)); }
 export function sys_exit_group(t: Task, code: number): number { return do_group_exit(t, W_EXITCODE(code)); }
 
-function eligible(t: Task, c: Task, pid: number): boolean {
+/** Which children a wait4 pid argument selects (no process groups: 0 and < -1 mean any). */
+function eligible(c: Task, pid: number): boolean {
   return pid === -1 || pid === 0 || pid < -1 || c.pid === pid;
 }
 
@@ -104,7 +105,7 @@ export function sys_wait4(t: Task, pid: number, wstatus: number, options: number
   const reap = (): number => {
     let any = false;
     for (const c of t.children) {
-      if (!eligible(t, c, pid)) continue;
+      if (!eligible(c, pid)) continue;
       any = true;
       if (c.exit_state !== EXIT_ZOMBIE) continue;
       if (wstatus && !put_user_u32(t, wstatus, c.exit_code)) return -EFAULT;

@@ -55,8 +55,6 @@ const TAU_INV: readonly number[] = invertPermutation(TAU);
 
 /** h, the tweak cell permutation: new cell i = old cell H[i] (Arm TweakShuffle). */
 const H: readonly number[] = [6, 5, 14, 15, 0, 1, 2, 3, 7, 12, 13, 4, 8, 9, 10, 11];
-/** h^-1 (Arm TweakInvShuffle). */
-const H_INV: readonly number[] = invertPermutation(H);
 
 /** Cells (after h) that the tweak LFSR omega is applied to (Arm TweakCellRot). */
 const OMEGA_CELLS: readonly number[] = [0, 1, 3, 4, 8, 11, 13];
@@ -66,8 +64,6 @@ const OMEGA: readonly number[] = Array.from(
   { length: 16 },
   (_, c) => (c >> 1) | (((c ^ (c >> 1)) & 1) << 3),
 );
-/** omega^-1 (Arm TweakCellInvRot). */
-const OMEGA_INV: readonly number[] = invertPermutation(OMEGA);
 
 /**
  * Round constants c0..c7 and the reflection constant alpha: successive 64-bit
@@ -158,13 +154,6 @@ function tweakForward(t: Cells): Cells {
   const out = permute(t, H);
   for (const i of OMEGA_CELLS) out[i] = OMEGA[out[i]!]!;
   return out;
-}
-
-/** Inverse tweak update (Arm TweakInvShuffle). */
-function tweakBackward(t: Cells): Cells {
-  const out = [...t];
-  for (const i of OMEGA_CELLS) out[i] = OMEGA_INV[out[i]!]!;
-  return permute(out, H_INV);
 }
 
 /** Forward round R: add tweakey, then (unless short) tau and M, then S. */

@@ -16,7 +16,7 @@
  * 16-byte struct cmsghdr, 8-byte alignment).
  */
 import { SCM_RIGHTS, SOL_SOCKET } from '../../include/uapi/socket.ts';
-import { get_user_u32, get_user_u64, put_user_u32 } from '../../mm/uaccess.ts';
+import { get_user_u32, get_user_u64 } from '../../mm/uaccess.ts';
 import type { Task } from '../../sched/task.ts';
 import { C } from '../../time/cost.ts';
 import { OPS_CMSG } from './cost.ts';
