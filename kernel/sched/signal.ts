@@ -219,7 +219,7 @@ export function sys_rt_sigpending(t: Task, set: number, sigsetsize: number): num
 }
 
 export const signal_syscalls: SyscallDef[] = [
-  { name: 'kill', fn: sys_kill, args: ['int', 'signal'], support: 'partial', note: 'no process groups: pid 0 and < -1 act like -1' },
+  { name: 'kill', fn: sys_kill, args: ['int', 'signal'], support: 'partial', note: 'no process groups: pid 0 and < -1 act like -1; no job control: SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU/SIGCONT are ignored' },
   { name: 'tgkill', fn: sys_tgkill, args: ['int', 'int', 'signal'] },
   { name: 'tkill', fn: sys_tkill, args: ['int', 'signal'] },
   { name: 'rt_sigaction', fn: sys_rt_sigaction, args: ['signal', 'ptr', 'ptr', 'uint'], support: 'partial', note: 'SA_SIGINFO handlers get the signal number only; no sigaltstack' },
