@@ -19,6 +19,8 @@ import { PAGE_SIZE } from '../mm/page_alloc.ts';
 import { TextRegion } from '../mm/text.ts';
 import { copy_to_user, get_user_u64, strncpy_from_user } from '../mm/uaccess.ts';
 import { ExecReplace, mmput } from '../sched/exit.ts';
+import { switch_to } from '../sched/core.ts';
+import { MODE_KERNEL } from '../arch/cpu.ts';
 import { mm_alloc, type UserEntry } from '../sched/fork.ts';
 import { SIG_DFL, SIG_IGN } from '../include/uapi/signal.ts';
 import type { Task } from '../sched/task.ts';
@@ -172,6 +174,7 @@ export function sys_execve(t: Task, upath: number, uargv: number, uenvp: number)
   const url = open_exec(t, path);
   if (typeof url === 'number') return url;
   return load_module_main(url).then((main) => {
+    switch_to(t, MODE_KERNEL); // loading was a host event: t runs again from here
     if (typeof main === 'number') return main;
     start_image(t, main, argv, envp, path);
     throw new ExecReplace(t.pid);
