@@ -19,6 +19,7 @@ import { put_int_opt, sk_accept_wait, sk_wait, sock_error, RCV_SHUTDOWN, SEND_SH
 import { SIOCINQ, SIOCOUTQ, SS_CONNECTED, SS_CONNECTING, SS_UNCONNECTED, Socket, sock_ioctl_common, sock_register, type ProtoOps } from '../socket.ts';
 import { addr_from_host, host_ip, inet_addr_local, inet_parse, inet_sockaddr, is_any, is_loopback, type InetAddr } from './inet_addr.ts';
 import { InetSock, host_errno, tcp_poll, tcp_recvmsg, tcp_sendmsg } from './tcp_bridge.ts';
+import { udp_create } from './udp_ops.ts';
 
 /** Per-kernel port state: the publish map (guest → host port) and bound guest ports. */
 interface InetTable { publish: Map<number, number>; bound: Map<number, InetSock> }
@@ -34,6 +35,11 @@ export function net_publish(k: Kernel, host_port: number, guest_port: number): v
   inet_table(k).publish.set(guest_port, host_port);
 }
 
+/** The host port a bound guest port is reached on (the publish map, else the same port). */
+export function inet_host_port(k: Kernel, guest_port: number): number {
+  return inet_table(k).publish.get(guest_port) ?? guest_port;
+}
+
 const isk = (sock: Socket): InetSock => sock.sk as InetSock;
 
 /** Listens on the host for the guest port (0: any free one); resolves 0 or -errno. */
@@ -43,7 +49,7 @@ function host_listen(k: Kernel, sk: InetSock, guest_port: number): Promise<numbe
   srv.on('connection', (c) => inet_incoming(sk, c));
   return new Promise((resolve) => {
     srv.once('error', (e) => { srv.close(); resolve(-host_errno(e)); });
-    srv.listen({ host: host_ip(sk.sk_family), port: guest_port ? tab.publish.get(guest_port) ?? guest_port : 0, backlog: 511, exclusive: true }, () => {
+    srv.listen({ host: host_ip(sk.sk_family), port: guest_port ? inet_host_port(k, guest_port) : 0, backlog: 511, exclusive: true }, () => {
       const hp = (srv.address() as { port: number }).port;
       const gp = guest_port || hp;
       if (tab.bound.has(gp) || sk.dead) { srv.close(); resolve(-EADDRINUSE); return; }
@@ -290,7 +296,7 @@ export const inet_stream_ops: ProtoOps = {
   recvmsg: (sock, t, it, flags) => tcp_recvmsg(isk(sock), t, it, flags),
 };
 
-/** inet_create(): TCP only; UDP and raw sockets are not implemented (see the support matrix). */
+/** inet_create(): TCP here, UDP in udp_ops.ts; raw sockets are not implemented (see the support matrix). */
 function inet_create(family: number) {
   return (t: Task, type: number, protocol: number): Socket | number => {
     if (type === SOCK_STREAM) {
@@ -299,7 +305,7 @@ function inet_create(family: number) {
       owner.set(sk, t.kernel);
       return new Socket(type, inet_stream_ops, sk);
     }
-    if (type === SOCK_DGRAM) return -EPROTONOSUPPORT;
+    if (type === SOCK_DGRAM) return udp_create(t, family, type, protocol);
     return -ESOCKTNOSUPPORT;
   };
 }
