@@ -153,7 +153,6 @@ function udp_deliver(sk: UdpSock, data: Uint8Array, dst: InetAddr): void {
 
 /** udp_recvmsg(): one datagram per call; MSG_TRUNC reports its real length. */
 export function udp_recvmsg(sk: UdpSock, t: Task, it: IovIter, flags: number, msg: MsgHdr | null): SysRet {
-  if (flags & MSG_OOB) return -EOPNOTSUPP;
   const rq = sk.sk_receive_queue;
   const skb = rq.peek();
   if (!skb) {
