@@ -1,5 +1,6 @@
 /** The whole C library: the core and every group of wrappers. */
 import './unistd.ts';
+import './mman.ts';
 import './fs.ts';
 import './malloc.ts';
 import './stdio.ts';
@@ -9,6 +10,7 @@ import './poll.ts';
 import './kerncall.ts';
 import './pauth.ts';
 import './fdcap.ts';
+import './pthread.ts';
 export { Libc } from './libc.ts';
 export { crt0 } from './crt0.ts';
 export { FILE, format } from './stdio.ts';

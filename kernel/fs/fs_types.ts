@@ -32,7 +32,7 @@ export interface FileOperations {
   fsync?(f: File, t: Task, datasync: boolean): SysRet;
   /** Directory listing from index `pos`; emit returns false when the buffer is full. */
   iterate_shared?(f: File, emit: (name: string, ino: number, type: number) => boolean): number;
-  /** Gives a file mapping its backing page source (mmap of a file). */
+  /** Gives a file mapping its backing page source (mmap of a file); -errno to refuse. */
   mmap?(f: File, t: Task): import('../mm/mm_types.ts').VmFile | number;
   /**
    * Kernel-buffer I/O for sendfile (the role splice_read/splice_write play in Linux):
@@ -98,6 +98,8 @@ export class Inode {
   size = 0;
   /** I_* state bits (I_DIRTY: data not yet written back). */
   i_state = 0;
+  /** The page cache of a mapped regular file (struct address_space, kernel/mm/filemap.ts). */
+  i_mapping: import('../mm/filemap.ts').AddressSpace | null = null;
 
   constructor(readonly i_sb: SuperBlock, readonly i_ino: number, public i_mode: number) {
     const now = Date.now() * 1e6;

@@ -2,7 +2,8 @@
  * hostfs (after arch/um/fs/hostfs): a host directory mounted into the emulated tree, so
  * programs can serve real files and persist data. Names are looked up on the host lazily and
  * cached in the dcache; file bytes are read into a memfs storage node at open and written
- * back to the host file by fsync(2) and by close (flush/release) when dirty. Namespace
+ * back to the host file by fsync(2) and by close (flush/release) when dirty; mmap goes through
+ * tmpfs's page cache (kernel/mm/filemap.ts), written back here first. Namespace
  * changes (create, mkdir, unlink, rename, …) are mirrored on the host as they happen, after
  * the VFS has applied Linux's rules. Documented in docs/hostfs.md.
  *
@@ -21,6 +22,7 @@ import { kern_mount, register_filesystem } from './namespace.ts';
 import { follow_mount } from './namei.ts';
 import { dcache_readdir, I_DIRTY, shmem_file_operations, shmem_node, TmpfsSuper } from './tmpfs.ts';
 import { RENAME_EXCHANGE } from './rename.ts';
+import { filemap_write_back } from '../mm/filemap.ts';
 
 /** A Node error (ENOENT, EACCES, …) as -errno. */
 function host_errno(e: unknown): number {
@@ -63,6 +65,7 @@ function host_load(d: Dentry, inode: Inode): number {
 
 /** Writes a dirty file back to the host (the write-back of fsync and close). */
 export function host_flush(d: Dentry | null, inode: Inode): number {
+  if (inode.i_mapping) filemap_write_back(inode.i_mapping); // stores through shared mappings
   if (!(inode.i_state & I_DIRTY) || !d || d.d_unhashed || !inode.i_private) return 0;
   const node = shmem_node(inode);
   const err = host_try(() => fs.writeFileSync(host_path(d), node.buf.subarray(0, node.getSize())));

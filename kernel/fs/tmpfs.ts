@@ -3,6 +3,8 @@
  * storage nodes (@jsonjoy.com/fs-core `Node`, the inode class memfs itself is built on). The VFS
  * decides every rule (permissions, link counts, rename semantics); memfs only stores bytes.
  * The read path copies straight out of `node.buf` (Node.read would allocate a Date per call).
+ * Mapped files (mmap) keep their mapped pages in a page cache of frames (kernel/mm/filemap.ts):
+ * read/write go through it while it holds pages, and shmem_node writes it back first.
  */
 import { Node } from '@jsonjoy.com/fs-core';
 import { EFAULT, EFBIG, EINVAL } from '../include/uapi/errno.ts';
@@ -11,6 +13,7 @@ import type { Task } from '../sched/task.ts';
 import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
 import { type FileOperations, type File, Inode, type SuperBlock, Dentry, type SysRet, Mount } from './fs_types.ts';
 import { PAGE_SIZE } from '../mm/page_alloc.ts';
+import { filemap_read, filemap_update, filemap_write_back, generic_file_mmap, mapping_mapped } from '../mm/filemap.ts';
 
 /** MAX_LFS_FILESIZE on 64-bit */
 export const MAX_LFS_FILESIZE = Number.MAX_SAFE_INTEGER;
@@ -33,15 +36,23 @@ export class TmpfsSuper implements SuperBlock {
   next_ino(): number { return ++this.ino; }
 }
 
-/** The memfs storage node of a tmpfs regular file or symlink. */
-export function shmem_node(inode: Inode): Node { return inode.i_private as Node; }
+/**
+ * The memfs storage node of a tmpfs regular file or symlink, up to date: stores through shared
+ * mappings are written back first (filemap_write_and_wait for kernel-internal readers).
+ */
+export function shmem_node(inode: Inode): Node {
+  if (mapping_mapped(inode)) filemap_write_back(inode.i_mapping!);
+  return inode.i_private as Node;
+}
 
 const io_buf = Buffer.allocUnsafe(PAGE_SIZE * 16);
 
 function shmem_write(f: File, t: Task, ubuf: number, count: number, pos: number): SysRet {
   if (pos >= SHMEM_MAXBYTES) return count ? -EFBIG : 0;
   if (count > SHMEM_MAXBYTES - pos) count = SHMEM_MAXBYTES - pos;
-  const node = shmem_node(f.f_inode);
+  const inode = f.f_inode;
+  const node = shmem_node(inode);
+  const old_size = inode.size;
   let done = 0;
   while (done < count) {
     const chunk = Math.min(count - done, io_buf.length);
@@ -52,7 +63,9 @@ function shmem_write(f: File, t: Task, ubuf: number, count: number, pos: number)
     if (left) break;
   }
   if (done === 0 && count > 0) return -EFAULT;
-  shmem_written(f.f_inode, node);
+  shmem_written(inode, node);
+  // Mapped pages see the new bytes (and zeros for a gap past the old EOF).
+  if (mapping_mapped(inode)) filemap_update(inode.i_mapping!, Math.min(pos, old_size), pos + done);
   return done;
 }
 
@@ -72,13 +85,16 @@ export const shmem_file_operations: FileOperations = {
     const size = inode.size;
     if (pos >= size || count === 0) return 0;
     const n = count < size - pos ? count : size - pos;
-    // node.buf holds the bytes [0, size); copy straight from it, no intermediate buffer.
-    const left = copy_to_user(t, ubuf, node.buf, pos, n);
+    // node.buf holds the bytes [0, size); copy straight from it, no intermediate buffer (or
+    // from the page cache's frames for the pages of a mapped file).
+    const m = inode.i_mapping;
+    const left = m !== null && m.nrpages !== 0 ? filemap_read(m, t, ubuf, pos, n) : copy_to_user(t, ubuf, node.buf, pos, n);
     if (left === n) return -EFAULT;
     return n - left;
   },
   write: shmem_write,
   fsync: () => 0,
+  mmap: generic_file_mmap,
   splice_read(f, buf, off, count, pos) {
     const node = shmem_node(f.f_inode);
     if (pos >= node.getSize()) return 0;
@@ -152,6 +168,7 @@ export function shmem_set_content(inode: Inode, data: Uint8Array): void {
   node.truncate(0);
   node.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength), 0, data.length, 0);
   inode.size = node.getSize();
+  if (mapping_mapped(inode)) filemap_update(inode.i_mapping!, 0, Infinity);
 }
 
 /** Truncates a regular file (do_truncate for tmpfs); the tail reads back as zeros. */
@@ -161,9 +178,12 @@ export function shmem_setsize(inode: Inode, len: number): number {
   const node = shmem_node(inode);
   // memfs keeps stale bytes past size when shrinking; zero them so a later extension reads zeros.
   if (len < node.getSize()) node.buf.fill(0, len, node.getSize());
+  const old_size = inode.size;
   node.truncate(len);
   inode.size = len;
   inode.i_state |= I_DIRTY;
+  // No reverse map to unmap pages past the new EOF: their cached frames read zeros instead.
+  if (mapping_mapped(inode)) filemap_update(inode.i_mapping!, Math.min(len, old_size), Infinity);
   return 0;
 }
 

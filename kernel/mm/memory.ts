@@ -5,7 +5,7 @@
 import { type Cpu, ACC_R, ACC_W, ACC_X } from '../arch/cpu.ts';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, MAP_SHARED } from '../include/uapi/mman.ts';
 import { C } from '../time/cost.ts';
-import { type MmStruct, type VmArea } from './mm_types.ts';
+import { type MmStruct, type VmArea, VM_FAULT_OOM, VM_FAULT_SIGSEGV } from './mm_types.ts';
 import { PAGE_SIZE } from './page_alloc.ts';
 import { PERM_R, PERM_U, PERM_UX, PERM_W, TWO_47 } from './pgtable.ts';
 
@@ -25,34 +25,52 @@ function access_ok_for(vma: VmArea, acc: number): boolean {
 }
 
 /**
- * Resolves a user-half fault at addr if the address space allows the access: allocates a
- * zero or file page, or breaks copy-on-write. Returns false when the access is illegal
- * (SIGSEGV for user code, EFAULT for uaccess) or memory ran out.
+ * handle_mm_fault(): resolves a user-half fault at addr if the address space allows the access:
+ * allocates a zero page, maps a file's page-cache frame (copied first for a private write), or
+ * breaks copy-on-write. Returns 0 or the vm_fault_t reason: VM_FAULT_SIGSEGV for an illegal
+ * access (SIGSEGV for user code, EFAULT for uaccess), VM_FAULT_SIGBUS for a file page past
+ * EOF, VM_FAULT_OOM when memory ran out.
  */
-export function handle_mm_fault(cpu: Cpu, mm: MmStruct, addr: number, acc: number): boolean {
-  if (addr < 0 || addr >= TWO_47) return false;
+export function __handle_mm_fault(cpu: Cpu, mm: MmStruct, addr: number, acc: number): number {
+  if (addr < 0 || addr >= TWO_47) return VM_FAULT_SIGSEGV;
   const vma = mm.vma_at(addr);
-  if (!vma || !access_ok_for(vma, acc)) return false;
+  if (!vma || !access_ok_for(vma, acc)) return VM_FAULT_SIGSEGV;
   const page = Math.floor(addr / PAGE_SIZE) * PAGE_SIZE;
   const { phys } = cpu;
   cpu.charge(C.page_fault);
   const old = mm.pt.pfn_of(page);
+  const priv = !(vma.flags & MAP_SHARED);
   let pfn = old;
-  if (old < 0) {
+  if (old < 0 && vma.file) {
+    const cached = vma.file.fault(vma.pgoff + (page - vma.start));
+    if (cached < 0) return -cached;
+    pfn = cached;
+    if (acc === ACC_W && priv && (pfn = cow_copy(cpu, cached)) < 0) return VM_FAULT_OOM; // do_cow_fault
+  } else if (old < 0) {
     pfn = phys.alloc_page();
-    if (pfn < 0) return false;
-    if (vma.file) vma.file.fault_page(vma.pgoff + (page - vma.start), phys.mem.subarray(pfn * PAGE_SIZE, (pfn + 1) * PAGE_SIZE));
-  } else if (acc === ACC_W && !(vma.flags & MAP_SHARED) && phys.refcount[old] > 1) {
-    pfn = phys.alloc_page(); // break COW
-    if (pfn < 0) return false;
-    phys.copy_page(pfn, old);
-    phys.put_page(old);
+    if (pfn < 0) return VM_FAULT_OOM;
+  } else if (acc === ACC_W && priv && phys.refcount[old] > 1) {
+    if ((pfn = cow_copy(cpu, old)) < 0) return VM_FAULT_OOM; // wp_page_copy
   }
-  // A private page shared with another mm stays read-only until written.
-  const exclusive = vma.flags & MAP_SHARED || phys.refcount[pfn] === 1;
-  if (!mm.pt.map(page, pfn, vm_perm(vma, acc === ACC_W || exclusive !== 0))) return false;
+  // A private page shared with another mm (or the page cache) stays read-only until written.
+  const exclusive = !priv || phys.refcount[pfn] === 1;
+  if (!mm.pt.map(page, pfn, vm_perm(vma, acc === ACC_W || exclusive))) return VM_FAULT_OOM;
   mm.tlb.flush_page(page / PAGE_SIZE);
-  return true;
+  return 0;
+}
+
+/** A private copy of frame `src`, dropping the caller's reference on src; -1 without memory. */
+function cow_copy(cpu: Cpu, src: number): number {
+  const pfn = cpu.phys.alloc_page();
+  if (pfn < 0) { cpu.phys.put_page(src); return -1; }
+  cpu.phys.copy_page(pfn, src);
+  cpu.phys.put_page(src);
+  return pfn;
+}
+
+/** __handle_mm_fault as a yes/no: true when the access can now proceed. */
+export function handle_mm_fault(cpu: Cpu, mm: MmStruct, addr: number, acc: number): boolean {
+  return __handle_mm_fault(cpu, mm, addr, acc) === 0;
 }
 
 /** Unmaps [start, end) from the page tables, dropping the frames (zap_page_range). */
@@ -61,6 +79,7 @@ export function zap_page_range(cpu: Cpu, mm: MmStruct, start: number, end: numbe
     const pfn = mm.pt.unmap(a);
     if (pfn >= 0) { cpu.phys.put_page(pfn); mm.tlb.flush_page(a / PAGE_SIZE); }
   }
+  mm.vma_at(start)?.file?.unmapped(); // the page cache drops the frames nobody maps now
 }
 
 /** Re-applies the vma's protection to its present pages (mprotect's change_protection). */

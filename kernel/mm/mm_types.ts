@@ -5,12 +5,35 @@ import { PAGE_SIZE } from './page_alloc.ts';
 import type { PageTable } from './pgtable.ts';
 import { Tlb } from './tlb.ts';
 import type { TextRegion } from './text.ts';
+import type { Task } from '../sched/task.ts';
+import type { SysRet } from '../fs/fs_types.ts';
 
-/** Backing object of a file mapping: fills a page from the file (filemap_fault). */
+/** vm_fault_t reasons (include/linux/mm_types.h enum vm_fault_reason); 0 is success. */
+export const VM_FAULT_OOM = 0x1, VM_FAULT_SIGBUS = 0x2, VM_FAULT_SIGSEGV = 0x40;
+
+/**
+ * Backing object of a file mapping: vma->vm_file with its vm_operations_struct (mm/filemap.c
+ * generic_file_vm_ops). Implemented by kernel/mm/filemap.ts.
+ */
 export interface VmFile {
-  /** Copies up to PAGE_SIZE bytes at file offset `pos` into `dst`. */
-  fault_page(pos: number, dst: Uint8Array): void;
+  /**
+   * filemap_fault: the page-cache frame holding file offset `pos` (page aligned), with a
+   * reference taken for the caller, or -VM_FAULT_SIGBUS (past EOF) / -VM_FAULT_OOM.
+   */
+  fault(pos: number): number;
+  /** Pages of a mapping of this file were unmapped: the cache may drop frames nobody maps. */
+  unmapped(): void;
+  /** vfs_fsync_range for msync(MS_SYNC): writes file bytes [start, end) back, then f_op.fsync. */
+  sync(t: Task, start: number, end: number): SysRet;
+  /** get_file / fput on the file behind the vma (vm_area_dup, remove_vma). */
+  get(): void;
+  put(): void;
+  /** VM_MAYWRITE for a shared mapping: the file is open for writing. */
+  readonly may_write: boolean;
+  /** The path shown in /proc/PID/maps (d_path at the time of reading), its device and inode. */
   readonly name: string;
+  readonly dev: number;
+  readonly ino: number;
 }
 
 export class VmArea {
@@ -30,7 +53,9 @@ export class VmArea {
   /** Extra PERM_* bits for every page of the area (PrivBox marks box text with PERM_BOX). */
   extra_perm = 0;
 
+  /** vm_area_dup(): the copy holds its own reference on the file. */
   clone(): VmArea {
+    this.file?.get();
     const v = new VmArea(this.start, this.end, this.prot, this.flags, this.name, this.file, this.pgoff);
     v.extra_perm = this.extra_perm;
     return v;

@@ -2,20 +2,24 @@
  * mmap(2), munmap(2), mprotect(2), brk(2) (mm/mmap.c, mm/mprotect.c). Areas are tracked as
  * VmAreas; pages arrive on first touch through handle_mm_fault (or at once with MAP_POPULATE).
  */
-import { EACCES, EBADF, EEXIST, EINVAL, ENODEV, ENOMEM, EOPNOTSUPP } from '../include/uapi/errno.ts';
+import { EACCES, EEXIST, EINVAL, ENODEV, ENOMEM, EOPNOTSUPP, EOVERFLOW } from '../include/uapi/errno.ts';
 import {
   MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_POPULATE, MAP_PRIVATE, MAP_SHARED,
   MAP_SHARED_VALIDATE, MAP_TYPE, PROT_EXEC, PROT_READ, PROT_WRITE, MAP_GROWSDOWN, MAP_STACK,
   MAP_NORESERVE, MAP_DENYWRITE, MAP_EXECUTABLE, MAP_LOCKED, MAP_NONBLOCK, MAP_HUGETLB,
 } from '../include/uapi/mman.ts';
 import { ACC_R, ACC_W } from '../arch/cpu.ts';
-import { FMODE_READ, FMODE_WRITE } from '../fs/fs_types.ts';
+import { FMODE_READ, FMODE_WRITE, type File } from '../fs/fs_types.ts';
+import { fdget_io } from '../fs/file_table.ts';
+import { S_ISREG } from '../include/uapi/stat.ts';
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { change_protection, handle_mm_fault, zap_page_range } from './memory.ts';
-import { type MmStruct, VmArea } from './mm_types.ts';
+import { type MmStruct, VmArea, type VmFile } from './mm_types.ts';
 import { PAGE_SIZE } from './page_alloc.ts';
 import { TASK_SIZE } from './uaccess.ts';
+import { sys_msync } from './msync.ts';
+import { sys_madvise } from './madvise.ts';
 
 const page_align = (x: number): number => Math.ceil(x / PAGE_SIZE) * PAGE_SIZE;
 
@@ -42,6 +46,7 @@ export function do_munmap(t: Task, mm: MmStruct, start: number, len: number): nu
   const gone = mm.vmas.filter((v) => v.start >= start && v.end <= end);
   for (const v of gone) zap_page_range(t.cpu, mm, v.start, v.end);
   mm.vmas = mm.vmas.filter((v) => !(v.start >= start && v.end <= end));
+  for (const v of gone) v.file?.put(); // remove_vma: fput(vm_file), after the area is gone
   return 0;
 }
 
@@ -60,25 +65,42 @@ function get_unmapped_area(mm: MmStruct, len: number): number {
 const KNOWN_FLAGS = MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_DENYWRITE | MAP_EXECUTABLE |
   MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_FIXED_NOREPLACE;
 
+/** file_mmap_ok(): a regular file's [off, off+len) must stay below MAX_LFS_FILESIZE (2^63 - 1). */
+function file_mmap_ok(f: File, off: number, size: number): boolean {
+  return !S_ISREG(f.f_inode.i_mode) || (off >= 0 && off + size < 2 ** 63);
+}
+
+/** do_mmap()'s checks of a file mapping, in Linux's order; returns the VmFile or -errno. */
+function mmap_file(t: Task, f: File, prot: number, flags: number, off: number, size: number): VmFile | number {
+  if (!file_mmap_ok(f, off, size)) return -EOVERFLOW;
+  // MAP_SHARED: writing needs a writable fd; both types need a readable one.
+  if ((flags & MAP_TYPE) !== MAP_PRIVATE && prot & PROT_WRITE && !(f.f_mode & FMODE_WRITE)) return -EACCES;
+  if (!(f.f_mode & FMODE_READ)) return -EACCES;
+  if (!f.f_op.mmap) return -ENODEV;
+  if (flags & MAP_GROWSDOWN) return -EINVAL;
+  return f.f_op.mmap(f, t);
+}
+
 /** do_mmap(): returns the address or -errno. */
 export function do_mmap(t: Task, addr: number, len: number, prot: number, flags: number, fd: number, off: number): number {
   const mm = t.mm!;
+  if (off % PAGE_SIZE) return -EINVAL; // sys_mmap: offset_in_page
+  let f: File | null = null;
+  if (!(flags & MAP_ANONYMOUS)) {
+    const ff = fdget_io(t, fd); // ksys_mmap_pgoff's fget: before any other check
+    if (typeof ff === 'number') return ff;
+    f = ff;
+  }
   if (len === 0) return -EINVAL;
   if (len < 0) return -ENOMEM; // unsigned long len: "negative" is past TASK_SIZE
   const type = flags & MAP_TYPE;
   if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -EINVAL;
   if (type === MAP_SHARED_VALIDATE && flags & ~KNOWN_FLAGS) return -EOPNOTSUPP;
-  if (off % PAGE_SIZE || off < 0) return -EINVAL;
   const size = page_align(len);
   if (size > TASK_SIZE) return -ENOMEM;
-  let file = null;
-  if (!(flags & MAP_ANONYMOUS)) {
-    const f = t.files.fcheck(fd);
-    if (!f) return -EBADF;
-    if (!(f.f_mode & FMODE_READ)) return -EACCES;
-    if (type !== MAP_PRIVATE && prot & PROT_WRITE && !(f.f_mode & FMODE_WRITE)) return -EACCES;
-    if (!f.f_op.mmap) return -ENODEV;
-    const vf = f.f_op.mmap(f, t);
+  let file: VmFile | null = null;
+  if (f) {
+    const vf = mmap_file(t, f, prot, flags, off, size);
     if (typeof vf === 'number') return vf;
     file = vf;
   }
@@ -94,8 +116,9 @@ export function do_mmap(t: Task, addr: number, len: number, prot: number, flags:
     start = hint >= 0 ? hint : get_unmapped_area(mm, size);
     if (start < 0) return start;
   }
+  file?.get(); // the vma's reference on the file (vma->vm_file)
   const vma = new VmArea(start, start + size, prot & (PROT_READ | PROT_WRITE | PROT_EXEC),
-    (type === MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED) | (flags & MAP_GROWSDOWN), file ? file.name : '', file, off);
+    (type === MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED) | (flags & MAP_GROWSDOWN), file ? file.name : '', file, file ? off : 0);
   mm.insert_vma(vma);
   if (flags & MAP_POPULATE) {
     for (let a = start; a < start + size; a += PAGE_SIZE) handle_mm_fault(t.cpu, mm, a, prot & PROT_WRITE ? ACC_W : ACC_R);
@@ -125,6 +148,8 @@ export function sys_mprotect(t: Task, start: number, len: number, prot: number):
   for (let a = start; a < end;) {
     const v = mm.vma_at(a);
     if (!v) return -ENOMEM;
+    // A shared mapping of a file not open for writing lacks VM_MAYWRITE.
+    if (prot & PROT_WRITE && v.flags & MAP_SHARED && v.file && !v.file.may_write) return -EACCES;
     a = v.end;
   }
   split_at(mm, start);
@@ -160,7 +185,9 @@ export function sys_brk(t: Task, brk: number): number {
 }
 
 export const mm_syscalls: SyscallDef[] = [
-  { name: 'mmap', fn: sys_mmap, args: ['ptr', 'uint', 'prot', 'mapflags', 'fd', 'hex'], ret_hex: true, support: 'partial', note: 'no hugetlb, mlock or NUMA policy; file mappings need f_op.mmap' },
+  { name: 'mmap', fn: sys_mmap, args: ['ptr', 'uint', 'prot', 'mapflags', 'fd', 'hex'], ret_hex: true, support: 'partial', note: 'no hugetlb, mlock or NUMA policy; file mappings for tmpfs/hostfs regular files only (page cache coherent with read/write; truncation zeroes mapped pages past EOF instead of unmapping them, so no SIGBUS there)' },
+  { name: 'msync', fn: sys_msync, args: ['ptr', 'uint', 'hex'] },
+  { name: 'madvise', fn: sys_madvise, args: ['ptr', 'uint', 'int'], support: 'partial', note: 'DONTNEED and FREE implemented; NORMAL/RANDOM/SEQUENTIAL/WILLNEED/COLD/PAGEOUT/(UN)MERGEABLE/(NO)HUGEPAGE accepted as hints; REMOVE, DONTFORK/DOFORK, DONTDUMP/DODUMP, WIPEONFORK/KEEPONFORK, POPULATE_* give EINVAL' },
   { name: 'munmap', fn: sys_munmap, args: ['ptr', 'uint'] },
   { name: 'mprotect', fn: sys_mprotect, args: ['ptr', 'uint', 'prot'], support: 'partial', note: 'PROT_GROWSUP/DOWN accepted and ignored' },
   { name: 'brk', fn: sys_brk, args: ['ptr'], ret_hex: true },

@@ -1,36 +1,49 @@
 /**
  * Loads and stores by user code (the CPU executing a user instruction): checked in user mode
  * (or PrivBox's box mode) against the page tables, faults offered to handle_mm_fault, and an
- * unresolvable fault delivered as SIGSEGV, exactly as a real load or store would.
+ * unresolvable fault delivered as SIGSEGV (SIGBUS for a file page past EOF), exactly as a real
+ * load or store would.
  */
 import { ACC_R, ACC_W, ACC_X, MODE_BOX, MODE_USER } from '../arch/cpu.ts';
-import { SIGSEGV } from '../include/uapi/signal.ts';
+import { SIGBUS, SIGSEGV } from '../include/uapi/signal.ts';
 import { switch_to } from '../sched/core.ts';
 import { do_group_exit } from '../sched/exit.ts';
 import { do_signal, force_sig } from '../sched/signal.ts';
 import type { Task } from '../sched/task.ts';
 import { KERN_INFO } from '../printk.ts';
 import { addr_hex } from '../arch/cpu.ts';
-import { handle_mm_fault } from './memory.ts';
+import { __handle_mm_fault, handle_mm_fault } from './memory.ts';
+import { VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV } from './mm_types.ts';
 import { PAGE_SIZE } from './page_alloc.ts';
 import { phys_copy } from './uaccess.ts';
 import { C } from '../time/cost.ts';
 
-/** A user-mode memory fault that could not be resolved: deliver SIGSEGV now. */
-export function user_fault(t: Task, addr: number, write: boolean): never {
+/**
+ * A user-mode memory fault that could not be resolved: deliver SIGSEGV now, or SIGBUS for a
+ * mapped file page past EOF (mm_fault_error's VM_FAULT_SIGBUS → do_sigbus).
+ */
+export function user_fault(t: Task, addr: number, write: boolean, sig = SIGSEGV): never {
   const k = t.kernel;
-  k.printk(KERN_INFO, `${t.comm}[${t.pid}]: segfault at ${addr_hex(addr)} ${write ? 'write' : 'read'} in user code`);
-  force_sig(t, SIGSEGV);
+  const what = sig === SIGBUS ? 'bus error' : 'segfault';
+  k.printk(KERN_INFO, `${t.comm}[${t.pid}]: ${what} at ${addr_hex(addr)} ${write ? 'write' : 'read'} in user code`);
+  force_sig(t, sig);
   const r = do_signal(t); // a handler runs here; returning from it would re-run the faulting access
   void r;
   // The faulting instruction cannot be resumed in JavaScript: the process dies of the signal.
-  return do_group_exit(t, SIGSEGV);
+  return do_group_exit(t, sig);
 }
+
+/** The signal for the last failed translate_user (SIGSEGV unless the fault said SIGBUS). */
+let fault_sig = SIGSEGV;
 
 function translate_user(t: Task, addr: number, acc: number): number {
   const cpu = t.kernel.cpu;
   let p = cpu.translate(addr, acc);
-  if (p < 0 && t.mm && handle_mm_fault(cpu, t.mm, addr, acc)) p = cpu.translate(addr, acc);
+  if (p < 0) {
+    const r = t.mm ? __handle_mm_fault(cpu, t.mm, addr, acc) : VM_FAULT_SIGSEGV;
+    fault_sig = r & VM_FAULT_SIGBUS ? SIGBUS : SIGSEGV;
+    if (r === 0) p = cpu.translate(addr, acc);
+  }
   return p;
 }
 
@@ -55,7 +68,7 @@ function user_access(t: Task, addr: number, buf: Uint8Array, off: number, n: num
   while (done < n) {
     const a = addr + done;
     const p = translate_user(t, a, acc);
-    if (p < 0) user_fault(t, a, acc === ACC_W);
+    if (p < 0) user_fault(t, a, acc === ACC_W, fault_sig);
     const chunk = Math.min(n - done, PAGE_SIZE - (((a % PAGE_SIZE) + PAGE_SIZE) % PAGE_SIZE));
     phys_copy(mem, p, buf, off + done, chunk, acc === ACC_W);
     done += chunk;

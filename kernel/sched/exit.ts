@@ -1,6 +1,6 @@
 /**
- * Process exit and reaping (kernel/exit.c): exit, exit_group, wait4 with Linux's status
- * encoding, reparenting to init, SIGCHLD.
+ * Process and thread exit and reaping (kernel/exit.c, kernel/fork.c mm_release): exit,
+ * exit_group, wait4 with Linux's status encoding, reparenting, SIGCHLD, clear_child_tid.
  */
 import { ECHILD, EFAULT, EINVAL } from '../include/uapi/errno.ts';
 import { SIGCHLD, SIG_IGN, SA_NOCLDWAIT, SIGKILL } from '../include/uapi/signal.ts';
@@ -12,6 +12,8 @@ import { EXIT_DEAD, EXIT_ZOMBIE, TASK_RUNNING, type Task } from './task.ts';
 import { wait_event_interruptible, wake_up_task } from './wait.ts';
 import type { MmStruct } from '../mm/mm_types.ts';
 import type { Kernel } from '../kernel.ts';
+import { futex_exit_release, futex_wake } from '../futex.ts';
+import { FUTEX_BITSET_MATCH_ANY } from '../include/uapi/futex.ts';
 
 /** Unwinds a task's user code (its JS stack) back to the task runner. */
 export class UserUnwind extends Error {}
@@ -34,7 +36,7 @@ export const W_EXITCODE = (code: number): number => (code & 0xff) << 8;
 /** Drops an address space reference; the last one frees every page and table (mmput). */
 export function mmput(k: Kernel, mm: MmStruct): void {
   if (--mm.users > 0) return;
-  for (const v of mm.vmas) zap_page_range(k.cpu, mm, v.start, v.end);
+  for (const v of mm.vmas) { zap_page_range(k.cpu, mm, v.start, v.end); v.file?.put(); } // exit_mmap: remove_vma drops vm_file
   mm.vmas = [];
   mm.pt.free_user_tables();
   k.phys.put_page(mm.pt.root);
@@ -54,24 +56,82 @@ function exit_notify_and_release(t: Task, status: number): void {
   if (t.state !== TASK_RUNNING) { t.sleeping = null; k.nr_running++; }
   t.state = TASK_RUNNING;
   k.nr_running--;
+  futex_exit_release(t);
   for (const hook of k.exit_hooks) hook(t);
-  t.files?.close_all(false);
-  if (t.mm) { const mm = t.mm; t.mm = null; mmput(k, mm); }
+  exit_mm(t);
+  exit_files(t);
   if (k.current === t) k.current = null;
-  // Orphans go to init, or are reaped when there is none.
-  const init = k.tasks.get(1);
+  forget_original_parent(t);
+  exit_notify(t);
+}
+
+/**
+ * mm_release(): a thread sharing its mm zeroes its clear_child_tid word and wakes one futex
+ * waiter on it (pthread_join); then mmput.
+ */
+function exit_mm(t: Task): void {
+  const mm = t.mm;
+  if (!mm) return;
+  if (t.clear_child_tid) {
+    if (mm.users > 1 && put_user_u32(t, t.clear_child_tid, 0)) {
+      futex_wake(t, t.clear_child_tid, true, 1, FUTEX_BITSET_MATCH_ANY);
+    }
+    t.clear_child_tid = 0;
+  }
+  t.mm = null;
+  mmput(t.kernel, mm);
+}
+
+/** exit_files(): the fd table closes with its last user (CLONE_FILES threads share it). */
+function exit_files(t: Task): void {
+  const files = t.files;
+  if (!files) return;
+  for (const x of t.kernel.tasks.values()) if (x !== t && x.alive && x.files === files) return;
+  files.close_all(false);
+}
+
+/** A live thread of t's group other than t (find_alive_thread), or null. */
+function find_alive_thread(t: Task): Task | null {
+  for (const x of t.kernel.tasks.values()) if (x !== t && x.tgid === t.tgid && x.alive) return x;
+  return null;
+}
+
+/** forget_original_parent(): children go to a live thread of the group, else init, else are reaped. */
+function forget_original_parent(t: Task): void {
+  const init = t.kernel.tasks.get(1);
+  const reaper = find_alive_thread(t) ?? (init && init !== t && init.alive ? init : null);
   for (const c of t.children) {
-    c.parent = init && init !== t && init.alive ? init : null;
-    if (c.parent) c.parent.children.add(c);
+    c.parent = reaper;
+    if (reaper) reaper.children.add(c);
     else if (c.exit_state === EXIT_ZOMBIE) release_task(c);
   }
   t.children.clear();
+}
+
+/**
+ * exit_notify(): a non-leader thread is reaped at once. A leader tells its parent when it is
+ * the last of its group; while other threads live it stays a silent zombie
+ * (delay_group_leader), and the last thread to go notifies for it (release_task).
+ */
+function exit_notify(t: Task): void {
+  if (t.pid === t.tgid) {
+    if (!find_alive_thread(t)) do_notify_parent(t);
+    return;
+  }
+  t.notify_exit(t.exit_code);
+  release_task(t);
+  const leader = t.kernel.tasks.get(t.tgid);
+  if (leader && leader.exit_state === EXIT_ZOMBIE && !find_alive_thread(leader)) do_notify_parent(leader);
+}
+
+/** do_notify_parent(): the exit signal and a wait4 wake-up, or self-reaping. */
+function do_notify_parent(t: Task): void {
   const p = t.parent;
   const autoreap = !p || !p.alive || (t.exit_signal === SIGCHLD &&
     (p.sighand.action[SIGCHLD].handler === SIG_IGN || (p.sighand.action[SIGCHLD].flags & SA_NOCLDWAIT) !== 0));
   if (p && p.alive && t.exit_signal) send_signal(p, t.exit_signal);
   if (p) p.wait_chldexit.wake_up();
-  t.notify_exit(status);
+  t.notify_exit(t.exit_code);
   if (autoreap) release_task(t);
 }
 

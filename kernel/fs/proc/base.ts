@@ -38,8 +38,12 @@ export function proc_pid_maps(t: Task): string {
   const out: string[] = [];
   for (const v of t.mm?.vmas ?? []) {
     const perms = (v.prot & PROT_READ ? 'r' : '-') + (v.prot & PROT_WRITE ? 'w' : '-') + (v.prot & PROT_EXEC ? 'x' : '-') + (v.flags & MAP_SHARED ? 's' : 'p');
-    const head = `${hex(v.start)}-${hex(v.end)} ${perms} ${hex(v.pgoff)} 00:00 0`;
-    out.push(v.name ? head.padEnd(73) + v.name : head + ' ');
+    // A file mapping shows its device, inode and path (d_path now, " (deleted)" if unlinked).
+    const f = v.file;
+    const dev = f ? `${hex(f.dev >>> 20, 2)}:${hex(f.dev & 0xfffff, 2)} ${f.ino}` : '00:00 0';
+    const head = `${hex(v.start)}-${hex(v.end)} ${perms} ${hex(v.pgoff)} ${dev}`;
+    const name = f ? f.name : v.name;
+    out.push(name ? head.padEnd(73) + name : head + ' ');
   }
   return out.join('\n') + (out.length ? '\n' : '');
 }
