@@ -56,7 +56,11 @@ export function sys_sched_yield(t: Task): SysRet {
   return t.kernel.nr_running > 1 ? yield_cpu(t).then(() => 0) : 0;
 }
 
-export function sys_set_tid_address(t: Task, _tidptr: number): number { return t.pid; }
+/** set_tid_address(2): where exit writes 0 and wakes a futex waiter (mm_release). */
+export function sys_set_tid_address(t: Task, tidptr: number): number {
+  t.clear_child_tid = tidptr;
+  return t.pid;
+}
 
 /** getrandom(2): GRND_NONBLOCK=1, GRND_RANDOM=2, GRND_INSECURE=4. */
 export function sys_getrandom(t: Task, ubuf: number, count: number, flags: number): number {
@@ -162,7 +166,7 @@ export const sys_syscalls: SyscallDef[] = [
   { name: 'setgid', fn: sys_setgid, args: ['int'] },
   { name: 'uname', fn: sys_newuname, args: ['ptr'] },
   { name: 'sched_yield', fn: sys_sched_yield },
-  { name: 'set_tid_address', fn: sys_set_tid_address, args: ['ptr'], support: 'partial', note: 'clear_child_tid is not written at exit (no futex)' },
+  { name: 'set_tid_address', fn: sys_set_tid_address, args: ['ptr'] },
   { name: 'getrandom', fn: sys_getrandom, args: ['ptr', 'uint', 'hex'] },
   { name: 'syslog', fn: sys_syslog, args: ['int', 'ptr', 'int'], support: 'partial', note: 'READ (2) and READ_CLEAR (4) read all without consuming' },
   { name: 'prlimit64', fn: sys_prlimit64, args: ['int', 'int', 'ptr', 'ptr'], support: 'partial', note: 'limits are stored; RLIMIT_NOFILE and RLIMIT_STACK are enforced' },

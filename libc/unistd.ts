@@ -51,8 +51,8 @@ declare module './libc.ts' {
     wait(wstatus: number): SysRet;
     execve(path: StrArg, argv: string[] | number, envp: string[] | number): SysRet;
     execv(path: StrArg, argv: string[]): SysRet;
-    /** glibc clone(fn, stack, flags, arg): the child runs fn(libc, arg) and exits with its value. */
-    clone(fn: ChildFn, stack: number, flags: number, arg?: number): SysRet;
+    /** glibc clone(fn, stack, flags, arg, ptid, tls, ctid): the child runs fn(libc, arg) and exits with its value. */
+    clone(fn: ChildFn, stack: number, flags: number, arg?: number, ptid?: number, tls?: number, ctid?: number): SysRet;
     /** fork(): the child runs `child(libc)` (JS cannot duplicate the caller's continuation). */
     fork(child: ChildFn): SysRet;
     /** Wait-status helpers (sys/wait.h). */
@@ -232,7 +232,7 @@ L.execve = function (path, argv, envp) {
 };
 L.execv = function (path, argv) { return this.execve(path, argv, []); };
 
-L.clone = function (fn, stack, flags, arg = 0) {
+L.clone = function (fn, stack, flags, arg = 0, ptid = 0, tls = 0, ctid = 0) {
   const t = this.task;
   const parent_entry = t.user_entry;
   const fnp = this.fnaddr(fn as UserFn);
@@ -244,10 +244,14 @@ L.clone = function (fn, stack, flags, arg = 0) {
     const sp = child.user_sp;
     const f = sp ? lc.peek_u64(sp - 16) : fnp;
     const a = sp ? lc.peek_u64(sp - 8) : arg;
-    return (await lc.call(f, lc, a)) as number;
+    const code = (await lc.call(f, lc, a)) as number;
+    // glibc's clone stub ends the child with SYS_exit: only this thread, not its group.
+    return lc.raw(lc.SYS.exit, code | 0) as number;
   };
   try {
-    return this.ret(this.raw(this.SYS.clone, flags, stack, 0, 0, 0));
+    // The kernel's argument order: x86-64 (…, ptid, ctid, tls), arm64 (…, ptid, tls, ctid).
+    const [a3, a4] = this.arch === 'arm64' ? [tls, ctid] : [ctid, tls];
+    return this.ret(this.raw(this.SYS.clone, flags, stack, ptid, a3, a4));
   } finally {
     t.user_entry = parent_entry;
   }

@@ -83,7 +83,8 @@ export function copy_process(p: Task, flags: number, newsp: number, ptid: number
   c.blocked_lo = p.blocked_lo; c.blocked_hi = p.blocked_hi;
   c.rlim = p.rlim.map((r) => ({ ...r }));
   c.parent = flags & (CLONE_PARENT | CLONE_THREAD) ? p.parent : p;
-  c.parent?.children.add(c);
+  // Only group leaders are on their parent's children list; threads are reaped at exit.
+  if (!(flags & CLONE_THREAD)) c.parent?.children.add(c);
   c.exit_signal = flags & CLONE_THREAD ? 0 : flags & CSIGNAL;
   c.libc = p.libc;
   c.user_entry = p.user_entry;
@@ -94,6 +95,7 @@ export function copy_process(p: Task, flags: number, newsp: number, ptid: number
   if (flags & CLONE_PARENT_SETTID && ptid) put_user_u32(p, ptid, c.pid);
   // The child writes its tid itself when it first runs (schedule_tail's set_child_tid).
   if (flags & CLONE_CHILD_SETTID && ctid) c.set_child_tid = ctid;
+  if (flags & CLONE_CHILD_CLEARTID) c.clear_child_tid = ctid;
   return c;
 }
 

@@ -92,6 +92,8 @@ export class Task {
   user_sp = 0;
   /** CLONE_CHILD_SETTID: where the child stores its tid when it first runs. */
   set_child_tid = 0;
+  /** CLONE_CHILD_CLEARTID / set_tid_address: zeroed and futex-woken when the task exits. */
+  clear_child_tid = 0;
   /** Per-task data of subsystems and modules (fdcap's context, PrivBox's box state). */
   readonly ext = new Map<string, unknown>();
   start_time = 0;
