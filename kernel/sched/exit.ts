@@ -36,7 +36,7 @@ export const W_EXITCODE = (code: number): number => (code & 0xff) << 8;
 /** Drops an address space reference; the last one frees every page and table (mmput). */
 export function mmput(k: Kernel, mm: MmStruct): void {
   if (--mm.users > 0) return;
-  for (const v of mm.vmas) zap_page_range(k.cpu, mm, v.start, v.end);
+  for (const v of mm.vmas) { zap_page_range(k.cpu, mm, v.start, v.end); v.file?.put(); } // exit_mmap: remove_vma drops vm_file
   mm.vmas = [];
   mm.pt.free_user_tables();
   k.phys.put_page(mm.pt.root);
