@@ -21,10 +21,10 @@ const SIGMASK_NOTE = 'a signal unblocked only by the temporary mask stays pendin
 
 export const net_syscalls: SyscallDef[] = [
   { name: 'socket', fn: sys_socket, args: ['sockfam', 'hex', 'int'], support: 'partial',
-    note: 'AF_INET/AF_INET6 SOCK_STREAM (host loopback TCP) and AF_UNIX stream/dgram; UDP (SOCK_DGRAM on AF_INET/6: EPROTONOSUPPORT), raw sockets, SOCK_SEQPACKET and MSG_OOB are not implemented' },
+    note: 'AF_INET/AF_INET6 SOCK_STREAM (host loopback TCP), SOCK_DGRAM (UDP: in-kernel between this kernel\'s sockets, node:dgram on host loopback otherwise) and AF_UNIX stream/dgram; raw sockets, SOCK_SEQPACKET and MSG_OOB are not implemented. UDP: no ICMP errors (a connected socket never gets ECONNREFUSED), one socket per port (SO_REUSEADDR/SO_REUSEPORT do not share it), an AF_INET6 socket does not receive IPv4 (no dual stack, v4-mapped destinations unsupported), no broadcast/multicast delivery (SO_BROADCAST is only stored), the receive buffer charges an approximation of Linux\'s skb truesize' },
   { name: 'socketpair', fn: sys_socketpair, args: ['sockfam', 'hex', 'int', 'ptr'] },
   { name: 'bind', fn: sys_bind, args: ['fd', 'ptr', 'int'], support: 'partial',
-    note: 'AF_INET: binding publishes the port on the host at once, so a host client may connect (and is reset) before listen()' },
+    note: 'AF_INET: binding publishes the port on the host at once (TCP and UDP alike, through the --publish map), so a host client may connect (and is reset) before listen()' },
   { name: 'listen', fn: sys_listen, args: ['fd', 'int'] },
   { name: 'accept', fn: sys_accept, args: ['fd', 'ptr', 'ptr'] },
   { name: 'accept4', fn: sys_accept4, args: ['fd', 'ptr', 'ptr', 'hex'] },
@@ -33,7 +33,7 @@ export const net_syscalls: SyscallDef[] = [
   { name: 'getpeername', fn: sys_getpeername, args: ['fd', 'ptr', 'ptr'] },
   { name: 'shutdown', fn: sys_shutdown, args: ['fd', 'int'] },
   { name: 'setsockopt', fn: sys_setsockopt, args: ['fd', 'int', 'int', 'ptr', 'int'], support: 'partial',
-    note: 'IP-level (SOL_IP/SOL_IPV6) options other than IPV6_V6ONLY are ENOPROTOOPT; SO_RCVTIMEO/SO_SNDTIMEO restart their timeout after partial progress (MSG_WAITALL)' },
+    note: 'IP-level (SOL_IP/SOL_IPV6) options other than IPV6_V6ONLY, and SOL_UDP options, are ENOPROTOOPT; SO_RCVTIMEO/SO_SNDTIMEO restart their timeout after partial progress (MSG_WAITALL)' },
   { name: 'getsockopt', fn: sys_getsockopt, args: ['fd', 'int', 'int', 'ptr', 'ptr'] },
   { name: 'sendto', fn: sys_sendto, args: ['fd', 'buf_in', 'uint', 'hex', 'ptr', 'int'] },
   { name: 'recvfrom', fn: sys_recvfrom, args: ['fd', 'buf_out', 'uint', 'hex', 'ptr', 'ptr'] },

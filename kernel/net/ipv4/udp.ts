@@ -144,11 +144,9 @@ export function udp_sendmsg(sk: UdpSock, t: Task, it: IovIter, flags: number, ms
 /** ip_send_skb() over loopback: a receiver in this kernel gets it now; otherwise the host does. */
 function udp_deliver(sk: UdpSock, data: Uint8Array, dst: InetAddr): void {
   const to = udp_table(sk.k).get(udp_key(sk.sk_family, dst.port));
-  if (to && (is_any(to.local.addr) || is_any(dst.addr) || same_addr(to.local.addr, dst.addr))) {
-    udp_queue_rcv(to, data, udp_source(sk));
-    return;
-  }
-  host_ops.xmit(sk, data, dst);
+  if (!to) { host_ops.xmit(sk, data, dst); return; }
+  // Bound to another address of the port: no socket matches, and the datagram is dropped.
+  if (is_any(to.local.addr) || is_any(dst.addr) || same_addr(to.local.addr, dst.addr)) udp_queue_rcv(to, data, udp_source(sk));
 }
 
 /** udp_recvmsg(): one datagram per call; MSG_TRUNC reports its real length. */

@@ -21,6 +21,12 @@ function udp_host_rcv(sk: UdpSock, msg: Buffer, rinfo: RemoteInfo): void {
   udp_queue_rcv(sk, msg, { family: sk.sk_family, addr: addr_from_host(rinfo.address, sk.sk_family), port: rinfo.port });
 }
 
+/** The host address for sk's socket: its own 127.x address when bound to one, else loopback's. */
+function udp_host_addr(sk: UdpSock): string {
+  const a = sk.local.addr;
+  return sk.sk_family === AF_INET && a[0] === 127 ? a.join('.') : host_ip(sk.sk_family);
+}
+
 /**
  * udp_lib_get_port(): binds sk to guest port `port` (0: any free one) with its host socket.
  * Resolves 0, or -EADDRINUSE when this kernel or the host already holds the port.
@@ -39,7 +45,7 @@ export function udp_get_port(sk: UdpSock, port: number): Promise<number> {
     const on_message = (m: Buffer, r: RemoteInfo): void => udp_host_rcv(sk, m, r);
     h.on('message', on_message);
     h.once('error', (e) => fail(-host_errno(e)));
-    h.bind({ address: host_ip(sk.sk_family), port: port ? inet_host_port(sk.k, port) : 0, exclusive: true }, () => {
+    h.bind({ address: udp_host_addr(sk), port: port ? inet_host_port(sk.k, port) : 0, exclusive: true }, () => {
       h.removeAllListeners('error');
       h.on('error', ignore); // send errors (no ICMP reaches an unconnected socket)
       const hp = h.address().port, gp = port || hp;
