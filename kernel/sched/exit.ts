@@ -167,7 +167,7 @@ export function sys_wait4(t: Task, pid: number, wstatus: number, options: number
     for (const c of t.children) {
       if (!eligible(c, pid)) continue;
       any = true;
-      if (c.exit_state !== EXIT_ZOMBIE) continue;
+      if (c.exit_state !== EXIT_ZOMBIE || find_alive_thread(c)) continue; // delay_group_leader
       if (wstatus && !put_user_u32(t, wstatus, c.exit_code)) return -EFAULT;
       if (rusage) { /* struct rusage is left untouched: see the support matrix */ }
       release_task(c);
