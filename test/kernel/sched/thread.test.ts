@@ -34,8 +34,8 @@ test('set_tid_address: the kernel zeroes the word and wakes a waiter at exit; CL
     const w = libc.malloc(16);
     libc.poke_u32(w, 0xdead); libc.poke_u32(w + 4, 0);
     const tid = (await libc.clone(async (lc) => {
-      t.is(lc.peek_u32(w + 4), lc.gettid(), 'CLONE_CHILD_SETTID: the child stored its tid');
-      t.is(await lc.syscall(lc.SYS.set_tid_address, w), lc.gettid());
+      t.is(lc.peek_u32(w + 4), lc.gettid() as number, 'CLONE_CHILD_SETTID: the child stored its tid');
+      t.is(await lc.syscall(lc.SYS.set_tid_address, w), lc.gettid() as number);
       await lc.nanosleep(10e6);
       return 0;
     }, stack(libc), THREAD(libc) | CLONE_CHILD_SETTID, 0, 0, 0, w + 4)) as number;
@@ -67,9 +67,9 @@ test('getpid is the tgid in a thread, gettid its own; getppid is the process par
       return 0;
     });
     await libc.pthread_join(th);
-    t.is(libc.peek_u32(ids), libc.getpid());
+    t.is(libc.peek_u32(ids), libc.getpid() as number);
     t.not(libc.peek_u32(ids + 4), libc.getpid());
-    t.is(libc.peek_u32(ids + 8), libc.getppid());
+    t.is(libc.peek_u32(ids + 8), libc.getppid() as number);
   });
 });
 
