@@ -50,6 +50,19 @@ export class UdpSock extends Sock {
   /** An autobind in progress (bind is a host operation). */
   binding: Promise<number> | null = null;
   v6only = false;
+  /** udp_source() and its sockaddr, cached for the local address and port they were made for. */
+  src: InetAddr | null = null;
+  src_sa: Uint8Array | null = null;
+  private src_of: Uint8Array | null = null;
+  private src_port = 0;
+
+  /** The sockaddr a datagram from this socket carries, rebuilt only when bind/connect changed it. */
+  source_sa(): Uint8Array {
+    if (this.src_sa && this.src_of === this.local.addr && this.src_port === this.local.port) return this.src_sa;
+    this.src_of = this.local.addr; this.src_port = this.local.port;
+    this.src = udp_source(this);
+    return (this.src_sa = inet_sockaddr(this.src));
+  }
 
   constructor(readonly k: Kernel, family: number, type: number, protocol: number) {
     super(family, type, protocol);
@@ -82,13 +95,13 @@ export function udp_source(sk: UdpSock): InetAddr {
  * someone else (udp_lib_lookup's score) or its receive buffer is already over SO_RCVBUF.
  * Returns false when the datagram was dropped.
  */
-export function udp_queue_rcv(sk: UdpSock, data: Uint8Array, src: InetAddr): boolean {
+export function udp_queue_rcv(sk: UdpSock, data: Uint8Array, src: InetAddr, src_sa: Uint8Array): boolean {
   if (sk.dead) return false;
   const r = sk.remote;
   if (r && (r.port !== src.port || !same_addr(r.addr, src.addr))) return false;
   if (sk.rmem > sk.sk_rcvbuf) return false; // UDP_MIB_RCVBUFERRORS
   const skb = new SkBuff(data);
-  skb.addr = inet_sockaddr(src);
+  skb.addr = src_sa; // shared by the queued datagrams of one sender; never written
   sk.rmem += udp_truesize(data.length);
   sk.sk_receive_queue.queue_tail(skb);
   sk.wake();
@@ -146,7 +159,10 @@ function udp_deliver(sk: UdpSock, data: Uint8Array, dst: InetAddr): void {
   const to = udp_table(sk.k).get(udp_key(sk.sk_family, dst.port));
   if (!to) { host_ops.xmit(sk, data, dst); return; }
   // Bound to another address of the port: no socket matches, and the datagram is dropped.
-  if (is_any(to.local.addr) || is_any(dst.addr) || same_addr(to.local.addr, dst.addr)) udp_queue_rcv(to, data, udp_source(sk));
+  if (is_any(to.local.addr) || is_any(dst.addr) || same_addr(to.local.addr, dst.addr)) {
+    const sa = sk.source_sa();
+    udp_queue_rcv(to, data, sk.src!, sa);
+  }
 }
 
 /** udp_recvmsg(): one datagram per call; MSG_TRUNC reports its real length. */

@@ -10,7 +10,7 @@ import { createSocket, type RemoteInfo, type Socket as HostDgram } from 'node:dg
 import { EADDRINUSE } from '../../include/uapi/errno.ts';
 import { AF_INET } from '../../include/uapi/socket.ts';
 import { inet_host_port } from './af_inet.ts';
-import { addr_from_host, host_ip, type InetAddr } from './inet_addr.ts';
+import { addr_from_host, host_ip, inet_sockaddr, type InetAddr } from './inet_addr.ts';
 import { host_errno } from './tcp_bridge.ts';
 import { UdpSock, udp_key, udp_queue_rcv, udp_set_host_ops, udp_table } from './udp.ts';
 
@@ -18,7 +18,8 @@ const ignore = (): void => {};
 
 /** Host datagram in: queued on the socket as from the host's address and port. */
 function udp_host_rcv(sk: UdpSock, msg: Buffer, rinfo: RemoteInfo): void {
-  udp_queue_rcv(sk, msg, { family: sk.sk_family, addr: addr_from_host(rinfo.address, sk.sk_family), port: rinfo.port });
+  const src: InetAddr = { family: sk.sk_family, addr: addr_from_host(rinfo.address, sk.sk_family), port: rinfo.port };
+  udp_queue_rcv(sk, msg, src, inet_sockaddr(src));
 }
 
 /** The host address for sk's socket: its own 127.x address when bound to one, else loopback's. */
