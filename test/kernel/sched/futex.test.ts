@@ -1,7 +1,13 @@
 /** futex(2): wait/wake between threads and processes, timeouts, requeue, bitsets, signals. */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { boot, run_inline } from '../../../tools/machine.ts';
 import type { Libc } from '../../../libc/index.ts';
+import type { Kernel } from '../../../kernel/kernel.ts';
+
+/** run_inline, and the program must have run to its end (a crash would skip assertions). */
+async function run_ok(t: ExecutionContext, k: Kernel, body: Parameters<typeof run_inline>[1]): Promise<void> {
+  t.is((await run_inline(k, body)).status, 0, 'the program ran to its end');
+}
 import { TASK_INTERRUPTIBLE } from '../../../kernel/sched/task.ts';
 
 /** Lets the other tasks run until they block (a short real sleep). */
@@ -23,7 +29,7 @@ function sleeping_threads(libc: Libc): number {
 
 test('FUTEX_WAIT sleeps until FUTEX_WAKE from another thread; the value check comes first', async (t) => {
   const k = boot();
-  await run_inline(k, async (libc) => {
+  await run_ok(t, k, async (libc) => {
     const word = libc.malloc(8), res = libc.malloc(8);
     libc.poke_u32(word, 0);
     const th = libc.pthread_create(waiter(libc.FUTEX_WAIT_PRIVATE), word);
@@ -39,7 +45,7 @@ test('FUTEX_WAIT sleeps until FUTEX_WAKE from another thread; the value check co
 
 test('EAGAIN when the word differs; EINVAL for misalignment and an empty bitset; ENOSYS for PI ops', async (t) => {
   const k = boot();
-  await run_inline(k, async (libc) => {
+  await run_ok(t, k, async (libc) => {
     const w = libc.malloc(8);
     libc.poke_u32(w, 5);
     t.is(await libc.futex(w, libc.FUTEX_WAIT, 4), -1); t.is(libc.errno, libc.EAGAIN);
@@ -55,7 +61,7 @@ test('EAGAIN when the word differs; EINVAL for misalignment and an empty bitset;
 
 test('timeouts: relative for FUTEX_WAIT, absolute (MONOTONIC or REALTIME) for FUTEX_WAIT_BITSET', async (t) => {
   const k = boot();
-  await run_inline(k, async (libc) => {
+  await run_ok(t, k, async (libc) => {
     const w = libc.malloc(8);
     libc.poke_u32(w, 0);
     let t0 = libc.clock_ns(libc.CLOCK_MONOTONIC) as number;
@@ -77,7 +83,7 @@ test('timeouts: relative for FUTEX_WAIT, absolute (MONOTONIC or REALTIME) for FU
 
 test('FUTEX_CMP_REQUEUE wakes some waiters and moves the rest to the second word', async (t) => {
   const k = boot();
-  await run_inline(k, async (libc) => {
+  await run_ok(t, k, async (libc) => {
     const a = libc.malloc(8), b = libc.malloc(8), res = libc.malloc(8);
     libc.poke_u32(a, 0); libc.poke_u32(b, 0);
     const ths = [0, 1, 2].map(() => libc.pthread_create(waiter(libc.FUTEX_WAIT_PRIVATE), a));
@@ -100,7 +106,7 @@ test('FUTEX_CMP_REQUEUE wakes some waiters and moves the rest to the second word
 
 test('bitsets select waiters; private and shared keys on a private page do not meet', async (t) => {
   const k = boot();
-  await run_inline(k, async (libc) => {
+  await run_ok(t, k, async (libc) => {
     const w = libc.malloc(8), res = libc.malloc(8);
     libc.poke_u32(w, 0);
     const bs = libc.pthread_create(async (lc, word) => {
@@ -118,7 +124,7 @@ test('bitsets select waiters; private and shared keys on a private page do not m
 
 test('a shared futex on a MAP_SHARED page works across fork; a private one does not', async (t) => {
   const k = boot();
-  await run_inline(k, async (libc) => {
+  await run_ok(t, k, async (libc) => {
     const p = libc.mmap(0, 4096, libc.PROT_READ | libc.PROT_WRITE, libc.MAP_SHARED | libc.MAP_ANONYMOUS, -1, 0) as number;
     libc.poke_u32(p + 64, 0);
     const st = libc.malloc(4);
@@ -137,7 +143,7 @@ test('a shared futex on a MAP_SHARED page works across fork; a private one does 
 
 test('a private page is not a shared futex across fork (copy-on-write pages key by mm)', async (t) => {
   const k = boot();
-  await run_inline(k, async (libc) => {
+  await run_ok(t, k, async (libc) => {
     const w = libc.malloc(8);
     libc.poke_u32(w, 0);
     const child = (await libc.fork(async (c) => {
@@ -154,7 +160,7 @@ test('a private page is not a shared futex across fork (copy-on-write pages key 
 
 test('a signal interrupts FUTEX_WAIT: EINTR, or a restart with SA_RESTART (untimed waits only)', async (t) => {
   const k = boot();
-  await run_inline(k, async (libc) => {
+  await run_ok(t, k, async (libc) => {
     const w = libc.malloc(8);
     libc.poke_u32(w, 0);
     let hits = 0;

@@ -1,7 +1,13 @@
 /** Threads: clone(CLONE_THREAD…), clear_child_tid + pthread_join, thread-group exit and wait4. */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { boot, run_inline } from '../../../tools/machine.ts';
 import type { Libc } from '../../../libc/index.ts';
+import type { Kernel } from '../../../kernel/kernel.ts';
+
+/** run_inline, and the program must have run to its end (a crash would skip assertions). */
+async function run_ok(t: ExecutionContext, k: Kernel, body: Parameters<typeof run_inline>[1]): Promise<void> {
+  t.is((await run_inline(k, body)).status, 0, 'the program ran to its end');
+}
 
 const THREAD = (l: Libc): number => l.CLONE_VM | l.CLONE_FS | l.CLONE_FILES | l.CLONE_SIGHAND | l.CLONE_THREAD;
 const CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000, CLONE_CHILD_SETTID = 0x01000000;
@@ -13,7 +19,7 @@ function stack(l: Libc): number {
 
 test('pthread_join sleeps on the tid word until the exiting thread clears it (CLONE_CHILD_CLEARTID)', async (t) => {
   const k = boot();
-  await run_inline(k, async (libc) => {
+  await run_ok(t, k, async (libc) => {
     const res = libc.malloc(8);
     const th = libc.pthread_create(async (lc, a) => { await lc.nanosleep(20e6); return a + 1; }, 41);
     t.true(th > 0);
@@ -30,7 +36,7 @@ test('pthread_join sleeps on the tid word until the exiting thread clears it (CL
 
 test('set_tid_address: the kernel zeroes the word and wakes a waiter at exit; CLONE_CHILD_SETTID', async (t) => {
   const k = boot();
-  await run_inline(k, async (libc) => {
+  await run_ok(t, k, async (libc) => {
     const w = libc.malloc(16);
     libc.poke_u32(w, 0xdead); libc.poke_u32(w + 4, 0);
     const tid = (await libc.clone(async (lc) => {
@@ -47,7 +53,7 @@ test('set_tid_address: the kernel zeroes the word and wakes a waiter at exit; CL
 
 test('a CLONE_CHILD_CLEARTID word is left alone when the mm has no other user', async (t) => {
   const k = boot();
-  await run_inline(k, async (libc) => {
+  await run_ok(t, k, async (libc) => {
     const w = libc.mmap(0, 4096, libc.PROT_READ | libc.PROT_WRITE, libc.MAP_SHARED | libc.MAP_ANONYMOUS, -1, 0) as number;
     libc.poke_u32(w, 7);
     const st = libc.malloc(4);
@@ -59,7 +65,7 @@ test('a CLONE_CHILD_CLEARTID word is left alone when the mm has no other user', 
 
 test('getpid is the tgid in a thread, gettid its own; getppid is the process parent', async (t) => {
   const k = boot();
-  await run_inline(k, async (libc) => {
+  await run_ok(t, k, async (libc) => {
     const ids = libc.malloc(16);
     const th = libc.pthread_create((lc) => {
       lc.poke_u32(ids, lc.getpid() as number); lc.poke_u32(ids + 4, lc.gettid() as number);
@@ -104,7 +110,7 @@ test('exit_group from a thread ends every thread, with its status', async (t) =>
 
 test('wait4: a leader that exits first stays unreported until its last thread exits (delay_group_leader)', async (t) => {
   const k = boot();
-  await run_inline(k, async (libc) => {
+  await run_ok(t, k, async (libc) => {
     const st = libc.malloc(4);
     const child = (await libc.fork(async (c) => {
       c.pthread_create(async (lc) => { await lc.nanosleep(40e6); return 0; });
@@ -123,7 +129,7 @@ test('wait4: a leader that exits first stays unreported until its last thread ex
 
 test('SIGKILL ends a process whose threads all sleep on a futex', async (t) => {
   const k = boot();
-  await run_inline(k, async (libc) => {
+  await run_ok(t, k, async (libc) => {
     const w = libc.malloc(8), st = libc.malloc(4);
     const child = (await libc.fork(async (c) => {
       c.poke_u32(w, 0);
@@ -137,5 +143,16 @@ test('SIGKILL ends a process whose threads all sleep on a futex', async (t) => {
     t.true(libc.WIFSIGNALED(libc.peek_i32(st)));
     t.is(libc.WTERMSIG(libc.peek_i32(st)), libc.SIGKILL);
     t.is([...k.tasks.values()].filter((x) => x.tgid === child).length, 0);
+  });
+});
+
+test('arm64: pthread_join works with the CONFIG_CLONE_BACKWARDS argument order (tls before ctid)', async (t) => {
+  const k = boot({ arch: 'arm64' });
+  await run_ok(t, k, async (libc) => {
+    const res = libc.malloc(8);
+    const th = libc.pthread_create(async (lc, a) => { await lc.nanosleep(10e6); return a * 2; }, 21);
+    t.true(libc.peek_u32(th) > 1, 'CLONE_PARENT_SETTID');
+    t.is(await libc.pthread_join(th, res), 0);
+    t.is(libc.peek_u64(res), 42, 'joined: the tid word was cleared through the ctid argument');
   });
 });
