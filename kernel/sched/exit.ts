@@ -190,5 +190,5 @@ export function kill_task(t: Task, sig = SIGKILL): void {
 export const exit_syscalls: SyscallDef[] = [
   { name: 'exit', fn: sys_exit, args: ['int'] },
   { name: 'exit_group', fn: sys_exit_group, args: ['int'] },
-  { name: 'wait4', fn: sys_wait4, args: ['int', 'ptr', 'hex', 'ptr'], support: 'partial', note: 'rusage is not filled; no process groups; no stopped/continued children' },
+  { name: 'wait4', fn: sys_wait4, args: ['int', 'ptr', 'hex', 'ptr'], support: 'partial', note: 'rusage is not filled; no process groups; no stopped/continued children; a thread waits only for its own children (as with __WNOTHREAD)' },
 ];
