@@ -11,7 +11,9 @@ import { EFAULT, EFBIG, EINVAL } from '../include/uapi/errno.ts';
 import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../include/uapi/stat.ts';
 import type { Task } from '../sched/task.ts';
 import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
-import { type FileOperations, type File, Inode, type SuperBlock, Dentry, type SysRet, Mount } from './fs_types.ts';
+import { type FileOperations, File, FMODE_READ, FMODE_WRITE, Inode, type SuperBlock, Dentry, type SysRet, Mount } from './fs_types.ts';
+import { O_RDWR } from '../include/uapi/fcntl.ts';
+import type { VmFile } from '../mm/mm_types.ts';
 import { PAGE_SIZE } from '../mm/page_alloc.ts';
 import { filemap_read, filemap_update, filemap_write_back, generic_file_mmap, mapping_mapped } from '../mm/filemap.ts';
 
@@ -188,3 +190,19 @@ export function shmem_setsize(inode: Inode, len: number): number {
 }
 
 export { Mount };
+
+/** The internal tmpfs mount behind shared anonymous memory (shm_mnt). */
+const shm_sb = new TmpfsSuper();
+
+/**
+ * shmem_zero_setup(): a MAP_SHARED|MAP_ANONYMOUS mapping is backed by an unlinked tmpfs file of
+ * its size, so every process that inherits the mapping shares its pages through that file's
+ * page cache — touched before the fork or not. The file starts as a hole (zeros) and only grows
+ * in memfs as pages are written back.
+ */
+export function shmem_zero_setup(t: Task, size: number): VmFile {
+  const inode = shmem_get_inode(shm_sb, S_IFREG | 0o600, t.cred.fsuid, t.cred.fsgid);
+  inode.size = size;
+  const f = new File(inode.i_fop, O_RDWR, FMODE_READ | FMODE_WRITE, inode, null);
+  return generic_file_mmap(f, t);
+}

@@ -85,15 +85,19 @@ export function filemap_fault(m: AddressSpace, pos: number): number {
  * Returns the number of pages that differed.
  */
 export function filemap_write_back(m: AddressSpace, start = 0, end = Infinity): number {
-  const size = m.host.i_size, buf = m.node().buf, mem = m.cpu.phys.mem;
+  const size = m.host.i_size, node = m.node(), mem = m.cpu.phys.mem;
   let changed = 0;
   for (const [idx, pfn] of m.i_pages) {
     const pos = idx * PAGE_SIZE;
     if (pos + PAGE_SIZE <= start || pos >= end || pos >= size) continue;
-    const n = Math.min(PAGE_SIZE, size - pos, buf.length - pos);
+    const n = Math.min(PAGE_SIZE, size - pos);
     const frame = mem.subarray(pfn * PAGE_SIZE, pfn * PAGE_SIZE + n);
-    if (buf.compare(frame, 0, n, pos, pos + n) === 0) continue;
-    buf.set(frame, pos);
+    // The node may be shorter than i_size (a file whose tail is a hole, like shared anonymous
+    // memory): bytes past its end are zeros, so an all-zero page there changes nothing.
+    const stored = Math.max(0, Math.min(n, node.getSize() - pos));
+    const same = stored === 0 || node.buf.compare(frame, 0, stored, pos, pos + stored) === 0;
+    if (same && frame.subarray(stored).every((x) => x === 0)) continue;
+    node.write(Buffer.from(frame.buffer, frame.byteOffset, n), 0, n, pos);
     m.cpu.charge_n(C.copy_byte, n);
     changed++;
   }

@@ -11,6 +11,7 @@ import {
 import { ACC_R, ACC_W } from '../arch/cpu.ts';
 import { FMODE_READ, FMODE_WRITE, type File } from '../fs/fs_types.ts';
 import { fdget_io } from '../fs/file_table.ts';
+import { shmem_zero_setup } from '../fs/tmpfs.ts';
 import { S_ISREG } from '../include/uapi/stat.ts';
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
@@ -99,10 +100,14 @@ export function do_mmap(t: Task, addr: number, len: number, prot: number, flags:
   const size = page_align(len);
   if (size > TASK_SIZE) return -ENOMEM;
   let file: VmFile | null = null;
+  let anon_shared = false;
   if (f) {
     const vf = mmap_file(t, f, prot, flags, off, size);
     if (typeof vf === 'number') return vf;
     file = vf;
+  } else if (type !== MAP_PRIVATE) {
+    file = shmem_zero_setup(t, size); // its File's one reference becomes the vma's
+    anon_shared = true;
   }
   let start: number;
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
@@ -116,9 +121,10 @@ export function do_mmap(t: Task, addr: number, len: number, prot: number, flags:
     start = hint >= 0 ? hint : get_unmapped_area(mm, size);
     if (start < 0) return start;
   }
-  file?.get(); // the vma's reference on the file (vma->vm_file)
+  if (!anon_shared) file?.get(); // the vma's reference on the file (vma->vm_file)
   const vma = new VmArea(start, start + size, prot & (PROT_READ | PROT_WRITE | PROT_EXEC),
-    (type === MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED) | (flags & MAP_GROWSDOWN), file ? file.name : '', file, file ? off : 0);
+    (type === MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED) | (flags & MAP_GROWSDOWN), anon_shared ? '/dev/zero (deleted)' : file ? file.name : '',
+    file, file && !anon_shared ? off : 0);
   mm.insert_vma(vma);
   if (flags & MAP_POPULATE) {
     for (let a = start; a < start + size; a += PAGE_SIZE) handle_mm_fault(t.cpu, mm, a, prot & PROT_WRITE ? ACC_W : ACC_R);

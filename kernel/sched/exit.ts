@@ -12,6 +12,7 @@ import { EXIT_DEAD, EXIT_ZOMBIE, TASK_RUNNING, type Task } from './task.ts';
 import { wait_event_interruptible, wake_up_task } from './wait.ts';
 import type { MmStruct } from '../mm/mm_types.ts';
 import type { Kernel } from '../kernel.ts';
+import { KERN_ALERT, KERN_EMERG } from '../printk.ts';
 import { futex_exit_release, futex_wake } from '../futex.ts';
 import { FUTEX_BITSET_MATCH_ANY } from '../include/uapi/futex.ts';
 
@@ -56,13 +57,26 @@ function exit_notify_and_release(t: Task, status: number): void {
   if (t.state !== TASK_RUNNING) { t.sleeping = null; k.nr_running++; }
   t.state = TASK_RUNNING;
   k.nr_running--;
-  futex_exit_release(t);
-  for (const hook of k.exit_hooks) hook(t);
-  exit_mm(t);
-  exit_files(t);
+  exit_step(t, 'futex', () => futex_exit_release(t));
+  for (const hook of k.exit_hooks) exit_step(t, 'exit hook', () => hook(t));
+  exit_step(t, 'exit_mm', () => exit_mm(t));
+  exit_step(t, 'exit_files', () => exit_files(t));
   if (k.current === t) k.current = null;
   forget_original_parent(t);
   exit_notify(t);
+}
+
+/**
+ * One step of releasing a dying task's resources. A kernel bug in it is an oops like any other,
+ * but the exit carries on: the task must still become a zombie and its parent be told, or
+ * every waiter on it would hang (Linux would leave a stuck task behind).
+ */
+function exit_step(t: Task, what: string, step: () => void): void {
+  try { step(); } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    t.kernel.printk(KERN_ALERT, `BUG: in ${what} of exiting task ${t.comm}[${t.pid}]: ${err.message}`);
+    t.kernel.printk(KERN_EMERG, `Oops: ${err.name} while exiting; exit continues`);
+  }
 }
 
 /**

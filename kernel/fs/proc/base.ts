@@ -42,7 +42,7 @@ export function proc_pid_maps(t: Task): string {
     const f = v.file;
     const dev = f ? `${hex(f.dev >>> 20, 2)}:${hex(f.dev & 0xfffff, 2)} ${f.ino}` : '00:00 0';
     const head = `${hex(v.start)}-${hex(v.end)} ${perms} ${hex(v.pgoff)} ${dev}`;
-    const name = f ? f.name : v.name;
+    const name = (f ? f.name : '') || v.name;
     out.push(name ? head.padEnd(73) + name : head + ' ');
   }
   return out.join('\n') + (out.length ? '\n' : '');
