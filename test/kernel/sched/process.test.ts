@@ -139,3 +139,15 @@ test('a guest program from /bin runs with the console', async (t) => {
   t.is(r.status, 0);
   t.is(cap.output(), 'hi');
 });
+
+test('a kernel bug while a task exits is logged and the exit completes (its parent is not stranded)', async (t) => {
+  const k = boot();
+  k.exit_hooks.push((task) => { if (task.pid === 2) throw new Error('planted exit bug'); });
+  await run_inline(k, async (libc) => {
+    const st = libc.malloc(4);
+    const c = (await libc.fork(() => 5)) as number;
+    t.is(await libc.waitpid(c, st, 0), c);
+    t.is(libc.WEXITSTATUS(libc.peek_i32(st)), 5);
+  });
+  t.regex(k.log.text(), /BUG: in exit hook of exiting task .*\[2\]: planted exit bug/);
+});
