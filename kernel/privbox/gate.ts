@@ -16,7 +16,7 @@ import { switch_to } from '../sched/core.ts';
 import type { Task } from '../sched/task.ts';
 import { do_syscall, syscall_exit_work } from '../syscalls/entry.ts';
 import { C } from '../time/cost.ts';
-import { box_task, privbox_of } from './privbox.ts';
+import { type BoxTask, box_task } from './privbox.ts';
 
 /** Lowest value a syscall may return that is not a kernel-half address: -MAX_ERRNO. */
 const MAX_ERRNO = 4095;
@@ -28,7 +28,7 @@ export function kern_piot_gate(t: Task, nr: number, a0: number, a1: number, a2: 
   if (k.current !== t) switch_to(t, MODE_BOX);
   cpu.charge(C.gate_call);                    // call *kerncall_gate (… and the final retq)
   // The fetch of the gate's first instruction, at box privilege (SPAP: only the gate page).
-  const gate = privbox_of(k).gate_addr;
+  const gate = box_task(t).pb.gate_addr;
   if (!cpu.check_exec(gate)) return user_fault(t, gate, false);
   cpu.set_mode(MODE_KERNEL);
   cpu.charge(C.gate_stack_switch);            // mov %rsp,%rcx; mov PER_CPU(cpu_current_top_of_stack),%rsp
@@ -50,7 +50,7 @@ function gate_ret(t: Task, ret: number): number {
   if (k.current !== t) switch_to(t, MODE_KERNEL);
   cpu.charge(C.mds_clear);   // mds_user_clear_cpu_buffers()
   cpu.charge(C.exit_regs);   // POP_REGS
-  ret = gate_scrub(t, ret);
+  ret = gate_scrub(t, box_task(t), ret);
   // PIOT_IOCRET (served by this very call) ends the box: back to the saved user context.
   cpu.set_mode(t.in_box ? MODE_BOX : MODE_USER);
   return ret;
@@ -63,20 +63,21 @@ function gate_ret(t: Task, ret: number): number {
  * registers it used (the review's criticism 5). With scrub on, privos zeroes them and refuses
  * to hand a kernel-half value back as a return value.
  */
-export function gate_scrub(t: Task, ret: number): number {
-  const k = t.kernel, b = box_task(t), cfg = privbox_of(k).config;
+export function gate_scrub(t: Task, b: BoxTask, ret: number): number {
   const c = b.clobber;
-  if (!cfg.scrub) {
+  if (!b.pb.config.scrub) {
     c[0] = b.kstack_top; c[7] = b.kstack_top - PT_REGS_SIZE;
     return ret;
   }
-  c.fill(0);
-  k.cpu.charge(C.gate_scrub);
-  if (ret < -MAX_ERRNO) {
-    k.printk(KERN_WARNING, `privbox: ${t.comm}[${t.pid}]: syscall ${t.regs.nr} returned a kernel address; scrubbed`);
-    return -EFAULT;
-  }
-  return ret;
+  for (let i = 0; i < c.length; i++) c[i] = 0; // the XORs (a loop JITs inline; fill() is a builtin call)
+  t.kernel.cpu.charge(C.gate_scrub);
+  return ret < -MAX_ERRNO ? scrub_kernel_ret(t) : ret;
+}
+
+/** A kernel-half return value: the box gets -EFAULT instead (kept out of the hot path). */
+function scrub_kernel_ret(t: Task): number {
+  t.kernel.printk(KERN_WARNING, `privbox: ${t.comm}[${t.pid}]: syscall ${t.regs.nr} returned a kernel address; scrubbed`);
+  return -EFAULT;
 }
 
 /** Registers the gate in its own kernel text page, which alone is box-callable (PERM_BOX). */

@@ -41,6 +41,7 @@ export interface BoxMm { readonly text: TextRegion }
 
 /** Per-task box state: the user registers saved at spawn, the kernel stack, the gate's clobbers. */
 export class BoxTask {
+  constructor(readonly pb: PrivboxState) {}
   /** User registers saved by PIOT_IOCSPAWN and restored by PIOT_IOCRET. */
   saved_nr = 0; saved_a = new Float64Array(6); saved_sp = 0;
   /** Top of this task's kernel stack (vmalloc'd at first spawn); pt_regs sit just below it. */
@@ -69,8 +70,21 @@ export function privbox_of(k: Kernel): PrivboxState {
   return s;
 }
 
+/**
+ * The task whose box runs (set by spawn, cleared when the box ends) and its state, so that the
+ * gate finds them without a Map lookup per call. Only a hint: any other task takes the lookup.
+ */
+let running_task: Task | null = null;
+let running_box: BoxTask | null = null;
+
 export function box_task(t: Task): BoxTask {
+  if (t === running_task) return running_box!;
   let b = t.ext.get('privbox') as BoxTask | undefined;
-  if (!b) { b = new BoxTask(); t.ext.set('privbox', b); }
+  if (!b) { b = new BoxTask(privbox_of(t.kernel)); t.ext.set('privbox', b); }
   return b;
+}
+
+/** Spawn entered t's box (running) or it left it (not). */
+export function box_running(t: Task, b: BoxTask, running: boolean): void {
+  if (running) { running_task = t; running_box = b; } else if (running_task === t) { running_task = null; running_box = null; }
 }

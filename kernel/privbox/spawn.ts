@@ -16,7 +16,7 @@ import { UserUnwind } from '../sched/exit.ts';
 import type { Task } from '../sched/task.ts';
 import { apply_exec_policy, box_mm } from './box_mm.ts';
 import { cred_page_sync } from './cred_page.ts';
-import { type SfiBuild, box_task, privbox_of } from './privbox.ts';
+import { type SfiBuild, box_running, box_task, privbox_of } from './privbox.ts';
 
 export const KSTACK_SIZE = 16384; // THREAD_SIZE on x86-64
 
@@ -73,6 +73,7 @@ export function piot_spawn(t: Task, uarg: number): SysRet {
   b.saved_nr = r.nr; b.saved_a.set([r.a0, r.a1, r.a2, r.a3, r.a4, r.a5]); b.saved_sp = t.user_sp;
   b.spawn_uarg = uarg; b.ret_value = 0;
   t.in_box = true;
+  box_running(t, b, true);
   k.cpu.set_mode(MODE_BOX);
   if (!k.cpu.check_exec(e.ip)) { box_leave(t); return user_fault(t, e.ip, false); }
   let v: unknown;
@@ -111,6 +112,7 @@ export function scrub_value(t: Task, v: number): number {
 function box_leave(t: Task): void {
   const b = box_task(t), r = t.regs;
   t.in_box = false;
+  box_running(t, b, false);
   r.nr = b.saved_nr;
   [r.a0, r.a1, r.a2, r.a3, r.a4, r.a5] = b.saved_a;
   t.user_sp = b.saved_sp;
