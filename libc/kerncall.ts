@@ -19,8 +19,9 @@ export const PIOT_PATH = '/sys/kernel/debug/piot';
 declare module './libc.ts' {
   interface Libc {
     /** The gate's address from PIOT_IOCINFO (0 until kerncall_setup succeeds). */
-    kerncall_gate_addr: number;
-    kerncall_fd: number;
+    readonly kerncall_gate_addr: number;
+    /** The descriptor of /sys/kernel/debug/piot spawn/load/ret use (-2 until opened). */
+    readonly kerncall_fd: number;
     kerncall_setup(): Promise<number>;
     /** Runs fn(libc, arg) in a box; its return value, or -1 with errno if the spawn failed. */
     kerncall_spawn(fn: UserFn | number, arg?: number): Promise<number>;
@@ -37,12 +38,26 @@ declare module './libc.ts' {
 }
 
 const L = Libc.prototype;
-L.kerncall_gate_addr = 0;
-L.kerncall_fd = -2;
+
+/**
+ * kerncall's per-process variables, kept beside the instance: assigning new properties to a
+ * Libc would give it another hidden class than plain processes' and make every libc call site
+ * (the syscall stub first) polymorphic.
+ */
+interface KerncallVars { gate_addr: number; fd: number }
+const kvars = new WeakMap<Libc, KerncallVars>();
+function kerncall_vars(lc: Libc): KerncallVars {
+  let v = kvars.get(lc);
+  if (!v) { v = { gate_addr: 0, fd: -2 }; kvars.set(lc, v); }
+  return v;
+}
+Object.defineProperty(L, 'kerncall_gate_addr', { get(this: Libc) { return kerncall_vars(this).gate_addr; } });
+Object.defineProperty(L, 'kerncall_fd', { get(this: Libc) { return kerncall_vars(this).fd; } });
 
 async function piot_open(lc: Libc): Promise<number> {
-  if (lc.kerncall_fd === -2) lc.kerncall_fd = (await lc.open(PIOT_PATH, lc.O_RDWR | lc.O_CLOEXEC)) as number;
-  return lc.kerncall_fd;
+  const v = kerncall_vars(lc);
+  if (v.fd === -2) v.fd = (await lc.open(PIOT_PATH, lc.O_RDWR | lc.O_CLOEXEC)) as number;
+  return v.fd;
 }
 
 L.kerncall_setup = async function () {
@@ -58,7 +73,7 @@ L.kerncall_setup = async function () {
   // the instruction fetch on every call).
   const fn = this.task.kernel.kallsyms.function_at(gate);
   if (!fn) { this.errno = this.EFAULT; return -1; }
-  this.kerncall_gate_addr = gate;
+  kerncall_vars(this).gate_addr = gate;
   this.kerncall_gate = fn as SyscallEntry;
   return 0;
 };
