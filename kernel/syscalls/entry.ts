@@ -59,22 +59,36 @@ export function do_syscall(t: Task, nr: number, a0: number, a1: number, a2: numb
   if (nr >>> 0 === nr && nr < k.nr_syscalls) {
     try {
       const addr = cpu.read_addr(k.sys_call_table + nr * 8);
-      if (addr !== addr) throw new KernelBug('unable to handle page fault reading sys_call_table');
+      if (addr !== addr) table_fault();
       cpu.charge(C.handler_trivial);
       ret = resolve_kernel_call(t, addr)(t, a0, a1, a2, a3, a4, a5);
     } catch (e) {
-      return oops(t, e, `in ${syscall_name(k, nr)}`);
+      return syscall_oops(t, nr, e);
     }
   }
-  if (typeof ret === 'number') {
-    if (k.tracer) k.tracer.exit(t, nr, ret);
-    return ret;
-  }
+  if (typeof ret !== 'number') return finish_blocked(t, nr, ret);
+  if (k.tracer) k.tracer.exit(t, nr, ret);
+  return ret;
+}
+
+// The cold parts of do_syscall live apart so that its hot path stays small enough for V8 to
+// inline into the entry paths.
+
+function table_fault(): never {
+  throw new KernelBug('unable to handle page fault reading sys_call_table');
+}
+
+function syscall_oops(t: Task, nr: number, e: unknown): never {
+  return oops(t, e, `in ${syscall_name(t.kernel, nr)}`);
+}
+
+/** A handler that blocked: when it completes, the task runs again and the tracer sees the result. */
+function finish_blocked(t: Task, nr: number, ret: Promise<number>): Promise<number> {
   return ret.then((r) => {
     switch_to(t, MODE_KERNEL);
-    if (k.tracer) k.tracer.exit(t, nr, r);
+    if (t.kernel.tracer) t.kernel.tracer.exit(t, nr, r);
     return r;
-  }, (e) => { switch_to(t, MODE_KERNEL); return oops(t, e, `in ${syscall_name(k, nr)}`); });
+  }, (e) => { switch_to(t, MODE_KERNEL); return syscall_oops(t, nr, e); });
 }
 
 /** An entry into the kernel for one syscall (the syscall instruction path, or PrivBox's gate). */
