@@ -18,11 +18,11 @@ import { VmArea } from '../mm/mm_types.ts';
 import { PAGE_SIZE } from '../mm/page_alloc.ts';
 import { TextRegion } from '../mm/text.ts';
 import { copy_to_user, get_user_u64, strncpy_from_user } from '../mm/uaccess.ts';
-import { ExecReplace, mmput } from '../sched/exit.ts';
+import { ExecReplace, mmput, zap_other_threads } from '../sched/exit.ts';
 import { switch_to } from '../sched/core.ts';
 import { MODE_KERNEL } from '../arch/cpu.ts';
 import { mm_alloc, type UserEntry } from '../sched/fork.ts';
-import { SIG_DFL, SIG_IGN } from '../include/uapi/signal.ts';
+import { SIG_DFL, SIG_IGN, SIGKILL } from '../include/uapi/signal.ts';
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { user_path_at, inode_permission, MAY_EXEC } from './namei.ts';
@@ -163,6 +163,16 @@ export function start_image(t: Task, main: UserMain, argv: string[], envp: strin
   k.printk(KERN_INFO, `exec: pid ${t.pid} ${execfn}`);
 }
 
+/**
+ * de_thread(): the point of no return ends every other thread of the process, and the old
+ * image's clear_child_tid is forgotten (its memory is about to go). Unlike Linux, a non-leader
+ * thread that execs keeps its own tid rather than taking over the leader's pid.
+ */
+function de_thread(t: Task): void {
+  zap_other_threads(t, SIGKILL);
+  t.clear_child_tid = 0;
+}
+
 /** execve(2): on success the old image never sees a return (ExecReplace unwinds it). */
 export function sys_execve(t: Task, upath: number, uargv: number, uenvp: number): Promise<number> | number {
   const path = getname(t, upath);
@@ -176,11 +186,12 @@ export function sys_execve(t: Task, upath: number, uargv: number, uenvp: number)
   return load_module_main(url).then((main) => {
     switch_to(t, MODE_KERNEL); // loading was a host event: t runs again from here
     if (typeof main === 'number') return main;
+    de_thread(t);
     start_image(t, main, argv, envp, path);
     throw new ExecReplace(t.pid);
   });
 }
 
 export const exec_syscalls: SyscallDef[] = [
-  { name: 'execve', fn: sys_execve, args: ['path', 'ptr', 'ptr'], support: 'partial', note: 'executables are privos module images (#!privos-module URL), not ELF' },
+  { name: 'execve', fn: sys_execve, args: ['path', 'ptr', 'ptr'], support: 'partial', note: 'executables are privos module images (#!privos-module URL), not ELF; a non-leader thread that execs keeps its tid (Linux gives it the leader pid)' },
 ];

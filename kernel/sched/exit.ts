@@ -158,10 +158,15 @@ function release_task(t: Task): void {
 
 /** do_group_exit(): ends every thread of t's group with the status (a code or a signal). */
 export function do_group_exit(t: Task, status: number): never {
-  for (const x of t.kernel.tasks.values()) {
+  zap_other_threads(t, status);
+  do_exit(t, status);
+}
+
+/** zap_other_threads(): ends every other thread of t's group (exit_group, and execve's de_thread). */
+export function zap_other_threads(t: Task, status: number): void {
+  for (const x of [...t.kernel.tasks.values()]) {
     if (x !== t && x.tgid === t.tgid && x.alive) { exit_notify_and_release(x, status); wake_up_task(x); }
   }
-  do_exit(t, status);
 }
 
 export function sys_exit(t: Task, code: number): number { return do_exit(t, W_EXITCODE(code)); }

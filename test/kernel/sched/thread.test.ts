@@ -1,6 +1,6 @@
 /** Threads: clone(CLONE_THREAD…), clear_child_tid + pthread_join, thread-group exit and wait4. */
 import test, { type ExecutionContext } from 'ava';
-import { boot, run_inline } from '../../../tools/machine.ts';
+import { boot, run_inline, capture_console } from '../../../tools/machine.ts';
 import type { Libc } from '../../../libc/index.ts';
 import type { Kernel } from '../../../kernel/kernel.ts';
 
@@ -155,4 +155,20 @@ test('arm64: pthread_join works with the CONFIG_CLONE_BACKWARDS argument order (
     t.is(await libc.pthread_join(th, res), 0);
     t.is(libc.peek_u64(res), 42, 'joined: the tid word was cleared through the ctid argument');
   });
+});
+
+test('execve ends the other threads of the process (de_thread) and the new image runs', async (t) => {
+  const cap = capture_console();
+  const k = boot({ console: cap.console });
+  const r = await run_inline(k, async (libc) => {
+    libc.pthread_create(async (c) => { await c.nanosleep(5e9); return 0; }, 0);
+    await libc.nanosleep(1e6);
+    const threads = [...k.tasks.values()].filter((x) => x.tgid === libc.task.tgid && x.alive).length;
+    if (threads !== 2) return 10 + threads;
+    await libc.execve('/bin/echo', ['echo', 'exec from a threaded process'], []);
+    return 99;
+  });
+  t.is(r.status, 0);
+  t.is(cap.output(), 'exec from a threaded process\n');
+  t.is([...k.tasks.values()].filter((x) => x.alive).length, 0, 'the sleeping thread did not survive the exec');
 });
