@@ -13,7 +13,6 @@ import { EINVAL, ENOEXEC, EPERM } from '../include/uapi/errno.ts';
 import type { Kernel } from '../kernel.ts';
 import { KERN_ERR } from '../printk.ts';
 import type { TextFn } from '../mm/text.ts';
-import { sfi_compile, SfiRejection } from '../../tools/sfi/pass.ts';
 import { type SfiBuild, privbox_of } from './privbox.ts';
 import { sfi_runtime } from './sfi_runtime.ts';
 
@@ -26,6 +25,11 @@ export interface BoxModule {
 }
 
 /** The build this machine instruments with: full, or branch-only when SPAP guards accesses. */
+/** The SFI pass, loaded on first use: it brings in the TypeScript compiler (~150 ms to load). */
+function sfi_pass(): Promise<typeof import('../../tools/sfi/pass.ts')> {
+  return import('../../tools/sfi/pass.ts');
+}
+
 export function default_build(k: Kernel): SfiBuild {
   return privbox_of(k).config.load_build ?? (k.cpu.features.spap ? 'branch' : 'full');
 }
@@ -36,9 +40,9 @@ export async function load_box_module(k: Kernel, source: string, build: SfiBuild
   if (build === 'none' && !pb.config.unsafe) return -EPERM;
   let code: string;
   try {
-    code = sfi_compile(source, { build, transparent }).code;
+    code = (await sfi_pass()).sfi_compile(source, { build, transparent }).code;
   } catch (e) {
-    if (!(e instanceof SfiRejection)) throw e;
+    if (!(e instanceof (await sfi_pass()).SfiRejection)) throw e;
     k.printk(KERN_ERR, `privbox: load refused: ${e.diagnostics.join('; ')}`);
     return -EINVAL;
   }
