@@ -8,10 +8,12 @@ export default async function main(libc: Libc): Promise<number> {
   const ctx = (await libc.fdcap_create()) as number;
   if ((await site(libc, ctx)) !== 0) return 11;
   const tok = (await libc.open('/etc/hostname', libc.O_RDONLY)) as number;
-  const raw = tok & 0xffffff;
+  // The token with one PAC bit flipped: never the right code (a raw fd number would equal the
+  // token in the 1/128 cases where the 7 PAC bits happen to be zero).
+  const forged = tok ^ (1 << 24);
   const buf = new Uint8Array(16);
   const a = (await libc.read(tok, buf, 16)) as number;
-  const b = (await libc.read(raw, buf, 16)) as number;
-  await libc.printf('token=%d read_token=%d read_raw=%d errno=%d\n', tok !== raw ? 1 : 0, a, b, libc.errno);
+  const b = (await libc.read(forged, buf, 16)) as number;
+  await libc.printf('token=%d read_token=%d read_forged=%d errno=%d\n', tok >= 0 ? 1 : 0, a, b, libc.errno);
   return 0;
 }
