@@ -26,9 +26,27 @@ export function program_spec(p: string): string {
   return pathToFileURL(resolve(p)).href;
 }
 
+/** `privos run` options that take a value (so the token after them is not the program). */
+const RUN_VALUE_OPTS = new Set(['-a', '--arch', '--profile', '--uid', '--mem', '-v', '--mount', '--fdcap-policy', '-p', '--publish']);
+
+/**
+ * Everything after `privos run [options] PROGRAM` belongs to the program, options included
+ * (`privos run /bin/ls -a`): insert `--` after PROGRAM so yargs leaves them alone.
+ */
+export function split_program_args(args: string[]): string[] {
+  if (args[0] !== 'run') return args;
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') return args;
+    if (a.startsWith('-')) { if (RUN_VALUE_OPTS.has(a)) i++; continue; }
+    return args[i + 1] === '--' ? args : [...args.slice(0, i + 1), '--', ...args.slice(i + 1)];
+  }
+  return args;
+}
+
 const arch_opt = { alias: 'a', choices: ['x86_64', 'arm64'] as const, default: 'x86_64' as const, describe: 'emulated architecture' };
 
-await yargs(hideBin(process.argv))
+await yargs(split_program_args(hideBin(process.argv)))
   .scriptName('privos')
   .usage('$0 <command> [options]')
   .command('run <program> [args..]', 'boot privos and run PROGRAM (a host .ts/.js file or a path in the emulated root) with ARGS; exits with its status', (y) => y
@@ -49,7 +67,7 @@ await yargs(hideBin(process.argv))
     .option('soft-pac', { type: 'boolean', default: false, describe: 'fdcap on x86_64: emulate PAC in software (charged at the profile pac_insn cost)' })
     .option('publish', { alias: 'p', type: 'string', requiresArg: true,
       describe: 'HOSTPORT:GUESTPORT — a guest socket listening on GUESTPORT listens on 127.0.0.1:HOSTPORT (default: the same port)' })
-    .parserConfiguration({ 'unknown-options-as-args': true }),
+    .parserConfiguration({ 'unknown-options-as-args': true, 'populate--': true }),
   async (argv) => {
     const k = boot({
       arch: argv.arch as ArchName, console: host_console(), mem_bytes: argv.mem * 2 ** 20,
@@ -72,7 +90,8 @@ await yargs(hideBin(process.argv))
         .then(() => true, (e: Error) => { process.stderr.write(`privos: ${e.message}\n`); return false; });
       if (!ok) process.exit(1);
     }
-    const spec = { program: program_spec(prog), argv: [prog, ...(argv.args ?? []).map(String)], uid: argv.uid };
+    const rest = [...(argv.args ?? []), ...((argv['--'] as unknown[] | undefined) ?? [])].map(String);
+    const spec = { program: program_spec(prog), argv: [prog, ...rest], uid: argv.uid };
     const r = await (argv.privbox ? run_boxed(k, spec) : run(k, spec))
       .catch((e: Error) => { process.stderr.write(`privos: ${e.message}\n`); return { status: 127 }; });
     if (argv.dmesg) process.stderr.write(k.log.text());

@@ -64,6 +64,17 @@ test('privos run --mount HOST:GUEST serves host files and writes back on close',
   t.is(privos('run', '--mount', '/nonexistent-privos:/mnt', '/bin/true').status, 2);
 });
 
+test('options after PROGRAM belong to the program: uname -a, ls -a, dmesg, ps', (t) => {
+  t.is(privos('run', '/bin/uname', '-a').stdout, 'Linux privos 6.18.0-privos #1 SMP PREEMPT_DYNAMIC privos x86_64\n');
+  t.is(privos('run', '-a', 'arm64', '/bin/uname', '-m').stdout, 'aarch64\n');
+  t.deepEqual(privos('run', '/bin/ls', '-a', '/etc').stdout.split('\n').slice(0, 3), ['.', '..', 'group']);
+  const ls = privos('run', '/bin/ls', '/nope');
+  t.is(ls.status, 2);
+  t.regex(ls.stdout, /ls: cannot access '\/nope': No such file or directory/);
+  t.regex(privos('run', '/bin/dmesg').stdout, /Linux version 6\.18\.0-privos[\s\S]*exec: pid 1 \/bin\/dmesg/);
+  t.regex(privos('run', '/bin/ps').stdout, /PID S CMD\n {4}1 R ps\n/);
+});
+
 test('privos syscalls prints the matrix for each arch', (t) => {
   const x = privos('syscalls');
   t.regex(x.stdout, /^ {2}39 {2}getpid +full/m);
