@@ -1,0 +1,77 @@
+/**
+ * The loader of privos images (fs/binfmt_elf.c's job; the format is in
+ * include/uapi/privos_image.ts). Each image gets its own JavaScript realm — a node:vm context
+ * with code generation from strings and WebAssembly disabled — holding only the ECMAScript
+ * intrinsics; the linked code (program + libc) is evaluated there and its entry returned. The
+ * kernel never calls a method of, reads a property of, or awaits anything user code made: it
+ * calls the entry with a door made in the same realm, and that is all.
+ */
+import vm from 'node:vm';
+import { types } from 'node:util';
+import { door_realm } from '../arch/door_factory.ts';
+import { describe_user_value } from '../arch/traps.ts';
+import type { UserRealm } from '../include/linux/realm.ts';
+import type { UserEntry } from '../include/uapi/cpu_door.ts';
+import { ENOEXEC } from '../include/uapi/errno.ts';
+import { parse_image } from '../include/uapi/privos_image.ts';
+import type { Kernel } from '../kernel.ts';
+import { KERN_ERR } from '../printk.ts';
+
+/**
+ * Compiled images by content hash: the same image exec'd again (every `privos run`, every test
+ * boot) is parsed once per host process. A cache of a pure function of the image text, not
+ * kernel state (the allow-list of module-level collections).
+ */
+const compiled = new Map<string, vm.Script>();
+
+/** The door maker's source, evaluated in each new realm before any of the image's code. */
+// (Under a loader that keeps function names, the source calls a `__name` helper: an identity.)
+const DOOR_REALM_SRC = `(function () { const __name = (f) => f; return (${door_realm.toString()}); })()`;
+
+/** A loaded image: its entry (a function of its realm) and the realm. */
+export interface LoadedImage { entry: UserEntry; realm: UserRealm }
+
+/** A realm for one image: ECMAScript intrinsics only, no code generation from strings. */
+export function create_realm(name: string): UserRealm {
+  const ctx = vm.createContext(Object.create(null) as object, {
+    name: `privos:${name}`,
+    codeGeneration: { strings: false, wasm: false },
+  });
+  const dr = (vm.runInContext(DOOR_REALM_SRC, ctx) as () => ReturnType<typeof door_realm>)();
+  const promise_proto = vm.runInContext('Promise.prototype', ctx) as object;
+  return { make: dr.make, marker: dr.marker, promise_proto, name, context: ctx };
+}
+
+function compile(code: string, hash: string, filename: string, line: number): vm.Script {
+  const key = hash || code;
+  let s = compiled.get(key);
+  if (!s) {
+    s = new vm.Script(code, { filename, lineOffset: line });
+    compiled.set(key, s);
+  }
+  return s;
+}
+
+/**
+ * Loads an image into a new realm: its entry, or -ENOEXEC (not an image, a syntax error, or an
+ * image whose code does not produce an entry), with the reason in the kernel log as
+ * `file:line:col message`.
+ */
+export function load_image(k: Kernel, text: string, path: string): LoadedImage | number {
+  const img = parse_image(text);
+  if (!img) return -ENOEXEC;
+  const realm = create_realm(path);
+  let entry: unknown;
+  try {
+    // The script is a function expression; calling it runs the image's top level and returns
+    // its entry (_start).
+    const image_fn = compile(img.code, img.header.hash, path, img.code_line).runInContext(realm.context) as () => unknown;
+    entry = image_fn();
+  } catch (e) {
+    k.printk(KERN_ERR, `exec: ${path}: ${describe_user_value(e)}`);
+    return -ENOEXEC;
+  }
+  if (typeof entry !== 'function' || types.isProxy(entry)) return -ENOEXEC;
+  return { entry: entry as UserEntry, realm };
+}
+
