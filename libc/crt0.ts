@@ -54,7 +54,18 @@ export async function crt0(door: CpuDoor, how: number, main: UserMain): Promise<
     await lc.fflush_all();
     lc._exit(typeof code === 'number' ? code : 0);
   } catch (e) {
-    if (!door.is_unwind(e)) throw e;
+    if (door.is_unwind(e)) return;
+    try { door.crash(describe(e)); } catch { /* the crash unwinds us */ }
+  }
+}
+
+/** What an uncaught exception was, for the kernel log (never throws). */
+function describe(e: unknown): string {
+  try {
+    if (e instanceof Error) return String(e.stack ?? `${e.name}: ${e.message}`);
+    return String(e);
+  } catch {
+    return '[an exception that cannot be printed]';
   }
 }
 

@@ -15,7 +15,7 @@ import { entry_SYSCALL_64 } from './x86/entry_64.ts';
 import { el0_svc } from './arm64/entry.ts';
 import { pac_generic, pac_sign, pac_strip, user_aut, type KeyName } from './arm64/pointer_auth.ts';
 import { door_realm, type DoorHost, type DoorRealm } from './door_factory.ts';
-import { TRAP_UD, do_trap } from './traps.ts';
+import { TRAP_UD, do_trap, user_crash } from './traps.ts';
 import { native_read_cr0, native_write_cr0 } from '../privbox/insn.ts';
 import { box_task } from '../privbox/privbox.ts';
 import { types } from 'node:util';
@@ -114,6 +114,7 @@ export function door_host(t: Task): DoorHost {
     box_reg: (i) => box_task(t).clobber[i] ?? 0,
     mm_id: () => t.mm?.pt.root ?? 0,
     set_box_libc(lc) { if (!stale()) t.libc = lc; },
+    crash(what) { if (!stale()) user_crash(t, what); },
   };
 }
 

@@ -33,6 +33,7 @@ export interface DoorHost {
   box_reg(i: number): number;
   mm_id(): number;
   set_box_libc(lc: object): void;
+  crash(what: string): void;
 }
 
 /** A realm's door maker, and the marker its doors throw when a task ends under user code. */
@@ -94,6 +95,7 @@ export function door_realm(): DoorRealm {
       box_reg: (i: number) => host.box_reg(reg(i)),
       mm_id: () => host.mm_id(),
       set_box_libc(lc: object) { host.set_box_libc(lc); },
+      crash(what: string): never { host.crash(typeof what === 'string' ? what : '[exception]'); throw UNWIND; },
       is_unwind: (e: unknown) => e === UNWIND,
     });
   };

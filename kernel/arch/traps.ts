@@ -6,7 +6,7 @@
  */
 import { types } from 'node:util';
 import { SIGILL, SIGSEGV } from '../include/uapi/signal.ts';
-import { KERN_INFO } from '../printk.ts';
+import { KERN_ERR, KERN_INFO } from '../printk.ts';
 import { do_group_exit } from '../sched/exit.ts';
 import { do_signal, force_sig } from '../sched/signal.ts';
 import type { Task } from '../sched/task.ts';
@@ -42,4 +42,10 @@ export function describe_user_value(v: unknown): string {
     return typeof msg === 'string' ? `Error: ${msg}` : '[error]';
   }
   return typeof v === 'function' ? '[function]' : '[object]';
+}
+
+/** A process crashed in user code (an exception nobody caught): log it and end it with SIGSEGV. */
+export function user_crash(t: Task, what: string): void {
+  t.kernel.printk(KERN_ERR, `${t.comm}[${t.pid}]: uncaught exception in user code: ${what}`);
+  try { do_group_exit(t, SIGSEGV); } catch { /* unwound */ }
 }

@@ -9,7 +9,7 @@
 import vm from 'node:vm';
 import { types } from 'node:util';
 import { door_realm } from '../arch/door_factory.ts';
-import { describe_user_value } from '../arch/traps.ts';
+import { describe_user_value, user_crash } from '../arch/traps.ts';
 import type { UserRealm } from '../include/linux/realm.ts';
 import type { UserEntry } from '../include/uapi/cpu_door.ts';
 import { ENOEXEC } from '../include/uapi/errno.ts';
@@ -31,15 +31,50 @@ const DOOR_REALM_SRC = `(function () { const __name = (f) => f; return (${door_r
 /** A loaded image: its entry (a function of its realm) and the realm. */
 export interface LoadedImage { entry: UserEntry; realm: UserRealm }
 
+/** Which kernel owns each realm, by the realm's Promise.prototype (for rejections nobody handled). */
+const realm_owner = new WeakMap<object, { k: Kernel; realm: UserRealm }>();
+let rejection_hook = false;
+
+/** The realm a promise belongs to: its prototype chain, read without running user code. */
+function owner_of(p: Promise<unknown>): { k: Kernel; realm: UserRealm } | undefined {
+  let o: object | null = p;
+  for (let i = 0; o !== null && i < 8; i++) {
+    const hit = realm_owner.get(o);
+    if (hit) return hit;
+    if (types.isProxy(o)) return undefined;
+    o = Object.getPrototypeOf(o) as object | null;
+  }
+  return undefined;
+}
+
+/**
+ * A promise of a realm rejected with nobody to handle it: the process crashes (as an uncaught
+ * exception does), unless the reason is the realm's unwind marker (a task ended under code
+ * that was still waiting). Rejections of the host's own promises keep Node's behaviour.
+ */
+function on_unhandled_rejection(reason: unknown, p: Promise<unknown>): void {
+  const o = owner_of(p);
+  if (!o) throw reason;
+  if (reason === o.realm.marker) return;
+  const { k, realm } = o;
+  const cur = k.current;
+  const t = cur && cur.alive && cur.mm?.realm === realm ? cur
+    : [...k.tasks.values()].reverse().find((x) => x.alive && x.mm?.realm === realm);
+  if (t) user_crash(t, `unhandled rejection: ${describe_user_value(reason)}`);
+}
+
 /** A realm for one image: ECMAScript intrinsics only, no code generation from strings. */
-export function create_realm(name: string): UserRealm {
+export function create_realm(k: Kernel, name: string): UserRealm {
   const ctx = vm.createContext(Object.create(null) as object, {
     name: `privos:${name}`,
     codeGeneration: { strings: false, wasm: false },
   });
   const dr = (vm.runInContext(DOOR_REALM_SRC, ctx) as () => ReturnType<typeof door_realm>)();
   const promise_proto = vm.runInContext('Promise.prototype', ctx) as object;
-  return { make: dr.make, marker: dr.marker, promise_proto, name, context: ctx };
+  const realm: UserRealm = { make: dr.make, marker: dr.marker, promise_proto, name, context: ctx };
+  realm_owner.set(promise_proto, { k, realm });
+  if (!rejection_hook) { rejection_hook = true; process.on('unhandledRejection', on_unhandled_rejection); }
+  return realm;
 }
 
 function compile(code: string, hash: string, filename: string, line: number): vm.Script {
@@ -60,7 +95,7 @@ function compile(code: string, hash: string, filename: string, line: number): vm
 export function load_image(k: Kernel, text: string, path: string): LoadedImage | number {
   const img = parse_image(text);
   if (!img) return -ENOEXEC;
-  const realm = create_realm(path);
+  const realm = create_realm(k, path);
   let entry: unknown;
   try {
     // The script is a function expression; calling it runs the image's top level and returns

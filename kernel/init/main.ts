@@ -34,7 +34,7 @@ import { UserUnwind, do_group_exit } from '../sched/exit.ts';
 import { alloc_task, default_rlimits, set_task_runner } from '../sched/fork.ts';
 import { ENTRY_EXEC, type UserEntry } from '../include/uapi/cpu_door.ts';
 import { cpu_door } from '../arch/door.ts';
-import { describe_user_value } from '../arch/traps.ts';
+import { describe_user_value, user_crash } from '../arch/traps.ts';
 import { FsStruct, type Task } from '../sched/task.ts';
 import { SIGSEGV } from '../include/uapi/signal.ts';
 import { build_sys_call_table } from '../syscalls/table.ts';
@@ -163,12 +163,6 @@ export function run_user(t: Task, entry: UserEntry, how: number): void {
 function user_threw(t: Task, gen: number, unwind: boolean, err: unknown): void {
   if (unwind || !t.alive || t.image_gen !== gen) return;
   user_crash(t, describe_user_value(err));
-}
-
-/** A process crashed in user code: log it and end it with SIGSEGV. */
-export function user_crash(t: Task, what: string): void {
-  t.kernel.printk(KERN_ERR, `${t.comm}[${t.pid}]: uncaught exception in user code: ${what}`);
-  try { do_group_exit(t, SIGSEGV); } catch { /* unwound */ }
 }
 set_task_runner(run_user);
 

@@ -61,6 +61,11 @@ export interface CpuDoor {
    * fn(libc, arg)); the kernel keeps it without ever touching it.
    */
   set_box_libc(lc: object): void;
+  /**
+   * An exception nobody caught (crt0's last resort): the kernel logs `what` and the process dies
+   * of SIGSEGV, as a crash. Does not return.
+   */
+  crash(what: string): never;
   /** Is e the marker thrown when the task ended under user code? */
   is_unwind(e: unknown): boolean;
 }
