@@ -8,6 +8,7 @@ import { Libc, SCRATCH_SIZE } from './libc.ts';
 import { malloc_init } from './malloc.ts';
 import { stdio_init } from './stdio.ts';
 import { clone_child, new_libc } from './unistd.ts';
+import { install_console } from './console.ts';
 
 /** A program's main, as DESIGN.md's contract defines it. */
 export type UserMain = (libc: Libc, argv: string[], envp: string[]) => Promise<number> | number;
@@ -48,6 +49,7 @@ export async function crt0(door: CpuDoor, how: number, main: UserMain): Promise<
     if (how === ENTRY_CLONE) return await clone_child(door);
     const lc = await new_libc(door);
     lc.initial_sp = door.entry_sp();
+    install_console(lc, globalThis as unknown as Record<string, unknown>);
     const { argv, envp } = read_args(lc, lc.initial_sp);
     const code = await main(lc, argv, envp);
     // exit(main(argc, argv, envp)), as __libc_start_main does: flush stdio, then exit_group.

@@ -52,15 +52,28 @@ function owner_of(p: Promise<unknown>): { k: Kernel; realm: UserRealm } | undefi
  * exception does), unless the reason is the realm's unwind marker (a task ended under code
  * that was still waiting). Rejections of the host's own promises keep Node's behaviour.
  */
-function on_unhandled_rejection(reason: unknown, p: Promise<unknown>): void {
-  const o = owner_of(p);
-  if (!o) throw reason;
+function on_unhandled_rejection(reason: unknown, o: { k: Kernel; realm: UserRealm }): void {
   if (reason === o.realm.marker) return;
   const { k, realm } = o;
   const cur = k.current;
   const t = cur && cur.alive && cur.mm?.realm === realm ? cur
     : [...k.tasks.values()].reverse().find((x) => x.alive && x.mm?.realm === realm);
   if (t) user_crash(t, `unhandled rejection: ${describe_user_value(reason)}`);
+}
+
+/**
+ * Guest rejections are the guest's business: the host process's 'unhandledRejection' event
+ * (which a host test runner may treat as its own failure) only ever sees the host's promises.
+ */
+function hook_rejections(): void {
+  const emit = process.emit.bind(process) as (name: string | symbol, ...args: unknown[]) => boolean;
+  process.emit = function (name: string | symbol, ...args: unknown[]): boolean {
+    if (name === 'unhandledRejection') {
+      const o = owner_of(args[1] as Promise<unknown>);
+      if (o) { on_unhandled_rejection(args[0], o); return true; }
+    }
+    return emit(name, ...args);
+  } as typeof process.emit;
 }
 
 /** A realm for one image: ECMAScript intrinsics only, no code generation from strings. */
@@ -73,7 +86,7 @@ export function create_realm(k: Kernel, name: string): UserRealm {
   const promise_proto = vm.runInContext('Promise.prototype', ctx) as object;
   const realm: UserRealm = { make: dr.make, marker: dr.marker, promise_proto, name, context: ctx };
   realm_owner.set(promise_proto, { k, realm });
-  if (!rejection_hook) { rejection_hook = true; process.on('unhandledRejection', on_unhandled_rejection); }
+  if (!rejection_hook) { rejection_hook = true; hook_rejections(); }
   return realm;
 }
 
