@@ -2,6 +2,8 @@
  * The machine as users and tests build it: boots the kernel with privos's C runtime installed
  * (the way a distribution pairs a kernel with a libc), and runs programs to completion.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { crt0, type Libc } from '../libc/index.ts';
 import { type BootOptions, spawn as kernel_spawn, start_kernel, type SpawnOptions } from '../kernel/init/main.ts';
 import type { Kernel } from '../kernel/kernel.ts';
@@ -41,6 +43,9 @@ function data_source(url: string): string {
 export function resolve_program(opts: SpawnOptions): SpawnOptions {
   if (opts.main || opts.image || is_guest(opts.program)) return opts;
   const p = opts.program;
+  if (!p.startsWith('data:') && !existsSync(p.startsWith('file:') ? fileURLToPath(p) : p)) {
+    throw Object.assign(new Error(`${p}: No such file or directory`), { errno: 2 });
+  }
   const image = p.startsWith('data:') ? link_source(data_source(p)) : link_program(p);
   return { ...opts, image };
 }
