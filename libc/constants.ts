@@ -2,13 +2,13 @@
  * The constants a C program gets from its headers, with the values of the process's
  * architecture. Each Libc instance carries them as properties (libc.O_RDONLY, libc.ENOENT, …).
  */
-import type { Arch } from '../kernel/arch/arch.ts';
+import { ARCH_UAPI, type ArchName } from '../kernel/include/uapi/arch_uapi.ts';
 import * as errno from '../kernel/include/uapi/errno.ts';
 import * as fcntl from '../kernel/include/uapi/fcntl.ts';
 import * as mman from '../kernel/include/uapi/mman.ts';
 import * as signal from '../kernel/include/uapi/signal.ts';
 import * as stat from '../kernel/include/uapi/stat.ts';
-import * as poll from '../kernel/fs/poll_types.ts';
+import * as poll from '../kernel/include/uapi/poll.ts';
 
 type Numbers<T> = { readonly [K in keyof T as T[K] extends number ? K : never]: number };
 
@@ -32,19 +32,19 @@ function numbers(...mods: object[]): Record<string, number> {
 
 const cache = new Map<string, LibcConstants>();
 
-export function constants_for(arch: Arch): LibcConstants {
-  let c = cache.get(arch.name);
+export function constants_for(arch: ArchName): LibcConstants {
+  let c = cache.get(arch);
   if (!c) {
     c = Object.freeze({
       ...numbers(errno, fcntl, mman, signal, stat, poll),
-      ...arch.uapi,
-      O_TMPFILE: fcntl.O_TMPFILE_BASE | arch.uapi.O_DIRECTORY,
+      ...ARCH_UAPI[arch],
+      O_TMPFILE: fcntl.O_TMPFILE_BASE | ARCH_UAPI[arch].O_DIRECTORY,
       CLOCK_REALTIME: 0, CLOCK_MONOTONIC: 1, CLOCK_PROCESS_CPUTIME_ID: 2, CLOCK_THREAD_CPUTIME_ID: 3,
       WNOHANG: 1, WUNTRACED: 2,
       CLONE_VM: 0x100, CLONE_FS: 0x200, CLONE_FILES: 0x400, CLONE_SIGHAND: 0x800, CLONE_THREAD: 0x10000,
       STDIN_FILENO: 0, STDOUT_FILENO: 1, STDERR_FILENO: 2,
     }) as unknown as LibcConstants;
-    cache.set(arch.name, c);
+    cache.set(arch, c);
   }
   return c;
 }

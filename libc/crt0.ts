@@ -3,12 +3,15 @@
  * the initial stack the kernel built, sets up malloc, stdio and the scratch area, calls main,
  * and hands its return value to exit() (which flushes stdio).
  */
-import type { UserMain } from '../kernel/fs/exec.ts';
-import type { Task } from '../kernel/sched/task.ts';
+import { type CpuDoor, ENTRY_CLONE } from '../kernel/include/uapi/cpu_door.ts';
 import { Libc, SCRATCH_SIZE } from './libc.ts';
 import { malloc_init } from './malloc.ts';
 import { stdio_init } from './stdio.ts';
-import { new_libc } from './unistd.ts';
+import { clone_child, new_libc } from './unistd.ts';
+import { install_console } from './console.ts';
+
+/** A program's main, as DESIGN.md's contract defines it. */
+export type UserMain = (libc: Libc, argv: string[], envp: string[]) => Promise<number> | number;
 
 declare module './libc.ts' {
   interface Libc { libc_init(): Promise<void> }
@@ -36,14 +39,36 @@ export function read_args(lc: Libc, sp: number): { argv: string[]; envp: string[
   return { argv, envp };
 }
 
-export async function crt0(t: Task, main: UserMain): Promise<number> {
-  const lc = await new_libc(t);
-  lc.initial_sp = t.user_sp;
-  const { argv, envp } = read_args(lc, t.user_sp);
-  const code = await main(lc, argv, envp);
-  // exit(main(argc, argv, envp)), as __libc_start_main does: flush stdio, then exit_group.
-  await lc.fflush_all();
-  return lc._exit(typeof code === 'number' ? code : 0);
+/**
+ * The image's entry point (_start, and the child side of clone): runs main and hands its value to
+ * exit(). The door's unwind marker (the task ended under us: exit, a fatal signal, execve) passes
+ * quietly; anything else escaping main is the process's crash, which the kernel reports.
+ */
+export async function crt0(door: CpuDoor, how: number, main: UserMain): Promise<void> {
+  try {
+    if (how === ENTRY_CLONE) return await clone_child(door);
+    const lc = await new_libc(door);
+    lc.initial_sp = door.entry_sp();
+    install_console(lc, globalThis as unknown as Record<string, unknown>);
+    const { argv, envp } = read_args(lc, lc.initial_sp);
+    const code = await main(lc, argv, envp);
+    // exit(main(argc, argv, envp)), as __libc_start_main does: flush stdio, then exit_group.
+    await lc.fflush_all();
+    lc._exit(typeof code === 'number' ? code : 0);
+  } catch (e) {
+    if (door.is_unwind(e)) return;
+    try { door.crash(describe(e)); } catch { /* the crash unwinds us */ }
+  }
+}
+
+/** What an uncaught exception was, for the kernel log (never throws). */
+function describe(e: unknown): string {
+  try {
+    if (e instanceof Error) return String(e.stack ?? `${e.name}: ${e.message}`);
+    return String(e);
+  } catch {
+    return '[an exception that cannot be printed]';
+  }
 }
 
 declare module './libc.ts' {

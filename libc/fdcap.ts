@@ -9,7 +9,7 @@
  * module authenticates it with the process's APIA key and compares it with the registered
  * site. On x86_64 (software PAC) the address travels unsigned. See docs/fdcap.md.
  */
-import type { SysRet } from '../kernel/fs/fs_types.ts';
+import type { SysRet } from '../kernel/include/uapi/cpu_door.ts';
 import {
   FDCAP_ENTER_SIZE, FDCAP_INIT_SIZE, FDCAP_IOC_CREATE, FDCAP_IOC_DESTROY, FDCAP_IOC_ENTER, FDCAP_IOC_EXIT,
   FDCAP_IOC_INIT, FDCAP_IOC_REVOKE, FDCAP_IOC_STATS, FDCAP_POLICY_EBADF, FDCAP_POLICY_KILL, FDCAP_STATS_SIZE,

@@ -3,7 +3,7 @@
  * sys/sendfile.h, sys/mount.h). Where an architecture lacks the legacy syscall (arm64 has no
  * open/stat/mkdir/rename/…), the wrapper uses the *at form with AT_FDCWD, as glibc does.
  */
-import type { SysRet } from '../kernel/fs/fs_types.ts';
+import type { SysRet } from '../kernel/include/uapi/cpu_door.ts';
 import { Libc, type BufArg, type StrArg } from './libc.ts';
 
 /** struct stat, decoded (the fields a program reads). */

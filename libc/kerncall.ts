@@ -8,11 +8,9 @@
  * the privileged-instruction helpers asm_read_cr0/asm_write_cr0 (inline assembly; #GP at CPL 3,
  * and the SFI pass rejects them in box code).
  */
-import { PIOT_IOCINFO, PIOT_IOCINFO_SIZE, PIOT_IOCLOAD, PIOT_IOCRET, PIOT_IOCSPAWN } from '../kernel/privbox/piot.ts';
-import { native_read_cr0, native_write_cr0 } from '../kernel/privbox/insn.ts';
-import { CLOBBER_NAMES, type ClobberName, box_task } from '../kernel/privbox/privbox.ts';
+import { CLOBBER_NAMES, type ClobberName, PIOT_IOCINFO, PIOT_IOCINFO_SIZE, PIOT_IOCLOAD, PIOT_IOCRET, PIOT_IOCSPAWN } from '../kernel/include/uapi/piot.ts';
 import { read_args } from './crt0.ts';
-import { Libc, type SyscallEntry, type UserFn } from './libc.ts';
+import { Libc, type UserFn } from './libc.ts';
 
 export const PIOT_PATH = '/sys/kernel/debug/piot';
 
@@ -69,12 +67,11 @@ L.kerncall_setup = async function () {
   this.scratch_pop(mark);
   await this.close(fd);
   if (r) return r;
-  // kerncall_gate = (void *) info.kern_gate: calls go through that address (the gate checks
+  // kerncall_gate = (void *) info.kern_gate: calls go through that address (the CPU checks
   // the instruction fetch on every call).
-  const fn = this.task.kernel.kallsyms.function_at(gate);
-  if (!fn) { this.errno = this.EFAULT; return -1; }
+  if (gate >= 0) { this.errno = this.EFAULT; return -1; }
   kerncall_vars(this).gate_addr = gate;
-  this.kerncall_gate = fn as SyscallEntry;
+  this.kerncall_gate = gate;
   return 0;
 };
 
@@ -110,9 +107,8 @@ L.kerncall_load = async function (source) {
 L.kerncall_args = function (sp) { return read_args(this, sp); };
 
 L.kerncall_regs = function () {
-  const c = box_task(this.task).clobber;
-  return Object.fromEntries(CLOBBER_NAMES.map((n, i) => [n, c[i]])) as Record<ClobberName, number>;
+  return Object.fromEntries(CLOBBER_NAMES.map((n, i) => [n, this.door.box_reg(i)])) as Record<ClobberName, number>;
 };
 
-L.asm_read_cr0 = function () { return native_read_cr0(this.task); };
-L.asm_write_cr0 = function (v) { native_write_cr0(this.task, v); };
+L.asm_read_cr0 = function () { return this.door.read_cr0(); };
+L.asm_write_cr0 = function (v) { this.door.write_cr0(v); };

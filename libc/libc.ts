@@ -4,16 +4,10 @@
  * memory access (peek/poke), argument marshalling and code addresses. The wrappers live beside
  * it (unistd.ts, stdio.ts, malloc.ts, …) and are added to the class by declaration merging.
  */
-import { entry_SYSCALL_64 } from '../kernel/arch/x86/entry_64.ts';
-import { el0_svc } from '../kernel/arch/arm64/entry.ts';
-import type { SysRet } from '../kernel/fs/fs_types.ts';
-import { fetch_ok, user_load, user_mode, user_store, user_fault } from '../kernel/mm/usermem.ts';
-import type { Task } from '../kernel/sched/task.ts';
-import { C } from '../kernel/time/cost.ts';
-import type { Arch } from '../kernel/arch/arch.ts';
+import type { CpuDoor, SysRet } from '../kernel/include/uapi/cpu_door.ts';
+import { type ArchName, SYSCALL_NAMES } from '../kernel/include/uapi/arch_uapi.ts';
 import { type LibcConstants, constants_for } from './constants.ts';
 
-export type SyscallEntry = (t: Task, nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number) => SysRet;
 export type UserFn = (...args: never[]) => unknown;
 /** A user-memory pointer, or JS data libc copies into user memory for the call. */
 export type BufArg = number | Uint8Array;
@@ -31,14 +25,14 @@ export const SCRATCH_SIZE = 1 << 20;
  * dictionary in V8; one that serves as a prototype is turned into a fast one, which keeps
  * `libc.SYS.read` a plain field load on every call.
  */
-function sys_numbers(arch: Arch): Readonly<Record<string, number>> {
-  let sys = nr_cache.get(arch.name);
+function sys_numbers(arch: ArchName): Readonly<Record<string, number>> {
+  let sys = nr_cache.get(arch);
   if (!sys) {
     const m: Record<string, number> = {};
-    arch.syscall_names.forEach((n, i) => { if (n) m[n] = i; });
+    SYSCALL_NAMES[arch].forEach((n, i) => { if (n) m[n] = i; });
     void (Object.create(m) as Record<string, number>).read;
     sys = Object.freeze(m);
-    nr_cache.set(arch.name, sys);
+    nr_cache.set(arch, sys);
   }
   return sys;
 }
@@ -52,10 +46,8 @@ export class Libc {
   errno = 0;
   /** Syscall numbers of this process's architecture, by name: libc.SYS.getpid. */
   readonly SYS: Readonly<Record<string, number>>;
-  /** The syscall instruction path of this architecture. */
-  readonly entry: SyscallEntry;
-  /** Set by kerncall_setup(): the gate address's function, used when running privileged. */
-  kerncall_gate: SyscallEntry | null = null;
+  /** Set by kerncall_setup(): the gate's address, called instead of the syscall instruction at CPL 0. */
+  kerncall_gate = 0;
   scratch_base = 0;
   scratch_top = 0;
   private readonly done = (r: number): number => {
@@ -63,25 +55,21 @@ export class Libc {
     return r;
   };
 
-  /** Use libc_for(t): it gives the instance its architecture's constants. */
-  constructor(readonly task: Task) {
-    const arch = task.kernel.arch;
-    this.SYS = sys_numbers(arch);
-    this.entry = arch.name === 'arm64' ? el0_svc : entry_SYSCALL_64;
+  /** Use libc_for(door): it gives the instance its architecture's constants. */
+  constructor(readonly door: CpuDoor) {
+    this.SYS = sys_numbers(door.arch);
   }
 
-  get arch(): string { return this.task.kernel.arch.name; }
+  get arch(): ArchName { return this.door.arch; }
 
   /**
    * The raw stub: the kernel's return value (negative errno on failure). Privileged code (a
    * PrivBox) sees CPL 0 and calls the gate instead of executing the syscall instruction.
    */
   raw(nr: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0): SysRet {
-    const t = this.task;
-    t.kernel.cpu.charge(C.user_syscall_stub);
-    // The task's own privilege (its code segment), not whoever ran last on the CPU.
-    if (this.kerncall_gate !== null && t.in_box) return this.kerncall_gate(t, nr, a0, a1, a2, a3, a4, a5);
-    return this.entry(t, nr, a0, a1, a2, a3, a4, a5);
+    const d = this.door;
+    if (this.kerncall_gate !== 0 && d.cpl() === 0) return d.kcall(this.kerncall_gate, nr, a0, a1, a2, a3, a4, a5) as SysRet;
+    return d.syscall(nr, a0, a1, a2, a3, a4, a5) as SysRet;
   }
 
   /** Converts a kernel return into the C convention: -1 and errno on failure. */
@@ -105,38 +93,28 @@ export class Libc {
 
   peek(ptr: number, len: number): Uint8Array {
     const out = new Uint8Array(len);
-    user_load(this.task, ptr, out, 0, len);
+    this.door.load(ptr, out, 0, len);
     return out;
   }
 
   /** Loads into an existing buffer (no allocation). */
   peek_into(ptr: number, dst: Uint8Array, off = 0, len = dst.length - off): void {
-    user_load(this.task, ptr, dst, off, len);
+    this.door.load(ptr, dst, off, len);
   }
 
   poke(ptr: number, bytes: Uint8Array | string): void {
     const b = typeof bytes === 'string' ? enc.encode(bytes) : bytes;
-    user_store(this.task, ptr, b, 0, b.length);
+    this.door.store(ptr, b, 0, b.length);
   }
 
-  private readonly w = new Uint8Array(8);
-  private readonly wv = new DataView(this.w.buffer);
-
-  peek_u8(ptr: number): number { user_load(this.task, ptr, this.w, 0, 1); return this.w[0]; }
-  peek_u32(ptr: number): number { user_load(this.task, ptr, this.w, 0, 4); return this.wv.getUint32(0, true); }
-  peek_i32(ptr: number): number { user_load(this.task, ptr, this.w, 0, 4); return this.wv.getInt32(0, true); }
+  peek_u8(ptr: number): number { return this.door.ld8(ptr); }
+  peek_u32(ptr: number): number { return this.door.ld32(ptr); }
+  peek_i32(ptr: number): number { return this.door.ld32(ptr) | 0; }
   /** A 64-bit value as a number (exact for pointers and values below 2^53). */
-  peek_u64(ptr: number): number {
-    user_load(this.task, ptr, this.w, 0, 8);
-    return this.wv.getInt32(4, true) * 2 ** 32 + this.wv.getUint32(0, true);
-  }
-  poke_u8(ptr: number, v: number): void { this.w[0] = v; user_store(this.task, ptr, this.w, 0, 1); }
-  poke_u32(ptr: number, v: number): void { this.wv.setUint32(0, v >>> 0, true); user_store(this.task, ptr, this.w, 0, 4); }
-  poke_u64(ptr: number, v: number): void {
-    const hi = Math.floor(v / 2 ** 32);
-    this.wv.setUint32(0, v - hi * 2 ** 32, true); this.wv.setInt32(4, hi, true);
-    user_store(this.task, ptr, this.w, 0, 8);
-  }
+  peek_u64(ptr: number): number { return this.door.ld64(ptr); }
+  poke_u8(ptr: number, v: number): void { this.door.st8(ptr, v); }
+  poke_u32(ptr: number, v: number): void { this.door.st32(ptr, v); }
+  poke_u64(ptr: number, v: number): void { this.door.st64(ptr, v); }
 
   /** strlen(3) on user memory. */
   strlen(ptr: number): number {
@@ -166,7 +144,7 @@ export class Libc {
     if (typeof s === 'number') return s;
     const b = enc.encode(s);
     const p = this.scratch_push(b.length + 1);
-    user_store(this.task, p, b, 0, b.length);
+    this.door.store(p, b, 0, b.length);
     this.poke_u8(p + b.length, 0);
     return p;
   }
@@ -175,7 +153,7 @@ export class Libc {
   buf_in(b: BufArg, len: number): number {
     if (typeof b === 'number') return b;
     const p = this.scratch_push(len);
-    user_store(this.task, p, b, 0, Math.min(len, b.length));
+    this.door.store(p, b, 0, Math.min(len, b.length));
     return p;
   }
 
@@ -194,15 +172,18 @@ export class Libc {
   // ---- code addresses ----
 
   /** The address of a user function in this process's text (&fn in C). */
-  fnaddr(fn: UserFn): number { return this.task.mm!.text.add(fn as never); }
+  fnaddr(fn: UserFn): number { return this.door.fnaddr(fn); }
 
-  /** Calls the function at a code address, as `(*fp)(args)`; a bad target faults (SIGSEGV). */
+  /**
+   * Calls the function at a code address, as `(*fp)(args)`; a bad target faults (SIGSEGV). A
+   * kernel-text target is a call at CPL 0 (only box code may make one): it gets numbers only.
+   */
   call(addr: number, ...args: unknown[]): unknown {
-    const t = this.task;
-    user_mode(t);
-    const fn = addr >= 0 ? t.mm!.text.at(addr) : t.kernel.kallsyms.function_at(addr);
-    if (!fetch_ok(t, addr) || !fn) return user_fault(t, addr, false);
-    return fn(...args);
+    if (addr < 0) {
+      const r = args as number[];
+      return this.door.kcall(addr, r[0] ?? 0, r[1] ?? 0, r[2] ?? 0, r[3] ?? 0, r[4] ?? 0, r[5] ?? 0, r[6] ?? 0);
+    }
+    return (this.door.text_at(addr) as (...a: unknown[]) => unknown)(...args);
   }
 }
 
@@ -213,13 +194,13 @@ const arch_classes = new Map<string, typeof Libc>();
  * (O_*, E*, …): hundreds of properties on every instance would make instances slow
  * dictionary objects, while on a shared prototype they stay fast.
  */
-export function libc_for(t: Task): Libc {
-  const arch = t.kernel.arch;
-  let cls = arch_classes.get(arch.name);
+export function libc_for(door: CpuDoor): Libc {
+  const arch = door.arch;
+  let cls = arch_classes.get(arch);
   if (!cls) {
     cls = class extends Libc {};
     Object.assign(cls.prototype, constants_for(arch));
-    arch_classes.set(arch.name, cls);
+    arch_classes.set(arch, cls);
   }
-  return new cls(t);
+  return new cls(door);
 }

@@ -4,7 +4,7 @@
  * requests come from the brk heap (first fit over an address-ordered free list, coalescing on
  * free); requests of MMAP_THRESHOLD and more get their own mapping.
  */
-import type { SysRet } from '../kernel/fs/fs_types.ts';
+import type { SysRet } from '../kernel/include/uapi/cpu_door.ts';
 import { Libc } from './libc.ts';
 
 export const MMAP_THRESHOLD = 128 * 1024;

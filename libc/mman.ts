@@ -1,5 +1,5 @@
 /** Memory-mapping wrappers beyond mmap/munmap/mprotect (glibc's sys/mman.h): msync, madvise. */
-import type { SysRet } from '../kernel/fs/fs_types.ts';
+import type { SysRet } from '../kernel/include/uapi/cpu_door.ts';
 import { Libc } from './libc.ts';
 
 declare module './libc.ts' {

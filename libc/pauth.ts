@@ -7,12 +7,10 @@
  * process gets SIGILL (#UD). A failed AUT* returns the poisoned pointer, or raises SIGILL
  * when the machine has FEAT_FPAC (ptrauth_set_fpac).
  */
-import { pac_generic, pac_sign, pac_strip, user_aut, type KeyName } from '../kernel/arch/arm64/pointer_auth.ts';
-import type { SysRet } from '../kernel/fs/fs_types.ts';
-import { SIGILL } from '../kernel/include/uapi/signal.ts';
-import { KERN_INFO } from '../kernel/printk.ts';
-import { do_group_exit } from '../kernel/sched/exit.ts';
-import { force_sig } from '../kernel/sched/signal.ts';
+import type { SysRet } from '../kernel/include/uapi/cpu_door.ts';
+import {
+  PAC_AUTH, PAC_GENERIC, PAC_KEY_DA, PAC_KEY_DB, PAC_KEY_GA, PAC_KEY_IA, PAC_KEY_IB, PAC_SIGN, PAC_STRIP_D, PAC_STRIP_I,
+} from '../kernel/include/uapi/cpu_door.ts';
 import { Libc } from './libc.ts';
 
 declare module './libc.ts' {
@@ -30,26 +28,18 @@ declare module './libc.ts' {
 
 const L = Libc.prototype;
 
-/** #UD on a CPU without the instruction: SIGILL, the process cannot resume it. */
-function need_pauth(lc: Libc): void {
-  const t = lc.task;
-  if (t.kernel.arch.name === 'arm64') return;
-  t.kernel.printk(KERN_INFO, `traps: ${t.comm}[${t.pid}] trap invalid opcode (pointer authentication instruction on ${t.kernel.arch.name})`);
-  force_sig(t, SIGILL);
-  do_group_exit(t, SIGILL);
+// Each is one instruction of the CPU (the door): #UD (SIGILL) on x86_64, as on hardware.
+function sign(key: number) {
+  return function (this: Libc, ptr: bigint, modifier: bigint): bigint { return this.door.pac(PAC_SIGN, key, ptr, modifier); };
+}
+function aut(key: number) {
+  return function (this: Libc, ptr: bigint, modifier: bigint): bigint { return this.door.pac(PAC_AUTH, key, ptr, modifier); };
 }
 
-function sign(key: KeyName) {
-  return function (this: Libc, ptr: bigint, modifier: bigint): bigint { need_pauth(this); return pac_sign(this.task, key, ptr, modifier); };
-}
-function aut(key: KeyName) {
-  return function (this: Libc, ptr: bigint, modifier: bigint): bigint { need_pauth(this); return user_aut(this.task, key, ptr, modifier); };
-}
-
-L.pacia = sign('apia'); L.pacib = sign('apib'); L.pacda = sign('apda'); L.pacdb = sign('apdb');
-L.autia = aut('apia'); L.autib = aut('apib'); L.autda = aut('apda'); L.autdb = aut('apdb');
-L.xpaci = function (ptr) { need_pauth(this); return pac_strip(this.task, false, ptr); };
-L.xpacd = function (ptr) { need_pauth(this); return pac_strip(this.task, true, ptr); };
-L.pacga = function (x, modifier) { need_pauth(this); return pac_generic(this.task, x, modifier); };
+L.pacia = sign(PAC_KEY_IA); L.pacib = sign(PAC_KEY_IB); L.pacda = sign(PAC_KEY_DA); L.pacdb = sign(PAC_KEY_DB);
+L.autia = aut(PAC_KEY_IA); L.autib = aut(PAC_KEY_IB); L.autda = aut(PAC_KEY_DA); L.autdb = aut(PAC_KEY_DB);
+L.xpaci = function (ptr) { return this.door.pac(PAC_STRIP_I, 0, ptr, 0n); };
+L.xpacd = function (ptr) { return this.door.pac(PAC_STRIP_D, 0, ptr, 0n); };
+L.pacga = function (x, modifier) { return this.door.pac(PAC_GENERIC, PAC_KEY_GA, x, modifier); };
 
 L.prctl = function (option, a2 = 0, a3 = 0, a4 = 0, a5 = 0) { return this.ret(this.raw(this.SYS.prctl, option, a2, a3, a4, a5)); };

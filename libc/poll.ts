@@ -3,7 +3,7 @@
  * which has no poll/epoll_wait/epoll_create/eventfd syscalls, glibc's fallbacks are used
  * (ppoll, epoll_pwait, epoll_create1, eventfd2), as glibc does.
  */
-import type { SysRet } from '../kernel/fs/fs_types.ts';
+import type { SysRet } from '../kernel/include/uapi/cpu_door.ts';
 import { Libc } from './libc.ts';
 
 declare module './libc.ts' {

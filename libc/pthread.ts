@@ -6,13 +6,12 @@
  * exit (CLONE_CHILD_CLEARTID), which is what pthread_join waits for.
  * A thread's C library shares the process's heap and stdio; errno and the scratch area are its own.
  */
-import type { SysRet } from '../kernel/fs/fs_types.ts';
+import type { SysRet } from '../kernel/include/uapi/cpu_door.ts';
 import * as futex_uapi from '../kernel/include/uapi/futex.ts';
-import type { MmStruct } from '../kernel/mm/mm_types.ts';
 import {
   CLONE_CHILD_CLEARTID, CLONE_FILES, CLONE_FS, CLONE_PARENT_SETTID, CLONE_SIGHAND, CLONE_SYSVSEM,
   CLONE_THREAD, CLONE_VM,
-} from '../kernel/sched/fork.ts';
+} from '../kernel/include/uapi/sched.ts';
 import { Libc, SCRATCH_SIZE } from './libc.ts';
 
 type FutexConstants = { readonly [K in keyof typeof futex_uapi]: number };
@@ -59,18 +58,27 @@ L.futex = function (uaddr, op, val, timeout = null, uaddr2 = 0, val3 = 0) {
 };
 
 // struct pthread, at the top of the thread's stack.
-const PD_TID = 0, PD_START = 8, PD_ARG = 16, PD_RESULT = 24, PD_MAP = 32, PD_MAPLEN = 40, PD_SIZE = 64;
+const PD_TID = 0, PD_START = 8, PD_ARG = 16, PD_RESULT = 24, PD_MAP = 32, PD_MAPLEN = 40, PD_LIBC = 48, PD_SIZE = 64;
 /** The default stack (glibc: RLIMIT_STACK, 8 MiB), with one guard page. */
 const STACK_SIZE = 8 << 20, GUARD_SIZE = 4096;
 const THREAD_FLAGS = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |
   CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID;
 
-/** The process's C library state (heap, stdio) that its threads share, by address space. */
-const process_libc = new WeakMap<MmStruct, Libc>();
+/**
+ * The C library state (heap, stdio) a process's threads share: the creating libc, by a handle
+ * pthread_create stores in the thread's descriptor.
+ */
+const process_libc: Libc[] = [];
+const libc_handle = new WeakMap<Libc, number>();
+function handle_of(lc: Libc): number {
+  let h = libc_handle.get(lc);
+  if (h === undefined) { h = process_libc.push(lc) - 1; libc_handle.set(lc, h); }
+  return h;
+}
 
 /** start_thread(): adopts the process's libc state, runs the routine, stores its result, exits. */
 async function start_thread(lc: Libc, pd: number): Promise<number> {
-  const proc = process_libc.get(lc.task.mm!);
+  const proc = process_libc[lc.peek_u64(pd + PD_LIBC)];
   if (proc) { lc.heap = proc.heap; lc.stdin = proc.stdin; lc.stdout = proc.stdout; lc.stderr = proc.stderr; }
   const result = (await lc.call(lc.peek_u64(pd + PD_START), lc, lc.peek_u64(pd + PD_ARG))) as number;
   lc.poke_u64(pd + PD_RESULT, result);
@@ -79,8 +87,6 @@ async function start_thread(lc: Libc, pd: number): Promise<number> {
 }
 
 L.pthread_create = function (fn, arg = 0) {
-  const mm = this.task.mm!;
-  if (!process_libc.has(mm)) process_libc.set(mm, this);
   const map = this.mmap(0, STACK_SIZE, this.PROT_READ | this.PROT_WRITE,
     this.MAP_PRIVATE | this.MAP_ANONYMOUS | this.MAP_STACK, -1, 0) as number;
   if (map < 0) return -this.EAGAIN;
@@ -91,6 +97,7 @@ L.pthread_create = function (fn, arg = 0) {
   this.poke_u64(pd + PD_ARG, arg);
   this.poke_u64(pd + PD_MAP, map);
   this.poke_u64(pd + PD_MAPLEN, STACK_SIZE);
+  this.poke_u64(pd + PD_LIBC, handle_of(this));
   // The kernel writes the tid to pd->tid before clone returns and clears it at the thread's exit.
   const r = this.clone(start_thread, pd, THREAD_FLAGS, pd, pd + PD_TID, 0, pd + PD_TID) as number;
   if (r < 0) { const e = this.errno; this.munmap(map, STACK_SIZE); return -e; }

@@ -2,10 +2,11 @@
  * Socket wrappers (glibc's sys/socket.h, netinet/in.h, sys/un.h): the syscalls with glibc's
  * names, plus helpers to build sockaddrs from JS values. Pointers may be JS buffers/strings.
  */
-import type { SysRet } from '../kernel/fs/fs_types.ts';
+import type { SysRet } from '../kernel/include/uapi/cpu_door.ts';
 import * as sock from '../kernel/include/uapi/socket.ts';
 import * as ep from '../kernel/include/uapi/eventpoll.ts';
 import { type BufArg, Libc } from './libc.ts';
+import { utf8_encode } from './utf8.ts';
 
 type SockConsts = { readonly [K in keyof typeof sock as (typeof sock)[K] extends number ? K : never]: number } &
   { readonly [K in keyof typeof ep as (typeof ep)[K] extends number ? K : never]: number };
@@ -79,7 +80,7 @@ L.recv = function (fd, b, len, flags = 0) {
 };
 L.sendto = function (fd, b, len, flags, a, alen) {
   if (typeof b === 'number' && typeof a === 'number') return this.ret(this.raw(this.SYS.sendto, fd, b, len, flags, a, alen));
-  const bytes = typeof b === 'string' ? Buffer.from(b) : b;
+  const bytes = typeof b === 'string' ? utf8_encode(b) : b;
   return this.with_scratch(() => this.ret(this.raw(this.SYS.sendto, fd, this.buf_in(bytes, len), len, flags, a === 0 ? 0 : this.buf_in(a, alen), alen)));
 };
 L.recvfrom = function (fd, b, len, flags, a, alen) { return this.ret(this.raw(this.SYS.recvfrom, fd, b, len, flags, a, alen)); };
@@ -93,7 +94,7 @@ L.sockaddr_in = function (ip, port) {
   return b;
 };
 L.sockaddr_un = function (path) {
-  const p = Buffer.from(path, 'utf8');
+  const p = utf8_encode(path);
   const abstract = path.startsWith('\0');
   const b = new Uint8Array(2 + p.length + (abstract ? 0 : 1));
   b[0] = sock.AF_UNIX;

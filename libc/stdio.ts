@@ -3,7 +3,7 @@
  * unbuffered, stdout line-buffered on a terminal and fully buffered (BUFSIZ) otherwise, decided
  * on first use with isatty() — printf-family formatting, and exit-time flushing.
  */
-import type { SysRet } from '../kernel/fs/fs_types.ts';
+import type { SysRet } from '../kernel/include/uapi/cpu_door.ts';
 import { ERRNO_TEXT } from '../kernel/include/uapi/errno.ts';
 import { Libc } from './libc.ts';
 

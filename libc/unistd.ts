@@ -3,8 +3,8 @@
  * sys/wait.h, time.h, fcntl.h). Each is the syscall with glibc's name and argument order;
  * pointers may be JS strings/buffers, which are marshalled through libc's scratch area.
  */
-import type { SysRet } from '../kernel/fs/fs_types.ts';
-import type { Task } from '../kernel/sched/task.ts';
+import type { SysRet } from '../kernel/include/uapi/cpu_door.ts';
+import type { CpuDoor } from '../kernel/include/uapi/cpu_door.ts';
 import { type BufArg, Libc, libc_for, type StrArg, type UserFn } from './libc.ts';
 
 declare module './libc.ts' {
@@ -233,29 +233,26 @@ L.execve = function (path, argv, envp) {
 L.execv = function (path, argv) { return this.execve(path, argv, []); };
 
 L.clone = function (fn, stack, flags, arg = 0, ptid = 0, tls = 0, ctid = 0) {
-  const t = this.task;
-  const parent_entry = t.user_entry;
-  const fnp = this.fnaddr(fn as UserFn);
-  if (stack) { this.poke_u64(stack - 16, fnp); this.poke_u64(stack - 8, arg); }
-  // The child resumes here, in the child branch of the clone stub: it pops fn and arg off its
-  // stack (or, with no stack given, takes the copy-on-write parent's values) and calls fn.
-  t.user_entry = async (child: Task): Promise<number> => {
-    const lc = await new_libc(child);
-    const sp = child.user_sp;
-    const f = sp ? lc.peek_u64(sp - 16) : fnp;
-    const a = sp ? lc.peek_u64(sp - 8) : arg;
-    const code = (await lc.call(f, lc, a)) as number;
-    // glibc's clone stub ends the child with SYS_exit: only this thread, not its group.
-    return lc.raw(lc.SYS.exit, code | 0) as number;
-  };
-  try {
-    // The kernel's argument order: x86-64 (…, ptid, ctid, tls), arm64 (…, ptid, tls, ctid).
-    const [a3, a4] = this.arch === 'arm64' ? [tls, ctid] : [ctid, tls];
-    return this.ret(this.raw(this.SYS.clone, flags, stack, ptid, a3, a4));
-  } finally {
-    t.user_entry = parent_entry;
-  }
+  // The stub leaves fn and arg just below the child's stack pointer, where its child side pops
+  // them: the new stack, or without one (fork) this process's own, which the child inherits
+  // (Linux's clone with a NULL stack) together with a copy of the memory.
+  const sp = stack || this.initial_sp;
+  this.poke_u64(sp - 16, this.fnaddr(fn as UserFn)); this.poke_u64(sp - 8, arg);
+  // The kernel's argument order: x86-64 (…, ptid, ctid, tls), arm64 (…, ptid, tls, ctid).
+  const [a3, a4] = this.arch === 'arm64' ? [tls, ctid] : [ctid, tls];
+  return this.ret(this.raw(this.SYS.clone, flags, stack, ptid, a3, a4));
 };
+
+/**
+ * The child side of the clone stub: pops fn and arg off its stack, calls fn(libc, arg) and ends
+ * the thread with SYS_exit, as glibc's stub does.
+ */
+export async function clone_child(door: CpuDoor): Promise<void> {
+  const lc = await new_libc(door);
+  const sp = lc.initial_sp = door.entry_sp();
+  const code = (await lc.call(lc.peek_u64(sp - 16), lc, lc.peek_u64(sp - 8))) as number;
+  lc.raw(lc.SYS.exit, code | 0);
+}
 
 L.fork = function (child) { return this.clone(child, 0, this.SIGCHLD); };
 
@@ -265,9 +262,9 @@ L.WIFSIGNALED = (s) => ((s & 0x7f) + 1) >> 1 > 0 && (s & 0x7f) !== 0x7f;
 L.WTERMSIG = (s) => s & 0x7f;
 
 /** A fresh C library for a task entering user mode (crt0's libc initialisation). */
-export async function new_libc(t: Task): Promise<Libc> {
-  const lc = libc_for(t);
-  t.libc = lc;
+export async function new_libc(door: CpuDoor): Promise<Libc> {
+  const lc = libc_for(door);
+  door.set_box_libc(lc);
   await lc.libc_init();
   return lc;
 }

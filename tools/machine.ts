@@ -2,21 +2,62 @@
  * The machine as users and tests build it: boots the kernel with privos's C runtime installed
  * (the way a distribution pairs a kernel with a libc), and runs programs to completion.
  */
-import { crt0 } from '../libc/index.ts';
-import { type BootOptions, spawn, start_kernel, type SpawnOptions } from '../kernel/init/main.ts';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { crt0, type Libc } from '../libc/index.ts';
+import { type BootOptions, spawn as kernel_spawn, start_kernel, type SpawnOptions } from '../kernel/init/main.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { Task } from '../kernel/sched/task.ts';
 import { run_boxed_program } from '../kernel/privbox/transparent.ts';
+import { build_rootfs_entry, module_url } from './link/rootfs.ts';
+import { link_program, link_source } from './link/link.ts';
+import { modpost } from './link/modpost.ts';
+import { install_program } from '../kernel/init/initramfs.ts';
 
 export type { BootOptions, SpawnOptions };
 
 export function boot(opts: BootOptions = {}): Kernel {
-  return start_kernel({ crt0, ...opts });
+  return start_kernel({ crt0, build: build_rootfs_entry, ...opts });
 }
 
 /** Shell-style exit status from a wait status: the code, or 128+N for death by signal N. */
 export function shell_status(wstatus: number): number {
   return (wstatus & 0x7f) === 0 ? (wstatus >> 8) & 0xff : 128 + (wstatus & 0x7f);
+}
+
+/** A guest path (/bin/hello) rather than a host file or URL (./prog.ts, file:…, data:…). */
+function is_guest(program: string): boolean {
+  return program.startsWith('/') && !/\.(ts|js|mjs)$/.test(program);
+}
+
+/** The source of a data: URL program. */
+function data_source(url: string): string {
+  const comma = url.indexOf(','), head = url.slice(0, comma), body = url.slice(comma + 1);
+  return head.endsWith(';base64') ? Buffer.from(body, 'base64').toString('utf8') : decodeURIComponent(body);
+}
+
+/**
+ * What the kernel is asked to start: a guest program as is; a host file or a data: URL linked
+ * into an image first (as `privos run ./prog.ts` does). Throws LinkError for a bad program.
+ */
+export function resolve_program(opts: SpawnOptions): SpawnOptions {
+  if (opts.main || opts.image || is_guest(opts.program)) return opts;
+  const p = opts.program;
+  if (!p.startsWith('data:') && !existsSync(p.startsWith('file:') ? fileURLToPath(p) : p)) {
+    throw Object.assign(new Error(`${p}: No such file or directory`), { errno: 2 });
+  }
+  const image = p.startsWith('data:') ? link_source(data_source(p)) : link_program(p);
+  return { ...opts, image };
+}
+
+/** Starts a program (see resolve_program) as a new process; resolves with its task. */
+export function spawn(k: Kernel, opts: SpawnOptions): Promise<Task> {
+  return kernel_spawn(k, resolve_program(opts));
+}
+
+/** Installs a kernel module image (with its .modinfo, as modpost writes it) at a guest path. */
+export function install_module(k: Kernel, guest: string, module: string): void {
+  install_program(k.root, guest, modpost(module_url(module)));
 }
 
 /** Runs a program and resolves with its wait status once it exits. */
@@ -46,12 +87,26 @@ export function capture_console(input = ''): { console: import('../kernel/kernel
   };
 }
 
-import { INLINE, type InlineBody } from './inline_main.ts';
-let inline_seq = 0;
+/**
+ * The task behind an inline program's C library (host-side tests and tools only: the door
+ * gives user code no way to reach its task).
+ */
+export function task_of(k: Kernel, libc: { gettid(): unknown }): Task {
+  return k.tasks.get(libc.gettid() as number)!;
+}
 
-/** Runs a closure as the main of a new process (argv[0] is "inline"); resolves like run(). */
+/** A closure the host runs as a process's main (argv[0] is "inline"). */
+export type InlineBody = (libc: Libc, argv: string[], envp: string[]) => Promise<number | void> | number | void;
+
+/**
+ * Runs a closure as the main of a new process; resolves like run(). The closure is host code,
+ * so it runs in the kernel's realm (the harness path, like KUnit's in-kernel tests) — but it
+ * still reaches the kernel only through its libc's CPU door.
+ */
 export function run_inline(k: Kernel, body: InlineBody, extra_argv: string[] = [], uid = 0): ReturnType<typeof run> {
-  const id = `inline-${++inline_seq}`;
-  INLINE.set(id, body);
-  return run(k, { program: new URL('./inline_main.ts', import.meta.url).href, argv: ['inline', id, ...extra_argv], uid });
+  const main = async (libc: Libc, argv: string[], envp: string[]): Promise<number> => {
+    const r = await body(libc, argv.slice(1), envp);
+    return typeof r === 'number' ? r : 0;
+  };
+  return run(k, { program: 'inline', main, argv: ['inline', ...extra_argv], uid });
 }

@@ -17,7 +17,34 @@ import { net_publish } from '../kernel/net/ipv4/af_inet.ts';
 import { load_fdcap } from '../kernel/modules/fdcap/load.ts';
 import { mount_hostfs } from '../kernel/fs/hostfs.ts';
 import { boot, run, run_boxed } from './machine.ts';
+import { LinkError, link_program } from './link/link.ts';
+import { existsSync, writeFileSync } from 'node:fs';
 import { profile_by_name, PROFILE_NAMES } from './profiles.ts';
+
+/**
+ * Why a program did not start, as a shell says it, and the shell's status: 127 not found, 126
+ * found but not executable (permission, not an image, or it does not link).
+ */
+function report_start_failure(prog: string, e: Error): number {
+  if (e instanceof LinkError) { process.stderr.write(e.diagnostics.join('\n') + '\n'); return 126; }
+  const errno = (e as { errno?: number }).errno;
+  const why = errno === 2 ? 'No such file or directory' : errno === 13 ? 'Permission denied' : errno === 8 ? 'Exec format error' : e.message;
+  process.stderr.write(`privos: ${prog}: ${why}\n`);
+  return errno === 2 ? 127 : 126;
+}
+
+/** privos cc: the image of a program, written to `out`; a shell status. */
+function cc(program: string, out: string): number {
+  if (!existsSync(program)) { process.stderr.write(`privos cc: ${program}: No such file or directory\n`); return 1; }
+  try {
+    writeFileSync(out, link_program(resolve(program)), { mode: 0o755 });
+    return 0;
+  } catch (e) {
+    if (!(e instanceof LinkError)) throw e;
+    process.stderr.write(e.diagnostics.join('\n') + '\n');
+    return 1;
+  }
+}
 
 /** A host path (./prog.ts) becomes a file URL; a guest path (/bin/x) stays as it is. */
 export function program_spec(p: string): string {
@@ -93,10 +120,15 @@ await yargs(split_program_args(hideBin(process.argv)))
     const rest = [...(argv.args ?? []), ...((argv['--'] as unknown[] | undefined) ?? [])].map(String);
     const spec = { program: program_spec(prog), argv: [prog, ...rest], uid: argv.uid };
     const r = await (argv.privbox ? run_boxed(k, spec) : run(k, spec))
-      .catch((e: Error) => { process.stderr.write(`privos: ${e.message}\n`); return { status: 127 }; });
+      .catch((e: Error) => ({ status: report_start_failure(prog, e) }));
     if (argv.dmesg) process.stderr.write(k.log.text());
     process.stdin.pause();
     process.exit(r.status);
+  })
+  .command('cc <program>', 'link a program and its imports (with libc) into a privos image', (y) => y
+    .positional('program', { type: 'string', demandOption: true, describe: 'the program (prog.ts)' })
+    .option('o', { type: 'string', demandOption: true, requiresArg: true, describe: 'the image file to write' }), (argv) => {
+    process.exit(cc(String(argv.program), String(argv.o)));
   })
   .command('boot', 'boot the kernel, print its log and the boot time', (y) => y.option('arch', arch_opt), (argv) => {
     const t0 = process.hrtime.bigint();

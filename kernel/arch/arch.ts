@@ -4,14 +4,9 @@
  */
 import type { PteFormat } from '../mm/pgtable.ts';
 
-export type ArchName = 'x86_64' | 'arm64';
+import type { ArchName, ArchUapi } from '../include/uapi/arch_uapi.ts';
 
-export interface ArchUapi {
-  readonly O_DIRECTORY: number;
-  readonly O_NOFOLLOW: number;
-  readonly O_DIRECT: number;
-  readonly O_LARGEFILE: number;
-}
+export type { ArchName, ArchUapi };
 
 export interface Arch {
   readonly name: ArchName;

@@ -8,7 +8,7 @@
  * ELF loader lays it out (argc, argv[], NULL, envp[], NULL, auxv[], strings).
  */
 import { randomFillSync } from 'node:crypto';
-import { E2BIG, EACCES, EFAULT, ENOEXEC } from '../include/uapi/errno.ts';
+import { E2BIG, EACCES, EFAULT } from '../include/uapi/errno.ts';
 import { AT_FDCWD } from '../include/uapi/fcntl.ts';
 import { S_ISREG } from '../include/uapi/stat.ts';
 import { MAP_GROWSDOWN, MAP_PRIVATE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../include/uapi/mman.ts';
@@ -19,9 +19,10 @@ import { PAGE_SIZE } from '../mm/page_alloc.ts';
 import { TextRegion } from '../mm/text.ts';
 import { copy_to_user, get_user_u64, strncpy_from_user } from '../mm/uaccess.ts';
 import { ExecReplace, mmput, zap_other_threads } from '../sched/exit.ts';
-import { switch_to } from '../sched/core.ts';
-import { MODE_KERNEL } from '../arch/cpu.ts';
-import { mm_alloc, type UserEntry } from '../sched/fork.ts';
+import { mm_alloc, run_user } from '../sched/fork.ts';
+import { type CpuDoor, ENTRY_EXEC, type UserEntry } from '../include/uapi/cpu_door.ts';
+import { load_image, type LoadedImage } from './binfmt_image.ts';
+import { hostfs_prepare_read } from './hostfs.ts';
 import { SIG_DFL, SIG_IGN, SIGKILL } from '../include/uapi/signal.ts';
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
@@ -30,7 +31,11 @@ import { shmem_node } from './tmpfs.ts';
 import { getname } from './open.ts';
 import { KERN_INFO } from '../printk.ts';
 
+/** The header of a kernel module image (modules/module_syscalls.ts); executables are images. */
 export const MAGIC = '#!privos-module ';
+
+/** A program of the kernel's own realm (the in-process test harness): its entry, no realm. */
+export interface HostImage { entry: UserEntry; realm: null }
 /** Where user function addresses live (the program's text segment). */
 export const USER_TEXT_BASE = 0x400000;
 export const USER_TEXT_SIZE = 64 << 20;
@@ -43,10 +48,10 @@ export const MAX_ARG_STRLEN = 32 * PAGE_SIZE;
 export const ARG_MAX = (8 << 20) / 4;
 
 /** A program's main, as DESIGN.md's contract defines it. */
-export type UserMain = (libc: unknown, argv: string[], envp: string[]) => Promise<number> | number;
+export type UserMain = (libc: never, argv: string[], envp: string[]) => Promise<number> | number;
 
-/** The C runtime start (crt0): given the task at its first instruction, runs main. */
-export type Crt0 = (t: Task, main: UserMain) => Promise<number>;
+/** The C runtime start (crt0's _start) of the kernel's own realm, for the in-process test harness. */
+export type Crt0 = (door: CpuDoor, how: number, main: never) => unknown;
 
 // auxv keys (include/uapi/linux/auxvec.h)
 export const AT_NULL = 0, AT_PAGESZ = 6, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14;
@@ -71,27 +76,15 @@ function copy_strings(t: Task, uptr: number): string[] | number {
   }
 }
 
-/** Loads the program behind an executable file's header; -ENOEXEC if it is not one. */
-export async function load_module_main(url: string): Promise<UserMain | number> {
-  try {
-    const mod = (await import(url)) as { default?: unknown };
-    return typeof mod.default === 'function' ? (mod.default as UserMain) : -ENOEXEC;
-  } catch {
-    return -ENOEXEC;
-  }
-}
-
-/** Resolves an executable path to its module URL, checking type and permission. */
+/** The bytes of an executable, checking type and permission (open_exec + kernel_read). */
 export function open_exec(t: Task, path: string): string | number {
   const d = user_path_at(t, AT_FDCWD, path, true);
   if (typeof d === 'number') return d;
   const inode = d.d_inode!;
   if (!S_ISREG(inode.i_mode)) return -EACCES;
-  const err = inode_permission(t, inode, MAY_EXEC);
+  const err = inode_permission(t, inode, MAY_EXEC) || hostfs_prepare_read(d);
   if (err) return err;
-  const text = shmem_node(inode).getString();
-  if (!text.startsWith(MAGIC)) return -ENOEXEC;
-  return text.slice(MAGIC.length).split('\n')[0].trim();
+  return shmem_node(inode)?.getString() ?? '';
 }
 
 const enc = new TextEncoder();
@@ -148,7 +141,7 @@ function exec_mmap(t: Task): void {
  * Replaces t's image with `main` (the binfmt's load_binary from the point of no return on).
  * The new image starts when the task runner calls t.user_entry.
  */
-export function start_image(t: Task, main: UserMain, argv: string[], envp: string[], execfn: string): void {
+export function start_image(t: Task, img: LoadedImage | HostImage, argv: string[], envp: string[], execfn: string): void {
   const k = t.kernel;
   exec_mmap(t);
   t.files.close_all(true);
@@ -156,9 +149,10 @@ export function start_image(t: Task, main: UserMain, argv: string[], envp: strin
   t.comm = (argv[0] ?? execfn).split('/').pop()!.slice(0, 15);
   const sp = create_stack(t, argv, envp, execfn);
   t.user_sp = sp;
-  const crt0 = k.crt0;
-  if (!crt0) throw new Error('no C runtime registered (boot through tools/machine.ts)');
-  t.user_entry = ((task: Task) => crt0(task, main)) as UserEntry;
+  t.image_gen++;
+  t.door = null;
+  t.mm!.realm = img.realm;
+  t.user_entry = img.entry;
   for (const hook of k.exec_hooks) hook(t);
   k.printk(KERN_INFO, `exec: pid ${t.pid} ${execfn}`);
 }
@@ -174,24 +168,24 @@ function de_thread(t: Task): void {
 }
 
 /** execve(2): on success the old image never sees a return (ExecReplace unwinds it). */
-export function sys_execve(t: Task, upath: number, uargv: number, uenvp: number): Promise<number> | number {
+export function sys_execve(t: Task, upath: number, uargv: number, uenvp: number): number {
   const path = getname(t, upath);
   if (typeof path === 'number') return path;
   const argv = copy_strings(t, uargv);
   if (typeof argv === 'number') return argv;
   const envp = copy_strings(t, uenvp);
   if (typeof envp === 'number') return envp;
-  const url = open_exec(t, path);
-  if (typeof url === 'number') return url;
-  return load_module_main(url).then((main) => {
-    switch_to(t, MODE_KERNEL); // loading was a host event: t runs again from here
-    if (typeof main === 'number') return main;
-    de_thread(t);
-    start_image(t, main, argv, envp, path);
-    throw new ExecReplace(t.pid);
-  });
+  const text = open_exec(t, path);
+  if (typeof text === 'number') return text;
+  const img = load_image(t.kernel, text, path);
+  if (typeof img === 'number') return img;
+  de_thread(t);
+  start_image(t, img, argv, envp, path);
+  // The new image starts from its entry on a fresh stack once this one has unwound.
+  queueMicrotask(() => { if (t.alive) void run_user(t, t.user_entry!, ENTRY_EXEC); });
+  throw new ExecReplace(t.pid);
 }
 
 export const exec_syscalls: SyscallDef[] = [
-  { name: 'execve', fn: sys_execve, args: ['path', 'ptr', 'ptr'], support: 'partial', note: 'executables are privos module images (#!privos-module URL), not ELF; a non-leader thread that execs keeps its tid (Linux gives it the leader pid)' },
+  { name: 'execve', fn: sys_execve, args: ['path', 'ptr', 'ptr'], support: 'partial', note: 'executables are privos images (#!privos-image: linked JavaScript run in a realm of its own), not ELF; #! scripts are not interpreted; a non-leader thread that execs keeps its tid (Linux gives it the leader pid)' },
 ];

@@ -63,6 +63,12 @@ function host_load(d: Dentry, inode: Inode): number {
   }
 }
 
+/** Makes a hostfs file's bytes readable by kernel-internal readers (exec); 0 or -errno. */
+export function hostfs_prepare_read(d: Dentry): number {
+  const inode = d.d_inode!;
+  return inode.i_sb.s_type === 'hostfs' ? host_load(d, inode) : 0;
+}
+
 /** Writes a dirty file back to the host (the write-back of fsync and close). */
 export function host_flush(d: Dentry | null, inode: Inode): number {
   if (inode.i_mapping) filemap_write_back(inode.i_mapping); // stores through shared mappings

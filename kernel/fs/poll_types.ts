@@ -1,9 +1,7 @@
-/** poll(2) event bits (include/uapi/asm-generic/poll.h) and the poll_table (include/linux/poll.h). */
+/** The poll_table (include/linux/poll.h); the event bits are uapi (include/uapi/poll.ts). */
 import type { WaitQueueHead } from '../sched/wait.ts';
 
-export const POLLIN = 0x001, POLLPRI = 0x002, POLLOUT = 0x004, POLLERR = 0x008;
-export const POLLHUP = 0x010, POLLNVAL = 0x020, POLLRDNORM = 0x040, POLLRDBAND = 0x080;
-export const POLLWRNORM = 0x100, POLLWRBAND = 0x200, POLLMSG = 0x400, POLLRDHUP = 0x2000;
+export * from '../include/uapi/poll.ts';
 
 /** poll_wait() target: a file's poll method registers each of its wait queues here. */
 export interface PollTable {

@@ -1,15 +1,14 @@
 /**
  * Unpacks the root image into the root tmpfs (init/initramfs.c's job): directories, files,
- * device nodes, and program images (`#!privos-module URL` files pointing at userland modules).
+ * device nodes, and the program and module images the build system links (tools/link).
  */
 import { readFileSync } from 'node:fs';
-import { pathToFileURL, fileURLToPath } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { S_IFDIR, S_IFREG } from '../include/uapi/stat.ts';
 import { Dentry } from '../fs/fs_types.ts';
 import { shmem_get_inode, shmem_set_content } from '../fs/tmpfs.ts';
 import { mknod_dev, MKDEV } from '../fs/devfs/char_dev.ts';
-import { MAGIC } from '../fs/exec.ts';
 
 export interface RootImage {
   dirs: string[];
@@ -52,19 +51,25 @@ export function write_file(root: Dentry, path: string, data: string | Uint8Array
   return d;
 }
 
-/** Installs an executable program image at a guest path. */
-export function install_program(root: Dentry, guest: string, module: string): void {
-  const url = /^[a-z]+:/.test(module) ? module : pathToFileURL(resolve(REPO_ROOT, module)).href;
-  write_file(root, guest, `${MAGIC}${url}\n`, 0o755);
+/**
+ * The build system's side of the root image: the bytes of the file a "programs" entry becomes
+ * (a linked program image, or a module image with its .modinfo). Booting without one leaves
+ * the programs out, as a kernel booted without an initramfs has none.
+ */
+export type RootfsBuilder = (guest: string, source: string) => string | Uint8Array;
+
+/** Installs a built program or module image at a guest path (mode 0755). */
+export function install_program(root: Dentry, guest: string, image: string | Uint8Array): void {
+  write_file(root, guest, image, 0o755);
 }
 
-export function unpack_rootfs(root: Dentry, img: RootImage): void {
+export function unpack_rootfs(root: Dentry, img: RootImage, build: RootfsBuilder | null): void {
   for (const spec of img.dirs) {
     const [p, mode] = spec.split(':');
     mkdir_p(root, p, mode ? parseInt(mode, 8) : 0o755).d_inode!.i_mode = S_IFDIR | (mode ? parseInt(mode, 8) : 0o755);
   }
   for (const [p, content] of Object.entries(img.files)) write_file(root, p, content);
-  for (const [p, mod] of Object.entries(img.programs)) install_program(root, p, mod);
+  if (build) for (const [p, src] of Object.entries(img.programs)) install_program(root, p, build(p, src));
   const dev = mkdir_p(root, '/dev');
   for (const [name, major, minor, mode] of img.devices) mknod_dev(dev, name, MKDEV(major, minor), parseInt(mode, 8));
 }

@@ -5,7 +5,7 @@
  */
 import { type ArchName } from '../arch/arch.ts';
 import { arch_by_name } from '../arch/arches.ts';
-import { Cpu, type CpuFeatures, MODE_KERNEL } from '../arch/cpu.ts';
+import { Cpu, type CpuFeatures, MODE_KERNEL, MODE_USER } from '../arch/cpu.ts';
 import { apple_m1 } from '../arch/arm64/profile_apple_m1.ts';
 import { arm64_entry_keys } from '../arch/arm64/entry.ts';
 import { x86_entry_keys } from '../arch/x86/entry_64.ts';
@@ -16,7 +16,8 @@ import { mem_devices_init } from '../fs/devfs/mem.ts';
 import { tty_init } from '../fs/devfs/tty.ts';
 import { privbox_init } from '../privbox/piot.ts';
 import { ptrauth_init } from '../arch/arm64/pointer_auth.ts';
-import { type Crt0, type UserMain, load_module_main, open_exec, start_image } from '../fs/exec.ts';
+import { type Crt0, type HostImage, type UserMain, open_exec, start_image } from '../fs/exec.ts';
+import { type LoadedImage, load_image } from '../fs/binfmt_image.ts';
 import { tmpfs_mount } from '../fs/tmpfs.ts';
 import { fs_init } from '../fs/fs_init.ts';
 import { AT_FDCWD, O_RDWR } from '../include/uapi/fcntl.ts';
@@ -29,8 +30,11 @@ import { TextRegion } from '../mm/text.ts';
 import { KERNEL_TEXT, KERNEL_TEXT_SIZE, KernelVm } from '../mm/vmalloc.ts';
 import { KERN_INFO, KERN_NOTICE, KERN_ERR, LogBuffer } from '../printk.ts';
 import { switch_to } from '../sched/core.ts';
-import { ExecReplace, TaskExit, do_group_exit, W_EXITCODE } from '../sched/exit.ts';
-import { alloc_task, default_rlimits, set_task_runner, type UserEntry } from '../sched/fork.ts';
+import { UserUnwind, do_group_exit } from '../sched/exit.ts';
+import { alloc_task, default_rlimits, set_task_runner } from '../sched/fork.ts';
+import { ENTRY_EXEC, type UserEntry } from '../include/uapi/cpu_door.ts';
+import { cpu_door } from '../arch/door.ts';
+import { describe_user_value, user_crash } from '../arch/traps.ts';
 import { FsStruct, type Task } from '../sched/task.ts';
 import { SIGSEGV } from '../include/uapi/signal.ts';
 import { build_sys_call_table } from '../syscalls/table.ts';
@@ -38,7 +42,7 @@ import { ALL_SYSCALLS } from '../syscalls/registry.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import type { CostProfile } from '../time/cost.ts';
 import { UTS_RELEASE } from '../sys.ts';
-import { default_image, type RootImage, unpack_rootfs } from './initramfs.ts';
+import { default_image, type RootfsBuilder, type RootImage, unpack_rootfs } from './initramfs.ts';
 
 export interface BootOptions {
   arch?: ArchName;
@@ -50,6 +54,8 @@ export interface BootOptions {
   console?: ConsoleIo;
   image?: RootImage;
   crt0?: Crt0;
+  /** Builds the root image's programs and modules (tools/machine.ts passes the linker). */
+  build?: RootfsBuilder;
   /** Extra syscall definitions (tests, experiments). */
   extra_syscalls?: readonly SyscallDef[];
   /** Echo the kernel log to this sink as it is written. */
@@ -110,7 +116,7 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
   build_sys_call_table(k, [...ALL_SYSCALLS, ...(opts.extra_syscalls ?? [])]);
   k.printk(KERN_INFO, `sys_call_table: ${k.nr_syscalls} entries, ${k.syscall_defs.filter(Boolean).length} implemented`);
   k.root = tmpfs_mount(0o755);
-  unpack_rootfs(k.root, opts.image ?? default_image());
+  unpack_rootfs(k.root, opts.image ?? default_image(), opts.build ?? null);
   mem_devices_init(k);
   tty_init(k);
   fs_init(k);
@@ -130,32 +136,68 @@ function console_on_rootfs(t: Task): void {
 }
 
 /**
- * Runs a task's user code from its entry until it exits, starting a new image after each
- * successful execve; a JS exception escaping user code is a crash (SIGSEGV).
+ * Enters a task's user code at an image entry (ret_from_fork / start_thread). The door turns
+ * every unwind (exit, a fatal signal, execve — whose new image is entered afresh) into its own
+ * marker, which crt0 lets pass; anything else escaping user code is the process's crash.
+ * Nothing user code returns is awaited or inspected: a realm's promises are its own, and the
+ * ones it leaves rejected reach user_crash through the unhandled-rejection hook.
  */
-export async function run_user(t: Task, entry: UserEntry): Promise<void> {
-  let e = entry;
-  for (;;) {
-    try {
-      switch_to(t, 0);
-      const code = await e(t);
-      do_group_exit(t, W_EXITCODE(code | 0));
-    } catch (err) {
-      if (err instanceof ExecReplace && t.user_entry) { e = t.user_entry; continue; }
-      if (err instanceof TaskExit || !t.alive) return;
-      t.kernel.printk(KERN_ERR, `${t.comm}[${t.pid}]: uncaught exception in user code: ${err instanceof Error ? err.stack : String(err)}`);
-      try { do_group_exit(t, SIGSEGV); } catch { return; }
-    }
+export function run_user(t: Task, entry: UserEntry, how: number): void {
+  const gen = t.image_gen;
+  switch_to(t, MODE_USER);
+  const door = cpu_door(t);
+  let r: unknown;
+  try {
+    r = entry(door, how);
+  } catch (err) {
+    user_threw(t, gen, door.is_unwind(err) || err instanceof UserUnwind, err);
+    return;
   }
+  // A program of the kernel's own realm (the test harness): its crt0's promise is a host one.
+  if (t.mm?.realm === null && r instanceof Promise) {
+    r.then(undefined, (err: unknown) => user_threw(t, gen, door.is_unwind(err) || err instanceof UserUnwind, err));
+  }
+}
+
+/** User code of t's image `gen` threw err: a crash, unless it is an unwind or the image is gone. */
+function user_threw(t: Task, gen: number, unwind: boolean, err: unknown): void {
+  if (unwind || !t.alive || t.image_gen !== gen) return;
+  user_crash(t, describe_user_value(err));
 }
 set_task_runner(run_user);
 
 export interface SpawnOptions {
-  /** A guest path (/bin/hello) or a host module (file URL or path ending in .ts/.js). */
+  /** The program: a guest path (/bin/hello) whose image is loaded, or a name for `image`/`main`. */
   program: string;
+  /** An image's text to run instead of reading `program` (tools/machine links host files so). */
+  image?: string;
+  /**
+   * A main of the kernel's own realm, run with a libc through a door like any program: the
+   * in-process test harness (run_inline). Only host code can pass one.
+   */
+  main?: UserMain;
   argv?: string[];
   envp?: string[];
   uid?: number;
+}
+
+/** A spawn failure with its errno (ENOENT, EACCES, ENOEXEC, …). */
+function spawn_error(program: string, errno: number): Error {
+  return Object.assign(new Error(`cannot execute ${program}: errno ${errno}`), { errno });
+}
+
+/** The image a spawn starts: the harness's main, given image text, or the guest file's. */
+function spawn_image(k: Kernel, t: Task, opts: SpawnOptions): LoadedImage | HostImage {
+  if (opts.main) {
+    const crt0 = k.crt0, main = opts.main;
+    if (!crt0) throw new Error('no C runtime registered (boot through tools/machine.ts)');
+    return { entry: (door, how) => crt0(door, how, main as never), realm: null };
+  }
+  const text = opts.image ?? open_exec(t, opts.program);
+  if (typeof text === 'number') throw spawn_error(opts.program, -text);
+  const img = load_image(k, text, opts.program);
+  if (typeof img === 'number') throw spawn_error(opts.program, -img);
+  return img;
 }
 
 /** Starts a process with the console on fds 0-2 (kernel_init's run_init_process); pid 1 first. */
@@ -166,16 +208,9 @@ export async function spawn(k: Kernel, opts: SpawnOptions): Promise<Task> {
   t.rlim = default_rlimits();
   console_on_rootfs(t);
   if (opts.uid) { const c = t.cred; c.uid = c.euid = c.suid = c.fsuid = opts.uid; c.gid = c.egid = c.sgid = c.fsgid = opts.uid; }
-  let url = opts.program;
-  if (opts.program.startsWith('/') && !/\.(ts|js|mjs)$/.test(opts.program)) {
-    const r = open_exec(t, opts.program);
-    if (typeof r === 'number') throw Object.assign(new Error(`cannot execute ${opts.program}: errno ${-r}`), { errno: -r });
-    url = r;
-  }
-  const main = await load_module_main(url.includes(':') ? url : new URL(url, 'file://').href);
-  if (typeof main === 'number') throw Object.assign(new Error(`${opts.program}: not a privos program (no default export main)`), { errno: -main });
+  const img = spawn_image(k, t, opts);
   const argv = opts.argv ?? [opts.program];
-  start_image(t, main as UserMain, argv, opts.envp ?? ['PATH=/bin:/sbin:/usr/bin', 'HOME=/root', 'TERM=xterm'], opts.program);
-  void run_user(t, t.user_entry!);
+  start_image(t, img, argv, opts.envp ?? ['PATH=/bin:/sbin:/usr/bin', 'HOME=/root', 'TERM=xterm'], opts.program);
+  run_user(t, t.user_entry!, ENTRY_EXEC);
   return t;
 }

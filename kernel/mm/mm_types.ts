@@ -1,6 +1,7 @@
 /**
  * struct mm_struct and struct vm_area_struct (include/linux/mm_types.h).
  */
+import type { UserRealm } from '../include/linux/realm.ts';
 import { PAGE_SIZE } from './page_alloc.ts';
 import type { PageTable } from './pgtable.ts';
 import { Tlb } from './tlb.ts';
@@ -74,6 +75,8 @@ export class MmStruct {
   users = 1;
   /** Addresses of user functions (the program's "text segment"). */
   text!: TextRegion;
+  /** The realm the image's code runs in (null: a program of the kernel's own realm, the test harness). */
+  realm: UserRealm | null = null;
 
   constructor(readonly pt: PageTable) {}
 

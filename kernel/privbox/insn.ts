@@ -6,10 +6,7 @@
  * pass guarantees box code contains none (tools/sfi: the artifact's "no privileged instructions").
  */
 import { MODE_USER } from '../arch/cpu.ts';
-import { SIGSEGV } from '../include/uapi/signal.ts';
-import { KERN_INFO } from '../printk.ts';
-import { do_group_exit } from '../sched/exit.ts';
-import { force_sig } from '../sched/signal.ts';
+import { TRAP_GP, do_trap } from '../arch/traps.ts';
 import type { Task } from '../sched/task.ts';
 import { C } from '../time/cost.ts';
 
@@ -18,9 +15,7 @@ export const X86_CR0_PE = 1, X86_CR0_WP = 1 << 16, X86_CR0_PG = 2 ** 31;
 
 /** #GP at CPL 3: "general protection fault" and SIGSEGV (do_general_protection). */
 function gp_fault(t: Task, what: string): never {
-  t.kernel.printk(KERN_INFO, `traps: ${t.comm}[${t.pid}] general protection fault (${what})`);
-  force_sig(t, SIGSEGV);
-  return do_group_exit(t, SIGSEGV);
+  return do_trap(t, TRAP_GP, `general protection fault (${what})`);
 }
 
 export function native_read_cr0(t: Task): number {

@@ -6,7 +6,6 @@
  */
 import { addr_hex } from '../arch/cpu.ts';
 import { EFAULT, ENOMEM, ENOTTY } from '../include/uapi/errno.ts';
-import { _IO, _IOR, _IOW } from '../include/uapi/ioctl.ts';
 import type { SysRet, FileOperations } from '../fs/fs_types.ts';
 import { debugfs_create_file } from '../fs/debugfs.ts';
 import type { Kernel } from '../kernel.ts';
@@ -22,20 +21,11 @@ import { default_build, load_box_module } from './loader.ts';
 import { type PrivboxConfig, privbox_of } from './privbox.ts';
 import { piot_ret, piot_spawn } from './spawn.ts';
 
-export const PIOT_MAGIC = 'K';
-/** struct piot_iocload { unsigned long addr, len; } */
-export const PIOT_IOCLOAD_SIZE = 16;
-/** struct piot_iocspawn { unsigned long ip, arg; } (privos writes the box's return value into arg) */
-export const PIOT_IOCSPAWN_SIZE = 16;
-/** struct piot_iocinfo { unsigned long base, user_base, kern_gate; } */
-export const PIOT_IOCINFO_SIZE = 24;
-export const PIOT_IOCINIT = _IOW(PIOT_MAGIC, 1, 4);
-export const PIOT_IOCLOAD = _IOW(PIOT_MAGIC, 2, PIOT_IOCLOAD_SIZE);
-export const PIOT_IOCSPAWN = _IOW(PIOT_MAGIC, 3, PIOT_IOCSPAWN_SIZE);
-export const PIOT_IOCINFO = _IOR(PIOT_MAGIC, 4, PIOT_IOCINFO_SIZE);
-export const PIOT_IOCRET = _IO(PIOT_MAGIC, 4);
-/** Largest box source PIOT_IOCLOAD accepts. */
-export const PIOT_MAX_LOAD = 4 << 20;
+export {
+  PIOT_MAGIC, PIOT_IOCLOAD_SIZE, PIOT_IOCSPAWN_SIZE, PIOT_IOCINFO_SIZE, PIOT_IOCINIT, PIOT_IOCLOAD, PIOT_IOCSPAWN,
+  PIOT_IOCINFO, PIOT_IOCRET, PIOT_MAX_LOAD,
+} from '../include/uapi/piot.ts';
+import { PIOT_IOCINFO, PIOT_IOCINFO_SIZE, PIOT_IOCINIT, PIOT_IOCLOAD, PIOT_IOCLOAD_SIZE, PIOT_IOCRET, PIOT_IOCSPAWN, PIOT_IOCSPAWN_SIZE, PIOT_MAX_LOAD } from '../include/uapi/piot.ts';
 
 function piot_info(t: Task, uarg: number): number {
   const b = new Uint8Array(PIOT_IOCINFO_SIZE), dv = new DataView(b.buffer);

@@ -32,9 +32,8 @@ export interface PrivboxConfig {
   load_build: SfiBuild | null;
 }
 
-/** The registers a box can observe after `call *kerncall_gate` returns (caller-saved, SysV ABI). */
-export const CLOBBER_NAMES = ['rcx', 'rdx', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11'] as const;
-export type ClobberName = (typeof CLOBBER_NAMES)[number];
+import { CLOBBER_NAMES, type ClobberName } from '../include/uapi/piot.ts';
+export { CLOBBER_NAMES, type ClobberName };
 
 /** The box text of one address space: a TextRegion on pages marked PERM_BOX. */
 export interface BoxMm { readonly text: TextRegion }

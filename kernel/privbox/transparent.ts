@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawn, type SpawnOptions } from '../init/main.ts';
 import { REPO_ROOT } from '../init/initramfs.ts';
-import { MAGIC } from '../fs/exec.ts';
+import type { UserMain } from '../fs/exec.ts';
+import { parse_image } from '../include/uapi/privos_image.ts';
 import { shmem_node } from '../fs/tmpfs.ts';
 import { S_ISREG } from '../include/uapi/stat.ts';
 import type { Kernel } from '../kernel.ts';
@@ -20,7 +21,7 @@ import { default_build, load_box_module } from './loader.ts';
 import { privbox_init } from './piot.ts';
 
 interface BoxLibc {
-  task: Task;
+  initial_sp: number;
   errno: number;
   kerncall_setup(): Promise<number>;
   kerncall_spawn(fn: TextFn, arg: number): Promise<number>;
@@ -35,7 +36,7 @@ export async function privbox_trampoline(token: string, libc: BoxLibc): Promise<
   const main = programs.get(token);
   if (!main) return 127;
   if ((await libc.kerncall_setup()) !== 0) return 126;
-  const v = await libc.kerncall_spawn(main, libc.task.user_sp);
+  const v = await libc.kerncall_spawn(main, libc.initial_sp);
   if (v === -1 && libc.errno) return 126;
   return v;
 }
@@ -50,8 +51,10 @@ function program_url(k: Kernel, program: string): string {
       d = c;
     }
     const text = S_ISREG(d.d_inode!.i_mode) ? shmem_node(d.d_inode!).getString() : '';
-    if (!text.startsWith(MAGIC)) throw Object.assign(new Error(`${program}: Exec format error`), { errno: 8 });
-    return text.slice(MAGIC.length).split('\n')[0].trim();
+    // The pass instruments source: the image's header names what was linked.
+    const img = parse_image(text);
+    if (!img || !img.header.source) throw Object.assign(new Error(`${program}: Exec format error`), { errno: 8 });
+    return img.header.source;
   }
   return program.includes(':') ? program : pathToFileURL(resolve(process.cwd(), program)).href;
 }
@@ -80,7 +83,6 @@ export async function run_boxed_program(k: Kernel, opts: SpawnOptions): Promise<
   }
   const token = `p${next_token++}`;
   programs.set(token, mod.main);
-  const self = import.meta.url;
-  const tramp = `import { privbox_trampoline } from ${JSON.stringify(self)};\nexport default (libc) => privbox_trampoline(${JSON.stringify(token)}, libc);\n`;
-  return spawn(k, { ...opts, argv: opts.argv ?? [opts.program], program: `data:text/javascript,${encodeURIComponent(tramp)}` });
+  const main = (libc: BoxLibc): Promise<number> => privbox_trampoline(token, libc);
+  return spawn(k, { ...opts, argv: opts.argv ?? [opts.program], main: main as UserMain });
 }

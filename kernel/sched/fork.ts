@@ -12,24 +12,21 @@ import { put_user_u32 } from '../mm/uaccess.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { FsStruct, Task, TASK_RUNNING, type Rlimits } from './task.ts';
 import type { Kernel } from '../kernel.ts';
+import { ENTRY_CLONE, type UserEntry } from '../include/uapi/cpu_door.ts';
 import { MODE_KERNEL } from '../arch/cpu.ts';
 import { switch_to } from './core.ts';
 
-export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800;
-export const CLONE_PIDFD = 0x1000, CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000;
-export const CLONE_THREAD = 0x10000, CLONE_NEWNS = 0x20000, CLONE_SYSVSEM = 0x40000, CLONE_SETTLS = 0x80000;
-export const CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000, CLONE_DETACHED = 0x400000;
-export const CLONE_UNTRACED = 0x800000, CLONE_CHILD_SETTID = 0x01000000;
-export const CSIGNAL = 0xff;
+export {
+  CLONE_VM, CLONE_FS, CLONE_FILES, CLONE_SIGHAND, CLONE_PIDFD, CLONE_PTRACE, CLONE_VFORK, CLONE_PARENT, CLONE_THREAD,
+  CLONE_NEWNS, CLONE_SYSVSEM, CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID, CLONE_DETACHED, CLONE_UNTRACED,
+  CLONE_CHILD_SETTID, CSIGNAL,
+} from '../include/uapi/sched.ts';
+import { CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_FILES, CLONE_FS, CLONE_PARENT, CLONE_PARENT_SETTID, CLONE_SIGHAND, CLONE_THREAD, CLONE_VM, CSIGNAL } from '../include/uapi/sched.ts';
 
 /** RLIMIT_NPROC-style cap on live tasks (pid_max is far larger; this bounds runaway forks). */
 export const MAX_TASKS = 4096;
 
-/**
- * Where a new task starts running in user mode: the libc of its image resumes it (after
- * clone: in the child branch of the clone wrapper). Set by exec; inherited by clone.
- */
-export type UserEntry = (child: Task) => Promise<number>;
+export type { UserEntry };
 
 /** A fresh address space with the kernel half shared (mm_alloc + pgd_alloc). */
 export function mm_alloc(k: Kernel): MmStruct | null {
@@ -70,7 +67,8 @@ export function copy_process(p: Task, flags: number, newsp: number, ptid: number
   else {
     const n = mm_alloc(k);
     if (!n || !dup_mmap(k.cpu, mm, n)) return -ENOMEM;
-    n.text = mm.text; // code is shared and read-only
+    n.text = mm.text; // code is shared and read-only, and runs in the image's realm
+    n.realm = mm.realm;
     mm = n;
   }
   const c = alloc_task(k, flags & CLONE_THREAD ? p : null);
@@ -88,7 +86,7 @@ export function copy_process(p: Task, flags: number, newsp: number, ptid: number
   c.exit_signal = flags & CLONE_THREAD ? 0 : flags & CSIGNAL;
   c.libc = p.libc;
   c.user_entry = p.user_entry;
-  c.user_sp = newsp;
+  c.user_sp = newsp || p.user_sp; // no new stack: the child runs on (its copy of) the parent's
   c.state = TASK_RUNNING;
   for (const [key, v] of p.ext) c.ext.set(key, v);
   for (const hook of k.fork_hooks) hook(p, c);
@@ -106,12 +104,12 @@ export function wake_up_new_task(c: Task): void {
   // The child runs once the parent gives up the CPU (its next await), as after a real fork.
   queueMicrotask(() => {
     if (c.set_child_tid) { switch_to(c, MODE_KERNEL); put_user_u32(c, c.set_child_tid, c.pid); }
-    run_user(c, entry).catch(() => undefined);
+    void run_user(c, entry, ENTRY_CLONE);
   });
 }
 
 /** Runs a task's user code; the task runner of exec.ts provides it. */
-export let run_user: (t: Task, entry: UserEntry) => Promise<void> = async () => undefined;
+export let run_user: (t: Task, entry: UserEntry, how: number) => void = () => undefined;
 export function set_task_runner(r: typeof run_user): void { run_user = r; }
 
 /** clone(2); the argument order differs on arm64 (CONFIG_CLONE_BACKWARDS). */

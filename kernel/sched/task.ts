@@ -2,6 +2,7 @@
  * struct task_struct and the objects it points to (include/linux/sched.h, cred.h,
  * fdtable.h, fs_struct.h, sched/signal.h).
  */
+import type { CpuDoor, UserEntry } from '../include/uapi/cpu_door.ts';
 import type { Cpu } from '../arch/cpu.ts';
 import type { Kernel } from '../kernel.ts';
 import type { MmStruct } from '../mm/mm_types.ts';
@@ -87,9 +88,16 @@ export class Task {
   rlim!: Rlimits;
   /** The user program's C library for this task (set by exec). */
   libc: unknown = null;
-  /** Where this task resumes in user mode after clone (the libc clone wrapper), and its stack. */
-  user_entry: ((t: Task) => Promise<number>) | null = null;
+  /**
+   * Where this task enters user mode: the image's entry, called with the task's CPU door and how
+   * it got here (ENTRY_EXEC: a new image, sp at argc; ENTRY_CLONE: the child side of clone, sp
+   * the stack the caller gave). Its stack pointer at entry is user_sp.
+   */
+  user_entry: UserEntry | null = null;
   user_sp = 0;
+  /** The CPU door of the current image (made on first entry) and the image's generation. */
+  door: CpuDoor | null = null;
+  image_gen = 0;
   /** CLONE_CHILD_SETTID: where the child stores its tid when it first runs. */
   set_child_tid = 0;
   /** CLONE_CHILD_CLEARTID / set_tid_address: zeroed and futex-woken when the task exits. */

@@ -12,6 +12,7 @@
  *   OUT("text")           a free-form line
  * Each case runs in a fresh, empty working directory (on tmpfs on the host: /dev/shm).
  */
+import runner from './runner.ts';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -157,7 +158,6 @@ export function run_native(group: string, cases: readonly ConfCase[]): Map<strin
   }
 }
 
-const RUNNER = new URL('./runner.ts', import.meta.url).href;
 
 /** Runs the privos side: one kernel, one process per case. */
 export async function run_privos(cases: readonly ConfCase[], arch: 'x86_64' | 'arm64' = 'x86_64'): Promise<Map<string, string[]>> {
@@ -167,7 +167,8 @@ export async function run_privos(cases: readonly ConfCase[], arch: 'x86_64' | 'a
   for (const c of cases) {
     CASES.set(c.name, c);
     const before = cap.output().length;
-    const r = await run(k, { program: RUNNER, argv: ['conf', c.name] });
+    // The case bodies are closures of this test process: the runner is a harness program.
+    const r = await run(k, { program: 'conf', main: runner, argv: ['conf', c.name] });
     out += `== ${c.name}\n` + cap.output().slice(before);
     if (r.status !== 0) out += `!! killed by signal ${r.status - 128}\n`;
   }

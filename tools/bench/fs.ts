@@ -4,7 +4,7 @@
  * directory — emulated wall ns per op beside the host kernel doing the same in the same run
  * (host files live on /dev/shm, a tmpfs like privos's /tmp), plus modeled cycles per op.
  */
-import type { Libc } from '../../libc/index.ts';
+import type { Kernel } from '../../kernel/kernel.ts';
 import { boot, run_inline } from '../machine.ts';
 import { C_PRELUDE, native, ns_per_op, ns_per_op_async, table } from './harness.ts';
 
@@ -39,8 +39,8 @@ int main(void){
 interface Row { op: string; emu: number; cycles: number; host: number | null; host_what: string }
 
 /** Modeled cycles per call of fn (the CPU's counter around n calls). */
-function cycles_per(l: Libc, fn: () => unknown, n = 20_000): number {
-  const cpu = l.task.kernel.cpu;
+function cycles_per(k: Kernel, fn: () => unknown, n = 20_000): number {
+  const cpu = k.cpu;
   const c0 = cpu.cycles;
   for (let i = 0; i < n; i++) fn();
   return (cpu.cycles - c0) / n;
@@ -60,15 +60,15 @@ export default async function bench(): Promise<void> {
     await l.ftruncate(big, 2 * 1024 * 1024);
     const zero = await l.open('/dev/zero', l.O_RDONLY) as number;
     const oc = (): unknown => l.close(l.open(path, l.O_RDONLY) as number);
-    rows.push({ op: 'open + close', emu: ns_per_op(oc, N), cycles: cycles_per(l, oc), host: host?.[0] ?? null, host_what: 'open+close on /dev/shm' });
+    rows.push({ op: 'open + close', emu: ns_per_op(oc, N), cycles: cycles_per(k, oc), host: host?.[0] ?? null, host_what: 'open+close on /dev/shm' });
     const r1 = (): unknown => l.read(big, buf, 1);
-    rows.push({ op: '1-byte read, tmpfs file', emu: ns_per_op(r1, N), cycles: cycles_per(l, r1), host: host?.[1] ?? null, host_what: 'read(/dev/zero, 1)' });
+    rows.push({ op: '1-byte read, tmpfs file', emu: ns_per_op(r1, N), cycles: cycles_per(k, r1), host: host?.[1] ?? null, host_what: 'read(/dev/zero, 1)' });
     const rz = (): unknown => l.read(zero, buf, 1);
-    rows.push({ op: '1-byte read, /dev/zero', emu: ns_per_op(rz, N), cycles: cycles_per(l, rz), host: host?.[1] ?? null, host_what: 'read(/dev/zero, 1)' });
+    rows.push({ op: '1-byte read, /dev/zero', emu: ns_per_op(rz, N), cycles: cycles_per(k, rz), host: host?.[1] ?? null, host_what: 'read(/dev/zero, 1)' });
     const p1 = (): unknown => l.pread(fd, buf, 1, 0);
-    rows.push({ op: '1-byte pread, tmpfs file', emu: ns_per_op(p1, N), cycles: cycles_per(l, p1), host: host?.[2] ?? null, host_what: 'pread(/dev/shm file, 1)' });
+    rows.push({ op: '1-byte pread, tmpfs file', emu: ns_per_op(p1, N), cycles: cycles_per(k, p1), host: host?.[2] ?? null, host_what: 'pread(/dev/shm file, 1)' });
     const p4 = (): unknown => l.pread(fd, buf, 4096, 0);
-    rows.push({ op: '4 KiB pread, tmpfs file', emu: ns_per_op(p4, N), cycles: cycles_per(l, p4), host: host?.[3] ?? null, host_what: 'pread(/dev/shm file, 4096)' });
+    rows.push({ op: '4 KiB pread, tmpfs file', emu: ns_per_op(p4, N), cycles: cycles_per(k, p4), host: host?.[3] ?? null, host_what: 'pread(/dev/shm file, 4096)' });
 
     // Pipe ping-pong: a forked child echoes each byte back on a second pipe.
     const fds = l.malloc(16);
@@ -96,7 +96,7 @@ export default async function bench(): Promise<void> {
       while ((l.getdents64(d, buf, 4096) as number) > 0) { /* drain */ }
       l.close(d);
     };
-    rows.push({ op: 'getdents64, 1,000-entry directory (open..close)', emu: ns_per_op(gd, 200), cycles: cycles_per(l, gd, 50), host: host?.[5] ?? null, host_what: 'same on /dev/shm' });
+    rows.push({ op: 'getdents64, 1,000-entry directory (open..close)', emu: ns_per_op(gd, 200), cycles: cycles_per(k, gd, 50), host: host?.[5] ?? null, host_what: 'same on /dev/shm' });
   });
   table('fs', `file-system operations: emulated wall ns/op vs the host kernel in the same run (medians of 7 runs; profile ${k.cpu.profile.name})`,
     ['operation', 'privos ns/op', 'modeled cycles/op', 'host ns/op', 'host operation', 'privos / host'],

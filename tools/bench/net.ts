@@ -7,7 +7,7 @@
 import { spawn as child_spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { boot, capture_console } from '../machine.ts';
-import { spawn } from '../../kernel/init/main.ts';
+import { spawn } from '../machine.ts';
 import { kill_task } from '../../kernel/sched/exit.ts';
 import { median, table } from './harness.ts';
 

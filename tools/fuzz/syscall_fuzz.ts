@@ -8,7 +8,7 @@
  *
  * Usage: node --import tsx tools/fuzz/syscall_fuzz.ts [iterations] [seed]
  */
-import { boot, run_inline } from '../machine.ts';
+import { boot, run_inline, task_of } from '../machine.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
 import type { Libc } from '../../libc/index.ts';
 import { send_signal } from '../../kernel/sched/signal.ts';
@@ -63,7 +63,7 @@ export async function fuzz(calls: number, seed: number, k: Kernel = boot(), keep
         const r = libc.raw(nr, arg(), arg(), arg(), arg(), arg(), arg());
         const v = typeof r === 'number' ? r
           : await Promise.race([r, new Promise<null>((res) => setTimeout(() => res(null), 20))]);
-        if (v === null) { report.stuck++; send_signal(libc.task, SIGKILL); return; }
+        if (v === null) { report.stuck++; send_signal(task_of(k, libc), SIGKILL); return; }
         if (v < 0) report.errors++;
       }
     }).catch(() => undefined);

@@ -44,9 +44,9 @@ def emit(path, arch, table, hdr):
         f.write('];\n')
 
 x86 = defines('#include <asm/unistd_64.h>\n', [])
-emit('kernel/arch/x86/syscall_table.ts', 'x86_64', x86, 'asm/unistd_64.h (arch/x86/entry/syscalls/syscall_64.tbl)')
+emit('kernel/include/uapi/asm-x86/unistd_64.ts', 'x86_64', x86, 'asm/unistd_64.h (arch/x86/entry/syscalls/syscall_64.tbl)')
 arm = defines('#include <asm-generic/unistd.h>\n', ['-D__BITS_PER_LONG=64', '-D__ARCH_WANT_RENAMEAT',
       '-D__ARCH_WANT_NEW_STAT', '-D__ARCH_WANT_SET_GET_RLIMIT', '-D__ARCH_WANT_SYS_CLONE3',
       '-D__ARCH_WANT_MEMFD_SECRET', '-D__ARCH_WANT_TIME32_SYSCALLS'])
-emit('kernel/arch/arm64/syscall_table.ts', 'arm64', arm, 'asm-generic/unistd.h (include/uapi/asm-generic/unistd.h)')
+emit('kernel/include/uapi/asm-arm64/unistd.ts', 'arm64', arm, 'asm-generic/unistd.h (include/uapi/asm-generic/unistd.h)')
 print(len(x86), len(arm))

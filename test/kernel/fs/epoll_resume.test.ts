@@ -6,7 +6,7 @@
  * as current, in kernel mode, on its own mm when it polls the ready file.
  */
 import test from 'ava';
-import { boot, run_inline } from '../../../tools/machine.ts';
+import { boot, run_inline, task_of } from '../../../tools/machine.ts';
 import type { Libc } from '../../../libc/index.ts';
 import { MODE_KERNEL } from '../../../kernel/arch/cpu.ts';
 import type { FileOperations } from '../../../kernel/fs/fs_types.ts';
@@ -16,7 +16,7 @@ test('epoll_wait resumed after coalescing polls as the waiting task, not as the 
   const seen: string[] = [];
   let events = -1;
   const { status } = await run_inline(k, async (libc: Libc) => {
-    const me = libc.task;
+    const me = task_of(k, libc);
     const fds = libc.malloc(64), ev = libc.malloc(64);
     await libc.pipe(fds);
     const rfd = libc.peek_i32(fds), wfd = libc.peek_i32(fds + 4);

@@ -10,9 +10,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { devtmpfs_root } from '../../../kernel/fs/devfs/devtmpfs.ts';
-import { install_program } from '../../../kernel/init/initramfs.ts';
+
 import { _IO, _IOR, _IOW, _IOWR, _IOC_NR, _IOC_SIZE, _IOC_TYPE, _IOC_DIR } from '../../../kernel/include/uapi/ioctl.ts';
-import { boot, capture_console, run } from '../../../tools/machine.ts';
+import { boot, capture_console, install_module, run } from '../../../tools/machine.ts';
 import { have_cc } from '../../../tools/bench/harness.ts';
 
 const HELLO = new URL('./fixtures/hello_dev.ts', import.meta.url).href;
@@ -22,8 +22,8 @@ const USER = new URL('./progs/hello_user.ts', import.meta.url).href;
 function machine(arch: 'x86_64' | 'arm64' = 'x86_64') {
   const cap = capture_console();
   const k = boot({ console: cap.console, arch });
-  install_program(k.root, '/lib/modules/hello_dev.ko', HELLO);
-  install_program(k.root, '/lib/modules/bad_hook.ko', BAD);
+  install_module(k, '/lib/modules/hello_dev.ko', HELLO);
+  install_module(k, '/lib/modules/bad_hook.ko', BAD);
   const sh = async (program: string, args: string[] = [], uid = 0): Promise<number> =>
     (await run(k, { program, argv: [program, ...args], uid })).status;
   return { k, out: cap.output, sh };

@@ -2,7 +2,7 @@ import test from 'ava';
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { boot, capture_console } from '../../../tools/machine.ts';
-import { spawn } from '../../../kernel/init/main.ts';
+import { spawn } from '../../../tools/machine.ts';
 import { kill_task } from '../../../kernel/sched/exit.ts';
 import type { Kernel } from '../../../kernel/kernel.ts';
 

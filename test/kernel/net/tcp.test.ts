@@ -1,12 +1,12 @@
 import test from 'ava';
 import { createServer } from 'node:net';
 import { boot, run, capture_console } from '../../../tools/machine.ts';
-import { register_program } from './prog.ts';
+import type { Body } from './prog.ts';
 
-async function check(t: import('ava').ExecutionContext, body: Parameters<typeof register_program>[0], argv: string[] = []): Promise<void> {
+async function check(t: import('ava').ExecutionContext, body: Body, argv: string[] = []): Promise<void> {
   const cap = capture_console();
   const k = boot({ console: cap.console });
-  const { status } = await run(k, { program: register_program(body), argv: ['prog', ...argv] });
+  const { status } = await run(k, { program: 'prog', main: body, argv: ['prog', ...argv] });
   t.is(status, 0, cap.output());
 }
 

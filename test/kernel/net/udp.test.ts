@@ -3,13 +3,13 @@ import { createSocket, type Socket as Dgram } from 'node:dgram';
 import { boot, run, capture_console } from '../../../tools/machine.ts';
 import { net_publish } from '../../../kernel/net/net_syscalls.ts';
 import type { Kernel } from '../../../kernel/kernel.ts';
-import { register_program } from './prog.ts';
+import type { Body } from './prog.ts';
 
-async function check(t: import('ava').ExecutionContext, body: Parameters<typeof register_program>[0], argv: string[] = [], setup?: (k: Kernel) => void): Promise<void> {
+async function check(t: import('ava').ExecutionContext, body: Body, argv: string[] = [], setup?: (k: Kernel) => void): Promise<void> {
   const cap = capture_console();
   const k = boot({ console: cap.console });
   setup?.(k);
-  const { status } = await run(k, { program: register_program(body), argv: ['prog', ...argv] });
+  const { status } = await run(k, { program: 'prog', main: body, argv: ['prog', ...argv] });
   t.is(status, 0, cap.output());
 }
 

@@ -1,12 +1,12 @@
 import test from 'ava';
 import { boot, run, capture_console } from '../../../tools/machine.ts';
-import { register_program } from './prog.ts';
+import type { Body } from './prog.ts';
 
 /** Runs an inline program; it returns 0 on success or a failing step number. */
-async function check(t: import('ava').ExecutionContext, body: Parameters<typeof register_program>[0]): Promise<void> {
+async function check(t: import('ava').ExecutionContext, body: Body): Promise<void> {
   const cap = capture_console();
   const k = boot({ console: cap.console });
-  const { status } = await run(k, { program: register_program(body) });
+  const { status } = await run(k, { program: 'prog', main: body });
   t.is(status, 0, cap.output());
 }
 

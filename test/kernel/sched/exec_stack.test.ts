@@ -7,9 +7,9 @@ test('exec lays out argc, argv, envp and auxv on the stack as the ELF loader doe
   await run_inline(k, (libc, argv, envp) => {
     const sp = libc.initial_sp;
     t.is(sp % 16, 0, 'the ABI wants a 16-byte aligned stack at entry');
-    t.is(libc.peek_u64(sp), argv.length + 2, 'argc (inline, id, then the extra args)');
+    t.is(libc.peek_u64(sp), argv.length + 1, 'argc (inline, then the extra args)');
     t.is(libc.cstr(libc.peek_u64(sp + 8)), 'inline');
-    t.is(libc.peek_u64(sp + 8 * (argv.length + 3)), 0, 'argv is NULL-terminated');
+    t.is(libc.peek_u64(sp + 8 * (argv.length + 2)), 0, 'argv is NULL-terminated');
     t.true(envp.includes('HOME=/root'));
     t.is(libc.getauxval(AT_PAGESZ), 4096);
     t.is(libc.getauxval(AT_UID), 0);

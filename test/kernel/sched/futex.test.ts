@@ -1,6 +1,6 @@
 /** futex(2): wait/wake between threads and processes, timeouts, requeue, bitsets, signals. */
 import test, { type ExecutionContext } from 'ava';
-import { boot, run_inline } from '../../../tools/machine.ts';
+import { boot, run_inline, task_of } from '../../../tools/machine.ts';
 import type { Libc } from '../../../libc/index.ts';
 import type { Kernel } from '../../../kernel/kernel.ts';
 
@@ -21,9 +21,10 @@ function waiter(op: number) {
   };
 }
 
-function sleeping_threads(libc: Libc): number {
+function sleeping_threads(k: Kernel, libc: Libc): number {
+  const me = task_of(k, libc);
   let n = 0;
-  for (const x of libc.task.kernel.tasks.values()) if (x.tgid === libc.task.tgid && x !== libc.task && x.state === TASK_INTERRUPTIBLE) n++;
+  for (const x of k.tasks.values()) if (x.tgid === me.tgid && x !== me && x.state === TASK_INTERRUPTIBLE) n++;
   return n;
 }
 
@@ -35,7 +36,7 @@ test('FUTEX_WAIT sleeps until FUTEX_WAKE from another thread; the value check co
     const th = libc.pthread_create(waiter(libc.FUTEX_WAIT_PRIVATE), word);
     t.true(th > 0);
     await settle(libc);
-    t.is(sleeping_threads(libc), 1, 'the waiter sleeps in the kernel');
+    t.is(sleeping_threads(k, libc), 1, 'the waiter sleeps in the kernel');
     t.is(await libc.futex(word, libc.FUTEX_WAKE_PRIVATE, 1), 1, 'one waiter woken');
     t.is(await libc.pthread_join(th, res), 0);
     t.is(libc.peek_u64(res), 0, "the waiter's FUTEX_WAIT returned 0");
@@ -88,7 +89,7 @@ test('FUTEX_CMP_REQUEUE wakes some waiters and moves the rest to the second word
     libc.poke_u32(a, 0); libc.poke_u32(b, 0);
     const ths = [0, 1, 2].map(() => libc.pthread_create(waiter(libc.FUTEX_WAIT_PRIVATE), a));
     await settle(libc);
-    t.is(sleeping_threads(libc), 3);
+    t.is(sleeping_threads(k, libc), 3);
     t.is(await libc.futex(a, libc.FUTEX_CMP_REQUEUE_PI, 1, 1, b, 0), -1); t.is(libc.errno, libc.ENOSYS);
     const op = libc.FUTEX_CMP_REQUEUE | libc.FUTEX_PRIVATE_FLAG;
     t.is(await libc.futex(a, op, 1, 1, b, 7), -1);
@@ -96,7 +97,7 @@ test('FUTEX_CMP_REQUEUE wakes some waiters and moves the rest to the second word
     t.is(await libc.futex(a, op, -1, 1, b, 0), -1); t.is(libc.errno, libc.EINVAL, 'negative nr_wake');
     t.is(await libc.futex(a, op, 1, 1, b, 0), 2, 'one woken + one requeued');
     await settle(libc);
-    t.is(sleeping_threads(libc), 2);
+    t.is(sleeping_threads(k, libc), 2);
     t.is(await libc.futex(b, libc.FUTEX_WAKE_PRIVATE, 10), 1, 'the requeued waiter is on b');
     t.is(await libc.futex(a, libc.FUTEX_REQUEUE | libc.FUTEX_PRIVATE_FLAG, 0, 5, b), 1, 'REQUEUE moves the last one');
     t.is(await libc.futex(b, libc.FUTEX_WAKE_PRIVATE, 10), 1);

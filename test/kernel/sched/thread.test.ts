@@ -1,6 +1,6 @@
 /** Threads: clone(CLONE_THREAD…), clear_child_tid + pthread_join, thread-group exit and wait4. */
 import test, { type ExecutionContext } from 'ava';
-import { boot, run_inline, capture_console } from '../../../tools/machine.ts';
+import { boot, run_inline, capture_console, task_of } from '../../../tools/machine.ts';
 import type { Libc } from '../../../libc/index.ts';
 import type { Kernel } from '../../../kernel/kernel.ts';
 
@@ -163,7 +163,7 @@ test('execve ends the other threads of the process (de_thread) and the new image
   const r = await run_inline(k, async (libc) => {
     libc.pthread_create(async (c) => { await c.nanosleep(5e9); return 0; }, 0);
     await libc.nanosleep(1e6);
-    const threads = [...k.tasks.values()].filter((x) => x.tgid === libc.task.tgid && x.alive).length;
+    const threads = [...k.tasks.values()].filter((x) => x.tgid === task_of(k, libc).tgid && x.alive).length;
     if (threads !== 2) return 10 + threads;
     await libc.execve('/bin/echo', ['echo', 'exec from a threaded process'], []);
     return 99;

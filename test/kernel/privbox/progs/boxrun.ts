@@ -15,7 +15,10 @@ export async function read_guest(libc: Libc, path: string): Promise<Uint8Array |
     parts.push(b.subarray(0, n));
   }
   await libc.close(fd);
-  return Buffer.concat(parts);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) { out.set(p, off); off += p.length; }
+  return out;
 }
 
 export default async function main(libc: Libc, argv: string[]): Promise<number> {

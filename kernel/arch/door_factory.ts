@@ -1,0 +1,103 @@
+/**
+ * The user side of the CPU door: builds the frozen CpuDoor a process's C library holds, from the
+ * kernel's host functions for one task. This function is self-contained on purpose (it uses
+ * only its argument and ECMAScript intrinsics it captures before any user code runs), so the same
+ * source can be evaluated inside a process's own realm, where every function it returns belongs
+ * to that realm.
+ *
+ * Conventions with the host side (kernel/arch/door.ts): a host function returns a number;
+ * NaN means "the task ended under user code" (the door throws the unwind marker) and -Infinity
+ * means "the task sleeps" (the door hands back a promise that `wait` settles).
+ */
+import type { CpuDoor, UserCode } from '../include/uapi/cpu_door.ts';
+import type { ArchName } from '../include/uapi/arch_uapi.ts';
+
+/** What the kernel provides for one task; every argument it receives is a number (or a bigint for PAC). */
+export interface DoorHost {
+  arch: ArchName;
+  sys(nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): number;
+  /** Settles the last sleeping call: cb gets its value, or NaN if the task ended. */
+  wait(cb: (v: number) => void): void;
+  kcall(addr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number): number;
+  entry_sp(): number;
+  ld(addr: number, size: number): number;
+  st(addr: number, v: number, size: number): number;
+  /** Copies between user memory and bytes [off, off+len) of a Uint8Array; dir 0 = load, 1 = store. */
+  copy(addr: number, buf: Uint8Array, off: number, len: number, dir: number): number;
+  fnaddr(fn: UserCode): number;
+  /** The function at addr, or null when the fetch faulted (the task is then ending). */
+  text_at(addr: number): UserCode | null;
+  cpl(): number;
+  pac(op: number, key: number, ptr: bigint, modifier: bigint): bigint | null;
+  cr0(write: number, v: number): number;
+  box_reg(i: number): number;
+  mm_id(): number;
+  set_box_libc(lc: object): void;
+  crash(what: string): void;
+}
+
+/** A realm's door maker, and the marker its doors throw when a task ends under user code. */
+export interface DoorRealm { readonly make: (host: DoorHost) => CpuDoor; readonly marker: object }
+
+/**
+ * Run once per realm, before any user code: captures the intrinsics the doors use, so nothing
+ * user code later replaces in its realm can reach the host functions a door closes over.
+ */
+export function door_realm(): DoorRealm {
+  'use strict';
+  const N = Number, P = Promise, freeze = Object.freeze, asUintN = BigInt.asUintN;
+  const UNWIND = freeze({ unwind: true });
+  /** A register: one conversion to a number; what is not a finite number reads as 0. */
+  const reg = (v: unknown): number => {
+    const n = typeof v === 'number' ? v : N(v);
+    return n - n === 0 ? n : 0;
+  };
+  const check = (r: number): number => { if (r !== r) throw UNWIND; return r; };
+  const make = (host: DoorHost): CpuDoor => {
+    const { sys, kcall, ld, st, copy, wait } = host;
+    const settle = (r: number): number | Promise<number> => {
+      if (r > -Infinity) return r;
+      if (r !== r) throw UNWIND;
+      return new P<number>((res, rej) => wait((v) => { if (v === v) res(v); else rej(UNWIND); }));
+    };
+    return freeze({
+      arch: host.arch,
+      syscall(nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number) {
+        const r = sys(reg(nr), reg(a0), reg(a1), reg(a2), reg(a3), reg(a4), reg(a5));
+        return r > -Infinity ? r : settle(r);
+      },
+      entry_sp: () => host.entry_sp(),
+      ld8: (a: number) => check(ld(reg(a), 1)),
+      ld32: (a: number) => check(ld(reg(a), 4)),
+      ld64: (a: number) => check(ld(reg(a), 8)),
+      st8(a: number, v: number) { check(st(reg(a), reg(v), 1)); },
+      st32(a: number, v: number) { check(st(reg(a), reg(v), 4)); },
+      st64(a: number, v: number) { check(st(reg(a), reg(v), 8)); },
+      load(a: number, dst: Uint8Array, off: number, len: number) { check(copy(reg(a), dst, reg(off), reg(len), 0)); },
+      store(a: number, src: Uint8Array, off: number, len: number) { check(copy(reg(a), src, reg(off), reg(len), 1)); },
+      fnaddr: (fn: UserCode) => check(host.fnaddr(fn)),
+      text_at(a: number): UserCode {
+        const fn = host.text_at(reg(a));
+        if (fn === null) throw UNWIND;
+        return fn;
+      },
+      kcall(a: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number) {
+        return settle(kcall(reg(a), reg(a0), reg(a1), reg(a2), reg(a3), reg(a4), reg(a5), reg(a6)));
+      },
+      cpl: () => host.cpl(),
+      pac(op: number, key: number, ptr: bigint, modifier: bigint): bigint {
+        const r = host.pac(reg(op), reg(key), asUintN(64, ptr), asUintN(64, modifier));
+        if (r === null) throw UNWIND;
+        return r;
+      },
+      read_cr0: () => check(host.cr0(0, 0)),
+      write_cr0(v: number) { check(host.cr0(1, reg(v))); },
+      box_reg: (i: number) => host.box_reg(reg(i)),
+      mm_id: () => host.mm_id(),
+      set_box_libc(lc: object) { host.set_box_libc(lc); },
+      crash(what: string): never { host.crash(typeof what === 'string' ? what : '[exception]'); throw UNWIND; },
+      is_unwind: (e: unknown) => e === UNWIND,
+    });
+  };
+  return freeze({ make, marker: UNWIND });
+}

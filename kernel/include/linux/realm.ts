@@ -1,0 +1,18 @@
+/**
+ * A process image's JavaScript realm (a node:vm context): where its program and libc run, apart
+ * from the kernel's realm. One per execve'd image; fork children and threads share it (they run
+ * the same code, as they share text). `make` builds a task's CPU door there; `marker` is what its
+ * doors throw when a task ends under user code; `promise_proto` recognises its promises.
+ */
+import type { CpuDoor } from '../uapi/cpu_door.ts';
+import type { DoorHost } from '../../arch/door_factory.ts';
+
+export interface UserRealm {
+  readonly make: (host: DoorHost) => CpuDoor;
+  readonly marker: object;
+  readonly promise_proto: object;
+  /** Where the image came from (the exec'd path), for the kernel log. */
+  readonly name: string;
+  /** The node:vm context (the realm's global object). */
+  readonly context: object;
+}

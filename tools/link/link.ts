@@ -1,0 +1,119 @@
+/**
+ * The linker (privos's ld): bundles a program, everything it imports and the C library into one
+ * privos image (kernel/include/uapi/privos_image.ts) with esbuild. What an image may contain is
+ * decided here, at link time: only code that resolves to files (no `node:` module, no package
+ * that needs the host); the code runs in a realm with nothing but ECMAScript intrinsics.
+ *
+ * Images are cached by their inputs (on disk under node_modules/.cache/privos, and in memory),
+ * so `privos run` and every test boot link each program once.
+ */
+import { buildSync, type BuildFailure, type Message } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format_image } from '../../kernel/include/uapi/privos_image.ts';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** Bumped when the image layout or the entry stub changes (invalidates every cached image). */
+const LINKER_VERSION = 1;
+const CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'privos', 'images');
+
+/** A link failed: each diagnostic is `file:line:col: error: message`, as a compiler prints it. */
+export class LinkError extends Error {
+  constructor(readonly diagnostics: string[]) { super(diagnostics.join('\n')); }
+}
+
+interface CacheEntry { inputs: Record<string, [number, number]>; image: string }
+const memory = new Map<string, string>();
+
+function diag(m: Message): string {
+  const l = m.location;
+  return l ? `${l.file}:${l.line}:${l.column + 1}: error: ${m.text}` : `error: ${m.text}`;
+}
+
+/** The entry stub: realm globals first, then the program and crt0's _start. */
+function entry_stub(program: string): string {
+  const lib = (f: string): string => JSON.stringify(join(REPO_ROOT, 'libc', f));
+  return `import ${lib('utf8.ts')};\nimport main from ${JSON.stringify(program)};\n` +
+    `import { crt0 } from ${lib('index.ts')};\nexport const _start = (door, how) => crt0(door, how, main);\n`;
+}
+
+/** Runs esbuild; the bundle's code as a function expression returning the entry, and its inputs. */
+function bundle(program: string): { code: string; inputs: string[] } {
+  try {
+    const r = buildSync({
+      stdin: { contents: entry_stub(program), resolveDir: REPO_ROOT, sourcefile: '<entry>', loader: 'ts' },
+      bundle: true, write: false, metafile: true, format: 'iife', globalName: '__image',
+      platform: 'neutral', target: 'es2022', charset: 'utf8', legalComments: 'none', logLevel: 'silent',
+      mainFields: ['module', 'main'],
+    });
+    const code = `(function () {\n'use strict';\n${r.outputFiles[0].text}return __image._start;\n})`;
+    return { code, inputs: Object.keys(r.metafile.inputs).filter((f) => f !== '<entry>').map((f) => resolve(REPO_ROOT, f)) };
+  } catch (e) {
+    const errors = (e as BuildFailure).errors;
+    if (!errors) throw e;
+    throw new LinkError(errors.map(diag));
+  }
+}
+
+function stamp(f: string): [number, number] | null {
+  try { const s = statSync(f); return [s.mtimeMs, s.size]; } catch { return null; }
+}
+
+function cache_file(program: string): string {
+  return join(CACHE_DIR, createHash('sha256').update(`${LINKER_VERSION}\0${program}`).digest('hex').slice(0, 32) + '.json');
+}
+
+/** A cached image whose every input is unchanged, or null. */
+function cached(program: string): string | null {
+  const f = cache_file(program);
+  if (!existsSync(f)) return null;
+  try {
+    const e = JSON.parse(readFileSync(f, 'utf8')) as CacheEntry;
+    for (const [p, [m, n]] of Object.entries(e.inputs)) {
+      const s = stamp(p);
+      if (!s || s[0] !== m || s[1] !== n) return null;
+    }
+    return e.image;
+  } catch { return null; }
+}
+
+function store(program: string, inputs: string[], image: string): void {
+  const entry: CacheEntry = { inputs: {}, image };
+  for (const p of inputs) { const s = stamp(p); if (s) entry.inputs[p] = s; }
+  try {
+    mkdirSync(CACHE_DIR, { recursive: true });
+    const f = cache_file(program), tmp = `${f}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(entry));
+    renameSync(tmp, f); // atomic: concurrent test processes never read half a file
+  } catch { /* a read-only tree: link again next time */ }
+}
+
+/** The source label an image records: repository-relative where possible. */
+function label(program: string): string {
+  const r = relative(REPO_ROOT, program);
+  return r.startsWith('..') || isAbsolute(r) ? program : r;
+}
+
+/** Links a program file (a path or file: URL) into an image; throws LinkError on a bad program. */
+export function link_program(program: string): string {
+  const path = program.startsWith('file:') ? fileURLToPath(program) : resolve(REPO_ROOT, program);
+  const hit = memory.get(path) ?? cached(path);
+  if (hit) { memory.set(path, hit); return hit; }
+  const { code, inputs } = bundle(path);
+  const hash = createHash('sha256').update(code).digest('hex');
+  const image = format_image({ entry: '_start', source: label(path), build: 'sfi=none', hash }, code);
+  store(path, inputs, image);
+  memory.set(path, image);
+  return image;
+}
+
+/** Links program source text (a test's inline program); cached by the text itself. */
+export function link_source(source: string, name = 'inline.ts'): string {
+  const key = createHash('sha256').update(source).digest('hex');
+  const dir = join(CACHE_DIR, 'src');
+  const file = join(dir, `${key.slice(0, 32)}-${name.replace(/[^\w.-]/g, '_')}`);
+  if (!existsSync(file)) { mkdirSync(dir, { recursive: true }); writeFileSync(file, source); }
+  return link_program(file);
+}
