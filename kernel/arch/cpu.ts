@@ -57,6 +57,12 @@ export class Cpu {
   private readonly i32: Int32Array;
   private readonly forbid = new Int32Array(18);
   private base = 0;
+  /**
+   * Bumped whenever the permission rules change (CR0.WP, SMAP/SMEP/SPAP). With the kernel page
+   * table's and kernel TLB's own generations it tells caches of kernel-half translations
+   * (the syscall dispatch cache) that an answer may have changed: see kgen().
+   */
+  gen = 0;
 
   constructor(readonly arch: Arch, readonly phys: PhysMem, readonly kpt: PageTable,
               readonly profile: CostProfile, readonly features: CpuFeatures) {
@@ -119,7 +125,15 @@ export class Cpu {
     this.recompute();
   }
 
+  /**
+   * The kernel-half generation: changes whenever a kernel-half translation, permission check or
+   * exec check could answer differently (rules, kernel page tables, kernel TLB contents). All
+   * three counters only grow, so their sum changes exactly when one of them does.
+   */
+  kgen(): number { return this.gen + this.kpt.gen + this.ktlb.gen; }
+
   private recompute(): void {
+    this.gen++;
     const { smap, spap } = this.features;
     for (let mode = 0; mode < 3; mode++) {
       for (let ua = 0; ua < 2; ua++) {

@@ -42,6 +42,9 @@ function index(addr: number, level: number): number {
 const scratch = new Uint32Array(2);
 
 export class PageTable {
+  /** Bumped by every leaf write (map, protect, unmap): what lookups return changes only then. */
+  gen = 0;
+
   constructor(readonly phys: PhysMem, readonly fmt: PteFormat, readonly root: number) {}
 
   /** Byte offset in physical memory of the leaf entry for `addr`, or -1 if a table is missing. */
@@ -101,6 +104,7 @@ export class PageTable {
     const off = this.ensure(addr);
     if (off < 0) return false;
     this.fmt.encode_leaf(pfn, perm, scratch);
+    this.gen++;
     this.phys.dv.setUint32(off, scratch[0], true);
     this.phys.dv.setUint32(off + 4, scratch[1], true);
     return true;
@@ -117,6 +121,7 @@ export class PageTable {
     const pfn = this.pfn_of(addr);
     if (pfn < 0) return -1;
     const off = this.lookup(addr);
+    this.gen++;
     this.phys.dv.setUint32(off, 0, true);
     this.phys.dv.setUint32(off + 4, 0, true);
     return pfn;

@@ -20,13 +20,18 @@ export class Kallsyms {
   /** The module that owns each module text region (shown as `[name]`). */
   private readonly owner = new Map<TextRegion, string>();
 
+  /** Bumped when kernel text comes or goes (a region added or removed): function_at may change. */
+  gen = 0;
+
   add_region(r: TextRegion, module_name?: string): void {
+    this.gen++;
     this.regions.push(r);
     if (module_name) this.owner.set(r, module_name);
   }
 
   /** Drops a region and every name that pointed into it (module unload). */
   remove_region(r: TextRegion): void {
+    this.gen++;
     const i = this.regions.indexOf(r);
     if (i >= 0) this.regions.splice(i, 1);
     this.owner.delete(r);

@@ -7,12 +7,15 @@ import { COST_KEYS } from '../../kernel/time/cost.ts';
 import type { Libc } from '../../libc/index.ts';
 import { boot, run_inline } from '../machine.ts';
 import { PROFILES } from '../profiles.ts';
-import { C_PRELUDE, median, native, ns_per_op, table } from './harness.ts';
+import { C_PRELUDE, fmt_spread, median, native_spreads, ns_per_op, paired_ns, sample_ns, type Spread, table } from './harness.ts';
 
 const ITERS = 1_000_000;
 
 const HOST_GETPID = `${C_PRELUDE}
-int main(void){ printf("%.2f\\n", BENCH(${ITERS}, 7, syscall(SYS_getpid))); return 0; }`;
+int main(void){ SPREAD(${ITERS}, 7, syscall(SYS_getpid)); return 0; }`;
+
+/** The yardstick for the async door: a trivial synchronous function, awaited. */
+function trivial(): number { return 1; }
 
 /** Modeled cycles per call of `call`, with the breakdown, on a fresh kernel of each profile. */
 async function modeled(profile: string, call: (l: Libc) => unknown, n = 100_000): Promise<{ cycles: number; parts: string }> {
@@ -32,15 +35,26 @@ async function modeled(profile: string, call: (l: Libc) => unknown, n = 100_000)
 }
 
 export default async function bench(): Promise<void> {
-  // 1. Wall time: emulated getpid vs the host kernel's.
+  // 1. Wall time: emulated getpid vs the host kernel's, each a median of 7 runs after a warm-up.
   const k = boot();
-  let emu = 0;
-  await run_inline(k, (libc) => { emu = ns_per_op(() => libc.getpid(), ITERS, 7); });
-  const host = native('getpid', HOST_GETPID);
-  table('core', 'getpid round trip, wall time (median of 7 runs of 1M calls)', ['path', 'ns/call', 'vs host'], [
-    ['privos: libc → entry_SYSCALL_64 → sys_call_table → sys_getpid → sysret', emu, host ? `${(emu / host[0]).toFixed(2)}×` : 'n/a'],
-    ['host kernel: syscall(SYS_getpid)', host ? host[0] : 'skipped (no cc)', host ? '1.00×' : ''],
+  let emu: Spread | null = null, door: Awaited<ReturnType<typeof paired_ns>> | null = null;
+  await run_inline(k, async (libc) => {
+    emu = sample_ns(() => libc.getpid(), ITERS, 7);
+    // What a program pays for `await libc.getpid()` next to a bare `await` in the same process.
+    door = await paired_ns(trivial, () => libc.getpid(), ITERS / 5, 9);
+  });
+  if (!emu || !door) throw new Error('core bench: the inline program did not run');
+  const e: Spread = emu, d: Awaited<ReturnType<typeof paired_ns>> = door;
+  const host = native_spreads('getpid', HOST_GETPID)?.[0] ?? null;
+  table('core', 'getpid round trip, wall ns per call (median (min–max) of 7 runs of 1M calls, after a warm-up)', ['path', 'ns/call', 'vs host (medians)'], [
+    ['privos: libc → entry_SYSCALL_64 → sys_call_table → sys_getpid → sysret', fmt_spread(e), host ? `${(e.median / host.median).toFixed(2)}×` : 'n/a'],
+    ['host kernel: syscall(SYS_getpid), same run', host ? fmt_spread(host) : 'skipped (no cc)', host ? '1.00×' : ''],
   ]);
+  table('core', `await libc.getpid() vs a bare await of a trivial function, same process (9 alternating runs of ${ITERS / 5} calls; goal ≤ 1.3×)`,
+    ['call', 'ns/call', 'ratio per run pair'], [
+      ['await trivial()', fmt_spread(d.a), '1.00×'],
+      ['await libc.getpid()', fmt_spread(d.b), `${fmt_spread(d.ratio, 2)}×`],
+    ]);
 
   // 2. Modeled cycles on each profile.
   const rows: (string | number)[][] = [];
