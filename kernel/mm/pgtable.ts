@@ -81,6 +81,32 @@ export class PageTable {
     return table * PAGE_SIZE + index(addr, 3) * 8;
   }
 
+  /**
+   * The first page address in [addr, end) whose leaf entry is in use (what pfn_of reports: a
+   * present page or a PROT_NONE one still holding its frame), or `end` when there is none.
+   * Absent tables are skipped whole — 512 GiB, 1 GiB or 2 MiB at a time — and a leaf table is
+   * scanned in place, so a walk costs what is mapped, not the size of the range
+   * (walk_page_range's pmd/pte skipping). addr and end are page aligned, in one half.
+   */
+  next_mapped(addr: number, end: number): number {
+    const { dv } = this.phys;
+    while (addr < end) {
+      let table = this.root, level = 0;
+      for (; level < 3; level++) {
+        const off = table * PAGE_SIZE + index(addr, level) * 8;
+        const lo = dv.getUint32(off, true);
+        if (!this.fmt.present(lo)) break;
+        table = this.fmt.pfn(lo, dv.getUint32(off + 4, true));
+      }
+      if (level < 3) { addr = (Math.floor(addr / SHIFTS[level]) + 1) * SHIFTS[level]; continue; }
+      const base = table * PAGE_SIZE;
+      for (let i = index(addr, 3); i < 512 && addr < end; i++, addr += PAGE_SIZE) {
+        if (dv.getUint32(base + i * 8, true) !== 0 || dv.getUint32(base + i * 8 + 4, true) !== 0) return addr;
+      }
+    }
+    return end;
+  }
+
   /** Perm bits of the leaf for addr (0: not mapped). */
   perm(addr: number): number {
     const off = this.lookup(addr);
