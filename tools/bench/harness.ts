@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const RESULTS_DIR = 'bench-results';
@@ -47,6 +47,18 @@ export function sample_ns(fn: () => unknown, iters: number, runs = 7): Spread {
   for (let r = 0; r < runs; r++) {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < iters; i++) fn();
+    samples.push(Number(process.hrtime.bigint() - t0) / iters);
+  }
+  return spread(samples);
+}
+
+/** The async variant of sample_ns: every call awaited. */
+export async function sample_ns_async(fn: () => unknown, iters: number, runs = 7): Promise<Spread> {
+  for (let i = 0; i < Math.min(iters, 1000); i++) await fn();
+  const samples: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iters; i++) await fn();
     samples.push(Number(process.hrtime.bigint() - t0) / iters);
   }
   return spread(samples);
@@ -151,6 +163,17 @@ static double median(double*v,int n){qsort(v,n,sizeof*v,cmpd);return n%2?v[n/2]:
 #define SPREAD(iters, runs, body) do{double s_[runs];for(int r_=-1;r_<runs;r_++){double t0_=now_ns();for(long i_=0;i_<(iters);i_++){body;}if(r_>=0)s_[r_]=(now_ns()-t0_)/(iters);}\
   double lo_=s_[0],hi_=s_[0];for(int r_=1;r_<runs;r_++){if(s_[r_]<lo_)lo_=s_[r_];if(s_[r_]>hi_)hi_=s_[r_];}printf("%.2f %.2f %.2f %d\\n",median(s_,runs),lo_,hi_,runs);fflush(stdout);}while(0)
 `;
+
+/**
+ * The host line every result file starts with: date, CPU, cores, memory, load, Node — a
+ * reader needs it to judge any wall figure (the machine may be shared and busy).
+ */
+export function host_line(): string {
+  const cpus = os.cpus();
+  const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  return `${new Date().toISOString()} · ${cpus[0]?.model.trim() ?? 'unknown CPU'} × ${cpus.length} · ` +
+    `${Math.round(os.totalmem() / 2 ** 30)} GiB · load ${load} · node ${process.version} · ${os.platform()} ${os.release()}`;
+}
 
 export type Cell = string | number;
 
