@@ -4,6 +4,7 @@
  * shared. Addresses are canonical 48-bit values held as JS numbers, sign-extended: the user half
  * is [0, 2^47), the kernel half [-2^47, 0). See docs/addresses.md.
  */
+import { Generation } from '../include/linux/generation.ts';
 import { PAGE_SIZE, type PhysMem } from './page_alloc.ts';
 
 /** Decoded permissions of a leaf entry (arch-neutral). */
@@ -42,10 +43,12 @@ function index(addr: number, level: number): number {
 const scratch = new Uint32Array(2);
 
 export class PageTable {
-  /** Bumped by every leaf write (map, protect, unmap): what lookups return changes only then. */
-  gen = 0;
-
-  constructor(readonly phys: PhysMem, readonly fmt: PteFormat, readonly root: number) {}
+  /**
+   * `gen` is bumped by every leaf write (map, protect, unmap): what lookups return changes only
+   * then. The kernel's table shares its counter with the kernel TLB and the CPU (Cpu.kgen).
+   */
+  constructor(readonly phys: PhysMem, readonly fmt: PteFormat, readonly root: number,
+              readonly gen: Generation = new Generation()) {}
 
   /** Byte offset in physical memory of the leaf entry for `addr`, or -1 if a table is missing. */
   lookup(addr: number): number {
@@ -130,7 +133,7 @@ export class PageTable {
     const off = this.ensure(addr);
     if (off < 0) return false;
     this.fmt.encode_leaf(pfn, perm, scratch);
-    this.gen++;
+    this.gen.n++;
     this.phys.dv.setUint32(off, scratch[0], true);
     this.phys.dv.setUint32(off + 4, scratch[1], true);
     return true;
@@ -147,7 +150,7 @@ export class PageTable {
     const pfn = this.pfn_of(addr);
     if (pfn < 0) return -1;
     const off = this.lookup(addr);
-    this.gen++;
+    this.gen.n++;
     this.phys.dv.setUint32(off, 0, true);
     this.phys.dv.setUint32(off + 4, 0, true);
     return pfn;

@@ -3,6 +3,7 @@
  * the user half, one shared for the kernel half (kernel mappings are global, like x86 PTE.G).
  * Entries are filled by the page walk in Cpu.translate and dropped by flush_tlb_*.
  */
+import { Generation } from '../include/linux/generation.ts';
 import { PAGE_SIZE } from './page_alloc.ts';
 
 export const TLB_SIZE = 256;
@@ -13,7 +14,7 @@ export class Tlb {
   readonly pfn = new Int32Array(TLB_SIZE);
   readonly perm = new Uint8Array(TLB_SIZE);
   /** Bumped by every fill and flush: while it stands still, every entry stays as it was. */
-  gen = 0;
+  constructor(readonly gen: Generation = new Generation()) {}
 
   /** Hashes the page number so that regions aligned to large boundaries do not collide. */
   slot(vpn: number): number { return (vpn ^ (vpn >> 8) ^ (vpn >> 16)) & TLB_MASK; }
@@ -21,7 +22,7 @@ export class Tlb {
   fill(vpn: number, pfn: number, perm: number): void {
     const i = this.slot(vpn);
     this.vpn[i] = vpn; this.pfn[i] = pfn; this.perm[i] = perm;
-    this.gen++;
+    this.gen.n++;
   }
 
   /** Is vpn's translation cached (a probe that changes nothing and charges nothing)? */
@@ -37,9 +38,9 @@ export class Tlb {
   flush_page(vpn: number): void {
     const i = this.slot(vpn);
     if (this.vpn[i] === vpn) this.vpn[i] = NaN;
-    this.gen++;
+    this.gen.n++;
   }
 
   /** flush_tlb_mm */
-  flush_all(): void { this.vpn.fill(NaN); this.gen++; }
+  flush_all(): void { this.vpn.fill(NaN); this.gen.n++; }
 }

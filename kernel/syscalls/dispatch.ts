@@ -7,9 +7,9 @@
  *  - the table word itself: compared with the 8 bytes in physical memory at every hit, so any
  *    store to it (a module's write after lifting CR0.WP or set_memory_rw, a box's stray store,
  *    a write through another mapping of the frame) takes effect on the next syscall;
- *  - the CPU's protection rules, the kernel page tables and the kernel TLB's contents
- *    (Cpu.kgen(): CR0.WP, SMAP/SMEP/SPAP, set_memory_*, vmalloc, every TLB fill and flush);
- *  - the kernel text (Kallsyms.gen: module text coming or going).
+ *  - the CPU's protection rules, the kernel page tables, the kernel TLB's contents and the
+ *    kernel text, all counted by one generation (Cpu.kgen: CR0.WP, SMAP/SMEP/SPAP,
+ *    set_memory_*, vmalloc, every kernel TLB fill and flush, module text coming or going).
  *
  * Modeled cycles are the uncached path's exactly: an entry is made only when, after the slow
  * path, the table's page and the handler's page are both in the kernel TLB, and the kernel
@@ -43,8 +43,8 @@ export class DispatchCache {
     this.i32 = new Int32Array(k.phys.mem.buffer);
   }
 
-  /** The generation entries are checked against. */
-  static gen(k: Kernel): number { return k.cpu.kgen() + k.kallsyms.gen; }
+  /** The generation entries are checked against: the kernel-half one (kallsyms shares it). */
+  static gen(k: Kernel): number { return k.cpu.kgen.n; }
 
   /** The cached handler of nr (nr < nr_syscalls), or undefined: take the slow path. */
   lookup(k: Kernel, nr: number): SyscallFn | undefined {
