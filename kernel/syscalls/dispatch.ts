@@ -33,6 +33,8 @@ class DispatchEntry {
 }
 
 export class DispatchCache {
+  /** Off: nothing is recorded, every syscall takes the uncached path (for measurements and tests). */
+  enabled = true;
   private readonly entries: DispatchEntry[];
   private readonly u32: Uint32Array;
   private readonly i32: Int32Array;
@@ -45,6 +47,13 @@ export class DispatchCache {
 
   /** The generation entries are checked against: the kernel-half one (kallsyms shares it). */
   static gen(k: Kernel): number { return k.cpu.kgen.n; }
+
+  /** Turns the cache on or off; off also forgets every entry. */
+  set_enabled(on: boolean): void {
+    if (this.enabled === on) return;
+    this.enabled = on;
+    for (const e of this.entries) e.gen = -1;
+  }
 
   /** The cached handler of nr (nr < nr_syscalls), or undefined: take the slow path. */
   lookup(k: Kernel, nr: number): SyscallFn | undefined {
@@ -61,7 +70,7 @@ export class DispatchCache {
    */
   fill(k: Kernel, nr: number, slot: number, addr: number, fn: SyscallFn): void {
     const cpu = k.cpu, tlb = cpu.ktlb;
-    if (addr >= 0 || cpu.mode !== MODE_KERNEL || cpu.uaccess) return;
+    if (!this.enabled || addr >= 0 || cpu.mode !== MODE_KERNEL || cpu.uaccess) return;
     if (!tlb.has(Math.floor(slot / PAGE_SIZE)) || !tlb.has(Math.floor(addr / PAGE_SIZE))) return;
     const e = this.entries[nr];
     e.word = tlb.phys(slot) >> 2;

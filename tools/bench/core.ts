@@ -7,7 +7,7 @@ import { COST_KEYS } from '../../kernel/time/cost.ts';
 import type { Libc } from '../../libc/index.ts';
 import { boot, run_inline } from '../machine.ts';
 import { PROFILES } from '../profiles.ts';
-import { C_PRELUDE, fmt_spread, native_spreads, paired_ns, sample_ns, spread, type Spread, table } from './harness.ts';
+import { C_PRELUDE, fmt_spread, native_spreads, alternating_ns, sample_ns, spread, type Spread, table } from './harness.ts';
 
 const ITERS = 1_000_000;
 
@@ -37,23 +37,37 @@ async function modeled(profile: string, call: (l: Libc) => unknown, n = 100_000)
 export default async function bench(): Promise<void> {
   // 1. Wall time: emulated getpid vs the host kernel's, each a median of 7 runs after a warm-up.
   const k = boot();
-  let emu: Spread | null = null, door: Awaited<ReturnType<typeof paired_ns>> | null = null;
+  let emu: Spread | null = null, door: Awaited<ReturnType<typeof alternating_ns>> | null = null;
+  let sync: Awaited<ReturnType<typeof alternating_ns>> | null = null;
   await run_inline(k, async (libc) => {
     emu = sample_ns(() => libc.getpid(), ITERS, 7);
+    // The dispatch cache on and off in alternating runs of the same process (item 1's before/after).
+    const cached = (): unknown => { k.dispatch.set_enabled(true); return libc.getpid(); };
+    const uncached = (): unknown => { k.dispatch.set_enabled(false); return libc.getpid(); };
+    // Both wrappers pay the same (a no-op set_enabled but for the first call of a run).
+    sync = await alternating_ns([cached, uncached], ITERS / 5, 9, false);
+    k.dispatch.set_enabled(true);
     // What a program pays for `await libc.getpid()` next to a bare `await` in the same process.
-    door = await paired_ns(trivial, () => libc.getpid(), ITERS / 5, 9);
+    door = await alternating_ns([trivial, cached, uncached], ITERS / 5, 9);
+    k.dispatch.set_enabled(true);
   });
-  if (!emu || !door) throw new Error('core bench: the inline program did not run');
-  const e: Spread = emu, d: Awaited<ReturnType<typeof paired_ns>> = door;
+  if (!emu || !door || !sync) throw new Error('core bench: the inline program did not run');
+  const e: Spread = emu, d: Awaited<ReturnType<typeof alternating_ns>> = door, s: Awaited<ReturnType<typeof alternating_ns>> = sync;
   const host = native_spreads('getpid', HOST_GETPID)?.[0] ?? null;
   table('core', 'getpid round trip, wall ns per call (median (min–max) of 7 runs of 1M calls, after a warm-up)', ['path', 'ns/call', 'vs host (medians)'], [
     ['privos: libc → entry_SYSCALL_64 → sys_call_table → sys_getpid → sysret', fmt_spread(e), host ? `${(e.median / host.median).toFixed(2)}×` : 'n/a'],
     ['host kernel: syscall(SYS_getpid), same run', host ? fmt_spread(host) : 'skipped (no cc)', host ? '1.00×' : ''],
   ]);
-  table('core', `await libc.getpid() vs a bare await of a trivial function, same process (9 alternating runs of ${ITERS / 5} calls; goal ≤ 1.3×)`,
-    ['call', 'ns/call', 'ratio per run pair'], [
-      ['await trivial()', fmt_spread(d.a), '1.00×'],
-      ['await libc.getpid()', fmt_spread(d.b), `${fmt_spread(d.ratio, 2)}×`],
+  table('core', `the dispatch cache, on and off in alternating runs of the same process (9 rounds of ${ITERS / 5} calls)`,
+    ['getpid, synchronous', 'ns/call', 'ratio to cached, per round'], [
+      ['dispatch cache on', fmt_spread(s.each[0]), '1.00×'],
+      ['dispatch cache off (table read through the MMU, exec check, kallsyms scan)', fmt_spread(s.each[1]), `${fmt_spread(s.ratio[1], 2)}×`],
+    ]);
+  table('core', `await libc.getpid() vs a bare await of a trivial function, same process (9 alternating rounds of ${ITERS / 5} calls; goal ≤ 1.3×)`,
+    ['call', 'ns/call', 'ratio to the bare await, per round'], [
+      ['await trivial()', fmt_spread(d.each[0]), '1.00×'],
+      ['await libc.getpid(), dispatch cache on', fmt_spread(d.each[1]), `${fmt_spread(d.ratio[1], 2)}×`],
+      ['await libc.getpid(), dispatch cache off', fmt_spread(d.each[2]), `${fmt_spread(d.ratio[2], 2)}×`],
     ]);
 
   // 2. Modeled cycles on each profile.

@@ -65,24 +65,27 @@ export async function sample_ns_async(fn: () => unknown, iters: number, runs = 7
 }
 
 /**
- * Two operations timed in alternating runs (a, b, a, b, …) after a warm-up of each, so that
- * both see the same machine load; the ratio b/a is taken per pair of runs and summarised like
- * every other figure. What a noisy shared machine can still compare honestly.
+ * Operations timed in alternating runs (f0, f1, …, f0, f1, …) after a warm-up of each, so that
+ * all see the same machine load; each is summarised, and so is its ratio to f0 taken per round
+ * of runs. What a noisy shared machine can still compare honestly. With `awaited`, every call
+ * is awaited (the cost of the async door included).
  */
-export async function paired_ns(a: () => unknown, b: () => unknown, iters: number, runs = 9):
-  Promise<{ a: Spread; b: Spread; ratio: Spread }> {
+export async function alternating_ns(fns: readonly (() => unknown)[], iters: number, runs = 9, awaited = true):
+  Promise<{ each: Spread[]; ratio: Spread[] }> {
   const time = async (fn: () => unknown): Promise<number> => {
     const t0 = process.hrtime.bigint();
-    for (let i = 0; i < iters; i++) await fn();
+    if (awaited) for (let i = 0; i < iters; i++) await fn();
+    else for (let i = 0; i < iters; i++) fn();
     return Number(process.hrtime.bigint() - t0) / iters;
   };
-  await time(a); await time(b); // warm-up
-  const as: number[] = [], bs: number[] = [], rs: number[] = [];
+  for (const f of fns) await time(f); // warm-up
+  const xs = fns.map((): number[] => []), rs = fns.map((): number[] => []);
   for (let r = 0; r < runs; r++) {
-    const x = await time(a), y = await time(b);
-    as.push(x); bs.push(y); rs.push(y / x);
+    const round: number[] = [];
+    for (const f of fns) round.push(await time(f));
+    round.forEach((v, i) => { xs[i].push(v); rs[i].push(v / round[0]); });
   }
-  return { a: spread(as), b: spread(bs), ratio: spread(rs) };
+  return { each: xs.map(spread), ratio: rs.map(spread) };
 }
 
 /** Wall nanoseconds per call of fn: median over `runs` runs of `iters` calls each. */
