@@ -13,6 +13,7 @@ import type { TextRegion } from './mm/text.ts';
 import type { KernelVm } from './mm/vmalloc.ts';
 import type { LogBuffer } from './printk.ts';
 import type { Task } from './sched/task.ts';
+import type { DispatchCache } from './syscalls/dispatch.ts';
 import type { SyscallDef } from './syscalls/syscall_def.ts';
 
 /** The terminal behind /dev/console: where fds 0/1/2 of `privos run` go. */
@@ -37,6 +38,10 @@ export class Kernel {
   /** Address of sys_call_table in kernel memory and its number of entries. */
   sys_call_table = 0;
   nr_syscalls = 0;
+  /** The handler each table entry resolved to, while nothing that decided it has changed. */
+  dispatch!: DispatchCache;
+  /** Oopses so far (the [#N] of the oops banner). */
+  oops_count = 0;
   /** The definition installed at each number at boot (null: sys_ni_syscall). */
   syscall_defs: (SyscallDef | null)[] = [];
   tracer: SyscallTracer | null = null;

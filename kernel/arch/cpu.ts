@@ -6,6 +6,7 @@
 import { PAGE_SIZE, type PhysMem } from '../mm/page_alloc.ts';
 import { type PageTable, PERM_R, PERM_W, PERM_U, PERM_KX, PERM_UX, PERM_BOX, is_canonical } from '../mm/pgtable.ts';
 import { Tlb } from '../mm/tlb.ts';
+import type { Generation } from '../include/linux/generation.ts';
 import { C, cost_table, COST_KEYS, CostPath, type CostProfile } from '../time/cost.ts';
 import type { Arch } from './arch.ts';
 
@@ -37,7 +38,7 @@ export class Cpu {
   uaccess = false;
   /** Current address space (user half). */
   mm: AddressSpace | null = null;
-  readonly ktlb = new Tlb();
+  readonly ktlb: Tlb;
   cycles = 0;
   readonly cost: Float64Array;
   /** Cycles charged per primitive one at a time (index: C.*); see `breakdown`. */
@@ -57,9 +58,18 @@ export class Cpu {
   private readonly i32: Int32Array;
   private readonly forbid = new Int32Array(18);
   private base = 0;
+  /**
+   * The kernel-half generation: bumped whenever a kernel-half translation, permission check or
+   * exec check could answer differently — the permission rules change (CR0.WP, SMAP/SMEP/SPAP),
+   * a kernel page-table leaf is written, the kernel TLB is filled or flushed — and when kernel
+   * text comes or goes (Kallsyms shares it). The kernel page table's own counter, shared.
+   */
+  readonly kgen: Generation;
 
   constructor(readonly arch: Arch, readonly phys: PhysMem, readonly kpt: PageTable,
               readonly profile: CostProfile, readonly features: CpuFeatures) {
+    this.kgen = kpt.gen;
+    this.ktlb = new Tlb(this.kgen);
     this.cost = cost_table(profile);
     this.u32 = new Uint32Array(phys.mem.buffer);
     this.i32 = new Int32Array(phys.mem.buffer);
@@ -120,6 +130,7 @@ export class Cpu {
   }
 
   private recompute(): void {
+    this.kgen.n++;
     const { smap, spap } = this.features;
     for (let mode = 0; mode < 3; mode++) {
       for (let ua = 0; ua < 2; ua++) {

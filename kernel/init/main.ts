@@ -99,7 +99,7 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
   cpu.set_mode(MODE_KERNEL);
   const kvm = new KernelVm(cpu, kpt);
   const ktext = new TextRegion(KERNEL_TEXT, KERNEL_TEXT_SIZE, (a) => kvm.map_pages(a, 1, PERM_R | PERM_KX));
-  const kallsyms = new Kallsyms();
+  const kallsyms = new Kallsyms(cpu.kgen);
   kallsyms.add_region(ktext);
   const t0 = process.hrtime.bigint();
   const log = new LogBuffer(() => Number(process.hrtime.bigint() - t0));

@@ -73,20 +73,24 @@ export function handle_mm_fault(cpu: Cpu, mm: MmStruct, addr: number, acc: numbe
   return __handle_mm_fault(cpu, mm, addr, acc) === 0;
 }
 
-/** Unmaps [start, end) from the page tables, dropping the frames (zap_page_range). */
+/**
+ * Unmaps [start, end) from the page tables, dropping the frames (zap_page_range). Only what is
+ * mapped is visited: the walk skips absent tables.
+ */
 export function zap_page_range(cpu: Cpu, mm: MmStruct, start: number, end: number): void {
-  for (let a = start; a < end; a += PAGE_SIZE) {
-    const pfn = mm.pt.unmap(a);
+  const pt = mm.pt;
+  for (let a = pt.next_mapped(start, end); a < end; a = pt.next_mapped(a + PAGE_SIZE, end)) {
+    const pfn = pt.unmap(a);
     if (pfn >= 0) { cpu.phys.put_page(pfn); mm.tlb.flush_page(a / PAGE_SIZE); }
   }
   mm.vma_at(start)?.file?.unmapped(); // the page cache drops the frames nobody maps now
 }
 
-/** Re-applies the vma's protection to its present pages (mprotect's change_protection). */
+/** Re-applies the vma's protection to its mapped pages (mprotect's change_protection). */
 export function change_protection(cpu: Cpu, mm: MmStruct, vma: VmArea, start: number, end: number): void {
-  for (let a = start; a < end; a += PAGE_SIZE) {
-    const pfn = mm.pt.pfn_of(a);
-    if (pfn < 0) continue;
+  const pt = mm.pt;
+  for (let a = pt.next_mapped(start, end); a < end; a = pt.next_mapped(a + PAGE_SIZE, end)) {
+    const pfn = pt.pfn_of(a);
     const exclusive = vma.flags & MAP_SHARED || cpu.phys.refcount[pfn] === 1;
     mm.pt.map(a, pfn, vm_perm(vma, exclusive !== 0));
     mm.tlb.flush_page(a / PAGE_SIZE);
@@ -95,14 +99,16 @@ export function change_protection(cpu: Cpu, mm: MmStruct, vma: VmArea, start: nu
 
 /**
  * dup_mmap: copies the areas of `from` into `to`. Shared mappings share frames; private ones
- * share them read-only, copy-on-write (both sides lose write permission until a fault).
+ * share them read-only, copy-on-write (both sides lose write permission until a fault). Only
+ * the pages that are mapped are visited and mapped in the child (copy_page_range skips the
+ * empty tables).
  */
 export function dup_mmap(cpu: Cpu, from: MmStruct, to: MmStruct): boolean {
+  const pt = from.pt;
   for (const vma of from.vmas) {
     to.vmas.push(vma.clone());
-    for (let a = vma.start; a < vma.end; a += PAGE_SIZE) {
-      const pfn = from.pt.pfn_of(a);
-      if (pfn < 0) continue;
+    for (let a = pt.next_mapped(vma.start, vma.end); a < vma.end; a = pt.next_mapped(a + PAGE_SIZE, vma.end)) {
+      const pfn = pt.pfn_of(a);
       cpu.phys.get_page(pfn);
       const shared = (vma.flags & MAP_SHARED) !== 0;
       if (!shared) { from.pt.map(a, pfn, vm_perm(vma, false)); from.tlb.flush_page(a / PAGE_SIZE); }

@@ -4,6 +4,7 @@
  * shared. Addresses are canonical 48-bit values held as JS numbers, sign-extended: the user half
  * is [0, 2^47), the kernel half [-2^47, 0). See docs/addresses.md.
  */
+import { Generation } from '../include/linux/generation.ts';
 import { PAGE_SIZE, type PhysMem } from './page_alloc.ts';
 
 /** Decoded permissions of a leaf entry (arch-neutral). */
@@ -42,7 +43,12 @@ function index(addr: number, level: number): number {
 const scratch = new Uint32Array(2);
 
 export class PageTable {
-  constructor(readonly phys: PhysMem, readonly fmt: PteFormat, readonly root: number) {}
+  /**
+   * `gen` is bumped by every leaf write (map, protect, unmap): what lookups return changes only
+   * then. The kernel's table shares its counter with the kernel TLB and the CPU (Cpu.kgen).
+   */
+  constructor(readonly phys: PhysMem, readonly fmt: PteFormat, readonly root: number,
+              readonly gen: Generation = new Generation()) {}
 
   /** Byte offset in physical memory of the leaf entry for `addr`, or -1 if a table is missing. */
   lookup(addr: number): number {
@@ -78,6 +84,32 @@ export class PageTable {
     return table * PAGE_SIZE + index(addr, 3) * 8;
   }
 
+  /**
+   * The first page address in [addr, end) whose leaf entry is in use (what pfn_of reports: a
+   * present page or a PROT_NONE one still holding its frame), or `end` when there is none.
+   * Absent tables are skipped whole — 512 GiB, 1 GiB or 2 MiB at a time — and a leaf table is
+   * scanned in place, so a walk costs what is mapped, not the size of the range
+   * (walk_page_range's pmd/pte skipping). addr and end are page aligned, in one half.
+   */
+  next_mapped(addr: number, end: number): number {
+    const { dv } = this.phys;
+    while (addr < end) {
+      let table = this.root, level = 0;
+      for (; level < 3; level++) {
+        const off = table * PAGE_SIZE + index(addr, level) * 8;
+        const lo = dv.getUint32(off, true);
+        if (!this.fmt.present(lo)) break;
+        table = this.fmt.pfn(lo, dv.getUint32(off + 4, true));
+      }
+      if (level < 3) { addr = (Math.floor(addr / SHIFTS[level]) + 1) * SHIFTS[level]; continue; }
+      const base = table * PAGE_SIZE;
+      for (let i = index(addr, 3); i < 512 && addr < end; i++, addr += PAGE_SIZE) {
+        if (dv.getUint32(base + i * 8, true) !== 0 || dv.getUint32(base + i * 8 + 4, true) !== 0) return addr;
+      }
+    }
+    return end;
+  }
+
   /** Perm bits of the leaf for addr (0: not mapped). */
   perm(addr: number): number {
     const off = this.lookup(addr);
@@ -101,6 +133,7 @@ export class PageTable {
     const off = this.ensure(addr);
     if (off < 0) return false;
     this.fmt.encode_leaf(pfn, perm, scratch);
+    this.gen.n++;
     this.phys.dv.setUint32(off, scratch[0], true);
     this.phys.dv.setUint32(off + 4, scratch[1], true);
     return true;
@@ -117,6 +150,7 @@ export class PageTable {
     const pfn = this.pfn_of(addr);
     if (pfn < 0) return -1;
     const off = this.lookup(addr);
+    this.gen.n++;
     this.phys.dv.setUint32(off, 0, true);
     this.phys.dv.setUint32(off + 4, 0, true);
     return pfn;

@@ -56,7 +56,10 @@ export class TextRegion {
   /** One past the last slot handed out. */
   private end = 0;
 
-  /** Removes a function (module unload); its slot stays reserved and now faults. */
+  /**
+   * Removes a function; its slot stays reserved and now faults. Kernel text goes only with its
+   * whole region (Kallsyms.remove_region, which caches of resolved calls watch).
+   */
   remove(fn: TextFn): void {
     const addr = this.addr_of.get(fn);
     if (addr === undefined) return;

@@ -5,6 +5,7 @@
  * resolved back to the function only after the MMU allowed the instruction fetch.
  */
 import { addr_hex } from '../arch/cpu.ts';
+import { Generation } from '../include/linux/generation.ts';
 import type { Kernel } from '../kernel.ts';
 import type { TextFn, TextRegion } from '../mm/text.ts';
 import { C } from '../time/cost.ts';
@@ -20,13 +21,21 @@ export class Kallsyms {
   /** The module that owns each module text region (shown as `[name]`). */
   private readonly owner = new Map<TextRegion, string>();
 
+  /**
+   * `gen` is bumped when kernel text comes or goes (a region added or removed): function_at may
+   * answer differently. At boot it is the CPU's kernel-half generation (Cpu.kgen).
+   */
+  constructor(readonly gen: Generation = new Generation()) {}
+
   add_region(r: TextRegion, module_name?: string): void {
+    this.gen.n++;
     this.regions.push(r);
     if (module_name) this.owner.set(r, module_name);
   }
 
   /** Drops a region and every name that pointed into it (module unload). */
   remove_region(r: TextRegion): void {
+    this.gen.n++;
     const i = this.regions.indexOf(r);
     if (i >= 0) this.regions.splice(i, 1);
     this.owner.delete(r);

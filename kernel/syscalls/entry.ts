@@ -29,11 +29,10 @@ export function oops(t: Task, e: unknown, what: string): never {
   const k = t.kernel;
   const err = e instanceof Error ? e : new Error(String(e));
   k.printk(KERN_ALERT, `BUG: ${what}: ${err.message}`);
-  k.printk(KERN_EMERG, `Oops: ${err.name} [#${++oops_count}] CPU: 0 PID: ${t.pid} Comm: ${t.comm}`);
+  k.printk(KERN_EMERG, `Oops: ${err.name} [#${++k.oops_count}] CPU: 0 PID: ${t.pid} Comm: ${t.comm}`);
   k.printk(KERN_EMERG, `Call Trace:\n${(err.stack ?? '').split('\n').slice(1, 12).map((l) => ' ' + l.trim()).join('\n')}`);
   do_exit(t, SIGSEGV);
 }
-let oops_count = 0;
 
 /** Resolves a kernel call through a code address: MMU exec check, then the function. */
 export function resolve_kernel_call(t: Task, addr: number): SyscallFn {
@@ -58,10 +57,10 @@ export function do_syscall(t: Task, nr: number, a0: number, a1: number, a2: numb
   // Numbers past the table never reach it (do_syscall_x64's bounds check).
   if (nr >>> 0 === nr && nr < k.nr_syscalls) {
     try {
-      const addr = cpu.read_addr(k.sys_call_table + nr * 8);
-      if (addr !== addr) table_fault();
-      cpu.charge(C.handler_trivial);
-      ret = resolve_kernel_call(t, addr)(t, a0, a1, a2, a3, a4, a5);
+      let fn = k.dispatch.lookup(k, nr);
+      if (fn === undefined) fn = dispatch_slow(t, nr);
+      else cpu.charge(C.handler_trivial);
+      ret = fn(t, a0, a1, a2, a3, a4, a5);
     } catch (e) {
       return syscall_oops(t, nr, e);
     }
@@ -74,8 +73,19 @@ export function do_syscall(t: Task, nr: number, a0: number, a1: number, a2: numb
 // The cold parts of do_syscall live apart so that its hot path stays small enough for V8 to
 // inline into the entry paths.
 
-function table_fault(): never {
-  throw new KernelBug('unable to handle page fault reading sys_call_table');
+/**
+ * The uncached dispatch: the entry read from sys_call_table through the MMU, the exec check of
+ * the address it holds, the function at that address; the answer goes to the dispatch cache.
+ */
+function dispatch_slow(t: Task, nr: number): SyscallFn {
+  const k = t.kernel, cpu = k.cpu;
+  const slot = k.sys_call_table + nr * 8;
+  const addr = cpu.read_addr(slot);
+  if (addr !== addr) throw new KernelBug('unable to handle page fault reading sys_call_table');
+  cpu.charge(C.handler_trivial);
+  const fn = resolve_kernel_call(t, addr);
+  k.dispatch.fill(k, nr, slot, addr, fn);
+  return fn;
 }
 
 function syscall_oops(t: Task, nr: number, e: unknown): never {

@@ -8,6 +8,7 @@ import type { Kernel } from '../kernel.ts';
 import { PAGE_SIZE } from '../mm/page_alloc.ts';
 import { PERM_R, PERM_W } from '../mm/pgtable.ts';
 import { KERNEL_RODATA } from '../mm/vmalloc.ts';
+import { DispatchCache } from './dispatch.ts';
 import type { SyscallDef } from './syscall_def.ts';
 
 /** kernel/sys_ni.c */
@@ -27,6 +28,7 @@ export function build_sys_call_table(k: Kernel, defs: readonly SyscallDef[]): vo
   });
   k.sys_call_table = table;
   k.nr_syscalls = names.length;
+  k.dispatch = new DispatchCache(k, names.length, sys_ni_syscall);
   k.kallsyms.register_data('sys_call_table', table);
   k.kvm.set_memory_ro(table, npages); // mark_rodata_ro()
 }

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const RESULTS_DIR = 'bench-results';
@@ -14,6 +14,78 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** A figure measured several times: its median with the spread (min–max) of the runs. */
+export interface Spread { median: number; min: number; max: number; runs: number }
+
+export function spread(xs: number[]): Spread {
+  if (xs.length === 0) throw new Error('spread of no samples');
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.length };
+}
+
+/**
+ * The sanity check every printed figure passes: a wall time, a cycle count, a rate or a ratio
+ * is finite and positive (zero only where `zero_ok`). A benchmark that would print a negative or
+ * impossible figure stops with an error instead.
+ */
+export function sane(what: string, v: number, zero_ok = false): number {
+  if (!Number.isFinite(v) || v < 0 || (v === 0 && !zero_ok)) throw new Error(`bench: refusing to print an impossible figure for ${what}: ${v}`);
+  return v;
+}
+
+/** `median (min–max)`, the way every measured wall figure is printed. */
+export function fmt_spread(s: Spread, digits = s.median < 10 ? 2 : 1): string {
+  sane('median', s.median, true); sane('min', s.min, true); sane('max', s.max, true);
+  return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+}
+
+/** Wall nanoseconds per call of sync fn, per run: warm-up, then `runs` runs of `iters` calls. */
+export function sample_ns(fn: () => unknown, iters: number, runs = 7): Spread {
+  for (let i = 0; i < Math.min(iters, 10000); i++) fn(); // warm up the JIT
+  const samples: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iters; i++) fn();
+    samples.push(Number(process.hrtime.bigint() - t0) / iters);
+  }
+  return spread(samples);
+}
+
+/** The async variant of sample_ns: every call awaited. */
+export async function sample_ns_async(fn: () => unknown, iters: number, runs = 7): Promise<Spread> {
+  for (let i = 0; i < Math.min(iters, 1000); i++) await fn();
+  const samples: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iters; i++) await fn();
+    samples.push(Number(process.hrtime.bigint() - t0) / iters);
+  }
+  return spread(samples);
+}
+
+/**
+ * Operations timed in alternating runs (f0, f1, …, f0, f1, …) after a warm-up of each, so that
+ * all see the same machine load; each is summarised, and so is its ratio to f0 taken per round
+ * of runs. What a noisy shared machine can still compare honestly. With `awaited`, every call
+ * is awaited (the cost of the async door included).
+ */
+export async function alternating_ns(fns: readonly (() => unknown)[], iters: number, runs = 9, awaited = true):
+  Promise<{ each: Spread[]; ratio: Spread[] }> {
+  const time = async (fn: () => unknown): Promise<number> => {
+    const t0 = process.hrtime.bigint();
+    if (awaited) for (let i = 0; i < iters; i++) await fn();
+    else for (let i = 0; i < iters; i++) fn();
+    return Number(process.hrtime.bigint() - t0) / iters;
+  };
+  for (const f of fns) await time(f); // warm-up
+  const xs = fns.map((): number[] => []), rs = fns.map((): number[] => []);
+  for (let r = 0; r < runs; r++) {
+    const round: number[] = [];
+    for (const f of fns) round.push(await time(f));
+    round.forEach((v, i) => { xs[i].push(v); rs[i].push(v / round[0]); });
+  }
+  return { each: xs.map(spread), ratio: rs.map(spread) };
 }
 
 /** Wall nanoseconds per call of fn: median over `runs` runs of `iters` calls each. */
@@ -53,16 +125,33 @@ export function have_cc(): boolean {
  * case); returns the numbers, or null (with a note printed) where no compiler exists.
  */
 export function native(name: string, c_source: string, args: string[] = []): number[] | null {
+  const lines = native_lines(name, c_source, args);
+  return lines && lines.map(Number);
+}
+
+/** Like native, for programs that print one `median min max` line per case (SPREAD below). */
+export function native_spreads(name: string, c_source: string, args: string[] = []): Spread[] | null {
+  const rows = native_lines(name, c_source, args);
+  return rows && rows.map((l) => {
+    const [m, lo, hi, n] = l.trim().split(/\s+/).map(Number);
+    return { median: m, min: lo, max: hi, runs: n };
+  });
+}
+
+function native_lines(name: string, c_source: string, args: string[]): string[] | null {
   if (!have_cc()) { console.log(`  [native ${name}: skipped — no C compiler on this machine]`); return null; }
   const dir = mkdtempSync(join(tmpdir(), 'privos-bench-'));
   const src = join(dir, `${name}.c`), bin = join(dir, name);
   writeFileSync(src, c_source);
   execFileSync('cc', ['-O2', '-o', bin, src]);
-  const out = execFileSync(bin, args, { encoding: 'utf8' });
-  return out.trim().split('\n').map(Number);
+  return execFileSync(bin, args, { encoding: 'utf8' }).trim().split('\n');
 }
 
-/** A C preamble with a monotonic ns clock and a median-of-runs helper. */
+/**
+ * A C preamble with a monotonic ns clock and a median-of-runs helper. BENCH(iters, runs, body)
+ * returns the median ns per iteration (after one warm-up run); SPREAD(iters, runs, body)
+ * prints `median min max runs` for native_spreads.
+ */
 export const C_PRELUDE = `#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,14 +162,27 @@ export const C_PRELUDE = `#define _GNU_SOURCE
 static double now_ns(void){struct timespec t;clock_gettime(CLOCK_MONOTONIC,&t);return t.tv_sec*1e9+t.tv_nsec;}
 static int cmpd(const void*a,const void*b){double x=*(double*)a,y=*(double*)b;return x<y?-1:x>y;}
 static double median(double*v,int n){qsort(v,n,sizeof*v,cmpd);return n%2?v[n/2]:(v[n/2-1]+v[n/2])/2;}
-#define BENCH(iters, runs, body) ({double s_[runs];for(int r_=0;r_<runs;r_++){double t0_=now_ns();for(long i_=0;i_<(iters);i_++){body;}s_[r_]=(now_ns()-t0_)/(iters);}median(s_,runs);})
+#define BENCH(iters, runs, body) ({double s_[runs];for(int r_=-1;r_<runs;r_++){double t0_=now_ns();for(long i_=0;i_<(iters);i_++){body;}if(r_>=0)s_[r_]=(now_ns()-t0_)/(iters);}median(s_,runs);})
+#define SPREAD(iters, runs, body) do{double s_[runs];for(int r_=-1;r_<runs;r_++){double t0_=now_ns();for(long i_=0;i_<(iters);i_++){body;}if(r_>=0)s_[r_]=(now_ns()-t0_)/(iters);}\
+  double lo_=s_[0],hi_=s_[0];for(int r_=1;r_<runs;r_++){if(s_[r_]<lo_)lo_=s_[r_];if(s_[r_]>hi_)hi_=s_[r_];}printf("%.2f %.2f %.2f %d\\n",median(s_,runs),lo_,hi_,runs);fflush(stdout);}while(0)
 `;
+
+/**
+ * The host line every result file starts with: date, CPU, cores, memory, load, Node — a
+ * reader needs it to judge any wall figure (the machine may be shared and busy).
+ */
+export function host_line(): string {
+  const cpus = os.cpus();
+  const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  return `${new Date().toISOString()} · ${cpus[0]?.model.trim() ?? 'unknown CPU'} × ${cpus.length} · ` +
+    `${Math.round(os.totalmem() / 2 ** 30)} GiB · load ${load} · node ${process.version} · ${os.platform()} ${os.release()}`;
+}
 
 export type Cell = string | number;
 
 /** Prints a table and appends it to bench-results/<file>.md. */
 export function table(file: string, title: string, header: string[], rows: Cell[][]): void {
-  const fmt = (c: Cell): string => (typeof c === 'number' ? (Number.isInteger(c) ? String(c) : c.toFixed(c < 10 ? 2 : 1)) : c);
+  const fmt = (c: Cell): string => (typeof c === 'number' ? (sane(title, c, true), Number.isInteger(c) ? String(c) : c.toFixed(c < 10 ? 2 : 1)) : c);
   const cells = [header, ...rows.map((r) => r.map(fmt))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]): string => '| ' + r.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';

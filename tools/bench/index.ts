@@ -1,13 +1,17 @@
 /** Runs the benchmark suites: every tools/bench/<suite>.ts except the harness. */
-import { readdirSync, rmSync } from 'node:fs';
-import { RESULTS_DIR } from './harness.ts';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RESULTS_DIR, host_line } from './harness.ts';
 
 export async function run_benches(only: string[]): Promise<void> {
   const dir = new URL('.', import.meta.url);
   const suites = readdirSync(dir).filter((f) => f.endsWith('.ts') && !['harness.ts', 'index.ts'].includes(f))
     .map((f) => f.slice(0, -3)).filter((s) => only.length === 0 || only.includes(s)).sort((a, b) => (a === 'core' ? -1 : b === 'core' ? 1 : a.localeCompare(b)));
   rmSync(RESULTS_DIR, { recursive: true, force: true });
-  console.log(`privos benchmarks: ${suites.join(', ')} (node ${process.version}, results in ${RESULTS_DIR}/)`);
+  const host = host_line();
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, 'host.md'), `host: ${host}\n`);
+  console.log(`privos benchmarks: ${suites.join(', ')} (results in ${RESULTS_DIR}/)\nhost: ${host}`);
   for (const s of suites) {
     const mod = (await import(new URL(`./${s}.ts`, dir).href)) as { default: () => Promise<void> };
     console.log(`\n== ${s} ==`);

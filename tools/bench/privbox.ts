@@ -2,25 +2,35 @@
  * PrivBox's 2.2× reproduction: the artifact's mtest (privbox/devenv tools/microtester) — a
  * non-existent syscall (1024, -ENOSYS) from user mode and through the kerncall gate — plus
  * getpid, a 1-byte read of /dev/zero and a 1-byte write to /dev/null, on skylake with PTI on
- * and off. Every cycle comes from the cost profile through the code path actually executed;
- * per-call figures are the difference of two runs (N and N_BASE calls), so process set-up,
- * kerncall_setup and the box load cancel out. Modeled cycles per call are deterministic, so the
- * per-call figure for 10M calls is the one printed; wall time is measured over N calls (say
- * PRIVBOX_BENCH_CALLS=10000000 to run the full 10M).
+ * and off. Every cycle comes from the cost profile through the code path actually executed.
+ * Modeled cycles are deterministic: the per-call figure is exact arithmetic on two runs of
+ * different lengths (N and N_BASE calls), so process set-up, kerncall_setup and the box load
+ * cancel out, and it holds for 10M calls. Wall time is measured, never subtracted: the loop
+ * itself reads CLOCK_MONOTONIC before and after its calls (through the gate, for a box), and
+ * the figure is the median (min–max) of WALL_RUNS such runs of N calls each, after a warm-up
+ * run (say PRIVBOX_BENCH_CALLS=10000000 to run the full 10M).
  */
-import { boot, run } from '../machine.ts';
+import { boot, capture_console, run } from '../machine.ts';
 import { privbox_init } from '../../kernel/privbox/piot.ts';
 import { skylake_nopti, skylake_pti, PRIVBOX_GATE_ROUND_TRIP, PRIVBOX_USER_ROUND_TRIP } from '../../kernel/arch/x86/profile_skylake.ts';
 import { C, COST_KEYS, type CostProfile } from '../../kernel/time/cost.ts';
-import { svg_bars, table, type Cell, type BarSeries } from './harness.ts';
+import { fmt_spread, spread, svg_bars, table, type BarSeries, type Cell, type Spread } from './harness.ts';
 
 const N = Number(process.env.PRIVBOX_BENCH_CALLS ?? 1_000_000);
 const N_BASE = 1000;
+const WALL_RUNS = 5;
+const CLOCK_MONOTONIC = 1;
 
-/** The box: reads {nr, fd, buf, n} at p and makes n raw syscalls through the gate. */
+/**
+ * The box: reads {nr, fd, buf, n, clock_gettime's nr} at p, makes n raw syscalls through the
+ * gate, and stores the monotonic clock before and after them at p+40 and p+56 (timespecs).
+ */
 const BOX_SRC = `export default function (libc: any, p: number) {
   const nr = libc.peek_u64(p), fd = libc.peek_u64(p + 8), buf = libc.peek_u64(p + 16), n = libc.peek_u64(p + 24);
+  const clk = libc.peek_u64(p + 32);
+  libc.raw(clk, ${CLOCK_MONOTONIC}, p + 40);
   for (let i = 0; i < n; i++) libc.raw(nr, fd, buf, 1);
+  libc.raw(clk, ${CLOCK_MONOTONIC}, p + 56);
   return 0;
 }`;
 
@@ -31,25 +41,36 @@ export default async function main(libc, argv) {
   const nr = Number(nr_s), n = Number(n_s);
   const fd = kind === 'read' ? await libc.open('/dev/zero', libc.O_RDONLY) : kind === 'write' ? await libc.open('/dev/null', libc.O_WRONLY) : -1;
   const buf = libc.malloc(64);
-  if (mode === 'user') { for (let i = 0; i < n; i++) libc.raw(nr, fd, buf, 1); return 0; }
+  const p = libc.malloc(72), clk = libc.SYS.clock_gettime;
+  const ns = (at) => libc.peek_u64(at) * 1e9 + libc.peek_u64(at + 8);
+  // Fixed width: the same bytes are copied on every run, so modeled cycles stay identical.
+  const report = async () => { const s = 'loop_ns ' + String(ns(p + 56) - ns(p + 40)).padStart(15, '0') + '\\n'; await libc.write(1, s, s.length); return 0; };
+  if (mode === 'user') {
+    libc.raw(clk, ${CLOCK_MONOTONIC}, p + 40);
+    for (let i = 0; i < n; i++) libc.raw(nr, fd, buf, 1);
+    libc.raw(clk, ${CLOCK_MONOTONIC}, p + 56);
+    return report();
+  }
   if (await libc.kerncall_setup()) return 2;
   const ip = await libc.kerncall_load(${JSON.stringify(BOX_SRC)});
   if (ip < 0) return 3;
-  const p = libc.malloc(32);
-  libc.poke_u64(p, nr); libc.poke_u64(p + 8, fd); libc.poke_u64(p + 16, buf); libc.poke_u64(p + 24, n);
-  return (await libc.kerncall_spawn(ip, p)) === 0 ? 0 : 4;
+  libc.poke_u64(p, nr); libc.poke_u64(p + 8, fd); libc.poke_u64(p + 16, buf); libc.poke_u64(p + 24, n); libc.poke_u64(p + 32, clk);
+  if ((await libc.kerncall_spawn(ip, p)) !== 0) return 4;
+  return report();
 }`)}`;
 
-interface Sample { cycles: number; breakdown: Float64Array; wall_ns: number }
+/** One run: the machine's modeled cycles after it, and the loop's own wall time (in-guest clock). */
+interface Sample { cycles: number; breakdown: Float64Array; loop_ns: number }
 
 async function one_run(profile: CostProfile, mode: string, nr: number, kind: string, n: number): Promise<Sample> {
-  const k = boot({ profile });
+  const cap = capture_console();
+  const k = boot({ profile, console: cap.console });
   privbox_init(k);
-  const t0 = process.hrtime.bigint();
   const r = await run(k, { program: DRIVER, argv: ['mtest', mode, String(nr), kind, String(n)] });
-  const wall_ns = Number(process.hrtime.bigint() - t0);
   if (r.status !== 0) throw new Error(`mtest ${mode} ${kind} exited ${r.status}`);
-  return { cycles: k.cpu.cycles, breakdown: k.cpu.breakdown.slice(), wall_ns };
+  const m = /loop_ns (\d+)/.exec(cap.output());
+  if (!m) throw new Error(`mtest ${mode} ${kind}: no loop time in its output`);
+  return { cycles: k.cpu.cycles, breakdown: k.cpu.breakdown.slice(), loop_ns: Number(m[1]) };
 }
 
 interface Case { name: string; kind: string; nr: (sys: Record<string, number>) => number }
@@ -60,19 +81,25 @@ const CASES: Case[] = [
   { name: 'write 1 B /dev/null', kind: 'write', nr: (s) => s.write },
 ];
 
-export interface PerCall { cycles: number; wall_ns: number; breakdown: Float64Array }
+export interface PerCall { cycles: number; wall_ns: Spread; breakdown: Float64Array }
 
-/** Per-call modeled cycles, breakdown and wall time of one case (difference of two runs). */
+/**
+ * Per-call modeled cycles and breakdown of one case (exact: deterministic counters of two
+ * runs of different lengths), and its wall ns per call: median (min–max) of the loop times of
+ * WALL_RUNS runs of n calls after a warm-up run.
+ */
 export async function measure(profile: CostProfile, mode: 'user' | 'gate', c: Case, n = N): Promise<PerCall> {
   const k = boot({ profile });
   const sys = Object.fromEntries(k.arch.syscall_names.map((nm, i) => [nm, i]));
   const nr = c.nr(sys);
-  const a = await one_run(profile, mode, nr, c.kind, N_BASE);
-  const b = await one_run(profile, mode, nr, c.kind, n);
-  const d = n - N_BASE;
+  const a = await one_run(profile, mode, nr, c.kind, N_BASE); // also the warm-up
+  const runs: Sample[] = [];
+  for (let r = 0; r < WALL_RUNS; r++) runs.push(await one_run(profile, mode, nr, c.kind, n));
+  const b = runs[0], d = n - N_BASE;
+  if (runs.some((s) => s.cycles !== b.cycles)) throw new Error(`mtest ${mode} ${c.kind}: modeled cycles differ between identical runs`);
   return {
     cycles: (b.cycles - a.cycles) / d,
-    wall_ns: (b.wall_ns - a.wall_ns) / d,
+    wall_ns: spread(runs.map((s) => s.loop_ns / n)),
     breakdown: b.breakdown.map((v, i) => (v - a.breakdown[i]) / d),
   };
 }
@@ -88,7 +115,7 @@ export default async function bench(): Promise<void> {
     for (const c of CASES) {
       const u = await measure(profile, 'user', c);
       const g = await measure(profile, 'gate', c);
-      rows.push([profile.name, c.name, u.cycles, g.cycles, `${(u.cycles / g.cycles).toFixed(2)}×`, u.wall_ns, g.wall_ns]);
+      rows.push([profile.name, c.name, u.cycles, g.cycles, `${(u.cycles / g.cycles).toFixed(2)}×`, fmt_spread(u.wall_ns), fmt_spread(g.wall_ns)]);
       user_pts.push(u.cycles); gate_pts.push(g.cycles);
       if (c.kind === 'nosys') {
         for (const [label, s] of [['user', u], ['gate', g]] as const) {
@@ -104,7 +131,7 @@ export default async function bench(): Promise<void> {
     }
     series.push({ name: `${profile.name} user`, values: user_pts }, { name: `${profile.name} gate`, values: gate_pts });
   }
-  table('privbox', `PrivBox mtest: modeled cycles per call (per-call figures hold for 10M calls; wall time over ${N} calls)`,
+  table('privbox', `PrivBox mtest: modeled cycles per call (exact; they hold for 10M calls); wall ns per call, median (min–max) of ${WALL_RUNS} runs of ${N} calls`,
     ['profile', 'call', 'user cycles', 'gate cycles', 'speed-up', 'user wall ns', 'gate wall ns'], rows);
   table('privbox', 'Where the cycles go (syscall 1024, per call, by cost-model key)', ['profile', 'path', 'cycles', 'breakdown'], breakdown_rows);
   const svg = svg_bars('privbox', 'PrivBox: modeled cycles per call, syscall instruction vs gate', 'modeled cycles', CASES.map((c) => c.name), series);

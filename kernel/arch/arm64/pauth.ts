@@ -282,19 +282,36 @@ function byteTables(f: (cells: Cells) => Cells, pre?: readonly number[]): Int32A
 }
 
 const SIGMA2 = SBOXES[2]!, SIGMA2_INV = INV_SBOXES[2]!;
+/**
+ * The byte tables are constants, but building them costs tens of milliseconds, which every
+ * `privos run` paid at import even on x86_64 where nothing computes a PAC. They are built with
+ * the first key (set_key, which every PAC computation goes through first): until then they are
+ * empty placeholders that nothing reads.
+ */
+const NO_TABLE: Int32Array = new Int32Array(0);
 /** Forward full round's linear layer: M after tau. */
-const T_MT = byteTables((c) => mixColumns(permute(c, TAU)));
+let T_MT = NO_TABLE;
 /** Backward full round: S^-1 (per cell, so per byte), M, tau^-1. */
-const T_BK = byteTables((c) => permute(mixColumns(c), TAU_INV), SIGMA2_INV);
+let T_BK = NO_TABLE;
 /** Reflector's linear part: tau^-1 M tau (the k1 it adds is tau^-1(k1), per key). */
-const T_RF = byteTables((c) => permute(mixColumns(permute(c, TAU)), TAU_INV));
+let T_RF = NO_TABLE;
 /** tau^-1 alone (to move k1 past it). */
-const T_TI = byteTables((c) => permute(c, TAU_INV));
+let T_TI = NO_TABLE;
 /** The tweak update: h, then omega on seven cells. */
-const T_TW = byteTables(tweakForward);
+let T_TW = NO_TABLE;
 /** sigma2 and its inverse on the two cells of a byte. */
-const SB = Uint8Array.from({ length: 256 }, (_, v) => (SIGMA2[v >> 4]! << 4) | SIGMA2[v & 0xf]!);
-const SBI = Uint8Array.from({ length: 256 }, (_, v) => (SIGMA2_INV[v >> 4]! << 4) | SIGMA2_INV[v & 0xf]!);
+let SB: Uint8Array = new Uint8Array(0);
+let SBI = SB;
+
+function build_tables(): void {
+  T_MT = byteTables((c) => mixColumns(permute(c, TAU)));
+  T_BK = byteTables((c) => permute(mixColumns(c), TAU_INV), SIGMA2_INV);
+  T_RF = byteTables((c) => permute(mixColumns(permute(c, TAU)), TAU_INV));
+  T_TI = byteTables((c) => permute(c, TAU_INV));
+  T_TW = byteTables(tweakForward);
+  SB = Uint8Array.from({ length: 256 }, (_, v) => (SIGMA2[v >> 4]! << 4) | SIGMA2[v & 0xf]!);
+  SBI = Uint8Array.from({ length: 256 }, (_, v) => (SIGMA2_INV[v >> 4]! << 4) | SIGMA2_INV[v & 0xf]!);
+}
 /** c0..c4 as halves. */
 const RCH = Int32Array.from(ROUND_CONSTANTS.slice(0, 5), (c) => Number(c >> 32n) | 0);
 const RCL = Int32Array.from(ROUND_CONSTANTS.slice(0, 5), (c) => Number(c & 0xffffffffn) | 0);
@@ -334,6 +351,7 @@ const LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const EDGE_LO = LE ? 0 : 1, EDGE_HI = LE ? 1 : 0;
 
 function set_key(keyHi: bigint, keyLo: bigint): void {
+  if (T_TI === NO_TABLE) build_tables();
   EDGE64[0] = keyHi;
   const wh = EDGE32[EDGE_HI]! | 0, wl = EDGE32[EDGE_LO]! | 0;
   EDGE64[0] = keyLo;
