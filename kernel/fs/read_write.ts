@@ -188,7 +188,14 @@ export function sys_pwritev(t: Task, fd: number, iov: number, n: number, pos: nu
 // ---- sendfile ----
 
 const SENDFILE_CHUNK = 65536;
-const sf_buf = new Uint8Array(SENDFILE_CHUNK);
+
+/**
+ * The task's own bounce buffer (do_splice_direct's current->splice_pipe). It stays live while
+ * splice_write sleeps on a full output, so it must never be shared with another task.
+ */
+function splice_pipe(t: Task): Uint8Array {
+  return t.splice_pipe ??= new Uint8Array(SENDFILE_CHUNK);
+}
 
 /** do_sendfile(): in → kernel buffer → out, through the files' splice operations. */
 export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: number, count: number): SysRet {
@@ -209,6 +216,7 @@ export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: numbe
   if (out_f.f_flags & O_APPEND) return -EINVAL;
   if (!in_f.f_op.splice_read || !out_f.f_op.splice_write) return -EINVAL;
   if (count > MAX_RW_COUNT) count = MAX_RW_COUNT;
+  const sf_buf = splice_pipe(t);
   const finish = (done: number, err: number): number => {
     if (uoff) { if (!put_user_u64(t, uoff, pos)) return -EFAULT; } else in_f.f_pos = pos;
     return done || err;

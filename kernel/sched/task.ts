@@ -94,6 +94,11 @@ export class Task {
   set_child_tid = 0;
   /** CLONE_CHILD_CLEARTID / set_tid_address: zeroed and futex-woken when the task exits. */
   clear_child_tid = 0;
+  /**
+   * sendfile's bounce buffer (Linux's current->splice_pipe): per task, because the copy stays
+   * live while the task sleeps on a full output, and a task is in one syscall at a time.
+   */
+  splice_pipe: Uint8Array | null = null;
   /** Per-task data of subsystems and modules (fdcap's context, PrivBox's box state). */
   readonly ext = new Map<string, unknown>();
   start_time = 0;
