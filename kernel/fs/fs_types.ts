@@ -50,6 +50,8 @@ export interface FileOperations {
 export interface InodeOperations {
   /** Finds a name the dcache does not hold (procfs pids, hostfs files). */
   lookup?(dir: Dentry, name: string): Dentry | null;
+  /** Replaces the mode-bit check (Linux's i_op->permission): 0 or -EACCES. */
+  permission?(inode: Inode, t: Task, mask: number): number;
   /** A symlink's target computed on demand (procfs's /proc/self, /proc/PID/fd/N). */
   get_link?(inode: Inode, t: Task): string | number;
   /** Mirrors of namespace changes, called after the VFS has checked them. */

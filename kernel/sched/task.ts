@@ -84,7 +84,10 @@ export class Task {
   need_resched = false;
   /** Running PrivBox code: signals are deferred until the box returns. */
   in_box = false;
+  /** Per-process limits (signal_struct's rlim): shared by the threads of a process. */
   rlim!: Rlimits;
+  /** task_nice(): -20..19, inherited at fork. */
+  nice = 0;
   /** The user program's C library for this task (set by exec). */
   libc: unknown = null;
   /** Where this task resumes in user mode after clone (the libc clone wrapper), and its stack. */
