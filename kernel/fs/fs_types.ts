@@ -70,6 +70,8 @@ export interface SuperBlock {
   readonly s_type: string;
   readonly s_dev: number;
   next_ino(): number;
+  /** Called when an inode loses its last link (the file system frees it once unused). */
+  evict_inode?(inode: Inode): void;
 }
 
 /** struct mount / vfsmount: one file system instance attached at a mountpoint. */
