@@ -86,6 +86,7 @@ export function copy_process(p: Task, flags: number, newsp: number, ptid: number
   c.blocked_lo = p.blocked_lo; c.blocked_hi = p.blocked_hi;
   c.rlim = flags & CLONE_THREAD ? p.rlim : p.rlim.map((r) => ({ ...r }));
   c.nice = p.nice;
+  c.cpus_allowed = p.cpus_allowed;
   c.parent = flags & (CLONE_PARENT | CLONE_THREAD) ? p.parent : p;
   // Only group leaders are on their parent's children list; threads are reaped at exit.
   if (!(flags & CLONE_THREAD)) c.parent?.children.add(c);

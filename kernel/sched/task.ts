@@ -88,6 +88,8 @@ export class Task {
   rlim!: Rlimits;
   /** task_nice(): -20..19, inherited at fork. */
   nice = 0;
+  /** cpus_mask: the CPUs the task may run on (bit 0: privos's one CPU), inherited at fork. */
+  cpus_allowed = 1;
   /** The user program's C library for this task (set by exec). */
   libc: unknown = null;
   /** Where this task resumes in user mode after clone (the libc clone wrapper), and its stack. */

@@ -106,6 +106,23 @@ test('priorities: getpriority of anyone, setpriority only one\'s own (EPERM), lo
   });
 });
 
+test('CPU affinity: anyone may read a root process\'s mask, only the owner or CAP_SYS_NICE may set it', async (t) => {
+  const k = boot();
+  await against_root(k, async (l, victim) => {
+    const m = l.malloc(8);
+    const getaff = (pid: number, len: number): number => l.syscall(l.SYS.sched_getaffinity, pid, len, m) as number;
+    const setaff = (pid: number, len: number): number => l.syscall(l.SYS.sched_setaffinity, pid, len, m) as number;
+    t.is(getaff(victim, 8), 8); // cpumask_size() for one CPU
+    t.is(l.peek_u8(m), 1);
+    t.is(errno_of(l, setaff(victim, 8)), l.EPERM);
+    t.is(setaff(0, 8), 0);
+    t.is(errno_of(l, getaff(0, 4)), l.EINVAL);
+    l.poke_u64(m, 0);
+    t.is(errno_of(l, setaff(0, 8)), l.EINVAL); // no online CPU in the mask
+    t.is(errno_of(l, getaff(999999, 8)), l.ESRCH);
+  });
+});
+
 test('/proc/PID of a root process: status/stat/cmdline/comm readable; maps, environ, cwd, root, fd/ closed (EACCES)', async (t) => {
   const k = boot();
   await against_root(k, async (l, victim) => {
