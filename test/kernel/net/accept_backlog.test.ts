@@ -8,6 +8,8 @@
 import test from 'ava';
 import type { Libc } from '../../../libc/index.ts';
 import { boot, run_inline } from '../../../tools/machine.ts';
+import type { InetSock } from '../../../kernel/net/ipv4/tcp_bridge.ts';
+import type { Socket } from '../../../kernel/net/socket.ts';
 
 const RLIMIT_NOFILE = 7;
 
@@ -117,16 +119,24 @@ test('TCP listen backlog 1: two connections queue at once, the rest get in on th
   const k = boot();
   await run_inline(k, async (l) => {
     const [lfd, addr] = await tcp_listener(l, 1);
+    const lsk = (): InetSock => (k.tasks.get(l.getpid() as number)!.files.fcheck(lfd)!.private_data as Socket).sk as InetSock;
     for (let i = 0; i < 5; i++) {
       const c = l.socket(l.AF_INET, l.SOCK_STREAM | l.SOCK_NONBLOCK, 0) as number;
       await l.connect(c, addr, 16);
     }
-    await sleep(150);
+    // Wait (without accepting) until the host delivered all five: two queued, three dropped.
+    for (let i = 0; i < 200 && lsk().accept_queue.length + lsk().syn_retry.size < 5; i++) await sleep(10);
+    t.is(lsk().accept_queue.length, 2);
+    t.is(lsk().syn_retry.size, 3);
     t.is(await accept_all(l, lfd), 2);
-    await sleep(1300); // the dropped SYNs come again at 1 s; two fit
-    t.is(await accept_all(l, lfd), 2);
-    await sleep(2200); // the last one at 3 s
-    t.is(await accept_all(l, lfd), 1);
+    // The dropped ones come again after 1 s (then 2 s more, …) and fill the room each time.
+    let total = 2;
+    for (let i = 0; i < 100 && total < 5; i++) {
+      await sleep(100);
+      t.true(lsk().accept_queue.length <= 2, 'never more than backlog + 1 queued');
+      total += await accept_all(l, lfd);
+    }
+    t.is(total, 5);
   });
 });
 
