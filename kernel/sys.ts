@@ -2,10 +2,15 @@
  * Identity and system information syscalls (kernel/sys.c, kernel/printk/printk.c syslog).
  */
 import { randomFillSync } from 'node:crypto';
-import { EFAULT, EINVAL, EPERM } from './include/uapi/errno.ts';
+import { EACCES, EFAULT, EINVAL, EPERM, ESRCH } from './include/uapi/errno.ts';
+import { CAP_SETGID, CAP_SETUID, CAP_SYS_NICE, CAP_SYS_RESOURCE, CAP_SYSLOG } from './include/uapi/capability.ts';
+import {
+  MAX_NICE, MIN_NICE, PRIO_PGRP, PRIO_PROCESS, PRIO_USER, RLIM_NLIMITS, RLIMIT_NICE, RLIMIT_NOFILE,
+} from './include/uapi/resource.ts';
+import { capable } from './capability.ts';
 import { copy_to_user, copy_from_user } from './mm/uaccess.ts';
 import { yield_cpu } from './sched/core.ts';
-import type { Task } from './sched/task.ts';
+import type { Cred, Task } from './sched/task.ts';
 import type { SyscallDef } from './syscalls/syscall_def.ts';
 import type { SysRet } from './fs/fs_types.ts';
 
@@ -23,23 +28,36 @@ export function sys_geteuid(t: Task): number { return t.cred.euid; }
 export function sys_getgid(t: Task): number { return t.cred.gid; }
 export function sys_getegid(t: Task): number { return t.cred.egid; }
 
+/**
+ * commit_creds()'s dumpable rule: a change of the effective or fs ids makes the process
+ * non-dumpable (suid_dumpable 0), so a former root process stays closed to its new uid.
+ */
+function commit_creds(t: Task, old: Cred): void {
+  const c = t.cred;
+  if (t.mm && (c.euid !== old.euid || c.egid !== old.egid || c.fsuid !== old.fsuid || c.fsgid !== old.fsgid)) t.mm.dumpable = false;
+}
+
 /** setuid(2): root sets all ids; others may only set the effective id to the real or saved one. */
 export function sys_setuid(t: Task, uid: number): number {
-  const c = t.cred;
+  const c = t.cred, old = c.clone();
   uid >>>= 0; // uid_t: the low 32 bits; (uid_t)-1 is invalid
   if (uid === 0xffffffff) return -EINVAL;
-  if (c.euid === 0) { c.uid = c.euid = c.suid = c.fsuid = uid; return 0; }
-  if (uid === c.uid || uid === c.suid) { c.euid = c.fsuid = uid; return 0; }
-  return -EPERM;
+  if (capable(t, CAP_SETUID)) { c.uid = c.euid = c.suid = c.fsuid = uid; }
+  else if (uid === c.uid || uid === c.suid) { c.euid = c.fsuid = uid; }
+  else return -EPERM;
+  commit_creds(t, old);
+  return 0;
 }
 
 export function sys_setgid(t: Task, gid: number): number {
-  const c = t.cred;
+  const c = t.cred, old = c.clone();
   gid >>>= 0;
   if (gid === 0xffffffff) return -EINVAL;
-  if (c.euid === 0) { c.gid = c.egid = c.sgid = c.fsgid = gid; return 0; }
-  if (gid === c.gid || gid === c.sgid) { c.egid = c.fsgid = gid; return 0; }
-  return -EPERM;
+  if (capable(t, CAP_SETGID)) { c.gid = c.egid = c.sgid = c.fsgid = gid; }
+  else if (gid === c.gid || gid === c.sgid) { c.egid = c.fsgid = gid; }
+  else return -EPERM;
+  commit_creds(t, old);
+  return 0;
 }
 
 const enc = new TextEncoder();
@@ -96,7 +114,7 @@ export function sys_syslog(t: Task, type: number, ubuf: number, len: number): nu
       return copy_to_user(t, ubuf, part, 0, part.length) ? -EFAULT : part.length;
     }
     case 4: case SYSLOG_ACTION_CLEAR: {
-      if (t.cred.euid !== 0) return -EPERM;
+      if (!capable(t, CAP_SYSLOG)) return -EPERM;
       log.clear();
       return 0;
     }
@@ -107,10 +125,13 @@ export function sys_syslog(t: Task, type: number, ubuf: number, len: number): nu
   }
 }
 
-export const RLIM_NLIMITS = 16;
 const RLIM_INFINITY = 2 ** 64 - 1;
+/** /proc/sys/fs/nr_open */
+const NR_OPEN = 1048576;
 
-function read_rlimit(t: Task, ptr: number): { cur: number; max: number } | number {
+type Rlimit = { cur: number; max: number };
+
+function read_rlimit(t: Task, ptr: number): Rlimit | number {
   const b = new Uint8Array(16), dv = new DataView(b.buffer);
   if (copy_from_user(t, b, 0, ptr, 16)) return -EFAULT;
   const get = (o: number): number => {
@@ -120,7 +141,7 @@ function read_rlimit(t: Task, ptr: number): { cur: number; max: number } | numbe
   return { cur: get(0), max: get(8) };
 }
 
-function write_rlimit(t: Task, ptr: number, r: { cur: number; max: number }): number {
+function write_rlimit(t: Task, ptr: number, r: Rlimit): number {
   const b = new Uint8Array(16), dv = new DataView(b.buffer);
   const put = (o: number, v: number): void => {
     if (v >= Number.MAX_SAFE_INTEGER || v === RLIM_INFINITY) { dv.setUint32(o, 0xffffffff, true); dv.setUint32(o + 4, 0xffffffff, true); }
@@ -130,29 +151,109 @@ function write_rlimit(t: Task, ptr: number, r: { cur: number; max: number }): nu
   return copy_to_user(t, ptr, b, 0, 16) ? -EFAULT : 0;
 }
 
-/** prlimit64(2) on the calling process (pid 0 or own pid); getrlimit/setrlimit build on it. */
+/**
+ * check_prlimit_permission(): another process's limits need its real, effective and saved
+ * uid and gid all equal to the caller's real ones, or CAP_SYS_RESOURCE. Reading counts too.
+ */
+function check_prlimit_permission(t: Task, target: Task): number {
+  if (target === t) return 0;
+  const c = t.cred, tc = target.cred;
+  const id_match = c.uid === tc.euid && c.uid === tc.suid && c.uid === tc.uid &&
+    c.gid === tc.egid && c.gid === tc.sgid && c.gid === tc.gid;
+  return id_match || capable(t, CAP_SYS_RESOURCE) ? 0 : -EPERM;
+}
+
+/** do_prlimit(): the checks on the resource and the new value, then the swap. */
+function do_prlimit(t: Task, target: Task, resource: number, next: Rlimit | null): Rlimit | number {
+  if (resource >= RLIM_NLIMITS) return -EINVAL;
+  if (next) {
+    if (next.cur > next.max) return -EINVAL;
+    if (resource === RLIMIT_NOFILE && next.max > NR_OPEN) return -EPERM;
+  }
+  const old = target.rlim[resource];
+  if (next && next.max > old.max && !capable(t, CAP_SYS_RESOURCE)) return -EPERM;
+  if (next) target.rlim[resource] = next;
+  return old;
+}
+
+/** prlimit64(2): EFAULT (new value), ESRCH, EPERM (permission), then do_prlimit's errors. */
 export function sys_prlimit64(t: Task, pid: number, resource: number, new_ptr: number, old_ptr: number): number {
   resource >>>= 0; // unsigned int
   pid |= 0;
-  if (resource >= RLIM_NLIMITS) return -EINVAL;
-  const target = pid === 0 ? t : t.kernel.tasks.get(pid);
-  if (!target) return -3; // ESRCH
-  let next: { cur: number; max: number } | null = null;
+  let next: Rlimit | null = null;
   if (new_ptr) {
     const r = read_rlimit(t, new_ptr);
     if (typeof r === 'number') return r;
-    if (r.cur > r.max) return -EINVAL;
-    if (r.max > target.rlim[resource].max && t.cred.euid !== 0) return -EPERM;
-    if (resource === 7 && r.max > 1048576) return -EPERM; // nr_open
     next = r;
   }
-  if (old_ptr) { const e = write_rlimit(t, old_ptr, target.rlim[resource]); if (e) return e; }
-  if (next) target.rlim[resource] = next;
-  return 0;
+  const target = pid === 0 ? t : t.kernel.tasks.get(pid);
+  if (!target || !target.alive) return -ESRCH;
+  const perm = check_prlimit_permission(t, target);
+  if (perm) return perm;
+  const old = do_prlimit(t, target, resource, next);
+  if (typeof old === 'number') return old;
+  return old_ptr ? write_rlimit(t, old_ptr, old) : 0;
 }
 
 export const sys_getrlimit = (t: Task, res: number, ptr: number): number => sys_prlimit64(t, 0, res, 0, ptr);
 export const sys_setrlimit = (t: Task, res: number, ptr: number): number => sys_prlimit64(t, 0, res, ptr, 0);
+
+// ---- nice: getpriority/setpriority (kernel/sys.c) ----
+
+/** The processes `which`/`who` names (PRIO_PGRP: privos has no process groups, so the caller's family is not modelled; pgrp 0 is the caller). */
+function prio_targets(t: Task, which: number, who: number): Task[] | number {
+  const k = t.kernel;
+  const leaders = (): Task[] => [...k.tasks.values()].filter((x) => x.alive && x.pid === x.tgid);
+  switch (which) {
+    case PRIO_PROCESS: case PRIO_PGRP: {
+      if (who === 0) return [t];
+      const p = k.tasks.get(who);
+      return p && p.alive && (which === PRIO_PROCESS || p.tgid === who) ? [p] : [];
+    }
+    case PRIO_USER: {
+      const uid = who === 0 ? t.cred.uid : who >>> 0;
+      return leaders().filter((x) => x.cred.uid === uid);
+    }
+    default: return -EINVAL;
+  }
+}
+
+/** nice_to_rlimit(): 19..-20 as 1..40, the scale RLIMIT_NICE and the raw getpriority use. */
+const nice_to_rlimit = (nice: number): number => 20 - nice;
+
+/** can_nice(): lowering nice needs RLIMIT_NICE room or CAP_SYS_NICE. */
+function can_nice(t: Task, p: Task, nice: number): boolean {
+  return nice_to_rlimit(nice) <= p.rlim[RLIMIT_NICE].cur || capable(t, CAP_SYS_NICE);
+}
+
+/** set_one_prio(): the target's real or effective uid must be the caller's euid, or CAP_SYS_NICE. */
+function set_one_prio(t: Task, p: Task, nice: number): number {
+  const c = t.cred, pc = p.cred;
+  if (pc.uid !== c.euid && pc.euid !== c.euid && !capable(t, CAP_SYS_NICE)) return -EPERM;
+  if (nice < p.nice && !can_nice(t, p, nice)) return -EACCES;
+  p.nice = nice;
+  return 0;
+}
+
+/** setpriority(2): the last error wins; ESRCH when nothing matched. */
+export function sys_setpriority(t: Task, which: number, who: number, niceval: number): number {
+  which |= 0; who |= 0; niceval |= 0;
+  const targets = prio_targets(t, which, who);
+  if (typeof targets === 'number') return targets;
+  const nice = Math.min(MAX_NICE, Math.max(MIN_NICE, niceval));
+  let error = -ESRCH;
+  for (const p of targets) error = set_one_prio(t, p, nice);
+  return error;
+}
+
+/** getpriority(2): the highest priority as 40..1 (glibc turns it into a nice value); no permission needed. */
+export function sys_getpriority(t: Task, which: number, who: number): number {
+  which |= 0; who |= 0;
+  const targets = prio_targets(t, which, who);
+  if (typeof targets === 'number') return targets;
+  if (targets.length === 0) return -ESRCH;
+  return Math.max(...targets.map((p) => nice_to_rlimit(p.nice)));
+}
 
 export const sys_syscalls: SyscallDef[] = [
   { name: 'getpid', fn: sys_getpid },
@@ -169,7 +270,9 @@ export const sys_syscalls: SyscallDef[] = [
   { name: 'set_tid_address', fn: sys_set_tid_address, args: ['ptr'] },
   { name: 'getrandom', fn: sys_getrandom, args: ['ptr', 'uint', 'hex'] },
   { name: 'syslog', fn: sys_syslog, args: ['int', 'ptr', 'int'], support: 'partial', note: 'READ (2) and READ_CLEAR (4) read all without consuming' },
-  { name: 'prlimit64', fn: sys_prlimit64, args: ['int', 'int', 'ptr', 'ptr'], support: 'partial', note: 'limits are stored; RLIMIT_NOFILE and RLIMIT_STACK are enforced' },
+  { name: 'prlimit64', fn: sys_prlimit64, args: ['int', 'int', 'ptr', 'ptr'], support: 'partial', note: 'limits are stored; RLIMIT_NOFILE, RLIMIT_STACK, RLIMIT_FSIZE and RLIMIT_NICE are enforced' },
+  { name: 'getpriority', fn: sys_getpriority, args: ['int', 'int'], support: 'partial', note: 'no process groups: PRIO_PGRP names one process (who 0: the caller)' },
+  { name: 'setpriority', fn: sys_setpriority, args: ['int', 'int', 'int'], support: 'partial', note: 'the nice value is stored and shown in /proc/PID/stat; it does not change the time slice; no process groups (PRIO_PGRP names one process)' },
   { name: 'getrlimit', fn: sys_getrlimit, args: ['int', 'ptr'] },
   { name: 'setrlimit', fn: sys_setrlimit, args: ['int', 'ptr'] },
 ];

@@ -50,6 +50,8 @@ export interface FileOperations {
 export interface InodeOperations {
   /** Finds a name the dcache does not hold (procfs pids, hostfs files). */
   lookup?(dir: Dentry, name: string): Dentry | null;
+  /** Replaces the mode-bit check (Linux's i_op->permission): 0 or -EACCES. */
+  permission?(inode: Inode, t: Task, mask: number): number;
   /** A symlink's target computed on demand (procfs's /proc/self, /proc/PID/fd/N). */
   get_link?(inode: Inode, t: Task): string | number;
   /** Mirrors of namespace changes, called after the VFS has checked them. */
@@ -68,6 +70,8 @@ export interface SuperBlock {
   readonly s_type: string;
   readonly s_dev: number;
   next_ino(): number;
+  /** Called when an inode loses its last link (the file system frees it once unused). */
+  evict_inode?(inode: Inode): void;
 }
 
 /** struct mount / vfsmount: one file system instance attached at a mountpoint. */

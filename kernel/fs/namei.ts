@@ -20,8 +20,13 @@ export const MAY_EXEC = 1, MAY_WRITE = 2, MAY_READ = 4;
 export const RESOLVE_NO_XDEV = 0x01, RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04;
 export const RESOLVE_BENEATH = 0x08, RESOLVE_IN_ROOT = 0x10, RESOLVE_CACHED = 0x20;
 
-/** generic_permission(): DAC with root's override (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH). */
+/** inode_permission(): the file system's own check if it has one, else generic_permission. */
 export function inode_permission(t: Task, inode: Inode, mask: number): number {
+  return inode.i_op.permission ? inode.i_op.permission(inode, t, mask) : generic_permission(t, inode, mask);
+}
+
+/** generic_permission(): DAC with root's override (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH). */
+export function generic_permission(t: Task, inode: Inode, mask: number): number {
   return dac_permission(inode, mask, t.cred.fsuid, t.cred.fsgid, t.cred.groups);
 }
 

@@ -109,6 +109,7 @@ function do_unlinkat(t: Task, dfd: number, upath: number): number {
 export function drop_nlink(inode: Inode): void {
   if (inode.i_nlink > 0) inode.i_nlink--;
   inode.i_ctime = now_ns();
+  if (inode.i_nlink === 0) inode.i_sb.evict_inode?.(inode); // iput_final once unused
 }
 
 export function sys_unlinkat(t: Task, dfd: number, upath: number, flags: number): number {

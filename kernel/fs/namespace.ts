@@ -13,7 +13,7 @@ import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { Mount, type Dentry } from './fs_types.ts';
 import { follow_mount, user_path_at } from './namei.ts';
 import { getname } from './open.ts';
-import { tmpfs_mount } from './tmpfs.ts';
+import { ShmemSbInfo, shmem_parse_options, tmpfs_mount } from './tmpfs.ts';
 
 export const MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_REMOUNT = 32, MS_BIND = 4096, MS_MOVE = 8192;
 export const MNT_FORCE = 1, MNT_DETACH = 2, MNT_EXPIRE = 4, UMOUNT_NOFOLLOW = 8;
@@ -33,14 +33,9 @@ function ns(k: Kernel): NsState {
   if (!s) {
     s = { types: new Map(), mounts: [] };
     k.ext.set('mnt_namespace', s);
-    s.types.set('tmpfs', { name: 'tmpfs', nodev: true, mount: (_k, t, _src, data) => tmpfs_mount(parse_mode(data) ?? 0o1777) });
+    s.types.set('tmpfs', { name: 'tmpfs', nodev: true, mount: (k, _t, _src, data) => tmpfs_fill_super(k, data) });
   }
   return s;
-}
-
-function parse_mode(data: string): number | undefined {
-  const m = /(?:^|,)mode=([0-7]+)/.exec(data);
-  return m ? parseInt(m[1], 8) : undefined;
 }
 
 export function register_filesystem(k: Kernel, fs: FileSystemType): void { ns(k).types.set(fs.name, fs); }
@@ -55,6 +50,13 @@ export function init_mount_tree(k: Kernel): void {
   const m = new Mount(root, null, 'rootfs', 0);
   root.d_mnt = m;
   ns(k).mounts.unshift(m);
+}
+
+/** shmem_fill_super(): a new tmpfs with its size= limit charged to this machine's memory. */
+function tmpfs_fill_super(k: Kernel, data: string): Dentry | number {
+  const o = shmem_parse_options(k.phys, data);
+  if (typeof o === 'number') return o;
+  return tmpfs_mount(o.mode ?? 0o1777, 'tmpfs', new ShmemSbInfo(k.phys, o.max_blocks));
 }
 
 /** do_new_mount(): attaches root on top of mountpoint. */

@@ -3,7 +3,10 @@
  * fchdir(2), chmod(2), fchmod(2), fchmodat(2), fchmodat2(2), access(2), faccessat(2),
  * faccessat2(2) (fs/open.c, fs/namei.c do_filp_open).
  */
-import { EACCES, EBADF, EROFS, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EOPNOTSUPP, EPERM, E2BIG } from '../include/uapi/errno.ts';
+import { EACCES, EBADF, EROFS, EEXIST, EFAULT, EFBIG, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EOPNOTSUPP, EPERM, E2BIG } from '../include/uapi/errno.ts';
+import { RLIMIT_FSIZE } from '../include/uapi/resource.ts';
+import { SIGXFSZ } from '../include/uapi/signal.ts';
+import { send_signal } from '../sched/signal.ts';
 import {
   AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, O_ACCMODE, O_APPEND, O_CLOEXEC, O_CREAT, O_EXCL,
   O_NOCTTY, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE_BASE, O_TRUNC, O_WRONLY, O_NONBLOCK, O_DSYNC, FASYNC, O_NOATIME, O_SYNC,
@@ -205,6 +208,13 @@ export function sys_close(t: Task, fd: number): number {
   return release_err;
 }
 
+/** inode_newsize_ok()'s RLIMIT_FSIZE check: growing a file past it is SIGXFSZ and EFBIG. */
+function truncate_check_fsize(t: Task, len: number): number {
+  if (len <= t.rlim[RLIMIT_FSIZE].cur) return 0;
+  send_signal(t, SIGXFSZ);
+  return -EFBIG;
+}
+
 /** do_truncate(): sets the size and the times, mirrors to a backing store. */
 export function do_truncate(d: Dentry | null, inode: Inode, len: number): number {
   const err = shmem_setsize(inode, len);
@@ -223,7 +233,7 @@ export function sys_truncate(t: Task, upath: number, len: number): number {
   const inode = d.d_inode!;
   if (S_ISDIR(inode.i_mode)) return -EISDIR;
   if (!S_ISREG(inode.i_mode)) return -EINVAL;
-  const err = inode_permission(t, inode, MAY_WRITE);
+  const err = inode_permission(t, inode, MAY_WRITE) || truncate_check_fsize(t, len);
   if (err) return err;
   return do_truncate(d, inode, len);
 }
@@ -233,7 +243,7 @@ export function sys_ftruncate(t: Task, fd: number, len: number): number {
   if (!f || f.f_mode & FMODE_PATH) return -EBADF;
   if (len < 0) return -EINVAL;
   if (!S_ISREG(f.f_inode.i_mode) || !(f.f_mode & FMODE_WRITE)) return -EINVAL;
-  return do_truncate(f.f_dentry, f.f_inode, len);
+  return truncate_check_fsize(t, len) || do_truncate(f.f_dentry, f.f_inode, len);
 }
 
 function set_pwd(t: Task, d: Dentry): number {

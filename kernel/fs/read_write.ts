@@ -3,7 +3,7 @@
  * (fs/read_write.c). The fd's access mode is checked here (EBADF for a read on an O_WRONLY
  * fd), whatever the storage below would allow.
  */
-import { EBADF, EINVAL, ESPIPE, EFAULT, EOVERFLOW, EISDIR, ENXIO } from '../include/uapi/errno.ts';
+import { EBADF, EFBIG, EINVAL, ESPIPE, EFAULT, EOVERFLOW, EISDIR, ENXIO } from '../include/uapi/errno.ts';
 import { O_APPEND, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET } from '../include/uapi/fcntl.ts';
 import { S_ISDIR, S_ISREG } from '../include/uapi/stat.ts';
 import { access_ok, copy_from_user, get_user_u64, put_user_u64 } from '../mm/uaccess.ts';
@@ -12,6 +12,9 @@ import { switch_to } from '../sched/core.ts';
 import { MODE_KERNEL } from '../arch/cpu.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { fdget_io } from './file_table.ts';
+import { RLIMIT_FSIZE } from '../include/uapi/resource.ts';
+import { SIGXFSZ } from '../include/uapi/signal.ts';
+import { send_signal } from '../sched/signal.ts';
 import { FMODE_LSEEK, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_WRITE, type File, type SysRet } from './fs_types.ts';
 
 /** MAX_RW_COUNT: INT_MAX rounded down to a page. */
@@ -41,6 +44,17 @@ export function vfs_read(t: Task, f: File, buf: number, count: number, pos: numb
 }
 
 /** vfs_write(): checks, then f_op.write at pos (at the end for O_APPEND regular files). */
+/**
+ * generic_write_check_limits()'s RLIMIT_FSIZE part, for regular files: a write starting at or
+ * past the limit gets SIGXFSZ and EFBIG, one crossing it is cut short. Returns the count allowed.
+ */
+export function write_check_fsize(t: Task, f: File, pos: number, count: number): number {
+  const limit = t.rlim[RLIMIT_FSIZE].cur;
+  if (!S_ISREG(f.f_inode.i_mode) || limit >= Number.MAX_SAFE_INTEGER || count === 0) return count;
+  if (pos >= limit) { send_signal(t, SIGXFSZ); return -EFBIG; }
+  return Math.min(count, limit - pos);
+}
+
 export function vfs_write(t: Task, f: File, buf: number, count: number, pos: number): SysRet {
   if (!(f.f_mode & FMODE_WRITE)) return -EBADF;
   const write = f.f_op.write;
@@ -49,6 +63,8 @@ export function vfs_write(t: Task, f: File, buf: number, count: number, pos: num
   if (count > MAX_RW_COUNT) count = MAX_RW_COUNT;
   // generic_write_checks: IOCB_APPEND writes at i_size, even through pwrite (a Linux quirk).
   if (f.f_flags & O_APPEND && S_ISREG(f.f_inode.i_mode)) pos = f.f_inode.i_size;
+  count = write_check_fsize(t, f, pos, count);
+  if (count < 0) return count;
   return write(f, t, buf, count, pos);
 }
 
@@ -188,7 +204,14 @@ export function sys_pwritev(t: Task, fd: number, iov: number, n: number, pos: nu
 // ---- sendfile ----
 
 const SENDFILE_CHUNK = 65536;
-const sf_buf = new Uint8Array(SENDFILE_CHUNK);
+
+/**
+ * The task's own bounce buffer (do_splice_direct's current->splice_pipe). It stays live while
+ * splice_write sleeps on a full output, so it must never be shared with another task.
+ */
+function splice_pipe(t: Task): Uint8Array {
+  return t.splice_pipe ??= new Uint8Array(SENDFILE_CHUNK);
+}
 
 /** do_sendfile(): in → kernel buffer → out, through the files' splice operations. */
 export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: number, count: number): SysRet {
@@ -209,13 +232,16 @@ export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: numbe
   if (out_f.f_flags & O_APPEND) return -EINVAL;
   if (!in_f.f_op.splice_read || !out_f.f_op.splice_write) return -EINVAL;
   if (count > MAX_RW_COUNT) count = MAX_RW_COUNT;
+  const sf_buf = splice_pipe(t);
   const finish = (done: number, err: number): number => {
     if (uoff) { if (!put_user_u64(t, uoff, pos)) return -EFAULT; } else in_f.f_pos = pos;
     return done || err;
   };
   const loop = (done: number): SysRet => {
     while (done < count) {
-      const n = in_f.f_op.splice_read!(in_f, sf_buf, 0, Math.min(SENDFILE_CHUNK, count - done), pos);
+      const room = write_check_fsize(t, out_f, out_f.f_pos, Math.min(SENDFILE_CHUNK, count - done));
+      if (room < 0) return finish(done, room);
+      const n = in_f.f_op.splice_read!(in_f, sf_buf, 0, room, pos);
       if (n <= 0) return finish(done, n);
       const w = out_f.f_op.splice_write!(out_f, t, sf_buf, 0, n, out_f.f_pos);
       if (typeof w !== 'number') {

@@ -7,14 +7,14 @@
  * read/write go through it while it holds pages, and shmem_node writes it back first.
  */
 import { Node } from '@jsonjoy.com/fs-core';
-import { EFAULT, EFBIG, EINVAL } from '../include/uapi/errno.ts';
+import { EFAULT, EFBIG, EINVAL, ENOSPC } from '../include/uapi/errno.ts';
 import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../include/uapi/stat.ts';
 import type { Task } from '../sched/task.ts';
 import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
 import { type FileOperations, File, FMODE_READ, FMODE_WRITE, Inode, type SuperBlock, Dentry, type SysRet, Mount } from './fs_types.ts';
 import { O_RDWR } from '../include/uapi/fcntl.ts';
 import type { VmFile } from '../mm/mm_types.ts';
-import { PAGE_SIZE } from '../mm/page_alloc.ts';
+import { PAGE_SIZE, type PhysMem } from '../mm/page_alloc.ts';
 import { filemap_read, filemap_update, filemap_write_back, generic_file_mmap, mapping_mapped } from '../mm/filemap.ts';
 
 /** MAX_LFS_FILESIZE on 64-bit */
@@ -31,11 +31,105 @@ let next_dev = 0x1a;
 /** A new anonymous device number (get_anon_bdev). */
 export function get_anon_dev(): number { return next_dev++; }
 
+/** What tmpfs knows of one inode (the accounting part of struct shmem_inode_info). */
+interface ShmemInodeInfo {
+  /** Pages charged for the file's data. */
+  alloced: number;
+  /** Open files (struct file) on the inode: the data lives while one is left, even unlinked. */
+  readonly files: Set<File>;
+}
+
+/**
+ * struct shmem_sb_info: the size= limit and the pages charged for the data. memfs holds the
+ * bytes on the host, so each charged page withdraws one frame from emulated memory (the frame
+ * stands for the page; any frame will do) and counts as Shmem in /proc/meminfo: a guest cannot
+ * store more than its RAM, nor more than size=, in tmpfs. Files are not sparse here (memfs
+ * keeps a file in one buffer), so a size counts from 0 to i_size, holes included.
+ */
+export class ShmemSbInfo {
+  used_blocks = 0;
+  private readonly frames: number[] = [];
+  private readonly info = new WeakMap<Inode, ShmemInodeInfo>();
+
+  /** max_blocks 0: no limit (size=0), as Linux. */
+  constructor(readonly phys: PhysMem, public max_blocks: number) {}
+
+  inode_info(inode: Inode): ShmemInodeInfo {
+    let i = this.info.get(inode);
+    if (!i) { i = { alloced: 0, files: new Set() }; this.info.set(inode, i); }
+    return i;
+  }
+
+  /** Pages still free under size= and in memory. */
+  free_blocks(): number {
+    const room = this.max_blocks ? this.max_blocks - this.used_blocks : Infinity;
+    return Math.max(0, Math.min(room, this.phys.free_pages));
+  }
+
+  /** shmem_inode_acct_blocks(): takes `pages` frames, or none and -ENOSPC. */
+  acct_blocks(pages: number): number {
+    if (pages > this.free_blocks()) return -ENOSPC;
+    for (let i = 0; i < pages; i++) this.frames.push(this.phys.alloc_page());
+    this.used_blocks += pages;
+    this.phys.nr_shmem += pages;
+    return 0;
+  }
+
+  /** shmem_inode_unacct_blocks() */
+  unacct_blocks(pages: number): void {
+    for (let i = 0; i < pages; i++) this.phys.put_page(this.frames.pop()!);
+    this.used_blocks -= pages;
+    this.phys.nr_shmem -= pages;
+  }
+}
+
 export class TmpfsSuper implements SuperBlock {
   readonly s_dev = get_anon_dev();
   private ino = 1;
-  constructor(readonly s_type = 'tmpfs') {}
+  constructor(readonly s_type = 'tmpfs', readonly sbinfo: ShmemSbInfo | null = null) {}
   next_ino(): number { return ++this.ino; }
+
+  /** evict_inode() for the last link of an inode nobody has open: its pages are freed. */
+  evict_inode(inode: Inode): void {
+    if (!this.sbinfo || inode.i_nlink > 0) return;
+    const info = this.sbinfo.inode_info(inode);
+    if (info.files.size > 0) return;
+    this.sbinfo.unacct_blocks(info.alloced);
+    info.alloced = 0;
+  }
+}
+
+/** The accounting of a tmpfs regular file (symlinks and directories hold no charged pages). */
+const sbinfo_of = (inode: Inode): ShmemSbInfo | null =>
+  (inode.i_sb instanceof TmpfsSuper && (inode.i_mode & S_IFMT) === S_IFREG ? inode.i_sb.sbinfo : null);
+const pages_of = (size: number): number => Math.ceil(size / PAGE_SIZE);
+
+/**
+ * Charges (or gives back) the pages for a file growing or shrinking to `size`: 0, or -ENOSPC
+ * when the growth does not fit under size= or in memory.
+ */
+function shmem_charge(inode: Inode, size: number): number {
+  const sbi = sbinfo_of(inode);
+  if (!sbi) return 0;
+  const info = sbi.inode_info(inode);
+  const want = pages_of(size);
+  if (want < info.alloced) { sbi.unacct_blocks(info.alloced - want); info.alloced = want; return 0; }
+  const err = sbi.acct_blocks(want - info.alloced);
+  if (!err) info.alloced = want;
+  return err;
+}
+
+/**
+ * How many of `count` bytes at pos can be written: all, the part that fits (a short write, as
+ * shmem_write_begin failing on a later page), or -ENOSPC when not one byte fits.
+ */
+function shmem_write_room(inode: Inode, pos: number, count: number): number {
+  const end = pos + count;
+  if (end <= inode.size || !shmem_charge(inode, end)) return count;
+  const sbi = sbinfo_of(inode)!;
+  const limit = (sbi.inode_info(inode).alloced + sbi.free_blocks()) * PAGE_SIZE;
+  if (limit <= pos || shmem_charge(inode, limit)) return -ENOSPC;
+  return limit - pos;
 }
 
 /**
@@ -53,6 +147,9 @@ function shmem_write(f: File, t: Task, ubuf: number, count: number, pos: number)
   if (pos >= SHMEM_MAXBYTES) return count ? -EFBIG : 0;
   if (count > SHMEM_MAXBYTES - pos) count = SHMEM_MAXBYTES - pos;
   const inode = f.f_inode;
+  const room = count ? shmem_write_room(inode, pos, count) : 0;
+  if (room < 0) return room;
+  count = room;
   const node = shmem_node(inode);
   const old_size = inode.size;
   let done = 0;
@@ -64,8 +161,8 @@ function shmem_write(f: File, t: Task, ubuf: number, count: number, pos: number)
     done += got;
     if (left) break;
   }
-  if (done === 0 && count > 0) return -EFAULT;
   shmem_written(inode, node);
+  if (done === 0 && count > 0) return -EFAULT;
   // Mapped pages see the new bytes (and zeros for a gap past the old EOF).
   if (mapping_mapped(inode)) filemap_update(inode.i_mapping!, Math.min(pos, old_size), pos + done);
   return done;
@@ -75,6 +172,7 @@ function shmem_written(inode: Inode, node: Node): void {
   inode.i_mtime = inode.i_ctime = Date.now() * 1e6;
   inode.size = node.getSize();
   inode.i_state |= I_DIRTY;
+  shmem_charge(inode, inode.size); // a short copy charged more than it wrote
 }
 
 /** Inode state bit: data changed since the last write-back (hostfs flushes it). */
@@ -97,6 +195,15 @@ export const shmem_file_operations: FileOperations = {
   write: shmem_write,
   fsync: () => 0,
   mmap: generic_file_mmap,
+  open(inode, f) {
+    sbinfo_of(inode)?.inode_info(inode).files.add(f);
+    return 0;
+  },
+  release(inode, f) {
+    const sbi = sbinfo_of(inode);
+    if (!sbi || !sbi.inode_info(inode).files.delete(f)) return;
+    (inode.i_sb as TmpfsSuper).evict_inode(inode);
+  },
   splice_read(f, buf, off, count, pos) {
     const node = shmem_node(f.f_inode);
     if (pos >= node.getSize()) return 0;
@@ -107,6 +214,9 @@ export const shmem_file_operations: FileOperations = {
   splice_write(f, _t, buf, off, count, pos) {
     if (pos >= SHMEM_MAXBYTES) return -EFBIG;
     count = Math.min(count, SHMEM_MAXBYTES - pos);
+    const room = count ? shmem_write_room(f.f_inode, pos, count) : 0;
+    if (room < 0) return room;
+    count = room;
     const node = shmem_node(f.f_inode);
     node.write(Buffer.from(buf.buffer, buf.byteOffset + off, count), 0, count, pos);
     shmem_written(f.f_inode, node);
@@ -158,25 +268,77 @@ export function shmem_get_inode(sb: SuperBlock, mode: number, uid = 0, gid = 0):
   return inode;
 }
 
-/** Mounts a fresh tmpfs and returns its root dentry. */
-export function tmpfs_mount(mode = 0o1777, type = 'tmpfs'): Dentry {
-  const sb = new TmpfsSuper(type);
+/** Mounts a fresh tmpfs and returns its root dentry; sbinfo: the size limit and its charging. */
+export function tmpfs_mount(mode = 0o1777, type = 'tmpfs', sbinfo: ShmemSbInfo | null = null): Dentry {
+  const sb = new TmpfsSuper(type, sbinfo);
   return new Dentry('/', null, shmem_get_inode(sb, S_IFDIR | mode));
 }
 
-/** Sets a regular file's content from the kernel (initramfs unpacking, symlink targets). */
-export function shmem_set_content(inode: Inode, data: Uint8Array): void {
+/** shmem_default_max_blocks(): half of RAM. */
+export function shmem_default_max_blocks(phys: PhysMem): number {
+  return Math.floor(phys.nr_pages / 2);
+}
+
+/** memparse(): a number with an optional K/M/G/T/P/E suffix; NaN if malformed. */
+function memparse(s: string): [number, string] {
+  const m = /^(0x[0-9a-f]+|0[0-7]*|[1-9][0-9]*)([kmgtpe]?)(.*)$/i.exec(s);
+  if (!m) return [NaN, ''];
+  const shift = ' kmgtpe'.indexOf(m[2].toLowerCase() || ' ') * 10;
+  return [Number(m[1].startsWith('0x') ? m[1] : m[1].length > 1 && m[1][0] === '0' ? parseInt(m[1], 8) : m[1]) * 2 ** shift, m[3]];
+}
+
+/** Options tmpfs accepts and privos ignores (shmem_fs_parameters), and the VFS's own sb flags. */
+const SHMEM_IGNORED_OPTS = new Set(['nr_inodes', 'uid', 'gid', 'huge', 'mpol', 'inode32', 'inode64', 'noswap', 'quota',
+  'usrquota', 'grpquota', 'ro', 'rw', 'sync', 'dirsync', 'lazytime', 'nolazytime', 'mand', 'nomand', 'silent']);
+
+/**
+ * tmpfs's mount options (shmem_parse_one): mode=, size= (bytes with a K/M/G… suffix, or N% of
+ * RAM; rounded up to pages; 0 is unlimited), nr_blocks=; the other tmpfs options are accepted
+ * and ignored. -EINVAL for a bad value or an unknown option, as Linux.
+ */
+export function shmem_parse_options(phys: PhysMem, data: string): { mode: number | null; max_blocks: number } | number {
+  let mode: number | null = null, max_blocks = shmem_default_max_blocks(phys);
+  for (const opt of data.split(',').filter(Boolean)) {
+    const eq = opt.indexOf('=');
+    const key = eq < 0 ? opt : opt.slice(0, eq), val = eq < 0 ? '' : opt.slice(eq + 1);
+    if (key === 'mode') {
+      if (!/^[0-7]+$/.test(val)) return -EINVAL;
+      mode = parseInt(val, 8) & 0o7777;
+    } else if (key === 'size') {
+      let [size, rest] = memparse(val);
+      if (rest === '%') { size = size * phys.nr_pages * PAGE_SIZE / 100; rest = ''; }
+      if (Number.isNaN(size) || rest) return -EINVAL;
+      max_blocks = pages_of(size);
+    } else if (key === 'nr_blocks') {
+      const [n, rest] = memparse(val);
+      if (Number.isNaN(n) || rest) return -EINVAL;
+      max_blocks = n;
+    } else if (!SHMEM_IGNORED_OPTS.has(key)) return -EINVAL;
+  }
+  return { mode, max_blocks };
+}
+
+/** Sets a regular file's content from the kernel (initramfs unpacking, symlink targets); -ENOSPC if it does not fit. */
+export function shmem_set_content(inode: Inode, data: Uint8Array): number {
+  const err = shmem_charge(inode, Math.max(inode.size, data.length));
+  if (err) return err;
   const node = shmem_node(inode);
   node.truncate(0);
   node.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength), 0, data.length, 0);
   inode.size = node.getSize();
+  shmem_charge(inode, inode.size);
   if (mapping_mapped(inode)) filemap_update(inode.i_mapping!, 0, Infinity);
+  return 0;
 }
 
 /** Truncates a regular file (do_truncate for tmpfs); the tail reads back as zeros. */
 export function shmem_setsize(inode: Inode, len: number): number {
   if (len < 0) return -EINVAL;
   if (len > SHMEM_MAXBYTES) return -EFBIG;
+  // Growing is charged in full (no holes in memfs): past size= it is ENOSPC where Linux would
+  // leave a hole.
+  const err = shmem_charge(inode, len);
+  if (err) return err;
   const node = shmem_node(inode);
   // memfs keeps stale bytes past size when shrinking; zero them so a later extension reads zeros.
   if (len < node.getSize()) node.buf.fill(0, len, node.getSize());

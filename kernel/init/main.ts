@@ -18,7 +18,7 @@ import { privbox_init } from '../privbox/piot.ts';
 import { ptrauth_init } from '../arch/arm64/pointer_auth.ts';
 import { type Crt0, type HostImage, type UserMain, open_exec, start_image } from '../fs/exec.ts';
 import { type LoadedImage, load_image } from '../fs/binfmt_image.ts';
-import { tmpfs_mount } from '../fs/tmpfs.ts';
+import { ShmemSbInfo, shmem_default_max_blocks, tmpfs_mount } from '../fs/tmpfs.ts';
 import { fs_init } from '../fs/fs_init.ts';
 import { AT_FDCWD, O_RDWR } from '../include/uapi/fcntl.ts';
 import { type ConsoleIo, Kernel } from '../kernel.ts';
@@ -115,7 +115,7 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
     : `CPU features: PAN ${features.smap ? 'enabled' : 'disabled'}, address authentication (QARMA-64)`);
   build_sys_call_table(k, [...ALL_SYSCALLS, ...(opts.extra_syscalls ?? [])]);
   k.printk(KERN_INFO, `sys_call_table: ${k.nr_syscalls} entries, ${k.syscall_defs.filter(Boolean).length} implemented`);
-  k.root = tmpfs_mount(0o755);
+  k.root = tmpfs_mount(0o755, 'tmpfs', new ShmemSbInfo(phys, shmem_default_max_blocks(phys)));
   unpack_rootfs(k.root, opts.image ?? default_image(), opts.build ?? null);
   mem_devices_init(k);
   tty_init(k);

@@ -73,6 +73,12 @@ export class MmStruct {
   start_stack = 0;
   arg_start = 0; arg_end = 0; env_start = 0; env_end = 0;
   users = 1;
+  /**
+   * get_dumpable() == SUID_DUMP_USER: cleared when the owner changes credentials (commit_creds
+   * with suid_dumpable 0); a new image (execve's fresh mm) is dumpable again. Guards
+   * ptrace_may_access and the owner of /proc/PID.
+   */
+  dumpable = true;
   /** Addresses of user functions (the program's "text segment"). */
   text!: TextRegion;
   /** The realm the image's code runs in (null: a program of the kernel's own realm, the test harness). */

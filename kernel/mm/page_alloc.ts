@@ -14,6 +14,8 @@ export class PhysMem {
   readonly refcount: Uint16Array;
   private readonly free: Int32Array;
   private nr_free: number;
+  /** NR_SHMEM: pages charged to tmpfs data (Shmem in /proc/meminfo). */
+  nr_shmem = 0;
 
   constructor(bytes: number) {
     this.nr_pages = Math.floor(bytes / PAGE_SIZE);

@@ -5,15 +5,15 @@
  * shutdown, setsockopt, getsockopt. Data transfer syscalls are in socket_io.ts.
  */
 import {
-  EAFNOSUPPORT, EBADF, EFAULT, EINVAL, ENOTSOCK, EOPNOTSUPP, ENOTTY,
+  EAFNOSUPPORT, EBADF, ECONNABORTED, EFAULT, EINVAL, ENOTSOCK, EOPNOTSUPP, ENOTTY,
 } from '../include/uapi/errno.ts';
 import { O_NONBLOCK, O_RDWR } from '../include/uapi/fcntl.ts';
 import { S_IFSOCK } from '../include/uapi/stat.ts';
 import {
-  AF_MAX, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_TYPE_MASK, SOCKADDR_STORAGE_SIZE, SOL_SOCKET,
+  AF_MAX, MSG_DONTWAIT, SOCK_CLOEXEC, SOMAXCONN, SOCK_NONBLOCK, SOCK_TYPE_MASK, SOCKADDR_STORAGE_SIZE, SOL_SOCKET,
 } from '../include/uapi/socket.ts';
 import { fput } from '../fs/fdtable.ts';
-import { install_fd } from '../fs/file_table.ts';
+import { install_fd, RLIMIT_NOFILE } from '../fs/file_table.ts';
 import { File, FMODE_READ, FMODE_WRITE, Inode, type FileOperations, type SuperBlock, type SysRet } from '../fs/fs_types.ts';
 import { poll_wait, type PollTable } from '../fs/poll_types.ts';
 import { copy_from_user, copy_to_user, get_user_u32, put_user_u32 } from '../mm/uaccess.ts';
@@ -213,7 +213,9 @@ export function sys_bind(t: Task, fd: number, uaddr: number, len: number): SysRe
 export function sys_listen(t: Task, fd: number, backlog: number): SysRet {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
-  return sock.ops.listen(sock, t, backlog | 0);
+  backlog |= 0; // int backlog; (unsigned)backlog > somaxconn: a negative one is capped too
+  if (backlog >>> 0 > SOMAXCONN) backlog = SOMAXCONN;
+  return sock.ops.listen(sock, t, backlog);
 }
 
 export function sys_connect(t: Task, fd: number, uaddr: number, len: number): SysRet {
@@ -224,26 +226,47 @@ export function sys_connect(t: Task, fd: number, uaddr: number, len: number): Sy
   return sock.ops.connect(sock, t, a, (sock.file!.f_flags & O_NONBLOCK) !== 0);
 }
 
-/** do_accept(): the new socket gets an fd and, if asked, its peer's address. */
-function accept_finish(t: Task, ns: Socket | number, uaddr: number, ulen: number, flags: number): number {
+/**
+ * do_accept(): the next connection as a new File and, if asked, its peer's address; the
+ * connection is consumed only here, once the caller already holds an fd for it.
+ */
+function do_accept(t: Task, file: File, uaddr: number, ulen: number, flags: number): File | number | Promise<File | number> {
+  const sock = sock_from_file(file);
+  if (!sock) return -ENOTSOCK;
+  const r = sock.ops.accept(sock, t, (file.f_flags & O_NONBLOCK) !== 0);
+  return r instanceof Promise ? r.then((ns) => accept_file(t, ns, uaddr, ulen, flags)) : accept_file(t, r, uaddr, ulen, flags);
+}
+
+function accept_file(t: Task, ns: Socket | number, uaddr: number, ulen: number, flags: number): File | number {
   if (typeof ns === 'number') return ns;
   const f = sock_alloc_file(t, ns, flags);
   if (uaddr) {
     const peer = ns.ops.getname(ns, true);
-    const err = typeof peer === 'number' ? peer : move_addr_to_user(t, peer, uaddr, ulen);
+    const err = typeof peer === 'number' ? -ECONNABORTED : move_addr_to_user(t, peer, uaddr, ulen);
     if (err) { fput(f); return err; }
   }
-  return install_fd(t, f, (flags & SOCK_CLOEXEC) !== 0);
+  return f;
 }
 
+/** fd_install of the reserved fd, or put_unused_fd when the accept failed. */
+function accept_install(t: Task, newfd: number, f: File | number): number {
+  if (typeof f === 'number') { t.files.put_unused_fd(newfd); return f; }
+  t.files.fd_install(newfd, f);
+  return newfd;
+}
+
+/**
+ * __sys_accept4_file(): the fd is reserved before a connection is taken off the queue, so
+ * EMFILE (checked after EBADF and the flags, before ENOTSOCK) leaves the connection queued.
+ */
 export function sys_accept4(t: Task, fd: number, uaddr: number, ulen: number, flags: number): SysRet {
-  // The fd is looked up before the flags are checked (EBADF wins over EINVAL), as on Linux 6.x.
-  const sock = sockfd_lookup(t, fd);
-  if (typeof sock === 'number') return sock;
+  const file = t.files.fcheck(fd);
+  if (!file) return -EBADF;
   if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) return -EINVAL;
-  const r = sock.ops.accept(sock, t, (sock.file!.f_flags & O_NONBLOCK) !== 0);
-  if (r instanceof Promise) return r.then((ns) => accept_finish(t, ns, uaddr, ulen, flags));
-  return accept_finish(t, r, uaddr, ulen, flags);
+  const newfd = t.files.get_unused_fd_flags((flags & SOCK_CLOEXEC) !== 0, t.rlim[RLIMIT_NOFILE].cur);
+  if (newfd < 0) return newfd;
+  const r = do_accept(t, file, uaddr, ulen, flags);
+  return r instanceof Promise ? r.then((f) => accept_install(t, newfd, f)) : accept_install(t, newfd, r);
 }
 
 export function sys_accept(t: Task, fd: number, uaddr: number, ulen: number): SysRet {

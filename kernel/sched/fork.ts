@@ -43,6 +43,8 @@ export function default_rlimits(): Rlimits {
   r[3] = { cur: 8 << 20, max: inf };   // RLIMIT_STACK
   r[4] = { cur: 0, max: inf };         // RLIMIT_CORE
   r[7] = { cur: 1024, max: 4096 };     // RLIMIT_NOFILE (systemd's defaults)
+  r[13] = { cur: 0, max: 0 };          // RLIMIT_NICE (INIT_RLIMITS)
+  r[14] = { cur: 0, max: 0 };          // RLIMIT_RTPRIO
   return r;
 }
 
@@ -69,6 +71,7 @@ export function copy_process(p: Task, flags: number, newsp: number, ptid: number
     if (!n || !dup_mmap(k.cpu, mm, n)) return -ENOMEM;
     n.text = mm.text; // code is shared and read-only, and runs in the image's realm
     n.realm = mm.realm;
+    n.dumpable = mm.dumpable; // dup_mm copies the mm flags
     mm = n;
   }
   const c = alloc_task(k, flags & CLONE_THREAD ? p : null);
@@ -79,7 +82,9 @@ export function copy_process(p: Task, flags: number, newsp: number, ptid: number
   c.fs = flags & CLONE_FS ? p.fs : new FsStruct(p.fs.root, p.fs.pwd, p.fs.umask);
   c.sighand = flags & CLONE_SIGHAND ? p.sighand : p.sighand.clone();
   c.blocked_lo = p.blocked_lo; c.blocked_hi = p.blocked_hi;
-  c.rlim = p.rlim.map((r) => ({ ...r }));
+  c.rlim = flags & CLONE_THREAD ? p.rlim : p.rlim.map((r) => ({ ...r }));
+  c.nice = p.nice;
+  c.cpus_allowed = p.cpus_allowed;
   c.parent = flags & (CLONE_PARENT | CLONE_THREAD) ? p.parent : p;
   // Only group leaders are on their parent's children list; threads are reaped at exit.
   if (!(flags & CLONE_THREAD)) c.parent?.children.add(c);

@@ -14,6 +14,8 @@ import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { switch_to } from './core.ts';
 import { do_group_exit } from './exit.ts';
 import { type Task, SigAction } from './task.ts';
+import { capable, same_thread_group } from '../capability.ts';
+import { CAP_KILL } from '../include/uapi/capability.ts';
 import { wake_up_task } from './wait.ts';
 
 const bit = (sig: number): number => 1 << ((sig - 1) & 31);
@@ -119,32 +121,52 @@ function lowest_pending(t: Task): number {
   return hi ? 64 - Math.clz32(hi & -hi) : 0;
 }
 
+/**
+ * check_kill_permission(): the same process, or kill_ok_by_cred (the sender's real or effective
+ * uid equals the target's real or saved uid), or CAP_KILL. (SIGCONT within a session needs no
+ * uid match on Linux; privos has no sessions, so SIGCONT gets the uid rule.)
+ */
 function check_kill_permission(t: Task, target: Task): boolean {
+  if (same_thread_group(t, target)) return true;
   const c = t.cred, tc = target.cred;
-  return c.euid === 0 || c.euid === tc.uid || c.euid === tc.suid || c.uid === tc.uid || c.uid === tc.suid;
+  return c.euid === tc.suid || c.euid === tc.uid || c.uid === tc.suid || c.uid === tc.uid || capable(t, CAP_KILL);
 }
 
-/** kill(2): pid > 0 one process; 0 or -1 or < -1 every process we may signal (no pgrps yet). */
+/** group_send_sig_info(): 0, or -EPERM; a zombie is found and signalled to no effect. */
+function group_send_sig_info(t: Task, sig: number, p: Task): number {
+  if (!check_kill_permission(t, p)) return -EPERM;
+  send_signal(p, sig);
+  return 0;
+}
+
+/**
+ * kill(2): pid > 0 one process; -1 every process but init and the caller (Linux returns 0
+ * when some exist even if none could be signalled: only errors other than EPERM count); no
+ * process groups yet, so 0 and < -1 act like -1.
+ */
 export function sys_kill(t: Task, pid: number, sig: number): number {
   pid |= 0; sig |= 0; // pid_t pid, int sig
   if (sig < 0 || sig > _NSIG) return -EINVAL;
   const k = t.kernel;
-  const targets = pid > 0 ? [k.tasks.get(pid)].filter((x): x is Task => !!x && x.tgid === x.pid)
-    : [...k.tasks.values()].filter((x) => x.pid === x.tgid && x.pid !== 1 && (pid !== -1 || x !== t));
-  if (targets.length === 0 || targets.every((x) => !x.alive)) return -ESRCH;
-  let sent = 0;
-  for (const x of targets) {
-    if (!check_kill_permission(t, x)) continue;
-    send_signal(x, sig); sent++;
+  if (pid > 0) {
+    const p = k.tasks.get(pid);
+    return p && p.tgid === p.pid ? group_send_sig_info(t, sig, p) : -ESRCH;
   }
-  return sent ? 0 : -EPERM;
+  let count = 0, retval = 0;
+  for (const p of k.tasks.values()) {
+    if (p.pid !== p.tgid || p.pid <= 1 || same_thread_group(p, t)) continue;
+    const err = group_send_sig_info(t, sig, p);
+    count++;
+    if (err !== -EPERM) retval = err;
+  }
+  return count ? retval : -ESRCH;
 }
 
 export function sys_tgkill(t: Task, tgid: number, tid: number, sig: number): number {
   tgid |= 0; tid |= 0; sig |= 0; // pid_t tgid, pid_t pid, int sig
   if (tgid <= 0 || tid <= 0 || sig < 0 || sig > _NSIG) return -EINVAL;
   const x = t.kernel.tasks.get(tid);
-  if (!x || x.tgid !== tgid || !x.alive) return -ESRCH;
+  if (!x || x.tgid !== tgid) return -ESRCH;
   if (!check_kill_permission(t, x)) return -EPERM;
   send_signal(x, sig);
   return 0;

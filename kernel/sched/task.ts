@@ -85,7 +85,12 @@ export class Task {
   need_resched = false;
   /** Running PrivBox code: signals are deferred until the box returns. */
   in_box = false;
+  /** Per-process limits (signal_struct's rlim): shared by the threads of a process. */
   rlim!: Rlimits;
+  /** task_nice(): -20..19, inherited at fork. */
+  nice = 0;
+  /** cpus_mask: the CPUs the task may run on (bit 0: privos's one CPU), inherited at fork. */
+  cpus_allowed = 1;
   /** The user program's C library for this task (set by exec). */
   libc: unknown = null;
   /**
@@ -102,6 +107,11 @@ export class Task {
   set_child_tid = 0;
   /** CLONE_CHILD_CLEARTID / set_tid_address: zeroed and futex-woken when the task exits. */
   clear_child_tid = 0;
+  /**
+   * sendfile's bounce buffer (Linux's current->splice_pipe): per task, because the copy stays
+   * live while the task sleeps on a full output, and a task is in one syscall at a time.
+   */
+  splice_pipe: Uint8Array | null = null;
   /** Per-task data of subsystems and modules (fdcap's context, PrivBox's box state). */
   readonly ext = new Map<string, unknown>();
   start_time = 0;

@@ -11,6 +11,7 @@ import { mm_syscalls } from '../mm/mmap.ts';
 import { exit_syscalls } from '../sched/exit.ts';
 import { fork_syscalls } from '../sched/fork.ts';
 import { signal_syscalls } from '../sched/signal.ts';
+import { sched_syscalls } from '../sched/syscalls.ts';
 import { sys_syscalls } from '../sys.ts';
 import { time_syscalls } from '../time/posix-timers.ts';
 import { fs_syscalls } from '../fs/fs_syscalls.ts';
@@ -22,7 +23,7 @@ import type { SyscallDef } from './syscall_def.ts';
 
 export const ALL_SYSCALLS: readonly SyscallDef[] = [
   ...read_write_syscalls, ...open_syscalls, ...stat_syscalls, ...ioctl_syscalls, ...exec_syscalls,
-  ...mm_syscalls, ...exit_syscalls, ...fork_syscalls, ...signal_syscalls, ...sys_syscalls,
+  ...mm_syscalls, ...exit_syscalls, ...fork_syscalls, ...signal_syscalls, ...sched_syscalls, ...sys_syscalls,
   ...time_syscalls, ...fs_syscalls, ...net_syscalls, ...module_syscalls, ...privbox_syscalls,
   ...futex_syscalls,
 ];

@@ -14,6 +14,9 @@ import type { Task } from '../../sched/task.ts';
 import type { File } from '../fs_types.ts';
 import { proc_pid_stat, proc_pid_status } from './array.ts';
 import { proc_sb, type ProcDirEntry, type ProcShow } from './generic.ts';
+import { generic_permission } from '../namei.ts';
+import { ptrace_may_access, PTRACE_MODE_READ_FSCREDS } from '../../ptrace.ts';
+import { same_thread_group } from '../../capability.ts';
 
 /** access_process_vm(): reads another task's memory through its own page tables. */
 export function access_process_vm(k: Kernel, target: Task, addr: number, len: number): Uint8Array {
@@ -86,42 +89,58 @@ function vector_strings(k: Kernel, t: Task, which: 0 | 1): Uint8Array {
   return Buffer.concat(parts);
 }
 
-/** ptrace_may_access(PTRACE_MODE_READ), reduced: the same uid, or root. */
+/** proc_fd_access_allowed() / mm_access(): ptrace_may_access(PTRACE_MODE_READ_FSCREDS). */
 function may_inspect(reader: Task, target: Task): boolean {
-  return reader.cred.euid === 0 || reader.cred.euid === target.cred.uid;
+  return ptrace_may_access(reader, target, PTRACE_MODE_READ_FSCREDS) === 0;
 }
 
-let ino_base = 0x40000000;
-const pid_ino = (pid: number, i: number): number => ino_base + pid * 64 + i;
+/** The text of a file that needs may_inspect at open (maps, environ), or -EACCES. */
+function guarded(target: Task, show: ProcShow): ProcShow {
+  return (t) => (may_inspect(t, target) ? show(t) : -EACCES);
+}
+
+/** A link that needs may_inspect to be read (cwd, root, fd/N: proc_pid_get_link), or -EACCES. */
+function guarded_link(target: Task, fn: (t: Task) => string | number): (t: Task) => string | number {
+  return (t) => (may_inspect(t, target) ? fn(t) : -EACCES);
+}
+
+/** proc_fd_permission(): the mode bits, or the process's own threads. */
+function proc_fd_permission(target: Task): NonNullable<ProcDirEntry['permission']> {
+  return (t, mask, inode) => (generic_permission(t, inode, mask) === 0 || same_thread_group(t, target) ? 0 : -EACCES);
+}
+
+const PID_INO_BASE = 0x40000000;
+const pid_ino = (pid: number, i: number): number => PID_INO_BASE + pid * 64 + i;
 
 export function proc_pid_entry(k: Kernel, target: Task): ProcDirEntry {
-  const pid = target.pid;
-  const file = (name: string, i: number, show: ProcShow, mode = 0o444): ProcDirEntry => ({ name, mode: S_IFREG | mode, show, ino: pid_ino(pid, i) });
-  const link = (name: string, i: number, fn: (t: Task) => string | number): ProcDirEntry => ({ name, mode: S_IFLNK | 0o777, link: fn, ino: pid_ino(pid, i) });
+  const pid = target.pid, task = target;
+  const file = (name: string, i: number, show: ProcShow, mode = 0o444): ProcDirEntry => ({ name, mode: S_IFREG | mode, show, ino: pid_ino(pid, i), task });
+  const link = (name: string, i: number, fn: (t: Task) => string | number): ProcDirEntry => ({ name, mode: S_IFLNK | 0o777, link: guarded_link(target, fn), ino: pid_ino(pid, i), task });
   const gone = (): boolean => !k.tasks.has(pid);
   const entries: ProcDirEntry[] = [
     file('status', 1, () => (gone() ? -ESRCH : proc_pid_status(target))),
     file('stat', 2, () => (gone() ? -ESRCH : proc_pid_stat(target))),
     file('cmdline', 3, () => vector_strings(k, target, 0)),
     file('comm', 4, () => target.comm + '\n', 0o644),
-    file('maps', 5, () => proc_pid_maps(target)),
-    file('environ', 6, (t) => (!may_inspect(t, target) ? -EACCES : vector_strings(k, target, 1)), 0o400),
-    link('cwd', 7, (t) => (!may_inspect(t, target) ? -EACCES : target.fs.pwd.path())),
-    link('root', 8, (t) => (!may_inspect(t, target) ? -EACCES : target.fs.root.path())),
+    file('maps', 5, guarded(target, () => proc_pid_maps(target))),
+    file('environ', 6, guarded(target, () => vector_strings(k, target, 1)), 0o400),
+    link('cwd', 7, () => target.fs.pwd.path()),
+    link('root', 8, () => target.fs.root.path()),
     {
-      name: 'fd', mode: S_IFDIR | 0o500, ino: pid_ino(pid, 9), children: new Map(),
+      name: 'fd', mode: S_IFDIR | 0o500, ino: pid_ino(pid, 9), children: new Map(), task,
+      permission: proc_fd_permission(target),
       dyn: {
         list: () => (target.files ? [...target.files.open_fds()].map(([fd]) => String(fd)) : []),
         lookup: (_t, name) => {
           if (!/^\d+$/.test(name) || !target.files) return null;
           const f = target.files.fcheck(Number(name));
           if (!f) return null;
-          return { name, mode: S_IFLNK | 0o700, link: (t) => (may_inspect(t, target) ? fd_link_target(f) : -EACCES), ino: pid_ino(pid, 10) + Number(name) * 4096 };
+          return { name, mode: S_IFLNK | 0o700, link: guarded_link(target, () => fd_link_target(f)), ino: pid_ino(pid, 10) + Number(name) * 4096, task };
         },
       },
     },
   ];
-  return { name: String(pid), mode: S_IFDIR | 0o555, children: new Map(entries.map((e) => [e.name, e])), ino: pid_ino(pid, 0) };
+  return { name: String(pid), mode: S_IFDIR | 0o555, children: new Map(entries.map((e) => [e.name, e])), ino: pid_ino(pid, 0), task };
 }
 
 /** Hooks /proc/PID into the proc root (proc_pid_lookup, proc_pid_readdir). */
@@ -135,5 +154,4 @@ export function proc_base_init(k: Kernel): void {
     },
     list: () => [...k.tasks.values()].filter((t) => t.alive && t.pid === t.tgid).map((t) => String(t.pid)),
   };
-  void ino_base;
 }

@@ -26,6 +26,15 @@ export interface ProcDirEntry {
   dyn?: { lookup(t: Task, name: string): ProcDirEntry | null; list(t: Task): string[] };
   /** Stable inode number. */
   readonly ino: number;
+  /** The task a /proc/PID entry belongs to: its inode is owned by task_dump_owner(). */
+  readonly task?: Task;
+  /** inode_operations.permission (proc_fd_permission): replaces the mode-bit check. */
+  readonly permission?: (t: Task, mask: number, inode: Inode) => number;
+}
+
+/** task_dump_owner(): a dumpable task's euid/egid, else root's. */
+export function task_dump_owner(task: Task): [number, number] {
+  return task.mm && !task.mm.dumpable ? [0, 0] : [task.cred.euid, task.cred.egid];
 }
 
 export const PROC_ROOT_INO = 1;
@@ -157,6 +166,7 @@ export function proc_get_inode(sb: ProcSuper, e: ProcDirEntry, uid = 0, gid = 0)
   } else if (fmt === S_IFLNK) {
     inode.i_op = { get_link: (_i, t) => e.link!(t) };
   } else inode.i_fop = proc_reg_file_ops;
+  if (e.permission) inode.i_op = { ...inode.i_op, permission: (i, t, mask) => e.permission!(t, mask, i) };
   return inode;
 }
 
@@ -168,8 +178,8 @@ function proc_lookup(dir: Dentry, name: string): Dentry | null {
   if (!t) return null;
   const c = proc_child(t, e, name);
   if (!c) return null;
-  const owner = c.dyn || /^\d+$/.test(name) ? sb.k.tasks.get(Number(name)) : undefined;
-  return new Dentry(name, dir, proc_get_inode(sb, c, owner?.cred.uid ?? 0, owner?.cred.gid ?? 0));
+  const [uid, gid] = c.task ? task_dump_owner(c.task) : [0, 0];
+  return new Dentry(name, dir, proc_get_inode(sb, c, uid, gid));
 }
 
 /** The root dentry of a new proc mount (all mounts show the one registry). */

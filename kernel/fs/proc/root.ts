@@ -14,9 +14,11 @@ import { proc_create, proc_fill_super, proc_symlink } from './generic.ts';
 const kb = (pages: number): string => `${String(pages * (PAGE_SIZE >> 10)).padStart(8)} kB`;
 
 export function proc_meminfo(k: Kernel): string {
-  const total = k.phys.nr_pages, free = k.phys.free_pages;
+  const total = k.phys.nr_pages, free = k.phys.free_pages, shmem = k.phys.nr_shmem;
+  // tmpfs pages are page cache (Cached) that cannot be dropped without swap (not Available).
   return [`MemTotal:       ${kb(total)}`, `MemFree:        ${kb(free)}`, `MemAvailable:   ${kb(free)}`,
-    `Buffers:        ${kb(0)}`, `Cached:         ${kb(0)}`, `SwapTotal:      ${kb(0)}`, `SwapFree:       ${kb(0)}`, ''].join('\n');
+    `Buffers:        ${kb(0)}`, `Cached:         ${kb(shmem)}`, `SwapTotal:      ${kb(0)}`, `SwapFree:       ${kb(0)}`,
+    `Shmem:          ${kb(shmem)}`, ''].join('\n');
 }
 
 /** /proc/mounts (show_vfsmnt): "device mountpoint type options 0 0". */

@@ -96,6 +96,11 @@ export function sk_wait(t: Task, sk: Sock, nonblock: boolean, cond: () => boolea
   return sk_wait_timeout(t, sk, Math.ceil(timeo_us / 1000), cond);
 }
 
+/** sk_acceptq_is_full(): a listener holds at most backlog + 1 connections (the `>` is Linux's). */
+export function sk_acceptq_is_full(sk: Sock, queued: number): boolean {
+  return queued > sk.sk_max_ack_backlog;
+}
+
 /**
  * inet_csk_wait_for_connect() / unix_accept's wait: take() at once when a connection is
  * queued, else wait for one (SO_RCVTIMEO applies) or for the listener to stop listening.

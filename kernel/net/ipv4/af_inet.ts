@@ -10,12 +10,12 @@ import {
   ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT,
 } from '../../include/uapi/errno.ts';
 import {
-  AF_INET, AF_INET6, AF_UNSPEC, IPPROTO_TCP, SOCK_STREAM, SOCK_DGRAM, SOL_TCP, SOMAXCONN, TCP_NODELAY, IPPROTO_IPV6,
+  AF_INET, AF_INET6, AF_UNSPEC, IPPROTO_TCP, SOCK_STREAM, SOCK_DGRAM, SOL_TCP, TCP_NODELAY, IPPROTO_IPV6,
 } from '../../include/uapi/socket.ts';
 import type { Kernel } from '../../kernel.ts';
 import { get_user_u32, put_user_u32 } from '../../mm/uaccess.ts';
 import type { Task } from '../../sched/task.ts';
-import { put_int_opt, sk_accept_wait, sk_wait, sock_error, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, TCP_SYN_SENT } from '../core/sock.ts';
+import { put_int_opt, sk_accept_wait, sk_acceptq_is_full, sk_wait, sock_error, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, TCP_SYN_SENT } from '../core/sock.ts';
 import { SIOCINQ, SIOCOUTQ, SS_CONNECTED, SS_CONNECTING, SS_UNCONNECTED, Socket, sock_ioctl_common, sock_register, type ProtoOps } from '../socket.ts';
 import { addr_from_host, host_ip, inet_addr_local, inet_parse, inet_sockaddr, is_any, is_loopback, type InetAddr } from './inet_addr.ts';
 import { InetSock, host_errno, tcp_poll, tcp_recvmsg, tcp_sendmsg } from './tcp_bridge.ts';
@@ -61,10 +61,19 @@ function host_listen(k: Kernel, sk: InetSock, guest_port: number): Promise<numbe
   });
 }
 
-/** A host client connected: queue a new established sock for accept (or refuse before listen). */
-function inet_incoming(lsk: InetSock, c: HostSocket): void {
+/** TCP_TIMEOUT_INIT (1 s) and net.ipv4.tcp_syn_retries (6): the client's SYN retransmissions. */
+const TCP_TIMEOUT_INIT_MS = 1000, TCP_SYN_RETRIES = 6;
+
+/**
+ * A host client connected: queue a new established sock for accept, refuse it before listen,
+ * or, with the accept queue full (tcp_conn_request's sk_acceptq_is_full), drop its SYN.
+ */
+function inet_incoming(lsk: InetSock, c: HostSocket, retries = 0): void {
   if (lsk.sk_state !== TCP_LISTEN || lsk.dead) { c.resetAndDestroy(); return; }
+  if (sk_acceptq_is_full(lsk, lsk.accept_queue.length)) { syn_dropped(lsk, c, retries); return; }
   const sk = new InetSock(lsk.sk_family, SOCK_STREAM, IPPROTO_TCP);
+  c.removeListener('error', ignore_error);
+  c.resume();
   sk.attach(c);
   sk.sk_state = TCP_ESTABLISHED;
   sk.was_connected = true;
@@ -72,6 +81,24 @@ function inet_incoming(lsk: InetSock, c: HostSocket): void {
   sk.remote = { family: lsk.sk_family, addr: addr_from_host(c.remoteAddress, lsk.sk_family), port: c.remotePort ?? 0 };
   lsk.accept_queue.push(sk);
   lsk.wake();
+}
+
+const ignore_error = (): void => {};
+
+/**
+ * The dropped SYN comes again after 1, 2, 4 … s (the client's retransmission timer), and the
+ * connection gets in if the queue has room then; after tcp_syn_retries the client gives up.
+ * The host completed the handshake already: its socket waits paused, unseen by the guest.
+ */
+function syn_dropped(lsk: InetSock, c: HostSocket, retries: number): void {
+  if (retries >= TCP_SYN_RETRIES) { c.resetAndDestroy(); return; }
+  if (retries === 0) { c.pause(); c.on('error', ignore_error); }
+  const timer = setTimeout(() => {
+    lsk.syn_retry.delete(c);
+    if (!c.destroyed) inet_incoming(lsk, c, retries + 1);
+  }, TCP_TIMEOUT_INIT_MS << retries);
+  timer.unref();
+  lsk.syn_retry.set(c, timer);
 }
 
 function inet_bind(sock: Socket, t: Task, a: Uint8Array): number | Promise<number> {
@@ -88,7 +115,6 @@ function inet_bind(sock: Socket, t: Task, a: Uint8Array): number | Promise<numbe
 function inet_listen(sock: Socket, t: Task, backlog: number): number | Promise<number> {
   const sk = isk(sock);
   if (sock.state !== SS_UNCONNECTED || (sk.sk_state !== TCP_CLOSE && sk.sk_state !== TCP_LISTEN)) return -EINVAL;
-  if (backlog >>> 0 > SOMAXCONN) backlog = SOMAXCONN;
   const go = (): number => { sk.sk_max_ack_backlog = backlog; sk.sk_state = TCP_LISTEN; sk.wake(); return 0; };
   if (sk.server) return go();
   // inet_autobind(): an unbound listener gets a free port.
@@ -211,6 +237,8 @@ function inet_shutdown(sock: Socket, how: number): number {
 function stop_listening(sk: InetSock): void {
   sk.sk_state = TCP_CLOSE;
   for (const c of sk.accept_queue.splice(0)) c.host?.resetAndDestroy();
+  for (const [c, timer] of sk.syn_retry) { clearTimeout(timer); c.resetAndDestroy(); }
+  sk.syn_retry.clear();
   sk.wake();
 }
 

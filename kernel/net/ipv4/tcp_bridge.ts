@@ -33,6 +33,11 @@ export class InetSock extends Sock {
   host: HostSocket | null = null;
   server: HostServer | null = null;
   readonly accept_queue: InetSock[] = [];
+  /**
+   * Host connections whose SYN the listener dropped because its accept queue was full: each
+   * waits, paused and invisible to accept, for its client's next SYN retransmission.
+   */
+  readonly syn_retry = new Map<HostSocket, ReturnType<typeof setTimeout>>();
   paused = false;
   nodelay = false;
   was_connected = false;

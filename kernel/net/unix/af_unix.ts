@@ -9,7 +9,7 @@ import {
   EPROTOTYPE, ESOCKTNOSUPPORT, ECONNRESET, EACCES, ENOTDIR, EFAULT, ENOSPC, EPERM,
 } from '../../include/uapi/errno.ts';
 import { S_IFSOCK, S_ISSOCK, S_ISDIR } from '../../include/uapi/stat.ts';
-import { AF_UNIX, SOCK_DGRAM, SOCK_STREAM, SOMAXCONN, UNIX_PATH_MAX } from '../../include/uapi/socket.ts';
+import { AF_UNIX, SOCK_DGRAM, SOCK_STREAM, UNIX_PATH_MAX } from '../../include/uapi/socket.ts';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM } from '../../fs/poll_types.ts';
 import { Dentry, type Inode } from '../../fs/fs_types.ts';
 import { MAY_EXEC, MAY_WRITE, inode_permission, path_lookupat, path_start } from '../../fs/namei.ts';
@@ -18,7 +18,7 @@ import { AT_FDCWD } from '../../include/uapi/fcntl.ts';
 import type { Kernel } from '../../kernel.ts';
 import type { Task } from '../../sched/task.ts';
 import { wait_event_interruptible } from '../../sched/wait.ts';
-import { Sock, sk_accept_wait, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, task_ucred } from '../core/sock.ts';
+import { Sock, sk_accept_wait, sk_acceptq_is_full, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, task_ucred } from '../core/sock.ts';
 import type { SkbOwner } from '../core/skbuff.ts';
 import { SS_CONNECTED, SS_UNCONNECTED, Socket, sock_register, type ProtoOps, SIOCINQ, SIOCOUTQ, sock_ioctl_common } from '../socket.ts';
 import { put_user_u32 } from '../../mm/uaccess.ts';
@@ -161,7 +161,7 @@ function unix_stream_connect(sock: Socket, t: Task, a: Uint8Array, nonblock: boo
   const other = unix_find_other(t, sk.k, a, sk.sk_type);
   if (typeof other === 'number') return other;
   if (other.sk_state !== TCP_LISTEN) return -ECONNREFUSED;
-  const full = (): boolean => other.accept_queue.length > other.sk_max_ack_backlog;
+  const full = (): boolean => sk_acceptq_is_full(other, other.accept_queue.length);
   const finish = (): number => {
     if (sk.sk_state === TCP_ESTABLISHED) return -EISCONN;
     if (other.dead || other.sk_state !== TCP_LISTEN) return -ECONNREFUSED;
@@ -200,8 +200,7 @@ function unix_listen(sock: Socket, t: Task, backlog: number): number {
   if (sk.sk_type !== SOCK_STREAM) return -EOPNOTSUPP;
   if (!sk.addr) return -EINVAL; // no listen on an unbound AF_UNIX socket
   if (sk.sk_state !== TCP_CLOSE && sk.sk_state !== TCP_LISTEN) return -EINVAL;
-  if (backlog >>> 0 > SOMAXCONN) backlog = SOMAXCONN;
-  sk.sk_max_ack_backlog = backlog;
+  sk.sk_max_ack_backlog = backlog; // capped at somaxconn by sys_listen
   sk.sk_state = TCP_LISTEN;
   sk.sk_peer_cred = task_ucred(t);
   sk.wake();
