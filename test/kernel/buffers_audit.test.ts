@@ -15,6 +15,8 @@ const AUDITED: Record<string, string> = {
   'arch/arm64/pauth.ts:TW': 'QARMA state, one synchronous computation',
   'arch/arm64/pauth.ts:EDGE32': 'a constant table view',
   'arch/arm64/pauth.ts:LE': 'a constant (host endianness), not a buffer',
+  'arch/arm64/pauth.ts:NO_TABLE': 'an empty placeholder until the first key builds the tables',
+  'arch/arm64/pauth.ts:SB': 'QARMA S-box lookup, filled once when the tables are built, read-only after',
   'fs/devfs/mem.ts:ZERO_PAGE': 'never written',
   'fs/devfs/mem.ts:rnd': 'filled and copied out in one step',
   'fs/devfs/tty.ts:out': 'copied in, then console.write gets a slice (a copy)',
