@@ -84,9 +84,9 @@ function unhook_table(k: Kernel, s: FdcapState): void {
 
 const u64 = (dv: DataView, o: number): number => dv.getUint32(o + 4, true) * 2 ** 32 + dv.getUint32(o, true);
 
-/** Draws the next enter nonce and publishes it at the address init registered. */
+/** Draws the next enter nonce (0 with enter_nonce=0) and publishes it at the address init registered. */
 function next_nonce(t: Task, p: FdcapProc): void {
-  p.nonce = random_modifier();
+  p.nonce = enter_nonce.value ? random_modifier() : 0n;
   if (!p.nonce_addr) return;
   const b = new Uint8Array(8);
   new DataView(b.buffer).setBigUint64(0, p.nonce, true);
@@ -118,12 +118,13 @@ function fdcap_init_ioctl(s: FdcapState, t: Task, arg: number): number {
 }
 
 /**
- * The CFI check of enter: the signed return site must authenticate — under the nonce published
- * for this enter (enter_nonce=1) or the fixed modifier 0 — and equal the registered one.
+ * The CFI check of enter: the signed return site must authenticate under the nonce published
+ * for this enter (with enter_nonce=0 the nonce stays 0: a fixed modifier) and equal the
+ * registered one.
  */
 function enter_site_ok(t: Task, p: FdcapProc, site: bigint): boolean {
   if (t.kernel.arch.name !== 'arm64') return site === BigInt(p.site); // software PAC: no user PACIA to check
-  const r = pac_auth(t, 'apia', site, enter_nonce.value ? p.nonce : 0n);
+  const r = pac_auth(t, 'apia', site, p.nonce);
   return r.ok && r.ptr === BigInt(p.site);
 }
 
