@@ -56,6 +56,7 @@ interface FdcapState extends FdcapEnv {
   readonly dev: MiscDevice;
   readonly on_fork: (p: Task, c: Task) => void;
   readonly on_exit: (t: Task) => void;
+  readonly on_exec: (t: Task) => void;
 }
 
 /** Overwrites sys_call_table with a hook for every syscall whose declaration involves fds (first init). */
@@ -212,6 +213,17 @@ function fdcap_task_exit(s: FdcapState, t: Task): void {
   module_put(s.mod);
 }
 
+/**
+ * exec: the registered site and the nonce cell were addresses of the old image, and the keys
+ * are redrawn (so no old token authenticates): the new image starts outside any context and
+ * must fdcap_init again. The protection of the fds it keeps, the contexts and the family stay.
+ */
+function fdcap_exec(s: FdcapState, t: Task): void {
+  const p = s.procs.get(t.files);
+  if (!p) return;
+  p.site = 0; p.current = null; p.nonce = 0n; p.nonce_addr = 0;
+}
+
 function new_state(mod: Module): FdcapState {
   const s: FdcapState = {
     mod, procs: new WeakMap(), max_failures: max_failures.value, saved: new Map(), table: 0,
@@ -221,6 +233,7 @@ function new_state(mod: Module): FdcapState {
     },
     on_fork: (p, c) => fdcap_fork(s, p, c),
     on_exit: (t) => fdcap_task_exit(s, t),
+    on_exec: (t) => fdcap_exec(s, t),
   };
   return s;
 }
@@ -240,6 +253,7 @@ export function fdcap_init(mod: Module): number {
   mod.ext.set('fdcap', s);
   k.fork_hooks.push(s.on_fork);
   k.exit_hooks.push(s.on_exit);
+  k.exec_hooks.push(s.on_exec);
   k.printk(KERN_INFO, `fdcap: /dev/fdcap ready (${k.arch.name === 'arm64' ? 'PAuth' : 'software PAC'}, policy ${policy.value}, max_failures ${max_failures.value}, enter_nonce ${enter_nonce.value ? 1 : 0})`);
   return 0;
 }
@@ -255,6 +269,7 @@ export function fdcap_exit(mod: Module): void {
   unhook_table(k, s);
   remove_hook(k.fork_hooks, s.on_fork);
   remove_hook(k.exit_hooks, s.on_exit);
+  remove_hook(k.exec_hooks, s.on_exec);
   misc_deregister(k, s.dev);
 }
 

@@ -4,6 +4,7 @@
  * every protected process.
  */
 import test from 'ava';
+import { install_program } from '../../../kernel/init/initramfs.ts';
 import { insmod, machine, rmmod, sh, type Machine } from './helpers.ts';
 
 const FAMILY = new URL('./progs/family.ts', import.meta.url).href;
@@ -78,4 +79,12 @@ test('the module cannot be removed under a protected process, even with /dev/fdc
   t.regex(out, /hold: after the child \(status 0\) refcnt=1 raw fd reads=0\n/);
   t.is(await rmmod(m), 0, 'once every protected process has exited, rmmod works');
   t.regex(m.k.log.text(), /fdcap: restored \d+ sys_call_table entries/);
+});
+
+test('exec: the new image must fdcap_init again and can; kept fds stay protected, old tokens are dead', async (t) => {
+  const m = machine();
+  install_program(m.k.root, '/bin/family', FAMILY);
+  t.is(await insmod(m, 'max_failures=0'), 0);
+  t.is(await family(m, 'exec'), 0);
+  t.regex(m.out(), /exec2: init=0 enter=0 old token reads=0 raw fd reads=0\n/);
 });

@@ -6,6 +6,8 @@
  *   protected in the context it runs in, not the token; it forks one child per guess of the 7-bit
  *   code (each child inherits the context, its modifier and the keys) and learns from the
  *   child's fate whether the guess was right. Prints `guess G: …` per child and `found at N`.
+ * - `exec`: the image that exec starts must fdcap_init again (and may); the fds it keeps stay
+ *   protected, and the old tokens are dead (the keys are redrawn at exec).
  * - `hold`: the module cannot be removed under a protected process: after closing /dev/fdcap,
  *   delete_module still fails (EWOULDBLOCK) in the process and in a forked child, raw fds are
  *   still refused, and the module's reference count follows the protected processes.
@@ -128,8 +130,28 @@ async function hold(libc: Libc): Promise<number> {
   return 0;
 }
 
+/** Before exec: protect the secret, then exec /bin/family exec2 TOKEN. */
+async function exec1(libc: Libc): Promise<number> {
+  const [, tok] = await protect_secret(libc, 'ebadf');
+  if (tok < 0) return 2;
+  await libc.execv('/bin/family', ['family', 'exec2', String(tok)]);
+  return 3;
+}
+
+/** After exec: init again, then try the old token and the raw fd from a new context. */
+async function exec2(libc: Libc, tok: number): Promise<number> {
+  const init = (await libc.fdcap_init(site)) as number;
+  const B = (await libc.fdcap_create()) as number;
+  const entered = (await site(libc, B)) as number;
+  const fd = tok & FD_MASK;
+  await say(libc, `exec2: init=${init} enter=${entered} old token reads=${(await reads_secret(libc, tok)) ? 1 : 0} raw fd reads=${(await reads_secret(libc, fd)) ? 1 : 0}`);
+  return 0;
+}
+
 export default async function main(libc: Libc, argv: string[]): Promise<number> {
   switch (argv[1]) {
+    case 'exec': return exec1(libc);
+    case 'exec2': return exec2(libc, Number(argv[2]));
     case 'revoke': return revoke(libc);
     case 'brute': return brute(libc, argv[2] === 'kill' ? 'kill' : 'ebadf');
     case 'hold': return hold(libc);
