@@ -6,6 +6,7 @@
  * the syscalls whose declarations involve fds.
  */
 import test from 'ava';
+import { hook_spec } from '../../../kernel/modules/fdcap/hooks.ts';
 import { FD_NEW_ARGS, FD_USE_ARGS } from '../../../kernel/syscalls/syscall_def.ts';
 import type { Kernel } from '../../../kernel/kernel.ts';
 import { insmod, machine, sh } from './helpers.ts';
@@ -57,3 +58,14 @@ for (const arch of ['arm64', 'x86_64'] as const) {
     t.log(`${arch}: ${specs.length} syscalls, ${calls} fd arguments, each refused`);
   });
 }
+
+test('a syscall declared tomorrow is hooked by its declaration alone', (t) => {
+  const fn = (): number => 0;
+  const spec = hook_spec({ name: 'pidfd_getfd', fn, args: ['fd', 'fd', 'hex'], ret_fd: true });
+  t.deepEqual(spec?.fds, [0, 1]);
+  t.true(spec?.ret_fd);
+  t.deepEqual(hook_spec({ name: 'io_uring_like', fn, args: ['atfd', 'pollfds', 'uint'] })?.fds, [0]);
+  t.is(hook_spec({ name: 'io_uring_like', fn, args: ['atfd', 'pollfds', 'uint'] })?.pollfds, 1);
+  t.is(hook_spec({ name: 'getpid', fn }), null, 'no fds, no hook');
+  t.is(hook_spec({ name: 'kill', fn, args: ['int', 'signal'] }), null);
+});
