@@ -40,5 +40,5 @@ export function sys_fcntl(t: Task, fd: number, cmd: number, arg: number): SysRet
 }
 
 export const fcntl_syscalls: SyscallDef[] = [
-  { name: 'fcntl', fn: sys_fcntl, args: ['fd', 'int', 'hex'], support: 'partial', note: 'no record locks (F_GETLK/F_SETLK*), leases, F_SETOWN, seals: EINVAL' },
+  { name: 'fcntl', fn: sys_fcntl, args: ['fd', 'fcntl_cmd', 'hex'], support: 'partial', note: 'no record locks (F_GETLK/F_SETLK*), leases, F_SETOWN, seals: EINVAL' },
 ];

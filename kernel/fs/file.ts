@@ -70,8 +70,8 @@ export function sys_close_range(t: Task, first: number, last: number, flags: num
 }
 
 export const file_syscalls: SyscallDef[] = [
-  { name: 'dup', fn: sys_dup, args: ['fd'] },
-  { name: 'dup2', fn: sys_dup2, args: ['fd', 'fd'] },
-  { name: 'dup3', fn: sys_dup3, args: ['fd', 'fd', 'oflags'] },
-  { name: 'close_range', fn: sys_close_range, args: ['fd', 'fd', 'hex'] },
+  { name: 'dup', fn: sys_dup, args: ['fd'], ret_fd: true },
+  { name: 'dup2', fn: sys_dup2, args: ['fd', 'fd'], ret_fd: true },
+  { name: 'dup3', fn: sys_dup3, args: ['fd', 'fd', 'oflags'], ret_fd: true },
+  { name: 'close_range', fn: sys_close_range, args: ['fdrange', 'uint', 'hex'] },
 ];

@@ -331,10 +331,10 @@ export const sys_faccessat2 = (t: Task, dfd: number, upath: number, mode: number
 void EACCES;
 
 export const open_syscalls: SyscallDef[] = [
-  { name: 'open', fn: sys_open, args: ['path', 'oflags', 'mode'] },
-  { name: 'openat', fn: sys_openat, args: ['atfd', 'path', 'oflags', 'mode'] },
-  { name: 'openat2', fn: sys_openat2, args: ['atfd', 'path', 'ptr', 'uint'], support: 'partial', note: 'RESOLVE_NO_MAGICLINKS and RESOLVE_CACHED are accepted and not enforced' },
-  { name: 'creat', fn: sys_creat, args: ['path', 'mode'] },
+  { name: 'open', fn: sys_open, args: ['path', 'oflags', 'mode'], ret_fd: true },
+  { name: 'openat', fn: sys_openat, args: ['atfd', 'path', 'oflags', 'mode'], ret_fd: true },
+  { name: 'openat2', fn: sys_openat2, args: ['atfd', 'path', 'ptr', 'uint'], ret_fd: true, support: 'partial', note: 'RESOLVE_NO_MAGICLINKS and RESOLVE_CACHED are accepted and not enforced' },
+  { name: 'creat', fn: sys_creat, args: ['path', 'mode'], ret_fd: true },
   { name: 'close', fn: sys_close, args: ['fd'] },
   { name: 'truncate', fn: sys_truncate, args: ['path', 'int'] },
   { name: 'ftruncate', fn: sys_ftruncate, args: ['fd', 'int'] },

@@ -90,11 +90,11 @@ const FAMILIES: Record<number, string> = { 0: 'AF_UNSPEC', 1: 'AF_UNIX', 2: 'AF_
 function fmt_arg(t: Task, f: ArgFmt | undefined, v: number, next: number): string {
   const k = t.kernel;
   switch (f) {
-    case 'fd': return String(v | 0);
+    case 'fd': case 'fdrange': return String(v | 0);
     case 'atfd': return (v | 0) === -100 ? 'AT_FDCWD' : String(v | 0);
     case 'path': return fmt_path(t, v);
     case 'buf_in': return fmt_buf(t, v, next);
-    case 'ptr': return fmt_ptr(v);
+    case 'ptr': case 'pollfds': case 'fd_set': case 'msghdr_in': case 'msghdr_out': case 'fdpair': return fmt_ptr(v);
     case 'hex': return '0x' + (v >>> 0).toString(16);
     case 'oflags': return oflags(k, v);
     case 'mode': return '0' + (v >>> 0).toString(8);

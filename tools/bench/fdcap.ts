@@ -27,8 +27,8 @@ async function machine(with_fdcap: boolean): Promise<Kernel> {
   return k;
 }
 
-/** The one function allowed to enter (registered at init). */
-function site(libc: Libc, ctx: number): number { return libc.fdcap_enter(ctx, site) as number; }
+/** The one function allowed to enter (registered at init; the stub finds it as its caller). */
+function site(libc: Libc, ctx: number): number { return libc.fdcap_enter(ctx) as number; }
 
 /** Modeled cycles and wall ns of `n` calls of fn (wall: median of 5 batches, after a warm-up batch). */
 function measure(k: Kernel, fn: () => unknown, n: number): { cycles: number; ns: number } {
@@ -56,7 +56,7 @@ async function table1(): Promise<void> {
     let ce = 0, cx = 0, we = 0n, wx = 0n;
     for (let i = 0; i < CALLS; i++) {
       let c = k.cpu.cycles, w = process.hrtime.bigint();
-      site(libc, ctx);
+      if (site(libc, ctx) !== 0) throw new Error(`fdcap_enter failed (errno ${libc.errno})`);
       ce += k.cpu.cycles - c; we += process.hrtime.bigint() - w;
       c = k.cpu.cycles; w = process.hrtime.bigint();
       libc.fdcap_exit();
@@ -64,7 +64,7 @@ async function table1(): Promise<void> {
     }
     rows.push(['getpid', getpid.cycles, getpid.ns, 1],
       ['fdcap_init (once; opens /dev/fdcap, hooks sys_call_table)', init.cycles, init.ns, init.cycles / getpid.cycles],
-      ['fdcap_enter (PACIA of the site + ioctl + AUTIA)', ce / CALLS, Number(we) / CALLS, ce / CALLS / getpid.cycles],
+      ['fdcap_enter (PACIA of the site under the nonce + ioctl + AUTIA + next nonce)', ce / CALLS, Number(we) / CALLS, ce / CALLS / getpid.cycles],
       ['fdcap_exit (ioctl)', cx / CALLS, Number(wx) / CALLS, cx / CALLS / getpid.cycles]);
   });
   table('fdcap', `Table 1 — fdcap calls next to getpid (${PROFILE}, modeled cycles; wall ns on this host; ${CALLS} calls)`,
@@ -80,7 +80,7 @@ async function curve(hooked: boolean, op: Op): Promise<{ cycles: number; ns: num
   await run_inline(k, (libc) => {
     if (hooked) {
       if (libc.fdcap_init(site) !== 0) throw new Error('fdcap_init failed');
-      site(libc, libc.fdcap_create() as number);
+      if (site(libc, libc.fdcap_create() as number) !== 0) throw new Error(`fdcap_enter failed (errno ${libc.errno})`);
     }
     const fd = libc.open(op === 'read' ? '/dev/zero' : '/dev/null', op === 'read' ? libc.O_RDONLY : libc.O_WRONLY) as number;
     const buf = libc.malloc(65536);

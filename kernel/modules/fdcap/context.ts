@@ -2,10 +2,18 @@
  * fdcap's per-process state and the token operations.
  *
  * The state lives with the fd table it protects (struct files_struct): threads sharing the
- * table share it, a fork copies it with the table, and it survives exec with the table (the
- * new image must fdcap_init again before it may enter). A protected fd is remembered with the
- * File it pointed at when it was created, so an fd number closed behind fdcap's back and reused
- * is not mistaken for the protected one.
+ * table share it, and it survives exec with the table (the new image must fdcap_init again
+ * before it may enter).
+ *
+ * fork duplicates it, as Linux duplicates per-process state (dup_fd copies the fd table): the
+ * child gets its own copy of every context — same id, same modifier at the time of the fork, so
+ * the tokens it inherited keep working — and from then on a revoke, destroy or create in one
+ * process changes nothing in the other. What fork does not duplicate is the *family*: the
+ * processes forked from one fdcap_init share one failure budget (FdcapFamily), so an attacker
+ * who spends one child per guess pays for every guess (docs/fdcap.md, "Brute force").
+ *
+ * A protected fd is remembered with the File it pointed at when it was created, so an fd number
+ * closed behind fdcap's back and reused is not mistaken for the protected one.
  *
  * Signing is PACDA(fd, ctx.modifier) with the task's APDA key (what a kernel module executing
  * `pacda` uses: Linux only switches the APIA key to the kernel's on entry); authenticating is
@@ -17,19 +25,38 @@ import type { File } from '../../fs/fs_types.ts';
 import type { Task } from '../../sched/task.ts';
 import { C } from '../../time/cost.ts';
 import { OPS_FD_OWNED, OPS_FORGET, OPS_PROTECT, OPS_SIGN } from './cost.ts';
-import { FDCAP_MAX_FD, FDCAP_PAC_MASK, FDCAP_POLICY_EBADF, fdcap_make_token } from './uapi.ts';
+import { FDCAP_MAX_FD, FDCAP_PAC_MASK, FDCAP_POLICY_EBADF, fdcap_make_token } from '../../include/uapi/fdcap.ts';
 
 /** One protection context: an id and its current modifier. */
 export class FdcapCtx {
   /** Bumped by revoke; lets tests and stats see the generation. */
   generation = 0;
   constructor(readonly id: number, public modifier: bigint) {}
+
+  /** fork: the child's own copy, with the same id and (for now) the same modifier. */
+  dup(): FdcapCtx {
+    const c = new FdcapCtx(this.id, this.modifier);
+    c.generation = this.generation;
+    return c;
+  }
 }
 
+/** A random 64-bit value (a context's modifier, enter's nonce). */
 export function random_modifier(): bigint {
   const b = new BigUint64Array(1);
   randomFillSync(b);
   return b[0];
+}
+
+/**
+ * The processes forked from one fdcap_init. They hold copies of the same contexts (the same
+ * modifiers until one of them revokes), so a guess one of them makes is a guess against all:
+ * the failed checks of every member count against one budget.
+ */
+export class FdcapFamily {
+  failures = 0;
+  /** Set once the budget is spent: every member has been sent SIGKILL. */
+  killed = false;
 }
 
 export class FdcapProc {
@@ -42,8 +69,13 @@ export class FdcapProc {
   /** Per fd: the context that owns it and the File it named when it was protected. */
   owner: (FdcapCtx | null)[] = [];
   file: (File | null)[] = [];
+  /** The nonce the next enter's signed call site must be bound to, and where it is published. */
+  nonce = 0n;
+  nonce_addr = 0;
   // statistics
   nr_signed = 0; nr_verified = 0; nr_failed = 0; nr_revoked = 0;
+
+  constructor(readonly family: FdcapFamily) {}
 
   /**
    * The owning context of fd if fd is protected and still names the same file. The caller
@@ -66,13 +98,26 @@ export class FdcapProc {
     this.file[fd] = ctx ? t.files.fcheck(fd) : null;
   }
 
-  /** The copy a forked child gets (dup_fd copies the table; the protection follows it). */
+  /**
+   * The copy a forked child gets: its own contexts (copies of the parent's), the ownership of
+   * every fd mapped onto them, the same current context, nonce and registered site; the same
+   * family.
+   */
   clone(): FdcapProc {
-    const c = new FdcapProc();
+    const c = new FdcapProc(this.family);
     c.site = this.site; c.policy = this.policy; c.next_id = this.next_id;
-    for (const [id, ctx] of this.contexts) c.contexts.set(id, ctx);
-    c.current = this.current;
-    c.owner = [...this.owner]; c.file = [...this.file];
+    c.nonce = this.nonce; c.nonce_addr = this.nonce_addr;
+    const copy = new Map<FdcapCtx, FdcapCtx>();
+    for (const [id, ctx] of this.contexts) { const d = ctx.dup(); copy.set(ctx, d); c.contexts.set(id, d); }
+    // A destroyed context still owns its fds (they stay unusable): copy it for them too.
+    const mapped = (o: FdcapCtx | null): FdcapCtx | null => {
+      if (o === null) return null;
+      let d = copy.get(o);
+      if (d === undefined) { d = o.dup(); copy.set(o, d); }
+      return d;
+    };
+    c.current = mapped(this.current);
+    c.owner = this.owner.map(mapped); c.file = [...this.file];
     return c;
   }
 }

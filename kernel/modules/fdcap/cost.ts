@@ -56,8 +56,6 @@ export const OPS_CREATED = 4, OPS_SIGN = 6;
  * loop test = 10 (the user loads are charged by get_user itself).
  */
 export const OPS_CMSG = 10;
-/** close: cmp+b on its result before forgetting the fd = 1. */
-export const OPS_CLOSE_RET = 1;
 /**
  * /dev/fdcap's unlocked_ioctl: the cmd dispatch (cmp+b chain / jump table, 2) + the state
  * lookup (9) = 11. enter adds the context lookup by id (ldr mask, and, ldr bucket, ldr id,

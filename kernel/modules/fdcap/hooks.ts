@@ -1,98 +1,82 @@
 /**
- * fdcap's syscall hooks, generic by argument position: a table says, for each syscall name,
- * which arguments are fds (consumed: authenticated, then replaced by the plain fd) and how the
- * call creates fds (its return value, or two ints written to a user array). The hooks wrap
- * whatever function sys_call_table pointed at when they were installed, calling it through
- * its address, so they work on any implementation of those syscalls.
+ * fdcap's syscall hooks, derived from the syscall table's declared argument types
+ * (SyscallDef.args, kernel/syscalls/syscall_def.ts): every implemented syscall with an argument
+ * that names fds — 'fd', 'atfd', 'fdrange', 'pollfds', 'fd_set', 'msghdr_in' — or through which
+ * it hands out new ones — `ret_fd`, 'fdpair', 'msghdr_out', 'fcntl_cmd' — is hooked, so a
+ * syscall is covered the day it is declared. The hooks wrap whatever function sys_call_table
+ * pointed at when they were installed, calling it through its address.
  *
- * A consumed argument that names a protected fd must be a token that authenticates under the
- * current context and names an fd owned by that context; otherwise the real call does not run:
- * EBADF (policy "ebadf") or SIGKILL (policy "kill", like FEAT_FPAC ending the process at a
- * failed AUT). Negative values (AT_FDCWD, -1) and unprotected fds pass through unchanged.
+ * A used fd that names a protected fd must be a token that authenticates under the current
+ * context and names an fd owned by that context; otherwise the real call does not run
+ * (./policy.ts decides what else happens). Negative values (AT_FDCWD, -1) and unprotected fds
+ * pass through unchanged. Where the fds sit in user memory (struct pollfd, SCM_RIGHTS), the
+ * hook writes the plain fd over each token for the duration of the call and puts the tokens
+ * back afterwards, as syscall-hooking modules must (the original reads them with
+ * copy_from_user). An fd_set bit or a close_range range cannot carry a code: a protected fd
+ * named there must belong to the current context (the deterministic check alone).
  */
 import { EBADF } from '../../include/uapi/errno.ts';
 import { F_DUPFD, F_DUPFD_CLOEXEC } from '../../include/uapi/fcntl.ts';
 import { MAP_ANONYMOUS } from '../../include/uapi/mman.ts';
-import { SIGKILL } from '../../include/uapi/signal.ts';
-import type { FilesStruct } from '../../fs/fdtable.ts';
 import type { SysRet } from '../../fs/fs_types.ts';
-import { get_user_u32, put_user_u32 } from '../../mm/uaccess.ts';
-import { KERN_WARNING } from '../../printk.ts';
-import { force_sig } from '../../sched/signal.ts';
+import { RLIMIT_NOFILE } from '../../fs/file_table.ts';
+import { copy_from_user, get_user_u32, put_user_u32 } from '../../mm/uaccess.ts';
 import type { Task } from '../../sched/task.ts';
 import { resolve_kernel_call } from '../../syscalls/entry.ts';
-import type { SyscallFn } from '../../syscalls/syscall_def.ts';
+import { type ArgFmt, FD_NEW_ARGS, FD_USE_ARGS, type SyscallDef, type SyscallFn } from '../../syscalls/syscall_def.ts';
 import { C } from '../../time/cost.ts';
 import {
-  OPS_CLOSE_RET, OPS_CREATED, OPS_FCNTL_CMD, OPS_FD_ARG, OPS_HOOK_CALL, OPS_MMAP_FLAGS, OPS_OWNER_CHECK,
-  OPS_RET_DISPATCH, OPS_STATE_LOOKUP, OPS_TOKEN_DECODE,
+  OPS_CREATED, OPS_FCNTL_CMD, OPS_FD_ARG, OPS_HOOK_CALL, OPS_MMAP_FLAGS, OPS_OWNER_CHECK, OPS_RET_DISPATCH,
+  OPS_STATE_LOOKUP, OPS_TOKEN_DECODE,
 } from './cost.ts';
 import { type FdcapProc, fd_fits, fdcap_auth, fdcap_sign } from './context.ts';
+import { type FdcapEnv, fdcap_fail } from './policy.ts';
 import { for_each_scm_fd } from './scm.ts';
-import { FDCAP_FD_MASK, FDCAP_PAC_MASK, FDCAP_PAC_SHIFT, FDCAP_POLICY_KILL } from './uapi.ts';
+import { FDCAP_FD_MASK, FDCAP_PAC_MASK, FDCAP_PAC_SHIFT } from '../../include/uapi/fdcap.ts';
 
-/** How a syscall uses fds. `fds`: positions of fd arguments (at most two). */
+/** How one syscall uses fds, read off its declaration. Positions are argument indexes, -1: none. */
 export interface HookSpec {
+  /** 'fd' and 'atfd' arguments: authenticated, then replaced by the plain fd. */
   readonly fds: readonly number[];
-  /** 'ret': the return value is a new fd; 'pair': two ints at the user pointer in `pair_arg`. */
-  readonly creates?: 'ret' | 'pair';
-  readonly pair_arg?: number;
-  /** Special cases: mmap's fd only matters without MAP_ANONYMOUS; fcntl F_DUPFD* creates. */
-  readonly kind?: 'mmap' | 'fcntl' | 'close' | 'sendmsg' | 'recvmsg';
+  /** 'fdrange': the first of two arguments [first, last]. */
+  readonly range: number;
+  /** 'pollfds' (its count is the next argument) and 'msghdr_in': fds in user memory. */
+  readonly pollfds: number;
+  readonly msg_in: number;
+  /** 'fd_set' arguments (nfds is argument 0). */
+  readonly fd_sets: readonly number[];
+  /** 'mapflags': MAP_ANONYMOUS there means the 'fd' arguments are ignored. */
+  readonly mapflags: number;
+  /** New fds: the return value, an int[2], received SCM_RIGHTS, fcntl's F_DUPFD*. */
+  readonly ret_fd: boolean;
+  readonly fdpair: number;
+  readonly msg_out: number;
+  readonly fcntl_cmd: number;
 }
 
-const C0: HookSpec = { fds: [0] };
-const RET: HookSpec = { fds: [], creates: 'ret' };
-const RET0: HookSpec = { fds: [0], creates: 'ret' };
-const AT02: HookSpec = { fds: [0, 2] };
-
-/** Every fd-creating and fd-consuming syscall fdcap hooks (names of the arch tables). */
-export const FDCAP_HOOKS: Readonly<Record<string, HookSpec>> = {
-  // creating
-  open: RET, creat: RET, openat: RET0, openat2: RET0, dup: RET0,
-  dup2: { fds: [0, 1], creates: 'ret' }, dup3: { fds: [0, 1], creates: 'ret' },
-  accept: RET0, accept4: RET0, socket: RET, epoll_create: RET, epoll_create1: RET,
-  eventfd: RET, eventfd2: RET, signalfd: RET0, signalfd4: RET0, timerfd_create: RET,
-  memfd_create: RET, inotify_init: RET, inotify_init1: RET,
-  pipe: { fds: [], creates: 'pair', pair_arg: 0 }, pipe2: { fds: [], creates: 'pair', pair_arg: 0 },
-  socketpair: { fds: [], creates: 'pair', pair_arg: 3 },
-  fcntl: { fds: [0], kind: 'fcntl' },
-  // consuming
-  read: C0, write: C0, pread64: C0, pwrite64: C0, readv: C0, writev: C0, preadv: C0, pwritev: C0,
-  preadv2: C0, pwritev2: C0, lseek: C0, close: { fds: [0], kind: 'close' }, fstat: C0, newfstat: C0,
-  ioctl: C0, getdents64: C0, getdents: C0, fsync: C0, fdatasync: C0, ftruncate: C0, fallocate: C0,
-  fadvise64: C0, sendfile: { fds: [0, 1] }, sendfile64: { fds: [0, 1] }, mmap: { fds: [4], kind: 'mmap' },
-  epoll_ctl: AT02, epoll_wait: C0, epoll_pwait: C0, epoll_pwait2: C0,
-  sendto: C0, recvfrom: C0, sendmsg: { fds: [0], kind: 'sendmsg' }, recvmsg: { fds: [0], kind: 'recvmsg' }, sendmmsg: C0, recvmmsg: C0, bind: C0, listen: C0,
-  connect: C0, shutdown: C0, getsockopt: C0, setsockopt: C0, getsockname: C0, getpeername: C0,
-  fchdir: C0, fchmod: C0, fchown: C0, flock: C0, fstatfs: C0, syncfs: C0, sync_file_range: C0,
-  splice: AT02, tee: { fds: [0, 1] }, copy_file_range: AT02, vmsplice: C0, timerfd_settime: C0,
-  timerfd_gettime: C0, inotify_add_watch: C0, inotify_rm_watch: C0,
-  // the *at calls (dirfd)
-  mkdirat: C0, mknodat: C0, unlinkat: C0, renameat: AT02, renameat2: AT02, linkat: AT02, symlinkat: { fds: [1] },
-  readlinkat: C0, fchmodat: C0, fchmodat2: C0, fchownat: C0, faccessat: C0, faccessat2: C0, utimensat: C0,
-  futimesat: C0, newfstatat: C0, statx: C0, execveat: C0, name_to_handle_at: C0,
-};
-
-/** What the hooks share: per-process state, keyed by the fd table it protects. */
-export interface HookEnv {
-  readonly procs: WeakMap<FilesStruct, FdcapProc>;
+/** The hook a syscall needs, from its declaration; null when it neither uses nor makes fds. */
+export function hook_spec(def: SyscallDef): HookSpec | null {
+  const args = def.args ?? [];
+  if (!def.ret_fd && !args.some((a) => FD_USE_ARGS.includes(a) || FD_NEW_ARGS.includes(a))) return null;
+  const where = (...kinds: ArgFmt[]): number[] => args.flatMap((a, i) => (kinds.includes(a) ? [i] : []));
+  const one = (kind: ArgFmt): number => args.indexOf(kind);
+  return {
+    fds: where('fd', 'atfd'), range: one('fdrange'), pollfds: one('pollfds'), msg_in: one('msghdr_in'),
+    fd_sets: where('fd_set'), mapflags: one('mapflags'), ret_fd: def.ret_fd === true, fdpair: one('fdpair'),
+    msg_out: one('msghdr_out'), fcntl_cmd: one('fcntl_cmd'),
+  };
 }
 
-/** A failed check: logged with pid, syscall and fd; EBADF, or SIGKILL under the kill policy. */
-function deny(t: Task, p: FdcapProc, name: string, v: number, why: string): number {
-  p.nr_failed++;
-  const kill = p.policy === FDCAP_POLICY_KILL;
-  t.kernel.printk(KERN_WARNING, `fdcap: pid ${t.pid} (${t.comm}) ${name}: fd ${v & FDCAP_FD_MASK} token 0x${(v >>> 0).toString(16)} ${why}${kill ? ', killing' : ''}`);
-  if (kill) force_sig(t, SIGKILL);
-  return -EBADF;
+/** A failed check of fd argument v: logged, counted, the policy applied. */
+function deny(t: Task, env: FdcapEnv, p: FdcapProc, name: string, v: number, why: string): void {
+  fdcap_fail(t, env, p, `${name}: fd ${v & FDCAP_FD_MASK} token 0x${(v >>> 0).toString(16)} ${why}`);
 }
 
 /**
  * The plain fd for argument value v, or NaN when the check fails (after deny). Values that do
  * not name a protected fd are returned unchanged.
  */
-function check_fd(t: Task, p: FdcapProc, name: string, v: number): number {
+function check_fd(t: Task, env: FdcapEnv, p: FdcapProc, name: string, v: number): number {
   const cpu = t.kernel.cpu;
   cpu.charge_n(C.kernel_op, OPS_FD_ARG);
   if (v < 0) return v;
@@ -101,12 +85,72 @@ function check_fd(t: Task, p: FdcapProc, name: string, v: number): number {
   if (owner === null) return v;
   cpu.charge_n(C.kernel_op, OPS_TOKEN_DECODE);
   const ctx = p.current;
-  if (ctx === null) { deny(t, p, name, v, 'outside any context'); return NaN; }
-  if (!fdcap_auth(t, fd, (v >>> FDCAP_PAC_SHIFT) & FDCAP_PAC_MASK, ctx)) { deny(t, p, name, v, 'failed authentication'); return NaN; }
+  if (ctx === null) { deny(t, env, p, name, v, 'outside any context'); return NaN; }
+  if (!fdcap_auth(t, fd, (v >>> FDCAP_PAC_SHIFT) & FDCAP_PAC_MASK, ctx)) { deny(t, env, p, name, v, 'failed authentication'); return NaN; }
   cpu.charge_n(C.kernel_op, OPS_OWNER_CHECK);
-  if (owner !== ctx) { deny(t, p, name, v, `belongs to context ${owner.id}, not ${ctx.id}`); return NaN; }
+  if (owner !== ctx) { deny(t, env, p, name, v, `belongs to context ${owner.id}, not ${ctx.id}`); return NaN; }
   p.nr_verified++;
   return fd;
+}
+
+/** A protected fd named without a token (fd_set bit, close_range): it must be the current context's. */
+function check_owned(t: Task, env: FdcapEnv, p: FdcapProc, name: string, fd: number): boolean {
+  t.kernel.cpu.charge_n(C.kernel_op, OPS_FD_ARG);
+  const owner = p.owner_of(t, fd);
+  if (owner === null || owner === p.current) return true;
+  deny(t, env, p, name, fd, p.current === null ? 'outside any context' : `belongs to context ${owner.id}, not ${p.current.id}`);
+  return false;
+}
+
+/** close_range(first, last): every protected fd in the range must belong to the current context. */
+function check_range(t: Task, env: FdcapEnv, p: FdcapProc, name: string, first: number, last: number): boolean {
+  const end = Math.min(last >>> 0, p.owner.length - 1);
+  for (let fd = first >>> 0; fd <= end; fd++) if (!check_owned(t, env, p, name, fd)) return false;
+  return true;
+}
+
+/** select's fd_set at uset (nfds bits): every set bit naming a protected fd must be the context's. */
+function check_fd_set(t: Task, env: FdcapEnv, p: FdcapProc, name: string, nfds: number, uset: number): boolean {
+  if (!uset) return true;
+  const bit = new Uint8Array(1);
+  const end = Math.min(nfds | 0, p.owner.length);
+  for (let fd = 0; fd < end; fd++) {
+    if (!p.owner[fd]) continue;
+    if (copy_from_user(t, bit, 0, uset + (fd >> 3), 1)) return true; // the original reports EFAULT
+    if (bit[0] & (1 << (fd & 7)) && !check_owned(t, env, p, name, fd)) return false;
+  }
+  return true;
+}
+
+/**
+ * Checks every fd slot of a struct pollfd array (or of SCM_RIGHTS cmsgs) and writes the plain fd
+ * over each token. Returns the (address, token) pairs to put back after the call, or null when a
+ * check failed (denied, and the buffer restored already).
+ */
+function rewrite_fds(t: Task, env: FdcapEnv, p: FdcapProc, name: string, walk: (fn: (addr: number, v: number) => boolean) => void): number[] | null {
+  const undo: number[] = [];
+  let ok = true;
+  walk((addr, v) => {
+    const d = check_fd(t, env, p, name, v);
+    if (d !== d) { ok = false; return false; }
+    if (d !== v) { put_user_u32(t, addr, d); undo.push(addr, v); }
+    return true;
+  });
+  if (!ok) restore_fds(t, undo);
+  return ok ? undo : null;
+}
+
+function restore_fds(t: Task, undo: number[]): void {
+  for (let i = 0; i < undo.length; i += 2) put_user_u32(t, undo[i], undo[i + 1]);
+}
+
+/** The fd slots of nfds struct pollfd at ufds (stops at a fault or past RLIMIT_NOFILE: the original fails). */
+function for_each_pollfd(t: Task, ufds: number, nfds: number, fn: (addr: number, v: number) => boolean): void {
+  if (nfds >>> 0 > t.rlim[RLIMIT_NOFILE].cur) return;
+  for (let i = 0; i < nfds >>> 0; i++) {
+    const v = get_user_u32(t, ufds + i * 8);
+    if (v === undefined || !fn(ufds + i * 8, v | 0)) return;
+  }
 }
 
 /** A new fd from the real call: protected and returned as a token inside a context. */
@@ -119,99 +163,87 @@ function created(t: Task, p: FdcapProc, fd: number): number {
   return fdcap_sign(t, p, fd, ctx);
 }
 
-/** pipe2/socketpair: rewrites the two fds the real call stored at uptr. */
-function created_pair(t: Task, p: FdcapProc, ret: number, uptr: number): number {
-  if (ret < 0) return ret;
+/** New fds the real call wrote to user memory (int[2], SCM_RIGHTS): each becomes a token in place. */
+function created_in_memory(t: Task, p: FdcapProc, addr: number, fd: number): boolean {
+  const tok = created(t, p, fd);
+  if (tok !== fd) put_user_u32(t, addr, tok);
+  return true;
+}
+
+function created_pair(t: Task, p: FdcapProc, uptr: number): void {
   for (let i = 0; i < 2; i++) {
     const fd = get_user_u32(t, uptr + i * 4);
-    if (fd === undefined) return ret;
-    const tok = created(t, p, fd | 0);
-    if (tok !== fd) put_user_u32(t, uptr + i * 4, tok);
+    if (fd === undefined) return;
+    created_in_memory(t, p, uptr + i * 4, fd | 0);
   }
-  return ret;
-}
-
-/**
- * sendmsg: checks every SCM_RIGHTS fd and writes the plain fd over each token in the user's
- * control buffer. Returns the (address, token) pairs to put back after the call, or null
- * when a check failed (denied and logged already).
- */
-function scm_check(t: Task, p: FdcapProc, umsg: number): number[] | null {
-  const undo: number[] = [];
-  let ok = true;
-  for_each_scm_fd(t, umsg, (addr, v) => {
-    const d = check_fd(t, p, 'sendmsg', v);
-    if (d !== d) { ok = false; return false; }
-    if (d !== v) { put_user_u32(t, addr, d); undo.push(addr, v); }
-    return true;
-  });
-  if (!ok) scm_restore(t, undo);
-  return ok ? undo : null;
-}
-
-function scm_restore(t: Task, undo: number[]): void {
-  for (let i = 0; i < undo.length; i += 2) put_user_u32(t, undo[i], undo[i + 1]);
-}
-
-/** recvmsg: the fds the original installed become tokens inside a context. */
-function scm_created(t: Task, p: FdcapProc, umsg: number, r: number): number {
-  if (r < 0) return r;
-  for_each_scm_fd(t, umsg, (addr, fd) => {
-    const tok = created(t, p, fd);
-    if (tok !== fd) put_user_u32(t, addr, tok);
-    return true;
-  });
-  return r;
-}
-
-/** After the original: puts tokens back (sendmsg) or signs received fds (recvmsg). */
-function scm_after(t: Task, p: FdcapProc, kind: 'sendmsg' | 'recvmsg', umsg: number, undo: number[] | null, r: SysRet): SysRet {
-  const fin = (v: number): number => {
-    if (kind === 'sendmsg') { if (undo) scm_restore(t, undo); return v; }
-    return scm_created(t, p, umsg, v);
-  };
-  return typeof r === 'number' ? fin(r) : r.then(fin);
 }
 
 const arg = (i: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): number =>
   i === 0 ? a0 : i === 1 ? a1 : i === 2 ? a2 : i === 3 ? a3 : i === 4 ? a4 : a5;
 
-/** Builds the hook for one syscall around the original entry at orig_addr. */
-export function make_hook(env: HookEnv, name: string, spec: HookSpec, orig_addr: number): SyscallFn {
-  const p0 = spec.fds.length > 0 ? spec.fds[0] : -1;
-  const p1 = spec.fds.length > 1 ? spec.fds[1] : -1;
-  const creates = spec.creates, kind = spec.kind, pair_arg = spec.pair_arg ?? 0;
+/** Does the call hand out new fds (cmd: the 'fcntl_cmd' argument, if it has one)? */
+function makes_fds(spec: HookSpec, cmd: number): boolean {
+  if (spec.ret_fd || spec.fdpair >= 0 || spec.msg_out >= 0) return true;
+  return spec.fcntl_cmd >= 0 && (cmd >>> 0 === F_DUPFD || cmd >>> 0 === F_DUPFD_CLOEXEC);
+}
+
+/** The fds in user memory (struct pollfd[count] or a msghdr's SCM_RIGHTS at ptr), rewritten. */
+function memory_fds(t: Task, env: FdcapEnv, p: FdcapProc, name: string, spec: HookSpec, ptr: number, count: number): number[] | null {
+  return spec.pollfds >= 0
+    ? rewrite_fds(t, env, p, name, (fn) => for_each_pollfd(t, ptr, count, fn))
+    : rewrite_fds(t, env, p, name, (fn) => { for_each_scm_fd(t, ptr, fn); });
+}
+
+/** After the real call: tokens put back, new fds signed. */
+function after_call(t: Task, p: FdcapProc, spec: HookSpec, undo: number[] | null, makes: boolean, r: number, uptr: number): number {
+  if (undo !== null) restore_fds(t, undo);
+  if (!makes || r < 0) return r;
+  if (spec.fdpair >= 0) { created_pair(t, p, uptr); return r; }
+  if (spec.msg_out >= 0) { for_each_scm_fd(t, uptr, (addr, fd) => created_in_memory(t, p, addr, fd)); return r; }
+  return created(t, p, r);
+}
+
+/** Promise results: after_call once the real call completes. */
+function after_async(t: Task, p: FdcapProc, spec: HookSpec, undo: number[] | null, makes: boolean, r: Promise<number>, uptr: number): Promise<number> {
+  return r.then((v) => after_call(t, p, spec, undo, makes, v, uptr));
+}
+
+/**
+ * Builds the hook for one syscall around the original entry at orig_addr. The hook itself
+ * creates no closure (a0..a5 stay in registers): the common case, fd arguments only, allocates
+ * nothing.
+ */
+export function make_hook(env: FdcapEnv, name: string, spec: HookSpec, orig_addr: number): SyscallFn {
+  const fds = spec.fds, nfds = fds.length, sets = spec.fd_sets;
+  const mem = spec.pollfds >= 0 ? spec.pollfds : spec.msg_in;
+  const out_arg = spec.fdpair >= 0 ? spec.fdpair : spec.msg_out;
   return function fdcap_hook(t: Task, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): SysRet {
     const cpu = t.kernel.cpu;
     cpu.charge_n(C.kernel_op, OPS_HOOK_CALL + OPS_STATE_LOOKUP);
     const orig = resolve_kernel_call(t, orig_addr);
     const p = env.procs.get(t.files);
     if (p === undefined) return orig(t, a0, a1, a2, a3, a4, a5);
-    if (kind === 'mmap') cpu.charge_n(C.kernel_op, OPS_MMAP_FLAGS);
-    for (let k = 0; k < 2; k++) {
-      const pos = k === 0 ? p0 : p1;
-      if (pos < 0) break;
-      if (kind === 'mmap' && a3 & MAP_ANONYMOUS) break;
-      const v = arg(pos, a0, a1, a2, a3, a4, a5) | 0;
-      const d = check_fd(t, p, name, v);
+    if (spec.mapflags >= 0) cpu.charge_n(C.kernel_op, OPS_MMAP_FLAGS);
+    const anon = spec.mapflags >= 0 && (arg(spec.mapflags, a0, a1, a2, a3, a4, a5) & MAP_ANONYMOUS) !== 0;
+    for (let i = 0; i < nfds && !anon; i++) {
+      const pos = fds[i];
+      const d = check_fd(t, env, p, name, arg(pos, a0, a1, a2, a3, a4, a5) | 0);
       if (d !== d) return -EBADF;
-      if (pos === 0) a0 = d; else if (pos === 1) a1 = d; else if (pos === 2) a2 = d; else if (pos === 4) a4 = d; else a3 = d;
+      if (pos === 0) a0 = d; else if (pos === 1) a1 = d; else if (pos === 2) a2 = d;
+      else if (pos === 3) a3 = d; else if (pos === 4) a4 = d; else a5 = d;
     }
-    if (kind === 'sendmsg' || kind === 'recvmsg') {
-      const undo = kind === 'sendmsg' ? scm_check(t, p, a1) : null;
-      if (kind === 'sendmsg' && undo === null) return -EBADF;
-      cpu.charge_n(C.kernel_op, OPS_RET_DISPATCH);
-      return scm_after(t, p, kind, a1, undo, orig(t, a0, a1, a2, a3, a4, a5));
+    if (spec.range >= 0 && !check_range(t, env, p, name, arg(spec.range, a0, a1, a2, a3, a4, a5), arg(spec.range + 1, a0, a1, a2, a3, a4, a5))) return -EBADF;
+    for (let i = 0; i < sets.length; i++) if (!check_fd_set(t, env, p, name, a0, arg(sets[i], a0, a1, a2, a3, a4, a5))) return -EBADF;
+    let undo: number[] | null = null;
+    if (mem >= 0) {
+      undo = memory_fds(t, env, p, name, spec, arg(mem, a0, a1, a2, a3, a4, a5), arg(mem + 1, a0, a1, a2, a3, a4, a5));
+      if (undo === null) return -EBADF;
     }
+    const makes = makes_fds(spec, spec.fcntl_cmd >= 0 ? arg(spec.fcntl_cmd, a0, a1, a2, a3, a4, a5) : 0);
     const r = orig(t, a0, a1, a2, a3, a4, a5);
-    cpu.charge_n(C.kernel_op, OPS_RET_DISPATCH + (kind === 'fcntl' ? OPS_FCNTL_CMD : kind === 'close' ? OPS_CLOSE_RET : 0));
-    const makes = creates ?? (kind === 'fcntl' && (a1 >>> 0 === F_DUPFD || a1 >>> 0 === F_DUPFD_CLOEXEC) ? 'ret' : undefined);
-    if (makes === undefined) {
-      if (kind === 'close' && r === 0) p.protect(t, a0, null);
-      return r;
-    }
-    const uptr = arg(pair_arg, a0, a1, a2, a3, a4, a5);
-    if (typeof r === 'number') return makes === 'ret' ? created(t, p, r) : created_pair(t, p, r, uptr);
-    return r.then((v) => (makes === 'ret' ? created(t, p, v) : created_pair(t, p, v, uptr)));
+    cpu.charge_n(C.kernel_op, OPS_RET_DISPATCH + (spec.fcntl_cmd >= 0 ? OPS_FCNTL_CMD : 0));
+    if (undo === null && !makes) return r;
+    const uptr = out_arg >= 0 ? arg(out_arg, a0, a1, a2, a3, a4, a5) : 0;
+    return typeof r === 'number' ? after_call(t, p, spec, undo, makes, r, uptr) : after_async(t, p, spec, undo, makes, r, uptr);
   };
 }

@@ -175,7 +175,9 @@ test('a signal interrupts FUTEX_WAIT: EINTR, or a restart with SA_RESTART (untim
     await libc.wait(0);
     await libc.sigaction(libc.SIGUSR1, { handler: () => { hits++; }, flags: libc.SA_RESTART });
     await poke();
-    t.is(await libc.futex(w, libc.FUTEX_WAIT_PRIVATE, 0, 80e6), -1);
+    // A timeout far beyond the 10 ms poke: the signal, not the clock, must end the wait (80 ms
+    // timed out first on a loaded host).
+    t.is(await libc.futex(w, libc.FUTEX_WAIT_PRIVATE, 0, 10e9), -1);
     t.is(libc.errno, libc.EINTR, 'a timed wait is not restarted');
     await libc.wait(0);
     // Untimed with SA_RESTART: the handler runs and the wait resumes until a thread wakes it.

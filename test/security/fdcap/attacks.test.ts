@@ -6,7 +6,7 @@ import test from 'ava';
 import { load_fdcap } from '../../../kernel/modules/fdcap/load.ts';
 import { attack, insmod, machine, rmmod, sh } from './helpers.ts';
 
-const ATTACKS = ['raw_fd', 'forge', 'after_exit', 'after_revoke', 'other_context', 'bad_site', 'scm_launder'];
+const ATTACKS = ['raw_fd', 'forge', 'after_exit', 'after_revoke', 'other_context', 'bad_site', 'forged_site', 'replay', 'replay_scratch', 'scm_launder'];
 
 test('without the module every attack reads the secret', async (t) => {
   const m = machine();
@@ -21,7 +21,8 @@ test('with the module loaded every attack fails, the owner still reads, failures
     let st = await attack(m, a);
     // After a revoke the old 7-bit code matches the new one with probability 1/128 (the code's
     // width, not a bug): a second, independent try makes a false alarm 1/16384.
-    if (a === 'after_revoke' && st === 0) st = await attack(m, a);
+    // So does a replayed enter signature under the next nonce (a 7-bit PAC as well).
+    if ((a === 'after_revoke' || a === 'replay') && st === 0) st = await attack(m, a);
     t.is(st, 1, a);
   }
   const log = m.k.log.text();
@@ -41,7 +42,7 @@ test('SCM_RIGHTS: a protected fd passed over AF_UNIX comes back as a token; its 
 
 test('brute force of the 7-bit code: measured success rate near 1/128; the kill policy ends it', async (t) => {
   const m = machine();
-  t.is(await insmod(m), 0);
+  t.is(await insmod(m, 'max_failures=0'), 0); // no family bound: measure the code's strength alone
   const trials = 1280;
   t.is(await attack(m, 'brute', 'ebadf', String(trials)), 0);
   const hits = Number(/brute: (\d+)\/1280/.exec(m.out())![1]);
@@ -49,6 +50,30 @@ test('brute force of the 7-bit code: measured success rate near 1/128; the kill 
   // Binomial(1280, 1/128): mean 10, sd 3.1; the bounds are > 4 sd away.
   t.true(hits >= 1 && hits <= 25);
   t.is(await attack(m, 'brute', 'kill', '200'), 128 + 9, 'SIGKILL at the first wrong guess');
+});
+
+test('brute force in one process under ebadf: the family bound (default max_failures=4) kills it at the 4th failure', async (t) => {
+  const m = machine();
+  t.is(await insmod(m), 0);
+  t.is(await attack(m, 'brute', 'ebadf', '1280'), 128 + 9);
+  t.regex(m.k.log.text(), /family made 4 failed checks \(max_failures=4\), killing its 1 processes/);
+});
+
+test('enter replay: with enter_nonce=0 an earlier signed call site enters again; with the nonce it does not', async (t) => {
+  const off = machine();
+  t.is(await insmod(off, 'enter_nonce=0'), 0);
+  t.is(await attack(off, 'replay'), 0, 'defence off: the replayed signature enters, the secret is read');
+  t.is(await attack(off, 'replay_scratch'), 1, 'libc scrubbed its scratch: nothing left to replay');
+  t.regex(off.out(), /replay_scratch: left in scratch=0\n/);
+  const on = machine();
+  t.is(await insmod(on), 0);
+  // The old signature authenticates under the new nonce with probability 1/128 (the PAC's
+  // width): a second, independent try makes a false alarm 1/16384.
+  let st = await attack(on, 'replay');
+  if (st === 0) st = await attack(on, 'replay');
+  t.is(st, 1, 'the nonce changed at the legitimate enter: the replay fails');
+  t.regex(on.k.log.text(), /fdcap: pid \d+ \(attack\.ts\) enter: call site 0x[0-9a-f]+ is not the registered one/);
+  t.is(await attack(on, 'legit'), 0, 'legitimate enters keep working, one nonce each');
 });
 
 test('rmmod restores sys_call_table and the plain behaviour', async (t) => {

@@ -1,4 +1,7 @@
-/** Uses /dev/hello: read the greeting, write, ioctl count, an unknown ioctl (ENOTTY). Prints results. */
+/**
+ * Uses /dev/hello: read the greeting, write, ioctl count, an unknown ioctl (ENOTTY). Prints results.
+ * `hold CMD ARGS…` then runs CMD while the device is still open.
+ */
 import type { Libc } from '../../../../libc/index.ts';
 import { _IO, _IOR } from '../../../../kernel/include/uapi/ioctl.ts';
 
@@ -14,7 +17,13 @@ export default async function main(libc: Libc, argv: string[]): Promise<number> 
   const bad = (await libc.ioctl(fd, _IO('h', 9), 0)) as number;
   const bad_errno = libc.errno;
   await libc.printf('read=%s count=%d r=%d bad=%d errno=%d\n', new TextDecoder().decode(buf.subarray(0, n)).trim(), libc.peek_u32(p), r, bad, bad_errno);
-  if (argv[1] === 'hold') { await libc.printf('holding\n'); await libc.sleep(0.2); }
+  if (argv[1] === 'hold') {
+    // `hold CMD ARGS…`: runs CMD in a child while /dev/hello is open, and waits for it.
+    await libc.printf('holding\n');
+    await libc.fflush_all();
+    const pid = (await libc.fork(async (c) => { await c.execv(argv[2], argv.slice(2)); return 127; })) as number;
+    await libc.waitpid(pid, 0, 0);
+  }
   await libc.close(fd);
   return 0;
 }

@@ -4,12 +4,37 @@
  * Without the module (no /dev/fdcap), every fdcap_* call fails and tokens are plain fds.
  */
 import type { Libc } from '../../../../libc/index.ts';
+import { FDCAP_ENTER_SIZE, FDCAP_IOC_ENTER } from '../../../../kernel/include/uapi/fdcap.ts';
 
 const SECRET = 'TOPSECRET';
 const FD_MASK = (1 << 24) - 1;
 
-async function trusted_enter(libc: Libc, ctx: number): Promise<number> { return libc.fdcap_enter(ctx, trusted_enter) as number; }
-async function attacker_enter(libc: Libc, ctx: number): Promise<number> { return libc.fdcap_enter(ctx, attacker_enter) as number; }
+async function trusted_enter(libc: Libc, ctx: number): Promise<number> { return libc.fdcap_enter(ctx) as number; }
+async function attacker_enter(libc: Libc, ctx: number): Promise<number> { return libc.fdcap_enter(ctx) as number; }
+/** The attacker calls the stub naming the trusted function as the caller: the stub takes the site from the stack. */
+async function attacker_names_trusted(libc: Libc, ctx: number): Promise<number> { return libc.fdcap_enter(ctx, trusted_enter) as number; }
+
+/** The attacker issues FDCAP_IOC_ENTER itself with a struct fdcap_enter it obtained earlier. */
+async function attacker_replay(libc: Libc, saved: Uint8Array): Promise<number> {
+  const p = libc.malloc(FDCAP_ENTER_SIZE);
+  libc.poke(p, saved);
+  return (await libc.ioctl(libc.fdcap_fd!, FDCAP_IOC_ENTER, p)) as number;
+}
+
+/**
+ * A legitimate enter while the attacker watches its argument (a thread reading the struct while
+ * the call is in flight): returns the signed struct fdcap_enter it saw.
+ */
+async function enter_watched(libc: Libc, ctx: number): Promise<Uint8Array> {
+  let seen: Uint8Array = new Uint8Array(FDCAP_ENTER_SIZE);
+  const ioctl = libc.ioctl;
+  libc.ioctl = function (fd, cmd, arg) {
+    if (cmd === FDCAP_IOC_ENTER) seen = libc.peek(arg as number, FDCAP_ENTER_SIZE);
+    return ioctl.call(this, fd, cmd, arg);
+  };
+  try { await trusted_enter(libc, ctx); } finally { libc.ioctl = ioctl; }
+  return seen;
+}
 
 async function try_read(libc: Libc, v: number): Promise<boolean> {
   const buf = new Uint8Array(32);
@@ -60,7 +85,7 @@ export default async function main(libc: Libc, argv: string[]): Promise<number> 
   const on = (await libc.fdcap_init(trusted_enter, policy)) === 0;
   const A = on ? (await libc.fdcap_create()) as number : 0;
   const B = on ? (await libc.fdcap_create()) as number : 0;
-  await trusted_enter(libc, A);
+  if ((await trusted_enter(libc, A)) !== 0 && on) return 4;
   const tok = (await libc.open('/tmp/secret', libc.O_RDONLY)) as number;
   const legit = await try_read(libc, tok); // the owner can read
   await libc.fdcap_exit();
@@ -79,6 +104,25 @@ export default async function main(libc: Libc, argv: string[]): Promise<number> 
     case 'after_revoke': await libc.fdcap_revoke(A); await trusted_enter(libc, A); stolen = await try_read(libc, tok); break;
     case 'other_context': await trusted_enter(libc, B); stolen = await try_read(libc, tok); break;
     case 'bad_site': await attacker_enter(libc, A); stolen = await try_read(libc, tok); break;
+    case 'forged_site': await attacker_names_trusted(libc, A); stolen = await try_read(libc, tok); break;
+    case 'replay': {
+      // Replays the signed call site of an earlier, legitimate enter.
+      const saved = on ? await enter_watched(libc, A) : null;
+      await libc.fdcap_exit();
+      if (saved) await attacker_replay(libc, saved);
+      stolen = await try_read(libc, tok);
+      break;
+    }
+    case 'replay_scratch': {
+      // Looks for the signed struct an earlier enter left in libc's scratch memory.
+      await trusted_enter(libc, A);
+      await libc.fdcap_exit();
+      const left = libc.peek(libc.scratch_top, FDCAP_ENTER_SIZE);
+      await libc.printf('replay_scratch: left in scratch=%d\n', left.some((b) => b !== 0) ? 1 : 0);
+      if (on) await attacker_replay(libc, left);
+      stolen = await try_read(libc, tok);
+      break;
+    }
     case 'scm_launder': {
       // From its own context, pass the raw fd of the protected file to itself over AF_UNIX:
       // what arrives is a new fd to the same file, which the protection never saw.

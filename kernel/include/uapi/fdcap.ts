@@ -13,7 +13,7 @@
  * fs.nr_open (1048576, the ceiling of RLIMIT_NOFILE), so every fd a process can hold by
  * default fits; a system with fs.nr_open raised past 2^24 would need a wider fd field.
  */
-import { _IO, _IOR, _IOW } from '../../include/uapi/ioctl.ts';
+import { _IO, _IOR, _IOW } from './ioctl.ts';
 
 export const FDCAP_FD_BITS = 24;
 export const FDCAP_FD_MASK = (1 << FDCAP_FD_BITS) - 1;
@@ -32,9 +32,18 @@ export const fdcap_make_token = (fd: number, pac: number): number => ((pac & FDC
 /** The ioctl type ("magic") of /dev/fdcap (a privos-local number). */
 export const FDCAP_IOC_MAGIC = 0xfc;
 
-/** struct fdcap_init { __u64 enter_site; __u32 flags; __u32 pad; } */
-export const FDCAP_INIT_SIZE = 16;
-/** struct fdcap_enter { __u32 ctx; __u32 pad; __u64 site; } */
+/**
+ * struct fdcap_init { __u64 enter_site; __u32 flags; __u32 pad; __u64 nonce_addr; }
+ * nonce_addr: a __u64 in the caller's memory where the module publishes the nonce the next
+ * enter's signed call site must be bound to (0: the module keeps it to itself, and every enter
+ * signed without it fails while enter_nonce=1).
+ */
+export const FDCAP_INIT_SIZE = 24;
+/**
+ * struct fdcap_enter { __u32 ctx; __u32 pad; __u64 site; }
+ * site: the caller's return address, signed PACIA(site, nonce) (arm64); the nonce changes at
+ * every enter, so a signature is good for one enter only.
+ */
 export const FDCAP_ENTER_SIZE = 16;
 /** struct fdcap_stats { __u64 signed, verified, failed, contexts, current, revocations; } */
 export const FDCAP_STATS_SIZE = 48;
