@@ -55,6 +55,11 @@ export function spawn(k: Kernel, opts: SpawnOptions): Promise<Task> {
   return kernel_spawn(k, resolve_program(opts));
 }
 
+/** Links a host program and installs its image at a guest path (as `privos cc` + a copy would). */
+export function install_image(k: Kernel, guest: string, program: string): void {
+  install_program(k.root, guest, link_program(program));
+}
+
 /** Installs a kernel module image (with its .modinfo, as modpost writes it) at a guest path. */
 export function install_module(k: Kernel, guest: string, module: string): void {
   install_program(k.root, guest, modpost(module_url(module)));

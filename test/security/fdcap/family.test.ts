@@ -4,8 +4,8 @@
  * every protected process.
  */
 import test from 'ava';
-import { install_program } from '../../../kernel/init/initramfs.ts';
 import { insmod, machine, rmmod, sh, type Machine } from './helpers.ts';
+import { install_image } from '../../../tools/machine.ts';
 
 const FAMILY = new URL('./progs/family.ts', import.meta.url).href;
 const family = (m: Machine, ...args: string[]): Promise<number> => sh(m, FAMILY, ...args);
@@ -89,7 +89,7 @@ test('the module cannot be removed under a protected process, even with /dev/fdc
 
 test('exec: the new image must fdcap_init again and can; kept fds stay protected, old tokens are dead', async (t) => {
   const m = machine();
-  install_program(m.k.root, '/bin/family', FAMILY);
+  install_image(m.k, '/bin/family', FAMILY);
   t.is(await insmod(m, 'max_failures=0'), 0);
   t.is(await family(m, 'exec'), 0);
   t.regex(m.out(), /exec2: init=0 enter=0 old token reads=0 raw fd reads=0\n/);
