@@ -87,6 +87,7 @@ async function listen_socket(srv: Server, bind: string, port: number): Promise<n
   const fd = l.socket(l.AF_INET, l.SOCK_STREAM | l.SOCK_NONBLOCK | l.SOCK_CLOEXEC, 0) as number;
   if (fd < 0) return -1;
   l.setsockopt_int(fd, l.SOL_SOCKET, l.SO_REUSEADDR, 1);
+  l.setsockopt_int(fd, l.IPPROTO_TCP, l.TCP_NODELAY, 1);
   if ((await l.bind(fd, l.sockaddr_in(bind, port), 16)) < 0) {
     srv.errorlog.write('network.ts', `can't bind to socket: ${bind}:${port} ${l.strerror(l.errno)}`);
     return -1;
@@ -148,6 +149,8 @@ async function server_main_loop(srv: Server, conf: LoadedConfig): Promise<number
           l.poke_u32(salen, 16);
           const cfd = l.accept4(lfd, sa, salen, l.SOCK_NONBLOCK | l.SOCK_CLOEXEC) as number;
           if (cfd < 0) break;
+          // lighttpd sets TCP_NODELAY on the listener, which Linux copies to accepted sockets; privos's accept does not.
+          l.setsockopt_int(cfd, l.IPPROTO_TCP, l.TCP_NODELAY, 1);
           conns.set(cfd, new Connection(cfd, peer_ip(l, sa), srv.now));
           l.epoll_ctl_ev(epfd, l.EPOLL_CTL_ADD, cfd, l.EPOLLIN | l.EPOLLRDHUP, cfd);
         }
