@@ -49,8 +49,8 @@ function limits(g: { get(k: string): ReturnType<ParsedConfig['global']['get']> }
   };
 }
 
-/** The loaded configuration, or null after reporting why it cannot be used. */
-export async function load_config(libc: Libc, file: string, log: ErrorLog): Promise<LoadedConfig | null> {
+/** The loaded configuration, or null after reporting why it cannot be used; syntax_only stops after parsing. */
+export async function load_config(libc: Libc, file: string, log: ErrorLog, syntax_only = false): Promise<LoadedConfig | null> {
   const src = await read_file(libc, file);
   if (src === null) { log.write('configfile.ts', `opening configfile ${file} failed: ${libc.strerror(libc.errno)}`); return null; }
   let parsed: ParsedConfig;
@@ -59,6 +59,11 @@ export async function load_config(libc: Libc, file: string, log: ErrorLog): Prom
     log.write('configfile.ts', e.message);
     return null;
   }
+  return syntax_only ? resolve(parsed, new Set()) : preflight(parsed, log);
+}
+
+/** lighttpd's config_set_defaults checks: key types, modules, mod_auth's rules. */
+function preflight(parsed: ParsedConfig, log: ErrorLog): LoadedConfig | null {
   const chk = config_check(parsed);
   for (const w of chk.warnings) log.write('configfile.ts', w);
   const g = { get: (k: string) => parsed.global.get(k) };
@@ -71,6 +76,11 @@ export async function load_config(libc: Libc, file: string, log: ErrorLog): Prom
   if (backend && backend !== 'htpasswd') errors.push(`auth.backend not supported: ${backend}`);
   for (const e of errors) log.write('configfile.ts', e);
   if (errors.length) return null;
+  return resolve(parsed, modules);
+}
+
+function resolve(parsed: ParsedConfig, modules: Set<string>): LoadedConfig {
+  const g = { get: (k: string) => parsed.global.get(k) };
   return {
     parsed, modules, limits: limits(g),
     docroot: conf_str(g, 'server.document-root', '/').replace(/\/+$/, '') || '',

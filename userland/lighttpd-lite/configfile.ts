@@ -65,7 +65,7 @@ function read_string(src: string, start: number, file: string, line: number, col
     if (src[i] === '\\' && (src[i + 1] === '"' || src[i + 1] === '\\')) i++;
     s += src[i];
   }
-  if (src[i] !== '"') throw new ConfigError(`source: ${file} line: ${line} pos: ${col + (i - start)} missing closing quote`);
+  if (src[i] !== '"') throw new ConfigError(`source: ${file} line: ${line} pos: ${col} missing closing quote`);
   return [s, i + 1 - start];
 }
 

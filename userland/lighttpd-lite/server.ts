@@ -43,9 +43,11 @@ export default async function main(libc: Libc, argv: string[]): Promise<number> 
   if (a.help || a.bad) { libc.write(a.bad ? 2 : 1, USAGE); return a.bad ? 255 : 0; }
   if (!a.file) { libc.write(2, `No configuration available. Try using -f option.\n`); return 255; }
   const errlog = new ErrorLog(libc);
-  const conf = await load_config(libc, a.file, errlog);
+  // -t checks the syntax only and says so; -tt runs the whole preflight and is silent on success (lighttpd's -t / -tt).
+  const conf = await load_config(libc, a.file, errlog, a.test === 1);
   if (!conf) return 255;
-  if (a.test) { libc.write(1, 'Syntax OK\n'); return 0; }
+  if (a.test === 1) { libc.write(1, 'Syntax OK\n'); return 0; }
+  if (a.test === 2) return 0;
   const srv = await server_init(libc, conf, errlog);
   if (!srv) return 255;
   return server_main_loop(srv, conf);
