@@ -56,7 +56,7 @@ export async function mod_staticfile(srv: Server, rc: RequestConfig, req: Reques
     return r;
   }
   r.file = { fd, off: 0, len: st.size };
-  if (req.minor === 1) r.late.push(['Accept-Ranges', 'bytes']);
+  if (req.minor === 1 && req.method !== 'POST') r.late.push(['Accept-Ranges', 'bytes']);
   const range = req.headers.get('range');
   if (range !== undefined && req.method === 'GET' && req.minor === 1 && if_range_ok(req, etag, lm)) {
     const span = http_range_parse(range, st.size);
