@@ -14,6 +14,8 @@ function cat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+function put(buf: Uint8Array, at: number, b: Uint8Array): number { buf.set(b, at); return at + b.length; }
+
 function to64(v: number, n: number): string {
   let s = '';
   while (n-- > 0) { s += ITOA64[v & 0x3f]; v >>= 6; }
@@ -41,12 +43,13 @@ export function apr1_crypt(pw: Uint8Array, setting: string): string {
   const salt_s = rest.split('$')[0].slice(0, 8);
   const salt = new TextEncoder().encode(salt_s), magic = new TextEncoder().encode(MAGIC);
   let f = initial(pw, salt, magic);
+  const buf = new Uint8Array(2 * pw.length + salt.length + 32);
   for (let i = 0; i < 1000; i++) {
-    const parts: Uint8Array[] = [i & 1 ? pw : f];
-    if (i % 3) parts.push(salt);
-    if (i % 7) parts.push(pw);
-    parts.push(i & 1 ? f : pw);
-    f = md5(cat(...parts));
+    let n = put(buf, 0, i & 1 ? pw : f);
+    if (i % 3) n = put(buf, n, salt);
+    if (i % 7) n = put(buf, n, pw);
+    n = put(buf, n, i & 1 ? f : pw);
+    f = md5(buf, n);
   }
   return MAGIC + salt_s + '$' + encode_final(f);
 }
