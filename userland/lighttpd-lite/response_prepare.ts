@@ -15,7 +15,7 @@ import { mod_indexfile } from './mod_indexfile.ts';
 import { mod_staticfile } from './mod_staticfile.ts';
 import type { Request } from './request.ts';
 import { response_new, set_error, type Response } from './response.ts';
-import { is_dir, is_reg, path_in_root, stat_path } from './stat_cache.ts';
+import { is_dir, is_reg, OUTSIDE_ROOT, resolve_in_root } from './stat_cache.ts';
 
 export interface Prepared {
   resp: Response;
@@ -68,9 +68,9 @@ function auth_user(req: Request): string {
 
 async function physical(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string): Promise<Response> {
   const phys = srv.docroot + path;
-  if (!(await path_in_root(srv, path))) return set_error(r, 403);
-  const st = await stat_path(srv, phys);
+  const st = await resolve_in_root(srv, path);
   const l = srv.libc;
+  if (st === OUTSIDE_ROOT) return set_error(r, 403);
   if (typeof st === 'number') return set_error(r, st === l.EACCES ? 403 : 404);
   if (is_dir(st)) return directory(srv, rc, req, r, path, phys);
   if (!is_reg(st)) return set_error(r, 403);
@@ -85,7 +85,7 @@ async function directory(srv: Server, rc: RequestConfig, req: Request, r: Respon
   }
   const idx = await mod_indexfile(srv, rc, phys);
   if (idx) {
-    if (!(await path_in_root(srv, idx.path.slice(srv.docroot.length)))) return set_error(r, 403);
+    if ((await resolve_in_root(srv, idx.path.slice(srv.docroot.length))) === OUTSIDE_ROOT) return set_error(r, 403);
     return mod_staticfile(srv, rc, req, r, idx.path, idx.st);
   }
   if (!conf_bool(rc, 'dir-listing.activate', conf_bool(rc, 'server.dir-listing', false))) return set_error(r, 403);

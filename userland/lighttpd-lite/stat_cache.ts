@@ -28,27 +28,34 @@ async function read_link(srv: Server, path: string): Promise<string | null> {
   } finally { l.free(buf); }
 }
 
+/** resolve_in_root()'s answer for a path whose symlinks lead outside the document root. */
+export const OUTSIDE_ROOT = -1;
+
 /**
- * Does docroot + rel resolve, through any symlinks on the way, to a path inside docroot?
- * A component that does not exist ends the walk (the later stat answers 404).
+ * Walks docroot + rel component by component with lstat, following symlinks only while their
+ * targets stay under docroot. Returns the final component's status (the walk's last lstat,
+ * which is the stat of the file), an errno when a component is missing or unreadable, or
+ * OUTSIDE_ROOT.
  */
-export async function path_in_root(srv: Server, rel: string): Promise<boolean> {
+export async function resolve_in_root(srv: Server, rel: string): Promise<StatBuf | number> {
   const root = srv.docroot.replace(/\/+$/, '') || '/';
   const todo = rel.split('/').filter((s) => s);
   let cur = root, hops = 0;
+  let st: StatBuf | number = todo.length ? 0 : await stat_path(srv, root);
   while (todo.length) {
     const seg = todo.shift()!;
     const next = cur === '/' ? '/' + seg : cur + '/' + seg;
-    const st = await stat_path(srv, next, false);
-    if (typeof st === 'number') return true;
+    st = await stat_path(srv, next, false);
+    if (typeof st === 'number') return st;
     if (!is_lnk(st)) { cur = next; continue; }
-    if (++hops > MAX_LINKS) return false;
+    if (++hops > MAX_LINKS) return OUTSIDE_ROOT;
     const target = await read_link(srv, next);
-    if (target === null) return false;
+    if (target === null) return OUTSIDE_ROOT;
     const abs = path_simplify(target.startsWith('/') ? target : cur + '/' + target);
-    if (!(abs === root || abs.startsWith(root === '/' ? '/' : root + '/'))) return false;
+    if (!(abs === root || abs.startsWith(root === '/' ? '/' : root + '/'))) return OUTSIDE_ROOT;
     todo.unshift(...abs.slice(root.length).split('/').filter((s) => s));
     cur = root;
+    if (!todo.length) st = await stat_path(srv, root);
   }
-  return true;
+  return st;
 }

@@ -117,14 +117,38 @@ export function curl(args: string[]): Promise<Reply> {
   });
 }
 
-/** Sends raw bytes on a fresh connection; resolves with everything received until the server closes (or ms pass). */
-export function raw(port: number, data: string | Buffer, ms = 3000): Promise<string> {
+/** How many complete responses `buf` holds (by Content-Length; none for HEAD, 304 and 1xx). */
+export function complete_responses(buf: string, head = false): number {
+  let pos = 0, n = 0;
+  for (;;) {
+    const end = buf.indexOf('\r\n\r\n', pos);
+    if (end < 0) return n;
+    const hdr = buf.slice(pos, end);
+    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(hdr)?.[1] ?? 0);
+    const cl = /\r\nContent-Length: (\d+)/i.exec(hdr);
+    const body = head || status === 304 || status < 200 ? 0 : cl ? Number(cl[1]) : 0;
+    if (buf.length < end + 4 + body) return n;
+    pos = end + 4 + body;
+    n++;
+  }
+}
+
+export interface RawOpts { responses?: number; head?: boolean }
+
+/**
+ * Sends raw bytes on a fresh connection; resolves with what came back once the server closed
+ * the connection or `responses` complete responses arrived (default 1). No timers: a server that
+ * never answers fails the test by ava's timeout.
+ */
+export function raw(port: number, data: string | Buffer, o: RawOpts = {}): Promise<string> {
   return new Promise((res) => {
     const s = connect(port, '127.0.0.1', () => s.write(data));
     let got = '';
-    const t = setTimeout(() => s.destroy(), ms);
-    s.on('data', (b) => (got += b.toString('latin1')));
-    s.on('close', () => { clearTimeout(t); res(got); });
+    s.on('data', (b) => {
+      got += b.toString('latin1');
+      if (complete_responses(got, o.head) >= (o.responses ?? 1) && !/Connection: close\r\n/.test(got)) s.destroy();
+    });
+    s.on('close', () => res(got));
     s.on('error', () => undefined);
   });
 }
