@@ -1,0 +1,65 @@
+/**
+ * Differential test: the same site and configuration served by the real lighttpd 1.4 and by
+ * lighttpd-lite in privos; the same raw requests to both; status lines and the headers that
+ * carry meaning (lengths, ranges, locations, Connection, WWW-Authenticate, Content-Type) must
+ * agree. The one departure on purpose — a symlink out of the document root, which lighttpd
+ * follows and lighttpd-lite refuses — is checked separately. Skipped where lighttpd is absent.
+ */
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { free_port, have, make_site, raw, site_conf, start, wait_port } from './helpers.ts';
+
+const KEEP = /^(HTTP\/1\.[01] |Content-Length|Content-Range|Location|Connection|WWW-Authenticate|Content-Type|Allow|Accept-Ranges)/;
+
+/** The comparable part of a raw reply: status lines and meaningful headers, in order. */
+function shape(reply: string): string[] {
+  return reply.split('\r\n').filter((l) => KEEP.test(l));
+}
+
+const H = 'Host: x\r\n';
+const PROBES = [
+  'GET / HTTP/1.0\r\n\r\n', 'GET / HTTP/1.1\r\n\r\n', `GET / HTTP/2.0\r\n${H}\r\n`, `GET / FOO/1.1\r\n${H}\r\n`, 'GET /\r\n\r\n',
+  `BLAH / HTTP/1.1\r\n${H}\r\n`, `get / HTTP/1.1\r\n${H}\r\n`, `PUT /a.txt HTTP/1.1\r\n${H}\r\n`, `OPTIONS * HTTP/1.1\r\n${H}\r\n`,
+  `POST /a.txt HTTP/1.1\r\n${H}Content-Length: 3\r\n\r\nabc`, `GET /a.txt HTTP/1.1\r\n${H}Content-Length: -1\r\n\r\n`,
+  `GET /a.txt HTTP/1.1\r\n${H}Content-Length: 99999999999999999999\r\n\r\n`, `GET /../../etc/passwd HTTP/1.1\r\n${H}\r\n`,
+  `GET /%2e%2e/outside.txt HTTP/1.1\r\n${H}\r\n`, `GET /a.txt%00 HTTP/1.1\r\n${H}\r\n`, `GET /sub?q=1 HTTP/1.1\r\n${H}\r\n`,
+  `GET /nope HTTP/1.1\r\n${H}\r\n`, `GET /x.inc HTTP/1.1\r\n${H}\r\n`, `GET a.txt HTTP/1.1\r\n${H}\r\n`,
+  `GET /a.txt HTTP/1.1\r\n${H}Bad Header\r\n\r\n`, `GET /a.txt HTTP/1.1\r\n${H}Host: y\r\n\r\n`, 'GET /a.txt HTTP/1.1\r\nHost: x y\r\n\r\n',
+  `GET  /a.txt HTTP/1.1\r\n${H}\r\n`, 'GET /a.txt HTTP/1.1\nHost: x\n\n', `GET /${'a'.repeat(9000)} HTTP/1.1\r\n${H}\r\n`,
+  `GET /a.txt HTTP/1.1\r\n${H}X-Long: ${'a'.repeat(9000)}\r\n\r\n`, `GET /${'a'.repeat(5000)} HTTP/1.1\r\n${H}\r\n`,
+  `GET /a.txt HTTP/1.1\r\n${H}Range: bytes=0-9\r\n\r\n`, `GET /a.txt HTTP/1.1\r\n${H}Range: bytes=200-\r\n\r\n`,
+  `GET /a.txt HTTP/1.1\r\n${H}Range: bytes=-5\r\n\r\n`, `GET /a.txt HTTP/1.1\r\n${H}Range: bytes=0-1,5-6\r\n\r\n`,
+  `GET /a.txt HTTP/1.1\r\n${H}Range: foo=0-1\r\n\r\n`, `GET /a.txt HTTP/1.1\r\n${H}Range: bytes=5-2\r\n\r\n`,
+  `GET /a.txt HTTP/1.1\r\n${H}If-Modified-Since: Wed, 02 Dec 2037 07:48:39 GMT\r\n\r\n`, `GET /a.txt HTTP/1.1\r\n${H}If-None-Match: *\r\n\r\n`,
+  `GET /a.txt HTTP/1.1\r\n${H}If-Modified-Since: garbage\r\n\r\n`, `HEAD /a.txt HTTP/1.1\r\n${H}\r\n`, `GET /a.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n`,
+  `GET /a.txt HTTP/1.1\r\n${H}\r\nGET /index.html HTTP/1.1\r\n${H}Connection: close\r\n\r\n`, `GET /sub/ HTTP/1.1\r\n${H}\r\n`,
+  `GET http://x/a.txt HTTP/1.1\r\n${H}\r\n`, `GET /a%zz HTTP/1.1\r\n${H}\r\n`, `GET /sub/../a.txt HTTP/1.1\r\n${H}\r\n`,
+  `GET /private/s.txt HTTP/1.1\r\n${H}\r\n`, `GET /private/s.txt HTTP/1.1\r\n${H}Authorization: Basic YWxpY2U6d29uZGVybGFuZA==\r\n\r\n`,
+  `GET /private/s.txt HTTP/1.1\r\n${H}Authorization: Basic Ym9iOmJ1aWxkZXI=\r\n\r\n`, `GET /private/s.txt HTTP/1.1\r\n${H}Authorization: Basic !!!!\r\n\r\n`,
+  `GET /private/s.txt HTTP/1.1\r\n${H}Authorization: Digest x\r\n\r\n`, `GET /private/s.txt HTTP/1.1\r\n${H}Authorization: Basic Ym9iOmJhZA==\r\n\r\n`,
+];
+
+const t_native = have('lighttpd') && have('htpasswd') ? test : test.skip;
+
+t_native('the same requests get the same answers from lighttpd 1.4.69 and lighttpd-lite', async (t) => {
+  const dir = make_site();
+  const port = await free_port();
+  writeFileSync(join(dir, 'native.conf'), site_conf(port, dir));
+  const nat = spawn('lighttpd', ['-D', '-f', join(dir, 'native.conf')], { stdio: 'ignore' });
+  const emu = await start({ dir });
+  try {
+    await wait_port(port);
+    const opts = (p: string): { head: boolean; responses: number } => ({ head: p.startsWith('HEAD'), responses: p.split(' HTTP/1.1\r\n').length - 1 || 1 });
+    const replies = await Promise.all(PROBES.map((p) => Promise.all([raw(port, p, opts(p)), raw(emu.port, p, opts(p))])));
+    PROBES.forEach((p, i) => t.deepEqual(shape(replies[i][1]), shape(replies[i][0]), JSON.stringify(p.slice(0, 60))));
+    const [n_link, e_link] = await Promise.all([raw(port, `GET /link.txt HTTP/1.1\r\n${H}Connection: close\r\n\r\n`), raw(emu.port, `GET /link.txt HTTP/1.1\r\n${H}Connection: close\r\n\r\n`)]);
+    t.regex(n_link, /^HTTP\/1\.1 200 OK[^]*outside the root/, 'lighttpd follows a symlink out of the root');
+    t.regex(e_link, /^HTTP\/1\.1 403 Forbidden/, 'lighttpd-lite does not');
+  } finally {
+    nat.kill();
+    await emu.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

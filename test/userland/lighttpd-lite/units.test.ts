@@ -1,0 +1,96 @@
+/**
+ * lighttpd-lite's pure parts: MD5 and SHA-1 against node:crypto (property test), apr1 and {SHA}
+ * against hashes made by the real htpasswd, base64, URL decoding and path simplification,
+ * ranges, HTTP dates, ETags and the config parser.
+ */
+import test from 'ava';
+import fc from 'fast-check';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { md5 } from '../../../userland/lighttpd-lite/md5.ts';
+import { sha1 } from '../../../userland/lighttpd-lite/sha1.ts';
+import { apr1_crypt } from '../../../userland/lighttpd-lite/md5_apr1.ts';
+import { base64_decode, base64_encode } from '../../../userland/lighttpd-lite/base64.ts';
+import { htpasswd_lookup, htpasswd_verify } from '../../../userland/lighttpd-lite/htpasswd.ts';
+import { path_simplify, urldecode_path } from '../../../userland/lighttpd-lite/burl.ts';
+import { http_range_parse } from '../../../userland/lighttpd-lite/http_range.ts';
+import { http_date, http_date_parse } from '../../../userland/lighttpd-lite/http_date.ts';
+import { etag_create, etag_matches } from '../../../userland/lighttpd-lite/etag.ts';
+import { config_parse, ConfigError } from '../../../userland/lighttpd-lite/configfile.ts';
+import { RequestConfig, conf_bool } from '../../../userland/lighttpd-lite/configfile_glue.ts';
+import { have } from './helpers.ts';
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+test('md5 and sha1 agree with node:crypto on any input', (t) => {
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (m) =>
+    hex(md5(m)) === createHash('md5').update(m).digest('hex') && hex(sha1(m)) === createHash('sha1').update(m).digest('hex')));
+  t.pass();
+});
+
+test('apr1-MD5 and {SHA} entries made by the real htpasswd verify; wrong passwords do not', (t) => {
+  const lines = have('htpasswd')
+    ? ['-nbm', '-nbs'].map((f) => execFileSync('htpasswd', [f, 'u', 'pässword'], { encoding: 'utf8' }).trim())
+    : ['u:$apr1$cbRUhcp0$5p/7pGqlwZaPz3fAJNW3f1'];
+  for (const line of lines) {
+    const hash = htpasswd_lookup(enc(`other:x\n${line}\n`), 'u')!;
+    if (have('htpasswd')) t.true(htpasswd_verify(hash, enc('pässword')), line);
+    t.false(htpasswd_verify(hash, enc('password')), line);
+  }
+  t.is(apr1_crypt(enc('wonderland'), '$apr1$cbRUhcp0$'), '$apr1$cbRUhcp0$5p/7pGqlwZaPz3fAJNW3f1');
+  t.false(htpasswd_verify('$2y$05$abcdefghijklmnopqrstuu', enc('x')), 'bcrypt is not supported: never matches');
+  t.is(htpasswd_lookup(enc('a:b\n'), 'nobody'), null);
+});
+
+test('base64 round trip; undecodable input is null', (t) => {
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 100 }), (b) => hex(base64_decode(base64_encode(b))!) === hex(b) && base64_encode(b) === Buffer.from(b).toString('base64')));
+  t.is(base64_decode('!!!!'), null);
+  t.is(base64_decode('abcde'), null);
+});
+
+test('URL paths: decoding, NUL refused, simplification never climbs above /', (t) => {
+  t.is(new TextDecoder().decode(urldecode_path('/a%20b%zz')!), '/a b%zz');
+  t.is(urldecode_path('/a%00'), null);
+  t.is(path_simplify('/../../etc/passwd'), '/etc/passwd');
+  t.is(path_simplify('/a/./b//../c/'), '/a/c/');
+  t.is(path_simplify('/a/..'), '/');
+  fc.assert(fc.property(fc.array(fc.constantFrom('..', '.', '', 'a', 'b%2e'), { maxLength: 12 }), (segs) => {
+    const p = path_simplify('/' + segs.join('/'));
+    return p.startsWith('/') && !p.split('/').includes('..') && !p.split('/').includes('.');
+  }));
+});
+
+test('Range: single, suffix, open, coalesced, unsatisfiable, ignored', (t) => {
+  t.deepEqual(http_range_parse('bytes=0-9', 100), [0, 9]);
+  t.deepEqual(http_range_parse('bytes=-5', 100), [95, 99]);
+  t.deepEqual(http_range_parse('bytes=90-', 100), [90, 99]);
+  t.deepEqual(http_range_parse('bytes=0-1,5-6', 100), [0, 6]);
+  t.is(http_range_parse('bytes=0-1,500-600', 1000), null);
+  t.is(http_range_parse('bytes=200-', 100), 'unsatisfiable');
+  t.is(http_range_parse('bytes=5-2', 100), 'unsatisfiable');
+  t.is(http_range_parse('foo=0-1', 100), null);
+});
+
+test('HTTP dates and ETags', (t) => {
+  t.is(http_date(0), 'Thu, 01 Jan 1970 00:00:00 GMT');
+  t.is(http_date_parse('Sun, 06 Nov 1994 08:49:37 GMT'), 784111777);
+  t.is(http_date_parse('Sunday, 06-Nov-94 08:49:37 GMT'), 784111777);
+  t.is(http_date_parse('Sun Nov  6 08:49:37 1994'), 784111777);
+  t.is(http_date_parse('garbage'), null);
+  const e = etag_create({ ino: 12, size: 100, mtime_ns: 1.5e9 }, { inode: true, size: true, mtime: true });
+  t.regex(e, /^"\d+"$/);
+  t.not(e, etag_create({ ino: 12, size: 101, mtime_ns: 1.5e9 }, { inode: true, size: true, mtime: true }));
+  t.true(etag_matches(e, `"x", ${e}`, true));
+  t.true(etag_matches(e, '*', true));
+  t.false(etag_matches(e, '"x"', true));
+});
+
+test('config: conditionals select settings per URL; errors carry the line', (t) => {
+  const pc = config_parse('dir-listing.activate = "disable"\n$HTTP["url"] =~ "^/dl/" {\n  dir-listing.activate = "enable"\n}\n', 'c');
+  const at = (url: string): boolean => conf_bool(RequestConfig.for(pc, { url, host: '', querystring: '', method: 'GET', useragent: '', referer: '', remoteip: '' }), 'dir-listing.activate', false);
+  t.true(at('/dl/x'));
+  t.false(at('/other'));
+  const err = t.throws(() => config_parse('a = 1\nb = (\n"x" "y")\n', 'f.conf'), { instanceOf: ConfigError });
+  t.regex(err!.message, /source: f\.conf line: 3 pos: \d+ parser failed somehow near here: y/);
+});

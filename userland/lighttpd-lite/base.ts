@@ -1,0 +1,33 @@
+/** The server's shared state (lighttpd's base.h: struct server), handed to every module. */
+import type { Libc } from '../../libc/index.ts';
+import type { ParsedConfig } from './configfile.ts';
+import type { ErrorLog } from './log.ts';
+import type { AccessLog } from './mod_accesslog.ts';
+import type { Auth } from './mod_auth.ts';
+
+export interface Server {
+  libc: Libc;
+  config: ParsedConfig;
+  docroot: string;
+  tag: string;
+  max_keep_alive_requests: number;
+  max_keep_alive_idle: number;
+  max_read_idle: number;
+  max_write_idle: number;
+  max_connections: number;
+  max_request_field_size: number;
+  errorlog: ErrorLog;
+  accesslog: AccessLog | null;
+  auth: Auth | null;
+  modules: Set<string>;
+  /** Scratch struct stat, reused by every stat (one request is handled at a time). */
+  stbuf: number;
+  /** Seconds now (CLOCK_REALTIME), refreshed once per loop iteration. */
+  now: number;
+  date_cache: [number, string];
+}
+
+/** Seconds since the epoch from CLOCK_REALTIME. */
+export function time_now(libc: Libc): number {
+  return Math.floor((libc.clock_ns(libc.CLOCK_REALTIME) as number) / 1e9);
+}

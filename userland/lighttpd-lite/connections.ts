@@ -1,0 +1,224 @@
+/**
+ * Connections (lighttpd's connections.c): the per-connection state machine over non-blocking
+ * sockets — read the header block, read (and discard) any body, answer, write with writev(2),
+ * then keep-alive (serving pipelined requests already buffered) or close. Malformed input gets
+ * its status and the connection closes; the header block is bounded by
+ * server.max-request-field-size (431), the body by server.max-request-size (413).
+ */
+import type { Server } from './base.ts';
+import { http_date } from './http_date.ts';
+import { conf_int, RequestConfig } from './configfile_glue.ts';
+import { http_response_prepare } from './response_prepare.ts';
+import { parse_request, type Request } from './request.ts';
+import { body_length, response_header, response_new, set_error, type Response } from './response.ts';
+
+export type ConnState = 'read' | 'body' | 'write' | 'closed';
+
+export class Connection {
+  rbuf: Uint8Array = new Uint8Array(0);
+  state: ConnState = 'read';
+  req: Request | null = null;
+  body_left = 0;
+  requests = 0;
+  /** Last activity, in seconds. */
+  active: number;
+  eof = false;
+  close_after = false;
+  /** Unsent header (and in-memory body) bytes; the file range still to send. */
+  out_hdr: Uint8Array | null = null;
+  out_file: { fd: number; off: number; len: number } | null = null;
+  log_status = 0;
+  log_bytes = 0;
+  log_user = '';
+  want_out = false;
+  /** Failed credentials: the answer waits until this second (auth.delay-invalid-creds). */
+  delay_until = 0;
+
+  constructor(readonly fd: number, readonly peer: string, now: number) { this.active = now; }
+}
+
+/** The user-memory buffers one server shares across connections (one request is handled at a time). */
+export interface IoBufs { rbuf: number; rsize: number; hdr: number; hsize: number; body: number; bsize: number; iov: number }
+
+export interface ConnHost {
+  srv: Server;
+  io: IoBufs;
+  /** Switches the fd's epoll interest between EPOLLIN and EPOLLOUT. */
+  watch(c: Connection, out: boolean): void;
+  close(c: Connection): void;
+}
+
+function latin1(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]);
+  return s;
+}
+
+function append(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (!a.length) return b.slice();
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a); out.set(b, a.length);
+  return out;
+}
+
+/** Reads what the socket holds (up to 64 KiB per call); sets eof on end of stream or error. */
+export function conn_read(h: ConnHost, c: Connection): void {
+  const l = h.srv.libc;
+  for (let round = 0; round < 4; round++) {
+    const n = l.read(c.fd, h.io.rbuf, h.io.rsize) as number;
+    if (n > 0) { c.rbuf = append(c.rbuf, l.peek(h.io.rbuf, n)); c.active = h.srv.now; if (n < h.io.rsize) return; continue; }
+    if (n === 0 || l.errno !== l.EAGAIN) c.eof = true;
+    return;
+  }
+}
+
+/** [end of the header block, bytes to consume] or null while incomplete. A bare-LF block ends at "\n\n". */
+function header_end(b: Uint8Array): [number, number] | null {
+  for (let i = 0; i + 1 < b.length; i++) {
+    if (b[i] !== 10) continue;
+    if (b[i + 1] === 10) return [i, i + 2];
+    if (b[i + 1] === 13 && b[i + 2] === 10) return [i > 0 && b[i - 1] === 13 ? i - 1 : i, i + 3];
+  }
+  return null;
+}
+
+function date_now(srv: Server): string {
+  if (srv.date_cache[0] !== srv.now) srv.date_cache = [srv.now, http_date(srv.now)];
+  return srv.date_cache[1];
+}
+
+/** Queues a response: the header (and an in-memory body) as bytes, a file body as a range. */
+function queue(h: ConnHost, c: Connection, r: Response, minor: number, keep_alive: boolean): void {
+  const srv = h.srv;
+  const head = response_header(r, { minor, keep_alive, client_keep_alive: keep_alive, date: date_now(srv), server_tag: srv.tag });
+  const hb = new Uint8Array(head.length);
+  for (let i = 0; i < head.length; i++) hb[i] = head.charCodeAt(i);
+  const send_body = !r.head_only && r.status !== 304;
+  c.out_hdr = send_body && r.body ? append(hb, r.body) : hb;
+  if (r.file && !send_body) { void srv.libc.close(r.file.fd); r.file = null; }
+  c.out_file = r.file;
+  c.log_status = r.status;
+  c.log_bytes = send_body ? body_length(r) : 0;
+  c.close_after = !keep_alive;
+  c.state = 'write';
+}
+
+/** Answers a request that could not be parsed (or exceeded a limit) and closes afterwards. */
+function queue_error(h: ConnHost, c: Connection, status: number, minor: number, line: string): void {
+  h.srv.errorlog && status === 431 && h.srv.errorlog.write('connections.ts', 'oversized request-header -> sending Status 431');
+  c.req = { method: '', target: '', raw_path: '', query: '', minor, request_line: line, headers: new Map(), host: '', content_length: 0, keep_alive: false };
+  queue(h, c, set_error(response_new(), status), minor, false);
+}
+
+/** Parses the next request out of rbuf; false while more bytes are needed. */
+function next_request(h: ConnHost, c: Connection): boolean {
+  const srv = h.srv;
+  let skip = 0;
+  while (skip < c.rbuf.length && (c.rbuf[skip] === 13 || c.rbuf[skip] === 10)) skip++;
+  if (skip) c.rbuf = c.rbuf.subarray(skip);
+  const end = header_end(c.rbuf);
+  if (!end) {
+    if (c.rbuf.length > srv.max_request_field_size) { queue_error(h, c, 431, 0, ''); return true; }
+    return false;
+  }
+  const block = latin1(c.rbuf.subarray(0, end[0]));
+  c.rbuf = c.rbuf.subarray(end[1]);
+  if (end[0] > srv.max_request_field_size) { queue_error(h, c, 431, 0, block.split('\r\n')[0]); return true; }
+  const req = parse_request(block);
+  if ('status' in req) { queue_error(h, c, req.status, req.minor, req.line); return true; }
+  const max_kb = conf_int(RequestConfig.for(srv.config, { url: req.raw_path, host: req.host, querystring: req.query, method: req.method, useragent: '', referer: '', remoteip: c.peer }), 'server.max-request-size', 0);
+  if (max_kb > 0 && req.content_length > max_kb * 1024) {
+    srv.errorlog.write('connections.ts', `request-size too long: ${req.content_length} -> 413`);
+    queue_error(h, c, 413, req.minor, req.request_line);
+    return true;
+  }
+  c.req = req;
+  c.body_left = req.content_length;
+  c.state = 'body';
+  return true;
+}
+
+/** Discards body bytes as they arrive; true once the whole body is in. */
+function drain_body(c: Connection): boolean {
+  const take = Math.min(c.body_left, c.rbuf.length);
+  c.rbuf = c.rbuf.subarray(take);
+  c.body_left -= take;
+  return c.body_left === 0;
+}
+
+async function answer(h: ConnHost, c: Connection): Promise<void> {
+  const req = c.req!;
+  c.requests++;
+  const p = await http_response_prepare(h.srv, req, c.peer);
+  c.log_user = p.user;
+  if (p.delay) c.delay_until = h.srv.now + 1;
+  // lighttpd answers static requests without reading their body, and then cannot keep the connection.
+  const ka = req.keep_alive && !p.close && req.content_length === 0 && c.requests < h.srv.max_keep_alive_requests && !c.eof;
+  queue(h, c, p.resp, req.minor, ka);
+}
+
+/**
+ * Sends queued bytes: header bytes and up to one buffer of the file per writev(2).
+ * 'done', 'again' (socket full: wait for EPOLLOUT) or 'error'.
+ */
+export function conn_write(h: ConnHost, c: Connection): 'done' | 'again' | 'error' {
+  const l = h.srv.libc, io = h.io;
+  for (;;) {
+    let hl = 0, bl = 0, cnt = 0;
+    if (c.out_hdr && c.out_hdr.length) {
+      hl = Math.min(c.out_hdr.length, io.hsize);
+      l.poke(io.hdr, hl === c.out_hdr.length ? c.out_hdr : c.out_hdr.subarray(0, hl));
+      l.poke_u64(io.iov, io.hdr); l.poke_u64(io.iov + 8, hl); cnt = 1;
+    }
+    const f = c.out_file;
+    if (f && f.len > 0 && hl < io.hsize) {
+      const n = l.pread(f.fd, io.body, Math.min(f.len, io.bsize), f.off) as number;
+      if (n <= 0) return 'error';
+      bl = n;
+      l.poke_u64(io.iov + cnt * 16, io.body); l.poke_u64(io.iov + cnt * 16 + 8, bl); cnt++;
+    }
+    if (cnt === 0) return 'done';
+    const w = l.writev(c.fd, io.iov, cnt) as number;
+    if (w < 0) return l.errno === l.EAGAIN ? 'again' : 'error';
+    c.active = h.srv.now;
+    const from_hdr = Math.min(w, hl);
+    if (from_hdr) c.out_hdr = from_hdr === c.out_hdr!.length ? null : c.out_hdr!.subarray(from_hdr);
+    if (f && w > hl) { f.off += w - hl; f.len -= w - hl; }
+    if (w < hl + bl) return 'again';
+  }
+}
+
+/** After a response went out: log it, then keep the connection for the next request or close it. */
+function finish(h: ConnHost, c: Connection): boolean {
+  const srv = h.srv, req = c.req!;
+  if (c.out_file) { void srv.libc.close(c.out_file.fd); c.out_file = null; }
+  srv.accesslog?.log({
+    peer: c.peer, host: req.host, user: c.log_user, time: srv.now, request_line: req.request_line, status: c.log_status,
+    bytes: c.log_bytes, referer: req.headers.get('referer'), user_agent: req.headers.get('user-agent'),
+  });
+  c.req = null; c.log_user = '';
+  if (c.close_after) { h.close(c); return false; }
+  c.state = 'read';
+  return true;
+}
+
+/** Drives one connection as far as it can go without blocking. */
+export async function conn_process(h: ConnHost, c: Connection): Promise<void> {
+  for (;;) {
+    if (c.state === 'closed') return;
+    if (c.state === 'write') {
+      if (c.delay_until > h.srv.now) return;
+      const r = conn_write(h, c);
+      if (r === 'error') { h.close(c); return; }
+      if (r === 'again') { if (!c.want_out) { c.want_out = true; h.watch(c, true); } return; }
+      if (c.want_out) { c.want_out = false; h.watch(c, false); }
+      if (!finish(h, c)) return;
+      continue;
+    }
+    if (c.state === 'read' && !next_request(h, c)) { if (c.eof) h.close(c); return; }
+    if (c.state === 'body') {
+      if (!drain_body(c)) { if (c.eof) h.close(c); return; }
+      await answer(h, c);
+    }
+  }
+}

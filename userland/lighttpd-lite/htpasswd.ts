@@ -1,0 +1,45 @@
+/**
+ * htpasswd files as Apache's `htpasswd` writes them and lighttpd's mod_authn_file reads them:
+ * "user:hash" lines; "$apr1$…" (apr1-MD5, the tool's default) and "{SHA}…" (-s) are verified;
+ * bcrypt ("$2y$", -B) and crypt(3) entries are not supported and never match.
+ */
+import { base64_encode } from './base64.ts';
+import { apr1_crypt } from './md5_apr1.ts';
+import { sha1 } from './sha1.ts';
+
+const dec = new TextDecoder();
+
+/** The hash field of `user`'s line, or null when the file has no such user. */
+export function htpasswd_lookup(file: Uint8Array, user: string): string | null {
+  for (const line of dec.decode(file).split('\n')) {
+    const l = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (!l || l[0] === '#') continue;
+    const colon = l.indexOf(':');
+    if (colon > 0 && l.slice(0, colon) === user) return l.slice(colon + 1);
+  }
+  return null;
+}
+
+/** Compares without an early exit on the first differing character. */
+function same(a: string, b: string): boolean {
+  let d = a.length ^ b.length;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) d |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return d === 0;
+}
+
+export type HashKind = 'apr1' | 'sha' | 'unsupported';
+
+export function hash_kind(hash: string): HashKind {
+  if (hash.startsWith('$apr1$')) return 'apr1';
+  if (hash.startsWith('{SHA}')) return 'sha';
+  return 'unsupported';
+}
+
+/** Does password pw match the stored hash? */
+export function htpasswd_verify(hash: string, pw: Uint8Array): boolean {
+  switch (hash_kind(hash)) {
+    case 'apr1': return same(apr1_crypt(pw, hash), hash);
+    case 'sha': return same(base64_encode(sha1(pw)), hash.slice(5));
+    default: return false;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * mod_auth, basic scheme (lighttpd's mod_auth.c): auth.require = ( "PREFIX" => ( "method" =>
+ * "basic", "realm" => "...", "require" => "valid-user" | "user=a|user=b" ) ) over the
+ * htpasswd backend. Answers as lighttpd 1.4.69: no or foreign credentials → 401 with
+ * WWW-Authenticate; undecodable Basic data or no ':' → 400; unknown user or wrong password →
+ * 401 and the connection closes; a user the rule does not admit → 401.
+ */
+import type { Server } from './base.ts';
+import { base64_decode } from './base64.ts';
+import { conf_pairs, conf_str, type RequestConfig } from './configfile_glue.ts';
+import { is_keyed, type Value } from './configfile.ts';
+import { AuthnFile } from './mod_authn_file.ts';
+import type { Request } from './request.ts';
+
+interface Rule { prefix: string; method: string; realm: string; require: string }
+
+export interface AuthDecision { status: number; realm?: string; close?: boolean; user?: string }
+
+export class Auth {
+  private readonly files = new Map<string, AuthnFile>();
+  fdcap = false;
+
+  constructor(private readonly srv: Server) {}
+
+  /** The backend for a userfile path (one open file, one fdcap context, per path). */
+  backend(path: string): AuthnFile {
+    let f = this.files.get(path);
+    if (!f) {
+      f = new AuthnFile(this.srv.libc, path, this.srv.errorlog);
+      if (this.files.size === 0) this.fdcap = f.setup_fdcap();
+      this.files.set(path, f);
+    }
+    return f;
+  }
+}
+
+function rule_of(prefix: string, v: Value): Rule {
+  const m = new Map(is_keyed(v) ? v.entries.map(([k, x]) => [k, String(x)] as [string, string]) : []);
+  return { prefix, method: m.get('method') ?? '', realm: m.get('realm') ?? '', require: m.get('require') ?? '' };
+}
+
+/** Checks auth.require's rules for errors lighttpd reports at startup. */
+export function mod_auth_check_config(pairs: [string, Value][]): string | null {
+  for (const [prefix, v] of pairs) {
+    const r = rule_of(prefix, v);
+    if (!is_keyed(v)) return `auth.require should contain an array as in: auth.require = ( "..." => ( ..., ...) )`;
+    if (r.method !== 'basic') return `method "${r.method}" for ${prefix} is not supported by lighttpd-lite (only "basic")`;
+    if (!r.require) return `the require field is missing or blank in: auth.require = ( "${prefix}" => ( ... ) )`;
+  }
+  return null;
+}
+
+function admits(require: string, user: string): boolean {
+  return require.split('|').some((t) => t === 'valid-user' || t === `user=${user}`);
+}
+
+/** The first auth.require rule whose prefix starts the path, as mod_auth matches. */
+function matching_rule(rc: RequestConfig, path: string): Rule | null {
+  for (const [prefix, v] of conf_pairs(rc, 'auth.require')) if (path.startsWith(prefix)) return rule_of(prefix, v);
+  return null;
+}
+
+/** null when the request may proceed; otherwise the status to answer with. */
+export async function mod_auth(srv: Server, rc: RequestConfig, req: Request, path: string, peer: string): Promise<AuthDecision | null> {
+  const rule = matching_rule(rc, path);
+  if (!rule || !srv.auth) return null;
+  const deny: AuthDecision = { status: 401, realm: rule.realm };
+  const h = req.headers.get('authorization');
+  const m = h === undefined ? null : /^([A-Za-z]+)[ \t]+(\S+)[ \t]*$/.exec(h);
+  if (!m || m[1].toLowerCase() !== 'basic') return deny;
+  const raw = base64_decode(m[2]);
+  if (!raw) { srv.errorlog.write('mod_auth.ts', `decoding base64-string failed ${m[2]}`); return { status: 400 }; }
+  const colon = raw.indexOf(58);
+  const creds = new TextDecoder().decode(raw);
+  if (colon < 0) { srv.errorlog.write('mod_auth.ts', `missing ':' in ${creds}`); return { status: 400 }; }
+  const user = new TextDecoder().decode(raw.subarray(0, colon));
+  const file = conf_str(rc, 'auth.backend.htpasswd.userfile', '');
+  const res = file ? await srv.auth.backend(file).check(user, raw.subarray(colon + 1)) : 'error';
+  if (res === 'error') return { status: 500 };
+  if (res !== 'ok') {
+    srv.errorlog.write('mod_auth.ts', `password doesn't match for ${path} username: ${user} IP: ${peer}`);
+    return { ...deny, close: true };
+  }
+  return admits(rule.require, user) ? null : deny;
+}

@@ -1,0 +1,71 @@
+/**
+ * mod_staticfile (with http-header-glue.c's http_response_send_file): a regular file as the
+ * body, with Content-Type from mimetype.assign, ETag, Last-Modified, conditional requests
+ * (If-None-Match, then If-Modified-Since → 304) and a single Range (206 / 416).
+ */
+import type { StatBuf } from '../../libc/fs.ts';
+import type { Server } from './base.ts';
+import { conf_bool, conf_pairs, type RequestConfig } from './configfile_glue.ts';
+import { etag_create, etag_matches } from './etag.ts';
+import { http_date, http_date_parse } from './http_date.ts';
+import { http_range_parse } from './http_range.ts';
+import type { Request } from './request.ts';
+import { set_error, type Response } from './response.ts';
+
+/** mimetype.assign: the longest matching suffix wins; application/octet-stream otherwise. */
+export function mimetype(rc: RequestConfig, path: string): string {
+  let best = '', type = 'application/octet-stream';
+  for (const [suffix, t] of conf_pairs(rc, 'mimetype.assign')) {
+    if (typeof t === 'string' && path.endsWith(suffix) && suffix.length >= best.length) { best = suffix; type = t; }
+  }
+  return type;
+}
+
+/** 304 when the validators match (RFC 7232 order: If-None-Match wins over If-Modified-Since). */
+function not_modified(req: Request, etag: string, mtime: number, lm: string): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const inm = req.headers.get('if-none-match');
+  if (inm !== undefined) return etag_matches(etag, inm, true);
+  const ims = req.headers.get('if-modified-since');
+  if (ims === undefined) return false;
+  if (ims === lm) return true;
+  const t = http_date_parse(ims);
+  return t !== null && mtime <= t;
+}
+
+/** If-Range: the range applies only while the validator still names this file. */
+function if_range_ok(req: Request, etag: string, lm: string): boolean {
+  const ir = req.headers.get('if-range');
+  return ir === undefined || ir === etag || ir === lm;
+}
+
+export async function mod_staticfile(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string, st: StatBuf): Promise<Response> {
+  const l = srv.libc;
+  const fd = await l.open(path, l.O_RDONLY | l.O_CLOEXEC | l.O_NONBLOCK);
+  if (fd < 0) return set_error(r, l.errno === l.EACCES ? 403 : 404);
+  const mtime = Math.floor(st.mtime_ns / 1e9), lm = http_date(mtime);
+  const etag = conf_bool(rc, 'static-file.etags', true)
+    ? etag_create(st, { inode: conf_bool(rc, 'etag.use-inode', true), mtime: conf_bool(rc, 'etag.use-mtime', true), size: conf_bool(rc, 'etag.use-size', true) })
+    : '';
+  r.headers.push(['Content-Type', mimetype(rc, path)]);
+  if (etag) r.headers.push(['ETag', etag]);
+  r.headers.push(['Last-Modified', lm]);
+  if (not_modified(req, etag, mtime, lm)) {
+    await l.close(fd);
+    r.status = 304; r.no_length = true;
+    return r;
+  }
+  r.file = { fd, off: 0, len: st.size };
+  if (req.minor === 1 && req.method !== 'POST') r.late.push(['Accept-Ranges', 'bytes']);
+  const range = req.headers.get('range');
+  if (range !== undefined && req.method === 'GET' && req.minor === 1 && if_range_ok(req, etag, lm)) {
+    const span = http_range_parse(range, st.size);
+    if (span === 'unsatisfiable') { await l.close(fd); return set_error(r, 416); }
+    if (span) {
+      r.status = 206;
+      r.file = { fd, off: span[0], len: span[1] - span[0] + 1 };
+      r.late.push(['Content-Range', `bytes ${span[0]}-${span[1]}/${st.size}`]);
+    }
+  }
+  return r;
+}

@@ -1,0 +1,88 @@
+/**
+ * Responses (lighttpd's response.c, http_kv.c and http-header-glue.c): the status line, the
+ * header order lighttpd emits, the built-in error page, and the body source — bytes in memory
+ * or a range of an open file, which connections.ts sends with writev(2).
+ */
+
+const REASONS: Record<number, string> = {
+  200: 'OK', 206: 'Partial Content', 301: 'Moved Permanently', 304: 'Not Modified', 400: 'Bad Request',
+  401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
+  411: 'Length Required', 413: 'Payload Too Large', 414: 'URI Too Long', 416: 'Range Not Satisfiable',
+  417: 'Expectation Failed', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
+  501: 'Not Implemented', 503: 'Service Unavailable', 505: 'HTTP Version Not Supported',
+};
+
+export function reason(status: number): string { return REASONS[status] ?? 'Unknown'; }
+
+export interface Response {
+  status: number;
+  /** Headers set by handlers, in order (Content-Type, ETag, Last-Modified, Location, ...). */
+  headers: [string, string][];
+  /** Headers lighttpd emits after Content-Length (Accept-Ranges, Content-Range). */
+  late: [string, string][];
+  body: Uint8Array | null;
+  /** A file range to send: the open fd (closed by the connection), offset, length. */
+  file: { fd: number; off: number; len: number } | null;
+  /** HEAD: the headers describe the body, which is not sent. */
+  head_only: boolean;
+  /** No Content-Length at all (304). */
+  no_length: boolean;
+}
+
+export function response_new(status = 200): Response {
+  return { status, headers: [], late: [], body: null, file: null, head_only: false, no_length: false };
+}
+
+const enc = new TextEncoder();
+
+/** The built-in error page (http_response_body_error / the static error document). */
+export function error_page(status: number): Uint8Array {
+  const title = `${status} ${reason(status)}`;
+  return enc.encode(`<?xml version="1.0" encoding="iso-8859-1"?>
+<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"
+         "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">
+ <head>
+  <title>${title}</title>
+ </head>
+ <body>
+  <h1>${title}</h1>
+ </body>
+</html>
+`);
+}
+
+/** Turns r into an error response: text/html error page, earlier handler headers kept (WWW-Authenticate). */
+export function set_error(r: Response, status: number): Response {
+  r.status = status;
+  r.headers = r.headers.filter(([k]) => k === 'WWW-Authenticate');
+  r.late = [];
+  r.headers.push(['Content-Type', 'text/html']);
+  r.body = error_page(status);
+  r.file = null;
+  r.no_length = false;
+  return r;
+}
+
+/** Does this status carry the error page? (4xx/5xx.) */
+export function is_error(status: number): boolean { return status >= 400; }
+
+/** The body length a client is told in Content-Length. */
+export function body_length(r: Response): number {
+  return r.file ? r.file.len : r.body ? r.body.length : 0;
+}
+
+export interface Trailer { minor: number; keep_alive: boolean; client_keep_alive: boolean; date: string; server_tag: string }
+
+/** The status line and headers, in lighttpd's order, as one latin1 string ending in CRLFCRLF. */
+export function response_header(r: Response, t: Trailer): string {
+  let h = `HTTP/1.${t.minor} ${r.status} ${reason(r.status)}\r\n`;
+  for (const [k, v] of r.headers) h += `${k}: ${v}\r\n`;
+  if (!r.no_length) h += `Content-Length: ${body_length(r)}\r\n`;
+  for (const [k, v] of r.late) h += `${k}: ${v}\r\n`;
+  if (!t.keep_alive) h += 'Connection: close\r\n';
+  else if (t.minor === 0) h += 'Connection: keep-alive\r\n';
+  h += `Date: ${t.date}\r\n`;
+  if (t.server_tag) h += `Server: ${t.server_tag}\r\n`;
+  return h + '\r\n';
+}

@@ -1,0 +1,97 @@
+/**
+ * What lighttpd's http_response_prepare() and the handler chain do for one parsed request:
+ * method check, URL decoding and simplification, the per-request config view, then the
+ * modules in lighttpd's order — mod_access, mod_auth, physical path + symlink containment,
+ * mod_indexfile, mod_dirlisting, mod_staticfile.
+ */
+import type { Server } from './base.ts';
+import { base64_decode } from './base64.ts';
+import { path_simplify, urldecode_path } from './burl.ts';
+import { conf_bool, RequestConfig } from './configfile_glue.ts';
+import { mod_access_denied } from './mod_access.ts';
+import { mod_auth } from './mod_auth.ts';
+import { mod_dirlisting } from './mod_dirlisting.ts';
+import { mod_indexfile } from './mod_indexfile.ts';
+import { mod_staticfile } from './mod_staticfile.ts';
+import type { Request } from './request.ts';
+import { response_new, set_error, type Response } from './response.ts';
+import { is_dir, is_reg, OUTSIDE_ROOT, resolve_in_root } from './stat_cache.ts';
+
+export interface Prepared {
+  resp: Response;
+  close: boolean;
+  user: string;
+  /** Bad credentials: lighttpd delays the answer to the next second (auth.delay-invalid-creds). */
+  delay?: boolean;
+}
+
+const dec = new TextDecoder();
+
+function done(resp: Response, close = false, user = ''): Prepared { return { resp, close, user }; }
+
+function options(): Prepared {
+  const r = response_new(200);
+  r.headers.push(['Allow', 'OPTIONS, GET, HEAD, POST']);
+  return done(r);
+}
+
+export async function http_response_prepare(srv: Server, req: Request, peer: string): Promise<Prepared> {
+  const r = response_new();
+  r.head_only = req.method === 'HEAD';
+  if (req.method === 'OPTIONS') return options();
+  if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') return done(set_error(r, 501));
+  const bytes = urldecode_path(req.raw_path);
+  if (!bytes) return done(set_error(r, 400), true);
+  const path = path_simplify(dec.decode(bytes));
+  const rc = RequestConfig.for(srv.config, {
+    url: path, host: req.host, querystring: req.query, method: req.method, remoteip: peer,
+    useragent: req.headers.get('user-agent') ?? '', referer: req.headers.get('referer') ?? '',
+  });
+  if (mod_access_denied(rc, path)) return done(set_error(r, 403));
+  const auth = await mod_auth(srv, rc, req, path, peer);
+  if (auth) {
+    if (auth.realm !== undefined) r.headers.push(['WWW-Authenticate', `Basic realm="${auth.realm}", charset="UTF-8"`]);
+    return { resp: set_error(r, auth.status), close: auth.close === true, user: '', delay: auth.close === true };
+  }
+  const user = auth_user(req);
+  return done(await physical(srv, rc, req, r, path), false, user);
+}
+
+/** The user name a request authenticated as (for %u), once mod_auth let it through. */
+function auth_user(req: Request): string {
+  const h = req.headers.get('authorization');
+  if (!h || !/^basic /i.test(h)) return '';
+  const raw = base64_decode(h.slice(6).trim());
+  const colon = raw ? raw.indexOf(58) : -1;
+  return raw && colon >= 0 ? dec.decode(raw.subarray(0, colon)) : '';
+}
+
+async function physical(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string): Promise<Response> {
+  const phys = srv.docroot + path;
+  const st = await resolve_in_root(srv, path);
+  const l = srv.libc;
+  if (st === OUTSIDE_ROOT) return set_error(r, 403);
+  if (typeof st === 'number') return set_error(r, st === l.EACCES ? 403 : 404);
+  if (is_dir(st)) return directory(srv, rc, req, r, path, phys);
+  if (!is_reg(st)) return set_error(r, 403);
+  return mod_staticfile(srv, rc, req, r, phys, st);
+}
+
+async function directory(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string, phys: string): Promise<Response> {
+  if (!path.endsWith('/')) {
+    r.status = 301;
+    r.headers.push(['Location', req.raw_path + '/' + (req.query ? '?' + req.query : '')]);
+    return r;
+  }
+  const idx = await mod_indexfile(srv, rc, phys);
+  if (idx) {
+    if ((await resolve_in_root(srv, idx.path.slice(srv.docroot.length))) === OUTSIDE_ROOT) return set_error(r, 403);
+    return mod_staticfile(srv, rc, req, r, idx.path, idx.st);
+  }
+  if (!conf_bool(rc, 'dir-listing.activate', conf_bool(rc, 'server.dir-listing', false))) return set_error(r, 403);
+  const page = await mod_dirlisting(srv, phys, path);
+  if (!page) return set_error(r, 403);
+  r.headers.push(['Content-Type', 'text/html; charset=utf-8']);
+  r.body = page;
+  return r;
+}

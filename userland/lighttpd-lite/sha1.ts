@@ -1,0 +1,30 @@
+/** SHA-1 (FIPS 180-4) over bytes, for htpasswd's {SHA} entries: user programs have no node:crypto. */
+import { md_pad } from './md5.ts';
+
+function rotl(x: number, n: number): number { return (x << n) | (x >>> (32 - n)); }
+
+function sha1_block(h: Uint32Array, w: Uint32Array, dv: DataView, off: number): void {
+  for (let i = 0; i < 16; i++) w[i] = dv.getUint32(off + i * 4);
+  for (let i = 16; i < 80; i++) w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+  let a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+  for (let i = 0; i < 80; i++) {
+    let f: number, k: number;
+    if (i < 20) { f = (b & c) | (~b & d); k = 0x5a827999; }
+    else if (i < 40) { f = b ^ c ^ d; k = 0x6ed9eba1; }
+    else if (i < 60) { f = (b & c) | (b & d) | (c & d); k = 0x8f1bbcdc; }
+    else { f = b ^ c ^ d; k = 0xca62c1d6; }
+    const t = (rotl(a, 5) + f + e + k + w[i]) | 0;
+    e = d; d = c; c = rotl(b, 30); b = a; a = t;
+  }
+  h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
+}
+
+/** The 20-byte SHA-1 digest of msg. */
+export function sha1(msg: Uint8Array): Uint8Array {
+  const p = md_pad(msg, true), dv = new DataView(p.buffer), w = new Uint32Array(80);
+  const h = new Uint32Array([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0]);
+  for (let off = 0; off < p.length; off += 64) sha1_block(h, w, dv, off);
+  const out = new Uint8Array(20), ov = new DataView(out.buffer);
+  for (let i = 0; i < 5; i++) ov.setUint32(i * 4, h[i]);
+  return out;
+}
