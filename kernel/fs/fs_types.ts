@@ -100,6 +100,8 @@ export class Inode {
   i_state = 0;
   /** The page cache of a mapped regular file (struct address_space, kernel/mm/filemap.ts). */
   i_mapping: import('../mm/filemap.ts').AddressSpace | null = null;
+  /** The file locks on this inode (i_flctx, kernel/fs/locks.ts), made on first use. */
+  i_flctx: import('./locks.ts').FileLockContext | null = null;
 
   constructor(readonly i_sb: SuperBlock, readonly i_ino: number, public i_mode: number) {
     const now = Date.now() * 1e6;
