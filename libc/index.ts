@@ -12,6 +12,7 @@ import './pauth.ts';
 import './fdcap.ts';
 import './pthread.ts';
 import './flock.ts';
+import './memfd.ts';
 export { Libc } from './libc.ts';
 export { crt0 } from './crt0.ts';
 export { FILE, format } from './stdio.ts';

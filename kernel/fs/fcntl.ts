@@ -6,7 +6,7 @@
 import { EBADF, EINVAL } from '../include/uapi/errno.ts';
 import {
   F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_GETPIPE_SZ, F_SETFD, F_SETFL, F_SETPIPE_SZ, FD_CLOEXEC,
-  O_APPEND, O_NONBLOCK, O_NOATIME, FASYNC,
+  O_APPEND, O_NONBLOCK, O_NOATIME, FASYNC, F_ADD_SEALS, F_GET_SEALS,
 } from '../include/uapi/fcntl.ts';
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
@@ -14,6 +14,7 @@ import { f_dupfd } from './file.ts';
 import { FMODE_PATH, type File, type SysRet } from './fs_types.ts';
 import { pipe_fcntl } from './pipe.ts';
 import { fcntl_lock, is_lock_cmd } from './locks.ts';
+import { memfd_fcntl } from '../mm/memfd.ts';
 
 /** setfl(): only these flags can change after open. */
 function setfl(t: Task, f: File, arg: number): number {
@@ -39,6 +40,7 @@ export function sys_fcntl(t: Task, fd: number, cmd: number, arg: number): SysRet
     case F_GETPIPE_SZ: case F_SETPIPE_SZ: return pipe_fcntl(t, f, cmd, arg);
   }
   if (is_lock_cmd(cmd)) return fcntl_lock(t, f, cmd, arg);
+  if (cmd === F_ADD_SEALS || cmd === F_GET_SEALS) return memfd_fcntl(t, f, cmd, arg);
   return -EINVAL;
 }
 

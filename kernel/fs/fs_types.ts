@@ -102,6 +102,8 @@ export class Inode {
   i_mapping: import('../mm/filemap.ts').AddressSpace | null = null;
   /** The file locks on this inode (i_flctx, kernel/fs/locks.ts), made on first use. */
   i_flctx: import('./locks.ts').FileLockContext | null = null;
+  /** File seals of a tmpfs regular file (shmem_inode_info's seals; F_SEAL_SEAL until a memfd allows sealing). */
+  i_seals = 1;
 
   constructor(readonly i_sb: SuperBlock, readonly i_ino: number, public i_mode: number) {
     const now = Date.now() * 1e6;

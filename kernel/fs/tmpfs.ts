@@ -16,6 +16,7 @@ import { O_RDWR } from '../include/uapi/fcntl.ts';
 import type { VmFile } from '../mm/mm_types.ts';
 import { PAGE_SIZE } from '../mm/page_alloc.ts';
 import { filemap_read, filemap_update, filemap_write_back, generic_file_mmap, mapping_mapped } from '../mm/filemap.ts';
+import { shmem_seal_write } from '../mm/memfd.ts';
 
 /** MAX_LFS_FILESIZE on 64-bit */
 export const MAX_LFS_FILESIZE = Number.MAX_SAFE_INTEGER;
@@ -53,6 +54,9 @@ function shmem_write(f: File, t: Task, ubuf: number, count: number, pos: number)
   if (pos >= SHMEM_MAXBYTES) return count ? -EFBIG : 0;
   if (count > SHMEM_MAXBYTES - pos) count = SHMEM_MAXBYTES - pos;
   const inode = f.f_inode;
+  const allowed = shmem_seal_write(inode, pos, count); // file seals (shmem_write_begin)
+  if (allowed < 0) return allowed;
+  count = allowed;
   const node = shmem_node(inode);
   const old_size = inode.size;
   let done = 0;
@@ -107,6 +111,9 @@ export const shmem_file_operations: FileOperations = {
   splice_write(f, _t, buf, off, count, pos) {
     if (pos >= SHMEM_MAXBYTES) return -EFBIG;
     count = Math.min(count, SHMEM_MAXBYTES - pos);
+    const allowed = shmem_seal_write(f.f_inode, pos, count);
+    if (allowed < 0) return allowed;
+    count = allowed;
     const node = shmem_node(f.f_inode);
     node.write(Buffer.from(buf.buffer, buf.byteOffset + off, count), 0, count, pos);
     shmem_written(f.f_inode, node);
