@@ -11,6 +11,8 @@ export const FMODE_LSEEK = 4;
 export const FMODE_PREAD = 8;
 export const FMODE_PWRITE = 16;
 export const FMODE_PATH = 0x4000; // O_PATH: the fd names an object, no I/O
+/** Reads and writes leave f_pos alone (no position: anonymous-inode files). */
+export const FMODE_STREAM = 0x200000;
 
 export type SysRet = number | Promise<number>;
 
@@ -40,6 +42,8 @@ export interface FileOperations {
    */
   splice_read?(f: File, buf: Uint8Array, off: number, count: number, pos: number): number;
   splice_write?(f: File, t: Task, buf: Uint8Array, off: number, count: number, pos: number): SysRet;
+  /** The type-specific lines of /proc/PID/fdinfo/N (f_op->show_fdinfo). */
+  show_fdinfo?(f: File): string;
 }
 
 /**

@@ -72,7 +72,7 @@ export function sys_memfd_create(t: Task, uname: number, flags: number): number 
   else if (flags & MFD_ALLOW_SEALING) inode.i_seals &= ~F_SEAL_SEAL;
   const d = new Dentry(MFD_NAME_PREFIX + name, root, inode);
   d.d_unhashed = true;
-  return install_fd(t, alloc_file(inode, d, O_RDWR, inode.i_fop), (flags & MFD_CLOEXEC) !== 0);
+  return install_fd(t, alloc_file(inode, d, O_RDWR | t.kernel.arch.uapi.O_LARGEFILE, inode.i_fop), (flags & MFD_CLOEXEC) !== 0);
 }
 
 /** memfd_file_seals_ptr(): only tmpfs regular files carry seals. */
