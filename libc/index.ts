@@ -13,6 +13,7 @@ import './fdcap.ts';
 import './pthread.ts';
 import './flock.ts';
 import './memfd.ts';
+import './sigqueue.ts';
 export { Libc } from './libc.ts';
 export { crt0 } from './crt0.ts';
 export { FILE, format } from './stdio.ts';
