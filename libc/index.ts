@@ -14,6 +14,7 @@ import './pthread.ts';
 import './flock.ts';
 import './memfd.ts';
 import './sigqueue.ts';
+import './timers.ts';
 export { Libc } from './libc.ts';
 export { crt0 } from './crt0.ts';
 export { FILE, format } from './stdio.ts';
