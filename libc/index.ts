@@ -15,6 +15,7 @@ import './flock.ts';
 import './memfd.ts';
 import './sigqueue.ts';
 import './timers.ts';
+import './pidfd.ts';
 export { Libc } from './libc.ts';
 export { crt0 } from './crt0.ts';
 export { FILE, format } from './stdio.ts';

@@ -154,6 +154,7 @@ function do_notify_parent(t: Task): void {
     (p.sighand.action[SIGCHLD].handler === SIG_IGN || (p.sighand.action[SIGCHLD].flags & SA_NOCLDWAIT) !== 0));
   if (p && p.alive && t.exit_signal) send_signal(p, t.exit_signal, chld_info(t));
   if (p) p.wait_chldexit.wake_up();
+  t.wait_pidfd.wake_up(); // do_notify_pidfd()
   t.notify_exit(t.exit_code);
   if (autoreap) release_task(t);
 }

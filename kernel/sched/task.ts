@@ -67,6 +67,8 @@ export class Task {
   readonly children = new Set<Task>();
   /** Wait queue for children changing state (wait4). */
   readonly wait_chldexit = new WaitQueueHead();
+  /** Pollers of pidfds naming this task, woken when it exits (struct pid's wait_pidfd). */
+  readonly wait_pidfd = new WaitQueueHead();
   comm = '';
   cred = new Cred();
   mm: MmStruct | null = null;

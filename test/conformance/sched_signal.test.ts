@@ -6,6 +6,9 @@ import { FDINFO_HELPERS, fdi, lnk } from './fdinfo_util.ts';
 
 const HELPERS = FDINFO_HELPERS + String.raw`
 #include <sys/signalfd.h>
+#ifndef PIDFD_NONBLOCK
+#define PIDFD_NONBLOCK O_NONBLOCK
+#endif
 static siginfo_t si;
 static void blk(int a, int b) { sigset_t s; sigemptyset(&s); if (a) sigaddset(&s, a); if (b) sigaddset(&s, b); sigprocmask(SIG_BLOCK, &s, 0); }
 static int tw(int a, int b, long ns) { sigset_t s; sigemptyset(&s); if (a) sigaddset(&s, a); if (b) sigaddset(&s, b); struct timespec ts = { 0, ns }; memset(&si, 0, sizeof si); return sigtimedwait(&s, &si, ns < 0 ? 0 : &ts); }
@@ -114,6 +117,31 @@ const cases: ConfCase[] = [
       let hits = 0; await l.sigaction(USR1, { handler: () => { hits++; } }); await l.sigprocmask(l.SIG_BLOCK, [USR1]); await l.kill(l.getpid() as number, USR1); await p.r('hits_before', hits);
       await p.r('sigsuspend', l.sigsuspend([])); await p.r('hits_after', hits); const cur = l.malloc(8); await l.sigprocmask(l.SIG_BLOCK, null, cur); await p.r('usr1_blocked_again', l.peek_u32(cur) & (1 << 9) ? 1 : 0);
       const e = l.malloc(8); l.poke_u64(e, 0); await p.r('bad_size', l.syscall(l.SYS.rt_sigsuspend, e, 4)); await p.r('efault', l.syscall(l.SYS.rt_sigsuspend, 8, 8));
+    },
+  },
+  {
+    name: 'pidfd_open_poll_and_signal', c_globals: HELPERS,
+    c: `fflush(stdout); pid_t c = fork(); if (c == 0) { pause(); _exit(0); } int fd = syscall(SYS_pidfd_open, c, 0); R("pidfd_open", fd); R("cloexec", fcntl(fd, F_GETFD)); LNK("link", fd);
+        struct pollfd pf = { fd, POLLIN, 0 }; R("poll_alive", poll(&pf, 1, 0)); R("sig0", syscall(SYS_pidfd_send_signal, fd, 0, 0, 0)); R("bad_flags", syscall(SYS_pidfd_send_signal, fd, SIGTERM, 0, 8));
+        R("two_scopes", syscall(SYS_pidfd_send_signal, fd, SIGTERM, 0, 3)); R("bad_sig", syscall(SYS_pidfd_send_signal, fd, 99, 0, 0)); siginfo_t q; memset(&q, 0, sizeof q); q.si_signo = SIGTERM; q.si_code = SI_QUEUE;
+        R("info_sig_mismatch", syscall(SYS_pidfd_send_signal, fd, SIGUSR1, &q, 0)); q.si_code = SI_USER; R("forge_si_user", syscall(SYS_pidfd_send_signal, fd, SIGTERM, &q, 0));
+        R("efault_info", syscall(SYS_pidfd_send_signal, fd, SIGTERM, 8, 0)); int p[2]; pipe(p); R("not_pidfd", syscall(SYS_pidfd_send_signal, p[0], SIGTERM, 0, 0)); R("bad_fd", syscall(SYS_pidfd_send_signal, 99, SIGTERM, 0, 0));
+        R("term", syscall(SYS_pidfd_send_signal, fd, SIGTERM, 0, 0)); R("poll_exit", poll(&pf, 1, -1)); R("revents", pf.revents); R("signal_zombie", syscall(SYS_pidfd_send_signal, fd, SIGTERM, 0, 0));
+        int st; waitpid(c, &st, 0); R("termsig", WTERMSIG(st)); R("after_reap", syscall(SYS_pidfd_send_signal, fd, SIGTERM, 0, 0)); R("open_reaped", syscall(SYS_pidfd_open, c, 0));
+        R("bad_open_flags", syscall(SYS_pidfd_open, getpid(), 1)); R("pid0", syscall(SYS_pidfd_open, 0, 0)); R("neg", syscall(SYS_pidfd_open, -1, 0)); int me = syscall(SYS_pidfd_open, getpid(), PIDFD_NONBLOCK);
+        R("nonblock", (fcntl(me, F_GETFL) & O_NONBLOCK) != 0); blk(SIGUSR1, 0); q.si_code = SI_USER; q.si_signo = SIGUSR1; R("self_any_code", syscall(SYS_pidfd_send_signal, me, SIGUSR1, &q, 0)); R("got", tw(SIGUSR1, 0, 0));`,
+    run: async (p, l) => {
+      const c = await l.fork(async (cl) => { await cl.sigsuspend([]); return 0; }) as number; const fd = await p.r('pidfd_open', l.pidfd_open(c, 0)); await p.r('cloexec', l.fcntl(fd, l.F_GETFD)); await lnk(p, l, 'link', fd);
+      const pf = l.malloc(8); l.poke_u32(pf, fd); l.poke_u32(pf + 4, l.POLLIN); await p.r('poll_alive', l.poll(pf, 1, 0)); await p.r('sig0', l.pidfd_send_signal(fd, 0, 0, 0));
+      await p.r('bad_flags', l.pidfd_send_signal(fd, l.SIGTERM, 0, 8)); await p.r('two_scopes', l.pidfd_send_signal(fd, l.SIGTERM, 0, 3)); await p.r('bad_sig', l.pidfd_send_signal(fd, 99, 0, 0));
+      const q = l.malloc(SI_SIZE); l.poke(q, new Uint8Array(SI_SIZE)); l.poke_u32(q, l.SIGTERM); l.poke_u32(q + 8, -1 >>> 0);
+      await p.r('info_sig_mismatch', l.pidfd_send_signal(fd, USR1, q, 0)); l.poke_u32(q + 8, 0); await p.r('forge_si_user', l.pidfd_send_signal(fd, l.SIGTERM, q, 0));
+      await p.r('efault_info', l.pidfd_send_signal(fd, l.SIGTERM, 8, 0)); await l.pipe(p.st); await p.r('not_pidfd', l.pidfd_send_signal(l.peek_i32(p.st), l.SIGTERM, 0, 0)); await p.r('bad_fd', l.pidfd_send_signal(99, l.SIGTERM, 0, 0));
+      await p.r('term', l.pidfd_send_signal(fd, l.SIGTERM, 0, 0)); await p.r('poll_exit', l.poll(pf, 1, -1)); await p.r('revents', l.peek_u32(pf + 4) >>> 16); await p.r('signal_zombie', l.pidfd_send_signal(fd, l.SIGTERM, 0, 0));
+      const st = l.malloc(4); await l.waitpid(c, st, 0); await p.r('termsig', l.WTERMSIG(l.peek_i32(st))); await p.r('after_reap', l.pidfd_send_signal(fd, l.SIGTERM, 0, 0)); await p.r('open_reaped', l.pidfd_open(c, 0));
+      await p.r('bad_open_flags', l.pidfd_open(l.getpid() as number, 1)); await p.r('pid0', l.pidfd_open(0, 0)); await p.r('neg', l.pidfd_open(-1, 0)); const me = await l.pidfd_open(l.getpid() as number, l.O_NONBLOCK) as number;
+      await p.r('nonblock', (await l.fcntl(me, l.F_GETFL) as number) & l.O_NONBLOCK ? 1 : 0); await l.sigprocmask(l.SIG_BLOCK, [USR1]); l.poke_u32(q, USR1); l.poke_u32(q + 8, 0);
+      await p.r('self_any_code', l.pidfd_send_signal(me, USR1, q, 0)); await p.r('got', tw(l, l.malloc(SI_SIZE), [USR1], 0));
     },
   },
 ];
