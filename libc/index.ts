@@ -16,6 +16,7 @@ import './memfd.ts';
 import './sigqueue.ts';
 import './timers.ts';
 import './pidfd.ts';
+import './xattr.ts';
 export { Libc } from './libc.ts';
 export { crt0 } from './crt0.ts';
 export { FILE, format } from './stdio.ts';

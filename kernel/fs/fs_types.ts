@@ -108,6 +108,8 @@ export class Inode {
   i_flctx: import('./locks.ts').FileLockContext | null = null;
   /** File seals of a tmpfs regular file (shmem_inode_info's seals; F_SEAL_SEAL until a memfd allows sealing). */
   i_seals = 1;
+  /** Extended attributes by full name (simple_xattrs of tmpfs, kernel/fs/xattr.ts), made on first set. */
+  i_xattrs: Map<string, Uint8Array> | null = null;
 
   constructor(readonly i_sb: SuperBlock, readonly i_ino: number, public i_mode: number) {
     const now = Date.now() * 1e6;
