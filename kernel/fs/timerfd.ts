@@ -72,7 +72,8 @@ const timerfd_fops: FileOperations = {
     const ctx = f.private_data as TimerfdCtx;
     poll_wait(pt, ctx.wqh);
     if (ctx.update(t)) return POLLIN;
-    if (pt) ctx.timer.wake_at(t, () => ctx.wqh.wake_up());
+    // Wake the queue at the expiry (again after an early host timer, or for epoll's re-check).
+    ctx.timer.wake_at(t, () => ctx.wqh.wake_up());
     return 0;
   },
   release(_inode, f) { (f.private_data as TimerfdCtx).timer.cancel_wake(); },

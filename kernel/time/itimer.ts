@@ -47,10 +47,13 @@ function install_hooks(t: Task): void {
   });
 }
 
-/** it_real_fn(): SIGALRM to the process, and the next period's wake-up. */
+/**
+ * it_real_fn(): SIGALRM to the process, and the next period's wake-up. A host timer may fire a
+ * little before the clock reaches the expiry (libuv's cached loop time): then it is re-armed.
+ */
 function it_real_fire(leader: Task, tm: KTimer): void {
-  if (!leader.alive || !tm.expire(leader)) return;
-  send_signal(leader, SIGALRM, new SigInfo(SIGALRM, SI_KERNEL));
+  if (!leader.alive || !tm.armed) return;
+  if (tm.expire(leader)) send_signal(leader, SIGALRM, new SigInfo(SIGALRM, SI_KERNEL));
   if (tm.armed) tm.wake_at(leader, () => it_real_fire(leader, tm));
 }
 
