@@ -69,6 +69,11 @@ const eventfd_fops: FileOperations = {
     if (f.f_flags & O_NONBLOCK) return -EAGAIN;
     return wait_event_interruptible(t, ctx.wqh, () => ctx.fits(hi, lo)).then((e) => (e ? e : eventfd_add(ctx, hi, lo)));
   },
+  show_fdinfo(f) {
+    const ctx = f.private_data as EventfdCtx;
+    const count = ctx.hi ? ctx.hi.toString(16) + ctx.lo.toString(16).padStart(8, '0') : ctx.lo.toString(16);
+    return `eventfd-count: ${count.padStart(16)}\neventfd-id: ${f.f_inode.i_ino}\neventfd-semaphore: ${ctx.semaphore ? 1 : 0}\n`;
+  },
   poll(f, _t, pt) {
     const ctx = f.private_data as EventfdCtx;
     poll_wait(pt, ctx.wqh);
@@ -79,7 +84,7 @@ const eventfd_fops: FileOperations = {
 export function sys_eventfd2(t: Task, count: number, flags: number): number {
   count >>>= 0; // unsigned int initval
   if (flags & ~(EFD_SEMAPHORE | EFD_CLOEXEC | EFD_NONBLOCK)) return -EINVAL;
-  const f = anon_inode_getfile(eventfd_fops, new EventfdCtx(count, (flags & EFD_SEMAPHORE) !== 0), O_RDWR | (flags & EFD_NONBLOCK));
+  const f = anon_inode_getfile('[eventfd]', eventfd_fops, new EventfdCtx(count, (flags & EFD_SEMAPHORE) !== 0), O_RDWR | (flags & EFD_NONBLOCK));
   return install_fd(t, f, (flags & EFD_CLOEXEC) !== 0);
 }
 

@@ -90,7 +90,22 @@ function ep_item_poll(epi: EpItem, t: Task, pt: PollTable | null): number {
   return epi.file.f_op.poll!(epi.file, t, pt) & epi.events;
 }
 
+/** ep_show_fdinfo(): one line per watched descriptor. */
+function ep_show_fdinfo(f: File): string {
+  const ep = f.private_data as EventPoll;
+  let out = '';
+  for (const m of ep.items.values()) {
+    for (const epi of m.values()) {
+      const data = epi.data_hi ? (epi.data_hi >>> 0).toString(16) + (epi.data_lo >>> 0).toString(16).padStart(8, '0') : (epi.data_lo >>> 0).toString(16);
+      const ti = epi.file.f_inode;
+      out += `tfd: ${String(epi.fd).padStart(8)} events: ${(epi.events >>> 0).toString(16).padStart(8)} data: ${data.padStart(16)}  pos:${epi.file.f_pos} ino:${ti.i_ino.toString(16)} sdev:${ti.i_sb.s_dev.toString(16)}\n`;
+    }
+  }
+  return out;
+}
+
 const eventpoll_fops: FileOperations = {
+  show_fdinfo: ep_show_fdinfo,
   poll(f, t, pt) {
     const ep = f.private_data as EventPoll;
     poll_wait(pt, ep.poll_wq);
@@ -107,7 +122,7 @@ const eventpoll_fops: FileOperations = {
 
 export function do_epoll_create(t: Task, flags: number): number {
   if (flags & ~EPOLL_CLOEXEC) return -EINVAL;
-  return install_fd(t, anon_inode_getfile(eventpoll_fops, new EventPoll(), 2), (flags & EPOLL_CLOEXEC) !== 0);
+  return install_fd(t, anon_inode_getfile('[eventpoll]', eventpoll_fops, new EventPoll(), 2), (flags & EPOLL_CLOEXEC) !== 0);
 }
 
 export const sys_epoll_create1 = (t: Task, flags: number): number => do_epoll_create(t, flags);

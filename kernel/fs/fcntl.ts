@@ -1,17 +1,20 @@
 /**
  * fcntl(2) (fs/fcntl.c): F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL,
- * F_GETPIPE_SZ, F_SETPIPE_SZ. O_PATH descriptors allow only the fd-level commands.
+ * F_GETPIPE_SZ, F_SETPIPE_SZ, the record locks (F_GETLK/F_SETLK/F_SETLKW and F_OFD_*, in locks.ts).
+ * O_PATH descriptors allow only the fd-level commands.
  */
 import { EBADF, EINVAL } from '../include/uapi/errno.ts';
 import {
   F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_GETPIPE_SZ, F_SETFD, F_SETFL, F_SETPIPE_SZ, FD_CLOEXEC,
-  O_APPEND, O_NONBLOCK, O_NOATIME, FASYNC,
+  O_APPEND, O_NONBLOCK, O_NOATIME, FASYNC, F_ADD_SEALS, F_GET_SEALS,
 } from '../include/uapi/fcntl.ts';
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { f_dupfd } from './file.ts';
 import { FMODE_PATH, type File, type SysRet } from './fs_types.ts';
 import { pipe_fcntl } from './pipe.ts';
+import { fcntl_lock, is_lock_cmd } from './locks.ts';
+import { memfd_fcntl } from '../mm/memfd.ts';
 
 /** setfl(): only these flags can change after open. */
 function setfl(t: Task, f: File, arg: number): number {
@@ -36,9 +39,11 @@ export function sys_fcntl(t: Task, fd: number, cmd: number, arg: number): SysRet
     case F_SETFL: return setfl(t, f, arg);
     case F_GETPIPE_SZ: case F_SETPIPE_SZ: return pipe_fcntl(t, f, cmd, arg);
   }
+  if (is_lock_cmd(cmd)) return fcntl_lock(t, f, cmd, arg);
+  if (cmd === F_ADD_SEALS || cmd === F_GET_SEALS) return memfd_fcntl(t, f, cmd, arg);
   return -EINVAL;
 }
 
 export const fcntl_syscalls: SyscallDef[] = [
-  { name: 'fcntl', fn: sys_fcntl, args: ['fd', 'fcntl_cmd', 'hex'], support: 'partial', note: 'no record locks (F_GETLK/F_SETLK*), leases, F_SETOWN, seals: EINVAL' },
+  { name: 'fcntl', fn: sys_fcntl, args: ['fd', 'fcntl_cmd', 'hex'], support: 'partial', note: 'no leases (F_SETLEASE/F_GETLEASE), F_SETOWN/F_GETOWN(_EX), F_SETSIG/F_GETSIG, F_NOTIFY, F_*_RW_HINT: EINVAL' },
 ];

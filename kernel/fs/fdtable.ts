@@ -3,13 +3,21 @@
  * RLIMIT_NOFILE. File references are counted; the last fput runs f_op.release.
  */
 import { EBADF, EMFILE } from '../include/uapi/errno.ts';
-import type { File } from './fs_types.ts';
+import { FMODE_PATH, type File } from './fs_types.ts';
+import { locks_remove_file, locks_remove_posix } from './locks.ts';
 
 export const NR_OPEN_DEFAULT = 1024;
 
 /** Drops a reference; the last one releases the file (fput). */
 export function fput(f: File): void {
-  if (--f.f_count === 0 && f.f_op.release) f.f_op.release(f.f_inode, f);
+  if (--f.f_count !== 0) return;
+  if (f.f_inode.i_flctx) locks_remove_file(f);
+  if (f.f_op.release) f.f_op.release(f.f_inode, f);
+}
+
+/** What every close of a descriptor does besides dropping it (filp_close): this table's POSIX locks go. */
+function filp_close_locks(f: File, owner: FilesStruct): void {
+  if (f.f_inode.i_flctx && !(f.f_mode & FMODE_PATH)) locks_remove_posix(f, owner);
 }
 
 export class FilesStruct {
@@ -58,6 +66,7 @@ export class FilesStruct {
     this.fd[fd] = null;
     this.close_on_exec[fd] = false;
     if (fd < this.next_fd) this.next_fd = fd;
+    filp_close_locks(f, this);
     return f;
   }
 
@@ -70,6 +79,7 @@ export class FilesStruct {
     const old = this.fcheck(fd);
     this.fd[fd] = f;
     this.close_on_exec[fd] = cloexec;
+    if (old) filp_close_locks(old, this);
     return old;
   }
 

@@ -8,6 +8,10 @@ import { d_path_syscalls } from './d_path.ts';
 import { fcntl_syscalls } from './fcntl.ts';
 import { file_syscalls } from './file.ts';
 import { fs_struct_syscalls } from './fs_struct.ts';
+import { locks_syscalls } from './locks.ts';
+import { signalfd_syscalls } from './signalfd.ts';
+import { timerfd_syscalls } from './timerfd.ts';
+import { xattr_syscalls } from './xattr.ts';
 import { ioctl_syscalls } from './ioctl.ts';
 import { namei_syscalls } from './namei_dir.ts';
 import { namespace_syscalls } from './namespace.ts';
@@ -24,5 +28,5 @@ export const fs_syscalls: SyscallDef[] = [
   ...read_write_syscalls, ...open_syscalls, ...stat_syscalls, ...ioctl_syscalls,
   ...file_syscalls, ...fcntl_syscalls, ...namei_syscalls, ...rename_syscalls, ...readdir_syscalls,
   ...sync_syscalls, ...d_path_syscalls, ...utimes_syscalls, ...fs_struct_syscalls, ...pipe_syscalls,
-  ...namespace_syscalls,
+  ...namespace_syscalls, ...locks_syscalls, ...signalfd_syscalls, ...timerfd_syscalls, ...xattr_syscalls,
 ];

@@ -11,6 +11,8 @@ export const FMODE_LSEEK = 4;
 export const FMODE_PREAD = 8;
 export const FMODE_PWRITE = 16;
 export const FMODE_PATH = 0x4000; // O_PATH: the fd names an object, no I/O
+/** Reads and writes leave f_pos alone (no position: anonymous-inode files). */
+export const FMODE_STREAM = 0x200000;
 
 export type SysRet = number | Promise<number>;
 
@@ -40,6 +42,8 @@ export interface FileOperations {
    */
   splice_read?(f: File, buf: Uint8Array, off: number, count: number, pos: number): number;
   splice_write?(f: File, t: Task, buf: Uint8Array, off: number, count: number, pos: number): SysRet;
+  /** The type-specific lines of /proc/PID/fdinfo/N (f_op->show_fdinfo). */
+  show_fdinfo?(f: File): string;
 }
 
 /**
@@ -104,6 +108,12 @@ export class Inode {
   i_state = 0;
   /** The page cache of a mapped regular file (struct address_space, kernel/mm/filemap.ts). */
   i_mapping: import('../mm/filemap.ts').AddressSpace | null = null;
+  /** The file locks on this inode (i_flctx, kernel/fs/locks.ts), made on first use. */
+  i_flctx: import('./locks.ts').FileLockContext | null = null;
+  /** File seals of a tmpfs regular file (shmem_inode_info's seals; F_SEAL_SEAL until a memfd allows sealing). */
+  i_seals = 1;
+  /** Extended attributes by full name (simple_xattrs of tmpfs, kernel/fs/xattr.ts), made on first set. */
+  i_xattrs: Map<string, Uint8Array> | null = null;
 
   constructor(readonly i_sb: SuperBlock, readonly i_ino: number, public i_mode: number) {
     const now = Date.now() * 1e6;

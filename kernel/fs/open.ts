@@ -3,6 +3,7 @@
  * fchdir(2), chmod(2), fchmod(2), fchmodat(2), fchmodat2(2), access(2), faccessat(2),
  * faccessat2(2) (fs/open.c, fs/namei.c do_filp_open).
  */
+import { shmem_seal_chmod, shmem_seal_setsize } from '../mm/memfd.ts';
 import { EACCES, EBADF, EROFS, EEXIST, EFAULT, EFBIG, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EOPNOTSUPP, EPERM, E2BIG } from '../include/uapi/errno.ts';
 import { RLIMIT_FSIZE } from '../include/uapi/resource.ts';
 import { SIGXFSZ } from '../include/uapi/signal.ts';
@@ -217,6 +218,8 @@ function truncate_check_fsize(t: Task, len: number): number {
 
 /** do_truncate(): sets the size and the times, mirrors to a backing store. */
 export function do_truncate(d: Dentry | null, inode: Inode, len: number): number {
+  const sealed = shmem_seal_setsize(inode, len);
+  if (sealed) return sealed;
   const err = shmem_setsize(inode, len);
   if (err) return err;
   inode.i_mtime = inode.i_ctime = now_ns();
@@ -274,6 +277,8 @@ export function chmod_common(t: Task, d: Dentry, mode: number): number {
   let m = mode & 0o7777;
   // Without CAP_FSETID, setgid is dropped unless the caller is in the file's group.
   if (t.cred.fsuid !== 0 && inode.i_gid !== t.cred.fsgid && !t.cred.groups.includes(inode.i_gid)) m &= ~0o2000;
+  const sealed = shmem_seal_chmod(inode, m);
+  if (sealed) return sealed;
   inode.i_mode = (inode.i_mode & S_IFMT) | m;
   inode.i_ctime = now_ns();
   return inode.i_op.setattr?.(d, inode) ?? 0;

@@ -15,7 +15,7 @@ import { fdget_io } from './file_table.ts';
 import { RLIMIT_FSIZE } from '../include/uapi/resource.ts';
 import { SIGXFSZ } from '../include/uapi/signal.ts';
 import { send_signal } from '../sched/signal.ts';
-import { FMODE_LSEEK, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_WRITE, type File, type SysRet } from './fs_types.ts';
+import { FMODE_LSEEK, FMODE_STREAM, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_WRITE, type File, type SysRet } from './fs_types.ts';
 
 /** MAX_RW_COUNT: INT_MAX rounded down to a page. */
 export const MAX_RW_COUNT = 0x7ffff000;
@@ -23,7 +23,7 @@ export const MAX_RW_COUNT = 0x7ffff000;
 export const UIO_MAXIOV = 1024;
 
 function advance(f: File, r: number): number {
-  if (r > 0) f.f_pos += r;
+  if (r > 0 && !(f.f_mode & FMODE_STREAM)) f.f_pos += r;
   return r;
 }
 
@@ -166,7 +166,7 @@ function loop_rw(t: Task, f: File, op: Op, iov: number[], i: number, done: numbe
       return r.then((v) => { switch_to(t, MODE_KERNEL); return v < 0 ? (done || v) : step(t, f, op, iov, next, done, pos, v, len); });
     }
     if (r < 0) return done || r;
-    if (pos < 0) f.f_pos += r;
+    if (pos < 0) advance(f, r);
     done += r;
     if (r < len) return done;
   }
@@ -174,7 +174,7 @@ function loop_rw(t: Task, f: File, op: Op, iov: number[], i: number, done: numbe
 }
 
 function step(t: Task, f: File, op: Op, iov: number[], next: number, done: number, pos: number, r: number, len: number): SysRet {
-  if (pos < 0) f.f_pos += r;
+  if (pos < 0) advance(f, r);
   done += r;
   return r < len ? done : loop_rw(t, f, op, iov, next, done, pos);
 }

@@ -16,6 +16,7 @@ import { O_RDWR } from '../include/uapi/fcntl.ts';
 import type { VmFile } from '../mm/mm_types.ts';
 import { PAGE_SIZE, type PhysMem } from '../mm/page_alloc.ts';
 import { filemap_read, filemap_update, filemap_write_back, generic_file_mmap, mapping_mapped } from '../mm/filemap.ts';
+import { shmem_seal_write } from '../mm/memfd.ts';
 
 /** MAX_LFS_FILESIZE on 64-bit */
 export const MAX_LFS_FILESIZE = Number.MAX_SAFE_INTEGER;
@@ -147,7 +148,9 @@ function shmem_write(f: File, t: Task, ubuf: number, count: number, pos: number)
   if (pos >= SHMEM_MAXBYTES) return count ? -EFBIG : 0;
   if (count > SHMEM_MAXBYTES - pos) count = SHMEM_MAXBYTES - pos;
   const inode = f.f_inode;
-  const room = count ? shmem_write_room(inode, pos, count) : 0;
+  const allowed = shmem_seal_write(inode, pos, count); // file seals (shmem_write_begin)
+  if (allowed < 0) return allowed;
+  const room = allowed ? shmem_write_room(inode, pos, allowed) : 0;
   if (room < 0) return room;
   count = room;
   const node = shmem_node(inode);
@@ -214,7 +217,9 @@ export const shmem_file_operations: FileOperations = {
   splice_write(f, _t, buf, off, count, pos) {
     if (pos >= SHMEM_MAXBYTES) return -EFBIG;
     count = Math.min(count, SHMEM_MAXBYTES - pos);
-    const room = count ? shmem_write_room(f.f_inode, pos, count) : 0;
+    const allowed = shmem_seal_write(f.f_inode, pos, count); // file seals (shmem_write_begin)
+    if (allowed < 0) return allowed;
+    const room = allowed ? shmem_write_room(f.f_inode, pos, allowed) : 0;
     if (room < 0) return room;
     count = room;
     const node = shmem_node(f.f_inode);

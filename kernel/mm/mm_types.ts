@@ -53,12 +53,15 @@ export class VmArea {
 
   /** Extra PERM_* bits for every page of the area (PrivBox marks box text with PERM_BOX). */
   extra_perm = 0;
+  /** VM_MAYWRITE cleared: a shared mapping of a write-sealed memfd can never become writable. */
+  no_maywrite = false;
 
   /** vm_area_dup(): the copy holds its own reference on the file. */
   clone(): VmArea {
     this.file?.get();
     const v = new VmArea(this.start, this.end, this.prot, this.flags, this.name, this.file, this.pgoff);
     v.extra_perm = this.extra_perm;
+    v.no_maywrite = this.no_maywrite;
     return v;
   }
 }

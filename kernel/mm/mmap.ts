@@ -21,6 +21,7 @@ import { PAGE_SIZE } from './page_alloc.ts';
 import { TASK_SIZE } from './uaccess.ts';
 import { sys_msync } from './msync.ts';
 import { sys_madvise } from './madvise.ts';
+import { memfd_check_seals_mmap, memfd_deny_maywrite } from './memfd.ts';
 
 const page_align = (x: number): number => Math.ceil(x / PAGE_SIZE) * PAGE_SIZE;
 
@@ -79,6 +80,8 @@ function mmap_file(t: Task, f: File, prot: number, flags: number, off: number, s
   if (!(f.f_mode & FMODE_READ)) return -EACCES;
   if (!f.f_op.mmap) return -ENODEV;
   if (flags & MAP_GROWSDOWN) return -EINVAL;
+  const sealed = memfd_check_seals_mmap(f, prot, flags);
+  if (sealed) return sealed;
   return f.f_op.mmap(f, t);
 }
 
@@ -125,6 +128,7 @@ export function do_mmap(t: Task, addr: number, len: number, prot: number, flags:
   const vma = new VmArea(start, start + size, prot & (PROT_READ | PROT_WRITE | PROT_EXEC),
     (type === MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED) | (flags & MAP_GROWSDOWN), anon_shared ? '/dev/zero (deleted)' : file ? file.name : '',
     file, file && !anon_shared ? off : 0);
+  if (f && memfd_deny_maywrite(f, flags)) vma.no_maywrite = true;
   mm.insert_vma(vma);
   if (flags & MAP_POPULATE) {
     for (let a = start; a < start + size; a += PAGE_SIZE) handle_mm_fault(t.cpu, mm, a, prot & PROT_WRITE ? ACC_W : ACC_R);
@@ -155,7 +159,7 @@ export function sys_mprotect(t: Task, start: number, len: number, prot: number):
     const v = mm.vma_at(a);
     if (!v) return -ENOMEM;
     // A shared mapping of a file not open for writing lacks VM_MAYWRITE.
-    if (prot & PROT_WRITE && v.flags & MAP_SHARED && v.file && !v.file.may_write) return -EACCES;
+    if (prot & PROT_WRITE && v.flags & MAP_SHARED && v.file && (!v.file.may_write || v.no_maywrite)) return -EACCES;
     a = v.end;
   }
   split_at(mm, start);

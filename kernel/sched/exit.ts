@@ -8,6 +8,7 @@ import { zap_page_range } from '../mm/memory.ts';
 import { put_user_u32 } from '../mm/uaccess.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { send_signal } from './signal.ts';
+import { CLD_DUMPED, CLD_EXITED, CLD_KILLED, SigInfo } from './siginfo.ts';
 import { EXIT_DEAD, EXIT_ZOMBIE, TASK_RUNNING, type Task } from './task.ts';
 import { wait_event_interruptible, wake_up_task } from './wait.ts';
 import type { MmStruct } from '../mm/mm_types.ts';
@@ -138,13 +139,22 @@ function exit_notify(t: Task): void {
   if (leader && leader.exit_state === EXIT_ZOMBIE && !find_alive_thread(leader)) do_notify_parent(leader);
 }
 
+/** The SIGCHLD siginfo of an exited child: CLD_EXITED with its status, or CLD_KILLED/CLD_DUMPED with the signal. */
+function chld_info(t: Task): SigInfo {
+  const s = t.exit_code, sig = s & 0x7f;
+  const info = new SigInfo(t.exit_signal, sig ? (s & 0x80 ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED);
+  info.pid = t.tgid; info.uid = t.cred.uid; info.status = sig ? sig : (s >> 8) & 0xff;
+  return info;
+}
+
 /** do_notify_parent(): the exit signal and a wait4 wake-up, or self-reaping. */
 function do_notify_parent(t: Task): void {
   const p = t.parent;
   const autoreap = !p || !p.alive || (t.exit_signal === SIGCHLD &&
     (p.sighand.action[SIGCHLD].handler === SIG_IGN || (p.sighand.action[SIGCHLD].flags & SA_NOCLDWAIT) !== 0));
-  if (p && p.alive && t.exit_signal) send_signal(p, t.exit_signal);
+  if (p && p.alive && t.exit_signal) send_signal(p, t.exit_signal, chld_info(t));
   if (p) p.wait_chldexit.wake_up();
+  t.wait_pidfd.wake_up(); // do_notify_pidfd()
   t.notify_exit(t.exit_code);
   if (autoreap) release_task(t);
 }

@@ -6,7 +6,7 @@ import { MODE_USER } from '../arch/cpu.ts';
 import { EFAULT, EINVAL, EPERM, ESRCH, EINTR, ERESTARTSYS } from '../include/uapi/errno.ts';
 import {
   SIGKILL, SIGSTOP, SIGCHLD, SIGCONT, SIGURG, SIGWINCH, SIG_DFL, SIG_IGN, SA_RESTART, SA_NODEFER,
-  SA_RESETHAND, SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK, _NSIG, SIGSEGV, SIGTSTP, SIGTTIN, SIGTTOU,
+  SA_RESETHAND, SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK, _NSIG, SIGSEGV, SIGTSTP, SIGTTIN, SIGTTOU, SIGRTMIN,
 } from '../include/uapi/signal.ts';
 import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
 import { fetch_ok } from '../mm/usermem.ts';
@@ -17,6 +17,7 @@ import { type Task, SigAction } from './task.ts';
 import { capable, same_thread_group } from '../capability.ts';
 import { CAP_KILL } from '../include/uapi/capability.ts';
 import { wake_up_task } from './wait.ts';
+import { SI_KERNEL, SI_TKILL, SI_USER, SigInfo, collect_signal, flush_sigqueue_sig, sig_still_queued } from './siginfo.ts';
 
 const bit = (sig: number): number => 1 << ((sig - 1) & 31);
 
@@ -35,20 +36,51 @@ function sig_blocked(t: Task, sig: number): boolean {
   return ((sig <= 32 ? t.blocked_lo : t.blocked_hi) & bit(sig)) !== 0;
 }
 
+/** Was sig blocked before rt_sigtimedwait lifted the mask to wait for it? */
+function real_blocked(t: Task, sig: number): boolean {
+  return ((sig <= 32 ? t.real_blocked_lo : t.real_blocked_hi) & bit(sig)) !== 0;
+}
+
 /** Is an unblocked signal pending? */
 export function signal_pending(t: Task): boolean {
   return (t.pending_lo & ~t.blocked_lo) !== 0 || (t.pending_hi & ~t.blocked_hi) !== 0 ||
     (t.pending_lo & bit(SIGKILL)) !== 0;
 }
 
-/** send_signal(): marks sig pending on t and wakes it if it sleeps. */
-export function send_signal(t: Task, sig: number): void {
+/**
+ * send_signal(): marks sig pending on t with its siginfo (SI_KERNEL when none is given) and
+ * wakes t if it sleeps. A standard signal already pending is not queued again; real-time
+ * signals queue every instance.
+ */
+export function send_signal(t: Task, sig: number, info?: SigInfo): void {
   if (!t.alive || sig === 0) return;
   const a = t.sighand.action[sig];
   // An ignored signal that is not blocked is discarded at once (sig_ignored()).
-  if (!sig_blocked(t, sig) && (a.handler === SIG_IGN || (a.handler === SIG_DFL && default_ignored(sig)))) return;
+  if (!sig_blocked(t, sig) && !real_blocked(t, sig) && (a.handler === SIG_IGN || (a.handler === SIG_DFL && default_ignored(sig)))) return;
+  if (sig >= SIGRTMIN || !sig_is_pending(t, sig)) t.sigqueue.push(info ?? new SigInfo(sig, SI_KERNEL));
   if (sig <= 32) t.pending_lo |= bit(sig); else t.pending_hi |= bit(sig);
+  t.sighand.signalfd_wqh.wake_up(); // signalfd_notify()
   if (!sig_blocked(t, sig)) wake_up_task(t);
+}
+
+/** Takes sig off the pending set with its siginfo; another queued instance keeps it pending. */
+function take_signal(t: Task, sig: number): SigInfo {
+  if (sig <= 32) t.pending_lo &= ~bit(sig); else t.pending_hi &= ~bit(sig);
+  const info = collect_signal(t, sig);
+  if (sig_still_queued(t, sig)) { if (sig <= 32) t.pending_lo |= bit(sig); else t.pending_hi |= bit(sig); }
+  return info;
+}
+
+/**
+ * dequeue_signal() with an explicit set (sigtimedwait, signalfd): the lowest pending signal in
+ * the set, blocked or not, and its siginfo; null if none.
+ */
+export function dequeue_signal_from(t: Task, lo: number, hi: number): SigInfo | null {
+  const plo = t.pending_lo & lo;
+  if (plo) return take_signal(t, 32 - Math.clz32(plo & -plo));
+  const phi = t.pending_hi & hi;
+  if (phi) return take_signal(t, 64 - Math.clz32(phi & -phi));
+  return null;
 }
 
 /** force_sig(): a synchronous fault signal; it cannot be ignored or blocked away. */
@@ -61,11 +93,8 @@ export function force_sig(t: Task, sig: number): void {
 
 /** Takes the lowest pending unblocked signal off the set (dequeue_signal); 0 if none. */
 function dequeue_signal(t: Task): number {
-  const lo = t.pending_lo & (~t.blocked_lo | bit(SIGKILL) | bit(SIGSTOP));
-  if (lo) { const sig = 32 - Math.clz32(lo & -lo); t.pending_lo &= ~bit(sig); return sig; }
-  const hi = t.pending_hi & ~t.blocked_hi;
-  if (hi) { const sig = 64 - Math.clz32(hi & -hi); t.pending_hi &= ~bit(sig); return sig; }
-  return 0;
+  const info = dequeue_signal_from(t, ~t.blocked_lo | bit(SIGKILL) | bit(SIGSTOP), ~t.blocked_hi);
+  return info ? info.signo : 0;
 }
 
 /**
@@ -126,7 +155,7 @@ function lowest_pending(t: Task): number {
  * uid equals the target's real or saved uid), or CAP_KILL. (SIGCONT within a session needs no
  * uid match on Linux; privos has no sessions, so SIGCONT gets the uid rule.)
  */
-function check_kill_permission(t: Task, target: Task): boolean {
+export function check_kill_permission(t: Task, target: Task): boolean {
   if (same_thread_group(t, target)) return true;
   const c = t.cred, tc = target.cred;
   return c.euid === tc.suid || c.euid === tc.uid || c.uid === tc.suid || c.uid === tc.uid || capable(t, CAP_KILL);
@@ -135,7 +164,7 @@ function check_kill_permission(t: Task, target: Task): boolean {
 /** group_send_sig_info(): 0, or -EPERM; a zombie is found and signalled to no effect. */
 function group_send_sig_info(t: Task, sig: number, p: Task): number {
   if (!check_kill_permission(t, p)) return -EPERM;
-  send_signal(p, sig);
+  send_signal(p, sig, SigInfo.from_task(sig, SI_USER, t));
   return 0;
 }
 
@@ -168,7 +197,7 @@ export function sys_tgkill(t: Task, tgid: number, tid: number, sig: number): num
   const x = t.kernel.tasks.get(tid);
   if (!x || x.tgid !== tgid) return -ESRCH;
   if (!check_kill_permission(t, x)) return -EPERM;
-  send_signal(x, sig);
+  send_signal(x, sig, SigInfo.from_task(sig, SI_TKILL, t));
   return 0;
 }
 
@@ -208,6 +237,7 @@ export function sys_rt_sigaction(t: Task, sig: number, act: number, oact: number
     // Setting SIG_IGN discards what is pending (POSIX).
     if (a.handler === SIG_IGN || (a.handler === SIG_DFL && default_ignored(sig))) {
       if (sig <= 32) t.pending_lo &= ~bit(sig); else t.pending_hi &= ~bit(sig);
+      flush_sigqueue_sig(t, sig);
     }
   }
   return 0;

@@ -35,6 +35,8 @@ export class SigAction {
 /** struct sighand_struct: the actions, shared by CLONE_SIGHAND threads. */
 export class SigHand {
   readonly action: SigAction[] = Array.from({ length: _NSIG + 1 }, () => new SigAction());
+  /** Readers of signalfds of these tasks: woken by every signal sent (signalfd_wqh). */
+  readonly signalfd_wqh = new WaitQueueHead();
   clone(): SigHand {
     const s = new SigHand();
     this.action.forEach((a, i) => Object.assign(s.action[i], a));
@@ -66,6 +68,8 @@ export class Task {
   readonly children = new Set<Task>();
   /** Wait queue for children changing state (wait4). */
   readonly wait_chldexit = new WaitQueueHead();
+  /** Pollers of pidfds naming this task, woken when it exits (struct pid's wait_pidfd). */
+  readonly wait_pidfd = new WaitQueueHead();
   comm = '';
   cred = new Cred();
   mm: MmStruct | null = null;
@@ -75,6 +79,12 @@ export class Task {
   /** Pending and blocked signal sets: bit (sig-1) of lo for 1..32, of hi for 33..64. */
   pending_lo = 0; pending_hi = 0;
   blocked_lo = 0; blocked_hi = 0;
+  /** The siginfo of each pending signal instance, in arrival order (struct sigpending's list). */
+  sigqueue: import('./siginfo.ts').SigInfo[] = [];
+  /** The mask rt_sigsuspend replaced, restored once the signal has been delivered. */
+  saved_sigmask: [number, number] | null = null;
+  /** The mask rt_sigtimedwait lifted while it sleeps: such signals are still never ignored (real_blocked). */
+  real_blocked_lo = 0; real_blocked_hi = 0;
   /** Signal to send the parent on exit (clone's low byte). */
   exit_signal = 0;
   readonly regs = new PtRegs();

@@ -115,13 +115,24 @@ export function syscall_exit_work(t: Task, ret: number, entry: SyscallEntryFn): 
   if (!t.alive) throw new TaskExit(t.pid);
   if (ret === -ERESTARTSYS || (!t.in_box && (t.pending_lo | t.pending_hi) !== 0 && signal_pending(t))) {
     const r = restart_or_eintr(t, ret);
-    const d = t.in_box ? undefined : do_signal(t);
+    const d = t.in_box ? undefined : signal_deliver(t);
     if (r === -ERESTARTSYS) return d ? d.then(() => restart(t, entry)) : restart(t, entry);
     if (d) return d.then(() => r);
     ret = r;
   }
   if (should_resched(t)) return yield_cpu(t).then(() => ret);
   return ret;
+}
+
+/** do_signal(), then the mask rt_sigsuspend replaced comes back (restore_saved_sigmask). */
+function signal_deliver(t: Task): void | Promise<void> {
+  const d = do_signal(t);
+  if (!t.saved_sigmask) return d;
+  const restore = (): void => {
+    const m = t.saved_sigmask;
+    if (m) { t.blocked_lo = m[0]; t.blocked_hi = m[1]; t.saved_sigmask = null; }
+  };
+  return d ? d.then(restore) : restore();
 }
 
 function restart(t: Task, entry: SyscallEntryFn): SysRet {

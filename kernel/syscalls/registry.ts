@@ -19,11 +19,15 @@ import { net_syscalls } from '../net/net_syscalls.ts';
 import { module_syscalls } from '../modules/module_syscalls.ts';
 import { privbox_syscalls } from '../privbox/privbox_syscalls.ts';
 import { futex_syscalls } from '../futex.ts';
+import { memfd_syscalls } from '../mm/memfd.ts';
+import { sigwait_syscalls } from '../sched/sigwait.ts';
+import { itimer_syscalls } from '../time/itimer.ts';
+import { pid_syscalls } from '../pid.ts';
 import type { SyscallDef } from './syscall_def.ts';
 
 export const ALL_SYSCALLS: readonly SyscallDef[] = [
   ...read_write_syscalls, ...open_syscalls, ...stat_syscalls, ...ioctl_syscalls, ...exec_syscalls,
   ...mm_syscalls, ...exit_syscalls, ...fork_syscalls, ...signal_syscalls, ...sched_syscalls, ...sys_syscalls,
   ...time_syscalls, ...fs_syscalls, ...net_syscalls, ...module_syscalls, ...privbox_syscalls,
-  ...futex_syscalls,
+  ...futex_syscalls, ...memfd_syscalls, ...sigwait_syscalls, ...itimer_syscalls, ...pid_syscalls,
 ];

@@ -13,6 +13,8 @@ import { MAX_ARG_STRLEN } from '../exec.ts';
 import type { Task } from '../../sched/task.ts';
 import type { File } from '../fs_types.ts';
 import { proc_pid_stat, proc_pid_status } from './array.ts';
+import { AnonInode } from '../anon_inodes.ts';
+import { O_CLOEXEC } from '../../include/uapi/fcntl.ts';
 import { proc_sb, type ProcDirEntry, type ProcShow } from './generic.ts';
 import { generic_permission } from '../namei.ts';
 import { ptrace_may_access, PTRACE_MODE_READ_FSCREDS } from '../../ptrace.ts';
@@ -31,7 +33,18 @@ export function fd_link_target(f: File): string {
   const sb = f.f_inode.i_sb.s_type;
   if (sb === 'pipefs') return `pipe:[${f.f_inode.i_ino}]`;
   if (sb === 'sockfs') return `socket:[${f.f_inode.i_ino}]`;
+  if (f.f_inode instanceof AnonInode) return `anon_inode:${f.f_inode.name}`;
   return `anon_inode:[${sb}]`;
+}
+
+/**
+ * /proc/PID/fdinfo/N (seq_show in fs/proc/fd.c): position, flags (O_CLOEXEC from the fd table),
+ * mount, inode, then what the file type adds (f_op->show_fdinfo). privos has no mount ids:
+ * mnt_id shows the file system's device number.
+ */
+function proc_fdinfo(target: Task, fd: number, f: File): string {
+  const flags = f.f_flags | (target.files.close_on_exec[fd] ? O_CLOEXEC : 0);
+  return `pos:\t${f.f_pos}\nflags:\t0${flags.toString(8)}\nmnt_id:\t${f.f_inode.i_sb.s_dev}\nino:\t${f.f_inode.i_ino}\n` + (f.f_op.show_fdinfo?.(f) ?? '');
 }
 
 const hex = (n: number, w = 8): string => n.toString(16).padStart(w, '0');
@@ -136,6 +149,18 @@ export function proc_pid_entry(k: Kernel, target: Task): ProcDirEntry {
           const f = target.files.fcheck(Number(name));
           if (!f) return null;
           return { name, mode: S_IFLNK | 0o700, link: guarded_link(target, () => fd_link_target(f)), ino: pid_ino(pid, 10) + Number(name) * 4096, task };
+        },
+      },
+    },
+    {
+      name: 'fdinfo', mode: S_IFDIR | 0o555, ino: pid_ino(pid, 11), children: new Map(),
+      dyn: {
+        list: () => (target.files ? [...target.files.open_fds()].map(([fd]) => String(fd)) : []),
+        lookup: (_t, name) => {
+          if (!/^\d+$/.test(name) || !target.files) return null;
+          const fd = Number(name), f = target.files.fcheck(fd);
+          if (!f) return null;
+          return { name, mode: S_IFREG | 0o444, show: (t) => (may_inspect(t, target) ? proc_fdinfo(target, fd, f) : -EACCES), ino: pid_ino(pid, 12) + fd * 4096 };
         },
       },
     },

@@ -13,3 +13,12 @@ export const F_SETLK = 6, F_SETLKW = 7, F_GETLK = 5, F_SETOWN = 8, F_GETOWN = 9;
 export const F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
 export const FD_CLOEXEC = 1;
 export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
+// Record locks (asm-generic/fcntl.h): struct flock's l_type and the OFD commands.
+export const F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
+export const F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38;
+// flock(2) operations (asm-generic/fcntl.h).
+export const LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8, LOCK_MAND = 32;
+// File seals (include/uapi/linux/fcntl.h).
+export const F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
+export const F_SEAL_SEAL = 0x1, F_SEAL_SHRINK = 0x2, F_SEAL_GROW = 0x4, F_SEAL_WRITE = 0x8;
+export const F_SEAL_FUTURE_WRITE = 0x10, F_SEAL_EXEC = 0x20;
