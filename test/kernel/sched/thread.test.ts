@@ -113,11 +113,12 @@ test('wait4: a leader that exits first stays unreported until its last thread ex
   await run_ok(t, k, async (libc) => {
     const st = libc.malloc(4);
     const child = (await libc.fork(async (c) => {
-      c.pthread_create(async (lc) => { await lc.nanosleep(40e6); return 0; });
+      c.pthread_create(async (lc) => { await lc.nanosleep(1500e6); return 0; });
       await c.nanosleep(5e6);
       return c.raw(c.SYS.exit, 4) as number; // only the leader
     })) as number;
-    await libc.nanosleep(20e6);
+    // Wide margins: the leader exits after 5 ms, its thread after 1.5 s; look at 300 ms.
+    await libc.nanosleep(300e6);
     t.is(await libc.waitpid(child, st, libc.WNOHANG), 0, 'leader gone, thread alive: not yet');
     const leader = k.tasks.get(child)!;
     t.false(leader.alive, 'the leader is a zombie');
