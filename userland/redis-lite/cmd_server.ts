@@ -22,18 +22,20 @@ function hello(c: Client): void {
   if (c.argv.length >= 2) {
     const v = get_int(c, c.argv[1], 'Protocol version is not an integer or out of range');
     if (v === null) return;
-    if (v !== 2) { c.reply.error('-NOPROTO unsupported protocol version'); return; }
+    if (v !== 2 && v !== 3) { c.reply.error('-NOPROTO unsupported protocol version'); return; }
     i = 2;
   }
+  const proto = c.argv.length >= 2 ? Number(c.argv[1]) : c.resp;
   for (; i < c.argv.length; i++) {
     if (opt(c.argv[i], 'AUTH') && i + 2 < c.argv.length) i += 2;
     else if (opt(c.argv[i], 'SETNAME') && i + 1 < c.argv.length) { if (!set_name(c, c.argv[++i])) return; }
     else { c.reply.error(`Syntax error in HELLO option '${c.argv[i]}'`); return; }
   }
+  c.resp = c.reply.resp = proto;
   c.reply.map(7);
   c.reply.bulk('server'); c.reply.bulk('redis');
   c.reply.bulk('version'); c.reply.bulk('7.0.15');
-  c.reply.bulk('proto'); c.reply.int(2);
+  c.reply.bulk('proto'); c.reply.int(proto);
   c.reply.bulk('id'); c.reply.int(c.id);
   c.reply.bulk('mode'); c.reply.bulk('standalone');
   c.reply.bulk('role'); c.reply.bulk('master');

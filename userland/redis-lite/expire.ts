@@ -30,7 +30,8 @@ function expire_generic(c: Client, base_now: boolean, ms: boolean, name: string)
   if (v === null) return;
   let when = Number(v);
   const bad = (): void => c.reply.error(`invalid expire time in '${name}' command`);
-  if (!ms && (when > LLONG_MAX / 1000 || when < -LLONG_MAX / 1000)) { bad(); return; }
+  // Exact 64-bit bounds (C's LLONG_MAX / 1000 truncates; a double would round).
+  if (!ms && (BigInt(v) > 9223372036854775807n / 1000n || BigInt(v) < -9223372036854775808n / 1000n)) { bad(); return; }
   if (!ms) when *= 1000;
   const base = base_now ? c.srv.now : 0;
   if (when > LLONG_MAX - base) { bad(); return; }

@@ -8,6 +8,8 @@ import { d2string } from './util.ts';
 export class ReplyBuf {
   buf = new Uint8Array(16 * 1024);
   len = 0;
+  /** The protocol HELLO chose: RESP3 has its own null, map and double types. */
+  resp = 2;
 
   private room(n: number): void {
     if (this.len + n <= this.buf.length) return;
@@ -56,12 +58,12 @@ export class ReplyBuf {
     this.crlf();
   }
   bulk_or_nil(s: string | undefined | null): void { if (s === undefined || s === null) this.nil(); else this.bulk(s); }
-  nil(): void { this.raw('$-1\r\n'); }
-  nil_array(): void { this.raw('*-1\r\n'); }
+  nil(): void { this.raw(this.resp === 3 ? '_\r\n' : '$-1\r\n'); }
+  nil_array(): void { this.raw(this.resp === 3 ? '_\r\n' : '*-1\r\n'); }
   array(n: number): void { this.head(0x2a, n); }
   /** RESP2 has no map type: a map of n pairs is an array of 2n. */
-  map(n: number): void { this.head(0x2a, n * 2); }
-  double(v: number): void { this.bulk(d2string(v)); }
+  map(n: number): void { if (this.resp === 3) this.head(0x25, n); else this.head(0x2a, n * 2); }
+  double(v: number): void { if (this.resp === 3) this.raw(`,${d2string(v)}\r\n`); else this.bulk(d2string(v)); }
   bulks(items: Iterable<string>, n: number): void { this.array(n); for (const s of items) this.bulk(s); }
   /** Bytes not yet sent (for the output-buffer size INFO/CLIENT LIST show). */
   get pending(): number { return this.len; }
