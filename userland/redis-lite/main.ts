@@ -206,7 +206,11 @@ async function run_boxed(srv: Server, el: EventLoop): Promise<number> {
   };
   while (!srv.shutdown_asap) {
     const r = await libc.kerncall_spawn(body, 0);
-    if (r < 0) { srv.log(`kerncall_spawn failed: errno ${libc.errno}`, '#'); return 1; }
+    if (r < 0) {
+      const why = libc.errno === libc.EPERM ? ' (the image is not SFI-instrumented and PrivBox is not in unsafe mode; see docs/porting-a-program.md)' : '';
+      srv.log(`kerncall_spawn failed: errno ${libc.errno}${why}`, '#');
+      return 1;
+    }
   }
   return 0;
 }

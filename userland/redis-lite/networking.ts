@@ -110,9 +110,13 @@ function protocol_error(c: Client, msg: string): false {
   return false;
 }
 
+/** strchr over the query buffer: like C's, it stops at a NUL byte (Redis's sds is a C string). */
 function find(c: Client, byte: number, from: number): number {
-  const i = c.qbuf.indexOf(byte, from);
-  return i >= c.qlen ? -1 : i;
+  let i = c.qbuf.indexOf(byte, from);
+  if (i >= c.qlen) i = -1;
+  const end = i < 0 ? c.qlen : i;
+  for (let j = from; j < end; j++) if (c.qbuf[j] === 0) return -1;
+  return i;
 }
 
 function process_inline(c: Client): boolean {

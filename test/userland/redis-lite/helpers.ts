@@ -18,9 +18,10 @@ export function has_tool(name: string): Promise<boolean> {
 }
 
 /** Boots (or reuses prev's machine) and starts redis-lite with extra args; resolves once it is ready. */
-export async function start_redis(args: string[] = [], prev?: Guest): Promise<Guest> {
+export async function start_redis(args: string[] = [], prev?: Guest, setup?: (k: Kernel) => void): Promise<Guest> {
   const cap = capture_console();
   const kernel = prev?.k ?? boot({ console: cap.console });
+  setup?.(kernel);
   const out = prev?.log ?? cap.output;
   const before = out().length;
   const task = await spawn(kernel, { program: '/bin/redis-lite', argv: ['redis-lite', '--port', '0', '--save', '', ...args] });
