@@ -172,6 +172,30 @@ function object_sub(c: Client, what: 'encoding' | 'refcount' | 'idletime' | 'fre
   else c.reply.error('An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.');
 }
 
+/**
+ * objectComputeSize's estimate for MEMORY USAGE: the bytes of keys and elements plus a fixed
+ * per-entry overhead (the value lives in the JavaScript heap, so this is a model, not a count).
+ */
+function object_size(key: string, v: RObj): number {
+  const ENTRY = 24;
+  let n = key.length + 56;
+  if (typeof v === 'string' || v instanceof RawStr) return n + (typeof v === 'string' ? v : v.s).length + 16;
+  if (v instanceof ListObj) for (const x of v.toArray()) n += x.length + ENTRY;
+  else if (v instanceof HashObj) for (const [f, x] of v) n += f.length + x.length + 2 * ENTRY;
+  else if (v instanceof SetObj) for (const x of v) n += x.length + ENTRY;
+  else for (const [m] of (v as ZSet).entries()) n += m.length + 8 + 2 * ENTRY;
+  return n;
+}
+
+function memory_usage(c: Client): void {
+  for (let j = 3; j < c.argv.length; j++) {
+    if (opt(c.argv[j], 'SAMPLES') && j + 1 < c.argv.length) { if (get_int(c, c.argv[++j]) === null) return; }
+    else { c.reply.error(SYNTAX); return; }
+  }
+  const v = c.db.peek(c.argv[2]);
+  if (v === undefined) c.reply.nil(); else c.reply.int(object_size(c.argv[2], v));
+}
+
 function touch(c: Client): void {
   let n = 0;
   for (let i = 1; i < c.argv.length; i++) if (c.db.peek(c.argv[i]) !== undefined) n++;
@@ -195,6 +219,10 @@ register('keyspace', [
   ['move', 3, 'write fast', move],
   ['copy', -3, 'write denyoom', copy, 1, 2, 1],
   ['swapdb', 3, 'write fast nokeys', swapdb],
+  container('server', 'memory', [
+    ['usage', -3, 'readonly', memory_usage, 2, 2, 1],
+    ['help', 2, 'loading stale', (c) => c.reply.bulks(['MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'USAGE <key> [SAMPLES <count>]', 'HELP'], 3), 0, 0, 0],
+  ]),
   container('keyspace', 'object', [
     ['encoding', 3, 'readonly', (c) => object_sub(c, 'encoding'), 2, 2, 1],
     ['refcount', 3, 'readonly', (c) => object_sub(c, 'refcount'), 2, 2, 1],

@@ -152,8 +152,10 @@ function hrandfield(c: Client): void {
   let pick: [string, string][];
   if (count < 0) pick = Array.from({ length: -count }, () => entries[rand_below(entries.length)]);
   else pick = shuffle(entries).slice(0, count);
-  c.reply.array(pick.length * (withvalues ? 2 : 1));
-  for (const [k, v] of pick) { c.reply.bulk(k); if (withvalues) c.reply.bulk(v); }
+  // RESP3 replies field-value pairs as two-element arrays.
+  const pairs = withvalues && c.resp === 3;
+  c.reply.array(pick.length * (withvalues && !pairs ? 2 : 1));
+  for (const [k, v] of pick) { if (pairs) c.reply.array(2); c.reply.bulk(k); if (withvalues) c.reply.bulk(v); }
 }
 
 export function shuffle<T>(a: T[]): T[] {
