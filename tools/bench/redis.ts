@@ -1,0 +1,109 @@
+/**
+ * redis-lite in privos next to native redis-server 7.0, in the same run, driven by the real
+ * redis-benchmark: `-t ping,set,get,incr -c 50` unpipelined and with `-P 16`, medians over a
+ * few rounds; then memory: the RSS of the privos process holding 1,000,000 small keys (loaded
+ * pipelined) next to native redis's used_memory_rss after DEBUG POPULATE 1000000.
+ * Both servers run as separate processes so neither shares the bench's event loop.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+import { median, table } from './harness.ts';
+
+const ROUNDS = 3, TESTS = ['PING_INLINE', 'PING_MBULK', 'SET', 'GET', 'INCR'];
+const N = { plain: 10000, pipelined: 50000 }, KEYS = 1_000_000;
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+function free_port(): Promise<number> {
+  return new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => res(p)); }); });
+}
+
+function run(cmd: string, args: string[], timeout = 300000): Promise<string> {
+  return new Promise((res) => execFile(cmd, args, { timeout, maxBuffer: 1 << 24 }, (_e, out, err) => res(out + err)));
+}
+
+async function wait_ready(port: number, proc: ChildProcess): Promise<boolean> {
+  for (let i = 0; i < 3000 && proc.exitCode === null; i++) {
+    if ((await run('redis-cli', ['-p', String(port), 'ping'])).includes('PONG')) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+/** redis-benchmark --csv → requests/s per test. */
+async function bench(port: number, pipeline: number, n: number): Promise<Map<string, number>> {
+  const out = await run('redis-benchmark', ['-p', String(port), '-t', 'ping,set,get,incr', '-c', '50', '-n', String(n), '-P', String(pipeline), '--csv']);
+  const m = new Map<string, number>();
+  for (const line of out.split('\n')) {
+    const f = /^"([A-Z_]+)","([\d.]+)"/.exec(line);
+    if (f) m.set(f[1], Number(f[2]));
+  }
+  return m;
+}
+
+function rss_kb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+/** Loads KEYS small keys through one pipelined connection (SET key:N val:N), 10,000 in flight. */
+function load_keys(port: number): Promise<void> {
+  return new Promise((res, rej) => {
+    const s = connect(port, '127.0.0.1');
+    let sent = 0, acked = 0, buf = '';
+    const send = (): void => {
+      const parts: string[] = [];
+      const to = Math.min(KEYS, acked + 10000);
+      for (; sent < to; sent++) { const k = `key:${sent}`, v = `val:${sent}`; parts.push(`*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$${v.length}\r\n${v}\r\n`); }
+      if (parts.length) s.write(parts.join(''));
+    };
+    s.on('connect', send);
+    s.on('error', rej);
+    s.on('data', (b: Buffer) => {
+      buf += b.toString('latin1');
+      const n = buf.split('+OK\r\n').length - 1;
+      acked += n;
+      buf = buf.slice(buf.lastIndexOf('+OK\r\n') + 5 * (n > 0 ? 1 : 0)) || '';
+      if (acked >= KEYS) { s.destroy(); res(); } else if (sent - acked < 5000) send();
+    });
+  });
+}
+
+export default async function redis_bench(): Promise<void> {
+  if (!(await run('sh', ['-c', 'command -v redis-benchmark && command -v redis-server'])).includes('redis-server')) {
+    console.log('  [redis: skipped — redis-benchmark/redis-server not installed (.ci/run installs them)]');
+    return;
+  }
+  const [lp, np] = [await free_port(), await free_port()];
+  const lite = spawn(process.execPath, [join(ROOT, 'bin/privos.js'), 'run', '--mem', '512', '/bin/redis-lite', '--port', String(lp), '--save', ''], { stdio: 'ignore' });
+  const nat = spawn('redis-server', ['--port', String(np), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', '--enable-debug-command', 'yes'], { stdio: 'ignore' });
+  try {
+    if (!(await wait_ready(lp, lite)) || !(await wait_ready(np, nat))) { console.log('  [redis: a server did not start]'); return; }
+    for (const [mode, pipeline, n] of [['unpipelined', 1, N.plain], ['-P 16', 16, N.pipelined]] as const) {
+      const l: Map<string, number>[] = [], r: Map<string, number>[] = [];
+      for (let i = 0; i < ROUNDS; i++) { l.push(await bench(lp, pipeline, n)); r.push(await bench(np, pipeline, n)); }
+      const rows = TESTS.map((t) => {
+        const a = median(l.map((m) => m.get(t) ?? 0)), b = median(r.map((m) => m.get(t) ?? 0));
+        return [t, Math.round(a), Math.round(b), b ? a / b : 0];
+      });
+      table('redis', `redis-benchmark -c 50 ${mode} (-n ${n}, median of ${ROUNDS}): requests/s`, ['test', 'redis-lite in privos', 'native redis 7.0', 'ratio'], rows);
+    }
+    const lite_before = rss_kb(lite.pid!);
+    const t0 = Date.now();
+    await load_keys(lp);
+    const load_s = (Date.now() - t0) / 1000;
+    const lite_after = rss_kb(lite.pid!);
+    await run('redis-cli', ['-p', String(np), 'debug', 'populate', String(KEYS)]);
+    const info = await run('redis-cli', ['-p', String(np), 'info', 'memory']);
+    const nat_rss = Number(/used_memory_rss:(\d+)/.exec(info)?.[1] ?? 0) / 1024;
+    const dbsize = (await run('redis-cli', ['-p', String(lp), 'dbsize'])).trim();
+    table('redis', `memory with ${KEYS.toLocaleString('en')} small keys (redis-lite loaded pipelined in ${load_s.toFixed(1)} s; dbsize ${dbsize})`,
+      ['server', 'RSS MiB', 'RSS before load MiB', 'ratio to native'],
+      [['redis-lite (whole privos process RSS)', lite_after / 1024, lite_before / 1024, lite_after / 1024 / (nat_rss / 1024)],
+        ['native redis 7.0 used_memory_rss', nat_rss / 1024, '', 1]]);
+  } finally {
+    lite.kill('SIGKILL');
+    nat.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The command table (commands.c): name, arity (negative = at least), flags and key positions,
+ * as COMMAND reports them; container commands (CONFIG, CLIENT, …) hold their subcommands.
+ */
+import type { Client } from './networking.ts';
+
+export interface Cmd {
+  name: string;
+  fullname: string;
+  proc: (c: Client) => void;
+  arity: number;
+  flags: string[];
+  write: boolean;
+  first: number; last: number; step: number;
+  group: string;
+  subs: Map<string, Cmd> | null;
+  calls: number;
+}
+
+export type CmdSpec = [name: string, arity: number, flags: string, proc: (c: Client) => void, first?: number, last?: number, step?: number];
+
+export function make(group: string, [name, arity, flags, proc, first = 1, last = 1, step = 1]: CmdSpec, parent?: string): Cmd {
+  const fl = flags ? flags.split(' ') : [];
+  const nokeys = fl.includes('nokeys');
+  return {
+    name, fullname: parent ? `${parent}|${name}` : name, proc, arity, group,
+    flags: fl.filter((f) => f !== 'nokeys'), write: fl.includes('write'),
+    first: nokeys ? 0 : first, last: nokeys ? 0 : last, step: nokeys ? 0 : step, subs: null, calls: 0,
+  };
+}
+
+/** A container command whose first argument picks a subcommand (CONFIG GET, CLIENT ID, …). */
+export function container(group: string, name: string, subs: CmdSpec[]): Cmd {
+  const c = make(group, [name, -2, '', () => {}]);
+  c.subs = new Map(subs.map((s) => [s[0], make(group, s, name)]));
+  return c;
+}
+
+export const table = new Map<string, Cmd>();
+
+export function register(group: string, specs: (CmdSpec | Cmd)[]): void {
+  for (const s of specs) {
+    const cmd = Array.isArray(s) ? make(group, s) : s;
+    table.set(cmd.name, cmd);
+  }
+}
+
+/** lookupCommand + processCommand's first checks: the command, or the error to reply. */
+export function lookup_command(argv: string[]): Cmd | string {
+  const name = argv[0];
+  const cmd = table.get(name) ?? table.get(name.toLowerCase());
+  if (!cmd) {
+    let args = '';
+    for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${argv[i].slice(0, 128 - args.length)}' `;
+    return `unknown command '${name.slice(0, 128)}', with args beginning with: ${args}`;
+  }
+  if (!cmd.subs || argv.length < 2) return cmd;
+  const sub = cmd.subs.get(argv[1].toLowerCase());
+  if (!sub) return `unknown subcommand '${argv[1].slice(0, 128)}'. Try ${cmd.name.toUpperCase()} HELP.`;
+  return sub;
+}

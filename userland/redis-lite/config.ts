@@ -1,0 +1,165 @@
+/**
+ * config.c: the parameters redis-lite knows, parsed from a config file and `--name value`
+ * arguments at start, and read/changed at run time by CONFIG GET/SET with Redis's replies.
+ */
+import { limits } from './object.ts';
+import { stringmatch } from './util.ts';
+
+export interface Config {
+  port: number; bind: string; dir: string; appendonly: boolean; appendfsync: 'always' | 'everysec' | 'no';
+  appendfilename: string; appenddirname: string; dbfilename: string; save: string; hz: number;
+  kerncall: boolean; kerncall_iterations: number; databases: number; maxclients: number; timeout: number;
+  proto_max_bulk_len: number; client_query_buffer_limit: number; aof_load_truncated: boolean;
+  requirepass: string; loglevel: string; other: Map<string, string>;
+}
+
+export function default_config(): Config {
+  return {
+    port: 6379, bind: '127.0.0.1', dir: '/', appendonly: false, appendfsync: 'everysec',
+    appendfilename: 'appendonly.aof', appenddirname: 'appendonlydir', dbfilename: 'dump.rdb',
+    save: '3600 1 300 100 60 10000', hz: 10, kerncall: false, kerncall_iterations: 10000, databases: 16,
+    maxclients: 10000, timeout: 0, proto_max_bulk_len: 512 * 1024 * 1024,
+    client_query_buffer_limit: 1024 * 1024 * 1024, aof_load_truncated: true, requirepass: '', loglevel: 'notice',
+    other: new Map(Object.entries(OTHER_DEFAULTS)),
+  };
+}
+
+/** Parameters accepted and reported but with no effect in redis-lite (documented in docs/porting-a-program.md). */
+const OTHER_DEFAULTS: Record<string, string> = {
+  'list-max-listpack-size': '-2', 'list-compress-depth': '0', 'maxmemory': '0', 'maxmemory-policy': 'noeviction',
+  'logfile': '', 'daemonize': 'no', 'protected-mode': 'yes', 'tcp-keepalive': '300', 'tcp-backlog': '511',
+  'lazyfree-lazy-eviction': 'no', 'lazyfree-lazy-expire': 'no', 'lazyfree-lazy-server-del': 'no',
+  'lazyfree-lazy-user-del': 'no', 'lazyfree-lazy-user-flush': 'no', 'aof-use-rdb-preamble': 'no',
+  'auto-aof-rewrite-percentage': '100', 'auto-aof-rewrite-min-size': '67108864', 'io-threads': '1',
+  'latency-tracking': 'yes', 'notify-keyspace-events': '', 'slowlog-log-slower-than': '10000',
+  'slowlog-max-len': '128', 'stop-writes-on-bgsave-error': 'yes', 'rdbcompression': 'yes', 'rdbchecksum': 'yes',
+  'appendonly-fsync-on-rewrite': 'no', 'no-appendfsync-on-rewrite': 'no', 'activerehashing': 'yes',
+  'stream-node-max-bytes': '4096', 'stream-node-max-entries': '100', 'lua-time-limit': '5000',
+  'busy-reply-threshold': '5000', 'supervised': 'no', 'pidfile': '', 'unixsocket': '', 'enable-debug-command': 'no',
+  'close-on-oom': 'no', 'set-proc-title': 'yes', 'replica-read-only': 'yes', 'repl-diskless-sync': 'yes',
+  'active-expire-effort': '1', 'maxmemory-samples': '5', 'lfu-log-factor': '10', 'lfu-decay-time': '1',
+  'zset-max-ziplist-entries': '128', 'zset-max-ziplist-value': '64',
+};
+
+const ALIASES: Record<string, string> = {
+  'hash-max-ziplist-entries': 'hash-max-listpack-entries', 'hash-max-ziplist-value': 'hash-max-listpack-value',
+  'zset-max-ziplist-entries': 'zset-max-listpack-entries', 'zset-max-ziplist-value': 'zset-max-listpack-value',
+  'list-max-ziplist-size': 'list-max-listpack-size',
+};
+
+/** memtoull: "512mb", "1gb", "100k" → bytes; null if malformed. */
+export function memtoull(s: string): number | null {
+  const m = /^(-?\d+)(k|kb|m|mb|g|gb|b)?$/i.exec(s);
+  if (!m) return null;
+  const unit = (m[2] ?? '').toLowerCase();
+  const mul: Record<string, number> = { '': 1, b: 1, k: 1000, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
+  return Number(m[1]) * mul[unit];
+}
+
+type Param = { get: (c: Config) => string; set: (c: Config, v: string) => string | null };
+
+const yesno = (v: string): boolean | null => (v.toLowerCase() === 'yes' ? true : v.toLowerCase() === 'no' ? false : null);
+const BOOL_ERR = "argument must be 'yes' or 'no'";
+const INT_ERR = 'argument couldn\'t be parsed into an integer';
+
+function int_param(get: (c: Config) => number, put: (c: Config, n: number) => void, min = -Infinity, max = Infinity, mem = false): Param {
+  return {
+    get: (c) => String(get(c)),
+    set: (c, v) => {
+      const n = mem ? memtoull(v) : /^-?\d+$/.test(v) ? Number(v) : null;
+      if (n === null) return INT_ERR;
+      if (n < min || n > max) return `argument must be between ${min} and ${max} inclusive`;
+      put(c, n); return null;
+    },
+  };
+}
+
+function limit_param(k: keyof typeof limits): Param {
+  return int_param(() => limits[k], (_c, n) => { limits[k] = n; }, 0, 2 ** 31);
+}
+
+const PARAMS: Record<string, Param> = {
+  port: int_param((c) => c.port, (c, n) => { c.port = n; }, 0, 65535),
+  bind: { get: (c) => c.bind, set: (c, v) => { c.bind = v.split(' ')[0]; return null; } },
+  dir: { get: (c) => c.dir, set: (c, v) => { c.dir = v; return null; } },
+  appendonly: { get: (c) => (c.appendonly ? 'yes' : 'no'), set: (c, v) => { const b = yesno(v); if (b === null) return BOOL_ERR; c.appendonly = b; return null; } },
+  appendfsync: {
+    get: (c) => c.appendfsync,
+    set: (c, v) => { const m = v.toLowerCase(); if (m !== 'always' && m !== 'everysec' && m !== 'no') return 'argument(s) must be one of the following: always, everysec, no'; c.appendfsync = m; return null; },
+  },
+  appendfilename: { get: (c) => c.appendfilename, set: (c, v) => { c.appendfilename = v; return null; } },
+  appenddirname: { get: (c) => c.appenddirname, set: (c, v) => { c.appenddirname = v; return null; } },
+  dbfilename: { get: (c) => c.dbfilename, set: (c, v) => { c.dbfilename = v; return null; } },
+  save: { get: (c) => c.save, set: (c, v) => { c.save = v; return null; } },
+  hz: int_param((c) => c.hz, (c, n) => { c.hz = Math.min(Math.max(n, 1), 500); }, 0, 2 ** 31),
+  kerncall: { get: (c) => (c.kerncall ? 'yes' : 'no'), set: (c, v) => { const b = yesno(v); if (b === null) return BOOL_ERR; c.kerncall = b; return null; } },
+  'kerncall-iterations': int_param((c) => c.kerncall_iterations, (c, n) => { c.kerncall_iterations = n; }, 1, 2 ** 31),
+  databases: int_param((c) => c.databases, (c, n) => { c.databases = n; }, 1, 2 ** 31),
+  maxclients: int_param((c) => c.maxclients, (c, n) => { c.maxclients = n; }, 1, 2 ** 31),
+  timeout: int_param((c) => c.timeout, (c, n) => { c.timeout = n; }, 0, 2 ** 31),
+  'proto-max-bulk-len': int_param((c) => c.proto_max_bulk_len, (c, n) => { c.proto_max_bulk_len = n; }, 1024 * 1024, 2 ** 53, true),
+  'client-query-buffer-limit': int_param((c) => c.client_query_buffer_limit, (c, n) => { c.client_query_buffer_limit = n; }, 1024 * 1024, 2 ** 53, true),
+  'aof-load-truncated': { get: (c) => (c.aof_load_truncated ? 'yes' : 'no'), set: (c, v) => { const b = yesno(v); if (b === null) return BOOL_ERR; c.aof_load_truncated = b; return null; } },
+  requirepass: { get: (c) => c.requirepass, set: (c, v) => { c.requirepass = v; return null; } },
+  loglevel: { get: (c) => c.loglevel, set: (c, v) => { if (!/^(debug|verbose|notice|warning|nothing)$/.test(v)) return 'argument(s) must be one of the following: debug, verbose, notice, warning, nothing'; c.loglevel = v; return null; } },
+  'hash-max-listpack-entries': limit_param('hash_max_listpack_entries'),
+  'hash-max-listpack-value': limit_param('hash_max_listpack_value'),
+  'set-max-intset-entries': limit_param('set_max_intset_entries'),
+  'zset-max-listpack-entries': limit_param('zset_max_listpack_entries'),
+  'zset-max-listpack-value': limit_param('zset_max_listpack_value'),
+};
+
+function param(name: string): Param | undefined {
+  const n = ALIASES[name] ?? name;
+  if (PARAMS[n]) return PARAMS[n];
+  if (n in OTHER_DEFAULTS) return { get: (c) => c.other.get(n) ?? '', set: (c, v) => { c.other.set(n, v); return null; } };
+  return undefined;
+}
+
+/** CONFIG SET one parameter: null on success, else Redis's error text. */
+export function config_set(c: Config, name: string, value: string): string | null {
+  const p = param(name.toLowerCase());
+  if (!p) return `Unknown option or number of arguments for CONFIG SET - '${name}'`;
+  const err = p.set(c, value);
+  return err === null ? null : `Invalid argument '${value}' for CONFIG SET '${name}' - ${err}`;
+}
+
+/** CONFIG GET pattern …: name/value pairs of every parameter a pattern matches. */
+export function config_get(c: Config, patterns: string[]): [string, string][] {
+  const names = [...Object.keys(PARAMS), ...Object.keys(OTHER_DEFAULTS), ...Object.keys(ALIASES)];
+  const out = new Map<string, string>();
+  for (const pat of patterns) {
+    const lp = pat.toLowerCase();
+    for (const n of names) if (!out.has(n) && stringmatch(lp, n, true)) out.set(n, param(n)!.get(c));
+  }
+  return [...out];
+}
+
+/**
+ * Loads `--name value …` options and config-file text ("name arg arg" lines, # comments):
+ * an error message like Redis's "Bad directive or wrong number of arguments", or null.
+ */
+export function load_config(c: Config, text: string): string | null {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (!line || line.startsWith('#')) continue;
+    const m = /^(\S+)\s*(.*)$/.exec(line)!;
+    let v = m[2].trim();
+    if (/^".*"$/.test(v) || /^'.*'$/.test(v)) v = v.slice(1, -1);
+    const err = param(m[1].toLowerCase()) ? config_set(c, m[1], v) : 'Bad directive or wrong number of arguments';
+    if (err) return `\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line ${i + 1}\n>>> '${line}'\n${err.replace(/^Invalid argument .* - /, '')}`;
+  }
+  return null;
+}
+
+/** argv (after an optional config file) → config text, as redis-server's main() builds it. */
+export function args_to_config(args: string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a.startsWith('--')) out.push(a.slice(2));
+    else out[out.length - 1] = `${out[out.length - 1] ?? ''} ${a === '' ? '""' : JSON.stringify(a).slice(1, -1) === a ? a : `"${a}"`}`;
+  }
+  return out.join('\n');
+}

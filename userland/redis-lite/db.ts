@@ -1,0 +1,82 @@
+/**
+ * db.c's core: a numbered keyspace (key → value, key → absolute expire in ms) and the lookup
+ * functions every command goes through. Lookups expire keys lazily; writes tell WATCH and the
+ * blocked-client machinery which keys changed.
+ */
+import { type RObj } from './object.ts';
+import type { Server } from './server.ts';
+
+export class Db {
+  dict = new Map<string, RObj>();
+  expires = new Map<string, number>();
+  /** The active-expire cycle's position in `expires` (resumed each cron tick). */
+  expire_cursor: Iterator<[string, number]> | null = null;
+
+  constructor(readonly id: number, readonly srv: Server) {}
+
+  /** expireIfNeeded: deletes (and propagates DEL of) a key whose time has passed. */
+  expire_if_needed(key: string): boolean {
+    const when = this.expires.get(key);
+    if (when === undefined || when > this.srv.now) return false;
+    this.srv.stat_expiredkeys++;
+    this.delete(key);
+    this.srv.propagate(this, ['DEL', key]);
+    return true;
+  }
+
+  lookup(key: string): RObj | undefined {
+    const v = this.dict.get(key);
+    if (v === undefined) { this.srv.stat_keyspace_misses++; return undefined; }
+    if (this.expires.size > 0 && this.expire_if_needed(key)) { this.srv.stat_keyspace_misses++; return undefined; }
+    this.srv.stat_keyspace_hits++;
+    return v;
+  }
+
+  /** A lookup that does not count as a hit or miss (writes, TYPE, EXISTS-style checks). */
+  peek(key: string): RObj | undefined {
+    const v = this.dict.get(key);
+    if (v === undefined) return undefined;
+    if (this.expires.size > 0 && this.expire_if_needed(key)) return undefined;
+    return v;
+  }
+
+  /** setKey: overwrite or create; the old TTL goes unless keepttl. */
+  set(key: string, v: RObj, keepttl = false): void {
+    this.dict.set(key, v);
+    if (!keepttl && this.expires.size > 0) this.expires.delete(key);
+    this.touch(key);
+    if (typeof v !== 'string') this.srv.signal_ready(this, key);
+  }
+
+  /** dbAdd for a new collection: also wakes clients blocked on the key. */
+  add(key: string, v: RObj): void {
+    this.dict.set(key, v);
+    this.touch(key);
+    this.srv.signal_ready(this, key);
+  }
+
+  delete(key: string): boolean {
+    if (!this.dict.delete(key)) return false;
+    this.expires.delete(key);
+    this.touch(key);
+    return true;
+  }
+
+  /** signalModifiedKey: WATCHers of the key see their transaction fail. */
+  touch(key: string): void {
+    if (this.srv.watched_keys.size > 0) this.srv.touch_watched(this, key);
+  }
+
+  set_expire(key: string, when: number): void { this.expires.set(key, when); this.touch(key); }
+
+  ttl_of(key: string): number | undefined { return this.expires.get(key); }
+
+  clear(): number {
+    const n = this.dict.size;
+    for (const k of this.dict.keys()) this.touch(k);
+    this.dict = new Map();
+    this.expires = new Map();
+    this.expire_cursor = null;
+    return n;
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * INFO (server.c's genRedisInfoString) with its sections, and COMMAND / COMMAND COUNT /
+ * COMMAND INFO / COMMAND DOCS / COMMAND LIST from the command table (what redis-cli asks at start).
+ */
+import { type Cmd, container, register, table } from './commands.ts';
+import type { Client } from './networking.ts';
+import type { Server } from './server.ts';
+
+type Section = [string, (srv: Server) => [string, string | number][]];
+
+const SECTIONS: Section[] = [
+  ['server', (s) => [
+    ['redis_version', '7.0.15'], ['redis_git_sha1', '00000000'], ['redis_git_dirty', 0], ['redis_build_id', 'privos'],
+    ['redis_mode', 'standalone'], ['os', 'Linux (privos)'], ['arch_bits', 64], ['multiplexing_api', 'epoll'],
+    ['process_id', s.pid], ['tcp_port', s.config.port], ['server_time_usec', s.now * 1000],
+    ['uptime_in_seconds', Math.floor((s.now - s.start_time) / 1000)], ['uptime_in_days', Math.floor((s.now - s.start_time) / 86400000)],
+    ['hz', s.config.hz], ['configured_hz', s.config.hz], ['executable', '/bin/redis-lite'], ['config_file', s.config_file],
+    ['kerncall', s.config.kerncall ? 'yes' : 'no'],
+  ]],
+  ['clients', (s) => [
+    ['connected_clients', s.clients.size], ['maxclients', s.config.maxclients], ['blocked_clients', s.blocked_clients.size],
+    ['pubsub_clients', [...s.clients.values()].filter((c) => c.subs > 0).length],
+  ]],
+  ['memory', (s) => [
+    ['used_memory', s.used_memory()], ['used_memory_human', `${(s.used_memory() / 1048576).toFixed(2)}M`],
+    ['used_memory_rss', s.used_memory()], ['maxmemory', 0], ['maxmemory_policy', 'noeviction'], ['mem_allocator', 'privos-libc'],
+  ]],
+  ['persistence', (s) => [
+    ['loading', 0], ['async_loading', 0], ['rdb_changes_since_last_save', s.dirty - s.dirty_at_save],
+    ['rdb_bgsave_in_progress', s.child_type === 'rdb' ? 1 : 0], ['rdb_last_save_time', Math.floor(s.lastsave / 1000)],
+    ['rdb_last_bgsave_status', s.lastbgsave_ok ? 'ok' : 'err'], ['aof_enabled', s.aof ? 1 : 0],
+    ['aof_rewrite_in_progress', s.child_type === 'aof' ? 1 : 0], ['aof_rewrite_scheduled', s.aof_rewrite_scheduled ? 1 : 0],
+    ['aof_last_write_status', 'ok'], ['module_fork_in_progress', 0],
+  ]],
+  ['stats', (s) => [
+    ['total_connections_received', s.stat_numconnections], ['total_commands_processed', s.stat_numcommands],
+    ['total_net_input_bytes', s.stat_net_input_bytes], ['total_net_output_bytes', s.stat_net_output_bytes],
+    ['rejected_connections', s.stat_rejected_conn], ['expired_keys', s.stat_expiredkeys], ['evicted_keys', 0],
+    ['keyspace_hits', s.stat_keyspace_hits], ['keyspace_misses', s.stat_keyspace_misses],
+    ['pubsub_channels', s.channels.size], ['pubsub_patterns', s.patterns.size], ['total_error_replies', s.stat_protocol_errors],
+  ]],
+  ['replication', () => [['role', 'master'], ['connected_slaves', 0], ['master_repl_offset', 0]]],
+  ['cpu', () => [['used_cpu_sys', '0.000000'], ['used_cpu_user', '0.000000']]],
+  ['modules', () => []],
+  ['errorstats', () => []],
+  ['cluster', () => [['cluster_enabled', 0]]],
+  ['keyspace', (s) => s.dbs.filter((d) => d.dict.size > 0).map((d) => [`db${d.id}`, `keys=${d.dict.size},expires=${d.expires.size},avg_ttl=0`])],
+];
+
+const DEFAULT = new Set(['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace']);
+
+export function info_string(srv: Server, wanted: string[]): string {
+  const w = wanted.map((x) => x.toLowerCase());
+  const all = w.includes('all') || w.includes('everything');
+  const pick = (name: string): boolean => all || (w.length === 0 || w.includes('default') ? DEFAULT.has(name) : w.includes(name));
+  const out: string[] = [];
+  for (const [name, f] of SECTIONS) {
+    if (!pick(name)) continue;
+    if (out.length) out.push('');
+    out.push(`# ${name[0].toUpperCase()}${name.slice(1)}`);
+    for (const [k, v] of f(srv)) out.push(`${k}:${v}`);
+  }
+  if (w.includes('commandstats') || all) {
+    out.push('', '# Commandstats');
+    for (const c of all_commands()) if (c.calls) out.push(`cmdstat_${c.fullname}:calls=${c.calls},usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=0`);
+  }
+  return out.join('\r\n') + '\r\n';
+}
+
+function all_commands(): Cmd[] {
+  const out: Cmd[] = [];
+  for (const c of table.values()) { out.push(c); if (c.subs) out.push(...c.subs.values()); }
+  return out;
+}
+
+function command_info(c: Client, cmd: Cmd): void {
+  c.reply.array(10);
+  c.reply.bulk(cmd.fullname);
+  c.reply.int(cmd.arity);
+  c.reply.array(cmd.flags.length); for (const f of cmd.flags) c.reply.status(f);
+  c.reply.int(cmd.first); c.reply.int(cmd.last); c.reply.int(cmd.step);
+  c.reply.array(1); c.reply.status(`@${cmd.group}`);
+  c.reply.array(0);
+  c.reply.array(0);
+  const subs = cmd.subs ? [...cmd.subs.values()] : [];
+  c.reply.array(subs.length);
+  for (const s of subs) command_info(c, s);
+}
+
+function command_doc(c: Client, cmd: Cmd): void {
+  c.reply.bulk(cmd.fullname);
+  const subs = cmd.subs ? [...cmd.subs.values()] : [];
+  c.reply.map(subs.length ? 4 : 3);
+  c.reply.bulk('summary'); c.reply.bulk(`${cmd.fullname.toUpperCase().replace('|', ' ')} (redis-lite)`);
+  c.reply.bulk('since'); c.reply.bulk('1.0.0');
+  c.reply.bulk('group'); c.reply.bulk(cmd.group === 'keyspace' ? 'generic' : cmd.group);
+  if (subs.length) { c.reply.bulk('subcommands'); c.reply.map(subs.length); for (const s of subs) command_doc(c, s); }
+}
+
+function lookup(name: string): Cmd | undefined {
+  const [a, b] = name.toLowerCase().split('|');
+  const c = table.get(a);
+  return b === undefined ? c : c?.subs?.get(b);
+}
+
+register('server', [
+  ['info', -1, 'loading stale nokeys', (c) => c.reply.bulk(info_string(c.srv, c.argv.slice(1)))],
+]);
+register('server', [container('server', 'command', [
+  ['count', 2, 'loading stale nokeys', (c) => c.reply.int(table.size)],
+  ['info', -2, 'loading stale nokeys', (c) => {
+    const names = c.argv.length > 2 ? c.argv.slice(2) : [...table.keys()];
+    c.reply.array(names.length);
+    for (const n of names) { const cmd = lookup(n); if (cmd) command_info(c, cmd); else c.reply.nil_array(); }
+  }],
+  ['docs', -2, 'loading stale nokeys', (c) => {
+    const cmds = (c.argv.length > 2 ? c.argv.slice(2).map(lookup) : [...table.values()]).filter((x): x is Cmd => !!x);
+    c.reply.map(cmds.length);
+    for (const cmd of cmds) command_doc(c, cmd);
+  }],
+  ['list', -2, 'loading stale nokeys', (c) => c.reply.bulks(table.keys(), table.size)],
+  ['getkeys', -3, 'loading stale nokeys', (c) => {
+    const cmd = lookup(c.argv[2]);
+    if (!cmd) { c.reply.error('Invalid command specified'); return; }
+    const args = c.argv.slice(2), last = cmd.last < 0 ? args.length + cmd.last : cmd.last;
+    const keys: string[] = [];
+    for (let i = cmd.first; i > 0 && i <= last && i < args.length; i += cmd.step) keys.push(args[i]);
+    if (!keys.length) { c.reply.error('The command has no key arguments'); return; }
+    c.reply.bulks(keys, keys.length);
+  }],
+  ['help', 2, 'loading stale nokeys', (c) => c.reply.bulks(['COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', '(no subcommand)', 'COUNT', 'DOCS [<command-name> ...]', 'GETKEYS <full-command>', 'INFO [<command-name> ...]', 'LIST', 'HELP'], 8)],
+])]);
+
+/** COMMAND with no subcommand lists every command (the container's own proc). */
+const command = table.get('command')!;
+command.arity = -1;
+command.proc = (c) => { c.reply.array(table.size); for (const cmd of table.values()) command_info(c, cmd); };

@@ -1,0 +1,233 @@
+/**
+ * db.c's keyspace commands: DEL/UNLINK/EXISTS/TYPE/TOUCH, RENAME(NX), KEYS, RANDOMKEY,
+ * DBSIZE, FLUSHDB/FLUSHALL, SELECT/MOVE/COPY/SWAPDB and OBJECT.
+ */
+import { signal_db_keys } from './blocked.ts';
+import { get_int, opt } from './cmdutil.ts';
+import { container, register } from './commands.ts';
+import type { Db } from './db.ts';
+import type { Client } from './networking.ts';
+import { HashObj, ListObj, RawStr, type RObj, SetObj, str_encoding, type_name } from './object.ts';
+import { SYNTAX } from './resp.ts';
+import { ZSet } from './t_zset_obj.ts';
+import { rand_below, stringmatch } from './util.ts';
+
+/** A deep copy for COPY (strings are immutable and shared). */
+export function dup(v: RObj): RObj {
+  if (typeof v === 'string') return v;
+  if (v instanceof RawStr) return new RawStr(v.s);
+  if (v instanceof ListObj) { const l = new ListObj(); for (const x of v.toArray()) l.push(x); return l; }
+  if (v instanceof HashObj) { const h = new HashObj(v); h.enc = v.enc; return h; }
+  if (v instanceof SetObj) { const s = new SetObj(v); s.enc = v.enc; return s; }
+  return (v as ZSet).clone();
+}
+
+function del(c: Client): void {
+  let n = 0;
+  for (let i = 1; i < c.argv.length; i++) {
+    c.db.expire_if_needed(c.argv[i]);
+    if (c.db.delete(c.argv[i])) n++;
+  }
+  c.srv.dirty += n;
+  c.reply.int(n);
+}
+
+function exists(c: Client): void {
+  let n = 0;
+  for (let i = 1; i < c.argv.length; i++) if (c.db.peek(c.argv[i]) !== undefined) n++;
+  c.reply.int(n);
+}
+
+function type(c: Client): void {
+  const v = c.db.peek(c.argv[1]);
+  c.reply.status(v === undefined ? 'none' : type_name(v));
+}
+
+function rename(c: Client, nx: boolean): void {
+  const [, src, dst] = c.argv;
+  const v = c.db.peek(src);
+  if (v === undefined) { c.reply.error('no such key'); return; }
+  if (src === dst) { if (nx) c.reply.int(0); else c.reply.ok(); return; }
+  const ttl = c.db.ttl_of(src);
+  if (c.db.peek(dst) !== undefined) {
+    if (nx) { c.reply.int(0); return; }
+    c.db.delete(dst);
+  }
+  c.db.delete(src);
+  c.db.add(dst, v);
+  if (ttl !== undefined) c.db.set_expire(dst, ttl);
+  c.srv.dirty++;
+  if (nx) c.reply.int(1); else c.reply.ok();
+}
+
+function keys(c: Client): void {
+  const pat = c.argv[1], all = pat === '*';
+  const out: string[] = [];
+  for (const k of c.db.dict.keys()) {
+    if (!all && !stringmatch(pat, k)) continue;
+    const when = c.db.expires.get(k);
+    if (when !== undefined && when <= c.srv.now) continue;
+    out.push(k);
+  }
+  c.reply.bulks(out, out.length);
+}
+
+function randomkey(c: Client): void {
+  const db = c.db;
+  for (let tries = 0; db.dict.size > 0 && tries < 100; tries++) {
+    const i = rand_below(db.dict.size);
+    let j = 0, key = '';
+    for (const k of db.dict.keys()) if (j++ === i) { key = k; break; }
+    if (db.peek(key) !== undefined) { c.reply.bulk(key); return; }
+  }
+  c.reply.nil();
+}
+
+/** FLUSHDB/FLUSHALL [ASYNC|SYNC]. */
+function flush(c: Client, all: boolean): void {
+  if (c.argv.length > 2 || (c.argv.length === 2 && !opt(c.argv[1], 'ASYNC') && !opt(c.argv[1], 'SYNC'))) { c.reply.error(SYNTAX); return; }
+  let n = 0;
+  for (const db of all ? c.srv.dbs : [c.db]) n += db.clear();
+  c.srv.dirty += n + 1;
+  c.reply.ok();
+}
+
+function select_db(c: Client, arg: string): Db | null {
+  if (get_int(c, arg) === null) return null;
+  const db = c.srv.db_at(arg);
+  if (!db) c.reply.error('DB index is out of range');
+  return db;
+}
+
+function select(c: Client): void {
+  const db = select_db(c, c.argv[1]);
+  if (!db) return;
+  c.db = db;
+  c.reply.ok();
+}
+
+function move(c: Client): void {
+  const key = c.argv[1];
+  const dst = select_db(c, c.argv[2]);
+  if (!dst) return;
+  if (dst === c.db) { c.reply.error('source and destination objects are the same'); return; }
+  const v = c.db.peek(key);
+  if (v === undefined || dst.peek(key) !== undefined) { c.reply.int(0); return; }
+  const ttl = c.db.ttl_of(key);
+  c.db.delete(key);
+  dst.add(key, v);
+  if (ttl !== undefined) dst.set_expire(key, ttl);
+  c.srv.dirty++;
+  c.reply.int(1);
+}
+
+function copy(c: Client): void {
+  const [, src, dstkey] = c.argv;
+  let dst = c.db, replace = false;
+  for (let j = 3; j < c.argv.length; j++) {
+    if (opt(c.argv[j], 'REPLACE')) replace = true;
+    else if (opt(c.argv[j], 'DB') && j + 1 < c.argv.length) { const d = select_db(c, c.argv[++j]); if (!d) return; dst = d; }
+    else { c.reply.error(SYNTAX); return; }
+  }
+  if (src === dstkey && dst === c.db) { c.reply.error('source and destination objects are the same'); return; }
+  const v = c.db.peek(src);
+  if (v === undefined) { c.reply.int(0); return; }
+  if (dst.peek(dstkey) !== undefined) { if (!replace) { c.reply.int(0); return; } dst.delete(dstkey); }
+  const ttl = c.db.ttl_of(src);
+  dst.add(dstkey, dup(v));
+  if (ttl !== undefined) dst.set_expire(dstkey, ttl);
+  c.srv.dirty++;
+  c.reply.int(1);
+}
+
+function swapdb(c: Client): void {
+  if (get_int(c, c.argv[1], 'invalid first DB index') === null) return;
+  if (get_int(c, c.argv[2], 'invalid second DB index') === null) return;
+  const a = c.srv.db_at(c.argv[1]), b = c.srv.db_at(c.argv[2]);
+  if (!a || !b) { c.reply.error('DB index is out of range'); return; }
+  if (a !== b) {
+    [a.dict, b.dict] = [b.dict, a.dict];
+    [a.expires, b.expires] = [b.expires, a.expires];
+    a.expire_cursor = b.expire_cursor = null;
+    c.srv.touch_all_watched();
+    signal_db_keys(c.srv, a.id); signal_db_keys(c.srv, b.id);
+  }
+  c.srv.dirty++;
+  c.reply.ok();
+}
+
+function encoding(v: RObj): string {
+  if (typeof v === 'string' || v instanceof RawStr) return str_encoding(v);
+  if (v instanceof ListObj) return 'quicklist';
+  if (v instanceof HashObj || v instanceof SetObj) return v.enc;
+  return (v as ZSet).encoding();
+}
+
+function object_sub(c: Client, what: 'encoding' | 'refcount' | 'idletime' | 'freq'): void {
+  const v = c.db.peek(c.argv[2]);
+  if (v === undefined) { c.reply.nil(); return; }
+  if (what === 'encoding') c.reply.bulk(encoding(v));
+  else if (what === 'refcount') c.reply.int(typeof v === 'string' && str_encoding(v) === 'int' && Number(v) >= 0 && Number(v) < 10000 ? 2147483647 : 1);
+  else if (what === 'idletime') c.reply.int(0);
+  else c.reply.error('An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.');
+}
+
+/**
+ * objectComputeSize's estimate for MEMORY USAGE: the bytes of keys and elements plus a fixed
+ * per-entry overhead (the value lives in the JavaScript heap, so this is a model, not a count).
+ */
+function object_size(key: string, v: RObj): number {
+  const ENTRY = 24;
+  let n = key.length + 56;
+  if (typeof v === 'string' || v instanceof RawStr) return n + (typeof v === 'string' ? v : v.s).length + 16;
+  if (v instanceof ListObj) for (const x of v.toArray()) n += x.length + ENTRY;
+  else if (v instanceof HashObj) for (const [f, x] of v) n += f.length + x.length + 2 * ENTRY;
+  else if (v instanceof SetObj) for (const x of v) n += x.length + ENTRY;
+  else for (const [m] of (v as ZSet).entries()) n += m.length + 8 + 2 * ENTRY;
+  return n;
+}
+
+function memory_usage(c: Client): void {
+  for (let j = 3; j < c.argv.length; j++) {
+    if (opt(c.argv[j], 'SAMPLES') && j + 1 < c.argv.length) { if (get_int(c, c.argv[++j]) === null) return; }
+    else { c.reply.error(SYNTAX); return; }
+  }
+  const v = c.db.peek(c.argv[2]);
+  if (v === undefined) c.reply.nil(); else c.reply.int(object_size(c.argv[2], v));
+}
+
+function touch(c: Client): void {
+  let n = 0;
+  for (let i = 1; i < c.argv.length; i++) if (c.db.peek(c.argv[i]) !== undefined) n++;
+  c.reply.int(n);
+}
+
+register('keyspace', [
+  ['del', -2, 'write', del, 1, -1, 1],
+  ['unlink', -2, 'write fast', del, 1, -1, 1],
+  ['exists', -2, 'readonly fast', exists, 1, -1, 1],
+  ['touch', -2, 'readonly fast', touch, 1, -1, 1],
+  ['type', 2, 'readonly fast', type],
+  ['rename', 3, 'write', (c) => rename(c, false), 1, 2, 1],
+  ['renamenx', 3, 'write fast', (c) => rename(c, true), 1, 2, 1],
+  ['keys', 2, 'readonly nokeys', keys],
+  ['randomkey', 1, 'readonly nokeys', randomkey],
+  ['dbsize', 1, 'readonly fast nokeys', (c) => c.reply.int(c.db.dict.size)],
+  ['flushdb', -1, 'write nokeys', (c) => flush(c, false)],
+  ['flushall', -1, 'write nokeys', (c) => flush(c, true)],
+  ['select', 2, 'loading stale fast nokeys', select],
+  ['move', 3, 'write fast', move],
+  ['copy', -3, 'write denyoom', copy, 1, 2, 1],
+  ['swapdb', 3, 'write fast nokeys', swapdb],
+  container('server', 'memory', [
+    ['usage', -3, 'readonly', memory_usage, 2, 2, 1],
+    ['help', 2, 'loading stale', (c) => c.reply.bulks(['MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'USAGE <key> [SAMPLES <count>]', 'HELP'], 3), 0, 0, 0],
+  ]),
+  container('keyspace', 'object', [
+    ['encoding', 3, 'readonly', (c) => object_sub(c, 'encoding'), 2, 2, 1],
+    ['refcount', 3, 'readonly', (c) => object_sub(c, 'refcount'), 2, 2, 1],
+    ['idletime', 3, 'readonly', (c) => object_sub(c, 'idletime'), 2, 2, 1],
+    ['freq', 3, 'readonly', (c) => object_sub(c, 'freq'), 2, 2, 1],
+    ['help', 2, 'loading stale', (c) => c.reply.bulks(['OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'ENCODING <key>', 'FREQ <key>', 'IDLETIME <key>', 'REFCOUNT <key>', 'HELP'], 6), 0, 0, 0],
+  ]),
+]);

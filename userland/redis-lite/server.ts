@@ -1,0 +1,179 @@
+/**
+ * server.c's state and processCommand/call: command lookup, arity and context checks with
+ * Redis's error texts, MULTI queueing, propagation of writes to the AOF, and the keyspace
+ * notifications WATCH and blocked clients need.
+ */
+import type { Libc } from '../../libc/index.ts';
+import type { EventLoop } from './ae.ts';
+import type { Aof } from './aof.ts';
+import { handle_clients_blocked_on_keys } from './blocked.ts';
+import { type Cmd, lookup_command } from './commands.ts';
+import type { Config } from './config.ts';
+import { Db } from './db.ts';
+import { type Client, CLIENT_CLOSE_ASAP, CLIENT_DIRTY_CAS, CLIENT_DIRTY_EXEC, CLIENT_MULTI, CLIENT_PENDING_WRITE, CLIENT_PUBSUB } from './networking.ts';
+
+const PUBSUB_OK = new Set(['ping', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'quit', 'reset']);
+const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+export class Server {
+  dbs: Db[] = [];
+  clients = new Map<number, Client>();
+  next_client_id = 1;
+  /** The time commands see (ms), refreshed once per event-loop iteration. */
+  now = 0;
+  start_time = 0;
+  dirty = 0;
+  lastsave = 0;
+  stat_numcommands = 0; stat_numconnections = 0; stat_expiredkeys = 0; stat_keyspace_hits = 0;
+  stat_keyspace_misses = 0; stat_net_input_bytes = 0; stat_net_output_bytes = 0; stat_protocol_errors = 0;
+  stat_rejected_conn = 0;
+  /** "db\0key" → clients WATCHing it. */
+  watched_keys = new Map<string, Set<Client>>();
+  /** "db\0key" → clients blocked on it, in blocking order. */
+  blocking_keys = new Map<string, Client[]>();
+  ready_keys: [Db, string][] = [];
+  channels = new Map<string, Set<Client>>();
+  patterns = new Map<string, Set<Client>>();
+  pending_writes: Client[] = [];
+  aof: Aof | null = null;
+  /** The background child (BGSAVE/BGREWRITEAOF): its pid and what to do when it exits. */
+  child_pid = -1;
+  child_type: 'rdb' | 'aof' | null = null;
+  child_done: ((ok: boolean) => Promise<void>) | null = null;
+  rdb_bgsave_scheduled = false;
+  shutdown_asap = false;
+  shutdown_flags = '';
+  /** Nested MULTI/EXEC propagation: commands collected during EXEC. */
+  in_exec = false;
+  exec_prop: [Db, string[]][] = [];
+  blocked_clients = new Set<Client>();
+  /** Clients just unblocked: their pipelined input is processed before the next sleep. */
+  unblocked: Client[] = [];
+  to_close: Client[] = [];
+  /** Work the loop runs before its next sleep (SAVE, BGSAVE's fork, DEBUG SLEEP). */
+  background: (() => Promise<unknown>)[] = [];
+  dirty_at_save = 0;
+  lastbgsave_ok = true;
+  aof_rewrite_scheduled = false;
+  active_expire = true;
+  config_file = '';
+  el: EventLoop | null = null;
+  readonly exec_fn = (c: Client): void => this.exec(c);
+
+  constructor(readonly libc: Libc, readonly config: Config, readonly pid: number) {
+    for (let i = 0; i < config.databases; i++) this.dbs.push(new Db(i, this));
+  }
+
+  /** serverLog: "pid:M dd Mon yyyy hh:mm:ss.mmm * msg", as redis-server prints it. */
+  log(msg: string, level = '*'): void {
+    const d = new Date(this.now || Date.now());
+    const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
+    const p2 = (n: number): string => String(n).padStart(2, '0');
+    const ts = `${p2(d.getUTCDate())} ${mon} ${d.getUTCFullYear()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${String(d.getUTCMilliseconds()).padStart(3, '0')}`;
+    this.libc.write(1, `${this.pid}:M ${ts} ${level} ${msg}\n`);
+  }
+
+  /** processCommand. */
+  exec(c: Client): void {
+    const argv = c.argv;
+    const found = lookup_command(argv);
+    if (typeof found === 'string') return this.reject(c, found);
+    const cmd = found;
+    if ((cmd.arity > 0 && cmd.arity !== argv.length) || argv.length < -cmd.arity) {
+      return this.reject(c, `wrong number of arguments for '${cmd.fullname}' command`);
+    }
+    if (c.flags & CLIENT_PUBSUB && c.resp === 2 && !PUBSUB_OK.has(cmd.name)) {
+      return this.reject(c, `Can't execute '${cmd.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+    }
+    if (c.flags & CLIENT_MULTI && !MULTI_IMMEDIATE.has(cmd.name)) {
+      c.mstate.push(argv);
+      c.reply.status('QUEUED');
+    } else {
+      this.call(c, cmd);
+      if (this.ready_keys.length) handle_clients_blocked_on_keys(this);
+    }
+    this.add_pending(c);
+  }
+
+  private reject(c: Client, msg: string): void {
+    if (c.flags & CLIENT_MULTI) c.flags |= CLIENT_DIRTY_EXEC;
+    c.reply.error(msg);
+    this.add_pending(c);
+  }
+
+  /** call(): runs the command and propagates it if it changed the dataset. */
+  call(c: Client, cmd: Cmd): void {
+    const dirty = this.dirty;
+    c.prop = null;
+    cmd.proc(c);
+    cmd.calls++;
+    this.stat_numcommands++;
+    c.last_cmd = cmd.fullname;
+    if (this.dirty !== dirty && cmd.write) {
+      const prop = c.prop as string[][] | null;
+      if (prop) for (const a of prop) this.propagate(c.db, a);
+      else this.propagate(c.db, c.argv);
+    }
+  }
+
+  /** Sends a write to the AOF (inside EXEC, collected and wrapped in MULTI/EXEC). */
+  propagate(db: Db, argv: string[]): void {
+    if (!this.aof) return;
+    if (this.in_exec) { this.exec_prop.push([db, argv]); return; }
+    this.aof.feed(db.id, argv);
+  }
+
+  add_pending(c: Client): void {
+    if (c.flags & CLIENT_PENDING_WRITE || c.reply.len === 0 || c.fd < 0) return;
+    c.flags |= CLIENT_PENDING_WRITE;
+    this.pending_writes.push(c);
+  }
+
+  touch_watched(db: Db, key: string): void {
+    const set = this.watched_keys.get(`${db.id}\0${key}`);
+    if (set) for (const c of set) c.flags |= CLIENT_DIRTY_CAS;
+  }
+
+  /** signalKeyAsReady: a key clients may be blocked on received data. */
+  signal_ready(db: Db, key: string): void {
+    if (this.blocking_keys.size && this.blocking_keys.has(`${db.id}\0${key}`)) this.ready_keys.push([db, key]);
+  }
+
+  /** CLIENT KILL: the client goes before the next sleep (after its reply if it killed itself). */
+  kill_client(c: Client): void {
+    c.flags |= CLIENT_CLOSE_ASAP;
+    this.to_close.push(c);
+  }
+
+  touch_all_watched(): void {
+    for (const set of this.watched_keys.values()) for (const c of set) c.flags |= CLIENT_DIRTY_CAS;
+  }
+
+  /** After CONFIG SET: settings that need action now. */
+  config_changed(): void {
+    if (!this.config.appendonly && this.aof) { void this.aof.flush(true); this.aof = null; }
+  }
+
+  reset_stats(): void {
+    this.stat_numcommands = this.stat_numconnections = this.stat_expiredkeys = this.stat_keyspace_hits = 0;
+    this.stat_keyspace_misses = this.stat_net_input_bytes = this.stat_net_output_bytes = this.stat_protocol_errors = 0;
+    this.stat_rejected_conn = 0;
+  }
+
+  /**
+   * INFO's used_memory: an estimate (the dataset lives in the JavaScript heap, not in the
+   * process's emulated memory): 48 bytes per key plus 1 MiB.
+   */
+  used_memory(): number {
+    let n = 0;
+    for (const db of this.dbs) n += db.dict.size * 48;
+    return n + 1024 * 1024;
+  }
+
+  /** The keyspace of DB `id`, for SELECT/MOVE/SWAPDB; null if out of range. */
+  db_at(id: string): Db | null {
+    if (!/^-?\d+$/.test(id)) return null;
+    const n = Number(id);
+    return n >= 0 && n < this.dbs.length ? this.dbs[n] : null;
+  }
+}
