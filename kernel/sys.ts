@@ -24,10 +24,9 @@ export function sys_geteuid(t: Task): number { return t.cred.euid; }
 export function sys_getgid(t: Task): number { return t.cred.gid; }
 export function sys_getegid(t: Task): number { return t.cred.egid; }
 
-/** A process (thread group leader) by pid, or null (find_task_by_vpid + thread_group_leader). */
+/** A task by pid, zombies included until reaped (find_task_by_vpid), or null. */
 function find_process(t: Task, pid: number): Task | null {
-  const p = t.kernel.tasks.get(pid);
-  return p && p.alive ? p : null;
+  return t.kernel.tasks.get(pid) ?? null;
 }
 
 /** Does a process group with id pgrp exist in session sid? */

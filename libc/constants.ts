@@ -9,11 +9,14 @@ import * as mman from '../kernel/include/uapi/mman.ts';
 import * as signal from '../kernel/include/uapi/signal.ts';
 import * as stat from '../kernel/include/uapi/stat.ts';
 import * as poll from '../kernel/fs/poll_types.ts';
+import * as termbits from '../kernel/include/uapi/termbits.ts';
+import * as wait from '../kernel/include/uapi/wait.ts';
 
 type Numbers<T> = { readonly [K in keyof T as T[K] extends number ? K : never]: number };
 
 export type LibcConstants = Numbers<typeof errno> & Numbers<typeof fcntl> & Numbers<typeof mman> &
-  Numbers<typeof signal> & Numbers<typeof stat> & Numbers<typeof poll> & {
+  Numbers<typeof signal> & Numbers<typeof stat> & Numbers<typeof poll> & Numbers<typeof termbits> &
+  Numbers<typeof wait> & {
     readonly O_DIRECTORY: number; readonly O_NOFOLLOW: number; readonly O_DIRECT: number; readonly O_LARGEFILE: number;
     readonly O_TMPFILE: number;
     readonly CLOCK_REALTIME: number; readonly CLOCK_MONOTONIC: number;
@@ -36,7 +39,7 @@ export function constants_for(arch: Arch): LibcConstants {
   let c = cache.get(arch.name);
   if (!c) {
     c = Object.freeze({
-      ...numbers(errno, fcntl, mman, signal, stat, poll),
+      ...numbers(errno, fcntl, mman, signal, stat, poll, termbits, wait),
       ...arch.uapi,
       O_TMPFILE: fcntl.O_TMPFILE_BASE | arch.uapi.O_DIRECTORY,
       CLOCK_REALTIME: 0, CLOCK_MONOTONIC: 1, CLOCK_PROCESS_CPUTIME_ID: 2, CLOCK_THREAD_CPUTIME_ID: 3,
