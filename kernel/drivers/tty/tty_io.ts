@@ -87,6 +87,13 @@ function set_termios(t: Task, tty: TtyStruct, cmd: number, arg: number): number 
   return 0;
 }
 
+/** A new window size from the hardware side (the host terminal's resize): SIGWINCH to the foreground. */
+export function tty_resize(k: Kernel, tty: TtyStruct, rows: number, cols: number): void {
+  if (rows === tty.rows && cols === tty.cols) return;
+  tty.rows = rows; tty.cols = cols;
+  kill_pgrp(k, tty.pgrp, SIGWINCH);
+}
+
 function winsize_ioctl(t: Task, tty: TtyStruct, cmd: number, arg: number): number {
   const b = new Uint8Array(8), dv = new DataView(b.buffer);
   if (cmd === TIOCGWINSZ) {
@@ -95,7 +102,7 @@ function winsize_ioctl(t: Task, tty: TtyStruct, cmd: number, arg: number): numbe
   }
   if (copy_from_user(t, b, 0, arg, 8)) return -EFAULT;
   const rows = dv.getUint16(0, true), cols = dv.getUint16(2, true);
-  if (rows !== tty.rows || cols !== tty.cols) { tty.rows = rows; tty.cols = cols; kill_pgrp(t.kernel, tty.pgrp, SIGWINCH); }
+  tty_resize(t.kernel, tty, rows, cols);
   return 0;
 }
 
@@ -148,7 +155,7 @@ export function tty_fops(get: (k: Kernel) => TtyStruct): FileOperations {
  * line discipline as it arrives (so ^C reaches the foreground group even when nobody reads);
  * the end of host input hangs the terminal up: reads then return 0.
  */
-function vt_get(k: Kernel): TtyStruct {
+export function vt_get(k: Kernel): TtyStruct {
   let tty = k.ext.get('tty1') as TtyStruct | undefined;
   if (tty) return tty;
   const made = new TtyStruct('tty1', { write: (b) => k.console.write(b) });
