@@ -54,15 +54,13 @@ const echo: Builtin = async (sh, argv) => {
   if (args[0] === '-n') { nl = false; args.shift(); }
   let out = '';
   for (const [i, a] of args.entries()) {
-    let stop = false;
-    const s = a.replace(/\\(0[0-7]{0,3}|[abcfnrtv\\])/g, (_m, e: string) => {
-      if (e === 'c') { stop = true; return ''; }
+    const cut = a.search(/\\c/);
+    const s = (cut >= 0 ? a.slice(0, cut) : a).replace(/\\(0[0-7]{0,3}|[abfnrtv\\])/g, (_m, e: string) => {
       if (e[0] === '0') return String.fromCharCode(parseInt(e.slice(1) || '0', 8));
       return ({ a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' } as Record<string, string>)[e];
     });
-    const cut = stop ? s.slice(0, s.length) : s;
-    out += (i ? ' ' : '') + cut;
-    if (stop) { await sh.write(1, out); return 0; }
+    out += (i ? ' ' : '') + s;
+    if (cut >= 0) return (await sh.write(1, out)) ? 0 : 1; // \c: no more output, no newline
   }
   return (await sh.write(1, out + (nl ? '\n' : ''))) ? 0 : 1;
 };
@@ -222,7 +220,7 @@ const wait: Builtin = async (sh, argv) => {
       }
     }
     status = j.stopped ? 128 + 20 : j.status;
-    if (j.done) sh.jobs.splice(sh.jobs.indexOf(j), 1);
+    if (j.done) { await sh.report_signal(j); sh.jobs.splice(sh.jobs.indexOf(j), 1); }
   }
   sh.lc.free(st);
   return argv.length > 1 ? status : 0;

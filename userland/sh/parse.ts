@@ -165,6 +165,7 @@ export class Parser {
       else if (this.tok.t !== 'nl') break;
       if (until.size === 0 && this.tok.t === 'nl') break;
     }
+    if (until.size && !out.length) this.fail(); // a compound list may not be empty
     return out;
   }
 

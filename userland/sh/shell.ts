@@ -289,10 +289,17 @@ export class Shell {
       return shell_status(job.procs.find((p) => p.stopped)!.wstatus!);
     }
     if (tracked) this.jobs.splice(this.jobs.indexOf(job), 1);
+    await this.report_signal(job);
+    return job.status;
+  }
+
+  /** A job killed by a signal is reported as dash does ("Terminated", "Killed"; ^C only ends the line). */
+  async report_signal(job: Job): Promise<void> {
     const ws = job.procs[job.procs.length - 1].wstatus ?? 0;
     const sig = ws & 0x7f;
-    if (sig && this.interactive && !this.subshell) await this.write(2, sig === 2 ? '\n' : `${strsignal(sig)}\n`);
-    return job.status;
+    if (!sig || sig === 0x7f || sig === 13) return;
+    if (sig === 2) { if (this.interactive) await this.write(2, '\n'); return; }
+    await this.write(2, `${strsignal(sig)}\n`);
   }
 
   /** Collects changes of background jobs without blocking (the shell's SIGCHLD bookkeeping). */
