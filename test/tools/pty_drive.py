@@ -21,7 +21,7 @@ def main():
             os.write(fd, st['send'].encode())
             continue
         pat = re.compile(st['expect'].encode(), re.S)
-        deadline = time.time() + st.get('within', 60)
+        deadline = time.time() + st.get('within', 40)
         while not pat.search(transcript, mark):
             left = deadline - time.time()
             if left <= 0:

@@ -18,17 +18,17 @@ const SIGINT = 2, SIGQUIT = 3, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22, SIG_IGN
  */
 async function setjobctl(sh: Shell): Promise<boolean> {
   const lc = sh.lc;
-  const fd = lc.fcntl(2, lc.F_DUPFD_CLOEXEC, 10) as number;
+  const fd = (await lc.fcntl(2, lc.F_DUPFD_CLOEXEC, 10)) as number;
   if (fd < 0) return false;
   for (;;) {
     const pg = (await lc.tcgetpgrp(fd)) as number;
     if (pg < 0) { await lc.close(fd); return false; }
-    if (pg === lc.getpgrp()) break;
+    if (pg === (await lc.getpgrp())) break;
     await lc.kill(0, SIGTTIN);
   }
-  for (const s of [SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU]) lc.signal(s, SIG_IGN);
-  lc.setpgid(0, 0); // EPERM for a session leader, which already leads its group
-  sh.shell_pgid = lc.getpgrp() as number;
+  for (const s of [SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU]) await lc.signal(s, SIG_IGN);
+  await lc.setpgid(0, 0); // EPERM for a session leader, which already leads its group
+  sh.shell_pgid = (await lc.getpgrp()) as number;
   await lc.tcsetpgrp(fd, sh.shell_pgid);
   sh.ttyfd = fd;
   return true;
@@ -99,11 +99,11 @@ async function repl(sh: Shell): Promise<number> {
 export default async function main(libc: Libc, argv: string[], envp: string[]): Promise<number> {
   const sh = new Shell(libc);
   sh.builtins = BUILTINS;
-  sh.shell_pid = libc.getpid() as number;
+  sh.shell_pid = (await libc.getpid()) as number;
   for (const e of envp) { const i = e.indexOf('='); if (i > 0) sh.setvar(e.slice(0, i), e.slice(i + 1), true); }
   if (!sh.vars.has('PATH')) sh.setvar('PATH', '/bin:/sbin:/usr/bin', true);
   if (!sh.vars.has('IFS')) sh.setvar('IFS', ' \t\n');
-  sh.setvar('PS1', (libc.geteuid() as number) === 0 ? '# ' : '$ ');
+  sh.setvar('PS1', ((await libc.geteuid()) as number) === 0 ? '# ' : '$ ');
   sh.setvar('PS2', '> ');
   const cwd = libc.malloc(4096);
   if ((await libc.getcwd(cwd, 4096)) > 0) sh.setvar('PWD', libc.cstr(cwd), true);

@@ -181,19 +181,19 @@ export class Shell {
     const pid = (await this.lc.fork(async (c) => {
       const sh = this.clone(c);
       if (jobctl) {
-        c.setpgid(0, pgid);
-        if (fg) await c.tcsetpgrp(sh.ttyfd, pgid || (c.getpid() as number));
-        for (const s of JOB_SIGNALS) c.signal(s, 0);
+        await c.setpgid(0, pgid);
+        if (fg) await c.tcsetpgrp(sh.ttyfd, pgid || ((await c.getpid()) as number));
+        for (const s of JOB_SIGNALS) await c.signal(s, 0);
       } else if (bg_nojc) {
         // POSIX: an asynchronous list without job control ignores SIGINT/SIGQUIT and reads /dev/null.
-        c.signal(2, 1); c.signal(3, 1);
+        await c.signal(2, 1); await c.signal(3, 1);
         const fd = (await c.open('/dev/null', c.O_RDONLY)) as number;
         if (fd >= 0 && fd !== 0) { await c.dup2(fd, 0); await c.close(fd); }
-      } else if (this.interactive) c.signal(2, 0);
+      } else if (this.interactive) await c.signal(2, 0);
       try { return await fn(sh); } catch (e) { return sh.unwind(e); }
     })) as number;
     if (pid < 0) throw new ShellError(`fork: ${this.lc.strerror(this.lc.errno)}`, 2);
-    if (jobctl) this.lc.setpgid(pid, pgid || pid);
+    if (jobctl) await this.lc.setpgid(pid, pgid || pid);
     return pid;
   }
 
@@ -406,7 +406,7 @@ export class Shell {
     const lc = this.lc;
     for (const r of redirs) {
       const src = await this.redir_source(r);
-      if (saved && !saved.some(([fd]) => fd === r.fd)) saved.push([r.fd, lc.fcntl(r.fd, lc.F_DUPFD_CLOEXEC, 10) as number]);
+      if (saved && !saved.some(([fd]) => fd === r.fd)) saved.push([r.fd, (await lc.fcntl(r.fd, lc.F_DUPFD_CLOEXEC, 10)) as number]);
       if (src === -1) { await lc.close(r.fd); continue; }
       if (src.fd !== r.fd) {
         if ((await lc.dup2(src.fd, r.fd)) < 0) throw new ShellError(`${r.word}: ${lc.strerror(lc.errno)}`, 2);
@@ -432,7 +432,7 @@ export class Shell {
     if (r.op === '<&' || r.op === '>&') {
       if (target === '-') return -1;
       if (!/^\d+$/.test(target)) throw new ShellError(`Syntax error: Bad fd number`, 2);
-      if ((lc.fcntl(Number(target), lc.F_GETFD) as number) < 0) throw new ShellError(`${target}: Bad file descriptor`, 2);
+      if (((await lc.fcntl(Number(target), lc.F_GETFD)) as number) < 0) throw new ShellError(`${target}: Bad file descriptor`, 2);
       return { fd: Number(target), close: false };
     }
     const flags = r.op === '<' ? lc.O_RDONLY : r.op === '<>' ? lc.O_RDWR | lc.O_CREAT
