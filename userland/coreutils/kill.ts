@@ -25,7 +25,7 @@ export default async function main(libc: Libc, argv: string[]): Promise<number> 
   let status = 0;
   for (const a of args) {
     if (!/^-?\d+$/.test(a)) { await err(libc, `kill: cannot find process "${a}"`); status = 1; continue; }
-    if ((await libc.kill(Number(a), sig)) < 0) { await err(libc, `kill: (${a}) - ${libc.strerror(libc.errno)}`); status = 1; }
+    if ((await libc.kill(Number(a), sig)) < 0) { await err(libc, `kill: (${a}): ${libc.strerror(libc.errno)}`); status = 1; }
   }
   return status;
 }

@@ -13,7 +13,13 @@ export default async function main(libc: Libc, argv: string[]): Promise<number> 
   let status = 0;
   for (const s of srcs) {
     const to = into ? `${dst}/${basename(s)}` : dst;
-    if ((await libc.rename(s, to)) < 0) { await err_errno(libc, 'mv', `cannot move '${s}' to '${to}'`); status = 1; }
+    if ((await libc.rename(s, to)) < 0) {
+      const e = libc.errno;
+      const gone = e === libc.ENOENT && !(await stat(libc, s, false));
+      libc.errno = e;
+      await err_errno(libc, 'mv', gone ? `cannot stat '${s}'` : `cannot move '${s}' to '${to}'`);
+      status = 1;
+    }
   }
   return status;
 }
