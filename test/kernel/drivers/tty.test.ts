@@ -220,7 +220,7 @@ test('tcsetpgrp, TIOCSCTTY and TIOCNOTTY errors as Linux gives them', async (t) 
       return 0;
     })) as number;
     await libc.waitpid(child, st, 0);
-    t.is(await libc.tcgetpgrp(0), libc.getpid(), 'a member giving it up leaves the session its terminal');
+    t.is(await libc.tcgetpgrp(0), libc.getpid() as number, 'a member giving it up leaves the session its terminal');
     libc.free(st);
   });
 });
