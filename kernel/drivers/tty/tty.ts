@@ -57,5 +57,6 @@ export class TtyStruct {
   /** The other side is gone (end of the host's input): reads return 0. */
   hung_up = false;
   readonly read_wait = new WaitQueueHead();
-  constructor(readonly name: string, readonly driver: TtyDriver) {}
+  /** dev is the device number /proc/PID/stat reports as tty_nr. */
+  constructor(readonly name: string, readonly driver: TtyDriver, readonly dev = 0) {}
 }

@@ -29,6 +29,9 @@ import { TtyStruct } from './tty.ts';
 
 const tty_of = (f: File): TtyStruct => f.private_data as TtyStruct;
 
+/** /dev/tty1's device number (major 4: the virtual consoles). */
+export const TTY1 = MKDEV(4, 1);
+
 /** n_tty_read(): job control, then wait for a line (canonical) or VMIN bytes, VTIME bounding the wait. */
 function tty_read(f: File, t: Task, ubuf: number, count: number): SysRet {
   const tty = tty_of(f);
@@ -158,7 +161,7 @@ export function tty_fops(get: (k: Kernel) => TtyStruct): FileOperations {
 export function vt_get(k: Kernel): TtyStruct {
   let tty = k.ext.get('tty1') as TtyStruct | undefined;
   if (tty) return tty;
-  const made = new TtyStruct('tty1', { write: (b) => k.console.write(b) });
+  const made = new TtyStruct('tty1', { write: (b) => k.console.write(b) }, TTY1);
   tty = made;
   k.ext.set('tty1', made);
   const size = k.console.winsize?.();
@@ -178,8 +181,6 @@ export function vt_get(k: Kernel): TtyStruct {
 function tty_exit_hook(t: Task): void {
   if (t.pid === t.tgid && t.session === t.pid && t.tty) disassociate_ctty(t, true);
 }
-
-export const TTY1 = MKDEV(4, 1);
 
 /** Registers the virtual terminal's device and the controlling-terminal exit hook. */
 export function tty_vt_init(k: Kernel): void {
