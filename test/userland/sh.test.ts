@@ -33,6 +33,7 @@ const SCRIPTS: [string, string][] = [
   ['syntax error', 'echo ok; if then fi'],
   ['eval, ., export to a child', 'eval "echo ev \\$((2+2))"; echo "echo sourced \\$1" > s.sh; . ./s.sh; X=1; export X; sh -c "echo child \\$X"; Y=2 sh -c "echo y=\\$Y"; echo "[$Y]"'],
   ['background and wait', 'sleep 0.01 & wait $!; echo waited $?; (exit 3) & wait $!; echo $?'],
+  ['umask, unset, type, read -r, shift', 'umask 027; umask; x=1; unset x; echo "[$x]"; type cd; type nosuch; echo $?; set -- a b c; shift 2; echo "$@"; printf "a\\\\b c\\n" | { read -r l; echo "$l"; }; printf "p\\\\q\\n" | { read l; echo "$l"; }'],
   ['kill by process group in a script', 'sh -c "sleep 5" & p=$!; kill $p; wait $p; echo $?'],
 ];
 

@@ -224,3 +224,34 @@ test('tcsetpgrp, TIOCSCTTY and TIOCNOTTY errors as Linux gives them', async (t) 
     libc.free(st);
   });
 });
+
+test('window size (SIGWINCH to the foreground), FIONREAD, tcflush, tcdrain and poll on the terminal', async (t) => {
+  const term = new FakeTerminal();
+  const k = boot({ console: term.console });
+  await on_tty(k, async (libc) => {
+    let winch = 0;
+    libc.signal(libc.SIGWINCH, () => { winch++; });
+    const ws = libc.malloc(8);
+    t.is(libc.ioctl(0, 0x5413, ws), 0);
+    t.deepEqual([libc.peek_u32(ws) & 0xffff, libc.peek_u32(ws) >>> 16], [24, 80]);
+    libc.poke_u32(ws, (100 << 16) | 40);
+    t.is(await libc.ioctl(0, 0x5414, ws), 0);
+    t.is(winch, 1, 'a new size signals the foreground group');
+    libc.ioctl(0, 0x5413, ws);
+    t.deepEqual([libc.peek_u32(ws) & 0xffff, libc.peek_u32(ws) >>> 16], [40, 100]);
+    const pfd = libc.malloc(8);
+    libc.poke_u32(pfd, 0); libc.poke_u32(pfd + 4, libc.POLLIN);
+    t.is(await libc.poll(pfd, 1, 0), 0, 'no complete line: not readable');
+    term.type('abc\n');
+    t.is(await libc.poll(pfd, 1, -1), 1);
+    const n = libc.malloc(4);
+    libc.ioctl(0, libc.FIONREAD, n);
+    t.is(libc.peek_i32(n), 4);
+    t.is(libc.tcflush(0, libc.TCIFLUSH), 0);
+    libc.ioctl(0, libc.FIONREAD, n);
+    t.is(libc.peek_i32(n), 0, 'tcflush discarded the input');
+    t.is(libc.tcflush(0, 7), -1); t.is(libc.errno, libc.EINVAL);
+    t.is(libc.tcdrain(0), 0);
+    t.is(libc.ioctl(0, 0x7777, 0), -1); t.is(libc.errno, libc.ENOTTY);
+  });
+});
