@@ -21,6 +21,8 @@ export interface ConsoleIo {
   write(bytes: Uint8Array): void;
   /** Resolves with the next chunk of input, or null at end of input. */
   read(): Promise<Uint8Array | null>;
+  /** The host terminal's size, when it is one (the initial TIOCGWINSZ of /dev/tty1). */
+  winsize?(): { rows: number; cols: number } | null;
 }
 
 /** The strace hook: called around every syscall when set. */

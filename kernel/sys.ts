@@ -13,6 +13,7 @@ import { yield_cpu } from './sched/core.ts';
 import type { Cred, Task } from './sched/task.ts';
 import type { SyscallDef } from './syscalls/syscall_def.ts';
 import type { SysRet } from './fs/fs_types.ts';
+import { group_leader } from './sched/signal.ts';
 
 export const UTS_RELEASE = '6.18.0-privos';
 export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC privos';
@@ -35,6 +36,77 @@ export function sys_getegid(t: Task): number { return t.cred.egid; }
 function commit_creds(t: Task, old: Cred): void {
   const c = t.cred;
   if (t.mm && (c.euid !== old.euid || c.egid !== old.egid || c.fsuid !== old.fsuid || c.fsgid !== old.fsgid)) t.mm.dumpable = false;
+}
+
+/** A task by pid, zombies included until reaped (find_task_by_vpid), or null. */
+function find_process(t: Task, pid: number): Task | null {
+  return t.kernel.tasks.get(pid) ?? null;
+}
+
+/** Does a process group with id pgrp exist in session sid? */
+function pgrp_in_session(t: Task, pgrp: number, sid: number): boolean {
+  for (const x of t.kernel.tasks.values()) if (x.alive && x.pgrp === pgrp && x.session === sid) return true;
+  return false;
+}
+
+/** Moves every thread of p's process into process group pgrp (change_pid(PIDTYPE_PGID)). */
+function set_pgrp(p: Task, pgrp: number): void {
+  for (const x of p.kernel.tasks.values()) if (x.tgid === p.tgid) x.pgrp = pgrp;
+}
+
+/**
+ * setpgid(2): pid 0 is the caller, pgid 0 is pid. The target is the caller or a child that has
+ * not exec'd, in the caller's session, not a session leader; the group must exist in that
+ * session unless it is the target's own new group.
+ */
+export function sys_setpgid(t: Task, pid: number, pgid: number): number {
+  pid |= 0; pgid |= 0;
+  const me = group_leader(t);
+  if (!pid) pid = me.pid;
+  if (!pgid) pgid = pid;
+  if (pgid < 0) return -EINVAL;
+  const p = find_process(t, pid);
+  if (!p) return -ESRCH;
+  if (p.pid !== p.tgid) return -EINVAL;
+  if (p.parent && p.parent.tgid === me.tgid) {
+    if (p.session !== me.session) return -EPERM;
+    if (!p.forknoexec) return -EACCES;
+  } else if (p !== me) return -ESRCH;
+  if (p.session === p.pid) return -EPERM; // a session leader stays in its group
+  if (pgid !== pid && !pgrp_in_session(t, pgid, me.session)) return -EPERM;
+  set_pgrp(p, pgid);
+  return 0;
+}
+
+/** getpgid(2): pid 0 is the caller. */
+export function sys_getpgid(t: Task, pid: number): number {
+  pid |= 0;
+  const p = pid ? find_process(t, pid) : t;
+  return p ? p.pgrp : -ESRCH;
+}
+
+export function sys_getpgrp(t: Task): number { return t.pgrp; }
+
+/** getsid(2): pid 0 is the caller. */
+export function sys_getsid(t: Task, pid: number): number {
+  pid |= 0;
+  const p = pid ? find_process(t, pid) : t;
+  return p ? p.session : -ESRCH;
+}
+
+/**
+ * setsid(2): a new session and process group led by the caller, with no controlling
+ * terminal; EPERM when a process group with the caller's pid already exists.
+ */
+export function sys_setsid(t: Task): number {
+  const me = group_leader(t);
+  for (const x of t.kernel.tasks.values()) if (x.alive && x.pgrp === me.pid) return -EPERM;
+  for (const x of t.kernel.tasks.values()) {
+    if (x.tgid !== me.tgid) continue;
+    x.session = x.pgrp = me.pid;
+    x.tty = null;
+  }
+  return me.pid;
 }
 
 /** setuid(2): root sets all ids; others may only set the effective id to the real or saved one. */
@@ -265,6 +337,11 @@ export const sys_syscalls: SyscallDef[] = [
   { name: 'getegid', fn: sys_getegid },
   { name: 'setuid', fn: sys_setuid, args: ['int'] },
   { name: 'setgid', fn: sys_setgid, args: ['int'] },
+  { name: 'setpgid', fn: sys_setpgid, args: ['int', 'int'] },
+  { name: 'getpgid', fn: sys_getpgid, args: ['int'] },
+  { name: 'getpgrp', fn: sys_getpgrp },
+  { name: 'getsid', fn: sys_getsid, args: ['int'] },
+  { name: 'setsid', fn: sys_setsid },
   { name: 'uname', fn: sys_newuname, args: ['ptr'] },
   { name: 'sched_yield', fn: sys_sched_yield },
   { name: 'set_tid_address', fn: sys_set_tid_address, args: ['ptr'] },

@@ -10,11 +10,14 @@ import * as mman from '../kernel/include/uapi/mman.ts';
 import * as signal from '../kernel/include/uapi/signal.ts';
 import * as stat from '../kernel/include/uapi/stat.ts';
 import * as poll from '../kernel/include/uapi/poll.ts';
+import * as termbits from '../kernel/include/uapi/termbits.ts';
+import * as wait from '../kernel/include/uapi/wait.ts';
 
 type Numbers<T> = { readonly [K in keyof T as T[K] extends number ? K : never]: number };
 
 export type LibcConstants = Numbers<typeof errno> & Numbers<typeof fcntl> & Numbers<typeof mman> &
-  Numbers<typeof signal> & Numbers<typeof stat> & Numbers<typeof poll> & Numbers<typeof memfd> & {
+  Numbers<typeof signal> & Numbers<typeof stat> & Numbers<typeof poll> & Numbers<typeof memfd> & Numbers<typeof termbits> &
+  Numbers<typeof wait> & {
     readonly O_DIRECTORY: number; readonly O_NOFOLLOW: number; readonly O_DIRECT: number; readonly O_LARGEFILE: number;
     readonly O_TMPFILE: number;
     readonly CLOCK_REALTIME: number; readonly CLOCK_MONOTONIC: number;
@@ -37,7 +40,7 @@ export function constants_for(arch: ArchName): LibcConstants {
   let c = cache.get(arch);
   if (!c) {
     c = Object.freeze({
-      ...numbers(errno, fcntl, mman, signal, stat, poll, memfd),
+      ...numbers(errno, fcntl, mman, signal, stat, poll, memfd, termbits, wait),
       ...ARCH_UAPI[arch],
       O_TMPFILE: fcntl.O_TMPFILE_BASE | ARCH_UAPI[arch].O_DIRECTORY,
       CLOCK_REALTIME: 0, CLOCK_MONOTONIC: 1, CLOCK_PROCESS_CPUTIME_ID: 2, CLOCK_THREAD_CPUTIME_ID: 3,

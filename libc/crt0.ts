@@ -18,7 +18,11 @@ declare module './libc.ts' {
 }
 
 Libc.prototype.libc_init = async function () {
-  const p = this.mmap(0, SCRATCH_SIZE, this.PROT_READ | this.PROT_WRITE, this.MAP_PRIVATE | this.MAP_ANONYMOUS, -1, 0) as number;
+  // A signal that arrived while the image was loading is delivered at the exit of the first
+  // syscall, which then completes late (a stop until SIGCONT, a handler): take it here, where
+  // waiting is possible, before malloc and stdio make calls that must complete at once.
+  await this.raw(this.SYS.getpid);
+  const p = (await this.mmap(0, SCRATCH_SIZE, this.PROT_READ | this.PROT_WRITE, this.MAP_PRIVATE | this.MAP_ANONYMOUS, -1, 0)) as number;
   if (p < 0) throw new Error('libc: cannot map scratch area');
   this.scratch_base = this.scratch_top = p;
   malloc_init(this);

@@ -20,6 +20,7 @@ import { boot, run, run_boxed } from './machine.ts';
 import { LinkError, link_program } from './link/link.ts';
 import { existsSync, writeFileSync } from 'node:fs';
 import { profile_by_name, PROFILE_NAMES } from './profiles.ts';
+import { interactive_session, privos_shell } from './shell.ts';
 
 /**
  * Why a program did not start, as a shell says it, and the shell's status: 127 not found, 126
@@ -118,6 +119,8 @@ await yargs(split_program_args(hideBin(process.argv)))
       if (!ok) process.exit(1);
     }
     const rest = [...(argv.args ?? []), ...((argv['--'] as unknown[] | undefined) ?? [])].map(String);
+    // `privos run /bin/sh` on a terminal is the interactive session of `privos shell`.
+    if (prog === '/bin/sh' && !rest.length && !argv.privbox && process.stdin.isTTY) process.exit(await interactive_session(k));
     const spec = { program: program_spec(prog), argv: [prog, ...rest], uid: argv.uid };
     const r = await (argv.privbox ? run_boxed(k, spec) : run(k, spec))
       .catch((e: Error) => ({ status: report_start_failure(prog, e) }));
@@ -129,6 +132,18 @@ await yargs(split_program_args(hideBin(process.argv)))
     .positional('program', { type: 'string', demandOption: true, describe: 'the program (prog.ts)' })
     .option('o', { type: 'string', demandOption: true, requiresArg: true, describe: 'the image file to write' }), (argv) => {
     process.exit(cc(String(argv.program), String(argv.o)));
+  })
+  .command('shell [script] [args..]', 'one boot, one shell session: interactive on an emulated terminal with job control when stdin is a terminal; else /bin/sh runs SCRIPT (a host file), -c STRING, or stdin', (y) => y
+    .positional('script', { type: 'string', describe: 'a host file of shell commands' })
+    .positional('args', { type: 'string', array: true, default: [] as string[] })
+    .option('arch', arch_opt)
+    .option('command', { alias: 'c', type: 'string', describe: 'run this command string' })
+    .option('mem', { type: 'number', default: 128, describe: 'emulated physical memory in MiB' }),
+  async (argv) => {
+    const status = await privos_shell({ arch: argv.arch as ArchName, command: argv.command, script: argv.script,
+      args: (argv.args ?? []).map(String), mem_bytes: argv.mem * 2 ** 20 });
+    process.stdin.pause();
+    process.exit(status);
   })
   .command('boot', 'boot the kernel, print its log and the boot time', (y) => y.option('arch', arch_opt), (argv) => {
     const t0 = process.hrtime.bigint();
@@ -146,7 +161,7 @@ await yargs(split_program_args(hideBin(process.argv)))
     const { run_benches } = await import('./bench/index.ts');
     await run_benches((argv.suites ?? []).map(String));
   })
-  .demandCommand(1, 'name a command: run, boot, syscalls or bench')
+  .demandCommand(1, 'name a command: run, shell, boot, syscalls or bench')
   .strict()
   .help()
   .parseAsync();

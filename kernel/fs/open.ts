@@ -140,11 +140,13 @@ export function do_filp_open(t: Task, dfd: number, path: string, flags: number, 
     const err = !created && mask ? inode_permission(t, inode, mask) : 0;
     if (err) return err;
   }
-  const f = alloc_file(inode, d, flags & ~OPEN_TIME_ONLY, flags & O_PATH ? {} : inode.i_fop);
+  // O_NOCTTY stays visible to the driver's open (tty_open) and is dropped after it.
+  const f = alloc_file(inode, d, flags & ~(OPEN_TIME_ONLY & ~O_NOCTTY), flags & O_PATH ? {} : inode.i_fop);
   if (!(flags & O_PATH) && f.f_op.open) {
     const err = f.f_op.open(inode, f, t);
     if (err) return err;
   }
+  f.f_flags &= ~O_NOCTTY;
   if (flags & O_TRUNC && !(flags & O_PATH) && S_ISREG(inode.i_mode) && !created) do_truncate(d, inode, 0);
   return f;
 }

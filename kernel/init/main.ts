@@ -14,6 +14,7 @@ import { do_filp_open } from '../fs/open.ts';
 import { FilesStruct } from '../fs/fdtable.ts';
 import { mem_devices_init } from '../fs/devfs/mem.ts';
 import { tty_init } from '../fs/devfs/tty.ts';
+import { tty_vt_init } from '../drivers/tty/tty_io.ts';
 import { privbox_init } from '../privbox/piot.ts';
 import { ptrauth_init } from '../arch/arm64/pointer_auth.ts';
 import { type Crt0, type HostImage, type UserMain, open_exec, start_image } from '../fs/exec.ts';
@@ -77,6 +78,7 @@ export function host_console(): ConsoleIo {
   };
   return {
     write(bytes) { process.stdout.write(bytes); },
+    winsize: () => (process.stdout.isTTY ? { rows: process.stdout.rows, cols: process.stdout.columns } : null),
     read() {
       start();
       if (queue.length) { const c = queue[0]; queue = queue.slice(1); return Promise.resolve(c); }
@@ -119,6 +121,9 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
   unpack_rootfs(k.root, opts.image ?? default_image(), opts.build ?? null);
   mem_devices_init(k);
   tty_init(k);
+  tty_vt_init(k);
+  // PF_FORKNOEXEC ends at exec: a parent may no longer setpgid its child (EACCES).
+  k.exec_hooks.push((t) => { t.forknoexec = false; });
   fs_init(k);
   privbox_init(k);
   ptrauth_init(k); // per-process PAuth keys drawn at exec (arm64; fdcap's software PAC on x86_64)
@@ -127,10 +132,14 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
   return k;
 }
 
-/** Opens /dev/console on fds 0, 1, 2 of t's fresh fd table (console_on_rootfs). */
-function console_on_rootfs(t: Task): void {
+/**
+ * Opens the console (or another terminal) on fds 0, 1, 2 of t's fresh fd table
+ * (console_on_rootfs). t leads its own session, so a terminal other than /dev/console becomes
+ * its controlling terminal, as a getty's login shell's does.
+ */
+function console_on_rootfs(t: Task, path = '/dev/console'): void {
   t.files = new FilesStruct();
-  const f = do_filp_open(t, AT_FDCWD, '/dev/console', O_RDWR, 0);
+  const f = do_filp_open(t, AT_FDCWD, path, O_RDWR, 0);
   if (typeof f === 'number') throw new Error(`unable to open an initial console: errno ${-f}`);
   for (let fd = 0; fd < 3; fd++) t.files.fd_install(t.files.get_unused_fd_flags(false, 1024), fd ? f.get() : f);
 }
@@ -179,6 +188,8 @@ export interface SpawnOptions {
   argv?: string[];
   envp?: string[];
   uid?: number;
+  /** The terminal for fds 0-2 (default /dev/console; `privos shell` uses /dev/tty1). */
+  tty?: string;
 }
 
 /** A spawn failure with its errno (ENOENT, EACCES, ENOEXEC, …). */
@@ -206,7 +217,7 @@ export async function spawn(k: Kernel, opts: SpawnOptions): Promise<Task> {
   t.comm = 'init';
   t.fs = new FsStruct(k.root, k.root);
   t.rlim = default_rlimits();
-  console_on_rootfs(t);
+  console_on_rootfs(t, opts.tty);
   if (opts.uid) { const c = t.cred; c.uid = c.euid = c.suid = c.fsuid = opts.uid; c.gid = c.egid = c.sgid = c.fsgid = opts.uid; }
   const img = spawn_image(k, t, opts);
   const argv = opts.argv ?? [opts.program];

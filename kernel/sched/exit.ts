@@ -2,13 +2,17 @@
  * Process and thread exit and reaping (kernel/exit.c, kernel/fork.c mm_release): exit,
  * exit_group, wait4 with Linux's status encoding, reparenting, SIGCHLD, clear_child_tid.
  */
-import { ECHILD, EFAULT, EINVAL } from '../include/uapi/errno.ts';
-import { SIGCHLD, SIG_IGN, SA_NOCLDWAIT, SIGKILL } from '../include/uapi/signal.ts';
+import { ECHILD, EFAULT, EINVAL, ESRCH } from '../include/uapi/errno.ts';
+import { SIGCHLD, SIG_IGN, SA_NOCLDWAIT, SIGKILL, SIGCONT } from '../include/uapi/signal.ts';
+import {
+  WNOHANG, WUNTRACED, WSTOPPED, WEXITED, WCONTINUED, WNOWAIT, __WNOTHREAD, __WALL, __WCLONE, P_ALL, P_PID, P_PGID,
+  CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED,
+} from '../include/uapi/wait.ts';
 import { zap_page_range } from '../mm/memory.ts';
-import { put_user_u32 } from '../mm/uaccess.ts';
+import { copy_to_user, put_user_u32 } from '../mm/uaccess.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { send_signal } from './signal.ts';
-import { CLD_DUMPED, CLD_EXITED, CLD_KILLED, SigInfo } from './siginfo.ts';
+import { SigInfo } from './siginfo.ts';
 import { EXIT_DEAD, EXIT_ZOMBIE, TASK_RUNNING, type Task } from './task.ts';
 import { wait_event_interruptible, wake_up_task } from './wait.ts';
 import type { MmStruct } from '../mm/mm_types.ts';
@@ -30,7 +34,7 @@ export class ExecReplace extends UserUnwind {
   constructor(readonly pid: number) { super(`task ${pid} replaced its image`); }
 }
 
-export const WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8, __WALL = 0x40000000, __WCLONE = 0x80000000;
+export { WNOHANG, WUNTRACED, WCONTINUED, __WALL, __WCLONE };
 
 /** Wait status for a normal exit / a death by signal (include/uapi/linux/wait.h). */
 export const W_EXITCODE = (code: number): number => (code & 0xff) << 8;
@@ -182,33 +186,102 @@ export function zap_other_threads(t: Task, status: number): void {
 export function sys_exit(t: Task, code: number): number { return do_exit(t, W_EXITCODE(code)); }
 export function sys_exit_group(t: Task, code: number): number { return do_group_exit(t, W_EXITCODE(code)); }
 
-/** Which children a wait4 pid argument selects (no process groups: 0 and < -1 mean any). */
-function eligible(c: Task, pid: number): boolean {
-  return pid === -1 || pid === 0 || pid < -1 || c.pid === pid;
+/** Which children a wait4 pid argument selects: one pid, the caller's group (0), any (-1), group -pid. */
+function eligible(t: Task, c: Task, pid: number): boolean {
+  if (pid > 0) return c.pid === pid;
+  if (pid === -1) return true;
+  return c.pgrp === (pid === 0 ? t.pgrp : -pid);
+}
+
+/** One state change of a child that wait can report (wait_task_zombie / _stopped / _continued). */
+interface WaitResult { child: Task; code: number; status: number; wstatus: number }
+
+/**
+ * do_wait's scan: the first eligible child with something to report under `options` (WEXITED,
+ * WSTOPPED, WCONTINUED, WNOWAIT), reaping or consuming it unless WNOWAIT; null if none is
+ * ready now, -ECHILD if there is no eligible child at all.
+ */
+function wait_consider(t: Task, select: (c: Task) => boolean, options: number): WaitResult | null | number {
+  let any = false;
+  for (const c of t.children) {
+    if (!select(c)) continue;
+    any = true;
+    const r = wait_one(c, options);
+    if (r) return r;
+  }
+  return any ? null : -ECHILD;
+}
+
+function wait_one(c: Task, options: number): WaitResult | null {
+  const keep = (options & WNOWAIT) !== 0;
+  if (c.exit_state === EXIT_ZOMBIE) {
+    if (!(options & WEXITED) || find_alive_thread(c)) return null; // delay_group_leader
+    const ws = c.exit_code, sig = ws & 0x7f;
+    if (!keep) release_task(c);
+    return { child: c, wstatus: ws, code: sig === 0 ? CLD_EXITED : ws & 0x80 ? CLD_DUMPED : CLD_KILLED, status: sig === 0 ? (ws >> 8) & 0xff : sig };
+  }
+  if (c.wait_report === CLD_STOPPED && c.group_stop_sig && options & WSTOPPED) {
+    if (!keep) c.wait_report = 0;
+    return { child: c, wstatus: (c.group_stop_sig << 8) | 0x7f, code: CLD_STOPPED, status: c.group_stop_sig };
+  }
+  if (c.wait_report === CLD_CONTINUED && options & WCONTINUED) {
+    if (!keep) c.wait_report = 0;
+    return { child: c, wstatus: 0xffff, code: CLD_CONTINUED, status: SIGCONT };
+  }
+  return null;
+}
+
+/** do_wait(): scans, and sleeps on wait_chldexit until something is reportable (unless WNOHANG). */
+function do_wait(t: Task, select: (c: Task) => boolean, options: number,
+                 done: (r: WaitResult | null) => number): number | Promise<number> {
+  const r = wait_consider(t, select, options);
+  if (r !== null || options & WNOHANG) return typeof r === 'number' ? r : done(r);
+  let result: WaitResult | null | number = null;
+  return wait_event_interruptible(t, t.wait_chldexit, () => (result = wait_consider(t, select, options)) !== null)
+    .then((err) => (err < 0 ? err : typeof result === 'number' ? result : done(result)));
 }
 
 /** wait4(2) */
 export function sys_wait4(t: Task, pid: number, wstatus: number, options: number, rusage: number): number | Promise<number> {
   pid |= 0; // pid_t upid: 0xffffffff is -1 (any child)
-  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE)) return -EINVAL;
-  const reap = (): number => {
-    let any = false;
-    for (const c of t.children) {
-      if (!eligible(c, pid)) continue;
-      any = true;
-      if (c.exit_state !== EXIT_ZOMBIE || find_alive_thread(c)) continue; // delay_group_leader
-      if (wstatus && !put_user_u32(t, wstatus, c.exit_code)) return -EFAULT;
-      if (rusage) { /* struct rusage is left untouched: see the support matrix */ }
-      release_task(c);
-      return c.pid;
-    }
-    return any ? 0 : -ECHILD;
-  };
-  const r = reap();
-  if (r !== 0 || options & WNOHANG) return r;
-  let result = 0;
-  return wait_event_interruptible(t, t.wait_chldexit, () => (result = reap()) !== 0)
-    .then((err) => (err < 0 ? err : result));
+  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
+  if (pid === -0x80000000) return -ESRCH; // -INT_MIN names no process group
+  // rusage is left untouched: see the support matrix.
+  return do_wait(t, (c) => eligible(t, c, pid), (options & ~__WALL) | WEXITED, (r) => {
+    if (!r) return 0;
+    if (wstatus && !put_user_u32(t, wstatus, r.wstatus)) return -EFAULT;
+    return r.child.pid;
+  });
+}
+
+const siginfo = new Uint8Array(128);
+const siginfo_dv = new DataView(siginfo.buffer);
+
+/** Fills a SIGCHLD siginfo_t: si_signo, si_errno, si_code, then si_pid, si_uid, si_status at 16. */
+function put_siginfo_chld(t: Task, infop: number, r: WaitResult | null): boolean {
+  siginfo.fill(0);
+  if (r) {
+    siginfo_dv.setInt32(0, SIGCHLD, true);
+    siginfo_dv.setInt32(8, r.code, true);
+    siginfo_dv.setInt32(16, r.child.pid, true);
+    siginfo_dv.setInt32(20, r.child.cred.uid, true);
+    siginfo_dv.setInt32(24, r.status, true);
+  }
+  return copy_to_user(t, infop, siginfo, 0, siginfo.length) === 0;
+}
+
+/** waitid(2): P_ALL, P_PID, P_PGID; WEXITED, WSTOPPED, WCONTINUED, WNOHANG, WNOWAIT. */
+export function sys_waitid(t: Task, idtype: number, id: number, infop: number, options: number, rusage: number): number | Promise<number> {
+  idtype |= 0; id |= 0;
+  if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
+  if (!(options & (WEXITED | WSTOPPED | WCONTINUED))) return -EINVAL;
+  let select: (c: Task) => boolean;
+  if (idtype === P_ALL) select = () => true;
+  else if (idtype === P_PID) { if (id <= 0) return -EINVAL; select = (c) => c.pid === id; }
+  else if (idtype === P_PGID) { if (id < 0) return -EINVAL; const g = id || t.pgrp; select = (c) => c.pgrp === g; }
+  else return -EINVAL;
+  void rusage;
+  return do_wait(t, select, options, (r) => (infop && !put_siginfo_chld(t, infop, r) ? -EFAULT : 0));
 }
 
 /** Kills a task from the kernel (oops, fdcap's kill policy): SIGKILL semantics. */
@@ -219,5 +292,6 @@ export function kill_task(t: Task, sig = SIGKILL): void {
 export const exit_syscalls: SyscallDef[] = [
   { name: 'exit', fn: sys_exit, args: ['int'] },
   { name: 'exit_group', fn: sys_exit_group, args: ['int'] },
-  { name: 'wait4', fn: sys_wait4, args: ['int', 'ptr', 'hex', 'ptr'], support: 'partial', note: 'rusage is not filled; no process groups; no stopped/continued children; a thread waits only for its own children (as with __WNOTHREAD)' },
+  { name: 'wait4', fn: sys_wait4, args: ['int', 'ptr', 'hex', 'ptr'], support: 'partial', note: 'rusage is not filled; a thread waits only for its own children (as with __WNOTHREAD)' },
+  { name: 'waitid', fn: sys_waitid, args: ['int', 'int', 'ptr', 'hex', 'ptr'], support: 'partial', note: 'no P_PIDFD; rusage is not filled; a thread waits only for its own children' },
 ];

@@ -53,6 +53,7 @@ export function alloc_task(k: Kernel, thread_of: Task | null): Task {
   const pid = k.next_pid++;
   const t = new Task(k, pid, thread_of ? thread_of.tgid : pid);
   k.tasks.set(pid, t);
+  t.pgrp = t.session = t.tgid; // a process started by the kernel leads its own session
   k.nr_running++;
   t.start_time = k.uptime_ns();
   return t;
@@ -89,6 +90,8 @@ export function copy_process(p: Task, flags: number, newsp: number, ptid: number
   // Only group leaders are on their parent's children list; threads are reaped at exit.
   if (!(flags & CLONE_THREAD)) c.parent?.children.add(c);
   c.exit_signal = flags & CLONE_THREAD ? 0 : flags & CSIGNAL;
+  c.pgrp = p.pgrp; c.session = p.session; c.tty = p.tty;
+  c.forknoexec = true;
   c.libc = p.libc;
   c.user_entry = p.user_entry;
   c.user_sp = newsp || p.user_sp; // no new stack: the child runs on (its copy of) the parent's

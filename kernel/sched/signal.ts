@@ -11,20 +11,112 @@ import {
 import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
 import { fetch_ok } from '../mm/usermem.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
+import { SA_NOCLDSTOP } from '../include/uapi/signal.ts';
+import { CLD_CONTINUED, CLD_STOPPED } from '../include/uapi/wait.ts';
 import { switch_to } from './core.ts';
 import { do_group_exit } from './exit.ts';
-import { type Task, SigAction } from './task.ts';
+import { type Task, SigAction, TASK_STOPPED } from './task.ts';
 import { capable, same_thread_group } from '../capability.ts';
 import { CAP_KILL } from '../include/uapi/capability.ts';
-import { wake_up_task } from './wait.ts';
+import { sleep_on, wake_up_task } from './wait.ts';
 import { SI_KERNEL, SI_TKILL, SI_USER, SigInfo, collect_signal, flush_sigqueue_sig, sig_still_queued } from './siginfo.ts';
 
 const bit = (sig: number): number => 1 << ((sig - 1) & 31);
 
-/** Signals whose default action is to ignore (signal(7)); stop signals are treated alike. */
+/** Signals whose default action is to ignore (signal(7)); SIGCONT's continuing is done at send time. */
 function default_ignored(sig: number): boolean {
-  return sig === SIGCHLD || sig === SIGURG || sig === SIGWINCH || sig === SIGCONT ||
-    sig === SIGTSTP || sig === SIGTTIN || sig === SIGTTOU || sig === SIGSTOP;
+  return sig === SIGCHLD || sig === SIGURG || sig === SIGWINCH || sig === SIGCONT;
+}
+
+/** sig_kernel_stop(): the signals whose default action is to stop the process. */
+export function sig_kernel_stop(sig: number): boolean {
+  return sig === SIGSTOP || sig === SIGTSTP || sig === SIGTTIN || sig === SIGTTOU;
+}
+
+const STOP_MASK = bit(SIGSTOP) | bit(SIGTSTP) | bit(SIGTTIN) | bit(SIGTTOU);
+
+/** The live threads of t's process. */
+export function thread_group(t: Task): Task[] {
+  const out: Task[] = [];
+  for (const x of t.kernel.tasks.values()) if (x.tgid === t.tgid && x.alive) out.push(x);
+  return out;
+}
+
+/** The thread group leader (whose pid is the process id). */
+export function group_leader(t: Task): Task {
+  return t.kernel.tasks.get(t.tgid) ?? t;
+}
+
+/** Is sig ignored or blocked by t (the test __tty_check_change and n_tty's job control make)? */
+export function sig_ignored_or_blocked(t: Task, sig: number): boolean {
+  return sig_blocked(t, sig) || t.sighand.action[sig].handler === SIG_IGN;
+}
+
+/**
+ * will_become_orphaned_pgrp(): a process group is orphaned when no member has a parent in
+ * another process group of the same session. (Linux also discounts parents that are init;
+ * privos's first program often is pid 1 itself, an interactive shell, so it does not.)
+ */
+export function is_pgrp_orphaned(k: Task['kernel'], pgrp: number): boolean {
+  for (const p of k.tasks.values()) {
+    if (p.pgrp !== pgrp || p.pid !== p.tgid || !p.alive) continue;
+    const pp = p.parent;
+    if (pp && pp.alive && pp.pgrp !== pgrp && pp.session === p.session) return false;
+  }
+  return true;
+}
+
+/** do_notify_parent_cldstop(): SIGCHLD (unless SA_NOCLDSTOP) and a wait4 wake-up for a stop or continue. */
+function do_notify_parent_cldstop(leader: Task): void {
+  const p = leader.parent;
+  if (!p || !p.alive) return;
+  if (!(p.sighand.action[SIGCHLD].flags & SA_NOCLDSTOP)) send_signal(p, SIGCHLD);
+  p.wait_chldexit.wake_up();
+}
+
+/**
+ * prepare_signal(): a stop signal cancels a pending SIGCONT; SIGCONT cancels pending stop
+ * signals and resumes a stopped process (even when SIGCONT itself is ignored or blocked).
+ */
+function prepare_signal(t: Task, sig: number): void {
+  if (sig_kernel_stop(sig)) {
+    for (const x of thread_group(t)) x.pending_lo &= ~bit(SIGCONT);
+    return;
+  }
+  if (sig !== SIGCONT) return;
+  const group = thread_group(t);
+  for (const x of group) { x.pending_lo &= ~STOP_MASK; x.jobctl_stop_pending = false; }
+  const leader = group_leader(t);
+  if (!leader.group_stop_sig) return;
+  leader.group_stop_sig = 0;
+  leader.wait_report = CLD_CONTINUED;
+  for (const x of group) wake_up_task(x);
+  do_notify_parent_cldstop(leader);
+}
+
+/**
+ * do_signal_stop(): the first thread to take a stop signal stops the whole group and tells the
+ * parent; every thread then sleeps in TASK_STOPPED until SIGCONT (or SIGKILL).
+ */
+function do_signal_stop(t: Task, sig: number): Promise<void> {
+  const leader = group_leader(t);
+  if (!leader.group_stop_sig) {
+    leader.group_stop_sig = sig;
+    leader.wait_report = CLD_STOPPED;
+    for (const x of thread_group(t)) if (x !== t) { x.jobctl_stop_pending = true; wake_up_task(x); }
+    do_notify_parent_cldstop(leader);
+  }
+  return stopped_wait(t, leader);
+}
+
+/** Sleeps in TASK_STOPPED while the group stays stopped: nothing of t runs meanwhile. */
+async function stopped_wait(t: Task, leader: Task): Promise<void> {
+  t.jobctl_stop_pending = false;
+  while (leader.group_stop_sig && t.alive && !sig_is_pending(t, SIGKILL)) {
+    const p = sleep_on(t, []);
+    t.state = TASK_STOPPED;
+    await p;
+  }
 }
 
 export function sig_is_pending(t: Task, sig: number): boolean {
@@ -44,7 +136,7 @@ function real_blocked(t: Task, sig: number): boolean {
 /** Is an unblocked signal pending? */
 export function signal_pending(t: Task): boolean {
   return (t.pending_lo & ~t.blocked_lo) !== 0 || (t.pending_hi & ~t.blocked_hi) !== 0 ||
-    (t.pending_lo & bit(SIGKILL)) !== 0;
+    (t.pending_lo & bit(SIGKILL)) !== 0 || t.jobctl_stop_pending;
 }
 
 /**
@@ -54,6 +146,7 @@ export function signal_pending(t: Task): boolean {
  */
 export function send_signal(t: Task, sig: number, info?: SigInfo): void {
   if (!t.alive || sig === 0) return;
+  prepare_signal(t, sig);
   const a = t.sighand.action[sig];
   // An ignored signal that is not blocked is discarded at once (sig_ignored()).
   if (!sig_blocked(t, sig) && !real_blocked(t, sig) && (a.handler === SIG_IGN || (a.handler === SIG_DFL && default_ignored(sig)))) return;
@@ -104,12 +197,18 @@ function dequeue_signal(t: Task): number {
  */
 export function do_signal(t: Task): void | Promise<void> {
   for (;;) {
+    if (t.jobctl_stop_pending) return stopped_wait(t, group_leader(t)).then(() => do_signal(t));
     const sig = dequeue_signal(t);
     if (sig === 0) return;
     const a = t.sighand.action[sig];
     if (a.handler === SIG_IGN) continue;
     if (a.handler === SIG_DFL) {
       if (default_ignored(sig)) continue;
+      if (sig_kernel_stop(sig)) {
+        // SIGTSTP, SIGTTIN and SIGTTOU do not stop an orphaned process group: nobody could resume it.
+        if (sig !== SIGSTOP && is_pgrp_orphaned(t.kernel, t.pgrp)) continue;
+        return do_signal_stop(t, sig).then(() => do_signal(t));
+      }
       do_group_exit(t, sig); // Term and Core both end the process here; no core file is written.
     }
     const r = handle_signal(t, sig, a);
@@ -140,7 +239,11 @@ function handle_signal(t: Task, sig: number, a: SigAction): Promise<void> | void
 export function restart_or_eintr(t: Task, ret: number): number {
   if (ret !== -ERESTARTSYS) return ret;
   const sig = lowest_pending(t);
-  return sig && t.sighand.action[sig].flags & SA_RESTART ? ret : -EINTR;
+  // No handler will run (a stop, an ignored or a default-ignored signal): the call restarts.
+  if (sig === 0) return ret;
+  const a = t.sighand.action[sig];
+  if (a.handler === SIG_DFL || a.handler === SIG_IGN) return ret;
+  return a.flags & SA_RESTART ? ret : -EINTR;
 }
 
 function lowest_pending(t: Task): number {
@@ -169,26 +272,46 @@ function group_send_sig_info(t: Task, sig: number, p: Task): number {
 }
 
 /**
- * kill(2): pid > 0 one process; -1 every process but init and the caller (Linux returns 0
- * when some exist even if none could be signalled: only errors other than EPERM count); no
- * process groups yet, so 0 and < -1 act like -1.
+ * The processes (group leaders, zombies included until reaped) kill(2)'s pid names: one; a
+ * process group (0: the caller's, < -1: group -pid); or -1, every process but init and the caller.
+ */
+function kill_targets(t: Task, pid: number): Task[] {
+  const k = t.kernel;
+  if (pid > 0) { const x = k.tasks.get(pid); return x && x.tgid === x.pid ? [x] : []; }
+  const out: Task[] = [];
+  const pgid = pid === 0 ? t.pgrp : -pid;
+  for (const x of k.tasks.values()) {
+    if (x.pid !== x.tgid) continue;
+    if (pid === -1 ? x.pid > 1 && !same_thread_group(x, t) : x.pgrp === pgid) out.push(x);
+  }
+  return out;
+}
+
+/**
+ * kill(2) (kill_something_info): one process; a group succeeds if any member was signalled
+ * (__kill_pgrp_info); -1 returns 0 when some process exists even if none could be signalled
+ * (only errors other than EPERM count).
  */
 export function sys_kill(t: Task, pid: number, sig: number): number {
   pid |= 0; sig |= 0; // pid_t pid, int sig
   if (sig < 0 || sig > _NSIG) return -EINVAL;
-  const k = t.kernel;
-  if (pid > 0) {
-    const p = k.tasks.get(pid);
-    return p && p.tgid === p.pid ? group_send_sig_info(t, sig, p) : -ESRCH;
-  }
-  let count = 0, retval = 0;
-  for (const p of k.tasks.values()) {
-    if (p.pid !== p.tgid || p.pid <= 1 || same_thread_group(p, t)) continue;
+  if (pid === -0x80000000) return -ESRCH; // -INT_MIN is not a process group
+  const targets = kill_targets(t, pid);
+  if (targets.length === 0) return -ESRCH;
+  if (pid > 0) return group_send_sig_info(t, sig, targets[0]);
+  let success = false, retval = pid === -1 ? 0 : -ESRCH;
+  for (const p of targets) {
     const err = group_send_sig_info(t, sig, p);
-    count++;
-    if (err !== -EPERM) retval = err;
+    success ||= err === 0;
+    if (pid !== -1 || err !== -EPERM) retval = err;
   }
-  return count ? retval : -ESRCH;
+  return pid === -1 ? retval : success ? 0 : retval;
+}
+
+/** kill_pgrp(): the kernel's own signal to every process of a group (the tty's ^C, ^Z, SIGTTIN). */
+export function kill_pgrp(k: Task['kernel'], pgrp: number, sig: number): void {
+  if (pgrp <= 0) return;
+  for (const x of [...k.tasks.values()]) if (x.pid === x.tgid && x.alive && x.pgrp === pgrp) send_signal(x, sig);
 }
 
 export function sys_tgkill(t: Task, tgid: number, tid: number, sig: number): number {
@@ -271,7 +394,7 @@ export function sys_rt_sigpending(t: Task, set: number, sigsetsize: number): num
 }
 
 export const signal_syscalls: SyscallDef[] = [
-  { name: 'kill', fn: sys_kill, args: ['int', 'signal'], support: 'partial', note: 'no process groups: pid 0 and < -1 act like -1; no job control: SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU/SIGCONT are ignored' },
+  { name: 'kill', fn: sys_kill, args: ['int', 'signal'] },
   { name: 'tgkill', fn: sys_tgkill, args: ['int', 'int', 'signal'] },
   { name: 'tkill', fn: sys_tkill, args: ['int', 'signal'] },
   { name: 'rt_sigaction', fn: sys_rt_sigaction, args: ['signal', 'ptr', 'ptr', 'uint'], support: 'partial', note: 'SA_SIGINFO handlers get the signal number only; no sigaltstack' },

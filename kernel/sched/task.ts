@@ -10,6 +10,7 @@ import type { FilesStruct } from '../fs/fdtable.ts';
 import type { Dentry } from '../fs/fs_types.ts';
 import { WaitQueueHead, type WaitQueueEntry } from './wait.ts';
 import { _NSIG } from '../include/uapi/signal.ts';
+import type { TtyStruct } from '../drivers/tty/tty.ts';
 
 export const TASK_RUNNING = 0;
 export const TASK_INTERRUPTIBLE = 1;
@@ -122,6 +123,22 @@ export class Task {
    * live while the task sleeps on a full output, and a task is in one syscall at a time.
    */
   splice_pipe: Uint8Array | null = null;
+  /** Process group and session ids (signal->pids[PIDTYPE_PGID/SID]); every thread carries them. */
+  pgrp = 0;
+  session = 0;
+  /** The controlling terminal (signal->tty), or null. */
+  tty: TtyStruct | null = null;
+  /** PF_FORKNOEXEC: forked and has not exec'd since (setpgid by the parent is allowed). */
+  forknoexec = false;
+  /**
+   * Group stop (signal->group_exit_code / SIGNAL_STOP_STOPPED), kept on the group leader: the
+   * stop signal while the process is stopped, else 0.
+   */
+  group_stop_sig = 0;
+  /** What wait(2) has yet to report about this process: CLD_STOPPED, CLD_CONTINUED or 0. */
+  wait_report = 0;
+  /** JOBCTL_STOP_PENDING: another thread stopped the group; this one stops at its next chance. */
+  jobctl_stop_pending = false;
   /** Per-task data of subsystems and modules (fdcap's context, PrivBox's box state). */
   readonly ext = new Map<string, unknown>();
   start_time = 0;

@@ -113,7 +113,7 @@ export function syscall_exit_work(t: Task, ret: number, entry: SyscallEntryFn): 
   const cpu = t.kernel.cpu;
   cpu.charge(C.exit_work);
   if (!t.alive) throw new TaskExit(t.pid);
-  if (ret === -ERESTARTSYS || (!t.in_box && (t.pending_lo | t.pending_hi) !== 0 && signal_pending(t))) {
+  if (ret === -ERESTARTSYS || (!t.in_box && ((t.pending_lo | t.pending_hi) !== 0 || t.jobctl_stop_pending) && signal_pending(t))) {
     const r = restart_or_eintr(t, ret);
     const d = t.in_box ? undefined : signal_deliver(t);
     if (r === -ERESTARTSYS) return d ? d.then(() => restart(t, entry)) : restart(t, entry);

@@ -70,7 +70,7 @@ export function proc_pid_stat(t: Task): string {
   const [st] = task_state(t);
   const vsize = vm_size_kb(t) * 1024;
   const mm = t.mm;
-  const f = [t.pid, `(${t.comm})`, st, task_ppid(t), t.tgid, t.tgid, /* tty_nr */ 0, /* tpgid */ -1, /* flags */ 4194304,
+  const f = [t.pid, `(${t.comm})`, st, task_ppid(t), t.pgrp, t.session, /* tty_nr */ t.tty?.dev ?? 0, /* tpgid */ t.tty?.pgrp || -1, /* flags */ 4194304,
     0, 0, 0, 0, ticks(t.utime), ticks(t.stime), 0, 0, /* priority */ 20 + t.nice, /* nice */ t.nice, threads(t), 0,
     Math.floor(t.start_time / 1e7), vsize, /* rss */ 0, /* rsslim */ '18446744073709551615', /* startcode, endcode */ 0, 0,
     mm?.start_stack ?? 0, /* kstkesp, kstkeip, signal, blocked, sigignore, sigcatch, wchan, nswap, cnswap */ 0, 0, 0, 0, 0, 0, 0, 0, 0,
