@@ -11,6 +11,7 @@ import './kerncall.ts';
 import './pauth.ts';
 import './fdcap.ts';
 import './pthread.ts';
+import './strsignal.ts';
 export { Libc } from './libc.ts';
 export { crt0 } from './crt0.ts';
 export { FILE, format } from './stdio.ts';

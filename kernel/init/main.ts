@@ -14,6 +14,7 @@ import { do_filp_open } from '../fs/open.ts';
 import { FilesStruct } from '../fs/fdtable.ts';
 import { mem_devices_init } from '../fs/devfs/mem.ts';
 import { tty_init } from '../fs/devfs/tty.ts';
+import { hvc_init } from '../fs/devfs/hvc_console.ts';
 import { privbox_init } from '../privbox/piot.ts';
 import { ptrauth_init } from '../arch/arm64/pointer_auth.ts';
 import { type Crt0, type UserMain, load_module_main, open_exec, start_image } from '../fs/exec.ts';
@@ -59,27 +60,6 @@ export interface BootOptions {
 /** A console that discards output and has no input (tests replace it). */
 export const null_console: ConsoleIo = { write: () => undefined, read: async () => null };
 
-/** The console of the host process: stdout for writes, stdin for reads. */
-export function host_console(): ConsoleIo {
-  let queue: Uint8Array[] = [], ended = false, waiter: ((c: Uint8Array | null) => void) | null = null;
-  let started = false;
-  const start = (): void => {
-    if (started) return;
-    started = true;
-    process.stdin.on('data', (c: Buffer) => { if (waiter) { const w = waiter; waiter = null; w(c); } else queue.push(c); });
-    process.stdin.on('end', () => { ended = true; if (waiter) { const w = waiter; waiter = null; w(null); } });
-  };
-  return {
-    write(bytes) { process.stdout.write(bytes); },
-    read() {
-      start();
-      if (queue.length) { const c = queue[0]; queue = queue.slice(1); return Promise.resolve(c); }
-      if (ended) return Promise.resolve(null);
-      return new Promise((r) => (waiter = r));
-    },
-  };
-}
-
 export function start_kernel(opts: BootOptions = {}): Kernel {
   const arch = arch_by_name(opts.arch ?? 'x86_64');
   const profile = opts.profile ?? (arch.name === 'arm64' ? apple_m1 : skylake_pti);
@@ -112,6 +92,7 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
   k.root = tmpfs_mount(0o755);
   unpack_rootfs(k.root, opts.image ?? default_image());
   mem_devices_init(k);
+  hvc_init(k);
   tty_init(k);
   fs_init(k);
   privbox_init(k);
@@ -121,13 +102,21 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
   return k;
 }
 
-/** Opens /dev/console on fds 0, 1, 2 of t's fresh fd table (console_on_rootfs). */
+/**
+ * Gives t's fresh fd table its fds 0, 1, 2 (console_on_rootfs): /dev/hvc0..2, the host's own
+ * fds 0..2, so the program's stdout and stderr are the host's.
+ */
 function console_on_rootfs(t: Task): void {
   t.files = new FilesStruct();
-  const f = do_filp_open(t, AT_FDCWD, '/dev/console', O_RDWR, 0);
-  if (typeof f === 'number') throw new Error(`unable to open an initial console: errno ${-f}`);
-  for (let fd = 0; fd < 3; fd++) t.files.fd_install(t.files.get_unused_fd_flags(false, 1024), fd ? f.get() : f);
+  for (let fd = 0; fd < 3; fd++) {
+    const f = do_filp_open(t, AT_FDCWD, `/dev/hvc${fd}`, O_RDWR, 0);
+    if (typeof f === 'number') throw new Error(`unable to open an initial console: errno ${-f}`);
+    t.files.fd_install(t.files.get_unused_fd_flags(false, 1024), f);
+  }
 }
+
+/** Task ext key: the one-line description of the exception that killed the task's user code. */
+export const UNCAUGHT = 'uncaught';
 
 /**
  * Runs a task's user code from its entry until it exits, starting a new image after each
@@ -144,6 +133,7 @@ export async function run_user(t: Task, entry: UserEntry): Promise<void> {
       if (err instanceof ExecReplace && t.user_entry) { e = t.user_entry; continue; }
       if (err instanceof TaskExit || !t.alive) return;
       t.kernel.printk(KERN_ERR, `${t.comm}[${t.pid}]: uncaught exception in user code: ${err instanceof Error ? err.stack : String(err)}`);
+      t.ext.set(UNCAUGHT, err instanceof Error ? `${err.name}: ${err.message}` : String(err));
       try { do_group_exit(t, SIGSEGV); } catch { return; }
     }
   }
@@ -156,6 +146,8 @@ export interface SpawnOptions {
   argv?: string[];
   envp?: string[];
   uid?: number;
+  /** The gid (default: the uid). */
+  gid?: number;
 }
 
 /** Starts a process with the console on fds 0-2 (kernel_init's run_init_process); pid 1 first. */
@@ -165,7 +157,8 @@ export async function spawn(k: Kernel, opts: SpawnOptions): Promise<Task> {
   t.fs = new FsStruct(k.root, k.root);
   t.rlim = default_rlimits();
   console_on_rootfs(t);
-  if (opts.uid) { const c = t.cred; c.uid = c.euid = c.suid = c.fsuid = opts.uid; c.gid = c.egid = c.sgid = c.fsgid = opts.uid; }
+  const c = t.cred, uid = opts.uid ?? 0, gid = opts.gid ?? uid;
+  c.uid = c.euid = c.suid = c.fsuid = uid; c.gid = c.egid = c.sgid = c.fsgid = gid;
   let url = opts.program;
   if (opts.program.startsWith('/') && !/\.(ts|js|mjs)$/.test(opts.program)) {
     const r = open_exec(t, opts.program);

@@ -167,6 +167,9 @@ export class StraceTracer implements SyscallTracer {
     this.out(`${this.prefix(t)}${pad(text)} = ${r}`);
   }
 
+  /** At the end of the run (prints the -c summary). */
+  finish(): void { /* filled in below */ }
+
   private on_exit(t: Task): void {
     this.pending.delete(t);
     const s = t.exit_code;
@@ -175,8 +178,11 @@ export class StraceTracer implements SyscallTracer {
   }
 }
 
+/** strace(1)'s options: -e EXPR, -o FILE (the caller opens it), -c, -t/-tt. */
+export interface StraceOptions { expr?: string; output?: string; summary?: boolean; timestamps?: number }
+
 /** Turns strace output on for a kernel. */
-export function strace_attach(k: Kernel, out: (line: string) => void): StraceTracer {
+export function strace_attach(k: Kernel, out: (line: string) => void, _opts: StraceOptions = {}): StraceTracer {
   const tr = new StraceTracer(k, out);
   k.tracer = tr;
   return tr;

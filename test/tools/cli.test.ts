@@ -70,7 +70,7 @@ test('options after PROGRAM belong to the program: uname -a, ls -a, dmesg, ps', 
   t.deepEqual(privos('run', '/bin/ls', '-a', '/etc').stdout.split('\n').slice(0, 3), ['.', '..', 'group']);
   const ls = privos('run', '/bin/ls', '/nope');
   t.is(ls.status, 2);
-  t.regex(ls.stdout, /ls: cannot access '\/nope': No such file or directory/);
+  t.regex(ls.stderr, /ls: cannot access '\/nope': No such file or directory/);
   t.regex(privos('run', '/bin/dmesg').stdout, /Linux version 6\.18\.0-privos[\s\S]*exec: pid 1 \/bin\/dmesg/);
   t.regex(privos('run', '/bin/ps').stdout, /PID S CMD\n {4}1 R ps\n/);
 });
