@@ -75,7 +75,9 @@ function copy_strings(t: Task, uptr: number): string[] | number {
 export async function load_module_main(url: string): Promise<UserMain | number> {
   try {
     const mod = (await import(url)) as { default?: unknown };
-    return typeof mod.default === 'function' ? (mod.default as UserMain) : -ENOEXEC;
+    // A .ts file outside an ESM package is compiled as CommonJS: its exports object is the default.
+    const main = typeof mod.default === 'function' ? mod.default : (mod.default as { default?: unknown } | undefined)?.default;
+    return typeof main === 'function' ? (main as UserMain) : -ENOEXEC;
   } catch {
     return -ENOEXEC;
   }
