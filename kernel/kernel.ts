@@ -56,6 +56,8 @@ export class Kernel {
   next_pid = 1;
   /** Tasks not sleeping in the kernel. */
   nr_running = 0;
+  /** Context switches since boot (rq->nr_switches; /proc/stat's ctxt). */
+  nr_switches = 0;
   /** Address of sys_call_table in kernel memory and its number of entries. */
   sys_call_table = 0;
   nr_syscalls = 0;

@@ -157,6 +157,7 @@ export function start_image(t: Task, main: UserMain, argv: string[], envp: strin
   for (const a of t.sighand.action) if (a.handler !== SIG_IGN) { a.handler = SIG_DFL; a.flags = 0; }
   t.comm = (argv[0] ?? execfn).split('/').pop()!.slice(0, 15);
   const sp = create_stack(t, argv, envp, execfn);
+  t.mm!.exe_file = execfn;
   t.user_sp = sp;
   const crt0 = k.crt0;
   if (!crt0) throw new Error('no C runtime registered (boot through tools/machine.ts)');
