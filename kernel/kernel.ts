@@ -48,6 +48,8 @@ export interface ConsoleIo {
 export interface SyscallTracer {
   enter(t: Task, nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): void;
   exit(t: Task, nr: number, ret: number): void;
+  /** A signal sent to t, with its siginfo (strace's `--- SIG… {…} ---`). */
+  signal?(t: Task, sig: number, info: import('./sched/signal.ts').SigInfo): void;
 }
 
 export class Kernel {

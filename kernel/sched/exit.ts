@@ -7,7 +7,13 @@ import { SIGCHLD, SIG_IGN, SA_NOCLDWAIT, SIGKILL } from '../include/uapi/signal.
 import { zap_page_range } from '../mm/memory.ts';
 import { put_user_u32 } from '../mm/uaccess.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
-import { send_signal } from './signal.ts';
+import { CLD_EXITED, CLD_KILLED, send_sig_info, send_signal, type SigInfo } from './signal.ts';
+
+/** The SIGCHLD siginfo of a child that has exited (do_notify_parent). */
+function child_info(t: Task): SigInfo {
+  const sig = t.exit_code & 0x7f;
+  return { code: sig ? CLD_KILLED : CLD_EXITED, pid: t.tgid, uid: t.cred.uid, status: sig || (t.exit_code >> 8) & 0xff };
+}
 import { EXIT_DEAD, EXIT_ZOMBIE, TASK_RUNNING, type Task } from './task.ts';
 import { wait_event_interruptible, wake_up_task } from './wait.ts';
 import type { MmStruct } from '../mm/mm_types.ts';
@@ -143,7 +149,7 @@ function do_notify_parent(t: Task): void {
   const p = t.parent;
   const autoreap = !p || !p.alive || (t.exit_signal === SIGCHLD &&
     (p.sighand.action[SIGCHLD].handler === SIG_IGN || (p.sighand.action[SIGCHLD].flags & SA_NOCLDWAIT) !== 0));
-  if (p && p.alive && t.exit_signal) send_signal(p, t.exit_signal);
+  if (p && p.alive && t.exit_signal) send_sig_info(p, t.exit_signal, child_info(t));
   if (p) p.wait_chldexit.wake_up();
   t.notify_exit(t.exit_code);
   if (autoreap) release_task(t);
@@ -209,5 +215,5 @@ export function kill_task(t: Task, sig = SIGKILL): void {
 export const exit_syscalls: SyscallDef[] = [
   { name: 'exit', fn: sys_exit, args: ['int'] },
   { name: 'exit_group', fn: sys_exit_group, args: ['int'] },
-  { name: 'wait4', fn: sys_wait4, args: ['int', 'ptr', 'hex', 'ptr'], support: 'partial', note: 'rusage is not filled; no process groups; no stopped/continued children; a thread waits only for its own children (as with __WNOTHREAD)' },
+  { name: 'wait4', fn: sys_wait4, args: ['int', 'wstatus', 'waitopts', 'ptr'], support: 'partial', note: 'rusage is not filled; no process groups; no stopped/continued children; a thread waits only for its own children (as with __WNOTHREAD)' },
 ];

@@ -139,6 +139,6 @@ export function sys_clone(t: Task, flags: number, newsp: number, ptid: number, a
 }
 
 export const fork_syscalls: SyscallDef[] = [
-  { name: 'clone', fn: sys_clone, args: ['hex', 'ptr', 'ptr', 'ptr', 'ptr'], support: 'partial',
+  { name: 'clone', fn: sys_clone, args: ['clone_flags', 'ptr', 'ptr', 'ptr', 'ptr'], support: 'partial',
     note: 'the child resumes at the libc clone wrapper (glibc-style clone(fn, stack, flags, arg)); no namespaces, no CLONE_VFORK wait; CLONE_SETTLS is accepted and ignored (no TLS register); signals sent to a process go to its leader thread only' },
 ];

@@ -39,6 +39,16 @@ export function signal_pending(t: Task): boolean {
     (t.pending_lo & bit(SIGKILL)) !== 0;
 }
 
+/** The siginfo a sender supplies (the part strace shows); SI_USER and SI_TKILL from kill(2)/tgkill(2). */
+export const SI_USER = 0, SI_TKILL = -6, CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
+export interface SigInfo { code: number; pid: number; uid: number; status?: number }
+
+/** send_sig_info(): send_signal with who sent it, which a tracer sees. */
+export function send_sig_info(t: Task, sig: number, info: SigInfo): void {
+  if (t.alive && sig > 0) t.kernel.tracer?.signal?.(t, sig, info);
+  send_signal(t, sig);
+}
+
 /** send_signal(): marks sig pending on t and wakes it if it sleeps. */
 export function send_signal(t: Task, sig: number): void {
   if (!t.alive || sig === 0) return;
@@ -142,7 +152,7 @@ export function sys_kill(t: Task, pid: number, sig: number): number {
   let sent = 0;
   for (const x of targets) {
     if (!check_kill_permission(t, x)) continue;
-    send_signal(x, sig); sent++;
+    send_sig_info(x, sig, { code: SI_USER, pid: t.tgid, uid: t.cred.uid }); sent++;
   }
   return sent ? 0 : -EPERM;
 }
@@ -153,7 +163,7 @@ export function sys_tgkill(t: Task, tgid: number, tid: number, sig: number): num
   const x = t.kernel.tasks.get(tid);
   if (!x || x.tgid !== tgid || !x.alive) return -ESRCH;
   if (!check_kill_permission(t, x)) return -EPERM;
-  send_signal(x, sig);
+  send_sig_info(x, sig, { code: SI_TKILL, pid: t.tgid, uid: t.cred.uid });
   return 0;
 }
 

@@ -14,7 +14,10 @@ export type SyscallFn = (t: Task, a0: number, a1: number, a2: number, a3: number
  */
 export type ArgFmt =
   | 'int' | 'uint' | 'hex' | 'ptr' | 'fd' | 'atfd' | 'path' | 'buf_in' | 'buf_out' | 'oflags'
-  | 'mode' | 'signal' | 'whence' | 'prot' | 'mapflags' | 'clockid' | 'atflags' | 'sockfam' | 'ioctl';
+  | 'mode' | 'signal' | 'whence' | 'prot' | 'mapflags' | 'clockid' | 'atflags' | 'sockfam' | 'ioctl'
+  // structs and flag sets strace decodes: timespec, sockaddr (length in the next argument),
+  // socket type, clone flags, wait4 options, and wait4's status (an output, shown on return)
+  | 'timespec' | 'sockaddr' | 'socktype' | 'clone_flags' | 'waitopts' | 'wstatus';
 
 export interface SyscallDef {
   readonly name: string;

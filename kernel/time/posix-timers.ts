@@ -123,7 +123,7 @@ export const time_syscalls: SyscallDef[] = [
   { name: 'clock_gettime', fn: sys_clock_gettime, args: ['clockid', 'ptr'] },
   { name: 'clock_getres', fn: sys_clock_getres, args: ['clockid', 'ptr'] },
   { name: 'gettimeofday', fn: sys_gettimeofday, args: ['ptr', 'ptr'] },
-  { name: 'nanosleep', fn: sys_nanosleep, args: ['ptr', 'ptr'] },
+  { name: 'nanosleep', fn: sys_nanosleep, args: ['timespec', 'ptr'] },
   { name: 'clock_nanosleep', fn: sys_clock_nanosleep, args: ['clockid', 'hex', 'ptr', 'ptr'] },
   { name: 'time', fn: sys_time, args: ['ptr'] },
 ];
