@@ -217,8 +217,10 @@ export class StraceTracer implements SyscallTracer {
     k.exec_hooks.push((t) => this.on_exec(t));
   }
 
+  /** `[pid N] ` while several processes are traced; with -o FILE, `N ` on every line (printleader). */
   private prefix(t: Task): string {
-    const pid = this.k.tasks.size > 1 || t.pid !== 1 ? `[pid ${String(t.pid).padStart(5)}] ` : '';
+    const pid = this.opts.output ? `${String(t.pid).padEnd(5)} `
+      : this.k.tasks.size > 1 || t.pid !== 1 ? `[pid ${String(t.pid).padStart(5)}] ` : '';
     return this.opts.timestamps ? pid + timestamp(this.opts.timestamps) + ' ' : pid;
   }
 
@@ -342,7 +344,7 @@ export class StraceTracer implements SyscallTracer {
 }
 
 /** ` = ret`'s text: a number, an address, `-1 ENOENT (…)`, or `? ERESTARTSYS (…)`. */
-function result_text(k: Kernel, nr: number, ret: number): string {
+export function result_text(k: Kernel, nr: number, ret: number): string {
   const kern = KERNEL_ERRNO_TEXT[-ret];
   if (kern) return `? ${kern[0]} (${kern[1]})`;
   if (ret < 0 && ret > -4096) return `-1 ${ERRNO_NAMES[-ret] ?? `E${-ret}`} (${ERRNO_TEXT[-ret] ?? `Unknown error ${-ret}`})`;
