@@ -30,6 +30,9 @@ function per_process(trace: string): { parent: string[]; child: string[] } {
     if (resumed) text = open.get(who)! + resumed[1];
     out[who].push(text.replace(/ +=/, ' =').replaceAll(new RegExp(`\\b${child}\\b`, 'g'), 'CHILD'));
   }
+  // If the child exited before the parent entered wait4, SIGCHLD is shown first: put it after.
+  const sig = out.parent.findIndex((l) => l.startsWith('--- SIGCHLD')), wait = out.parent.findIndex((l) => l.startsWith('wait4('));
+  if (sig >= 0 && wait > sig) out.parent.splice(wait, 0, ...out.parent.splice(sig, 1));
   return out;
 }
 

@@ -24,6 +24,11 @@ export interface ProcDirEntry {
   readonly show?: ProcShow;
   /** A writable file's store (proc_ops.proc_write): the bytes of one write(2); returns 0 or -errno. */
   readonly write?: (t: Task, data: Uint8Array) => number;
+  /**
+   * Without a write handler, refuse opens for writing with EACCES, root's too (sysctl's
+   * proc_sys_permission, kernfs_fop_open); other proc files open and fail the write instead.
+   */
+  readonly strict_ro?: boolean;
   readonly link?: (t: Task) => string | number;
   readonly children?: Map<string, ProcDirEntry>;
   /** A directory whose entries are computed (like /proc/PID): lookup and list. */
@@ -72,9 +77,9 @@ function split(path: string): [string, string] {
  * proc_create(): a file whose text comes from show, read-only (mode 0444) unless given a mode
  * and a write handler.
  */
-export function proc_create(k: Kernel, path: string, show: ProcShow, mode = 0o444, write?: ProcDirEntry['write']): ProcDirEntry {
+export function proc_create(k: Kernel, path: string, show: ProcShow, mode = 0o444, write?: ProcDirEntry['write'], strict_ro = false): ProcDirEntry {
   const [dir, name] = split(path);
-  const e: ProcDirEntry = { name, mode: S_IFREG | mode, show, write, ino: proc_sb(k).next_ino() };
+  const e: ProcDirEntry = { name, mode: S_IFREG | mode, show, write, strict_ro, ino: proc_sb(k).next_ino() };
   proc_dir(k, dir).children!.set(name, e);
   return e;
 }
@@ -110,8 +115,7 @@ const enc = new TextEncoder();
 export const proc_reg_file_ops: FileOperations = {
   open(inode, f, t) {
     const e = inode.i_private as ProcDirEntry;
-    // A file without a store cannot be opened for writing, by root either (kernfs_fop_open).
-    if ((f.f_flags & O_ACCMODE) !== O_RDONLY && !e.write) return -EACCES;
+    if (e.strict_ro && (f.f_flags & O_ACCMODE) !== O_RDONLY && !e.write) return -EACCES;
     const text = e.show!(t);
     if (typeof text === 'number') return text;
     f.private_data = typeof text === 'string' ? enc.encode(text) : text;

@@ -12,6 +12,6 @@ const dec = new TextDecoder();
 export function proc_sys_init(k: Kernel): void {
   for (const e of SYSCTL_TABLE) {
     const store = e.store;
-    proc_create(k, `sys/${e.path}`, () => e.show(k), e.mode, store ? (_t, data) => store(k, dec.decode(data)) : undefined);
+    proc_create(k, `sys/${e.path}`, () => e.show(k), e.mode, store ? (_t, data) => store(k, dec.decode(data)) : undefined, true);
   }
 }

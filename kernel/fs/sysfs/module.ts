@@ -43,14 +43,14 @@ function ino_of(sb: ProcSuper, key: string): number {
 
 function param_entry(sb: ProcSuper, mod: Module, p: KernelParam): ProcDirEntry {
   return {
-    name: p.name, mode: S_IFREG | (p.perm & 0o777), ino: ino_of(sb, `${mod.name}/parameters/${p.name}`),
+    name: p.name, mode: S_IFREG | (p.perm & 0o777), ino: ino_of(sb, `${mod.name}/parameters/${p.name}`), strict_ro: true,
     show: () => `${param_get(p)}\n`,
     write: p.perm & 0o222 ? (_t, data) => (param_set(p, dec.decode(data).replace(/\n$/, '')) < 0 ? -EINVAL : 0) : undefined,
   };
 }
 
 function module_entry(sb: ProcSuper, mod: Module): ProcDirEntry {
-  const file = (name: string, show: () => string): ProcDirEntry => ({ name, mode: S_IFREG | 0o444, show, ino: ino_of(sb, `${mod.name}/${name}`) });
+  const file = (name: string, show: () => string): ProcDirEntry => ({ name, mode: S_IFREG | 0o444, show, strict_ro: true, ino: ino_of(sb, `${mod.name}/${name}`) });
   const params = mod.params.filter((p) => p.perm !== 0).map((p) => param_entry(sb, mod, p));
   const children: ProcDirEntry[] = [
     file('initstate', () => `${STATE_NAMES[mod.state] ?? 'unformed'}\n`),
