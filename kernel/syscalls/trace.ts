@@ -259,7 +259,7 @@ export class StraceTracer implements SyscallTracer {
   private shown_args(t: Task, p: Pending, ret: number, known_only: boolean, from = 0): string[] {
     const def = this.k.syscall_defs[p.nr];
     const fmts = def?.args;
-    const n = fmts ? Math.min(fmts.length, p.shown.length || fmts.length) : 6;
+    const n = fmts ? Math.min(fmts.length, p.shown.length || fmts.length) : def ? 0 : 6;
     const parts: string[] = [];
     for (let i = from; i < n; i++) {
       const f = fmts?.[i];
