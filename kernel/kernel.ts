@@ -16,19 +16,41 @@ import type { Task } from './sched/task.ts';
 import type { DispatchCache } from './syscalls/dispatch.ts';
 import type { SyscallDef } from './syscalls/syscall_def.ts';
 
-/** The terminal behind /dev/console: where fds 0/1/2 of `privos run` go. */
+/**
+ * What a host write answered: nothing or a number >= 0 when the host took the bytes at once;
+ * -errno (-EPIPE: the reader is gone) when it refused them; a Promise when the host buffer is
+ * full, resolving (0 or -errno) once the bytes are out, so the writer blocks until then.
+ */
+export type ConsoleWrite = void | number | Promise<number>;
+
+/** The host window size behind a terminal (struct winsize's rows and columns). */
+export interface ConsoleWinsize { rows: number; cols: number }
+
+/**
+ * The host's stdio, where fds 0/1/2 of `privos run` go (kernel/fs/devfs/hvc_console.ts):
+ * like a hypervisor console, each host fd is a channel the kernel writes to or reads from.
+ */
 export interface ConsoleIo {
-  write(bytes: Uint8Array): void;
-  /** Resolves with the next chunk of input, or null at end of input. */
+  /** Host fd 1 (stdout). */
+  write(bytes: Uint8Array): ConsoleWrite;
+  /** Host fd 2 (stderr); without it, stderr goes to write. */
+  write_err?(bytes: Uint8Array): ConsoleWrite;
+  /** Resolves with the next chunk of host fd 0, or null at end of input. Asked only when a reader waits. */
   read(): Promise<Uint8Array | null>;
-  /** The host terminal's size, when it is one (the initial TIOCGWINSZ of /dev/tty1). */
-  winsize?(): { rows: number; cols: number } | null;
+  /** Whether host fd 0, 1 or 2 is a terminal (isatty(3)); absent: none is. */
+  isatty?(fd: number): boolean;
+  /** The host terminal's size, or null when there is none. */
+  winsize?(): ConsoleWinsize | null;
+  /** Raw (no host echo or line editing) or cooked input on a host terminal, as termios ICANON asks. */
+  set_raw?(raw: boolean): void;
 }
 
 /** The strace hook: called around every syscall when set. */
 export interface SyscallTracer {
   enter(t: Task, nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): void;
   exit(t: Task, nr: number, ret: number): void;
+  /** A signal sent to t, with its siginfo (strace's `--- SIG… {…} ---`). */
+  signal?(t: Task, sig: number, info: import('./sched/siginfo.ts').SigInfo): void;
 }
 
 export class Kernel {
@@ -37,6 +59,8 @@ export class Kernel {
   next_pid = 1;
   /** Tasks not sleeping in the kernel. */
   nr_running = 0;
+  /** Context switches since boot (rq->nr_switches; /proc/stat's ctxt). */
+  nr_switches = 0;
   /** Address of sys_call_table in kernel memory and its number of entries. */
   sys_call_table = 0;
   nr_syscalls = 0;

@@ -19,6 +19,7 @@ import './pidfd.ts';
 import './xattr.ts';
 import './termios.ts';
 import './jobctl.ts';
+import './strsignal.ts';
 export { Libc } from './libc.ts';
 export { crt0 } from './crt0.ts';
 export { FILE, format } from './stdio.ts';

@@ -79,14 +79,18 @@ export async function run_boxed(k: Kernel, opts: SpawnOptions): Promise<{ task: 
   return { task, wstatus, status: shell_status(wstatus) };
 }
 
-/** A console that records output (for tests) and serves input from a string. */
-export function capture_console(input = ''): { console: import('../kernel/kernel.ts').ConsoleIo; output: () => string } {
+/**
+ * A console that records output (for tests) and serves input from a string; with tty, it
+ * plays a host terminal (isatty true, 24x80).
+ */
+export function capture_console(input = '', opts: { tty?: boolean } = {}): { console: import('../kernel/kernel.ts').ConsoleIo; output: () => string } {
   const out: Uint8Array[] = [];
   let fed = false;
   return {
     console: {
       write: (b) => { out.push(b.slice()); },
       read: async () => { if (fed || !input) return null; fed = true; return new TextEncoder().encode(input); },
+      ...(opts.tty ? { isatty: () => true, winsize: () => ({ rows: 24, cols: 80 }) } : {}),
     },
     output: () => Buffer.concat(out).toString('utf8'),
   };

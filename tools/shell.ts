@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ArchName } from '../kernel/arch/arch.ts';
-import { host_console } from '../kernel/init/main.ts';
+import { host_console } from './host_console.ts';
 import { tty_resize, vt_get } from '../kernel/drivers/tty/tty_io.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { boot, run } from './machine.ts';

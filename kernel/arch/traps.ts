@@ -44,8 +44,12 @@ export function describe_user_value(v: unknown): string {
   return typeof v === 'function' ? '[function]' : '[object]';
 }
 
+/** Task.ext key: the first line of the uncaught exception a process died of (`privos run` shows it). */
+export const UNCAUGHT = 'uncaught';
+
 /** A process crashed in user code (an exception nobody caught): log it and end it with SIGSEGV. */
 export function user_crash(t: Task, what: string): void {
   t.kernel.printk(KERN_ERR, `${t.comm}[${t.pid}]: uncaught exception in user code: ${what}`);
+  t.ext.set(UNCAUGHT, what.split('\n')[0]);
   try { do_group_exit(t, SIGSEGV); } catch { /* unwound */ }
 }

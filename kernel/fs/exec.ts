@@ -148,6 +148,7 @@ export function start_image(t: Task, img: LoadedImage | HostImage, argv: string[
   for (const a of t.sighand.action) if (a.handler !== SIG_IGN) { a.handler = SIG_DFL; a.flags = 0; }
   t.comm = (argv[0] ?? execfn).split('/').pop()!.slice(0, 15);
   const sp = create_stack(t, argv, envp, execfn);
+  t.mm!.exe_file = execfn;
   t.user_sp = sp;
   t.image_gen++;
   t.door = null;

@@ -15,6 +15,7 @@ import { FilesStruct } from '../fs/fdtable.ts';
 import { mem_devices_init } from '../fs/devfs/mem.ts';
 import { tty_init } from '../fs/devfs/tty.ts';
 import { tty_vt_init } from '../drivers/tty/tty_io.ts';
+import { hvc_init } from '../fs/devfs/hvc_console.ts';
 import { privbox_init } from '../privbox/piot.ts';
 import { ptrauth_init } from '../arch/arm64/pointer_auth.ts';
 import { type Crt0, type HostImage, type UserMain, open_exec, start_image } from '../fs/exec.ts';
@@ -66,28 +67,6 @@ export interface BootOptions {
 /** A console that discards output and has no input (tests replace it). */
 export const null_console: ConsoleIo = { write: () => undefined, read: async () => null };
 
-/** The console of the host process: stdout for writes, stdin for reads. */
-export function host_console(): ConsoleIo {
-  let queue: Uint8Array[] = [], ended = false, waiter: ((c: Uint8Array | null) => void) | null = null;
-  let started = false;
-  const start = (): void => {
-    if (started) return;
-    started = true;
-    process.stdin.on('data', (c: Buffer) => { if (waiter) { const w = waiter; waiter = null; w(c); } else queue.push(c); });
-    process.stdin.on('end', () => { ended = true; if (waiter) { const w = waiter; waiter = null; w(null); } });
-  };
-  return {
-    write(bytes) { process.stdout.write(bytes); },
-    winsize: () => (process.stdout.isTTY ? { rows: process.stdout.rows, cols: process.stdout.columns } : null),
-    read() {
-      start();
-      if (queue.length) { const c = queue[0]; queue = queue.slice(1); return Promise.resolve(c); }
-      if (ended) return Promise.resolve(null);
-      return new Promise((r) => (waiter = r));
-    },
-  };
-}
-
 export function start_kernel(opts: BootOptions = {}): Kernel {
   const arch = arch_by_name(opts.arch ?? 'x86_64');
   const profile = opts.profile ?? (arch.name === 'arm64' ? apple_m1 : skylake_pti);
@@ -120,6 +99,7 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
   k.root = tmpfs_mount(0o755, 'tmpfs', new ShmemSbInfo(phys, shmem_default_max_blocks(phys)));
   unpack_rootfs(k.root, opts.image ?? default_image(), opts.build ?? null);
   mem_devices_init(k);
+  hvc_init(k);
   tty_init(k);
   tty_vt_init(k);
   // PF_FORKNOEXEC ends at exec: a parent may no longer setpgid its child (EACCES).
@@ -133,16 +113,21 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
 }
 
 /**
- * Opens the console (or another terminal) on fds 0, 1, 2 of t's fresh fd table
- * (console_on_rootfs). t leads its own session, so a terminal other than /dev/console becomes
- * its controlling terminal, as a getty's login shell's does.
+ * Gives t's fresh fd table its fds 0, 1, 2 (console_on_rootfs): /dev/hvc0..2, the host's own
+ * fds 0..2, so the program's stdout and stderr are the host's; or one terminal on all three (a
+ * getty's login shell: `privos shell` uses /dev/tty1), which, as t leads its own session,
+ * becomes its controlling terminal.
  */
-function console_on_rootfs(t: Task, path = '/dev/console'): void {
+function console_on_rootfs(t: Task, tty?: string): void {
   t.files = new FilesStruct();
-  const f = do_filp_open(t, AT_FDCWD, path, O_RDWR, 0);
-  if (typeof f === 'number') throw new Error(`unable to open an initial console: errno ${-f}`);
-  for (let fd = 0; fd < 3; fd++) t.files.fd_install(t.files.get_unused_fd_flags(false, 1024), fd ? f.get() : f);
+  for (let fd = 0; fd < 3; fd++) {
+    const f = do_filp_open(t, AT_FDCWD, tty ?? `/dev/hvc${fd}`, O_RDWR, 0);
+    if (typeof f === 'number') throw new Error(`unable to open an initial console: errno ${-f}`);
+    t.files.fd_install(t.files.get_unused_fd_flags(false, 1024), f);
+  }
 }
+
+/** Task ext key: the one-line description of the exception that killed the task's user code. */
 
 /**
  * Enters a task's user code at an image entry (ret_from_fork / start_thread). The door turns
@@ -188,7 +173,9 @@ export interface SpawnOptions {
   argv?: string[];
   envp?: string[];
   uid?: number;
-  /** The terminal for fds 0-2 (default /dev/console; `privos shell` uses /dev/tty1). */
+  /** The gid (default: the uid). */
+  gid?: number;
+  /** The terminal for fds 0-2 (default the host's fds through /dev/hvc0..2; `privos shell` uses /dev/tty1). */
   tty?: string;
 }
 
@@ -218,7 +205,8 @@ export async function spawn(k: Kernel, opts: SpawnOptions): Promise<Task> {
   t.fs = new FsStruct(k.root, k.root);
   t.rlim = default_rlimits();
   console_on_rootfs(t, opts.tty);
-  if (opts.uid) { const c = t.cred; c.uid = c.euid = c.suid = c.fsuid = opts.uid; c.gid = c.egid = c.sgid = c.fsgid = opts.uid; }
+  const c = t.cred, uid = opts.uid ?? 0, gid = opts.gid ?? uid;
+  c.uid = c.euid = c.suid = c.fsuid = uid; c.gid = c.egid = c.sgid = c.fsgid = gid;
   const img = spawn_image(k, t, opts);
   const argv = opts.argv ?? [opts.program];
   start_image(t, img, argv, opts.envp ?? ['PATH=/bin:/sbin:/usr/bin', 'HOME=/root', 'TERM=xterm'], opts.program);

@@ -106,9 +106,16 @@ export class MmStruct {
     return v && v.start <= addr ? v : undefined;
   }
 
+  /** Peaks of total_vm and of the resident pages, in pages (hiwater_vm, hiwater_rss). */
+  hiwater_vm = 0;
+  hiwater_rss = 0;
+  /** The program's path (mm->exe_file): /proc/PID/exe and the text's name in maps. */
+  exe_file = '';
+
   insert_vma(vma: VmArea): void {
     const i = this.vmas.findIndex((v) => v.start >= vma.end);
     if (i < 0) this.vmas.push(vma); else this.vmas.splice(i, 0, vma);
+    this.hiwater_vm = Math.max(this.hiwater_vm, this.total_vm());
   }
 
   total_vm(): number {

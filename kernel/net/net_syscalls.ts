@@ -20,16 +20,16 @@ export { net_publish } from './ipv4/af_inet.ts';
 const SIGMASK_NOTE = 'a signal unblocked only by the temporary mask stays pending until the old mask allows it';
 
 export const net_syscalls: SyscallDef[] = [
-  { name: 'socket', fn: sys_socket, args: ['sockfam', 'hex', 'int'], ret_fd: true, support: 'partial',
+  { name: 'socket', fn: sys_socket, args: ['sockfam', 'socktype', 'int'], ret_fd: true, support: 'partial',
     note: 'AF_INET/AF_INET6 SOCK_STREAM (host loopback TCP), SOCK_DGRAM (UDP: in-kernel between this kernel\'s sockets, node:dgram on host loopback otherwise) and AF_UNIX stream/dgram; raw sockets, SOCK_SEQPACKET and MSG_OOB are not implemented. UDP: no ICMP errors (a connected socket never gets ECONNREFUSED), one socket per port (SO_REUSEADDR/SO_REUSEPORT do not share it), an AF_INET6 socket does not receive IPv4 (no dual stack, v4-mapped destinations unsupported), no broadcast/multicast delivery (SO_BROADCAST is only stored), the receive buffer charges an approximation of Linux\'s skb truesize' },
   { name: 'socketpair', fn: sys_socketpair, args: ['sockfam', 'hex', 'int', 'fdpair'] },
-  { name: 'bind', fn: sys_bind, args: ['fd', 'ptr', 'int'], support: 'partial',
+  { name: 'bind', fn: sys_bind, args: ['fd', 'sockaddr', 'int'], support: 'partial',
     note: 'AF_INET: binding publishes the port on the host at once (TCP and UDP alike, through the --publish map), so a host client may connect (and is reset) before listen()' },
   { name: 'listen', fn: sys_listen, args: ['fd', 'int'], support: 'partial',
     note: 'the backlog (capped at somaxconn 4096) bounds the accept queue at backlog + 1 as Linux; a TCP connection past it waits unseen and gets in at the client\'s SYN retransmission times (1, 2, 4 … s, 6 retries), but the host has completed its handshake, so the client\'s connect() returns at once instead of staying in SYN_SENT' },
   { name: 'accept', fn: sys_accept, args: ['fd', 'ptr', 'ptr'], ret_fd: true },
   { name: 'accept4', fn: sys_accept4, args: ['fd', 'ptr', 'ptr', 'hex'], ret_fd: true },
-  { name: 'connect', fn: sys_connect, args: ['fd', 'ptr', 'int'] },
+  { name: 'connect', fn: sys_connect, args: ['fd', 'sockaddr', 'int'] },
   { name: 'getsockname', fn: sys_getsockname, args: ['fd', 'ptr', 'ptr'] },
   { name: 'getpeername', fn: sys_getpeername, args: ['fd', 'ptr', 'ptr'] },
   { name: 'shutdown', fn: sys_shutdown, args: ['fd', 'int'] },

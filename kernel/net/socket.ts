@@ -4,6 +4,7 @@
  * sockets up: socket, socketpair, bind, listen, accept4, connect, getsockname, getpeername,
  * shutdown, setsockopt, getsockopt. Data transfer syscalls are in socket_io.ts.
  */
+import { sysctl_values } from '../sysctl.ts';
 import {
   EAFNOSUPPORT, EBADF, ECONNABORTED, EFAULT, EINVAL, ENOTSOCK, EOPNOTSUPP, ENOTTY,
 } from '../include/uapi/errno.ts';
@@ -210,11 +211,13 @@ export function sys_bind(t: Task, fd: number, uaddr: number, len: number): SysRe
   return sock.ops.bind(sock, t, a);
 }
 
+/** listen(2): the backlog is capped at net.core.somaxconn (__sys_listen). */
 export function sys_listen(t: Task, fd: number, backlog: number): SysRet {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
   backlog |= 0; // int backlog; (unsigned)backlog > somaxconn: a negative one is capped too
-  if (backlog >>> 0 > SOMAXCONN) backlog = SOMAXCONN;
+  const max = sysctl_values(t.kernel).somaxconn;
+  if (backlog >>> 0 > max) backlog = max;
   return sock.ops.listen(sock, t, backlog);
 }
 

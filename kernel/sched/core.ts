@@ -20,6 +20,7 @@ export function switch_to(t: Task, mode: number): void {
   if (prev !== t) {
     if (prev) account(prev, cpu.mode === MODE_USER);
     cpu.charge(C.context_switch);
+    k.nr_switches++;
     k.current = t;
     cpu.mm = t.mm;
     t.mark = cpu.cycles;

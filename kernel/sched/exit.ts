@@ -292,6 +292,6 @@ export function kill_task(t: Task, sig = SIGKILL): void {
 export const exit_syscalls: SyscallDef[] = [
   { name: 'exit', fn: sys_exit, args: ['int'] },
   { name: 'exit_group', fn: sys_exit_group, args: ['int'] },
-  { name: 'wait4', fn: sys_wait4, args: ['int', 'ptr', 'hex', 'ptr'], support: 'partial', note: 'rusage is not filled; a thread waits only for its own children (as with __WNOTHREAD)' },
+  { name: 'wait4', fn: sys_wait4, args: ['int', 'wstatus', 'waitopts', 'ptr'], support: 'partial', note: 'rusage is not filled; a thread waits only for its own children (as with __WNOTHREAD)' },
   { name: 'waitid', fn: sys_waitid, args: ['int', 'int', 'ptr', 'hex', 'ptr'], support: 'partial', note: 'no P_PIDFD; rusage is not filled; a thread waits only for its own children' },
 ];

@@ -4,6 +4,7 @@
  * (or shares it with CLONE_FILES), and resumes in user mode at the parent's return site with
  * a return value of 0, on the stack the caller gave.
  */
+import { RESERVED_PIDS, sysctl_values } from '../sysctl.ts';
 import { EAGAIN, EINVAL, ENOMEM } from '../include/uapi/errno.ts';
 import { MmStruct } from '../mm/mm_types.ts';
 import { dup_mmap } from '../mm/memory.ts';
@@ -48,9 +49,23 @@ export function default_rlimits(): Rlimits {
   return r;
 }
 
+/**
+ * alloc_pid(): the next free pid after the last one; past kernel.pid_max it wraps around to
+ * RESERVED_PIDS. (next_pid is the last pid + 1.)
+ */
+function alloc_pid(k: Kernel): number {
+  const max = sysctl_values(k).pid_max;
+  let pid = k.next_pid;
+  for (let n = 0; n < max; n++, pid++) {
+    if (pid >= max) pid = k.tasks.size && pid > RESERVED_PIDS ? RESERVED_PIDS : 1;
+    if (!k.tasks.has(pid)) { k.next_pid = pid + 1; return pid; }
+  }
+  return -1;
+}
+
 /** Allocates a pid and a bare task (alloc_pid + dup_task_struct's skeleton). */
 export function alloc_task(k: Kernel, thread_of: Task | null): Task {
-  const pid = k.next_pid++;
+  const pid = alloc_pid(k);
   const t = new Task(k, pid, thread_of ? thread_of.tgid : pid);
   k.tasks.set(pid, t);
   t.pgrp = t.session = t.tgid; // a process started by the kernel leads its own session
@@ -64,7 +79,7 @@ export function copy_process(p: Task, flags: number, newsp: number, ptid: number
   const k = p.kernel;
   if (flags & CLONE_THREAD && !(flags & CLONE_SIGHAND)) return -EINVAL;
   if (flags & CLONE_SIGHAND && !(flags & CLONE_VM)) return -EINVAL;
-  if (k.tasks.size >= MAX_TASKS) return -EAGAIN;
+  if (k.tasks.size >= Math.min(MAX_TASKS, sysctl_values(k).pid_max - RESERVED_PIDS)) return -EAGAIN;
   let mm = p.mm!;
   if (flags & CLONE_VM) mm.users++;
   else {
@@ -130,6 +145,6 @@ export function sys_clone(t: Task, flags: number, newsp: number, ptid: number, a
 }
 
 export const fork_syscalls: SyscallDef[] = [
-  { name: 'clone', fn: sys_clone, args: ['hex', 'ptr', 'ptr', 'ptr', 'ptr'], support: 'partial',
+  { name: 'clone', fn: sys_clone, args: ['clone_flags', 'ptr', 'ptr', 'ptr', 'ptr'], support: 'partial',
     note: 'the child resumes at the libc clone wrapper (glibc-style clone(fn, stack, flags, arg)); no namespaces, no CLONE_VFORK wait; CLONE_SETTLS is accepted and ignored (no TLS register); signals sent to a process go to its leader thread only' },
 ];

@@ -3,7 +3,7 @@
  * default actions (signal(7)), handlers run on the way back to user mode, and the syscalls.
  */
 import { MODE_USER } from '../arch/cpu.ts';
-import { EFAULT, EINVAL, EPERM, ESRCH, EINTR, ERESTARTSYS } from '../include/uapi/errno.ts';
+import { EFAULT, EINVAL, EPERM, ESRCH, EINTR, ERESTARTSYS, ERESTARTNOHAND, ERESTARTNOINTR, ERESTART_RESTARTBLOCK } from '../include/uapi/errno.ts';
 import {
   SIGKILL, SIGSTOP, SIGCHLD, SIGCONT, SIGURG, SIGWINCH, SIG_DFL, SIG_IGN, SA_RESTART, SA_NODEFER,
   SA_RESETHAND, SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK, _NSIG, SIGSEGV, SIGTSTP, SIGTTIN, SIGTTOU, SIGRTMIN,
@@ -146,6 +146,7 @@ export function signal_pending(t: Task): boolean {
  */
 export function send_signal(t: Task, sig: number, info?: SigInfo): void {
   if (!t.alive || sig === 0) return;
+  if (info) t.kernel.tracer?.signal?.(t, sig, info); // who sent it, as strace shows it
   prepare_signal(t, sig);
   const a = t.sighand.action[sig];
   // An ignored signal that is not blocked is discarded at once (sig_ignored()).
@@ -235,8 +236,15 @@ function handle_signal(t: Task, sig: number, a: SigAction): Promise<void> | void
   restore();
 }
 
-/** What an interrupted syscall returns (restart_syscall logic for -ERESTARTSYS). */
+/**
+ * What an interrupted syscall returns (arch_do_signal_or_restart): -ERESTARTSYS restarts when
+ * the handler has SA_RESTART, ERESTARTNOINTR always; ERESTARTNOHAND and ERESTART_RESTARTBLOCK
+ * (nanosleep) become EINTR (their restart without a handler, through restart_block, is not
+ * modeled). A restart comes back as -ERESTARTSYS.
+ */
 export function restart_or_eintr(t: Task, ret: number): number {
+  if (ret === -ERESTARTNOINTR) return -ERESTARTSYS;
+  if (ret === -ERESTARTNOHAND || ret === -ERESTART_RESTARTBLOCK) return -EINTR;
   if (ret !== -ERESTARTSYS) return ret;
   const sig = lowest_pending(t);
   // No handler will run (a stop, an ignored or a default-ignored signal): the call restarts.

@@ -30,7 +30,10 @@ export type SyscallFn = (t: Task, a0: number, a1: number, a2: number, a3: number
 export type ArgFmt =
   | 'int' | 'uint' | 'hex' | 'ptr' | 'fd' | 'atfd' | 'path' | 'buf_in' | 'buf_out' | 'oflags'
   | 'mode' | 'signal' | 'whence' | 'prot' | 'mapflags' | 'clockid' | 'atflags' | 'sockfam' | 'ioctl'
-  | 'fdrange' | 'pollfds' | 'fd_set' | 'msghdr_in' | 'msghdr_out' | 'fdpair' | 'fcntl_cmd';
+  | 'fdrange' | 'pollfds' | 'fd_set' | 'msghdr_in' | 'msghdr_out' | 'fdpair' | 'fcntl_cmd'
+  // structs and flag sets strace decodes: timespec, sockaddr (length in the next argument),
+  // socket type, clone flags, wait4 options, and wait4's status (an output, shown on return)
+  | 'timespec' | 'sockaddr' | 'socktype' | 'clone_flags' | 'waitopts' | 'wstatus';
 
 /** The argument kinds that name file descriptors a call uses (in registers or in user memory). */
 export const FD_USE_ARGS: readonly ArgFmt[] = ['fd', 'atfd', 'fdrange', 'pollfds', 'fd_set', 'msghdr_in'];

@@ -1,11 +1,17 @@
 /**
- * --strace: a tracer in strace's own output format (strace(1): `name(args) = ret`,
- * `= -1 ENOENT (No such file or directory)`, strings quoted and cut at 32 bytes with "...",
- * flags decoded, `+++ exited with N +++`). Reading arguments costs no modeled cycles.
+ * strace(1) for privos (`privos strace`, `privos run --strace`): strace -f's own output format —
+ * `name(args) = ret`, `= -1 ENOENT (No such file or directory)`, `= ? ERESTARTSYS (To be
+ * restarted if SA_RESTART is set)`, strings quoted and cut at 32 bytes with "...", flags and
+ * structs decoded, `[pid N]` prefixes, `<unfinished ...>` / `<... NAME resumed>` when another
+ * task's line comes between a call and its return, `execve(...)` lines (the first program's too),
+ * `--- SIGCHLD {si_signo=…} ---` signal lines, `+++ exited with N +++`. Options: -e trace=SET
+ * (names, %file %process %signal %net %memory, !negation), -c (the summary table, by modeled
+ * time), -t/-tt (time of day). Reading arguments costs no modeled cycles.
  */
 import { addr_hex } from '../arch/cpu.ts';
-import { ERRNO_NAMES, ERRNO_TEXT } from '../include/uapi/errno.ts';
-import { signal_name } from '../include/uapi/signal.ts';
+import { ERRNO_NAMES, ERRNO_TEXT, KERNEL_ERRNO_TEXT } from '../include/uapi/errno.ts';
+import { SIGCHLD, signal_name } from '../include/uapi/signal.ts';
+import type { SigInfo } from '../sched/siginfo.ts';
 import type { Kernel, SyscallTracer } from '../kernel.ts';
 import { PAGE_SIZE } from '../mm/page_alloc.ts';
 import type { Task } from '../sched/task.ts';
@@ -82,6 +88,41 @@ function oflags(k: Kernel, v: number): string {
   return rest ? `${acc}|${rest}` : acc;
 }
 
+const SOCK_TYPES = ['0', 'SOCK_STREAM', 'SOCK_DGRAM', 'SOCK_RAW', 'SOCK_RDM', 'SOCK_SEQPACKET', 'SOCK_DCCP'];
+const CLONE_FLAGS: [number, string][] = [[0x100, 'CLONE_VM'], [0x200, 'CLONE_FS'], [0x400, 'CLONE_FILES'], [0x800, 'CLONE_SIGHAND'],
+  [0x1000, 'CLONE_PIDFD'], [0x2000, 'CLONE_PTRACE'], [0x4000, 'CLONE_VFORK'], [0x8000, 'CLONE_PARENT'], [0x10000, 'CLONE_THREAD'],
+  [0x20000, 'CLONE_NEWNS'], [0x40000, 'CLONE_SYSVSEM'], [0x80000, 'CLONE_SETTLS'], [0x100000, 'CLONE_PARENT_SETTID'],
+  [0x200000, 'CLONE_CHILD_CLEARTID'], [0x800000, 'CLONE_UNTRACED'], [0x1000000, 'CLONE_CHILD_SETTID']];
+
+/** `{tv_sec=1, tv_nsec=500}` (print_timespec). */
+function fmt_timespec(t: Task, addr: number): string {
+  const b = addr ? peek_user_quiet(t, addr, 16) : null;
+  if (!b || b.length < 16) return fmt_ptr(addr);
+  const dv = new DataView(b.buffer, b.byteOffset);
+  const sec = dv.getUint32(0, true) + dv.getInt32(4, true) * 2 ** 32, nsec = dv.getUint32(8, true) + dv.getInt32(12, true) * 2 ** 32;
+  return `{tv_sec=${sec}, tv_nsec=${nsec}}`;
+}
+
+/** wait4's status: `[{WIFEXITED(s) && WEXITSTATUS(s) == 3}]` (printstatus). */
+function fmt_wstatus(t: Task, addr: number): string {
+  const b = addr ? peek_user_quiet(t, addr, 4) : null;
+  if (!b || b.length < 4) return fmt_ptr(addr);
+  const s = new DataView(b.buffer, b.byteOffset).getInt32(0, true), sig = s & 0x7f;
+  if (sig === 0) return `[{WIFEXITED(s) && WEXITSTATUS(s) == ${(s >> 8) & 0xff}}]`;
+  if (sig !== 0x7f) return `[{WIFSIGNALED(s) && WTERMSIG(s) == ${signal_name(sig)}${s & 0x80 ? ' && WCOREDUMP(s)' : ''}}]`;
+  return `[{WIFSTOPPED(s) && WSTOPSIG(s) == ${signal_name((s >> 8) & 0xff)}}]`;
+}
+
+/** struct sockaddr (print_sockaddr): AF_INET and AF_UNIX decoded, others by family. */
+function fmt_sockaddr(t: Task, addr: number, len: number): string {
+  const b = addr && len > 0 ? peek_user_quiet(t, addr, Math.min(len, 110)) : null;
+  if (!b || b.length < 2) return fmt_ptr(addr);
+  const fam = b[0] | (b[1] << 8);
+  if (fam === 2 && b.length >= 8) return `{sa_family=AF_INET, sin_port=htons(${(b[2] << 8) | b[3]}), sin_addr=inet_addr("${b[4]}.${b[5]}.${b[6]}.${b[7]}")}`;
+  if (fam === 1) { const p = b.subarray(2); const end = p.indexOf(0); return `{sa_family=AF_UNIX, sun_path=${quote(p.subarray(0, end < 0 ? p.length : end), false)}}`; }
+  return `{sa_family=${FAMILIES[fam] ?? fam}}`;
+}
+
 const IOCTLS: Record<number, string> = { 0x5401: 'TCGETS', 0x5402: 'TCSETS', 0x5413: 'TIOCGWINSZ', 0x541b: 'FIONREAD', 0x5421: 'FIONBIO', 0x5451: 'FIOCLEX', 0x5450: 'FIONCLEX' };
 const CLOCKS = ['CLOCK_REALTIME', 'CLOCK_MONOTONIC', 'CLOCK_PROCESS_CPUTIME_ID', 'CLOCK_THREAD_CPUTIME_ID', 'CLOCK_MONOTONIC_RAW', 'CLOCK_REALTIME_COARSE', 'CLOCK_MONOTONIC_COARSE', 'CLOCK_BOOTTIME'];
 const FAMILIES: Record<number, string> = { 0: 'AF_UNSPEC', 1: 'AF_UNIX', 2: 'AF_INET', 10: 'AF_INET6', 16: 'AF_NETLINK' };
@@ -108,76 +149,249 @@ function fmt_arg(t: Task, f: ArgFmt | undefined, v: number, next: number): strin
     case 'sockfam': return FAMILIES[v] ?? String(v);
     case 'ioctl': return IOCTLS[v >>> 0] ?? '0x' + (v >>> 0).toString(16);
     case 'uint': return String(v >>> 0 === v ? v : v);
+    case 'timespec': return fmt_timespec(t, v);
+    case 'sockaddr': return fmt_sockaddr(t, v, next);
+    case 'socktype': return [SOCK_TYPES[v & 0xf] ?? String(v & 0xf), ...flags(v & ~0xf, [[0o2000000, 'SOCK_CLOEXEC'], [0o4000, 'SOCK_NONBLOCK']], '').split('|').filter(Boolean)].join('|');
+    case 'clone_flags': {
+      const sig = v & 0xff, rest = flags(v & ~0xff, CLONE_FLAGS, '');
+      return [rest, sig ? signal_name(sig) : ''].filter(Boolean).join('|') || '0';
+    }
+    case 'waitopts': return flags(v, [[1, 'WNOHANG'], [2, 'WSTOPPED'], [4, 'WEXITED'], [8, 'WCONTINUED'], [0x40000000, '__WALL'], [0x80000000, '__WCLONE']]);
     default: return String(v);
   }
 }
+
+/** Marks where ` = result` goes in a line before it is padded. */
+const RESULT_MARK = '\u0000 = ';
 
 /** strace aligns ` = result` at column 40. */
 function pad(text: string): string {
   return text.length < 39 ? text + ' '.repeat(39 - text.length) : text;
 }
 
-interface Pending { nr: number; args: number[]; shown: (string | null)[] }
+/** Arguments only known once the call returns (printed after `<... resumed>`). */
+const OUTPUT_FMTS: ReadonlySet<ArgFmt> = new Set<ArgFmt>(['buf_out', 'wstatus']);
+
+/** strace's syscall classes (-e trace=%CLASS); %file is every call with a path argument. */
+const CLASSES: Record<string, readonly string[]> = {
+  process: ['clone', 'clone3', 'fork', 'vfork', 'execve', 'execveat', 'exit', 'exit_group', 'wait4', 'waitid', 'kill', 'tkill', 'tgkill',
+    'rt_sigqueueinfo', 'rt_tgsigqueueinfo', 'pidfd_open', 'pidfd_send_signal', 'unshare', 'setns'],
+  signal: ['kill', 'tkill', 'tgkill', 'rt_sigaction', 'rt_sigprocmask', 'rt_sigpending', 'rt_sigsuspend', 'rt_sigtimedwait',
+    'rt_sigqueueinfo', 'rt_tgsigqueueinfo', 'rt_sigreturn', 'sigaltstack', 'signalfd', 'signalfd4', 'pause', 'pidfd_send_signal'],
+  net: ['socket', 'socketpair', 'bind', 'listen', 'accept', 'accept4', 'connect', 'getsockname', 'getpeername', 'sendto', 'recvfrom',
+    'sendmsg', 'recvmsg', 'sendmmsg', 'recvmmsg', 'shutdown', 'setsockopt', 'getsockopt'],
+  memory: ['brk', 'mmap', 'munmap', 'mprotect', 'mremap', 'madvise', 'msync', 'mlock', 'mlock2', 'munlock', 'mlockall', 'munlockall',
+    'mincore', 'remap_file_pages', 'mbind', 'get_mempolicy', 'set_mempolicy', 'pkey_mprotect'],
+};
+
+/** -e trace=SET: null traces everything; else the set of names (with %file resolved from the table). */
+export function trace_set(k: Kernel, expr: string | undefined): Set<string> | null {
+  if (!expr) return null;
+  const m = /^(?:trace=)?(!?)(.*)$/.exec(expr)!;
+  const all = new Set(k.syscall_defs.filter(Boolean).map((d) => d!.name));
+  const names = new Set<string>();
+  for (const word of m[2].split(',').filter(Boolean)) {
+    if (word === 'all') for (const n of all) names.add(n);
+    else if (word === '%file' || word === 'file') for (const d of k.syscall_defs) { if (d?.args?.includes('path')) names.add(d.name); }
+    else if (word.startsWith('%')) for (const n of CLASSES[word.slice(1)] ?? []) names.add(n);
+    else if (word !== 'none') names.add(word);
+  }
+  return m[1] ? new Set([...all].filter((n) => !names.has(n))) : names;
+}
+
+/** strace -c's row for one syscall: calls, errors, modeled seconds. */
+interface Count { calls: number; errors: number; seconds: number }
+
+interface Pending { nr: number; name: string; args: number[]; shown: (string | null)[]; unfinished: boolean; t0: number }
 
 export class StraceTracer implements SyscallTracer {
   private readonly pending = new Map<Task, Pending>();
+  private readonly traced: Set<string> | null;
+  private readonly counts = new Map<string, Count>();
+  /** Signals sent to a task, shown after its current syscall line (where ptrace stops it). */
+  private readonly signals = new Map<Task, string[]>();
 
-  constructor(private readonly k: Kernel, private readonly out: (line: string) => void) {
+  constructor(private readonly k: Kernel, private readonly out: (line: string) => void, private readonly opts: StraceOptions = {}) {
+    this.traced = trace_set(k, opts.expr);
     k.exit_hooks.push((t) => this.on_exit(t));
+    k.exec_hooks.push((t) => this.on_exec(t));
   }
 
+  /** `[pid N] ` while several processes are traced; with -o FILE, `N ` on every line (printleader). */
   private prefix(t: Task): string {
-    return this.k.tasks.size > 1 || t.pid !== 1 ? `[pid ${String(t.pid).padStart(5)}] ` : '';
+    const pid = this.opts.output ? `${String(t.pid).padEnd(5)} `
+      : this.k.tasks.size > 1 || t.pid !== 1 ? `[pid ${String(t.pid).padStart(5)}] ` : '';
+    return this.opts.timestamps ? pid + timestamp(this.opts.timestamps) + ' ' : pid;
   }
+
+  /** Prints a line of t's; calls of other tasks still in progress are first shown as unfinished. */
+  private emit(t: Task, text: string): void {
+    if (this.opts.summary) return;
+    for (const [o, p] of this.pending) {
+      if (o === t || p.unfinished) continue;
+      p.unfinished = true;
+      const known = this.shown_args(o, p, 0, true);
+      this.out(`${this.prefix(o)}${p.name}(${known.join(', ')}${known.length ? ', ' : ''} <unfinished ...>`);
+    }
+    // strace aligns ` = result` at column 40 of the whole line, prefix included.
+    const line = this.prefix(t) + text, eq = line.lastIndexOf(RESULT_MARK);
+    this.out(eq < 0 ? line : pad(line.slice(0, eq)) + line.slice(eq + 1));
+  }
+
+  private wanted(name: string): boolean { return !this.traced || this.traced.has(name); }
 
   enter(t: Task, nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): void {
+    const name = this.k.arch.syscall_names[nr] ?? `syscall_${nr}`;
+    if (!this.wanted(name)) return;
     const args = [a0, a1, a2, a3, a4, a5];
-    const def = this.k.syscall_defs[nr];
-    const fmts = def?.args ?? [];
-    const shown = fmts.map((f, i) => (f === 'buf_out' ? null : fmt_arg(t, f, args[i], args[i + 1])));
+    const fmts = this.k.syscall_defs[nr]?.args ?? [];
+    const shown = fmts.map((f, i) => (OUTPUT_FMTS.has(f) ? null : fmt_arg(t, f, args[i], args[i + 1])));
     // open(2)'s mode is only shown when O_CREAT or O_TMPFILE makes it meaningful.
     const o = fmts.indexOf('oflags');
     if (o >= 0 && fmts[o + 1] === 'mode' && !(args[o] & 0o20000100)) shown.length = o + 1;
-    const p: Pending = { nr, args, shown };
-    const name = this.k.arch.syscall_names[nr];
-    if (name === 'exit_group' || name === 'exit') this.out(`${this.prefix(t)}${pad(this.call_text(t, p, 0))} = ?`);
-    else this.pending.set(t, p);
+    const p: Pending = { nr, name, args, shown, unfinished: false, t0: this.k.cpu.cycles };
+    if (name === 'exit_group' || name === 'exit') { this.count(name, 0, 0); this.emit(t, `${this.call_text(t, p, 0)}${RESULT_MARK}?`); }
+    else if (name !== 'execve') this.pending.set(t, p);
+    else { this.pending.set(t, p); this.count(name, 0, 0); }
+  }
+
+  /** The arguments as text; up to the first output argument only when `known_only`. */
+  private shown_args(t: Task, p: Pending, ret: number, known_only: boolean, from = 0): string[] {
+    const def = this.k.syscall_defs[p.nr];
+    const fmts = def?.args;
+    const n = fmts ? Math.min(fmts.length, p.shown.length || fmts.length) : def ? 0 : 6;
+    const parts: string[] = [];
+    for (let i = from; i < n; i++) {
+      const f = fmts?.[i];
+      if (known_only && f && OUTPUT_FMTS.has(f)) break;
+      parts.push(p.shown[i] ?? (f === 'buf_out' ? (ret >= 0 ? fmt_buf(t, p.args[i], ret) : fmt_ptr(p.args[i]))
+        : f === 'wstatus' ? (ret > 0 ? fmt_wstatus(t, p.args[i]) : fmt_ptr(p.args[i])) : fmt_arg(t, f, p.args[i], 0)));
+    }
+    return parts;
   }
 
   private call_text(t: Task, p: Pending, ret: number): string {
-    const name = this.k.arch.syscall_names[p.nr] ?? `syscall_${p.nr}`;
-    const def = this.k.syscall_defs[p.nr];
-    const n = Math.min(def?.args?.length ?? (def ? 0 : 6), p.shown.length || (def?.args?.length ?? 6));
-    const parts: string[] = [];
-    for (let i = 0; i < n; i++) {
-      parts.push(p.shown[i] ?? (def?.args?.[i] === 'buf_out' ? (ret >= 0 ? fmt_buf(t, p.args[i], ret) : fmt_ptr(p.args[i])) : fmt_arg(t, undefined, p.args[i], 0)));
-    }
-    return `${name}(${parts.join(', ')})`;
+    return `${p.name}(${this.shown_args(t, p, ret, false).join(', ')})`;
+  }
+
+  /** The rest of an unfinished call: `<... read resumed>"data", 5)`. */
+  private resumed_text(t: Task, p: Pending, ret: number): string {
+    const known = this.shown_args(t, p, ret, true).length;
+    return `<... ${p.name} resumed>${this.shown_args(t, p, ret, false, known).join(', ')})`;
   }
 
   exit(t: Task, nr: number, ret: number): void {
     const p = this.pending.get(t);
     if (!p || p.nr !== nr) return;
     this.pending.delete(t);
-    const text = this.call_text(t, p, ret);
-    let r: string;
-    if (ret < 0 && ret > -4096) r = `-1 ${ERRNO_NAMES[-ret] ?? 'E?'} (${ERRNO_TEXT[-ret] ?? `Unknown error ${-ret}`})`;
-    else if (this.k.syscall_defs[nr]?.ret_hex) r = fmt_ptr(ret);
-    else r = String(ret);
-    this.out(`${this.prefix(t)}${pad(text)} = ${r}`);
+    this.count(p.name, ret, this.k.cpu.cycles - p.t0);
+    const text = p.unfinished ? this.resumed_text(t, p, ret) : this.call_text(t, p, ret);
+    this.emit(t, `${text}${RESULT_MARK}${result_text(this.k, nr, ret)}`);
+    this.flush_signals(t);
+  }
+
+  /** execve: the call's line once the new image is in place (the first program's too). */
+  private on_exec(t: Task): void {
+    const p = this.pending.get(t);
+    this.pending.delete(t);
+    if (!this.wanted('execve')) return;
+    const [argv, nenv] = exec_vectors(t);
+    const path = p ? p.shown[0] ?? '' : quote(new TextEncoder().encode(t.mm?.exe_file ?? ''), false);
+    const envp = t.mm ? t.mm.start_stack + 8 * (argv.length + 2) : 0;
+    if (!p) this.count('execve', 0, 0);
+    this.emit(t, `execve(${path}, [${argv.map((a) => quote(a, false)).join(', ')}], ${fmt_ptr(envp)} /* ${nenv} vars */)${RESULT_MARK}0`);
+  }
+
+  signal(t: Task, sig: number, info: SigInfo): void {
+    const name = signal_name(sig);
+    const code = sig === SIGCHLD ? ['?', 'CLD_EXITED', 'CLD_KILLED', 'CLD_DUMPED'][info.code] ?? String(info.code)
+      : info.code === 0 ? 'SI_USER' : info.code === -6 ? 'SI_TKILL' : String(info.code);
+    const extra = sig === SIGCHLD ? `, si_status=${info.code === 1 ? info.status : signal_name(info.status ?? 0)}, si_utime=0, si_stime=0` : '';
+    const line = `--- ${name} {si_signo=${name}, si_code=${code}, si_pid=${info.pid}, si_uid=${info.uid}${extra}} ---`;
+    if (this.pending.has(t)) { const q = this.signals.get(t) ?? []; q.push(line); this.signals.set(t, q); } else this.emit(t, line);
+  }
+
+  private flush_signals(t: Task): void {
+    const q = this.signals.get(t);
+    if (!q) return;
+    this.signals.delete(t);
+    for (const line of q) this.emit(t, line);
+  }
+
+  private count(name: string, ret: number, cycles: number): void {
+    if (!this.opts.summary) return;
+    const c = this.counts.get(name) ?? { calls: 0, errors: 0, seconds: 0 };
+    c.calls++;
+    if (ret < 0 && ret > -4096) c.errors++;
+    c.seconds += cycles / this.k.cpu.profile.hz;
+    this.counts.set(name, c);
+  }
+
+  /** At the end of the run: strace -c's table. */
+  finish(): void {
+    if (this.opts.summary) for (const line of summary_table(this.counts)) this.out(line);
   }
 
   private on_exit(t: Task): void {
+    const p = this.pending.get(t);
     this.pending.delete(t);
+    if (p && p.name !== 'execve') this.emit(t, `${p.unfinished ? `<... ${p.name} resumed>` : `${p.name}(${this.shown_args(t, p, 0, true).join(', ')}`}${RESULT_MARK}?`);
+    this.flush_signals(t);
     const s = t.exit_code;
     const sig = s & 0x7f;
-    this.out(`${this.prefix(t)}${sig ? `+++ killed by ${signal_name(sig)} +++` : `+++ exited with ${(s >> 8) & 0xff} +++`}`);
+    this.emit(t, sig ? `+++ killed by ${signal_name(sig)} +++` : `+++ exited with ${(s >> 8) & 0xff} +++`);
   }
 }
 
+/** ` = ret`'s text: a number, an address, `-1 ENOENT (…)`, or `? ERESTARTSYS (…)`. */
+export function result_text(k: Kernel, nr: number, ret: number): string {
+  const kern = KERNEL_ERRNO_TEXT[-ret];
+  if (kern) return `? ${kern[0]} (${kern[1]})`;
+  if (ret < 0 && ret > -4096) return `-1 ${ERRNO_NAMES[-ret] ?? `E${-ret}`} (${ERRNO_TEXT[-ret] ?? `Unknown error ${-ret}`})`;
+  return k.syscall_defs[nr]?.ret_hex ? fmt_ptr(ret) : String(ret);
+}
+
+/** argv strings and the number of environment strings, read off the new image's stack. */
+function exec_vectors(t: Task): [Uint8Array[], number] {
+  const mm = t.mm;
+  if (!mm || !mm.start_stack) return [[], 0];
+  const word = (a: number): number => { const b = peek_user_quiet(t, a, 8); return b && b.length === 8 ? new DataView(b.buffer, b.byteOffset).getUint32(0, true) + new DataView(b.buffer, b.byteOffset).getUint32(4, true) * 2 ** 32 : 0; };
+  const argc = word(mm.start_stack), argv: Uint8Array[] = [];
+  for (let i = 0; i < argc && i < 4096; i++) {
+    const b = peek_user_quiet(t, word(mm.start_stack + 8 + 8 * i), 4096) ?? new Uint8Array(0);
+    const end = b.indexOf(0);
+    argv.push(b.subarray(0, end < 0 ? b.length : end));
+  }
+  let nenv = 0;
+  while (nenv < 4096 && word(mm.start_stack + 8 * (argc + 2 + nenv))) nenv++;
+  return [argv, nenv];
+}
+
+/** -t: HH:MM:SS, -tt: HH:MM:SS.uuuuuu (local time). */
+function timestamp(level: number): string {
+  const ms = performance.timeOrigin + performance.now(), d = new Date(ms), two = (n: number): string => String(n).padStart(2, '0');
+  const hms = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  return level > 1 ? `${hms}.${String(Math.floor((ms % 1000) * 1000)).padStart(6, '0')}` : hms;
+}
+
+/** strace -c's table (call_summary), sorted by time, then calls. */
+export function summary_table(counts: ReadonlyMap<string, Count>): string[] {
+  const rows = [...counts].sort((a, b) => b[1].seconds - a[1].seconds || b[1].calls - a[1].calls || a[0].localeCompare(b[0]));
+  const total = rows.reduce((s, [, c]) => ({ calls: s.calls + c.calls, errors: s.errors + c.errors, seconds: s.seconds + c.seconds }), { calls: 0, errors: 0, seconds: 0 });
+  const rule = '------ ----------- ----------- --------- --------- ----------------';
+  const row = (name: string, c: Count): string => {
+    const pct = total.seconds ? (100 * c.seconds) / total.seconds : 0;
+    return `${pct.toFixed(2).padStart(6)} ${c.seconds.toFixed(6).padStart(11)} ${String(Math.round((c.seconds * 1e6) / (c.calls || 1))).padStart(11)} ${String(c.calls).padStart(9)} ${(c.errors ? String(c.errors) : '').padStart(9)} ${name}`;
+  };
+  return ['% time     seconds  usecs/call     calls    errors syscall', rule, ...rows.map(([n, c]) => row(n, c)), rule, row('total', total).replace(/^ *[\d.]+/, '100.00')];
+}
+
+/** strace(1)'s options: -e EXPR, -o FILE (the caller opens it), -c, -t/-tt. */
+export interface StraceOptions { expr?: string; output?: string; summary?: boolean; timestamps?: number }
+
 /** Turns strace output on for a kernel. */
-export function strace_attach(k: Kernel, out: (line: string) => void): StraceTracer {
-  const tr = new StraceTracer(k, out);
+export function strace_attach(k: Kernel, out: (line: string) => void, opts: StraceOptions = {}): StraceTracer {
+  const tr = new StraceTracer(k, out, opts);
   k.tracer = tr;
   return tr;
 }

@@ -10,7 +10,7 @@ import type { Task } from '../sched/task.ts';
 import { sleep_on } from '../sched/wait.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { signal_pending } from '../sched/signal.ts';
-import { ERESTARTSYS } from '../include/uapi/errno.ts';
+import { ERESTART_RESTARTBLOCK } from '../include/uapi/errno.ts';
 import type { SysRet } from '../fs/fs_types.ts';
 
 export const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3;
@@ -87,7 +87,7 @@ function do_nanosleep(t: Task, clk: number, deadline: number, rmtp: number): Sys
       if (left <= 0) return 0;
       if (signal_pending(t)) {
         if (rmtp && !put_timespec(t, rmtp, left)) return -EFAULT;
-        return -ERESTARTSYS;
+        return -ERESTART_RESTARTBLOCK; // hrtimer_nanosleep: EINTR once a handler runs
       }
       await sleep_on(t, [], Math.ceil(left / 1e6));
     }
@@ -123,7 +123,7 @@ export const time_syscalls: SyscallDef[] = [
   { name: 'clock_gettime', fn: sys_clock_gettime, args: ['clockid', 'ptr'] },
   { name: 'clock_getres', fn: sys_clock_getres, args: ['clockid', 'ptr'] },
   { name: 'gettimeofday', fn: sys_gettimeofday, args: ['ptr', 'ptr'] },
-  { name: 'nanosleep', fn: sys_nanosleep, args: ['ptr', 'ptr'] },
+  { name: 'nanosleep', fn: sys_nanosleep, args: ['timespec', 'ptr'] },
   { name: 'clock_nanosleep', fn: sys_clock_nanosleep, args: ['clockid', 'hex', 'ptr', 'ptr'] },
   { name: 'time', fn: sys_time, args: ['ptr'] },
 ];

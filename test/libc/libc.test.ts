@@ -54,8 +54,8 @@ test('malloc never hands out overlapping live chunks (property)', async (t) => {
   });
 });
 
-test('stdout is line-buffered on the console and fully buffered elsewhere; exit flushes', async (t) => {
-  const cap = capture_console();
+test('stdout is line-buffered on a terminal and fully buffered elsewhere; exit flushes', async (t) => {
+  const cap = capture_console('', { tty: true });
   const k = boot({ console: cap.console });
   const writes: number[] = [];
   k.tracer = { enter: (_t, nr) => { if (nr === 1) writes.push(nr); }, exit: () => undefined };
@@ -67,6 +67,11 @@ test('stdout is line-buffered on the console and fully buffered elsewhere; exit 
   });
   t.is(cap.output(), 'ab\nc');
   t.is(writes.length, 2, 'one write for the line, one at exit');
+  const piped = capture_console(), k2 = boot({ console: piped.console }), writes2: number[] = [];
+  k2.tracer = { enter: (_t, nr) => { if (nr === 1) writes2.push(nr); }, exit: () => undefined };
+  await run_inline(k2, async (libc) => { await libc.printf('a'); await libc.printf('b\n'); return 0; });
+  t.is(piped.output(), 'ab\n');
+  t.is(writes2.length, 1, 'not a terminal: fully buffered, one write at exit');
 });
 
 test('libc marshals JS strings and buffers, and reports errno as glibc does', async (t) => {

@@ -3,10 +3,15 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RESULTS_DIR, host_line } from './harness.ts';
 
+/** The suites there are: every tools/bench/<suite>.ts but the harness and this file. */
+export function bench_suites(): string[] {
+  return readdirSync(new URL('.', import.meta.url)).filter((f) => f.endsWith('.ts') && !['harness.ts', 'index.ts'].includes(f))
+    .map((f) => f.slice(0, -3));
+}
+
 export async function run_benches(only: string[]): Promise<void> {
   const dir = new URL('.', import.meta.url);
-  const suites = readdirSync(dir).filter((f) => f.endsWith('.ts') && !['harness.ts', 'index.ts'].includes(f))
-    .map((f) => f.slice(0, -3)).filter((s) => only.length === 0 || only.includes(s)).sort((a, b) => (a === 'core' ? -1 : b === 'core' ? 1 : a.localeCompare(b)));
+  const suites = bench_suites().filter((s) => only.length === 0 || only.includes(s)).sort((a, b) => (a === 'core' ? -1 : b === 'core' ? 1 : a.localeCompare(b)));
   rmSync(RESULTS_DIR, { recursive: true, force: true });
   const host = host_line();
   mkdirSync(RESULTS_DIR, { recursive: true });

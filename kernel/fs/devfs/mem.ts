@@ -1,6 +1,6 @@
 /**
  * The memory devices (drivers/char/mem.c, drivers/char/random.c): /dev/null, /dev/zero,
- * /dev/full, /dev/random, /dev/urandom.
+ * /dev/full, /dev/random, /dev/urandom, and /dev/kmsg (kmsg.ts).
  */
 import { randomFillSync } from 'node:crypto';
 import { EFAULT, ENOSPC } from '../../include/uapi/errno.ts';
@@ -8,6 +8,7 @@ import type { Kernel } from '../../kernel.ts';
 import { copy_to_user } from '../../mm/uaccess.ts';
 import type { FileOperations } from '../fs_types.ts';
 import { cdev_add, MKDEV } from './char_dev.ts';
+import { kmsg_init } from './kmsg.ts';
 
 const null_fops: FileOperations = {
   read: () => 0,
@@ -62,4 +63,5 @@ export function mem_devices_init(k: Kernel): void {
   cdev_add(k, MKDEV(1, 7), full_fops);
   cdev_add(k, MKDEV(1, 8), random_fops);
   cdev_add(k, MKDEV(1, 9), random_fops);
+  kmsg_init(k);
 }

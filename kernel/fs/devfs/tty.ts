@@ -1,102 +1,32 @@
 /**
- * The console (drivers/tty/tty_io.c, reduced): /dev/console and /dev/tty write to the host
- * terminal and read from it. Input is buffered in the kernel; readers sleep until it comes.
+ * /dev/tty and /dev/console (drivers/tty/tty_io.c, reduced): the terminal of the host behind
+ * privos, through the same host channels as /dev/hvc0 and /dev/hvc1 (hvc_console.ts): reads
+ * come from host fd 0, writes go to host fd 1 with its back-pressure. /dev/console is always a
+ * terminal to its users (TCGETS answers); the window size is the host terminal's.
  */
-import { EFAULT, ENOTTY, EAGAIN, EINVAL } from '../../include/uapi/errno.ts';
-import { O_NONBLOCK } from '../../include/uapi/fcntl.ts';
+import { EFAULT, EINVAL, ENOTTY } from '../../include/uapi/errno.ts';
 import type { Kernel } from '../../kernel.ts';
-import { copy_from_user, copy_to_user } from '../../mm/uaccess.ts';
-import { WaitQueueHead, wait_event_interruptible } from '../../sched/wait.ts';
+import { copy_to_user } from '../../mm/uaccess.ts';
 import type { FileOperations } from '../fs_types.ts';
-import { switch_to } from '../../sched/core.ts';
-import { MODE_KERNEL } from '../../arch/cpu.ts';
-import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, poll_wait } from '../poll_types.ts';
+import { POLLOUT, POLLWRNORM, poll_wait } from '../poll_types.ts';
 import { cdev_add, MKDEV } from './char_dev.ts';
-
-export const TCGETS = 0x5401, TCSETS = 0x5402, TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414, FIONREAD = 0x541b;
-
-class Console {
-  readonly wq = new WaitQueueHead();
-  chunks: Uint8Array[] = [];
-  eof = false;
-  private pumping = false;
-  constructor(private readonly k: Kernel) {}
-
-  get available(): number { return this.chunks.reduce((s, c) => s + c.length, 0); }
-
-  /** Asks the host for input when a reader needs it. */
-  pump(): void {
-    if (this.pumping || this.eof) return;
-    this.pumping = true;
-    this.k.console.read().then((chunk) => {
-      this.pumping = false;
-      if (chunk === null) this.eof = true; else this.chunks.push(chunk);
-      this.wq.wake_up();
-    }, () => { this.pumping = false; this.eof = true; this.wq.wake_up(); });
-  }
-}
-
-const out = new Uint8Array(65536);
+import { TCGETS, TCSETS, TCSETSF, TCSETSW, TERMIOS_SIZE, TIOCGWINSZ, TIOCSWINSZ, hvc_ioctl, hvc_ports, hvc_splice_write, hvc_write } from './hvc_console.ts';
 
 export function tty_init(k: Kernel): void {
-  const con = new Console(k);
+  const p = hvc_ports(k), out = p.out[1];
   const fops: FileOperations = {
-    write(_f, t, buf, count) {
-      let done = 0;
-      while (done < count) {
-        const n = Math.min(count - done, out.length);
-        const left = copy_from_user(t, out, 0, buf + done, n);
-        if (n - left > 0) t.kernel.console.write(out.slice(0, n - left));
-        done += n - left;
-        if (left) return done || -EFAULT;
-      }
-      return done;
-    },
-    splice_write(_f, t, buf, off, count) {
-      t.kernel.console.write(buf.slice(off, off + count));
-      return count;
-    },
-    read(f, t, buf, count) {
-      const take = (): number => {
-        let done = 0;
-        while (done < count && con.chunks.length) {
-          const c = con.chunks[0];
-          const n = Math.min(c.length, count - done);
-          if (copy_to_user(t, buf + done, c, 0, n)) return done || -EFAULT;
-          done += n;
-          if (n === c.length) con.chunks.shift(); else con.chunks[0] = c.subarray(n);
-        }
-        return done;
-      };
-      if (con.chunks.length || con.eof || count === 0) return take();
-      if (f.f_flags & O_NONBLOCK) { con.pump(); return -EAGAIN; }
-      con.pump();
-      return wait_event_interruptible(t, con.wq, () => con.chunks.length > 0 || con.eof)
-        .then((err) => { switch_to(t, MODE_KERNEL); return err < 0 ? err : take(); });
-    },
+    read: (f, t, buf, count) => p.input.read(f, t, buf, count),
+    write: (f, t, buf, count) => hvc_write(t, f, out, buf, count),
+    splice_write: (f, t, buf, off, count) => hvc_splice_write(t, f, out, buf, off, count),
     poll(_f, _t, pt) {
-      poll_wait(pt, con.wq);
-      if (!con.chunks.length && !con.eof) con.pump();
-      return POLLOUT | POLLWRNORM | (con.chunks.length || con.eof ? POLLIN | POLLRDNORM : 0);
+      poll_wait(pt, out.wq);
+      return p.input.poll(pt) | (out.busy ? 0 : POLLOUT | POLLWRNORM);
     },
     unlocked_ioctl(_f, t, cmd, arg) {
-      if (cmd === TCGETS) {
-        // struct termios: c_iflag ICRNL|IXON, c_oflag OPOST|ONLCR, c_cflag B38400|CS8|CREAD, c_lflag ISIG|ICANON|ECHO…
-        const b = new Uint8Array(36), dv = new DataView(b.buffer);
-        dv.setUint32(0, 0o2400, true); dv.setUint32(4, 0o5, true); dv.setUint32(8, 0o277, true); dv.setUint32(12, 0o105073, true);
-        return copy_to_user(t, arg, b, 0, 36) ? -EFAULT : 0;
-      }
-      if (cmd === TCSETS || cmd === TCSETS + 1 || cmd === TCSETS + 2) return 0;
-      if (cmd === TIOCGWINSZ) {
-        const b = new Uint8Array(8), dv = new DataView(b.buffer);
-        dv.setUint16(0, process.stdout.rows || 24, true); dv.setUint16(2, process.stdout.columns || 80, true);
-        return copy_to_user(t, arg, b, 0, 8) ? -EFAULT : 0;
-      }
-      if (cmd === FIONREAD) {
-        const b = new Uint8Array(4);
-        new DataView(b.buffer).setInt32(0, con.available, true);
-        return copy_to_user(t, arg, b, 0, 4) ? -EFAULT : 0;
-      }
+      if (t.kernel.console.isatty?.(0)) return hvc_ioctl(t, 0, cmd, arg);
+      if (cmd === TCGETS) return copy_to_user(t, arg, p.termios, 0, TERMIOS_SIZE) ? -EFAULT : 0;
+      if (cmd === TCSETS || cmd === TCSETSW || cmd === TCSETSF) return 0;
+      if (cmd === TIOCGWINSZ) return copy_to_user(t, arg, new Uint8Array(8), 0, 8) ? -EFAULT : 0;
       return cmd === TIOCSWINSZ ? -EINVAL : -ENOTTY;
     },
   };

@@ -2,6 +2,9 @@
  * /proc/PID/status and /proc/PID/stat (fs/proc/array.c), from the task's own fields.
  */
 import type { Task } from '../../sched/task.ts';
+import type { MmStruct, VmArea } from '../../mm/mm_types.ts';
+import { PAGE_SIZE } from '../../mm/page_alloc.ts';
+import { MAP_GROWSDOWN, MAP_SHARED, PROT_WRITE } from '../../include/uapi/mman.ts';
 import { TASK_INTERRUPTIBLE, TASK_RUNNING, TASK_STOPPED, EXIT_ZOMBIE } from '../../sched/task.ts';
 
 const USER_HZ = 100;
@@ -45,6 +48,38 @@ export function vm_size_kb(t: Task): number {
   return bytes >> 10;
 }
 
+const kB = (pages: number): string => `${String(pages * (PAGE_SIZE >> 10)).padStart(8)} kB`;
+
+/** Resident pages of each kind, and the page-table pages that map them (a walk of the tables). */
+function mm_counters(mm: MmStruct): { anon: number; file: number; pte: number } {
+  let anon = 0, file = 0;
+  const tables = new Set<number>();
+  for (const v of mm.vmas) {
+    for (let a = v.start; a < v.end; a += PAGE_SIZE) {
+      if (mm.pt.pfn_of(a) < 0) continue;
+      if (v.file) file++; else anon++;
+      // One last-level table per 2 MiB, one directory per 1 GiB, one per 512 GiB.
+      tables.add(Math.floor(a / 2 ** 21)); tables.add(-1 - Math.floor(a / 2 ** 30)); tables.add(-(2 ** 40) - Math.floor(a / 2 ** 39));
+    }
+  }
+  return { anon, file, pte: tables.size };
+}
+
+/** task_mem(): the Vm* and Rss* lines (sizes in kB). */
+export function task_mem(mm: MmStruct): string[] {
+  const size = (pred: (v: VmArea) => boolean): number => mm.vmas.filter(pred).reduce((s, v) => s + (v.end - v.start) / PAGE_SIZE, 0);
+  const total = mm.total_vm(), c = mm_counters(mm), rss = c.anon + c.file;
+  mm.hiwater_vm = Math.max(mm.hiwater_vm, total);
+  mm.hiwater_rss = Math.max(mm.hiwater_rss, rss);
+  const stack = size((v) => (v.flags & MAP_GROWSDOWN) !== 0);
+  const data = size((v) => (v.prot & PROT_WRITE) !== 0 && !(v.flags & (MAP_SHARED | MAP_GROWSDOWN)));
+  const exe = size((v) => v.name === '[text]');
+  return [`VmPeak:\t${kB(mm.hiwater_vm)}`, `VmSize:\t${kB(total)}`, `VmLck:\t${kB(0)}`, `VmPin:\t${kB(0)}`,
+    `VmHWM:\t${kB(mm.hiwater_rss)}`, `VmRSS:\t${kB(rss)}`, `RssAnon:\t${kB(c.anon)}`, `RssFile:\t${kB(c.file)}`,
+    `RssShmem:\t${kB(0)}`, `VmData:\t${kB(data)}`, `VmStk:\t${kB(stack)}`, `VmExe:\t${kB(exe)}`, `VmLib:\t${kB(0)}`,
+    `VmPTE:\t${kB(c.pte)}`, `VmSwap:\t${kB(0)}`];
+}
+
 export function proc_pid_status(t: Task): string {
   const c = t.cred, [st, name] = task_state(t), [ign, cgt] = sig_masks(t);
   let maxfd = 0;
@@ -55,7 +90,7 @@ export function proc_pid_status(t: Task): string {
     `Tgid:\t${t.tgid}`, `Ngid:\t0`, `Pid:\t${t.pid}`, `PPid:\t${task_ppid(t)}`, `TracerPid:\t0`,
     `Uid:\t${c.uid}\t${c.euid}\t${c.suid}\t${c.fsuid}`, `Gid:\t${c.gid}\t${c.egid}\t${c.sgid}\t${c.fsgid}`,
     `FDSize:\t${fdsize}`, `Groups:\t${c.groups.join(' ')}${c.groups.length ? ' ' : ''}`,
-    `VmSize:\t${String(vm_size_kb(t)).padStart(8)} kB`, `Threads:\t${threads(t)}`,
+    ...(t.mm ? task_mem(t.mm) : []), `Threads:\t${threads(t)}`,
     `SigQ:\t0/0`, `SigPnd:\t${hex64(t.pending_hi, t.pending_lo)}`, `ShdPnd:\t${hex64(0, 0)}`, `SigBlk:\t${hex64(t.blocked_hi, t.blocked_lo)}`,
     `SigIgn:\t${ign}`, `SigCgt:\t${cgt}`, `CapInh:\t0000000000000000`,
     `CapPrm:\t${c.euid === 0 ? '000001ffffffffff' : '0000000000000000'}`, `CapEff:\t${c.euid === 0 ? '000001ffffffffff' : '0000000000000000'}`,

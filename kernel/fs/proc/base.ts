@@ -3,7 +3,7 @@
  * maps, environ, cwd, root, and fd/ with one symlink per open descriptor. Entries are built
  * on each lookup, so they always show the task as it is now.
  */
-import { EACCES, ESRCH } from '../../include/uapi/errno.ts';
+import { EACCES, ENOENT, ESRCH } from '../../include/uapi/errno.ts';
 import { S_IFDIR, S_IFLNK, S_IFREG } from '../../include/uapi/stat.ts';
 import type { Kernel } from '../../kernel.ts';
 import { MAP_SHARED, PROT_EXEC, PROT_READ, PROT_WRITE } from '../../include/uapi/mman.ts';
@@ -58,7 +58,7 @@ export function proc_pid_maps(t: Task): string {
     const f = v.file;
     const dev = f ? `${hex(f.dev >>> 20, 2)}:${hex(f.dev & 0xfffff, 2)} ${f.ino}` : '00:00 0';
     const head = `${hex(v.start)}-${hex(v.end)} ${perms} ${hex(v.pgoff)} ${dev}`;
-    const name = (f ? f.name : '') || v.name;
+    const name = (f ? f.name : '') || (v.name === '[text]' && t.mm!.exe_file ? t.mm!.exe_file : v.name);
     out.push(name ? head.padEnd(73) + name : head + ' ');
   }
   return out.join('\n') + (out.length ? '\n' : '');
@@ -139,6 +139,7 @@ export function proc_pid_entry(k: Kernel, target: Task): ProcDirEntry {
     file('environ', 6, guarded(target, () => vector_strings(k, target, 1)), 0o400),
     link('cwd', 7, () => target.fs.pwd.path()),
     link('root', 8, () => target.fs.root.path()),
+    link('exe', 11, guarded_link(target, () => target.mm?.exe_file || -ENOENT)),
     {
       name: 'fd', mode: S_IFDIR | 0o500, ino: pid_ino(pid, 9), children: new Map(), task,
       permission: proc_fd_permission(target),

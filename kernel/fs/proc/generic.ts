@@ -4,10 +4,12 @@
  * text is produced at open (a seq_file snapshot) and read with ordinary positions; entries
  * registered after boot appear at once (lookups read the registry each time).
  */
-import { EFAULT, ENOENT } from '../../include/uapi/errno.ts';
+import { EACCES, EFAULT, EIO, ENOENT } from '../../include/uapi/errno.ts';
+import { O_ACCMODE, O_RDONLY } from '../../include/uapi/fcntl.ts';
 import { S_IFDIR, S_IFLNK, S_IFREG, S_IFMT } from '../../include/uapi/stat.ts';
 import type { Kernel } from '../../kernel.ts';
-import { copy_to_user } from '../../mm/uaccess.ts';
+import { copy_from_user, copy_to_user } from '../../mm/uaccess.ts';
+import { PAGE_SIZE } from '../../mm/page_alloc.ts';
 import type { Task } from '../../sched/task.ts';
 import { Dentry, Inode, type FileOperations, type SuperBlock } from '../fs_types.ts';
 import { get_anon_dev } from '../tmpfs.ts';
@@ -20,6 +22,13 @@ export interface ProcDirEntry {
   readonly name: string;
   readonly mode: number;
   readonly show?: ProcShow;
+  /** A writable file's store (proc_ops.proc_write): the bytes of one write(2); returns 0 or -errno. */
+  readonly write?: (t: Task, data: Uint8Array) => number;
+  /**
+   * Without a write handler, refuse opens for writing with EACCES, root's too (sysctl's
+   * proc_sys_permission, kernfs_fop_open); other proc files open and fail the write instead.
+   */
+  readonly strict_ro?: boolean;
   readonly link?: (t: Task) => string | number;
   readonly children?: Map<string, ProcDirEntry>;
   /** A directory whose entries are computed (like /proc/PID): lookup and list. */
@@ -39,13 +48,13 @@ export function task_dump_owner(task: Task): [number, number] {
 
 export const PROC_ROOT_INO = 1;
 
+/** The superblock of a registry-backed file system: proc, and sysfs (which shares the code, as kernfs). */
 export class ProcSuper implements SuperBlock {
-  readonly s_type = 'proc';
   readonly s_dev = get_anon_dev();
   private ino = 0x10000;
   next_ino(): number { return ++this.ino; }
   readonly root: ProcDirEntry;
-  constructor(readonly k: Kernel) {
+  constructor(readonly k: Kernel, readonly s_type = 'proc') {
     this.root = { name: '/', mode: S_IFDIR | 0o555, children: new Map(), ino: PROC_ROOT_INO };
   }
 }
@@ -73,10 +82,13 @@ function split(path: string): [string, string] {
   return i < 0 ? ['', path] : [path.slice(0, i), path.slice(i + 1)];
 }
 
-/** proc_create(): a read-only file (mode 0444 unless given) whose text comes from show. */
-export function proc_create(k: Kernel, path: string, show: ProcShow, mode = 0o444): ProcDirEntry {
+/**
+ * proc_create(): a file whose text comes from show, read-only (mode 0444) unless given a mode
+ * and a write handler.
+ */
+export function proc_create(k: Kernel, path: string, show: ProcShow, mode = 0o444, write?: ProcDirEntry['write'], strict_ro = false): ProcDirEntry {
   const [dir, name] = split(path);
-  const e: ProcDirEntry = { name, mode: S_IFREG | mode, show, ino: proc_sb(k).next_ino() };
+  const e: ProcDirEntry = { name, mode: S_IFREG | mode, show, write, strict_ro, ino: proc_sb(k).next_ino() };
   proc_dir(k, dir).children!.set(name, e);
   return e;
 }
@@ -112,6 +124,7 @@ const enc = new TextEncoder();
 export const proc_reg_file_ops: FileOperations = {
   open(inode, f, t) {
     const e = inode.i_private as ProcDirEntry;
+    if (e.strict_ro && (f.f_flags & O_ACCMODE) !== O_RDONLY && !e.write) return -EACCES;
     const text = e.show!(t);
     if (typeof text === 'number') return text;
     f.private_data = typeof text === 'string' ? enc.encode(text) : text;
@@ -123,6 +136,14 @@ export const proc_reg_file_ops: FileOperations = {
     const n = Math.min(count, b.length - pos);
     const left = copy_to_user(t, ubuf, b, pos, n);
     return left === n ? -EFAULT : n - left;
+  },
+  write(f, t, ubuf, count) {
+    const e = f.f_inode.i_private as ProcDirEntry;
+    if (!e.write) return -EIO;
+    const b = new Uint8Array(Math.min(Math.max(count, 0), PAGE_SIZE));
+    if (copy_from_user(t, b, 0, ubuf, b.length)) return -EFAULT;
+    const err = e.write(t, b);
+    return err < 0 ? err : count;
   },
 };
 

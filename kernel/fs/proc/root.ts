@@ -1,6 +1,6 @@
 /**
  * The /proc root (fs/proc/root.c and the small files of fs/proc/*.c): self, meminfo, version,
- * mounts, filesystems, kallsyms, uptime; /proc/modules is registered by the module loader
+ * mounts, filesystems, kallsyms, uptime, cpuinfo (per arch), stat, loadavg, sys/; /proc/modules is registered by the module loader
  * through proc_create(). Registers the "proc" file system type.
  */
 import type { Kernel } from '../../kernel.ts';
@@ -9,6 +9,10 @@ import { UTS_RELEASE, UTS_VERSION } from '../../sys.ts';
 import type { Task } from '../../sched/task.ts';
 import { filesystems, mounts, register_filesystem } from '../namespace.ts';
 import { proc_base_init } from './base.ts';
+import { proc_stat_init } from './loadavg.ts';
+import { proc_sys_init } from './proc_sysctl.ts';
+import { x86_cpuinfo } from '../../arch/x86/cpuinfo.ts';
+import { arm64_cpuinfo } from '../../arch/arm64/cpuinfo.ts';
 import { proc_create, proc_fill_super, proc_symlink } from './generic.ts';
 
 const kb = (pages: number): string => `${String(pages * (PAGE_SIZE >> 10)).padStart(8)} kB`;
@@ -47,5 +51,8 @@ export function proc_root_init(k: Kernel): void {
   proc_create(k, 'filesystems', () => filesystems(k).map((f) => `${f.nodev ? 'nodev' : ''}\t${f.name}\n`).join(''));
   proc_create(k, 'kallsyms', (t) => proc_kallsyms(k, t));
   proc_create(k, 'uptime', () => { const s = k.uptime_ns() / 1e9; return `${s.toFixed(2)} ${s.toFixed(2)}\n`; });
+  proc_create(k, 'cpuinfo', () => (k.arch.name === 'arm64' ? arm64_cpuinfo(k) : x86_cpuinfo(k)));
+  proc_stat_init(k);
+  proc_sys_init(k);
   proc_base_init(k);
 }

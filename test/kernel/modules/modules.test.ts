@@ -20,7 +20,7 @@ const BAD = new URL('./fixtures/bad_hook.ts', import.meta.url).href;
 const USER = new URL('./progs/hello_user.ts', import.meta.url).href;
 
 function machine(arch: 'x86_64' | 'arm64' = 'x86_64') {
-  const cap = capture_console();
+  const cap = capture_console('', { tty: true }) // a terminal: line-buffered stdout;
   const k = boot({ console: cap.console, arch });
   install_module(k, '/lib/modules/hello_dev.ko', HELLO);
   install_module(k, '/lib/modules/bad_hook.ko', BAD);

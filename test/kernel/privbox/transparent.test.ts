@@ -8,10 +8,10 @@ import { run_boxed_program } from '../../../kernel/privbox/transparent.ts';
 import { C } from '../../../kernel/time/cost.ts';
 
 async function both(program: string, argv: string[], spap = false): Promise<{ plain: string; boxed: string; gate_calls: number; status: [number, number] }> {
-  const a = capture_console();
+  const a = capture_console('', { tty: true });
   const k1 = boot({ console: a.console, features: { spap } });
   const r1 = await run(k1, { program, argv });
-  const b = capture_console();
+  const b = capture_console('', { tty: true });
   const k2 = boot({ console: b.console, features: { spap } });
   const t = await run_boxed_program(k2, { program, argv });
   const ws = await t.exited;
