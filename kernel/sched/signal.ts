@@ -244,13 +244,14 @@ function handle_signal(t: Task, sig: number, a: SigAction): Promise<void> | void
  */
 export function restart_or_eintr(t: Task, ret: number): number {
   if (ret === -ERESTARTNOINTR) return -ERESTARTSYS;
-  if (ret === -ERESTARTNOHAND || ret === -ERESTART_RESTARTBLOCK) return -EINTR;
-  if (ret !== -ERESTARTSYS) return ret;
+  if (ret !== -ERESTARTSYS && ret !== -ERESTARTNOHAND && ret !== -ERESTART_RESTARTBLOCK) return ret;
   const sig = lowest_pending(t);
-  // No handler will run (a stop, an ignored or a default-ignored signal): the call restarts.
-  if (sig === 0) return ret;
-  const a = t.sighand.action[sig];
-  if (a.handler === SIG_DFL || a.handler === SIG_IGN) return ret;
+  const a = sig ? t.sighand.action[sig] : null;
+  // No handler will run (a stop, an ignored or a default-ignored signal): the call restarts
+  // (ERESTART_RESTARTBLOCK too, through restart_syscall in Linux; privos has no restart_block,
+  // so a restarted nanosleep sleeps its whole time again).
+  if (!a || a.handler === SIG_DFL || a.handler === SIG_IGN) return -ERESTARTSYS;
+  if (ret !== -ERESTARTSYS) return -EINTR;
   return a.flags & SA_RESTART ? ret : -EINTR;
 }
 

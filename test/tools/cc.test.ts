@@ -45,7 +45,7 @@ test('missing programs are 127, non-executable ones 126, syntax errors file:line
   writeFileSync(join(dir, 'bad.ts'), 'export default async function main(): Promise<number> {\n  const x = ;\n  return x;\n}\n');
   const s = privos('run', join(dir, 'bad.ts'));
   t.is(s.status, 126);
-  t.regex(s.stderr, /bad\.ts:2:12: error: Unexpected ";"$/m);
+  t.regex(s.stderr, /bad\.ts:2:13: error: Unexpected ";"$/m);
 });
 
 test('privos cc of a program that imports the host fails to link', (t) => {

@@ -96,7 +96,7 @@ test.serial('bad arguments: clear errors, non-zero status', (t) => {
   t.regex(r.stderr, /Invalid values/);
   const m = privos('run', '/bin/missing');
   t.is(m.status, 127);
-  t.regex(m.stderr, /cannot execute \/bin\/missing/);
+  t.regex(m.stderr, /^privos: \/bin\/missing: No such file or directory$/m);
   t.not(privos('frobnicate').status, 0);
 });
 
