@@ -75,10 +75,29 @@ L.kerncall_setup = async function () {
   return 0;
 };
 
+/**
+ * The box-side return stub (the artifact's: fn's return lands in libc, which does IOCRET): the
+ * box ends with PIOT_IOCRET carrying fn's value, whether fn returns at once or later.
+ */
+const stubs = new WeakMap<UserFn, UserFn>();
+function box_stub(fn: UserFn): UserFn {
+  let s = stubs.get(fn);
+  if (!s) {
+    s = (async (lc: Libc, arg: number): Promise<number> => {
+      const v = await (fn as (lc: Libc, arg: number) => unknown)(lc, arg);
+      return lc.kerncall_ret(typeof v === 'number' ? v : 0);
+    }) as UserFn;
+    stubs.set(fn, s);
+  }
+  return s;
+}
+
 L.kerncall_spawn = async function (fn, arg = 0) {
   const fd = await piot_open(this);
   if (fd < 0) return -1;
-  const ip = typeof fn === 'number' ? fn : this.fnaddr(fn);
+  // A code address is entered as is (box code loaded by kerncall_load, or a function the SFI
+  // pass produced); a function gets libc's return stub.
+  const ip = typeof fn === 'number' ? fn : this.fnaddr(box_stub(fn));
   const mark = this.scratch_top, p = this.scratch_push(16);
   this.poke_u64(p, ip); this.poke_u64(p + 8, arg);
   try {

@@ -50,6 +50,12 @@ export class BoxTask {
   ret_value = 0;
   /** Address of the running spawn's struct piot_iocspawn (the return value is written back there). */
   spawn_uarg = 0;
+  /**
+   * A box whose entry is still running asynchronously in its process's realm (its result is a
+   * promise of that realm, which the kernel never awaits): the spawn ioctl sleeps until the
+   * box's PIOT_IOCRET, which settles the spawn through this.
+   */
+  finish: ((r: number) => void) | null = null;
 }
 
 export class PrivboxState {

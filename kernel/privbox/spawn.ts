@@ -83,7 +83,10 @@ export function piot_spawn(t: Task, uarg: number): SysRet {
     return box_finish(t, err);
   }
   if (v instanceof Promise) return v.then((x) => box_finish(t, undefined, x), (err) => box_finish(t, err));
-  return box_finish(t, undefined, v);
+  if (typeof v === 'number' || v === undefined) return box_finish(t, undefined, v);
+  // Anything else is the entry's own business (a promise of the process's realm): the box
+  // goes on running, and the spawn returns when the box does PIOT_IOCRET (libc's stub does).
+  return new Promise<number>((resolve) => { b.finish = resolve; });
 }
 
 /**
@@ -92,7 +95,9 @@ export function piot_spawn(t: Task, uarg: number): SysRet {
  */
 function box_finish(t: Task, err: unknown, v?: unknown): number {
   const b = box_task(t);
-  if (err !== undefined && !(err instanceof BoxReturn)) { box_leave(t); throw err; }
+  // PIOT_IOCRET unwinds the kernel with BoxReturn and the box's code with its door's marker.
+  const returned = err instanceof BoxReturn || (t.door !== null && t.door.is_unwind(err));
+  if (err !== undefined && !returned) { box_leave(t); throw err; }
   if (err === undefined) b.ret_value = typeof v === 'number' ? v : 0;
   box_leave(t);
   const ret = scrub_value(t, b.ret_value);
@@ -123,6 +128,9 @@ function box_leave(t: Task): void {
 /** PIOT_IOCRET, called from the box through the gate: `arg` is the box's return value. */
 export function piot_ret(t: Task, arg: number): number {
   if (!t.in_box) return -EINVAL;
-  box_task(t).ret_value = arg;
+  const b = box_task(t);
+  b.ret_value = arg;
+  const finish = b.finish;
+  if (finish) { b.finish = null; finish(box_finish(t, new BoxReturn(t.pid))); }
   throw new BoxReturn(t.pid);
 }

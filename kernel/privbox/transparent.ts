@@ -24,7 +24,8 @@ interface BoxLibc {
   initial_sp: number;
   errno: number;
   kerncall_setup(): Promise<number>;
-  kerncall_spawn(fn: TextFn, arg: number): Promise<number>;
+  kerncall_spawn(fn: TextFn | number, arg: number): Promise<number>;
+  fnaddr(fn: TextFn): number;
 }
 
 /** Loaded programs by token, for the trampolines below. */
@@ -36,7 +37,8 @@ export async function privbox_trampoline(token: string, libc: BoxLibc): Promise<
   const main = programs.get(token);
   if (!main) return 127;
   if ((await libc.kerncall_setup()) !== 0) return 126;
-  const v = await libc.kerncall_spawn(main, libc.initial_sp);
+  // The instrumented main itself is the box's entry (a code address: no libc return stub).
+  const v = await libc.kerncall_spawn(libc.fnaddr(main), libc.initial_sp);
   if (v === -1 && libc.errno) return 126;
   return v;
 }
