@@ -21,7 +21,9 @@ const EXPR = 'trace=write,wait4,exit_group';
 function per_process(trace: string): { parent: string[]; child: string[] } {
   const child = /si_pid=(\d+)/.exec(trace)?.[1] ?? '?';
   const out = { parent: [] as string[], child: [] as string[] }, open = new Map<string, string>();
-  for (const raw of trace.split('\n').filter((l) => l && !l.startsWith('strace: ') && !l.startsWith('execve('))) {
+  // strace's own "Process N attached" notice can land in the middle of a traced line.
+  const lines = trace.replace(/strace: Process \d+ attached\n?/g, '').split('\n');
+  for (const raw of lines.filter((l) => l && !l.startsWith('strace: ') && !l.startsWith('execve('))) {
     const m = /^\[pid +(\d+)\] (.*)$/.exec(raw);
     const who = m && m[1] === child ? 'child' : 'parent';
     let text = m ? m[2] : raw;
