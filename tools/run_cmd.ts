@@ -11,7 +11,7 @@ import { net_publish } from '../kernel/net/ipv4/af_inet.ts';
 import { load_fdcap } from '../kernel/modules/fdcap/load.ts';
 import { mount_hostfs } from '../kernel/fs/hostfs.ts';
 import { SIGINT, SIGPIPE } from '../kernel/include/uapi/signal.ts';
-import { ERRNO_TEXT } from '../kernel/include/uapi/errno.ts';
+import { ENOENT, ERRNO_TEXT } from '../kernel/include/uapi/errno.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { Task } from '../kernel/sched/task.ts';
 import { strace_attach, type StraceOptions } from '../kernel/syscalls/trace.ts';
@@ -72,10 +72,9 @@ function trace_sink(file: string | undefined): { out: (line: string) => void; cl
  */
 function report_start_failure(prog: string, e: Error): number {
   if (e instanceof LinkError) { process.stderr.write(e.diagnostics.join('\n') + '\n'); return 126; }
-  const errno = (e as { errno?: number }).errno;
-  const why = errno === 2 ? 'No such file or directory' : errno === 13 ? 'Permission denied' : errno === 8 ? 'Exec format error' : e.message;
-  process.stderr.write(`privos: ${prog}: ${why}\n`);
-  return errno === 2 ? 127 : 126;
+  const errno = (e as { errno?: number }).errno ?? 0;
+  process.stderr.write(`privos: ${prog}: ${ERRNO_TEXT[errno] || e.message}\n`);
+  return errno === ENOENT ? 127 : 126;
 }
 
 /** What a shell prints when a foreground job dies of a signal (nothing for SIGINT and SIGPIPE). */

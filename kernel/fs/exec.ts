@@ -31,8 +31,6 @@ import { shmem_node } from './tmpfs.ts';
 import { getname } from './open.ts';
 import { KERN_INFO } from '../printk.ts';
 
-/** The header of a kernel module image (modules/module_syscalls.ts); executables are images. */
-export const MAGIC = '#!privos-module ';
 
 /** A program of the kernel's own realm (the in-process test harness): its entry, no realm. */
 export interface HostImage { entry: UserEntry; realm: null }

@@ -7,7 +7,7 @@
  * as executables; init_module(2) takes the same bytes from a user buffer.
  */
 import { PR_PAC_RESET_KEYS, ptrauth_prctl_reset_keys } from '../arch/arm64/pointer_auth.ts';
-import { MAGIC } from '../fs/exec.ts';
+import { module_image_url } from '../include/uapi/module_image.ts';
 import { FMODE_READ, type SysRet } from '../fs/fs_types.ts';
 import { shmem_node } from '../fs/tmpfs.ts';
 import { EBADF, EFAULT, EINVAL, ENOEXEC, EPERM } from '../include/uapi/errno.ts';
@@ -29,9 +29,7 @@ function may_init_module(t: Task): number { return t.cred.euid === 0 ? 0 : -EPER
 
 /** The module URL named by an image's header, or -ENOEXEC. */
 export function image_url(text: string): string | number {
-  if (!text.startsWith(MAGIC)) return -ENOEXEC;
-  const url = text.slice(MAGIC.length).split('\n')[0].trim();
-  return url ? url : -ENOEXEC;
+  return module_image_url(text) ?? -ENOEXEC;
 }
 
 function user_args(t: Task, uargs: number): string | number {
