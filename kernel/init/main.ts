@@ -40,7 +40,7 @@ import { describe_user_value, user_crash } from '../arch/traps.ts';
 import { FsStruct, type Task } from '../sched/task.ts';
 import { SIGSEGV } from '../include/uapi/signal.ts';
 import { build_sys_call_table } from '../syscalls/table.ts';
-import { ALL_SYSCALLS } from '../syscalls/registry.ts';
+import { ALL_SYSCALLS, check_syscall_defs } from '../syscalls/registry.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import type { CostProfile } from '../time/cost.ts';
 import { UTS_RELEASE } from '../sys.ts';
@@ -58,7 +58,7 @@ export interface BootOptions {
   crt0?: Crt0;
   /** Builds the root image's programs and modules (tools/machine.ts passes the linker). */
   build?: RootfsBuilder;
-  /** Extra syscall definitions (tests, experiments). */
+  /** Extra syscall definitions (tests, experiments); one named like a kernel syscall replaces it. */
   extra_syscalls?: readonly SyscallDef[];
   /** Echo the kernel log to this sink as it is written. */
   log_echo?: (line: string) => void;
@@ -94,6 +94,7 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
   k.printk(KERN_INFO, arch.name === 'x86_64'
     ? `x86/cpu: SMAP ${features.smap ? 'enabled' : 'disabled'}, SMEP ${features.smep ? 'enabled' : 'disabled'}; page table isolation ${profile.pti ? 'enabled' : 'disabled'}`
     : `CPU features: PAN ${features.smap ? 'enabled' : 'disabled'}, address authentication (QARMA-64)`);
+  check_syscall_defs(ALL_SYSCALLS);
   build_sys_call_table(k, [...ALL_SYSCALLS, ...(opts.extra_syscalls ?? [])]);
   k.printk(KERN_INFO, `sys_call_table: ${k.nr_syscalls} entries, ${k.syscall_defs.filter(Boolean).length} implemented`);
   k.root = tmpfs_mount(0o755, 'tmpfs', new ShmemSbInfo(phys, shmem_default_max_blocks(phys)));

@@ -3,10 +3,6 @@
  * list here; the number each name gets comes from the architecture's table.
  */
 import { exec_syscalls } from '../fs/exec.ts';
-import { open_syscalls } from '../fs/open.ts';
-import { read_write_syscalls } from '../fs/read_write.ts';
-import { stat_syscalls } from '../fs/stat.ts';
-import { ioctl_syscalls } from '../fs/ioctl.ts';
 import { mm_syscalls } from '../mm/mmap.ts';
 import { exit_syscalls } from '../sched/exit.ts';
 import { fork_syscalls } from '../sched/fork.ts';
@@ -24,10 +20,26 @@ import { sigwait_syscalls } from '../sched/sigwait.ts';
 import { itimer_syscalls } from '../time/itimer.ts';
 import { pid_syscalls } from '../pid.ts';
 import type { SyscallDef } from './syscall_def.ts';
+import { SYSCALL_NAMES } from '../include/uapi/arch_uapi.ts';
 
 export const ALL_SYSCALLS: readonly SyscallDef[] = [
-  ...read_write_syscalls, ...open_syscalls, ...stat_syscalls, ...ioctl_syscalls, ...exec_syscalls,
+  ...exec_syscalls,
   ...mm_syscalls, ...exit_syscalls, ...fork_syscalls, ...signal_syscalls, ...sched_syscalls, ...sys_syscalls,
   ...time_syscalls, ...fs_syscalls, ...net_syscalls, ...module_syscalls, ...privbox_syscalls,
   ...futex_syscalls, ...memfd_syscalls, ...sigwait_syscalls, ...itimer_syscalls, ...pid_syscalls,
 ];
+
+/**
+ * Checks a definition list the way the build would fail on two SYSCALL_DEFINEs of one name: a
+ * name defined twice, or one that no architecture's table numbers, is a kernel bug found at boot
+ * rather than a handler that silently loses to another.
+ */
+export function check_syscall_defs(defs: readonly SyscallDef[]): void {
+  const known = new Set([...SYSCALL_NAMES.x86_64, ...SYSCALL_NAMES.arm64]);
+  const seen = new Set<string>();
+  for (const d of defs) {
+    if (seen.has(d.name)) throw new Error(`syscall ${d.name} defined twice`);
+    if (!known.has(d.name)) throw new Error(`syscall ${d.name} is in no architecture's table`);
+    seen.add(d.name);
+  }
+}

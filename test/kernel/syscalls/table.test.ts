@@ -2,7 +2,7 @@ import test from 'ava';
 import { boot, run_inline } from '../../../tools/machine.ts';
 import { x86_64, arm64 } from '../../../kernel/arch/arches.ts';
 import { support_matrix } from '../../../kernel/syscalls/matrix.ts';
-import { ALL_SYSCALLS } from '../../../kernel/syscalls/registry.ts';
+import { ALL_SYSCALLS, check_syscall_defs } from '../../../kernel/syscalls/registry.ts';
 import { PERM_W } from '../../../kernel/mm/pgtable.ts';
 import { MODE_KERNEL } from '../../../kernel/arch/cpu.ts';
 import type { SyscallDef } from '../../../kernel/syscalls/syscall_def.ts';
@@ -99,4 +99,11 @@ test('the support matrix lists every entry of both tables', (t) => {
     t.is(rows.find((r) => r.name === 'kexec_load')?.support, 'ENOSYS');
     t.true(rows.filter((r) => r.support === 'partial').every((r) => r.note.length > 0), 'every partial entry says what is missing');
   }
+});
+
+test('every syscall is defined once, under a name some architecture numbers (a duplicate fails at boot)', (t) => {
+  t.notThrows(() => check_syscall_defs(ALL_SYSCALLS));
+  const read = ALL_SYSCALLS.find((d) => d.name === 'read')!;
+  t.throws(() => check_syscall_defs([...ALL_SYSCALLS, read]), { message: /read defined twice/ });
+  t.throws(() => check_syscall_defs([{ name: 'sys_frobnicate', fn: () => 0 }]), { message: /in no architecture's table/ });
 });
