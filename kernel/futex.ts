@@ -23,7 +23,7 @@ import type { Kernel } from './kernel.ts';
 import type { MmStruct } from './mm/mm_types.ts';
 import { PAGE_SIZE } from './mm/page_alloc.ts';
 import { access_ok, get_user_u32 } from './mm/uaccess.ts';
-import { signal_pending } from './sched/signal.ts';
+import { signal_pending } from './include/linux/sched/signal.ts';
 import type { Task } from './sched/task.ts';
 import { WaitQueueHead, sleep_on } from './sched/wait.ts';
 import type { SysRet } from './fs/fs_types.ts';

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArchName } from '../kernel/arch/arch.ts';
 import { UNCAUGHT } from '../kernel/arch/traps.ts';
-import { net_publish } from '../kernel/net/ipv4/af_inet.ts';
+import { net_publish } from '../kernel/net/ipv4/inet_hashtables.ts';
 import { load_fdcap } from '../kernel/modules/fdcap/load.ts';
 import { mount_hostfs } from '../kernel/fs/hostfs.ts';
 import { SIGINT, SIGPIPE } from '../kernel/include/uapi/signal.ts';

@@ -7,7 +7,8 @@
  */
 import { SIGILL } from '../include/uapi/signal.ts';
 import { PAC_AUTH, PAC_GENERIC, PAC_SIGN, PAC_STRIP_I, type CpuDoor, type UserCode } from '../include/uapi/cpu_door.ts';
-import { fetch_ok, user_fault, user_load, user_mode, user_store } from '../mm/usermem.ts';
+import { user_fault, user_load, user_mode, user_store } from '../mm/usermem.ts';
+import { fetch_ok } from '../mm/memory.ts';
 import { UserUnwind } from '../sched/exit.ts';
 import type { Task } from '../sched/task.ts';
 import { C } from '../time/cost.ts';

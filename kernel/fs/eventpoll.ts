@@ -14,7 +14,7 @@ import {
   EPOLL_CTL_DEL, EPOLL_CTL_MOD,
 } from '../include/uapi/eventpoll.ts';
 import { copy_from_user, copy_to_user, access_ok } from '../mm/uaccess.ts';
-import { signal_pending } from '../sched/signal.ts';
+import { signal_pending } from '../include/linux/sched/signal.ts';
 import type { Task } from '../sched/task.ts';
 import { WaitQueueHead, sleep_on, type WaitQueueEntry } from '../sched/wait.ts';
 import { anon_inode_getfile } from './anon_inodes.ts';

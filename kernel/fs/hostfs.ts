@@ -20,7 +20,8 @@ import type { Kernel } from '../kernel.ts';
 import { Dentry, Inode, type FileOperations, type InodeOperations } from './fs_types.ts';
 import { kern_mount, register_filesystem } from './namespace.ts';
 import { follow_mount } from './namei.ts';
-import { dcache_readdir, I_DIRTY, shmem_file_operations, shmem_node, TmpfsSuper } from './tmpfs.ts';
+import { dcache_readdir, shmem_file_operations, shmem_node, TmpfsSuper } from './tmpfs.ts';
+import { I_DIRTY } from '../include/linux/fs.ts';
 import { RENAME_EXCHANGE } from './rename.ts';
 import { filemap_write_back } from '../mm/filemap.ts';
 

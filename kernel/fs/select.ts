@@ -6,7 +6,7 @@
  */
 import { EFAULT, EINTR, EINVAL, EBADF } from '../include/uapi/errno.ts';
 import { copy_from_user, copy_to_user, get_user_u64, put_user_u64 } from '../mm/uaccess.ts';
-import { signal_pending } from '../sched/signal.ts';
+import { signal_pending } from '../include/linux/sched/signal.ts';
 import type { Task } from '../sched/task.ts';
 import { sleep_on, type WaitQueueHead } from '../sched/wait.ts';
 import type { SysRet } from './fs_types.ts';

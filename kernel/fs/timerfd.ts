@@ -8,7 +8,7 @@
 import { EAGAIN, EBADF, EFAULT, EINVAL, ERESTARTSYS } from '../include/uapi/errno.ts';
 import { O_CLOEXEC, O_NONBLOCK, O_RDWR } from '../include/uapi/fcntl.ts';
 import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
-import { signal_pending } from '../sched/signal.ts';
+import { signal_pending } from '../include/linux/sched/signal.ts';
 import type { Task } from '../sched/task.ts';
 import { sleep_on, WaitQueueHead } from '../sched/wait.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';

@@ -7,16 +7,16 @@
  * read/write go through it while it holds pages, and shmem_node writes it back first.
  */
 import { Node } from '@jsonjoy.com/fs-core';
-import { EFAULT, EFBIG, EINVAL, ENOSPC } from '../include/uapi/errno.ts';
+import { EFAULT, EFBIG, EINVAL, ENOSPC, EPERM } from '../include/uapi/errno.ts';
 import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../include/uapi/stat.ts';
 import type { Task } from '../sched/task.ts';
 import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
 import { type FileOperations, File, FMODE_READ, FMODE_WRITE, Inode, type SuperBlock, Dentry, type SysRet, Mount } from './fs_types.ts';
-import { O_RDWR } from '../include/uapi/fcntl.ts';
+import { F_SEAL_FUTURE_WRITE, F_SEAL_GROW, F_SEAL_WRITE, O_RDWR } from '../include/uapi/fcntl.ts';
 import type { VmFile } from '../mm/mm_types.ts';
 import { PAGE_SIZE, type PhysMem } from '../mm/page_alloc.ts';
 import { filemap_read, filemap_update, filemap_write_back, generic_file_mmap, mapping_mapped } from '../mm/filemap.ts';
-import { shmem_seal_write } from '../mm/memfd.ts';
+import { I_DIRTY } from '../include/linux/fs.ts';
 
 /** MAX_LFS_FILESIZE on 64-bit */
 export const MAX_LFS_FILESIZE = Number.MAX_SAFE_INTEGER;
@@ -178,8 +178,6 @@ function shmem_written(inode: Inode, node: Node): void {
   shmem_charge(inode, inode.size); // a short copy charged more than it wrote
 }
 
-/** Inode state bit: data changed since the last write-back (hostfs flushes it). */
-export const I_DIRTY = 1;
 
 export const shmem_file_operations: FileOperations = {
   read(f: File, t: Task, ubuf: number, count: number, pos: number): SysRet {
@@ -372,4 +370,24 @@ export function shmem_zero_setup(t: Task, size: number): VmFile {
   inode.size = size;
   const f = new File(inode.i_fop, O_RDWR, FMODE_READ | FMODE_WRITE, inode, null);
   return generic_file_mmap(f, t);
+}
+
+/** The seals that forbid writing (F_SEAL_WRITE, and F_SEAL_FUTURE_WRITE for new writers). */
+export const F_WRITE_SEALS = F_SEAL_WRITE | F_SEAL_FUTURE_WRITE;
+
+/**
+ * The seal check of a write of count bytes at pos (shmem_write_begin, page by page): the bytes
+ * that may be written, or -EPERM when not even the first page's part may.
+ */
+export function shmem_seal_write(inode: Inode, pos: number, count: number): number {
+  const seals = inode.i_seals;
+  if (count === 0 || !(seals & (F_SEAL_GROW | F_WRITE_SEALS))) return count;
+  if (seals & F_WRITE_SEALS) return -EPERM;
+  let ok = 0;
+  while (ok < count) {
+    const end = Math.min(pos + count, pos + ok + PAGE_SIZE - ((pos + ok) % PAGE_SIZE));
+    if (end > inode.i_size) break;
+    ok = end - pos;
+  }
+  return ok || -EPERM;
 }

@@ -27,7 +27,7 @@
 import { Node } from '@jsonjoy.com/fs-core';
 import { FMODE_WRITE, type File, type Inode, type SysRet } from '../fs/fs_types.ts';
 import { fput } from '../fs/fdtable.ts';
-import { I_DIRTY } from '../fs/tmpfs.ts';
+import { I_DIRTY } from '../include/linux/fs.ts';
 import type { Task } from '../sched/task.ts';
 import { C } from '../time/cost.ts';
 import type { Cpu } from '../arch/cpu.ts';

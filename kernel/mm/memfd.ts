@@ -25,7 +25,7 @@ import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { alloc_file, install_fd } from '../fs/file_table.ts';
 import { Dentry, type File, type Inode, FMODE_WRITE } from '../fs/fs_types.ts';
-import { shmem_file_operations, shmem_get_inode, TmpfsSuper } from '../fs/tmpfs.ts';
+import { F_WRITE_SEALS, shmem_file_operations, shmem_get_inode, TmpfsSuper } from '../fs/tmpfs.ts';
 import { strncpy_from_user } from './uaccess.ts';
 import { PAGE_SIZE } from './page_alloc.ts';
 import type { MmStruct } from './mm_types.ts';
@@ -35,7 +35,6 @@ export const MFD_NAME_PREFIX = 'memfd:';
 export const MFD_NAME_MAX_LEN = 255 - MFD_NAME_PREFIX.length;
 const MFD_ALL_FLAGS = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC;
 const F_ALL_SEALS = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC;
-const F_WRITE_SEALS = F_SEAL_WRITE | F_SEAL_FUTURE_WRITE;
 
 /** The kernel's internal tmpfs mount (shm_mnt) that memfds live on, made on first use. */
 function shm_mnt(k: Kernel): Dentry {
@@ -115,22 +114,6 @@ export function memfd_fcntl(t: Task, f: File, cmd: number, arg: number): number 
   return -EINVAL;
 }
 
-/**
- * The seal check of a write of count bytes at pos (shmem_write_begin, page by page): the bytes
- * that may be written, or -EPERM when not even the first page's part may.
- */
-export function shmem_seal_write(inode: Inode, pos: number, count: number): number {
-  const seals = inode.i_seals;
-  if (count === 0 || !(seals & (F_SEAL_GROW | F_WRITE_SEALS))) return count;
-  if (seals & F_WRITE_SEALS) return -EPERM;
-  let ok = 0;
-  while (ok < count) {
-    const end = Math.min(pos + count, pos + ok + PAGE_SIZE - ((pos + ok) % PAGE_SIZE));
-    if (end > inode.i_size) break;
-    ok = end - pos;
-  }
-  return ok || -EPERM;
-}
 
 /** shmem_setattr()'s seal check of a size change. */
 export function shmem_seal_setsize(inode: Inode, size: number): number {

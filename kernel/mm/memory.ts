@@ -5,6 +5,7 @@
 import { type Cpu, ACC_R, ACC_W, ACC_X } from '../arch/cpu.ts';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, MAP_SHARED } from '../include/uapi/mman.ts';
 import { C } from '../time/cost.ts';
+import type { Task } from '../sched/task.ts';
 import { type MmStruct, type VmArea, VM_FAULT_OOM, VM_FAULT_SIGSEGV } from './mm_types.ts';
 import { PAGE_SIZE } from './page_alloc.ts';
 import { PERM_R, PERM_U, PERM_UX, PERM_W, TWO_47 } from './pgtable.ts';
@@ -140,4 +141,15 @@ export function access_remote_vm(cpu: Cpu, mm: MmStruct, addr: number, out: Uint
     done += n;
   }
   return done;
+}
+
+/**
+ * An instruction fetch at addr by the current task (a call through a function pointer): a
+ * missing page is faulted in like any other page; false if the fetch is not allowed.
+ */
+export function fetch_ok(t: Task, addr: number): boolean {
+  const cpu = t.kernel.cpu;
+  if (cpu.check_exec(addr)) return true;
+  if (cpu.fault_present || addr < 0 || !t.mm || !handle_mm_fault(cpu, t.mm, addr, ACC_X)) return false;
+  return cpu.check_exec(addr);
 }

@@ -4,7 +4,7 @@
  * unresolvable fault delivered as SIGSEGV (SIGBUS for a file page past EOF), exactly as a real
  * load or store would.
  */
-import { ACC_R, ACC_W, ACC_X, MODE_BOX, MODE_USER } from '../arch/cpu.ts';
+import { ACC_R, ACC_W, MODE_BOX, MODE_USER } from '../arch/cpu.ts';
 import { SIGBUS, SIGSEGV } from '../include/uapi/signal.ts';
 import { switch_to } from '../sched/core.ts';
 import { do_group_exit } from '../sched/exit.ts';
@@ -12,7 +12,7 @@ import { do_signal, force_sig } from '../sched/signal.ts';
 import type { Task } from '../sched/task.ts';
 import { KERN_INFO } from '../printk.ts';
 import { addr_hex } from '../arch/cpu.ts';
-import { __handle_mm_fault, handle_mm_fault } from './memory.ts';
+import { __handle_mm_fault } from './memory.ts';
 import { VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV } from './mm_types.ts';
 import { PAGE_SIZE } from './page_alloc.ts';
 import { phys_copy } from './uaccess.ts';
@@ -83,15 +83,4 @@ export function user_load(t: Task, addr: number, dst: Uint8Array, off: number, n
 /** Stores n bytes from src[off..] at user address addr as user stores. */
 export function user_store(t: Task, addr: number, src: Uint8Array, off: number, n: number): void {
   user_access(t, addr, src, off, n, ACC_W);
-}
-
-/**
- * An instruction fetch at addr by the current task (a call through a function pointer): a
- * missing page is faulted in like any other page; false if the fetch is not allowed.
- */
-export function fetch_ok(t: Task, addr: number): boolean {
-  const cpu = t.kernel.cpu;
-  if (cpu.check_exec(addr)) return true;
-  if (cpu.fault_present || addr < 0 || !t.mm || !handle_mm_fault(cpu, t.mm, addr, ACC_X)) return false;
-  return cpu.check_exec(addr);
 }

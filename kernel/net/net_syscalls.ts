@@ -15,7 +15,7 @@ import { sys_recvfrom, sys_recvmsg, sys_sendmsg, sys_sendto } from './socket_io.
 import './unix/af_unix.ts';
 import './ipv4/af_inet.ts';
 
-export { net_publish } from './ipv4/af_inet.ts';
+export { net_publish } from './ipv4/inet_hashtables.ts';
 
 const SIGMASK_NOTE = 'a signal unblocked only by the temporary mask stays pending until the old mask allows it';
 

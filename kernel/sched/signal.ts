@@ -9,11 +9,12 @@ import {
   SA_RESETHAND, SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK, _NSIG, SIGSEGV, SIGTSTP, SIGTTIN, SIGTTOU, SIGRTMIN,
 } from '../include/uapi/signal.ts';
 import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
-import { fetch_ok } from '../mm/usermem.ts';
+import { fetch_ok } from '../mm/memory.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { SA_NOCLDSTOP } from '../include/uapi/signal.ts';
 import { CLD_CONTINUED, CLD_STOPPED } from '../include/uapi/wait.ts';
 import { switch_to } from './core.ts';
+import { sigmask as bit, signal_pending } from '../include/linux/sched/signal.ts';
 import { do_group_exit } from './exit.ts';
 import { type Task, SigAction, TASK_STOPPED } from './task.ts';
 import { capable, same_thread_group } from '../capability.ts';
@@ -21,7 +22,6 @@ import { CAP_KILL } from '../include/uapi/capability.ts';
 import { sleep_on, wake_up_task } from './wait.ts';
 import { SI_KERNEL, SI_TKILL, SI_USER, SigInfo, collect_signal, flush_sigqueue_sig, sig_still_queued } from './siginfo.ts';
 
-const bit = (sig: number): number => 1 << ((sig - 1) & 31);
 
 /** Signals whose default action is to ignore (signal(7)); SIGCONT's continuing is done at send time. */
 function default_ignored(sig: number): boolean {
@@ -133,11 +133,6 @@ function real_blocked(t: Task, sig: number): boolean {
   return ((sig <= 32 ? t.real_blocked_lo : t.real_blocked_hi) & bit(sig)) !== 0;
 }
 
-/** Is an unblocked signal pending? */
-export function signal_pending(t: Task): boolean {
-  return (t.pending_lo & ~t.blocked_lo) !== 0 || (t.pending_hi & ~t.blocked_hi) !== 0 ||
-    (t.pending_lo & bit(SIGKILL)) !== 0 || t.jobctl_stop_pending;
-}
 
 /**
  * send_signal(): marks sig pending on t with its siginfo (SI_KERNEL when none is given) and

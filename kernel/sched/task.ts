@@ -8,16 +8,12 @@ import type { Kernel } from '../kernel.ts';
 import type { MmStruct } from '../mm/mm_types.ts';
 import type { FilesStruct } from '../fs/fdtable.ts';
 import type { Dentry } from '../fs/fs_types.ts';
-import { WaitQueueHead, type WaitQueueEntry } from './wait.ts';
+import { WaitQueueHead, type WaitQueueEntry } from '../include/linux/wait.ts';
 import { _NSIG } from '../include/uapi/signal.ts';
 import type { TtyStruct } from '../drivers/tty/tty.ts';
 
-export const TASK_RUNNING = 0;
-export const TASK_INTERRUPTIBLE = 1;
-export const TASK_UNINTERRUPTIBLE = 2;
-export const TASK_STOPPED = 4;
-export const EXIT_ZOMBIE = 16;
-export const EXIT_DEAD = 32;
+import { TASK_RUNNING } from '../include/linux/sched.ts';
+export { TASK_RUNNING, TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE, TASK_STOPPED, EXIT_ZOMBIE, EXIT_DEAD } from '../include/linux/sched.ts';
 
 export class Cred {
   constructor(public uid = 0, public gid = 0, public euid = 0, public egid = 0,

@@ -1,34 +1,16 @@
 /**
- * Wait queues (include/linux/wait.h, kernel/sched/wait.c). A sleeping task's syscall Promise
- * stays pending; wake_up runs each entry's wake function, which makes the task runnable.
+ * Sleeping on wait queues (kernel/sched/wait.c). A sleeping task's syscall Promise stays pending;
+ * wake_up runs each entry's wake function (include/linux/wait.ts), which makes the task runnable.
  */
-export interface WaitQueueEntry {
-  /** Called by wake_up; for a sleeping task it resolves the sleep. */
-  func(): void;
-}
+import { WaitQueueHead, type WaitQueueEntry } from '../include/linux/wait.ts';
 
-export class WaitQueueHead {
-  private readonly entries = new Set<WaitQueueEntry>();
-
-  add(e: WaitQueueEntry): void { this.entries.add(e); }
-  remove(e: WaitQueueEntry): void { this.entries.delete(e); }
-  get active(): boolean { return this.entries.size > 0; }
-
-  /** wake_up(): wakes every waiter (they re-check their condition). */
-  wake_up(): void {
-    const n = this.entries.size;
-    if (n === 0) return;
-    if (n === 1) { for (const e of this.entries) { e.func(); return; } }
-    // Waking may remove entries (and add new ones): walk a snapshot.
-    for (const e of [...this.entries]) e.func();
-  }
-}
-
+export { WaitQueueHead, type WaitQueueEntry };
 import { MODE_KERNEL } from '../arch/cpu.ts';
 import { ERESTARTSYS } from '../include/uapi/errno.ts';
 import { switch_to } from './core.ts';
-import { signal_pending } from './signal.ts';
-import { TASK_INTERRUPTIBLE, TASK_RUNNING, type Task } from './task.ts';
+import { signal_pending } from '../include/linux/sched/signal.ts';
+import { TASK_INTERRUPTIBLE, TASK_RUNNING } from '../include/linux/sched.ts';
+import type { Task } from './task.ts';
 
 /** Sleeps t on every queue in wqs until woken (or the timeout in ms passes). */
 export function sleep_on(t: Task, wqs: readonly WaitQueueHead[], timeout_ms = -1): Promise<void> {

@@ -10,10 +10,11 @@ import type { SysRet } from '../fs/fs_types.ts';
 import { KERN_ALERT, KERN_EMERG } from '../printk.ts';
 import { account, should_resched, switch_to, yield_cpu } from '../sched/core.ts';
 import { TaskExit, UserUnwind, do_exit } from '../sched/exit.ts';
-import { do_signal, restart_or_eintr, signal_pending } from '../sched/signal.ts';
+import { do_signal, restart_or_eintr } from '../sched/signal.ts';
+import { signal_pending } from '../include/linux/sched/signal.ts';
 import type { Task } from '../sched/task.ts';
 import { C } from '../time/cost.ts';
-import { fetch_ok } from '../mm/usermem.ts';
+import { fetch_ok } from '../mm/memory.ts';
 import { syscall_name } from './table.ts';
 import type { SyscallFn } from './syscall_def.ts';
 

@@ -9,7 +9,7 @@ import { account } from '../sched/core.ts';
 import type { Task } from '../sched/task.ts';
 import { sleep_on } from '../sched/wait.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
-import { signal_pending } from '../sched/signal.ts';
+import { signal_pending } from '../include/linux/sched/signal.ts';
 import { ERESTART_RESTARTBLOCK } from '../include/uapi/errno.ts';
 import type { SysRet } from '../fs/fs_types.ts';
 

@@ -11,7 +11,8 @@ import {
   SO_TYPE, SO_BROADCAST, SO_DONTROUTE, SO_OOBINLINE, SO_DEBUG, SO_RCVTIMEO, SO_SNDTIMEO, SO_RCVTIMEO_NEW, SO_SNDTIMEO_NEW,
 } from '../../include/uapi/socket.ts';
 import { copy_to_user, get_user_u32, get_user_u64, put_user_u32 } from '../../mm/uaccess.ts';
-import { send_signal, signal_pending } from '../../sched/signal.ts';
+import { send_signal } from '../../sched/signal.ts';
+import { signal_pending } from '../../include/linux/sched/signal.ts';
 import type { Task } from '../../sched/task.ts';
 import { WaitQueueHead, sleep_on, wait_event_interruptible } from '../../sched/wait.ts';
 import { SkBuffHead, type UCred } from './skbuff.ts';

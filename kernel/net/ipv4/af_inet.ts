@@ -20,25 +20,7 @@ import { SIOCINQ, SIOCOUTQ, SS_CONNECTED, SS_CONNECTING, SS_UNCONNECTED, Socket,
 import { addr_from_host, host_ip, inet_addr_local, inet_parse, inet_sockaddr, is_any, is_loopback, type InetAddr } from './inet_addr.ts';
 import { InetSock, host_errno, tcp_poll, tcp_recvmsg, tcp_sendmsg } from './tcp_bridge.ts';
 import { udp_create } from './udp_ops.ts';
-
-/** Per-kernel port state: the publish map (guest → host port) and bound guest ports. */
-interface InetTable { publish: Map<number, number>; bound: Map<number, InetSock> }
-
-function inet_table(k: Kernel): InetTable {
-  let tab = k.ext.get('net.inet') as InetTable | undefined;
-  if (!tab) { tab = { publish: new Map(), bound: new Map() }; k.ext.set('net.inet', tab); }
-  return tab;
-}
-
-/** `privos --publish HOST:GUEST`: a guest listening on GUEST is reached on the host's HOST. */
-export function net_publish(k: Kernel, host_port: number, guest_port: number): void {
-  inet_table(k).publish.set(guest_port, host_port);
-}
-
-/** The host port a bound guest port is reached on (the publish map, else the same port). */
-export function inet_host_port(k: Kernel, guest_port: number): number {
-  return inet_table(k).publish.get(guest_port) ?? guest_port;
-}
+import { inet_host_port, inet_table, type InetTable } from './inet_hashtables.ts';
 
 const isk = (sock: Socket): InetSock => sock.sk as InetSock;
 

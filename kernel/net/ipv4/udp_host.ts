@@ -9,7 +9,7 @@
 import { createSocket, type RemoteInfo, type Socket as HostDgram } from 'node:dgram';
 import { EADDRINUSE } from '../../include/uapi/errno.ts';
 import { AF_INET } from '../../include/uapi/socket.ts';
-import { inet_host_port } from './af_inet.ts';
+import { inet_host_port } from './inet_hashtables.ts';
 import { addr_from_host, host_ip, inet_sockaddr, type InetAddr } from './inet_addr.ts';
 import { host_errno } from './tcp_bridge.ts';
 import { UdpSock, udp_key, udp_queue_rcv, udp_set_host_ops, udp_table } from './udp.ts';
