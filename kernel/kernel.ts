@@ -76,7 +76,7 @@ export class Kernel {
   /** Called for each new task (parent, child) so per-task state can be inherited. */
   readonly fork_hooks: ((p: Task, c: Task) => void)[] = [];
   /** State of subsystems and modules, by name. */
-  readonly ext = new Map<string, unknown>();
+  readonly ext = new Map<object, unknown>();
   root!: Dentry;
   /** The C runtime that starts programs (registered at boot by tools/machine.ts). */
   crt0: import('./fs/exec.ts').Crt0 | null = null;

@@ -7,6 +7,7 @@ import { EINVAL } from './include/uapi/errno.ts';
 import type { Kernel } from './kernel.ts';
 import { PAGE_SIZE } from './mm/page_alloc.ts';
 import { UTS_RELEASE, UTS_VERSION } from './sys.ts';
+import { StateKey, state_of } from './include/linux/ext_state.ts';
 
 /** PID_MAX_DEFAULT, PID_MAX_LIMIT (64-bit), RESERVED_PIDS (include/linux/threads.h). */
 export const PID_MAX_DEFAULT = 0x8000, PID_MAX_LIMIT = 4 * 1024 * 1024, RESERVED_PIDS = 300;
@@ -24,11 +25,8 @@ export class SysctlValues {
   }
 }
 
-export function sysctl_values(k: Kernel): SysctlValues {
-  let v = k.ext.get('sysctl') as SysctlValues | undefined;
-  if (!v) { v = new SysctlValues(k); k.ext.set('sysctl', v); }
-  return v;
-}
+const SYSCTL_VALUES_STATE = new StateKey<Kernel, SysctlValues>('sysctl', (k) => new SysctlValues(k));
+export function sysctl_values(k: Kernel): SysctlValues { return state_of(k, SYSCTL_VALUES_STATE); }
 
 /** One entry of a ctl_table: a path under /proc/sys, its mode, and proc_handler's two halves. */
 export interface CtlTable {

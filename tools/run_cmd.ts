@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArchName } from '../kernel/arch/arch.ts';
 import { UNCAUGHT } from '../kernel/arch/traps.ts';
+import { state_peek } from '../kernel/include/linux/ext_state.ts';
 import { net_publish } from '../kernel/net/ipv4/inet_hashtables.ts';
 import { load_fdcap } from '../kernel/modules/fdcap/load.ts';
 import { mount_hostfs } from '../kernel/fs/hostfs.ts';
@@ -81,8 +82,8 @@ function report_start_failure(prog: string, e: Error): number {
 export function death_message(task: Task, wstatus: number): string {
   const sig = wstatus & 0x7f;
   if (!sig || sig === 0x7f || sig === SIGPIPE || sig === SIGINT) return '';
-  const uncaught = task.ext.get(UNCAUGHT);
-  const why = typeof uncaught === 'string' ? `${task.comm}: uncaught exception: ${uncaught} (details: privos run --dmesg)\n` : '';
+  const uncaught = state_peek(task, UNCAUGHT);
+  const why = uncaught ? `${task.comm}: uncaught exception: ${uncaught} (details: privos run --dmesg)\n` : '';
   return `${why}${strsignal(sig)}\n`;
 }
 

@@ -10,6 +10,7 @@ import { KERN_ERR, KERN_INFO } from '../printk.ts';
 import { do_group_exit } from '../sched/exit.ts';
 import { do_signal, force_sig } from '../sched/signal.ts';
 import type { Task } from '../sched/task.ts';
+import { StateKey, state_set } from '../include/linux/ext_state.ts';
 
 /** Trap kinds, with the signal each raises. */
 export const TRAP_UD = SIGILL, TRAP_GP = SIGSEGV;
@@ -44,12 +45,12 @@ export function describe_user_value(v: unknown): string {
   return typeof v === 'function' ? '[function]' : '[object]';
 }
 
-/** Task.ext key: the first line of the uncaught exception a process died of (`privos run` shows it). */
-export const UNCAUGHT = 'uncaught';
+/** The first line of the uncaught exception a process died of (`privos run` shows it). */
+export const UNCAUGHT = new StateKey<Task, string>('uncaught', () => '');
 
 /** A process crashed in user code (an exception nobody caught): log it and end it with SIGSEGV. */
 export function user_crash(t: Task, what: string): void {
   t.kernel.printk(KERN_ERR, `${t.comm}[${t.pid}]: uncaught exception in user code: ${what}`);
-  t.ext.set(UNCAUGHT, what.split('\n')[0]);
+  state_set(t, UNCAUGHT, what.split('\n')[0]);
   try { do_group_exit(t, SIGSEGV); } catch { /* unwound */ }
 }

@@ -24,6 +24,7 @@ import type { Task } from '../sched/task.ts';
 import { WaitQueueHead, wait_event_interruptible } from '../sched/wait.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { FMODE_PATH, FMODE_READ, FMODE_WRITE, type File, type Inode, type SysRet } from './fs_types.ts';
+import { StateKey, state_of } from '../include/linux/ext_state.ts';
 
 export const FL_POSIX = 1, FL_FLOCK = 2, FL_SLEEP = 128, FL_OFDLCK = 1024;
 /** The end of a lock that runs to the end of the file (OFFSET_MAX). */
@@ -64,11 +65,8 @@ export class LockState {
   readonly blocked = new Set<FileLock>();
 }
 
-function lock_state(k: Kernel): LockState {
-  let s = k.ext.get('locks') as LockState | undefined;
-  if (!s) { s = new LockState(); k.ext.set('locks', s); }
-  return s;
-}
+const LOCK_STATE = new StateKey<Kernel, LockState>('locks', () => new LockState());
+function lock_state(k: Kernel): LockState { return state_of(k, LOCK_STATE); }
 
 function locks_get_lock_context(inode: Inode): FileLockContext {
   return (inode.i_flctx ??= new FileLockContext());

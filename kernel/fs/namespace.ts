@@ -14,6 +14,7 @@ import { Mount, type Dentry } from './fs_types.ts';
 import { follow_mount, user_path_at } from './namei.ts';
 import { getname } from './open.ts';
 import { ShmemSbInfo, shmem_parse_options, tmpfs_mount } from './tmpfs.ts';
+import { StateKey, state_of } from '../include/linux/ext_state.ts';
 
 export const MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_REMOUNT = 32, MS_BIND = 4096, MS_MOVE = 8192;
 export const MNT_FORCE = 1, MNT_DETACH = 2, MNT_EXPIRE = 4, UMOUNT_NOFOLLOW = 8;
@@ -28,15 +29,11 @@ export interface FileSystemType {
 
 interface NsState { types: Map<string, FileSystemType>; mounts: Mount[] }
 
-function ns(k: Kernel): NsState {
-  let s = k.ext.get('mnt_namespace') as NsState | undefined;
-  if (!s) {
-    s = { types: new Map(), mounts: [] };
-    k.ext.set('mnt_namespace', s);
-    s.types.set('tmpfs', { name: 'tmpfs', nodev: true, mount: (k, _t, _src, data) => tmpfs_fill_super(k, data) });
-  }
-  return s;
-}
+const MNT_NS = new StateKey<Kernel, NsState>('mnt_namespace', () => ({
+  types: new Map([['tmpfs', { name: 'tmpfs', nodev: true, mount: (k, _t, _src, data) => tmpfs_fill_super(k, data) }]]),
+  mounts: [],
+}));
+const ns = (k: Kernel): NsState => state_of(k, MNT_NS);
 
 export function register_filesystem(k: Kernel, fs: FileSystemType): void { ns(k).types.set(fs.name, fs); }
 export function filesystems(k: Kernel): FileSystemType[] { return [...ns(k).types.values()]; }

@@ -20,6 +20,7 @@ import { RLIMIT_NOFILE } from './file_table.ts';
 import { File, FMODE_READ, FMODE_WRITE, Inode, type FileOperations, type SuperBlock, type SysRet } from './fs_types.ts';
 import { FIONREAD } from './ioctl.ts';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, poll_wait, type PollTable } from './poll_types.ts';
+import { StateKey, state_of } from '../include/linux/ext_state.ts';
 
 export const PIPE_BUF = 4096;
 export const PIPE_DEF_SIZE = 16 * PAGE_SIZE;
@@ -186,15 +187,11 @@ export function pipe_fcntl(t: Task, f: File, cmd: number, arg: number): number {
   return size;
 }
 
-function pipefs_sb(k: Kernel): SuperBlock {
-  let sb = k.ext.get('pipefs') as SuperBlock | undefined;
-  if (!sb) {
-    let ino = 0;
-    sb = { s_type: 'pipefs', s_dev: 0x0d, next_ino: () => ++ino };
-    k.ext.set('pipefs', sb);
-  }
-  return sb;
-}
+const PIPEFS_SB = new StateKey<Kernel, SuperBlock>('pipefs', () => {
+  let ino = 0;
+  return { s_type: 'pipefs', s_dev: 0x0d, next_ino: () => ++ino };
+});
+const pipefs_sb = (k: Kernel): SuperBlock => state_of(k, PIPEFS_SB);
 
 /** create_pipe_files(): a read end and a write end sharing one pipe inode. */
 export function create_pipe_files(t: Task, flags: number): [File, File] {

@@ -29,6 +29,7 @@ import { F_WRITE_SEALS, shmem_file_operations, shmem_get_inode, TmpfsSuper } fro
 import { strncpy_from_user } from './uaccess.ts';
 import { PAGE_SIZE } from './page_alloc.ts';
 import type { MmStruct } from './mm_types.ts';
+import { StateKey, state_of } from '../include/linux/ext_state.ts';
 
 export const MFD_NAME_PREFIX = 'memfd:';
 /** NAME_MAX minus the prefix. */
@@ -37,15 +38,8 @@ const MFD_ALL_FLAGS = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC
 const F_ALL_SEALS = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC;
 
 /** The kernel's internal tmpfs mount (shm_mnt) that memfds live on, made on first use. */
-function shm_mnt(k: Kernel): Dentry {
-  let root = k.ext.get('shm_mnt') as Dentry | undefined;
-  if (!root) {
-    const sb = new TmpfsSuper();
-    root = new Dentry('/', null, shmem_get_inode(sb, 0o041777));
-    k.ext.set('shm_mnt', root);
-  }
-  return root;
-}
+const SHM_MNT = new StateKey<Kernel, Dentry>('shm_mnt', () => new Dentry('/', null, shmem_get_inode(new TmpfsSuper(), 0o041777)));
+const shm_mnt = (k: Kernel): Dentry => state_of(k, SHM_MNT);
 
 /** sanitize_flags(): unknown flags, huge page sizes without MFD_HUGETLB, EXEC with NOEXEC_SEAL. */
 function sanitize_flags(flags: number): number {

@@ -27,6 +27,7 @@ import {
   section_of, try_module_get,
 } from './module.ts';
 import { parse_args } from './params.ts';
+import { StateKey, state_of } from '../include/linux/ext_state.ts';
 
 /** Address space reserved per module (its text slots; pages are mapped as slots fill). */
 export const MODULE_REGION_SIZE = 1 << 20;
@@ -42,11 +43,8 @@ interface ModuleList { readonly mods: Map<string, Module>; next_base: number }
 let load_seq = 0;
 
 /** The `modules` list of a kernel. */
-export function module_list(k: Kernel): ModuleList {
-  let l = k.ext.get('modules') as ModuleList | undefined;
-  if (!l) { l = { mods: new Map(), next_base: MODULES_VADDR }; k.ext.set('modules', l); }
-  return l;
-}
+const MODULE_LIST_STATE = new StateKey<Kernel, ModuleList>('modules', () => ({ mods: new Map(), next_base: MODULES_VADDR }));
+export function module_list(k: Kernel): ModuleList { return state_of(k, MODULE_LIST_STATE); }
 
 export function find_module(k: Kernel, name: string): Module | undefined { return module_list(k).mods.get(name); }
 

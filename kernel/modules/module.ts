@@ -90,7 +90,7 @@ export class Module {
   /** Kernel log taint letters this module caused ('P' proprietary, 'O' out-of-tree, 'E' unsigned). */
   taints = '';
   /** Private data of the module (what its statics would hold). */
-  readonly ext = new Map<string, unknown>();
+  readonly ext = new Map<object, unknown>();
 
   constructor(readonly name: string, readonly kernel: Kernel, readonly url: string,
               /** core_layout: the module's text, at MODULES_VADDR and up. */

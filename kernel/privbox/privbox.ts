@@ -33,6 +33,7 @@ export interface PrivboxConfig {
 }
 
 import { CLOBBER_NAMES, type ClobberName } from '../include/uapi/piot.ts';
+import { StateKey, state_of } from '../include/linux/ext_state.ts';
 export { CLOBBER_NAMES, type ClobberName };
 
 /** The box text of one address space: a TextRegion on pages marked PERM_BOX. */
@@ -69,11 +70,8 @@ export class PrivboxState {
   constructor(readonly k: Kernel) {}
 }
 
-export function privbox_of(k: Kernel): PrivboxState {
-  let s = k.ext.get('privbox') as PrivboxState | undefined;
-  if (!s) { s = new PrivboxState(k); k.ext.set('privbox', s); }
-  return s;
-}
+const PRIVBOX_OF_STATE = new StateKey<Kernel, PrivboxState>('privbox', (k) => new PrivboxState(k));
+export function privbox_of(k: Kernel): PrivboxState { return state_of(k, PRIVBOX_OF_STATE); }
 
 /**
  * The task whose box runs (set by spawn, cleared when the box ends) and its state, so that the
@@ -82,11 +80,11 @@ export function privbox_of(k: Kernel): PrivboxState {
 let running_task: Task | null = null;
 let running_box: BoxTask | null = null;
 
+const BOX_TASK = new StateKey<Task, BoxTask>('privbox', (t) => new BoxTask(privbox_of(t.kernel)));
+
 export function box_task(t: Task): BoxTask {
   if (t === running_task) return running_box!;
-  let b = t.ext.get('privbox') as BoxTask | undefined;
-  if (!b) { b = new BoxTask(privbox_of(t.kernel)); t.ext.set('privbox', b); }
-  return b;
+  return state_of(t, BOX_TASK);
 }
 
 /** Spawn entered t's box (running) or it left it (not). */

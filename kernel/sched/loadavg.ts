@@ -5,6 +5,7 @@
  * now, as calc_global_nohz() does for the periods a NO_HZ CPU slept through (calc_load_n).
  */
 import type { Kernel } from '../kernel.ts';
+import { StateKey, state_of } from '../include/linux/ext_state.ts';
 
 export const FSHIFT = 11, FIXED_1 = 1 << FSHIFT;
 /** 1/exp(5s/1min), 1/exp(5s/5min), 1/exp(5s/15min) in fixed point. */
@@ -24,11 +25,8 @@ class LoadAvg {
   next_ns = LOAD_FREQ_NS;
 }
 
-function loadavg_state(k: Kernel): LoadAvg {
-  let s = k.ext.get('loadavg') as LoadAvg | undefined;
-  if (!s) { s = new LoadAvg(); k.ext.set('loadavg', s); }
-  return s;
-}
+const LOADAVG_STATE = new StateKey<Kernel, LoadAvg>('loadavg', () => new LoadAvg());
+function loadavg_state(k: Kernel): LoadAvg { return state_of(k, LOADAVG_STATE); }
 
 /** Brings avenrun up to now and returns it (get_avenrun). */
 export function get_avenrun(k: Kernel): readonly number[] {

@@ -136,7 +136,7 @@ export class Task {
   /** JOBCTL_STOP_PENDING: another thread stopped the group; this one stops at its next chance. */
   jobctl_stop_pending = false;
   /** Per-task data of subsystems and modules (fdcap's context, PrivBox's box state). */
-  readonly ext = new Map<string, unknown>();
+  readonly ext = new Map<object, unknown>();
   start_time = 0;
   /** Resolves with the wait status when the task has exited (for the host side). */
   readonly exited: Promise<number>;

@@ -14,6 +14,8 @@ import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { KTimer } from './hrtimer.ts';
 import { CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID } from './posix-timers.ts';
+import { StateKey, state_of, state_peek, state_set } from '../include/linux/ext_state.ts';
+import type { Kernel } from '../kernel.ts';
 
 export const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
 /** TICK_NSEC with CONFIG_HZ=250 (the reference kernel's; set_cpu_itimer adds one tick). */
@@ -24,25 +26,23 @@ class ITimers {
   readonly it = [new KTimer(CLOCK_MONOTONIC), new KTimer(CLOCK_PROCESS_CPUTIME_ID), new KTimer(CLOCK_PROCESS_CPUTIME_ID)];
 }
 
+const ITIMERS = new StateKey<Task, ITimers>('itimer', () => new ITimers());
+const ITIMER_HOOKS = new StateKey<Kernel, { done: boolean }>('itimer_hooks', () => ({ done: false }));
+
 function itimers(t: Task): ITimers {
   const leader = t.kernel.tasks.get(t.tgid) ?? t;
-  let s = leader.ext.get('itimer') as ITimers | undefined;
-  if (!s) {
-    s = new ITimers();
-    leader.ext.set('itimer', s);
-    install_hooks(t);
-  }
-  return s;
+  install_hooks(t.kernel);
+  return state_of(leader, ITIMERS);
 }
 
 /** Once per kernel: a child starts with no timers (fork copies ext), a process's timers stop when it exits. */
-function install_hooks(t: Task): void {
-  const k = t.kernel;
-  if (k.ext.has('itimer_exit')) return;
-  k.ext.set('itimer_exit', true);
-  k.fork_hooks.push((_p, c) => { c.ext.delete('itimer'); });
+function install_hooks(k: Kernel): void {
+  const hooked = state_of(k, ITIMER_HOOKS);
+  if (hooked.done) return;
+  hooked.done = true;
+  k.fork_hooks.push((_p, c) => { state_set(c, ITIMERS, undefined); });
   k.exit_hooks.push((x) => {
-    const s = x.pid === x.tgid ? x.ext.get('itimer') as ITimers | undefined : undefined;
+    const s = x.pid === x.tgid ? state_peek(x, ITIMERS) : undefined;
     if (s) for (const tm of s.it) { tm.cancel_wake(); tm.armed = false; }
   });
 }

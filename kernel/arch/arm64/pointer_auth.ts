@@ -26,6 +26,7 @@ import { do_signal, force_sig } from '../../sched/signal.ts';
 import type { Task } from '../../sched/task.ts';
 import { C } from '../../time/cost.ts';
 import { AddPAC, Auth, PACGA, type PauthConfig, Strip } from './pauth.ts';
+import { StateKey, state_of, state_set } from '../../include/linux/ext_state.ts';
 
 /** include/uapi/linux/prctl.h */
 export const PR_PAC_RESET_KEYS = 54;
@@ -48,8 +49,6 @@ export interface PtrauthKeys {
 
 export type KeyName = 'apia' | 'apib' | 'apda' | 'apdb';
 
-const EXT_KEYS = 'ptrauth_keys';
-const EXT_STATE = 'ptrauth';
 
 /** User pointers: 48-bit VA, TBI0 set, no FEAT_FPAC in the pure layer (the fault is raised here). */
 export const USER_PAUTH: PauthConfig = Object.freeze({ tbi: true, fpac: false, vaBits: 48 });
@@ -65,13 +64,12 @@ export function ptrauth_keys_init_user(): PtrauthKeys {
   return { apia: get_random_key(), apib: get_random_key(), apda: get_random_key(), apdb: get_random_key(), apga: get_random_key() };
 }
 
-interface PtrauthState { fpac: boolean }
+interface PtrauthState { fpac: boolean; hooked: boolean }
 
-function state(k: Kernel): PtrauthState {
-  let s = k.ext.get(EXT_STATE) as PtrauthState | undefined;
-  if (!s) { s = { fpac: false }; k.ext.set(EXT_STATE, s); }
-  return s;
-}
+const PTRAUTH_STATE = new StateKey<Kernel, PtrauthState>('ptrauth', () => ({ fpac: false, hooked: false }));
+/** The task's five keys (thread_struct.keys_user). */
+const PTRAUTH_KEYS = new StateKey<Task, PtrauthKeys>('ptrauth_keys', ptrauth_keys_init_user);
+const state = (k: Kernel): PtrauthState => state_of(k, PTRAUTH_STATE);
 
 /** FEAT_FPAC on or off for this machine (ID_AA64ISAR1_EL1.API >= 0b0100 on real parts). */
 export function ptrauth_set_fpac(k: Kernel, on: boolean): void { state(k).fpac = on; }
@@ -79,17 +77,15 @@ export function ptrauth_has_fpac(k: Kernel): boolean { return state(k).fpac; }
 
 /** The task's keys; a task that never exec'd (a kernel thread) gets keys on first use. */
 export function task_ptrauth_keys(t: Task): PtrauthKeys {
-  let keys = t.ext.get(EXT_KEYS) as PtrauthKeys | undefined;
-  if (!keys) { keys = ptrauth_keys_init_user(); t.ext.set(EXT_KEYS, keys); }
-  return keys;
+  return state_of(t, PTRAUTH_KEYS);
 }
 
 /** ptrauth_thread_init_user(): new keys for the new image. Registered as an exec hook. */
-export function ptrauth_thread_init_user(t: Task): void { t.ext.set(EXT_KEYS, ptrauth_keys_init_user()); }
+export function ptrauth_thread_init_user(t: Task): void { state_set(t, PTRAUTH_KEYS, ptrauth_keys_init_user()); }
 
 /** Installs the exec hook once per kernel (arch setup at boot). */
 export function ptrauth_init(k: Kernel): void {
-  const s = state(k) as PtrauthState & { hooked?: boolean };
+  const s = state(k);
   if (s.hooked) return;
   s.hooked = true;
   k.exec_hooks.push(ptrauth_thread_init_user);
@@ -105,7 +101,7 @@ export function ptrauth_prctl_reset_keys(t: Task, arg: number): number {
   const mask = arg || PR_PAC_ALL;
   const old = task_ptrauth_keys(t);
   const pick = (bit: number, k: PtrauthKey): PtrauthKey => (mask & bit ? get_random_key() : k);
-  t.ext.set(EXT_KEYS, {
+  state_set(t, PTRAUTH_KEYS, {
     apia: pick(PR_PAC_APIAKEY, old.apia), apib: pick(PR_PAC_APIBKEY, old.apib),
     apda: pick(PR_PAC_APDAKEY, old.apda), apdb: pick(PR_PAC_APDBKEY, old.apdb),
     apga: pick(PR_PAC_APGAKEY, old.apga),

@@ -26,6 +26,7 @@ import {
 } from './n_tty.ts';
 import { disassociate_ctty, tty_check_change, tty_jobctrl_ioctl, tty_open_proc_set_tty } from './tty_jobctrl.ts';
 import { TtyStruct } from './tty.ts';
+import { StateKey, state_of } from '../../include/linux/ext_state.ts';
 
 const tty_of = (f: File): TtyStruct => f.private_data as TtyStruct;
 
@@ -158,12 +159,12 @@ export function tty_fops(get: (k: Kernel) => TtyStruct): FileOperations {
  * line discipline as it arrives (so ^C reaches the foreground group even when nobody reads);
  * the end of host input hangs the terminal up: reads then return 0.
  */
-export function vt_get(k: Kernel): TtyStruct {
-  let tty = k.ext.get('tty1') as TtyStruct | undefined;
-  if (tty) return tty;
+export function vt_get(k: Kernel): TtyStruct { return state_of(k, VT_STATE); }
+
+const VT_STATE = new StateKey<Kernel, TtyStruct>('tty1', vt_init);
+
+function vt_init(k: Kernel): TtyStruct {
   const made = new TtyStruct('tty1', { write: (b) => k.console.write(b) }, TTY1);
-  tty = made;
-  k.ext.set('tty1', made);
   const size = k.console.winsize?.();
   if (size) { made.rows = size.rows; made.cols = size.cols; }
   const pump = (): void => {

@@ -7,16 +7,14 @@ import { S_IFCHR } from '../../include/uapi/stat.ts';
 import type { Kernel } from '../../kernel.ts';
 import { Dentry, type FileOperations, type Inode } from '../fs_types.ts';
 import { shmem_get_inode } from '../tmpfs.ts';
+import { StateKey, state_of } from '../../include/linux/ext_state.ts';
 
 export const MKDEV = (major: number, minor: number): number => (major << 8) | (minor & 0xff) | ((minor & ~0xff) << 12);
 export const MAJOR = (dev: number): number => (dev >>> 8) & 0xfff;
 export const MINOR = (dev: number): number => (dev & 0xff) | ((dev >>> 12) & ~0xff);
 
-function cdev_map(k: Kernel): Map<number, FileOperations> {
-  let m = k.ext.get('cdev_map') as Map<number, FileOperations> | undefined;
-  if (!m) { m = new Map(); k.ext.set('cdev_map', m); }
-  return m;
-}
+const CDEV_MAP_STATE = new StateKey<Kernel, Map<number, FileOperations>>('cdev_map', () => new Map());
+function cdev_map(k: Kernel): Map<number, FileOperations> { return state_of(k, CDEV_MAP_STATE); }
 
 /** cdev_add() for one device number. */
 export function cdev_add(k: Kernel, dev: number, fops: FileOperations): void { cdev_map(k).set(dev, fops); }

@@ -9,13 +9,11 @@ import type { Dentry, Inode } from '../fs_types.ts';
 import { register_filesystem } from '../namespace.ts';
 import { tmpfs_mount } from '../tmpfs.ts';
 import { mknod_dev } from './char_dev.ts';
+import { StateKey, state_of } from '../../include/linux/ext_state.ts';
 
 /** The root of the devtmpfs instance (created on first use). */
-export function devtmpfs_root(k: Kernel): Dentry {
-  let r = k.ext.get('devtmpfs') as Dentry | undefined;
-  if (!r) { r = tmpfs_mount(0o755, 'devtmpfs'); k.ext.set('devtmpfs', r); }
-  return r;
-}
+const DEVTMPFS_ROOT_STATE = new StateKey<Kernel, Dentry>('devtmpfs', () => tmpfs_mount(0o755, 'devtmpfs'));
+export function devtmpfs_root(k: Kernel): Dentry { return state_of(k, DEVTMPFS_ROOT_STATE); }
 
 /** devtmpfs_create_node(): /dev/NAME for a character device number. */
 export function devtmpfs_create_node(k: Kernel, name: string, dev: number, mode = 0o600, uid = 0, gid = 0): Inode {

@@ -23,6 +23,7 @@ import { WaitQueueHead, wait_event_interruptible } from '../../sched/wait.ts';
 import type { File, FileOperations, SysRet } from '../fs_types.ts';
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, poll_wait, type PollTable } from '../poll_types.ts';
 import { cdev_add, MKDEV } from './char_dev.ts';
+import { StateKey, state_of } from '../../include/linux/ext_state.ts';
 
 export const HVC_MAJOR = 229;
 /** The most one write hands the host at a time (a pipe's default capacity). */
@@ -118,11 +119,8 @@ export class HvcPorts {
   }
 }
 
-export function hvc_ports(k: Kernel): HvcPorts {
-  let p = k.ext.get('hvc') as HvcPorts | undefined;
-  if (!p) { p = new HvcPorts(k); k.ext.set('hvc', p); }
-  return p;
-}
+const HVC_PORTS_STATE = new StateKey<Kernel, HvcPorts>('hvc', (k) => new HvcPorts(k));
+export function hvc_ports(k: Kernel): HvcPorts { return state_of(k, HVC_PORTS_STATE); }
 
 /** A host answer as write(2)'s: bytes taken, or -errno with SIGPIPE for EPIPE (pipe_write). */
 function host_result(t: Task, r: number, n: number): number {

@@ -16,6 +16,7 @@ import { WaitQueueHead, wait_event_interruptible } from '../../sched/wait.ts';
 import type { File, FileOperations, SysRet } from '../fs_types.ts';
 import { POLLIN, POLLRDNORM, poll_wait } from '../poll_types.ts';
 import { cdev_add, MKDEV } from './char_dev.ts';
+import { StateKey, state_of } from '../../include/linux/ext_state.ts';
 
 /** LOG_USER: the facility of records written from user space. */
 const LOG_USER = 1;
@@ -30,11 +31,12 @@ export function kmsg_line(r: LogRecord): string {
 /** The per-open reader state (struct devkmsg_user). */
 class KmsgUser { constructor(public seq: number) {} }
 
-function kmsg_wq(k: Kernel): WaitQueueHead {
-  let wq = k.ext.get('kmsg_wq') as WaitQueueHead | undefined;
-  if (!wq) { const q = new WaitQueueHead(); wq = q; k.log.watchers.add(() => q.wake_up()); k.ext.set('kmsg_wq', wq); }
-  return wq;
-}
+const KMSG_WQ = new StateKey<Kernel, WaitQueueHead>('kmsg_wq', (k) => {
+  const q = new WaitQueueHead();
+  k.log.watchers.add(() => q.wake_up());
+  return q;
+});
+const kmsg_wq = (k: Kernel): WaitQueueHead => state_of(k, KMSG_WQ);
 
 function first_seq(k: Kernel): number {
   const all = k.log.all();

@@ -13,6 +13,7 @@ import { type Module, module_put, try_module_get } from '../../modules/module.ts
 import type { FileOperations } from '../fs_types.ts';
 import { cdev_add, cdev_del, MKDEV, MINOR } from './char_dev.ts';
 import { devtmpfs_create_node, devtmpfs_delete_node, devtmpfs_root } from './devtmpfs.ts';
+import { StateKey, state_of } from '../../include/linux/ext_state.ts';
 
 export const MISC_MAJOR = 10;
 /** include/linux/miscdevice.h */
@@ -38,14 +39,8 @@ interface MiscState {
   readonly fops: FileOperations;
 }
 
-function misc_state(k: Kernel): MiscState {
-  let s = k.ext.get('misc') as MiscState | undefined;
-  if (!s) {
-    s = { by_minor: new Map(), wrapped: new Map(), fops: misc_fops(k) };
-    k.ext.set('misc', s);
-  }
-  return s;
-}
+const MISC_STATE = new StateKey<Kernel, MiscState>('misc', (k) => ({ by_minor: new Map(), wrapped: new Map(), fops: misc_fops(k) }));
+const misc_state = (k: Kernel): MiscState => state_of(k, MISC_STATE);
 
 /** The driver's operations with the module reference dropped after release (__fput's order). */
 function owned_fops(m: MiscDevice): FileOperations {

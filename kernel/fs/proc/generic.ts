@@ -13,6 +13,7 @@ import { PAGE_SIZE } from '../../mm/page_alloc.ts';
 import type { Task } from '../../sched/task.ts';
 import { Dentry, Inode, type FileOperations, type SuperBlock } from '../fs_types.ts';
 import { get_anon_dev } from '../tmpfs.ts';
+import { StateKey, state_of } from '../../include/linux/ext_state.ts';
 
 /** Makes a file's text for the reading task (a seq_file show()); a number is -errno at open. */
 export type ProcShow = (t: Task) => string | Uint8Array | number;
@@ -59,11 +60,8 @@ export class ProcSuper implements SuperBlock {
   }
 }
 
-export function proc_sb(k: Kernel): ProcSuper {
-  let sb = k.ext.get('procfs') as ProcSuper | undefined;
-  if (!sb) { sb = new ProcSuper(k); k.ext.set('procfs', sb); }
-  return sb;
-}
+const PROC_SB_STATE = new StateKey<Kernel, ProcSuper>('procfs', (k) => new ProcSuper(k));
+export function proc_sb(k: Kernel): ProcSuper { return state_of(k, PROC_SB_STATE); }
 
 /** Finds or creates the directory entry for a slash-separated parent path ('' is the root). */
 function proc_dir(k: Kernel, path: string): ProcDirEntry {

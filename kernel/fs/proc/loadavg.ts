@@ -7,17 +7,15 @@ import type { Kernel } from '../../kernel.ts';
 import { fmt_load, get_avenrun } from '../../sched/loadavg.ts';
 import { TASK_RUNNING, type Task } from '../../sched/task.ts';
 import { proc_create } from './generic.ts';
+import { StateKey, state_of } from '../../include/linux/ext_state.ts';
 
 const USER_HZ = 100;
 
 /** Cycles of tasks that have exited (what kernel_cpustat keeps without per-task data). */
 class CpuStat { user = 0; system = 0 }
 
-function cpustat(k: Kernel): CpuStat {
-  let s = k.ext.get('cpustat') as CpuStat | undefined;
-  if (!s) { s = new CpuStat(); k.ext.set('cpustat', s); }
-  return s;
-}
+const CPUSTAT_STATE = new StateKey<Kernel, CpuStat>('cpustat', () => new CpuStat());
+function cpustat(k: Kernel): CpuStat { return state_of(k, CPUSTAT_STATE); }
 
 function nr_threads(k: Kernel): number {
   let n = 0;

@@ -17,6 +17,7 @@ import { mkdir_p } from '../../init/initramfs.ts';
 import { register_filesystem, do_add_mount } from '../namespace.ts';
 import { ProcSuper, proc_get_inode, type ProcDirEntry } from '../proc/generic.ts';
 import { Dentry } from '../fs_types.ts';
+import { StateKey, state_of } from '../../include/linux/ext_state.ts';
 
 const dec = new TextDecoder();
 const STATE_NAMES: Record<number, string> = { [MODULE_STATE_LIVE]: 'live', [MODULE_STATE_COMING]: 'coming', [MODULE_STATE_GOING]: 'going' };
@@ -26,16 +27,13 @@ export function param_get(p: KernelParam): string {
   return typeof p.value === 'boolean' ? (p.value ? 'Y' : 'N') : String(p.value);
 }
 
-function sysfs_sb(k: Kernel): ProcSuper {
-  let sb = k.ext.get('sysfs') as ProcSuper | undefined;
-  if (!sb) { sb = new ProcSuper(k, 'sysfs'); k.ext.set('sysfs', sb); }
-  return sb;
-}
+const SYSFS_SB_STATE = new StateKey<Kernel, ProcSuper>('sysfs', (k) => new ProcSuper(k, 'sysfs'));
+function sysfs_sb(k: Kernel): ProcSuper { return state_of(k, SYSFS_SB_STATE); }
 
 /** Stable inode numbers per (module, entry). */
+const SYSFS_INOS = new StateKey<Kernel, Map<string, number>>('sysfs_inos', () => new Map());
 function ino_of(sb: ProcSuper, key: string): number {
-  const m = sb.k.ext.get('sysfs_inos') as Map<string, number> | undefined ?? new Map<string, number>();
-  sb.k.ext.set('sysfs_inos', m);
+  const m = state_of(sb.k, SYSFS_INOS);
   let ino = m.get(key);
   if (ino === undefined) { ino = sb.next_ino(); m.set(key, ino); }
   return ino;

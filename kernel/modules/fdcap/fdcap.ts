@@ -38,6 +38,7 @@ import {
   FDCAP_ENTER_SIZE, FDCAP_INIT_SIZE, FDCAP_IOC_CREATE, FDCAP_IOC_DESTROY, FDCAP_IOC_ENTER, FDCAP_IOC_EXIT,
   FDCAP_IOC_INIT, FDCAP_IOC_REVOKE, FDCAP_IOC_STATS, FDCAP_POLICY_EBADF, FDCAP_POLICY_KILL, FDCAP_STATS_SIZE,
 } from '../../include/uapi/fdcap.ts';
+import { StateKey, state_of } from '../../include/linux/ext_state.ts';
 
 export const license = MODULE_LICENSE('GPL');
 export const author = MODULE_AUTHOR('privos');
@@ -238,7 +239,9 @@ function new_state(mod: Module): FdcapState {
   return s;
 }
 
-const state_of = (mod: Module): FdcapState => mod.ext.get('fdcap') as FdcapState;
+/** The loaded module's state (set by fdcap_init; the module's other entry points run after it). */
+const FDCAP_STATE = new StateKey<Module, FdcapState>('fdcap', new_state);
+const fdcap_state = (mod: Module): FdcapState => state_of(mod, FDCAP_STATE);
 
 export function fdcap_init(mod: Module): number {
   const k = mod.kernel;
@@ -247,10 +250,9 @@ export function fdcap_init(mod: Module): number {
     return -ENODEV;
   }
   if (policy.value !== 'ebadf' && policy.value !== 'kill') return -EINVAL;
-  const s = new_state(mod);
+  const s = fdcap_state(mod);
   const err = misc_register(k, s.dev);
   if (err) return err;
-  mod.ext.set('fdcap', s);
   k.fork_hooks.push(s.on_fork);
   k.exit_hooks.push(s.on_exit);
   k.exec_hooks.push(s.on_exec);
@@ -265,7 +267,7 @@ function remove_hook<T>(list: T[], fn: T): void {
 }
 
 export function fdcap_exit(mod: Module): void {
-  const k = mod.kernel, s = state_of(mod);
+  const k = mod.kernel, s = fdcap_state(mod);
   unhook_table(k, s);
   remove_hook(k.fork_hooks, s.on_fork);
   remove_hook(k.exit_hooks, s.on_exit);

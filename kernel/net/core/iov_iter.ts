@@ -7,6 +7,7 @@
 import { EFAULT, EINVAL } from '../../include/uapi/errno.ts';
 import { copy_from_user, copy_to_user, get_user_u64 } from '../../mm/uaccess.ts';
 import type { Task } from '../../sched/task.ts';
+import { StateKey, state_of } from '../../include/linux/ext_state.ts';
 
 /** UIO_MAXIOV */
 export const UIO_MAXIOV = 1024;
@@ -82,8 +83,5 @@ export class IovIter {
 }
 
 /** The iterator of t's current socket syscall. */
-export function task_iter(t: Task): IovIter {
-  let it = t.ext.get('net.iov_iter') as IovIter | undefined;
-  if (!it) { it = new IovIter(); t.ext.set('net.iov_iter', it); }
-  return it;
-}
+const TASK_ITER_STATE = new StateKey<Task, IovIter>('net.iov_iter', () => new IovIter());
+export function task_iter(t: Task): IovIter { return state_of(t, TASK_ITER_STATE); }

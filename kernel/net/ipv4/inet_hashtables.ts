@@ -4,15 +4,13 @@
  */
 import type { Kernel } from '../../kernel.ts';
 import type { InetSock } from './tcp_bridge.ts';
+import { StateKey, state_of } from '../../include/linux/ext_state.ts';
 
 /** Per-kernel port state: the publish map (guest → host port) and bound guest ports. */
 export interface InetTable { publish: Map<number, number>; bound: Map<number, InetSock> }
 
-export function inet_table(k: Kernel): InetTable {
-  let tab = k.ext.get('net.inet') as InetTable | undefined;
-  if (!tab) { tab = { publish: new Map(), bound: new Map() }; k.ext.set('net.inet', tab); }
-  return tab;
-}
+const INET_TABLE_STATE = new StateKey<Kernel, InetTable>('net.inet', () => ({ publish: new Map(), bound: new Map() }));
+export function inet_table(k: Kernel): InetTable { return state_of(k, INET_TABLE_STATE); }
 
 /** `privos --publish HOST:GUEST`: a guest listening on GUEST is reached on the host's HOST. */
 export function net_publish(k: Kernel, host_port: number, guest_port: number): void {

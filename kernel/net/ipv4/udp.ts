@@ -22,6 +22,7 @@ import { SkBuff } from '../core/skbuff.ts';
 import { Sock, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, sk_wait, sock_error } from '../core/sock.ts';
 import type { MsgHdr } from '../socket.ts';
 import { inet_parse, inet_sockaddr, is_any, is_loopback, type InetAddr } from './inet_addr.ts';
+import { StateKey, state_of } from '../../include/linux/ext_state.ts';
 
 /** The largest UDP payload: 65535 - 20 (IPv4 header) - 8, and 65535 - 8 for IPv6. */
 export const UDP_MAX_PAYLOAD_V4 = 65507, UDP_MAX_PAYLOAD_V6 = 65527;
@@ -73,11 +74,8 @@ export class UdpSock extends Sock {
 }
 
 /** udp_table: this kernel's bound UDP sockets by family and port. */
-export function udp_table(k: Kernel): Map<number, UdpSock> {
-  let tab = k.ext.get('net.udp') as Map<number, UdpSock> | undefined;
-  if (!tab) { tab = new Map(); k.ext.set('net.udp', tab); }
-  return tab;
-}
+const UDP_TABLE_STATE = new StateKey<Kernel, Map<number, UdpSock>>('net.udp', () => new Map());
+export function udp_table(k: Kernel): Map<number, UdpSock> { return state_of(k, UDP_TABLE_STATE); }
 export const udp_key = (family: number, port: number): number => family * 0x10000 + port;
 
 const same_addr = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);

@@ -23,6 +23,7 @@ import type { SkbOwner } from '../core/skbuff.ts';
 import { SS_CONNECTED, SS_UNCONNECTED, Socket, sock_register, type ProtoOps, SIOCINQ, SIOCOUTQ, sock_ioctl_common } from '../socket.ts';
 import { put_user_u32 } from '../../mm/uaccess.ts';
 import { unix_dgram_recvmsg, unix_dgram_sendmsg, unix_stream_recvmsg, unix_stream_sendmsg } from './unix_io.ts';
+import { StateKey, state_of } from '../../include/linux/ext_state.ts';
 
 /** net.unix.max_dgram_qlen */
 export const UNIX_MAX_DGRAM_QLEN = 10;
@@ -50,11 +51,8 @@ export class UnixSock extends Sock implements SkbOwner {
 
 interface UnixTable { abstract: Map<string, UnixSock>; by_inode: WeakMap<Inode, UnixSock>; autobind: number }
 
-function unix_table(k: Kernel): UnixTable {
-  let u = k.ext.get('net.unix') as UnixTable | undefined;
-  if (!u) { u = { abstract: new Map(), by_inode: new WeakMap(), autobind: 0 }; k.ext.set('net.unix', u); }
-  return u;
-}
+const UNIX_TABLE_STATE = new StateKey<Kernel, UnixTable>('net.unix', () => ({ abstract: new Map(), by_inode: new WeakMap(), autobind: 0 }));
+function unix_table(k: Kernel): UnixTable { return state_of(k, UNIX_TABLE_STATE); }
 
 export const usk = (sock: Socket): UnixSock => sock.sk as UnixSock;
 
