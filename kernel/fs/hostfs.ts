@@ -20,7 +20,7 @@ import type { Kernel } from '../kernel.ts';
 import { Dentry, Inode, type FileOperations, type InodeOperations } from './fs_types.ts';
 import { kern_mount, register_filesystem } from './namespace.ts';
 import { follow_mount } from './namei.ts';
-import { dcache_readdir, shmem_file_operations, shmem_node, TmpfsSuper } from './tmpfs.ts';
+import { dcache_readdir, get_anon_dev, shmem_file_operations, shmem_node, TmpfsSuper } from './tmpfs.ts';
 import { I_DIRTY } from '../include/linux/fs.ts';
 import { RENAME_EXCHANGE } from './rename.ts';
 import { filemap_write_back } from '../mm/filemap.ts';
@@ -46,7 +46,7 @@ export function host_path(d: Dentry): string {
 }
 
 class HostfsSuper extends TmpfsSuper {
-  constructor() { super('hostfs'); }
+  constructor(k: Kernel) { super(get_anon_dev(k), 'hostfs'); }
 }
 
 /** Loads the host file's bytes into the inode's storage node (once). */
@@ -160,11 +160,11 @@ const hostfs_iops: InodeOperations = {
 export function hostfs_init(k: Kernel): void {
   register_filesystem(k, {
     name: 'hostfs', nodev: true,
-    mount(_k, _t, source) {
+    mount(k, _t, source) {
       let st: fs.Stats;
       try { st = fs.statSync(source); } catch (e) { return host_errno(e) || -ENOENT; }
       if (!st.isDirectory()) return -ENOTDIR;
-      const inode = hostfs_iget(new HostfsSuper(), st)!;
+      const inode = hostfs_iget(new HostfsSuper(k), st)!;
       return new Dentry('/', null, inode);
     },
   });

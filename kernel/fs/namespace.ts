@@ -53,7 +53,7 @@ export function init_mount_tree(k: Kernel): void {
 function tmpfs_fill_super(k: Kernel, data: string): Dentry | number {
   const o = shmem_parse_options(k.phys, data);
   if (typeof o === 'number') return o;
-  return tmpfs_mount(o.mode ?? 0o1777, 'tmpfs', new ShmemSbInfo(k.phys, o.max_blocks));
+  return tmpfs_mount(k, o.mode ?? 0o1777, 'tmpfs', new ShmemSbInfo(k.phys, o.max_blocks));
 }
 
 /** do_new_mount(): attaches root on top of mountpoint. */

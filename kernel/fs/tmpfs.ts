@@ -17,6 +17,8 @@ import type { VmFile } from '../mm/mm_types.ts';
 import { PAGE_SIZE, type PhysMem } from '../mm/page_alloc.ts';
 import { filemap_read, filemap_update, filemap_write_back, generic_file_mmap, mapping_mapped } from '../mm/filemap.ts';
 import { I_DIRTY } from '../include/linux/fs.ts';
+import { StateKey, state_of } from '../include/linux/ext_state.ts';
+import type { Kernel } from '../kernel.ts';
 
 /** MAX_LFS_FILESIZE on 64-bit */
 export const MAX_LFS_FILESIZE = Number.MAX_SAFE_INTEGER;
@@ -27,10 +29,11 @@ export const MAX_LFS_FILESIZE = Number.MAX_SAFE_INTEGER;
  */
 export const SHMEM_MAXBYTES = 2 ** 30;
 
-let next_dev = 0x1a;
+/** The kernel's next anonymous device number (the unnamed_dev_ida of fs/super.c, from 0:26). */
+const ANON_DEV = new StateKey<Kernel, { next: number }>('anon_dev', () => ({ next: 0x1a }));
 
 /** A new anonymous device number (get_anon_bdev). */
-export function get_anon_dev(): number { return next_dev++; }
+export function get_anon_dev(k: Kernel): number { return state_of(k, ANON_DEV).next++; }
 
 /** What tmpfs knows of one inode (the accounting part of struct shmem_inode_info). */
 interface ShmemInodeInfo {
@@ -85,9 +88,8 @@ export class ShmemSbInfo {
 }
 
 export class TmpfsSuper implements SuperBlock {
-  readonly s_dev = get_anon_dev();
   private ino = 1;
-  constructor(readonly s_type = 'tmpfs', readonly sbinfo: ShmemSbInfo | null = null) {}
+  constructor(readonly s_dev: number, readonly s_type = 'tmpfs', readonly sbinfo: ShmemSbInfo | null = null) {}
   next_ino(): number { return ++this.ino; }
 
   /** evict_inode() for the last link of an inode nobody has open: its pages are freed. */
@@ -272,8 +274,8 @@ export function shmem_get_inode(sb: SuperBlock, mode: number, uid = 0, gid = 0):
 }
 
 /** Mounts a fresh tmpfs and returns its root dentry; sbinfo: the size limit and its charging. */
-export function tmpfs_mount(mode = 0o1777, type = 'tmpfs', sbinfo: ShmemSbInfo | null = null): Dentry {
-  const sb = new TmpfsSuper(type, sbinfo);
+export function tmpfs_mount(k: Kernel, mode = 0o1777, type = 'tmpfs', sbinfo: ShmemSbInfo | null = null): Dentry {
+  const sb = new TmpfsSuper(get_anon_dev(k), type, sbinfo);
   return new Dentry('/', null, shmem_get_inode(sb, S_IFDIR | mode));
 }
 
@@ -291,7 +293,7 @@ function memparse(s: string): [number, string] {
 }
 
 /** Options tmpfs accepts and privos ignores (shmem_fs_parameters), and the VFS's own sb flags. */
-const SHMEM_IGNORED_OPTS = new Set(['nr_inodes', 'uid', 'gid', 'huge', 'mpol', 'inode32', 'inode64', 'noswap', 'quota',
+const SHMEM_IGNORED_OPTS: ReadonlySet<string> = new Set(['nr_inodes', 'uid', 'gid', 'huge', 'mpol', 'inode32', 'inode64', 'noswap', 'quota',
   'usrquota', 'grpquota', 'ro', 'rw', 'sync', 'dirsync', 'lazytime', 'nolazytime', 'mand', 'nomand', 'silent']);
 
 /**
@@ -356,8 +358,9 @@ export function shmem_setsize(inode: Inode, len: number): number {
 
 export { Mount };
 
-/** The internal tmpfs mount behind shared anonymous memory (shm_mnt). */
-const shm_sb = new TmpfsSuper();
+/** The kernel's internal tmpfs mount (shm_mnt) behind memfds and shared anonymous memory, made on first use. */
+const SHM_MNT = new StateKey<Kernel, Dentry>('shm_mnt', (k) => tmpfs_mount(k, 0o1777));
+export const shm_mnt = (k: Kernel): Dentry => state_of(k, SHM_MNT);
 
 /**
  * shmem_zero_setup(): a MAP_SHARED|MAP_ANONYMOUS mapping is backed by an unlinked tmpfs file of
@@ -366,7 +369,7 @@ const shm_sb = new TmpfsSuper();
  * in memfs as pages are written back.
  */
 export function shmem_zero_setup(t: Task, size: number): VmFile {
-  const inode = shmem_get_inode(shm_sb, S_IFREG | 0o600, t.cred.fsuid, t.cred.fsgid);
+  const inode = shmem_get_inode(shm_mnt(t.kernel).d_inode!.i_sb as TmpfsSuper, S_IFREG | 0o600, t.cred.fsuid, t.cred.fsgid);
   inode.size = size;
   const f = new File(inode.i_fop, O_RDWR, FMODE_READ | FMODE_WRITE, inode, null);
   return generic_file_mmap(f, t);

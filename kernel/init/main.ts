@@ -97,7 +97,7 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
   check_syscall_defs(ALL_SYSCALLS);
   build_sys_call_table(k, [...ALL_SYSCALLS, ...(opts.extra_syscalls ?? [])]);
   k.printk(KERN_INFO, `sys_call_table: ${k.nr_syscalls} entries, ${k.syscall_defs.filter(Boolean).length} implemented`);
-  k.root = tmpfs_mount(0o755, 'tmpfs', new ShmemSbInfo(phys, shmem_default_max_blocks(phys)));
+  k.root = tmpfs_mount(k, 0o755, 'tmpfs', new ShmemSbInfo(phys, shmem_default_max_blocks(phys)));
   unpack_rootfs(k.root, opts.image ?? default_image(), opts.build ?? null);
   mem_devices_init(k);
   hvc_init(k);

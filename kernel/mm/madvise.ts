@@ -16,7 +16,7 @@ import { zap_page_range } from './memory.ts';
 import type { VmArea } from './mm_types.ts';
 import { PAGE_SIZE } from './page_alloc.ts';
 
-const HINTS = new Set([MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_COLD, MADV_PAGEOUT,
+const HINTS: ReadonlySet<number> = new Set([MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_COLD, MADV_PAGEOUT,
   MADV_MERGEABLE, MADV_UNMERGEABLE, MADV_HUGEPAGE, MADV_NOHUGEPAGE]);
 
 /** madvise_behavior_valid(), restricted to what privos implements or may ignore. */

@@ -25,7 +25,7 @@ import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { alloc_file, install_fd } from '../fs/file_table.ts';
 import { Dentry, type File, type Inode, FMODE_WRITE } from '../fs/fs_types.ts';
-import { F_WRITE_SEALS, shmem_file_operations, shmem_get_inode, TmpfsSuper } from '../fs/tmpfs.ts';
+import { F_WRITE_SEALS, shm_mnt, shmem_file_operations, shmem_get_inode, type TmpfsSuper } from '../fs/tmpfs.ts';
 import { strncpy_from_user } from './uaccess.ts';
 import { PAGE_SIZE } from './page_alloc.ts';
 import type { MmStruct } from './mm_types.ts';
@@ -37,9 +37,6 @@ export const MFD_NAME_MAX_LEN = 255 - MFD_NAME_PREFIX.length;
 const MFD_ALL_FLAGS = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC;
 const F_ALL_SEALS = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC;
 
-/** The kernel's internal tmpfs mount (shm_mnt) that memfds live on, made on first use. */
-const SHM_MNT = new StateKey<Kernel, Dentry>('shm_mnt', () => new Dentry('/', null, shmem_get_inode(new TmpfsSuper(), 0o041777)));
-const shm_mnt = (k: Kernel): Dentry => state_of(k, SHM_MNT);
 
 /** sanitize_flags(): unknown flags, huge page sizes without MFD_HUGETLB, EXEC with NOEXEC_SEAL. */
 function sanitize_flags(flags: number): number {

@@ -33,18 +33,15 @@ export function user_fault(t: Task, addr: number, write: boolean, sig = SIGSEGV)
   return do_group_exit(t, sig);
 }
 
-/** The signal for the last failed translate_user (SIGSEGV unless the fault said SIGBUS). */
-let fault_sig = SIGSEGV;
-
+/** The physical address of a user access, or minus the signal it faults with (SIGBUS for a file page past EOF). */
 function translate_user(t: Task, addr: number, acc: number): number {
   const cpu = t.kernel.cpu;
-  let p = cpu.translate(addr, acc);
-  if (p < 0) {
-    const r = t.mm ? __handle_mm_fault(cpu, t.mm, addr, acc) : VM_FAULT_SIGSEGV;
-    fault_sig = r & VM_FAULT_SIGBUS ? SIGBUS : SIGSEGV;
-    if (r === 0) p = cpu.translate(addr, acc);
-  }
-  return p;
+  const p = cpu.translate(addr, acc);
+  if (p >= 0) return p;
+  const r = t.mm ? __handle_mm_fault(cpu, t.mm, addr, acc) : VM_FAULT_SIGSEGV;
+  if (r !== 0) return r & VM_FAULT_SIGBUS ? -SIGBUS : -SIGSEGV;
+  const q = cpu.translate(addr, acc);
+  return q >= 0 ? q : -SIGSEGV;
 }
 
 /**
@@ -68,7 +65,7 @@ function user_access(t: Task, addr: number, buf: Uint8Array, off: number, n: num
   while (done < n) {
     const a = addr + done;
     const p = translate_user(t, a, acc);
-    if (p < 0) user_fault(t, a, acc === ACC_W, fault_sig);
+    if (p < 0) user_fault(t, a, acc === ACC_W, -p);
     const chunk = Math.min(n - done, PAGE_SIZE - (((a % PAGE_SIZE) + PAGE_SIZE) % PAGE_SIZE));
     phys_copy(mem, p, buf, off + done, chunk, acc === ACC_W);
     done += chunk;

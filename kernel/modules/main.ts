@@ -27,7 +27,7 @@ import {
   section_of, try_module_get,
 } from './module.ts';
 import { parse_args } from './params.ts';
-import { StateKey, state_of } from '../include/linux/ext_state.ts';
+import { StateKey, state_of, state_set } from '../include/linux/ext_state.ts';
 
 /** Address space reserved per module (its text slots; pages are mapped as slots fill). */
 export const MODULE_REGION_SIZE = 1 << 20;
@@ -94,7 +94,8 @@ function layout_symbols(mod: Module, ns: Record<string, unknown>): void {
   for (const s of mod.syms) { mod.text(s.fn, s.name); mod.kernel.kallsyms.exported.add(s.name); }
 }
 
-const module_pages = new WeakMap<Module, number[]>();
+/** The module's text pages in the modules area (module_memory's base, page by page). */
+const MODULE_PAGES = new StateKey<Module, number[]>('module_pages', () => []);
 
 /** free_module(): off the list, text made non-executable, symbols forgotten. */
 function free_module(mod: Module): void {
@@ -104,7 +105,7 @@ function free_module(mod: Module): void {
   for (const s of mod.syms) k.kallsyms.exported.delete(s.name);
   for (const m of mod.target_list) m.source_list.delete(mod);
   k.kallsyms.remove_region(mod.region);
-  for (const a of module_pages.get(mod) ?? []) k.kvm.set_memory_nx(a, 1);
+  for (const a of state_of(mod, MODULE_PAGES)) k.kvm.set_memory_nx(a, 1);
 }
 
 async function import_module(url: string, seq: number): Promise<Record<string, unknown> | null> {
@@ -130,7 +131,7 @@ export async function load_module(t: Task, url: string, args: string): Promise<n
   if (l.mods.has(name)) return -EEXIST;
   const pages: number[] = [];
   const mod = new Module(name, k, url, alloc_region(k, pages), MODULE_REGION_SIZE);
-  module_pages.set(mod, pages);
+  state_set(mod, MODULE_PAGES, pages);
   if (!read_sections(mod, ns)) return -ENOEXEC; // not a module (e.g. a program image)
   l.mods.set(name, mod);
   k.kallsyms.add_region(mod.region, name);
@@ -212,7 +213,7 @@ export function proc_modules_show(k: Kernel, viewer_is_root: boolean): string {
   let out = '';
   for (const m of module_list(k).mods.values()) {
     const deps = [...m.source_list].map((x) => x.name + ',').join('') || '-';
-    const pages = module_pages.get(m)?.length ?? 0;
+    const pages = state_of(m, MODULE_PAGES).length;
     const addr = viewer_is_root ? addr_hex(m.region.base) : '0000000000000000';
     out += `${m.name} ${pages * PAGE_SIZE} ${m.refcnt} ${deps} ${STATE_NAMES[m.state]} 0x${addr}${m.taints ? ` (${m.taints})` : ''}\n`;
   }

@@ -4,4 +4,4 @@
  */
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 
-export const privbox_syscalls: SyscallDef[] = [];
+export const privbox_syscalls: readonly SyscallDef[] = [];

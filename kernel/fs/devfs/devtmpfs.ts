@@ -12,7 +12,7 @@ import { mknod_dev } from './char_dev.ts';
 import { StateKey, state_of } from '../../include/linux/ext_state.ts';
 
 /** The root of the devtmpfs instance (created on first use). */
-const DEVTMPFS_ROOT_STATE = new StateKey<Kernel, Dentry>('devtmpfs', () => tmpfs_mount(0o755, 'devtmpfs'));
+const DEVTMPFS_ROOT_STATE = new StateKey<Kernel, Dentry>('devtmpfs', (k) => tmpfs_mount(k, 0o755, 'devtmpfs'));
 export function devtmpfs_root(k: Kernel): Dentry { return state_of(k, DEVTMPFS_ROOT_STATE); }
 
 /** devtmpfs_create_node(): /dev/NAME for a character device number. */

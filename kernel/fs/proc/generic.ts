@@ -51,11 +51,12 @@ export const PROC_ROOT_INO = 1;
 
 /** The superblock of a registry-backed file system: proc, and sysfs (which shares the code, as kernfs). */
 export class ProcSuper implements SuperBlock {
-  readonly s_dev = get_anon_dev();
+  readonly s_dev: number;
   private ino = 0x10000;
   next_ino(): number { return ++this.ino; }
   readonly root: ProcDirEntry;
   constructor(readonly k: Kernel, readonly s_type = 'proc') {
+    this.s_dev = get_anon_dev(k);
     this.root = { name: '/', mode: S_IFDIR | 0o555, children: new Map(), ino: PROC_ROOT_INO };
   }
 }

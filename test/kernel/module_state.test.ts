@@ -1,0 +1,69 @@
+/**
+ * Nothing in the kernel is a module-level global: state lives on the Kernel, Task or Module
+ * (typed keys, include/linux/ext_state.ts), so two machines in one host process never share it
+ * and a test's machine starts where a fresh boot does. The few module-level bindings kept are
+ * listed here, each with why it is not machine state.
+ */
+import test from 'ava';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ALLOWED: Record<string, string> = {
+  'kernel/modules/main.ts:load_seq': 'host-process-wide on purpose: makes each module load a distinct ES module instance',
+  'kernel/net/socket.ts:net_families': 'the protocol family table, filled once at import by sock_register (as Linux fills net_families[] at init)',
+  'kernel/net/ipv4/udp.ts:host_ops': 'a function table set once at import (udp_set_host_ops), read-only after',
+  'kernel/sched/fork.ts:run_user': 'the binfmt hook set once at import by binfmt_image (a function pointer, as search_binary_handler finds formats)',
+  'kernel/net/ipv4/af_inet.ts:owner': 'per-socket association kept beside the socket (a WeakMap keyed by the sock, gone with it)',
+  'kernel/futex.ts:queues': 'per-kernel hash buckets keyed by the Kernel object (WeakMap: gone with the machine)',
+  'kernel/futex.ts:mmshared': 'per-mm futex key object keyed by the mm (WeakMap)',
+  'kernel/futex.ts:waiting': 'per-task futex_q keyed by the Task (WeakMap); Task.ext is copied at fork, this must not be',
+  'kernel/futex.ts:key_obj': 'out-parameter of get_futex_key within one synchronous call (no allocation on the hot path)',
+  'kernel/futex.ts:key_off': 'out-parameter of get_futex_key within one synchronous call',
+  'kernel/fs/readdir.ts:kbuf': 'scratch buffer of one synchronous getdents64 call, grown on demand, never held across a sleep',
+  'kernel/fs/readdir.ts:kdv': 'view of kbuf',
+  'kernel/net/ipv4/tcp_bridge.ts:spare': "host-side send buffer recycled between Node socket writes (the host's memory, not the guest's)",
+  'kernel/fs/binfmt_image.ts:compiled': 'host-process cache of compiled image scripts keyed by content hash (immutable entries)',
+  'kernel/fs/binfmt_image.ts:realm_owner': 'realm → machine association keyed by the realm object (WeakMap)',
+  'kernel/fs/binfmt_image.ts:rejection_hook': "the host process's one unhandled-rejection hook, installed once",
+  'kernel/arch/arm64/pauth.ts:T_MT': 'QARMA-64 lookup tables built lazily once (constants)',
+  'kernel/arch/arm64/pauth.ts:T_BK': 'QARMA-64 table (constant once built)',
+  'kernel/arch/arm64/pauth.ts:T_RF': 'QARMA-64 table (constant once built)',
+  'kernel/arch/arm64/pauth.ts:T_TI': 'QARMA-64 table (constant once built)',
+  'kernel/arch/arm64/pauth.ts:T_TW': 'QARMA-64 table (constant once built)',
+  'kernel/arch/arm64/pauth.ts:SB': 'QARMA-64 S-box table (constant once built)',
+  'kernel/arch/arm64/pauth.ts:SBI': 'QARMA-64 inverse S-box (constant once built)',
+  'kernel/arch/arm64/pauth.ts:rh': 'QARMA-64 result registers of one synchronous computation (no BigInt per call)',
+  'kernel/arch/arm64/pauth.ts:key_hi_seen': 'one-entry cache of the last key schedule (pure function of the key)',
+  'kernel/arch/arm64/pauth.ts:LAYOUTS': 'memo of pointer layouts per configuration (pure function)',
+  'kernel/privbox/privbox.ts:running_task': 'pending: the gate’s fast-path hint moves to the Kernel with the PrivBox rework',
+  'kernel/privbox/privbox.ts:running_box': 'pending: as running_task',
+  'kernel/privbox/transparent.ts:programs': 'pending: transparent mode moves to images (whole-image SFI)',
+  'kernel/privbox/transparent.ts:next_token': 'pending: as programs',
+};
+
+const DECL = /^(?:export )?(let|const) (\w+)(?::\s*([^=;]+))?\s*(?:=\s*(.*))?;?$/;
+
+function ts_files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    return e.isDirectory() ? ts_files(p) : e.name.endsWith('.ts') ? [p] : [];
+  });
+}
+
+/** Module-level `let`s and mutable collections (a Readonly* type says the collection is not). */
+function module_state(file: string): string[] {
+  return readFileSync(file, 'utf8').split('\n').flatMap((line) => {
+    const m = DECL.exec(line);
+    if (!m) return [];
+    const [, kind, name, type = '', init = ''] = m;
+    const mutable = kind === 'let' ||
+      (/^(new (Map|Set|WeakMap|WeakSet|Array)\b|\[\])/.test(init) && !/^(Readonly|readonly )/.test(type.trim()));
+    return mutable ? [`${file}:${name}`] : [];
+  });
+}
+
+test('kernel/ keeps no module-level mutable state outside the documented allow-list', (t) => {
+  const found = ts_files('kernel').filter((f) => !f.startsWith('kernel/include/')).flatMap(module_state);
+  t.deepEqual(found.filter((k) => !(k in ALLOWED)), []);
+  t.deepEqual(Object.keys(ALLOWED).filter((k) => !found.includes(k)), [], 'allow-list entries that no longer exist');
+});
