@@ -231,5 +231,5 @@ export const sys_pipe = (t: Task, ufds: number): number => sys_pipe2(t, ufds, 0)
 
 export const pipe_syscalls: SyscallDef[] = [
   { name: 'pipe', fn: sys_pipe, args: ['fdpair'] },
-  { name: 'pipe2', fn: sys_pipe2, args: ['fdpair', 'oflags'], support: 'partial', note: 'O_DIRECT (packet mode) gives a byte-stream pipe; O_NOTIFICATION_PIPE is EINVAL (no watch queues)' },
+  { name: 'pipe2', fn: sys_pipe2, args: ['fdpair', 'fdflags'], support: 'partial', note: 'O_DIRECT (packet mode) gives a byte-stream pipe; O_NOTIFICATION_PIPE is EINVAL (no watch queues)' },
 ];

@@ -152,10 +152,10 @@ const enc = new TextEncoder();
 export const sys_readlink = (t: Task, upath: number, ubuf: number, size: number): number => sys_readlinkat(t, AT_FDCWD, upath, ubuf, size);
 
 export const stat_syscalls: SyscallDef[] = [
-  { name: 'fstat', fn: sys_fstat, args: ['fd', 'ptr'] },
-  { name: 'stat', fn: sys_stat, args: ['path', 'ptr'] },
-  { name: 'lstat', fn: sys_lstat, args: ['path', 'ptr'] },
-  { name: 'newfstatat', fn: sys_newfstatat, args: ['atfd', 'path', 'ptr', 'atflags'] },
+  { name: 'fstat', fn: sys_fstat, args: ['fd', 'stat_out'] },
+  { name: 'stat', fn: sys_stat, args: ['path', 'stat_out'] },
+  { name: 'lstat', fn: sys_lstat, args: ['path', 'stat_out'] },
+  { name: 'newfstatat', fn: sys_newfstatat, args: ['atfd', 'path', 'stat_out', 'atflags'] },
   { name: 'statx', fn: sys_statx, args: ['atfd', 'path', 'atflags', 'hex', 'ptr'], support: 'partial', note: 'basic stats only (no btime, attributes, mount id)' },
   { name: 'readlink', fn: sys_readlink, args: ['path', 'ptr', 'int'] },
   { name: 'readlinkat', fn: sys_readlinkat, args: ['atfd', 'path', 'ptr', 'int'] },

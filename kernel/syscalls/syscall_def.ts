@@ -33,7 +33,12 @@ export type ArgFmt =
   | 'fdrange' | 'pollfds' | 'fd_set' | 'msghdr_in' | 'msghdr_out' | 'fdpair' | 'fcntl_cmd'
   // structs and flag sets strace decodes: timespec, sockaddr (length in the next argument),
   // socket type, clone flags, wait4 options, and wait4's status (an output, shown on return)
-  | 'timespec' | 'sockaddr' | 'socktype' | 'clone_flags' | 'waitopts' | 'wstatus';
+  | 'timespec' | 'sockaddr' | 'socktype' | 'clone_flags' | 'waitopts' | 'wstatus'
+  // struct stat filled by the call (shown on return), epoll_ctl's op and struct epoll_event, and
+  // the events epoll_wait fills (as many as it returns)
+  | 'stat_out' | 'epoll_op' | 'epoll_event' | 'epoll_events_out'
+  // the flags of calls that make fds (pipe2, eventfd2, …: O_CLOEXEC|O_NONBLOCK, or 0), epoll_create1's
+  | 'fdflags' | 'epoll_flags';
 
 /** The argument kinds that name file descriptors a call uses (in registers or in user memory). */
 export const FD_USE_ARGS: readonly ArgFmt[] = ['fd', 'atfd', 'fdrange', 'pollfds', 'fd_set', 'msghdr_in'];

@@ -8,34 +8,19 @@
  * (names, %file %process %signal %net %memory, !negation), -c (the summary table, by modeled
  * time), -t/-tt (time of day). Reading arguments costs no modeled cycles.
  */
-import { addr_hex } from '../arch/cpu.ts';
 import { ERRNO_NAMES, ERRNO_TEXT, KERNEL_ERRNO_TEXT } from '../include/uapi/errno.ts';
 import { SIGCHLD, signal_name } from '../include/uapi/signal.ts';
 import type { SigInfo } from '../sched/siginfo.ts';
 import type { Kernel, SyscallTracer } from '../kernel.ts';
-import { PAGE_SIZE } from '../mm/page_alloc.ts';
 import type { Task } from '../sched/task.ts';
 import type { ArgFmt } from './syscall_def.ts';
+import { flags, fmt_ptr, peek_user_quiet } from './trace_util.ts';
+import { fmt_epoll_event, fmt_epoll_events, fmt_fdpair, fmt_pollfds, fmt_poll_revents, fmt_stat } from './trace_structs.ts';
+
+export { peek_user_quiet };
 
 /** strace's default -s: strings are cut after 32 bytes. */
 export const STRSIZE = 32;
-
-/** Reads user memory for display only: no faults, no charges, null if unmapped. */
-export function peek_user_quiet(t: Task, addr: number, len: number): Uint8Array | null {
-  const mm = t.mm;
-  if (!mm || addr < 0 || !Number.isSafeInteger(addr)) return null;
-  const out = new Uint8Array(len);
-  const mem = t.kernel.phys.mem;
-  for (let done = 0; done < len;) {
-    const a = addr + done;
-    const pfn = mm.pt.pfn_of(Math.floor(a / PAGE_SIZE) * PAGE_SIZE);
-    if (pfn < 0) return done ? out.subarray(0, done) : null;
-    const n = Math.min(len - done, PAGE_SIZE - (a % PAGE_SIZE));
-    out.set(mem.subarray(pfn * PAGE_SIZE + (a % PAGE_SIZE), pfn * PAGE_SIZE + (a % PAGE_SIZE) + n), done);
-    done += n;
-  }
-  return out;
-}
 
 /** strace's string quoting (print_quoted_string). */
 export function quote(bytes: Uint8Array, truncated: boolean): string {
@@ -54,7 +39,6 @@ export function quote(bytes: Uint8Array, truncated: boolean): string {
   return s + '"' + (truncated ? '...' : '');
 }
 
-function fmt_ptr(v: number): string { return v === 0 ? 'NULL' : '0x' + (v < 0 ? addr_hex(v) : v.toString(16)); }
 
 function fmt_buf(t: Task, addr: number, len: number): string {
   if (len < 0) return fmt_ptr(addr);
@@ -70,13 +54,6 @@ function fmt_path(t: Task, addr: number): string {
   return quote(b.subarray(0, end < 0 ? b.length : end), false);
 }
 
-function flags(v: number, names: [number, string][], zero?: string): string {
-  const out: string[] = [];
-  let rest = v >>> 0;
-  for (const [bit, name] of names) if (bit && (rest & bit) === bit) { out.push(name); rest &= ~bit; }
-  if (rest) out.push('0x' + rest.toString(16));
-  return out.length ? out.join('|') : zero ?? '0';
-}
 
 function oflags(k: Kernel, v: number): string {
   const acc = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', '0x3'][v & 3];
@@ -135,7 +112,12 @@ function fmt_arg(t: Task, f: ArgFmt | undefined, v: number, next: number): strin
     case 'atfd': return (v | 0) === -100 ? 'AT_FDCWD' : String(v | 0);
     case 'path': return fmt_path(t, v);
     case 'buf_in': return fmt_buf(t, v, next);
-    case 'ptr': case 'pollfds': case 'fd_set': case 'msghdr_in': case 'msghdr_out': case 'fdpair': return fmt_ptr(v);
+    case 'pollfds': return fmt_pollfds(t, v, next);
+    case 'epoll_event': return fmt_epoll_event(t, v);
+    case 'fdflags': return flags(v, [[0o4000, 'O_NONBLOCK'], [k.arch.uapi.O_DIRECT, 'O_DIRECT'], [0o2000000, 'O_CLOEXEC']]);
+    case 'epoll_flags': return flags(v, [[0o2000000, 'EPOLL_CLOEXEC']]);
+    case 'epoll_op': return ['', 'EPOLL_CTL_ADD', 'EPOLL_CTL_DEL', 'EPOLL_CTL_MOD'][v] ?? String(v);
+    case 'ptr': case 'fd_set': case 'msghdr_in': case 'msghdr_out': return fmt_ptr(v);
     case 'hex': return '0x' + (v >>> 0).toString(16);
     case 'oflags': return oflags(k, v);
     case 'mode': return '0' + (v >>> 0).toString(8);
@@ -170,7 +152,19 @@ function pad(text: string): string {
 }
 
 /** Arguments only known once the call returns (printed after `<... resumed>`). */
-const OUTPUT_FMTS: ReadonlySet<ArgFmt> = new Set<ArgFmt>(['buf_out', 'wstatus']);
+const OUTPUT_FMTS: ReadonlySet<ArgFmt> = new Set<ArgFmt>(['buf_out', 'wstatus', 'stat_out', 'epoll_events_out', 'fdpair']);
+
+/** An output argument once the call returned ret (its address alone when the call failed). */
+function fmt_output(t: Task, f: ArgFmt, v: number, ret: number): string {
+  switch (f) {
+    case 'buf_out': return ret >= 0 ? fmt_buf(t, v, ret) : fmt_ptr(v);
+    case 'wstatus': return ret > 0 ? fmt_wstatus(t, v) : fmt_ptr(v);
+    case 'stat_out': return ret === 0 ? fmt_stat(t, v) : fmt_ptr(v);
+    case 'epoll_events_out': return ret >= 0 ? fmt_epoll_events(t, v, ret) : fmt_ptr(v);
+    case 'fdpair': return ret === 0 ? fmt_fdpair(t, v) : fmt_ptr(v);
+    default: return fmt_ptr(v);
+  }
+}
 
 /** strace's syscall classes (-e trace=%CLASS); %file is every call with a path argument. */
 const CLASSES: Record<string, readonly string[]> = {
@@ -264,14 +258,20 @@ export class StraceTracer implements SyscallTracer {
     for (let i = from; i < n; i++) {
       const f = fmts?.[i];
       if (known_only && f && OUTPUT_FMTS.has(f)) break;
-      parts.push(p.shown[i] ?? (f === 'buf_out' ? (ret >= 0 ? fmt_buf(t, p.args[i], ret) : fmt_ptr(p.args[i]))
-        : f === 'wstatus' ? (ret > 0 ? fmt_wstatus(t, p.args[i]) : fmt_ptr(p.args[i])) : fmt_arg(t, f, p.args[i], 0)));
+      parts.push(p.shown[i] ?? (f && OUTPUT_FMTS.has(f) ? fmt_output(t, f, p.args[i], ret) : fmt_arg(t, f, p.args[i], 0)));
     }
     return parts;
   }
 
   private call_text(t: Task, p: Pending, ret: number): string {
     return `${p.name}(${this.shown_args(t, p, ret, false).join(', ')})`;
+  }
+
+  /** What strace adds after the return value: poll's fired entries, ` ([{fd=4, revents=POLLIN}])`. */
+  private result_extra(t: Task, p: Pending, ret: number): string {
+    const fmts = this.k.syscall_defs[p.nr]?.args;
+    const i = fmts ? fmts.indexOf('pollfds') : -1;
+    return i >= 0 && ret > 0 ? fmt_poll_revents(t, p.args[i], p.args[i + 1]) : '';
   }
 
   /** The rest of an unfinished call: `<... read resumed>"data", 5)`. */
@@ -286,7 +286,7 @@ export class StraceTracer implements SyscallTracer {
     this.pending.delete(t);
     this.count(p.name, ret, this.k.cpu.cycles - p.t0);
     const text = p.unfinished ? this.resumed_text(t, p, ret) : this.call_text(t, p, ret);
-    this.emit(t, `${text}${RESULT_MARK}${result_text(this.k, nr, ret)}`);
+    this.emit(t, `${text}${RESULT_MARK}${result_text(this.k, nr, ret)}${this.result_extra(t, p, ret)}`);
     this.flush_signals(t);
   }
 

@@ -39,3 +39,40 @@ test('a death by signal is reported as strace does', async (t) => {
   await run_inline(k, (libc) => { libc.peek_u8(0); return 0; });
   t.is(lines[lines.length - 1], '+++ killed by SIGSEGV +++');
 });
+
+for (const arch of ['x86_64', 'arm64'] as const) {
+  test(`${arch}: struct stat, pollfd and epoll_event decoded as strace prints them`, async (t) => {
+    const k = boot({ arch });
+    const lines: string[] = [];
+    strace_attach(k, (l) => lines.push(l));
+    await run_inline(k, async (libc) => {
+      const st = libc.malloc(256), fds = libc.malloc(8), pfd = libc.malloc(16), evs = libc.malloc(64);
+      await libc.write(libc.open('/tmp/f', libc.O_CREAT | libc.O_WRONLY, 0o755) as number, 'abc');
+      libc.stat('/tmp/f', st);
+      libc.stat('/dev/null', st);
+      libc.stat('/nope', st);
+      libc.pipe2(fds, 0);
+      const r = libc.peek_u32(fds), w = libc.peek_u32(fds + 4);
+      await libc.write(w, 'x');
+      libc.poke_u32(pfd, r); libc.poke_u32(pfd + 4, 1); // POLLIN
+      libc.poke_u32(pfd + 8, w); libc.poke_u32(pfd + 12, 1 | 4); // POLLIN|POLLOUT
+      await libc.poll(pfd, 2, 0);
+      const ep = libc.epoll_create1(0) as number;
+      libc.epoll_ctl_ev(ep, 1, r, 1 | 0x80000000, 7); // EPOLL_CTL_ADD, EPOLLIN|EPOLLET
+      await libc.epoll_wait(ep, evs, 4, 0);
+      return 0;
+    });
+    const text = lines.join('\n');
+    const stat = 'newfstatat', at = 'AT_FDCWD, ', flags = ', 0'; // libc's stat is newfstatat on both, as glibc's
+    t.regex(text, new RegExp(`^${stat}\\(${at}"/tmp/f", \\{st_mode=S_IFREG\\|0755, st_size=3, \\.\\.\\.\\}${flags}\\) += 0$`, 'm'));
+    t.regex(text, new RegExp(`^${stat}\\(${at}"/dev/null", \\{st_mode=S_IFCHR\\|0666, st_rdev=makedev\\(0x1, 0x3\\), \\.\\.\\.\\}${flags}\\) += 0$`, 'm'));
+    t.regex(text, new RegExp(`^${stat}\\(${at}"/nope", 0x[0-9a-f]+${flags}\\) += -1 ENOENT`, 'm'));
+    t.regex(text, /^pipe2\(\[4, 5\], 0\) += 0$/m);
+    t.regex(text, /^epoll_create1\(0\) += 6$/m);
+    const poll = arch === 'x86_64' ? 'poll' : 'ppoll', wait = arch === 'x86_64' ? 'epoll_wait' : 'epoll_pwait';
+    const ptail = arch === 'x86_64' ? '0' : '0x[0-9a-f]+, NULL, 8', wtail = arch === 'x86_64' ? '0' : '0, NULL, 8';
+    t.regex(text, new RegExp(`^${poll}\\(\\[\\{fd=4, events=POLLIN\\}, \\{fd=5, events=POLLIN\\|POLLOUT\\}\\], 2, ${ptail}\\) += 2 \\(\\[\\{fd=4, revents=POLLIN\\}, \\{fd=5, revents=POLLOUT\\}\\]\\)$`, 'm'));
+    t.regex(text, new RegExp(`^${wait}\\(6, \\[\\{events=EPOLLIN, data=\\{u32=7, u64=7\\}\\}\\], 4, ${wtail}\\) += 1$`, 'm'));
+    t.regex(text, /^epoll_ctl\(6, EPOLL_CTL_ADD, 4, \{events=EPOLLIN\|EPOLLET, data=\{u32=7, u64=7\}\}\) += 0$/m);
+  });
+}
