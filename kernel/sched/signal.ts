@@ -401,7 +401,7 @@ export const signal_syscalls: SyscallDef[] = [
   { name: 'kill', fn: sys_kill, args: ['int', 'signal'] },
   { name: 'tgkill', fn: sys_tgkill, args: ['int', 'int', 'signal'] },
   { name: 'tkill', fn: sys_tkill, args: ['int', 'signal'] },
-  { name: 'rt_sigaction', fn: sys_rt_sigaction, args: ['signal', 'ptr', 'ptr', 'uint'], support: 'partial', note: 'SA_SIGINFO handlers get the signal number only; no sigaltstack' },
+  { name: 'rt_sigaction', fn: sys_rt_sigaction, args: ['signal', 'sigaction', 'sigaction_out', 'uint'], support: 'partial', note: 'SA_SIGINFO handlers get the signal number only; no sigaltstack' },
   { name: 'rt_sigprocmask', fn: sys_rt_sigprocmask, args: ['int', 'ptr', 'ptr', 'uint'] },
   { name: 'rt_sigpending', fn: sys_rt_sigpending, args: ['ptr', 'uint'] },
 ];

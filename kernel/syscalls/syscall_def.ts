@@ -38,7 +38,9 @@ export type ArgFmt =
   // the events epoll_wait fills (as many as it returns)
   | 'stat_out' | 'epoll_op' | 'epoll_event' | 'epoll_events_out'
   // the flags of calls that make fds (pipe2, eventfd2, …: O_CLOEXEC|O_NONBLOCK, or 0), epoll_create1's
-  | 'fdflags' | 'epoll_flags';
+  | 'fdflags' | 'epoll_flags'
+  // rt_sigaction's new action, and the old one it fills (shown on return)
+  | 'sigaction' | 'sigaction_out';
 
 /** The argument kinds that name file descriptors a call uses (in registers or in user memory). */
 export const FD_USE_ARGS: readonly ArgFmt[] = ['fd', 'atfd', 'fdrange', 'pollfds', 'fd_set', 'msghdr_in'];

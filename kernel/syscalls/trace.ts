@@ -15,7 +15,7 @@ import type { Kernel, SyscallTracer } from '../kernel.ts';
 import type { Task } from '../sched/task.ts';
 import type { ArgFmt } from './syscall_def.ts';
 import { flags, fmt_ptr, peek_user_quiet } from './trace_util.ts';
-import { fmt_epoll_event, fmt_epoll_events, fmt_fdpair, fmt_pollfds, fmt_poll_revents, fmt_stat } from './trace_structs.ts';
+import { fmt_epoll_event, fmt_epoll_events, fmt_fdpair, fmt_sigaction, fmt_pollfds, fmt_poll_revents, fmt_stat } from './trace_structs.ts';
 
 export { peek_user_quiet };
 
@@ -116,6 +116,7 @@ function fmt_arg(t: Task, f: ArgFmt | undefined, v: number, next: number): strin
     case 'epoll_event': return fmt_epoll_event(t, v);
     case 'fdflags': return flags(v, [[0o4000, 'O_NONBLOCK'], [k.arch.uapi.O_DIRECT, 'O_DIRECT'], [0o2000000, 'O_CLOEXEC']]);
     case 'epoll_flags': return flags(v, [[0o2000000, 'EPOLL_CLOEXEC']]);
+    case 'sigaction': return fmt_sigaction(t, v);
     case 'epoll_op': return ['', 'EPOLL_CTL_ADD', 'EPOLL_CTL_DEL', 'EPOLL_CTL_MOD'][v] ?? String(v);
     case 'ptr': case 'fd_set': case 'msghdr_in': case 'msghdr_out': return fmt_ptr(v);
     case 'hex': return '0x' + (v >>> 0).toString(16);
@@ -152,7 +153,7 @@ function pad(text: string): string {
 }
 
 /** Arguments only known once the call returns (printed after `<... resumed>`). */
-const OUTPUT_FMTS: ReadonlySet<ArgFmt> = new Set<ArgFmt>(['buf_out', 'wstatus', 'stat_out', 'epoll_events_out', 'fdpair']);
+const OUTPUT_FMTS: ReadonlySet<ArgFmt> = new Set<ArgFmt>(['buf_out', 'wstatus', 'stat_out', 'epoll_events_out', 'fdpair', 'sigaction_out']);
 
 /** An output argument once the call returned ret (its address alone when the call failed). */
 function fmt_output(t: Task, f: ArgFmt, v: number, ret: number): string {
@@ -162,6 +163,7 @@ function fmt_output(t: Task, f: ArgFmt, v: number, ret: number): string {
     case 'stat_out': return ret === 0 ? fmt_stat(t, v) : fmt_ptr(v);
     case 'epoll_events_out': return ret >= 0 ? fmt_epoll_events(t, v, ret) : fmt_ptr(v);
     case 'fdpair': return ret === 0 ? fmt_fdpair(t, v) : fmt_ptr(v);
+    case 'sigaction_out': return ret === 0 ? fmt_sigaction(t, v) : fmt_ptr(v);
     default: return fmt_ptr(v);
   }
 }

@@ -5,6 +5,7 @@
  * struct stat and its packed 12-byte epoll_event; arm64's asm-generic stat and 16-byte event.
  */
 import type { Task } from '../sched/task.ts';
+import { signal_name } from '../include/uapi/signal.ts';
 import { flags, fmt_ptr, peek_user_quiet } from './trace_util.ts';
 
 const POLL_EVENTS: [number, string][] = [[1, 'POLLIN'], [2, 'POLLPRI'], [4, 'POLLOUT'], [8, 'POLLERR'], [0x10, 'POLLHUP'],
@@ -100,4 +101,26 @@ export function fmt_fdpair(t: Task, addr: number): string {
   if (!b || b.length < 8) return fmt_ptr(addr);
   const dv = view(b);
   return `[${dv.getInt32(0, true)}, ${dv.getInt32(4, true)}]`;
+}
+
+const SA_FLAGS: [number, string][] = [[1, 'SA_NOCLDSTOP'], [2, 'SA_NOCLDWAIT'], [4, 'SA_SIGINFO'], [0x04000000, 'SA_RESTORER'],
+  [0x08000000, 'SA_ONSTACK'], [0x10000000, 'SA_RESTART'], [0x40000000, 'SA_NODEFER'], [0x80000000, 'SA_RESETHAND']];
+const SA_RESTORER = 0x04000000;
+
+/** A sigset as strace prints it: `[]`, `[INT TERM]` (names without SIG), `~[KILL STOP]` when most are set. */
+function fmt_sigset(lo: number, hi: number): string {
+  const set: number[] = [], unset: number[] = [];
+  for (let sig = 1; sig <= 64; sig++) (((sig <= 32 ? lo >>> (sig - 1) : hi >>> (sig - 33)) & 1) ? set : unset).push(sig);
+  const names = (l: number[]): string => l.map((s) => signal_name(s).replace(/^SIG/, '')).join(' ');
+  return set.length > 32 ? `~[${names(unset)}]` : `[${names(set)}]`;
+}
+
+/** struct sigaction (the kernel's: handler, flags, restorer, mask), as rt_sigaction(2) takes it. */
+export function fmt_sigaction(t: Task, addr: number): string {
+  const b = addr ? peek_user_quiet(t, addr, 32) : null;
+  if (!b || b.length < 32) return fmt_ptr(addr);
+  const dv = view(b), h = u64(dv, 0), fl = dv.getUint32(8, true);
+  const handler = h === 0 ? 'SIG_DFL' : h === 1 ? 'SIG_IGN' : fmt_ptr(h);
+  const restorer = fl & SA_RESTORER ? `, sa_restorer=${fmt_ptr(u64(dv, 16))}` : '';
+  return `{sa_handler=${handler}, sa_mask=${fmt_sigset(dv.getUint32(24, true), dv.getUint32(28, true))}, sa_flags=${flags(fl, SA_FLAGS)}${restorer}}`;
 }

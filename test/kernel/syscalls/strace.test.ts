@@ -76,3 +76,20 @@ for (const arch of ['x86_64', 'arm64'] as const) {
     t.regex(text, /^epoll_ctl\(6, EPOLL_CTL_ADD, 4, \{events=EPOLLIN\|EPOLLET, data=\{u32=7, u64=7\}\}\) += 0$/m);
   });
 }
+
+test('rt_sigaction: the new and the old action decoded as strace prints them', async (t) => {
+  const k = boot();
+  const lines: string[] = [];
+  strace_attach(k, (l) => lines.push(l));
+  await run_inline(k, (libc) => {
+    const act = libc.malloc(32), old = libc.malloc(32);
+    libc.poke_u64(act, 1); libc.poke_u64(act + 8, 0x14000000); libc.poke_u64(act + 16, 0x1000); // SIG_IGN, SA_RESTORER|SA_RESTART
+    libc.poke_u32(act + 24, (1 << 1) | (1 << 14)); libc.poke_u32(act + 28, 0); // INT, TERM
+    libc.raw(libc.SYS.rt_sigaction, 13, act, 0, 8);
+    libc.raw(libc.SYS.rt_sigaction, 13, 0, old, 8);
+    return 0;
+  });
+  const text = lines.join('\n');
+  t.regex(text, /^rt_sigaction\(SIGPIPE, \{sa_handler=SIG_IGN, sa_mask=\[INT TERM\], sa_flags=SA_RESTORER\|SA_RESTART, sa_restorer=0x1000\}, NULL, 8\) += 0$/m);
+  t.regex(text, /^rt_sigaction\(SIGPIPE, NULL, \{sa_handler=SIG_IGN, sa_mask=\[INT TERM\], sa_flags=SA_RESTORER\|SA_RESTART, sa_restorer=0x1000\}, 8\) += 0$/m);
+});
