@@ -33,7 +33,7 @@ import { TextRegion } from '../mm/text.ts';
 import { KERNEL_TEXT, KERNEL_TEXT_SIZE, KernelVm } from '../mm/vmalloc.ts';
 import { KERN_INFO, KERN_NOTICE, KERN_ERR, LogBuffer } from '../printk.ts';
 import { switch_to } from '../sched/core.ts';
-import { UserUnwind, do_group_exit } from '../sched/exit.ts';
+import { UserUnwind, do_exit, do_group_exit } from '../sched/exit.ts';
 import { alloc_task, default_rlimits, set_task_runner } from '../sched/fork.ts';
 import { ENTRY_EXEC, type UserEntry } from '../include/uapi/cpu_door.ts';
 import { cpu_door } from '../arch/door.ts';
@@ -207,6 +207,15 @@ function spawn_image(k: Kernel, t: Task, opts: SpawnOptions): LoadedImage | Host
   return img;
 }
 
+/**
+ * A process that could not start exits at once, releasing its files (the helper thread's
+ * do_exit after a failed exec in kernel/umh.c), so it is neither left runnable nor holding
+ * its console or pipes.
+ */
+function exit_unstarted(t: Task): void {
+  try { do_exit(t, 0); } catch (e) { if (!(e instanceof UserUnwind)) throw e; }
+}
+
 /** Starts a process with the console on fds 0-2 (kernel_init's run_init_process); pid 1 first. */
 export async function spawn(k: Kernel, opts: SpawnOptions): Promise<Task> {
   const t = alloc_task(k, null);
@@ -216,9 +225,15 @@ export async function spawn(k: Kernel, opts: SpawnOptions): Promise<Task> {
   console_on_rootfs(t, opts.tty, opts.stdio);
   const c = t.cred, uid = opts.uid ?? 0, gid = opts.gid ?? uid;
   c.uid = c.euid = c.suid = c.fsuid = uid; c.gid = c.egid = c.sgid = c.fsgid = gid;
-  const err = opts.cwd === undefined ? 0 : init_chdir(t, opts.cwd);
-  if (err < 0) throw spawn_error(opts.cwd!, -err, 'chdir');
-  const img = spawn_image(k, t, opts);
+  let img: LoadedImage | HostImage;
+  try {
+    const err = opts.cwd === undefined ? 0 : init_chdir(t, opts.cwd);
+    if (err < 0) throw spawn_error(opts.cwd!, -err, 'chdir');
+    img = spawn_image(k, t, opts);
+  } catch (e) {
+    exit_unstarted(t);
+    throw e;
+  }
   const argv = opts.argv ?? [opts.program];
   start_image(t, img, argv, opts.envp ?? ['PATH=/bin:/sbin:/usr/bin', 'HOME=/root', 'TERM=xterm'], opts.program);
   run_user(t, t.user_entry!, ENTRY_EXEC);

@@ -44,6 +44,10 @@ function module_image(spec: string): { image: string; host_url: string | null } 
   return { image: `/lib/modules/${module_name_of(url)}.ko`, host_url: url };
 }
 
+function guest_path(path: string): void {
+  if (typeof path !== 'string' || !path.startsWith('/')) throw bad_option('path', 'an absolute guest path', path);
+}
+
 function exit_of(wstatus: number): { status: number | null; signal: string | null } {
   const sig = wstatus & 0x7f;
   return sig ? { status: null, signal: signal_name(sig) } : { status: (wstatus >> 8) & 0xff, signal: null };
@@ -68,7 +72,7 @@ export class Machine {
    * Runs a program to its exit: a guest path (/bin/cat), or a host file (./prog.ts, prog.mjs,
    * a file: URL) linked into an image as `privos run` does.
    */
-  run(program: string, args: string[] = [], opts: RunOptions = {}): Promise<RunResult> {
+  async run(program: string, args: string[] = [], opts: RunOptions = {}): Promise<RunResult> {
     if (typeof program !== 'string' || !program) throw bad_option('program', 'a non-empty string', program);
     check_args(args);
     check_run_options(opts);
@@ -80,7 +84,7 @@ export class Machine {
    * like any program's (it runs in the caller's realm: the harness path). Its return value is
    * the exit status; args are argv[1..].
    */
-  runInline(body: InlineBody, args: string[] = [], opts: RunOptions = {}): Promise<RunResult> {
+  async runInline(body: InlineBody, args: string[] = [], opts: RunOptions = {}): Promise<RunResult> {
     if (typeof body !== 'function') throw bad_option('body', 'a function', body);
     check_args(args);
     check_run_options(opts);
@@ -96,7 +100,8 @@ export class Machine {
   readFile(path: string, encoding: 'utf8', opts?: { uid?: number }): Promise<string>;
   async readFile(path: string, encoding?: 'utf8' | null, opts: { uid?: number } = {}): Promise<Uint8Array | string> {
     const chunks: Uint8Array[] = [];
-    await this.guest(opts, (libc, f) => read_file(libc, this.path_arg(path), f, chunks));
+    guest_path(path);
+    await this.guest(opts, (libc, f) => read_file(libc, path, f, chunks));
     const data = Buffer.concat(chunks);
     return encoding === 'utf8' ? data.toString('utf8') : data;
   }
@@ -107,7 +112,8 @@ export class Machine {
     const mode = opts.mode ?? 0o644;
     if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw bad_option('mode', 'a file mode from 0 to 0o7777', mode);
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-    await this.guest(opts, (libc, f) => write_file(libc, this.path_arg(path), bytes, mode, f));
+    guest_path(path);
+    await this.guest(opts, (libc, f) => write_file(libc, path, bytes, mode, f));
   }
 
   /**
@@ -131,7 +137,8 @@ export class Machine {
   /** Whether a guest path exists (access(F_OK) as root). */
   async exists(path: string): Promise<boolean> {
     const f = new Failure();
-    await this.inline_status({}, (libc) => exists(libc, this.path_arg(path), f));
+    guest_path(path);
+    await this.inline_status({}, (libc) => exists(libc, path, f));
     return f.error === null;
   }
 
@@ -142,11 +149,6 @@ export class Machine {
     const tasks = [...this.kernel.tasks.values()].filter((t) => t.alive);
     for (const t of tasks) send_signal(t, SIGKILL);
     await Promise.all(tasks.map((t) => t.exited));
-  }
-
-  private path_arg(path: string): string {
-    if (typeof path !== 'string' || !path.startsWith('/')) throw bad_option('path', 'an absolute guest path', path);
-    return path;
   }
 
   private check_up(): void {
