@@ -3,7 +3,8 @@
  * installed as exactly the files `npm pack` would ship (its dependencies linked to this
  * repository's node_modules: no network, no npm cache, nothing but `npm run build` first), then
  * `node test.mjs` (test/tools/lib_project) boots a machine and checks stdout and stderr apart,
- * the exit status and a signal death — with no TypeScript loader anywhere.
+ * the exit status and a signal death, and loads a module of its own written against
+ * privos/kernel/… — with no TypeScript loader anywhere.
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
@@ -45,7 +46,7 @@ async function consumer_project(): Promise<string> {
   }
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(pkg, 'node_modules'), 'dir');
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { privos: '*' } }));
-  for (const f of ['test.mjs', 'both.mjs']) cpSync(join(FIXTURES, f), join(dir, f));
+  for (const f of ['test.mjs', 'both.mjs', 'greet.mjs']) cpSync(join(FIXTURES, f), join(dir, f));
   return dir;
 }
 

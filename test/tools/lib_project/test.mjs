@@ -20,6 +20,10 @@ test('privos from another project', async () => {
     const segv = await m.run('./both.mjs', ['null']);
     assert.deepEqual([segv.status, segv.signal, segv.stdout, segv.stderr], [null, 'SIGSEGV', 'to stdout: null\n', 'to stderr\n']);
 
+    await m.loadModule('./greet.mjs', { greeting: 'hi' });
+    const greet = await m.run('/bin/cat', ['/dev/greet']);
+    assert.deepEqual([greet.status, greet.stdout, greet.stderr], [0, 'hi\n', '']);
+
     await assert.rejects(m.readFile('/tmp/missing'), { code: 'ENOENT', syscall: 'open', path: '/tmp/missing' });
     assert.match(m.dmesg(), /Linux version/);
   } finally {
