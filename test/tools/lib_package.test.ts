@@ -50,10 +50,14 @@ async function consumer_project(): Promise<string> {
   return dir;
 }
 
-/** The environment of a plain `node`: no loader hooks inherited from this test's runner. */
+/**
+ * The environment of a plain `node`: no loader hooks inherited from this test's runner, and no
+ * c8 coverage collection (the consumer's files are outside the repository's report anyway).
+ */
 function plain_env(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
+  delete env.NODE_V8_COVERAGE;
   return env;
 }
 
