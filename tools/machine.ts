@@ -3,7 +3,8 @@
  * (the way a distribution pairs a kernel with a libc), and runs programs to completion.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { crt0, type Libc } from '../libc/index.ts';
 import { type BootOptions, spawn as kernel_spawn, start_kernel, type SpawnOptions } from '../kernel/init/main.ts';
 import type { Kernel } from '../kernel/kernel.ts';
@@ -28,6 +29,12 @@ export function shell_status(wstatus: number): number {
 /** A guest path (/bin/hello) rather than a host file or URL (./prog.ts, file:…, data:…). */
 function is_guest(program: string): boolean {
   return program.startsWith('/') && !/\.(ts|js|mjs)$/.test(program);
+}
+
+/** A host path (./prog.ts, against the host's cwd) becomes a file URL; a guest path (/bin/x) or a URL stays as it is. */
+export function program_spec(p: string): string {
+  if (/^[a-z]+:\/\//.test(p) || p.startsWith('data:')) return p;
+  return is_guest(p) ? p : pathToFileURL(resolve(p)).href;
 }
 
 /** The source of a data: URL program. */

@@ -4,7 +4,6 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { ArchName } from '../kernel/arch/arch.ts';
 import { UNCAUGHT } from '../kernel/arch/traps.ts';
 import { state_peek } from '../kernel/include/linux/ext_state.ts';
@@ -19,17 +18,13 @@ import { strace_attach, type StraceOptions } from '../kernel/syscalls/trace.ts';
 import { strsignal } from '../libc/strsignal.ts';
 import { UsageError, parse_id, parse_mem, parse_mount, parse_publish, values } from './cli_args.ts';
 import { forward_host_signals, host_console, host_flush } from './host_console.ts';
-import { boot, run, run_boxed } from './machine.ts';
+import { boot, program_spec, run, run_boxed } from './machine.ts';
+
+export { program_spec };
 import { LinkError } from './link/link.ts';
 import { interactive_session } from './shell.ts';
 import { profile_by_name } from './profiles.ts';
 
-/** A host path (./prog.ts) becomes a file URL; a guest path (/bin/x) stays as it is. */
-export function program_spec(p: string): string {
-  if (/^[a-z]+:\/\//.test(p)) return p;
-  if (p.startsWith('/') && !/\.(ts|js|mjs)$/.test(p)) return p;
-  return pathToFileURL(resolve(p)).href;
-}
 
 /** The parsed options of `privos run` / `privos strace` that run_command reads. */
 export interface RunArgs {

@@ -259,11 +259,15 @@ function set_pwd(t: Task, d: Dentry): number {
   return 0;
 }
 
-export function sys_chdir(t: Task, upath: number): number {
-  const path = getname(t, upath);
-  if (typeof path === 'number') return path;
+/** chdir to a kernel string (fs/init.c init_chdir; spawn's cwd option): 0 or -errno. */
+export function init_chdir(t: Task, path: string): number {
   const d = user_path_at(t, AT_FDCWD, path, true);
   return typeof d === 'number' ? d : set_pwd(t, d);
+}
+
+export function sys_chdir(t: Task, upath: number): number {
+  const path = getname(t, upath);
+  return typeof path === 'number' ? path : init_chdir(t, path);
 }
 
 export function sys_fchdir(t: Task, fd: number): number {

@@ -150,18 +150,23 @@ export const pipefifo_fops: FileOperations = {
   splice_write(f, t, buf, off, count) {
     const p = f.f_inode.i_private as PipeInodeInfo;
     if (p.readers === 0) { send_signal(t, SIGPIPE); return -EPIPE; }
-    const n = Math.min(count, p.free);
-    if (n === 0) {
+    if (p.free === 0) {
       if (f.f_flags & O_NONBLOCK) return -EAGAIN;
       return wait_event_interruptible(t, p.wr_wait, () => p.readers === 0 || p.free > 0)
         .then((err) => { switch_to(t, MODE_KERNEL); return err < 0 ? err : pipefifo_fops.splice_write!(f, t, buf, off, count, 0); });
     }
-    for (let i = 0; i < n; i++) p.buf[(p.head + p.len + i) % p.size] = buf[off + i];
-    p.len += n;
-    p.rd_wait.wake_up();
-    return n;
+    return pipe_ring_put(p, buf, off, count);
   },
 };
+
+/** Appends what fits of buf[off, off+count) to the ring from a kernel buffer and wakes readers; the bytes taken. */
+export function pipe_ring_put(p: PipeInodeInfo, buf: Uint8Array, off: number, count: number): number {
+  const n = Math.min(count, p.free);
+  for (let i = 0; i < n; i++) p.buf[(p.head + p.len + i) % p.size] = buf[off + i];
+  p.len += n;
+  if (n) p.rd_wait.wake_up();
+  return n;
+}
 
 /** round_pipe_size(): whole pages, a power of two of them. */
 function round_pipe_size(size: number): number {
@@ -195,9 +200,14 @@ const pipefs_sb = (k: Kernel): SuperBlock => state_of(k, PIPEFS_SB);
 
 /** create_pipe_files(): a read end and a write end sharing one pipe inode. */
 export function create_pipe_files(t: Task, flags: number): [File, File] {
-  const sb = pipefs_sb(t.kernel);
+  return alloc_pipe_files(t.kernel, t.cred.fsuid, t.cred.fsgid, flags);
+}
+
+/** The pipe of create_pipe_files owned by uid:gid, for a kernel that holds one end itself (./host_pipe.ts). */
+export function alloc_pipe_files(k: Kernel, uid: number, gid: number, flags: number): [File, File] {
+  const sb = pipefs_sb(k);
   const inode = new Inode(sb, sb.next_ino(), S_IFIFO | 0o600);
-  inode.i_uid = t.cred.fsuid; inode.i_gid = t.cred.fsgid;
+  inode.i_uid = uid; inode.i_gid = gid;
   const p = new PipeInodeInfo();
   p.readers = p.writers = 1;
   inode.i_private = p;

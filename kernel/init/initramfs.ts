@@ -3,8 +3,8 @@
  * device nodes, and the program and module images the build system links (tools/link).
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, resolve } from 'node:path';
+import { join } from 'node:path';
+import { REPO_ROOT } from './paths.ts';
 import { S_IFDIR, S_IFREG } from '../include/uapi/stat.ts';
 import { Dentry } from '../fs/fs_types.ts';
 import { shmem_get_inode, shmem_set_content } from '../fs/tmpfs.ts';
@@ -18,10 +18,11 @@ export interface RootImage {
   devices: [string, number, number, string][];
 }
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { REPO_ROOT };
 
+/** kernel/init/rootfs.json, read from the package's sources (the compiled kernel has no copy). */
 export function default_image(): RootImage {
-  return JSON.parse(readFileSync(new URL('./rootfs.json', import.meta.url), 'utf8')) as RootImage;
+  return JSON.parse(readFileSync(join(REPO_ROOT, 'kernel', 'init', 'rootfs.json'), 'utf8')) as RootImage;
 }
 
 /** Finds or creates the directory for an absolute path. */

@@ -10,8 +10,9 @@ import { apple_m1 } from '../arch/arm64/profile_apple_m1.ts';
 import { arm64_entry_keys } from '../arch/arm64/entry.ts';
 import { x86_entry_keys } from '../arch/x86/entry_64.ts';
 import { skylake_pti } from '../arch/x86/profile_skylake.ts';
-import { do_filp_open } from '../fs/open.ts';
+import { do_filp_open, init_chdir } from '../fs/open.ts';
 import { FilesStruct } from '../fs/fdtable.ts';
+import type { File } from '../fs/fs_types.ts';
 import { mem_devices_init } from '../fs/devfs/mem.ts';
 import { tty_init } from '../fs/devfs/tty.ts';
 import { tty_vt_init } from '../drivers/tty/tty_io.ts';
@@ -32,7 +33,7 @@ import { TextRegion } from '../mm/text.ts';
 import { KERNEL_TEXT, KERNEL_TEXT_SIZE, KernelVm } from '../mm/vmalloc.ts';
 import { KERN_INFO, KERN_NOTICE, KERN_ERR, LogBuffer } from '../printk.ts';
 import { switch_to } from '../sched/core.ts';
-import { UserUnwind, do_group_exit } from '../sched/exit.ts';
+import { UserUnwind, do_exit, do_group_exit } from '../sched/exit.ts';
 import { alloc_task, default_rlimits, set_task_runner } from '../sched/fork.ts';
 import { ENTRY_EXEC, type UserEntry } from '../include/uapi/cpu_door.ts';
 import { cpu_door } from '../arch/door.ts';
@@ -117,12 +118,12 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
  * Gives t's fresh fd table its fds 0, 1, 2 (console_on_rootfs): /dev/hvc0..2, the host's own
  * fds 0..2, so the program's stdout and stderr are the host's; or one terminal on all three (a
  * getty's login shell: `privos shell` uses /dev/tty1), which, as t leads its own session,
- * becomes its controlling terminal.
+ * becomes its controlling terminal; or the files the host gave (pipes it holds the other end of).
  */
-function console_on_rootfs(t: Task, tty?: string): void {
+function console_on_rootfs(t: Task, tty?: string, stdio?: readonly File[]): void {
   t.files = new FilesStruct();
   for (let fd = 0; fd < 3; fd++) {
-    const f = do_filp_open(t, AT_FDCWD, tty ?? `/dev/hvc${fd}`, O_RDWR, 0);
+    const f = stdio ? stdio[fd].get() : do_filp_open(t, AT_FDCWD, tty ?? `/dev/hvc${fd}`, O_RDWR, 0);
     if (typeof f === 'number') throw new Error(`unable to open an initial console: errno ${-f}`);
     t.files.fd_install(t.files.get_unused_fd_flags(false, 1024), f);
   }
@@ -178,11 +179,19 @@ export interface SpawnOptions {
   gid?: number;
   /** The terminal for fds 0-2 (default the host's fds through /dev/hvc0..2; `privos shell` uses /dev/tty1). */
   tty?: string;
+  /**
+   * Open files for fds 0, 1 and 2 instead of a terminal (the library's captured stdio,
+   * fs/host_pipe.ts); the process takes its own reference on each.
+   */
+  stdio?: readonly [File, File, File];
+  /** The working directory (default /), entered with the process's credentials. */
+  cwd?: string;
 }
 
-/** A spawn failure with its errno (ENOENT, EACCES, ENOEXEC, …). */
-function spawn_error(program: string, errno: number): Error {
-  return Object.assign(new Error(`cannot execute ${program}: errno ${errno}`), { errno });
+/** A spawn failure with its errno (ENOENT, EACCES, ENOEXEC, …), the call that failed and its path. */
+function spawn_error(path: string, errno: number, syscall = 'execve'): Error {
+  const what = syscall === 'execve' ? 'cannot execute' : `cannot ${syscall} to`;
+  return Object.assign(new Error(`${what} ${path}: errno ${errno}`), { errno, syscall, path });
 }
 
 /** The image a spawn starts: the harness's main, given image text, or the guest file's. */
@@ -199,16 +208,33 @@ function spawn_image(k: Kernel, t: Task, opts: SpawnOptions): LoadedImage | Host
   return img;
 }
 
+/**
+ * A process that could not start exits at once, releasing its files (the helper thread's
+ * do_exit after a failed exec in kernel/umh.c), so it is neither left runnable nor holding
+ * its console or pipes.
+ */
+function exit_unstarted(t: Task): void {
+  try { do_exit(t, 0); } catch (e) { if (!(e instanceof UserUnwind)) throw e; }
+}
+
 /** Starts a process with the console on fds 0-2 (kernel_init's run_init_process); pid 1 first. */
 export async function spawn(k: Kernel, opts: SpawnOptions): Promise<Task> {
   const t = alloc_task(k, null);
   t.comm = 'init';
   t.fs = new FsStruct(k.root, k.root);
   t.rlim = default_rlimits();
-  console_on_rootfs(t, opts.tty);
+  console_on_rootfs(t, opts.tty, opts.stdio);
   const c = t.cred, uid = opts.uid ?? 0, gid = opts.gid ?? uid;
   c.uid = c.euid = c.suid = c.fsuid = uid; c.gid = c.egid = c.sgid = c.fsgid = gid;
-  const img = spawn_image(k, t, opts);
+  let img: LoadedImage | HostImage;
+  try {
+    const err = opts.cwd === undefined ? 0 : init_chdir(t, opts.cwd);
+    if (err < 0) throw spawn_error(opts.cwd!, -err, 'chdir');
+    img = spawn_image(k, t, opts);
+  } catch (e) {
+    exit_unstarted(t);
+    throw e;
+  }
   const argv = opts.argv ?? [opts.program];
   start_image(t, img, argv, opts.envp ?? ['PATH=/bin:/sbin:/usr/bin', 'HOME=/root', 'TERM=xterm'], opts.program);
   run_user(t, t.user_entry!, ENTRY_EXEC);

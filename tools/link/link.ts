@@ -10,11 +10,12 @@
 import { buildSync, type BuildFailure, type Message } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format_image } from '../../kernel/include/uapi/privos_image.ts';
+import { REPO_ROOT } from '../../kernel/init/paths.ts';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { REPO_ROOT };
 /** Bumped when the image layout or the entry stub changes (invalidates every cached image). */
 const LINKER_VERSION = 1;
 const CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'privos', 'images');
