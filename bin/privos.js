@@ -1,8 +1,35 @@
 #!/usr/bin/env node
-// The privos command: loads the TypeScript CLI through tsx (no build step needed). Both of tsx's
-// hooks are on, so a host program.ts outside an ESM package (compiled as CommonJS) loads too.
+// The privos command. It runs the compiled CLI (dist/, made by `npm run build`) when that build is
+// newer than every source file, and otherwise the TypeScript sources through tsx, so a checkout
+// needs no build step and an edited source is never shadowed by a stale build
+// (PRIVOS_FROM_SOURCE=1 forces the sources). tsx's hooks stay on either way: a host program.ts,
+// or one outside an ESM package (compiled as CommonJS), loads too.
+import { readdirSync, statSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
 import { register as register_cjs } from 'tsx/cjs/api';
+
+const root = new URL('..', import.meta.url);
+const DIST = new URL('dist/tools/privos.js', root);
+const SOURCES = ['kernel', 'libc', 'tools'];
+
+/** The newest modification time of the .ts files under dir (0 if none). */
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = `${dir}/${e.name}`;
+    if (e.isDirectory()) t = Math.max(t, newest(p));
+    else if (e.name.endsWith('.ts')) t = Math.max(t, statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+function compiled_is_fresh() {
+  if (process.env.PRIVOS_FROM_SOURCE) return false;
+  let built;
+  try { built = statSync(DIST).mtimeMs; } catch { return false; }
+  return SOURCES.every((d) => newest(new URL(d, root).pathname) <= built);
+}
+
 register();
 register_cjs();
-await import('../tools/privos.ts');
+await import(compiled_is_fresh() ? DIST.href : '../tools/privos.ts');
