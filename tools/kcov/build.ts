@@ -103,29 +103,38 @@ function build_into(dir: string, files: string[], texts: Map<string, string>): v
   rmSync(src_dir, { recursive: true, force: true });
 }
 
-/** The instrumented build of the current sources: from the cache, or built now. */
+/** The instrumented build of the current sources: from the cache, or built now (once a process). */
+let built: KcovBuild | null = null;
+
 export function kcov_build(): KcovBuild {
+  if (built) return built;
   const files = sources(), texts = new Map<string, string>();
   for (const f of files) texts.set(f, readFileSync(join(REPO_ROOT, f), 'utf8'));
   const dir = join(CACHE_ROOT, build_key(files, texts));
   const out = { dir, bundle: join(dir, 'vmlinux.cjs'), table: join(dir, 'kcov.json') };
-  if (existsSync(out.table)) return out;
-  const tmp = `${dir}.${process.pid}.tmp`;
-  rmSync(tmp, { recursive: true, force: true });
-  build_into(tmp, files, texts);
-  try { renameSync(tmp, dir); } catch { rmSync(tmp, { recursive: true, force: true }); } // another process won
-  return out;
+  if (!existsSync(out.table)) {
+    const tmp = `${dir}.${process.pid}.tmp`;
+    rmSync(tmp, { recursive: true, force: true });
+    build_into(tmp, files, texts);
+    try { renameSync(tmp, dir); } catch { rmSync(tmp, { recursive: true, force: true }); } // another process won
+  }
+  return (built = out);
 }
 
-/** The instrumented machine's exports (tools/machine.ts of the kcov build), loaded once. */
-let loaded: typeof import('../machine.ts') | null = null;
+const load = createRequire(import.meta.url);
 
+/**
+ * A fresh instance of the instrumented machine (tools/machine.ts of the kcov build): one per
+ * booted kernel, so that each kernel's trace hook follows its own `current` even when several
+ * machines run in one process (the hook's state is a module's, as kcov's is a CPU's).
+ */
 export function kcov_machine(): typeof import('../machine.ts') {
-  if (!loaded) loaded = createRequire(import.meta.url)(kcov_build().bundle) as typeof import('../machine.ts');
-  return loaded;
+  const bundle = load.resolve(kcov_build().bundle);
+  delete load.cache[bundle];
+  return load(bundle) as typeof import('../machine.ts');
 }
 
-/** The block table of the current sources' build. */
+/** The block table of the current sources' build (or of the table file given). */
 export function kcov_table(file?: string): KcovTable {
   return JSON.parse(readFileSync(file ?? kcov_build().table, 'utf8')) as KcovTable;
 }
