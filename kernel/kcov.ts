@@ -15,7 +15,8 @@ import { EBUSY, EINVAL, ENOMEM, ENOSYS, ENOTTY, ESPIPE } from './include/uapi/er
 import { KCOV_DISABLE, KCOV_ENABLE, KCOV_INIT_TRACE, KCOV_REMOTE_ENABLE, KCOV_TRACE_CMP, KCOV_TRACE_PC, KCOV_WORD_SIZE } from './include/uapi/kcov.ts';
 import type { Kernel } from './kernel.ts';
 import { KCOV_INSTRUMENTED, KCOV_NR_BLOCKS } from './kcov_build.ts';
-import { kcov_set_area } from './kcov_trace.ts';
+import { kcov_set_area, kcov_set_counts } from './kcov_trace.ts';
+import { KCOV_TEXT } from './mm/vmalloc.ts';
 import { debugfs_create_file } from './fs/debugfs.ts';
 import { FMODE_WRITE, type File, type FileOperations } from './fs/fs_types.ts';
 import { fput } from './fs/fdtable.ts';
@@ -188,4 +189,17 @@ export function kcov_init(k: Kernel): void {
   });
   k.exit_hooks.push(kcov_task_exit);
   k.printk(KERN_INFO, `kcov: ${KCOV_NR_BLOCKS} basic blocks instrumented (trace-pc)`);
+}
+
+/**
+ * Host-side coverage of everything the kernel runs from now on, whatever task is current
+ * (`privos cover`: the machine runs one program and its children): hits per block, block i
+ * at PC KCOV_TEXT + 4i. Null on a kernel that is not instrumented.
+ */
+export function kcov_cover_start(k: Kernel): Uint32Array | null {
+  if (!KCOV_INSTRUMENTED) return null;
+  const counts = new Uint32Array(KCOV_NR_BLOCKS);
+  kcov_set_counts(counts, KCOV_TEXT);
+  k.printk(KERN_INFO, 'kcov: counting every block (cover)');
+  return counts;
 }

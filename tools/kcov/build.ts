@@ -25,11 +25,18 @@ const CACHE_ROOT = join(REPO_ROOT, 'node_modules', '.cache', 'privos', 'kcov');
 const TREES = ['kernel', 'libc', 'tools'];
 
 /**
- * Kernel files left uninstrumented (Linux's KCOV_INSTRUMENT_x.o := n): the hook and the
- * device themselves, the door maker whose source is evaluated inside user realms, and the
- * uapi headers that user space shares.
+ * Kernel files left uninstrumented (Linux's KCOV_INSTRUMENT_x.o := n): the hook and the device
+ * themselves; the door maker, whose source is evaluated inside user realms; the uapi headers
+ * user space shares; and the emulated hardware — the CPU and its door (user instructions),
+ * the TLB, user-mode loads and stores, the PAC unit, the page-table entry formats and the
+ * cost tables — which on Linux is silicon, not kernel code. What the hardware calls into
+ * (handle_mm_fault, the syscall entry, the trap handlers) stays instrumented.
  */
-const NOT_INSTRUMENTED = [/^kernel\/kcov(_trace)?\.ts$/, /^kernel\/arch\/door_factory\.ts$/, /^kernel\/include\/uapi\//];
+const NOT_INSTRUMENTED = [
+  /^kernel\/kcov(_trace)?\.ts$/, /^kernel\/include\/uapi\//,
+  /^kernel\/arch\/(cpu|door|door_factory)\.ts$/, /^kernel\/arch\/arm64\/pauth\.ts$/, /^kernel\/arch\/(x86|arm64)\/(pgtable|profile_\w+)\.ts$/,
+  /^kernel\/mm\/(tlb|usermem)\.ts$/, /^kernel\/time\/cost\.ts$/,
+];
 
 /** The block table: block i has PC base + i * step, and lies in files[blocks[3i]] at line:col. */
 export interface KcovTable { version: number; base: number; step: number; files: string[]; blocks: number[] }
