@@ -51,8 +51,17 @@ export class Kcov {
   constructor(readonly k: Kernel, readonly mem: Uint32Array) {}
 }
 
-/** Points the trace hook at t's buffer, if t is collecting; at none otherwise. */
-function kcov_switch(t: Task | null): void {
+/** Per kernel: the block counts of `privos cover`, when on. */
+interface KcovKernel { counts: Uint32Array | null }
+const kcov_kernels = new WeakMap<Kernel, KcovKernel>();
+
+/** The kernel the hook's state belongs to now (several machines may share one process). */
+let owner: Kernel | null = null;
+
+/** Points the trace hook at k's counts and at t's buffer, if t is collecting; at none otherwise. */
+function kcov_switch(k: Kernel, t: Task | null): void {
+  owner = k;
+  kcov_set_counts(kcov_kernels.get(k)?.counts ?? null, KCOV_TEXT);
   const kc = t ? t.kcov : null;
   if (kc !== null && kc.mode === KCOV_MODE_TRACE_PC) kcov_set_area(kc.mem, kc.pages, kc.size);
   else kcov_set_area(null, null, 0);
@@ -103,7 +112,7 @@ function kcov_enable(kc: Kcov, t: Task, arg: number): number {
   kc.t = t;
   t.kcov = kc;
   kc.refcount++; // put by KCOV_DISABLE or at the task's exit
-  if (t.kernel.current === t) kcov_switch(t);
+  if (t.kernel.current === t) kcov_switch(t.kernel, t);
   return 0;
 }
 
@@ -112,7 +121,7 @@ function kcov_disable(kc: Kcov, t: Task): void {
   t.kcov = null;
   kc.t = null;
   kc.mode = KCOV_MODE_INIT;
-  if (t.kernel.current === t) kcov_switch(t);
+  if (t.kernel.current === t) kcov_switch(t.kernel, t);
   kcov_put(kc);
 }
 
@@ -177,14 +186,19 @@ function kcov_task_exit(t: Task): void {
   if (t.kcov !== null) kcov_disable(t.kcov, t);
 }
 
-/** kcov_init(): the debugfs file, on an instrumented kernel only. */
+/**
+ * kcov_init(): the debugfs file, on an instrumented kernel only. `current` becomes an accessor:
+ * a write (switch_to) points the hook at the new task; a read from another machine's code than
+ * the one the hook serves (every syscall entry reads it first) takes the hook over.
+ */
 export function kcov_init(k: Kernel): void {
   if (!KCOV_INSTRUMENTED) return;
   debugfs_create_file(k, 'kcov', 0o600, kcov_fops);
+  kcov_kernels.set(k, { counts: null });
   let current = k.current;
   Object.defineProperty(k, 'current', {
-    get: () => current,
-    set: (t: Task | null) => { current = t; kcov_switch(t); },
+    get: () => { if (owner !== k) kcov_switch(k, current); return current; },
+    set: (t: Task | null) => { current = t; kcov_switch(k, t); },
     configurable: true,
   });
   k.exit_hooks.push(kcov_task_exit);
@@ -192,14 +206,15 @@ export function kcov_init(k: Kernel): void {
 }
 
 /**
- * Host-side coverage of everything the kernel runs from now on, whatever task is current
- * (`privos cover`: the machine runs one program and its children): hits per block, block i
- * at PC KCOV_TEXT + 4i. Null on a kernel that is not instrumented.
+ * Host-side coverage of everything k runs from now on, whatever task is current (`privos
+ * cover`: the machine runs one program and its children): hits per block, block i at PC
+ * KCOV_TEXT + 4i. Null on a kernel that is not instrumented.
  */
 export function kcov_cover_start(k: Kernel): Uint32Array | null {
-  if (!KCOV_INSTRUMENTED) return null;
-  const counts = new Uint32Array(KCOV_NR_BLOCKS);
-  kcov_set_counts(counts, KCOV_TEXT);
+  const st = kcov_kernels.get(k);
+  if (!st) return null;
+  st.counts = new Uint32Array(KCOV_NR_BLOCKS);
+  kcov_switch(k, k.current);
   k.printk(KERN_INFO, 'kcov: counting every block (cover)');
-  return counts;
+  return st.counts;
 }

@@ -176,3 +176,25 @@ test('the default build has no kcov file (ENOENT), as a kernel without CONFIG_KC
   t.is(r.status, 0);
   t.is(errno, 2);
 });
+
+test('two machines in one process: each buffer sees only its own machine', async (t) => {
+  const a = boot({ kcov: true }), b = boot({ kcov: true });
+  const table = kcov_table();
+  let go = (): void => undefined;
+  const b_done = new Promise<void>((r) => { go = r; });
+  let pcs: number[] = [];
+  const ra = run_inline(a, async (lc) => {
+    const { cover } = await kcov_start(lc);
+    reset(lc, cover);
+    await b_done; // machine b runs its mkdir while a's task stays current on a
+    await lc.getppid();
+    pcs = read_pcs(lc, cover);
+    return 0;
+  });
+  const rb = run_inline(b, async (lc) => { await lc.mkdir('/tmp/other_machine', 0o755); go(); return 0; });
+  t.is((await rb).status, 0);
+  t.is((await ra).status, 0);
+  const files = new Set(pcs.map((pc) => kcov_symbolize(table, pc)?.file));
+  t.true(files.has('kernel/syscalls/entry.ts'), "a's getppid is there");
+  t.false(files.has('kernel/fs/namei_dir.ts'), "b's mkdir is not");
+});

@@ -110,6 +110,13 @@ function build_into(dir: string, files: string[], texts: Map<string, string>): v
   rmSync(src_dir, { recursive: true, force: true });
 }
 
+/** A build of the current sources into `dir`, bypassing the cache (the bench times it). */
+export function kcov_build_uncached(dir: string): void {
+  const files = sources(), texts = new Map<string, string>();
+  for (const f of files) texts.set(f, readFileSync(join(REPO_ROOT, f), 'utf8'));
+  build_into(dir, files, texts);
+}
+
 /** The instrumented build of the current sources: from the cache, or built now (once a process). */
 let built: KcovBuild | null = null;
 
@@ -128,17 +135,16 @@ export function kcov_build(): KcovBuild {
   return (built = out);
 }
 
-const load = createRequire(import.meta.url);
-
 /**
- * A fresh instance of the instrumented machine (tools/machine.ts of the kcov build): one per
- * booted kernel, so that each kernel's trace hook follows its own `current` even when several
- * machines run in one process (the hook's state is a module's, as kcov's is a CPU's).
+ * The instrumented machine (tools/machine.ts of the kcov build), loaded once: every kcov
+ * machine of the process shares its code (and the JIT's work); kernel/kcov.ts keeps the
+ * trace hook on the machine whose code runs.
  */
+let machine: typeof import('../machine.ts') | null = null;
+
 export function kcov_machine(): typeof import('../machine.ts') {
-  const bundle = load.resolve(kcov_build().bundle);
-  delete load.cache[bundle];
-  return load(bundle) as typeof import('../machine.ts');
+  machine ??= createRequire(import.meta.url)(kcov_build().bundle) as typeof import('../machine.ts');
+  return machine;
 }
 
 /** The block table of the current sources' build (or of the table file given). */
