@@ -53,7 +53,7 @@ export default async function bench(): Promise<void> {
   table('kcov', 'KCOV: the instrumented build (wall ms)', ['what', 'ms'], [
     [`build: trace-pc pass over kernel/ (${blocks} blocks) + bundle, uncached`, build],
     ['boot, default kernel', ms(() => boot(), 5)],
-    ['boot, kcov kernel (a fresh instance of the cached bundle)', ms(() => boot({ kcov: true }), 5)],
+    ['boot, kcov kernel (the cached bundle, loaded once per process)', ms(() => boot({ kcov: true }), 5)],
   ]);
 
   let finish = (): void => undefined;
