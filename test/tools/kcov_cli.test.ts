@@ -60,3 +60,9 @@ test.serial('cover: the program runs as usual; the lcov report has the lines its
   const hits = [...lcov.matchAll(/^LH:(\d+)$/gm)].reduce((s, x) => s + Number(x[1]), 0);
   t.is(hits, Number(m![3]), 'the summary counts what the report holds');
 });
+
+test.serial('addr2line -e: a table that does not exist is an error, status 1', (t) => {
+  const r = privos('addr2line', '-e', '/nonexistent/kcov.json', '0xffffffff90000000');
+  t.is(r.status, 1);
+  t.regex(r.stderr, /^privos addr2line: \/nonexistent\/kcov\.json: ENOENT/);
+});

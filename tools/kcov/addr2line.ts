@@ -29,6 +29,13 @@ export const addr2line_command: CommandModule = {
     .option('a', { type: 'boolean', default: false, describe: 'print each address before its line' }),
   handler: (argv) => {
     const a = argv as unknown as { addrs: string[]; e?: string; a: boolean };
-    process.stdout.write(addr2line(a.addrs.map(String), a.e, a.a).join('\n') + '\n');
+    let lines: string[];
+    try {
+      lines = addr2line(a.addrs.map(String), a.e, a.a);
+    } catch (e) { // addr2line: 'FILE': No such file
+      process.stderr.write(`privos addr2line: ${a.e ?? 'kcov.json'}: ${(e as Error).message.split('\n')[0]}\n`);
+      process.exit(1);
+    }
+    process.stdout.write(lines.join('\n') + '\n');
   },
 };

@@ -7,7 +7,7 @@
  * node_modules/.cache/privos/kcov, keyed by the content of every source that goes in.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -110,6 +110,18 @@ function build_into(dir: string, files: string[], texts: Map<string, string>): v
   rmSync(src_dir, { recursive: true, force: true });
 }
 
+/** Builds kept in the cache (other worktrees and branches share it); older ones go. */
+const KEEP_BUILDS = 8;
+
+/** Removes all but the KEEP_BUILDS most recent builds. */
+function prune(): void {
+  try {
+    const dirs = readdirSync(CACHE_ROOT).filter((d) => /^[0-9a-f]{24}$/.test(d))
+      .map((d) => ({ d, m: statSync(join(CACHE_ROOT, d)).mtimeMs })).sort((a, b) => b.m - a.m);
+    for (const { d } of dirs.slice(KEEP_BUILDS)) rmSync(join(CACHE_ROOT, d), { recursive: true, force: true });
+  } catch { /* a cache that cannot be pruned is only larger */ }
+}
+
 /** A build of the current sources into `dir`, bypassing the cache (the bench times it). */
 export function kcov_build_uncached(dir: string): void {
   const files = sources(), texts = new Map<string, string>();
@@ -131,6 +143,7 @@ export function kcov_build(): KcovBuild {
     rmSync(tmp, { recursive: true, force: true });
     build_into(tmp, files, texts);
     try { renameSync(tmp, dir); } catch { rmSync(tmp, { recursive: true, force: true }); } // another process won
+    prune();
   }
   return (built = out);
 }
@@ -147,7 +160,13 @@ export function kcov_machine(): typeof import('../machine.ts') {
   return machine;
 }
 
+/** Tables read so far, by file (a build's table never changes). */
+const tables = new Map<string, KcovTable>();
+
 /** The block table of the current sources' build (or of the table file given). */
 export function kcov_table(file?: string): KcovTable {
-  return JSON.parse(readFileSync(file ?? kcov_build().table, 'utf8')) as KcovTable;
+  const f = file ?? kcov_build().table;
+  let t = tables.get(f);
+  if (!t) tables.set(f, t = JSON.parse(readFileSync(f, 'utf8')) as KcovTable);
+  return t;
 }
