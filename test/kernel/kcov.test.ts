@@ -34,8 +34,8 @@ function read_pcs(lc: Libc, cover: number): number[] {
 /** Resets the count (user space's __atomic_store_n(&cover[0], 0)). */
 function reset(lc: Libc, cover: number): void { lc.poke(cover, new Uint8Array(8)); }
 
-test('read(2) on a pipe: the PCs kcov collects map to kernel/fs/read_write.ts and pipe.ts', async (t) => {
-  const k = boot({ kcov: true });
+for (const arch of ['x86_64', 'arm64'] as const) test(`${arch}: read(2) on a pipe: the PCs kcov collects map to kernel/fs/read_write.ts and pipe.ts`, async (t) => {
+  const k = boot({ kcov: true, arch });
   const table = kcov_table();
   let pcs: number[] = [];
   const r = await run_inline(k, async (lc) => {
