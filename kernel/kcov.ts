@@ -2,20 +2,20 @@
  * KCOV (kernel/kcov.c, Documentation/dev-tools/kcov.rst): code coverage for fuzzing. A task
  * opens /sys/kernel/debug/kcov, sizes a buffer (KCOV_INIT_TRACE), mmaps it, and KCOV_ENABLE
  * makes every basic block the kernel then executes for that task append its PC to the buffer
- * (kcov_trace.ts is __sanitizer_cov_trace_pc). Only a kcov-instrumented build has the file
+ * (kcov_trace.ts is __sanitizer_cov_trace_pc); with KCOV_TRACE_CMP, each integer comparison
+ * appends its operands instead (the __sanitizer_cov_trace_cmp hooks). Only a kcov-instrumented build has the file
  * (tools/kcov/build.ts), as only a CONFIG_KCOV kernel does.
  *
  * privos's `current` is Kernel.current, which switch_to sets; on an instrumented kernel
  * kcov_init turns it into an accessor that points the hook at the new task's buffer, so the
  * buffer sees what runs while its task is current — its syscalls and the page faults of its
- * user accesses. Remote coverage (KCOV_REMOTE_ENABLE) and comparison operands
- * (KCOV_TRACE_CMP, CONFIG_KCOV_ENABLE_COMPARISONS) are not built: ENOSYS and ENOTSUPP.
+ * user accesses. Remote coverage (KCOV_REMOTE_ENABLE) is not built: ENOSYS.
  */
 import { EBUSY, EINVAL, ENOMEM, ENOSYS, ENOTTY, ESPIPE } from './include/uapi/errno.ts';
 import { KCOV_DISABLE, KCOV_ENABLE, KCOV_INIT_TRACE, KCOV_REMOTE_ENABLE, KCOV_TRACE_CMP, KCOV_TRACE_PC, KCOV_WORD_SIZE } from './include/uapi/kcov.ts';
 import type { Kernel } from './kernel.ts';
 import { KCOV_INSTRUMENTED, KCOV_NR_BLOCKS } from './kcov_build.ts';
-import { kcov_set_area, kcov_set_counts } from './kcov_trace.ts';
+import { kcov_set_area, kcov_set_cmp_area, kcov_set_counts } from './kcov_trace.ts';
 import { KCOV_TEXT } from './mm/vmalloc.ts';
 import { debugfs_create_file } from './fs/debugfs.ts';
 import { FMODE_WRITE, type File, type FileOperations } from './fs/fs_types.ts';
@@ -29,9 +29,8 @@ import type { Task } from './sched/task.ts';
 const KCOV_MODE_DISABLED = 0;
 const KCOV_MODE_INIT = 1;
 const KCOV_MODE_TRACE_PC = 2;
+const KCOV_MODE_TRACE_CMP = 3;
 
-/** include/linux/errno.h: the kernel-internal "operation not supported" kcov_get_mode returns. */
-const ENOTSUPP = 524;
 /** KCOV_INIT_TRACE's bound: size > INT_MAX / sizeof(unsigned long) is EINVAL. */
 const KCOV_MAX_ENTRIES = Math.floor(0x7fffffff / KCOV_WORD_SIZE);
 /** vm_fault_t VM_FAULT_SIGBUS (include/linux/mm_types.h). */
@@ -65,6 +64,8 @@ function kcov_switch(k: Kernel, t: Task | null): void {
   const kc = t ? t.kcov : null;
   if (kc !== null && kc.mode === KCOV_MODE_TRACE_PC) kcov_set_area(kc.mem, kc.pages, kc.size);
   else kcov_set_area(null, null, 0);
+  if (kc !== null && kc.mode === KCOV_MODE_TRACE_CMP) kcov_set_cmp_area(kc.mem, kc.pages, kc.size);
+  else kcov_set_cmp_area(null, null, 0);
 }
 
 function kcov_put(kc: Kcov): void {
@@ -99,7 +100,7 @@ function kcov_init_trace(kc: Kcov, size: number): number {
 /** kcov_get_mode(). */
 function kcov_get_mode(arg: number): number {
   if (arg === KCOV_TRACE_PC) return KCOV_MODE_TRACE_PC;
-  return arg === KCOV_TRACE_CMP ? -ENOTSUPP : -EINVAL;
+  return arg === KCOV_TRACE_CMP ? KCOV_MODE_TRACE_CMP : -EINVAL;
 }
 
 /** KCOV_ENABLE: the calling task starts collecting; one task per kcov, one kcov per task. */

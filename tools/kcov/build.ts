@@ -14,10 +14,10 @@ import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { REPO_ROOT } from '../link/link.ts';
 import { KCOV_TEXT } from '../../kernel/mm/vmalloc.ts';
-import { instrument_source, TRACE_FN } from './instrument.ts';
+import { CMP_FNS, instrument_source, TRACE_FN } from './instrument.ts';
 
 /** Bumped when the bundle's or the table's layout changes. */
-const KCOV_BUILD_VERSION = 1;
+const KCOV_BUILD_VERSION = 2;
 /** Bytes between consecutive blocks' PCs (a call instruction's worth). */
 export const KCOV_PC_STEP = 4;
 const CACHE_ROOT = join(REPO_ROOT, 'node_modules', '.cache', 'privos', 'kcov');
@@ -38,8 +38,14 @@ const NOT_INSTRUMENTED = [
   /^kernel\/mm\/(tlb|usermem)\.ts$/, /^kernel\/time\/cost\.ts$/,
 ];
 
-/** The block table: block i has PC base + i * step, and lies in files[blocks[3i]] at line:col. */
-export interface KcovTable { version: number; base: number; step: number; files: string[]; blocks: number[] }
+/**
+ * The block table: block i has PC base + i * step, and lies in files[blocks[3i]] at line:col;
+ * comparison site j (trace-cmp) has PC base + cmp_offset + j * step, at cmps[3j..3j+2].
+ */
+export interface KcovTable { version: number; base: number; step: number; files: string[]; blocks: number[]; cmp_offset: number; cmps: number[] }
+
+/** Where comparison sites' PCs start, past the blocks' (128 MiB into the kcov text range). */
+const KCOV_CMP_OFFSET = 128 << 20;
 
 /** A built kernel: its bundle and table files. */
 export interface KcovBuild { dir: string; bundle: string; table: string }
@@ -72,14 +78,16 @@ function pin_meta(rel: string, src: string): string {
 
 /** One kernel file through the pass, with the hook imported on its first line (lines stay put). */
 function instrument_file(rel: string, src: string, table: KcovTable): string {
-  const first = table.blocks.length / 3, file_idx = table.files.length;
-  const { code, blocks } = instrument_source(rel, src, (i) => table.base + (first + i) * table.step);
-  if (!blocks.length) return src;
+  const first = table.blocks.length / 3, first_cmp = table.cmps.length / 3, file_idx = table.files.length;
+  const { code, blocks, cmps } = instrument_source(rel, src, (i) => table.base + (first + i) * table.step,
+    (j) => table.base + table.cmp_offset + (first_cmp + j) * table.step);
+  if (!blocks.length && !cmps.length) return src;
   table.files.push(rel);
   for (const b of blocks) table.blocks.push(file_idx, b.line, b.col);
+  for (const c of cmps) table.cmps.push(file_idx, c.line, c.col);
   let hook = relative(dirname(rel), 'kernel/kcov_trace.ts');
   if (!hook.startsWith('.')) hook = `./${hook}`;
-  return `import { ${TRACE_FN} } from '${hook}'; ${code}`;
+  return `import { ${[TRACE_FN, ...Object.values(CMP_FNS)].join(', ')} } from '${hook}'; ${code}`;
 }
 
 /** Writes the mirror tree: kernel files instrumented, kcov_build.ts saying so. */
@@ -98,7 +106,7 @@ function write_mirror(src_dir: string, files: string[], texts: Map<string, strin
 
 /** Builds into `dir` (a fresh directory): mirror, bundle, table. */
 function build_into(dir: string, files: string[], texts: Map<string, string>): void {
-  const table: KcovTable = { version: KCOV_BUILD_VERSION, base: KCOV_TEXT, step: KCOV_PC_STEP, files: [], blocks: [] };
+  const table: KcovTable = { version: KCOV_BUILD_VERSION, base: KCOV_TEXT, step: KCOV_PC_STEP, files: [], blocks: [], cmp_offset: KCOV_CMP_OFFSET, cmps: [] };
   const src_dir = join(dir, 'src');
   write_mirror(src_dir, files, texts, table);
   buildSync({
