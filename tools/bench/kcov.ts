@@ -49,9 +49,9 @@ export default async function bench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'privos-kcov-'));
   const build = ms(() => kcov_build_uncached(join(dir, `b${Math.random()}`)), 1);
   rmSync(dir, { recursive: true, force: true });
-  const blocks = kcov_table().blocks.length / 3;
+  const tbl = kcov_table(), blocks = tbl.blocks.length / 3, cmps = tbl.cmps.length / 3;
   table('kcov', 'KCOV: the instrumented build (wall ms)', ['what', 'ms'], [
-    [`build: trace-pc pass over kernel/ (${blocks} blocks) + bundle, uncached`, build],
+    [`build: trace-pc/cmp pass over kernel/ (${blocks} blocks, ${cmps} comparisons) + bundle, uncached`, build],
     ['boot, default kernel', ms(() => boot(), 5)],
     ['boot, kcov kernel (the cached bundle, loaded once per process)', ms(() => boot({ kcov: true }), 5)],
   ]);
