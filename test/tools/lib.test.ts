@@ -126,3 +126,14 @@ test('shutdown kills what still runs; the machine then refuses work', async (t) 
   t.like(await sleeper, { status: null, signal: 'SIGKILL' });
   await t.throwsAsync(m.run('/bin/true'), { message: /shut down/ });
 });
+
+test('boot({ kcov: true }) is the instrumented kernel (the kcov file exists); the default build has none', async (t) => {
+  const plain = await boot();
+  t.false(await plain.exists('/sys/kernel/debug/kcov'));
+  await plain.shutdown();
+  const m = await boot({ kcov: true });
+  t.true(await m.exists('/sys/kernel/debug/kcov'));
+  const r = await m.run('/bin/echo', ['hi']);
+  t.is(r.stdout, 'hi\n');
+  await m.shutdown();
+});
