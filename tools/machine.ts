@@ -13,10 +13,30 @@ import { build_rootfs_entry, module_url } from './link/rootfs.ts';
 import { link_program, link_source } from './link/link.ts';
 import { modpost } from './link/modpost.ts';
 import { install_program } from '../kernel/init/initramfs.ts';
+import { KCOV_INSTRUMENTED } from '../kernel/kcov_build.ts';
+import { kcov_machine } from './kcov/build.ts';
 
 export type { BootOptions, SpawnOptions };
 
+/** Kernels booted from the kcov-instrumented build, and that build's machine (see boot). */
+const kcov_kernels = new WeakMap<Kernel, typeof import('./machine.ts')>();
+
+/** The instrumented build's machine when k was booted from it, to run k's programs. */
+function machine_of(k: Kernel): typeof import('./machine.ts') | undefined {
+  return kcov_kernels.get(k);
+}
+
+/**
+ * Boots a machine. With `kcov`, the kernel comes from the kcov-instrumented build (a module
+ * graph of its own, tools/kcov/build.ts), and the functions below that take the kernel run
+ * its programs with that build's code; without, no instrumented code is even loaded.
+ */
 export function boot(opts: BootOptions = {}): Kernel {
+  if (opts.kcov && !KCOV_INSTRUMENTED) {
+    const m = kcov_machine(), k = m.boot(opts);
+    kcov_kernels.set(k, m);
+    return k;
+  }
   return start_kernel({ crt0, build: build_rootfs_entry, ...opts });
 }
 
@@ -52,16 +72,22 @@ export function resolve_program(opts: SpawnOptions): SpawnOptions {
 
 /** Starts a program (see resolve_program) as a new process; resolves with its task. */
 export function spawn(k: Kernel, opts: SpawnOptions): Promise<Task> {
+  const m = machine_of(k);
+  if (m) return m.spawn(k, opts);
   return kernel_spawn(k, resolve_program(opts));
 }
 
 /** Links a host program and installs its image at a guest path (as `privos cc` + a copy would). */
 export function install_image(k: Kernel, guest: string, program: string): void {
+  const m = machine_of(k);
+  if (m) return m.install_image(k, guest, program);
   install_program(k.root, guest, link_program(program));
 }
 
 /** Installs a kernel module image (with its .modinfo, as modpost writes it) at a guest path. */
 export function install_module(k: Kernel, guest: string, module: string): void {
+  const m = machine_of(k);
+  if (m) return m.install_module(k, guest, module);
   install_program(k.root, guest, modpost(module_url(module)));
 }
 
@@ -74,6 +100,8 @@ export async function run(k: Kernel, opts: SpawnOptions): Promise<{ task: Task; 
 
 /** Runs a program boxed by PrivBox's transparent mode (`privos run --privbox`); like run(). */
 export async function run_boxed(k: Kernel, opts: SpawnOptions): Promise<{ task: Task; wstatus: number; status: number }> {
+  const m = machine_of(k);
+  if (m) return m.run_boxed(k, opts);
   const task = await run_boxed_program(k, opts);
   const wstatus = await task.exited;
   return { task, wstatus, status: shell_status(wstatus) };

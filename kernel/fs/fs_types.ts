@@ -34,8 +34,11 @@ export interface FileOperations {
   fsync?(f: File, t: Task, datasync: boolean): SysRet;
   /** Directory listing from index `pos`; emit returns false when the buffer is full. */
   iterate_shared?(f: File, emit: (name: string, ino: number, type: number) => boolean): number;
-  /** Gives a file mapping its backing page source (mmap of a file); -errno to refuse. */
-  mmap?(f: File, t: Task): import('../mm/mm_types.ts').VmFile | number;
+  /**
+   * Gives a file mapping its backing page source (mmap of a file); -errno to refuse. `off` and
+   * `size` are the mapping's file offset and page-aligned length (vm_pgoff, vm_end - vm_start).
+   */
+  mmap?(f: File, t: Task, off: number, size: number): import('../mm/mm_types.ts').VmFile | number;
   /**
    * Kernel-buffer I/O for sendfile (the role splice_read/splice_write play in Linux):
    * reads into / writes from buf[off..off+count) at pos; returns bytes or -errno.

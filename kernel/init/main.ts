@@ -44,6 +44,8 @@ import { ALL_SYSCALLS } from '../syscalls/registry.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import type { CostProfile } from '../time/cost.ts';
 import { UTS_RELEASE } from '../sys.ts';
+import { kcov_init } from '../kcov.ts';
+import { KCOV_INSTRUMENTED } from '../kcov_build.ts';
 import { default_image, type RootfsBuilder, type RootImage, unpack_rootfs } from './initramfs.ts';
 
 export interface BootOptions {
@@ -62,6 +64,11 @@ export interface BootOptions {
   extra_syscalls?: readonly SyscallDef[];
   /** Echo the kernel log to this sink as it is written. */
   log_echo?: (line: string) => void;
+  /**
+   * Boot the kcov-instrumented build (tools/machine.ts loads it; docs/kcov.md). The kernel
+   * itself only reads it to say so when it is not that build.
+   */
+  kcov?: boolean;
 }
 
 /** A console that discards output and has no input (tests replace it). */
@@ -108,6 +115,8 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
   privbox_init(k);
   ptrauth_init(k); // per-process PAuth keys drawn at exec (arm64; fdcap's software PAC on x86_64)
   proc_modules_init(k);
+  kcov_init(k);
+  if (opts.kcov && !KCOV_INSTRUMENTED) k.printk(KERN_NOTICE, 'kcov: this kernel is not instrumented; no /sys/kernel/debug/kcov');
   k.printk(KERN_INFO, 'Freeing unused kernel memory; Run /sbin/init as init process');
   return k;
 }

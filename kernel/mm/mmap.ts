@@ -82,7 +82,7 @@ function mmap_file(t: Task, f: File, prot: number, flags: number, off: number, s
   if (flags & MAP_GROWSDOWN) return -EINVAL;
   const sealed = memfd_check_seals_mmap(f, prot, flags);
   if (sealed) return sealed;
-  return f.f_op.mmap(f, t);
+  return f.f_op.mmap(f, t, off, size);
 }
 
 /** do_mmap(): returns the address or -errno. */

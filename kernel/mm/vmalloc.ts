@@ -12,6 +12,12 @@ export const VMALLOC_START = -0x370000000000;   // 0xffffc90000000000
 export const KERNEL_TEXT = -0x7f000000;         // 0xffffffff81000000 (__START_KERNEL_map + 16 MiB)
 export const KERNEL_RODATA = -0x7e000000;       // 0xffffffff82000000
 export const MODULES_VADDR = -0x60000000;       // 0xffffffffa0000000
+/**
+ * The basic-block PCs of the kcov-instrumented build (tools/kcov/build.ts): 4 bytes apart in
+ * the unused range between the kernel image and the modules; they label code, nothing maps them.
+ */
+export const KCOV_TEXT = -0x70000000;           // 0xffffffff90000000
+export const KCOV_TEXT_SIZE = 256 << 20;
 export const KERNEL_TEXT_SIZE = 16 << 20;
 export const MODULES_SIZE = 512 << 20;
 

@@ -72,6 +72,8 @@ export class Task {
   /** Pollers of pidfds naming this task, woken when it exits (struct pid's wait_pidfd). */
   readonly wait_pidfd = new WaitQueueHead();
   comm = '';
+  /** The kcov this task collects coverage into (KCOV_ENABLE), as task_struct's kcov. */
+  kcov: import('../kcov.ts').Kcov | null = null;
   cred = new Cred();
   mm: MmStruct | null = null;
   files!: FilesStruct;
