@@ -16,6 +16,7 @@ import { link_program, LinkError } from './link/link.ts';
 import { existsSync, writeFileSync } from 'node:fs';
 import { privos_shell } from './shell.ts';
 import { resolve } from 'node:path';
+import { fuzz_command } from './fuzz/fuzz_cmd.ts';
 
 /** privos cc: the image of a program, written to `out`; a shell status. */
 function cc(program: string, out: string): number {
@@ -96,6 +97,7 @@ await yargs(args)
     if (bad) usage_fail(`bench: unknown suite '${bad}' (have: ${have.join(', ')})`, undefined);
     await run_benches(only);
   })
+  .command(fuzz_command)
   .demandCommand(1, 'name a command: run, shell, boot, syscalls or bench')
   .strict()
   .help()

@@ -7,13 +7,14 @@
  * for unit tests.
  */
 import type { Libc } from '../../libc/index.ts';
-
-/** Linux's numbers: KCOV_INIT_TRACE = _IOR('c', 1, unsigned long), KCOV_ENABLE = _IO('c', 100), KCOV_DISABLE = _IO('c', 101). */
-export const KCOV_INIT_TRACE = 0x80086301, KCOV_ENABLE = 0x6364, KCOV_DISABLE = 0x6365, KCOV_TRACE_PC = 0;
+import { KCOV_ENABLE, KCOV_INIT_TRACE, KCOV_PATH, KCOV_TRACE_PC } from '../../kernel/include/uapi/kcov.ts';
 /** Words in the kcov buffer (syzkaller's executor uses 256K; privos's syscalls are shorter). */
-export const COVER_WORDS = 1 << 16;
+export const COVER_WORDS = 1 << 15;
 /** Where the executor moves its kcov fd, out of the way of the small fds programs use. */
 export const KCOV_FD = 250;
+
+/** The PCs of one call, copied out of the process in one load. */
+const pc_bytes = new Uint8Array(COVER_WORDS * 8), pc_view = new DataView(pc_bytes.buffer);
 
 /** Coverage of one process's calls. */
 export interface CallCover {
@@ -33,7 +34,7 @@ export interface CoverSource {
 export const kcov_source: CoverSource = {
   name: 'kcov',
   async attach(lc: Libc): Promise<CallCover | null> {
-    const fd0 = await lc.open('/sys/kernel/debug/kcov', lc.O_RDWR);
+    const fd0 = await lc.open(KCOV_PATH, lc.O_RDWR);
     if (fd0 < 0) return null;
     const fd = await lc.syscall(lc.SYS.fcntl, fd0, lc.F_DUPFD_CLOEXEC, KCOV_FD);
     await lc.close(fd0);
@@ -44,7 +45,10 @@ export const kcov_source: CoverSource = {
       begin: () => lc.poke_u64(area, 0),
       end: (_nr, _ret, out) => {
         const n = Math.min(lc.peek_u64(area), COVER_WORDS - 1);
-        for (let i = 0; i < n; i++) out.push(lc.peek_u64(area + 8 + i * 8));
+        if (n === 0) return;
+        lc.peek_into(area + 8, pc_bytes, 0, n * 8);
+        // A PC's low 48 bits, exact in a number (the top 16 are the kernel half's sign bits).
+        for (let i = 0; i < n * 8; i += 8) out.push((pc_view.getUint32(i + 4, true) & 0xffff) * 2 ** 32 + pc_view.getUint32(i, true));
       },
     };
   },

@@ -8,10 +8,9 @@
  */
 import type { Kernel } from '../../kernel/kernel.ts';
 import type { Libc } from '../../libc/index.ts';
-import { send_signal } from '../../kernel/sched/signal.ts';
 import { SIGKILL } from '../../kernel/include/uapi/signal.ts';
 import { EHWPOISON } from '../../kernel/include/uapi/errno.ts';
-import { run_inline, task_of } from '../machine.ts';
+import { run_inline } from '../machine.ts';
 import type { CallDesc } from './describe.ts';
 import type { CoverSource } from './cover.ts';
 import { type Arg, type Prog, RET } from './prog.ts';
@@ -88,6 +87,11 @@ class Run {
   }
 }
 
+/** SIGKILL to `pid` from another process (the watchdog), through the guest ABI like everything else. */
+async function kill(k: Kernel, pid: number): Promise<void> {
+  await run_inline(k, (lc) => { lc.raw(lc.SYS.kill, pid, SIGKILL); });
+}
+
 /** A return value that is no errno: -4095..-1 is the error range, and only -133..-1 are errnos. */
 function bad_return(v: number): boolean {
   return !Number.isInteger(v) || (v < -EHWPOISON && v >= -4095);
@@ -105,6 +109,7 @@ export async function exec_prog(k: Kernel, prog: Prog, descs: ReadonlyMap<string
   const r: ExecResult = { rets: [], covers: [], stuck: false, covered: false, oopses: [], broken: [] };
   const seq0 = k.log.next_seq;
   await run_inline(k, async (lc: Libc) => {
+    const pid = lc.raw(lc.SYS.getpid) as number;
     const cov = cover ? await cover.attach(lc) : null;
     r.covered = cov !== null;
     const m = await lc.raw(lc.SYS.mmap, ARENA, ARENA_SIZE, lc.PROT_READ | lc.PROT_WRITE, lc.MAP_PRIVATE | lc.MAP_ANONYMOUS | lc.MAP_FIXED, -1, 0);
@@ -118,7 +123,7 @@ export async function exec_prog(k: Kernel, prog: Prog, descs: ReadonlyMap<string
         cov?.begin();
         const p = lc.raw(d.nr, v[0] ?? 0, v[1] ?? 0, v[2] ?? 0, v[3] ?? 0, v[4] ?? 0, v[5] ?? 0);
         const ret = typeof p === 'number' ? p : await settle(p);
-        if (ret === null) { r.stuck = true; send_signal(task_of(k, lc), SIGKILL); return; }
+        if (ret === null) { r.stuck = true; await kill(k, pid); return; }
         const out: number[] = [];
         cov?.end(d.nr, ret, out);
         r.rets.push(ret);

@@ -90,7 +90,10 @@ export class Fuzzer {
   private next_prog(): Call[] {
     if (this.cfg.random) return this.random_prog();
     if (this.corpus.length === 0 || this.gen.rnd() < 0.1) return this.gen.gen_prog();
-    return this.gen.mutate(pick(this.gen.rnd, this.corpus), this.corpus);
+    // Several mutations in a row, each with probability 1/2 after the first (as syzkaller's Mutate).
+    let p = this.gen.mutate(pick(this.gen.rnd, this.corpus), this.corpus);
+    while (this.gen.rnd() < 0.5) p = this.gen.mutate(p, this.corpus);
+    return p;
   }
 
   /** Counts r's PCs into `seen`; the index of the last call that reached a new one (-1: none). */

@@ -12,7 +12,7 @@ import { ARENA, hostile, hostile_values, pick, type Rnd } from './values.ts';
 import { map_refs, remove_call, shift_refs } from './refs.ts';
 
 /** Longest program the mutator builds. */
-export const MAX_CALLS = 24;
+export const MAX_CALLS = 40;
 
 const PATHS = ['/tmp/f0', '/tmp/f1', '/tmp/d0', '/tmp/d0/f', '/tmp/sock', '/', '.', '..', '', '/dev/null', '/dev/zero',
   '/dev/tty', '/dev/kmsg', '/proc/self/maps', '/proc/self/status', '/proc/self/fd/0', '/etc/hostname', '/tmp',
@@ -164,7 +164,7 @@ export class Generator {
   }
 
   /** A new program of 1 to `max` calls. */
-  gen_prog(max = 8): Call[] {
+  gen_prog(max = 16): Call[] {
     const p: Call[] = [];
     for (let n = 1 + Math.floor(this.rnd() * max); n > 0; n--) p.push(this.gen_call(p, p.length));
     return p;
