@@ -1,7 +1,7 @@
 /**
  * Delta debugging of a failing program (syzkaller's prog/minimization.go): drop chunks of calls,
  * halving the chunk down to single calls, then simplify what is left argument by argument
- * (numbers to 0, buffers to empty, strings to ""), keeping each change only if the program
+ * (numbers to 0, pointers to NULL, buffers to empty, strings to ""), keeping each change only if the program
  * still fails.
  */
 import { type Arg, type Call, type Prog, num } from './prog.ts';
@@ -25,8 +25,8 @@ function simpler(a: Arg): Arg[] {
   switch (a.t) {
     case 'num': return a.v === 0 ? [] : [num(0)];
     case 'res': return [];
-    case 'str': return a.s === '' ? [] : [{ t: 'str', s: '' }];
-    case 'buf': return [
+    case 'str': return [num(0), ...(a.s === '' ? [] : [{ t: 'str' as const, s: '' }])];
+    case 'buf': return [num(0),
       ...(a.fields.length ? [{ ...a, fields: [] }] : []),
       ...(a.size > 8 ? [{ ...a, size: 8, fields: a.fields.slice(0, 1) }] : []),
     ];
