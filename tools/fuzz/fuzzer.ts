@@ -120,6 +120,8 @@ export class Fuzzer {
     const r = await exec_prog(this.k, prog, this.by_name, this.cfg.cover);
     this.stats.execs++;
     this.stats.calls += r.rets.length;
+    // A program that took kcov away (unlinked or renamed its file) blinds every later one: reboot.
+    if (this.stats.covered && !r.covered) this.k = this.cfg.boot();
     this.stats.covered ||= r.covered;
     const last = this.triage(r);
     if (keep_if_new && last >= 0) this.keep(prog.slice(0, last + 1));

@@ -14,9 +14,10 @@ import { map_refs, remove_call, shift_refs } from './refs.ts';
 /** Longest program the mutator builds. */
 export const MAX_CALLS = 40;
 
+/** Paths programs name (not kcov's own file: a program that renames it away blinds the fuzzer). */
 const PATHS = ['/tmp/f0', '/tmp/f1', '/tmp/d0', '/tmp/d0/f', '/tmp/sock', '/', '.', '..', '', '/dev/null', '/dev/zero',
   '/dev/tty', '/dev/kmsg', '/proc/self/maps', '/proc/self/status', '/proc/self/fd/0', '/etc/hostname', '/tmp',
-  '/sys/kernel/debug/kcov', '/nonexistent/x', 'a'.repeat(300), '/tmp/' + 'b'.repeat(256)];
+  '/sys/kernel/debug', '/nonexistent/x', 'a'.repeat(300), '/tmp/' + 'b'.repeat(256)];
 const SIZES = [0, 1, 8, 16, 64, 256, 4096, 65536];
 const SMALL = [0, 1, 2, 3, 4, 8, 16, 64, 4096];
 const IOCTLS = [0x5401, 0x5402, 0x540b, 0x540f, 0x5410, 0x5413, 0x5414, 0x541b, 0x5421, 0x5450, 0x5451, 0x5452,
