@@ -4,11 +4,11 @@
  * results where the program names them, and reading each call's coverage through a CoverSource.
  * It reports what a fuzzer checks: an oops in dmesg, or an invariant break (a return value that
  * is no errno, a host exception escaping the kernel). A call still blocked after a few turns of
- * the event loop is abandoned and the process killed, as syzkaller's watchdog does.
+ * the event loop is interrupted by a signal (see finish).
  */
 import type { Kernel } from '../../kernel/kernel.ts';
 import type { Libc } from '../../libc/index.ts';
-import { SIGKILL } from '../../kernel/include/uapi/signal.ts';
+import { SIGKILL, SIGUSR2 } from '../../kernel/include/uapi/signal.ts';
 import { EHWPOISON } from '../../kernel/include/uapi/errno.ts';
 import { run_inline } from '../machine.ts';
 import type { CallDesc } from './describe.ts';
@@ -87,9 +87,23 @@ class Run {
   }
 }
 
-/** SIGKILL to `pid` from another process (the watchdog), through the guest ABI like everything else. */
-async function kill(k: Kernel, pid: number): Promise<void> {
-  await run_inline(k, (lc) => { lc.raw(lc.SYS.kill, pid, SIGKILL); });
+/** A signal to `pid` from another process (the watchdog), through the guest ABI like everything else. */
+async function kill(k: Kernel, pid: number, sig: number): Promise<void> {
+  await run_inline(k, (lc) => { lc.raw(lc.SYS.kill, pid, sig); });
+}
+
+/**
+ * The value of a call that may block: a blocked call is interrupted by SIGUSR2 (caught without
+ * SA_RESTART, so it fails with EINTR and the program goes on, as syzkaller's executor leaves a
+ * blocked call to its thread); null if even that does not free it (the process is then killed).
+ */
+async function finish(k: Kernel, pid: number, p: Promise<number>): Promise<number | null> {
+  const v = await settle(p);
+  if (v !== null) return v;
+  await kill(k, pid, SIGUSR2);
+  const w = await settle(p);
+  if (w === null) await kill(k, pid, SIGKILL);
+  return w;
 }
 
 /** A return value that is no errno: -4095..-1 is the error range, and only -133..-1 are errnos. */
@@ -114,6 +128,7 @@ export async function exec_prog(k: Kernel, prog: Prog, descs: ReadonlyMap<string
     r.covered = cov !== null;
     const m = await lc.raw(lc.SYS.mmap, ARENA, ARENA_SIZE, lc.PROT_READ | lc.PROT_WRITE, lc.MAP_PRIVATE | lc.MAP_ANONYMOUS | lc.MAP_FIXED, -1, 0);
     if (m !== ARENA) { r.broken.push(`executor: mmap of the data area gave ${m}`); return; }
+    lc.sigaction(SIGUSR2, { handler: () => undefined, flags: 0 });
     const run = new Run(lc, r);
     try {
       for (const c of prog) {
@@ -122,8 +137,8 @@ export async function exec_prog(k: Kernel, prog: Prog, descs: ReadonlyMap<string
         const v = c.args.map((a) => run.value(a));
         cov?.begin();
         const p = lc.raw(d.nr, v[0] ?? 0, v[1] ?? 0, v[2] ?? 0, v[3] ?? 0, v[4] ?? 0, v[5] ?? 0);
-        const ret = typeof p === 'number' ? p : await settle(p);
-        if (ret === null) { r.stuck = true; await kill(k, pid); return; }
+        const ret = typeof p === 'number' ? p : await finish(k, pid, p);
+        if (ret === null) { r.stuck = true; return; }
         const out: number[] = [];
         cov?.end(d.nr, ret, out);
         r.rets.push(ret);

@@ -17,7 +17,7 @@ export const MAX_CALLS = 40;
 /** Paths programs name (not kcov's own file: a program that renames it away blinds the fuzzer). */
 const PATHS = ['/tmp/f0', '/tmp/f1', '/tmp/d0', '/tmp/d0/f', '/tmp/sock', '/', '.', '..', '', '/dev/null', '/dev/zero',
   '/dev/tty', '/dev/kmsg', '/proc/self/maps', '/proc/self/status', '/proc/self/fd/0', '/etc/hostname', '/tmp',
-  '/sys/kernel/debug', '/nonexistent/x', 'a'.repeat(300), '/tmp/' + 'b'.repeat(256)];
+  '/proc/self/fd', '/nonexistent/x', 'a'.repeat(300), '/tmp/' + 'b'.repeat(256)];
 const SIZES = [0, 1, 8, 16, 64, 256, 4096, 65536];
 const SMALL = [0, 1, 2, 3, 4, 8, 16, 64, 4096];
 const IOCTLS = [0x5401, 0x5402, 0x540b, 0x540f, 0x5410, 0x5413, 0x5414, 0x541b, 0x5421, 0x5450, 0x5451, 0x5452,
@@ -171,13 +171,15 @@ export class Generator {
     return p;
   }
 
-  /** One of syzkaller's mutations: insert a call, remove one, change an argument, or splice. */
+  /** One of syzkaller's mutations: insert calls, remove one, change an argument, or splice. */
   mutate(prog: Prog, corpus: readonly Prog[]): Call[] {
     const r = this.rnd, op = r();
     if (prog.length === 0 || (op < 0.35 && prog.length < MAX_CALLS)) {
       const at = Math.floor(r() * (prog.length + 1));
-      const tail = prog.slice(at).map((c) => shift_refs(c, at, 1));
-      return [...prog.slice(0, at), this.gen_call(prog, at), ...tail];
+      const head = prog.slice(0, at);
+      for (let n = 1 + Math.floor(r() * 3); n > 0 && head.length - at < MAX_CALLS - prog.length; n--) head.push(this.gen_call(head, head.length));
+      const by = head.length - at;
+      return [...head, ...prog.slice(at).map((c) => shift_refs(c, at, by))];
     }
     if (op < 0.5 && prog.length > 1) return remove_call(prog, Math.floor(r() * prog.length));
     if (op < 0.6 && corpus.length) {
