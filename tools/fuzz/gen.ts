@@ -9,7 +9,7 @@ import { constants_for } from '../../libc/constants.ts';
 import { type CallDesc, type ResKind, desc_index } from './describe.ts';
 import { type Arg, type Call, type Field, type Prog, num, res } from './prog.ts';
 import { ARENA, hostile, hostile_values, pick, type Rnd } from './values.ts';
-import { map_refs, remove_call, shift_refs } from './refs.ts';
+import { remove_call, shift_refs } from './refs.ts';
 
 /** Longest program the mutator builds. */
 export const MAX_CALLS = 40;
@@ -210,4 +210,3 @@ function tweak(r: Rnd, v: number): number {
   return 2 ** Math.floor(r() * 64);
 }
 
-export { map_refs };
