@@ -52,6 +52,8 @@ export async function fuzz_bench(opts: FuzzBenchOptions): Promise<{ guided: numb
   const svg = svg_plot('fuzz-coverage', `privos fuzz (${opts.arch}): kcov blocks over time, median of ${opts.repeats}`, 'seconds', 'distinct kernel blocks',
     [{ name: 'guided', points: curve('guided') }, { name: 'random (baseline)', points: curve('random') }]);
   console.log(`plot: ${svg}`);
+  const found = new Set([...runs.guided, ...runs.random].flatMap((o) => o.found.map((c) => c.signature)));
+  for (const sig of found) console.log(`found: ${sig}`);
   return { guided: Number(rows[0][1]), random: Number(rows[1][1]) };
 }
 

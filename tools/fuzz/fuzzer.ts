@@ -50,6 +50,8 @@ export interface Crash { readonly signature: string; readonly prog: Prog; readon
 
 export interface FuzzOutcome extends FuzzStats { readonly curve: FuzzStats[]; readonly found: Crash[]; readonly corpus_progs: Prog[] }
 
+/** Shortest program the guided loop runs. */
+const MIN_CALLS = 12;
 /** Programs run between checks that the kernel still runs a trivial program. */
 const ALIVE_EVERY = 250;
 
@@ -93,6 +95,9 @@ export class Fuzzer {
     // Several mutations in a row, each with probability 1/2 after the first (as syzkaller's Mutate).
     let p = this.gen.mutate(pick(this.gen.rnd, this.corpus), this.corpus);
     while (this.gen.rnd() < 0.5) p = this.gen.mutate(p, this.corpus);
+    // A process costs several calls' worth to start: a short program gets fresh calls appended
+    // (the corpus keeps only up to its last call with new coverage).
+    while (p.length < MIN_CALLS) p.push(this.gen.gen_call(p, p.length));
     return p;
   }
 
