@@ -2,20 +2,21 @@
  * KCOV (kernel/kcov.c, Documentation/dev-tools/kcov.rst): code coverage for fuzzing. A task
  * opens /sys/kernel/debug/kcov, sizes a buffer (KCOV_INIT_TRACE), mmaps it, and KCOV_ENABLE
  * makes every basic block the kernel then executes for that task append its PC to the buffer
- * (kcov_trace.ts is __sanitizer_cov_trace_pc). Only a kcov-instrumented build has the file
+ * (kcov_trace.ts is __sanitizer_cov_trace_pc); with KCOV_TRACE_CMP, each integer comparison
+ * appends its operands instead (the __sanitizer_cov_trace_cmp hooks). Only a kcov-instrumented build has the file
  * (tools/kcov/build.ts), as only a CONFIG_KCOV kernel does.
  *
  * privos's `current` is Kernel.current, which switch_to sets; on an instrumented kernel
  * kcov_init turns it into an accessor that points the hook at the new task's buffer, so the
  * buffer sees what runs while its task is current — its syscalls and the page faults of its
- * user accesses. Remote coverage (KCOV_REMOTE_ENABLE) and comparison operands
- * (KCOV_TRACE_CMP, CONFIG_KCOV_ENABLE_COMPARISONS) are not built: ENOSYS and ENOTSUPP.
+ * user accesses. Remote coverage (KCOV_REMOTE_ENABLE) is not built: ENOSYS.
  */
 import { EBUSY, EINVAL, ENOMEM, ENOSYS, ENOTTY, ESPIPE } from './include/uapi/errno.ts';
 import { KCOV_DISABLE, KCOV_ENABLE, KCOV_INIT_TRACE, KCOV_REMOTE_ENABLE, KCOV_TRACE_CMP, KCOV_TRACE_PC, KCOV_WORD_SIZE } from './include/uapi/kcov.ts';
 import type { Kernel } from './kernel.ts';
 import { KCOV_INSTRUMENTED, KCOV_NR_BLOCKS } from './kcov_build.ts';
-import { kcov_set_area } from './kcov_trace.ts';
+import { kcov_set_area, kcov_set_cmp_area, kcov_set_counts } from './kcov_trace.ts';
+import { KCOV_TEXT } from './mm/vmalloc.ts';
 import { debugfs_create_file } from './fs/debugfs.ts';
 import { FMODE_WRITE, type File, type FileOperations } from './fs/fs_types.ts';
 import { fput } from './fs/fdtable.ts';
@@ -28,9 +29,8 @@ import type { Task } from './sched/task.ts';
 const KCOV_MODE_DISABLED = 0;
 const KCOV_MODE_INIT = 1;
 const KCOV_MODE_TRACE_PC = 2;
+const KCOV_MODE_TRACE_CMP = 3;
 
-/** include/linux/errno.h: the kernel-internal "operation not supported" kcov_get_mode returns. */
-const ENOTSUPP = 524;
 /** KCOV_INIT_TRACE's bound: size > INT_MAX / sizeof(unsigned long) is EINVAL. */
 const KCOV_MAX_ENTRIES = Math.floor(0x7fffffff / KCOV_WORD_SIZE);
 /** vm_fault_t VM_FAULT_SIGBUS (include/linux/mm_types.h). */
@@ -50,11 +50,22 @@ export class Kcov {
   constructor(readonly k: Kernel, readonly mem: Uint32Array) {}
 }
 
-/** Points the trace hook at t's buffer, if t is collecting; at none otherwise. */
-function kcov_switch(t: Task | null): void {
+/** Per kernel: the block counts of `privos cover`, when on. */
+interface KcovKernel { counts: Uint32Array | null }
+const kcov_kernels = new WeakMap<Kernel, KcovKernel>();
+
+/** The kernel the hook's state belongs to now (several machines may share one process). */
+let owner: Kernel | null = null;
+
+/** Points the trace hook at k's counts and at t's buffer, if t is collecting; at none otherwise. */
+function kcov_switch(k: Kernel, t: Task | null): void {
+  owner = k;
+  kcov_set_counts(kcov_kernels.get(k)?.counts ?? null, KCOV_TEXT);
   const kc = t ? t.kcov : null;
   if (kc !== null && kc.mode === KCOV_MODE_TRACE_PC) kcov_set_area(kc.mem, kc.pages, kc.size);
   else kcov_set_area(null, null, 0);
+  if (kc !== null && kc.mode === KCOV_MODE_TRACE_CMP) kcov_set_cmp_area(kc.mem, kc.pages, kc.size);
+  else kcov_set_cmp_area(null, null, 0);
 }
 
 function kcov_put(kc: Kcov): void {
@@ -89,7 +100,7 @@ function kcov_init_trace(kc: Kcov, size: number): number {
 /** kcov_get_mode(). */
 function kcov_get_mode(arg: number): number {
   if (arg === KCOV_TRACE_PC) return KCOV_MODE_TRACE_PC;
-  return arg === KCOV_TRACE_CMP ? -ENOTSUPP : -EINVAL;
+  return arg === KCOV_TRACE_CMP ? KCOV_MODE_TRACE_CMP : -EINVAL;
 }
 
 /** KCOV_ENABLE: the calling task starts collecting; one task per kcov, one kcov per task. */
@@ -102,7 +113,7 @@ function kcov_enable(kc: Kcov, t: Task, arg: number): number {
   kc.t = t;
   t.kcov = kc;
   kc.refcount++; // put by KCOV_DISABLE or at the task's exit
-  if (t.kernel.current === t) kcov_switch(t);
+  if (t.kernel.current === t) kcov_switch(t.kernel, t);
   return 0;
 }
 
@@ -111,7 +122,7 @@ function kcov_disable(kc: Kcov, t: Task): void {
   t.kcov = null;
   kc.t = null;
   kc.mode = KCOV_MODE_INIT;
-  if (t.kernel.current === t) kcov_switch(t);
+  if (t.kernel.current === t) kcov_switch(t.kernel, t);
   kcov_put(kc);
 }
 
@@ -176,16 +187,35 @@ function kcov_task_exit(t: Task): void {
   if (t.kcov !== null) kcov_disable(t.kcov, t);
 }
 
-/** kcov_init(): the debugfs file, on an instrumented kernel only. */
+/**
+ * kcov_init(): the debugfs file, on an instrumented kernel only. `current` becomes an accessor:
+ * a write (switch_to) points the hook at the new task; a read from another machine's code than
+ * the one the hook serves (every syscall entry reads it first) takes the hook over.
+ */
 export function kcov_init(k: Kernel): void {
   if (!KCOV_INSTRUMENTED) return;
   debugfs_create_file(k, 'kcov', 0o600, kcov_fops);
+  kcov_kernels.set(k, { counts: null });
   let current = k.current;
   Object.defineProperty(k, 'current', {
-    get: () => current,
-    set: (t: Task | null) => { current = t; kcov_switch(t); },
+    get: () => { if (owner !== k) kcov_switch(k, current); return current; },
+    set: (t: Task | null) => { current = t; kcov_switch(k, t); },
     configurable: true,
   });
   k.exit_hooks.push(kcov_task_exit);
   k.printk(KERN_INFO, `kcov: ${KCOV_NR_BLOCKS} basic blocks instrumented (trace-pc)`);
+}
+
+/**
+ * Host-side coverage of everything k runs from now on, whatever task is current (`privos
+ * cover`: the machine runs one program and its children): hits per block, block i at PC
+ * KCOV_TEXT + 4i. Null on a kernel that is not instrumented.
+ */
+export function kcov_cover_start(k: Kernel): Uint32Array | null {
+  const st = kcov_kernels.get(k);
+  if (!st) return null;
+  st.counts = new Uint32Array(KCOV_NR_BLOCKS);
+  kcov_switch(k, k.current);
+  k.printk(KERN_INFO, 'kcov: counting every block (cover)');
+  return st.counts;
 }

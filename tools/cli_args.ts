@@ -22,7 +22,14 @@ export const RUN_OPTIONS = {
   fdcap: { type: 'boolean', default: false, describe: 'load the fdcap module before the program runs (docs/fdcap.md)' },
   'fdcap-policy': { choices: ['ebadf', 'kill'] as const, default: 'ebadf' as const, describe: "fdcap's answer to a failed check" },
   'soft-pac': { type: 'boolean', default: false, describe: 'fdcap on x86_64: emulate PAC in software (charged at the profile pac_insn cost)' },
+  kcov: { type: 'boolean', default: false, describe: 'boot the kcov-instrumented kernel: /sys/kernel/debug/kcov exists (docs/kcov.md)' },
   publish: { alias: 'p', type: 'string', requiresArg: true, describe: 'HOSTPORT:GUESTPORT — a guest socket listening on GUESTPORT listens on 127.0.0.1:HOSTPORT (default: the same port); repeatable' },
+} as const satisfies Record<string, Options>;
+
+/** `privos cover`'s: run's, and the report file (tools/kcov/cover.ts). */
+export const COVER_OPTIONS = {
+  ...RUN_OPTIONS,
+  out: { alias: 'o', type: 'string', default: 'kcov.lcov', requiresArg: true, describe: 'the lcov tracefile to write' },
 } as const satisfies Record<string, Options>;
 
 /** strace(1)'s own options, for `privos strace`. */
@@ -49,6 +56,7 @@ function option_words(table: Record<string, Options>): Map<string, boolean> {
 const COMMAND_OPTIONS: Record<string, Record<string, Options>> = {
   run: RUN_OPTIONS,
   strace: { ...RUN_OPTIONS, ...STRACE_OPTIONS },
+  cover: COVER_OPTIONS,
 };
 
 /**

@@ -14,6 +14,7 @@ import { link_program, link_source } from './link/link.ts';
 import { modpost } from './link/modpost.ts';
 import { install_program } from '../kernel/init/initramfs.ts';
 import { KCOV_INSTRUMENTED } from '../kernel/kcov_build.ts';
+import { kcov_cover_start } from '../kernel/kcov.ts';
 import { kcov_machine } from './kcov/build.ts';
 
 export type { BootOptions, SpawnOptions };
@@ -68,6 +69,15 @@ export function resolve_program(opts: SpawnOptions): SpawnOptions {
   }
   const image = p.startsWith('data:') ? link_source(data_source(p)) : link_program(p);
   return { ...opts, image };
+}
+
+/**
+ * Counts, from now on, the hits of every kernel block k runs (block i at PC KCOV_TEXT + 4i);
+ * null unless k was booted with kcov. See kernel/kcov.ts kcov_cover_start.
+ */
+export function kcov_cover(k: Kernel): Uint32Array | null {
+  const m = machine_of(k);
+  return m ? m.kcov_cover(k) : kcov_cover_start(k);
 }
 
 /** Starts a program (see resolve_program) as a new process; resolves with its task. */

@@ -16,6 +16,8 @@ import { link_program, LinkError } from './link/link.ts';
 import { existsSync, writeFileSync } from 'node:fs';
 import { privos_shell } from './shell.ts';
 import { resolve } from 'node:path';
+import { cover_command } from './kcov/cover.ts';
+import { addr2line_command } from './kcov/addr2line.ts';
 import { fuzz_command } from './fuzz/fuzz_cmd.ts';
 
 /** privos cc: the image of a program, written to `out`; a shell status. */
@@ -97,6 +99,8 @@ await yargs(args)
     if (bad) usage_fail(`bench: unknown suite '${bad}' (have: ${have.join(', ')})`, undefined);
     await run_benches(only);
   })
+  .command(cover_command)
+  .command(addr2line_command)
   .command(fuzz_command)
   .demandCommand(1, 'name a command: run, shell, boot, syscalls or bench')
   .strict()

@@ -35,7 +35,15 @@ export interface RunArgs {
   program: string; args?: string[]; '--'?: unknown[];
   arch: string; profile?: string; dmesg: boolean; uid: string; gid?: string; mem: string;
   privbox: boolean; mount?: unknown; publish?: unknown;
-  fdcap: boolean; 'fdcap-policy': 'ebadf' | 'kill'; 'soft-pac': boolean;
+  fdcap: boolean; 'fdcap-policy': 'ebadf' | 'kill'; 'soft-pac': boolean; kcov?: boolean;
+}
+
+/** What a command built on run_command (privos cover) does around the program. */
+export interface RunHooks {
+  /** The machine is up, the program not yet started. */
+  booted?(k: Kernel): void;
+  /** The program is done (status: its shell status); before the host streams drain. */
+  finished?(k: Kernel, status: number): void;
 }
 
 /** Fails like the shell: `privos: MESSAGE`, status 2. */
@@ -98,12 +106,12 @@ async function setup(k: Kernel, argv: RunArgs, v: ReturnType<typeof checked>): P
   }
 }
 
-export async function run_command(argv: RunArgs, trace: StraceOptions | null): Promise<void> {
+export async function run_command(argv: RunArgs, trace: StraceOptions | null, hooks: RunHooks = {}): Promise<void> {
   const v = checked(argv);
   const con = host_console();
   const k = boot({
     arch: argv.arch as ArchName, console: con, mem_bytes: v.mem * 2 ** 20,
-    profile: argv.profile ? profile_by_name(argv.profile) : undefined,
+    profile: argv.profile ? profile_by_name(argv.profile) : undefined, kcov: argv.kcov,
   });
   forward_host_signals(k);
   const sink = trace ? trace_sink(trace.output) : null;
@@ -114,6 +122,7 @@ export async function run_command(argv: RunArgs, trace: StraceOptions | null): P
   // `privos run /bin/sh` on a terminal is the interactive session of `privos shell`.
   if (prog === '/bin/sh' && !rest.length && !argv.privbox && !trace && process.stdin.isTTY) process.exit(await interactive_session(k));
   const spec = { program: program_spec(prog), argv: [prog, ...rest], uid: v.uid, gid: v.gid };
+  hooks.booted?.(k);
   let failed = 0;
   const r = await (argv.privbox ? run_boxed(k, spec) : run(k, spec))
     .catch((e: Error) => { failed = report_start_failure(prog, e); return null; });
@@ -121,6 +130,7 @@ export async function run_command(argv: RunArgs, trace: StraceOptions | null): P
   sink?.close();
   if (r) process.stderr.write(death_message(r.task, r.wstatus));
   if (argv.dmesg) process.stderr.write(k.log.text());
+  hooks.finished?.(k, r ? r.status : failed);
   await Promise.all([host_flush(process.stdout), host_flush(process.stderr)]);
   process.exit(r ? r.status : failed);
 }

@@ -5,7 +5,7 @@
 import test from 'ava';
 import { boot, run_inline } from '../../tools/machine.ts';
 import type { Libc } from '../../libc/index.ts';
-import { KCOV_DISABLE, KCOV_ENABLE, KCOV_INIT_TRACE, KCOV_PATH, KCOV_REMOTE_ENABLE, KCOV_TRACE_CMP, KCOV_TRACE_PC } from '../../kernel/include/uapi/kcov.ts';
+import { KCOV_CMP_CONST, KCOV_CMP_SIZE, KCOV_DISABLE, KCOV_ENABLE, KCOV_INIT_TRACE, KCOV_PATH, KCOV_REMOTE_ENABLE, KCOV_TRACE_CMP, KCOV_TRACE_PC } from '../../kernel/include/uapi/kcov.ts';
 import { kcov_table } from '../../tools/kcov/build.ts';
 import { kcov_symbolize } from '../../tools/kcov/symbolize.ts';
 
@@ -34,8 +34,8 @@ function read_pcs(lc: Libc, cover: number): number[] {
 /** Resets the count (user space's __atomic_store_n(&cover[0], 0)). */
 function reset(lc: Libc, cover: number): void { lc.poke(cover, new Uint8Array(8)); }
 
-test('read(2) on a pipe: the PCs kcov collects map to kernel/fs/read_write.ts and pipe.ts', async (t) => {
-  const k = boot({ kcov: true });
+for (const arch of ['x86_64', 'arm64'] as const) test(`${arch}: read(2) on a pipe: the PCs kcov collects map to kernel/fs/read_write.ts and pipe.ts`, async (t) => {
+  const k = boot({ kcov: true, arch });
   const table = kcov_table();
   let pcs: number[] = [];
   const r = await run_inline(k, async (lc) => {
@@ -144,7 +144,6 @@ test("errnos as kernel/kcov.c gives them", async (t) => {
     await e('mmap offset', lc.mmap(0, 8192, lc.PROT_READ | lc.PROT_WRITE, lc.MAP_SHARED, fd, 4096));
     await e('mmap', lc.mmap(0, 8192, lc.PROT_READ | lc.PROT_WRITE, lc.MAP_SHARED, fd, 0));
     await e('enable bad mode', lc.ioctl(fd, KCOV_ENABLE, 7));
-    await e('enable TRACE_CMP', lc.ioctl(fd, KCOV_ENABLE, KCOV_TRACE_CMP));
     await e('disable not enabled', lc.ioctl(fd, KCOV_DISABLE, 0));
     await e('enable', lc.ioctl(fd, KCOV_ENABLE, KCOV_TRACE_PC));
     await e('enable twice', lc.ioctl(fd, KCOV_ENABLE, KCOV_TRACE_PC));
@@ -163,7 +162,7 @@ test("errnos as kernel/kcov.c gives them", async (t) => {
   t.deepEqual(got, {
     'enable before init': 22, 'mmap before init': 22, 'init size 1': 22, 'init size > INT_MAX/8': 22, init: 0,
     'init twice': 16, 'mmap wrong size': 22, 'mmap offset': 22, mmap: 0, 'enable bad mode': 22,
-    'enable TRACE_CMP': 524, 'disable not enabled': 22, enable: 0, 'enable twice': 22, // mode is no longer INIT: EINVAL before kcov->t's EBUSY
+'disable not enabled': 22, enable: 0, 'enable twice': 22, // mode is no longer INIT: EINVAL before kcov->t's EBUSY
     'second kcov on an enabled task': 16, 'disable arg 1': 22, 'disable other fd': 22, 'unknown ioctl': 25,
     'remote enable': 38, lseek: 29, disable: 0,
   });
@@ -175,4 +174,55 @@ test('the default build has no kcov file (ENOENT), as a kernel without CONFIG_KC
   const r = await run_inline(k, async (lc) => { if (await lc.open(KCOV_PATH, lc.O_RDWR) as number < 0) errno = lc.errno; return 0; });
   t.is(r.status, 0);
   t.is(errno, 2);
+});
+
+test('two machines in one process: each buffer sees only its own machine', async (t) => {
+  const a = boot({ kcov: true }), b = boot({ kcov: true });
+  const table = kcov_table();
+  let go = (): void => undefined;
+  const b_done = new Promise<void>((r) => { go = r; });
+  let pcs: number[] = [];
+  const ra = run_inline(a, async (lc) => {
+    const { cover } = await kcov_start(lc);
+    reset(lc, cover);
+    await b_done; // machine b runs its mkdir while a's task stays current on a
+    await lc.getppid();
+    pcs = read_pcs(lc, cover);
+    return 0;
+  });
+  const rb = run_inline(b, async (lc) => { await lc.mkdir('/tmp/other_machine', 0o755); go(); return 0; });
+  t.is((await rb).status, 0);
+  t.is((await ra).status, 0);
+  const files = new Set(pcs.map((pc) => kcov_symbolize(table, pc)?.file));
+  t.true(files.has('kernel/syscalls/entry.ts'), "a's getppid is there");
+  t.false(files.has('kernel/fs/namei_dir.ts'), "b's mkdir is not");
+});
+
+test('KCOV_TRACE_CMP: records of (type, arg1, arg2, ip) with the operands the kernel compared', async (t) => {
+  const k = boot({ kcov: true });
+  const table = kcov_table();
+  let recs: number[][] = [];
+  const r = await run_inline(k, async (lc) => {
+    const [rfd, wfd] = await pipe(lc);
+    await lc.write(wfd, 'abc', 3);
+    const buf = lc.malloc(0x7777);
+    const fd = await lc.open(KCOV_PATH, lc.O_RDWR) as number;
+    await lc.ioctl(fd, KCOV_INIT_TRACE, COVER_SIZE);
+    const cover = await lc.mmap(0, COVER_SIZE * 8, lc.PROT_READ | lc.PROT_WRITE, lc.MAP_SHARED, fd, 0) as number;
+    if (await lc.ioctl(fd, KCOV_ENABLE, KCOV_TRACE_CMP) !== 0) return 1;
+    reset(lc, cover);
+    const n = await lc.read(rfd, buf, 0x7777);
+    const head = lc.peek(cover, 8), count = Number(new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true));
+    const words = lc.peek(cover + 8, count * 32), dv = new DataView(words.buffer, words.byteOffset);
+    for (let i = 0; i < count; i++) recs.push([0, 1, 2, 3].map((j) => Number(BigInt.asIntN(64, dv.getBigUint64((i * 4 + j) * 8, true)))));
+    await lc.ioctl(fd, KCOV_DISABLE, 0);
+    return n === 3 ? 0 : 2;
+  });
+  t.is(r.status, 0);
+  t.true(recs.length > 3, `${recs.length} records`);
+  t.true(recs.every(([type]) => (type & ~KCOV_CMP_CONST) === KCOV_CMP_SIZE(3)), 'every record: 8-byte operands');
+  const mine = recs.filter(([, a, b]) => a === 0x7777 || b === 0x7777);
+  t.true(mine.length > 0, 'the count read(2) was given is compared somewhere');
+  t.true(mine.every(([, , , ip]) => kcov_symbolize(table, ip)?.file.startsWith('kernel/') === true), 'at a comparison site of the kernel');
+  t.true(recs.some(([type]) => (type & KCOV_CMP_CONST) !== 0), 'some compare with a constant');
 });

@@ -19,14 +19,24 @@ export const TRACE_FN = '__sanitizer_cov_trace_pc';
 /** One basic block: its 1-based line and column in the source. */
 export interface Block { line: number; col: number }
 
-interface Edit { pos: number; text: string; seq: number; close: boolean }
+/** Text inserted at pos (replacing `del` characters there). */
+interface Edit { pos: number; text: string; seq: number; close: boolean; del: number }
+
+/** The comparison hooks by operator (kernel/kcov_trace.ts): each records, then compares. */
+export const CMP_FNS: Record<string, string> = {
+  '<': '__sanitizer_cov_trace_cmp_lt', '<=': '__sanitizer_cov_trace_cmp_le', '>': '__sanitizer_cov_trace_cmp_gt',
+  '>=': '__sanitizer_cov_trace_cmp_ge', '===': '__sanitizer_cov_trace_cmp_eq', '!==': '__sanitizer_cov_trace_cmp_ne',
+  '==': '__sanitizer_cov_trace_cmp_leq', '!=': '__sanitizer_cov_trace_cmp_lne',
+};
 
 /** A pass over one file: edits in source order, blocks numbered from `first_pc` up. */
 class Pass {
   readonly edits: Edit[] = [];
   readonly blocks: Block[] = [];
+  readonly cmps: Block[] = [];
   private seq = 0;
-  constructor(readonly sf: TS.SourceFile, readonly pc_of: (index: number) => number) {}
+  constructor(readonly sf: TS.SourceFile, readonly pc_of: (index: number) => number,
+              readonly cmp_pc_of: ((index: number) => number) | null) {}
 
   /** A new block starting at node: its hook call. */
   private call(node: TS.Node): string {
@@ -35,8 +45,23 @@ class Pass {
     return `${TRACE_FN}(${this.pc_of(this.blocks.length - 1)})`;
   }
 
-  private open(pos: number, text: string): void { this.edits.push({ pos, text, seq: this.seq++, close: false }); }
-  private close(pos: number, text: string): void { this.edits.push({ pos, text, seq: this.seq++, close: true }); }
+  private open(pos: number, text: string, del = 0): void { this.edits.push({ pos, text, seq: this.seq++, close: false, del }); }
+  private close(pos: number, text: string): void { this.edits.push({ pos, text, seq: this.seq++, close: true, del: 0 }); }
+
+  /**
+   * A comparison `a OP b` (trace-cmp): `hook(a, b, PC, TYPE)`, which records the operands and
+   * returns a OP b. TYPE is KCOV_CMP_CONST (1) when one side is a numeric literal.
+   */
+  cmp(n: TS.BinaryExpression, fn: string): void {
+    if (!this.cmp_pc_of) return;
+    const { line, character } = this.sf.getLineAndCharacterOfPosition(n.operatorToken.getStart(this.sf));
+    this.cmps.push({ line: line + 1, col: character + 1 });
+    const konst = ts.isNumericLiteral(n.left) || ts.isNumericLiteral(n.right) ? 1 : 0;
+    this.open(n.getStart(this.sf), `${fn}(`);
+    const op = n.operatorToken;
+    this.open(op.getStart(this.sf), ',', op.end - op.getStart(this.sf));
+    this.close(n.end, `, ${this.cmp_pc_of(this.cmps.length - 1)}, ${konst})`);
+  }
 
   /** A statement that starts a block: the call goes first inside it (braces added if needed). */
   stmt(s: TS.Statement): void {
@@ -67,7 +92,7 @@ class Pass {
     const sorted = this.edits.slice().sort((a, b) => a.pos - b.pos ||
       (a.close === b.close ? (a.close ? b.seq - a.seq : a.seq - b.seq) : a.close ? -1 : 1));
     let out = '', at = 0;
-    for (const e of sorted) { out += src.slice(at, e.pos) + e.text; at = e.pos; }
+    for (const e of sorted) { out += src.slice(at, e.pos) + e.text; at = e.pos + e.del; }
     return out + src.slice(at);
   }
 }
@@ -97,6 +122,8 @@ function visit_node(p: Pass, n: TS.Node): void {
     p.expr(n.whenTrue); p.expr(n.whenFalse);
   } else if (ts.isBinaryExpression(n) && is_logical(n.operatorToken.kind)) {
     p.expr(n.right);
+  } else if (ts.isBinaryExpression(n) && CMP_FNS[n.operatorToken.getText(p.sf)]) {
+    p.cmp(n, CMP_FNS[n.operatorToken.getText(p.sf)]);
   } else if (ts.isCaseClause(n) || ts.isDefaultClause(n)) {
     p.clause(n);
   } else if (ts.isIterationStatement(n, false)) {
@@ -107,15 +134,17 @@ function visit_node(p: Pass, n: TS.Node): void {
 }
 
 /**
- * Instruments one file's source. `pc_of(i)` is the PC of the file's i-th block. Returns the
- * new source and the blocks, in PC order.
+ * Instruments one file's source. `pc_of(i)` is the PC of the file's i-th block; with
+ * `cmp_pc_of`, comparisons are traced too (trace-cmp), the i-th at cmp_pc_of(i). Returns the
+ * new source, the blocks and the comparison sites, each in PC order.
  */
-export function instrument_source(file: string, src: string, pc_of: (index: number) => number): { code: string; blocks: Block[] } {
+export function instrument_source(file: string, src: string, pc_of: (index: number) => number,
+  cmp_pc_of: ((index: number) => number) | null = null): { code: string; blocks: Block[]; cmps: Block[] } {
   ts ??= createRequire(import.meta.url)('typescript') as typeof TS;
   const sf = ts.createSourceFile(file, src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const p = new Pass(sf, pc_of);
+  const p = new Pass(sf, pc_of, cmp_pc_of);
   const walk = (n: TS.Node): void => { visit_node(p, n); ts.forEachChild(n, walk); };
   walk(sf);
-  if (!p.blocks.length) return { code: src, blocks: [] };
-  return { code: p.apply(src), blocks: p.blocks };
+  if (!p.blocks.length && !p.cmps.length) return { code: src, blocks: [], cmps: [] };
+  return { code: p.apply(src), blocks: p.blocks, cmps: p.cmps };
 }

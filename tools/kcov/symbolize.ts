@@ -1,5 +1,5 @@
 /**
- * PC → source position through the kcov build's block table (what addr2line does with
+ * PC (of a block, or of a comparison site) → source position through the kcov build's table (what addr2line does with
  * vmlinux's DWARF line table), and the parsing of PCs as users write them.
  */
 import type { KcovTable } from './build.ts';
@@ -9,9 +9,9 @@ export interface SrcPos { file: string; line: number; col: number }
 
 /** The block at pc, or null when pc is no block's PC (outside the table or between blocks). */
 export function kcov_symbolize(table: KcovTable, pc: number): SrcPos | null {
-  const i = (pc - table.base) / table.step;
-  if (i >>> 0 !== i || i * 3 >= table.blocks.length) return null;
-  const b = table.blocks;
+  const cmp = pc - table.base >= table.cmp_offset;
+  const i = (pc - table.base - (cmp ? table.cmp_offset : 0)) / table.step, b = cmp ? table.cmps : table.blocks;
+  if (i >>> 0 !== i || i * 3 >= b.length) return null;
   return { file: table.files[b[i * 3]], line: b[i * 3 + 1], col: b[i * 3 + 2] };
 }
 

@@ -22,3 +22,9 @@ export const KCOV_TRACE_CMP = 1;
 
 /** Bytes per buffer entry (unsigned long on the 64-bit arches privos has). */
 export const KCOV_WORD_SIZE = 8;
+
+/** A KCOV_TRACE_CMP record: type, arg1, arg2, ip (4 words); type's bits: */
+export const KCOV_CMP_CONST = 1 << 0;
+/** KCOV_CMP_SIZE(n): operands of 1 << n bytes. */
+export const KCOV_CMP_SIZE = (n: number): number => n << 1;
+export const KCOV_CMP_MASK = 3 << 1;
