@@ -18,6 +18,7 @@ import { privos_shell } from './shell.ts';
 import { resolve } from 'node:path';
 import { cover_command } from './kcov/cover.ts';
 import { addr2line_command } from './kcov/addr2line.ts';
+import { fuzz_command } from './fuzz/fuzz_cmd.ts';
 
 /** privos cc: the image of a program, written to `out`; a shell status. */
 function cc(program: string, out: string): number {
@@ -100,6 +101,7 @@ await yargs(args)
   })
   .command(cover_command)
   .command(addr2line_command)
+  .command(fuzz_command)
   .demandCommand(1, 'name a command: run, shell, boot, syscalls or bench')
   .strict()
   .help()

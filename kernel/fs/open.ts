@@ -23,7 +23,7 @@ import {
   MAY_EXEC, MAY_READ, MAY_WRITE, PATH_MAX, dac_permission, inode_permission, mnt_root_of, path_lookupat, path_start,
   user_path_at, RESOLVE_BENEATH, RESOLVE_CACHED, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS, RESOLVE_NO_XDEV,
 } from './namei.ts';
-import { shmem_get_inode, shmem_setsize } from './tmpfs.ts';
+import { shmem_get_inode, shmem_inode, shmem_setsize } from './tmpfs.ts';
 
 /** Reads a path argument (getname): ENOENT for "", EFAULT, ENAMETOOLONG. */
 export function getname(t: Task, upath: number): string | number {
@@ -220,6 +220,8 @@ function truncate_check_fsize(t: Task, len: number): number {
 
 /** do_truncate(): sets the size and the times, mirrors to a backing store. */
 export function do_truncate(d: Dentry | null, inode: Inode, len: number): number {
+  // procfs keeps no data: proc_setattr() ignores ATTR_SIZE and succeeds (fs/proc/base.c).
+  if (!shmem_inode(inode)) return 0;
   const sealed = shmem_seal_setsize(inode, len);
   if (sealed) return sealed;
   const err = shmem_setsize(inode, len);

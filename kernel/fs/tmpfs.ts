@@ -139,6 +139,11 @@ function shmem_write_room(inode: Inode, pos: number, count: number): number {
  * The memfs storage node of a tmpfs regular file or symlink, up to date: stores through shared
  * mappings are written back first (filemap_write_and_wait for kernel-internal readers).
  */
+/** Whether a regular file keeps its data in memfs (tmpfs, hostfs, memfd, debugfs; not procfs). */
+export function shmem_inode(inode: Inode): boolean {
+  return inode.i_private instanceof Node;
+}
+
 export function shmem_node(inode: Inode): Node {
   if (mapping_mapped(inode)) filemap_write_back(inode.i_mapping!);
   return inode.i_private as Node;

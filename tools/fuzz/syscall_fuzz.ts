@@ -7,32 +7,19 @@
  * is killed, as a fuzzer's watchdog would.
  *
  * Usage: node --import tsx tools/fuzz/syscall_fuzz.ts [iterations] [seed]
+ * (The coverage-guided fuzzer is fuzzer.ts, `privos fuzz`; its --random mode runs these programs.)
  */
 import { boot, run_inline, task_of } from '../machine.ts';
 import type { Kernel } from '../../kernel/kernel.ts';
 import type { Libc } from '../../libc/index.ts';
 import { send_signal } from '../../kernel/sched/signal.ts';
 import { SIGKILL } from '../../kernel/include/uapi/signal.ts';
+import { SKIP } from './describe.ts';
+import { ARENA, ARENA_SIZE, hostile, hostile_values, pick, prng } from './values.ts';
 
-/** Syscalls the fuzzer never makes: they end or replace the process, or multiply it. */
-const SKIP = new Set(['exit', 'exit_group', 'execve', 'execveat', 'clone', 'clone3', 'fork', 'vfork',
-  'rt_sigreturn', 'kill', 'tkill', 'tgkill', 'reboot', 'pause', 'rt_sigsuspend']);
-
-/** A small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export interface FuzzReport { calls: number; errors: number; stuck: number; oopses: string[] }
-
-function pick<T>(rnd: () => number, xs: readonly T[]): T { return xs[Math.floor(rnd() * xs.length)]; }
 
 /** Runs `calls` random syscalls in processes of a fresh kernel; returns what happened. */
 export async function fuzz(calls: number, seed: number, k: Kernel = boot(), keep_going = false): Promise<FuzzReport> {
@@ -42,7 +29,8 @@ export async function fuzz(calls: number, seed: number, k: Kernel = boot(), keep
   const report: FuzzReport = { calls: 0, errors: 0, stuck: 0, oopses: [] };
   while (report.calls < calls) {
     await run_inline(k, async (libc: Libc) => {
-      const buf = libc.malloc(8192);
+      // The data area the guided fuzzer uses too, so both draw from the same hostile values.
+      const buf = await libc.mmap(ARENA, ARENA_SIZE, libc.PROT_READ | libc.PROT_WRITE, libc.MAP_PRIVATE | libc.MAP_ANONYMOUS | libc.MAP_FIXED, -1, 0);
       libc.poke(buf, new TextEncoder().encode('/tmp/fuzz\0'));
       // Give the calls real objects to work on: a file, a pipe, sockets, an epoll and an eventfd.
       await libc.open('/tmp/fuzz', libc.O_CREAT | libc.O_RDWR, 0o644);
@@ -51,12 +39,8 @@ export async function fuzz(calls: number, seed: number, k: Kernel = boot(), keep
       libc.raw(libc.SYS.socket, 2, 1, 0);
       libc.raw(libc.SYS.epoll_create1, 0);
       libc.raw(libc.SYS.eventfd2, 0, 0);
-      const values = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -100, 4096, 0x7fffffff, 0xffffffff, 2 ** 47 - 1, 2 ** 47, -(2 ** 47),
-        k.sys_call_table, buf, buf + 4095, buf + 8192, 64, 255, 0o777, 0x40000, 2 ** 53 - 1,
-        // Register widths: an int/unsigned int argument is the low 32 bits (2^32+k is k), a
-        // size_t is unsigned (negative is huge).
-        2 ** 32, 2 ** 32 + 1, 2 ** 32 + 3, 2 ** 32 - 100, 2 ** 31, -(2 ** 31), -(2 ** 32) + 3, -(2 ** 53) + 1];
-      const arg = (): number => (rnd() < 0.7 ? pick(rnd, values) : Math.floor(rnd() * 2 ** 16) * (rnd() < 0.2 ? -1 : 1));
+      const values = hostile_values(k.sys_call_table);
+      const arg = (): number => hostile(rnd, values);
       for (let i = 0; i < 50 && report.calls < calls; i++) {
         const [, nr] = pick(rnd, names);
         report.calls++;

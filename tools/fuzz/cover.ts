@@ -1,0 +1,64 @@
+/**
+ * Where the guided fuzzer's coverage comes from. The real source is kcov, reached only through
+ * the guest ABI as syzkaller's executor does (Documentation/dev-tools/kcov.rst): the executing
+ * process opens /sys/kernel/debug/kcov, sizes the buffer with KCOV_INIT_TRACE, mmaps it,
+ * enables it with KCOV_ENABLE(KCOV_TRACE_PC), and after each call reads word 0 (the count) and
+ * the PCs that follow. A fake source (PCs made from each call's number and outcome) stands in
+ * for unit tests.
+ */
+import type { Libc } from '../../libc/index.ts';
+import { KCOV_ENABLE, KCOV_INIT_TRACE, KCOV_PATH, KCOV_TRACE_PC } from '../../kernel/include/uapi/kcov.ts';
+/** Words in the kcov buffer (syzkaller's executor uses 256K; privos's syscalls are shorter). */
+export const COVER_WORDS = 1 << 15;
+/** Where the executor moves its kcov fd, out of the way of the small fds programs use. */
+export const KCOV_FD = 250;
+
+/** The PCs of one call, copied out of the process in one load. */
+const pc_bytes = new Uint8Array(COVER_WORDS * 8), pc_view = new DataView(pc_bytes.buffer);
+
+/** Coverage of one process's calls. */
+export interface CallCover {
+  /** Before a call: start counting afresh. */
+  begin(): void;
+  /** After call `nr` returned `ret`: appends the PCs it reached to `out`. */
+  end(nr: number, ret: number, out: number[]): void;
+}
+
+export interface CoverSource {
+  readonly name: string;
+  /** Sets up coverage in the process `libc` belongs to; null when the kernel has none. */
+  attach(libc: Libc): Promise<CallCover | null>;
+}
+
+/** kcov through the process's own syscalls and memory. */
+export const kcov_source: CoverSource = {
+  name: 'kcov',
+  async attach(lc: Libc): Promise<CallCover | null> {
+    const fd0 = await lc.open(KCOV_PATH, lc.O_RDWR);
+    if (fd0 < 0) return null;
+    const fd = await lc.syscall(lc.SYS.fcntl, fd0, lc.F_DUPFD_CLOEXEC, KCOV_FD);
+    await lc.close(fd0);
+    if (fd < 0 || await lc.ioctl(fd, KCOV_INIT_TRACE, COVER_WORDS) < 0) return null;
+    const area = await lc.mmap(0, COVER_WORDS * 8, lc.PROT_READ | lc.PROT_WRITE, lc.MAP_SHARED, fd, 0);
+    if (area === -1 || await lc.ioctl(fd, KCOV_ENABLE, KCOV_TRACE_PC) < 0) return null;
+    return {
+      begin: () => lc.poke_u64(area, 0),
+      end: (_nr, _ret, out) => {
+        const n = Math.min(lc.peek_u64(area), COVER_WORDS - 1);
+        if (n === 0) return;
+        lc.peek_into(area + 8, pc_bytes, 0, n * 8);
+        // A PC's low 48 bits, exact in a number (the top 16 are the kernel half's sign bits).
+        for (let i = 0; i < n * 8; i += 8) out.push((pc_view.getUint32(i + 4, true) & 0xffff) * 2 ** 32 + pc_view.getUint32(i, true));
+      },
+    };
+  },
+};
+
+/** Fake coverage for tests: one "PC" per (call, outcome), outcome being the errno or ≥0. */
+export const fake_source: CoverSource = {
+  name: 'fake',
+  attach: () => Promise.resolve({
+    begin: () => undefined,
+    end: (nr, ret, out) => { out.push(nr * 4096 + (ret < 0 ? Math.min(-ret, 4095) : 0)); },
+  }),
+};
