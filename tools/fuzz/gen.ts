@@ -129,6 +129,12 @@ export class Generator {
       case 'msghdr_in': case 'msghdr_out':
         return buf(56, [{ width: 8, v: num(0) }, { width: 8, v: num(0) }, { width: 8, v: num(ARENA + 0xf0000) }, { width: 8, v: num(pick(r, [0, 1, 2])) }]);
       case 'fdpair': return buf(8);
+      // structs the call fills or reads: a buffer of their size (the largest arch's)
+      case 'stat_out': return r() < 0.9 ? buf(144) : n(hostile(r, this.values));
+      case 'sigaction': case 'sigaction_out': return r() < 0.7 ? buf(32, [{ width: 8, v: num(pick(r, [0, 1, 0x1000])) }]) : n(0);
+      case 'epoll_event': return buf(16, [{ width: 4, v: num(pick(r, [1, 4, 5, 0x80000001])) }]);
+      case 'epoll_events_out': return buf(16 * pick(r, [1, 4, 64]));
+      case 'epoll_op': return n(r() < 0.9 ? 1 + Math.floor(r() * 3) : hostile(r, this.values));
       case 'wstatus': return r() < 0.8 ? buf(4) : n(0);
       case 'fcntl_cmd': return n(r() < 0.8 ? pick(r, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 1024, 1025, 1026, 1030, 1031, 1033, 1034]) : hostile(r, this.values));
       case 'ioctl': return n(r() < 0.85 ? pick(r, IOCTLS) : hostile(r, this.values));
