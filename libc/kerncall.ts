@@ -30,6 +30,8 @@ declare module './libc.ts' {
     /** argv/envp off an initial stack (what crt0 reads), for a program's main run in a box. */
     kerncall_args(sp: number): { argv: string[]; envp: string[] };
     kerncall_regs(): Record<ClobberName, number>;
+    /** crt0's start of box code (an SFI image): main(libc, argv, envp) run in a box; its value. */
+    kerncall_main(main: (lc: Libc, argv: string[], envp: string[]) => unknown, argv: string[], envp: string[]): Promise<number>;
     asm_read_cr0(): number;
     asm_write_cr0(v: number): void;
   }
@@ -121,6 +123,12 @@ L.kerncall_load = async function (source) {
   const r = (await this.ioctl(fd, PIOT_IOCLOAD, buf)) as number;
   this.free(buf);
   return r;
+};
+
+L.kerncall_main = async function (main, argv, envp) {
+  if ((await this.kerncall_setup()) !== 0) return 126;
+  const v = await this.kerncall_spawn(() => main(this, argv, envp));
+  return v === -1 && this.errno ? 126 : v;
 };
 
 L.kerncall_args = function (sp) { return read_args(this, sp); };

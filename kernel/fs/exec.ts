@@ -30,6 +30,7 @@ import { user_path_at, inode_permission, MAY_EXEC } from './namei.ts';
 import { shmem_node } from './tmpfs.ts';
 import { getname } from './open.ts';
 import { KERN_INFO } from '../printk.ts';
+import { sfi_variant } from '../privbox/sfi_image.ts';
 
 
 /** A program of the kernel's own realm (the in-process test harness): its entry, no realm. */
@@ -174,7 +175,11 @@ export function sys_execve(t: Task, upath: number, uargv: number, uenvp: number)
   if (typeof argv === 'number') return argv;
   const envp = copy_strings(t, uenvp);
   if (typeof envp === 'number') return envp;
-  const text = open_exec(t, path);
+  let text = open_exec(t, path);
+  if (typeof text === 'number') return text;
+  // An exec from box code stays box code: the new program's SFI build of the same kind.
+  const sfi = t.mm?.realm?.sfi ?? 'none';
+  if (sfi !== 'none') text = sfi_variant(t.kernel, text, sfi, path);
   if (typeof text === 'number') return text;
   const img = load_image(t.kernel, text, path);
   if (typeof img === 'number') return img;

@@ -34,7 +34,7 @@ import { KERN_INFO, KERN_NOTICE, KERN_ERR, LogBuffer } from '../printk.ts';
 import { switch_to } from '../sched/core.ts';
 import { UserUnwind, do_group_exit } from '../sched/exit.ts';
 import { alloc_task, default_rlimits, set_task_runner } from '../sched/fork.ts';
-import { ENTRY_EXEC, type UserEntry } from '../include/uapi/cpu_door.ts';
+import { ENTRY_BOX, ENTRY_EXEC, type UserEntry } from '../include/uapi/cpu_door.ts';
 import { cpu_door } from '../arch/door.ts';
 import { describe_user_value, user_crash } from '../arch/traps.ts';
 import { FsStruct, type Task } from '../sched/task.ts';
@@ -142,7 +142,7 @@ export function run_user(t: Task, entry: UserEntry, how: number): void {
   const door = cpu_door(t);
   let r: unknown;
   try {
-    r = entry(door, how);
+    r = entry(door, how === ENTRY_EXEC && t.mm?.realm && t.mm.realm.sfi !== 'none' ? ENTRY_BOX : how);
   } catch (err) {
     user_threw(t, gen, door.is_unwind(err) || err instanceof UserUnwind, err);
     return;

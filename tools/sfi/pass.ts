@@ -13,7 +13,7 @@
  */
 import ts from 'typescript';
 import {
-  ALLOWED_GLOBALS, BRANCH_METHODS, FORBIDDEN_IDENTIFIERS, FORBIDDEN_PROPS, POINTER_ARGS,
+  ALLOWED_GLOBALS, BRANCH_METHODS, DOOR_POINTER_ARGS, FORBIDDEN_IDENTIFIERS, FORBIDDEN_PROPS, POINTER_ARGS,
   PRIVILEGED_PREFIX, RESERVED_PREFIX,
 } from '../../kernel/privbox/sfi_policy.ts';
 import type { SfiBuild } from '../../kernel/privbox/privbox.ts';
@@ -25,6 +25,12 @@ export interface SfiOptions {
   /** Add `__sfi_main(libc, sp)`, which runs the module's default-exported main (--privbox). */
   transparent?: boolean;
   file_name?: string;
+  /**
+   * One file of a whole-image build (the linker's plugin, tools/sfi/link_plugin.ts): the file
+   * imports the runtime module at `runtime`; its masks sit on the door's memory operations;
+   * `trusted` files (libc) are instrumented but not held to the box policy.
+   */
+  image?: { trusted: boolean; runtime: string };
 }
 
 export interface SfiStats { masks: number; branches: number; keys: number; functions: number }
@@ -100,7 +106,7 @@ function is_type_only_import(d: ts.ImportDeclaration): boolean {
 }
 
 /** The compile-time checks: the analogue of "the box contains no privileged instructions". */
-function check(sf: ts.SourceFile, checker: ts.TypeChecker): string[] {
+function check(sf: ts.SourceFile, checker: ts.TypeChecker, image: boolean): string[] {
   const out: string[] = [];
   const bad = (n: ts.Node, msg: string): void => {
     const { line, character } = sf.getLineAndCharacterOfPosition(n.getStart(sf));
@@ -109,9 +115,10 @@ function check(sf: ts.SourceFile, checker: ts.TypeChecker): string[] {
   const declared_here = (s: ts.Symbol | undefined): boolean =>
     !!s && (s.declarations ?? []).some((d) => d.getSourceFile() === sf && !ts.isImportSpecifier(d) && !ts.isImportClause(d) && !ts.isNamespaceImport(d));
   const visit = (n: ts.Node): void => {
-    if (ts.isImportDeclaration(n)) { if (!is_type_only_import(n)) bad(n, 'import outside the allowed set (box code may only import types)'); return; }
+    // In a whole-image build every module the linker includes goes through this pass too.
+    if (ts.isImportDeclaration(n)) { if (!image && !is_type_only_import(n)) bad(n, 'import outside the allowed set (box code may only import types)'); return; }
     if (ts.isImportEqualsDeclaration(n)) { bad(n, 'import = require'); return; }
-    if (ts.isExportDeclaration(n) && n.moduleSpecifier && !n.isTypeOnly) { bad(n, 're-export from another module'); return; }
+    if (ts.isExportDeclaration(n) && n.moduleSpecifier && !n.isTypeOnly && !image) { bad(n, 're-export from another module'); return; }
     if (ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n)) return;
     if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword) bad(n, 'dynamic import()');
     if (ts.isMetaProperty(n) && n.keywordToken === ts.SyntaxKind.ImportKeyword) bad(n, 'import.meta');
@@ -160,6 +167,12 @@ function check(sf: ts.SourceFile, checker: ts.TypeChecker): string[] {
 /** The rewriting: masks, checked branches, checked keys, function marking. */
 function transformer(opts: SfiOptions, stats: SfiStats, main: { name: string | null }): ts.TransformerFactory<ts.SourceFile> {
   const full = opts.build === 'full', instrument = opts.build !== 'none';
+  const image = opts.image, check_keys = instrument && !image?.trusted;
+  /** Where pointers sit in calls of this method: libc's accessors for a module, the door's operations for an image. */
+  const pointer_args = (name: string): readonly number[] | undefined => {
+    const table = image ? DOOR_POINTER_ARGS : POINTER_ARGS;
+    return Object.hasOwn(table, name) ? table[name] : undefined;
+  };
   return (ctx) => {
     const f = ctx.factory;
     const rt = (m: string): ts.Expression => f.createPropertyAccessExpression(f.createIdentifier('__sfi'), m);
@@ -201,18 +214,19 @@ function transformer(opts: SfiOptions, stats: SfiStats, main: { name: string | n
         const name = n.expression.name.text;
         const recv = ts.visitNode(n.expression.expression, visit) as ts.Expression;
         const args = n.arguments.map((a) => ts.visitNode(a, visit) as ts.Expression);
-        if (is_branch_method(name)) {
+        if (is_branch_method(name) && (image || name !== 'text_at')) {
           stats.branches++;
           return f.createCallExpression(rt(name), undefined, [recv, ...args]);
         }
-        if (full && is_pointer_method(name)) {
-          for (const i of POINTER_ARGS[name]) {
+        const ptrs = full ? pointer_args(name) : undefined;
+        if (ptrs) {
+          for (const i of ptrs) {
             if (i < args.length) { args[i] = f.createCallExpression(rt('m'), undefined, [args[i]]); stats.masks++; }
           }
           return f.updateCallExpression(n, f.updatePropertyAccessExpression(n.expression, recv, n.expression.name), n.typeArguments, args);
         }
       }
-      if (instrument && ts.isElementAccessExpression(n) && !ts.isStringLiteralLike(n.argumentExpression) && !ts.isNumericLiteral(n.argumentExpression)) {
+      if (check_keys && ts.isElementAccessExpression(n) && !ts.isStringLiteralLike(n.argumentExpression) && !ts.isNumericLiteral(n.argumentExpression)) {
         stats.keys++;
         const obj = ts.visitNode(n.expression, visit) as ts.Expression;
         const key = ts.visitNode(n.argumentExpression, visit) as ts.Expression;
@@ -241,8 +255,8 @@ export function sfi_compile(source: string, opts: SfiOptions): SfiResult {
   const { program, sf } = make_program(file, source);
   const syntax = program.getSyntacticDiagnostics(sf);
   if (syntax.length) throw new SfiRejection(syntax.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')));
-  if (opts.build !== 'none') {
-    const problems = check(sf, program.getTypeChecker());
+  if (opts.build !== 'none' && !opts.image?.trusted) {
+    const problems = check(sf, program.getTypeChecker(), !!opts.image);
     if (problems.length) throw new SfiRejection(problems);
   }
   const stats: SfiStats = { masks: 0, branches: 0, keys: 0, functions: 0 };
@@ -253,5 +267,6 @@ export function sfi_compile(source: string, opts: SfiOptions): SfiResult {
     if (!main.name) throw new SfiRejection([`${file}: no default-exported main to box`]);
     code += transparent_epilogue(main.name);
   }
-  return { code: PROLOGUE + code, build: opts.build, stats };
+  const prologue = opts.image ? `import { __sfi, __sfi_fn } from ${JSON.stringify(opts.image.runtime)};\n` : PROLOGUE;
+  return { code: prologue + code, build: opts.build, stats };
 }

@@ -15,4 +15,9 @@ export interface UserRealm {
   readonly name: string;
   /** The node:vm context (the realm's global object). */
   readonly context: object;
+  /**
+   * The SFI build of the image's code (kernel/privbox/sfi_image.ts, verified at load): other than
+   * 'none', the image is box code — its main runs in a PrivBox and an exec from it stays boxed.
+   */
+  sfi: 'none' | 'full' | 'branch';
 }

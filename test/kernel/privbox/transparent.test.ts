@@ -3,8 +3,7 @@
  * the same as without, and the syscalls must really have gone through the gate.
  */
 import test from 'ava';
-import { boot, capture_console, run, shell_status } from '../../../tools/machine.ts';
-import { run_boxed_program } from '../../../kernel/privbox/transparent.ts';
+import { boot, capture_console, run, shell_status, spawn_boxed } from '../../../tools/machine.ts';
 import { C } from '../../../kernel/time/cost.ts';
 
 async function both(program: string, argv: string[], spap = false): Promise<{ plain: string; boxed: string; gate_calls: number; status: [number, number] }> {
@@ -13,7 +12,7 @@ async function both(program: string, argv: string[], spap = false): Promise<{ pl
   const r1 = await run(k1, { program, argv });
   const b = capture_console('', { tty: true });
   const k2 = boot({ console: b.console, features: { spap } });
-  const t = await run_boxed_program(k2, { program, argv });
+  const t = await spawn_boxed(k2, { program, argv });
   const ws = await t.exited;
   return { plain: a.output(), boxed: b.output(), gate_calls: k2.cpu.breakdown[C.gate_call] / k2.cpu.cost[C.gate_call], status: [r1.status, shell_status(ws)] };
 }
@@ -37,5 +36,5 @@ test('--privbox under SPAP (branch-only build) gives the same output', async (t)
 test('--privbox refuses a program the SFI pass rejects', async (t) => {
   const k = boot();
   const bad = `data:text/javascript,${encodeURIComponent('export default async function main(libc) { return eval("1"); }')}`;
-  await t.throwsAsync(run_boxed_program(k, { program: bad }), { message: /refused by the PrivBox SFI pass/ });
+  await t.throwsAsync(spawn_boxed(k, { program: bad }), { message: /refused by the PrivBox SFI pass/ });
 });
