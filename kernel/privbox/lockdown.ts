@@ -33,6 +33,12 @@ export function realm_lockdown(g: object): void {
     });
     define(o, k, { get, set, enumerable, configurable: false });
   };
+  // V8 reads Error.prepareStackTrace and Error.stackTraceLimit as data properties, and libc's
+  // fdcap wrapper sets both to find its caller: they stay writable (box code may not name them,
+  // kernel/privbox/sfi_policy.ts), everything else of Error is frozen.
+  const E = (g as { Error: ErrorConstructor }).Error;
+  define(E, 'prepareStackTrace', { value: undefined, writable: true, enumerable: false, configurable: false });
+  define(E, 'stackTraceLimit', { value: E.stackTraceLimit, writable: true, enumerable: true, configurable: false });
   seen.add(g); // the global object stays extensible (libc adds console); its bindings become read-only
   for (const k of own(g)) {
     if (k === 'console') continue; // libc installs its own (frozen) console on fds 1 and 2
@@ -50,7 +56,10 @@ export function realm_lockdown(g: object): void {
       add(d.value);
       if (is_proto && d.writable && d.configurable && OVERRIDABLE.has(k)) enable(o, k, d.value, d.enumerable);
     }
-    freeze(o);
+    if (o === E) {
+      for (const k of own(o)) if (k !== 'prepareStackTrace' && k !== 'stackTraceLimit') define(o, k, { writable: false, configurable: false });
+      O.preventExtensions(o);
+    } else freeze(o);
   }
 }
 

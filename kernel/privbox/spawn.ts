@@ -131,6 +131,19 @@ function box_leave(t: Task): void {
   switch_to(t, MODE_KERNEL); // back in the PIOT_IOCSPAWN ioctl, which returns to user mode
 }
 
+/**
+ * An execve from inside a box (an exec hook): the new image starts in user mode, as execve
+ * returns to a fresh user context; the spawn that entered the old box never returns.
+ */
+export function box_exec(t: Task): void {
+  if (!t.in_box) return;
+  const b = box_task(t);
+  t.in_box = false;
+  box_running(t, b, false);
+  b.finish = null;
+  b.clobber.fill(0);
+}
+
 /** PIOT_IOCRET, called from the box through the gate: `arg` is the box's return value. */
 export function piot_ret(t: Task, arg: number): number {
   if (!t.in_box) return -EINVAL;

@@ -112,8 +112,10 @@ function check(sf: ts.SourceFile, checker: ts.TypeChecker, image: boolean): stri
     const { line, character } = sf.getLineAndCharacterOfPosition(n.getStart(sf));
     out.push(`${sf.fileName}:${line + 1}:${character + 1}: ${msg}`);
   };
+  // In an image, imported bindings are modules the pass compiles too.
+  const is_import = (d: ts.Declaration): boolean => !image && (ts.isImportSpecifier(d) || ts.isImportClause(d) || ts.isNamespaceImport(d));
   const declared_here = (s: ts.Symbol | undefined): boolean =>
-    !!s && (s.declarations ?? []).some((d) => d.getSourceFile() === sf && !ts.isImportSpecifier(d) && !ts.isImportClause(d) && !ts.isNamespaceImport(d));
+    !!s && (s.declarations ?? []).some((d) => d.getSourceFile() === sf && !is_import(d));
   const visit = (n: ts.Node): void => {
     // In a whole-image build every module the linker includes goes through this pass too.
     if (ts.isImportDeclaration(n)) { if (!image && !is_type_only_import(n)) bad(n, 'import outside the allowed set (box code may only import types)'); return; }
