@@ -87,7 +87,7 @@ export function create_realm(k: Kernel, name: string): UserRealm {
   });
   const dr = (vm.runInContext(DOOR_REALM_SRC, ctx) as () => ReturnType<typeof door_realm>)();
   const promise_proto = vm.runInContext('Promise.prototype', ctx) as object;
-  const realm: UserRealm = { make: dr.make, marker: dr.marker, promise_proto, name, context: ctx, sfi: 'none' };
+  const realm: UserRealm = { make: dr.make, marker: dr.marker, promise_proto, name, context: ctx, sfi: 'none', boxed: false };
   realm_owner.set(promise_proto, { k, realm });
   if (!rejection_hook) { rejection_hook = true; hook_rejections(); }
   return realm;

@@ -177,12 +177,13 @@ export function sys_execve(t: Task, upath: number, uargv: number, uenvp: number)
   if (typeof envp === 'number') return envp;
   let text = open_exec(t, path);
   if (typeof text === 'number') return text;
-  // An exec from box code stays box code: the new program's SFI build of the same kind.
-  const sfi = t.mm?.realm?.sfi ?? 'none';
-  if (sfi !== 'none') text = sfi_variant(t.kernel, text, sfi, path);
+  // An exec from a boxed program stays boxed: the new program's SFI build of the same kind.
+  const old = t.mm?.realm;
+  if (old?.boxed) text = sfi_variant(t.kernel, text, old.sfi, path);
   if (typeof text === 'number') return text;
   const img = load_image(t.kernel, text, path);
   if (typeof img === 'number') return img;
+  if (old?.boxed) img.realm.boxed = true;
   de_thread(t);
   start_image(t, img, argv, envp, path);
   // The new image starts from its entry on a fresh stack once this one has unwound.

@@ -142,7 +142,7 @@ export function run_user(t: Task, entry: UserEntry, how: number): void {
   const door = cpu_door(t);
   let r: unknown;
   try {
-    r = entry(door, how === ENTRY_EXEC && t.mm?.realm && t.mm.realm.sfi !== 'none' ? ENTRY_BOX : how);
+    r = entry(door, how === ENTRY_EXEC && t.mm?.realm?.boxed ? ENTRY_BOX : how);
   } catch (err) {
     user_threw(t, gen, door.is_unwind(err) || err instanceof UserUnwind, err);
     return;
@@ -175,6 +175,8 @@ export interface SpawnOptions {
   uid?: number;
   /** The gid (default: the uid). */
   gid?: number;
+  /** Transparent PrivBox boxing (`--privbox`; needs an image of an SFI build): main runs in a box. */
+  boxed?: boolean;
   /** The terminal for fds 0-2 (default the host's fds through /dev/hvc0..2; `privos shell` uses /dev/tty1). */
   tty?: string;
 }
@@ -208,6 +210,7 @@ export async function spawn(k: Kernel, opts: SpawnOptions): Promise<Task> {
   const c = t.cred, uid = opts.uid ?? 0, gid = opts.gid ?? uid;
   c.uid = c.euid = c.suid = c.fsuid = uid; c.gid = c.egid = c.sgid = c.fsgid = gid;
   const img = spawn_image(k, t, opts);
+  if (opts.boxed && img.realm) img.realm.boxed = img.realm.sfi !== 'none';
   const argv = opts.argv ?? [opts.program];
   start_image(t, img, argv, opts.envp ?? ['PATH=/bin:/sbin:/usr/bin', 'HOME=/root', 'TERM=xterm'], opts.program);
   run_user(t, t.user_entry!, ENTRY_EXEC);

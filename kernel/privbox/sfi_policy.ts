@@ -64,6 +64,19 @@ export const ALLOWED_GLOBALS: ReadonlySet<string> = new Set([
 /** Prefix of the names the pass generates; user code may not use it. */
 export const RESERVED_PREFIX = '__sfi';
 
+/**
+ * Properties a whole-image build lets box code name: in a single module they would hand out
+ * libc's unmasked internals, but in an image libc masks every access itself and its only
+ * unmasked primitive, the CPU door, is not enumerable (so Map.prototype.entries and
+ * Object.values are ordinary again) and its name is forbidden ('door' above).
+ */
+export const IMAGE_ALLOWED_PROPS: ReadonlySet<string> = new Set(['values', 'entries', 'assign']);
+
+/** In a whole-image build: may box code name property `k` (statically, or as a computed key)? */
+export function image_prop_allowed(k: string): boolean {
+  return (!FORBIDDEN_PROPS.has(k) || IMAGE_ALLOWED_PROPS.has(k)) && !k.startsWith(PRIVILEGED_PREFIX) && !k.startsWith(RESERVED_PREFIX);
+}
+
 /** Is a computed property key allowed at run time? (numbers and symbols always are) */
 export function key_allowed(k: string): boolean {
   return !FORBIDDEN_PROPS.has(k) && !Object.hasOwn(POINTER_ARGS, k) && !Object.hasOwn(DOOR_POINTER_ARGS, k) &&

@@ -38,5 +38,5 @@ export async function run_boxed_program(k: Kernel, opts: SpawnOptions): Promise<
   if (typeof image === 'number') {
     throw Object.assign(new Error(`${opts.program}: refused by the PrivBox SFI pass (see dmesg)`), { errno: -image });
   }
-  return spawn(k, { ...opts, argv: opts.argv ?? [opts.program], image });
+  return spawn(k, { ...opts, argv: opts.argv ?? [opts.program], image, boxed: true });
 }

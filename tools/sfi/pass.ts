@@ -13,7 +13,7 @@
  */
 import ts from 'typescript';
 import {
-  ALLOWED_GLOBALS, BRANCH_METHODS, DOOR_POINTER_ARGS, FORBIDDEN_IDENTIFIERS, FORBIDDEN_PROPS, POINTER_ARGS,
+  ALLOWED_GLOBALS, BRANCH_METHODS, DOOR_POINTER_ARGS, FORBIDDEN_IDENTIFIERS, FORBIDDEN_PROPS, IMAGE_ALLOWED_PROPS, POINTER_ARGS,
   PRIVILEGED_PREFIX, RESERVED_PREFIX,
 } from '../../kernel/privbox/sfi_policy.ts';
 import type { SfiBuild } from '../../kernel/privbox/privbox.ts';
@@ -69,9 +69,9 @@ const is_pointer_method = (n: string): boolean => Object.hasOwn(POINTER_ARGS, n)
 const is_branch_method = (n: string): boolean => (BRANCH_METHODS as readonly string[]).includes(n);
 
 /** Why a property name may not appear in box code, or null. */
-function prop_violation(name: string): string | null {
+function prop_violation(name: string, image = false): string | null {
   if (name.startsWith(PRIVILEGED_PREFIX)) return `privileged instruction '${name}'`;
-  if (FORBIDDEN_PROPS.has(name)) return `access to '${name}' (reaches kernel internals or reflection)`;
+  if (FORBIDDEN_PROPS.has(name) && !(image && IMAGE_ALLOWED_PROPS.has(name))) return `access to '${name}' (reaches kernel internals or reflection)`;
   if (name.startsWith(RESERVED_PREFIX)) return `reserved name '${name}'`;
   return null;
 }
@@ -130,16 +130,16 @@ function check(sf: ts.SourceFile, checker: ts.TypeChecker, image: boolean): stri
     if (ts.isPropertyAccessExpression(n)) check_member(n, n.name.text);
     if (ts.isElementAccessExpression(n) && ts.isStringLiteralLike(n.argumentExpression)) {
       const name = n.argumentExpression.text;
-      const v = prop_violation(name);
+      const v = prop_violation(name, image);
       if (v) bad(n, v);
-      else if (is_pointer_method(name) || is_branch_method(name)) bad(n, `'${name}' accessed by computed name (not instrumentable)`);
+      else if (!image && (is_pointer_method(name) || is_branch_method(name))) bad(n, `'${name}' accessed by computed name (not instrumentable)`);
     }
     if (ts.isBindingElement(n) && ts.isObjectBindingPattern(n.parent)) {
       const key = n.propertyName ?? n.name;
       if (ts.isIdentifier(key) || ts.isStringLiteralLike(key)) {
-        const v = prop_violation(key.text);
+        const v = prop_violation(key.text, image);
         if (v) bad(n, v);
-        else if (is_pointer_method(key.text) || is_branch_method(key.text)) bad(n, `'${key.text}' destructured (escapes instrumentation)`);
+        else if (!image && (is_pointer_method(key.text) || is_branch_method(key.text))) bad(n, `'${key.text}' destructured (escapes instrumentation)`);
       } else if (ts.isComputedPropertyName(key)) bad(n, 'computed key in a destructuring pattern');
     }
     ts.forEachChild(n, visit);
@@ -155,8 +155,9 @@ function check(sf: ts.SourceFile, checker: ts.TypeChecker, image: boolean): stri
     if (!declared_here(sym) && !ALLOWED_GLOBALS.has(name)) bad(id, `free identifier '${name}' is not an allowed global`);
   };
   const check_member = (n: ts.PropertyAccessExpression, name: string): void => {
-    const v = prop_violation(name);
+    const v = prop_violation(name, image);
     if (v) { bad(n, v); return; }
+    if (image) return; // libc masks its own accesses: its methods may be values, spread, destructured
     const called = ts.isCallExpression(n.parent) && n.parent.expression === n;
     if ((is_pointer_method(name) || name === 'fnaddr') && !called) bad(n, `'${name}' used as a value (only direct calls are instrumented)`);
     if (called && (is_pointer_method(name) || is_branch_method(name)) &&
@@ -171,7 +172,9 @@ function transformer(opts: SfiOptions, stats: SfiStats, main: { name: string | n
   const full = opts.build === 'full', instrument = opts.build !== 'none';
   const image = opts.image, check_keys = instrument && !image?.trusted;
   /** Where pointers sit in calls of this method: libc's accessors for a module, the door's operations for an image. */
+  // (The door is libc's alone: box code cannot name it, and it is not enumerable on a libc.)
   const pointer_args = (name: string): readonly number[] | undefined => {
+    if (image && !image.trusted) return undefined;
     const table = image ? DOOR_POINTER_ARGS : POINTER_ARGS;
     return Object.hasOwn(table, name) ? table[name] : undefined;
   };
@@ -216,7 +219,7 @@ function transformer(opts: SfiOptions, stats: SfiStats, main: { name: string | n
         const name = n.expression.name.text;
         const recv = ts.visitNode(n.expression.expression, visit) as ts.Expression;
         const args = n.arguments.map((a) => ts.visitNode(a, visit) as ts.Expression);
-        if (is_branch_method(name) && (image || name !== 'text_at')) {
+        if (is_branch_method(name) && (image?.trusted || name !== 'text_at')) {
           stats.branches++;
           return f.createCallExpression(rt(name), undefined, [recv, ...args]);
         }

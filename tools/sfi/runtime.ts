@@ -13,7 +13,7 @@
  * Imports: uapi constants only (it is user code).
  */
 import { PIOT_BOX_TEXT_BASE, PIOT_BOX_TEXT_SIZE, PIOT_BUNDLE } from '../../kernel/include/uapi/piot.ts';
-import { key_allowed } from '../../kernel/privbox/sfi_policy.ts';
+import { image_prop_allowed } from '../../kernel/privbox/sfi_policy.ts';
 
 /** Bit 50: the artifact's default mask bit (`btr $50`). */
 const SFI_BIT = 2 ** 50;
@@ -62,7 +62,7 @@ function call(x: WithMethods | Callable, addr: unknown, ...args: unknown[]): unk
 function key(k: unknown): number | symbol | string {
   if (typeof k === 'number' || typeof k === 'symbol') return k;
   const s = String(k);
-  if (!key_allowed(s)) throw new TypeError(`SFI violation: computed access to '${s}'`);
+  if (!image_prop_allowed(s)) throw new TypeError(`SFI violation: computed access to '${s}'`);
   return s;
 }
 

@@ -17,7 +17,9 @@ export interface UserRealm {
   readonly context: object;
   /**
    * The SFI build of the image's code (kernel/privbox/sfi_image.ts, verified at load): other than
-   * 'none', the image is box code — its main runs in a PrivBox and an exec from it stays boxed.
+   * 'none', the image is box code, whose functions PIOT_IOCSPAWN accepts.
    */
   sfi: 'none' | 'full' | 'branch';
+  /** Transparent boxing (`--privbox`): crt0 runs main in a box (ENTRY_BOX); an exec stays boxed. */
+  boxed: boolean;
 }
