@@ -124,7 +124,8 @@ export function link_program(program: string, sfi: SfiBuild = 'none'): string {
   return image;
 }
 
-function link_fresh(path: string, key: string, sfi: SfiBuild): string {
+/** Links without looking at the caches (the result is cached under `key`); the PrivBox bench times it. */
+export function link_fresh(path: string, key: string, sfi: SfiBuild): string {
   const { code, inputs } = bundle(path, sfi);
   const hash = createHash('sha256').update(code).digest('hex');
   const image = format_image({ entry: '_start', source: label(path), build: `sfi=${sfi}`, hash }, code);

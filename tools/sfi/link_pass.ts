@@ -9,7 +9,7 @@
  * esbuild's synchronous API takes no plugins (and exec links synchronously), so the instrumented
  * modules are written to a private mirror of their paths, bundled from there, and removed.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,7 +64,8 @@ export function sfi_link<R extends { code: string; inputs: string[] }>(program: 
   const plain = bundle_at(program, ROOT);
   const mirror = instrument_tree(plain.inputs, build);
   try {
-    const r = bundle_at(mirror + program, mirror + ROOT);
+    // (The mirror holds the modules under the real paths the bundler resolved them to.)
+    const r = bundle_at(mirror + realpathSync(program), mirror + realpathSync(ROOT));
     return { ...r, inputs: [...plain.inputs, ...SFI_PASS_FILES] };
   } finally {
     rmSync(mirror, { recursive: true, force: true });

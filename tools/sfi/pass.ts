@@ -22,8 +22,6 @@ export type { SfiBuild };
 
 export interface SfiOptions {
   build: SfiBuild;
-  /** Add `__sfi_main(libc, sp)`, which runs the module's default-exported main (--privbox). */
-  transparent?: boolean;
   file_name?: string;
   /**
    * One file of a whole-image build (the linker's plugin, tools/sfi/link_plugin.ts): the file
@@ -168,7 +166,7 @@ function check(sf: ts.SourceFile, checker: ts.TypeChecker, image: boolean): stri
 }
 
 /** The rewriting: masks, checked branches, checked keys, function marking. */
-function transformer(opts: SfiOptions, stats: SfiStats, main: { name: string | null }): ts.TransformerFactory<ts.SourceFile> {
+function transformer(opts: SfiOptions, stats: SfiStats): ts.TransformerFactory<ts.SourceFile> {
   const full = opts.build === 'full', instrument = opts.build !== 'none';
   const image = opts.image, check_keys = instrument && !image?.trusted;
   /** Where pointers sit in calls of this method: libc's accessors for a module, the door's operations for an image. */
@@ -188,14 +186,11 @@ function transformer(opts: SfiOptions, stats: SfiStats, main: { name: string | n
       return names.map((n) => f.createExpressionStatement(f.createCallExpression(f.createIdentifier('__sfi_fn'), undefined, [f.createIdentifier(n)])));
     };
     const visit = (n: ts.Node): ts.Node | ts.Node[] => {
+      // An anonymous default-exported function gets a name, so its mark can be hoisted.
       if (ts.isFunctionDeclaration(n) && !n.name && n.body) {
-        main.name = '__sfi_default';
         n = f.updateFunctionDeclaration(n, n.modifiers, n.asteriskToken, f.createIdentifier('__sfi_default'), n.typeParameters, n.parameters, n.type, n.body);
-      } else if (ts.isFunctionDeclaration(n) && n.name && n.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) {
-        main.name = n.name.text;
       }
       if (ts.isExportAssignment(n) && !n.isExportEquals && n.parent && ts.isSourceFile(n.parent)) {
-        main.name = '__sfi_default';
         const e = ts.visitNode(n.expression, visit) as ts.Expression;
         return [
           f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration('__sfi_default', undefined, undefined, e)], ts.NodeFlags.Const)),
@@ -249,11 +244,6 @@ function __sfi_fn(f) { if (__sfi) __sfi.mark(f); else __sfi_q.push(f); return f;
 export function __sfi_link(rt) { if (__sfi) return false; __sfi = rt; for (const f of __sfi_q) rt.mark(f); __sfi_q.length = 0; return true; }
 `;
 
-const transparent_epilogue = (main: string): string => `
-export async function __sfi_main(libc, sp) { const a = libc.kerncall_args(__sfi.m(sp)); return ${main}(libc, a.argv, a.envp); }
-__sfi_fn(__sfi_main);
-`;
-
 /** Runs the pass: throws SfiRejection when the module contains what a box may not. */
 export function sfi_compile(source: string, opts: SfiOptions): SfiResult {
   const file = opts.file_name ?? '/box.ts';
@@ -265,13 +255,8 @@ export function sfi_compile(source: string, opts: SfiOptions): SfiResult {
     if (problems.length) throw new SfiRejection(problems);
   }
   const stats: SfiStats = { masks: 0, branches: 0, keys: 0, functions: 0 };
-  const main = { name: null as string | null };
   let code = '';
-  program.emit(sf, (_f, text) => { code = text; }, undefined, false, { before: [transformer(opts, stats, main)] });
-  if (opts.transparent) {
-    if (!main.name) throw new SfiRejection([`${file}: no default-exported main to box`]);
-    code += transparent_epilogue(main.name);
-  }
+  program.emit(sf, (_f, text) => { code = text; }, undefined, false, { before: [transformer(opts, stats)] });
   const prologue = opts.image ? `import { __sfi, __sfi_fn } from ${JSON.stringify(opts.image.runtime)};\n` : PROLOGUE;
   return { code: prologue + code, build: opts.build, stats };
 }

@@ -40,6 +40,7 @@ test('--privbox refuses a program the SFI pass rejects', async (t) => {
   const k = boot();
   const bad = `data:text/javascript,${encodeURIComponent('export default async function main(libc) { return eval("1"); }')}`;
   await t.throwsAsync(spawn_boxed(k, { program: bad }), { message: /refused by the PrivBox SFI pass/ });
+  t.regex(k.log.text(), /inline\.ts:1:51: error: 'eval' \(a host escape hatch\)/, 'file:line:col diagnostics in the kernel log');
 });
 
 test('--privbox runs a multi-module program (the conformance interpreter) with the same output', async (t) => {
