@@ -11,7 +11,8 @@
  * run (say PRIVBOX_BENCH_CALLS=10000000 to run the full 10M).
  */
 import { boot, capture_console, run, run_boxed } from '../machine.ts';
-import { link_fresh } from '../link/link.ts';
+import { join } from 'node:path';
+import { link_fresh, REPO_ROOT } from '../link/link.ts';
 import { last_sfi_stats } from '../sfi/link_pass.ts';
 import rootfs from '../../kernel/init/rootfs.json' with { type: 'json' };
 import { privbox_init } from '../../kernel/privbox/piot.ts';
@@ -137,9 +138,10 @@ function link_rows(): Cell[][] {
   for (const src of new Set(which.map((g) => programs[g]))) {
     if (!src?.endsWith('.ts')) continue;
     const t0 = performance.now();
-    link_fresh(src, `bench:${src}`, 'none');
+    const path = join(REPO_ROOT, src);
+    link_fresh(path, `bench:${src}`, 'none');
     const t1 = performance.now();
-    link_fresh(src, `bench:${src}:sfi`, 'full');
+    link_fresh(path, `bench:${src}:sfi`, 'full');
     const t2 = performance.now();
     rows.push([src, Math.round(t1 - t0), Math.round(t2 - t1), last_sfi_stats.masks, last_sfi_stats.branches, last_sfi_stats.keys, last_sfi_stats.functions]);
   }
