@@ -57,7 +57,7 @@ export const ALLOWED_GLOBALS: ReadonlySet<string> = new Set([
   'String', 'Boolean', 'Symbol', 'BigInt', 'Array', 'Object', 'JSON', 'Date', 'Map', 'Set', 'WeakMap',
   'WeakSet', 'Promise', 'Error', 'RangeError', 'TypeError', 'SyntaxError', 'ArrayBuffer', 'DataView',
   'Uint8Array', 'Int8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array', 'Float32Array',
-  'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Uint8ClampedArray', 'TextEncoder', 'TextDecoder',
+  'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Uint8ClampedArray', 'TextEncoder', 'TextDecoder', 'RegExp',
   'arguments',
 ]);
 
