@@ -3,7 +3,7 @@
  * the initial stack the kernel built, sets up malloc, stdio and the scratch area, calls main,
  * and hands its return value to exit() (which flushes stdio).
  */
-import { type CpuDoor, ENTRY_CLONE } from '../kernel/include/uapi/cpu_door.ts';
+import { type CpuDoor, ENTRY_BOX, ENTRY_CLONE } from '../kernel/include/uapi/cpu_door.ts';
 import { Libc, SCRATCH_SIZE } from './libc.ts';
 import { malloc_init } from './malloc.ts';
 import { stdio_init } from './stdio.ts';
@@ -55,7 +55,7 @@ export async function crt0(door: CpuDoor, how: number, main: UserMain): Promise<
     lc.initial_sp = door.entry_sp();
     install_console(lc, globalThis as unknown as Record<string, unknown>);
     const { argv, envp } = read_args(lc, lc.initial_sp);
-    const code = await main(lc, argv, envp);
+    const code = how === ENTRY_BOX ? await lc.kerncall_main(main, argv, envp) : await main(lc, argv, envp);
     // exit(main(argc, argv, envp)), as __libc_start_main does: flush stdio, then exit_group.
     await lc.fflush_all();
     lc._exit(typeof code === 'number' ? code : 0);

@@ -10,9 +10,12 @@
  */
 import { CLOBBER_NAMES, type ClobberName, PIOT_IOCINFO, PIOT_IOCINFO_SIZE, PIOT_IOCLOAD, PIOT_IOCRET, PIOT_IOCSPAWN } from '../kernel/include/uapi/piot.ts';
 import { read_args } from './crt0.ts';
+import { F_DUPFD_CLOEXEC } from '../kernel/include/uapi/fcntl.ts';
 import { Libc, type UserFn } from './libc.ts';
 
 export const PIOT_PATH = '/sys/kernel/debug/piot';
+/** Where kerncall_main keeps its descriptor of PIOT_PATH (below the default RLIMIT_NOFILE of 1024). */
+const PIOT_FD_MIN = 1000;
 
 declare module './libc.ts' {
   interface Libc {
@@ -30,6 +33,8 @@ declare module './libc.ts' {
     /** argv/envp off an initial stack (what crt0 reads), for a program's main run in a box. */
     kerncall_args(sp: number): { argv: string[]; envp: string[] };
     kerncall_regs(): Record<ClobberName, number>;
+    /** crt0's start of box code (an SFI image): main(libc, argv, envp) run in a box; its value. */
+    kerncall_main(main: (lc: Libc, argv: string[], envp: string[]) => unknown, argv: string[], envp: string[]): Promise<number>;
     asm_read_cr0(): number;
     asm_write_cr0(v: number): void;
   }
@@ -121,6 +126,15 @@ L.kerncall_load = async function (source) {
   const r = (await this.ioctl(fd, PIOT_IOCLOAD, buf)) as number;
   this.free(buf);
   return r;
+};
+
+L.kerncall_main = async function (main, argv, envp) {
+  if ((await this.kerncall_setup()) !== 0) return 126;
+  // libc's own descriptor for the box's IOCRET stays out of the program's way (fd numbers as unboxed).
+  const v = kerncall_vars(this), fd = await piot_open(this), hi = this.fcntl(fd, F_DUPFD_CLOEXEC, PIOT_FD_MIN) as number;
+  if (hi >= 0) { this.close(fd); v.fd = hi; }
+  const r = await this.kerncall_spawn(() => main(this, argv, envp));
+  return r === -1 && this.errno ? 126 : r;
 };
 
 L.kerncall_args = function (sp) { return read_args(this, sp); };

@@ -55,8 +55,12 @@ export class Libc {
     return r;
   };
 
+  /** The CPU door; not enumerable, so Object.values/entries/assign and spreads of a libc never hand it out. */
+  declare readonly door: CpuDoor;
+
   /** Use libc_for(door): it gives the instance its architecture's constants. */
-  constructor(readonly door: CpuDoor) {
+  constructor(door: CpuDoor) {
+    Object.defineProperty(this, 'door', { value: door, enumerable: false });
     this.SYS = sys_numbers(door.arch);
   }
 

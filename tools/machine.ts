@@ -115,11 +115,16 @@ export async function run(k: Kernel, opts: SpawnOptions): Promise<{ task: Task; 
   return { task, wstatus, status: shell_status(wstatus) };
 }
 
+/** Starts a program (see resolve_program) as its SFI build with main in a box (`--privbox`). */
+export function spawn_boxed(k: Kernel, opts: SpawnOptions): Promise<Task> {
+  return run_boxed_program(k, resolve_program(opts));
+}
+
 /** Runs a program boxed by PrivBox's transparent mode (`privos run --privbox`); like run(). */
 export async function run_boxed(k: Kernel, opts: SpawnOptions): Promise<{ task: Task; wstatus: number; status: number }> {
   const m = machine_of(k);
   if (m) return m.run_boxed(k, opts);
-  const task = await run_boxed_program(k, opts);
+  const task = await spawn_boxed(k, opts);
   const wstatus = await task.exited;
   return { task, wstatus, status: shell_status(wstatus) };
 }

@@ -13,6 +13,7 @@ import { RUN_OPTIONS, STRACE_OPTIONS, split_program_args } from './cli_args.ts';
 import { run_command } from './run_cmd.ts';
 import { boot } from './machine.ts';
 import { link_program, LinkError } from './link/link.ts';
+import type { SfiBuild } from '../kernel/privbox/privbox.ts';
 import { existsSync, writeFileSync } from 'node:fs';
 import { privos_shell } from './shell.ts';
 import { resolve } from 'node:path';
@@ -21,10 +22,10 @@ import { addr2line_command } from './kcov/addr2line.ts';
 import { fuzz_command } from './fuzz/fuzz_cmd.ts';
 
 /** privos cc: the image of a program, written to `out`; a shell status. */
-function cc(program: string, out: string): number {
+function cc(program: string, out: string, sfi: SfiBuild): number {
   if (!existsSync(program)) { process.stderr.write(`privos cc: ${program}: No such file or directory\n`); return 1; }
   try {
-    writeFileSync(out, link_program(resolve(program)), { mode: 0o755 });
+    writeFileSync(out, link_program(resolve(program), sfi), { mode: 0o755 });
     return 0;
   } catch (e) {
     if (!(e instanceof LinkError)) throw e;
@@ -65,8 +66,9 @@ await yargs(args)
   (argv) => run_command(argv, { expr: argv.e, output: argv.o, summary: argv.c, timestamps: argv.t ?? 0 }))
   .command('cc <program>', 'link a program and its imports (with libc) into a privos image', (y) => y
     .positional('program', { type: 'string', demandOption: true, describe: 'the program (prog.ts)' })
-    .option('o', { type: 'string', demandOption: true, requiresArg: true, describe: 'the image file to write' }), (argv) => {
-    process.exit(cc(String(argv.program), String(argv.o)));
+    .option('o', { type: 'string', demandOption: true, requiresArg: true, describe: 'the image file to write' })
+    .option('sfi', { choices: ['none', 'full', 'branch'] as const, default: 'none' as const, describe: "PrivBox's SFI pass over the whole image, program and libc (docs/privbox.md)" }), (argv) => {
+    process.exit(cc(String(argv.program), String(argv.o), argv.sfi));
   })
   .command('shell [script] [args..]', 'one boot, one shell session: interactive on an emulated terminal with job control when stdin is a terminal; else /bin/sh runs SCRIPT (a host file), -c STRING, or stdin', (y) => y
     .positional('script', { type: 'string', describe: 'a host file of shell commands' })

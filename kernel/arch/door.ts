@@ -18,7 +18,7 @@ import { pac_generic, pac_sign, pac_strip, user_aut, type KeyName } from './arm6
 import { door_realm, type DoorHost, type DoorRealm } from './door_factory.ts';
 import { TRAP_UD, do_trap, user_crash } from './traps.ts';
 import { native_read_cr0, native_write_cr0 } from '../privbox/insn.ts';
-import { box_task } from '../privbox/privbox.ts';
+import { box_task, privbox_of } from '../privbox/privbox.ts';
 import { types } from 'node:util';
 
 // %TypedArray%.prototype's getters, taken from this realm: they read a typed array's internal
@@ -40,6 +40,8 @@ function unwound(e: unknown): number {
 /** The host functions of t's door for its current image. */
 export function door_host(t: Task): DoorHost {
   const k = t.kernel, cpu = k.cpu, gen = t.image_gen;
+  // Box code of an SFI image: its masks and checked branches are charged as they execute here.
+  const sfi = t.mm?.realm?.sfi ?? 'none', masked = sfi === 'full';
   const entry = k.arch.name === 'arm64' ? el0_svc : entry_SYSCALL_64;
   const w = new Uint8Array(8), wv = new DataView(w.buffer);
   let pending: Promise<number> | null = null;
@@ -67,6 +69,8 @@ export function door_host(t: Task): DoorHost {
       cpu.charge(C.user_syscall_stub);
       try {
         user_mode(t);
+        // The SFI pass leaves one direct call to kernel text in box code: the gate's.
+        if (sfi !== 'none' && t.in_box && addr !== privbox_of(k).gate_addr) return user_fault(t, addr, false);
         const fn = fetch_ok(t, addr) && addr < 0 ? k.kallsyms.function_at(addr) : undefined;
         if (!fn) return user_fault(t, addr, false);
         return settle((fn as unknown as (t: Task, ...a: number[]) => number | Promise<number>)(t, a0, a1, a2, a3, a4, a5, a6));
@@ -75,6 +79,7 @@ export function door_host(t: Task): DoorHost {
     entry_sp: () => t.user_sp,
     ld(addr, size) {
       if (stale()) return NaN;
+      if (masked && t.in_box) cpu.charge(C.sfi_mask);
       try {
         user_load(t, addr, w, 0, size);
         return size === 1 ? w[0] : size === 4 ? wv.getUint32(0, true) : wv.getInt32(4, true) * 2 ** 32 + wv.getUint32(0, true);
@@ -82,15 +87,20 @@ export function door_host(t: Task): DoorHost {
     },
     st(addr, v, size) {
       if (stale()) return NaN;
+      if (masked && t.in_box) cpu.charge(C.sfi_mask);
       if (size === 1) w[0] = v;
       else if (size === 4) wv.setUint32(0, v >>> 0, true);
       else { const hi = Math.floor(v / 2 ** 32); wv.setUint32(0, v - hi * 2 ** 32, true); wv.setInt32(4, hi, true); }
       try { user_store(t, addr, w, 0, size); return 0; } catch (e) { return unwound(e); }
     },
-    copy(addr, buf, off, len, dir) { return door_copy(t, stale(), addr, buf, off, len, dir); },
+    copy(addr, buf, off, len, dir) {
+      if (masked && t.in_box) cpu.charge(C.sfi_mask);
+      return door_copy(t, stale(), addr, buf, off, len, dir);
+    },
     fnaddr: (fn) => (stale() ? NaN : t.mm!.text.add(fn as never)),
     text_at(addr) {
       if (stale()) return null;
+      if (sfi !== 'none' && t.in_box) cpu.charge(C.sfi_branch);
       try {
         user_mode(t);
         const fn = addr >= 0 ? t.mm!.text.at(addr) : undefined;

@@ -16,6 +16,9 @@ import { ENOEXEC } from '../include/uapi/errno.ts';
 import { parse_image } from '../include/uapi/privos_image.ts';
 import type { Kernel } from '../kernel.ts';
 import { KERN_ERR } from '../printk.ts';
+import { image_sfi_build } from '../privbox/sfi_image.ts';
+import { REALM_LOCKDOWN_SRC } from '../privbox/lockdown.ts';
+import { privbox_of } from '../privbox/privbox.ts';
 
 /**
  * Compiled images by content hash: the same image exec'd again (every `privos run`, every test
@@ -84,7 +87,7 @@ export function create_realm(k: Kernel, name: string): UserRealm {
   });
   const dr = (vm.runInContext(DOOR_REALM_SRC, ctx) as () => ReturnType<typeof door_realm>)();
   const promise_proto = vm.runInContext('Promise.prototype', ctx) as object;
-  const realm: UserRealm = { make: dr.make, marker: dr.marker, promise_proto, name, context: ctx };
+  const realm: UserRealm = { make: dr.make, marker: dr.marker, promise_proto, name, context: ctx, sfi: 'none', boxed: false };
   realm_owner.set(promise_proto, { k, realm });
   if (!rejection_hook) { rejection_hook = true; hook_rejections(); }
   return realm;
@@ -108,7 +111,12 @@ function compile(code: string, hash: string, filename: string, line: number): vm
 export function load_image(k: Kernel, text: string, path: string): LoadedImage | number {
   const img = parse_image(text);
   if (!img) return -ENOEXEC;
+  const sfi = image_sfi_build(k, img.header.build, img.header.hash, img.code, path);
+  if (typeof sfi === 'number') return sfi;
   const realm = create_realm(k, path);
+  realm.sfi = sfi;
+  // Box code's realm: intrinsics frozen before any of the image's code runs.
+  if (sfi !== 'none' && privbox_of(k).config.frozen_intrinsics) (vm.runInContext(REALM_LOCKDOWN_SRC, realm.context) as (g: object) => void)(vm.runInContext('globalThis', realm.context) as object);
   let entry: unknown;
   try {
     // The script is a function expression; calling it runs the image's top level and returns

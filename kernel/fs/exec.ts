@@ -30,6 +30,7 @@ import { user_path_at, inode_permission, MAY_EXEC } from './namei.ts';
 import { shmem_node } from './tmpfs.ts';
 import { getname } from './open.ts';
 import { KERN_INFO } from '../printk.ts';
+import { sfi_variant } from '../privbox/sfi_image.ts';
 
 
 /** A program of the kernel's own realm (the in-process test harness): its entry, no realm. */
@@ -174,10 +175,15 @@ export function sys_execve(t: Task, upath: number, uargv: number, uenvp: number)
   if (typeof argv === 'number') return argv;
   const envp = copy_strings(t, uenvp);
   if (typeof envp === 'number') return envp;
-  const text = open_exec(t, path);
+  let text = open_exec(t, path);
+  if (typeof text === 'number') return text;
+  // An exec from a boxed program stays boxed: the new program's SFI build of the same kind.
+  const old = t.mm?.realm;
+  if (old?.boxed) text = sfi_variant(t.kernel, text, old.sfi, path);
   if (typeof text === 'number') return text;
   const img = load_image(t.kernel, text, path);
   if (typeof img === 'number') return img;
+  if (old?.boxed) img.realm.boxed = true;
   de_thread(t);
   start_image(t, img, argv, envp, path);
   // The new image starts from its entry on a fresh stack once this one has unwound.

@@ -35,7 +35,7 @@ import { KERN_INFO, KERN_NOTICE, KERN_ERR, LogBuffer } from '../printk.ts';
 import { switch_to } from '../sched/core.ts';
 import { UserUnwind, do_exit, do_group_exit } from '../sched/exit.ts';
 import { alloc_task, default_rlimits, set_task_runner } from '../sched/fork.ts';
-import { ENTRY_EXEC, type UserEntry } from '../include/uapi/cpu_door.ts';
+import { ENTRY_BOX, ENTRY_EXEC, type UserEntry } from '../include/uapi/cpu_door.ts';
 import { cpu_door } from '../arch/door.ts';
 import { describe_user_value, user_crash } from '../arch/traps.ts';
 import { FsStruct, type Task } from '../sched/task.ts';
@@ -153,7 +153,7 @@ export function run_user(t: Task, entry: UserEntry, how: number): void {
   const door = cpu_door(t);
   let r: unknown;
   try {
-    r = entry(door, how);
+    r = entry(door, how === ENTRY_EXEC && t.mm?.realm?.boxed ? ENTRY_BOX : how);
   } catch (err) {
     user_threw(t, gen, door.is_unwind(err) || err instanceof UserUnwind, err);
     return;
@@ -186,6 +186,8 @@ export interface SpawnOptions {
   uid?: number;
   /** The gid (default: the uid). */
   gid?: number;
+  /** Transparent PrivBox boxing (`--privbox`; needs an image of an SFI build): main runs in a box. */
+  boxed?: boolean;
   /** The terminal for fds 0-2 (default the host's fds through /dev/hvc0..2; `privos shell` uses /dev/tty1). */
   tty?: string;
   /**
@@ -244,6 +246,7 @@ export async function spawn(k: Kernel, opts: SpawnOptions): Promise<Task> {
     exit_unstarted(t);
     throw e;
   }
+  if (opts.boxed && img.realm) img.realm.boxed = img.realm.sfi !== 'none';
   const argv = opts.argv ?? [opts.program];
   start_image(t, img, argv, opts.envp ?? ['PATH=/bin:/sbin:/usr/bin', 'HOME=/root', 'TERM=xterm'], opts.program);
   run_user(t, t.user_entry!, ENTRY_EXEC);

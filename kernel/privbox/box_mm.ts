@@ -15,8 +15,8 @@ import type { Task } from '../sched/task.ts';
 import { type BoxMm, privbox_of } from './privbox.ts';
 
 /** Where box text lives: far below the mmap area (0x7f0000000000, top-down). */
-export const BOX_TEXT_BASE = 0x200000000000;
-export const BOX_TEXT_SIZE = 64 << 20;
+export { PIOT_BOX_TEXT_BASE as BOX_TEXT_BASE, PIOT_BOX_TEXT_SIZE as BOX_TEXT_SIZE } from '../include/uapi/piot.ts';
+import { PIOT_BOX_TEXT_BASE as BOX_TEXT_BASE, PIOT_BOX_TEXT_SIZE as BOX_TEXT_SIZE } from '../include/uapi/piot.ts';
 
 /** The box text of t's address space, mapped on first use. */
 export function box_mm(t: Task): BoxMm {

@@ -19,8 +19,6 @@ import { sfi_runtime } from './sfi_runtime.ts';
 export interface BoxModule {
   /** The default export: the box entry (libc, arg). */
   readonly entry: TextFn;
-  /** With `transparent`: __sfi_main(libc, sp), which runs the program's main. */
-  readonly main: TextFn | null;
   readonly build: SfiBuild;
 }
 
@@ -35,12 +33,12 @@ export function default_build(k: Kernel): SfiBuild {
 }
 
 /** Compiles, imports and links a box module; -errno on rejection. */
-export async function load_box_module(k: Kernel, source: string, build: SfiBuild, transparent = false): Promise<BoxModule | number> {
+export async function load_box_module(k: Kernel, source: string, build: SfiBuild): Promise<BoxModule | number> {
   const pb = privbox_of(k);
   if (build === 'none' && !pb.config.unsafe) return -EPERM;
   let code: string;
   try {
-    code = (await sfi_pass()).sfi_compile(source, { build, transparent }).code;
+    code = (await sfi_pass()).sfi_compile(source, { build }).code;
   } catch (e) {
     if (!(e instanceof (await sfi_pass()).SfiRejection)) throw e;
     k.printk(KERN_ERR, `privbox: load refused: ${e.diagnostics.join('; ')}`);
@@ -48,8 +46,8 @@ export async function load_box_module(k: Kernel, source: string, build: SfiBuild
   }
   code += `\n// privbox load ${randomBytes(16).toString('hex')}\n`;
   const url = `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`;
-  const mod = (await import(url)) as { default?: unknown; __sfi_link?: (rt: unknown) => boolean; __sfi_main?: TextFn };
+  const mod = (await import(url)) as { default?: unknown; __sfi_link?: (rt: unknown) => boolean };
   if (typeof mod.default !== 'function' || typeof mod.__sfi_link !== 'function') return -ENOEXEC;
   if (!mod.__sfi_link(sfi_runtime(k, build))) return -EPERM;
-  return { entry: mod.default as TextFn, main: mod.__sfi_main ?? null, build };
+  return { entry: mod.default as TextFn, build };
 }

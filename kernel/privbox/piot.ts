@@ -19,7 +19,7 @@ import { box_mm, BOX_TEXT_BASE } from './box_mm.ts';
 import { gate_init } from './gate.ts';
 import { default_build, load_box_module } from './loader.ts';
 import { type PrivboxConfig, privbox_of } from './privbox.ts';
-import { piot_ret, piot_spawn } from './spawn.ts';
+import { box_exec, piot_ret, piot_spawn } from './spawn.ts';
 
 export {
   PIOT_MAGIC, PIOT_IOCLOAD_SIZE, PIOT_IOCSPAWN_SIZE, PIOT_IOCINFO_SIZE, PIOT_IOCINIT, PIOT_IOCLOAD, PIOT_IOCSPAWN,
@@ -74,5 +74,6 @@ export function privbox_init(k: Kernel, config: Partial<PrivboxConfig> = {}): vo
   k.kallsyms.add_region(region);
   pb.gate_addr = gate_init(k, region);
   debugfs_create_file(k, 'piot', 0o666, piot_fops);
+  k.exec_hooks.push(box_exec);
   k.printk(KERN_INFO, `privbox: kern_piot_gate at ${addr_hex(pb.gate_addr)}; /sys/kernel/debug/piot ready`);
 }

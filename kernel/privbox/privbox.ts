@@ -30,6 +30,11 @@ export interface PrivboxConfig {
   scrub: boolean;
   /** The build PIOT_IOCLOAD instruments with (default: 'full', or 'branch' under SPAP). */
   load_build: SfiBuild | null;
+  /**
+   * Freeze the intrinsics of an SFI image's realm before its code runs (kernel/privbox/lockdown.ts).
+   * false shows what box code can do to libc and the SFI runtime without it.
+   */
+  frozen_intrinsics: boolean;
 }
 
 import { CLOBBER_NAMES, type ClobberName } from '../include/uapi/piot.ts';
@@ -64,7 +69,7 @@ export class PrivboxState {
   /** Functions produced by the SFI pass, with their build. Only the kernel's loader adds to it. */
   readonly registry = new WeakMap<TextFn, SfiBuild>();
   readonly box_mm = new WeakMap<MmStruct, BoxMm>();
-  readonly config: PrivboxConfig = { unsafe: false, exec_policy: 'box', scrub: true, load_build: null };
+  readonly config: PrivboxConfig = { unsafe: false, exec_policy: 'box', scrub: true, load_build: null, frozen_intrinsics: true };
   /** pid → address of its struct cred image in kernel memory (cred_page.ts). */
   readonly cred_pages = new Map<number, number>();
   constructor(readonly k: Kernel) {}

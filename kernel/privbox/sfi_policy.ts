@@ -16,8 +16,17 @@ export const POINTER_ARGS: Readonly<Record<string, readonly number[]>> = {
   read: [1], write: [1], pread: [1], pwrite: [1], memcpy: [0, 1], memset: [0],
 };
 
-/** Indirect branches: rewritten to the runtime's checked versions. */
-export const BRANCH_METHODS = ['call', 'fnaddr'] as const;
+/**
+ * The CPU door's memory operations (kernel/include/uapi/cpu_door.ts) and where their address
+ * sits: in a whole-image build every one of them, libc's included, gets its address converted
+ * to a number and masked — the artifact's pass instrumenting every load and store of musl.
+ */
+export const DOOR_POINTER_ARGS: Readonly<Record<string, readonly number[]>> = {
+  ld8: [0], ld32: [0], ld64: [0], st8: [0], st32: [0], st64: [0], load: [0], store: [0],
+};
+
+/** Indirect branches: rewritten to the runtime's checked versions (text_at: the door's fetch). */
+export const BRANCH_METHODS = ['call', 'fnaddr', 'text_at'] as const;
 
 /** Inline-assembly helpers of privileged instructions (libc/kerncall.ts): never in a box. */
 export const PRIVILEGED_PREFIX = 'asm_';
@@ -27,7 +36,7 @@ export const PRIVILEGED_PREFIX = 'asm_';
  * internal pointers, and JavaScript's reflective escape hatches (constructor → Function, …).
  */
 export const FORBIDDEN_PROPS: ReadonlySet<string> = new Set([
-  'task', 'kernel', 'entry', 'kerncall_gate', 'scratch_base', 'scratch_top',
+  'task', 'kernel', 'entry', 'kerncall_gate', 'door', 'scratch_base', 'scratch_top',
   'constructor', 'prototype', '__proto__', '__defineGetter__', '__defineSetter__',
   '__lookupGetter__', '__lookupSetter__', 'caller', 'callee', 'prepareStackTrace',
   'captureStackTrace', 'getPrototypeOf', 'setPrototypeOf', 'getOwnPropertyDescriptor',
@@ -48,15 +57,28 @@ export const ALLOWED_GLOBALS: ReadonlySet<string> = new Set([
   'String', 'Boolean', 'Symbol', 'BigInt', 'Array', 'Object', 'JSON', 'Date', 'Map', 'Set', 'WeakMap',
   'WeakSet', 'Promise', 'Error', 'RangeError', 'TypeError', 'SyntaxError', 'ArrayBuffer', 'DataView',
   'Uint8Array', 'Int8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array', 'Float32Array',
-  'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Uint8ClampedArray', 'TextEncoder', 'TextDecoder',
+  'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Uint8ClampedArray', 'TextEncoder', 'TextDecoder', 'RegExp',
   'arguments',
 ]);
 
 /** Prefix of the names the pass generates; user code may not use it. */
 export const RESERVED_PREFIX = '__sfi';
 
+/**
+ * Properties a whole-image build lets box code name: in a single module they would hand out
+ * libc's unmasked internals, but in an image libc masks every access itself and its only
+ * unmasked primitive, the CPU door, is not enumerable (so Map.prototype.entries and
+ * Object.values are ordinary again) and its name is forbidden ('door' above).
+ */
+export const IMAGE_ALLOWED_PROPS: ReadonlySet<string> = new Set(['values', 'entries', 'assign']);
+
+/** In a whole-image build: may box code name property `k` (statically, or as a computed key)? */
+export function image_prop_allowed(k: string): boolean {
+  return (!FORBIDDEN_PROPS.has(k) || IMAGE_ALLOWED_PROPS.has(k)) && !k.startsWith(PRIVILEGED_PREFIX) && !k.startsWith(RESERVED_PREFIX);
+}
+
 /** Is a computed property key allowed at run time? (numbers and symbols always are) */
 export function key_allowed(k: string): boolean {
-  return !FORBIDDEN_PROPS.has(k) && !Object.hasOwn(POINTER_ARGS, k) && k !== 'call' && k !== 'fnaddr' &&
-    !k.startsWith(PRIVILEGED_PREFIX);
+  return !FORBIDDEN_PROPS.has(k) && !Object.hasOwn(POINTER_ARGS, k) && !Object.hasOwn(DOOR_POINTER_ARGS, k) &&
+    !(BRANCH_METHODS as readonly string[]).includes(k) && !k.startsWith(PRIVILEGED_PREFIX);
 }

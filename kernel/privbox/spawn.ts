@@ -36,6 +36,12 @@ export function build_allowed(t: Task, build: SfiBuild | undefined): boolean {
   return build === 'branch' && t.kernel.cpu.features.spap; // SPAP covers the accesses
 }
 
+/** The build fn was compiled with: a PIOT_IOCLOAD module's, or its image's (an SFI image's code is all instrumented). */
+function fn_build(t: Task, fn: TextFn): SfiBuild | undefined {
+  const realm = t.mm?.realm;
+  return privbox_of(t.kernel).registry.get(fn) ?? (realm && realm.sfi !== 'none' ? realm.sfi : undefined);
+}
+
 /** Finds the box function for ip: in the box text, or (if allowed) moved there from user text. */
 function resolve_entry(t: Task, ip: number): { fn: TextFn; ip: number } | number {
   const pb = privbox_of(t.kernel), box = box_mm(t);
@@ -43,11 +49,11 @@ function resolve_entry(t: Task, ip: number): { fn: TextFn; ip: number } | number
   if (!fn) {
     const user = t.mm!.text.at(ip);
     if (!user) return -EFAULT;
-    if (!build_allowed(t, pb.registry.get(user))) return -EPERM;
+    if (!build_allowed(t, fn_build(t, user))) return -EPERM;
     fn = user;
     ip = box.text.add(user); // the loader maps box code into the box area (PIOT_IOCLOAD's job)
   }
-  if (!build_allowed(t, pb.registry.get(fn))) return -EPERM;
+  if (!build_allowed(t, fn_build(t, fn))) return -EPERM;
   return { fn, ip };
 }
 
@@ -65,7 +71,7 @@ export function piot_spawn(t: Task, uarg: number): SysRet {
     if (ks !== ks) return -ENOMEM;
     b.kstack_top = ks + KSTACK_SIZE;
   }
-  if (!pb.config.unsafe && pb.registry.get(e.fn) === undefined) return -EPERM;
+  if (!pb.config.unsafe && fn_build(t, e.fn) === undefined) return -EPERM;
   apply_exec_policy(t, t.mm!);
   cred_page_sync(t);
   // Save the user context (the syscall's pt_regs) and enter the box.
@@ -123,6 +129,19 @@ function box_leave(t: Task): void {
   t.user_sp = b.saved_sp;
   b.clobber.fill(0);
   switch_to(t, MODE_KERNEL); // back in the PIOT_IOCSPAWN ioctl, which returns to user mode
+}
+
+/**
+ * An execve from inside a box (an exec hook): the new image starts in user mode, as execve
+ * returns to a fresh user context; the spawn that entered the old box never returns.
+ */
+export function box_exec(t: Task): void {
+  if (!t.in_box) return;
+  const b = box_task(t);
+  t.in_box = false;
+  box_running(t, b, false);
+  b.finish = null;
+  b.clobber.fill(0);
 }
 
 /** PIOT_IOCRET, called from the box through the gate: `arg` is the box's return value. */

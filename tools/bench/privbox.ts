@@ -10,7 +10,11 @@
  * the figure is the median (min–max) of WALL_RUNS such runs of N calls each, after a warm-up
  * run (say PRIVBOX_BENCH_CALLS=10000000 to run the full 10M).
  */
-import { boot, capture_console, run } from '../machine.ts';
+import { boot, capture_console, run, run_boxed } from '../machine.ts';
+import { join } from 'node:path';
+import { LinkError, link_fresh, REPO_ROOT } from '../link/link.ts';
+import { last_sfi_stats } from '../sfi/link_pass.ts';
+import rootfs from '../../kernel/init/rootfs.json' with { type: 'json' };
 import { privbox_init } from '../../kernel/privbox/piot.ts';
 import { skylake_nopti, skylake_pti, PRIVBOX_GATE_ROUND_TRIP, PRIVBOX_USER_ROUND_TRIP } from '../../kernel/arch/x86/profile_skylake.ts';
 import { C, COST_KEYS, type CostProfile } from '../../kernel/time/cost.ts';
@@ -62,11 +66,19 @@ export default async function main(libc, argv) {
 /** One run: the machine's modeled cycles after it, and the loop's own wall time (in-guest clock). */
 interface Sample { cycles: number; breakdown: Float64Array; loop_ns: number }
 
-async function one_run(profile: CostProfile, mode: string, nr: number, kind: string, n: number): Promise<Sample> {
+/**
+ * Modes: 'user' (syscall instruction), 'gate' (a box loaded with PIOT_IOCLOAD, the box's code
+ * alone instrumented), 'image' (`--privbox`: the driver's SFI build, program and libc through
+ * the pass, its main in a box making the same calls).
+ */
+type Mode = 'user' | 'gate' | 'image';
+
+async function one_run(profile: CostProfile, mode: Mode, nr: number, kind: string, n: number): Promise<Sample> {
   const cap = capture_console();
   const k = boot({ profile, console: cap.console });
   privbox_init(k);
-  const r = await run(k, { program: DRIVER, argv: ['mtest', mode, String(nr), kind, String(n)] });
+  const spec = { program: DRIVER, argv: ['mtest', mode === 'image' ? 'user' : mode, String(nr), kind, String(n)] };
+  const r = await (mode === 'image' ? run_boxed(k, spec) : run(k, spec));
   if (r.status !== 0) throw new Error(`mtest ${mode} ${kind} exited ${r.status}`);
   const m = /loop_ns (\d+)/.exec(cap.output());
   if (!m) throw new Error(`mtest ${mode} ${kind}: no loop time in its output`);
@@ -81,14 +93,14 @@ const CASES: Case[] = [
   { name: 'write 1 B /dev/null', kind: 'write', nr: (s) => s.write },
 ];
 
-export interface PerCall { cycles: number; wall_ns: Spread; breakdown: Float64Array }
+export interface PerCall { cycles: number; wall_ns: Spread; breakdown: Float64Array; per_run: Float64Array }
 
 /**
  * Per-call modeled cycles and breakdown of one case (exact: deterministic counters of two
  * runs of different lengths), and its wall ns per call: median (min–max) of the loop times of
  * WALL_RUNS runs of n calls after a warm-up run.
  */
-export async function measure(profile: CostProfile, mode: 'user' | 'gate', c: Case, n = N): Promise<PerCall> {
+export async function measure(profile: CostProfile, mode: Mode, c: Case, n = N): Promise<PerCall> {
   const k = boot({ profile });
   const sys = Object.fromEntries(k.arch.syscall_names.map((nm, i) => [nm, i]));
   const nr = c.nr(sys);
@@ -101,21 +113,63 @@ export async function measure(profile: CostProfile, mode: 'user' | 'gate', c: Ca
     cycles: (b.cycles - a.cycles) / d,
     wall_ns: spread(runs.map((s) => s.loop_ns / n)),
     breakdown: b.breakdown.map((v, i) => (v - a.breakdown[i]) / d),
+    per_run: a.breakdown,
   };
 }
 
+/** Masks and checked branches a run executed (the cost-model keys they charge, counted). */
+function sfi_ops(s: PerCall): string {
+  const count = (key: number): number => s.per_run[key] / skylake_pti.cost[COST_KEYS[key]];
+  return `${count(C.sfi_mask)} / ${count(C.sfi_branch)}`;
+}
+
+function sfi_row(c: Case, g: PerCall, img: PerCall): Cell[] {
+  return [c.name, g.cycles, img.cycles, fmt_spread(g.wall_ns), fmt_spread(img.wall_ns), sfi_ops(g), sfi_ops(img)];
+}
+
+/** Root-image programs whose link the bench times (PRIVBOX_BENCH_LINK=all: every one). */
+const LINKED = ['/bin/hello', '/bin/cat', '/bin/sh', '/bin/lighttpd-lite', '/bin/redis-lite'];
+
+/** Links root-image programs plain and as their SFI build, uncached; times both. */
+function link_rows(): Cell[][] {
+  const rows: Cell[][] = [];
+  const programs = (rootfs as { programs: Record<string, string> }).programs;
+  const which = process.env.PRIVBOX_BENCH_LINK === 'all' ? Object.keys(programs) : LINKED;
+  for (const src of new Set(which.map((g) => programs[g]))) {
+    if (!src?.endsWith('.ts')) continue;
+    const t0 = performance.now();
+    const path = join(REPO_ROOT, src);
+    link_fresh(path, `bench:${src}`, 'none');
+    const t1 = performance.now();
+    try {
+      link_fresh(path, `bench:${src}:sfi`, 'full');
+    } catch (e) {
+      if (!(e instanceof LinkError)) throw e;
+      rows.push([src, Math.round(t1 - t0), `refused (${e.diagnostics.length} diagnostics)`, '', '', '', '']);
+      continue;
+    }
+    const t2 = performance.now();
+    rows.push([src, Math.round(t1 - t0), Math.round(t2 - t1), last_sfi_stats.masks, last_sfi_stats.branches, last_sfi_stats.keys, last_sfi_stats.functions]);
+  }
+  return rows;
+}
+
 const within = (v: number, anchor: number): string => `${(((v - anchor) / anchor) * 100).toFixed(1)}%${Math.abs(v - anchor) / anchor <= 0.05 ? ' (within 5%)' : ' (OUTSIDE 5%)'}`;
+
+export { link_rows };
 
 export default async function bench(): Promise<void> {
   const rows: Cell[][] = [];
   const series: BarSeries[] = [];
   const breakdown_rows: Cell[][] = [];
+  const sfi_rows: Cell[][] = [];
   for (const profile of [skylake_pti, skylake_nopti]) {
     const user_pts: number[] = [], gate_pts: number[] = [];
     for (const c of CASES) {
       const u = await measure(profile, 'user', c);
       const g = await measure(profile, 'gate', c);
       rows.push([profile.name, c.name, u.cycles, g.cycles, `${(u.cycles / g.cycles).toFixed(2)}×`, fmt_spread(u.wall_ns), fmt_spread(g.wall_ns)]);
+      if (profile === skylake_pti) sfi_rows.push(sfi_row(c, g, await measure(profile, 'image', c)));
       user_pts.push(u.cycles); gate_pts.push(g.cycles);
       if (c.kind === 'nosys') {
         for (const [label, s] of [['user', u], ['gate', g]] as const) {
@@ -134,6 +188,10 @@ export default async function bench(): Promise<void> {
   table('privbox', `PrivBox mtest: modeled cycles per call (exact; they hold for 10M calls); wall ns per call, median (min–max) of ${WALL_RUNS} runs of ${N} calls`,
     ['profile', 'call', 'user cycles', 'gate cycles', 'speed-up', 'user wall ns', 'gate wall ns'], rows);
   table('privbox', 'Where the cycles go (syscall 1024, per call, by cost-model key)', ['profile', 'path', 'cycles', 'breakdown'], breakdown_rows);
+  table('privbox', `Gate round trip before (PIOT_IOCLOAD box, its code alone instrumented) and after (whole-image SFI build, --privbox); masks and checked branches executed in one run of ${N_BASE} calls (skylake-pti)`,
+    ['call', 'gate cycles', 'image cycles', 'gate wall ns', 'image wall ns', 'gate masks/branches per run', 'image masks/branches per run'], sfi_rows);
+  table('privbox', 'SFI link time of the root image\'s programs (whole image through the pass, uncached) and what the pass inserted',
+    ['program', 'plain link ms', 'SFI link ms', 'masks', 'checked branches', 'checked keys', 'functions'], link_rows());
   const svg = svg_bars('privbox', 'PrivBox: modeled cycles per call, syscall instruction vs gate', 'modeled cycles', CASES.map((c) => c.name), series);
   console.log(`  plot: ${svg}`);
 }

@@ -14,6 +14,10 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format_image } from '../../kernel/include/uapi/privos_image.ts';
 import { REPO_ROOT } from '../../kernel/init/paths.ts';
+import type { SfiBuild } from '../../kernel/privbox/privbox.ts';
+import { sfi_linked } from '../../kernel/privbox/sfi_image.ts';
+import { sfi_link } from '../sfi/link_pass.ts';
+import { SfiRejection } from '../sfi/pass.ts';
 
 export { REPO_ROOT };
 /** Bumped when the image layout or the entry stub changes (invalidates every cached image). */
@@ -34,17 +38,28 @@ function diag(m: Message): string {
 }
 
 /** The entry stub: realm globals first, then the program and crt0's _start. */
-function entry_stub(program: string): string {
-  const lib = (f: string): string => JSON.stringify(join(REPO_ROOT, 'libc', f));
+function entry_stub(program: string, root: string): string {
+  const lib = (f: string): string => JSON.stringify(join(root, 'libc', f));
   return `import ${lib('utf8.ts')};\nimport main from ${JSON.stringify(program)};\n` +
     `import { crt0 } from ${lib('index.ts')};\nexport const _start = (door, how) => crt0(door, how, main);\n`;
 }
 
 /** Runs esbuild; the bundle's code as a function expression returning the entry, and its inputs. */
-function bundle(program: string): { code: string; inputs: string[] } {
+function bundle(program: string, build: SfiBuild): { code: string; inputs: string[] } {
+  if (build === 'none') return bundle_at(program, REPO_ROOT);
+  try {
+    return sfi_link(program, build, bundle_at);
+  } catch (e) {
+    if (e instanceof SfiRejection) throw new LinkError(e.diagnostics);
+    throw e;
+  }
+}
+
+/** Runs esbuild on the program with the C library of `root`. */
+function bundle_at(program: string, root: string): { code: string; inputs: string[] } {
   try {
     const r = buildSync({
-      stdin: { contents: entry_stub(program), resolveDir: REPO_ROOT, sourcefile: '<entry>', loader: 'ts' },
+      stdin: { contents: entry_stub(program, root), resolveDir: REPO_ROOT, sourcefile: '<entry>', loader: 'ts' },
       bundle: true, write: false, metafile: true, format: 'iife', globalName: '__image',
       platform: 'neutral', target: 'es2022', charset: 'utf8', legalComments: 'none', logLevel: 'silent',
       mainFields: ['module', 'main'],
@@ -97,16 +112,25 @@ function label(program: string): string {
   return r.startsWith('..') || isAbsolute(r) ? program : r;
 }
 
-/** Links a program file (a path or file: URL) into an image; throws LinkError on a bad program. */
-export function link_program(program: string): string {
+/**
+ * Links a program file (a path or file: URL) into an image; throws LinkError on a bad program.
+ * `sfi` other than 'none' runs PrivBox's SFI pass over every module (`build: sfi=…` in the header).
+ */
+export function link_program(program: string, sfi: SfiBuild = 'none'): string {
   const path = program.startsWith('file:') ? fileURLToPath(program) : resolve(REPO_ROOT, program);
-  const hit = memory.get(path) ?? cached(path);
-  if (hit) { memory.set(path, hit); return hit; }
-  const { code, inputs } = bundle(path);
+  const key = sfi === 'none' ? path : `${path}\0sfi=${sfi}`;
+  const image = memory.get(key) ?? cached(key) ?? link_fresh(path, key, sfi);
+  memory.set(key, image);
+  sfi_linked(image, sfi, (b) => link_program(path, b));
+  return image;
+}
+
+/** Links without looking at the caches (the result is cached under `key`); the PrivBox bench times it. */
+export function link_fresh(path: string, key: string, sfi: SfiBuild): string {
+  const { code, inputs } = bundle(path, sfi);
   const hash = createHash('sha256').update(code).digest('hex');
-  const image = format_image({ entry: '_start', source: label(path), build: 'sfi=none', hash }, code);
-  store(path, inputs, image);
-  memory.set(path, image);
+  const image = format_image({ entry: '_start', source: label(path), build: `sfi=${sfi}`, hash }, code);
+  store(key, inputs, image);
   return image;
 }
 

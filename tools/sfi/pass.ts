@@ -13,7 +13,7 @@
  */
 import ts from 'typescript';
 import {
-  ALLOWED_GLOBALS, BRANCH_METHODS, FORBIDDEN_IDENTIFIERS, FORBIDDEN_PROPS, POINTER_ARGS,
+  ALLOWED_GLOBALS, BRANCH_METHODS, DOOR_POINTER_ARGS, FORBIDDEN_IDENTIFIERS, FORBIDDEN_PROPS, IMAGE_ALLOWED_PROPS, POINTER_ARGS,
   PRIVILEGED_PREFIX, RESERVED_PREFIX,
 } from '../../kernel/privbox/sfi_policy.ts';
 import type { SfiBuild } from '../../kernel/privbox/privbox.ts';
@@ -22,9 +22,13 @@ export type { SfiBuild };
 
 export interface SfiOptions {
   build: SfiBuild;
-  /** Add `__sfi_main(libc, sp)`, which runs the module's default-exported main (--privbox). */
-  transparent?: boolean;
   file_name?: string;
+  /**
+   * One file of a whole-image build (the linker's plugin, tools/sfi/link_plugin.ts): the file
+   * imports the runtime module at `runtime`; its masks sit on the door's memory operations;
+   * `trusted` files (libc) are instrumented but not held to the box policy.
+   */
+  image?: { trusted: boolean; runtime: string };
 }
 
 export interface SfiStats { masks: number; branches: number; keys: number; functions: number }
@@ -63,9 +67,9 @@ const is_pointer_method = (n: string): boolean => Object.hasOwn(POINTER_ARGS, n)
 const is_branch_method = (n: string): boolean => (BRANCH_METHODS as readonly string[]).includes(n);
 
 /** Why a property name may not appear in box code, or null. */
-function prop_violation(name: string): string | null {
+function prop_violation(name: string, image = false): string | null {
   if (name.startsWith(PRIVILEGED_PREFIX)) return `privileged instruction '${name}'`;
-  if (FORBIDDEN_PROPS.has(name)) return `access to '${name}' (reaches kernel internals or reflection)`;
+  if (FORBIDDEN_PROPS.has(name) && !(image && IMAGE_ALLOWED_PROPS.has(name))) return `access to '${name}' (reaches kernel internals or reflection)`;
   if (name.startsWith(RESERVED_PREFIX)) return `reserved name '${name}'`;
   return null;
 }
@@ -100,18 +104,21 @@ function is_type_only_import(d: ts.ImportDeclaration): boolean {
 }
 
 /** The compile-time checks: the analogue of "the box contains no privileged instructions". */
-function check(sf: ts.SourceFile, checker: ts.TypeChecker): string[] {
+function check(sf: ts.SourceFile, checker: ts.TypeChecker, image: boolean): string[] {
   const out: string[] = [];
   const bad = (n: ts.Node, msg: string): void => {
     const { line, character } = sf.getLineAndCharacterOfPosition(n.getStart(sf));
     out.push(`${sf.fileName}:${line + 1}:${character + 1}: ${msg}`);
   };
+  // In an image, imported bindings are modules the pass compiles too.
+  const is_import = (d: ts.Declaration): boolean => !image && (ts.isImportSpecifier(d) || ts.isImportClause(d) || ts.isNamespaceImport(d));
   const declared_here = (s: ts.Symbol | undefined): boolean =>
-    !!s && (s.declarations ?? []).some((d) => d.getSourceFile() === sf && !ts.isImportSpecifier(d) && !ts.isImportClause(d) && !ts.isNamespaceImport(d));
+    !!s && (s.declarations ?? []).some((d) => d.getSourceFile() === sf && !is_import(d));
   const visit = (n: ts.Node): void => {
-    if (ts.isImportDeclaration(n)) { if (!is_type_only_import(n)) bad(n, 'import outside the allowed set (box code may only import types)'); return; }
+    // In a whole-image build every module the linker includes goes through this pass too.
+    if (ts.isImportDeclaration(n)) { if (!image && !is_type_only_import(n)) bad(n, 'import outside the allowed set (box code may only import types)'); return; }
     if (ts.isImportEqualsDeclaration(n)) { bad(n, 'import = require'); return; }
-    if (ts.isExportDeclaration(n) && n.moduleSpecifier && !n.isTypeOnly) { bad(n, 're-export from another module'); return; }
+    if (ts.isExportDeclaration(n) && n.moduleSpecifier && !n.isTypeOnly && !image) { bad(n, 're-export from another module'); return; }
     if (ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n)) return;
     if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword) bad(n, 'dynamic import()');
     if (ts.isMetaProperty(n) && n.keywordToken === ts.SyntaxKind.ImportKeyword) bad(n, 'import.meta');
@@ -121,16 +128,16 @@ function check(sf: ts.SourceFile, checker: ts.TypeChecker): string[] {
     if (ts.isPropertyAccessExpression(n)) check_member(n, n.name.text);
     if (ts.isElementAccessExpression(n) && ts.isStringLiteralLike(n.argumentExpression)) {
       const name = n.argumentExpression.text;
-      const v = prop_violation(name);
+      const v = prop_violation(name, image);
       if (v) bad(n, v);
-      else if (is_pointer_method(name) || is_branch_method(name)) bad(n, `'${name}' accessed by computed name (not instrumentable)`);
+      else if (!image && (is_pointer_method(name) || is_branch_method(name))) bad(n, `'${name}' accessed by computed name (not instrumentable)`);
     }
     if (ts.isBindingElement(n) && ts.isObjectBindingPattern(n.parent)) {
       const key = n.propertyName ?? n.name;
       if (ts.isIdentifier(key) || ts.isStringLiteralLike(key)) {
-        const v = prop_violation(key.text);
+        const v = prop_violation(key.text, image);
         if (v) bad(n, v);
-        else if (is_pointer_method(key.text) || is_branch_method(key.text)) bad(n, `'${key.text}' destructured (escapes instrumentation)`);
+        else if (!image && (is_pointer_method(key.text) || is_branch_method(key.text))) bad(n, `'${key.text}' destructured (escapes instrumentation)`);
       } else if (ts.isComputedPropertyName(key)) bad(n, 'computed key in a destructuring pattern');
     }
     ts.forEachChild(n, visit);
@@ -146,8 +153,9 @@ function check(sf: ts.SourceFile, checker: ts.TypeChecker): string[] {
     if (!declared_here(sym) && !ALLOWED_GLOBALS.has(name)) bad(id, `free identifier '${name}' is not an allowed global`);
   };
   const check_member = (n: ts.PropertyAccessExpression, name: string): void => {
-    const v = prop_violation(name);
+    const v = prop_violation(name, image);
     if (v) { bad(n, v); return; }
+    if (image) return; // libc masks its own accesses: its methods may be values, spread, destructured
     const called = ts.isCallExpression(n.parent) && n.parent.expression === n;
     if ((is_pointer_method(name) || name === 'fnaddr') && !called) bad(n, `'${name}' used as a value (only direct calls are instrumented)`);
     if (called && (is_pointer_method(name) || is_branch_method(name)) &&
@@ -158,8 +166,16 @@ function check(sf: ts.SourceFile, checker: ts.TypeChecker): string[] {
 }
 
 /** The rewriting: masks, checked branches, checked keys, function marking. */
-function transformer(opts: SfiOptions, stats: SfiStats, main: { name: string | null }): ts.TransformerFactory<ts.SourceFile> {
+function transformer(opts: SfiOptions, stats: SfiStats): ts.TransformerFactory<ts.SourceFile> {
   const full = opts.build === 'full', instrument = opts.build !== 'none';
+  const image = opts.image, check_keys = instrument && !image?.trusted;
+  /** Where pointers sit in calls of this method: libc's accessors for a module, the door's operations for an image. */
+  // (The door is libc's alone: box code cannot name it, and it is not enumerable on a libc.)
+  const pointer_args = (name: string): readonly number[] | undefined => {
+    if (image && !image.trusted) return undefined;
+    const table = image ? DOOR_POINTER_ARGS : POINTER_ARGS;
+    return Object.hasOwn(table, name) ? table[name] : undefined;
+  };
   return (ctx) => {
     const f = ctx.factory;
     const rt = (m: string): ts.Expression => f.createPropertyAccessExpression(f.createIdentifier('__sfi'), m);
@@ -170,14 +186,11 @@ function transformer(opts: SfiOptions, stats: SfiStats, main: { name: string | n
       return names.map((n) => f.createExpressionStatement(f.createCallExpression(f.createIdentifier('__sfi_fn'), undefined, [f.createIdentifier(n)])));
     };
     const visit = (n: ts.Node): ts.Node | ts.Node[] => {
+      // An anonymous default-exported function gets a name, so its mark can be hoisted.
       if (ts.isFunctionDeclaration(n) && !n.name && n.body) {
-        main.name = '__sfi_default';
         n = f.updateFunctionDeclaration(n, n.modifiers, n.asteriskToken, f.createIdentifier('__sfi_default'), n.typeParameters, n.parameters, n.type, n.body);
-      } else if (ts.isFunctionDeclaration(n) && n.name && n.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) {
-        main.name = n.name.text;
       }
       if (ts.isExportAssignment(n) && !n.isExportEquals && n.parent && ts.isSourceFile(n.parent)) {
-        main.name = '__sfi_default';
         const e = ts.visitNode(n.expression, visit) as ts.Expression;
         return [
           f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration('__sfi_default', undefined, undefined, e)], ts.NodeFlags.Const)),
@@ -201,18 +214,19 @@ function transformer(opts: SfiOptions, stats: SfiStats, main: { name: string | n
         const name = n.expression.name.text;
         const recv = ts.visitNode(n.expression.expression, visit) as ts.Expression;
         const args = n.arguments.map((a) => ts.visitNode(a, visit) as ts.Expression);
-        if (is_branch_method(name)) {
+        if (is_branch_method(name) && (image?.trusted || name !== 'text_at')) {
           stats.branches++;
           return f.createCallExpression(rt(name), undefined, [recv, ...args]);
         }
-        if (full && is_pointer_method(name)) {
-          for (const i of POINTER_ARGS[name]) {
+        const ptrs = full ? pointer_args(name) : undefined;
+        if (ptrs) {
+          for (const i of ptrs) {
             if (i < args.length) { args[i] = f.createCallExpression(rt('m'), undefined, [args[i]]); stats.masks++; }
           }
           return f.updateCallExpression(n, f.updatePropertyAccessExpression(n.expression, recv, n.expression.name), n.typeArguments, args);
         }
       }
-      if (instrument && ts.isElementAccessExpression(n) && !ts.isStringLiteralLike(n.argumentExpression) && !ts.isNumericLiteral(n.argumentExpression)) {
+      if (check_keys && ts.isElementAccessExpression(n) && !ts.isStringLiteralLike(n.argumentExpression) && !ts.isNumericLiteral(n.argumentExpression)) {
         stats.keys++;
         const obj = ts.visitNode(n.expression, visit) as ts.Expression;
         const key = ts.visitNode(n.argumentExpression, visit) as ts.Expression;
@@ -230,28 +244,19 @@ function __sfi_fn(f) { if (__sfi) __sfi.mark(f); else __sfi_q.push(f); return f;
 export function __sfi_link(rt) { if (__sfi) return false; __sfi = rt; for (const f of __sfi_q) rt.mark(f); __sfi_q.length = 0; return true; }
 `;
 
-const transparent_epilogue = (main: string): string => `
-export async function __sfi_main(libc, sp) { const a = libc.kerncall_args(__sfi.m(sp)); return ${main}(libc, a.argv, a.envp); }
-__sfi_fn(__sfi_main);
-`;
-
 /** Runs the pass: throws SfiRejection when the module contains what a box may not. */
 export function sfi_compile(source: string, opts: SfiOptions): SfiResult {
   const file = opts.file_name ?? '/box.ts';
   const { program, sf } = make_program(file, source);
   const syntax = program.getSyntacticDiagnostics(sf);
   if (syntax.length) throw new SfiRejection(syntax.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')));
-  if (opts.build !== 'none') {
-    const problems = check(sf, program.getTypeChecker());
+  if (opts.build !== 'none' && !opts.image?.trusted) {
+    const problems = check(sf, program.getTypeChecker(), !!opts.image);
     if (problems.length) throw new SfiRejection(problems);
   }
   const stats: SfiStats = { masks: 0, branches: 0, keys: 0, functions: 0 };
-  const main = { name: null as string | null };
   let code = '';
-  program.emit(sf, (_f, text) => { code = text; }, undefined, false, { before: [transformer(opts, stats, main)] });
-  if (opts.transparent) {
-    if (!main.name) throw new SfiRejection([`${file}: no default-exported main to box`]);
-    code += transparent_epilogue(main.name);
-  }
-  return { code: PROLOGUE + code, build: opts.build, stats };
+  program.emit(sf, (_f, text) => { code = text; }, undefined, false, { before: [transformer(opts, stats)] });
+  const prologue = opts.image ? `import { __sfi, __sfi_fn } from ${JSON.stringify(opts.image.runtime)};\n` : PROLOGUE;
+  return { code: prologue + code, build: opts.build, stats };
 }

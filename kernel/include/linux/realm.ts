@@ -15,4 +15,11 @@ export interface UserRealm {
   readonly name: string;
   /** The node:vm context (the realm's global object). */
   readonly context: object;
+  /**
+   * The SFI build of the image's code (kernel/privbox/sfi_image.ts, verified at load): other than
+   * 'none', the image is box code, whose functions PIOT_IOCSPAWN accepts.
+   */
+  sfi: 'none' | 'full' | 'branch';
+  /** Transparent boxing (`--privbox`): crt0 runs main in a box (ENTRY_BOX); an exec stays boxed. */
+  boxed: boolean;
 }

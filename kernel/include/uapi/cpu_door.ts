@@ -75,8 +75,11 @@ export const PAC_SIGN = 0, PAC_AUTH = 1, PAC_STRIP_I = 2, PAC_STRIP_D = 3, PAC_G
 /** pac() keys. */
 export const PAC_KEY_IA = 0, PAC_KEY_IB = 1, PAC_KEY_DA = 2, PAC_KEY_DB = 3, PAC_KEY_GA = 4;
 
-/** How a task enters an image's entry point. */
-export const ENTRY_EXEC = 0, ENTRY_CLONE = 1;
+/**
+ * How a task enters an image's entry point. ENTRY_BOX: an exec of an SFI image (box code), whose
+ * main crt0 runs in a PrivBox (kerncall_spawn) after initialising libc in user mode.
+ */
+export const ENTRY_EXEC = 0, ENTRY_CLONE = 1, ENTRY_BOX = 2;
 
 /** An image's entry point (_start, and the child side of its clone stub). */
 export type UserEntry = (door: CpuDoor, how: number) => unknown;

@@ -16,6 +16,11 @@ export const PIOT_IOCLOAD = _IOW(PIOT_MAGIC, 2, PIOT_IOCLOAD_SIZE);
 export const PIOT_IOCSPAWN = _IOW(PIOT_MAGIC, 3, PIOT_IOCSPAWN_SIZE);
 export const PIOT_IOCINFO = _IOR(PIOT_MAGIC, 4, PIOT_IOCINFO_SIZE);
 export const PIOT_IOCRET = _IO(PIOT_MAGIC, 4);
+/** The box text area (the [privbox] mapping): every indirect branch of box code lands in it. */
+export const PIOT_BOX_TEXT_BASE = 0x200000000000;
+export const PIOT_BOX_TEXT_SIZE = 64 << 20;
+/** The bundle size box code's branch targets are aligned to (one text slot). */
+export const PIOT_BUNDLE = 32;
 /** Largest box source PIOT_IOCLOAD accepts. */
 export const PIOT_MAX_LOAD = 4 << 20;
 

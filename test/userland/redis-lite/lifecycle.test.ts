@@ -9,7 +9,9 @@ import { execFile } from 'node:child_process';
 import { send_signal } from '../../../kernel/sched/signal.ts';
 import { SIGTERM } from '../../../kernel/include/uapi/signal.ts';
 import { privbox_of } from '../../../kernel/privbox/privbox.ts';
-import { privbox_init } from '../../../kernel/privbox/piot.ts';
+import { install_program } from '../../../kernel/init/initramfs.ts';
+import type { Kernel } from '../../../kernel/kernel.ts';
+import { link_program } from '../../../tools/link/link.ts';
 import { cli, cli_batch, exit_status, has_tool, start_redis } from './helpers.ts';
 
 async function until(f: () => Promise<boolean> | boolean, ms = 20000): Promise<boolean> {
@@ -62,8 +64,11 @@ test('--kerncall yes serves from a PrivBox; redis-benchmark sees no errors', asy
   const refused = await start_redis(['--kerncall', 'yes']);
   t.is(await exit_status(refused.task), 1);
   t.regex(refused.log(), /kerncall_spawn failed: errno 1 \(the image is not SFI-instrumented/);
-  // PrivBox's unsafe mode stands in for whole-image SFI (docs/porting-a-program.md).
-  const g = await start_redis(['--kerncall', 'yes', '--kerncall-iterations', '50'], undefined, (k) => { privbox_init(k); privbox_of(k).config.unsafe = true; });
+  // Its SFI build (`privos cc --sfi full`: the pass over program and libc) is box code the
+  // kernel accepts without PrivBox's unsafe mode.
+  const sfi_build = (k: Kernel): void => install_program(k.root, '/bin/redis-lite', link_program('userland/redis-lite/main.ts', 'full'));
+  const g = await start_redis(['--kerncall', 'yes', '--kerncall-iterations', '50'], undefined, sfi_build);
+  t.false(privbox_of(g.k).config.unsafe);
   t.teardown(g.stop);
   t.regex(g.log(), /kerncall: aeProcessEvents runs in a PrivBox, 50 iterations per spawn/);
   const out = await new Promise<string>((res) => execFile('redis-benchmark',
