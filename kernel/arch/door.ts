@@ -51,8 +51,9 @@ export function door_host(t: Task): DoorHost {
   };
   return {
     arch: k.arch.name,
-    sys(nr, a0, a1, a2, a3, a4, a5) {
+    sys(nr, a0, a1, a2, a3, a4, a5, ops) {
       if (stale()) return NaN;
+      if (ops !== 0) cpu.charge_n(C.user_op, ops); // the image's own computation since the last charge
       cpu.charge(C.user_syscall_stub);
       try { return settle(entry(t, nr, a0, a1, a2, a3, a4, a5)); } catch (e) { return unwound(e); }
     },

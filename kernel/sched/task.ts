@@ -93,6 +93,8 @@ export class Task {
   sleeping: WaitQueueEntry | null = null;
   /** Cycle accounting (user and system apart) and the slice start. */
   utime = 0; stime = 0; mark = 0; slice_start = 0;
+  /** The user-code watchdog sent SIGXCPU for the current stretch (kernel/sched/user_ops.ts). */
+  watchdog_fired = false;
   need_resched = false;
   /** Running PrivBox code: signals are deferred until the box returns. */
   in_box = false;

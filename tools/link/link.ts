@@ -13,10 +13,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format_image } from '../../kernel/include/uapi/privos_image.ts';
+import { OPS_BUILD_TAG, instrument_image } from './instrument.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Bumped when the image layout or the entry stub changes (invalidates every cached image). */
-const LINKER_VERSION = 1;
+const LINKER_VERSION = 2;
 const CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'privos', 'images');
 
 /** A link failed: each diagnostic is `file:line:col: error: message`, as a compiler prints it. */
@@ -62,7 +63,7 @@ function stamp(f: string): [number, number] | null {
 }
 
 function cache_file(program: string): string {
-  return join(CACHE_DIR, createHash('sha256').update(`${LINKER_VERSION}\0${program}`).digest('hex').slice(0, 32) + '.json');
+  return join(CACHE_DIR, createHash('sha256').update(`${LINKER_VERSION}\0${OPS_BUILD_TAG}\0${program}`).digest('hex').slice(0, 32) + '.json');
 }
 
 /** A cached image whose every input is unchanged, or null. */
@@ -101,9 +102,10 @@ export function link_program(program: string): string {
   const path = program.startsWith('file:') ? fileURLToPath(program) : resolve(REPO_ROOT, program);
   const hit = memory.get(path) ?? cached(path);
   if (hit) { memory.set(path, hit); return hit; }
-  const { code, inputs } = bundle(path);
+  const { code: linked, inputs } = bundle(path);
+  const code = instrument_image(linked, label(path));
   const hash = createHash('sha256').update(code).digest('hex');
-  const image = format_image({ entry: '_start', source: label(path), build: 'sfi=none', hash }, code);
+  const image = format_image({ entry: '_start', source: label(path), build: `sfi=none ${OPS_BUILD_TAG}`, hash }, code);
   store(path, inputs, image);
   memory.set(path, image);
   return image;
