@@ -47,6 +47,7 @@ export function door_host(t: Task): DoorHost {
   const settle = (r: number | Promise<number>): number => {
     if (typeof r === 'number') return r;
     pending = r;
+    t.in_kernel_wait = true;
     return -Infinity;
   };
   return {
@@ -60,7 +61,7 @@ export function door_host(t: Task): DoorHost {
     wait(cb) {
       const p = pending!;
       pending = null;
-      p.then((v) => cb(stale() ? NaN : v), (e) => cb(unwound(e)));
+      p.then((v) => { t.in_kernel_wait = false; cb(stale() ? NaN : v); }, (e) => { t.in_kernel_wait = false; cb(unwound(e)); });
     },
     kcall(addr, a0, a1, a2, a3, a4, a5, a6) {
       if (stale()) return NaN;

@@ -26,21 +26,29 @@ import type { Task } from './task.ts';
 
 /**
  * How long synchronous user code may run without entering the kernel before the watchdog
- * sends SIGXCPU (then SIGKILL after as long again): 1 s of modeled time at the profile's clock.
- * Linux needs no such bound (a timer interrupt preempts anything); privos does, because until
- * such code returns or awaits, nothing else of the machine can run.
+ * sends SIGXCPU (then SIGKILL after as long again): 0.25 s of modeled time at the profile's
+ * clock (~2e8 counted ops on skylake; about half a second of the host's time). Linux needs no
+ * such bound (a timer interrupt preempts anything); privos does, because until such code
+ * returns or awaits, nothing else of the machine can run.
  */
-export const WATCHDOG_SECONDS = 1;
+export const WATCHDOG_SECONDS = 0.25;
 
 /**
- * The task whose code runs in the realm (`ctx`, its context) now: the current task if it is the
- * realm's, else one of its live tasks (fork children and threads share a realm).
+ * The task whose code runs in the realm (`ctx`, its context) now. Fork children and threads
+ * share a realm and JavaScript does not say whose continuation is running, so: the current task
+ * if it is the realm's and not waiting for the kernel, else the realm's first live task that is
+ * not waiting (a task asleep in a syscall or preempted runs no code), else any live one.
  */
 function realm_task(k: Kernel, ctx: object): Task | null {
   const cur = k.current;
-  if (cur && cur.alive && cur.mm?.realm?.context === ctx) return cur;
-  for (const t of k.tasks.values()) if (t.alive && t.mm?.realm?.context === ctx) return t;
-  return null;
+  if (cur && cur.alive && !cur.in_kernel_wait && cur.mm?.realm?.context === ctx) return cur;
+  let any: Task | null = null;
+  for (const t of k.tasks.values()) {
+    if (!t.alive || t.mm?.realm?.context !== ctx) continue;
+    if (!t.in_kernel_wait) return t;
+    any ??= t;
+  }
+  return any;
 }
 
 /** RLIMIT_CPU as check_process_timers applies it; the soft limit moves one second on after each SIGXCPU. */
@@ -99,7 +107,9 @@ function user_tick(t: Task, ops: number, may_yield: number): number | Promise<nu
   if (cpu.cycles - t.slice_start <= SLICE_SECONDS * cpu.profile.hz) return deliver(t, false);
   // The slice is over: preempted at this loop head; the host's event loop runs, and so may others.
   account(t, true);
+  t.in_kernel_wait = true;
   return yield_cpu(t).then(() => {
+    t.in_kernel_wait = false;
     if (!t.alive) return NaN;
     switch_to(t, MODE_USER);
     return deliver(t, false);
