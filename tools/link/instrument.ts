@@ -44,13 +44,9 @@ export class InstrumentError extends Error {}
 
 interface Edit { pos: number; end: number; text: string; seq: number }
 
-/** Is fn's code run by an async function (so a back-edge there may `await`)? */
-function nearest_async(n: ts.Node): boolean {
-  for (let p = n.parent; p; p = p.parent) {
-    if (ts.isFunctionLike(p)) return (ts.getCombinedModifierFlags(p as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
-    if (ts.isClassStaticBlockDeclaration(p) || ts.isPropertyDeclaration(p)) return false;
-  }
-  return false;
+/** Is n an async function (so a loop head in its body may `await`)? */
+function is_async(n: ts.Node): boolean {
+  return ts.canHaveModifiers(n) && (ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false);
 }
 
 /** Where a function body's first statement may go: after its `{` and any directive prologue. */
@@ -96,8 +92,8 @@ class Pass {
     else { this.insert(b.getStart(this.sf), BUMP_EXPR); this.close(b.end, ')'); }
   }
 
-  loop(n: ts.IterationStatement): void {
-    this.at_head(n.statement, nearest_async(n) ? BUMP_ASYNC : BUMP);
+  loop(n: ts.IterationStatement, in_async: boolean): void {
+    this.at_head(n.statement, in_async ? BUMP_ASYNC : BUMP);
   }
 
   catch_clause(c: ts.CatchClause): void {
@@ -128,16 +124,20 @@ class Pass {
     this.close(f.end, `finally{if(${u})throw __po_m}}}`);
   }
 
-  visit(n: ts.Node, outer: boolean): void {
+  /** `in_async`: the nearest enclosing function (or class initialiser, never async) is async. */
+  visit(n: ts.Node, outer: boolean, in_async: boolean): void {
     if (ts.isIdentifier(n) && RESERVED.test(n.text)) {
       const { line, character } = this.sf.getLineAndCharacterOfPosition(n.getStart(this.sf));
       throw new InstrumentError(`${this.sf.fileName}:${line + 1}:${character + 1}: error: '${n.text}' is reserved by the linker`);
     }
-    let inner_outer = false;
+    let inner_outer = false, inner_async = in_async;
     if (ts.isFunctionLike(n) && 'body' in n) {
       this.fn(n as ts.FunctionLikeDeclaration, outer);
+      inner_async = is_async(n);
+    } else if (ts.isClassStaticBlockDeclaration(n) || ts.isPropertyDeclaration(n)) {
+      inner_async = false;
     } else if (ts.isIterationStatement(n, false)) {
-      this.loop(n);
+      this.loop(n, in_async);
     } else if (ts.isCatchClause(n)) {
       this.catch_clause(n);
     } else if (ts.isTryStatement(n) && n.finallyBlock) {
@@ -145,7 +145,7 @@ class Pass {
     } else if (outer) {
       inner_outer = true; // still looking for the image function (the script's expression)
     }
-    ts.forEachChild(n, (c) => this.visit(c, inner_outer));
+    ts.forEachChild(n, (c) => this.visit(c, inner_outer, inner_async));
   }
 }
 
@@ -173,9 +173,9 @@ function apply(code: string, edits: Edit[]): string {
  * reserved to the pass.
  */
 export function instrument(code: string, file = '<image>'): string {
-  const sf = ts.createSourceFile(file, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const sf = ts.createSourceFile(file, code, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
   const p = new Pass(sf);
-  p.visit(sf, true);
+  p.visit(sf, true, false);
   return apply(code, p.edits);
 }
 

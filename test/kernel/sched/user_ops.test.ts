@@ -20,33 +20,33 @@ async function spin(argv: string[]): Promise<{ status: number; out: string; log:
   return { status: again.status === 0 ? r.status : -1, out: cap.output(), log: k.log.text() };
 }
 
-test('a child spinning in an async loop is preempted: the parent runs, kills and reaps it', async (t) => {
+test.serial('a child spinning in an async loop is preempted: the parent runs, kills and reaps it', async (t) => {
   const r = await spin(['async-child']);
   t.is(r.status, 0, r.log);
   t.regex(r.out, /parent runs while the child spins\nchild killed by 9\n/);
 });
 
-test('a synchronous endless loop ends with SIGXCPU from the watchdog, logged; the machine carries on', async (t) => {
+test.serial('a synchronous endless loop ends with SIGXCPU from the watchdog, logged; the machine carries on', async (t) => {
   const r = await spin(['sync']);
   t.is(r.status, 0, r.log);
   t.regex(r.out, /child killed by 24\n/); // WTERMSIG: SIGXCPU's default action (core) ends it
   t.regex(r.log, /spin\[2\]: watchdog: .* without entering the kernel: SIGXCPU/);
 });
 
-test('try { for (;;) {} } catch {} finally { continue } cannot swallow the SIGXCPU unwind', async (t) => {
+test.serial('try { for (;;) {} } catch {} finally { continue } cannot swallow the SIGXCPU unwind', async (t) => {
   const r = await spin(['catch']);
   t.is(r.status, 0, r.log);
   t.regex(r.out, /child killed by 24\n/);
 });
 
-test('RLIMIT_CPU: SIGXCPU at the soft limit, even in code that yields', async (t) => {
+test.serial('RLIMIT_CPU: SIGXCPU at the soft limit, even in code that yields', async (t) => {
   const r = await spin(['rlimit']);
   t.is(r.status, 0, r.log);
   t.regex(r.out, /child killed by 24\n/);
   t.regex(r.log, /spin\[2\]: RLIMIT_CPU soft limit: SIGXCPU/);
 });
 
-test("user_op cycles land in the task's user time and scale with the loop count", async (t) => {
+test.serial("user_op cycles land in the task's user time and scale with the loop count", async (t) => {
   const cap = capture_console();
   const k = boot({ console: cap.console });
   const utime: number[] = [], ops: number[] = [];

@@ -22,7 +22,7 @@ async function async_child(libc: Libc): Promise<number> {
   const pid = (await libc.fork(async (c) => {
     await c.write(wr, 'S');
     let x = 0;
-    for (let i = 0; i < 1e9; i++) x = (x + i) | 0; // ~1 s of host time unpreempted, far more than a slice
+    for (let i = 0; i < 4e8; i++) x = (x + i) | 0; // ~150 slices of modeled time
     return x === 12345 ? 6 : 7;
   })) as number;
   if ((await libc.read(rd, buf, 1)) !== 1) return 3;
@@ -41,7 +41,7 @@ async function rlimit_child(libc: Libc): Promise<number> {
     c.poke_u64(r, 1); c.poke_u64(r + 8, 2);
     if ((await c.raw(c.SYS.prlimit64, 0, RLIMIT_CPU, r, 0)) !== 0) return 5;
     let x = 0;
-    for (let i = 0; i < 3e9; i++) x = (x + i) | 0;
+    for (let i = 0; i < 1.2e9; i++) x = (x + i) | 0; // 1.4 s of CPU on skylake
     return x === 12345 ? 6 : 7;
   })) as number;
   return reap(libc, pid);
@@ -60,11 +60,11 @@ async function sync_child(libc: Libc, how: string): Promise<number> {
   const pid = (await libc.fork((c) => {
     if (how === 'catch') {
       for (let k = 0; k < 3; k++) {
-        try { spin(1e9); } catch { /* swallow anything */ } finally { continue; } // eslint-disable-line no-unsafe-finally
+        try { spin(4e8); } catch { /* swallow anything */ } finally { continue; } // eslint-disable-line no-unsafe-finally
       }
       return 7;
     }
-    spin(1e9);
+    spin(4e8); // 0.46 s of modeled time on skylake: past the watchdog's 0.25 s
     return 7;
   })) as number;
   return reap(libc, pid);
