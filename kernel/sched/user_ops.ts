@@ -107,9 +107,7 @@ function user_tick(t: Task, ops: number, may_yield: number): number | Promise<nu
   if (cpu.cycles - t.slice_start <= SLICE_SECONDS * cpu.profile.hz) return deliver(t, false);
   // The slice is over: preempted at this loop head; the host's event loop runs, and so may others.
   account(t, true);
-  t.in_kernel_wait = true;
   return yield_cpu(t).then(() => {
-    t.in_kernel_wait = false;
     if (!t.alive) return NaN;
     switch_to(t, MODE_USER);
     return deliver(t, false);
@@ -118,7 +116,7 @@ function user_tick(t: Task, ops: number, may_yield: number): number | Promise<nu
 
 /** The realm's side of its image's op counter (door_factory's OpsHost). */
 export function ops_host(k: Kernel, ctx: object): OpsHost {
-  let pending: Promise<number> | null = null;
+  let pending: Promise<number> | null = null, waiting: Task | null = null;
   return {
     tick(ops, may_yield) {
       const t = realm_task(k, ctx);
@@ -128,13 +126,16 @@ export function ops_host(k: Kernel, ctx: object): OpsHost {
         if (typeof r === 'number') return r;
         if (!may_yield) return t.alive ? 0 : NaN; // sync code cannot wait: the rest happens at its next syscall
         pending = r;
+        waiting = t;
+        t.in_kernel_wait = true; // preempted, or stopped: none of its code runs until it resumes
         return -Infinity;
       } catch (e) { return unwound(e); }
     },
     wait(cb) {
-      const p = pending!;
+      const p = pending!, t = waiting!;
       pending = null;
-      p.then(cb, (e) => cb(unwound(e)));
+      waiting = null;
+      p.then((v) => { t.in_kernel_wait = false; cb(v); }, (e) => { t.in_kernel_wait = false; cb(unwound(e)); });
     },
   };
 }

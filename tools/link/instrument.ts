@@ -82,9 +82,10 @@ class Pass {
     const b = n.body;
     if (!b) return;
     if (outer && ts.isBlock(b)) {
-      // The image function itself: it receives the realm's op counter and door functions.
-      const open = n.parameters.pos;
-      this.insert(open, '__po');
+      // The image function itself: it receives the realm's op counter and door functions. It
+      // becomes an arrow function, so that no `arguments` of the image's top-level code (which
+      // esbuild puts in arrow functions) can reach its parameter.
+      this.replace(n.getStart(this.sf), b.getStart(this.sf), '(__po)=>');
       this.insert(body_start(b, this.sf), PROLOGUE);
       return;
     }
