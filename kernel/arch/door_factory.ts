@@ -82,19 +82,24 @@ export function door_realm(): DoorRealm {
     return n - n === 0 ? n : 0;
   };
   const check = (r: number): number => { if (r !== r) throw UNWIND; return r; };
-  // The image's op counter counts down from BUDGET; the door is called when it goes negative.
-  // 2^16 ops between two calls: far below a time slice at any calibrated user_op cost.
+  // The image's op counter counts down from BUDGET; the tick is called when it goes negative,
+  // every 2^16 ops of user code (far below a time slice at any calibrated user_op cost),
+  // syscalls or not: a syscall charges the ops since the last charge but leaves the countdown
+  // running, so limits checked at ticks (RLIMIT_CPU) see a program that makes syscalls too.
   const BUDGET = 65536, C = new Int32Array(1);
   C[0] = BUDGET;
-  /** The ops counted since the last charge, and a new budget. */
-  const spent = (): number => { const n = BUDGET - C[0]; C[0] = BUDGET; return n; };
+  let last = BUDGET;
+  /** The ops counted since the last charge (at a syscall). */
+  const spent = (): number => { const c = C[0], n = last - c; last = c; return n; };
+  /** The same at a tick, and a new budget. */
+  const spent_tick = (): number => { const n = last - C[0]; C[0] = last = BUDGET; return n; };
   const ops = (host: OpsHost): ImageOps => {
     const { tick, wait } = host;
     return freeze({
       c: C,
-      t() { if (tick(spent(), 0) !== 0) throw UNWIND; },
+      t() { if (tick(spent_tick(), 0) !== 0) throw UNWIND; },
       y(): 0 | Promise<void> {
-        const r = tick(spent(), 1);
+        const r = tick(spent_tick(), 1);
         if (r === 0) return 0;
         if (r !== -Infinity) throw UNWIND;
         return new P<void>((res, rej) => wait((v) => { if (v === v) res(); else rej(UNWIND); }));
