@@ -12,7 +12,7 @@
  *   wait (a synchronous function) and has run WATCHDOG_SECONDS of modeled time since it last
  *   entered the kernel gets SIGXCPU, then SIGKILL after as much again; logged in dmesg.
  */
-import { MODE_USER } from '../arch/cpu.ts';
+import { MODE_BOX, MODE_USER } from '../arch/cpu.ts';
 import type { OpsHost } from '../arch/door_factory.ts';
 import { RLIMIT_CPU } from '../include/uapi/resource.ts';
 import { SIGKILL, SIGXCPU } from '../include/uapi/signal.ts';
@@ -79,9 +79,12 @@ function cpu_limit_log(t: Task, why: string, sig: number): void {
   t.kernel.printk(KERN_WARNING, `${t.comm}[${t.pid}]: ${why}: ${sig === SIGKILL ? 'SIGKILL' : 'SIGXCPU'}`);
 }
 
-/** The tick's answer: 0 to go on, NaN when the task ended (its code unwinds). */
+/**
+ * The tick's answer: 0 to go on, NaN when the task ended (its code unwinds). Box code defers
+ * signals until the box returns (as syscall exit does), all but fatal ones.
+ */
 function deliver(t: Task, fatal_only: boolean): number | Promise<number> {
-  if (!signal_pending(t) || (fatal_only && !sig_fatal_pending(t))) return 0;
+  if (!signal_pending(t) || ((fatal_only || t.in_box) && !sig_fatal_pending(t))) return 0;
   try {
     const d = do_signal(t);
     return d ? d.then(() => 0, unwound) : 0;
@@ -93,10 +96,13 @@ function unwound(e: unknown): number {
   throw e;
 }
 
+/** The CPU mode t's code runs in: user mode, or PrivBox's for box code. */
+const code_mode = (t: Task): number => (t.in_box ? MODE_BOX : MODE_USER);
+
 /** One tick for t: charge, limits, then (where the code can wait) preemption and signals. */
 function user_tick(t: Task, ops: number, may_yield: number): number | Promise<number> {
   const k = t.kernel, cpu = k.cpu;
-  if (k.current !== t) switch_to(t, MODE_USER);
+  if (k.current !== t) switch_to(t, code_mode(t));
   cpu.charge_n(C.user_op, ops);
   check_rlimit_cpu(t, t.utime + t.stime + cpu.cycles - t.mark);
   if (!may_yield) {
@@ -109,7 +115,7 @@ function user_tick(t: Task, ops: number, may_yield: number): number | Promise<nu
   account(t, true);
   return yield_cpu(t).then(() => {
     if (!t.alive) return NaN;
-    switch_to(t, MODE_USER);
+    switch_to(t, code_mode(t));
     return deliver(t, false);
   });
 }
