@@ -347,7 +347,7 @@ export const sys_syscalls: SyscallDef[] = [
   { name: 'set_tid_address', fn: sys_set_tid_address, args: ['ptr'] },
   { name: 'getrandom', fn: sys_getrandom, args: ['ptr', 'uint', 'hex'] },
   { name: 'syslog', fn: sys_syslog, args: ['int', 'ptr', 'int'], support: 'partial', note: 'READ (2) and READ_CLEAR (4) read all without consuming' },
-  { name: 'prlimit64', fn: sys_prlimit64, args: ['int', 'int', 'ptr', 'ptr'], support: 'partial', note: 'limits are stored; RLIMIT_NOFILE, RLIMIT_STACK, RLIMIT_FSIZE and RLIMIT_NICE are enforced' },
+  { name: 'prlimit64', fn: sys_prlimit64, args: ['int', 'int', 'ptr', 'ptr'], support: 'partial', note: 'limits are stored; RLIMIT_NOFILE, RLIMIT_STACK, RLIMIT_FSIZE, RLIMIT_NICE and RLIMIT_CPU (checked at the user-op ticks of instrumented images, every 2^16 ops) are enforced' },
   { name: 'getpriority', fn: sys_getpriority, args: ['int', 'int'], support: 'partial', note: 'no process groups: PRIO_PGRP names one process (who 0: the caller)' },
   { name: 'setpriority', fn: sys_setpriority, args: ['int', 'int', 'int'], support: 'partial', note: 'the nice value is stored and shown in /proc/PID/stat; it does not change the time slice; no process groups (PRIO_PGRP names one process)' },
   { name: 'getrlimit', fn: sys_getrlimit, args: ['int', 'ptr'] },

@@ -50,19 +50,21 @@ export function door_host(t: Task): DoorHost {
   const settle = (r: number | Promise<number>): number => {
     if (typeof r === 'number') return r;
     pending = r;
+    t.in_kernel_wait = true;
     return -Infinity;
   };
   return {
     arch: k.arch.name,
-    sys(nr, a0, a1, a2, a3, a4, a5) {
+    sys(nr, a0, a1, a2, a3, a4, a5, ops) {
       if (stale()) return NaN;
+      if (ops !== 0) cpu.charge_n(C.user_op, ops); // the image's own computation since the last charge
       cpu.charge(C.user_syscall_stub);
       try { return settle(entry(t, nr, a0, a1, a2, a3, a4, a5)); } catch (e) { return unwound(e); }
     },
     wait(cb) {
       const p = pending!;
       pending = null;
-      p.then((v) => cb(stale() ? NaN : v), (e) => cb(unwound(e)));
+      p.then((v) => { t.in_kernel_wait = false; cb(stale() ? NaN : v); }, (e) => { t.in_kernel_wait = false; cb(unwound(e)); });
     },
     kcall(addr, a0, a1, a2, a3, a4, a5, a6) {
       if (stale()) return NaN;

@@ -15,7 +15,8 @@ import type { ArchName } from '../include/uapi/arch_uapi.ts';
 /** What the kernel provides for one task; every argument it receives is a number (or a bigint for PAC). */
 export interface DoorHost {
   arch: ArchName;
-  sys(nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): number;
+  /** The syscall instruction; `ops` is the user ops the image counted since the last charge. */
+  sys(nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, ops: number): number;
   /** Settles the last sleeping call: cb gets its value, or NaN if the task ended. */
   wait(cb: (v: number) => void): void;
   kcall(addr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number): number;
@@ -36,8 +37,36 @@ export interface DoorHost {
   crash(what: string): void;
 }
 
-/** A realm's door maker, and the marker its doors throw when a task ends under user code. */
-export interface DoorRealm { readonly make: (host: DoorHost) => CpuDoor; readonly marker: object }
+/**
+ * What the kernel provides for the realm's op counter (tools/link/instrument.ts): the task
+ * running the realm's code spent its budget. `tick(ops, may_yield)` charges the ops and answers
+ * 0 (go on), NaN (the task is ending: unwind) or, only when may_yield, -Infinity (the task was
+ * preempted: `wait` settles when it runs again, NaN if it ended meanwhile).
+ */
+export interface OpsHost {
+  tick(ops: number, may_yield: number): number;
+  wait(cb: (v: number) => void): void;
+}
+
+/**
+ * What an instrumented image function receives (its `__po` parameter): the op counter (counts
+ * down from a budget), the budget checks of sync code (`t`) and of async loops (`y`, which may
+ * return a promise), the catch-clause check (`k`, rethrows the marker) and the marker.
+ */
+export interface ImageOps {
+  readonly c: Int32Array;
+  readonly t: () => void;
+  readonly y: () => 0 | Promise<void>;
+  readonly k: (e: unknown) => void;
+  readonly m: object;
+}
+
+/** A realm's door maker, its op plumbing, and the marker its doors throw when a task ends under user code. */
+export interface DoorRealm {
+  readonly make: (host: DoorHost) => CpuDoor;
+  readonly ops: (host: OpsHost) => ImageOps;
+  readonly marker: object;
+}
 
 /**
  * Run once per realm, before any user code: captures the intrinsics the doors use, so nothing
@@ -53,6 +82,32 @@ export function door_realm(): DoorRealm {
     return n - n === 0 ? n : 0;
   };
   const check = (r: number): number => { if (r !== r) throw UNWIND; return r; };
+  // The image's op counter counts down from BUDGET; the tick is called when it goes negative,
+  // every 2^16 ops of user code (far below a time slice at any calibrated user_op cost),
+  // syscalls or not: a syscall charges the ops since the last charge but leaves the countdown
+  // running, so limits checked at ticks (RLIMIT_CPU) see a program that makes syscalls too.
+  const BUDGET = 65536, C = new Int32Array(1);
+  C[0] = BUDGET;
+  let last = BUDGET;
+  /** The ops counted since the last charge (at a syscall). */
+  const spent = (): number => { const c = C[0], n = last - c; last = c; return n; };
+  /** The same at a tick, and a new budget. */
+  const spent_tick = (): number => { const n = last - C[0]; C[0] = last = BUDGET; return n; };
+  const ops = (host: OpsHost): ImageOps => {
+    const { tick, wait } = host;
+    return freeze({
+      c: C,
+      t() { if (tick(spent_tick(), 0) !== 0) throw UNWIND; },
+      y(): 0 | Promise<void> {
+        const r = tick(spent_tick(), 1);
+        if (r === 0) return 0;
+        if (r !== -Infinity) throw UNWIND;
+        return new P<void>((res, rej) => wait((v) => { if (v === v) res(); else rej(UNWIND); }));
+      },
+      k(e: unknown) { if (e === UNWIND) throw e; },
+      m: UNWIND,
+    });
+  };
   const make = (host: DoorHost): CpuDoor => {
     const { sys, kcall, ld, st, copy, wait } = host;
     const settle = (r: number): number | Promise<number> => {
@@ -63,7 +118,7 @@ export function door_realm(): DoorRealm {
     return freeze({
       arch: host.arch,
       syscall(nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number) {
-        const r = sys(reg(nr), reg(a0), reg(a1), reg(a2), reg(a3), reg(a4), reg(a5));
+        const r = sys(reg(nr), reg(a0), reg(a1), reg(a2), reg(a3), reg(a4), reg(a5), spent());
         return r > -Infinity ? r : settle(r);
       },
       entry_sp: () => host.entry_sp(),
@@ -99,5 +154,5 @@ export function door_realm(): DoorRealm {
       is_unwind: (e: unknown) => e === UNWIND,
     });
   };
-  return freeze({ make, marker: UNWIND });
+  return freeze({ make, ops, marker: UNWIND });
 }

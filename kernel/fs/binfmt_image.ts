@@ -8,7 +8,8 @@
  */
 import vm from 'node:vm';
 import { types } from 'node:util';
-import { door_realm } from '../arch/door_factory.ts';
+import { door_realm, type ImageOps } from '../arch/door_factory.ts';
+import { ops_host } from '../sched/user_ops.ts';
 import { describe_user_value, user_crash } from '../arch/traps.ts';
 import type { UserRealm } from '../include/linux/realm.ts';
 import type { UserEntry } from '../include/uapi/cpu_door.ts';
@@ -87,7 +88,9 @@ export function create_realm(k: Kernel, name: string): UserRealm {
   });
   const dr = (vm.runInContext(DOOR_REALM_SRC, ctx) as () => ReturnType<typeof door_realm>)();
   const promise_proto = vm.runInContext('Promise.prototype', ctx) as object;
-  const realm: UserRealm = { make: dr.make, marker: dr.marker, promise_proto, name, context: ctx, sfi: 'none', boxed: false };
+  const realm: UserRealm = {
+    make: dr.make, marker: dr.marker, ops: dr.ops(ops_host(k, ctx)), promise_proto, name, context: ctx, sfi: 'none', boxed: false,
+  };
   realm_owner.set(promise_proto, { k, realm });
   if (!rejection_hook) { rejection_hook = true; hook_rejections(); }
   return realm;
@@ -119,10 +122,10 @@ export function load_image(k: Kernel, text: string, path: string): LoadedImage |
   if (sfi !== 'none' && privbox_of(k).config.frozen_intrinsics) (vm.runInContext(REALM_LOCKDOWN_SRC, realm.context) as (g: object) => void)(vm.runInContext('globalThis', realm.context) as object);
   let entry: unknown;
   try {
-    // The script is a function expression; calling it runs the image's top level and returns
-    // its entry (_start).
-    const image_fn = compile(img.code, img.header.hash, path, img.code_line).runInContext(realm.context) as () => unknown;
-    entry = image_fn();
+    // The script is a function expression; calling it (with the realm's op counter, which an
+    // instrumented image takes as `__po`) runs the image's top level and returns its entry (_start).
+    const image_fn = compile(img.code, img.header.hash, path, img.code_line).runInContext(realm.context) as (ops: ImageOps) => unknown;
+    entry = image_fn(realm.ops);
   } catch (e) {
     k.printk(KERN_ERR, `exec: ${path}: ${describe_user_value(e)}`);
     return -ENOEXEC;

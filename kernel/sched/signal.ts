@@ -135,6 +135,20 @@ function real_blocked(t: Task, sig: number): boolean {
 
 
 /**
+ * Would delivering t's pending signals now end the process? SIGKILL, or an unblocked signal
+ * whose action is SIG_DFL and whose default is to terminate (or dump core). What a tick in
+ * code that cannot wait delivers (kernel/sched/user_ops.ts).
+ */
+export function sig_fatal_pending(t: Task): boolean {
+  if (t.pending_lo & bit(SIGKILL)) return true;
+  for (let sig = 1; sig <= 64; sig++) {
+    if (!sig_is_pending(t, sig) || sig_blocked(t, sig)) continue;
+    if (t.sighand.action[sig].handler === SIG_DFL && !default_ignored(sig) && !sig_kernel_stop(sig)) return true;
+  }
+  return false;
+}
+
+/**
  * send_signal(): marks sig pending on t with its siginfo (SI_KERNEL when none is given) and
  * wakes t if it sleeps. A standard signal already pending is not queued again; real-time
  * signals queue every instance.

@@ -91,6 +91,13 @@ export class Task {
   sleeping: WaitQueueEntry | null = null;
   /** Cycle accounting (user and system apart) and the slice start. */
   utime = 0; stime = 0; mark = 0; slice_start = 0;
+  /** The user-code watchdog sent SIGXCPU for the current stretch (kernel/sched/user_ops.ts). */
+  watchdog_fired = false;
+  /**
+   * Its user code waits for the kernel (a syscall that sleeps, or a preemption at a loop head):
+   * none of its code can be what runs now (kernel/sched/user_ops.ts, realm_task).
+   */
+  in_kernel_wait = false;
   need_resched = false;
   /** Running PrivBox code: signals are deferred until the box returns. */
   in_box = false;

@@ -18,10 +18,11 @@ import type { SfiBuild } from '../../kernel/privbox/privbox.ts';
 import { sfi_linked } from '../../kernel/privbox/sfi_image.ts';
 import { sfi_link } from '../sfi/link_pass.ts';
 import { SfiRejection } from '../sfi/pass.ts';
+import { OPS_BUILD_TAG, instrument_image } from './instrument.ts';
 
 export { REPO_ROOT };
 /** Bumped when the image layout or the entry stub changes (invalidates every cached image). */
-const LINKER_VERSION = 1;
+const LINKER_VERSION = 2;
 const CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'privos', 'images');
 
 /** A link failed: each diagnostic is `file:line:col: error: message`, as a compiler prints it. */
@@ -78,7 +79,7 @@ function stamp(f: string): [number, number] | null {
 }
 
 function cache_file(program: string): string {
-  return join(CACHE_DIR, createHash('sha256').update(`${LINKER_VERSION}\0${program}`).digest('hex').slice(0, 32) + '.json');
+  return join(CACHE_DIR, createHash('sha256').update(`${LINKER_VERSION}\0${OPS_BUILD_TAG}\0${program}`).digest('hex').slice(0, 32) + '.json');
 }
 
 /** A cached image whose every input is unchanged, or null. */
@@ -127,9 +128,11 @@ export function link_program(program: string, sfi: SfiBuild = 'none'): string {
 
 /** Links without looking at the caches (the result is cached under `key`); the PrivBox bench times it. */
 export function link_fresh(path: string, key: string, sfi: SfiBuild): string {
-  const { code, inputs } = bundle(path, sfi);
+  const { code: linked, inputs } = bundle(path, sfi);
+  // The user-op pass runs last, over the SFI build too (its counters are not box state).
+  const code = instrument_image(linked, label(path));
   const hash = createHash('sha256').update(code).digest('hex');
-  const image = format_image({ entry: '_start', source: label(path), build: `sfi=${sfi}`, hash }, code);
+  const image = format_image({ entry: '_start', source: label(path), build: `sfi=${sfi} ${OPS_BUILD_TAG}`, hash }, code);
   store(key, inputs, image);
   return image;
 }

@@ -39,7 +39,7 @@ const cost: { readonly [K in CostKey]: number } = Object.freeze({
   sfi_mask: 1,
   sfi_branch: 2,
   spap_check: 0,
-  user_op: 0.6,
+  user_op: 1.8,
   kernel_op: 0.6,
   cr0_write: 120,
   gate_scrub: 1,
@@ -120,9 +120,11 @@ const sources: { readonly [K in CostKey]: string } = Object.freeze({
     'cited: PrivBox (Kuznetsov & Morrison, USENIX ATC 2022) argues SPAP, a page-table check like ' +
     'SMAP/PAN, costs near zero; modeled as 0',
   user_op:
-    'estimate: AnandTech (M1 launch analysis, 2020) found the 3.0-3.2 GHz Firestorm core beating ' +
-    'all of Intel\'s designs and just short of AMD Zen3 (~5 GHz boost) in single-thread tests, ' +
-    'i.e. roughly 1.5x their per-clock throughput → ~0.6 cycles per simple op',
+    'calibrated + estimate: one counted op (a function entry or loop iteration, ' +
+    'tools/link/instrument.ts) costs 3 cycles on skylake (tools/bench/user_op.ts, see there); ' +
+    'AnandTech (M1 launch analysis, 2020) found the 3.0-3.2 GHz Firestorm core beating all of ' +
+    'Intel\'s designs and just short of AMD Zen3 (~5 GHz boost) in single-thread tests, i.e. ' +
+    'roughly 1.5x-1.7x their per-clock throughput → 3 × 0.6 = 1.8 cycles per counted op',
   kernel_op:
     'estimate: one simple op of kernel C code; same reasoning as user_op → 0.6 cycles',
   cr0_write:

@@ -5,11 +5,13 @@
  * doors throw when a task ends under user code; `promise_proto` recognises its promises.
  */
 import type { CpuDoor } from '../uapi/cpu_door.ts';
-import type { DoorHost } from '../../arch/door_factory.ts';
+import type { DoorHost, ImageOps } from '../../arch/door_factory.ts';
 
 export interface UserRealm {
   readonly make: (host: DoorHost) => CpuDoor;
   readonly marker: object;
+  /** The op counter and budget checks the realm's instrumented image is called with (`__po`). */
+  readonly ops: ImageOps;
   readonly promise_proto: object;
   /** Where the image came from (the exec'd path), for the kernel log. */
   readonly name: string;

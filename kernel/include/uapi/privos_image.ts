@@ -4,13 +4,14 @@
  *   #!privos-image 1\n
  *   entry: _start\n              the exported entry point (crt0's _start)
  *   source: userland/hello/hello.ts\n   what was linked (informational; tools such as PrivBox's pass read it)
- *   build: sfi=none\n            build tags (the SFI build of the code, …)
+ *   build: sfi=none ops=v1\n     build tags (the SFI build of the code, the user-op pass's version or ops=none, …)
  *   hash: <sha256 of the code>\n
  *   \n
  *   <code>                       one script: the program, its imports and its libc, linked
  *
- * The code, evaluated as a script in a fresh realm, is a function expression; called with no
- * arguments it returns the entry `(door, how) => …`. `privos cc` writes images; execve loads them.
+ * The code, evaluated as a script in a fresh realm, is a function expression; called with the
+ * realm's op counter (door_factory's ImageOps, which an `ops=` image's instrumentation uses) it
+ * returns the entry `(door, how) => …`. `privos cc` writes images; execve loads them.
  */
 export const IMAGE_MAGIC = '#!privos-image 1\n';
 
