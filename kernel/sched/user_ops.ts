@@ -21,7 +21,8 @@ import { KERN_WARNING } from '../printk.ts';
 import { C } from '../time/cost.ts';
 import { SLICE_SECONDS, account, switch_to, yield_cpu } from './core.ts';
 import { UserUnwind } from './exit.ts';
-import { do_signal, send_signal, sig_fatal_pending, signal_pending } from './signal.ts';
+import { do_signal, send_signal, sig_fatal_pending } from './signal.ts';
+import { signal_pending } from '../include/linux/sched/signal.ts';
 import type { Task } from './task.ts';
 
 /**
