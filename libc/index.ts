@@ -17,6 +17,7 @@ import './sigqueue.ts';
 import './timers.ts';
 import './pidfd.ts';
 import './xattr.ts';
+import './fadvise.ts';
 import './termios.ts';
 import './jobctl.ts';
 import './strsignal.ts';
