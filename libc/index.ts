@@ -18,6 +18,7 @@ import './timers.ts';
 import './pidfd.ts';
 import './xattr.ts';
 import './fadvise.ts';
+import './posix_timer.ts';
 import './termios.ts';
 import './jobctl.ts';
 import './strsignal.ts';

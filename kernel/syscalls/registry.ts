@@ -25,6 +25,7 @@ import { itimer_syscalls } from '../time/itimer.ts';
 import { pid_syscalls } from '../pid.ts';
 import { fadvise_syscalls } from '../mm/fadvise.ts';
 import { readahead_syscalls } from '../mm/readahead.ts';
+import { posix_timer_syscalls } from '../time/posix-timer.ts';
 import type { SyscallDef } from './syscall_def.ts';
 
 export const ALL_SYSCALLS: readonly SyscallDef[] = [
@@ -32,5 +33,5 @@ export const ALL_SYSCALLS: readonly SyscallDef[] = [
   ...mm_syscalls, ...exit_syscalls, ...fork_syscalls, ...signal_syscalls, ...sched_syscalls, ...sys_syscalls,
   ...time_syscalls, ...fs_syscalls, ...net_syscalls, ...module_syscalls, ...privbox_syscalls,
   ...futex_syscalls, ...memfd_syscalls, ...sigwait_syscalls, ...itimer_syscalls, ...pid_syscalls,
-  ...fadvise_syscalls, ...readahead_syscalls,
+  ...fadvise_syscalls, ...readahead_syscalls, ...posix_timer_syscalls,
 ];
