@@ -19,6 +19,7 @@ import './pidfd.ts';
 import './xattr.ts';
 import './fadvise.ts';
 import './posix_timer.ts';
+import './splice.ts';
 import './termios.ts';
 import './jobctl.ts';
 import './strsignal.ts';
