@@ -33,7 +33,7 @@ export function sys_getegid(t: Task): number { return t.cred.egid; }
  * commit_creds()'s dumpable rule: a change of the effective or fs ids makes the process
  * non-dumpable (suid_dumpable 0), so a former root process stays closed to its new uid.
  */
-function commit_creds(t: Task, old: Cred): void {
+export function commit_creds(t: Task, old: Cred): void {
   const c = t.cred;
   if (t.mm && (c.euid !== old.euid || c.egid !== old.egid || c.fsuid !== old.fsuid || c.fsgid !== old.fsgid)) t.mm.dumpable = false;
 }

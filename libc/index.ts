@@ -20,6 +20,7 @@ import './xattr.ts';
 import './fadvise.ts';
 import './posix_timer.ts';
 import './splice.ts';
+import './setid.ts';
 import './termios.ts';
 import './jobctl.ts';
 import './strsignal.ts';

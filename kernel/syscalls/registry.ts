@@ -26,6 +26,8 @@ import { pid_syscalls } from '../pid.ts';
 import { fadvise_syscalls } from '../mm/fadvise.ts';
 import { readahead_syscalls } from '../mm/readahead.ts';
 import { posix_timer_syscalls } from '../time/posix-timer.ts';
+import { setid_syscalls } from '../setid.ts';
+import { groups_syscalls } from '../groups.ts';
 import type { SyscallDef } from './syscall_def.ts';
 
 export const ALL_SYSCALLS: readonly SyscallDef[] = [
@@ -34,4 +36,5 @@ export const ALL_SYSCALLS: readonly SyscallDef[] = [
   ...time_syscalls, ...fs_syscalls, ...net_syscalls, ...module_syscalls, ...privbox_syscalls,
   ...futex_syscalls, ...memfd_syscalls, ...sigwait_syscalls, ...itimer_syscalls, ...pid_syscalls,
   ...fadvise_syscalls, ...readahead_syscalls, ...posix_timer_syscalls,
+  ...setid_syscalls, ...groups_syscalls,
 ];
