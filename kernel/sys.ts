@@ -294,7 +294,7 @@ function prio_targets(t: Task, which: number, who: number): Task[] | number {
 const nice_to_rlimit = (nice: number): number => 20 - nice;
 
 /** can_nice(): lowering nice needs RLIMIT_NICE room or CAP_SYS_NICE. */
-function can_nice(t: Task, p: Task, nice: number): boolean {
+export function can_nice(t: Task, p: Task, nice: number): boolean {
   return nice_to_rlimit(nice) <= p.rlim[RLIMIT_NICE].cur || capable(t, CAP_SYS_NICE);
 }
 

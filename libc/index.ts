@@ -21,6 +21,7 @@ import './fadvise.ts';
 import './posix_timer.ts';
 import './splice.ts';
 import './setid.ts';
+import './sched.ts';
 import './termios.ts';
 import './jobctl.ts';
 import './strsignal.ts';
