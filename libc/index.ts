@@ -22,6 +22,7 @@ import './posix_timer.ts';
 import './splice.ts';
 import './setid.ts';
 import './sched.ts';
+import './resource.ts';
 import './termios.ts';
 import './jobctl.ts';
 import './strsignal.ts';

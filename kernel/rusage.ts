@@ -1,0 +1,90 @@
+/**
+ * Resource usage (kernel/sys.c getrusage(), and wait4's rusage from kernel/exit.c): user and
+ * system CPU time from the cycle model (cycles ÷ the profile's clock, as the CPU-time clocks).
+ * A process's own time sums its threads; RUSAGE_CHILDREN sums the children it has waited for
+ * (and theirs), added when each is reaped. https://man7.org/linux/man-pages/man2/getrusage.2.html
+ */
+import { EFAULT, EINVAL } from './include/uapi/errno.ts';
+import { copy_to_user } from './mm/uaccess.ts';
+import { account } from './sched/core.ts';
+import type { Task } from './sched/task.ts';
+import type { SyscallDef } from './syscalls/syscall_def.ts';
+
+export const RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1, RUSAGE_THREAD = 1;
+/** struct rusage: two timevals and fourteen longs. */
+const RUSAGE_SIZE = 144;
+
+/** signal_struct's cutime/cstime (in cycles): the reaped children's times. */
+interface ChildTimes { utime: number; stime: number }
+
+function children_of(leader: Task): ChildTimes {
+  let c = leader.ext.get('rusage_children') as ChildTimes | undefined;
+  if (!c) {
+    c = { utime: 0, stime: 0 };
+    leader.ext.set('rusage_children', c);
+    const k = leader.kernel;
+    if (!k.ext.has('rusage_fork')) { k.ext.set('rusage_fork', true); k.fork_hooks.push((_p, ch) => { ch.ext.delete('rusage_children'); }); }
+  }
+  return c;
+}
+
+/** The process's own times: the threads of its group still in the table (and the leader). */
+function group_times(p: Task): ChildTimes {
+  let utime = p.utime, stime = p.stime;
+  for (const x of p.kernel.tasks.values()) if (x.tgid === p.tgid && x !== p) { utime += x.utime; stime += x.stime; }
+  return { utime, stime };
+}
+
+/** The caller's own times, its running slice charged first. */
+function self_times(t: Task): ChildTimes {
+  account(t, false);
+  return group_times(t.kernel.tasks.get(t.tgid) ?? t);
+}
+
+/** A child's times and its reaped children's (what wait4 reports for it). */
+function child_total(child: Task): ChildTimes {
+  const own = group_times(child), theirs = children_of(child);
+  return { utime: own.utime + theirs.utime, stime: own.stime + theirs.stime };
+}
+
+/** wait_task_zombie(), before the child leaves the table: the parent takes its total (kept for wait4's rusage). */
+export function account_reaped(parent: Task, child: Task): void {
+  const total = child_total(child);
+  child.ext.set('rusage_total', total);
+  const into = children_of(parent.kernel.tasks.get(parent.tgid) ?? parent);
+  into.utime += total.utime;
+  into.stime += total.stime;
+}
+
+const ru = new Uint8Array(RUSAGE_SIZE);
+const rv = new DataView(ru.buffer);
+
+/** Writes a struct rusage holding only the two times (cycles); false on a fault. */
+function put_rusage(t: Task, uaddr: number, times: ChildTimes): boolean {
+  ru.fill(0);
+  const tv = (o: number, cycles: number): void => {
+    const us = Math.floor((cycles / t.kernel.cpu.profile.hz) * 1e6);
+    rv.setUint32(o, Math.floor(us / 1e6), true); rv.setUint32(o + 8, us % 1e6, true);
+  };
+  tv(0, times.utime); tv(16, times.stime);
+  return copy_to_user(t, uaddr, ru, 0, RUSAGE_SIZE) === 0;
+}
+
+/** wait4()/waitid()'s rusage: the child's own times and its reaped children's. */
+export function put_child_rusage(t: Task, uaddr: number, child: Task): boolean {
+  return put_rusage(t, uaddr, (child.ext.get('rusage_total') as ChildTimes | undefined) ?? child_total(child));
+}
+
+export function sys_getrusage(t: Task, who: number, uaddr: number): number {
+  who |= 0;
+  let times: ChildTimes;
+  if (who === RUSAGE_SELF) times = self_times(t);
+  else if (who === RUSAGE_CHILDREN) times = { ...children_of(t.kernel.tasks.get(t.tgid) ?? t) };
+  else if (who === RUSAGE_THREAD) { account(t, false); times = { utime: t.utime, stime: t.stime }; }
+  else return -EINVAL;
+  return put_rusage(t, uaddr, times) ? 0 : -EFAULT;
+}
+
+export const rusage_syscalls: SyscallDef[] = [
+  { name: 'getrusage', fn: sys_getrusage, args: ['int', 'ptr'], support: 'partial', note: 'ru_utime and ru_stime only (the cycle model\'s CPU time); ru_maxrss and the fault, block I/O, signal and context-switch counts are 0; a thread\'s time is lost from RUSAGE_CHILDREN if it exits before its process is reaped' },
+];
