@@ -1,5 +1,5 @@
 /**
- * Resource usage (kernel/sys.c getrusage(), and wait4's rusage from kernel/exit.c): user and
+ * Resource usage (kernel/sys.c getrusage() and times(), and wait4's rusage from kernel/exit.c): user and
  * system CPU time from the cycle model (cycles ÷ the profile's clock, as the CPU-time clocks).
  * A process's own time sums its threads; RUSAGE_CHILDREN sums the children it has waited for
  * (and theirs), added when each is reaped. https://man7.org/linux/man-pages/man2/getrusage.2.html
@@ -9,6 +9,7 @@ import { copy_to_user } from './mm/uaccess.ts';
 import { account } from './sched/core.ts';
 import type { Task } from './sched/task.ts';
 import type { SyscallDef } from './syscalls/syscall_def.ts';
+import { CLOCK_BOOTTIME, clock_ns } from './time/posix-timers.ts';
 
 export const RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1, RUSAGE_THREAD = 1;
 /** struct rusage: two timevals and fourteen longs. */
@@ -85,6 +86,27 @@ export function sys_getrusage(t: Task, who: number, uaddr: number): number {
   return put_rusage(t, uaddr, times) ? 0 : -EFAULT;
 }
 
+/** USER_HZ, the clock_t unit; and the jiffies behind times()'s return (CONFIG_HZ=250, INITIAL_JIFFIES). */
+const USER_HZ = 100, HZ = 250, INITIAL_JIFFIES = 2 ** 32 - 300 * HZ;
+const tms = new Uint8Array(32);
+const tmsv = new DataView(tms.buffer);
+
+/**
+ * times(2): the process's and its waited-for children's CPU times in clock ticks, and the ticks
+ * since boot, counted from INITIAL_JIFFIES as Linux does (so the value is large from the start).
+ */
+export function sys_times(t: Task, ubuf: number): number {
+  if (ubuf) {
+    const hz = t.kernel.cpu.profile.hz, ticks = (cycles: number): number => Math.floor((cycles / hz) * USER_HZ);
+    const own = self_times(t), kids = children_of(t.kernel.tasks.get(t.tgid) ?? t);
+    [own.utime, own.stime, kids.utime, kids.stime].forEach((c, i) => { tmsv.setUint32(i * 8, ticks(c) % 2 ** 32, true); tmsv.setUint32(i * 8 + 4, 0, true); });
+    if (copy_to_user(t, ubuf, tms, 0, 32)) return -EFAULT;
+  }
+  const jiffies = INITIAL_JIFFIES + Math.floor((clock_ns(t, CLOCK_BOOTTIME) * HZ) / 1e9);
+  return Math.floor((jiffies * USER_HZ) / HZ);
+}
+
 export const rusage_syscalls: SyscallDef[] = [
+  { name: 'times', fn: sys_times, args: ['ptr'] },
   { name: 'getrusage', fn: sys_getrusage, args: ['int', 'ptr'], support: 'partial', note: 'ru_utime and ru_stime only (the cycle model\'s CPU time); ru_maxrss and the fault, block I/O, signal and context-switch counts are 0; a thread\'s time is lost from RUSAGE_CHILDREN if it exits before its process is reaped' },
 ];

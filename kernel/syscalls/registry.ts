@@ -30,6 +30,7 @@ import { setid_syscalls } from '../setid.ts';
 import { groups_syscalls } from '../groups.ts';
 import { sched_policy_syscalls } from '../sched/sched_policy.ts';
 import { rusage_syscalls } from '../rusage.ts';
+import { sysinfo_syscalls } from '../sysinfo.ts';
 import type { SyscallDef } from './syscall_def.ts';
 
 export const ALL_SYSCALLS: readonly SyscallDef[] = [
@@ -38,5 +39,5 @@ export const ALL_SYSCALLS: readonly SyscallDef[] = [
   ...time_syscalls, ...fs_syscalls, ...net_syscalls, ...module_syscalls, ...privbox_syscalls,
   ...futex_syscalls, ...memfd_syscalls, ...sigwait_syscalls, ...itimer_syscalls, ...pid_syscalls,
   ...fadvise_syscalls, ...readahead_syscalls, ...posix_timer_syscalls,
-  ...setid_syscalls, ...groups_syscalls, ...sched_policy_syscalls, ...rusage_syscalls,
+  ...setid_syscalls, ...groups_syscalls, ...sched_policy_syscalls, ...rusage_syscalls, ...sysinfo_syscalls,
 ];

@@ -5,6 +5,8 @@ import { conformance, type ConfCase } from './harness.ts';
 
 const HELPERS = String.raw`
 #include <time.h>
+#include <sys/times.h>
+#include <sys/sysinfo.h>
 static struct rusage ru_;
 static long cpu_ms(void) { struct timespec t; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return t.tv_sec * 1000 + t.tv_nsec / 1000000; }
 static void burn(long ms) { long s = cpu_ms(); while (cpu_ms() - s < ms) ; }
@@ -42,6 +44,19 @@ const cases: ConfCase[] = [
       c = await l.fork(async (cl) => { const g = await cl.fork(async (gl) => { await burn(gl, 30); return 0; }) as number; await cl.waitpid(g, 0, 0); return 0; }) as number;
       await l.waitpid(c, 0, 0); await l.getrusage(-1, r); await p.r('grandchild_counted', ru_ms(l, r) - one >= 20 ? 1 : 0); c = await l.fork(async () => 0) as number; await p.r('wait4_efault', l.wait4(c, 0, 0, 8)); await p.r('reaped_anyway', l.waitpid(c, 0, l.WNOHANG));
       c = await l.fork(async (cl) => { await burn(cl, 30); return 0; }) as number; const si = l.malloc(128); await p.r('waitid', l.syscall(l.SYS.waitid, 1, c, si, 4 | 0x1000000, 0)); await p.r('waitid_rusage', l.syscall(l.SYS.waitid, 1, c, si, 4, r)); await p.r('waitid_time', ru_ms(l, r) >= 20 ? 1 : 0);
+    },
+  },
+  {
+    name: 'times_and_sysinfo', c_globals: HELPERS,
+    c: `struct tms tb; long a = times(&tb); R("times_positive", a > 0); burn(30); long b = times(&tb); R("ticks_grow", b >= a); R("tms_self_counts", tb.tms_utime + tb.tms_stime >= 2);
+        R("tms_children_zero", tb.tms_cutime + tb.tms_cstime == 0); R("times_null", times(0) > 0); R("times_efault", syscall(SYS_times, 8)); struct sysinfo si; R("sysinfo", sysinfo(&si)); R("mem_unit", si.mem_unit);
+        R("ram_consistent", si.totalram > 0 && si.freeram <= si.totalram); R("procs", si.procs >= 1); R("uptime", si.uptime > 0); R("no_swap", si.totalswap == 0 && si.freeswap == 0); R("efault", sysinfo((struct sysinfo *)8));
+        R("ticks_count_from_initial_jiffies", labs((times(0) - 1717956918L) / 100 - si.uptime) <= 2);`,
+    run: async (p, l) => {
+      const tb = l.malloc(32); const a = await l.times(tb) as number; await p.r('times_positive', a > 0 ? 1 : 0); await burn(l, 30); const b = await l.times(tb) as number; await p.r('ticks_grow', b >= a ? 1 : 0); await p.r('tms_self_counts', l.peek_u64(tb) + l.peek_u64(tb + 8) >= 2 ? 1 : 0);
+      await p.r('tms_children_zero', l.peek_u64(tb + 16) + l.peek_u64(tb + 24) === 0 ? 1 : 0); await p.r('times_null', (await l.times(0) as number) > 0 ? 1 : 0); await p.r('times_efault', l.times(8)); const si = l.malloc(112); await p.r('sysinfo', l.sysinfo(si)); await p.r('mem_unit', l.peek_u32(si + 104));
+      await p.r('ram_consistent', l.peek_u64(si + 32) > 0 && l.peek_u64(si + 40) <= l.peek_u64(si + 32) ? 1 : 0); await p.r('procs', (l.peek_u32(si + 80) & 0xffff) >= 1 ? 1 : 0); await p.r('uptime', l.peek_u64(si) > 0 ? 1 : 0); await p.r('no_swap', l.peek_u64(si + 64) === 0 && l.peek_u64(si + 72) === 0 ? 1 : 0); await p.r('efault', l.sysinfo(8));
+      await p.r('ticks_count_from_initial_jiffies', Math.abs(Math.trunc(((await l.times(0) as number) - 1717956918) / 100) - l.peek_u64(si)) <= 2 ? 1 : 0);
     },
   },
 ];
