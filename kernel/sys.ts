@@ -33,7 +33,7 @@ export function sys_getegid(t: Task): number { return t.cred.egid; }
  * commit_creds()'s dumpable rule: a change of the effective or fs ids makes the process
  * non-dumpable (suid_dumpable 0), so a former root process stays closed to its new uid.
  */
-function commit_creds(t: Task, old: Cred): void {
+export function commit_creds(t: Task, old: Cred): void {
   const c = t.cred;
   if (t.mm && (c.euid !== old.euid || c.egid !== old.egid || c.fsuid !== old.fsuid || c.fsgid !== old.fsgid)) t.mm.dumpable = false;
 }
@@ -294,7 +294,7 @@ function prio_targets(t: Task, which: number, who: number): Task[] | number {
 const nice_to_rlimit = (nice: number): number => 20 - nice;
 
 /** can_nice(): lowering nice needs RLIMIT_NICE room or CAP_SYS_NICE. */
-function can_nice(t: Task, p: Task, nice: number): boolean {
+export function can_nice(t: Task, p: Task, nice: number): boolean {
   return nice_to_rlimit(nice) <= p.rlim[RLIMIT_NICE].cur || capable(t, CAP_SYS_NICE);
 }
 

@@ -17,6 +17,8 @@ import { namei_syscalls } from './namei_dir.ts';
 import { namespace_syscalls } from './namespace.ts';
 import { open_syscalls } from './open.ts';
 import { pipe_syscalls } from './pipe.ts';
+import { splice_syscalls } from './splice.ts';
+import { copy_file_range_syscalls } from './copy_file_range.ts';
 import { read_write_syscalls } from './read_write.ts';
 import { readdir_syscalls } from './readdir.ts';
 import { rename_syscalls } from './rename.ts';
@@ -27,6 +29,6 @@ import { utimes_syscalls } from './utimes.ts';
 export const fs_syscalls: SyscallDef[] = [
   ...read_write_syscalls, ...open_syscalls, ...stat_syscalls, ...ioctl_syscalls,
   ...file_syscalls, ...fcntl_syscalls, ...namei_syscalls, ...rename_syscalls, ...readdir_syscalls,
-  ...sync_syscalls, ...d_path_syscalls, ...utimes_syscalls, ...fs_struct_syscalls, ...pipe_syscalls,
+  ...sync_syscalls, ...d_path_syscalls, ...utimes_syscalls, ...fs_struct_syscalls, ...pipe_syscalls, ...splice_syscalls, ...copy_file_range_syscalls,
   ...namespace_syscalls, ...locks_syscalls, ...signalfd_syscalls, ...timerfd_syscalls, ...xattr_syscalls,
 ];

@@ -45,6 +45,8 @@ export interface FileOperations {
    */
   splice_read?(f: File, buf: Uint8Array, off: number, count: number, pos: number): number;
   splice_write?(f: File, t: Task, buf: Uint8Array, off: number, count: number, pos: number): SysRet;
+  /** fallocate(2) after vfs_fallocate()'s checks: the modes the file system supports, others -EOPNOTSUPP. */
+  fallocate?(f: File, mode: number, offset: number, len: number): number;
   /** The type-specific lines of /proc/PID/fdinfo/N (f_op->show_fdinfo). */
   show_fdinfo?(f: File): string;
 }

@@ -4,7 +4,7 @@
  * faccessat2(2) (fs/open.c, fs/namei.c do_filp_open).
  */
 import { shmem_seal_chmod, shmem_seal_setsize } from '../mm/memfd.ts';
-import { EACCES, EBADF, EROFS, EEXIST, EFAULT, EFBIG, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EOPNOTSUPP, EPERM, E2BIG } from '../include/uapi/errno.ts';
+import { EACCES, EBADF, EROFS, EEXIST, EFAULT, EFBIG, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EOPNOTSUPP, EPERM, E2BIG, ENODEV, ESPIPE } from '../include/uapi/errno.ts';
 import { RLIMIT_FSIZE } from '../include/uapi/resource.ts';
 import { SIGXFSZ } from '../include/uapi/signal.ts';
 import { send_signal } from '../sched/signal.ts';
@@ -12,7 +12,11 @@ import {
   AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, O_ACCMODE, O_APPEND, O_CLOEXEC, O_CREAT, O_EXCL,
   O_NOCTTY, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE_BASE, O_TRUNC, O_WRONLY, O_NONBLOCK, O_DSYNC, FASYNC, O_NOATIME, O_SYNC,
 } from '../include/uapi/fcntl.ts';
-import { S_IFMT, S_IFREG, S_ISDIR, S_ISLNK, S_ISREG } from '../include/uapi/stat.ts';
+import { S_IFMT, S_IFREG, S_ISDIR, S_ISFIFO, S_ISLNK, S_ISREG } from '../include/uapi/stat.ts';
+import {
+  FALLOC_FL_COLLAPSE_RANGE, FALLOC_FL_INSERT_RANGE, FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE,
+  FALLOC_FL_UNSHARE_RANGE, FALLOC_FL_WRITE_ZEROES, FALLOC_FL_ZERO_RANGE,
+} from '../include/uapi/fcntl.ts';
 import { copy_from_user, strncpy_from_user } from '../mm/uaccess.ts';
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
@@ -23,7 +27,7 @@ import {
   MAY_EXEC, MAY_READ, MAY_WRITE, PATH_MAX, dac_permission, inode_permission, mnt_root_of, path_lookupat, path_start,
   user_path_at, RESOLVE_BENEATH, RESOLVE_CACHED, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS, RESOLVE_NO_XDEV,
 } from './namei.ts';
-import { shmem_get_inode, shmem_inode, shmem_setsize } from './tmpfs.ts';
+import { SHMEM_MAXBYTES, shmem_get_inode, shmem_inode, shmem_setsize } from './tmpfs.ts';
 
 /** Reads a path argument (getname): ENOENT for "", EFAULT, ENAMETOOLONG. */
 export function getname(t: Task, upath: number): string | number {
@@ -253,6 +257,42 @@ export function sys_ftruncate(t: Task, fd: number, len: number): number {
   return truncate_check_fsize(t, len) || do_truncate(f.f_dentry, f.f_inode, len);
 }
 
+const FALLOC_FL_MODE_MASK = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_ZERO_RANGE |
+  FALLOC_FL_INSERT_RANGE | FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_WRITE_ZEROES;
+
+/** vfs_fallocate()'s mode rules: which combinations any file system may be asked for. */
+function falloc_mode_ok(mode: number): boolean {
+  if (mode & ~(FALLOC_FL_MODE_MASK | FALLOC_FL_KEEP_SIZE)) return false;
+  switch (mode & FALLOC_FL_MODE_MASK) {
+    case 0: case FALLOC_FL_UNSHARE_RANGE: case FALLOC_FL_ZERO_RANGE: return true;
+    case FALLOC_FL_PUNCH_HOLE: return (mode & FALLOC_FL_KEEP_SIZE) !== 0;
+    case FALLOC_FL_COLLAPSE_RANGE: case FALLOC_FL_INSERT_RANGE: case FALLOC_FL_WRITE_ZEROES:
+      return !(mode & FALLOC_FL_KEEP_SIZE);
+    default: return false;
+  }
+}
+
+/**
+ * vfs_fallocate() (fs/open.c), its checks in Linux's order; then the file system's own
+ * (tmpfs: KEEP_SIZE and PUNCH_HOLE only). https://man7.org/linux/man-pages/man2/fallocate.2.html
+ */
+export function sys_fallocate(t: Task, fd: number, mode: number, offset: number, len: number): number {
+  const f = fdget(t, fd);
+  if (!f || f.f_mode & FMODE_PATH) return -EBADF;
+  if (offset < 0 || len <= 0) return -EINVAL;
+  if (!falloc_mode_ok(mode)) return -EOPNOTSUPP;
+  if (!(f.f_mode & FMODE_WRITE)) return -EBADF;
+  const m = f.f_inode.i_mode;
+  if (S_ISFIFO(m)) return -ESPIPE;
+  if (S_ISDIR(m)) return -EISDIR;
+  if (!S_ISREG(m)) return -ENODEV;
+  if (offset + len > SHMEM_MAXBYTES) return -EFBIG; // s_maxbytes
+  if (!f.f_op.fallocate) return -EOPNOTSUPP;
+  // inode_newsize_ok() for every mode but a punched hole (RLIMIT_FSIZE, even with KEEP_SIZE).
+  const err = mode & FALLOC_FL_PUNCH_HOLE ? 0 : truncate_check_fsize(t, offset + len);
+  return err || f.f_op.fallocate(f, mode, offset, len);
+}
+
 function set_pwd(t: Task, d: Dentry): number {
   if (!S_ISDIR(d.d_inode!.i_mode)) return -ENOTDIR;
   const err = inode_permission(t, d.d_inode!, MAY_EXEC);
@@ -351,6 +391,7 @@ export const open_syscalls: SyscallDef[] = [
   { name: 'close', fn: sys_close, args: ['fd'] },
   { name: 'truncate', fn: sys_truncate, args: ['path', 'int'] },
   { name: 'ftruncate', fn: sys_ftruncate, args: ['fd', 'int'] },
+  { name: 'fallocate', fn: sys_fallocate, args: ['fd', 'hex', 'int', 'int'], support: 'partial', note: 'tmpfs files are not sparse: a punched hole reads as zeros but keeps its pages, and FALLOC_FL_KEEP_SIZE past EOF reserves no pages (st_blocks unchanged)' },
   { name: 'chdir', fn: sys_chdir, args: ['path'] },
   { name: 'fchdir', fn: sys_fchdir, args: ['fd'] },
   { name: 'chmod', fn: sys_chmod, args: ['path', 'mode'] },

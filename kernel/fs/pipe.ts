@@ -45,8 +45,32 @@ export function get_pipe_info(f: File): PipeInodeInfo | null {
   return f.f_op === pipefifo_fops ? (f.f_inode.i_private as PipeInodeInfo) : null;
 }
 
+/** Copies n ring bytes, `skip` bytes past the first unread one, into dst (tee and splice peek before they consume). */
+export function pipe_peek(p: PipeInodeInfo, skip: number, dst: Uint8Array, off: number, n: number): void {
+  const start = (p.head + skip) % p.size;
+  const first = Math.min(n, p.size - start);
+  dst.set(p.buf.subarray(start, start + first), off);
+  if (n > first) dst.set(p.buf.subarray(0, n - first), off + first);
+}
+
+/** Drops n unread bytes (they were spliced out). */
+export function pipe_consume(p: PipeInodeInfo, n: number): void {
+  p.head = (p.head + n) % p.size; p.len -= n;
+  if (n) p.wr_wait.wake_up();
+}
+
+/** Appends n bytes of src (n <= free). */
+export function pipe_append(p: PipeInodeInfo, src: Uint8Array, off: number, n: number): void {
+  const tail = (p.head + p.len) % p.size;
+  const first = Math.min(n, p.size - tail);
+  p.buf.set(src.subarray(off, off + first), tail);
+  if (n > first) p.buf.set(src.subarray(off + first, off + n), 0);
+  p.len += n;
+  if (n) p.rd_wait.wake_up();
+}
+
 /** Copies up to n ring bytes to user memory; returns bytes copied or -EFAULT. */
-function ring_to_user(t: Task, p: PipeInodeInfo, ubuf: number, n: number): number {
+export function ring_to_user(t: Task, p: PipeInodeInfo, ubuf: number, n: number): number {
   const first = Math.min(n, p.size - p.head);
   let left = copy_to_user(t, ubuf, p.buf, p.head, first);
   let done = first - left;
@@ -57,7 +81,7 @@ function ring_to_user(t: Task, p: PipeInodeInfo, ubuf: number, n: number): numbe
   return done;
 }
 
-function ring_from_user(t: Task, p: PipeInodeInfo, ubuf: number, n: number): number {
+export function ring_from_user(t: Task, p: PipeInodeInfo, ubuf: number, n: number): number {
   const tail = (p.head + p.len) % p.size;
   const first = Math.min(n, p.size - tail);
   let left = copy_from_user(t, p.buf, tail, ubuf, first);
@@ -142,9 +166,8 @@ export const pipefifo_fops: FileOperations = {
   splice_read(f, buf, off, count) {
     const p = f.f_inode.i_private as PipeInodeInfo;
     const n = Math.min(count, p.len);
-    for (let i = 0; i < n; i++) buf[off + i] = p.buf[(p.head + i) % p.size];
-    p.head = (p.head + n) % p.size; p.len -= n;
-    if (n) p.wr_wait.wake_up();
+    pipe_peek(p, 0, buf, off, n);
+    pipe_consume(p, n);
     return n === 0 && p.writers > 0 ? -EAGAIN : n;
   },
   splice_write(f, t, buf, off, count) {
@@ -162,9 +185,7 @@ export const pipefifo_fops: FileOperations = {
 /** Appends what fits of buf[off, off+count) to the ring from a kernel buffer and wakes readers; the bytes taken. */
 export function pipe_ring_put(p: PipeInodeInfo, buf: Uint8Array, off: number, count: number): number {
   const n = Math.min(count, p.free);
-  for (let i = 0; i < n; i++) p.buf[(p.head + p.len + i) % p.size] = buf[off + i];
-  p.len += n;
-  if (n) p.rd_wait.wake_up();
+  pipe_append(p, buf, off, n);
   return n;
 }
 

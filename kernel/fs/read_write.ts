@@ -203,13 +203,13 @@ export function sys_pwritev(t: Task, fd: number, iov: number, n: number, pos: nu
 
 // ---- sendfile ----
 
-const SENDFILE_CHUNK = 65536;
+export const SENDFILE_CHUNK = 65536;
 
 /**
  * The task's own bounce buffer (do_splice_direct's current->splice_pipe). It stays live while
  * splice_write sleeps on a full output, so it must never be shared with another task.
  */
-function splice_pipe(t: Task): Uint8Array {
+export function splice_pipe(t: Task): Uint8Array {
   return t.splice_pipe ??= new Uint8Array(SENDFILE_CHUNK);
 }
 

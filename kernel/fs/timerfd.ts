@@ -13,6 +13,7 @@ import type { Task } from '../sched/task.ts';
 import { sleep_on, WaitQueueHead } from '../sched/wait.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { KTimer } from '../time/hrtimer.ts';
+import { get_itimerspec, put_itimerspec, timespec_valid } from '../time/itimerspec.ts';
 import { CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_REALTIME } from '../time/posix-timers.ts';
 import { anon_inode_getfile } from './anon_inodes.ts';
 import { install_fd } from './file_table.ts';
@@ -93,29 +94,6 @@ export function sys_timerfd_create(t: Task, clockid: number, flags: number): num
   const ctx = new TimerfdCtx(clockid, new KTimer(base_clock(clockid)), t);
   const f = anon_inode_getfile('[timerfd]', timerfd_fops, ctx, O_RDWR | (flags & O_NONBLOCK));
   return install_fd(t, f, (flags & TFD_CLOEXEC) !== 0);
-}
-
-const its = new Uint8Array(32);
-const itv = new DataView(its.buffer);
-
-/** A struct itimerspec as [interval, value] timespecs in [sec, nsec] form, or null on a fault. */
-function get_itimerspec(t: Task, uaddr: number): number[] | null {
-  if (copy_from_user(t, its, 0, uaddr, 32)) return null;
-  const r: number[] = [];
-  for (let o = 0; o < 32; o += 8) r.push(itv.getInt32(o + 4, true) * 2 ** 32 + itv.getUint32(o, true));
-  return r;
-}
-
-const timespec_valid = (sec: number, nsec: number): boolean => sec >= 0 && nsec >= 0 && nsec < 1e9;
-
-function put_itimerspec(t: Task, uaddr: number, interval: number, value: number): boolean {
-  const put = (o: number, ns: number): void => {
-    const s = Math.floor(ns / 1e9);
-    itv.setUint32(o, s % 2 ** 32, true); itv.setUint32(o + 4, Math.floor(s / 2 ** 32), true);
-    itv.setUint32(o + 8, ns - s * 1e9, true); itv.setUint32(o + 12, 0, true);
-  };
-  put(0, interval); put(16, value);
-  return copy_to_user(t, uaddr, its, 0, 32) === 0;
 }
 
 function timerfd_fget(t: Task, fd: number): TimerfdCtx | number {

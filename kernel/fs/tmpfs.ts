@@ -7,12 +7,12 @@
  * read/write go through it while it holds pages, and shmem_node writes it back first.
  */
 import { Node } from '@jsonjoy.com/fs-core';
-import { EFAULT, EFBIG, EINVAL, ENOSPC, EPERM } from '../include/uapi/errno.ts';
+import { EFAULT, EFBIG, EINVAL, ENOSPC, EOPNOTSUPP, EPERM } from '../include/uapi/errno.ts';
 import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../include/uapi/stat.ts';
 import type { Task } from '../sched/task.ts';
 import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
 import { type FileOperations, File, FMODE_READ, FMODE_WRITE, Inode, type SuperBlock, Dentry, type SysRet, Mount } from './fs_types.ts';
-import { F_SEAL_FUTURE_WRITE, F_SEAL_GROW, F_SEAL_WRITE, O_RDWR } from '../include/uapi/fcntl.ts';
+import { FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE, F_SEAL_FUTURE_WRITE, F_SEAL_GROW, F_SEAL_WRITE, O_RDWR } from '../include/uapi/fcntl.ts';
 import type { VmFile } from '../mm/mm_types.ts';
 import { PAGE_SIZE, type PhysMem } from '../mm/page_alloc.ts';
 import { filemap_read, filemap_update, filemap_write_back, generic_file_mmap, mapping_mapped } from '../mm/filemap.ts';
@@ -186,6 +186,35 @@ function shmem_written(inode: Inode, node: Node): void {
 }
 
 
+/**
+ * shmem_fallocate() (mm/shmem.c): KEEP_SIZE and PUNCH_HOLE only. A punched range reads back as
+ * zeros; growing charges pages as a truncate would. Files are not sparse here (see ShmemSbInfo),
+ * so a punched hole keeps its pages and KEEP_SIZE past EOF reserves none (it only checks room).
+ */
+function shmem_fallocate(f: File, mode: number, offset: number, len: number): number {
+  if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) return -EOPNOTSUPP;
+  const inode = f.f_inode;
+  const end = offset + len;
+  if (mode & FALLOC_FL_PUNCH_HOLE) {
+    if (inode.i_seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return -EPERM;
+    const stop = Math.min(end, inode.size);
+    if (offset < stop) shmem_node(inode).buf.fill(0, offset, stop);
+    if (offset < stop && mapping_mapped(inode)) filemap_update(inode.i_mapping!, offset, stop);
+    inode.i_mtime = inode.i_ctime = Date.now() * 1e6;
+    inode.i_state |= I_DIRTY;
+    return 0;
+  }
+  if (inode.i_seals & F_SEAL_GROW && end > inode.size) return -EPERM;
+  if (end <= inode.size) return 0;
+  if (mode & FALLOC_FL_KEEP_SIZE) {
+    const sbi = sbinfo_of(inode);
+    return sbi && pages_of(end) - sbi.inode_info(inode).alloced > sbi.free_blocks() ? -ENOSPC : 0;
+  }
+  const err = shmem_setsize(inode, end);
+  if (!err) inode.i_ctime = Date.now() * 1e6;
+  return err;
+}
+
 export const shmem_file_operations: FileOperations = {
   read(f: File, t: Task, ubuf: number, count: number, pos: number): SysRet {
     const inode = f.f_inode;
@@ -202,6 +231,7 @@ export const shmem_file_operations: FileOperations = {
   },
   write: shmem_write,
   fsync: () => 0,
+  fallocate: shmem_fallocate,
   mmap: generic_file_mmap,
   open(inode, f) {
     sbinfo_of(inode)?.inode_info(inode).files.add(f);

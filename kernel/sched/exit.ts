@@ -20,6 +20,7 @@ import type { Kernel } from '../kernel.ts';
 import { KERN_ALERT, KERN_EMERG } from '../printk.ts';
 import { futex_exit_release, futex_wake } from '../futex.ts';
 import { FUTEX_BITSET_MATCH_ANY } from '../include/uapi/futex.ts';
+import { account_reaped, put_child_rusage } from '../rusage.ts';
 
 /** Unwinds a task's user code (its JS stack) back to the task runner. */
 export class UserUnwind extends Error {}
@@ -217,7 +218,7 @@ function wait_one(c: Task, options: number): WaitResult | null {
   if (c.exit_state === EXIT_ZOMBIE) {
     if (!(options & WEXITED) || find_alive_thread(c)) return null; // delay_group_leader
     const ws = c.exit_code, sig = ws & 0x7f;
-    if (!keep) release_task(c);
+    if (!keep) { account_reaped(c.parent ?? c, c); release_task(c); }
     return { child: c, wstatus: ws, code: sig === 0 ? CLD_EXITED : ws & 0x80 ? CLD_DUMPED : CLD_KILLED, status: sig === 0 ? (ws >> 8) & 0xff : sig };
   }
   if (c.wait_report === CLD_STOPPED && c.group_stop_sig && options & WSTOPPED) {
@@ -246,10 +247,10 @@ export function sys_wait4(t: Task, pid: number, wstatus: number, options: number
   pid |= 0; // pid_t upid: 0xffffffff is -1 (any child)
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
   if (pid === -0x80000000) return -ESRCH; // -INT_MIN names no process group
-  // rusage is left untouched: see the support matrix.
   return do_wait(t, (c) => eligible(t, c, pid), (options & ~__WALL) | WEXITED, (r) => {
     if (!r) return 0;
     if (wstatus && !put_user_u32(t, wstatus, r.wstatus)) return -EFAULT;
+    if (rusage && !put_child_rusage(t, rusage, r.child)) return -EFAULT;
     return r.child.pid;
   });
 }
@@ -280,8 +281,10 @@ export function sys_waitid(t: Task, idtype: number, id: number, infop: number, o
   else if (idtype === P_PID) { if (id <= 0) return -EINVAL; select = (c) => c.pid === id; }
   else if (idtype === P_PGID) { if (id < 0) return -EINVAL; const g = id || t.pgrp; select = (c) => c.pgrp === g; }
   else return -EINVAL;
-  void rusage;
-  return do_wait(t, select, options, (r) => (infop && !put_siginfo_chld(t, infop, r) ? -EFAULT : 0));
+  return do_wait(t, select, options, (r) => {
+    if (infop && !put_siginfo_chld(t, infop, r)) return -EFAULT;
+    return rusage && r && !put_child_rusage(t, rusage, r.child) ? -EFAULT : 0;
+  });
 }
 
 /** Kills a task from the kernel (oops, fdcap's kill policy): SIGKILL semantics. */
@@ -292,6 +295,6 @@ export function kill_task(t: Task, sig = SIGKILL): void {
 export const exit_syscalls: SyscallDef[] = [
   { name: 'exit', fn: sys_exit, args: ['int'] },
   { name: 'exit_group', fn: sys_exit_group, args: ['int'] },
-  { name: 'wait4', fn: sys_wait4, args: ['int', 'wstatus', 'waitopts', 'ptr'], support: 'partial', note: 'rusage is not filled; a thread waits only for its own children (as with __WNOTHREAD)' },
-  { name: 'waitid', fn: sys_waitid, args: ['int', 'int', 'ptr', 'hex', 'ptr'], support: 'partial', note: 'no P_PIDFD; rusage is not filled; a thread waits only for its own children' },
+  { name: 'wait4', fn: sys_wait4, args: ['int', 'wstatus', 'waitopts', 'ptr'], support: 'partial', note: 'rusage holds the CPU times only (see getrusage); a thread waits only for its own children (as with __WNOTHREAD)' },
+  { name: 'waitid', fn: sys_waitid, args: ['int', 'int', 'ptr', 'hex', 'ptr'], support: 'partial', note: 'no P_PIDFD; rusage holds the CPU times only (see getrusage); a thread waits only for its own children' },
 ];

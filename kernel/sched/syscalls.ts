@@ -15,14 +15,14 @@ export const NR_CPU_IDS = 1;
 const CPUMASK_SIZE = Math.ceil(NR_CPU_IDS / 64) * 8;
 const CPU_ACTIVE_MASK = (1 << NR_CPU_IDS) - 1;
 
-function find_task(t: Task, pid: number): Task | null {
+export function find_task(t: Task, pid: number): Task | null {
   if (pid === 0) return t;
   const p = t.kernel.tasks.get(pid);
   return p && p.alive ? p : null;
 }
 
 /** check_same_owner(): the caller's euid is the target's euid or real uid. */
-function check_same_owner(t: Task, p: Task): boolean {
+export function check_same_owner(t: Task, p: Task): boolean {
   return t.cred.euid === p.cred.euid || t.cred.euid === p.cred.uid;
 }
 

@@ -19,6 +19,14 @@ import { memfd_syscalls } from '../mm/memfd.ts';
 import { sigwait_syscalls } from '../sched/sigwait.ts';
 import { itimer_syscalls } from '../time/itimer.ts';
 import { pid_syscalls } from '../pid.ts';
+import { fadvise_syscalls } from '../mm/fadvise.ts';
+import { readahead_syscalls } from '../mm/readahead.ts';
+import { posix_timer_syscalls } from '../time/posix-timer.ts';
+import { setid_syscalls } from '../setid.ts';
+import { groups_syscalls } from '../groups.ts';
+import { sched_policy_syscalls } from '../sched/sched_policy.ts';
+import { rusage_syscalls } from '../rusage.ts';
+import { sysinfo_syscalls } from '../sysinfo.ts';
 import type { SyscallDef } from './syscall_def.ts';
 import { SYSCALL_NAMES } from '../include/uapi/arch_uapi.ts';
 
@@ -27,6 +35,8 @@ export const ALL_SYSCALLS: readonly SyscallDef[] = [
   ...mm_syscalls, ...exit_syscalls, ...fork_syscalls, ...signal_syscalls, ...sched_syscalls, ...sys_syscalls,
   ...time_syscalls, ...fs_syscalls, ...net_syscalls, ...module_syscalls, ...privbox_syscalls,
   ...futex_syscalls, ...memfd_syscalls, ...sigwait_syscalls, ...itimer_syscalls, ...pid_syscalls,
+  ...fadvise_syscalls, ...readahead_syscalls, ...posix_timer_syscalls,
+  ...setid_syscalls, ...groups_syscalls, ...sched_policy_syscalls, ...rusage_syscalls, ...sysinfo_syscalls,
 ];
 
 /**

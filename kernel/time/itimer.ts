@@ -27,24 +27,19 @@ class ITimers {
 }
 
 const ITIMERS = new StateKey<Task, ITimers>('itimer', () => new ITimers());
-const ITIMER_HOOKS = new StateKey<Kernel, { done: boolean }>('itimer_hooks', () => ({ done: false }));
-
-function itimers(t: Task): ITimers {
-  const leader = t.kernel.tasks.get(t.tgid) ?? t;
-  install_hooks(t.kernel);
-  return state_of(leader, ITIMERS);
-}
-
-/** Once per kernel: a child starts with no timers (fork copies ext), a process's timers stop when it exits. */
-function install_hooks(k: Kernel): void {
-  const hooked = state_of(k, ITIMER_HOOKS);
-  if (hooked.done) return;
-  hooked.done = true;
+/** Once per kernel: a child starts with no timers (fork copies task state), a process's timers stop when it exits. */
+const ITIMER_HOOKS = new StateKey<Kernel, true>('itimer_hooks', (k) => {
   k.fork_hooks.push((_p, c) => { state_set(c, ITIMERS, undefined); });
   k.exit_hooks.push((x) => {
     const s = x.pid === x.tgid ? state_peek(x, ITIMERS) : undefined;
     if (s) for (const tm of s.it) { tm.cancel_wake(); tm.armed = false; }
   });
+  return true;
+});
+
+function itimers(t: Task): ITimers {
+  state_of(t.kernel, ITIMER_HOOKS);
+  return state_of(t.kernel.tasks.get(t.tgid) ?? t, ITIMERS);
 }
 
 /**
