@@ -35,10 +35,20 @@ const ALLOWED: Record<string, string> = {
   'kernel/arch/arm64/pauth.ts:rh': 'QARMA-64 result registers of one synchronous computation (no BigInt per call)',
   'kernel/arch/arm64/pauth.ts:key_hi_seen': 'one-entry cache of the last key schedule (pure function of the key)',
   'kernel/arch/arm64/pauth.ts:LAYOUTS': 'memo of pointer layouts per configuration (pure function)',
+  'kernel/kcov.ts:kcov_kernels': 'per-kernel cover counts keyed by the Kernel (WeakMap)',
+  'kernel/kcov.ts:owner': 'the machine whose current task the instrumented hook serves (the hook is one function for all machines)',
+  'kernel/kcov_trace.ts:mem': "the running task's kcov area, cached where __sanitizer_cov_trace_pc reads it (per-CPU state, as current->kcov_area)",
+  'kernel/kcov_trace.ts:pages': 'as mem',
+  'kernel/kcov_trace.ts:size': 'as mem',
+  'kernel/kcov_trace.ts:counts': "privos cover's block counters of the machine being covered (per-CPU, as mem)",
+  'kernel/kcov_trace.ts:counts_base': 'as counts',
+  'kernel/kcov_trace.ts:cmp_mem': "the running task's KCOV_TRACE_CMP area (per-CPU, as mem)",
+  'kernel/kcov_trace.ts:cmp_pages': 'as cmp_mem',
+  'kernel/kcov_trace.ts:cmp_size': 'as cmp_mem',
+  'kernel/privbox/sfi_image.ts:produced': "host-process registry of the SFI images this process's linker produced (what the loader may trust)",
+  'kernel/privbox/sfi_image.ts:relinkers': 'host-process registry: how to relink an image with another SFI build',
   'kernel/privbox/privbox.ts:running_task': 'pending: the gate’s fast-path hint moves to the Kernel with the PrivBox rework',
   'kernel/privbox/privbox.ts:running_box': 'pending: as running_task',
-  'kernel/privbox/transparent.ts:programs': 'pending: transparent mode moves to images (whole-image SFI)',
-  'kernel/privbox/transparent.ts:next_token': 'pending: as programs',
 };
 
 const DECL = /^(?:export )?(let|const) (\w+)(?::\s*([^=;]+))?\s*(?:=\s*(.*))?;?$/;

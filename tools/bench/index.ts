@@ -2,15 +2,15 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RESULTS_DIR, host_line } from './harness.ts';
+import { REPO_ROOT, code_url } from '../../kernel/init/paths.ts';
 
 /** The suites there are: every tools/bench/<suite>.ts but the harness and this file. */
 export function bench_suites(): string[] {
-  return readdirSync(new URL('.', import.meta.url)).filter((f) => f.endsWith('.ts') && !['harness.ts', 'index.ts'].includes(f))
+  return readdirSync(join(REPO_ROOT, 'tools', 'bench')).filter((f) => f.endsWith('.ts') && !['harness.ts', 'index.ts'].includes(f))
     .map((f) => f.slice(0, -3));
 }
 
 export async function run_benches(only: string[]): Promise<void> {
-  const dir = new URL('.', import.meta.url);
   const suites = bench_suites().filter((s) => only.length === 0 || only.includes(s)).sort((a, b) => (a === 'core' ? -1 : b === 'core' ? 1 : a.localeCompare(b)));
   rmSync(RESULTS_DIR, { recursive: true, force: true });
   const host = host_line();
@@ -18,7 +18,8 @@ export async function run_benches(only: string[]): Promise<void> {
   writeFileSync(join(RESULTS_DIR, 'host.md'), `host: ${host}\n`);
   console.log(`privos benchmarks: ${suites.join(', ')} (results in ${RESULTS_DIR}/)\nhost: ${host}`);
   for (const s of suites) {
-    const mod = (await import(new URL(`./${s}.ts`, dir).href)) as { default: () => Promise<void> };
+    // The suite as this CLI runs (its source through tsx, or the compiled build).
+    const mod = (await import(code_url(`tools/bench/${s}.ts`))) as { default: () => Promise<void> };
     console.log(`\n== ${s} ==`);
     await mod.default();
   }

@@ -10,6 +10,9 @@ import { boot, capture_console } from '../machine.ts';
 import { spawn } from '../machine.ts';
 import { kill_task } from '../../kernel/sched/exit.ts';
 import { median, table } from './harness.ts';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REPO_ROOT } from '../../kernel/init/paths.ts';
 
 /** Bulk transfers are short (~0.1 s) and noisy: several per round, all in the median. */
 const CONNS = 50, SECONDS = 2, BULK_MB = 64, ROUNDS = 5, BULK_PER_ROUND = 3;
@@ -53,7 +56,7 @@ function native_echo(): Promise<{ port: number; srv: Server }> {
 async function emulated_echo(): Promise<{ port: number; stop: () => void; cycles: () => number }> {
   const cap = capture_console();
   const k = boot({ console: cap.console });
-  const task = await spawn(k, { program: new URL('../../userland/echo/echo.ts', import.meta.url).href, argv: ['echo', '0'] });
+  const task = await spawn(k, { program: pathToFileURL(join(REPO_ROOT, 'userland/echo/echo.ts')).href, argv: ['echo', '0'] });
   for (;;) {
     const m = /listening on (\d+)/.exec(cap.output());
     if (m) return { port: +m[1], stop: () => kill_task(task), cycles: () => k.cpu.cycles };

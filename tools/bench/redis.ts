@@ -10,10 +10,11 @@ import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { median, table } from './harness.ts';
+import { REPO_ROOT } from '../../kernel/init/paths.ts';
 
 const ROUNDS = 3, TESTS = ['PING_INLINE', 'PING_MBULK', 'SET', 'GET', 'INCR'];
 const N = { plain: 10000, pipelined: 50000 }, KEYS = 1_000_000;
-const ROOT = new URL('../../', import.meta.url).pathname;
+const ROOT = REPO_ROOT + '/';
 
 function free_port(): Promise<number> {
   return new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => res(p)); }); });

@@ -62,6 +62,8 @@ export class Fuzzer {
   readonly gen: Generator;
   readonly seen = new Set<number>();
   readonly corpus: Prog[] = [];
+  /** The corpus programs' texts: a program is kept once, however often it finds something new. */
+  private readonly corpus_texts = new Set<string>();
   readonly found = new Map<string, Crash>();
   readonly stats: FuzzStats = { ms: 0, execs: 0, calls: 0, blocks: 0, corpus: 0, crashes: 0, covered: false };
   private readonly values: number[];
@@ -112,11 +114,13 @@ export class Fuzzer {
   }
 
   private keep(prog: Prog): void {
+    const text = format_prog(prog);
+    if (this.corpus_texts.has(text)) return;
+    this.corpus_texts.add(text);
     this.corpus.push(prog);
     this.stats.corpus = this.corpus.length;
     const dir = this.cfg.corpus_dir;
     if (!dir) return;
-    const text = format_prog(prog);
     writeFileSync(join(dir, createHash('sha1').update(text).digest('hex').slice(0, 16) + '.prog'), text);
   }
 
@@ -161,6 +165,7 @@ export class Fuzzer {
       const r = await exec_prog(this.k, prog, this.by_name, this.cfg.cover);
       this.triage(r);
       this.corpus.push(prog);
+      this.corpus_texts.add(format_prog(prog));
     }
     this.stats.corpus = this.corpus.length;
   }

@@ -12,15 +12,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT as ROOT } from '../../kernel/init/paths.ts';
 import { SfiRejection, type SfiBuild, type SfiStats, sfi_compile } from './pass.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The runtime module the instrumented code imports (linked as it is). */
 export const SFI_RUNTIME = join(ROOT, 'tools', 'sfi', 'runtime.ts');
 const POLICY = join(ROOT, 'kernel', 'privbox', 'sfi_policy.ts');
 /** The pass's own files: an SFI image depends on them (the linker's cache checks them). */
-export const SFI_PASS_FILES = [join(ROOT, 'tools', 'sfi', 'pass.ts'), POLICY, fileURLToPath(import.meta.url)];
+export const SFI_PASS_FILES = [join(ROOT, 'tools', 'sfi', 'pass.ts'), POLICY, join(ROOT, 'tools', 'sfi', 'link_pass.ts')];
 /** Trusted modules: the C library and the uapi headers. */
 const TRUSTED = [join(ROOT, 'libc') + '/', join(ROOT, 'kernel', 'include', 'uapi') + '/'];
 
