@@ -8,12 +8,10 @@
 import { EAGAIN, EBADF, EFAULT, EINVAL, EPIPE, ESPIPE } from '../include/uapi/errno.ts';
 import { O_APPEND, O_NONBLOCK } from '../include/uapi/fcntl.ts';
 import { SIGPIPE } from '../include/uapi/signal.ts';
-import { MODE_KERNEL } from '../arch/cpu.ts';
 import { get_user_u64, put_user_u64 } from '../mm/uaccess.ts';
-import { switch_to } from '../sched/core.ts';
 import { send_signal } from '../sched/signal.ts';
 import type { Task } from '../sched/task.ts';
-import { wait_event_interruptible } from '../sched/wait.ts';
+import { sys_then, wait_event_interruptible } from '../sched/wait.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { fdget_io } from './file_table.ts';
 import { FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_WRITE, type File, type SysRet } from './fs_types.ts';
@@ -23,16 +21,11 @@ import { import_iovec, MAX_RW_COUNT, SENDFILE_CHUNK, splice_pipe, write_check_fs
 export const SPLICE_F_MOVE = 1, SPLICE_F_NONBLOCK = 2, SPLICE_F_MORE = 4, SPLICE_F_GIFT = 8;
 const SPLICE_F_ALL = SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT;
 
-/** Runs fn on a result now or once a sleep ends (back in kernel mode). */
-function then(t: Task, r: SysRet, fn: (v: number) => SysRet): SysRet {
-  return typeof r === 'number' ? fn(r) : r.then((v) => { switch_to(t, MODE_KERNEL); return fn(v); });
-}
-
 /** ipipe_prep() / splice_from_pipe_next(): 0 once the pipe has data or no writer is left, else -EAGAIN or a sleep. */
 function wait_readable(t: Task, p: PipeInodeInfo, nonblock: boolean): SysRet {
   if (p.len > 0 || p.writers === 0) return 0;
   if (nonblock) return -EAGAIN;
-  return then(t, wait_event_interruptible(t, p.rd_wait, () => p.len > 0 || p.writers === 0), (e) => (e < 0 ? e : wait_readable(t, p, nonblock)));
+  return sys_then(t, wait_event_interruptible(t, p.rd_wait, () => p.len > 0 || p.writers === 0), (e) => (e < 0 ? e : wait_readable(t, p, nonblock)));
 }
 
 /** wait_for_space() / opipe_prep(): 0 once there is room; EPIPE (and SIGPIPE) when no reader is left. */
@@ -40,16 +33,16 @@ function wait_writable(t: Task, p: PipeInodeInfo, nonblock: boolean): SysRet {
   if (p.readers === 0) { send_signal(t, SIGPIPE); return -EPIPE; }
   if (p.free > 0) return 0;
   if (nonblock) return -EAGAIN;
-  return then(t, wait_event_interruptible(t, p.wr_wait, () => p.free > 0 || p.readers === 0), (e) => (e < 0 ? e : wait_writable(t, p, nonblock)));
+  return sys_then(t, wait_event_interruptible(t, p.wr_wait, () => p.free > 0 || p.readers === 0), (e) => (e < 0 ? e : wait_writable(t, p, nonblock)));
 }
 
 /** splice_pipe_to_pipe() (copy = false) and link_pipe() for tee (copy = true: the input keeps its bytes). */
 function pipe_to_pipe(t: Task, ip: PipeInodeInfo, op: PipeInodeInfo, len: number, nonblock: boolean, copy: boolean): SysRet {
-  return then(t, wait_readable(t, ip, nonblock), (e) => {
+  return sys_then(t, wait_readable(t, ip, nonblock), (e) => {
     if (e < 0) return e;
     // opipe_prep() checks for readers only when the pipe is full; the move loop checks first.
     if (op.readers === 0) { send_signal(t, SIGPIPE); return -EPIPE; }
-    return then(t, op.free > 0 ? 0 : wait_writable(t, op, nonblock), (e2) => {
+    return sys_then(t, op.free > 0 ? 0 : wait_writable(t, op, nonblock), (e2) => {
       if (e2 < 0) return e2;
       const n = Math.min(len, ip.len, op.free);
       if (n === 0) return ip.writers === 0 ? 0 : pipe_to_pipe(t, ip, op, len, nonblock, copy);
@@ -68,19 +61,19 @@ const verify_area = (pos: number, len: number): number => (pos < 0 || len < 0 ? 
 /** do_splice_from(): pipe → file at pos; returns bytes written. */
 function splice_from_pipe(t: Task, ip: PipeInodeInfo, out: File, pos: number, len: number, nonblock: boolean): SysRet {
   if (!out.f_op.splice_write) return -EINVAL;
-  return then(t, wait_readable(t, ip, nonblock), (e) => {
+  return sys_then(t, wait_readable(t, ip, nonblock), (e) => {
     if (e < 0 || ip.len === 0) return e;
     const room = write_check_fsize(t, out, pos, Math.min(len, ip.len, SENDFILE_CHUNK));
     if (room < 0) return room;
     const b = splice_pipe(t);
     pipe_peek(ip, 0, b, 0, room);
-    return then(t, out.f_op.splice_write!(out, t, b, 0, room, pos), (w) => { if (w > 0) pipe_consume(ip, w); return w; });
+    return sys_then(t, out.f_op.splice_write!(out, t, b, 0, room, pos), (w) => { if (w > 0) pipe_consume(ip, w); return w; });
   });
 }
 
 /** splice_file_to_pipe(): file at pos → pipe; returns bytes read. */
 function splice_to_pipe(t: Task, in_f: File, op: PipeInodeInfo, pos: number, len: number, nonblock: boolean): SysRet {
-  return then(t, wait_writable(t, op, nonblock), (e) => {
+  return sys_then(t, wait_writable(t, op, nonblock), (e) => {
     if (e < 0) return e;
     const err = verify_area(pos, len);
     if (err) return err;
@@ -124,13 +117,13 @@ function do_splice(t: Task, in_f: File, uoff_in: number, out: File, uoff_out: nu
     const err = verify_area(pos, len);
     if (err) return err;
     nonblock ||= (in_f.f_flags & O_NONBLOCK) !== 0;
-    return then(t, splice_from_pipe(t, ip, out, pos, len, nonblock), (r) => put_off(t, out, uoff_out, pos, r));
+    return sys_then(t, splice_from_pipe(t, ip, out, pos, len, nonblock), (r) => put_off(t, out, uoff_out, pos, r));
   }
   if (op) {
     if (uoff_in && !(in_f.f_mode & FMODE_PREAD)) return -EINVAL;
     const pos = uoff_in ? off_in : in_f.f_pos;
     nonblock ||= (out.f_flags & O_NONBLOCK) !== 0;
-    return then(t, splice_to_pipe(t, in_f, op, pos, len, nonblock), (r) => put_off(t, in_f, uoff_in, pos, r));
+    return sys_then(t, splice_to_pipe(t, in_f, op, pos, len, nonblock), (r) => put_off(t, in_f, uoff_in, pos, r));
   }
   return -EINVAL;
 }
@@ -162,7 +155,7 @@ export function sys_tee(t: Task, fd_in: number, fd_out: number, len: number, fla
 
 /** vmsplice_to_pipe(): the iovec's bytes into the pipe, as many as fit once there is room. */
 function vmsplice_to_pipe(t: Task, p: PipeInodeInfo, iov: number[], nonblock: boolean): SysRet {
-  return then(t, wait_writable(t, p, nonblock), (e) => {
+  return sys_then(t, wait_writable(t, p, nonblock), (e) => {
     if (e < 0) return e;
     let done = 0;
     for (let i = 0; i < iov.length && p.free > 0; i += 2) {
@@ -178,7 +171,7 @@ function vmsplice_to_pipe(t: Task, p: PipeInodeInfo, iov: number[], nonblock: bo
 
 /** vmsplice_to_user(): pipe bytes into the iovec, like readv once there is data. */
 function vmsplice_to_user(t: Task, p: PipeInodeInfo, iov: number[], nonblock: boolean): SysRet {
-  return then(t, wait_readable(t, p, nonblock), (e) => {
+  return sys_then(t, wait_readable(t, p, nonblock), (e) => {
     if (e < 0) return e;
     let done = 0;
     for (let i = 0; i < iov.length && p.len > 0; i += 2) {

@@ -11,6 +11,7 @@ import { switch_to } from './core.ts';
 import { signal_pending } from '../include/linux/sched/signal.ts';
 import { TASK_INTERRUPTIBLE, TASK_RUNNING } from '../include/linux/sched.ts';
 import type { Task } from './task.ts';
+import type { SysRet } from '../fs/fs_types.ts';
 
 /** Sleeps t on every queue in wqs until woken (or the timeout in ms passes). */
 export function sleep_on(t: Task, wqs: readonly WaitQueueHead[], timeout_ms = -1): Promise<void> {
@@ -54,4 +55,12 @@ export async function wait_event_interruptible(t: Task, wq: WaitQueueHead | read
 /** Wakes t if it sleeps interruptibly (signal_wake_up). */
 export function wake_up_task(t: Task): void {
   t.sleeping?.func();
+}
+
+/**
+ * The one continuation for a call that may sleep: fn runs on r now, or once the sleep ends —
+ * back on t in kernel mode, so no continuation can forget to switch_to its task again.
+ */
+export function sys_then(t: Task, r: SysRet, fn: (v: number) => SysRet): SysRet {
+  return typeof r === 'number' ? fn(r) : r.then((v) => { switch_to(t, MODE_KERNEL); return fn(v); });
 }

@@ -90,26 +90,12 @@ export async function alternating_ns(fns: readonly (() => unknown)[], iters: num
 
 /** Wall nanoseconds per call of fn: median over `runs` runs of `iters` calls each. */
 export function ns_per_op(fn: () => unknown, iters: number, runs = 7): number {
-  for (let i = 0; i < Math.min(iters, 10000); i++) fn(); // warm up the JIT
-  const samples: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < iters; i++) fn();
-    samples.push(Number(process.hrtime.bigint() - t0) / iters);
-  }
-  return median(samples);
+  return sample_ns(fn, iters, runs).median;
 }
 
 /** The async variant, for operations that return Promises. */
 export async function ns_per_op_async(fn: () => unknown, iters: number, runs = 7): Promise<number> {
-  for (let i = 0; i < Math.min(iters, 1000); i++) await fn();
-  const samples: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < iters; i++) await fn();
-    samples.push(Number(process.hrtime.bigint() - t0) / iters);
-  }
-  return median(samples);
+  return (await sample_ns_async(fn, iters, runs)).median;
 }
 
 let cc_checked: boolean | null = null;
