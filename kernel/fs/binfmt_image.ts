@@ -7,6 +7,7 @@
  * calls the entry with a door made in the same realm, and that is all.
  */
 import vm from 'node:vm';
+import v8 from 'node:v8';
 import { types } from 'node:util';
 import { door_realm, type ImageOps } from '../arch/door_factory.ts';
 import { ops_host } from '../sched/user_ops.ts';
@@ -18,6 +19,7 @@ import { parse_image } from '../include/uapi/privos_image.ts';
 import type { Kernel } from '../kernel.ts';
 import { KERN_ERR } from '../printk.ts';
 import { image_sfi_build } from '../privbox/sfi_image.ts';
+import { image_signed, unsigned_image_code } from './image_sig.ts';
 import { REALM_LOCKDOWN_SRC } from '../privbox/lockdown.ts';
 import { privbox_of } from '../privbox/privbox.ts';
 
@@ -80,19 +82,34 @@ function hook_rejections(): void {
   } as typeof process.emit;
 }
 
+/**
+ * What of the ECMAScript intrinsics could stop the host without a loop the user-op pass sees:
+ * Atomics.wait blocks the host's one thread (a C program sleeps through futex(2), which privos
+ * has), and a regular expression can backtrack for minutes. The first goes from every realm;
+ * for the second V8 falls back to its linear-time engine after excessive backtracking (set once
+ * for the host process; it changes no match result, only how long a pathological one takes —
+ * patterns with backreferences, which that engine cannot run, stay exponential: docs/internals.md).
+ */
+const REALM_INIT_SRC = 'delete Atomics.wait;';
+function harden_host(): void {
+  v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+  hook_rejections();
+}
+
 /** A realm for one image: ECMAScript intrinsics only, no code generation from strings. */
 export function create_realm(k: Kernel, name: string): UserRealm {
   const ctx = vm.createContext(Object.create(null) as object, {
     name: `privos:${name}`,
     codeGeneration: { strings: false, wasm: false },
   });
+  vm.runInContext(REALM_INIT_SRC, ctx);
   const dr = (vm.runInContext(DOOR_REALM_SRC, ctx) as () => ReturnType<typeof door_realm>)();
   const promise_proto = vm.runInContext('Promise.prototype', ctx) as object;
   const realm: UserRealm = {
     make: dr.make, marker: dr.marker, ops: dr.ops(ops_host(k, ctx)), promise_proto, name, context: ctx, sfi: 'none', boxed: false,
   };
   realm_owner.set(promise_proto, { k, realm });
-  if (!rejection_hook) { rejection_hook = true; hook_rejections(); }
+  if (!rejection_hook) { rejection_hook = true; harden_host(); }
   return realm;
 }
 
@@ -114,8 +131,12 @@ function compile(code: string, hash: string, filename: string, line: number): vm
 export function load_image(k: Kernel, text: string, path: string): LoadedImage | number {
   const img = parse_image(text);
   if (!img) return -ENOEXEC;
-  const sfi = image_sfi_build(k, img.header.build, img.header.hash, img.code, path);
+  const signed = image_signed(img.header, img.code);
+  const sfi = image_sfi_build(k, img.header.build, signed, path);
   if (typeof sfi === 'number') return sfi;
+  // An unsigned image's build tags are only claims: the user-op pass runs over its code here.
+  const run = signed ? { code: img.code, hash: img.header.hash } : unsigned_image_code(k, img.code, path);
+  if (typeof run === 'number') return run;
   const realm = create_realm(k, path);
   realm.sfi = sfi;
   // Box code's realm: intrinsics frozen before any of the image's code runs.
@@ -124,7 +145,7 @@ export function load_image(k: Kernel, text: string, path: string): LoadedImage |
   try {
     // The script is a function expression; calling it (with the realm's op counter, which an
     // instrumented image takes as `__po`) runs the image's top level and returns its entry (_start).
-    const image_fn = compile(img.code, img.header.hash, path, img.code_line).runInContext(realm.context) as (ops: ImageOps) => unknown;
+    const image_fn = compile(run.code, run.hash, path, img.code_line).runInContext(realm.context) as (ops: ImageOps) => unknown;
     entry = image_fn(realm.ops);
   } catch (e) {
     k.printk(KERN_ERR, `exec: ${path}: ${describe_user_value(e)}`);

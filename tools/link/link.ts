@@ -16,13 +16,17 @@ import { format_image } from '../../kernel/include/uapi/privos_image.ts';
 import { REPO_ROOT } from '../../kernel/init/paths.ts';
 import type { SfiBuild } from '../../kernel/privbox/privbox.ts';
 import { sfi_linked } from '../../kernel/privbox/sfi_image.ts';
+import { image_sign, set_load_pass } from '../../kernel/fs/image_sig.ts';
 import { sfi_link } from '../sfi/link_pass.ts';
 import { SfiRejection } from '../sfi/pass.ts';
 import { OPS_BUILD_TAG, instrument_image } from './instrument.ts';
 
+// The loader runs the same pass over an image the toolchain did not sign (kernel/fs/image_sig.ts).
+set_load_pass(instrument_image);
+
 export { REPO_ROOT };
 /** Bumped when the image layout or the entry stub changes (invalidates every cached image). */
-const LINKER_VERSION = 2;
+const LINKER_VERSION = 3;
 const CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'privos', 'images');
 
 /** A link failed: each diagnostic is `file:line:col: error: message`, as a compiler prints it. */
@@ -122,7 +126,7 @@ export function link_program(program: string, sfi: SfiBuild = 'none'): string {
   const key = sfi === 'none' ? path : `${path}\0sfi=${sfi}`;
   const image = memory.get(key) ?? cached(key) ?? link_fresh(path, key, sfi);
   memory.set(key, image);
-  sfi_linked(image, sfi, (b) => link_program(path, b));
+  sfi_linked(image, (b) => link_program(path, b));
   return image;
 }
 
@@ -132,7 +136,8 @@ export function link_fresh(path: string, key: string, sfi: SfiBuild): string {
   // The user-op pass runs last, over the SFI build too (its counters are not box state).
   const code = instrument_image(linked, label(path));
   const hash = createHash('sha256').update(code).digest('hex');
-  const image = format_image({ entry: '_start', source: label(path), build: `sfi=${sfi} ${OPS_BUILD_TAG}`, hash }, code);
+  const h = { entry: '_start', source: label(path), build: `sfi=${sfi} ${OPS_BUILD_TAG}`, hash };
+  const image = format_image({ ...h, sig: image_sign(h) }, code);
   store(key, inputs, image);
   return image;
 }

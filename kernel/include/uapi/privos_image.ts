@@ -6,6 +6,7 @@
  *   source: userland/hello/hello.ts\n   what was linked (informational; tools such as PrivBox's pass read it)
  *   build: sfi=none ops=v1\n     build tags (the SFI build of the code, the user-op pass's version or ops=none, …)
  *   hash: <sha256 of the code>\n
+ *   sig: <the toolchain's signature>\n   HMAC over entry, build, hash (kernel/fs/image_sig.ts); optional
  *   \n
  *   <code>                       one script: the program, its imports and its libc, linked
  *
@@ -20,6 +21,8 @@ export interface ImageHeader {
   readonly source: string;
   readonly build: string;
   readonly hash: string;
+  /** The toolchain's signature ('' when unsigned: the loader then instruments the code itself). */
+  readonly sig: string;
 }
 
 /** Splits an image into its header fields and code; null if it is not an image. */
@@ -34,13 +37,14 @@ export function parse_image(text: string): { header: ImageHeader; code: string; 
   }
   const head = text.slice(0, end + 2);
   return {
-    header: { entry: fields.entry ?? '', source: fields.source ?? '', build: fields.build ?? '', hash: fields.hash ?? '' },
+    header: { entry: fields.entry ?? '', source: fields.source ?? '', build: fields.build ?? '', hash: fields.hash ?? '', sig: fields.sig ?? '' },
     code: text.slice(end + 2),
     code_line: head.split('\n').length,
   };
 }
 
 /** Builds an image's text from its parts. */
-export function format_image(h: ImageHeader, code: string): string {
-  return `${IMAGE_MAGIC}entry: ${h.entry}\nsource: ${h.source}\nbuild: ${h.build}\nhash: ${h.hash}\n\n${code}`;
+export function format_image(h: Omit<ImageHeader, 'sig'> & { sig?: string }, code: string): string {
+  const sig = h.sig ? `sig: ${h.sig}\n` : '';
+  return `${IMAGE_MAGIC}entry: ${h.entry}\nsource: ${h.source}\nbuild: ${h.build}\nhash: ${h.hash}\n${sig}\n${code}`;
 }
