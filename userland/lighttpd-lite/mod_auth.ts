@@ -50,8 +50,8 @@ export function mod_auth_check_config(pairs: [string, Value][]): string | null {
   return null;
 }
 
-function admits(require: string, user: string): boolean {
-  return require.split('|').some((t) => t === 'valid-user' || t === `user=${user}`);
+function admits(spec: string, user: string): boolean {
+  return spec.split('|').some((t) => t === 'valid-user' || t === `user=${user}`);
 }
 
 /** The first auth.require rule whose prefix starts the path, as mod_auth matches. */
