@@ -64,7 +64,7 @@ export function door_host(t: Task): DoorHost {
     wait(cb) {
       const p = pending!;
       pending = null;
-      p.then((v) => { t.in_kernel_wait = false; cb(stale() ? NaN : v); }, (e) => { t.in_kernel_wait = false; cb(unwound(e)); });
+      p.then((v) => { t.in_kernel_wait = false; t.run_mark = cpu.cycles; cb(stale() ? NaN : v); }, (e) => { t.in_kernel_wait = false; cb(unwound(e)); });
     },
     kcall(addr, a0, a1, a2, a3, a4, a5, a6) {
       if (stale()) return NaN;

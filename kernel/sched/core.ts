@@ -25,6 +25,7 @@ export function switch_to(t: Task, mode: number): void {
     cpu.mm = t.mm;
     t.mark = cpu.cycles;
     t.slice_start = cpu.cycles;
+    t.run_mark = cpu.cycles;
   }
   cpu.set_mode(mode);
 }
@@ -46,5 +47,5 @@ export function should_resched(t: Task): boolean {
 /** Gives the CPU away until the host's event loop has run others (sched_yield). */
 export function yield_cpu(t: Task): Promise<void> {
   t.slice_start = t.kernel.cpu.cycles;
-  return new Promise((r) => setImmediate(r));
+  return new Promise((r) => setImmediate(() => { t.run_mark = t.kernel.cpu.cycles; r(); }));
 }

@@ -93,6 +93,8 @@ export class Task {
   utime = 0; stime = 0; mark = 0; slice_start = 0;
   /** The user-code watchdog sent SIGXCPU for the current stretch (kernel/sched/user_ops.ts). */
   watchdog_fired = false;
+  /** Cycles when this task's code last let the rest of the machine run: a sleep, a yield, a switch (the watchdog's origin). */
+  run_mark = 0;
   /**
    * Its user code waits for the kernel (a syscall that sleeps, or a preemption at a loop head):
    * none of its code can be what runs now (kernel/sched/user_ops.ts, realm_task).

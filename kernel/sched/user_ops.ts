@@ -9,8 +9,10 @@
  * - irqentry_exit_to_user_mode: preemption when the slice is over, signal delivery — but only
  *   where the interrupted code can wait, at a loop head of an async function;
  * - the watchdog (privos's, since a JavaScript stack cannot be preempted): code that cannot
- *   wait (a synchronous function) and has run WATCHDOG_SECONDS of modeled time since it last
- *   entered the kernel gets SIGXCPU, then SIGKILL after as much again; logged in dmesg.
+ *   wait (a synchronous function) and has run WATCHDOG_SECONDS of modeled time since the task
+ *   last let the machine run (slept in a syscall, yielded, was switched out) gets SIGXCPU, then
+ *   SIGKILL after as much again; logged in dmesg. Syscalls that return at once do not reset it:
+ *   a synchronous loop of getpid() holds the host as surely as one of additions.
  */
 import { MODE_BOX, MODE_USER } from '../arch/cpu.ts';
 import type { OpsHost } from '../arch/door_factory.ts';
@@ -26,7 +28,7 @@ import { signal_pending } from '../include/linux/sched/signal.ts';
 import type { Task } from './task.ts';
 
 /**
- * How long synchronous user code may run without entering the kernel before the watchdog
+ * How long synchronous user code may run without letting the machine run before the watchdog
  * sends SIGXCPU (then SIGKILL after as long again): 0.25 s of modeled time at the profile's
  * clock (~2e8 counted ops on skylake; about half a second of the host's time). Linux needs no
  * such bound (a timer interrupt preempts anything); privos does, because until such code
@@ -72,7 +74,7 @@ function check_watchdog(t: Task, stretch: number): void {
   const sig = stretch >= 2 * bound ? SIGKILL : SIGXCPU;
   if (sig === SIGXCPU && t.watchdog_fired) return;
   t.watchdog_fired = true;
-  cpu_limit_log(t, `watchdog: ${(stretch / t.kernel.cpu.profile.hz).toFixed(2)} s of modeled CPU without entering the kernel`, sig);
+  cpu_limit_log(t, `watchdog: ${(stretch / t.kernel.cpu.profile.hz).toFixed(2)} s of modeled CPU without a sleep or yield`, sig);
   send_signal(t, sig);
 }
 
@@ -107,7 +109,7 @@ function user_tick(t: Task, ops: number, may_yield: number): number | Promise<nu
   cpu.charge_n(C.user_op, ops);
   check_rlimit_cpu(t, t.utime + t.stime + cpu.cycles - t.mark);
   if (!may_yield) {
-    check_watchdog(t, cpu.cycles - t.mark);
+    check_watchdog(t, cpu.cycles - t.run_mark);
     return deliver(t, true);
   }
   t.watchdog_fired = false;

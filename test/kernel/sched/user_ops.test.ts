@@ -30,7 +30,14 @@ test.serial('a synchronous endless loop ends with SIGXCPU from the watchdog, log
   const r = await spin(['sync']);
   t.is(r.status, 0, r.log);
   t.regex(r.out, /child killed by 24\n/); // WTERMSIG: SIGXCPU's default action (core) ends it
-  t.regex(r.log, /spin\[2\]: watchdog: .* without entering the kernel: SIGXCPU/);
+  t.regex(r.log, /spin\[2\]: watchdog: .* without a sleep or yield: SIGXCPU/);
+});
+
+test.serial('a synchronous loop of syscalls that never sleep ends with SIGXCPU too (it holds the host as well)', async (t) => {
+  const r = await spin(['sys']);
+  t.is(r.status, 0, r.log);
+  t.regex(r.out, /child killed by 24\n/);
+  t.regex(r.log, /spin\[2\]: watchdog: .* without a sleep or yield: SIGXCPU/);
 });
 
 test.serial('try { for (;;) {} } catch {} finally { continue } cannot swallow the SIGXCPU unwind', async (t) => {

@@ -55,13 +55,18 @@ async function reap(libc: Libc, pid: number): Promise<number> {
   return 0;
 }
 
-/** A child in a synchronous loop (or one inside try/catch/finally) that never enters the kernel. */
+/** A child in a synchronous loop (or one inside try/catch/finally, or one of syscalls that never sleep). */
 async function sync_child(libc: Libc, how: string): Promise<number> {
   const pid = (await libc.fork((c) => {
     if (how === 'catch') {
       for (let k = 0; k < 3; k++) {
         try { spin(4e8); } catch { /* swallow anything */ } finally { continue; } // eslint-disable-line no-unsafe-finally
       }
+      return 7;
+    }
+    if (how === 'sys') {
+      // Syscalls that return at once let nothing else run: 1e7 getpid() are ~4 s of modeled time.
+      for (let i = 0; i < 1e7; i++) c.getpid();
       return 7;
     }
     spin(4e8); // 0.46 s of modeled time on skylake: past the watchdog's 0.25 s
@@ -73,7 +78,7 @@ async function sync_child(libc: Libc, how: string): Promise<number> {
 export default async function main(libc: Libc, argv: string[]): Promise<number> {
   switch (argv[1]) {
     case 'async-child': return async_child(libc);
-    case 'sync': case 'catch': return sync_child(libc, argv[1]);
+    case 'sync': case 'catch': case 'sys': return sync_child(libc, argv[1]);
     case 'rlimit': return rlimit_child(libc);
     case 'loop': spin(Number(argv[2])); return 0;
     default: return 3;
