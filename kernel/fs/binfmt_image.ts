@@ -96,20 +96,36 @@ function harden_host(): void {
   hook_rejections();
 }
 
-/** A realm for one image: ECMAScript intrinsics only, no code generation from strings. */
-export function create_realm(k: Kernel, name: string): UserRealm {
+/** A new realm's context: ECMAScript intrinsics only (less Atomics.wait), no code generation from strings. */
+export function new_context(name: string): vm.Context {
   const ctx = vm.createContext(Object.create(null) as object, {
     name: `privos:${name}`,
     codeGeneration: { strings: false, wasm: false },
   });
   vm.runInContext(REALM_INIT_SRC, ctx);
+  if (!rejection_hook) { rejection_hook = true; harden_host(); }
+  return ctx;
+}
+
+/** Freezes a context's intrinsics before box code runs in it (kernel/privbox/lockdown.ts). */
+export function lock_down(ctx: vm.Context): void {
+  (vm.runInContext(REALM_LOCKDOWN_SRC, ctx) as (g: object) => void)(vm.runInContext('globalThis', ctx) as object);
+}
+
+/** Code of ctx belongs to the process of `realm` (a box module's realm: its rejections crash that process). */
+export function adopt_context(k: Kernel, ctx: vm.Context, realm: UserRealm): void {
+  realm_owner.set(vm.runInContext('Promise.prototype', ctx) as object, { k, realm });
+}
+
+/** A realm for one image: ECMAScript intrinsics only, no code generation from strings. */
+export function create_realm(k: Kernel, name: string): UserRealm {
+  const ctx = new_context(name);
   const dr = (vm.runInContext(DOOR_REALM_SRC, ctx) as () => ReturnType<typeof door_realm>)();
   const promise_proto = vm.runInContext('Promise.prototype', ctx) as object;
   const realm: UserRealm = {
     make: dr.make, marker: dr.marker, ops: dr.ops(ops_host(k, ctx)), promise_proto, name, context: ctx, sfi: 'none', boxed: false,
   };
   realm_owner.set(promise_proto, { k, realm });
-  if (!rejection_hook) { rejection_hook = true; harden_host(); }
   return realm;
 }
 
@@ -140,7 +156,7 @@ export function load_image(k: Kernel, text: string, path: string): LoadedImage |
   const realm = create_realm(k, path);
   realm.sfi = sfi;
   // Box code's realm: intrinsics frozen before any of the image's code runs.
-  if (sfi !== 'none' && privbox_of(k).config.frozen_intrinsics) (vm.runInContext(REALM_LOCKDOWN_SRC, realm.context) as (g: object) => void)(vm.runInContext('globalThis', realm.context) as object);
+  if (sfi !== 'none' && privbox_of(k).config.frozen_intrinsics) lock_down(realm.context);
   let entry: unknown;
   try {
     // The script is a function expression; calling it (with the realm's op counter, which an

@@ -41,8 +41,7 @@ function piot_load(t: Task, uarg: number): SysRet {
   if (len > PIOT_MAX_LOAD) return -ENOMEM;
   const src = new Uint8Array(len);
   if (copy_from_user(t, src, 0, addr, len)) return -EFAULT;
-  const k = t.kernel;
-  return load_box_module(k, new TextDecoder().decode(src), default_build(k)).then((m) => {
+  return load_box_module(t, new TextDecoder().decode(src), default_build(t.kernel)).then((m) => {
     if (typeof m === 'number') return m;
     return box_mm(t).text.add(m.entry, 'box_entry');
   });
