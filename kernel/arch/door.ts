@@ -66,8 +66,10 @@ export function door_host(t: Task): DoorHost {
       pending = null;
       p.then((v) => { t.in_kernel_wait = false; t.run_mark = cpu.cycles; cb(stale() ? NaN : v); }, (e) => { t.in_kernel_wait = false; cb(unwound(e)); });
     },
-    kcall(addr, a0, a1, a2, a3, a4, a5, a6) {
+    kcall(addr, a0, a1, a2, a3, a4, a5, a6, ops) {
       if (stale()) return NaN;
+      // Box code's own computation since the last charge: a box calls the gate, not `syscall`.
+      if (ops !== 0) cpu.charge_n(C.user_op, ops);
       cpu.charge(C.user_syscall_stub);
       try {
         user_mode(t);

@@ -19,7 +19,8 @@ export interface DoorHost {
   sys(nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, ops: number): number;
   /** Settles the last sleeping call: cb gets its value, or NaN if the task ended. */
   wait(cb: (v: number) => void): void;
-  kcall(addr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number): number;
+  /** A direct call into kernel text (box code: the gate); `ops` as for `sys`. */
+  kcall(addr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, ops: number): number;
   entry_sp(): number;
   ld(addr: number, size: number): number;
   st(addr: number, v: number, size: number): number;
@@ -137,7 +138,7 @@ export function door_realm(): DoorRealm {
         return fn;
       },
       kcall(a: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number) {
-        return settle(kcall(reg(a), reg(a0), reg(a1), reg(a2), reg(a3), reg(a4), reg(a5), reg(a6)));
+        return settle(kcall(reg(a), reg(a0), reg(a1), reg(a2), reg(a3), reg(a4), reg(a5), reg(a6), spent()));
       },
       cpl: () => host.cpl(),
       pac(op: number, key: number, ptr: bigint, modifier: bigint): bigint {
