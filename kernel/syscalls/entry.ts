@@ -15,6 +15,7 @@ import { signal_pending } from '../include/linux/sched/signal.ts';
 import type { Task } from '../sched/task.ts';
 import { C } from '../time/cost.ts';
 import { fetch_ok } from '../mm/memory.ts';
+import { PAGE_SIZE } from '../mm/page_alloc.ts';
 import { syscall_name } from './table.ts';
 import type { SyscallFn } from './syscall_def.ts';
 
@@ -46,6 +47,28 @@ export function resolve_kernel_call(t: Task, addr: number): SyscallFn {
     throw new KernelBug(`${why} for address ${addr_hex(addr)}`);
   }
   return fn as SyscallFn;
+}
+
+/**
+ * resolve_kernel_call for one fixed address, remembered while nothing that decided the answer
+ * changed — the kernel generation (page tables, TLB fills and flushes, CR0.WP, SMEP, module
+ * text: kernel/syscalls/dispatch.ts) — and recorded only when the address's page is in the
+ * kernel TLB, so a hit charges exactly what the uncached path would (fdcap's hooks call their
+ * originals through it).
+ */
+export class KernelCallCache {
+  private gen = -1;
+  private fn: SyscallFn | null = null;
+  constructor(readonly addr: number) {}
+
+  resolve(t: Task): SyscallFn {
+    const cpu = t.kernel.cpu;
+    const plain = cpu.mode === MODE_KERNEL && !cpu.uaccess;
+    if (plain && this.gen === cpu.kgen.n) return this.fn!;
+    const fn = resolve_kernel_call(t, this.addr);
+    if (plain && cpu.ktlb.has(Math.floor(this.addr / PAGE_SIZE))) { this.fn = fn; this.gen = cpu.kgen.n; }
+    return fn;
+  }
 }
 
 /** do_syscall_64 / invoke_syscall: table lookup, the call, tracing, oops containment. */

@@ -131,8 +131,34 @@ function pac_wall(): void {
   if (sink === -1n) console.log(sink);
 }
 
+/**
+ * Issue 12's goal, in one process after fdcap_init: a 1-byte read through a token next to the
+ * same read through an unprotected fd (both go through the hooks; only the token is checked).
+ * Wall: medians of 5 batches, each side measured 3 times interleaved, the ratio of the medians.
+ */
+async function same_process(): Promise<void> {
+  const k = await machine(true);
+  const rows: (string | number)[][] = [];
+  await run_inline(k, (libc) => {
+    const plain = libc.open('/dev/zero', libc.O_RDONLY) as number;
+    if (libc.fdcap_init(site) !== 0 || site(libc, libc.fdcap_create() as number) !== 0) throw new Error('fdcap bench: init/enter failed');
+    const token = libc.open('/dev/zero', libc.O_RDONLY) as number, buf = libc.malloc(8);
+    const p: number[] = [], tk: number[] = [];
+    let pc = 0, tc = 0;
+    for (let r = 0; r < 3; r++) {
+      const a = measure(k, () => libc.read(plain, buf, 1), CALLS), b = measure(k, () => libc.read(token, buf, 1), CALLS);
+      p.push(a.ns); tk.push(b.ns); pc = a.cycles; tc = b.cycles;
+    }
+    const ratio = sane('token/unprotected read wall', median(tk) / median(p));
+    rows.push(['read 1 B, unprotected fd', pc, median(p), '1.00×'], ['read 1 B, token fd', tc, median(tk), `${ratio.toFixed(2)}×`]);
+  });
+  table('fdcap', `Hooked read in one process (${PROFILE}; ${CALLS} calls × 3, interleaved; goal ≤ 1.3×)`,
+    ['call', 'cycles', 'wall ns (median)', 'wall / unprotected'], rows);
+}
+
 export default async function bench(): Promise<void> {
   pac_wall();
   await table1();
+  await same_process();
   await figure2();
 }

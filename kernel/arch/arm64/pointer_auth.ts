@@ -128,6 +128,38 @@ export function pac_auth(t: Task, key: KeyName, ptr: bigint, modifier: bigint): 
   return Auth(ptr, modifier, k.hi, k.lo, key === 'apda' || key === 'apdb', key === 'apia' || key === 'apda' ? 0 : 1, USER_PAUTH);
 }
 
+/**
+ * A memo of AUT* successes under one key and modifier, for pointers the caller encodes as small
+ * integers — exact, since AUT is a pure function of key, modifier and pointer (a new key object,
+ * from exec or PR_PAC_RESET_KEYS, or a new modifier empties it). A hit still charges pac_insn:
+ * the modeled CPU runs the instruction all the same; only the host's QARMA-64 is skipped.
+ */
+export class AutMemo {
+  private key: PtrauthKey | null = null;
+  private modifier = 0n;
+  private readonly ok = new Set<number>();
+
+  /** Is AUT of pointer `id` under t's `key` and `modifier` known to succeed? (charged on a hit) */
+  hit(t: Task, key: KeyName, modifier: bigint, id: number): boolean {
+    const k = task_ptrauth_keys(t)[key];
+    if (k !== this.key || modifier !== this.modifier) {
+      this.ok.clear();
+      this.key = k;
+      this.modifier = modifier;
+      return false;
+    }
+    if (!this.ok.has(id)) return false;
+    t.kernel.cpu.charge(C.pac_insn);
+    return true;
+  }
+
+  /** AUT of pointer `id` succeeded under the key and modifier of the last hit() (bounded). */
+  remember(id: number): void {
+    if (this.ok.size >= 4096) this.ok.clear();
+    this.ok.add(id);
+  }
+}
+
 /** XPACI / XPACD */
 export function pac_strip(t: Task, data: boolean, ptr: bigint): bigint {
   t.kernel.cpu.charge(C.pac_insn);

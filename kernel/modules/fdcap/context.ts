@@ -20,7 +20,7 @@
  * AUTDA on (fd | code << 48). Each is one PA instruction, charged as `pac_insn`.
  */
 import { randomFillSync } from 'node:crypto';
-import { pac_auth, pac_sign } from '../../arch/arm64/pointer_auth.ts';
+import { AutMemo, pac_auth, pac_sign } from '../../arch/arm64/pointer_auth.ts';
 import type { File } from '../../fs/fs_types.ts';
 import type { Task } from '../../sched/task.ts';
 import { C } from '../../time/cost.ts';
@@ -31,6 +31,8 @@ import { FDCAP_MAX_FD, FDCAP_PAC_MASK, FDCAP_POLICY_EBADF, fdcap_make_token } fr
 export class FdcapCtx {
   /** Bumped by revoke; lets tests and stats see the generation. */
   generation = 0;
+  /** Tokens that authenticated under this context (the hooked path's common case). */
+  readonly auth_memo = new AutMemo();
   constructor(readonly id: number, public modifier: bigint) {}
 
   /** fork: the child's own copy, with the same id and (for now) the same modifier. */
@@ -132,7 +134,11 @@ export function fdcap_sign(t: Task, p: FdcapProc, fd: number, ctx: FdcapCtx): nu
 
 /** Authenticates (fd, code) under ctx (one AUTDA). */
 export function fdcap_auth(t: Task, fd: number, code: number, ctx: FdcapCtx): boolean {
-  return pac_auth(t, 'apda', BigInt(fd) | (BigInt(code) << 48n), ctx.modifier).ok;
+  const token = fdcap_make_token(fd, code);
+  if (ctx.auth_memo.hit(t, 'apda', ctx.modifier, token)) return true;
+  const ok = pac_auth(t, 'apda', BigInt(fd) | (BigInt(code) << 48n), ctx.modifier).ok;
+  if (ok) ctx.auth_memo.remember(token);
+  return ok;
 }
 
 /** Is fd representable in a token? */

@@ -22,7 +22,7 @@ import type { SysRet } from '../../fs/fs_types.ts';
 import { RLIMIT_NOFILE } from '../../fs/file_table.ts';
 import { copy_from_user, get_user_u32, put_user_u32 } from '../../mm/uaccess.ts';
 import type { Task } from '../../sched/task.ts';
-import { resolve_kernel_call } from '../../syscalls/entry.ts';
+import { KernelCallCache } from '../../syscalls/entry.ts';
 import { type ArgFmt, FD_NEW_ARGS, FD_USE_ARGS, type SyscallDef, type SyscallFn } from '../../syscalls/syscall_def.ts';
 import { C } from '../../time/cost.ts';
 import {
@@ -217,10 +217,11 @@ export function make_hook(env: FdcapEnv, name: string, spec: HookSpec, orig_addr
   const fds = spec.fds, nfds = fds.length, sets = spec.fd_sets;
   const mem = spec.pollfds >= 0 ? spec.pollfds : spec.msg_in;
   const out_arg = spec.fdpair >= 0 ? spec.fdpair : spec.msg_out;
+  const orig_call = new KernelCallCache(orig_addr);
   return function fdcap_hook(t: Task, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): SysRet {
     const cpu = t.kernel.cpu;
     cpu.charge_n(C.kernel_op, OPS_HOOK_CALL + OPS_STATE_LOOKUP);
-    const orig = resolve_kernel_call(t, orig_addr);
+    const orig = orig_call.resolve(t);
     const p = env.procs.get(t.files);
     if (p === undefined) return orig(t, a0, a1, a2, a3, a4, a5);
     if (spec.mapflags >= 0) cpu.charge_n(C.kernel_op, OPS_MMAP_FLAGS);

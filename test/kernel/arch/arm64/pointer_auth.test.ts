@@ -1,6 +1,7 @@
 /** Per-task PAuth: keys per process (fork keeps, exec and prctl redraw), AUT failure both ways, x86 #UD. */
 import test from 'ava';
-import { ptrauth_set_fpac, PR_PAC_RESET_KEYS, PR_PAC_APDAKEY } from '../../../../kernel/arch/arm64/pointer_auth.ts';
+import { AutMemo, pac_auth, pac_sign, ptrauth_set_fpac, PR_PAC_RESET_KEYS, PR_PAC_APDAKEY } from '../../../../kernel/arch/arm64/pointer_auth.ts';
+import { C } from '../../../../kernel/time/cost.ts';
 import { boot, run_inline } from '../../../../tools/machine.ts';
 
 const P = 0x7f0000001000n;
@@ -41,4 +42,25 @@ test('AUT failure with FEAT_FPAC is SIGILL; on x86_64 PAC instructions are undef
   t.is(r.status, 128 + 4);
   const x = await run_inline(boot({ arch: 'x86_64' }), (libc) => { libc.pacia(P, 0n); return 0; });
   t.is(x.status, 128 + 4);
+});
+
+test('AutMemo remembers AUT successes per key and modifier, exactly; a hit still charges pac_insn', async (t) => {
+  const k = boot({ arch: 'arm64' });
+  await run_inline(k, async (libc) => {
+    const task = k.current!, memo = new AutMemo();
+    const signed = pac_sign(task, 'apda', P, 7n);
+    t.false(memo.hit(task, 'apda', 7n, 1), 'empty');
+    t.true(pac_auth(task, 'apda', signed, 7n).ok);
+    memo.remember(1);
+    const c0 = k.cpu.cycles;
+    t.true(memo.hit(task, 'apda', 7n, 1));
+    t.is(k.cpu.cycles - c0, k.cpu.cost[C.pac_insn], 'the instruction is charged on a hit');
+    t.false(memo.hit(task, 'apda', 7n, 2), 'another pointer');
+    t.false(memo.hit(task, 'apda', 8n, 1), 'another modifier');
+    t.false(memo.hit(task, 'apda', 7n, 1), 'forgotten once the modifier changed');
+    memo.remember(1);
+    t.true(memo.hit(task, 'apda', 7n, 1));
+    t.is(await libc.prctl(PR_PAC_RESET_KEYS, PR_PAC_APDAKEY), 0);
+    t.false(memo.hit(task, 'apda', 7n, 1), 'a new key forgets everything');
+  });
 });
