@@ -2,11 +2,10 @@
 // The privos command. It runs the compiled CLI (dist/, made by `npm run build`) when that build is
 // newer than every source file, and otherwise the TypeScript sources through tsx, so a checkout
 // needs no build step and an edited source is never shadowed by a stale build
-// (PRIVOS_FROM_SOURCE=1 forces the sources). tsx's hooks stay on either way: a host program.ts,
-// or one outside an ESM package (compiled as CommonJS), loads too.
+// (PRIVOS_FROM_SOURCE=1 forces the sources). The compiled CLI runs without tsx's hooks (programs
+// are linked by esbuild, not imported; they cost ~40 % of a start and ~100 MB): a module written
+// in TypeScript registers them when it is loaded (kernel/modules/main.ts).
 import { readdirSync, statSync } from 'node:fs';
-import { register } from 'tsx/esm/api';
-import { register as register_cjs } from 'tsx/cjs/api';
 
 const root = new URL('..', import.meta.url);
 const DIST = new URL('dist/tools/privos.js', root);
@@ -30,6 +29,9 @@ function compiled_is_fresh() {
   return SOURCES.every((d) => newest(new URL(d, root).pathname) <= built);
 }
 
-register();
-register_cjs();
-await import(compiled_is_fresh() ? DIST.href : '../tools/privos.ts');
+const fresh = compiled_is_fresh();
+if (!fresh) {
+  (await import('tsx/esm/api')).register();
+  (await import('tsx/cjs/api')).register();
+}
+await import(fresh ? DIST.href : '../tools/privos.ts');

@@ -28,6 +28,7 @@ import {
 } from './module.ts';
 import { parse_args } from './params.ts';
 import { StateKey, state_of, state_set } from '../include/linux/ext_state.ts';
+import { COMPILED } from '../init/paths.ts';
 
 /** Address space reserved per module (its text slots; pages are mapped as slots fill). */
 export const MODULE_REGION_SIZE = 1 << 20;
@@ -108,8 +109,22 @@ function free_module(mod: Module): void {
   for (const a of state_of(mod, MODULE_PAGES)) k.kvm.set_memory_nx(a, 1);
 }
 
+/** tsx's loader registered (once per host process; the allow-list of module-level state). */
+let ts_loader = false;
+
+/**
+ * A module written in TypeScript under the compiled kernel (which Node runs without a loader):
+ * tsx's hooks, registered on the first such module, as a kernel requests a module it lacks.
+ */
+async function ts_loader_for(url: string): Promise<void> {
+  if (ts_loader || !COMPILED || !/\.[cm]?ts$/.test(url.split('?')[0])) return;
+  ts_loader = true;
+  (await import('tsx/esm/api')).register();
+}
+
 async function import_module(url: string, seq: number): Promise<Record<string, unknown> | null> {
   try {
+    await ts_loader_for(url);
     return (await import(`${url}${url.includes('?') ? '&' : '?'}privos_load=${seq}`)) as Record<string, unknown>;
   } catch {
     return null;
