@@ -7,8 +7,8 @@
  * The pass edits the text (so lines and columns of everything else stay put) and changes no
  * behaviour: a wrapped expression `(trace(PC), e)` has e's value.
  */
-import { createRequire } from 'node:module';
 import type * as TS from 'typescript';
+import { typescript } from '../typescript.ts';
 
 /** The TypeScript compiler, loaded when a build needs it (not by everyone who imports the machine). */
 let ts: typeof TS;
@@ -140,7 +140,7 @@ function visit_node(p: Pass, n: TS.Node): void {
  */
 export function instrument_source(file: string, src: string, pc_of: (index: number) => number,
   cmp_pc_of: ((index: number) => number) | null = null): { code: string; blocks: Block[]; cmps: Block[] } {
-  ts ??= createRequire(import.meta.url)('typescript') as typeof TS;
+  ts = typescript();
   const sf = ts.createSourceFile(file, src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const p = new Pass(sf, pc_of, cmp_pc_of);
   const walk = (n: TS.Node): void => { visit_node(p, n); ts.forEachChild(n, walk); };

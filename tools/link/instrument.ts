@@ -22,7 +22,11 @@
  * newline is inserted, so line numbers of crash traces stay those of the linked bundle — and
  * costs one parse.
  */
-import ts from 'typescript';
+import type * as TS from 'typescript';
+import { typescript } from '../typescript.ts';
+
+/** The compiler, bound when the pass first runs (tools/typescript.ts). */
+let ts: typeof TS;
 import { LinkError } from './link.ts';
 
 /** The pass's version: part of the image's build tag (`ops=…`). */
@@ -45,12 +49,12 @@ export class InstrumentError extends Error {}
 interface Edit { pos: number; end: number; text: string; seq: number }
 
 /** Is n an async function (so a loop head in its body may `await`)? */
-function is_async(n: ts.Node): boolean {
+function is_async(n: TS.Node): boolean {
   return ts.canHaveModifiers(n) && (ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false);
 }
 
 /** Where a function body's first statement may go: after its `{` and any directive prologue. */
-function body_start(b: ts.Block, sf: ts.SourceFile): number {
+function body_start(b: TS.Block, sf: TS.SourceFile): number {
   let pos = b.getStart(sf) + 1;
   for (const s of b.statements) {
     if (!ts.isExpressionStatement(s) || !ts.isStringLiteral(s.expression)) break;
@@ -63,13 +67,13 @@ class Pass {
   readonly edits: Edit[] = [];
   private seq = 0;
   private tries = 0;
-  constructor(readonly sf: ts.SourceFile) {}
+  constructor(readonly sf: TS.SourceFile) {}
 
   insert(pos: number, text: string): void { this.edits.push({ pos, end: pos, text, seq: this.seq++ }); }
   replace(pos: number, end: number, text: string): void { this.edits.push({ pos, end, text, seq: this.seq++ }); }
 
   /** A statement that must run first in `body` (a block, or a single statement to wrap). */
-  at_head(body: ts.Statement, text: string): void {
+  at_head(body: TS.Statement, text: string): void {
     if (ts.isBlock(body)) { this.insert(body.getStart(this.sf) + 1, text); return; }
     this.insert(body.getStart(this.sf), `{${text}`);
     this.close(body.end, '}');
@@ -78,7 +82,7 @@ class Pass {
   /** A closing insertion: at equal positions it lands after the insertions of inner nodes. */
   close(pos: number, text: string): void { this.edits.push({ pos, end: pos, text, seq: -this.seq++ }); }
 
-  fn(n: ts.SignatureDeclaration & { body?: ts.ConciseBody }, outer: boolean): void {
+  fn(n: TS.SignatureDeclaration & { body?: TS.ConciseBody }, outer: boolean): void {
     const b = n.body;
     if (!b) return;
     if (outer && ts.isBlock(b)) {
@@ -93,11 +97,11 @@ class Pass {
     else { this.insert(b.getStart(this.sf), BUMP_EXPR); this.close(b.end, ')'); }
   }
 
-  loop(n: ts.IterationStatement, in_async: boolean): void {
+  loop(n: TS.IterationStatement, in_async: boolean): void {
     this.at_head(n.statement, in_async ? BUMP_ASYNC : BUMP);
   }
 
-  catch_clause(c: ts.CatchClause): void {
+  catch_clause(c: TS.CatchClause): void {
     const d = c.variableDeclaration;
     const open = c.block.getStart(this.sf) + 1;
     if (!d) { this.replace(c.getStart(this.sf), c.block.getStart(this.sf), 'catch(__po_e)'); this.insert(open, '__po_k(__po_e);'); return; }
@@ -114,7 +118,7 @@ class Pass {
    * (with a catch clause, `try A catch B` is nested in a try of its own). The marker keeps
    * propagating whatever C completes with.
    */
-  try_finally(n: ts.TryStatement): void {
+  try_finally(n: TS.TryStatement): void {
     const f = n.finallyBlock!;
     const u = `__po_u${this.tries++}`;
     const start = n.getStart(this.sf);
@@ -126,14 +130,14 @@ class Pass {
   }
 
   /** `in_async`: the nearest enclosing function (or class initialiser, never async) is async. */
-  visit(n: ts.Node, outer: boolean, in_async: boolean): void {
+  visit(n: TS.Node, outer: boolean, in_async: boolean): void {
     if (ts.isIdentifier(n) && RESERVED.test(n.text)) {
       const { line, character } = this.sf.getLineAndCharacterOfPosition(n.getStart(this.sf));
       throw new InstrumentError(`${this.sf.fileName}:${line + 1}:${character + 1}: error: '${n.text}' is reserved by the linker`);
     }
     let inner_outer = false, inner_async = in_async;
     if (ts.isFunctionLike(n) && 'body' in n) {
-      this.fn(n as ts.FunctionLikeDeclaration, outer);
+      this.fn(n as TS.FunctionLikeDeclaration, outer);
       inner_async = is_async(n);
     } else if (ts.isClassStaticBlockDeclaration(n) || ts.isPropertyDeclaration(n)) {
       inner_async = false;
@@ -174,6 +178,7 @@ function apply(code: string, edits: Edit[]): string {
  * reserved to the pass.
  */
 export function instrument(code: string, file = '<image>'): string {
+  ts = typescript();
   const sf = ts.createSourceFile(file, code, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
   const p = new Pass(sf);
   p.visit(sf, true, false);

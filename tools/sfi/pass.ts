@@ -11,7 +11,11 @@
  * Code that could reach kernel internals or host escape hatches is rejected at compile time
  * (kernel/privbox/sfi_policy.ts). Builds: 'full', 'branch' (branches only), 'none'.
  */
-import ts from 'typescript';
+import type * as TS from 'typescript';
+import { typescript } from '../typescript.ts';
+
+/** The compiler, bound when the pass first runs (tools/typescript.ts). */
+let ts: typeof TS;
 import {
   ALLOWED_GLOBALS, BRANCH_METHODS, DOOR_POINTER_ARGS, FORBIDDEN_IDENTIFIERS, FORBIDDEN_PROPS, IMAGE_ALLOWED_PROPS, POINTER_ARGS,
   PRIVILEGED_PREFIX, RESERVED_PREFIX,
@@ -40,16 +44,16 @@ export class SfiRejection extends Error {
   constructor(readonly diagnostics: string[]) { super(`SFI pass rejected the module:\n${diagnostics.join('\n')}`); }
 }
 
-const COMPILER_OPTIONS: ts.CompilerOptions = {
+const compiler_options = (): TS.CompilerOptions => ({
   target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, noLib: true, noResolve: true,
   types: [], allowJs: true, skipLibCheck: true, isolatedModules: true, sourceMap: false,
   verbatimModuleSyntax: false, removeComments: true,
-};
+});
 
 /** A one-file program: the checker resolves the module's own scopes; globals stay unresolved. */
-function make_program(file: string, source: string): { program: ts.Program; sf: ts.SourceFile } {
+function make_program(file: string, source: string): { program: TS.Program; sf: TS.SourceFile } {
   const sf = ts.createSourceFile(file, source, ts.ScriptTarget.ES2022, true, file.endsWith('.js') ? ts.ScriptKind.JS : ts.ScriptKind.TS);
-  const host: ts.CompilerHost = {
+  const host: TS.CompilerHost = {
     getSourceFile: (f) => (f === file ? sf : undefined),
     writeFile: () => undefined,
     getDefaultLibFileName: () => 'lib.d.ts',
@@ -60,7 +64,7 @@ function make_program(file: string, source: string): { program: ts.Program; sf: 
     fileExists: (f) => f === file,
     readFile: (f) => (f === file ? source : undefined),
   };
-  return { program: ts.createProgram([file], COMPILER_OPTIONS, host), sf };
+  return { program: ts.createProgram([file], compiler_options(), host), sf };
 }
 
 const is_pointer_method = (n: string): boolean => Object.hasOwn(POINTER_ARGS, n);
@@ -75,9 +79,9 @@ function prop_violation(name: string, image = false): string | null {
 }
 
 /** Is this identifier a name (of a property, label, import) rather than a reference to a value? */
-function is_name_position(id: ts.Identifier): boolean {
+function is_name_position(id: TS.Identifier): boolean {
   const p = id.parent;
-  if ((ts.isPropertyAccessExpression(p) || ts.isQualifiedName(p)) && (p as ts.PropertyAccessExpression).name === id) return true;
+  if ((ts.isPropertyAccessExpression(p) || ts.isQualifiedName(p)) && (p as TS.PropertyAccessExpression).name === id) return true;
   if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isGetAccessor(p) ||
     ts.isSetAccessor(p) || ts.isPropertySignature(p) || ts.isMethodSignature(p) || ts.isEnumMember(p)) && p.name === id) return true;
   if (ts.isBindingElement(p) && p.propertyName === id) return true;
@@ -86,15 +90,15 @@ function is_name_position(id: ts.Identifier): boolean {
   return false;
 }
 
-function in_type_position(n: ts.Node): boolean {
-  for (let p: ts.Node | undefined = n.parent; p; p = p.parent) {
+function in_type_position(n: TS.Node): boolean {
+  for (let p: TS.Node | undefined = n.parent; p; p = p.parent) {
     if (ts.isTypeNode(p) || ts.isInterfaceDeclaration(p) || ts.isTypeAliasDeclaration(p)) return true;
     if (ts.isExpressionStatement(p) || ts.isBlock(p) || ts.isSourceFile(p)) return false;
   }
   return false;
 }
 
-function is_type_only_import(d: ts.ImportDeclaration): boolean {
+function is_type_only_import(d: TS.ImportDeclaration): boolean {
   const c = d.importClause;
   if (!c) return false; // `import 'x'` runs a module: not allowed
   if (c.isTypeOnly) return true;
@@ -104,17 +108,17 @@ function is_type_only_import(d: ts.ImportDeclaration): boolean {
 }
 
 /** The compile-time checks: the analogue of "the box contains no privileged instructions". */
-function check(sf: ts.SourceFile, checker: ts.TypeChecker, image: boolean): string[] {
+function check(sf: TS.SourceFile, checker: TS.TypeChecker, image: boolean): string[] {
   const out: string[] = [];
-  const bad = (n: ts.Node, msg: string): void => {
+  const bad = (n: TS.Node, msg: string): void => {
     const { line, character } = sf.getLineAndCharacterOfPosition(n.getStart(sf));
     out.push(`${sf.fileName}:${line + 1}:${character + 1}: ${msg}`);
   };
   // In an image, imported bindings are modules the pass compiles too.
-  const is_import = (d: ts.Declaration): boolean => !image && (ts.isImportSpecifier(d) || ts.isImportClause(d) || ts.isNamespaceImport(d));
-  const declared_here = (s: ts.Symbol | undefined): boolean =>
+  const is_import = (d: TS.Declaration): boolean => !image && (ts.isImportSpecifier(d) || ts.isImportClause(d) || ts.isNamespaceImport(d));
+  const declared_here = (s: TS.Symbol | undefined): boolean =>
     !!s && (s.declarations ?? []).some((d) => d.getSourceFile() === sf && !is_import(d));
-  const visit = (n: ts.Node): void => {
+  const visit = (n: TS.Node): void => {
     // In a whole-image build every module the linker includes goes through this pass too.
     if (ts.isImportDeclaration(n)) { if (!image && !is_type_only_import(n)) bad(n, 'import outside the allowed set (box code may only import types)'); return; }
     if (ts.isImportEqualsDeclaration(n)) { bad(n, 'import = require'); return; }
@@ -142,7 +146,7 @@ function check(sf: ts.SourceFile, checker: ts.TypeChecker, image: boolean): stri
     }
     ts.forEachChild(n, visit);
   };
-  const check_identifier = (id: ts.Identifier): void => {
+  const check_identifier = (id: TS.Identifier): void => {
     const name = id.text;
     if (name.startsWith(RESERVED_PREFIX)) { bad(id, `reserved name '${name}'`); return; }
     if (is_name_position(id)) return;
@@ -152,21 +156,21 @@ function check(sf: ts.SourceFile, checker: ts.TypeChecker, image: boolean): stri
       ? checker.getShorthandAssignmentValueSymbol(p) : checker.getSymbolAtLocation(id);
     if (!declared_here(sym) && !ALLOWED_GLOBALS.has(name)) bad(id, `free identifier '${name}' is not an allowed global`);
   };
-  const check_member = (n: ts.PropertyAccessExpression, name: string): void => {
+  const check_member = (n: TS.PropertyAccessExpression, name: string): void => {
     const v = prop_violation(name, image);
     if (v) { bad(n, v); return; }
     if (image) return; // libc masks its own accesses: its methods may be values, spread, destructured
     const called = ts.isCallExpression(n.parent) && n.parent.expression === n;
     if ((is_pointer_method(name) || name === 'fnaddr') && !called) bad(n, `'${name}' used as a value (only direct calls are instrumented)`);
     if (called && (is_pointer_method(name) || is_branch_method(name)) &&
-      (n.parent as ts.CallExpression).arguments.some((a) => ts.isSpreadElement(a))) bad(n, `spread arguments to '${name}'`);
+      (n.parent as TS.CallExpression).arguments.some((a) => ts.isSpreadElement(a))) bad(n, `spread arguments to '${name}'`);
   };
   visit(sf);
   return out;
 }
 
 /** The rewriting: masks, checked branches, checked keys, function marking. */
-function transformer(opts: SfiOptions, stats: SfiStats): ts.TransformerFactory<ts.SourceFile> {
+function transformer(opts: SfiOptions, stats: SfiStats): TS.TransformerFactory<TS.SourceFile> {
   const full = opts.build === 'full', instrument = opts.build !== 'none';
   const image = opts.image, check_keys = instrument && !image?.trusted;
   /** Where pointers sit in calls of this method: libc's accessors for a module, the door's operations for an image. */
@@ -178,28 +182,28 @@ function transformer(opts: SfiOptions, stats: SfiStats): ts.TransformerFactory<t
   };
   return (ctx) => {
     const f = ctx.factory;
-    const rt = (m: string): ts.Expression => f.createPropertyAccessExpression(f.createIdentifier('__sfi'), m);
-    const mark = (e: ts.Expression): ts.Expression => { stats.functions++; return f.createCallExpression(f.createIdentifier('__sfi_fn'), undefined, [e]); };
-    const hoist_marks = (stmts: readonly ts.Statement[]): ts.Statement[] => {
+    const rt = (m: string): TS.Expression => f.createPropertyAccessExpression(f.createIdentifier('__sfi'), m);
+    const mark = (e: TS.Expression): TS.Expression => { stats.functions++; return f.createCallExpression(f.createIdentifier('__sfi_fn'), undefined, [e]); };
+    const hoist_marks = (stmts: readonly TS.Statement[]): TS.Statement[] => {
       const names = stmts.filter(ts.isFunctionDeclaration).map((d) => d.name?.text ?? '__sfi_default');
       stats.functions += names.length;
       return names.map((n) => f.createExpressionStatement(f.createCallExpression(f.createIdentifier('__sfi_fn'), undefined, [f.createIdentifier(n)])));
     };
-    const visit = (n: ts.Node): ts.Node | ts.Node[] => {
+    const visit = (n: TS.Node): TS.Node | TS.Node[] => {
       // An anonymous default-exported function gets a name, so its mark can be hoisted.
       if (ts.isFunctionDeclaration(n) && !n.name && n.body) {
         n = f.updateFunctionDeclaration(n, n.modifiers, n.asteriskToken, f.createIdentifier('__sfi_default'), n.typeParameters, n.parameters, n.type, n.body);
       }
       if (ts.isExportAssignment(n) && !n.isExportEquals && n.parent && ts.isSourceFile(n.parent)) {
-        const e = ts.visitNode(n.expression, visit) as ts.Expression;
+        const e = ts.visitNode(n.expression, visit) as TS.Expression;
         return [
           f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration('__sfi_default', undefined, undefined, e)], ts.NodeFlags.Const)),
           f.createExportAssignment(undefined, undefined, f.createIdentifier('__sfi_default')),
         ];
       }
       if (ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n)) {
-        const v = ts.visitEachChild(n, visit, ctx) as ts.Node;
-        const stmts = (v as unknown as { statements: ts.NodeArray<ts.Statement> }).statements;
+        const v = ts.visitEachChild(n, visit, ctx) as TS.Node;
+        const stmts = (v as unknown as { statements: TS.NodeArray<TS.Statement> }).statements;
         const marks = hoist_marks(stmts);
         if (!marks.length) return v;
         const all = [...marks, ...stmts];
@@ -207,13 +211,13 @@ function transformer(opts: SfiOptions, stats: SfiStats): ts.TransformerFactory<t
         if (ts.isBlock(v)) return f.updateBlock(v, all);
         if (ts.isModuleBlock(v)) return f.updateModuleBlock(v, all);
         if (ts.isCaseClause(v)) return f.updateCaseClause(v, v.expression, all);
-        return f.updateDefaultClause(v as ts.DefaultClause, all);
+        return f.updateDefaultClause(v as TS.DefaultClause, all);
       }
-      if (ts.isFunctionExpression(n) || ts.isArrowFunction(n)) return mark(ts.visitEachChild(n, visit, ctx) as ts.Expression);
+      if (ts.isFunctionExpression(n) || ts.isArrowFunction(n)) return mark(ts.visitEachChild(n, visit, ctx) as TS.Expression);
       if (instrument && ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
         const name = n.expression.name.text;
-        const recv = ts.visitNode(n.expression.expression, visit) as ts.Expression;
-        const args = n.arguments.map((a) => ts.visitNode(a, visit) as ts.Expression);
+        const recv = ts.visitNode(n.expression.expression, visit) as TS.Expression;
+        const args = n.arguments.map((a) => ts.visitNode(a, visit) as TS.Expression);
         if (is_branch_method(name) && (image?.trusted || name !== 'text_at')) {
           stats.branches++;
           return f.createCallExpression(rt(name), undefined, [recv, ...args]);
@@ -228,13 +232,13 @@ function transformer(opts: SfiOptions, stats: SfiStats): ts.TransformerFactory<t
       }
       if (check_keys && ts.isElementAccessExpression(n) && !ts.isStringLiteralLike(n.argumentExpression) && !ts.isNumericLiteral(n.argumentExpression)) {
         stats.keys++;
-        const obj = ts.visitNode(n.expression, visit) as ts.Expression;
-        const key = ts.visitNode(n.argumentExpression, visit) as ts.Expression;
+        const obj = ts.visitNode(n.expression, visit) as TS.Expression;
+        const key = ts.visitNode(n.argumentExpression, visit) as TS.Expression;
         return f.updateElementAccessExpression(n, obj, f.createCallExpression(rt('key'), undefined, [key]));
       }
       return ts.visitEachChild(n, visit, ctx);
     };
-    return (sf) => visit(sf) as ts.SourceFile;
+    return (sf) => visit(sf) as TS.SourceFile;
   };
 }
 
@@ -246,6 +250,7 @@ export function __sfi_link(rt) { if (__sfi) return false; __sfi = rt; for (const
 
 /** Runs the pass: throws SfiRejection when the module contains what a box may not. */
 export function sfi_compile(source: string, opts: SfiOptions): SfiResult {
+  ts = typescript();
   const file = opts.file_name ?? '/box.ts';
   const { program, sf } = make_program(file, source);
   const syntax = program.getSyntacticDiagnostics(sf);
