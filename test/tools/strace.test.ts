@@ -86,3 +86,17 @@ test.serial('-e trace=%file, -c and -o', (t) => {
   t.regex(c.stderr, /^ *[\d.]+ +[\d.]+ +\d+ +1 +write$/m);
   t.regex(c.stderr, /^100\.00 +[\d.]+ +\d+ +\d+ +\d* *total$/m);
 });
+
+test.serial('sendmsg/recvmsg (msghdr, SCM_RIGHTS), sockaddr of each family, MSG_* and socklen: the same lines as real strace', (t) => {
+  if (!have('cc') || !have('strace')) { t.log('no cc or strace here: skipped'); t.pass(); return; }
+  const dir = mkdtempSync(`${tmpdir()}/privos-strace-`);
+  execFileSync('cc', ['-O0', '-o', `${dir}/sn`, fileURLToPath(new URL('./strace_net.c', import.meta.url))]);
+  const real = spawnSync('strace', ['-e', 'trace=%net', `${dir}/sn`], { encoding: 'utf8' });
+  if (real.status !== 0) { t.log(`strace cannot trace here (${real.stderr.trim()}): skipped`); t.pass(); return; }
+  const mine = privos('strace', '-e', 'trace=%net', 'test/tools/progs/strace_net.ts');
+  t.is(mine.status, 0, mine.stderr);
+  // The port the kernel picks for an IPv6 bind to port 0 differs; everything else is byte for byte.
+  const norm = (s: string): string[] => s.replace(/sin6_port=htons\([1-9]\d*\)/g, 'sin6_port=htons(PORT)').trimEnd().split('\n');
+  t.deepEqual(norm(mine.stderr), norm(real.stderr));
+  t.true(mine.stderr.includes('cmsg_type=SCM_RIGHTS, cmsg_data=[5]}]'), 'the fd recvmsg installed is shown');
+});
