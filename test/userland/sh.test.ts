@@ -35,6 +35,16 @@ const SCRIPTS: [string, string][] = [
   ['background and wait', 'sleep 0.01 & wait $!; echo waited $?; (exit 3) & wait $!; echo $?'],
   ['umask, unset, type, read -r, shift', 'umask 027; umask; x=1; unset x; echo "[$x]"; type cd; type nosuch; echo $?; set -- a b c; shift 2; echo "$@"; printf "a\\\\b c\\n" | { read -r l; echo "$l"; }; printf "p\\\\q\\n" | { read l; echo "$l"; }'],
   ['kill by process group in a script', 'sh -c "sleep 5" & p=$!; kill $p; wait $p; echo $?'],
+  ['case with glob patterns, alternatives, quoting',
+    'for w in abc x.c "a b" Z "" foo.tar.gz; do case $w in a*c) echo "$w: a*c";; *.c|*.h) echo "$w: source";; "a b") echo quoted;; [A-Z]) echo upper;; "") echo empty;; *) echo "other $w";; esac; done; ' +
+    'case x in (x) echo paren; esac; p="*"; case abc in $p) echo unquoted-var-globs;; esac; case abc in "$p") echo no;; *) echo quoted-var-literal;; esac; ' +
+    'case y in x) ;; esac; echo $?; case a in a) false;; esac; echo $?; case b in\n  a) echo a\n  ;;\n  b) echo multi-line\nesac'],
+  ['trap: catch, list, reset, ignore (inherited), EXIT with the exit status',
+    'trap "echo exiting \\$?" EXIT; trap "echo got TERM" TERM; trap; kill -TERM $$; echo after; trap - TERM; trap "" INT; kill -INT $$; echo ignored; ' +
+    'sh -c "kill -INT \\$\\$; echo child-ignored-too"; trap; exit 3'],
+  ['trap: an action that exits', 'trap "echo usr1; exit 5" USR1; kill -USR1 $$; echo notreached'],
+  ['trap: subshells drop caught traps; a bad signal', 'trap "echo in-sub" EXIT; (echo sub; exit 2); echo $?; trap "echo x" NOSUCH; echo $?'],
+  ['trap: runs after the foreground command it arrived during', 'trap "echo caught \\$?" USR1; sh -c "kill -USR1 $$; echo child done; exit 4"; echo after $?'],
 ];
 
 for (const [name, script] of SCRIPTS) test(`sh agrees with dash: ${name}`, (t) => agrees_with_dash(t, script));
