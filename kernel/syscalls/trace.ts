@@ -8,7 +8,7 @@
  * (names, %file %process %signal %net %memory, !negation), -c (the summary table, by modeled
  * time), -t/-tt (time of day). Reading arguments costs no modeled cycles.
  */
-import { ERRNO_NAMES, ERRNO_TEXT, KERNEL_ERRNO_TEXT } from '../include/uapi/errno.ts';
+import { EINTR, ERESTART_RESTARTBLOCK, ERRNO_NAMES, ERRNO_TEXT, KERNEL_ERRNO_TEXT } from '../include/uapi/errno.ts';
 import { SIGCHLD, signal_name } from '../include/uapi/signal.ts';
 import type { SigInfo } from '../sched/siginfo.ts';
 import type { Kernel, SyscallTracer } from '../kernel.ts';
@@ -66,8 +66,15 @@ function fmt_wstatus(t: Task, addr: number): string {
 const IOCTLS: Record<number, string> = { 0x5401: 'TCGETS', 0x5402: 'TCSETS', 0x5413: 'TIOCGWINSZ', 0x541b: 'FIONREAD', 0x5421: 'FIONBIO', 0x5451: 'FIOCLEX', 0x5450: 'FIONCLEX' };
 const CLOCKS = ['CLOCK_REALTIME', 'CLOCK_MONOTONIC', 'CLOCK_PROCESS_CPUTIME_ID', 'CLOCK_THREAD_CPUTIME_ID', 'CLOCK_MONOTONIC_RAW', 'CLOCK_REALTIME_COARSE', 'CLOCK_MONOTONIC_COARSE', 'CLOCK_BOOTTIME'];
 
-/** An argument's display format: the table's, refined for the socket calls (trace_net.ts). */
-type TraceFmt = ArgFmt | NetFmt;
+/** An argument's display format: the table's, refined for the socket and sleep calls. */
+type TraceFmt = ArgFmt | NetFmt | 'timerflags' | 'rem_timespec';
+
+/** Where strace decodes more than the table's `args` declare (see NET_ARGS). */
+const TRACE_ARGS: Readonly<Record<string, readonly TraceFmt[]>> = {
+  ...NET_ARGS,
+  nanosleep: ['timespec', 'rem_timespec'],
+  clock_nanosleep: ['clockid', 'timerflags', 'timespec', 'rem_timespec'],
+};
 
 /** Formats argument i that can be shown before the call returns. */
 function fmt_arg(t: Task, f: TraceFmt | undefined, args: readonly number[], i: number): string {
@@ -85,6 +92,7 @@ function fmt_arg(t: Task, f: TraceFmt | undefined, args: readonly number[], i: n
     case 'epoll_op': return ['', 'EPOLL_CTL_ADD', 'EPOLL_CTL_DEL', 'EPOLL_CTL_MOD'][v] ?? String(v);
     case 'msghdr_in': return fmt_msghdr(t, v, -1, false);
     case 'msgflags': return fmt_msgflags(v);
+    case 'timerflags': return flags(v, [[1, 'TIMER_ABSTIME']]);
     case 'sockflags': return fmt_sockflags(v);
     case 'sockproto': return fmt_sockproto(args[0], v);
     case 'ptr': case 'fd_set': case 'msghdr_out': return fmt_ptr(v);
@@ -123,7 +131,7 @@ function pad(text: string): string {
 
 /** Arguments only known once the call returns (printed after `<... resumed>`). */
 const OUTPUT_FMTS: ReadonlySet<TraceFmt> = new Set<TraceFmt>(['buf_out', 'wstatus', 'stat_out', 'epoll_events_out', 'fdpair', 'sigaction_out',
-  'msghdr_out', 'sockaddr_out', 'socklen_out']);
+  'msghdr_out', 'sockaddr_out', 'socklen_out', 'rem_timespec']);
 
 /** Output argument i once the call returned ret (its address alone when the call failed). */
 function fmt_output(t: Task, f: TraceFmt, p: Pending, i: number, ret: number): string {
@@ -132,6 +140,8 @@ function fmt_output(t: Task, f: TraceFmt, p: Pending, i: number, ret: number): s
     case 'msghdr_out': return fmt_msghdr(t, v, ret, ret < 0);
     case 'sockaddr_out': return fmt_sockaddr_out(t, v, p.args[i + 1], ret >= 0);
     case 'socklen_out': return fmt_socklen(t, v, p.socklen);
+    // the time left, written when a signal cut the sleep short
+    case 'rem_timespec': return ret === -ERESTART_RESTARTBLOCK || ret === -EINTR ? fmt_timespec(t, v) : fmt_ptr(v);
     case 'buf_out': return ret >= 0 ? fmt_buf(t, v, ret) : fmt_ptr(v);
     case 'wstatus': return ret > 0 ? fmt_wstatus(t, v) : fmt_ptr(v);
     case 'stat_out': return ret === 0 ? fmt_stat(t, v) : fmt_ptr(v);
@@ -176,17 +186,21 @@ interface Pending {
   nr: number; name: string; args: number[]; shown: (string | null)[]; unfinished: boolean; t0: number;
   /** A socklen_t the call may update, as it was on entry (shown as `[128 => 16]`). */
   socklen: number | null;
+  /** restart_syscall's argument text: `<... resuming interrupted nanosleep ...>`. */
+  resume?: string;
 }
 
 /** The display formats of syscall nr's arguments. */
 function fmts_of(k: Kernel, nr: number): readonly TraceFmt[] | undefined {
-  return NET_ARGS[k.arch.syscall_names[nr] ?? ''] ?? k.syscall_defs[nr]?.args;
+  return TRACE_ARGS[k.arch.syscall_names[nr] ?? ''] ?? k.syscall_defs[nr]?.args;
 }
 
 export class StraceTracer implements SyscallTracer {
   private readonly pending = new Map<Task, Pending>();
   private readonly traced: Set<string> | null;
   private readonly counts = new Map<string, Count>();
+  /** The call each task's restart_syscall would resume (the last one that returned ERESTART_RESTARTBLOCK). */
+  private readonly interrupted = new Map<Task, string>();
   /** Signals sent to a task, shown after its current syscall line (where ptrace stops it). */
   private readonly signals = new Map<Task, string[]>();
 
@@ -210,7 +224,8 @@ export class StraceTracer implements SyscallTracer {
       if (o === t || p.unfinished) continue;
       p.unfinished = true;
       const known = this.shown_args(o, p, 0, true);
-      this.out(`${this.prefix(o)}${p.name}(${known.join(', ')}${known.length ? ', ' : ''} <unfinished ...>`);
+      const args = p.resume ? `${p.resume} ` : `${known.join(', ')}${known.length ? ', ' : ''} `;
+      this.out(`${this.prefix(o)}${p.name}(${args}<unfinished ...>`);
     }
     // strace aligns ` = result` at column 40 of the whole line, prefix included.
     const line = this.prefix(t) + text, eq = line.lastIndexOf(RESULT_MARK);
@@ -230,6 +245,10 @@ export class StraceTracer implements SyscallTracer {
     const o = fmts.indexOf('oflags');
     if (o >= 0 && fmts[o + 1] === 'mode' && !(args[o] & 0o20000100)) shown.length = o + 1;
     const p: Pending = { nr, name, args, shown, unfinished: false, t0: this.k.cpu.cycles, socklen: sl >= 0 ? read_socklen(t, args[sl]) : null };
+    if (name === 'restart_syscall') {
+      p.resume = `<... resuming interrupted ${this.interrupted.get(t) ?? 'system call'} ...>`;
+      this.interrupted.delete(t);
+    }
     if (name === 'exit_group' || name === 'exit') { this.count(name, 0, 0); this.emit(t, `${this.call_text(t, p, 0)}${RESULT_MARK}?`); }
     else if (name !== 'execve') this.pending.set(t, p);
     else { this.pending.set(t, p); this.count(name, 0, 0); }
@@ -250,7 +269,7 @@ export class StraceTracer implements SyscallTracer {
   }
 
   private call_text(t: Task, p: Pending, ret: number): string {
-    return `${p.name}(${this.shown_args(t, p, ret, false).join(', ')})`;
+    return `${p.name}(${p.resume ?? this.shown_args(t, p, ret, false).join(', ')})`;
   }
 
   /** What strace adds after the return value: poll's fired entries, ` ([{fd=4, revents=POLLIN}])`. */
@@ -267,6 +286,7 @@ export class StraceTracer implements SyscallTracer {
   }
 
   exit(t: Task, nr: number, ret: number): void {
+    if (ret === -ERESTART_RESTARTBLOCK) this.interrupted.set(t, this.k.arch.syscall_names[nr] ?? 'system call');
     const p = this.pending.get(t);
     if (!p || p.nr !== nr) return;
     this.pending.delete(t);
@@ -321,6 +341,7 @@ export class StraceTracer implements SyscallTracer {
   private on_exit(t: Task): void {
     const p = this.pending.get(t);
     this.pending.delete(t);
+    this.interrupted.delete(t);
     if (p && p.name !== 'execve') this.emit(t, `${p.unfinished ? `<... ${p.name} resumed>` : `${p.name}(${this.shown_args(t, p, 0, true).join(', ')}`}${RESULT_MARK}?`);
     this.flush_signals(t);
     const s = t.exit_code;
