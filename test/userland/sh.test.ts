@@ -24,6 +24,7 @@ const SCRIPTS: [string, string][] = [
   ['exit status', 'echo before; exit 7; echo after'],
   ['globbing', 'mkdir g && cd g && touch a1 a2 b1 .h && echo a* && echo *1 && echo z* && echo "a*" && echo [ab]2 && echo ?1 && echo *'],
   ['printf', 'printf "%s-%d\\n" a 1 b 2; printf "%5.2f|%x|%o|%c\\n" 3.14159 255 8 xyz; printf "%-4s|\\n" ab'],
+  ['printf: the 0 flag with a precision (kept for floats, dropped for integers)', 'printf "%05.1f|%05.2d|%-6.2f|%+07.2f|%08.3e\\n" 3.14159 7 2.5 -1.5 1234.5'],
   ['echo escapes', 'echo "a\\tb"; echo -n "no newline"; echo; echo "x\\cy"; echo z'],
   ['break and continue', 'i=0; while true; do i=$((i+1)); if [ $i -gt 5 ]; then break; fi; [ $i = 2 ] && continue; echo $i; done'],
   ['redirections', 'echo x > f; echo y >> f; cat f; cat < f | wc -l; cat nofile 2>/dev/null || echo failed $?; exec 3>g; echo to3 >&3; exec 3>&-; cat g; { echo e1 >&2; } 2>&1; echo out 2>/dev/null'],
