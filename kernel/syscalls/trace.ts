@@ -310,7 +310,7 @@ export class StraceTracer implements SyscallTracer {
 
   signal(t: Task, sig: number, info: SigInfo): void {
     const name = signal_name(sig);
-    const code = sig === SIGCHLD ? ['?', 'CLD_EXITED', 'CLD_KILLED', 'CLD_DUMPED'][info.code] ?? String(info.code)
+    const code = sig === SIGCHLD ? ['?', 'CLD_EXITED', 'CLD_KILLED', 'CLD_DUMPED', 'CLD_TRAPPED', 'CLD_STOPPED', 'CLD_CONTINUED'][info.code] ?? String(info.code)
       : info.code === 0 ? 'SI_USER' : info.code === -6 ? 'SI_TKILL' : String(info.code);
     const extra = sig === SIGCHLD ? `, si_status=${info.code === 1 ? info.status : signal_name(info.status ?? 0)}, si_utime=0, si_stime=0` : '';
     const line = `--- ${name} {si_signo=${name}, si_code=${code}, si_pid=${info.pid}, si_uid=${info.uid}${extra}} ---`;
