@@ -52,18 +52,29 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 /**
- * %f rounding as glibc does it: the exact binary value, ties to even (toFixed rounds ties up).
- * x is finite and non-negative.
+ * glibc rounds the exact binary value with ties to even; JS's toFixed/toExponential round ties
+ * up. r is JS's rounding to prec digits after the point, exact the same number with 30 more.
  */
+function tie_to_even(r: string, exact: string, prec: number): string {
+  const dot = exact.indexOf('.');
+  if (dot < 0 || !/^50*$/.test(exact.slice(dot + 1 + prec))) return r;
+  const down = exact.slice(0, dot + 1 + prec).replace(/\.$/, '');
+  return Number(down[down.length - 1]) % 2 === 0 ? down : r;
+}
+
+/** %f: x is finite and non-negative. */
 function to_fixed_even(x: number, prec: number): string {
   const r = x.toFixed(prec);
+  return !Number.isFinite(x) || prec > 70 ? r : tie_to_even(r, x.toFixed(Math.min(100, prec + 30)), prec);
+}
+
+/** %e's mantissa and exponent (JS's form, e+3), rounded as glibc does. */
+function to_exp_even(x: number, prec: number): string {
+  const r = x.toExponential(prec);
   if (!Number.isFinite(x) || prec > 70) return r;
-  const exact = x.toFixed(Math.min(100, prec + 30));
-  const tail = exact.slice(exact.indexOf('.') + 1 + prec);
-  if (!/^50*$/.test(tail)) return r;
-  const down = exact.slice(0, exact.indexOf('.') + 1 + prec).replace(/\.$/, '');
-  const last = Number(down[down.length - 1]);
-  return last % 2 === 0 ? down : r;
+  const exact = x.toExponential(Math.min(100, prec + 30)), e = exact.indexOf('e');
+  const m = tie_to_even(r, exact.slice(0, e), prec);
+  return m === r ? r : m + exact.slice(e);
 }
 
 /** printf's format language: %[flags][width][.prec][length]conv */
@@ -98,7 +109,7 @@ export function format(fmt: string, args: unknown[]): string {
         case 'p': s = '0x' + (typeof a === 'bigint' ? a : BigInt(Math.trunc(Number(a)))).toString(16); break;
         case 'c': s = typeof a === 'number' ? String.fromCharCode(a) : String(a)[0] ?? ''; break;
         case 's': s = String(a); if (prec >= 0) s = s.slice(0, prec); break;
-        case 'e': case 'E': s = Number(a).toExponential(prec < 0 ? 6 : prec).replace(/e([+-])(\d)$/, 'e$10$2'); if (conv === 'E') s = s.toUpperCase(); break;
+        case 'e': case 'E': s = to_exp_even(Number(a), prec < 0 ? 6 : prec).replace(/e([+-])(\d)$/, 'e$10$2'); if (conv === 'E') s = s.toUpperCase(); break;
         case 'g': case 'G': {
           const n = Number(a);
           s = n === 0 ? '0' : Number(n.toPrecision(prec < 0 ? 6 : prec || 1)).toString();
@@ -114,7 +125,8 @@ export function format(fmt: string, args: unknown[]): string {
       const body = sign + s;
       if (body.length >= width) return body;
       if (flags.includes('-')) return body.padEnd(width, ' ');
-      if (flags.includes('0') && conv !== 's' && conv !== 'c' && prec < 0) return sign + s.padStart(width - sign.length, '0');
+      // C: a precision turns the 0 flag off for the integer conversions only; floats keep it.
+      if (flags.includes('0') && conv !== 's' && conv !== 'c' && (prec < 0 || 'eEfFgG'.includes(conv))) return sign + s.padStart(width - sign.length, '0');
       return body.padStart(width, ' ');
     });
 }

@@ -11,6 +11,7 @@ import { proc_fill_super } from './proc/generic.ts';
 import { proc_root_init } from './proc/root.ts';
 import { mkdir_p } from '../init/initramfs.ts';
 import { sysfs_init } from './sysfs/module.ts';
+import { ksysfs_init } from './sysfs/ksysfs.ts';
 
 export function fs_init(k: Kernel): void {
   init_mount_tree(k);
@@ -21,4 +22,5 @@ export function fs_init(k: Kernel): void {
   if (!devroot.d_mnt) do_add_mount(k, devroot, dev, 'devtmpfs', 2 /* nosuid */, 'mode=755');
   do_add_mount(k, proc_fill_super(k), mkdir_p(k.root, '/proc'), 'proc', 2 | 4 | 8);
   sysfs_init(k);
+  ksysfs_init(k);
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './paths.ts';
-import { S_IFDIR, S_IFREG } from '../include/uapi/stat.ts';
+import { S_IFDIR, S_IFLNK, S_IFREG } from '../include/uapi/stat.ts';
 import { Dentry } from '../fs/fs_types.ts';
 import { shmem_get_inode, shmem_set_content } from '../fs/tmpfs.ts';
 import { mknod_dev, MKDEV } from '../fs/devfs/char_dev.ts';
@@ -16,6 +16,8 @@ export interface RootImage {
   /** guest path → module path relative to the repository root (or an absolute URL). */
   programs: Record<string, string>;
   devices: [string, number, number, string][];
+  /** guest path → target: symlinks, such as the /dev/fd, /dev/stdin… that udev makes on Linux. */
+  symlinks?: Record<string, string>;
 }
 
 export { REPO_ROOT };
@@ -52,6 +54,15 @@ export function write_file(root: Dentry, path: string, data: string | Uint8Array
   return d;
 }
 
+/** Creates a symlink at path pointing to target (as symlinkat(2) does, without a task). */
+function make_symlink(root: Dentry, path: string, target: string): void {
+  const slash = path.lastIndexOf('/');
+  const dir = mkdir_p(root, path.slice(0, slash));
+  const inode = shmem_get_inode(dir.d_inode!.i_sb, S_IFLNK | 0o777);
+  shmem_set_content(inode, new TextEncoder().encode(target));
+  dir.d_children.set(path.slice(slash + 1), new Dentry(path.slice(slash + 1), dir, inode));
+}
+
 /**
  * The build system's side of the root image: the bytes of the file a "programs" entry becomes
  * (a linked program image, or a module image with its .modinfo). Booting without one leaves
@@ -73,4 +84,5 @@ export function unpack_rootfs(root: Dentry, img: RootImage, build: RootfsBuilder
   if (build) for (const [p, src] of Object.entries(img.programs)) install_program(root, p, build(p, src));
   const dev = mkdir_p(root, '/dev');
   for (const [name, major, minor, mode] of img.devices) mknod_dev(dev, name, MKDEV(major, minor), parseInt(mode, 8));
+  for (const [p, target] of Object.entries(img.symlinks ?? {})) make_symlink(root, p, target);
 }

@@ -248,18 +248,17 @@ function handle_signal(t: Task, sig: number, a: SigAction): Promise<void> | void
 /**
  * What an interrupted syscall returns (arch_do_signal_or_restart): -ERESTARTSYS restarts when
  * the handler has SA_RESTART, ERESTARTNOINTR always; ERESTARTNOHAND and ERESTART_RESTARTBLOCK
- * (nanosleep) become EINTR (their restart without a handler, through restart_block, is not
- * modeled). A restart comes back as -ERESTARTSYS.
+ * (nanosleep) become EINTR when a handler runs, SA_RESTART or not. With no handler the call
+ * restarts: -ERESTARTSYS comes back for a plain restart, -ERESTART_RESTARTBLOCK for one through
+ * restart_syscall(2) and the task's restart_block (syscalls/entry.ts).
  */
 export function restart_or_eintr(t: Task, ret: number): number {
   if (ret === -ERESTARTNOINTR) return -ERESTARTSYS;
   if (ret !== -ERESTARTSYS && ret !== -ERESTARTNOHAND && ret !== -ERESTART_RESTARTBLOCK) return ret;
   const sig = lowest_pending(t);
   const a = sig ? t.sighand.action[sig] : null;
-  // No handler will run (a stop, an ignored or a default-ignored signal): the call restarts
-  // (ERESTART_RESTARTBLOCK too, through restart_syscall in Linux; privos has no restart_block,
-  // so a restarted nanosleep sleeps its whole time again).
-  if (!a || a.handler === SIG_DFL || a.handler === SIG_IGN) return -ERESTARTSYS;
+  // No handler will run (a stop, an ignored or a default-ignored signal): the call restarts.
+  if (!a || a.handler === SIG_DFL || a.handler === SIG_IGN) return ret === -ERESTART_RESTARTBLOCK ? ret : -ERESTARTSYS;
   if (ret !== -ERESTARTSYS) return -EINTR;
   return a.flags & SA_RESTART ? ret : -EINTR;
 }

@@ -82,6 +82,11 @@ export class Task {
   sigqueue: import('./siginfo.ts').SigInfo[] = [];
   /** The mask rt_sigsuspend replaced, restored once the signal has been delivered. */
   saved_sigmask: [number, number] | null = null;
+  /**
+   * struct restart_block: how restart_syscall(2) resumes a call that returned
+   * -ERESTART_RESTARTBLOCK (nanosleep's remaining sleep); null is do_no_restart_syscall.
+   */
+  restart_block: ((t: Task) => import('../fs/fs_types.ts').SysRet) | null = null;
   /** The mask rt_sigtimedwait lifted while it sleeps: such signals are still never ignored (real_blocked). */
   real_blocked_lo = 0; real_blocked_hi = 0;
   /** Signal to send the parent on exit (clone's low byte). */

@@ -141,6 +141,7 @@ export function syscall_exit_work(t: Task, ret: number, entry: SyscallEntryFn): 
     const r = restart_or_eintr(t, ret);
     const d = t.in_box ? undefined : signal_deliver(t);
     if (r === -ERESTARTSYS) return d ? d.then(() => restart(t, entry)) : restart(t, entry);
+    if (r === -ERESTART_RESTARTBLOCK) return d ? d.then(() => restart_block(t, entry)) : restart_block(t, entry);
     if (d) return d.then(() => r);
     ret = r;
   }
@@ -162,6 +163,12 @@ function signal_deliver(t: Task): void | Promise<void> {
 function restart(t: Task, entry: SyscallEntryFn): SysRet {
   const r = t.regs;
   return entry(t, r.nr, r.a0, r.a1, r.a2, r.a3, r.a4, r.a5);
+}
+
+/** The restart through restart_syscall(2): what the arch does by loading __NR_restart_syscall. */
+function restart_block(t: Task, entry: SyscallEntryFn): SysRet {
+  const r = t.regs;
+  return entry(t, t.kernel.arch.syscall_names.indexOf('restart_syscall'), r.a0, r.a1, r.a2, r.a3, r.a4, r.a5);
 }
 
 /**

@@ -8,44 +8,17 @@
  * (names, %file %process %signal %net %memory, !negation), -c (the summary table, by modeled
  * time), -t/-tt (time of day). Reading arguments costs no modeled cycles.
  */
-import { ERRNO_NAMES, ERRNO_TEXT, KERNEL_ERRNO_TEXT } from '../include/uapi/errno.ts';
+import { EINTR, ERESTART_RESTARTBLOCK, ERRNO_NAMES, ERRNO_TEXT, KERNEL_ERRNO_TEXT } from '../include/uapi/errno.ts';
 import { SIGCHLD, signal_name } from '../include/uapi/signal.ts';
 import type { SigInfo } from '../sched/siginfo.ts';
 import type { Kernel, SyscallTracer } from '../kernel.ts';
 import type { Task } from '../sched/task.ts';
 import type { ArgFmt } from './syscall_def.ts';
-import { flags, fmt_ptr, peek_user_quiet } from './trace_util.ts';
+import { flags, fmt_buf, fmt_ptr, peek_user_quiet, quote, STRSIZE } from './trace_util.ts';
+import { FAMILIES, fmt_msghdr, fmt_msgflags, fmt_sockaddr, fmt_sockaddr_out, fmt_socklen, fmt_sockflags, fmt_sockproto, NET_ARGS, read_socklen, type NetFmt } from './trace_net.ts';
 import { fmt_epoll_event, fmt_epoll_events, fmt_fdpair, fmt_sigaction, fmt_pollfds, fmt_poll_revents, fmt_stat } from './trace_structs.ts';
 
-export { peek_user_quiet };
-
-/** strace's default -s: strings are cut after 32 bytes. */
-export const STRSIZE = 32;
-
-/** strace's string quoting (print_quoted_string). */
-export function quote(bytes: Uint8Array, truncated: boolean): string {
-  let s = '"';
-  for (const b of bytes) {
-    if (b === 0x22) s += '\\"';
-    else if (b === 0x5c) s += '\\\\';
-    else if (b === 10) s += '\\n';
-    else if (b === 9) s += '\\t';
-    else if (b === 13) s += '\\r';
-    else if (b === 12) s += '\\f';
-    else if (b === 11) s += '\\v';
-    else if (b >= 0x20 && b < 0x7f) s += String.fromCharCode(b);
-    else s += '\\' + b.toString(8);
-  }
-  return s + '"' + (truncated ? '...' : '');
-}
-
-
-function fmt_buf(t: Task, addr: number, len: number): string {
-  if (len < 0) return fmt_ptr(addr);
-  const n = Math.min(len, STRSIZE);
-  const b = peek_user_quiet(t, addr, n);
-  return b ? quote(b, len > STRSIZE) : fmt_ptr(addr);
-}
+export { peek_user_quiet, quote, STRSIZE };
 
 function fmt_path(t: Task, addr: number): string {
   const b = peek_user_quiet(t, addr, 4096);
@@ -90,23 +63,22 @@ function fmt_wstatus(t: Task, addr: number): string {
   return `[{WIFSTOPPED(s) && WSTOPSIG(s) == ${signal_name((s >> 8) & 0xff)}}]`;
 }
 
-/** struct sockaddr (print_sockaddr): AF_INET and AF_UNIX decoded, others by family. */
-function fmt_sockaddr(t: Task, addr: number, len: number): string {
-  const b = addr && len > 0 ? peek_user_quiet(t, addr, Math.min(len, 110)) : null;
-  if (!b || b.length < 2) return fmt_ptr(addr);
-  const fam = b[0] | (b[1] << 8);
-  if (fam === 2 && b.length >= 8) return `{sa_family=AF_INET, sin_port=htons(${(b[2] << 8) | b[3]}), sin_addr=inet_addr("${b[4]}.${b[5]}.${b[6]}.${b[7]}")}`;
-  if (fam === 1) { const p = b.subarray(2); const end = p.indexOf(0); return `{sa_family=AF_UNIX, sun_path=${quote(p.subarray(0, end < 0 ? p.length : end), false)}}`; }
-  return `{sa_family=${FAMILIES[fam] ?? fam}}`;
-}
-
 const IOCTLS: Record<number, string> = { 0x5401: 'TCGETS', 0x5402: 'TCSETS', 0x5413: 'TIOCGWINSZ', 0x541b: 'FIONREAD', 0x5421: 'FIONBIO', 0x5451: 'FIOCLEX', 0x5450: 'FIONCLEX' };
 const CLOCKS = ['CLOCK_REALTIME', 'CLOCK_MONOTONIC', 'CLOCK_PROCESS_CPUTIME_ID', 'CLOCK_THREAD_CPUTIME_ID', 'CLOCK_MONOTONIC_RAW', 'CLOCK_REALTIME_COARSE', 'CLOCK_MONOTONIC_COARSE', 'CLOCK_BOOTTIME'];
-const FAMILIES: Record<number, string> = { 0: 'AF_UNSPEC', 1: 'AF_UNIX', 2: 'AF_INET', 10: 'AF_INET6', 16: 'AF_NETLINK' };
 
-/** Formats one argument that can be shown before the call returns. */
-function fmt_arg(t: Task, f: ArgFmt | undefined, v: number, next: number): string {
-  const k = t.kernel;
+/** An argument's display format: the table's, refined for the socket and sleep calls. */
+type TraceFmt = ArgFmt | NetFmt | 'timerflags' | 'rem_timespec';
+
+/** Where strace decodes more than the table's `args` declare (see NET_ARGS). */
+const TRACE_ARGS: Readonly<Record<string, readonly TraceFmt[]>> = {
+  ...NET_ARGS,
+  nanosleep: ['timespec', 'rem_timespec'],
+  clock_nanosleep: ['clockid', 'timerflags', 'timespec', 'rem_timespec'],
+};
+
+/** Formats argument i that can be shown before the call returns. */
+function fmt_arg(t: Task, f: TraceFmt | undefined, args: readonly number[], i: number): string {
+  const k = t.kernel, v = args[i], next = args[i + 1] ?? 0;
   switch (f) {
     case 'fd': case 'fdrange': return String(v | 0);
     case 'atfd': return (v | 0) === -100 ? 'AT_FDCWD' : String(v | 0);
@@ -118,7 +90,12 @@ function fmt_arg(t: Task, f: ArgFmt | undefined, v: number, next: number): strin
     case 'epoll_flags': return flags(v, [[0o2000000, 'EPOLL_CLOEXEC']]);
     case 'sigaction': return fmt_sigaction(t, v);
     case 'epoll_op': return ['', 'EPOLL_CTL_ADD', 'EPOLL_CTL_DEL', 'EPOLL_CTL_MOD'][v] ?? String(v);
-    case 'ptr': case 'fd_set': case 'msghdr_in': case 'msghdr_out': return fmt_ptr(v);
+    case 'msghdr_in': return fmt_msghdr(t, v, -1, false);
+    case 'msgflags': return fmt_msgflags(v);
+    case 'timerflags': return flags(v, [[1, 'TIMER_ABSTIME']]);
+    case 'sockflags': return fmt_sockflags(v);
+    case 'sockproto': return fmt_sockproto(args[0], v);
+    case 'ptr': case 'fd_set': case 'msghdr_out': return fmt_ptr(v);
     case 'hex': return '0x' + (v >>> 0).toString(16);
     case 'oflags': return oflags(k, v);
     case 'mode': return '0' + (v >>> 0).toString(8);
@@ -153,11 +130,18 @@ function pad(text: string): string {
 }
 
 /** Arguments only known once the call returns (printed after `<... resumed>`). */
-const OUTPUT_FMTS: ReadonlySet<ArgFmt> = new Set<ArgFmt>(['buf_out', 'wstatus', 'stat_out', 'epoll_events_out', 'fdpair', 'sigaction_out']);
+const OUTPUT_FMTS: ReadonlySet<TraceFmt> = new Set<TraceFmt>(['buf_out', 'wstatus', 'stat_out', 'epoll_events_out', 'fdpair', 'sigaction_out',
+  'msghdr_out', 'sockaddr_out', 'socklen_out', 'rem_timespec']);
 
-/** An output argument once the call returned ret (its address alone when the call failed). */
-function fmt_output(t: Task, f: ArgFmt, v: number, ret: number): string {
+/** Output argument i once the call returned ret (its address alone when the call failed). */
+function fmt_output(t: Task, f: TraceFmt, p: Pending, i: number, ret: number): string {
+  const v = p.args[i];
   switch (f) {
+    case 'msghdr_out': return fmt_msghdr(t, v, ret, ret < 0);
+    case 'sockaddr_out': return fmt_sockaddr_out(t, v, p.args[i + 1], ret >= 0);
+    case 'socklen_out': return fmt_socklen(t, v, p.socklen);
+    // the time left, written when a signal cut the sleep short
+    case 'rem_timespec': return ret === -ERESTART_RESTARTBLOCK || ret === -EINTR ? fmt_timespec(t, v) : fmt_ptr(v);
     case 'buf_out': return ret >= 0 ? fmt_buf(t, v, ret) : fmt_ptr(v);
     case 'wstatus': return ret > 0 ? fmt_wstatus(t, v) : fmt_ptr(v);
     case 'stat_out': return ret === 0 ? fmt_stat(t, v) : fmt_ptr(v);
@@ -198,12 +182,25 @@ export function trace_set(k: Kernel, expr: string | undefined): Set<string> | nu
 /** strace -c's row for one syscall: calls, errors, modeled seconds. */
 interface Count { calls: number; errors: number; seconds: number }
 
-interface Pending { nr: number; name: string; args: number[]; shown: (string | null)[]; unfinished: boolean; t0: number }
+interface Pending {
+  nr: number; name: string; args: number[]; shown: (string | null)[]; unfinished: boolean; t0: number;
+  /** A socklen_t the call may update, as it was on entry (shown as `[128 => 16]`). */
+  socklen: number | null;
+  /** restart_syscall's argument text: `<... resuming interrupted nanosleep ...>`. */
+  resume?: string;
+}
+
+/** The display formats of syscall nr's arguments. */
+function fmts_of(k: Kernel, nr: number): readonly TraceFmt[] | undefined {
+  return TRACE_ARGS[k.arch.syscall_names[nr] ?? ''] ?? k.syscall_defs[nr]?.args;
+}
 
 export class StraceTracer implements SyscallTracer {
   private readonly pending = new Map<Task, Pending>();
   private readonly traced: Set<string> | null;
   private readonly counts = new Map<string, Count>();
+  /** The call each task's restart_syscall would resume (the last one that returned ERESTART_RESTARTBLOCK). */
+  private readonly interrupted = new Map<Task, string>();
   /** Signals sent to a task, shown after its current syscall line (where ptrace stops it). */
   private readonly signals = new Map<Task, string[]>();
 
@@ -227,7 +224,8 @@ export class StraceTracer implements SyscallTracer {
       if (o === t || p.unfinished) continue;
       p.unfinished = true;
       const known = this.shown_args(o, p, 0, true);
-      this.out(`${this.prefix(o)}${p.name}(${known.join(', ')}${known.length ? ', ' : ''} <unfinished ...>`);
+      const args = p.resume ? `${p.resume} ` : `${known.join(', ')}${known.length ? ', ' : ''} `;
+      this.out(`${this.prefix(o)}${p.name}(${args}<unfinished ...>`);
     }
     // strace aligns ` = result` at column 40 of the whole line, prefix included.
     const line = this.prefix(t) + text, eq = line.lastIndexOf(RESULT_MARK);
@@ -240,12 +238,17 @@ export class StraceTracer implements SyscallTracer {
     const name = this.k.arch.syscall_names[nr] ?? `syscall_${nr}`;
     if (!this.wanted(name)) return;
     const args = [a0, a1, a2, a3, a4, a5];
-    const fmts = this.k.syscall_defs[nr]?.args ?? [];
-    const shown = fmts.map((f, i) => (OUTPUT_FMTS.has(f) ? null : fmt_arg(t, f, args[i], args[i + 1])));
+    const fmts = fmts_of(this.k, nr) ?? [];
+    const shown = fmts.map((f, i) => (OUTPUT_FMTS.has(f) ? null : fmt_arg(t, f, args, i)));
+    const sl = fmts.indexOf('socklen_out');
     // open(2)'s mode is only shown when O_CREAT or O_TMPFILE makes it meaningful.
     const o = fmts.indexOf('oflags');
     if (o >= 0 && fmts[o + 1] === 'mode' && !(args[o] & 0o20000100)) shown.length = o + 1;
-    const p: Pending = { nr, name, args, shown, unfinished: false, t0: this.k.cpu.cycles };
+    const p: Pending = { nr, name, args, shown, unfinished: false, t0: this.k.cpu.cycles, socklen: sl >= 0 ? read_socklen(t, args[sl]) : null };
+    if (name === 'restart_syscall') {
+      p.resume = `<... resuming interrupted ${this.interrupted.get(t) ?? 'system call'} ...>`;
+      this.interrupted.delete(t);
+    }
     if (name === 'exit_group' || name === 'exit') { this.count(name, 0, 0); this.emit(t, `${this.call_text(t, p, 0)}${RESULT_MARK}?`); }
     else if (name !== 'execve') this.pending.set(t, p);
     else { this.pending.set(t, p); this.count(name, 0, 0); }
@@ -254,19 +257,19 @@ export class StraceTracer implements SyscallTracer {
   /** The arguments as text; up to the first output argument only when `known_only`. */
   private shown_args(t: Task, p: Pending, ret: number, known_only: boolean, from = 0): string[] {
     const def = this.k.syscall_defs[p.nr];
-    const fmts = def?.args;
+    const fmts = fmts_of(this.k, p.nr);
     const n = fmts ? Math.min(fmts.length, p.shown.length || fmts.length) : def ? 0 : 6;
     const parts: string[] = [];
     for (let i = from; i < n; i++) {
       const f = fmts?.[i];
       if (known_only && f && OUTPUT_FMTS.has(f)) break;
-      parts.push(p.shown[i] ?? (f && OUTPUT_FMTS.has(f) ? fmt_output(t, f, p.args[i], ret) : fmt_arg(t, f, p.args[i], 0)));
+      parts.push(p.shown[i] ?? (f && OUTPUT_FMTS.has(f) ? fmt_output(t, f, p, i, ret) : fmt_arg(t, f, p.args, i)));
     }
     return parts;
   }
 
   private call_text(t: Task, p: Pending, ret: number): string {
-    return `${p.name}(${this.shown_args(t, p, ret, false).join(', ')})`;
+    return `${p.name}(${p.resume ?? this.shown_args(t, p, ret, false).join(', ')})`;
   }
 
   /** What strace adds after the return value: poll's fired entries, ` ([{fd=4, revents=POLLIN}])`. */
@@ -283,6 +286,7 @@ export class StraceTracer implements SyscallTracer {
   }
 
   exit(t: Task, nr: number, ret: number): void {
+    if (ret === -ERESTART_RESTARTBLOCK) this.interrupted.set(t, this.k.arch.syscall_names[nr] ?? 'system call');
     const p = this.pending.get(t);
     if (!p || p.nr !== nr) return;
     this.pending.delete(t);
@@ -306,7 +310,7 @@ export class StraceTracer implements SyscallTracer {
 
   signal(t: Task, sig: number, info: SigInfo): void {
     const name = signal_name(sig);
-    const code = sig === SIGCHLD ? ['?', 'CLD_EXITED', 'CLD_KILLED', 'CLD_DUMPED'][info.code] ?? String(info.code)
+    const code = sig === SIGCHLD ? ['?', 'CLD_EXITED', 'CLD_KILLED', 'CLD_DUMPED', 'CLD_TRAPPED', 'CLD_STOPPED', 'CLD_CONTINUED'][info.code] ?? String(info.code)
       : info.code === 0 ? 'SI_USER' : info.code === -6 ? 'SI_TKILL' : String(info.code);
     const extra = sig === SIGCHLD ? `, si_status=${info.code === 1 ? info.status : signal_name(info.status ?? 0)}, si_utime=0, si_stime=0` : '';
     const line = `--- ${name} {si_signo=${name}, si_code=${code}, si_pid=${info.pid}, si_uid=${info.uid}${extra}} ---`;
@@ -337,6 +341,7 @@ export class StraceTracer implements SyscallTracer {
   private on_exit(t: Task): void {
     const p = this.pending.get(t);
     this.pending.delete(t);
+    this.interrupted.delete(t);
     if (p && p.name !== 'execve') this.emit(t, `${p.unfinished ? `<... ${p.name} resumed>` : `${p.name}(${this.shown_args(t, p, 0, true).join(', ')}`}${RESULT_MARK}?`);
     this.flush_signals(t);
     const s = t.exit_code;

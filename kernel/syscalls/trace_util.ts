@@ -31,3 +31,31 @@ export function flags(v: number, names: [number, string][], zero?: string): stri
   if (rest) out.push('0x' + rest.toString(16));
   return out.length ? out.join('|') : zero ?? '0';
 }
+
+/** strace's default -s: strings are cut after 32 bytes. */
+export const STRSIZE = 32;
+
+/** strace's string quoting (print_quoted_string). */
+export function quote(bytes: Uint8Array, truncated: boolean): string {
+  let s = '"';
+  for (const b of bytes) {
+    if (b === 0x22) s += '\\"';
+    else if (b === 0x5c) s += '\\\\';
+    else if (b === 10) s += '\\n';
+    else if (b === 9) s += '\\t';
+    else if (b === 13) s += '\\r';
+    else if (b === 12) s += '\\f';
+    else if (b === 11) s += '\\v';
+    else if (b >= 0x20 && b < 0x7f) s += String.fromCharCode(b);
+    else s += '\\' + b.toString(8);
+  }
+  return s + '"' + (truncated ? '...' : '');
+}
+
+/** A buffer of len bytes at addr, quoted and cut at STRSIZE (printstrn). */
+export function fmt_buf(t: Task, addr: number, len: number): string {
+  if (len < 0) return fmt_ptr(addr);
+  const n = Math.min(len, STRSIZE);
+  const b = peek_user_quiet(t, addr, n);
+  return b ? quote(b, len > STRSIZE) : fmt_ptr(addr);
+}

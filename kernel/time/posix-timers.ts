@@ -10,7 +10,7 @@ import type { Task } from '../sched/task.ts';
 import { sleep_on } from '../sched/wait.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { signal_pending } from '../include/linux/sched/signal.ts';
-import { ERESTART_RESTARTBLOCK } from '../include/uapi/errno.ts';
+import { EINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK } from '../include/uapi/errno.ts';
 import type { SysRet } from '../fs/fs_types.ts';
 
 export const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3;
@@ -79,15 +79,22 @@ export function sys_gettimeofday(t: Task, tv: number, _tz: number): number {
   return copy_to_user(t, tv, ts, 0, 16) ? -EFAULT : 0;
 }
 
-/** Sleeps until the clock reaches `deadline`; interrupted sleeps write the remainder. */
-function do_nanosleep(t: Task, clk: number, deadline: number, rmtp: number): SysRet {
+/**
+ * Sleeps until the clock reaches `deadline`; interrupted sleeps write the remainder. A relative
+ * sleep returns -ERESTART_RESTARTBLOCK with the task's restart_block set to sleep on to the same
+ * deadline (hrtimer_nanosleep_restart), so a stopped and continued sleeper wakes on time; an
+ * absolute one returns -ERESTARTNOHAND and simply restarts (common_nsleep with TIMER_ABSTIME).
+ */
+function do_nanosleep(t: Task, clk: number, deadline: number, rmtp: number, abs = false): SysRet {
   const wait = async (): Promise<number> => {
     for (;;) {
       const left = deadline - clock_ns(t, clk);
       if (left <= 0) return 0;
       if (signal_pending(t)) {
+        if (abs) return -ERESTARTNOHAND;
         if (rmtp && !put_timespec(t, rmtp, left)) return -EFAULT;
-        return -ERESTART_RESTARTBLOCK; // hrtimer_nanosleep: EINTR once a handler runs
+        t.restart_block = (rt) => do_nanosleep(rt, clk, deadline, rmtp);
+        return -ERESTART_RESTARTBLOCK; // EINTR once a handler runs, else restart_syscall
       }
       await sleep_on(t, [], Math.ceil(left / 1e6));
     }
@@ -107,7 +114,14 @@ export function sys_clock_nanosleep(t: Task, clk: number, flags: number, rqtp: n
   const ns = get_timespec(t, rqtp);
   if (ns < 0) return ns;
   const deadline = flags & TIMER_ABSTIME ? ns : clock_ns(t, clk) + ns;
-  return do_nanosleep(t, clk, deadline, flags & TIMER_ABSTIME ? 0 : rmtp);
+  return flags & TIMER_ABSTIME ? do_nanosleep(t, clk, deadline, 0, true) : do_nanosleep(t, clk, deadline, rmtp);
+}
+
+/** restart_syscall(2): resumes what the task's restart_block holds; EINTR when it holds nothing. */
+export function sys_restart_syscall(t: Task): SysRet {
+  const fn = t.restart_block;
+  t.restart_block = null;
+  return fn ? fn(t) : -EINTR;
 }
 
 export function sys_time(t: Task, tloc: number): number {
@@ -125,5 +139,6 @@ export const time_syscalls: SyscallDef[] = [
   { name: 'gettimeofday', fn: sys_gettimeofday, args: ['ptr', 'ptr'] },
   { name: 'nanosleep', fn: sys_nanosleep, args: ['timespec', 'ptr'] },
   { name: 'clock_nanosleep', fn: sys_clock_nanosleep, args: ['clockid', 'hex', 'ptr', 'ptr'] },
+  { name: 'restart_syscall', fn: sys_restart_syscall, args: [] },
   { name: 'time', fn: sys_time, args: ['ptr'] },
 ];

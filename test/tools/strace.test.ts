@@ -86,3 +86,48 @@ test.serial('-e trace=%file, -c and -o', (t) => {
   t.regex(c.stderr, /^ *[\d.]+ +[\d.]+ +\d+ +1 +write$/m);
   t.regex(c.stderr, /^100\.00 +[\d.]+ +\d+ +\d+ +\d* *total$/m);
 });
+
+test.serial('sendmsg/recvmsg (msghdr, SCM_RIGHTS), sockaddr of each family, MSG_* and socklen: the same lines as real strace', (t) => {
+  if (!have('cc') || !have('strace')) { t.log('no cc or strace here: skipped'); t.pass(); return; }
+  const dir = mkdtempSync(`${tmpdir()}/privos-strace-`);
+  execFileSync('cc', ['-O0', '-o', `${dir}/sn`, fileURLToPath(new URL('./strace_net.c', import.meta.url))]);
+  const real = spawnSync('strace', ['-e', 'trace=%net', `${dir}/sn`], { encoding: 'utf8' });
+  if (real.status !== 0) { t.log(`strace cannot trace here (${real.stderr.trim()}): skipped`); t.pass(); return; }
+  const mine = privos('strace', '-e', 'trace=%net', 'test/tools/progs/strace_net.ts');
+  t.is(mine.status, 0, mine.stderr);
+  // The port the kernel picks for an IPv6 bind to port 0 differs; everything else is byte for byte.
+  const norm = (s: string): string[] => s.replace(/sin6_port=htons\([1-9]\d*\)/g, 'sin6_port=htons(PORT)').trimEnd().split('\n');
+  t.deepEqual(norm(mine.stderr), norm(real.stderr));
+  t.true(mine.stderr.includes('cmsg_type=SCM_RIGHTS, cmsg_data=[5]}]'), 'the fd recvmsg installed is shown');
+});
+
+/** The child's lines of an strace -f run: halves joined, pids, alignment and the time left normalized. */
+function child_lines(trace: string): string[] {
+  const child = /kill\((\d+), SIGSTOP/.exec(trace)?.[1] ?? '?';
+  const out: string[] = [];
+  let open = '';
+  for (const raw of trace.split('\n')) {
+    const m = /^\[pid +(\d+)\] (.*)$/.exec(raw);
+    if (!m || m[1] !== child || m[2].startsWith('--- stopped by')) continue; // (strace sees the stop itself through ptrace)
+    let text = m[2];
+    if (text.endsWith(' <unfinished ...>')) { open = text.slice(0, -' <unfinished ...>'.length); continue; }
+    const resumed = /^<\.\.\. \w+ resumed>(.*)$/.exec(text);
+    if (resumed) text = open + resumed[1];
+    out.push(text.replace(/ +=/, ' =').replace(/si_pid=\d+/g, 'si_pid=P').replace(/\{tv_sec=0, tv_nsec=\d+\}\) =/, '{REMAINING}) ='));
+  }
+  return out;
+}
+
+test.serial('restart_block: a stopped and continued nanosleep resumes through restart_syscall; a handler makes it EINTR even with SA_RESTART', (t) => {
+  if (!have('cc') || !have('strace')) { t.log('no cc or strace here: skipped'); t.pass(); return; }
+  const dir = mkdtempSync(`${tmpdir()}/privos-strace-`);
+  execFileSync('cc', ['-O0', '-o', `${dir}/rs`, fileURLToPath(new URL('./restart_sleep.c', import.meta.url))]);
+  const expr = 'trace=clock_nanosleep,restart_syscall,kill';
+  const real = spawnSync('strace', ['-f', '-e', expr, `${dir}/rs`], { encoding: 'utf8' });
+  if (real.status !== 0) { t.log(`strace cannot trace here (${real.stderr.trim()}): skipped`); t.pass(); return; }
+  const mine = privos('strace', '-f', '-e', expr, 'test/tools/progs/restart_sleep.ts');
+  t.is(mine.stdout, '7\n', 'the handler made the second sleep fail with EINTR');
+  t.is(mine.stdout, real.stdout);
+  t.deepEqual(child_lines(mine.stderr), child_lines(real.stderr));
+  t.true(child_lines(mine.stderr).includes('restart_syscall(<... resuming interrupted clock_nanosleep ...>) = 0'));
+});

@@ -20,6 +20,9 @@ const CASES: [string, string][] = [
   ['kill (the program, not the builtin) and sleep', 'env kill -l 9; env kill -l TERM; sleep 0.01; echo $?; sleep x; echo $?; env kill 999999; echo $?'],
   ['cat and echo', 'echo one > f; cat f f; cat nope; echo $?; cat - < f; echo -n x; echo y'],
   ['ls', 'touch b a .h; mkdir d; ls; ls -a; ls -A; ls d; ls nope; echo $?; ls -d d'],
+  ['ls -l shows a symlink operand itself; /dev/stdin and /dev/fd are there',
+    'mkdir d; touch d/in; ln -s d sl; ls sl; ls -l sl | { read m n u g s mo dd t name arrow target; echo $m $name $arrow $target; }; ls -d sl; ' +
+    'ls -l /dev/stdin | { read m n u g s mo dd t name arrow target; echo $m $name $arrow $target; }; echo redirected > f; cat /dev/stdin < f; cat /dev/fd/0 < f'],
 ];
 
 for (const [name, script] of CASES) test(`coreutils agree with GNU: ${name}`, (t) => agrees_with_dash(t, script));

@@ -24,6 +24,7 @@ const SCRIPTS: [string, string][] = [
   ['exit status', 'echo before; exit 7; echo after'],
   ['globbing', 'mkdir g && cd g && touch a1 a2 b1 .h && echo a* && echo *1 && echo z* && echo "a*" && echo [ab]2 && echo ?1 && echo *'],
   ['printf', 'printf "%s-%d\\n" a 1 b 2; printf "%5.2f|%x|%o|%c\\n" 3.14159 255 8 xyz; printf "%-4s|\\n" ab'],
+  ['printf: the 0 flag with a precision (kept for floats, dropped for integers)', 'printf "%05.1f|%05.2d|%-6.2f|%+07.2f|%08.3e\\n" 3.14159 7 2.5 -1.5 1234.5'],
   ['echo escapes', 'echo "a\\tb"; echo -n "no newline"; echo; echo "x\\cy"; echo z'],
   ['break and continue', 'i=0; while true; do i=$((i+1)); if [ $i -gt 5 ]; then break; fi; [ $i = 2 ] && continue; echo $i; done'],
   ['redirections', 'echo x > f; echo y >> f; cat f; cat < f | wc -l; cat nofile 2>/dev/null || echo failed $?; exec 3>g; echo to3 >&3; exec 3>&-; cat g; { echo e1 >&2; } 2>&1; echo out 2>/dev/null'],
@@ -35,6 +36,16 @@ const SCRIPTS: [string, string][] = [
   ['background and wait', 'sleep 0.01 & wait $!; echo waited $?; (exit 3) & wait $!; echo $?'],
   ['umask, unset, type, read -r, shift', 'umask 027; umask; x=1; unset x; echo "[$x]"; type cd; type nosuch; echo $?; set -- a b c; shift 2; echo "$@"; printf "a\\\\b c\\n" | { read -r l; echo "$l"; }; printf "p\\\\q\\n" | { read l; echo "$l"; }'],
   ['kill by process group in a script', 'sh -c "sleep 5" & p=$!; kill $p; wait $p; echo $?'],
+  ['case with glob patterns, alternatives, quoting',
+    'for w in abc x.c "a b" Z "" foo.tar.gz; do case $w in a*c) echo "$w: a*c";; *.c|*.h) echo "$w: source";; "a b") echo quoted;; [A-Z]) echo upper;; "") echo empty;; *) echo "other $w";; esac; done; ' +
+    'case x in (x) echo paren; esac; p="*"; case abc in $p) echo unquoted-var-globs;; esac; case abc in "$p") echo no;; *) echo quoted-var-literal;; esac; ' +
+    'case y in x) ;; esac; echo $?; case a in a) false;; esac; echo $?; case b in\n  a) echo a\n  ;;\n  b) echo multi-line\nesac'],
+  ['trap: catch, list, reset, ignore (inherited), EXIT with the exit status',
+    'trap "echo exiting \\$?" EXIT; trap "echo got TERM" TERM; trap; kill -TERM $$; echo after; trap - TERM; trap "" INT; kill -INT $$; echo ignored; ' +
+    'sh -c "kill -INT \\$\\$; echo child-ignored-too"; trap; exit 3'],
+  ['trap: an action that exits', 'trap "echo usr1; exit 5" USR1; kill -USR1 $$; echo notreached'],
+  ['trap: subshells drop caught traps; a bad signal', 'trap "echo in-sub" EXIT; (echo sub; exit 2); echo $?; trap "echo x" NOSUCH; echo $?'],
+  ['trap: runs after the foreground command it arrived during', 'trap "echo caught \\$?" USR1; sh -c "kill -USR1 $$; echo child done; exit 4"; echo after $?'],
 ];
 
 for (const [name, script] of SCRIPTS) test(`sh agrees with dash: ${name}`, (t) => agrees_with_dash(t, script));

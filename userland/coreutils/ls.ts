@@ -70,7 +70,8 @@ export default async function main(libc: Libc, argv: string[]): Promise<number> 
   const files: { name: string; path: string; st: StatBuf | null }[] = [];
   const dirs: string[] = [];
   for (const t of targets) {
-    const st = await stat(libc, t);
+    // GNU ls: -l and -d show a symlink operand itself (a trailing slash still follows it).
+    const st = await stat(libc, t, !(F.has('l') || F.has('d')));
     if (!st) { await err(libc, `ls: cannot access '${t}': ${libc.strerror(libc.errno)}`); status = 2; continue; }
     if (is_dir(st.mode) && !F.has('d')) dirs.push(t); else files.push({ name: t, path: t, st });
   }

@@ -1,9 +1,10 @@
 /**
  * The shell's builtins: the POSIX special ones (: . break continue eval exec exit export
- * return set shift unset) and cd pwd echo true false read test [ wait jobs fg bg kill type umask.
+ * return set shift trap unset) and cd pwd echo true false read test [ wait jobs fg bg kill type umask.
  */
 import { Job, job_state, shell_status, signal_names, signal_number } from './jobs.ts';
 import { type Builtin, ExitShell, LoopCtl, ReturnFn, type Shell, ShellError } from './shell.ts';
+import { trap } from './trap.ts';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -215,7 +216,8 @@ const wait: Builtin = async (sh, argv) => {
       while (p.wstatus === null || p.stopped) {
         if (p.stopped) break;
         const r = (await sh.lc.waitpid(p.pid, st, 0)) as number;
-        if (r < 0) { if (sh.lc.errno === sh.lc.EINTR) { sh.lc.free(st); return 130; } p.wstatus = 127 << 8; break; }
+                // A trapped signal ends wait with 128+SIG; its action runs right after (XCU wait).
+        if (r < 0) { if (sh.lc.errno === sh.lc.EINTR) { sh.lc.free(st); return 128 + (sh.pending_traps[0] ?? 2); } p.wstatus = 127 << 8; break; }
         sh.note_status(r, sh.lc.peek_i32(st));
       }
     }
@@ -335,7 +337,7 @@ export const BUILTINS = new Map<string, Builtin>([
   [':', () => 0], ['true', () => 0], ['false', () => 1], ['cd', cd], ['pwd', pwd], ['echo', echo], ['exit', exit],
   ['export', export_], ['unset', unset], ['set', set], ['shift', shift], ['read', read], ['test', test_], ['[', test_],
   ['wait', wait], ['jobs', jobs], ['fg', fg], ['bg', bg], ['kill', kill], ['.', dot], ['source', dot], ['eval', eval_],
-  ['exec', exec], ['type', type], ['umask', umask], ['break', loopctl('break')], ['continue', loopctl('continue')],
+  ['exec', exec], ['trap', trap], ['type', type], ['umask', umask], ['break', loopctl('break')], ['continue', loopctl('continue')],
   ['return', (sh, argv) => { throw new ReturnFn(argv[1] !== undefined ? Number(argv[1]) & 0xff : sh.status); }],
 ]);
 

@@ -257,6 +257,12 @@ export class Expander {
     return (await this.expand_fields(word, { split: false, glob: false })).join(' ');
   }
 
+  /** A case pattern: expanded without splitting, quoted characters matching literally. */
+  async expand_pattern(word: string): Promise<RegExp> {
+    const out = await this.chars(word, false, true);
+    return pattern_regex(out.chars.map((c) => c.c).join(''), out.chars.map((c) => c.quoted));
+  }
+
   /** A here-document body: parameters, command substitution and arithmetic, as inside "…". */
   async expand_heredoc(body: string): Promise<string> {
     return (await this.expand_fields(body, { split: false, glob: false, dquote: true })).join('');

@@ -1,7 +1,7 @@
 /**
  * The shell grammar (POSIX XCU 2.10, reduced): tokens, here-documents, and a recursive-descent
  * parser for lists, and-or lists, pipelines, simple commands with assignments and redirections,
- * subshells, brace groups, if, while, until, for, and function definitions. Words keep their
+ * subshells, brace groups, if, while, until, for, case, and function definitions. Words keep their
  * quotes; expand.ts interprets them.
  */
 
@@ -13,7 +13,9 @@ export interface If { kind: 'if'; arms: { cond: List; body: List }[]; else_: Lis
 export interface Loop { kind: 'while' | 'until'; cond: List; body: List; redirs: Redir[] }
 export interface For { kind: 'for'; name: string; items: string[] | null; body: List; redirs: Redir[] }
 export interface FuncDef { kind: 'func'; name: string; body: Command }
-export type Command = Simple | Subshell | Group | If | Loop | For | FuncDef;
+/** case WORD in PAT|PAT) LIST ;; … esac (XCU 2.9.4.3); a body may be empty. */
+export interface Case { kind: 'case'; word: string; arms: { pats: string[]; body: List }[]; redirs: Redir[] }
+export type Command = Simple | Subshell | Group | If | Loop | For | Case | FuncDef;
 export interface Pipeline { bang: boolean; cmds: Command[]; text: string }
 export interface AndOr { first: Pipeline; rest: { op: '&&' | '||'; p: Pipeline }[]; background: boolean; text: string }
 export type List = AndOr[];
@@ -150,7 +152,7 @@ export class Parser {
   }
 
   /** A compound_list: and-or lists up to one of the closing words. */
-  private list(until: Set<string>): List {
+  private list(until: Set<string>, may_be_empty = false): List {
     const out: List = [];
     for (;;) {
       this.linebreak();
@@ -165,7 +167,7 @@ export class Parser {
       else if (this.tok.t !== 'nl') break;
       if (until.size === 0 && this.tok.t === 'nl') break;
     }
-    if (until.size && !out.length) this.fail(); // a compound list may not be empty
+    if (until.size && !out.length && !may_be_empty) this.fail(); // a compound list may not be empty
     return out;
   }
 
@@ -222,6 +224,7 @@ export class Parser {
     } else if (t.t === 'word' && t.v === 'if') c = this.if_();
     else if (t.t === 'word' && (t.v === 'while' || t.v === 'until')) c = this.loop(t.v);
     else if (t.t === 'word' && t.v === 'for') c = this.for_();
+    else if (t.t === 'word' && t.v === 'case') c = this.case_();
     else return this.simple();
     this.redirs(c.redirs);
     return c;
@@ -270,6 +273,33 @@ export class Parser {
     const body = this.list(new Set(['done']));
     this.expect_word('done');
     return { kind: 'for', name, items, body, redirs: [] };
+  }
+
+  private case_(): Case {
+    this.advance();
+    if (this.tok.t !== 'word') this.fail();
+    const word = this.advance().v;
+    this.linebreak();
+    this.expect_word('in');
+    const arms: Case['arms'] = [];
+    for (this.linebreak(); !this.is_word('esac'); this.linebreak()) {
+      if (this.is_op('(')) this.advance();
+      const pats: string[] = [];
+      for (;;) {
+        if (this.tok.t !== 'word') this.fail();
+        pats.push(this.advance().v);
+        if (!this.is_op('|')) break;
+        this.advance();
+      }
+      if (!this.is_op(')')) this.fail();
+      this.advance();
+      arms.push({ pats, body: this.list(new Set(['esac']), true) });
+      if (!this.is_op(';;')) break; // the last arm may omit ;;
+      this.advance();
+    }
+    this.linebreak();
+    this.expect_word('esac');
+    return { kind: 'case', word, arms, redirs: [] };
   }
 
   private simple(): Command {

@@ -8,6 +8,7 @@ import { BUILTINS } from './builtins.ts';
 import { ExitShell, Shell, ShellError } from './shell.ts';
 import { Parser, SyntaxError_ } from './parse.ts';
 import { job_state } from './jobs.ts';
+import { run_exit_trap } from './trap.ts';
 
 const SIGINT = 2, SIGQUIT = 3, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22, SIG_IGN = 1;
 
@@ -75,7 +76,7 @@ async function repl(sh: Shell): Promise<number> {
       await sh.write(2, text ? (sh.vars.get('PS2')?.value ?? '> ') : await sh.ex.expand_one(sh.vars.get('PS1')?.value ?? '$ '));
     }
     const line = await rd.line();
-    if (line === null) { await sh.write(2, '\n'); text = ''; sh.status = 130; continue; }
+    if (line === null) { await sh.write(2, '\n'); text = ''; sh.status = 130; await sh.dotrap(); continue; }
     if (line === '' && !text) return sh.status;
     text += line;
     sh.lineno++;
@@ -120,30 +121,36 @@ export default async function main(libc: Libc, argv: string[], envp: string[]): 
     }
   }
   if (argv[i] === '--') i++;
-  try {
-    if (cmd !== null) {
-      if (i >= argv.length) { await sh.write(2, `${sh.arg0}: 0: -c requires an argument\n`); return 2; }
-      cmd = argv[i++];
-      if (i < argv.length) sh.arg0 = argv[i++];
-      sh.params = argv.slice(i);
-      return await sh.run_text(cmd);
-    }
-    if (i < argv.length) {
-      sh.arg0 = argv[i];
-      const src = await sh.read_file(argv[i]);
-      if (src === null) { await sh.write(2, `${argv[0]}: 0: cannot open ${argv[i]}: ${libc.strerror(libc.errno)}\n`); return 2; }
-      sh.params = argv.slice(i + 1);
-      return await sh.run_text(src.startsWith('#!') ? src.slice(src.indexOf('\n') + 1 || src.length) : src);
-    }
-    sh.interactive = force_i || (libc.isatty(0) === 1 && libc.isatty(2) === 1);
-    if (sh.interactive) {
-      sh.jobctl = await setjobctl(sh);
-      // ^C at the prompt interrupts the read (no SA_RESTART) and gives a fresh prompt.
-      libc.sigaction(SIGINT, { handler: () => undefined, flags: 0 });
-    }
-    return await repl(sh);
-  } catch (e) {
-    if (e instanceof ExitShell) return e.status;
-    throw e;
+  let status: number;
+  try { status = await start(sh, argv, i, cmd, force_i); } catch (e) {
+    if (!(e instanceof ExitShell)) throw e;
+    status = e.status;
   }
+  return run_exit_trap(sh, status);
+}
+
+/** Runs the -c string, the script, or standard input. */
+async function start(sh: Shell, argv: string[], i: number, cmd: string | null, force_i: boolean): Promise<number> {
+  const libc = sh.lc;
+  if (cmd !== null) {
+    if (i >= argv.length) { await sh.write(2, `${sh.arg0}: 0: -c requires an argument\n`); return 2; }
+    cmd = argv[i++];
+    if (i < argv.length) sh.arg0 = argv[i++];
+    sh.params = argv.slice(i);
+    return await sh.run_text(cmd);
+  }
+  if (i < argv.length) {
+    sh.arg0 = argv[i];
+    const src = await sh.read_file(argv[i]);
+    if (src === null) { await sh.write(2, `${argv[0]}: 0: cannot open ${argv[i]}: ${libc.strerror(libc.errno)}\n`); return 2; }
+    sh.params = argv.slice(i + 1);
+    return await sh.run_text(src.startsWith('#!') ? src.slice(src.indexOf('\n') + 1 || src.length) : src);
+  }
+  sh.interactive = force_i || (libc.isatty(0) === 1 && libc.isatty(2) === 1);
+  if (sh.interactive) {
+    sh.jobctl = await setjobctl(sh);
+    // ^C at the prompt interrupts the read (no SA_RESTART) and gives a fresh prompt.
+    libc.sigaction(SIGINT, { handler: () => undefined, flags: 0 });
+  }
+  return await repl(sh);
 }

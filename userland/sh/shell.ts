@@ -8,7 +8,7 @@ import type { Libc } from '../../libc/index.ts';
 import { Expander, type ExpandCtx } from './expand.ts';
 import { Job, type Proc, shell_status, strsignal } from './jobs.ts';
 import {
-  type AndOr, type Command, type For, type If, type List, type Loop, Parser, type Pipeline, type Redir, type Simple,
+  type AndOr, type Case, type Command, type For, type If, type List, type Loop, Parser, type Pipeline, type Redir, type Simple,
   SyntaxError_,
 } from './parse.ts';
 
@@ -45,6 +45,10 @@ export class Shell {
   subshell = false;
   funcs = new Map<string, Command>();
   jobs: Job[] = [];
+  /** trap(1) actions by signal number (0 is EXIT); '' means the signal is ignored. */
+  traps = new Map<number, string>();
+  /** Trapped signals caught but whose actions have not run yet (they run between commands). */
+  pending_traps: number[] = [];
   readonly ex: Expander;
   builtins: Map<string, Builtin> = new Map();
 
@@ -69,6 +73,8 @@ export class Shell {
     s.arg0 = this.arg0; s.status = this.status; s.last_bg = this.last_bg; s.lineno = this.lineno;
     s.errexit = this.errexit; s.xtrace = this.xtrace; s.funcs = new Map(this.funcs); s.builtins = this.builtins;
     s.subshell = true; s.ttyfd = this.ttyfd; s.shell_pgid = this.shell_pgid;
+    // XCU 2.12: a subshell keeps the ignored signals; caught ones go back to their defaults.
+    s.traps = new Map([...this.traps].filter(([, a]) => a === ''));
     return s;
   }
 
@@ -152,6 +158,17 @@ export class Shell {
       st = await this.run_pipeline(p, i === n - 1);
     }
     this.status = st;
+    if (this.pending_traps.length) await this.dotrap();
+  }
+
+  /** Runs the actions of trapped signals that arrived (dash's dotrap); $? is kept across them. */
+  async dotrap(): Promise<void> {
+    const saved = this.status;
+    while (this.pending_traps.length) {
+      const action = this.traps.get(this.pending_traps.shift()!);
+      if (action) await this.run_text(action);
+    }
+    this.status = saved;
   }
 
   /** set -e: a failing command outside a condition ends the shell. */
@@ -180,6 +197,7 @@ export class Shell {
     const jobctl = this.jobctl, bg_nojc = !fg && !jobctl;
     const pid = (await this.lc.fork(async (c) => {
       const sh = this.clone(c);
+      for (const [s, a] of this.traps) if (s && a) await c.signal(s, 0);
       if (jobctl) {
         await c.setpgid(0, pgid);
         if (fg) await c.tcsetpgrp(sh.ttyfd, pgid || ((await c.getpid()) as number));
@@ -337,6 +355,17 @@ export class Shell {
       case 'if': return this.run_if(c);
       case 'while': case 'until': return this.run_loop(c);
       case 'for': return this.run_for(c);
+      case 'case': return this.run_case(c);
+    }
+    return 0;
+  }
+
+  /** case: the first arm with a pattern matching the word runs; no match is status 0. */
+  private async run_case(c: Case): Promise<number> {
+    const word = await this.ex.expand_one(c.word);
+    this.status = 0;
+    for (const arm of c.arms) {
+      for (const p of arm.pats) if ((await this.ex.expand_pattern(p)).test(word)) return this.run_list(arm.body);
     }
     return 0;
   }

@@ -28,11 +28,12 @@ export function param_get(p: KernelParam): string {
 }
 
 const SYSFS_SB_STATE = new StateKey<Kernel, ProcSuper>('sysfs', (k) => new ProcSuper(k, 'sysfs'));
-function sysfs_sb(k: Kernel): ProcSuper { return state_of(k, SYSFS_SB_STATE); }
+/** The sysfs superblock: /sys/module's mount and the other sysfs files share it. */
+export function sysfs_sb(k: Kernel): ProcSuper { return state_of(k, SYSFS_SB_STATE); }
 
 /** Stable inode numbers per (module, entry). */
 const SYSFS_INOS = new StateKey<Kernel, Map<string, number>>('sysfs_inos', () => new Map());
-function ino_of(sb: ProcSuper, key: string): number {
+export function ino_of(sb: ProcSuper, key: string): number {
   const m = state_of(sb.k, SYSFS_INOS);
   let ino = m.get(key);
   if (ino === undefined) { ino = sb.next_ino(); m.set(key, ino); }

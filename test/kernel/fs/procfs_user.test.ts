@@ -173,3 +173,23 @@ test('/sys/module/NAME/parameters: a module parameter read and, where its mode l
     t.is(await cat(l, '/sys/module/nosuch/parameters/x'), null);
   });
 });
+
+test('/sys/kernel and /sys/devices/system/cpu: what privos backs, read-only as on Linux, compared with this machine', async (t) => {
+  const k = boot();
+  k.oops_count = 2;
+  const host = (p: string): string | null => { try { return readFileSync(p, 'utf8'); } catch { return null; } };
+  await run_inline(k, async (l) => {
+    t.is(await cat(l, '/sys/kernel/oops_count'), '2\n', 'the kernel\'s own oops counter');
+    t.is(await cat(l, '/sys/kernel/cpu_byteorder'), 'little\n');
+    t.is(await cat(l, '/sys/kernel/address_bits'), '64\n');
+    for (const f of ['address_bits', 'cpu_byteorder']) {
+      const h = host(`/sys/kernel/${f}`);
+      if (h !== null) t.is(await cat(l, `/sys/kernel/${f}`), h, `/sys/kernel/${f} as on this machine`);
+    }
+    for (const f of ['online', 'possible', 'present']) t.is(await cat(l, `/sys/devices/system/cpu/${f}`), '0\n', 'one CPU');
+    t.is(await echo(l, '/sys/kernel/oops_count', '0\n'), l.EACCES, '0444: not even root');
+    t.is(await echo(l, '/sys/devices/system/cpu/online', '0\n'), l.EACCES);
+    t.true((await l.listdir('/sys/kernel') as string[]).includes('debug'), 'debugfs is still there');
+    t.is(await cat(l, '/sys/class/net/lo/mtu'), null, 'no network interfaces: nothing pretends to be one');
+  });
+});
