@@ -271,5 +271,5 @@ export const read_write_syscalls: SyscallDef[] = [
   { name: 'writev', fn: sys_writev, args: ['fd', 'ptr', 'int'] },
   { name: 'preadv', fn: sys_preadv, args: ['fd', 'ptr', 'int', 'int'] },
   { name: 'pwritev', fn: sys_pwritev, args: ['fd', 'ptr', 'int', 'int'] },
-  { name: 'sendfile', fn: sys_sendfile, args: ['fd', 'fd', 'ptr', 'uint'], support: 'partial', note: 'files need splice operations: tmpfs, hostfs, pipes, /dev/null|zero, the console' },
+  { name: 'sendfile', fn: sys_sendfile, args: ['fd', 'fd', 'ptr', 'uint'], support: 'partial', note: 'files need splice operations: tmpfs, hostfs, pipes, /dev/null|zero, the console; out_fd may be any socket' },
 ];

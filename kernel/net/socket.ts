@@ -96,6 +96,15 @@ const socket_file_ops: FileOperations = {
     const sock = f.private_data as Socket;
     return sock.ops.sendmsg(sock, t, task_iter(t).init_ubuf(ubuf, count), f.f_flags & O_NONBLOCK ? MSG_DONTWAIT : 0, null);
   },
+  /**
+   * sendfile(2) to a socket (splice_to_socket): the file's bytes go through the protocol's
+   * sendmsg from a kernel buffer; O_NONBLOCK on the socket makes it MSG_DONTWAIT, so a full
+   * socket gives what fitted, or -EAGAIN. No MSG_NOSIGNAL: a closed peer raises SIGPIPE.
+   */
+  splice_write(f, t, buf, off, count) {
+    const sock = f.private_data as Socket;
+    return sock.ops.sendmsg(sock, t, task_iter(t).init_kvec(buf, off, count), f.f_flags & O_NONBLOCK ? MSG_DONTWAIT : 0, null);
+  },
   poll(f, t, pt: PollTable | null) {
     const sock = f.private_data as Socket;
     poll_wait(pt, sock.sk.sk_wq);
