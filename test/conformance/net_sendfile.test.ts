@@ -1,5 +1,6 @@
 /**
- * Conformance: sendfile(2) to sockets — AF_UNIX stream pairs and loopback TCP: counts, the
+ * Conformance: readv/writev on sockets (one recvmsg/sendmsg over the whole vector) and
+ * sendfile(2) to sockets — AF_UNIX stream pairs and loopback TCP: counts, the
  * offset pointer against the file position, EOF, the errnos of bad descriptors, a non-blocking
  * full socket (EAGAIN, then partial progress) and a closed peer (EPIPE with SIGPIPE).
  * Partial counts depend on buffer accounting, so those cases print whether progress was
@@ -34,7 +35,36 @@ async function pair(l: Libc, type: number): Promise<[number, number]> {
 /** An off_t holding v (the C side's sat(v)). */
 function sat(l: Libc, v: number): number { const b = l.malloc(8); l.poke_u64(b, v); return b; }
 
+/** A struct iovec[] of (user address, length) pairs. */
+function iovec(l: Libc, segs: [number, number][]): number {
+  const v = l.malloc(16 * segs.length);
+  segs.forEach(([b, n], i) => { l.poke_u64(v + 16 * i, b); l.poke_u64(v + 16 * i + 8, n); });
+  return v;
+}
+
 const cases: ConfCase[] = [
+  {
+    // A blocking readv returns what the socket holds even when it only fills the first segment.
+    name: 'readv_writev_one_transfer', c_globals,
+    c: `int sv[2]; socketpair(AF_UNIX, SOCK_STREAM, 0, sv); char a[5], b[5], c[3]; struct iovec w[3] = { { "hel", 3 }, { "lo", 2 }, { "", 0 } };
+        R("writev", writev(sv[0], w, 3)); struct iovec r[2] = { { a, 5 }, { b, 5 } }; R("readv_fills_first", readv(sv[1], r, 2)); printf("a=%.5s\\n", a);
+        write(sv[0], "0123456789ab", 12); struct iovec r3[3] = { { a, 5 }, { b, 5 }, { c, 3 } }; R("readv_spans", readv(sv[1], r3, 3)); printf("%.5s|%.5s|%.2s\\n", a, b, c);
+        struct iovec z[2] = { { a, 0 }, { b, 0 } }; R("readv_empty", readv(sv[1], z, 2)); R("writev_empty", writev(sv[0], z, 2));
+        int l = listener(); int t = socket(AF_INET, SOCK_STREAM, 0); connect_lo(t, port_of(l)); int ac = accept(l, 0, 0);
+        struct iovec hw[2] = { { "HTTP/1.1 200 OK\\r\\n\\r\\n", 19 }, { "body", 4 } }; R("tcp_writev", writev(ac, hw, 2)); RD("tcp_got", recv(t, buf, 23, MSG_WAITALL), buf);
+        struct iovec tr[2] = { { a, 2 }, { b, 5 } }; write(ac, "xyz", 3); R("tcp_readv", readv(t, tr, 2)); printf("%.2s|%.1s\\n", a, b);`,
+    run: async (p, l) => {
+      const [s0, s1] = await pair(l, l.SOCK_STREAM); const m = l.malloc(64); l.poke(m, new TextEncoder().encode('hello'));
+      const a = l.malloc(5), b = l.malloc(5), c = l.malloc(3); const txt = (x: number, n: number): string => String.fromCharCode(...l.peek(x, n));
+      await p.r('writev', l.writev(s0, iovec(l, [[m, 3], [m + 3, 2], [m, 0]]), 3)); await p.r('readv_fills_first', l.readv(s1, iovec(l, [[a, 5], [b, 5]]), 2)); p.out(`a=${txt(a, 5)}`);
+      await l.write(s0, '0123456789ab'); await p.r('readv_spans', l.readv(s1, iovec(l, [[a, 5], [b, 5], [c, 3]]), 3)); p.out(`${txt(a, 5)}|${txt(b, 5)}|${txt(c, 2)}`);
+      const z = iovec(l, [[a, 0], [b, 0]]); await p.r('readv_empty', l.readv(s1, z, 2)); await p.r('writev_empty', l.writev(s0, z, 2));
+      const n = new N(l, p); const ls = await n.listener(); const t = l.socket(l.AF_INET, l.SOCK_STREAM, 0) as number; await n.connect_lo(t, n.port_of(ls)); const ac = await l.accept(ls) as number;
+      const h = l.malloc(32); l.poke(h, new TextEncoder().encode('HTTP/1.1 200 OK\r\n\r\nbody'));
+      await p.r('tcp_writev', l.writev(ac, iovec(l, [[h, 19], [h + 19, 4]]), 2)); await p.rd('tcp_got', l.recv(t, p.buf, 23, l.MSG_WAITALL));
+      await l.write(ac, 'xyz'); await n.pollev(t, l.POLLIN, 1000); await p.r('tcp_readv', l.readv(t, iovec(l, [[a, 2], [b, 5]]), 2)); p.out(`${txt(a, 2)}|${txt(b, 1)}`);
+    },
+  },
   {
     name: 'sendfile_unix_basics', c_globals,
     c: `int f = mkdata(0); int sv[2]; socketpair(AF_UNIX, SOCK_STREAM, 0, sv);

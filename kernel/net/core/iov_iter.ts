@@ -54,6 +54,14 @@ export class IovIter {
     return total;
   }
 
+  /** The vector import_iovec already read and checked: (base, len) pairs totalling total bytes. */
+  init_segs(segs: readonly number[], total: number): this {
+    const nr = segs.length >> 1;
+    for (let i = 0; i < nr; i++) { this.base[i] = segs[2 * i]; this.len[i] = segs[2 * i + 1]; }
+    this.nr = nr; this.seg = 0; this.off = 0; this.count = total; this.kbuf = null;
+    return this;
+  }
+
   /** copy_to_iter(): n bytes of src[off..] to user memory; returns bytes copied (short on fault). */
   copy_to(t: Task, src: Uint8Array, off: number, n: number): number {
     return this.copy(t, src, off, n, true);
