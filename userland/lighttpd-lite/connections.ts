@@ -68,7 +68,13 @@ export function conn_read(h: ConnHost, c: Connection): void {
   const l = h.srv.libc;
   for (let round = 0; round < 4; round++) {
     const n = l.read(c.fd, h.io.rbuf, h.io.rsize) as number;
-    if (n > 0) { c.rbuf = append(c.rbuf, l.peek(h.io.rbuf, n)); c.active = h.srv.now; if (n < h.io.rsize) return; continue; }
+    if (n > 0) {
+      const got = l.peek(h.io.rbuf, n); // a fresh array: kept as is when nothing is buffered
+      c.rbuf = c.rbuf.length ? append(c.rbuf, got) : got;
+      c.active = h.srv.now;
+      if (n < h.io.rsize) return;
+      continue;
+    }
     if (n === 0 || l.errno !== l.EAGAIN) c.eof = true;
     return;
   }
