@@ -31,8 +31,19 @@ function lead(b: number): [number, number] {
   return [0, 0];
 }
 
+/** ASCII bytes as a string, 4 KiB per String.fromCharCode call (the argument-count limit). */
+function ascii(b: Uint8Array): string {
+  if (b.length <= 4096) return String.fromCharCode.apply(null, b as unknown as number[]);
+  let s = '';
+  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]);
+  return s;
+}
+
 /** Decodes UTF-8 (WHATWG's decoder: each maximal invalid subpart becomes one U+FFFD). */
 export function utf8_decode(b: Uint8Array): string {
+  let k = 0;
+  while (k < b.length && b[k] < 0x80) k++;
+  if (k === b.length) return ascii(b); // the common case: no multi-byte sequence at all
   let s = '';
   const parts: string[] = [];
   for (let i = 0; i < b.length;) {

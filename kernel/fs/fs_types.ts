@@ -21,6 +21,13 @@ export interface FileOperations {
   /** Reads count bytes at pos into user memory at ubuf; the caller advances f_pos. */
   read?(f: File, t: Task, ubuf: number, count: number, pos: number): SysRet;
   write?(f: File, t: Task, ubuf: number, count: number, pos: number): SysRet;
+  /**
+   * readv/writev as one transfer over the whole vector (sock_read_iter / sock_write_iter: a
+   * socket's recvmsg/sendmsg takes every segment at once). segs holds (base, len) pairs from
+   * import_iovec, total bytes > 0. Files without them go segment by segment (do_loop_readv_writev).
+   */
+  read_iter?(f: File, t: Task, segs: readonly number[], total: number): SysRet;
+  write_iter?(f: File, t: Task, segs: readonly number[], total: number): SysRet;
   /** Returns the new position or -errno. Without it, the generic llseek applies. */
   llseek?(f: File, offset: number, whence: number): number;
   /** Returns the ready mask (POLLIN…) and registers on wait queues through pt. */

@@ -189,6 +189,12 @@ function do_iter(t: Task, fd: number, uiov: number, n: number, pos: number, writ
   if (!write && !f.f_op.read) return S_ISDIR(f.f_inode.i_mode) ? -EISDIR : -EINVAL;
   if (write && !f.f_op.write) return -EINVAL;
   if (write && pos < 0 && f.f_flags & O_APPEND && S_ISREG(f.f_inode.i_mode)) f.f_pos = f.f_inode.i_size;
+  const iter = write ? f.f_op.write_iter : f.f_op.read_iter;
+  if (iter && pos < 0) {
+    let total = 0;
+    for (let i = 1; i < iov.length; i += 2) total += iov[i];
+    return total === 0 ? 0 : iter(f, t, iov, total); // vfs_readv/vfs_writev: nothing to move, no call
+  }
   return loop_rw(t, f, write ? vfs_write : vfs_read, iov, 0, 0, pos);
 }
 
@@ -271,5 +277,5 @@ export const read_write_syscalls: SyscallDef[] = [
   { name: 'writev', fn: sys_writev, args: ['fd', 'ptr', 'int'] },
   { name: 'preadv', fn: sys_preadv, args: ['fd', 'ptr', 'int', 'int'] },
   { name: 'pwritev', fn: sys_pwritev, args: ['fd', 'ptr', 'int', 'int'] },
-  { name: 'sendfile', fn: sys_sendfile, args: ['fd', 'fd', 'ptr', 'uint'], support: 'partial', note: 'files need splice operations: tmpfs, hostfs, pipes, /dev/null|zero, the console' },
+  { name: 'sendfile', fn: sys_sendfile, args: ['fd', 'fd', 'ptr', 'uint'], support: 'partial', note: 'files need splice operations: tmpfs, hostfs, pipes, /dev/null|zero, the console; out_fd may be any socket' },
 ];

@@ -87,15 +87,27 @@ export function sock_from_file(f: File): Socket | null {
   return f.f_op === socket_file_ops ? (f.private_data as Socket) : null;
 }
 
+/** sock_recvmsg / sock_sendmsg for the file paths: O_NONBLOCK on the file is MSG_DONTWAIT. */
+function file_recv(f: File, t: Task, it: IovIter): SysRet {
+  const sock = f.private_data as Socket;
+  return sock.ops.recvmsg(sock, t, it, f.f_flags & O_NONBLOCK ? MSG_DONTWAIT : 0, null);
+}
+function file_send(f: File, t: Task, it: IovIter): SysRet {
+  const sock = f.private_data as Socket;
+  return sock.ops.sendmsg(sock, t, it, f.f_flags & O_NONBLOCK ? MSG_DONTWAIT : 0, null);
+}
+
 const socket_file_ops: FileOperations = {
-  read(f, t, ubuf, count) {
-    const sock = f.private_data as Socket;
-    return sock.ops.recvmsg(sock, t, task_iter(t).init_ubuf(ubuf, count), f.f_flags & O_NONBLOCK ? MSG_DONTWAIT : 0, null);
-  },
-  write(f, t, ubuf, count) {
-    const sock = f.private_data as Socket;
-    return sock.ops.sendmsg(sock, t, task_iter(t).init_ubuf(ubuf, count), f.f_flags & O_NONBLOCK ? MSG_DONTWAIT : 0, null);
-  },
+  read: (f, t, ubuf, count) => file_recv(f, t, task_iter(t).init_ubuf(ubuf, count)),
+  write: (f, t, ubuf, count) => file_send(f, t, task_iter(t).init_ubuf(ubuf, count)),
+  read_iter: (f, t, segs, total) => file_recv(f, t, task_iter(t).init_segs(segs, total)),
+  write_iter: (f, t, segs, total) => file_send(f, t, task_iter(t).init_segs(segs, total)),
+  /**
+   * sendfile(2) to a socket (splice_to_socket): the file's bytes go through the protocol's
+   * sendmsg from a kernel buffer; O_NONBLOCK on the socket makes it MSG_DONTWAIT, so a full
+   * socket gives what fitted, or -EAGAIN. No MSG_NOSIGNAL: a closed peer raises SIGPIPE.
+   */
+  splice_write: (f, t, buf, off, count) => file_send(f, t, task_iter(t).init_kvec(buf, off, count)),
   poll(f, t, pt: PollTable | null) {
     const sock = f.private_data as Socket;
     poll_wait(pt, sock.sk.sk_wq);

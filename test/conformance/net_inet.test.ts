@@ -200,6 +200,21 @@ const cases: ConfCase[] = [
     },
   },
   {
+    name: 'tcp_nodelay_inherited_by_accept',
+    c_globals,
+    c: `int l = socket(AF_INET, SOCK_STREAM, 0); bind_lo(l, 0); R("set", sopt(l, IPPROTO_TCP, TCP_NODELAY, 1)); listen(l, 4);
+        int c = socket(AF_INET, SOCK_STREAM, 0); connect_lo(c, port_of(l)); int a = accept(l, 0, 0); R("accepted", gopt(a, IPPROTO_TCP, TCP_NODELAY)); R("client", gopt(c, IPPROTO_TCP, TCP_NODELAY));
+        int l2 = listener(); int c2 = socket(AF_INET, SOCK_STREAM, 0); connect_lo(c2, port_of(l2)); int a2 = accept(l2, 0, 0); R("accepted_default", gopt(a2, IPPROTO_TCP, TCP_NODELAY));`,
+    run: async (p, l) => {
+      const n = new N(l, p);
+      const ls = l.socket(l.AF_INET, l.SOCK_STREAM, 0) as number; await n.bind_lo(ls, 0); await p.r('set', n.sopt(ls, l.IPPROTO_TCP, l.TCP_NODELAY, 1)); await l.listen(ls, 4);
+      const c = l.socket(l.AF_INET, l.SOCK_STREAM, 0) as number; await n.connect_lo(c, n.port_of(ls)); const a = await l.accept(ls) as number;
+      await p.r('accepted', n.gopt(a, l.IPPROTO_TCP, l.TCP_NODELAY)); await p.r('client', n.gopt(c, l.IPPROTO_TCP, l.TCP_NODELAY));
+      const l2 = await n.listener(); const c2 = l.socket(l.AF_INET, l.SOCK_STREAM, 0) as number; await n.connect_lo(c2, n.port_of(l2)); const a2 = await l.accept(l2) as number;
+      await p.r('accepted_default', n.gopt(a2, l.IPPROTO_TCP, l.TCP_NODELAY));
+    },
+  },
+  {
     name: 'tcp_peer_close_epipe',
     c_globals,
     c: `int l = listener(); int c = socket(AF_INET, SOCK_STREAM, 0); connect_lo(c, port_of(l)); int a = accept(l, 0, 0);

@@ -1,8 +1,8 @@
 /**
  * Connections (lighttpd's connections.c): the per-connection state machine over non-blocking
- * sockets — read the header block, read (and discard) any body, answer, write with writev(2),
- * then keep-alive (serving pipelined requests already buffered) or close. Malformed input gets
- * its status and the connection closes; the header block is bounded by
+ * sockets — read the header block, read (and discard) any body, answer, write with writev(2)
+ * and sendfile(2), then keep-alive (serving pipelined requests already buffered) or close.
+ * Malformed input gets its status and the connection closes; the header block is bounded by
  * server.max-request-field-size (431), the body by server.max-request-size (413).
  */
 import type { Server } from './base.ts';
@@ -27,6 +27,8 @@ export class Connection {
   /** Unsent header (and in-memory body) bytes; the file range still to send. */
   out_hdr: Uint8Array | null = null;
   out_file: { fd: number; off: number; len: number } | null = null;
+  /** The file body is large enough to go with sendfile(2) (SENDFILE_MIN). */
+  out_sendfile = false;
   log_status = 0;
   log_bytes = 0;
   log_user = '';
@@ -38,7 +40,7 @@ export class Connection {
 }
 
 /** The user-memory buffers one server shares across connections (one request is handled at a time). */
-export interface IoBufs { rbuf: number; rsize: number; hdr: number; hsize: number; body: number; bsize: number; iov: number }
+export interface IoBufs { rbuf: number; rsize: number; hdr: number; hsize: number; body: number; bsize: number; iov: number; off: number }
 
 export interface ConnHost {
   srv: Server;
@@ -66,7 +68,13 @@ export function conn_read(h: ConnHost, c: Connection): void {
   const l = h.srv.libc;
   for (let round = 0; round < 4; round++) {
     const n = l.read(c.fd, h.io.rbuf, h.io.rsize) as number;
-    if (n > 0) { c.rbuf = append(c.rbuf, l.peek(h.io.rbuf, n)); c.active = h.srv.now; if (n < h.io.rsize) return; continue; }
+    if (n > 0) {
+      const got = l.peek(h.io.rbuf, n); // a fresh array: kept as is when nothing is buffered
+      c.rbuf = c.rbuf.length ? append(c.rbuf, got) : got;
+      c.active = h.srv.now;
+      if (n < h.io.rsize) return;
+      continue;
+    }
     if (n === 0 || l.errno !== l.EAGAIN) c.eof = true;
     return;
   }
@@ -97,6 +105,7 @@ function queue(h: ConnHost, c: Connection, r: Response, minor: number, keep_aliv
   c.out_hdr = send_body && r.body ? append(hb, r.body) : hb;
   if (r.file && !send_body) { void srv.libc.close(r.file.fd); r.file = null; }
   c.out_file = r.file;
+  c.out_sendfile = r.file !== null && r.file.len >= SENDFILE_MIN;
   c.log_status = r.status;
   c.log_bytes = send_body ? body_length(r) : 0;
   c.close_after = !keep_alive;
@@ -158,34 +167,59 @@ async function answer(h: ConnHost, c: Connection): Promise<void> {
 }
 
 /**
- * Sends queued bytes: header bytes and up to one buffer of the file per writev(2).
- * 'done', 'again' (socket full: wait for EPOLLOUT) or 'error'.
+ * lighttpd 1.4.69's choice on this machine (strace of network_write.c's writers): a file body
+ * under 16 KiB is pread into memory and leaves with the header in one writev(2); a larger one
+ * leaves after the header through sendfile(2) (network_write_file_chunk_sendfile).
+ */
+export const SENDFILE_MIN = 16384;
+
+/**
+ * Sends queued bytes: the header (with a small file body, pread, in the same writev), then a
+ * large file body with sendfile. 'done', 'again' (socket full: wait for EPOLLOUT) or 'error'.
  */
 export function conn_write(h: ConnHost, c: Connection): 'done' | 'again' | 'error' {
-  const l = h.srv.libc, io = h.io;
   for (;;) {
-    let hl = 0, bl = 0, cnt = 0;
-    if (c.out_hdr && c.out_hdr.length) {
-      hl = Math.min(c.out_hdr.length, io.hsize);
-      l.poke(io.hdr, hl === c.out_hdr.length ? c.out_hdr : c.out_hdr.subarray(0, hl));
-      l.poke_u64(io.iov, io.hdr); l.poke_u64(io.iov + 8, hl); cnt = 1;
-    }
-    const f = c.out_file;
-    if (f && f.len > 0 && hl < io.hsize) {
-      const n = l.pread(f.fd, io.body, Math.min(f.len, io.bsize), f.off) as number;
-      if (n <= 0) return 'error';
-      bl = n;
-      l.poke_u64(io.iov + cnt * 16, io.body); l.poke_u64(io.iov + cnt * 16 + 8, bl); cnt++;
-    }
-    if (cnt === 0) return 'done';
-    const w = l.writev(c.fd, io.iov, cnt) as number;
-    if (w < 0) return l.errno === l.EAGAIN ? 'again' : 'error';
-    c.active = h.srv.now;
-    const from_hdr = Math.min(w, hl);
-    if (from_hdr) c.out_hdr = from_hdr === c.out_hdr!.length ? null : c.out_hdr!.subarray(from_hdr);
-    if (f && w > hl) { f.off += w - hl; f.len -= w - hl; }
-    if (w < hl + bl) return 'again';
+    const hl = c.out_hdr ? c.out_hdr.length : 0, f = c.out_file;
+    if (!hl && (!f || f.len === 0)) return 'done';
+    const r = hl || !c.out_sendfile ? write_vec(h, c) : write_sendfile(h, c, f!);
+    if (r !== 'done') return r;
   }
+}
+
+/** One writev(2): header bytes and, for a small file body, up to one buffer of it. */
+function write_vec(h: ConnHost, c: Connection): 'done' | 'again' | 'error' {
+  const l = h.srv.libc, io = h.io, f = c.out_file;
+  let hl = 0, bl = 0, cnt = 0;
+  if (c.out_hdr && c.out_hdr.length) {
+    hl = Math.min(c.out_hdr.length, io.hsize);
+    l.poke(io.hdr, hl === c.out_hdr.length ? c.out_hdr : c.out_hdr.subarray(0, hl));
+    l.poke_u64(io.iov, io.hdr); l.poke_u64(io.iov + 8, hl); cnt = 1;
+  }
+  if (f && f.len > 0 && !c.out_sendfile && hl < io.hsize) {
+    const n = l.pread(f.fd, io.body, Math.min(f.len, io.bsize), f.off) as number;
+    if (n <= 0) return 'error';
+    bl = n;
+    l.poke_u64(io.iov + cnt * 16, io.body); l.poke_u64(io.iov + cnt * 16 + 8, bl); cnt++;
+  }
+  const w = l.writev(c.fd, io.iov, cnt) as number;
+  if (w < 0) return l.errno === l.EAGAIN ? 'again' : 'error';
+  c.active = h.srv.now;
+  const from_hdr = Math.min(w, hl);
+  if (from_hdr) c.out_hdr = from_hdr === c.out_hdr!.length ? null : c.out_hdr!.subarray(from_hdr);
+  if (f && w > hl) { f.off += w - hl; f.len -= w - hl; }
+  return w < hl + bl ? 'again' : 'done';
+}
+
+/** sendfile(2) of the rest of the file range; the kernel advances the offset it is given. */
+function write_sendfile(h: ConnHost, c: Connection, f: { fd: number; off: number; len: number }): 'done' | 'again' | 'error' {
+  const l = h.srv.libc, io = h.io;
+  l.poke_u64(io.off, f.off);
+  const w = l.sendfile(c.fd, f.fd, io.off, f.len) as number;
+  if (w < 0) return l.errno === l.EAGAIN ? 'again' : 'error';
+  if (w === 0) return 'error'; // the file shrank under us: the promised length cannot be sent
+  c.active = h.srv.now;
+  f.off += w; f.len -= w;
+  return f.len > 0 ? 'again' : 'done';
 }
 
 /** After a response went out: log it, then keep the connection for the next request or close it. */

@@ -1,7 +1,7 @@
 /**
  * Responses (lighttpd's response.c, http_kv.c and http-header-glue.c): the status line, the
  * header order lighttpd emits, the built-in error page, and the body source — bytes in memory
- * or a range of an open file, which connections.ts sends with writev(2).
+ * or a range of an open file, which connections.ts sends with writev(2) or sendfile(2).
  */
 
 const REASONS: Record<number, string> = {

@@ -100,7 +100,7 @@ async function listen_socket(srv: Server, bind: string, port: number): Promise<n
 
 function io_bufs(l: Libc): IoBufs {
   const rsize = 16384, hsize = 16384, bsize = 65536;
-  return { rbuf: l.malloc(rsize), rsize, hdr: l.malloc(hsize), hsize, body: l.malloc(bsize), bsize, iov: l.malloc(64) };
+  return { rbuf: l.malloc(rsize), rsize, hdr: l.malloc(hsize), hsize, body: l.malloc(bsize), bsize, iov: l.malloc(64), off: l.malloc(8) };
 }
 
 function peer_ip(l: Libc, sa: number): string {
@@ -151,8 +151,6 @@ async function server_main_loop(srv: Server, conf: LoadedConfig): Promise<number
           l.poke_u32(salen, 16);
           const cfd = l.accept4(lfd, sa, salen, l.SOCK_NONBLOCK | l.SOCK_CLOEXEC) as number;
           if (cfd < 0) break;
-          // lighttpd sets TCP_NODELAY on the listener, which Linux copies to accepted sockets; privos's accept does not.
-          l.setsockopt_int(cfd, l.IPPROTO_TCP, l.TCP_NODELAY, 1);
           conns.set(cfd, new Connection(cfd, peer_ip(l, sa), srv.now));
           l.epoll_ctl_ev(epfd, l.EPOLL_CTL_ADD, cfd, l.EPOLLIN | l.EPOLLRDHUP, cfd);
         }

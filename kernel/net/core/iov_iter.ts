@@ -1,8 +1,8 @@
 /**
- * struct iov_iter over user memory (lib/iov_iter.c, reduced to ITER_UBUF and ITER_IOVEC):
- * the one way socket code moves bytes between user buffers and kernel queues. A task owns one
- * iterator for its current syscall (one syscall at a time per task), so read/write on a socket
- * allocates nothing.
+ * struct iov_iter (lib/iov_iter.c, reduced to ITER_UBUF, ITER_IOVEC and ITER_KVEC): the one way
+ * socket code moves bytes between user buffers (or, for sendfile, a kernel buffer) and kernel
+ * queues. A task owns one iterator for its current syscall (one syscall at a time per task),
+ * so read/write/sendfile on a socket allocate nothing.
  */
 import { EFAULT, EINVAL } from '../../include/uapi/errno.ts';
 import { copy_from_user, copy_to_user, get_user_u64 } from '../../mm/uaccess.ts';
@@ -22,10 +22,19 @@ export class IovIter {
   seg = 0;
   off = 0;
   count = 0;
+  /** ITER_KVEC: the kernel buffer the one segment lies in (base[0] is its offset); null for user memory. */
+  kbuf: Uint8Array | null = null;
 
   /** import_ubuf(): one user buffer. */
   init_ubuf(ubuf: number, n: number): this {
-    this.base[0] = ubuf; this.len[0] = n; this.nr = 1; this.seg = 0; this.off = 0; this.count = n;
+    this.base[0] = ubuf; this.len[0] = n; this.nr = 1; this.seg = 0; this.off = 0; this.count = n; this.kbuf = null;
+    return this;
+  }
+
+  /** iov_iter_kvec() over one kernel buffer, buf[off..off+n) (sendfile's splice to a socket). */
+  init_kvec(buf: Uint8Array, off: number, n: number): this {
+    this.init_ubuf(off, n);
+    this.kbuf = buf;
     return this;
   }
 
@@ -41,8 +50,16 @@ export class IovIter {
       this.base[i] = b; this.len[i] = take;
       total += take;
     }
-    this.nr = nr; this.seg = 0; this.off = 0; this.count = total;
+    this.nr = nr; this.seg = 0; this.off = 0; this.count = total; this.kbuf = null;
     return total;
+  }
+
+  /** The vector import_iovec already read and checked: (base, len) pairs totalling total bytes. */
+  init_segs(segs: readonly number[], total: number): this {
+    const nr = segs.length >> 1;
+    for (let i = 0; i < nr; i++) { this.base[i] = segs[2 * i]; this.len[i] = segs[2 * i + 1]; }
+    this.nr = nr; this.seg = 0; this.off = 0; this.count = total; this.kbuf = null;
+    return this;
   }
 
   /** copy_to_iter(): n bytes of src[off..] to user memory; returns bytes copied (short on fault). */
@@ -66,6 +83,7 @@ export class IovIter {
   }
 
   private copy(t: Task, buf: Uint8Array, off: number, n: number, to_user: boolean): number {
+    if (this.kbuf) return this.copy_kvec(buf, off, n, to_user);
     let done = 0;
     while (done < n && this.seg < this.nr) {
       const room = this.len[this.seg] - this.off;
@@ -79,6 +97,14 @@ export class IovIter {
       if (left) return done;
     }
     return done;
+  }
+
+  /** copy_{to,from}_iter on ITER_KVEC: a plain memory copy, nothing can fault. */
+  private copy_kvec(buf: Uint8Array, off: number, n: number, to_kvec: boolean): number {
+    const k = this.kbuf!, c = Math.min(n, this.count), at = this.base[0] + this.off;
+    if (to_kvec) k.set(buf.subarray(off, off + c), at); else buf.set(k.subarray(at, at + c), off);
+    this.off += c; this.count -= c;
+    return c;
   }
 }
 

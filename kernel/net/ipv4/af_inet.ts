@@ -56,6 +56,9 @@ function inet_incoming(lsk: InetSock, c: HostSocket, retries = 0): void {
   const sk = new InetSock(lsk.sk_family, SOCK_STREAM, IPPROTO_TCP);
   c.removeListener('error', ignore_error);
   c.resume();
+  // The child is a clone of the listener (inet_csk_clone_lock): TCP_NODELAY carries over.
+  sk.nodelay = lsk.nodelay;
+  if (sk.nodelay) c.setNoDelay(true);
   sk.attach(c);
   sk.sk_state = TCP_ESTABLISHED;
   sk.was_connected = true;

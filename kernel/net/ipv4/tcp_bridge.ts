@@ -111,17 +111,16 @@ function stream_ready(sk: InetSock): boolean {
 }
 
 /**
- * Large sends are copied into one reusable buffer instead of a fresh allocation each (malloc,
- * first-touch page faults, GC of external memory): it is handed out again only once the host
- * socket took a send from it synchronously and whole. Small sends use Node's buffer pool.
+ * Sends are copied into one reusable buffer instead of a fresh allocation each (malloc, GC of
+ * external memory; Node's own 8 KiB pool costs a new ArrayBuffer every few small sends): it is
+ * handed out again only once the host socket took a send from it synchronously and whole.
  */
-const SPARE_MIN = 4096, SPARE_SIZE = 1 << 16;
+const SPARE_SIZE = 1 << 16;
 /** The free send buffer, and the one lent to the send in progress. */
 let spare: Buffer | null = null, lent: Buffer | null = null;
 
 function send_buffer(n: number): Buffer {
-  if (n < SPARE_MIN) return Buffer.allocUnsafe(n);
-  const b = spare && spare.length >= n ? spare : Buffer.allocUnsafe(n > SPARE_SIZE ? n : SPARE_SIZE);
+  const b = spare && spare.length >= n ? spare : Buffer.allocUnsafeSlow(n > SPARE_SIZE ? n : SPARE_SIZE);
   spare = null; lent = b;
   return b.length === n ? b : b.subarray(0, n);
 }

@@ -150,3 +150,25 @@ test('the access log is in lighttpd\'s combined format', async (t) => {
   const log = srv.out().slice(before);
   t.regex(log, /127\.0\.0\.1 logged - \[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET \/a\.txt\?x=1 HTTP\/1\.1" 200 100 "http:\/\/r\/" "ua \\"q\\""\n/);
 });
+
+t_curl('a large body leaves with sendfile(2) after the header, as lighttpd sends it; a small one with writev', async (t) => {
+  const { writeFileSync } = await import('node:fs');
+  const { strace_attach } = await import('../../../kernel/syscalls/trace.ts');
+  // 300 KiB of distinct bytes (a shifted copy would show).
+  const body = Buffer.alloc(300 * 1024);
+  for (let i = 0; i < body.length; i++) body[i] = (i * 7 + (i >> 10)) & 0xff;
+  writeFileSync(`${srv.dir}/www/big.bin`, body);
+  const lines: string[] = [];
+  const tr = strace_attach(srv.k, (l) => lines.push(l), { expr: 'trace=sendfile,writev' });
+  try {
+    const got = await new Promise<Buffer>((res, rej) => execFile('curl', ['-s', '--max-time', '20', url('/big.bin')], { encoding: 'buffer', maxBuffer: 1 << 22 }, (e, out) => (e ? rej(e) : res(out))));
+    t.true(got.equals(body), 'the whole body, byte for byte');
+    const part = await new Promise<Buffer>((res, rej) => execFile('curl', ['-s', '--max-time', '20', '-r', '70000-199999', url('/big.bin')], { encoding: 'buffer', maxBuffer: 1 << 22 }, (e, out) => (e ? rej(e) : res(out))));
+    t.true(part.equals(body.subarray(70000, 200000)), 'a range from an offset');
+    t.is((await curl([url('/a.txt')])).body.length, 100);
+  } finally { if (srv.k.tracer === tr) srv.k.tracer = null; }
+  const sf = lines.filter((l) => l.startsWith('sendfile('));
+  t.true(sf.length >= 2, 'both large bodies went with sendfile');
+  t.true(sf.some((l) => / 130000\)/.test(l)), `the range is one sendfile of its length: ${sf.join(' | ')}`);
+  t.true(lines.filter((l) => l.startsWith('writev(')).length >= 3, 'headers (and the small body) with writev');
+});
