@@ -13,7 +13,8 @@ import type { ArchName } from '../../kernel/arch/arch.ts';
 import { run_inline } from '../machine.ts';
 import { type CallDesc, desc_index, describe_syscalls } from './describe.ts';
 import type { CoverSource } from './cover.ts';
-import { type ExecResult, exec_prog } from './exec.ts';
+import type { ExecResult } from './exec.ts';
+import { Executor } from './executor.ts';
 import { Generator } from './gen.ts';
 import { type Arg, type Call, type Prog, format_prog, num, parse_prog, ProgSyntaxError } from './prog.ts';
 import { minimize_failure, save_repro, signature } from './repro.ts';
@@ -67,6 +68,8 @@ export class Fuzzer {
   readonly found = new Map<string, Crash>();
   readonly stats: FuzzStats = { ms: 0, execs: 0, calls: 0, blocks: 0, corpus: 0, crashes: 0, covered: false };
   private readonly values: number[];
+  /** The fork server on `k`. */
+  private exec: Executor;
 
   constructor(readonly cfg: FuzzConfig) {
     this.k = cfg.boot();
@@ -74,6 +77,14 @@ export class Fuzzer {
     this.by_name = desc_index(this.descs);
     this.gen = new Generator(prng(cfg.seed), this.descs, cfg.arch, this.k.sys_call_table);
     this.values = hostile_values(this.k.sys_call_table);
+    this.exec = new Executor(this.k, this.by_name, cfg.cover);
+  }
+
+  /** A fresh kernel (and executor) after the old one lost kcov or stopped running programs. */
+  private reboot(): void {
+    this.exec.stop();
+    this.k = this.cfg.boot();
+    this.exec = new Executor(this.k, this.by_name, this.cfg.cover);
   }
 
   /** The old random fuzzer's program: real objects first, then 50 random calls with hostile arguments. */
@@ -99,7 +110,7 @@ export class Fuzzer {
     while (this.gen.rnd() < 0.5) p = this.gen.mutate(p, this.corpus);
     // A process costs several calls' worth to start: a short program gets fresh calls appended
     // (the corpus keeps only up to its last call with new coverage).
-    while (p.length < MIN_CALLS) p.push(this.gen.gen_call(p, p.length));
+    while (p.length < MIN_CALLS) this.gen.append_call(p);
     return p;
   }
 
@@ -126,11 +137,11 @@ export class Fuzzer {
 
   /** Runs one program and learns from it. */
   async run_one(prog: Call[], keep_if_new = !this.cfg.random): Promise<ExecResult> {
-    const r = await exec_prog(this.k, prog, this.by_name, this.cfg.cover);
+    const r = await this.exec.run(prog);
     this.stats.execs++;
     this.stats.calls += r.rets.length;
     // A program that took kcov away (unlinked or renamed its file) blinds every later one: reboot.
-    if (this.stats.covered && !r.covered) this.k = this.cfg.boot();
+    if (this.stats.covered && !r.covered) this.reboot();
     this.stats.covered ||= r.covered;
     const last = this.triage(r);
     if (keep_if_new && last >= 0) this.keep(prog.slice(0, last + 1));
@@ -162,8 +173,7 @@ export class Fuzzer {
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.prog')).sort()) {
       let prog: Call[];
       try { prog = parse_prog(readFileSync(join(dir, f), 'utf8')); } catch (e) { if (e instanceof ProgSyntaxError) continue; throw e; }
-      const r = await exec_prog(this.k, prog, this.by_name, this.cfg.cover);
-      this.triage(r);
+      this.triage(await this.exec.run(prog));
       this.corpus.push(prog);
       this.corpus_texts.add(format_prog(prog));
     }
@@ -182,6 +192,7 @@ export class Fuzzer {
       if (performance.now() - t0 >= next_tick) { snap(); next_tick += tick_ms; }
     }
     snap();
+    this.exec.stop();
     return { ...this.stats, curve, found: [...this.found.values()], corpus_progs: this.corpus };
   }
 
@@ -189,7 +200,7 @@ export class Fuzzer {
     const sig = 'kernel stopped running programs';
     if (!this.found.has(sig)) this.found.set(sig, { signature: sig, prog: [], files: [] });
     this.stats.crashes = this.found.size;
-    this.k = this.cfg.boot();
+    this.reboot();
   }
 }
 

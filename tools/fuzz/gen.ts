@@ -10,6 +10,7 @@ import { type CallDesc, type ResKind, desc_index } from './describe.ts';
 import { type Arg, type Call, type Field, type Prog, num, res } from './prog.ts';
 import { ARENA, hostile, hostile_values, pick, type Rnd } from './values.ts';
 import { remove_call, shift_refs } from './refs.ts';
+import { ChoiceTable, weighted } from './choice.ts';
 
 /** Longest program the mutator builds. */
 export const MAX_CALLS = 40;
@@ -36,6 +37,8 @@ const FLAG_PREFIX: Partial<Record<ArgFmt, RegExp>> = {
   hex: /^(O_|MAP_|AT_|MFD_|POLL)/,
 };
 
+const RES_KINDS: readonly ResKind[] = ['fd', 'addr'];
+
 /** A result reference with the size it should be written as: the argument and its length. */
 interface Sized { arg: Arg; len: number }
 
@@ -43,9 +46,13 @@ export class Generator {
   readonly by_name: ReadonlyMap<string, CallDesc>;
   private readonly values: number[];
   private readonly flags = new Map<ArgFmt, number[]>();
+  readonly table: ChoiceTable;
+  /** The call whose arguments are being drawn (the learned pairs rank the resources it gets). */
+  private consumer = '';
 
   constructor(readonly rnd: Rnd, readonly descs: readonly CallDesc[], arch: ArchName, kernel_addr: number) {
     this.by_name = desc_index(descs);
+    this.table = new ChoiceTable(descs);
     this.values = hostile_values(kernel_addr);
     const c = constants_for(arch) as unknown as Record<string, unknown>;
     for (const [fmt, re] of Object.entries(FLAG_PREFIX) as [ArgFmt, RegExp][]) {
@@ -62,10 +69,11 @@ export class Generator {
     return out;
   }
 
+  /** With probability `p`, a live result of `kind`: the ones whose producer fed this call in the corpus first. */
   private use(prog: Prog, at: number, kind: ResKind, p: number): Arg | null {
     if (this.rnd() >= p) return null;
-    const xs = this.live(prog, at, kind);
-    return xs.length ? pick(this.rnd, xs) : null;
+    const name = this.consumer;
+    return weighted(this.rnd, this.live(prog, at, kind), (a) => 1 + 4 * this.table.learned(prog[(a as Arg & { t: 'res' }).call].name, name));
   }
 
   private number(prog: Prog, at: number): Arg {
@@ -153,6 +161,7 @@ export class Generator {
   /** Arguments for description `d` at index `at`: a SIZED kind's next numeric argument is its length, mostly. */
   gen_args(d: CallDesc, prog: Prog, at: number): Arg[] {
     const args: Arg[] = [];
+    this.consumer = d.name;
     for (let i = 0; i < d.args.length; i++) {
       const prev = i > 0 ? d.args[i - 1] : null;
       if (prev && SIZED.has(prev) && NUMERIC.has(d.args[i]) && this.rnd() < 0.8) { args.push(num(this.last_len)); continue; }
@@ -165,15 +174,24 @@ export class Generator {
 
   private last_len = 0;
 
-  gen_call(prog: Prog, at: number): Call {
-    const d = pick(this.rnd, this.descs);
-    return { name: d.name, args: this.gen_args(d, prog, at) };
+  /**
+   * Appends a call chosen by the choice table; when it consumes a resource kind the program
+   * has none of yet (or, now and then, anyway), a call producing one goes first.
+   */
+  append_call(p: Call[]): void {
+    const r = this.rnd, d = this.table.choose(r, p);
+    for (const kind of RES_KINDS) {
+      if (!this.table.wants(d, kind) || p.length >= MAX_CALLS - 1 || r() >= (this.live(p, p.length, kind).length ? 0.1 : 0.75)) continue;
+      const q = this.table.producer(r, kind, d);
+      if (q) p.push({ name: q.name, args: this.gen_args(q, p, p.length) });
+    }
+    p.push({ name: d.name, args: this.gen_args(d, p, p.length) });
   }
 
-  /** A new program of 1 to `max` calls. */
+  /** A new program of 1 to `max` chosen calls (and the producers they need). */
   gen_prog(max = 16): Call[] {
     const p: Call[] = [];
-    for (let n = 1 + Math.floor(this.rnd() * max); n > 0; n--) p.push(this.gen_call(p, p.length));
+    for (let n = 1 + Math.floor(this.rnd() * max); n > 0 && p.length < MAX_CALLS; n--) this.append_call(p);
     return p;
   }
 
@@ -183,7 +201,7 @@ export class Generator {
     if (prog.length === 0 || (op < 0.35 && prog.length < MAX_CALLS)) {
       const at = Math.floor(r() * (prog.length + 1));
       const head = prog.slice(0, at);
-      for (let n = 1 + Math.floor(r() * 3); n > 0 && head.length - at < MAX_CALLS - prog.length; n--) head.push(this.gen_call(head, head.length));
+      for (let n = 1 + Math.floor(r() * 3); n > 0 && head.length - at < MAX_CALLS - prog.length - 1; n--) this.append_call(head);
       const by = head.length - at;
       return [...head, ...prog.slice(at).map((c) => shift_refs(c, at, by))];
     }
