@@ -58,8 +58,11 @@ class Run {
   readonly pairs: (readonly [number, number] | null)[] = [];
   constructor(readonly lc: Libc, readonly r: ExecResult) {}
 
+  /** Whether the cursor went round the area (its bytes are no longer the zeroes the child started with). */
+  private wrapped = false;
+
   private alloc(size: number): number {
-    if (this.cursor + size > ARENA + ARENA_SIZE) this.cursor = ARENA;
+    if (this.cursor + size > ARENA + ARENA_SIZE) { this.cursor = ARENA; this.wrapped = true; }
     const p = this.cursor;
     this.cursor += (size + 7) & ~7;
     return p;
@@ -76,7 +79,8 @@ class Run {
       }
       case 'buf': {
         const size = Math.min(a.size, ZERO.length), p = this.alloc(size);
-        this.lc.poke(p, ZERO.subarray(0, size));
+        // The executor never writes its data area, so a forked child's is zero until it wraps.
+        if (this.wrapped) this.lc.poke(p, ZERO.subarray(0, size));
         let off = 0;
         for (const f of a.fields) {
           if (off + f.width > size) break;

@@ -6,7 +6,7 @@
  * Failures are minimised and saved as reproducers.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kernel } from '../../kernel/kernel.ts';
 import type { ArchName } from '../../kernel/arch/arch.ts';
@@ -15,8 +15,9 @@ import { type CallDesc, desc_index, describe_syscalls } from './describe.ts';
 import type { CoverSource } from './cover.ts';
 import type { ExecResult } from './exec.ts';
 import { Executor } from './executor.ts';
+import { Corpus } from './corpus.ts';
 import { Generator } from './gen.ts';
-import { type Arg, type Call, type Prog, format_prog, num, parse_prog, ProgSyntaxError } from './prog.ts';
+import { type Arg, type Call, type Prog, num, parse_prog, ProgSyntaxError } from './prog.ts';
 import { minimize_failure, save_repro, signature } from './repro.ts';
 import { ARENA, hostile, hostile_values, pick, prng } from './values.ts';
 
@@ -52,7 +53,7 @@ export interface Crash { readonly signature: string; readonly prog: Prog; readon
 export interface FuzzOutcome extends FuzzStats { readonly curve: FuzzStats[]; readonly found: Crash[]; readonly corpus_progs: Prog[] }
 
 /** Shortest program the guided loop runs. */
-const MIN_CALLS = 12;
+const MIN_CALLS = 24;
 /** Programs run between checks that the kernel still runs a trivial program. */
 const ALIVE_EVERY = 250;
 
@@ -62,9 +63,9 @@ export class Fuzzer {
   readonly by_name: ReadonlyMap<string, CallDesc>;
   readonly gen: Generator;
   readonly seen = new Set<number>();
-  readonly corpus: Prog[] = [];
-  /** The corpus programs' texts: a program is kept once, however often it finds something new. */
-  private readonly corpus_texts = new Set<string>();
+  readonly pool: Corpus;
+  /** The corpus entry the program being run was mutated from (-1: generated). */
+  private parent = -1;
   readonly found = new Map<string, Crash>();
   readonly stats: FuzzStats = { ms: 0, execs: 0, calls: 0, blocks: 0, corpus: 0, crashes: 0, covered: false };
   private readonly values: number[];
@@ -78,7 +79,11 @@ export class Fuzzer {
     this.gen = new Generator(prng(cfg.seed), this.descs, cfg.arch, this.k.sys_call_table);
     this.values = hostile_values(this.k.sys_call_table);
     this.exec = new Executor(this.k, this.by_name, cfg.cover);
+    this.pool = new Corpus(cfg.corpus_dir ?? null);
   }
+
+  /** The corpus programs. */
+  get corpus(): Prog[] { return this.pool.progs; }
 
   /** A fresh kernel (and executor) after the old one lost kcov or stopped running programs. */
   private reboot(): void {
@@ -104,9 +109,11 @@ export class Fuzzer {
 
   private next_prog(): Call[] {
     if (this.cfg.random) return this.random_prog();
+    this.parent = -1;
     if (this.corpus.length === 0 || this.gen.rnd() < 0.1) return this.gen.gen_prog();
     // Several mutations in a row, each with probability 1/2 after the first (as syzkaller's Mutate).
-    let p = this.gen.mutate(pick(this.gen.rnd, this.corpus), this.corpus);
+    this.parent = this.pool.choose(this.gen.rnd);
+    let p = this.gen.mutate(this.corpus[this.parent], this.corpus);
     while (this.gen.rnd() < 0.5) p = this.gen.mutate(p, this.corpus);
     // A process costs several calls' worth to start: a short program gets fresh calls appended
     // (the corpus keeps only up to its last call with new coverage).
@@ -114,25 +121,22 @@ export class Fuzzer {
     return p;
   }
 
-  /** Counts r's PCs into `seen`; the index of the last call that reached a new one (-1: none). */
-  private triage(r: ExecResult): number {
-    let last = -1;
+  /** Counts r's PCs into `seen`: how many were new, and the index of the last call that reached one (-1: none). */
+  private triage(r: ExecResult): { fresh: number; last: number } {
+    let last = -1, fresh = 0;
     r.covers.forEach((pcs, i) => {
-      for (const pc of pcs) if (!this.seen.has(pc)) { this.seen.add(pc); last = i; }
+      for (const pc of pcs) if (!this.seen.has(pc)) { this.seen.add(pc); last = i; fresh++; }
     });
     this.stats.blocks = this.seen.size;
-    return last;
+    return { fresh, last };
   }
 
-  private keep(prog: Prog): void {
-    const text = format_prog(prog);
-    if (this.corpus_texts.has(text)) return;
-    this.corpus_texts.add(text);
-    this.corpus.push(prog);
+  /** Keeps `prog` (cut after its last call with new coverage), credits its parent, learns its call pairs. */
+  private keep(prog: Prog, fresh: number): void {
+    if (this.parent >= 0) this.pool.reward(this.parent, fresh);
+    if (!this.pool.add(prog, fresh)) return;
+    this.gen.table.note(prog);
     this.stats.corpus = this.corpus.length;
-    const dir = this.cfg.corpus_dir;
-    if (!dir) return;
-    writeFileSync(join(dir, createHash('sha1').update(text).digest('hex').slice(0, 16) + '.prog'), text);
   }
 
   /** Runs one program and learns from it. */
@@ -143,8 +147,10 @@ export class Fuzzer {
     // A program that took kcov away (unlinked or renamed its file) blinds every later one: reboot.
     if (this.stats.covered && !r.covered) this.reboot();
     this.stats.covered ||= r.covered;
-    const last = this.triage(r);
-    if (keep_if_new && last >= 0) this.keep(prog.slice(0, last + 1));
+    const { fresh, last } = this.triage(r);
+    if (!this.cfg.random) { this.gen.table.note_run(prog, r.rets); this.gen.note_made(prog, r.rets); }
+    if (keep_if_new && last >= 0) this.keep(prog.slice(0, last + 1), fresh);
+    this.parent = -1;
     const sig = signature(r);
     if (sig !== null && !this.found.has(sig)) await this.crash(prog, sig);
     return r;
@@ -173,9 +179,7 @@ export class Fuzzer {
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.prog')).sort()) {
       let prog: Call[];
       try { prog = parse_prog(readFileSync(join(dir, f), 'utf8')); } catch (e) { if (e instanceof ProgSyntaxError) continue; throw e; }
-      this.triage(await this.exec.run(prog));
-      this.corpus.push(prog);
-      this.corpus_texts.add(format_prog(prog));
+      if (this.pool.add(prog, this.triage(await this.exec.run(prog)).fresh, false)) this.gen.table.note(prog);
     }
     this.stats.corpus = this.corpus.length;
   }

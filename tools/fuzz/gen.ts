@@ -38,6 +38,8 @@ const FLAG_PREFIX: Partial<Record<ArgFmt, RegExp>> = {
 };
 
 const RES_KINDS: readonly ResKind[] = ['fd', 'addr'];
+/** Successful producer calls kept per name. */
+const MADE_KEPT = 8;
 
 /** A result reference with the size it should be written as: the argument and its length. */
 interface Sized { arg: Arg; len: number }
@@ -47,6 +49,8 @@ export class Generator {
   private readonly values: number[];
   private readonly flags = new Map<ArgFmt, number[]>();
   readonly table: ChoiceTable;
+  /** Producer calls that made their resource, by name (syzkaller's resource-centric reuse). */
+  private readonly made = new Map<string, Call[]>();
   /** The call whose arguments are being drawn (the learned pairs rank the resources it gets). */
   private consumer = '';
 
@@ -69,17 +73,18 @@ export class Generator {
     return out;
   }
 
-  /** With probability `p`, a live result of `kind`: the ones whose producer fed this call in the corpus first. */
+  /** With probability `p`, a live result of `kind`, those whose producer fits this call first. */
   private use(prog: Prog, at: number, kind: ResKind, p: number): Arg | null {
     if (this.rnd() >= p) return null;
     const name = this.consumer;
-    return weighted(this.rnd, this.live(prog, at, kind), (a) => 1 + 4 * this.table.learned(prog[(a as Arg & { t: 'res' }).call].name, name));
+    return weighted(this.rnd, this.live(prog, at, kind), (a) => this.table.fit(prog[(a as Arg & { t: 'res' }).call].name, name));
   }
 
+  /** A plain integer: often 0 (the value most int arguments want: flags, protocol, options), else small or hostile. */
   private number(prog: Prog, at: number): Arg {
     const r = this.rnd;
     return this.use(prog, at, 'pid', 0.1) ?? this.use(prog, at, 'fd', 0.1)
-      ?? num(r() < 0.5 ? pick(r, SMALL) : hostile(r, this.values));
+      ?? num(r() < 0.3 ? 0 : r() < 0.5 ? pick(r, SMALL) : hostile(r, this.values));
   }
 
   private flag_set(fmt: ArgFmt): number {
@@ -182,10 +187,22 @@ export class Generator {
     const r = this.rnd, d = this.table.choose(r, p);
     for (const kind of RES_KINDS) {
       if (!this.table.wants(d, kind) || p.length >= MAX_CALLS - 1 || r() >= (this.live(p, p.length, kind).length ? 0.1 : 0.75)) continue;
-      const q = this.table.producer(r, kind, d);
-      if (q) p.push({ name: q.name, args: this.gen_args(q, p, p.length) });
+      const q = this.table.producer(r, kind, d), known = q && this.made.get(q.name);
+      if (known && r() < 0.75) p.push(pick(r, known));
+      else if (q) p.push({ name: q.name, args: this.gen_args(q, p, p.length) });
     }
     p.push({ name: d.name, args: this.gen_args(d, p, p.length) });
+  }
+
+  /** Learns from a run: calls with no references that produced their resource are kept for reuse. */
+  note_made(prog: Prog, rets: readonly number[]): void {
+    rets.forEach((ret, i) => {
+      const c = prog[i], d = this.by_name.get(c.name);
+      if (!d?.produces.length || ret < 0 || c.args.some((a) => a.t === 'res' || (a.t === 'buf' && a.fields.some((f) => f.v.t === 'res')))) return;
+      const xs = this.made.get(c.name) ?? [];
+      if (xs.length < MADE_KEPT) xs.push(c); else xs[Math.floor(this.rnd() * MADE_KEPT)] = c;
+      this.made.set(c.name, xs);
+    });
   }
 
   /** A new program of 1 to `max` chosen calls (and the producers they need). */
