@@ -92,10 +92,9 @@ export class Fuzzer {
     this.exec = new Executor(this.k, this.by_name, this.cfg.cover);
   }
 
-  /** The old random fuzzer's program: real objects first, then 50 random calls with hostile arguments. */
-  random_prog(): Call[] {
-    const r = this.gen.rnd, h = (): Arg => num(hostile(r, this.values));
-    const p: Call[] = [
+  /** The old random fuzzer's first calls: real objects to work on (a file, a pipe, sockets, an epoll, an eventfd). */
+  setup_calls(): Call[] {
+    return [
       { name: 'openat', args: [num(-100), { t: 'str' as const, s: '/tmp/fuzz' }, num(0o102), num(0o644)] },
       { name: 'pipe2', args: [num(ARENA + 4096), num(0)] },
       { name: 'socketpair', args: [num(1), num(1), num(0), num(ARENA + 4104)] },
@@ -103,6 +102,11 @@ export class Fuzzer {
       { name: 'epoll_create1', args: [num(0)] },
       { name: 'eventfd2', args: [num(0), num(0)] },
     ].filter((c) => this.by_name.has(c.name));
+  }
+
+  /** The old random fuzzer's program: real objects first, then 50 random calls with hostile arguments. */
+  random_prog(): Call[] {
+    const r = this.gen.rnd, h = (): Arg => num(hostile(r, this.values)), p = this.setup_calls();
     for (let i = 0; i < 50; i++) p.push({ name: pick(r, this.descs).name, args: [h(), h(), h(), h(), h(), h()] });
     return p;
   }
@@ -190,6 +194,9 @@ export class Fuzzer {
     let next_tick = tick_ms;
     const snap = (): void => { this.stats.ms = performance.now() - t0; curve.push({ ...this.stats }); this.cfg.on_tick?.(this.stats); };
     await this.load_corpus();
+    // The guided fuzzer starts from what the baseline knows: its object-making calls, run once
+    // as a seed program (they join the corpus and become known-good producers).
+    if (!this.cfg.random && this.stats.execs < execs) await this.run_one(this.setup_calls());
     while (this.stats.execs < execs && performance.now() - t0 < time_ms) {
       await this.run_one(this.next_prog());
       if (this.stats.execs % ALIVE_EVERY === 0 && !(await this.alive())) await this.kernel_died();

@@ -25,6 +25,8 @@ const IOCTLS = [0x5401, 0x5402, 0x540b, 0x540f, 0x5410, 0x5413, 0x5414, 0x541b, 
   0x80086301, 0x6364, 0x6365, 0xc0186201];
 const CLOCKS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, -1, -2, 0x7fffffff];
 const FAMILIES = [0, 1, 2, 10, 16, 17, 44];
+/** The families privos implements most of: AF_UNIX, AF_INET, AF_INET6. */
+const INET_UNIX = [1, 2, 10];
 const SOCK_TYPES = [1, 2, 3, 5, 6, 10];
 const MODES = [0, 0o644, 0o755, 0o777, 0o4777, 0o100644, 0o20644, 0o10644, 0o140755];
 /** Kinds whose next argument is their length (or element count, for pollfds). */
@@ -34,7 +36,7 @@ const NUMERIC: ReadonlySet<ArgFmt> = new Set(['int', 'uint', 'hex']);
 /** Flag kinds and the prefixes of the libc constants that are their bits. */
 const FLAG_PREFIX: Partial<Record<ArgFmt, RegExp>> = {
   oflags: /^O_/, prot: /^PROT_/, mapflags: /^MAP_/, atflags: /^AT_/, waitopts: /^W[A-Z]+$/, clone_flags: /^CLONE_/,
-  hex: /^(O_|MAP_|AT_|MFD_|POLL)/,
+  hex: /^(O_|MAP_|AT_|MFD_|POLL)/, fdflags: /^O_(CLOEXEC|NONBLOCK)$/, epoll_flags: /^O_CLOEXEC$/,
 };
 
 const RES_KINDS: readonly ResKind[] = ['fd', 'addr'];
@@ -88,8 +90,9 @@ export class Generator {
   }
 
   private flag_set(fmt: ArgFmt): number {
-    const r = this.rnd, bits = this.flags.get(fmt) ?? [];
-    if (r() < 0.1 || !bits.length) return r() < 0.5 ? 0 : hostile(r, this.values);
+    const r = this.rnd, bits = this.flags.get(fmt) ?? [], k = r();
+    if (k < 0.1 || !bits.length) return k < 0.05 || !bits.length ? hostile(r, this.values) : 0;
+    if (k < 0.3) return 0;
     let v = 0;
     for (let n = 1 + Math.floor(r() * 3); n > 0; n--) v |= pick(r, bits);
     return v >>> 0;
@@ -154,7 +157,7 @@ export class Generator {
       case 'signal': return n(r() < 0.8 ? Math.floor(r() * 66) : hostile(r, this.values));
       case 'whence': return n(Math.floor(r() * 6));
       case 'clockid': return n(pick(r, CLOCKS));
-      case 'sockfam': return n(r() < 0.9 ? pick(r, FAMILIES) : hostile(r, this.values));
+      case 'sockfam': return n(r() < 0.7 ? pick(r, INET_UNIX) : r() < 0.7 ? pick(r, FAMILIES) : hostile(r, this.values));
       case 'socktype': return n(pick(r, SOCK_TYPES) | (r() < 0.3 ? pick(r, [0o4000, 0o2000000]) : 0));
       case 'mode': return n(r() < 0.8 ? pick(r, MODES) : Math.floor(r() * 2 ** 16));
       case 'hex': return r() < 0.5 ? n(this.flag_set(fmt)) : { arg: this.number(prog, at), len: 0 };
