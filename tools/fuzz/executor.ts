@@ -114,7 +114,8 @@ export class Executor {
 
   /** The forked child's main: one function for every fork (each would take a text slot). */
   private readonly child = async (c: Libc): Promise<number> => {
-    const job = this.current!, events = this.events;
+    const job = this.current, events = this.events;
+    if (!job) return 0; // its executor is gone
     try {
       const cc = this.cov ? await this.cov.enable(c) : null;
       job.r.covered = cc !== null;
