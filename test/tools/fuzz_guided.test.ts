@@ -12,7 +12,7 @@ import { boot } from '../../tools/machine.ts';
 import { FD_USE_ARGS, type SyscallDef } from '../../kernel/syscalls/syscall_def.ts';
 import { SKIP, desc_index, describe_syscalls } from '../../tools/fuzz/describe.ts';
 import { Generator } from '../../tools/fuzz/gen.ts';
-import { exec_prog } from '../../tools/fuzz/exec.ts';
+import { exec_prog } from '../../tools/fuzz/executor.ts';
 import { fake_source, kcov_source } from '../../tools/fuzz/cover.ts';
 import { Fuzzer } from '../../tools/fuzz/fuzzer.ts';
 import { minimize_failure, repro_test, run_prog_text, signature } from '../../tools/fuzz/repro.ts';

@@ -49,6 +49,9 @@ export async function fuzz_bench(opts: FuzzBenchOptions): Promise<{ guided: numb
     ['mode', 'blocks', 'min', 'max', 'programs/s', 'calls/s', 'corpus'], rows);
   const xs = Array.from({ length: SAMPLES + 1 }, (_, i) => (i * opts.time_s) / SAMPLES);
   const curve = (m: 'guided' | 'random'): [number, number][] => xs.map((x) => [Number(x.toFixed(1)), median(runs[m].map((o) => blocks_at(o, x * 1000)))]);
+  table('fuzz', `privos fuzz on ${opts.arch}: the coverage curves (median blocks at each time)`,
+    ['mode', ...xs.filter((_, i) => i % 3 === 0).map((x) => `${Number(x.toFixed(1))} s`)],
+    (['guided', 'random'] as const).map((m) => [m, ...curve(m).filter((_, i) => i % 3 === 0).map((p) => p[1])]));
   const svg = svg_plot('fuzz-coverage', `privos fuzz (${opts.arch}): kcov blocks over time, median of ${opts.repeats}`, 'seconds', 'distinct kernel blocks',
     [{ name: 'guided', points: curve('guided') }, { name: 'random (baseline)', points: curve('random') }]);
   console.log(`plot: ${svg}`);

@@ -24,41 +24,57 @@ export interface CallCover {
   end(nr: number, ret: number, out: number[]): void;
 }
 
-export interface CoverSource {
-  readonly name: string;
-  /** Sets up coverage in the process `libc` belongs to; null when the kernel has none. */
-  attach(libc: Libc): Promise<CallCover | null>;
+/** Coverage set up in the executor, enabled afresh in each child it forks. */
+export interface CoverSetup {
+  /** In a forked child: starts collecting for that task; null if it cannot. */
+  enable(libc: Libc): Promise<CallCover | null>;
 }
 
-/** kcov through the process's own syscalls and memory. */
+export interface CoverSource {
+  readonly name: string;
+  /** In the executor, once: opens and maps what its children inherit; null when the kernel has none. */
+  setup(libc: Libc): Promise<CoverSetup | null>;
+}
+
+/**
+ * kcov through the processes' own syscalls and memory, as syzkaller's fork server has it: the
+ * executor opens the file, sizes the buffer and maps it MAP_SHARED; each child inherits fd and
+ * mapping and only calls KCOV_ENABLE (kcov is per task; a child's exit disables it again).
+ */
 export const kcov_source: CoverSource = {
   name: 'kcov',
-  async attach(lc: Libc): Promise<CallCover | null> {
+  async setup(lc: Libc): Promise<CoverSetup | null> {
     const fd0 = await lc.open(KCOV_PATH, lc.O_RDWR);
     if (fd0 < 0) return null;
     const fd = await lc.syscall(lc.SYS.fcntl, fd0, lc.F_DUPFD_CLOEXEC, KCOV_FD);
     await lc.close(fd0);
     if (fd < 0 || await lc.ioctl(fd, KCOV_INIT_TRACE, COVER_WORDS) < 0) return null;
     const area = await lc.mmap(0, COVER_WORDS * 8, lc.PROT_READ | lc.PROT_WRITE, lc.MAP_SHARED, fd, 0);
-    if (area === -1 || await lc.ioctl(fd, KCOV_ENABLE, KCOV_TRACE_PC) < 0) return null;
-    return {
-      begin: () => lc.poke_u64(area, 0),
-      end: (_nr, _ret, out) => {
-        const n = Math.min(lc.peek_u64(area), COVER_WORDS - 1);
-        if (n === 0) return;
-        lc.peek_into(area + 8, pc_bytes, 0, n * 8);
-        // A PC's low 48 bits, exact in a number (the top 16 are the kernel half's sign bits).
-        for (let i = 0; i < n * 8; i += 8) out.push((pc_view.getUint32(i + 4, true) & 0xffff) * 2 ** 32 + pc_view.getUint32(i, true));
-      },
-    };
+    if (area === -1) return null;
+    return { enable: async (c) => (await c.ioctl(fd, KCOV_ENABLE, KCOV_TRACE_PC) < 0 ? null : kcov_reader(c, area)) };
   },
 };
 
+/** The calls' PCs, read out of the task's mapping of the buffer. */
+function kcov_reader(lc: Libc, area: number): CallCover {
+  return {
+    begin: () => lc.poke_u64(area, 0),
+    end: (_nr, _ret, out) => {
+      const n = Math.min(lc.peek_u64(area), COVER_WORDS - 1);
+      if (n === 0) return;
+      lc.peek_into(area + 8, pc_bytes, 0, n * 8);
+      // A PC's low 48 bits, exact in a number (the top 16 are the kernel half's sign bits).
+      for (let i = 0; i < n * 8; i += 8) out.push((pc_view.getUint32(i + 4, true) & 0xffff) * 2 ** 32 + pc_view.getUint32(i, true));
+    },
+  };
+}
+
 /** Fake coverage for tests: one "PC" per (call, outcome), outcome being the errno or ≥0. */
+const fake_cover: CallCover = {
+  begin: () => undefined,
+  end: (nr, ret, out) => { out.push(nr * 4096 + (ret < 0 ? Math.min(-ret, 4095) : 0)); },
+};
 export const fake_source: CoverSource = {
   name: 'fake',
-  attach: () => Promise.resolve({
-    begin: () => undefined,
-    end: (nr, ret, out) => { out.push(nr * 4096 + (ret < 0 ? Math.min(-ret, 4095) : 0)); },
-  }),
+  setup: () => Promise.resolve({ enable: () => Promise.resolve(fake_cover) }),
 };

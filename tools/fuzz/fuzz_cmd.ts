@@ -10,7 +10,7 @@ import { boot } from '../machine.ts';
 import { kcov_source } from './cover.ts';
 import { type FuzzStats, fuzz_session } from './fuzzer.ts';
 
-interface FuzzArgs { arch: string; time: number; corpus?: string; seed?: number; random: boolean }
+interface FuzzArgs { arch: string; time: number; execs?: number; corpus?: string; seed?: number; random: boolean }
 
 function stats_line(s: FuzzStats): string {
   const secs = s.ms / 1000;
@@ -20,10 +20,15 @@ function stats_line(s: FuzzStats): string {
 
 async function fuzz_main(argv: ArgumentsCamelCase<FuzzArgs>): Promise<void> {
   const arch = argv.arch as ArchName, seed = argv.seed ?? Date.now() % 1e9;
+  if (argv.execs !== undefined && !(Number.isInteger(argv.execs) && argv.execs >= 0)) {
+    process.stderr.write(`privos fuzz: --execs wants a count of programs, not ${argv.execs}\n`);
+    process.exit(2);
+  }
   process.stdout.write(`fuzz: ${argv.random ? 'random' : 'guided'} on ${arch}, seed ${seed}, ${argv.time}s` +
+    (argv.execs !== undefined ? `, ${argv.execs} programs at most` : '') +
     (argv.corpus ? `, corpus ${argv.corpus}` : '') + '\n');
   const out = await fuzz_session({
-    arch, seed, random: argv.random, time_ms: argv.time * 1000, corpus_dir: argv.corpus ?? null,
+    arch, seed, random: argv.random, time_ms: argv.time * 1000, execs: argv.execs, corpus_dir: argv.corpus ?? null,
     cover: kcov_source, boot: () => boot({ arch, kcov: true }),
     on_tick: (s) => process.stdout.write(stats_line(s)),
   });
@@ -38,6 +43,7 @@ export const fuzz_command: CommandModule<object, FuzzArgs> = {
   builder: (y: Argv) => y
     .option('arch', { alias: 'a', choices: ['x86_64', 'arm64'] as const, default: 'x86_64' as const, describe: 'emulated architecture' })
     .option('time', { type: 'number', default: 60, describe: 'seconds to fuzz' })
+    .option('execs', { type: 'number', describe: 'stop after this many programs (with --seed, a run that does not depend on the host\'s speed)' })
     .option('corpus', { type: 'string', requiresArg: true, describe: 'corpus directory: loaded at start, new programs saved there, reproducers in crashes/' })
     .option('seed', { type: 'number', describe: 'PRNG seed (default: from the clock)' })
     .option('random', { type: 'boolean', default: false, describe: 'the baseline: random calls with hostile arguments, no feedback' }) as unknown as Argv<FuzzArgs>,

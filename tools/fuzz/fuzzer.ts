@@ -6,16 +6,18 @@
  * Failures are minimised and saved as reproducers.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kernel } from '../../kernel/kernel.ts';
 import type { ArchName } from '../../kernel/arch/arch.ts';
 import { run_inline } from '../machine.ts';
 import { type CallDesc, desc_index, describe_syscalls } from './describe.ts';
 import type { CoverSource } from './cover.ts';
-import { type ExecResult, exec_prog } from './exec.ts';
+import type { ExecResult } from './exec.ts';
+import { Executor } from './executor.ts';
+import { Corpus } from './corpus.ts';
 import { Generator } from './gen.ts';
-import { type Arg, type Call, type Prog, format_prog, num, parse_prog, ProgSyntaxError } from './prog.ts';
+import { type Arg, type Call, type Prog, num, parse_prog, ProgSyntaxError } from './prog.ts';
 import { minimize_failure, save_repro, signature } from './repro.ts';
 import { ARENA, hostile, hostile_values, pick, prng } from './values.ts';
 
@@ -51,7 +53,7 @@ export interface Crash { readonly signature: string; readonly prog: Prog; readon
 export interface FuzzOutcome extends FuzzStats { readonly curve: FuzzStats[]; readonly found: Crash[]; readonly corpus_progs: Prog[] }
 
 /** Shortest program the guided loop runs. */
-const MIN_CALLS = 12;
+const MIN_CALLS = 24;
 /** Programs run between checks that the kernel still runs a trivial program. */
 const ALIVE_EVERY = 250;
 
@@ -61,12 +63,14 @@ export class Fuzzer {
   readonly by_name: ReadonlyMap<string, CallDesc>;
   readonly gen: Generator;
   readonly seen = new Set<number>();
-  readonly corpus: Prog[] = [];
-  /** The corpus programs' texts: a program is kept once, however often it finds something new. */
-  private readonly corpus_texts = new Set<string>();
+  readonly pool: Corpus;
+  /** The corpus entry the program being run was mutated from (-1: generated). */
+  private parent = -1;
   readonly found = new Map<string, Crash>();
   readonly stats: FuzzStats = { ms: 0, execs: 0, calls: 0, blocks: 0, corpus: 0, crashes: 0, covered: false };
   private readonly values: number[];
+  /** The fork server on `k`. */
+  private exec: Executor;
 
   constructor(readonly cfg: FuzzConfig) {
     this.k = cfg.boot();
@@ -74,12 +78,23 @@ export class Fuzzer {
     this.by_name = desc_index(this.descs);
     this.gen = new Generator(prng(cfg.seed), this.descs, cfg.arch, this.k.sys_call_table);
     this.values = hostile_values(this.k.sys_call_table);
+    this.exec = new Executor(this.k, this.by_name, cfg.cover);
+    this.pool = new Corpus(cfg.corpus_dir ?? null);
   }
 
-  /** The old random fuzzer's program: real objects first, then 50 random calls with hostile arguments. */
-  random_prog(): Call[] {
-    const r = this.gen.rnd, h = (): Arg => num(hostile(r, this.values));
-    const p: Call[] = [
+  /** The corpus programs. */
+  get corpus(): Prog[] { return this.pool.progs; }
+
+  /** A fresh kernel (and executor) after the old one lost kcov or stopped running programs. */
+  private reboot(): void {
+    this.exec.stop();
+    this.k = this.cfg.boot();
+    this.exec = new Executor(this.k, this.by_name, this.cfg.cover);
+  }
+
+  /** The old random fuzzer's first calls: real objects to work on (a file, a pipe, sockets, an epoll, an eventfd). */
+  setup_calls(): Call[] {
+    return [
       { name: 'openat', args: [num(-100), { t: 'str' as const, s: '/tmp/fuzz' }, num(0o102), num(0o644)] },
       { name: 'pipe2', args: [num(ARENA + 4096), num(0)] },
       { name: 'socketpair', args: [num(1), num(1), num(0), num(ARENA + 4104)] },
@@ -87,53 +102,59 @@ export class Fuzzer {
       { name: 'epoll_create1', args: [num(0)] },
       { name: 'eventfd2', args: [num(0), num(0)] },
     ].filter((c) => this.by_name.has(c.name));
+  }
+
+  /** The old random fuzzer's program: real objects first, then 50 random calls with hostile arguments. */
+  random_prog(): Call[] {
+    const r = this.gen.rnd, h = (): Arg => num(hostile(r, this.values)), p = this.setup_calls();
     for (let i = 0; i < 50; i++) p.push({ name: pick(r, this.descs).name, args: [h(), h(), h(), h(), h(), h()] });
     return p;
   }
 
   private next_prog(): Call[] {
     if (this.cfg.random) return this.random_prog();
+    this.parent = -1;
     if (this.corpus.length === 0 || this.gen.rnd() < 0.1) return this.gen.gen_prog();
     // Several mutations in a row, each with probability 1/2 after the first (as syzkaller's Mutate).
-    let p = this.gen.mutate(pick(this.gen.rnd, this.corpus), this.corpus);
+    this.parent = this.pool.choose(this.gen.rnd);
+    let p = this.gen.mutate(this.corpus[this.parent], this.corpus);
     while (this.gen.rnd() < 0.5) p = this.gen.mutate(p, this.corpus);
     // A process costs several calls' worth to start: a short program gets fresh calls appended
     // (the corpus keeps only up to its last call with new coverage).
-    while (p.length < MIN_CALLS) p.push(this.gen.gen_call(p, p.length));
+    while (p.length < MIN_CALLS) this.gen.append_call(p);
     return p;
   }
 
-  /** Counts r's PCs into `seen`; the index of the last call that reached a new one (-1: none). */
-  private triage(r: ExecResult): number {
-    let last = -1;
+  /** Counts r's PCs into `seen`: how many were new, and the index of the last call that reached one (-1: none). */
+  private triage(r: ExecResult): { fresh: number; last: number } {
+    let last = -1, fresh = 0;
     r.covers.forEach((pcs, i) => {
-      for (const pc of pcs) if (!this.seen.has(pc)) { this.seen.add(pc); last = i; }
+      for (const pc of pcs) if (!this.seen.has(pc)) { this.seen.add(pc); last = i; fresh++; }
     });
     this.stats.blocks = this.seen.size;
-    return last;
+    return { fresh, last };
   }
 
-  private keep(prog: Prog): void {
-    const text = format_prog(prog);
-    if (this.corpus_texts.has(text)) return;
-    this.corpus_texts.add(text);
-    this.corpus.push(prog);
+  /** Keeps `prog` (cut after its last call with new coverage), credits its parent, learns its call pairs. */
+  private keep(prog: Prog, fresh: number): void {
+    if (this.parent >= 0) this.pool.reward(this.parent, fresh);
+    if (!this.pool.add(prog, fresh)) return;
+    this.gen.table.note(prog);
     this.stats.corpus = this.corpus.length;
-    const dir = this.cfg.corpus_dir;
-    if (!dir) return;
-    writeFileSync(join(dir, createHash('sha1').update(text).digest('hex').slice(0, 16) + '.prog'), text);
   }
 
   /** Runs one program and learns from it. */
   async run_one(prog: Call[], keep_if_new = !this.cfg.random): Promise<ExecResult> {
-    const r = await exec_prog(this.k, prog, this.by_name, this.cfg.cover);
+    const r = await this.exec.run(prog);
     this.stats.execs++;
     this.stats.calls += r.rets.length;
     // A program that took kcov away (unlinked or renamed its file) blinds every later one: reboot.
-    if (this.stats.covered && !r.covered) this.k = this.cfg.boot();
+    if (this.stats.covered && !r.covered) this.reboot();
     this.stats.covered ||= r.covered;
-    const last = this.triage(r);
-    if (keep_if_new && last >= 0) this.keep(prog.slice(0, last + 1));
+    const { fresh, last } = this.triage(r);
+    if (!this.cfg.random) { this.gen.table.note_run(prog, r.rets); this.gen.note_made(prog, r.rets); }
+    if (keep_if_new && last >= 0) this.keep(prog.slice(0, last + 1), fresh);
+    this.parent = -1;
     const sig = signature(r);
     if (sig !== null && !this.found.has(sig)) await this.crash(prog, sig);
     return r;
@@ -162,10 +183,7 @@ export class Fuzzer {
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.prog')).sort()) {
       let prog: Call[];
       try { prog = parse_prog(readFileSync(join(dir, f), 'utf8')); } catch (e) { if (e instanceof ProgSyntaxError) continue; throw e; }
-      const r = await exec_prog(this.k, prog, this.by_name, this.cfg.cover);
-      this.triage(r);
-      this.corpus.push(prog);
-      this.corpus_texts.add(format_prog(prog));
+      if (this.pool.add(prog, this.triage(await this.exec.run(prog)).fresh, false)) this.gen.table.note(prog);
     }
     this.stats.corpus = this.corpus.length;
   }
@@ -176,12 +194,16 @@ export class Fuzzer {
     let next_tick = tick_ms;
     const snap = (): void => { this.stats.ms = performance.now() - t0; curve.push({ ...this.stats }); this.cfg.on_tick?.(this.stats); };
     await this.load_corpus();
+    // The guided fuzzer starts from what the baseline knows: its object-making calls, run once
+    // as a seed program (they join the corpus and become known-good producers).
+    if (!this.cfg.random && this.stats.execs < execs) await this.run_one(this.setup_calls());
     while (this.stats.execs < execs && performance.now() - t0 < time_ms) {
       await this.run_one(this.next_prog());
       if (this.stats.execs % ALIVE_EVERY === 0 && !(await this.alive())) await this.kernel_died();
       if (performance.now() - t0 >= next_tick) { snap(); next_tick += tick_ms; }
     }
     snap();
+    this.exec.stop();
     return { ...this.stats, curve, found: [...this.found.values()], corpus_progs: this.corpus };
   }
 
@@ -189,7 +211,7 @@ export class Fuzzer {
     const sig = 'kernel stopped running programs';
     if (!this.found.has(sig)) this.found.set(sig, { signature: sig, prog: [], files: [] });
     this.stats.crashes = this.found.size;
-    this.k = this.cfg.boot();
+    this.reboot();
   }
 }
 

@@ -10,6 +10,7 @@ import { type CallDesc, type ResKind, desc_index } from './describe.ts';
 import { type Arg, type Call, type Field, type Prog, num, res } from './prog.ts';
 import { ARENA, hostile, hostile_values, pick, type Rnd } from './values.ts';
 import { remove_call, shift_refs } from './refs.ts';
+import { ChoiceTable, weighted } from './choice.ts';
 
 /** Longest program the mutator builds. */
 export const MAX_CALLS = 40;
@@ -24,6 +25,8 @@ const IOCTLS = [0x5401, 0x5402, 0x540b, 0x540f, 0x5410, 0x5413, 0x5414, 0x541b, 
   0x80086301, 0x6364, 0x6365, 0xc0186201];
 const CLOCKS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, -1, -2, 0x7fffffff];
 const FAMILIES = [0, 1, 2, 10, 16, 17, 44];
+/** The families privos implements most of: AF_UNIX, AF_INET, AF_INET6. */
+const INET_UNIX = [1, 2, 10];
 const SOCK_TYPES = [1, 2, 3, 5, 6, 10];
 const MODES = [0, 0o644, 0o755, 0o777, 0o4777, 0o100644, 0o20644, 0o10644, 0o140755];
 /** Kinds whose next argument is their length (or element count, for pollfds). */
@@ -33,8 +36,12 @@ const NUMERIC: ReadonlySet<ArgFmt> = new Set(['int', 'uint', 'hex']);
 /** Flag kinds and the prefixes of the libc constants that are their bits. */
 const FLAG_PREFIX: Partial<Record<ArgFmt, RegExp>> = {
   oflags: /^O_/, prot: /^PROT_/, mapflags: /^MAP_/, atflags: /^AT_/, waitopts: /^W[A-Z]+$/, clone_flags: /^CLONE_/,
-  hex: /^(O_|MAP_|AT_|MFD_|POLL)/,
+  hex: /^(O_|MAP_|AT_|MFD_|POLL)/, fdflags: /^O_(CLOEXEC|NONBLOCK)$/, epoll_flags: /^O_CLOEXEC$/,
 };
+
+const RES_KINDS: readonly ResKind[] = ['fd', 'addr'];
+/** Successful producer calls kept per name. */
+const MADE_KEPT = 8;
 
 /** A result reference with the size it should be written as: the argument and its length. */
 interface Sized { arg: Arg; len: number }
@@ -43,9 +50,15 @@ export class Generator {
   readonly by_name: ReadonlyMap<string, CallDesc>;
   private readonly values: number[];
   private readonly flags = new Map<ArgFmt, number[]>();
+  readonly table: ChoiceTable;
+  /** Producer calls that made their resource, by name (syzkaller's resource-centric reuse). */
+  private readonly made = new Map<string, Call[]>();
+  /** The call whose arguments are being drawn (the learned pairs rank the resources it gets). */
+  private consumer = '';
 
   constructor(readonly rnd: Rnd, readonly descs: readonly CallDesc[], arch: ArchName, kernel_addr: number) {
     this.by_name = desc_index(descs);
+    this.table = new ChoiceTable(descs);
     this.values = hostile_values(kernel_addr);
     const c = constants_for(arch) as unknown as Record<string, unknown>;
     for (const [fmt, re] of Object.entries(FLAG_PREFIX) as [ArgFmt, RegExp][]) {
@@ -62,21 +75,24 @@ export class Generator {
     return out;
   }
 
+  /** With probability `p`, a live result of `kind`, those whose producer fits this call first. */
   private use(prog: Prog, at: number, kind: ResKind, p: number): Arg | null {
     if (this.rnd() >= p) return null;
-    const xs = this.live(prog, at, kind);
-    return xs.length ? pick(this.rnd, xs) : null;
+    const name = this.consumer;
+    return weighted(this.rnd, this.live(prog, at, kind), (a) => this.table.fit(prog[(a as Arg & { t: 'res' }).call].name, name));
   }
 
+  /** A plain integer: often 0 (the value most int arguments want: flags, protocol, options), else small or hostile. */
   private number(prog: Prog, at: number): Arg {
     const r = this.rnd;
     return this.use(prog, at, 'pid', 0.1) ?? this.use(prog, at, 'fd', 0.1)
-      ?? num(r() < 0.5 ? pick(r, SMALL) : hostile(r, this.values));
+      ?? num(r() < 0.3 ? 0 : r() < 0.5 ? pick(r, SMALL) : hostile(r, this.values));
   }
 
   private flag_set(fmt: ArgFmt): number {
-    const r = this.rnd, bits = this.flags.get(fmt) ?? [];
-    if (r() < 0.1 || !bits.length) return r() < 0.5 ? 0 : hostile(r, this.values);
+    const r = this.rnd, bits = this.flags.get(fmt) ?? [], k = r();
+    if (k < 0.1 || !bits.length) return k < 0.05 || !bits.length ? hostile(r, this.values) : 0;
+    if (k < 0.3) return 0;
     let v = 0;
     for (let n = 1 + Math.floor(r() * 3); n > 0; n--) v |= pick(r, bits);
     return v >>> 0;
@@ -141,7 +157,7 @@ export class Generator {
       case 'signal': return n(r() < 0.8 ? Math.floor(r() * 66) : hostile(r, this.values));
       case 'whence': return n(Math.floor(r() * 6));
       case 'clockid': return n(pick(r, CLOCKS));
-      case 'sockfam': return n(r() < 0.9 ? pick(r, FAMILIES) : hostile(r, this.values));
+      case 'sockfam': return n(r() < 0.7 ? pick(r, INET_UNIX) : r() < 0.7 ? pick(r, FAMILIES) : hostile(r, this.values));
       case 'socktype': return n(pick(r, SOCK_TYPES) | (r() < 0.3 ? pick(r, [0o4000, 0o2000000]) : 0));
       case 'mode': return n(r() < 0.8 ? pick(r, MODES) : Math.floor(r() * 2 ** 16));
       case 'hex': return r() < 0.5 ? n(this.flag_set(fmt)) : { arg: this.number(prog, at), len: 0 };
@@ -153,6 +169,7 @@ export class Generator {
   /** Arguments for description `d` at index `at`: a SIZED kind's next numeric argument is its length, mostly. */
   gen_args(d: CallDesc, prog: Prog, at: number): Arg[] {
     const args: Arg[] = [];
+    this.consumer = d.name;
     for (let i = 0; i < d.args.length; i++) {
       const prev = i > 0 ? d.args[i - 1] : null;
       if (prev && SIZED.has(prev) && NUMERIC.has(d.args[i]) && this.rnd() < 0.8) { args.push(num(this.last_len)); continue; }
@@ -165,15 +182,36 @@ export class Generator {
 
   private last_len = 0;
 
-  gen_call(prog: Prog, at: number): Call {
-    const d = pick(this.rnd, this.descs);
-    return { name: d.name, args: this.gen_args(d, prog, at) };
+  /**
+   * Appends a call chosen by the choice table; when it consumes a resource kind the program
+   * has none of yet (or, now and then, anyway), a call producing one goes first.
+   */
+  append_call(p: Call[]): void {
+    const r = this.rnd, d = this.table.choose(r, p);
+    for (const kind of RES_KINDS) {
+      if (!this.table.wants(d, kind) || p.length >= MAX_CALLS - 1 || r() >= (this.live(p, p.length, kind).length ? 0.1 : 0.75)) continue;
+      const q = this.table.producer(r, kind, d), known = q && this.made.get(q.name);
+      if (known && r() < 0.75) p.push(pick(r, known));
+      else if (q) p.push({ name: q.name, args: this.gen_args(q, p, p.length) });
+    }
+    p.push({ name: d.name, args: this.gen_args(d, p, p.length) });
   }
 
-  /** A new program of 1 to `max` calls. */
+  /** Learns from a run: calls with no references that produced their resource are kept for reuse. */
+  note_made(prog: Prog, rets: readonly number[]): void {
+    rets.forEach((ret, i) => {
+      const c = prog[i], d = this.by_name.get(c.name);
+      if (!d?.produces.length || ret < 0 || c.args.some((a) => a.t === 'res' || (a.t === 'buf' && a.fields.some((f) => f.v.t === 'res')))) return;
+      const xs = this.made.get(c.name) ?? [];
+      if (xs.length < MADE_KEPT) xs.push(c); else xs[Math.floor(this.rnd() * MADE_KEPT)] = c;
+      this.made.set(c.name, xs);
+    });
+  }
+
+  /** A new program of 1 to `max` chosen calls (and the producers they need). */
   gen_prog(max = 16): Call[] {
     const p: Call[] = [];
-    for (let n = 1 + Math.floor(this.rnd() * max); n > 0; n--) p.push(this.gen_call(p, p.length));
+    for (let n = 1 + Math.floor(this.rnd() * max); n > 0 && p.length < MAX_CALLS; n--) this.append_call(p);
     return p;
   }
 
@@ -183,7 +221,7 @@ export class Generator {
     if (prog.length === 0 || (op < 0.35 && prog.length < MAX_CALLS)) {
       const at = Math.floor(r() * (prog.length + 1));
       const head = prog.slice(0, at);
-      for (let n = 1 + Math.floor(r() * 3); n > 0 && head.length - at < MAX_CALLS - prog.length; n--) head.push(this.gen_call(head, head.length));
+      for (let n = 1 + Math.floor(r() * 3); n > 0 && head.length - at < MAX_CALLS - prog.length - 1; n--) this.append_call(head);
       const by = head.length - at;
       return [...head, ...prog.slice(at).map((c) => shift_refs(c, at, by))];
     }

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { Kernel } from '../../kernel/kernel.ts';
 import type { ArchName } from '../../kernel/arch/arch.ts';
 import { desc_index, describe_syscalls } from './describe.ts';
-import { type ExecResult, exec_prog } from './exec.ts';
+import type { ExecResult } from './exec.ts';
+import { exec_prog } from './executor.ts';
 import { type Prog, format_prog, parse_prog } from './prog.ts';
 import { minimize } from './minimize.ts';
 
