@@ -11,6 +11,7 @@ const HELPERS = String.raw`
 #include <sys/signalfd.h>
 #include <ucontext.h>
 #include <sys/time.h>
+#include <time.h>
 #ifndef SS_AUTODISARM
 #define SS_AUTODISARM (1U << 31)
 #endif
@@ -34,10 +35,16 @@ static void SS(const char *l) { stack_t o; int r = sigaltstack(0, &o); printf("%
 static int setalt(void *sp, size_t size, int flags) { stack_t n = { .ss_sp = sp, .ss_size = size, .ss_flags = flags }; return sigaltstack(&n, 0); }
 static void act(int sig, void (*fn)(int, siginfo_t *, void *), int flags) { struct sigaction sa; memset(&sa, 0, sizeof sa); sa.sa_sigaction = fn; sa.sa_flags = SA_SIGINFO | flags; sigaction(sig, &sa, 0); }
 static void on_plain(int s) { (void)s; hits++; }
+static void *outer_si;
+static void on_nested(int s, siginfo_t *si, void *uc) {
+  (void)uc; if (!outer_si) { outer_si = si; raise(s); return; }
+  printf("inner: below_outer=%d gap_ok=%d\n", (char *)si < (char *)outer_si, (char *)outer_si - (char *)si < 65536); in_alt("inner_in_alt", si); in_alt("outer_in_alt", outer_si);
+}
+static void on_timer(int s, siginfo_t *si, void *uc) { (void)uc; printf("timer: signo=%d code=%d value=%d overrun=%d\n", s, si->si_code, si->si_value.sival_int, si->si_overrun); hits++; }
 `;
 
 const USR1 = 10, USR2 = 12, CHLD = 17, SEGV = 11, ALRM = 14;
-const SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000;
+const SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000;
 const SS_DISABLE = 2, SS_AUTODISARM = 0x80000000;
 const STKSZ = 65536;
 
@@ -177,6 +184,40 @@ const cases: ConfCase[] = [
       await p.r('pause', l.pause()); await p.r('hits', hits);
     },
   },
+  {
+    name: 'sa_nodefer_nested_frames', c_globals: HELPERS,
+    c: `act(SIGUSR2, on_nested, SA_NODEFER); R("raise", raise(SIGUSR2));`,
+    run: async (p, l) => nested(p, l, SA_NODEFER, 0),
+  },
+  {
+    name: 'sigaltstack_nested_frames_stay_on_it', c_globals: HELPERS,
+    c: `stk = malloc(stksz); setalt(stk, stksz, 0); act(SIGUSR2, on_nested, SA_NODEFER | SA_ONSTACK); R("raise", raise(SIGUSR2));`,
+    run: async (p, l) => nested(p, l, SA_NODEFER | SA_ONSTACK, l.malloc(STKSZ)),
+  },
+  {
+    name: 'sa_siginfo_posix_timer', c_globals: HELPERS,
+    c: `act(SIGRTMIN+3, on_timer, 0); struct sigevent ev; memset(&ev, 0, sizeof ev); ev.sigev_notify = SIGEV_SIGNAL; ev.sigev_signo = SIGRTMIN+3; ev.sigev_value.sival_int = 77; timer_t id;
+        R("create", timer_create(CLOCK_MONOTONIC, &ev, &id)); struct itimerspec its = { { 0, 0 }, { 0, 1000000 } }; R("settime", timer_settime(id, 0, &its, 0)); sigset_t e; sigemptyset(&e);
+        while (!hits) sigsuspend(&e); R("hits", hits);`,
+    run: async (p, l) => {
+      let hits = 0; await l.sigaction(37, { handler: (s: number, si: number) => { hits++; p.out(`timer: signo=${s} code=${l.peek_i32(si + 8)} value=${l.peek_i32(si + 24)} overrun=${l.peek_i32(si + 20)}`); }, flags: SA_SIGINFO });
+      const ev = l.malloc(64); l.poke(ev, new Uint8Array(64)); l.poke_u32(ev, 77); l.poke_u32(ev + 8, 37); l.poke_u32(ev + 12, 0); const id = l.malloc(8);
+      await p.r('create', l.timer_create(1, ev, id)); const its = l.malloc(32); l.poke(its, new Uint8Array(32)); l.poke_u64(its + 24, 1000000);
+      await p.r('settime', l.timer_settime(l.peek_i32(id), 0, its, 0)); while (!hits) await l.sigsuspend([]); await p.r('hits', hits);
+    },
+  },
 ];
+
+/** on_nested: a handler that raises its own signal once; the inner frame lies below the outer one. */
+async function nested(p: P, l: Libc, flags: number, stk: number): Promise<void> {
+  if (stk) await l.sigaltstack(stack_t(l, l.malloc(24), stk, STKSZ, 0), 0);
+  const inside = (a: number): number => (stk && a >= stk && a < stk + STKSZ ? 1 : 0);
+  let outer = 0;
+  await l.sigaction(USR2, { handler: async (s: number, si: number) => {
+    if (!outer) { outer = si; await l.raise(s); return; }
+    p.out(`inner: below_outer=${si < outer ? 1 : 0} gap_ok=${outer - si < STKSZ ? 1 : 0}`); p.out(`inner_in_alt: ${inside(si)}`); p.out(`outer_in_alt: ${inside(outer)}`);
+  }, flags: SA_SIGINFO | flags });
+  await p.r('raise', l.raise(USR2));
+}
 
 conformance(test, 'sched_sigframe', cases);
