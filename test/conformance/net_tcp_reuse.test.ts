@@ -58,6 +58,16 @@ const cases: ConfCase[] = [
     },
   },
   {
+    name: 'tcp_shutdown_wr_first_is_active_close', c_globals,
+    c: `int l = listener(); int port = port_of(l); int a; int c = conn(l, &a); R("shutdown_wr", shutdown(a, SHUT_WR)); R("client_eof", read(c, buf, 1)); close(c);
+        R("server_eof", read(a, buf, 1)); close(a); close(l); R("bind_plain", bind_lo(tcp(), port)); R("shutdown_unconnected", shutdown(tcp(), SHUT_WR));`,
+    run: async (p, l) => {
+      const n = new N(l, p), h = helpers(n); const ls = await n.listener(); const port = n.port_of(ls); const [c, a] = await h.conn(ls);
+      await p.r('shutdown_wr', l.shutdown(a, l.SHUT_WR)); await p.r('client_eof', l.read(c, p.buf, 1)); await l.close(c);
+      await p.r('server_eof', l.read(a, p.buf, 1)); await l.close(a); await l.close(ls); await p.r('bind_plain', n.bind_lo(h.tcp(), port)); await p.r('shutdown_unconnected', l.shutdown(h.tcp(), l.SHUT_WR));
+    },
+  },
+  {
     name: 'tcp_passive_close_frees_port', c_globals,
     c: `int l = listener(); int port = port_of(l); int a; int c = conn(l, &a); int cport = port_of(c); close(c); R("server_eof", read(a, buf, 1)); close(a); close(l);
         R("bind_server_port", bind_lo(tcp(), port)); R("bind_client_port_in_time_wait", bind_lo(tcp(), cport)); R("reuseaddr_client_port", bind_lo(reuse(tcp(), 1, 0), cport));`,
