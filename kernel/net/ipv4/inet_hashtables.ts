@@ -71,7 +71,10 @@ function addr_equal(a: Uint8Array, b: Uint8Array): boolean {
  */
 function bind_conflict(sk: PortOwner, addr: Uint8Array, sk2: PortOwner): boolean {
   const a2 = sk2.local?.addr;
-  if (!a2 || !(is_any(addr) || is_any(a2) || addr_equal(addr, a2))) return false;
+  if (!a2) return false;
+  // One host server carries a port, for one family: AF_INET and AF_INET6 cannot share it here.
+  if (a2.length !== addr.length) return true;
+  if (!(is_any(addr) || is_any(a2) || addr_equal(addr, a2))) return false;
   if (sk.sk_reuse && sk2.sk_reuse && sk2.sk_state !== TCP_LISTEN) return false;
   return !(sk.sk_reuseport && sk2.sk_reuseport && (sk2.time_wait || sk.owner_uid === sk2.owner_uid));
 }
