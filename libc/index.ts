@@ -14,6 +14,7 @@ import './pthread.ts';
 import './flock.ts';
 import './memfd.ts';
 import './sigqueue.ts';
+import './sigaltstack.ts';
 import './timers.ts';
 import './pidfd.ts';
 import './xattr.ts';

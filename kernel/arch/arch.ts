@@ -3,6 +3,7 @@
  * rest of the kernel is arch-neutral (Linux: arch/$ARCH/include/asm).
  */
 import type { PteFormat } from '../mm/pgtable.ts';
+import type { SigframeLayout } from './sigframe_layout.ts';
 
 import type { ArchName, ArchUapi } from '../include/uapi/arch_uapi.ts';
 
@@ -21,4 +22,7 @@ export interface Arch {
    * arm64 (CONFIG_CLONE_BACKWARDS) is (flags, stack, parent_tid, tls, child_tid).
    */
   readonly clone_backwards: boolean;
+  /** The signal frame's layout (arch/$ARCH/kernel/signal.c) and sigaltstack's MINSIGSTKSZ. */
+  readonly sigframe: SigframeLayout;
+  readonly minsigstksz: number;
 }

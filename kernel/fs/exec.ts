@@ -7,6 +7,7 @@
  * a text area for the program's function addresses, a heap, and a stack laid out as Linux's
  * ELF loader lays it out (argc, argv[], NULL, envp[], NULL, auxv[], strings).
  */
+import { sas_ss_reset } from '../sched/sigaltstack.ts';
 import { randomFillSync } from 'node:crypto';
 import { E2BIG, EACCES, EFAULT } from '../include/uapi/errno.ts';
 import { AT_FDCWD } from '../include/uapi/fcntl.ts';
@@ -149,6 +150,8 @@ export function start_image(t: Task, img: LoadedImage | HostImage, argv: string[
   const sp = create_stack(t, argv, envp, execfn);
   t.mm!.exe_file = execfn;
   t.user_sp = sp;
+  t.sig_sp = 0;
+  sas_ss_reset(t); // execve clears the alternate stack (sigaltstack(2))
   t.image_gen++;
   t.door = null;
   t.mm!.realm = img.realm;

@@ -9,7 +9,7 @@ import { SIGKILL, SIGSTOP } from '../include/uapi/signal.ts';
 import { copy_to_user } from '../mm/uaccess.ts';
 import { dequeue_signal_from } from '../sched/signal.ts';
 import { signal_pending } from '../include/linux/sched/signal.ts';
-import { is_chld, SI_TIMER, type SigInfo } from '../sched/siginfo.ts';
+import { fill_siginfo, SIGNALFD_FIELDS, type SigInfo } from '../sched/siginfo.ts';
 import { get_sigset } from '../sched/sigwait.ts';
 import type { Task } from '../sched/task.ts';
 import { sleep_on } from '../sched/wait.ts';
@@ -32,17 +32,10 @@ class SignalfdCtx {
 const out = new Uint8Array(SIGNALFD_SIGINFO_SIZE);
 const dv = new DataView(out.buffer);
 
-/** signalfd_copyinfo(): the siginfo in struct signalfd_siginfo's layout. */
+/** signalfd_copyinfo(): the siginfo in struct signalfd_siginfo's layout (the fields siginfo_t has, elsewhere). */
 function signalfd_copyinfo(t: Task, ubuf: number, info: SigInfo): boolean {
   out.fill(0);
-  dv.setUint32(0, info.signo, true); dv.setInt32(4, info.errno, true); dv.setInt32(8, info.code, true);
-  if (info.code === SI_TIMER) {
-    dv.setUint32(24, info.tid, true); dv.setUint32(32, info.overrun, true);
-  } else {
-    dv.setUint32(12, info.pid, true); dv.setUint32(16, info.uid, true);
-  }
-  if (info.code < 0) { dv.setInt32(44, info.val_lo, true); dv.setUint32(48, info.val_lo, true); dv.setUint32(52, info.val_hi, true); }
-  if (is_chld(info)) { dv.setInt32(40, info.status, true); dv.setUint32(56, info.utime, true); dv.setUint32(64, info.stime, true); }
+  fill_siginfo(dv, 0, info, SIGNALFD_FIELDS);
   return copy_to_user(t, ubuf, out, 0, SIGNALFD_SIGINFO_SIZE) === 0;
 }
 

@@ -11,6 +11,7 @@ import { do_group_exit } from '../sched/exit.ts';
 import { do_signal, force_sig } from '../sched/signal.ts';
 import type { Task } from '../sched/task.ts';
 import { KERN_INFO } from '../printk.ts';
+import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, SigInfo } from '../sched/siginfo.ts';
 import { addr_hex } from '../arch/cpu.ts';
 import { __handle_mm_fault } from './memory.ts';
 import { VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV } from './mm_types.ts';
@@ -26,7 +27,9 @@ export function user_fault(t: Task, addr: number, write: boolean, sig = SIGSEGV)
   const k = t.kernel;
   const what = sig === SIGBUS ? 'bus error' : 'segfault';
   k.printk(KERN_INFO, `${t.comm}[${t.pid}]: ${what} at ${addr_hex(addr)} ${write ? 'write' : 'read'} in user code`);
-  force_sig(t, sig);
+  // si_code: no mapping there (SEGV_MAPERR) or one that forbids the access (SEGV_ACCERR).
+  const code = sig === SIGBUS ? BUS_ADRERR : t.mm?.vma_at(addr) ? SEGV_ACCERR : SEGV_MAPERR;
+  force_sig(t, sig, SigInfo.fault(sig, code, addr));
   const r = do_signal(t); // a handler runs here; returning from it would re-run the faulting access
   void r;
   // The faulting instruction cannot be resumed in JavaScript: the process dies of the signal.

@@ -147,9 +147,7 @@ function exit_notify(t: Task): void {
 /** The SIGCHLD siginfo of an exited child: CLD_EXITED with its status, or CLD_KILLED/CLD_DUMPED with the signal. */
 function chld_info(t: Task): SigInfo {
   const s = t.exit_code, sig = s & 0x7f;
-  const info = new SigInfo(t.exit_signal, sig ? (s & 0x80 ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED);
-  info.pid = t.tgid; info.uid = t.cred.uid; info.status = sig ? sig : (s >> 8) & 0xff;
-  return info;
+  return SigInfo.chld(t.exit_signal, sig ? (s & 0x80 ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED, t, sig ? sig : (s >> 8) & 0xff);
 }
 
 /** do_notify_parent(): the exit signal and a wait4 wake-up, or self-reaping. */

@@ -22,7 +22,7 @@ export {
   CLONE_NEWNS, CLONE_SYSVSEM, CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID, CLONE_DETACHED, CLONE_UNTRACED,
   CLONE_CHILD_SETTID, CSIGNAL,
 } from '../include/uapi/sched.ts';
-import { CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_FILES, CLONE_FS, CLONE_PARENT, CLONE_PARENT_SETTID, CLONE_SIGHAND, CLONE_THREAD, CLONE_VM, CSIGNAL } from '../include/uapi/sched.ts';
+import { CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_FILES, CLONE_FS, CLONE_PARENT, CLONE_PARENT_SETTID, CLONE_SIGHAND, CLONE_THREAD, CLONE_VFORK, CLONE_VM, CSIGNAL } from '../include/uapi/sched.ts';
 
 /** RLIMIT_NPROC-style cap on live tasks (pid_max is far larger; this bounds runaway forks). */
 export const MAX_TASKS = 4096;
@@ -110,6 +110,9 @@ export function copy_process(p: Task, flags: number, newsp: number, ptid: number
   c.libc = p.libc;
   c.user_entry = p.user_entry;
   c.user_sp = newsp || p.user_sp; // no new stack: the child runs on (its copy of) the parent's
+  c.sig_sp = newsp ? 0 : p.sig_sp; // at the same stack pointer, a handler's frame included
+  // The alternate stack is inherited, except by a thread sharing the memory (sigaltstack(2)).
+  if ((flags & (CLONE_VM | CLONE_VFORK)) !== CLONE_VM) { c.sas_ss_sp = p.sas_ss_sp; c.sas_ss_size = p.sas_ss_size; c.sas_ss_flags = p.sas_ss_flags; }
   c.state = TASK_RUNNING;
   for (const [key, v] of p.ext) c.ext.set(key, v);
   for (const hook of k.fork_hooks) hook(p, c);

@@ -25,6 +25,8 @@ export class SigInfo {
   status = 0; utime = 0; stime = 0;
   /** SI_TIMER: the timer id and overrun count. */
   tid = 0; overrun = 0;
+  /** SIL_FAULT: the faulting address; SIL_POLL: the band and fd. */
+  addr = 0; band = 0; fd = 0;
   /** The raw 128 bytes of a siginfo queued from user space (rt_sigqueueinfo), copied back as is. */
   raw: Uint8Array | null = null;
   constructor(public signo: number, public code: number) {}
@@ -35,35 +37,110 @@ export class SigInfo {
     if (from) { i.pid = from.tgid; i.uid = from.cred.uid; }
     return i;
   }
+
+  /** A SIGCHLD-layout siginfo (CLD_*) about child `from` with its status (exit code or signal). */
+  static chld(sig: number, code: number, from: Task, status: number): SigInfo {
+    const i = new SigInfo(sig, code);
+    i.pid = from.tgid; i.uid = from.cred.uid; i.status = status;
+    return i;
+  }
+
+  /** force_sig_fault()'s siginfo: a fault signal with its code and address. */
+  static fault(sig: number, code: number, addr: number): SigInfo {
+    const i = new SigInfo(sig, code);
+    i.addr = addr;
+    return i;
+  }
 }
 
 /** SIL_CHLD: SIGCHLD with a CLD_* code carries status and times. */
 export const is_chld = (info: SigInfo): boolean => info.signo === SIGCHLD && info.code > 0 && info.code < SI_KERNEL;
 
+/** enum siginfo_layout (kernel/signal.c): which union member a (signo, code) pair fills. */
+export const SIL_KILL = 0, SIL_TIMER = 1, SIL_POLL = 2, SIL_FAULT = 3, SIL_CHLD = 4, SIL_RT = 5, SIL_SYS = 6;
+export const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRERR = 2;
+
+/** sig_specific_sicodes: the highest signal-specific code of SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV, SIGCHLD, SIGSYS. */
+const SPECIFIC_LIMIT: Record<number, number> = { 4: 11, 5: 6, 7: 5, 8: 15, 11: 10, 17: 6, 31: 2 };
+const NSIGPOLL = 6;
+
+/** siginfo_layout(): the union member of info's signal and code. */
+export function siginfo_layout(sig: number, code: number): number {
+  if (code > SI_USER && code < SI_KERNEL) {
+    const limit = SPECIFIC_LIMIT[sig];
+    if (limit !== undefined && code <= limit) return sig === SIGCHLD ? SIL_CHLD : sig === 31 ? SIL_SYS : SIL_FAULT;
+    return code <= NSIGPOLL ? SIL_POLL : SIL_KILL;
+  }
+  if (code === SI_TIMER) return SIL_TIMER;
+  if (code === SI_SIGIO) return SIL_POLL;
+  return code < 0 ? SIL_RT : SIL_KILL;
+}
+
+/**
+ * Where each siginfo field lives in a user structure: struct siginfo (siginfo_t) and struct
+ * signalfd_siginfo hold the same fields at different offsets (fs/signalfd.c signalfd_copyinfo
+ * fills the second from the same kernel_siginfo, by the same layout). int_off and ptr_off
+ * coincide in siginfo_t (sigval is a union); signalfd has ssi_int and ssi_ptr apart.
+ */
+export interface SiginfoFields {
+  readonly pid: number; readonly uid: number; readonly tid: number; readonly overrun: number;
+  readonly int: number; readonly ptr: number; readonly status: number; readonly utime: number;
+  readonly stime: number; readonly addr: number; readonly band: number; readonly fd: number;
+}
+/** siginfo_t (include/uapi/asm-generic/siginfo.h; x86_64 and arm64 agree). */
+export const SIGINFO_FIELDS: SiginfoFields = {
+  pid: 16, uid: 20, tid: 16, overrun: 20, int: 24, ptr: 24, status: 24, utime: 32, stime: 40, addr: 16, band: 16, fd: 24,
+};
+/** struct signalfd_siginfo (include/uapi/linux/signalfd.h). */
+export const SIGNALFD_FIELDS: SiginfoFields = {
+  pid: 12, uid: 16, tid: 24, overrun: 32, int: 44, ptr: 48, status: 40, utime: 56, stime: 64, addr: 72, band: 28, fd: 20,
+};
+
 const buf = new Uint8Array(SIGINFO_SIZE);
 const dv = new DataView(buf.buffer);
 
+function put_u64(v: DataView, off: number, lo: number, hi: number): void {
+  v.setUint32(off, lo >>> 0, true); v.setUint32(off + 4, hi >>> 0, true);
+}
+
+/**
+ * Writes info at v[b..] in the structure f describes (its bytes zeroed by the caller): signo,
+ * errno, code, then the union member of its layout.
+ */
+export function fill_siginfo(v: DataView, b: number, info: SigInfo, f: SiginfoFields): void {
+  v.setInt32(b, info.signo, true); v.setInt32(b + 4, info.errno, true); v.setInt32(b + 8, info.code, true);
+  switch (siginfo_layout(info.signo, info.code)) {
+    case SIL_KILL: v.setInt32(b + f.pid, info.pid, true); v.setUint32(b + f.uid, info.uid, true); break;
+    case SIL_TIMER:
+      v.setInt32(b + f.tid, info.tid, true); v.setInt32(b + f.overrun, info.overrun, true);
+      put_u64(v, b + f.ptr, info.val_lo, info.val_hi); v.setInt32(b + f.int, info.val_lo, true); break;
+    case SIL_POLL: put_u64(v, b + f.band, info.band, 0); v.setInt32(b + f.fd, info.fd, true); break;
+    case SIL_FAULT: case SIL_SYS: put_u64(v, b + f.addr, info.addr % 2 ** 32, Math.floor(info.addr / 2 ** 32)); break;
+    case SIL_CHLD:
+      v.setInt32(b + f.pid, info.pid, true); v.setUint32(b + f.uid, info.uid, true); v.setInt32(b + f.status, info.status, true);
+      put_u64(v, b + f.utime, info.utime, 0); put_u64(v, b + f.stime, info.stime, 0); break;
+    case SIL_RT:
+      v.setInt32(b + f.pid, info.pid, true); v.setUint32(b + f.uid, info.uid, true);
+      put_u64(v, b + f.ptr, info.val_lo, info.val_hi); v.setInt32(b + f.int, info.val_lo, true); break;
+  }
+}
+
+/** Writes info as a siginfo_t at u8[b..] (zeroed by the caller): a siginfo queued from user space as it came. */
+export function put_siginfo(u8: Uint8Array, v: DataView, b: number, info: SigInfo): void {
+  if (info.raw) { u8.set(info.raw, b); v.setInt32(b, info.signo, true); return; }
+  fill_siginfo(v, b, info, SIGINFO_FIELDS);
+}
+
 /** Fills buf with the user layout of info (copy_siginfo_to_user's struct siginfo). */
-function siginfo_layout(info: SigInfo): Uint8Array {
-  if (info.raw) { buf.set(info.raw); dv.setInt32(0, info.signo, true); return buf; }
+function siginfo_layout_bytes(info: SigInfo): Uint8Array {
   buf.fill(0);
-  dv.setInt32(0, info.signo, true); dv.setInt32(4, info.errno, true); dv.setInt32(8, info.code, true);
-  if (info.code === SI_TIMER) {
-    dv.setInt32(16, info.tid, true); dv.setInt32(20, info.overrun, true);
-  } else {
-    dv.setInt32(16, info.pid, true); dv.setUint32(20, info.uid, true);
-  }
-  if (info.code === SI_QUEUE || info.code === SI_TIMER) { dv.setUint32(24, info.val_lo, true); dv.setUint32(28, info.val_hi, true); }
-  if (is_chld(info)) {
-    dv.setInt32(24, info.status, true);
-    dv.setUint32(32, info.utime, true); dv.setUint32(40, info.stime, true);
-  }
+  put_siginfo(buf, dv, 0, info);
   return buf;
 }
 
 /** copy_siginfo_to_user(): false on a fault. */
 export function copy_siginfo_to_user(t: Task, uaddr: number, info: SigInfo): boolean {
-  return copy_to_user(t, uaddr, siginfo_layout(info), 0, SIGINFO_SIZE) === 0;
+  return copy_to_user(t, uaddr, siginfo_layout_bytes(info), 0, SIGINFO_SIZE) === 0;
 }
 
 /** __copy_siginfo_from_user(): the sender's siginfo with si_signo forced to sig, or null on a fault. */
@@ -75,6 +152,9 @@ export function copy_siginfo_from_user(t: Task, sig: number, uaddr: number): Sig
   info.errno = v.getInt32(4, true);
   info.pid = v.getInt32(16, true); info.uid = v.getUint32(20, true);
   info.val_lo = v.getUint32(24, true); info.val_hi = v.getUint32(28, true);
+  // The other union members over the same bytes, for readers that go by layout (signalfd).
+  info.tid = info.pid; info.overrun = info.uid; info.status = v.getInt32(24, true); info.fd = info.status;
+  info.addr = info.band = v.getUint32(16, true) + v.getUint32(20, true) * 2 ** 32;
   info.raw = raw;
   return info;
 }

@@ -2,11 +2,11 @@
  * Signals (kernel/signal.c, arch/x86/kernel/signal.c): sending, pending and blocked sets,
  * default actions (signal(7)), handlers run on the way back to user mode, and the syscalls.
  */
-import { MODE_USER } from '../arch/cpu.ts';
+import { MODE_KERNEL, MODE_USER } from '../arch/cpu.ts';
 import { EFAULT, EINVAL, EPERM, ESRCH, EINTR, ERESTARTSYS, ERESTARTNOHAND, ERESTARTNOINTR, ERESTART_RESTARTBLOCK } from '../include/uapi/errno.ts';
 import {
   SIGKILL, SIGSTOP, SIGCHLD, SIGCONT, SIGURG, SIGWINCH, SIG_DFL, SIG_IGN, SA_RESTART, SA_NODEFER,
-  SA_RESETHAND, SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK, _NSIG, SIGSEGV, SIGTSTP, SIGTTIN, SIGTTOU, SIGRTMIN,
+  SA_RESETHAND, SA_SIGINFO, SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK, _NSIG, SIGSEGV, SIGTSTP, SIGTTIN, SIGTTOU, SIGRTMIN,
 } from '../include/uapi/signal.ts';
 import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
 import { fetch_ok } from '../mm/memory.ts';
@@ -21,6 +21,7 @@ import { capable, same_thread_group } from '../capability.ts';
 import { CAP_KILL } from '../include/uapi/capability.ts';
 import { sleep_on, wake_up_task } from './wait.ts';
 import { SI_KERNEL, SI_TKILL, SI_USER, SigInfo, collect_signal, flush_sigqueue_sig, sig_still_queued } from './siginfo.ts';
+import { frame_info, frame_uc, restore_sigframe, setup_rt_frame } from './sigframe.ts';
 
 
 /** Signals whose default action is to ignore (signal(7)); SIGCONT's continuing is done at send time. */
@@ -66,11 +67,14 @@ export function is_pgrp_orphaned(k: Task['kernel'], pgrp: number): boolean {
   return true;
 }
 
-/** do_notify_parent_cldstop(): SIGCHLD (unless SA_NOCLDSTOP) and a wait4 wake-up for a stop or continue. */
-function do_notify_parent_cldstop(leader: Task): void {
+/**
+ * do_notify_parent_cldstop(): SIGCHLD (unless SA_NOCLDSTOP) with CLD_STOPPED and the stop
+ * signal, or CLD_CONTINUED and SIGCONT, and a wait4 wake-up.
+ */
+function do_notify_parent_cldstop(leader: Task, code: number, status: number): void {
   const p = leader.parent;
   if (!p || !p.alive) return;
-  if (!(p.sighand.action[SIGCHLD].flags & SA_NOCLDSTOP)) send_signal(p, SIGCHLD);
+  if (!(p.sighand.action[SIGCHLD].flags & SA_NOCLDSTOP)) send_signal(p, SIGCHLD, SigInfo.chld(SIGCHLD, code, leader, status));
   p.wait_chldexit.wake_up();
 }
 
@@ -91,7 +95,7 @@ function prepare_signal(t: Task, sig: number): void {
   leader.group_stop_sig = 0;
   leader.wait_report = CLD_CONTINUED;
   for (const x of group) wake_up_task(x);
-  do_notify_parent_cldstop(leader);
+  do_notify_parent_cldstop(leader, CLD_CONTINUED, SIGCONT);
 }
 
 /**
@@ -104,7 +108,7 @@ function do_signal_stop(t: Task, sig: number): Promise<void> {
     leader.group_stop_sig = sig;
     leader.wait_report = CLD_STOPPED;
     for (const x of thread_group(t)) if (x !== t) { x.jobctl_stop_pending = true; wake_up_task(x); }
-    do_notify_parent_cldstop(leader);
+    do_notify_parent_cldstop(leader, CLD_STOPPED, sig);
   }
   return stopped_wait(t, leader);
 }
@@ -186,18 +190,17 @@ export function dequeue_signal_from(t: Task, lo: number, hi: number): SigInfo | 
   return null;
 }
 
-/** force_sig(): a synchronous fault signal; it cannot be ignored or blocked away. */
-export function force_sig(t: Task, sig: number): void {
+/** force_sig(): a synchronous fault signal (with force_sig_fault's siginfo); it cannot be ignored or blocked away. */
+export function force_sig(t: Task, sig: number, info?: SigInfo): void {
   const a = t.sighand.action[sig];
   if (a.handler === SIG_IGN) a.handler = SIG_DFL;
   if (sig <= 32) t.blocked_lo &= ~bit(sig); else t.blocked_hi &= ~bit(sig);
-  send_signal(t, sig);
+  send_signal(t, sig, info);
 }
 
-/** Takes the lowest pending unblocked signal off the set (dequeue_signal); 0 if none. */
-function dequeue_signal(t: Task): number {
-  const info = dequeue_signal_from(t, ~t.blocked_lo | bit(SIGKILL) | bit(SIGSTOP), ~t.blocked_hi);
-  return info ? info.signo : 0;
+/** Takes the lowest pending unblocked signal off the set with its siginfo (dequeue_signal); null if none. */
+function dequeue_signal(t: Task): SigInfo | null {
+  return dequeue_signal_from(t, ~t.blocked_lo | bit(SIGKILL) | bit(SIGSTOP), ~t.blocked_hi);
 }
 
 /**
@@ -208,8 +211,9 @@ function dequeue_signal(t: Task): number {
 export function do_signal(t: Task): void | Promise<void> {
   for (;;) {
     if (t.jobctl_stop_pending) return stopped_wait(t, group_leader(t)).then(() => do_signal(t));
-    const sig = dequeue_signal(t);
-    if (sig === 0) return;
+    const info = dequeue_signal(t);
+    if (!info) return;
+    const sig = info.signo;
     const a = t.sighand.action[sig];
     if (a.handler === SIG_IGN) continue;
     if (a.handler === SIG_DFL) {
@@ -221,13 +225,26 @@ export function do_signal(t: Task): void | Promise<void> {
       }
       do_group_exit(t, sig); // Term and Core both end the process here; no core file is written.
     }
-    const r = handle_signal(t, sig, a);
+    const r = handle_signal(t, info, a);
     if (r) return r.then(() => do_signal(t));
   }
 }
 
-function handle_signal(t: Task, sig: number, a: SigAction): Promise<void> | void {
+/** force_sigsegv(): a frame that cannot be set up or read back; SIGSEGV's own handler is dropped first. */
+function force_sigsegv(t: Task, sig: number): void {
+  if (sig === SIGSEGV) t.sighand.action[SIGSEGV].handler = SIG_DFL;
+  force_sig(t, SIGSEGV);
+}
+
+/**
+ * handle_signal(): the frame goes on the user stack (or the alternate stack), the handler's
+ * mask is added, and the handler is called as the CPU would enter it: (signo) or, with
+ * SA_SIGINFO, (signo, &frame->info, &frame->uc). Its return is rt_sigreturn.
+ */
+function handle_signal(t: Task, info: SigInfo, a: SigAction): Promise<void> | void {
+  const sig = info.signo;
   const fn = t.mm?.text.at(a.handler);
+  const frame = fn ? setup_rt_frame(t, info, a, t.blocked_lo, t.blocked_hi) : 0;
   switch_to(t, MODE_USER);
   if (!fn || !fetch_ok(t, a.handler)) {
     // The handler address is not code: the real CPU would fault on the jump.
@@ -235,14 +252,24 @@ function handle_signal(t: Task, sig: number, a: SigAction): Promise<void> | void
     t.sighand.action[SIGSEGV].handler = SIG_DFL;
     return;
   }
-  const old_lo = t.blocked_lo, old_hi = t.blocked_hi;
+  if (!frame) { force_sigsegv(t, sig); return; }
   t.blocked_lo |= a.mask_lo | (a.flags & SA_NODEFER || sig > 32 ? 0 : bit(sig));
   t.blocked_hi |= a.mask_hi | (a.flags & SA_NODEFER || sig <= 32 ? 0 : bit(sig));
   if (a.flags & SA_RESETHAND) a.handler = SIG_DFL;
-  const restore = (): void => { t.blocked_lo = old_lo; t.blocked_hi = old_hi; }; // rt_sigreturn
-  const r = fn(sig);
-  if (r instanceof Promise) return r.then(restore);
-  restore();
+  const outer_sp = t.sig_sp;
+  t.sig_sp = frame;
+  const r = a.flags & SA_SIGINFO ? fn(sig, frame_info(t, frame), frame_uc(t, frame)) : fn(sig);
+  if (r instanceof Promise) return r.then(() => rt_sigreturn(t, frame, outer_sp));
+  rt_sigreturn(t, frame, outer_sp);
+}
+
+/** rt_sigreturn(): the mask (and alternate stack) the frame holds; a frame gone bad is SIGSEGV. */
+function rt_sigreturn(t: Task, frame: number, outer_sp: number): void {
+  switch_to(t, MODE_KERNEL);
+  const m = restore_sigframe(t, frame);
+  t.sig_sp = outer_sp;
+  if (!m) { force_sigsegv(t, 0); return; }
+  t.blocked_lo = m[0] & ~(bit(SIGKILL) | bit(SIGSTOP)); t.blocked_hi = m[1];
 }
 
 /**
@@ -414,7 +441,7 @@ export const signal_syscalls: SyscallDef[] = [
   { name: 'kill', fn: sys_kill, args: ['int', 'signal'] },
   { name: 'tgkill', fn: sys_tgkill, args: ['int', 'int', 'signal'] },
   { name: 'tkill', fn: sys_tkill, args: ['int', 'signal'] },
-  { name: 'rt_sigaction', fn: sys_rt_sigaction, args: ['signal', 'sigaction', 'sigaction_out', 'uint'], support: 'partial', note: 'SA_SIGINFO handlers get the signal number only; no sigaltstack' },
+  { name: 'rt_sigaction', fn: sys_rt_sigaction, args: ['signal', 'sigaction', 'sigaction_out', 'uint'], support: 'partial', note: 'handlers get a real frame in user memory (siginfo_t, ucontext_t with uc_stack, uc_sigmask and the stack pointer; SA_ONSTACK uses the sigaltstack) and rt_sigreturn restores uc_sigmask and uc_stack, but the mcontext holds no general or FPU registers (user code is JavaScript), and a handler for a fault cannot resume the faulting access' },
   { name: 'rt_sigprocmask', fn: sys_rt_sigprocmask, args: ['int', 'ptr', 'ptr', 'uint'] },
   { name: 'rt_sigpending', fn: sys_rt_sigpending, args: ['ptr', 'uint'] },
 ];

@@ -2,7 +2,7 @@
  * Waiting for and queueing signals with their siginfo (kernel/signal.c): rt_sigtimedwait(2),
  * rt_sigqueueinfo(2), rt_tgsigqueueinfo(2), rt_sigsuspend(2).
  */
-import { EAGAIN, EFAULT, EINTR, EINVAL, EPERM, ESRCH } from '../include/uapi/errno.ts';
+import { EAGAIN, EFAULT, EINTR, EINVAL, EPERM, ERESTARTNOHAND, ESRCH } from '../include/uapi/errno.ts';
 import { SIGKILL, SIGSTOP, _NSIG } from '../include/uapi/signal.ts';
 import { copy_from_user } from '../mm/uaccess.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
@@ -120,7 +120,17 @@ export function sys_rt_sigsuspend(t: Task, unewset: number, sigsetsize: number):
   return wait();
 }
 
+/** pause(2) (x86_64 only; arm64 has none): sleeps until a signal is delivered; -EINTR after a handler ran. */
+export function sys_pause(t: Task): SysRet {
+  const wait = async (): Promise<number> => {
+    while (!signal_pending(t)) await sleep_on(t, []);
+    return -ERESTARTNOHAND;
+  };
+  return signal_pending(t) ? -ERESTARTNOHAND : wait();
+}
+
 export const sigwait_syscalls: SyscallDef[] = [
+  { name: 'pause', fn: sys_pause, args: [] },
   { name: 'rt_sigtimedwait', fn: sys_rt_sigtimedwait, args: ['ptr', 'ptr', 'ptr', 'uint'] },
   { name: 'rt_sigqueueinfo', fn: sys_rt_sigqueueinfo, args: ['int', 'signal', 'ptr'] },
   { name: 'rt_tgsigqueueinfo', fn: sys_rt_tgsigqueueinfo, args: ['int', 'int', 'signal', 'ptr'] },

@@ -89,6 +89,13 @@ export class Task {
   restart_block: ((t: Task) => import('../fs/fs_types.ts').SysRet) | null = null;
   /** The mask rt_sigtimedwait lifted while it sleeps: such signals are still never ignored (real_blocked). */
   real_blocked_lo = 0; real_blocked_hi = 0;
+  /** The alternate signal stack (sigaltstack(2)): base, size, and SS_AUTODISARM if asked. */
+  sas_ss_sp = 0; sas_ss_size = 0; sas_ss_flags = 0;
+  /**
+   * The user stack pointer while a signal handler runs: its frame's address (0 outside
+   * handlers, where the stack pointer is user_sp). Nested frames go below it.
+   */
+  sig_sp = 0;
   /** Signal to send the parent on exit (clone's low byte). */
   exit_signal = 0;
   readonly regs = new PtRegs();

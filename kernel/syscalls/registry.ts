@@ -17,6 +17,7 @@ import { privbox_syscalls } from '../privbox/privbox_syscalls.ts';
 import { futex_syscalls } from '../futex.ts';
 import { memfd_syscalls } from '../mm/memfd.ts';
 import { sigwait_syscalls } from '../sched/sigwait.ts';
+import { sigaltstack_syscalls } from '../sched/sigaltstack.ts';
 import { itimer_syscalls } from '../time/itimer.ts';
 import { pid_syscalls } from '../pid.ts';
 import { fadvise_syscalls } from '../mm/fadvise.ts';
@@ -34,7 +35,7 @@ export const ALL_SYSCALLS: readonly SyscallDef[] = [
   ...exec_syscalls,
   ...mm_syscalls, ...exit_syscalls, ...fork_syscalls, ...signal_syscalls, ...sched_syscalls, ...sys_syscalls,
   ...time_syscalls, ...fs_syscalls, ...net_syscalls, ...module_syscalls, ...privbox_syscalls,
-  ...futex_syscalls, ...memfd_syscalls, ...sigwait_syscalls, ...itimer_syscalls, ...pid_syscalls,
+  ...futex_syscalls, ...memfd_syscalls, ...sigwait_syscalls, ...sigaltstack_syscalls, ...itimer_syscalls, ...pid_syscalls,
   ...fadvise_syscalls, ...readahead_syscalls, ...posix_timer_syscalls,
   ...setid_syscalls, ...groups_syscalls, ...sched_policy_syscalls, ...rusage_syscalls, ...sysinfo_syscalls,
 ];

@@ -10,6 +10,8 @@ export const SIG_DFL = 0, SIG_IGN = 1;
 export const SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA_RESTORER = 0x04000000;
 export const SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000;
 export const SA_RESETHAND = 0x80000000;
+// sigaltstack(2)'s ss_flags (include/uapi/linux/signal.h)
+export const SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 0x80000000;
 export const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
 export const SIGNAL_NAMES = ['0', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS',
   'SIGFPE', 'SIGKILL', 'SIGUSR1', 'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGSTKFLT',

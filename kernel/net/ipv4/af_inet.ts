@@ -20,27 +20,59 @@ import { SIOCINQ, SIOCOUTQ, SS_CONNECTED, SS_CONNECTING, SS_UNCONNECTED, Socket,
 import { addr_from_host, host_ip, inet_addr_local, inet_parse, inet_sockaddr, is_any, is_loopback, type InetAddr } from './inet_addr.ts';
 import { InetSock, host_errno, tcp_poll, tcp_recvmsg, tcp_sendmsg } from './tcp_bridge.ts';
 import { udp_create } from './udp_ops.ts';
-import { inet_host_port, inet_table, type InetTable } from './inet_hashtables.ts';
+import { BindBucket, TimeWaitSock, inet_csk_bind_conflict, inet_host_port, inet_put_port, inet_table, inet_twsk_hashdance, type InetTable } from './inet_hashtables.ts';
 
 const isk = (sock: Socket): InetSock => sock.sk as InetSock;
 
-/** Listens on the host for the guest port (0: any free one); resolves 0 or -errno. */
+/**
+ * Listens on the host for the guest port (0: any free one) and puts sk on the port's bucket,
+ * whose server then carries the port's connections; resolves 0 or -errno.
+ */
 function host_listen(k: Kernel, sk: InetSock, guest_port: number): Promise<number> {
   const tab = inet_table(k);
   const srv: Server = createServer({ allowHalfOpen: true });
-  srv.on('connection', (c) => inet_incoming(sk, c));
   return new Promise((resolve) => {
     srv.once('error', (e) => { srv.close(); resolve(-host_errno(e)); });
     srv.listen({ host: host_ip(sk.sk_family), port: guest_port ? inet_host_port(k, guest_port) : 0, backlog: 511, exclusive: true }, () => {
       const hp = (srv.address() as { port: number }).port;
       const gp = guest_port || hp;
-      if (tab.bound.has(gp) || sk.dead) { srv.close(); resolve(-EADDRINUSE); return; }
-      sk.server = srv; sk.host_port = hp;
-      sk.local!.port = gp;
-      tab.bound.set(gp, sk);
+      const b = tab.buckets.get(gp) ?? new BindBucket();
+      if (b.server || (!guest_port && b.owners.size) || sk.dead) { srv.close(); resolve(-EADDRINUSE); return; }
+      b.server = srv; b.host_port = hp;
+      srv.on('connection', (c) => inet_lookup_listener(b, c));
+      tab.buckets.set(gp, b);
+      inet_hash(b, sk, gp);
       resolve(0);
     });
   });
+}
+
+/** __inet_hash(): sk holds port through bucket b. */
+function inet_hash(b: BindBucket, sk: InetSock, port: number): void {
+  b.owners.add(sk);
+  sk.hashed = true;
+  sk.host_port = b.host_port;
+  sk.local!.port = port;
+}
+
+/**
+ * inet_lhash2_lookup(): the listener a connection to the port goes to; with SO_REUSEPORT
+ * several listen and take turns (Linux picks by the connection's hash). None: a reset.
+ */
+function inet_lookup_listener(b: BindBucket, c: HostSocket): void {
+  const ls: InetSock[] = [];
+  for (const o of b.owners) if (o instanceof InetSock && o.sk_state === TCP_LISTEN && !o.dead) ls.push(o);
+  if (!ls.length) { c.resetAndDestroy(); return; }
+  inet_incoming(ls[b.rr++ % ls.length], c);
+}
+
+/** Takes sk off its port (inet_put_port), leaving a TIME_WAIT remnant after an active close. */
+function inet_unhash(k: Kernel, sk: InetSock, active_close: boolean): void {
+  if (!sk.hashed) return;
+  sk.hashed = false;
+  const tab = inet_table(k), port = sk.local!.port;
+  if (active_close) inet_twsk_hashdance(tab, port, new TimeWaitSock(sk.local!, sk.sk_reuse, sk.sk_reuseport, sk.owner_uid));
+  inet_put_port(tab, port, sk);
 }
 
 /** TCP_TIMEOUT_INIT (1 s) and net.ipv4.tcp_syn_retries (6): the client's SYN retransmissions. */
@@ -63,6 +95,10 @@ function inet_incoming(lsk: InetSock, c: HostSocket, retries = 0): void {
   sk.sk_state = TCP_ESTABLISHED;
   sk.was_connected = true;
   sk.local = { family: lsk.sk_family, addr: lsk.local!.addr, port: lsk.local!.port };
+  // The child shares its listener's port and options (inet_csk_clone_lock, __inet_inherit_port).
+  sk.sk_reuse = lsk.sk_reuse; sk.sk_reuseport = lsk.sk_reuseport; sk.owner_uid = lsk.owner_uid;
+  const b = inet_table_of(lsk)?.buckets.get(sk.local.port);
+  if (b) { inet_hash(b, sk, sk.local.port); owner.set(sk, owner.get(lsk)!); }
   sk.remote = { family: lsk.sk_family, addr: addr_from_host(c.remoteAddress, lsk.sk_family), port: c.remotePort ?? 0 };
   lsk.accept_queue.push(sk);
   lsk.wake();
@@ -92,8 +128,11 @@ function inet_bind(sock: Socket, t: Task, a: Uint8Array): number | Promise<numbe
   if (typeof e === 'number') return e;
   if (!inet_addr_local(e.addr)) return -EADDRNOTAVAIL;
   if (sk.local || sk.sk_state !== TCP_CLOSE) return -EINVAL;
-  if (e.port && inet_table(t.kernel).bound.has(e.port)) return -EADDRINUSE;
+  sk.owner_uid = t.cred.fsuid;
+  const b = e.port ? inet_table(t.kernel).buckets.get(e.port) : undefined;
+  if (inet_csk_bind_conflict(b, sk, e.addr)) return -EADDRINUSE;
   sk.local = e;
+  if (b?.server) { inet_hash(b, sk, e.port); return 0; }
   return host_listen(t.kernel, sk, e.port).then((r) => { if (r) sk.local = null; return r; });
 }
 
@@ -101,7 +140,11 @@ function inet_listen(sock: Socket, t: Task, backlog: number): number | Promise<n
   const sk = isk(sock);
   if (sock.state !== SS_UNCONNECTED || (sk.sk_state !== TCP_CLOSE && sk.sk_state !== TCP_LISTEN)) return -EINVAL;
   const go = (): number => { sk.sk_max_ack_backlog = backlog; sk.sk_state = TCP_LISTEN; sk.wake(); return 0; };
-  if (sk.server) return go();
+  if (sk.hashed) {
+    // inet_csk_listen_start() checks the port again: SO_REUSEADDR never lets two sockets listen.
+    if (sk.sk_state !== TCP_LISTEN && inet_csk_bind_conflict(inet_table(t.kernel).buckets.get(sk.local!.port), sk, sk.local!.addr)) return -EADDRINUSE;
+    return go();
+  }
   // inet_autobind(): an unbound listener gets a free port.
   sk.local = { family: sk.sk_family, addr: new Uint8Array(sk.sk_family === AF_INET ? 4 : 16), port: 0 };
   return host_listen(t.kernel, sk, 0).then((r) => (r ? r : go()));
@@ -164,21 +207,20 @@ function inet_connect(sock: Socket, t: Task, a: Uint8Array, nonblock: boolean): 
   if (typeof e === 'number') return e;
   if (!is_any(e.addr) && !is_loopback(e.addr)) return -ENETUNREACH; // privos has only loopback
   if (e.port === 0) return -ECONNREFUSED;
-  const tab = inet_table(t.kernel);
-  const local = tab.bound.get(e.port);
-  if (sk.server) { sk.server.close(); tab.bound.delete(sk.local!.port); sk.server = null; }
+  const local = inet_table(t.kernel).buckets.get(e.port);
+  inet_unhash(t.kernel, sk, false); // privos connects from a host port of its own
   sk.detach();
   sk.sk_state = TCP_SYN_SENT;
   sk.sk_shutdown = 0;
   sk.remote = { family: sk.sk_family, addr: e.addr, port: e.port };
   sock.state = SS_CONNECTING;
-  if (local && local.sk_state !== TCP_LISTEN) {
+  if (local && !has_listener(local)) {
     // Our own port, bound but not listening: the RST comes back at once (the host port,
     // published at bind, would accept and then reset).
     sk.sk_err = ECONNREFUSED; sk.sk_shutdown = SHUTDOWN_MASK; sk.sk_state = TCP_CLOSE;
     sk.wake();
   } else {
-    const h = host_connect({ host: host_ip(sk.sk_family), port: local ? local.host_port : e.port, allowHalfOpen: true });
+    const h = host_connect({ host: host_ip(sk.sk_family), port: local?.server ? local.host_port : e.port, allowHalfOpen: true });
     sk.attach(h);
     h.once('connect', () => {
       if (sk.host !== h || sk.sk_state !== TCP_SYN_SENT) return;
@@ -213,6 +255,7 @@ function inet_shutdown(sock: Socket, how: number): number {
   } else if (sk.sk_state === TCP_CLOSE || sk.sk_state === TCP_SYN_SENT) {
     err = -ENOTCONN;
   }
+  if (mode & SEND_SHUTDOWN && !sk.peer_fin && sk.was_connected && !err) sk.fin_first = true;
   sk.sk_shutdown |= mode;
   if (mode & SEND_SHUTDOWN && sk.host && !sk.host.destroyed) sk.host.end();
   sk.wake();
@@ -221,7 +264,8 @@ function inet_shutdown(sock: Socket, how: number): number {
 
 function stop_listening(sk: InetSock): void {
   sk.sk_state = TCP_CLOSE;
-  for (const c of sk.accept_queue.splice(0)) c.host?.resetAndDestroy();
+  const k = owner.get(sk);
+  for (const c of sk.accept_queue.splice(0)) { c.host?.resetAndDestroy(); if (k) inet_unhash(k, c, false); }
   for (const [c, timer] of sk.syn_retry) { clearTimeout(timer); c.resetAndDestroy(); }
   sk.syn_retry.clear();
   sk.wake();
@@ -231,20 +275,24 @@ function stop_listening(sk: InetSock): void {
 function inet_release(sock: Socket): void {
   const sk = isk(sock);
   sk.dead = true;
-  if (sk.server) {
-    const tab = sk.local && sk.sk_family ? inet_table_of(sk) : null;
-    sk.server.close();
-    sk.server = null;
-    if (tab && tab.bound.get(sk.local!.port) === sk) tab.bound.delete(sk.local!.port);
-  }
   if (sk.sk_state === TCP_LISTEN) stop_listening(sk);
   const h = sk.host;
+  const reset = !sk.sk_receive_queue.empty || sk.sk_state === TCP_SYN_SENT;
+  // tcp_close(): the end that sends its FIN first goes through TIME_WAIT; a reset does not.
+  const active = sk.was_connected && !reset && !sk.sk_err && (sk.fin_first || !sk.peer_fin);
+  const k = owner.get(sk);
+  if (k) inet_unhash(k, sk, active);
   if (h && !h.destroyed) {
-    if (!sk.sk_receive_queue.empty || sk.sk_state === TCP_SYN_SENT) h.resetAndDestroy();
+    if (reset) h.resetAndDestroy();
     else { h.end(); h.destroySoon(); }
   }
   sk.sk_receive_queue.purge();
   sk.wake();
+}
+
+function has_listener(b: BindBucket): boolean {
+  for (const o of b.owners) if (o.sk_state === TCP_LISTEN) return true;
+  return false;
 }
 
 /** Release does not get the task; the table is found through the kernel stored at create. */

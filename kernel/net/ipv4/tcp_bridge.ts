@@ -5,7 +5,7 @@
  * full and resumed when drained), FIN/RST set the shutdown bits and the error, and every change
  * wakes the socket's wait queue. tcp_sendmsg/tcp_recvmsg/tcp_poll follow Linux's shapes.
  */
-import type { Socket as HostSocket, Server as HostServer } from 'node:net';
+import type { Socket as HostSocket } from 'node:net';
 import * as errno from '../../include/uapi/errno.ts';
 import { EFAULT, EINVAL, ENOTCONN, EPIPE } from '../../include/uapi/errno.ts';
 import { MSG_DONTWAIT, MSG_OOB, MSG_PEEK, MSG_WAITALL } from '../../include/uapi/socket.ts';
@@ -19,19 +19,25 @@ import {
   TCP_LISTEN, TCP_SYN_SENT, TCP_CLOSE_WAIT, sk_epipe, sk_stream_error, sk_wait, sock_error,
 } from '../core/sock.ts';
 import type { InetAddr } from './inet_addr.ts';
+import type { PortOwner } from './inet_hashtables.ts';
 
 /** net.ipv4.tcp_wmem / tcp_rmem: [min, default, max]; autotuning grows to max unless locked. */
 export const TCP_WMEM = [4096, 16384, 4194304] as const;
 export const TCP_RMEM = [4096, 131072, 6291456] as const;
 
 /** struct inet_sock / tcp_sock, with the host socket behind it. */
-export class InetSock extends Sock {
+export class InetSock extends Sock implements PortOwner {
   local: InetAddr | null = null;
+  /** On its port's bind bucket (inet_hashtables.ts), and the uid that owns it there. */
+  hashed = false;
+  owner_uid = 0;
+  readonly time_wait = false;
+  /** This end sent its FIN before the peer's arrived (closing then leaves TIME_WAIT), and the peer's FIN came. */
+  fin_first = false; peer_fin = false;
   remote: InetAddr | null = null;
   /** The guest port is published on this host port (bind), for connects from inside. */
   host_port = 0;
   host: HostSocket | null = null;
-  server: HostServer | null = null;
   readonly accept_queue: InetSock[] = [];
   /**
    * Host connections whose SYN the listener dropped because its accept queue was full: each
@@ -61,7 +67,7 @@ export class InetSock extends Sock {
     if (this.sk_receive_queue.bytes >= this.rcv_limit && !this.paused) { this.paused = true; this.host!.pause(); }
     this.wake();
   };
-  readonly on_end = (): void => { this.sk_shutdown |= RCV_SHUTDOWN; this.sk_state = this.sk_state === TCP_ESTABLISHED ? TCP_CLOSE_WAIT : this.sk_state; this.wake(); };
+  readonly on_end = (): void => { this.peer_fin = true; this.sk_shutdown |= RCV_SHUTDOWN; this.sk_state = this.sk_state === TCP_ESTABLISHED ? TCP_CLOSE_WAIT : this.sk_state; this.wake(); };
   readonly on_error = (e: NodeJS.ErrnoException): void => {
     if (e === this.reported) return; // already taken by a failed synchronous write
     const code = host_errno(e);
