@@ -360,6 +360,11 @@ function parse_read_id(c: Client, a: ReadArgs, i: number, arg: string): boolean 
   return id !== null;
 }
 
+/** XREAD's outer reply: an array of [key, entries] pairs in RESP2, a map in RESP3. */
+function reply_streams_len(c: Client, n: number): void {
+  if (c.resp === 2) c.reply.array(n); else c.reply.map(n);
+}
+
 /** One stream's part of an XREAD(GROUP) reply: [key, entries]. */
 function serve_key(c: Client, a: ReadArgs, key: string, s: StreamObj, gt: StreamID, cg: StreamCG | null): void {
   if (c.resp === 2) c.reply.array(2);
@@ -385,7 +390,7 @@ function xread(c: Client, xreadgroup: boolean): void {
     else if (s.length && id_cmp(s.range(ID_ZERO, ID_MAX, 1, true)[0].id, cg ? cg.last_id : gt) > 0) ready.push(i);
   }
   if (ready.length) {
-    c.reply.map(ready.length);
+    reply_streams_len(c, ready.length);
     for (const i of ready) serve_key(c, a, a.keys[i], c.db.peek(a.keys[i]) as StreamObj, a.ids[i], a.gs[i] ?? null);
     if (xreadgroup) c.srv.dirty++;
     return;
@@ -410,7 +415,7 @@ function serve_blocked(c: Client, a: ReadArgs, key: string, gt: StreamID): boole
   }
   if (id_cmp(s.last_id, gt) <= 0) return null;
   c.prop = [];
-  c.reply.map(1);
+  reply_streams_len(c, 1);
   serve_key(c, { ...a, count: a.count || 1000 }, key, s, gt, cg);
   for (const p of c.prop) c.srv.propagate(c.db, p);
   return true;
