@@ -16,7 +16,7 @@ import { StreamObj } from './stream.ts';
 import { ZSet } from './t_zset_obj.ts';
 import { d2string, string2ll } from './util.ts';
 
-export const T_STRING = 0, T_LIST = 1, T_SET = 2, T_HASH = 4, T_ZSET2 = 5, T_SET_INTSET = 11,
+export const T_STRING = 0, T_LIST = 1, T_SET = 2, T_HASH = 4, T_ZSET2 = 5, T_SET_INTSET = 11, T_STREAM_LISTPACKS = 15,
   T_HASH_LISTPACK = 16, T_ZSET_LISTPACK = 17, T_LIST_QUICKLIST_2 = 18, T_STREAM_LISTPACKS_2 = 19;
 export const RDB_VERSION = 10;
 const OP_AUX = 0xfa, OP_RESIZEDB = 0xfb, OP_EXPIRETIME_MS = 0xfc, OP_SELECTDB = 0xfe, OP_EOF = 0xff;
@@ -263,7 +263,7 @@ export function rdb_load_object(r: Reader, type: number): RObj {
     if (z.size === 0) throw new Error('empty zset');
     return z;
   }
-  if (type === T_STREAM_LISTPACKS_2) return read_stream(r);
+  if (type === T_STREAM_LISTPACKS_2 || type === T_STREAM_LISTPACKS) return read_stream(r, type === T_STREAM_LISTPACKS);
   throw new Error(`Unsupported object type ${type}`);
 }
 

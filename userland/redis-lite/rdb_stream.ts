@@ -115,7 +115,8 @@ function read_node(key: Uint8Array, lp: Uint8Array): StreamNode {
   return node;
 }
 
-export function read_stream(r: Reader): StreamObj {
+/** RDB_TYPE_STREAM_LISTPACKS_2, or (v1) the Redis ≤ 6.2 layout without first/max-deleted IDs and read counters. */
+export function read_stream(r: Reader, v1 = false): StreamObj {
   const s = new StreamObj();
   const nn = r.n();
   for (let i = 0; i < nn; i++) {
@@ -124,13 +125,17 @@ export function read_stream(r: Reader): StreamObj {
   }
   s.length = Number(read64(r));
   s.last_id = { ms: read64(r), seq: read64(r) };
-  s.first_id = { ms: read64(r), seq: read64(r) };
-  s.max_deleted_entry_id = { ms: read64(r), seq: read64(r) };
-  s.entries_added = Number(read64(r));
+  if (v1) { s.refresh_first_id(); s.entries_added = s.length; }
+  else {
+    s.first_id = { ms: read64(r), seq: read64(r) };
+    s.max_deleted_entry_id = { ms: read64(r), seq: read64(r) };
+    s.entries_added = Number(read64(r));
+  }
   const ng = r.n();
   for (let i = 0; i < ng; i++) {
-    const name = r.str(), last = { ms: read64(r), seq: read64(r) }, er = read64(r);
-    const cg = new StreamCG(last, er === 2n ** 64n - 1n ? INVALID_READ : Number(er));
+    const name = r.str(), last = { ms: read64(r), seq: read64(r) };
+    const er = v1 ? BigInt(s.estimate_read(last)) : read64(r);
+    const cg = new StreamCG(last, er === 2n ** 64n - 1n || er < 0n ? INVALID_READ : Number(er));
     const npel = r.n();
     const pending = new Map<string, { id: StreamID; t: number; n: number }>();
     for (let j = 0; j < npel; j++) {

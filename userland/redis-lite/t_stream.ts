@@ -366,14 +366,14 @@ function reply_streams_len(c: Client, n: number): void {
 }
 
 /** One stream's part of an XREAD(GROUP) reply: [key, entries]. */
-function serve_key(c: Client, a: ReadArgs, key: string, s: StreamObj, gt: StreamID, cg: StreamCG | null): void {
+function serve_key(c: Client, a: ReadArgs, key: string, s: StreamObj, gt: StreamID, cg: StreamCG | null, history: boolean): void {
   if (c.resp === 2) c.reply.array(2);
   c.reply.bulk(key);
   const start = id_next(gt) ?? ID_MAX;
   if (!cg || a.group === null) { reply_entries(c, s.range(start, ID_MAX, a.count, false)); return; }
   const { consumer, created } = consumer_get(cg, a.consumer, c.srv.now);
   if (created && a.noack) (c.prop ??= []).push(['XGROUP', 'CREATECONSUMER', key, a.group, a.consumer]);
-  if (id_cmp(gt, ID_MAX) !== 0) reply_group_history(c, s, start, a.count, consumer);
+  if (history) reply_group_history(c, s, start, a.count, consumer);
   else reply_group_new(c, key, s, start, a.count, { name: a.group, cg, consumer, noack: a.noack });
 }
 
@@ -391,7 +391,10 @@ function xread(c: Client, xreadgroup: boolean): void {
   }
   if (ready.length) {
     reply_streams_len(c, ready.length);
-    for (const i of ready) serve_key(c, a, a.keys[i], c.db.peek(a.keys[i]) as StreamObj, a.ids[i], a.gs[i] ?? null);
+    for (const i of ready) {
+      const cg = a.gs[i] ?? null, history = cg !== null && id_cmp(a.ids[i], ID_MAX) !== 0;
+      serve_key(c, a, a.keys[i], c.db.peek(a.keys[i]) as StreamObj, cg && !history ? cg.last_id : a.ids[i], cg, history);
+    }
     if (xreadgroup) c.srv.dirty++;
     return;
   }
@@ -413,10 +416,11 @@ function serve_blocked(c: Client, a: ReadArgs, key: string, gt: StreamID): boole
     cg = s.cgroups.get(a.group) ?? null;
     if (!cg) { c.reply.error('-NOGROUP the consumer group this client was blocked on no longer exists'); return true; }
   }
-  if (id_cmp(s.last_id, gt) <= 0) return null;
+  const from = cg ? cg.last_id : gt;
+  if (id_cmp(s.last_id, from) <= 0) return null;
   c.prop = [];
   reply_streams_len(c, 1);
-  serve_key(c, { ...a, count: a.count || 1000 }, key, s, gt, cg);
+  serve_key(c, { ...a, count: a.count || 1000 }, key, s, from, cg, false);
   for (const p of c.prop) c.srv.propagate(c.db, p);
   return true;
 }
