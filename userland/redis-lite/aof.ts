@@ -10,7 +10,9 @@ import { from_latin1, latin1 } from './bytes.ts';
 import { FileBuf, read_file, write_all, write_file_atomic } from './fileio.ts';
 import type { Client } from './networking.ts';
 import { HashObj, ListObj, type RObj, SetObj, str_of } from './object.ts';
+import { rewrite_stream } from './aof_stream.ts';
 import { rdb_load } from './rdb.ts';
+import { StreamObj } from './stream.ts';
 import type { Server } from './server.ts';
 import { ZSet } from './t_zset_obj.ts';
 import { d2string } from './util.ts';
@@ -247,5 +249,6 @@ function rewrite_value(out: string[], k: string, v: RObj): void {
   else if (v instanceof SetObj) batched(out, ['SADD', k], [...v].map((x) => [x]));
   else if (v instanceof HashObj) batched(out, ['HMSET', k], [...v]);
   else if (v instanceof ZSet) batched(out, ['ZADD', k], [...v.entries()].map(([m, s]) => [d2string(s), m]));
+  else if (v instanceof StreamObj) rewrite_stream((argv) => out.push(resp_command(argv)), k, v);
   else out.push(resp_command(['SET', k, str_of(v)]));
 }

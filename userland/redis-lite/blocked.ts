@@ -16,7 +16,7 @@ export function parse_timeout(c: Client, arg: string): number | null {
   return t > 0 ? c.srv.now + Math.ceil(t * 1000) : 0;
 }
 
-export function block_for_keys(c: Client, keys: string[], timeout: number, proc: (c: Client, key: string) => boolean): void {
+export function block_for_keys(c: Client, keys: string[], timeout: number, proc: (c: Client, key: string) => boolean | null): void {
   c.flags |= CLIENT_BLOCKED;
   c.bpop = { keys: [...new Set(keys)], timeout, proc };
   for (const k of c.bpop.keys) {
@@ -56,6 +56,7 @@ export function handle_clients_blocked_on_keys(srv: Server): void {
         const dirty = srv.dirty;
         c.prop = null;
         const served = c.bpop.proc(c, key);
+        if (served === null) continue;
         if (!served) break;
         if (srv.dirty === dirty) srv.dirty++;
         unblock(c);

@@ -34,7 +34,7 @@ const OTHER_DEFAULTS: Record<string, string> = {
   'latency-tracking': 'yes', 'notify-keyspace-events': '', 'slowlog-log-slower-than': '10000',
   'slowlog-max-len': '128', 'stop-writes-on-bgsave-error': 'yes', 'rdbcompression': 'yes', 'rdbchecksum': 'yes',
   'appendonly-fsync-on-rewrite': 'no', 'no-appendfsync-on-rewrite': 'no', 'activerehashing': 'yes',
-  'stream-node-max-bytes': '4096', 'stream-node-max-entries': '100', 'lua-time-limit': '5000',
+  'lua-time-limit': '5000',
   'busy-reply-threshold': '5000', 'supervised': 'no', 'pidfile': '', 'unixsocket': '', 'enable-debug-command': 'no',
   'close-on-oom': 'no', 'set-proc-title': 'yes', 'replica-read-only': 'yes', 'repl-diskless-sync': 'yes',
   'active-expire-effort': '1', 'maxmemory-samples': '5', 'lfu-log-factor': '10', 'lfu-decay-time': '1',
@@ -107,6 +107,8 @@ const PARAMS: Record<string, Param> = {
   'set-max-intset-entries': limit_param('set_max_intset_entries'),
   'zset-max-listpack-entries': limit_param('zset_max_listpack_entries'),
   'zset-max-listpack-value': limit_param('zset_max_listpack_value'),
+  'stream-node-max-bytes': limit_param('stream_node_max_bytes'),
+  'stream-node-max-entries': limit_param('stream_node_max_entries'),
 };
 
 function param(name: string): Param | undefined {

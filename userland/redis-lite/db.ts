@@ -45,7 +45,7 @@ export class Db {
     this.dict.set(key, v);
     if (!keepttl && this.expires.size > 0) this.expires.delete(key);
     this.touch(key);
-    if (typeof v !== 'string') this.srv.signal_ready(this, key);
+    this.srv.signal_ready(this, key);
   }
 
   /** dbAdd for a new collection: also wakes clients blocked on the key. */
@@ -59,6 +59,8 @@ export class Db {
     if (!this.dict.delete(key)) return false;
     this.expires.delete(key);
     this.touch(key);
+    // XREADGROUP clients blocked on a deleted stream are unblocked with an error.
+    this.srv.signal_ready(this, key);
     return true;
   }
 
@@ -73,7 +75,7 @@ export class Db {
 
   clear(): number {
     const n = this.dict.size;
-    for (const k of this.dict.keys()) this.touch(k);
+    for (const k of this.dict.keys()) { this.touch(k); this.srv.signal_ready(this, k); }
     this.dict = new Map();
     this.expires = new Map();
     this.expire_cursor = null;

@@ -9,6 +9,7 @@ import type { Db } from './db.ts';
 import type { Client } from './networking.ts';
 import { HashObj, ListObj, RawStr, type RObj, SetObj, str_encoding, type_name } from './object.ts';
 import { SYNTAX } from './resp.ts';
+import { StreamObj } from './stream.ts';
 import { ZSet } from './t_zset_obj.ts';
 import { rand_below, stringmatch } from './util.ts';
 
@@ -19,6 +20,7 @@ export function dup(v: RObj): RObj {
   if (v instanceof ListObj) { const l = new ListObj(); for (const x of v.toArray()) l.push(x); return l; }
   if (v instanceof HashObj) { const h = new HashObj(v); h.enc = v.enc; return h; }
   if (v instanceof SetObj) { const s = new SetObj(v); s.enc = v.enc; return s; }
+  if (v instanceof StreamObj) return v.clone();
   return (v as ZSet).clone();
 }
 
@@ -160,6 +162,7 @@ function encoding(v: RObj): string {
   if (typeof v === 'string' || v instanceof RawStr) return str_encoding(v);
   if (v instanceof ListObj) return 'quicklist';
   if (v instanceof HashObj || v instanceof SetObj) return v.enc;
+  if (v instanceof StreamObj) return 'stream';
   return (v as ZSet).encoding();
 }
 
@@ -183,6 +186,7 @@ function object_size(key: string, v: RObj): number {
   if (v instanceof ListObj) for (const x of v.toArray()) n += x.length + ENTRY;
   else if (v instanceof HashObj) for (const [f, x] of v) n += f.length + x.length + 2 * ENTRY;
   else if (v instanceof SetObj) for (const x of v) n += x.length + ENTRY;
+  else if (v instanceof StreamObj) for (const nd of v.nodes) n += nd.lp_bytes + ENTRY;
   else for (const [m] of (v as ZSet).entries()) n += m.length + 8 + 2 * ENTRY;
   return n;
 }

@@ -18,7 +18,8 @@ const REQ_INLINE = 1, REQ_MULTIBULK = 2;
 export const CLIENT_CLOSE_AFTER_REPLY = 1, CLIENT_MULTI = 2, CLIENT_DIRTY_CAS = 4, CLIENT_DIRTY_EXEC = 8,
   CLIENT_PUBSUB = 16, CLIENT_BLOCKED = 32, CLIENT_CLOSE_ASAP = 64, CLIENT_PENDING_WRITE = 128, CLIENT_UNBLOCKED = 256;
 
-export interface BlockState { keys: string[]; timeout: number; proc: (c: Client, key: string) => boolean }
+/** proc serves a blocked client: true served, false stop serving this key, null not served (keep waiting). */
+export interface BlockState { keys: string[]; timeout: number; proc: (c: Client, key: string) => boolean | null }
 
 export class Client {
   argv: string[] = [];

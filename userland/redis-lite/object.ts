@@ -5,6 +5,7 @@
  */
 import { Deque } from './deque.ts';
 import { string2ll } from './util.ts';
+import type { StreamObj } from './stream.ts';
 import type { ZSet } from './t_zset_obj.ts';
 
 export class RawStr { constructor(public s: string) {} }
@@ -15,13 +16,14 @@ export class HashObj extends Map<string, string> { enc: 'listpack' | 'hashtable'
 
 export class SetObj extends Set<string> { enc: 'intset' | 'hashtable' = 'intset'; }
 
-export type RObj = string | RawStr | ListObj | HashObj | SetObj | ZSet;
+export type RObj = string | RawStr | ListObj | HashObj | SetObj | ZSet | StreamObj;
 
 /** The limits Redis 7.0 converts encodings at (config names; CONFIG SET changes them). */
 export const limits = {
   hash_max_listpack_entries: 128, hash_max_listpack_value: 64,
   set_max_intset_entries: 512,
   zset_max_listpack_entries: 128, zset_max_listpack_value: 64,
+  stream_node_max_bytes: 4096, stream_node_max_entries: 100,
 };
 
 export function is_str(o: RObj): o is string | RawStr { return typeof o === 'string' || o instanceof RawStr; }
@@ -32,7 +34,7 @@ export function type_name(o: RObj): string {
   if (o instanceof ListObj) return 'list';
   if (o instanceof HashObj) return 'hash';
   if (o instanceof SetObj) return 'set';
-  return 'zset';
+  return 'cgroups' in o ? 'stream' : 'zset';
 }
 
 export function str_encoding(o: string | RawStr): string {

@@ -17,7 +17,7 @@ export function rdb_path(srv: Server): string { return `${srv.config.dir.replace
 
 /** rdbSave in the foreground. */
 export async function save_rdb(srv: Server): Promise<boolean> {
-  const ok = await write_file_atomic(srv.libc, new FileBuf(srv.libc), rdb_path(srv), rdb_dump(srv.dbs, srv.now));
+  const ok = await write_file_atomic(srv.libc, new FileBuf(srv.libc), rdb_path(srv), rdb_dump(srv.dbs, srv.now, srv.config.other.get('rdbcompression') !== 'no'));
   if (ok) { srv.lastsave = srv.now; srv.dirty_at_save = srv.dirty; srv.log('DB saved on disk'); }
   else srv.log(`Failed opening the temp RDB file for saving: errno ${srv.libc.errno}`, '#');
   return ok;
@@ -50,7 +50,7 @@ async function fork_writer(srv: Server, dump: () => Uint8Array, path: string): P
 
 export async function bgsave(srv: Server): Promise<boolean> {
   if (srv.child_pid > 0) return false;
-  const pid = await fork_writer(srv, () => rdb_dump(srv.dbs, srv.now), rdb_path(srv));
+  const pid = await fork_writer(srv, () => rdb_dump(srv.dbs, srv.now, srv.config.other.get('rdbcompression') !== 'no'), rdb_path(srv));
   if (pid < 0) { srv.log(`Can't save in background: fork: errno ${srv.libc.errno}`, '#'); return false; }
   srv.log(`Background saving started by pid ${pid}`);
   const dirty = srv.dirty;

@@ -110,6 +110,7 @@ function hincrby(c: Client): void {
 function hincrbyfloat(c: Client): void {
   const by = string2d(c.argv[3]);
   if (by === null) { c.reply.error('value is not a valid float'); return; }
+  if (!Number.isFinite(by)) { c.reply.error('value is NaN or Infinity'); return; }
   const h = hash_for_write(c);
   if (!h) return;
   const old = h.get(c.argv[2]);

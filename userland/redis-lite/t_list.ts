@@ -7,7 +7,7 @@ import { clamp_range, get_int, get_ll, get_range, lookup_typed, opt } from './cm
 import { register } from './commands.ts';
 import { type Client, CLIENT_MULTI } from './networking.ts';
 import { ListObj } from './object.ts';
-import { SYNTAX } from './resp.ts';
+import { SYNTAX, WRONGTYPE } from './resp.ts';
 
 const LEFT = true, RIGHT = false;
 
@@ -215,7 +215,7 @@ function lmove(c: Client, from: boolean | null, to: boolean | null, blocking_tim
     const s = bc.db.peek(key);
     if (!(s instanceof ListObj)) return false;
     const d = bc.db.peek(dst);
-    if (d !== undefined && !(d instanceof ListObj)) return false;
+    if (d !== undefined && !(d instanceof ListObj)) { bc.reply.error(WRONGTYPE); return true; }
     lmove_push(bc, dst, list_pop(bc, key, s, from), to);
     bc.srv.propagate(bc.db, ['LMOVE', key, dst, from ? 'LEFT' : 'RIGHT', to ? 'LEFT' : 'RIGHT']);
     return true;

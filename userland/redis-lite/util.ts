@@ -81,8 +81,15 @@ export function ld2string(v: number): string {
 
 /** stringmatchlen: Redis's glob (*, ?, [...] with ^ and ranges, backslash escapes). */
 export function stringmatch(p: string, s: string, nocase = false): boolean {
+  skip_longer = false;
   return match_at(p, 0, s, 0, nocase, 0);
 }
+
+/**
+ * Set when a '*' tried every remaining suffix and failed: an outer '*' trying a longer
+ * prefix cannot succeed either, so it gives up (keeps nested stars from going exponential).
+ */
+let skip_longer = false;
 
 function match_at(p: string, pi: number, s: string, si: number, nocase: boolean, depth: number): boolean {
   if (depth > 1000) return false;
@@ -92,7 +99,11 @@ function match_at(p: string, pi: number, s: string, si: number, nocase: boolean,
     if (c === '*') {
       while (p[pi + 1] === '*') pi++;
       if (pi + 1 === p.length) return true;
-      for (let k = si; k <= s.length; k++) if (match_at(p, pi + 1, s, k, nocase, depth + 1)) return true;
+      for (let k = si; k < s.length; k++) {
+        if (match_at(p, pi + 1, s, k, nocase, depth + 1)) return true;
+        if (skip_longer) return false;
+      }
+      skip_longer = true;
       return false;
     }
     if (si >= s.length) return false;
