@@ -119,6 +119,8 @@ export class Inode {
   i_seals = 1;
   /** Extended attributes by full name (simple_xattrs of tmpfs, kernel/fs/xattr.ts), made on first set. */
   i_xattrs: Map<string, Uint8Array> | null = null;
+  /** The fsnotify marks (inotify watches) on this inode, null when none (the hooks' fast test). */
+  i_fsnotify_marks: import('./notify/fsnotify.ts').FsnotifyMark[] | null = null;
 
   constructor(readonly i_sb: SuperBlock, readonly i_ino: number, public i_mode: number) {
     const now = Date.now() * 1e6;
@@ -136,6 +138,8 @@ export class Dentry {
   d_mnt: Mount | null = null;
   /** Unhashed (unlinked or removed): no longer reachable by name. */
   d_unhashed = false;
+  /** Open files on this dentry (the references they hold: an unlinked inode is dropped after the last). */
+  d_opens = 0;
   constructor(public d_name: string, public d_parent: Dentry | null, public d_inode: Inode | null) {}
 
   /** The absolute path (d_path), crossing mountpoints; deleted entries get " (deleted)". */
@@ -164,7 +168,7 @@ export class File {
     public f_mode: number,
     readonly f_inode: Inode,
     readonly f_dentry: Dentry | null,
-  ) {}
+  ) { if (f_dentry) f_dentry.d_opens++; }
 
   /** Takes a reference (get_file). */
   get(): File { this.f_count++; return this; }

@@ -21,12 +21,17 @@ import { copy_from_user, strncpy_from_user } from '../mm/uaccess.ts';
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { fput } from './fdtable.ts';
+import { fifo_wait_for_partner } from './pipe.ts';
+import { switch_to } from '../sched/core.ts';
+import { MODE_KERNEL } from '../arch/cpu.ts';
 import { alloc_file, fdget, install_fd } from './file_table.ts';
-import { Dentry, FMODE_PATH, FMODE_WRITE, type File, type Inode } from './fs_types.ts';
+import { Dentry, FMODE_PATH, FMODE_WRITE, type File, type Inode, type SysRet } from './fs_types.ts';
 import {
   MAY_EXEC, MAY_READ, MAY_WRITE, PATH_MAX, dac_permission, inode_permission, mnt_root_of, path_lookupat, path_start,
   user_path_at, RESOLVE_BENEATH, RESOLVE_CACHED, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS, RESOLVE_NO_XDEV,
 } from './namei.ts';
+import { IN_ATTRIB, IN_MODIFY } from '../include/uapi/inotify.ts';
+import { fsnotify_change, fsnotify_create, fsnotify_open, fsnotify_watched } from './notify/fsnotify.ts';
 import { SHMEM_MAXBYTES, shmem_get_inode, shmem_inode, shmem_setsize } from './tmpfs.ts';
 
 /** Reads a path argument (getname): ENOENT for "", EFAULT, ENAMETOOLONG. */
@@ -76,6 +81,7 @@ export function vfs_create(t: Task, dir: Dentry, name: string, mode: number): De
   const d = d_instantiate(dir, name, inode);
   const e = dir.d_inode!.i_op.create?.(dir, d) ?? 0;
   if (e) { dir.d_children.delete(name); return e; }
+  fsnotify_create(dir, d);
   return d;
 }
 
@@ -151,30 +157,40 @@ export function do_filp_open(t: Task, dfd: number, path: string, flags: number, 
     if (err) return err;
   }
   f.f_flags &= ~O_NOCTTY;
+  // IN_OPEN comes from do_dentry_open, before handle_truncate's IN_MODIFY.
+  if (fsnotify_watched(f)) fsnotify_open(f);
   if (flags & O_TRUNC && !(flags & O_PATH) && S_ISREG(inode.i_mode) && !created) do_truncate(d, inode, 0);
   return f;
 }
 
 /** do_sys_openat2(): f_flags gain O_LARGEFILE (force_o_largefile on 64-bit). */
-export function do_sys_open(t: Task, dfd: number, upath: number, flags: number, mode: number, resolve = 0): number {
+export function do_sys_open(t: Task, dfd: number, upath: number, flags: number, mode: number, resolve = 0): SysRet {
   const path = getname(t, upath);
   if (typeof path === 'number') return path;
   if (!(flags & O_PATH)) flags |= t.kernel.arch.uapi.O_LARGEFILE;
   flags &= valid_open_flags(t);
   const f = do_filp_open(t, dfd, path, flags, flags & (O_CREAT | O_TMPFILE_BASE) ? mode & 0o7777 : 0, resolve);
   if (typeof f === 'number') return f;
-  return install_fd(t, f, (flags & O_CLOEXEC) !== 0);
+  const cloexec = (flags & O_CLOEXEC) !== 0;
+  // A FIFO's open sleeps until the other end is opened (fifo_open's wait_for_partner).
+  const wait = fifo_wait_for_partner(f, t);
+  if (wait === null) return install_fd(t, f, cloexec);
+  return wait.then((err) => {
+    switch_to(t, MODE_KERNEL);
+    if (err) { fput(f); return err; }
+    return install_fd(t, f, cloexec);
+  });
 }
 
-export function sys_openat(t: Task, dfd: number, upath: number, flags: number, mode: number): number {
+export function sys_openat(t: Task, dfd: number, upath: number, flags: number, mode: number): SysRet {
   return do_sys_open(t, dfd, upath, flags, mode);
 }
 
-export function sys_open(t: Task, upath: number, flags: number, mode: number): number {
+export function sys_open(t: Task, upath: number, flags: number, mode: number): SysRet {
   return do_sys_open(t, AT_FDCWD, upath, flags, mode);
 }
 
-export function sys_creat(t: Task, upath: number, mode: number): number {
+export function sys_creat(t: Task, upath: number, mode: number): SysRet {
   return do_sys_open(t, AT_FDCWD, upath, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
@@ -184,7 +200,7 @@ const how_buf = new Uint8Array(OPEN_HOW_SIZE_VER0);
 const how_dv = new DataView(how_buf.buffer);
 
 /** openat2(2): struct open_how {u64 flags, mode, resolve}; unknown bits are refused. */
-export function sys_openat2(t: Task, dfd: number, upath: number, uhow: number, size: number): number {
+export function sys_openat2(t: Task, dfd: number, upath: number, uhow: number, size: number): SysRet {
   // usize is a size_t: a "negative" one is huge (E2BIG), not small.
   if (size >= 0 && size < OPEN_HOW_SIZE_VER0) return -EINVAL;
   if (size < 0 || size > 4096) return -E2BIG;
@@ -231,6 +247,7 @@ export function do_truncate(d: Dentry | null, inode: Inode, len: number): number
   const err = shmem_setsize(inode, len);
   if (err) return err;
   inode.i_mtime = inode.i_ctime = now_ns();
+  fsnotify_change(d, inode, IN_MODIFY);
   if (d) return inode.i_op.setattr?.(d, inode) ?? 0;
   return 0;
 }
@@ -329,6 +346,7 @@ export function chmod_common(t: Task, d: Dentry, mode: number): number {
   if (sealed) return sealed;
   inode.i_mode = (inode.i_mode & S_IFMT) | m;
   inode.i_ctime = now_ns();
+  fsnotify_change(d, inode, IN_ATTRIB);
   return inode.i_op.setattr?.(d, inode) ?? 0;
 }
 
