@@ -63,6 +63,11 @@ export interface InodeOperations {
   permission?(inode: Inode, t: Task, mask: number): number;
   /** A symlink's target computed on demand (procfs's /proc/self, /proc/PID/fd/N). */
   get_link?(inode: Inode, t: Task): string | number;
+  /**
+   * A magic link (/proc/PID/fd/N, cwd, root): the dentry the walk jumps to (nd_jump_link), so
+   * an unlinked file is reached too; null to follow get_link's text instead.
+   */
+  jump_link?(inode: Inode, t: Task): Dentry | number | null;
   /** Mirrors of namespace changes, called after the VFS has checked them. */
   create?(dir: Dentry, d: Dentry): number;
   mkdir?(dir: Dentry, d: Dentry): number;

@@ -11,6 +11,7 @@ import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK,
 import { CAP_MKNOD } from '../include/uapi/capability.ts';
 import { capable } from '../capability.ts';
 import { init_special_inode } from './inode.ts';
+import { I_LINKABLE } from '../include/linux/fs.ts';
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import type { Dentry, Inode } from './fs_types.ts';
@@ -156,8 +157,9 @@ export function sys_linkat(t: Task, odfd: number, uold: number, ndfd: number, un
   const inode = od.d_inode!;
   if (mnt_root_of(r.parent) !== mnt_root_of(od) && !od.d_unhashed) return -EXDEV;
   if (S_ISDIR(inode.i_mode)) return -EPERM;
-  // An unlinked file cannot get a name back, except an O_TMPFILE one (I_LINKABLE).
-  if (inode.i_nlink === 0 && !od.d_name.startsWith('#')) return -ENOENT;
+  // An unlinked file cannot get a name back, except an O_TMPFILE one not opened O_EXCL (I_LINKABLE), once.
+  if (inode.i_nlink === 0 && !(inode.i_state & I_LINKABLE)) return -ENOENT;
+  inode.i_state &= ~I_LINKABLE;
   const d = d_instantiate(r.parent, r.last, inode);
   const e = r.parent.d_inode!.i_op.link?.(od, r.parent, d) ?? 0;
   if (e) { r.parent.d_children.delete(r.last); return e; }

@@ -31,6 +31,7 @@ import {
   user_path_at, RESOLVE_BENEATH, RESOLVE_CACHED, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS, RESOLVE_NO_XDEV,
 } from './namei.ts';
 import { IN_ATTRIB, IN_MODIFY } from '../include/uapi/inotify.ts';
+import { I_LINKABLE } from '../include/linux/fs.ts';
 import { fsnotify_change, fsnotify_create, fsnotify_open, fsnotify_watched } from './notify/fsnotify.ts';
 import { SHMEM_MAXBYTES, shmem_get_inode, shmem_inode, shmem_setsize } from './tmpfs.ts';
 
@@ -85,12 +86,20 @@ export function vfs_create(t: Task, dir: Dentry, name: string, mode: number): De
   return d;
 }
 
-/** O_TMPFILE: an unnamed regular file in dir (vfs_tmpfile), nlink 0 until linkat. */
-function vfs_tmpfile(t: Task, dir: Dentry, mode: number): Dentry | number {
-  const err = may_create(t, dir);
+/**
+ * O_TMPFILE: an unnamed regular file in dir (vfs_tmpfile), nlink 0 until linkat, which may name
+ * it only if it was not opened with O_EXCL (I_LINKABLE). Only tmpfs has i_op->tmpfile here:
+ * a file system with a backing store or a synthetic namespace is EOPNOTSUPP.
+ */
+function vfs_tmpfile(t: Task, dir: Dentry, mode: number, excl: boolean): Dentry | number {
+  const err = inode_permission(t, dir.d_inode!, MAY_WRITE | MAY_EXEC);
   if (err) return err;
+  const iop = dir.d_inode!.i_op;
+  if (iop.lookup || iop.create) return -EOPNOTSUPP;
+  if (dir.d_unhashed || dir.d_inode!.i_nlink === 0) return -ENOENT;
   const inode = shmem_get_inode(dir.d_inode!.i_sb, S_IFREG | (mode & ~t.fs.umask & 0o7777), t.cred.fsuid, t.cred.fsgid);
   inode.i_nlink = 0;
+  if (!excl) inode.i_state |= I_LINKABLE;
   const d = new Dentry('#' + inode.i_ino, dir, inode);
   d.d_unhashed = true;
   return d;
@@ -125,7 +134,7 @@ export function do_filp_open(t: Task, dfd: number, path: string, flags: number, 
   if (tmpfile) {
     if (!d) return -ENOENT;
     if (!S_ISDIR(d.d_inode!.i_mode)) return -ENOTDIR;
-    const c = vfs_tmpfile(t, d, mode);
+    const c = vfs_tmpfile(t, d, mode, (flags & O_EXCL) !== 0);
     if (typeof c === 'number') return c;
     d = c; created = true;
     flags &= ~uapi.O_DIRECTORY;

@@ -18,7 +18,7 @@ import { WaitQueueHead, wait_event_interruptible } from '../../../sched/wait.ts'
 import type { SyscallDef } from '../../../syscalls/syscall_def.ts';
 import { anon_inode_getfile } from '../../anon_inodes.ts';
 import { fdget, install_fd } from '../../file_table.ts';
-import type { File, FileOperations, Inode, SysRet } from '../../fs_types.ts';
+import { FMODE_LSEEK, type File, type FileOperations, type Inode, type SysRet } from '../../fs_types.ts';
 import { FIONREAD } from '../../ioctl.ts';
 import { MAY_READ, inode_permission, user_path_at } from '../../namei.ts';
 import { getname } from '../../open.ts';
@@ -157,6 +157,7 @@ const inotify_fops: FileOperations = {
 export function sys_inotify_init1(t: Task, flags: number): number {
   if (flags & ~(IN_CLOEXEC | IN_NONBLOCK)) return -EINVAL;
   const f = anon_inode_getfile('inotify', inotify_fops, new InotifyGroup(), O_RDONLY | (flags & IN_NONBLOCK));
+  f.f_mode |= FMODE_LSEEK; // its llseek is noop_llseek: lseek answers 0, not ESPIPE
   return install_fd(t, f, (flags & IN_CLOEXEC) !== 0);
 }
 
