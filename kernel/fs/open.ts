@@ -96,7 +96,7 @@ function vfs_tmpfile(t: Task, dir: Dentry, mode: number, excl: boolean): Dentry 
   if (err) return err;
   const iop = dir.d_inode!.i_op;
   if (iop.lookup || iop.create) return -EOPNOTSUPP;
-  if (dir.d_unhashed || dir.d_inode!.i_nlink === 0) return -ENOENT;
+  // A removed directory still takes an O_TMPFILE file (shmem_tmpfile does not check IS_DEADDIR).
   const inode = shmem_get_inode(dir.d_inode!.i_sb, S_IFREG | (mode & ~t.fs.umask & 0o7777), t.cred.fsuid, t.cred.fsgid);
   inode.i_nlink = 0;
   if (!excl) inode.i_state |= I_LINKABLE;
@@ -149,7 +149,7 @@ export function do_filp_open(t: Task, dfd: number, path: string, flags: number, 
   const inode = d.d_inode!;
   if (S_ISLNK(inode.i_mode) && !(flags & O_PATH)) return -ELOOP;
   if (flags & uapi.O_DIRECTORY && !S_ISDIR(inode.i_mode)) return -ENOTDIR;
-  if (r.trailing_slash && !S_ISDIR(inode.i_mode)) return -ENOTDIR;
+  if (r.trailing_slash && !S_ISDIR(inode.i_mode) && !tmpfile) return -ENOTDIR;
   const acc = flags & O_ACCMODE;
   if (!(flags & O_PATH)) {
     if (S_ISDIR(inode.i_mode) && (acc !== O_RDONLY || flags & O_TRUNC)) return -EISDIR;
