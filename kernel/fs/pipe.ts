@@ -141,7 +141,7 @@ function pipe_poll(f: File, _t: Task, pt: PollTable | null): number {
   let mask = 0;
   if (f.f_mode & FMODE_READ) {
     if (p.len > 0) mask |= POLLIN | POLLRDNORM;
-    if (p.writers === 0) mask |= POLLHUP;
+    if (p.writers === 0 && ((f.private_data as number | null) ?? 0) !== p.w_counter) mask |= POLLHUP;
   }
   if (f.f_mode & FMODE_WRITE) {
     // pipe_full() counts page slots; a slot is free when a page's worth of room is left.
@@ -204,6 +204,8 @@ function fifo_open(inode: Inode, f: File): number {
   inode.i_private = p;
   p.files++;
   if (rw & FMODE_READ) { p.readers++; p.r_counter++; }
+  // A FIFO reader opened O_NONBLOCK before any writer: no POLLHUP until a writer comes (f_pipe).
+  if (rw === FMODE_READ && !is_pipefs(inode) && p.writers === 0) f.private_data = p.w_counter;
   if (rw & FMODE_WRITE) { p.writers++; p.w_counter++; }
   p.rd_wait.wake_up(); // wake_up_partner()
   p.wr_wait.wake_up();
@@ -279,6 +281,7 @@ export function alloc_pipe_files(k: Kernel, uid: number, gid: number, flags: num
   inode.i_uid = uid; inode.i_gid = gid;
   const p = new PipeInodeInfo();
   p.readers = p.writers = 1;
+  p.r_counter = p.w_counter = 1;
   p.files = 2;
   inode.i_private = p;
   inode.i_fop = pipefifo_fops;

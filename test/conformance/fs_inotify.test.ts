@@ -19,6 +19,8 @@ static void EV(const char *l, int fd) {
   }
 }
 static int mkf(const char *n) { return open(n, O_CREAT|O_RDWR, 0644); }
+static char fdp_[64];
+static const char *fdp(int fd) { sprintf(fdp_, "/proc/self/fd/%d", fd); return fdp_; }
 `;
 
 /** The privos EV: same lines; one per case (the cookie memory is per case, as the C side's per process). */
@@ -175,6 +177,37 @@ const cases: ConfCase[] = [
       await p.r('replace', l.inotify_add_watch(inn, 'f', l.IN_ATTRIB)); await l.write(fd, 'a'); await l.fchmod(fd, 0o600); await ev('replaced', inn);
       await l.mkdir('d', 0o755); const g = await mkf(l, 'd/g'); const h = await mkf(l, 'd/h'); await l.inotify_add_watch(inn, 'd', l.IN_MODIFY | l.IN_CLOSE | l.IN_EXCL_UNLINK); await l.unlink('d/g'); await l.write(g, 'x'); await l.close(g); await l.write(h, 'y'); await ev('excl_unlink', inn);
       await p.r('ignored_alone', l.inotify_add_watch(inn, 'f', l.IN_IGNORED)); await p.r('isdir_alone', l.inotify_add_watch(inn, 'f', l.IN_ISDIR)); await l.write(fd, 'a'); await l.fchmod(fd, 0o644); await ev('after_isdir_mask', inn);
+    },
+  },
+  {
+    name: 'inotify_blocking_read', c_globals: HELPERS,
+    c: `int in = inotify_init1(0); mkdir("d", 0755); inotify_add_watch(in, "d", IN_CREATE); fflush(stdout); pid_t c = fork(); if (c == 0) { close(mkf("d/f")); _exit(0); }
+        EV("blocking", in); int s; waitpid(c, &s, 0); R("child", WEXITSTATUS(s));`,
+    run: async (p, l) => {
+      const ev = events(p, l); const inn = await l.inotify_init1(0) as number; await l.mkdir('d', 0o755); await l.inotify_add_watch(inn, 'd', l.IN_CREATE); const c = await l.fork(async (cl) => { await cl.close(await mkf(cl, 'd/f')); return 0; }) as number;
+      await ev('blocking', inn); const s = l.malloc(4); await l.waitpid(c, s, 0); await p.r('child', l.WEXITSTATUS(l.peek_i32(s)));
+    },
+  },
+  {
+    name: 'inotify_queue_overflow', c_globals: HELPERS,
+    c: `int in = inotify_init1(IN_NONBLOCK); int fd = mkf("f"); inotify_add_watch(in, "f", IN_MODIFY|IN_ATTRIB); for (int i = 0; i < 8200; i++) { write(fd, "a", 1); fchmod(fd, 0644); }
+        int n = 0; ioctl(in, FIONREAD, &n); R("bytes", n); int total = 0, last_wd = 0; unsigned last_mask = 0;
+        for (;;) { int k = read(in, buf, sizeof buf); if (k <= 0) break; for (char *p = buf; p < buf + k; p += sizeof(struct inotify_event) + ((struct inotify_event *)p)->len) { total++; last_wd = ((struct inotify_event *)p)->wd; last_mask = ((struct inotify_event *)p)->mask; } }
+        R("events", total); R("last_wd_plus_1", last_wd + 1); R("last_mask", last_mask); write(fd, "a", 1); EV("after_drain", in);`,
+    run: async (p, l) => {
+      const ev = events(p, l); const inn = await l.inotify_init1(l.IN_NONBLOCK) as number; const fd = await mkf(l, 'f'); await l.inotify_add_watch(inn, 'f', l.IN_MODIFY | l.IN_ATTRIB); for (let i = 0; i < 8200; i++) { await l.write(fd, 'a'); await l.fchmod(fd, 0o644); }
+      const n = l.malloc(4); await l.ioctl(inn, l.FIONREAD, n); await p.r('bytes', l.peek_i32(n)); let total = 0, last_wd = 0, last_mask = 0;
+      for (;;) { const k = await l.read(inn, p.buf, 4096) as number; if (k <= 0) break; for (let o = 0; o < k; o += 16 + l.peek_i32(p.buf + o + 12)) { total++; last_wd = l.peek_i32(p.buf + o); last_mask = l.peek_i32(p.buf + o + 4); } }
+      await p.r('events', total); await p.r('last_wd_plus_1', last_wd + 1); await p.r('last_mask', last_mask); await l.write(fd, 'a'); await ev('after_drain', inn);
+    },
+  },
+  {
+    name: 'inotify_fifo_and_magic_link', c_globals: HELPERS,
+    c: `int in = inotify_init1(IN_NONBLOCK); mkfifo("p", 0600); R("watch_fifo", inotify_add_watch(in, "p", IN_ALL_EVENTS)); int rw = open("p", O_RDWR); write(rw, "ab", 2); read(rw, buf, 2); close(rw); EV("fifo", in);
+        int fd = mkf("f"); unlink("f"); R("watch_via_magic_link", inotify_add_watch(in, fdp(fd), IN_ALL_EVENTS)); write(fd, "x", 1); close(fd); EV("unlinked", in);`,
+    run: async (p, l) => {
+      const ev = events(p, l); const inn = await l.inotify_init1(l.IN_NONBLOCK) as number; await l.mkfifo('p', 0o600); await p.r('watch_fifo', l.inotify_add_watch(inn, 'p', ALL)); const rw = await l.open('p', l.O_RDWR) as number; await l.write(rw, 'ab'); await l.read(rw, p.buf, 2); await l.close(rw); await ev('fifo', inn);
+      const fd = await mkf(l, 'f'); await l.unlink('f'); await p.r('watch_via_magic_link', l.inotify_add_watch(inn, `/proc/self/fd/${fd}`, ALL)); await l.write(fd, 'x'); await l.close(fd); await ev('unlinked', inn);
     },
   },
 ];

@@ -87,7 +87,22 @@ const cases: ConfCase[] = [
       c = await l.fork(async (cl) => ((await cl.open('p', cl.O_RDONLY | cl.O_NONBLOCK) as number) >= 0 ? 0 : 1)) as number; await p.r('nonblock_reader_child', status(l, c)); await p.r('reader_gone', l.open('p', l.O_WRONLY | l.O_NONBLOCK));
     },
   },
+  {
+    name: 'fifo_poll', c_globals: HELPERS,
+    c: `mkfifo("p", 0600); int r = open("p", O_RDONLY|O_NONBLOCK); struct pollfd pf = {r, POLLIN, 0}; R("reader_no_writer_yet", poll(&pf, 1, 0)); R("rev", pf.revents);
+        int w = open("p", O_WRONLY|O_NONBLOCK); struct pollfd pw = {w, POLLOUT, 0}; R("writer", poll(&pw, 1, 0)); R("wrev", pw.revents); R("reader_with_writer", poll(&pf, 1, 0)); R("rev2", pf.revents);
+        write(w, "x", 1); R("reader_data", poll(&pf, 1, 0)); R("rev3", pf.revents); close(w); R("reader_writer_gone", poll(&pf, 1, 0)); R("rev4", pf.revents); read(r, buf, 10); R("reader_hup", poll(&pf, 1, 0)); R("rev5", pf.revents);
+        int w2 = open("p", O_WRONLY|O_NONBLOCK); R("reader_new_writer", poll(&pf, 1, 0)); R("rev6", pf.revents); close(r); pw.fd = w2; R("writer_no_reader", poll(&pw, 1, 0)); R("wrev2", pw.revents); signal(SIGPIPE, SIG_IGN); R("epipe", write(w2, "x", 1));`,
+    run: async (p, l) => {
+      const poll1 = async (label: string, fd: number, ev: number): Promise<void> => { const pf = l.malloc(8); l.poke_u32(pf, fd); l.poke_u32(pf + 4, ev); await p.r(label, l.poll(pf, 1, 0)); await p.r(label.startsWith('writer') ? (label === 'writer' ? 'wrev' : 'wrev2') : REV[label], l.peek_i32(pf + 4) >>> 16); };
+      await l.mkfifo('p', 0o600); const r = await l.open('p', l.O_RDONLY | l.O_NONBLOCK) as number; await poll1('reader_no_writer_yet', r, l.POLLIN);
+      const w = await l.open('p', l.O_WRONLY | l.O_NONBLOCK) as number; await poll1('writer', w, l.POLLOUT); await poll1('reader_with_writer', r, l.POLLIN);
+      await l.write(w, 'x'); await poll1('reader_data', r, l.POLLIN); await l.close(w); await poll1('reader_writer_gone', r, l.POLLIN); await l.read(r, p.buf, 10); await poll1('reader_hup', r, l.POLLIN);
+      const w2 = await l.open('p', l.O_WRONLY | l.O_NONBLOCK) as number; await poll1('reader_new_writer', r, l.POLLIN); await l.close(r); await poll1('writer_no_reader', w2, l.POLLOUT); await l.signal(l.SIGPIPE, l.SIG_IGN); await p.r('epipe', l.write(w2, 'x'));
+    },
+  },
 ];
 
+const REV: Record<string, string> = { reader_no_writer_yet: 'rev', reader_with_writer: 'rev2', reader_data: 'rev3', reader_writer_gone: 'rev4', reader_hup: 'rev5', reader_new_writer: 'rev6' };
 void S_IFBLK; void S_IFCHR;
 conformance(test, 'fs_mknod', cases);
