@@ -214,6 +214,8 @@ export const sys_unlink = (t: Task, upath: number): number => do_unlinkat(t, AT_
 export const sys_symlink = (t: Task, uold: number, unew: number): number => sys_symlinkat(t, uold, AT_FDCWD, unew);
 export const sys_link = (t: Task, uold: number, unew: number): number => sys_linkat(t, AT_FDCWD, uold, AT_FDCWD, unew, 0);
 
+const MKNOD_NOTE = 'no block drivers (a block device node opens as ENXIO); character nodes open where privos has the driver (mem, tty, misc…); hostfs mounts take no special files (EPERM)';
+
 export const namei_syscalls: SyscallDef[] = [
   { name: 'mkdir', fn: sys_mkdir, args: ['path', 'mode'] },
   { name: 'mkdirat', fn: sys_mkdirat, args: ['atfd', 'path', 'mode'] },
@@ -223,7 +225,10 @@ export const namei_syscalls: SyscallDef[] = [
   { name: 'symlink', fn: sys_symlink, args: ['path', 'path'] },
   { name: 'symlinkat', fn: sys_symlinkat, args: ['path', 'atfd', 'path'] },
   { name: 'link', fn: sys_link, args: ['path', 'path'] },
-  { name: 'linkat', fn: sys_linkat, args: ['atfd', 'path', 'atfd', 'path', 'atflags'] },
-  { name: 'mknod', fn: sys_mknod, args: ['path', 'mode', 'hex'] },
-  { name: 'mknodat', fn: sys_mknodat, args: ['atfd', 'path', 'mode', 'hex'] },
+  {
+    name: 'linkat', fn: sys_linkat, args: ['atfd', 'path', 'atfd', 'path', 'atflags'], support: 'partial',
+    note: 'AT_EMPTY_PATH: Linux (6.10+) refuses a file opened under other credentials without CAP_DAC_READ_SEARCH (ENOENT); privos keeps no opener credentials on a file and allows it',
+  },
+  { name: 'mknod', fn: sys_mknod, args: ['path', 'mode', 'hex'], support: 'partial', note: MKNOD_NOTE },
+  { name: 'mknodat', fn: sys_mknodat, args: ['atfd', 'path', 'mode', 'hex'], support: 'partial', note: MKNOD_NOTE },
 ];

@@ -413,7 +413,7 @@ void EACCES;
 export const open_syscalls: SyscallDef[] = [
   { name: 'open', fn: sys_open, args: ['path', 'oflags', 'mode'], ret_fd: true },
   { name: 'openat', fn: sys_openat, args: ['atfd', 'path', 'oflags', 'mode'], ret_fd: true },
-  { name: 'openat2', fn: sys_openat2, args: ['atfd', 'path', 'ptr', 'uint'], ret_fd: true, support: 'partial', note: 'RESOLVE_NO_MAGICLINKS and RESOLVE_CACHED are accepted and not enforced' },
+  { name: 'openat2', fn: sys_openat2, args: ['atfd', 'path', 'ptr', 'uint'], ret_fd: true, support: 'partial', note: 'RESOLVE_CACHED is accepted and not enforced; RESOLVE_NO_MAGICLINKS refuses /proc/PID/fd/N, cwd and root (exe is a plain link here)' },
   { name: 'creat', fn: sys_creat, args: ['path', 'mode'], ret_fd: true },
   { name: 'close', fn: sys_close, args: ['fd'] },
   { name: 'truncate', fn: sys_truncate, args: ['path', 'int'] },

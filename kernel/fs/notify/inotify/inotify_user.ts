@@ -5,7 +5,10 @@
  * (inotify_merge), the queue holds max_queued_events then one IN_Q_OVERFLOW, and IN_IGNORED
  * follows a watch's removal. https://man7.org/linux/man-pages/man7/inotify.7.html
  */
-import { EAGAIN, EBADF, EEXIST, EFAULT, EINVAL, ENOTDIR, ENOTTY } from '../../../include/uapi/errno.ts';
+import { EAGAIN, EBADF, EEXIST, EFAULT, EINVAL, EMFILE, ENOSPC, ENOTDIR, ENOTTY } from '../../../include/uapi/errno.ts';
+import { StateKey, state_of } from '../../../include/linux/ext_state.ts';
+import type { Kernel } from '../../../kernel.ts';
+import { sysctl_values } from '../../../sysctl.ts';
 import { AT_FDCWD, O_RDONLY } from '../../../include/uapi/fcntl.ts';
 import {
   IN_ALL_EVENTS, IN_CLOEXEC, IN_DELETE_SELF, IN_DONT_FOLLOW, IN_EXCL_UNLINK, IN_IGNORED, IN_ISDIR, IN_MASK_ADD,
@@ -25,8 +28,15 @@ import { getname } from '../../open.ts';
 import { POLLIN, POLLRDNORM, poll_wait } from '../../poll_types.ts';
 import { FsnotifyMark, fsnotify_add_mark, fsnotify_destroy_mark, type FsnotifyGroup } from '../fsnotify.ts';
 
-/** /proc/sys/fs/inotify/max_queued_events */
-export const MAX_QUEUED_EVENTS = 16384;
+/** What one user has of inotify (the UCOUNT_INOTIFY_INSTANCES and _WATCHES counts), by euid. */
+interface InotifyUcounts { instances: number; watches: number }
+const UCOUNTS = new StateKey<Kernel, Map<number, InotifyUcounts>>('inotify_ucounts', () => new Map());
+function ucounts(k: Kernel, uid: number): InotifyUcounts {
+  const m = state_of(k, UCOUNTS);
+  let u = m.get(uid);
+  if (!u) { u = { instances: 0, watches: 0 }; m.set(uid, u); }
+  return u;
+}
 /** The bits a watch's mask may hold (ALL_INOTIFY_BITS). */
 const ALL_INOTIFY_BITS = IN_ALL_EVENTS | IN_UNMOUNT | IN_Q_OVERFLOW | IN_IGNORED | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK | IN_MASK_ADD | IN_MASK_CREATE | IN_ISDIR | IN_ONESHOT;
 /** What reaches user space of an event's mask (inotify_mask_to_arg). */
@@ -39,6 +49,7 @@ const name_len = (e: InotifyEvent): number => (e.name ? (Math.floor((Buffer.byte
 
 /** struct fsnotify_group + inotify_group_private_data: the queue and the watches by wd. */
 class InotifyGroup implements FsnotifyGroup {
+  constructor(readonly k: Kernel, readonly user: InotifyUcounts, readonly max_events: number) {}
   readonly events: InotifyEvent[] = [];
   head = 0;
   bytes = 0;
@@ -52,7 +63,7 @@ class InotifyGroup implements FsnotifyGroup {
 
   /** fsnotify_add_event() with inotify_merge(): an event identical to the last one is dropped. */
   queue(e: InotifyEvent): void {
-    if (this.q_len >= MAX_QUEUED_EVENTS) {
+    if (this.q_len >= this.max_events) {
       if (this.overflowed) return;
       this.overflowed = true;
       e = { wd: -1, mask: IN_Q_OVERFLOW, cookie: 0, name: '' };
@@ -84,6 +95,7 @@ class InotifyGroup implements FsnotifyGroup {
   freeing_mark(mark: FsnotifyMark): void {
     if (this.marks.get(mark.wd) !== mark) return;
     this.marks.delete(mark.wd);
+    this.user.watches--;
     this.queue({ wd: mark.wd, mask: IN_IGNORED, cookie: 0, name: '' });
   }
 
@@ -142,6 +154,8 @@ const inotify_fops: FileOperations = {
     const g = f.private_data as InotifyGroup;
     const marks = [...g.marks.values()];
     g.marks.clear();
+    g.user.watches -= marks.length;
+    g.user.instances--;
     for (const m of marks) fsnotify_destroy_mark(m);
   },
   show_fdinfo(f) {
@@ -156,7 +170,10 @@ const inotify_fops: FileOperations = {
 
 export function sys_inotify_init1(t: Task, flags: number): number {
   if (flags & ~(IN_CLOEXEC | IN_NONBLOCK)) return -EINVAL;
-  const f = anon_inode_getfile('inotify', inotify_fops, new InotifyGroup(), O_RDONLY | (flags & IN_NONBLOCK));
+  const limits = sysctl_values(t.kernel), user = ucounts(t.kernel, t.cred.euid);
+  if (user.instances >= limits.inotify_max_user_instances) return -EMFILE;
+  user.instances++;
+  const f = anon_inode_getfile('inotify', inotify_fops, new InotifyGroup(t.kernel, user, limits.inotify_max_queued_events), O_RDONLY | (flags & IN_NONBLOCK));
   f.f_mode |= FMODE_LSEEK; // its llseek is noop_llseek: lseek answers 0, not ESPIPE
   return install_fd(t, f, (flags & IN_CLOEXEC) !== 0);
 }
@@ -179,6 +196,8 @@ function update_watch(g: InotifyGroup, inode: Inode, mask: number): number {
     old.mask = mask & IN_MASK_ADD ? old.mask | keep : keep;
     return old.wd;
   }
+  if (g.user.watches >= sysctl_values(g.k).inotify_max_user_watches) return -ENOSPC;
+  g.user.watches++;
   const m = new FsnotifyMark(g, inode, keep, ++g.last_wd);
   g.marks.set(m.wd, m);
   fsnotify_add_mark(m);
@@ -213,7 +232,10 @@ export function sys_inotify_rm_watch(t: Task, fd: number, wd: number): number {
 
 export const inotify_syscalls: SyscallDef[] = [
   { name: 'inotify_init', fn: sys_inotify_init, args: [], ret_fd: true },
-  { name: 'inotify_init1', fn: sys_inotify_init1, args: ['fdflags'], ret_fd: true, support: 'partial', note: 'no per-user limits (max_user_instances, max_user_watches)' },
-  { name: 'inotify_add_watch', fn: sys_inotify_add_watch, args: ['fd', 'path', 'hex'] },
+  { name: 'inotify_init1', fn: sys_inotify_init1, args: ['fdflags'], ret_fd: true },
+  {
+    name: 'inotify_add_watch', fn: sys_inotify_add_watch, args: ['fd', 'path', 'hex'], support: 'partial',
+    note: 'splice, sendfile, copy_file_range, fallocate and stores through mappings send no IN_ACCESS/IN_MODIFY; xattr changes reach the inode\'s watch but not its directory\'s; no IN_UNMOUNT; fdinfo lacks the file handle',
+  },
   { name: 'inotify_rm_watch', fn: sys_inotify_rm_watch, args: ['fd', 'int'] },
 ];
