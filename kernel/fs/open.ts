@@ -32,7 +32,7 @@ import {
 } from './namei.ts';
 import { IN_ATTRIB, IN_MODIFY } from '../include/uapi/inotify.ts';
 import { I_LINKABLE } from '../include/linux/fs.ts';
-import { fsnotify_change, fsnotify_create, fsnotify_open, fsnotify_watched } from './notify/fsnotify.ts';
+import { fsnotify_change, fsnotify_create, fsnotify_modify, fsnotify_open, fsnotify_watched } from './notify/fsnotify.ts';
 import { SHMEM_MAXBYTES, shmem_get_inode, shmem_inode, shmem_setsize } from './tmpfs.ts';
 
 /** Reads a path argument (getname): ENOENT for "", EFAULT, ENAMETOOLONG. */
@@ -315,8 +315,10 @@ export function sys_fallocate(t: Task, fd: number, mode: number, offset: number,
   if (offset + len > SHMEM_MAXBYTES) return -EFBIG; // s_maxbytes
   if (!f.f_op.fallocate) return -EOPNOTSUPP;
   // inode_newsize_ok() for every mode but a punched hole (RLIMIT_FSIZE, even with KEEP_SIZE).
-  const err = mode & FALLOC_FL_PUNCH_HOLE ? 0 : truncate_check_fsize(t, offset + len);
-  return err || f.f_op.fallocate(f, mode, offset, len);
+  const err = (mode & FALLOC_FL_PUNCH_HOLE ? 0 : truncate_check_fsize(t, offset + len)) || f.f_op.fallocate(f, mode, offset, len);
+  // vfs_fallocate(): IN_MODIFY after any successful call.
+  if (!err && fsnotify_watched(f)) fsnotify_modify(f);
+  return err;
 }
 
 function set_pwd(t: Task, d: Dentry): number {

@@ -13,7 +13,7 @@ import { MODE_KERNEL } from '../arch/cpu.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { fdget_io } from './file_table.ts';
 import { IN_ACCESS, IN_MODIFY } from '../include/uapi/inotify.ts';
-import { fsnotify_rw } from './notify/fsnotify.ts';
+import { fsnotify_rw, fsnotify_xfer } from './notify/fsnotify.ts';
 import { RLIMIT_FSIZE } from '../include/uapi/resource.ts';
 import { SIGXFSZ } from '../include/uapi/signal.ts';
 import { send_signal } from '../sched/signal.ts';
@@ -260,7 +260,7 @@ export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: numbe
     }
     return finish(done, 0);
   };
-  return loop(0);
+  return fsnotify_xfer(in_f, out_f, loop(0));
 }
 
 export const read_write_syscalls: SyscallDef[] = [

@@ -210,6 +210,19 @@ const cases: ConfCase[] = [
       const fd = await mkf(l, 'f'); await l.unlink('f'); await p.r('watch_via_magic_link', l.inotify_add_watch(inn, `/proc/self/fd/${fd}`, ALL)); await l.write(fd, 'x'); await l.close(fd); await ev('unlinked', inn);
     },
   },
+  {
+    name: 'inotify_transfers', c_globals: HELPERS,
+    c: `int in = inotify_init1(IN_NONBLOCK); mkdir("d", 0755); int a = mkf("d/a"), b = mkf("d/b"); write(a, "hello", 5); inotify_add_watch(in, "d", IN_ACCESS|IN_MODIFY); EV("setup", in);
+        off_t o = 0; R("sendfile", sendfile(b, a, &o, 5)); EV("sendfile", in); loff_t oi = 0, oo = 0; R("copy_file_range", copy_file_range(a, &oi, b, &oo, 3, 0)); EV("copy_file_range", in);
+        int p[2]; pipe(p); oi = 0; R("splice_in", splice(a, &oi, p[1], 0, 4, 0)); EV("splice_file_to_pipe", in); R("splice_out", splice(p[0], 0, b, 0, 4, 0)); EV("splice_pipe_to_file", in);
+        R("fallocate", fallocate(b, 0, 0, 100)); EV("fallocate", in); R("keep_size", fallocate(b, FALLOC_FL_KEEP_SIZE, 0, 200)); EV("fallocate_keep_size", in); o = 100; R("sendfile_eof", sendfile(b, a, &o, 5)); EV("nothing_moved", in);`,
+    run: async (p, l) => {
+      const ev = events(p, l); const inn = await l.inotify_init1(l.IN_NONBLOCK) as number; await l.mkdir('d', 0o755); const a = await mkf(l, 'd/a'), b = await mkf(l, 'd/b'); await l.write(a, 'hello'); await l.inotify_add_watch(inn, 'd', l.IN_ACCESS | l.IN_MODIFY); await ev('setup', inn);
+      const o = l.malloc(8), oo = l.malloc(8); l.poke_u64(o, 0); await p.r('sendfile', l.sendfile(b, a, o, 5)); await ev('sendfile', inn); l.poke_u64(o, 0); l.poke_u64(oo, 0); await p.r('copy_file_range', l.copy_file_range(a, o, b, oo, 3, 0)); await ev('copy_file_range', inn);
+      const pp = l.malloc(8); await l.pipe2(pp, 0); const pr = l.peek_i32(pp), pw = l.peek_i32(pp + 4); l.poke_u64(o, 0); await p.r('splice_in', l.splice(a, o, pw, 0, 4, 0)); await ev('splice_file_to_pipe', inn); await p.r('splice_out', l.splice(pr, 0, b, 0, 4, 0)); await ev('splice_pipe_to_file', inn);
+      await p.r('fallocate', l.fallocate(b, 0, 0, 100)); await ev('fallocate', inn); await p.r('keep_size', l.fallocate(b, 1, 0, 200)); await ev('fallocate_keep_size', inn); l.poke_u64(o, 100); await p.r('sendfile_eof', l.sendfile(b, a, o, 5)); await ev('nothing_moved', inn);
+    },
+  },
 ];
 
 conformance(test, 'fs_inotify', cases);

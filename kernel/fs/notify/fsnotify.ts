@@ -176,3 +176,16 @@ export function fsnotify_rw(f: File, r: number | Promise<number>, mask: number):
   if (typeof r === 'number') { if (r > 0) fsnotify_file(f, mask); return r; }
   return r.then((v) => { if (v > 0) fsnotify_file(f, mask); return v; });
 }
+
+/**
+ * After a file-to-file transfer of r bytes (sendfile, splice, copy_file_range): IN_ACCESS on the
+ * source and IN_MODIFY on the destination when r > 0, as do_sendfile and vfs_copy_file_range.
+ */
+export function fsnotify_xfer(in_f: File, out: File, r: number | Promise<number>): number | Promise<number> {
+  if (!fsnotify_watched(in_f) && !fsnotify_watched(out)) return r;
+  const done = (v: number): number => {
+    if (v > 0) { fsnotify_file(in_f, IN_ACCESS); fsnotify_file(out, IN_MODIFY); }
+    return v;
+  };
+  return typeof r === 'number' ? done(r) : r.then(done);
+}

@@ -235,7 +235,7 @@ export const inotify_syscalls: SyscallDef[] = [
   { name: 'inotify_init1', fn: sys_inotify_init1, args: ['fdflags'], ret_fd: true },
   {
     name: 'inotify_add_watch', fn: sys_inotify_add_watch, args: ['fd', 'path', 'hex'], support: 'partial',
-    note: 'splice, sendfile, copy_file_range, fallocate and stores through mappings send no IN_ACCESS/IN_MODIFY; xattr changes reach the inode\'s watch but not its directory\'s; no IN_UNMOUNT; fdinfo lacks the file handle',
+    note: 'stores through shared mappings send no IN_MODIFY; xattr changes reach the inode\'s watch but not its directory\'s; no IN_UNMOUNT; fdinfo lacks the file handle',
   },
   { name: 'inotify_rm_watch', fn: sys_inotify_rm_watch, args: ['fd', 'int'] },
 ];
