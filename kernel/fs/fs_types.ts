@@ -162,6 +162,15 @@ export class Dentry {
   }
 }
 
+/**
+ * The dentry of a file that has no name in any directory (alloc_file_pseudo's: a pipe, a socket,
+ * an anonymous inode), made when /proc/PID/fd/N is followed. Only a pipe can be opened again
+ * through it; the others are ENXIO (sock_no_open, no_open), though stat and O_PATH reach them.
+ */
+export class PseudoDentry extends Dentry {
+  constructor(name: string, inode: Inode, readonly no_open: boolean) { super(name, null, inode); }
+}
+
 export class File {
   f_pos = 0;
   f_count = 1;

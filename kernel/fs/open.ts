@@ -4,7 +4,7 @@
  * faccessat2(2) (fs/open.c, fs/namei.c do_filp_open).
  */
 import { shmem_seal_chmod, shmem_seal_setsize } from '../mm/memfd.ts';
-import { EACCES, EBADF, EROFS, EEXIST, EFAULT, EFBIG, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EOPNOTSUPP, EPERM, E2BIG, ENODEV, ESPIPE } from '../include/uapi/errno.ts';
+import { EACCES, EBADF, EROFS, EEXIST, EFAULT, EFBIG, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EOPNOTSUPP, EPERM, E2BIG, ENODEV, ENXIO, ESPIPE } from '../include/uapi/errno.ts';
 import { RLIMIT_FSIZE } from '../include/uapi/resource.ts';
 import { SIGXFSZ } from '../include/uapi/signal.ts';
 import { send_signal } from '../sched/signal.ts';
@@ -25,7 +25,7 @@ import { fifo_wait_for_partner } from './pipe.ts';
 import { switch_to } from '../sched/core.ts';
 import { MODE_KERNEL } from '../arch/cpu.ts';
 import { alloc_file, fdget, install_fd } from './file_table.ts';
-import { Dentry, FMODE_PATH, FMODE_WRITE, type File, type Inode, type SysRet } from './fs_types.ts';
+import { Dentry, FMODE_PATH, FMODE_WRITE, PseudoDentry, type File, type Inode, type SysRet } from './fs_types.ts';
 import {
   MAY_EXEC, MAY_READ, MAY_WRITE, PATH_MAX, dac_permission, inode_permission, mnt_root_of, path_lookupat, path_start,
   user_path_at, RESOLVE_BENEATH, RESOLVE_CACHED, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS, RESOLVE_NO_XDEV,
@@ -147,6 +147,7 @@ export function do_filp_open(t: Task, dfd: number, path: string, flags: number, 
     d = c; created = true;
   } else if (flags & O_CREAT && S_ISDIR(d.d_inode!.i_mode)) return -EISDIR;
   const inode = d.d_inode!;
+  if (d instanceof PseudoDentry && d.no_open && !(flags & O_PATH)) return -ENXIO;
   if (S_ISLNK(inode.i_mode) && !(flags & O_PATH)) return -ELOOP;
   if (flags & uapi.O_DIRECTORY && !S_ISDIR(inode.i_mode)) return -ENOTDIR;
   if (r.trailing_slash && !S_ISDIR(inode.i_mode) && !tmpfile) return -ENOTDIR;

@@ -5,6 +5,9 @@ import { conformance, type ConfCase, type P } from './harness.ts';
 
 /** LNK(label, path): the link's last component, each run of digits as N (inode numbers differ between kernels). */
 const HELPERS = String.raw`
+#include <sys/eventfd.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
 static char path_[64];
 static const char *fdp(int fd) { sprintf(path_, "/proc/self/fd/%d", fd); return path_; }
 static void LNK(const char *l, const char *p) {
@@ -94,6 +97,21 @@ const cases: ConfCase[] = [
     run: async (p, l) => {
       await l.mkdir('d', 0o755); await l.chdir('d'); await p.r('rmdir', l.rmdir('../d')); await lnk(p, l, 'cwd', '/proc/self/cwd'); const fd = await l.open('/proc/self/cwd', l.O_RDONLY | l.O_DIRECTORY) as number; await p.r('open_cwd', fd >= 0 ? 1 : 0); await p.r('getdents', l.getdents64(fd, p.buf, 4096));
       await p.r('create_in_dead', l.open('x', l.O_CREAT | l.O_RDWR, 0o600)); await p.r('tmpfile_in_dead', l.open('.', l.O_TMPFILE | l.O_RDWR, 0o600)); await p.r('mkdir_in_dead', l.mkdir('y', 0o755)); await p.r('mkfifo_in_dead', l.mkfifo('z', 0o600)); await p.s('dot', l.stat('.', p.st)); await lnk(p, l, 'fd_link', fdp(fd));
+    },
+  },
+  {
+    name: 'proc_fd_pipes_and_anon', c_globals: HELPERS,
+    c: `int p[2]; pipe(p); write(p[1], "abc", 3); int r = open(fdp(p[1]), O_RDONLY); R("reopen_write_end_for_read", r >= 0); RD("reads_same_pipe", read(r, buf, 10), buf); LNK("link", fdp(r));
+        S("stat_pipe", stat(fdp(p[0]), &st)); R("same_inode", same_ino(r, p[0])); int w = open(fdp(p[0]), O_WRONLY); write(w, "z", 1); RD("via_reopened_write", read(p[0], buf, 10), buf);
+        close(p[1]); close(w); R("eof_needs_all_writers", read(r, buf, 10)); int e = eventfd(0, 0); R("eventfd", open(fdp(e), O_RDWR)); int s = socket(AF_UNIX, SOCK_STREAM, 0); R("socket", open(fdp(s), O_RDWR));
+        S("stat_socket", stat(fdp(s), &st)); int ep = epoll_create1(0); R("epoll", open(fdp(ep), O_RDONLY)); R("epoll_o_path", open(fdp(ep), O_PATH) >= 0);
+        R("pipe_via_fd0", (dup2(r, 0), open("/proc/self/fd/0", O_RDONLY) >= 0));`,
+    run: async (p, l) => {
+      const pp = l.malloc(8); await l.pipe2(pp, 0); const p0 = l.peek_i32(pp), p1 = l.peek_i32(pp + 4); await l.write(p1, 'abc'); const r = await l.open(fdp(p1), l.O_RDONLY) as number; await p.r('reopen_write_end_for_read', r >= 0 ? 1 : 0); await p.rd('reads_same_pipe', l.read(r, p.buf, 10)); await lnk(p, l, 'link', fdp(r));
+      await p.s('stat_pipe', l.stat(fdp(p0), p.st)); await p.r('same_inode', same_ino(l, r, p0)); const w = await l.open(fdp(p0), l.O_WRONLY) as number; await l.write(w, 'z'); await p.rd('via_reopened_write', l.read(p0, p.buf, 10));
+      await l.close(p1); await l.close(w); await p.r('eof_needs_all_writers', l.read(r, p.buf, 10)); const e = await l.eventfd(0, 0) as number; await p.r('eventfd', l.open(fdp(e), l.O_RDWR)); const s = await l.socket(l.AF_UNIX, l.SOCK_STREAM, 0) as number; await p.r('socket', l.open(fdp(s), l.O_RDWR));
+      await p.s('stat_socket', l.stat(fdp(s), p.st)); const ep = await l.epoll_create1(0) as number; await p.r('epoll', l.open(fdp(ep), l.O_RDONLY)); await p.r('epoll_o_path', (await l.open(fdp(ep), l.O_PATH) as number) >= 0 ? 1 : 0);
+      await l.dup2(r, 0); await p.r('pipe_via_fd0', (await l.open('/proc/self/fd/0', l.O_RDONLY) as number) >= 0 ? 1 : 0);
     },
   },
 ];
