@@ -19,9 +19,15 @@ export class SysctlValues {
   pid_max = PID_MAX_DEFAULT;
   somaxconn = 4096;
   file_max: number;
+  /** fs.inotify.* (fs/notify/inotify/inotify_user.c). */
+  inotify_max_user_instances = 128;
+  inotify_max_queued_events = 16384;
+  inotify_max_user_watches: number;
   constructor(k: Kernel) {
     // files_maxfiles_init(): about 10% of memory, at 1 KiB per file.
     this.file_max = Math.max(Math.floor(k.phys.nr_pages * (PAGE_SIZE / 1024) / 10), NR_FILE);
+    // inotify_user_setup(): 1% of memory at INOTIFY_WATCH_COST (a mark and two inodes, ~1.3 KiB on 64-bit), in [8192, 1048576].
+    this.inotify_max_user_watches = Math.min(Math.max(Math.floor(k.phys.nr_pages / 100) * PAGE_SIZE / 1360 | 0, 8192), 1048576);
   }
 }
 
@@ -38,7 +44,9 @@ export interface CtlTable {
 }
 
 /** proc_dointvec_minmax / proc_doulongvec_minmax for one value: a decimal in [min, max]. */
-function minmax(field: 'pid_max' | 'somaxconn' | 'file_max', min: number, max: number): Pick<CtlTable, 'show' | 'store'> {
+type IntField = 'pid_max' | 'somaxconn' | 'file_max' | 'inotify_max_user_instances' | 'inotify_max_queued_events' | 'inotify_max_user_watches';
+
+function minmax(field: IntField, min: number, max: number): Pick<CtlTable, 'show' | 'store'> {
   return {
     show: (k) => `${sysctl_values(k)[field]}\n`,
     store(k, text) {
@@ -62,4 +70,7 @@ export const SYSCTL_TABLE: readonly CtlTable[] = [
   { path: 'fs/file-max', mode: 0o644, ...minmax('file_max', 0, Number.MAX_SAFE_INTEGER) },
   { path: 'fs/nr_open', mode: 0o444, ...fixed(() => '1048576') },
   { path: 'net/core/somaxconn', mode: 0o644, ...minmax('somaxconn', 0, 0x7fffffff) },
+  { path: 'fs/inotify/max_user_instances', mode: 0o644, ...minmax('inotify_max_user_instances', 0, 0x7fffffff) },
+  { path: 'fs/inotify/max_user_watches', mode: 0o644, ...minmax('inotify_max_user_watches', 0, 0x7fffffff) },
+  { path: 'fs/inotify/max_queued_events', mode: 0o644, ...minmax('inotify_max_queued_events', 0, 0x7fffffff) },
 ];

@@ -27,6 +27,8 @@ import './resource.ts';
 import './termios.ts';
 import './jobctl.ts';
 import './strsignal.ts';
+import './inotify.ts';
+import './mknod.ts';
 export { Libc } from './libc.ts';
 export { crt0 } from './crt0.ts';
 export { FILE, format } from './stdio.ts';

@@ -5,6 +5,7 @@
  * https://man7.org/linux/man-pages/man2/copy_file_range.2.html
  */
 import { EBADF, EFAULT, EINVAL, EISDIR, EOVERFLOW, EXDEV } from '../include/uapi/errno.ts';
+import { fsnotify_xfer } from './notify/fsnotify.ts';
 import { O_APPEND } from '../include/uapi/fcntl.ts';
 import { S_ISDIR, S_ISREG } from '../include/uapi/stat.ts';
 import { MODE_KERNEL } from '../arch/cpu.ts';
@@ -75,7 +76,7 @@ export function sys_copy_file_range(t: Task, fd_in: number, uoff_in: number, fd_
     return advance(t, fin, uoff_in, pin, r) && advance(t, fout, uoff_out, pout, r) ? r : -EFAULT;
   };
   const r = copy_loop(t, fin, pin, fout, pout, Math.min(count, MAX_RW_COUNT), 0);
-  return typeof r === 'number' ? finish(r) : r.then(finish);
+  return fsnotify_xfer(fin, fout, typeof r === 'number' ? finish(r) : r.then(finish));
 }
 
 export const copy_file_range_syscalls: SyscallDef[] = [

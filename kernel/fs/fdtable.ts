@@ -5,14 +5,18 @@
 import { EBADF, EMFILE } from '../include/uapi/errno.ts';
 import { FMODE_PATH, type File } from './fs_types.ts';
 import { locks_remove_file, locks_remove_posix } from './locks.ts';
+import { fsnotify_close, fsnotify_dput, fsnotify_watched } from './notify/fsnotify.ts';
 
 export const NR_OPEN_DEFAULT = 1024;
 
 /** Drops a reference; the last one releases the file (fput). */
 export function fput(f: File): void {
   if (--f.f_count !== 0) return;
+  if (fsnotify_watched(f)) fsnotify_close(f);
   if (f.f_inode.i_flctx) locks_remove_file(f);
   if (f.f_op.release) f.f_op.release(f.f_inode, f);
+  const d = f.f_dentry;
+  if (d !== null && --d.d_opens === 0 && d.d_unhashed) fsnotify_dput(d);
 }
 
 /** What every close of a descriptor does besides dropping it (filp_close): this table's POSIX locks go. */

@@ -12,6 +12,7 @@ import { locks_syscalls } from './locks.ts';
 import { signalfd_syscalls } from './signalfd.ts';
 import { timerfd_syscalls } from './timerfd.ts';
 import { xattr_syscalls } from './xattr.ts';
+import { inotify_syscalls } from './notify/inotify/inotify_user.ts';
 import { ioctl_syscalls } from './ioctl.ts';
 import { namei_syscalls } from './namei_dir.ts';
 import { namespace_syscalls } from './namespace.ts';
@@ -31,4 +32,5 @@ export const fs_syscalls: SyscallDef[] = [
   ...file_syscalls, ...fcntl_syscalls, ...namei_syscalls, ...rename_syscalls, ...readdir_syscalls,
   ...sync_syscalls, ...d_path_syscalls, ...utimes_syscalls, ...fs_struct_syscalls, ...pipe_syscalls, ...splice_syscalls, ...copy_file_range_syscalls,
   ...namespace_syscalls, ...locks_syscalls, ...signalfd_syscalls, ...timerfd_syscalls, ...xattr_syscalls,
+  ...inotify_syscalls,
 ];

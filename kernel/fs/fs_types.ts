@@ -70,6 +70,11 @@ export interface InodeOperations {
   permission?(inode: Inode, t: Task, mask: number): number;
   /** A symlink's target computed on demand (procfs's /proc/self, /proc/PID/fd/N). */
   get_link?(inode: Inode, t: Task): string | number;
+  /**
+   * A magic link (/proc/PID/fd/N, cwd, root): the dentry the walk jumps to (nd_jump_link), so
+   * an unlinked file is reached too; null to follow get_link's text instead.
+   */
+  jump_link?(inode: Inode, t: Task): Dentry | number | null;
   /** Mirrors of namespace changes, called after the VFS has checked them. */
   create?(dir: Dentry, d: Dentry): number;
   mkdir?(dir: Dentry, d: Dentry): number;
@@ -126,6 +131,8 @@ export class Inode {
   i_seals = 1;
   /** Extended attributes by full name (simple_xattrs of tmpfs, kernel/fs/xattr.ts), made on first set. */
   i_xattrs: Map<string, Uint8Array> | null = null;
+  /** The fsnotify marks (inotify watches) on this inode, null when none (the hooks' fast test). */
+  i_fsnotify_marks: import('./notify/fsnotify.ts').FsnotifyMark[] | null = null;
 
   constructor(readonly i_sb: SuperBlock, readonly i_ino: number, public i_mode: number) {
     const now = Date.now() * 1e6;
@@ -143,6 +150,8 @@ export class Dentry {
   d_mnt: Mount | null = null;
   /** Unhashed (unlinked or removed): no longer reachable by name. */
   d_unhashed = false;
+  /** Open files on this dentry (the references they hold: an unlinked inode is dropped after the last). */
+  d_opens = 0;
   constructor(public d_name: string, public d_parent: Dentry | null, public d_inode: Inode | null) {}
 
   /** The absolute path (d_path), crossing mountpoints; deleted entries get " (deleted)". */
@@ -160,6 +169,15 @@ export class Dentry {
   }
 }
 
+/**
+ * The dentry of a file that has no name in any directory (alloc_file_pseudo's: a pipe, a socket,
+ * an anonymous inode), made when /proc/PID/fd/N is followed. Only a pipe can be opened again
+ * through it; the others are ENXIO (sock_no_open, no_open), though stat and O_PATH reach them.
+ */
+export class PseudoDentry extends Dentry {
+  constructor(name: string, inode: Inode, readonly no_open: boolean) { super(name, null, inode); }
+}
+
 export class File {
   f_pos = 0;
   f_count = 1;
@@ -171,7 +189,7 @@ export class File {
     public f_mode: number,
     readonly f_inode: Inode,
     readonly f_dentry: Dentry | null,
-  ) {}
+  ) { if (f_dentry) f_dentry.d_opens++; }
 
   /** Takes a reference (get_file). */
   get(): File { this.f_count++; return this; }

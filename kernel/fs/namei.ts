@@ -146,6 +146,14 @@ export function path_lookupat(t: Task, start: Dentry, path: string, follow: bool
     if (S_ISLNK(next.d_inode!.i_mode) && (!last || follow || trailing_slash)) {
       if (st.resolve & RESOLVE_NO_SYMLINKS) return -ELOOP;
       if (++st.links > MAXSYMLINKS) return -ELOOP;
+      const jump = next.d_inode!.i_op.jump_link?.(next.d_inode!, t) ?? null;
+      if (jump !== null) {
+        if (typeof jump === 'number') return jump;
+        if (st.resolve & RESOLVE_NO_MAGICLINKS) return -ELOOP;
+        if (last) return { parent: jump.d_parent ?? jump, last: jump.d_name, dentry: jump, trailing_slash };
+        dir = jump;
+        continue;
+      }
       const target = get_link(t, next.d_inode!);
       if (typeof target === 'number') return target;
       const rest = parts.slice(i + 1, n).join('/');

@@ -7,13 +7,18 @@ import {
   EBADF, EBUSY, EEXIST, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EPERM, EXDEV,
 } from '../include/uapi/errno.ts';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW } from '../include/uapi/fcntl.ts';
-import { S_IFDIR, S_IFLNK, S_ISDIR } from '../include/uapi/stat.ts';
+import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, S_ISDIR } from '../include/uapi/stat.ts';
+import { CAP_MKNOD } from '../include/uapi/capability.ts';
+import { capable } from '../capability.ts';
+import { init_special_inode } from './inode.ts';
+import { I_LINKABLE } from '../include/linux/fs.ts';
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import type { Dentry, Inode } from './fs_types.ts';
 import { mnt_root_of, user_path_at, user_path_parent, type LookupResult } from './namei.ts';
-import { d_instantiate, dir_touch, fd_dentry, getname, getname_flags, may_create, now_ns } from './open.ts';
+import { d_instantiate, dir_touch, fd_dentry, getname, getname_flags, may_create, now_ns, vfs_create } from './open.ts';
 import { shmem_get_inode, shmem_set_content } from './tmpfs.ts';
+import { fsnotify_create, fsnotify_d_delete, fsnotify_delete, fsnotify_link, fsnotify_link_count } from './notify/fsnotify.ts';
 
 /** filename_create(): the parent must exist; the name must not. */
 function filename_create(t: Task, dfd: number, upath: number, is_dir: boolean): LookupResult | number {
@@ -44,6 +49,13 @@ export function d_delete(dir: Dentry, victim: Dentry): void {
   dir_touch(dir);
 }
 
+/** d_delete_notify(): the name goes, the inode's watches hear of it (if it is gone), then the directory's. */
+export function d_delete_notify(dir: Dentry, victim: Dentry): void {
+  d_delete(dir, victim);
+  fsnotify_d_delete(victim);
+  fsnotify_delete(dir, victim.d_inode!, victim.d_name);
+}
+
 export function is_mountpoint_or_root(d: Dentry): boolean {
   return d.d_mounted !== null || d.d_mnt !== null || d.d_parent === null;
 }
@@ -57,6 +69,7 @@ export function sys_mkdirat(t: Task, dfd: number, upath: number, mode: number): 
   const e = dir.d_inode!.i_op.mkdir?.(dir, d) ?? 0;
   if (e) { dir.d_children.delete(r.last); return e; }
   dir.d_inode!.i_nlink++;
+  fsnotify_create(dir, d);
   return 0;
 }
 
@@ -83,7 +96,7 @@ function do_rmdir(t: Task, dfd: number, upath: number): number {
   if (e) return e;
   d.d_inode!.i_nlink = 0;
   r.parent.d_inode!.i_nlink--;
-  d_delete(r.parent, d);
+  d_delete_notify(r.parent, d);
   return 0;
 }
 
@@ -102,7 +115,8 @@ function do_unlinkat(t: Task, dfd: number, upath: number): number {
   const e = r.parent.d_inode!.i_op.unlink?.(r.parent, d) ?? 0;
   if (e) return e;
   drop_nlink(d.d_inode!);
-  d_delete(r.parent, d);
+  fsnotify_link_count(d.d_inode!);
+  d_delete_notify(r.parent, d);
   return 0;
 }
 
@@ -128,6 +142,7 @@ export function sys_symlinkat(t: Task, uold: number, dfd: number, unew: number):
   const d = d_instantiate(dir, r.last, inode);
   const e = dir.d_inode!.i_op.symlink?.(dir, d, target) ?? 0;
   if (e) { dir.d_children.delete(r.last); return e; }
+  fsnotify_create(dir, d);
   return 0;
 }
 
@@ -142,21 +157,64 @@ export function sys_linkat(t: Task, odfd: number, uold: number, ndfd: number, un
   const inode = od.d_inode!;
   if (mnt_root_of(r.parent) !== mnt_root_of(od) && !od.d_unhashed) return -EXDEV;
   if (S_ISDIR(inode.i_mode)) return -EPERM;
-  // An unlinked file cannot get a name back, except an O_TMPFILE one (I_LINKABLE).
-  if (inode.i_nlink === 0 && !od.d_name.startsWith('#')) return -ENOENT;
+  // An unlinked file cannot get a name back, except an O_TMPFILE one not opened O_EXCL (I_LINKABLE), once.
+  if (inode.i_nlink === 0 && !(inode.i_state & I_LINKABLE)) return -ENOENT;
+  inode.i_state &= ~I_LINKABLE;
   const d = d_instantiate(r.parent, r.last, inode);
   const e = r.parent.d_inode!.i_op.link?.(od, r.parent, d) ?? 0;
   if (e) { r.parent.d_children.delete(r.last); return e; }
   inode.i_nlink++;
   inode.i_ctime = now_ns();
+  fsnotify_link(r.parent, inode, d);
   return 0;
 }
 
+/** may_mknod(): the types mknod may make (0 is a regular file); a directory is EPERM. */
+function may_mknod(mode: number): number {
+  switch (mode & S_IFMT) {
+    case 0: case S_IFREG: case S_IFCHR: case S_IFBLK: case S_IFIFO: case S_IFSOCK: return 0;
+    case S_IFDIR: return -EPERM;
+    default: return -EINVAL;
+  }
+}
+
+/** vfs_mknod(): device nodes need CAP_MKNOD; a file system that mirrors to a backing store (hostfs) has no special files. */
+function vfs_mknod(t: Task, dir: Dentry, name: string, mode: number, dev: number): number {
+  const fmt = mode & S_IFMT;
+  if ((fmt === S_IFCHR || fmt === S_IFBLK) && !capable(t, CAP_MKNOD)) return -EPERM;
+  if (dir.d_inode!.i_op.create) return -EPERM;
+  const inode = shmem_get_inode(dir.d_inode!.i_sb, mode, t.cred.fsuid, t.cred.fsgid);
+  init_special_inode(inode, mode, fmt === S_IFCHR || fmt === S_IFBLK ? dev >>> 0 : 0);
+  fsnotify_create(dir, d_instantiate(dir, name, inode));
+  return 0;
+}
+
+/**
+ * mknodat(2) (do_mknodat): regular files, FIFOs, sockets and device nodes, the umask applied.
+ * https://man7.org/linux/man-pages/man2/mknod.2.html
+ */
+export function sys_mknodat(t: Task, dfd: number, upath: number, mode: number, dev: number): number {
+  mode &= 0xffff; // umode_t
+  const err = may_mknod(mode);
+  if (err) return err;
+  const r = filename_create(t, dfd, upath, false);
+  if (typeof r === 'number') return r;
+  mode = (mode & S_IFMT) | (mode & 0o7777 & ~t.fs.umask);
+  if ((mode & S_IFMT) === 0 || (mode & S_IFMT) === S_IFREG) {
+    const c = vfs_create(t, r.parent, r.last, mode);
+    return typeof c === 'number' ? c : 0;
+  }
+  return vfs_mknod(t, r.parent, r.last, mode, dev);
+}
+
+export const sys_mknod = (t: Task, upath: number, mode: number, dev: number): number => sys_mknodat(t, AT_FDCWD, upath, mode, dev);
 export const sys_mkdir = (t: Task, upath: number, mode: number): number => sys_mkdirat(t, AT_FDCWD, upath, mode);
 export const sys_rmdir = (t: Task, upath: number): number => do_rmdir(t, AT_FDCWD, upath);
 export const sys_unlink = (t: Task, upath: number): number => do_unlinkat(t, AT_FDCWD, upath);
 export const sys_symlink = (t: Task, uold: number, unew: number): number => sys_symlinkat(t, uold, AT_FDCWD, unew);
 export const sys_link = (t: Task, uold: number, unew: number): number => sys_linkat(t, AT_FDCWD, uold, AT_FDCWD, unew, 0);
+
+const MKNOD_NOTE = 'no block drivers (a block device node opens as ENXIO); character nodes open where privos has the driver (mem, tty, misc…); hostfs mounts take no special files (EPERM)';
 
 export const namei_syscalls: SyscallDef[] = [
   { name: 'mkdir', fn: sys_mkdir, args: ['path', 'mode'] },
@@ -167,5 +225,10 @@ export const namei_syscalls: SyscallDef[] = [
   { name: 'symlink', fn: sys_symlink, args: ['path', 'path'] },
   { name: 'symlinkat', fn: sys_symlinkat, args: ['path', 'atfd', 'path'] },
   { name: 'link', fn: sys_link, args: ['path', 'path'] },
-  { name: 'linkat', fn: sys_linkat, args: ['atfd', 'path', 'atfd', 'path', 'atflags'] },
+  {
+    name: 'linkat', fn: sys_linkat, args: ['atfd', 'path', 'atfd', 'path', 'atflags'], support: 'partial',
+    note: 'AT_EMPTY_PATH: Linux (6.10+) refuses a file opened under other credentials without CAP_DAC_READ_SEARCH (ENOENT); privos keeps no opener credentials on a file and allows it',
+  },
+  { name: 'mknod', fn: sys_mknod, args: ['path', 'mode', 'hex'], support: 'partial', note: MKNOD_NOTE },
+  { name: 'mknodat', fn: sys_mknodat, args: ['atfd', 'path', 'mode', 'hex'], support: 'partial', note: MKNOD_NOTE },
 ];

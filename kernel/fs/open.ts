@@ -4,7 +4,7 @@
  * faccessat2(2) (fs/open.c, fs/namei.c do_filp_open).
  */
 import { shmem_seal_chmod, shmem_seal_setsize } from '../mm/memfd.ts';
-import { EACCES, EBADF, EROFS, EEXIST, EFAULT, EFBIG, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EOPNOTSUPP, EPERM, E2BIG, ENODEV, ESPIPE } from '../include/uapi/errno.ts';
+import { EACCES, EBADF, EROFS, EEXIST, EFAULT, EFBIG, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EOPNOTSUPP, EPERM, E2BIG, ENODEV, ENXIO, ESPIPE } from '../include/uapi/errno.ts';
 import { RLIMIT_FSIZE } from '../include/uapi/resource.ts';
 import { SIGXFSZ } from '../include/uapi/signal.ts';
 import { send_signal } from '../sched/signal.ts';
@@ -21,12 +21,18 @@ import { copy_from_user, strncpy_from_user } from '../mm/uaccess.ts';
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { fput } from './fdtable.ts';
+import { fifo_wait_for_partner } from './pipe.ts';
+import { switch_to } from '../sched/core.ts';
+import { MODE_KERNEL } from '../arch/cpu.ts';
 import { alloc_file, fdget, install_fd } from './file_table.ts';
-import { Dentry, FMODE_PATH, FMODE_WRITE, type File, type Inode } from './fs_types.ts';
+import { Dentry, FMODE_PATH, FMODE_WRITE, PseudoDentry, type File, type Inode, type SysRet } from './fs_types.ts';
 import {
   MAY_EXEC, MAY_READ, MAY_WRITE, PATH_MAX, dac_permission, inode_permission, mnt_root_of, path_lookupat, path_start,
   user_path_at, RESOLVE_BENEATH, RESOLVE_CACHED, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS, RESOLVE_NO_XDEV,
 } from './namei.ts';
+import { IN_ATTRIB, IN_MODIFY } from '../include/uapi/inotify.ts';
+import { I_LINKABLE } from '../include/linux/fs.ts';
+import { fsnotify_change, fsnotify_create, fsnotify_modify, fsnotify_open, fsnotify_watched } from './notify/fsnotify.ts';
 import { SHMEM_MAXBYTES, shmem_get_inode, shmem_inode, shmem_setsize } from './tmpfs.ts';
 
 /** Reads a path argument (getname): ENOENT for "", EFAULT, ENAMETOOLONG. */
@@ -76,15 +82,24 @@ export function vfs_create(t: Task, dir: Dentry, name: string, mode: number): De
   const d = d_instantiate(dir, name, inode);
   const e = dir.d_inode!.i_op.create?.(dir, d) ?? 0;
   if (e) { dir.d_children.delete(name); return e; }
+  fsnotify_create(dir, d);
   return d;
 }
 
-/** O_TMPFILE: an unnamed regular file in dir (vfs_tmpfile), nlink 0 until linkat. */
-function vfs_tmpfile(t: Task, dir: Dentry, mode: number): Dentry | number {
-  const err = may_create(t, dir);
+/**
+ * O_TMPFILE: an unnamed regular file in dir (vfs_tmpfile), nlink 0 until linkat, which may name
+ * it only if it was not opened with O_EXCL (I_LINKABLE). Only tmpfs has i_op->tmpfile here:
+ * a file system with a backing store or a synthetic namespace is EOPNOTSUPP.
+ */
+function vfs_tmpfile(t: Task, dir: Dentry, mode: number, excl: boolean): Dentry | number {
+  const err = inode_permission(t, dir.d_inode!, MAY_WRITE | MAY_EXEC);
   if (err) return err;
+  const iop = dir.d_inode!.i_op;
+  if (iop.lookup || iop.create) return -EOPNOTSUPP;
+  // A removed directory still takes an O_TMPFILE file (shmem_tmpfile does not check IS_DEADDIR).
   const inode = shmem_get_inode(dir.d_inode!.i_sb, S_IFREG | (mode & ~t.fs.umask & 0o7777), t.cred.fsuid, t.cred.fsgid);
   inode.i_nlink = 0;
+  if (!excl) inode.i_state |= I_LINKABLE;
   const d = new Dentry('#' + inode.i_ino, dir, inode);
   d.d_unhashed = true;
   return d;
@@ -119,7 +134,7 @@ export function do_filp_open(t: Task, dfd: number, path: string, flags: number, 
   if (tmpfile) {
     if (!d) return -ENOENT;
     if (!S_ISDIR(d.d_inode!.i_mode)) return -ENOTDIR;
-    const c = vfs_tmpfile(t, d, mode);
+    const c = vfs_tmpfile(t, d, mode, (flags & O_EXCL) !== 0);
     if (typeof c === 'number') return c;
     d = c; created = true;
     flags &= ~uapi.O_DIRECTORY;
@@ -132,9 +147,10 @@ export function do_filp_open(t: Task, dfd: number, path: string, flags: number, 
     d = c; created = true;
   } else if (flags & O_CREAT && S_ISDIR(d.d_inode!.i_mode)) return -EISDIR;
   const inode = d.d_inode!;
+  if (d instanceof PseudoDentry && d.no_open && !(flags & O_PATH)) return -ENXIO;
   if (S_ISLNK(inode.i_mode) && !(flags & O_PATH)) return -ELOOP;
   if (flags & uapi.O_DIRECTORY && !S_ISDIR(inode.i_mode)) return -ENOTDIR;
-  if (r.trailing_slash && !S_ISDIR(inode.i_mode)) return -ENOTDIR;
+  if (r.trailing_slash && !S_ISDIR(inode.i_mode) && !tmpfile) return -ENOTDIR;
   const acc = flags & O_ACCMODE;
   if (!(flags & O_PATH)) {
     if (S_ISDIR(inode.i_mode) && (acc !== O_RDONLY || flags & O_TRUNC)) return -EISDIR;
@@ -151,30 +167,40 @@ export function do_filp_open(t: Task, dfd: number, path: string, flags: number, 
     if (err) return err;
   }
   f.f_flags &= ~O_NOCTTY;
+  // IN_OPEN comes from do_dentry_open, before handle_truncate's IN_MODIFY.
+  if (fsnotify_watched(f)) fsnotify_open(f);
   if (flags & O_TRUNC && !(flags & O_PATH) && S_ISREG(inode.i_mode) && !created) do_truncate(d, inode, 0);
   return f;
 }
 
 /** do_sys_openat2(): f_flags gain O_LARGEFILE (force_o_largefile on 64-bit). */
-export function do_sys_open(t: Task, dfd: number, upath: number, flags: number, mode: number, resolve = 0): number {
+export function do_sys_open(t: Task, dfd: number, upath: number, flags: number, mode: number, resolve = 0): SysRet {
   const path = getname(t, upath);
   if (typeof path === 'number') return path;
   if (!(flags & O_PATH)) flags |= t.kernel.arch.uapi.O_LARGEFILE;
   flags &= valid_open_flags(t);
   const f = do_filp_open(t, dfd, path, flags, flags & (O_CREAT | O_TMPFILE_BASE) ? mode & 0o7777 : 0, resolve);
   if (typeof f === 'number') return f;
-  return install_fd(t, f, (flags & O_CLOEXEC) !== 0);
+  const cloexec = (flags & O_CLOEXEC) !== 0;
+  // A FIFO's open sleeps until the other end is opened (fifo_open's wait_for_partner).
+  const wait = fifo_wait_for_partner(f, t);
+  if (wait === null) return install_fd(t, f, cloexec);
+  return wait.then((err) => {
+    switch_to(t, MODE_KERNEL);
+    if (err) { fput(f); return err; }
+    return install_fd(t, f, cloexec);
+  });
 }
 
-export function sys_openat(t: Task, dfd: number, upath: number, flags: number, mode: number): number {
+export function sys_openat(t: Task, dfd: number, upath: number, flags: number, mode: number): SysRet {
   return do_sys_open(t, dfd, upath, flags, mode);
 }
 
-export function sys_open(t: Task, upath: number, flags: number, mode: number): number {
+export function sys_open(t: Task, upath: number, flags: number, mode: number): SysRet {
   return do_sys_open(t, AT_FDCWD, upath, flags, mode);
 }
 
-export function sys_creat(t: Task, upath: number, mode: number): number {
+export function sys_creat(t: Task, upath: number, mode: number): SysRet {
   return do_sys_open(t, AT_FDCWD, upath, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
@@ -184,7 +210,7 @@ const how_buf = new Uint8Array(OPEN_HOW_SIZE_VER0);
 const how_dv = new DataView(how_buf.buffer);
 
 /** openat2(2): struct open_how {u64 flags, mode, resolve}; unknown bits are refused. */
-export function sys_openat2(t: Task, dfd: number, upath: number, uhow: number, size: number): number {
+export function sys_openat2(t: Task, dfd: number, upath: number, uhow: number, size: number): SysRet {
   // usize is a size_t: a "negative" one is huge (E2BIG), not small.
   if (size >= 0 && size < OPEN_HOW_SIZE_VER0) return -EINVAL;
   if (size < 0 || size > 4096) return -E2BIG;
@@ -231,6 +257,7 @@ export function do_truncate(d: Dentry | null, inode: Inode, len: number): number
   const err = shmem_setsize(inode, len);
   if (err) return err;
   inode.i_mtime = inode.i_ctime = now_ns();
+  fsnotify_change(d, inode, IN_MODIFY);
   if (d) return inode.i_op.setattr?.(d, inode) ?? 0;
   return 0;
 }
@@ -289,8 +316,10 @@ export function sys_fallocate(t: Task, fd: number, mode: number, offset: number,
   if (offset + len > SHMEM_MAXBYTES) return -EFBIG; // s_maxbytes
   if (!f.f_op.fallocate) return -EOPNOTSUPP;
   // inode_newsize_ok() for every mode but a punched hole (RLIMIT_FSIZE, even with KEEP_SIZE).
-  const err = mode & FALLOC_FL_PUNCH_HOLE ? 0 : truncate_check_fsize(t, offset + len);
-  return err || f.f_op.fallocate(f, mode, offset, len);
+  const err = (mode & FALLOC_FL_PUNCH_HOLE ? 0 : truncate_check_fsize(t, offset + len)) || f.f_op.fallocate(f, mode, offset, len);
+  // vfs_fallocate(): IN_MODIFY after any successful call.
+  if (!err && fsnotify_watched(f)) fsnotify_modify(f);
+  return err;
 }
 
 function set_pwd(t: Task, d: Dentry): number {
@@ -329,6 +358,7 @@ export function chmod_common(t: Task, d: Dentry, mode: number): number {
   if (sealed) return sealed;
   inode.i_mode = (inode.i_mode & S_IFMT) | m;
   inode.i_ctime = now_ns();
+  fsnotify_change(d, inode, IN_ATTRIB);
   return inode.i_op.setattr?.(d, inode) ?? 0;
 }
 
@@ -386,7 +416,7 @@ void EACCES;
 export const open_syscalls: SyscallDef[] = [
   { name: 'open', fn: sys_open, args: ['path', 'oflags', 'mode'], ret_fd: true },
   { name: 'openat', fn: sys_openat, args: ['atfd', 'path', 'oflags', 'mode'], ret_fd: true },
-  { name: 'openat2', fn: sys_openat2, args: ['atfd', 'path', 'ptr', 'uint'], ret_fd: true, support: 'partial', note: 'RESOLVE_NO_MAGICLINKS and RESOLVE_CACHED are accepted and not enforced' },
+  { name: 'openat2', fn: sys_openat2, args: ['atfd', 'path', 'ptr', 'uint'], ret_fd: true, support: 'partial', note: 'RESOLVE_CACHED is accepted and not enforced; RESOLVE_NO_MAGICLINKS refuses /proc/PID/fd/N, cwd and root (exe is a plain link here)' },
   { name: 'creat', fn: sys_creat, args: ['path', 'mode'], ret_fd: true },
   { name: 'close', fn: sys_close, args: ['fd'] },
   { name: 'truncate', fn: sys_truncate, args: ['path', 'int'] },

@@ -3,7 +3,7 @@
  * writes, EOF when the last writer closes, EPIPE + SIGPIPE when no reader is left, writes of
  * at most PIPE_BUF bytes never interleaved, F_GETPIPE_SZ/F_SETPIPE_SZ, FIONREAD, poll.
  */
-import { EAGAIN, EBADF, EBUSY, EFAULT, EINVAL, EPERM, EPIPE, ENOTTY } from '../include/uapi/errno.ts';
+import { EAGAIN, EBADF, EBUSY, EFAULT, EINVAL, ENXIO, EPERM, EPIPE, ENOTTY } from '../include/uapi/errno.ts';
 import { F_GETPIPE_SZ, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../include/uapi/fcntl.ts';
 import { SIGPIPE } from '../include/uapi/signal.ts';
 import { S_IFIFO } from '../include/uapi/stat.ts';
@@ -17,7 +17,7 @@ import type { Task } from '../sched/task.ts';
 import { WaitQueueHead, wait_event_interruptible } from '../sched/wait.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { RLIMIT_NOFILE } from './file_table.ts';
-import { File, FMODE_READ, FMODE_WRITE, Inode, type FileOperations, type SuperBlock, type SysRet } from './fs_types.ts';
+import { File, FMODE_LSEEK, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_STREAM, FMODE_WRITE, Inode, type FileOperations, type SuperBlock, type SysRet } from './fs_types.ts';
 import { FIONREAD } from './ioctl.ts';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, poll_wait, type PollTable } from './poll_types.ts';
 import { StateKey, state_of } from '../include/linux/ext_state.ts';
@@ -35,6 +35,10 @@ export class PipeInodeInfo {
   len = 0;
   readers = 0;
   writers = 0;
+  /** Open files on the pipe (a FIFO's buffer goes with the last), and opens of each end so far. */
+  files = 0;
+  r_counter = 0;
+  w_counter = 0;
   readonly rd_wait = new WaitQueueHead();
   readonly wr_wait = new WaitQueueHead();
   constructor(public size = PIPE_DEF_SIZE) { this.buf = new Uint8Array(size); }
@@ -137,7 +141,7 @@ function pipe_poll(f: File, _t: Task, pt: PollTable | null): number {
   let mask = 0;
   if (f.f_mode & FMODE_READ) {
     if (p.len > 0) mask |= POLLIN | POLLRDNORM;
-    if (p.writers === 0) mask |= POLLHUP;
+    if (p.writers === 0 && ((f.private_data as number | null) ?? 0) !== p.w_counter) mask |= POLLHUP;
   }
   if (f.f_mode & FMODE_WRITE) {
     // pipe_full() counts page slots; a slot is free when a page's worth of room is left.
@@ -156,12 +160,15 @@ export const pipefifo_fops: FileOperations = {
     if (cmd !== FIONREAD) return -ENOTTY;
     return put_user_u32(t, arg, (f.f_inode.i_private as PipeInodeInfo).len) ? 0 : -EFAULT;
   },
+  open: fifo_open,
   release(inode, f) {
     const p = inode.i_private as PipeInodeInfo;
     if (f.f_mode & FMODE_READ) p.readers--;
     if (f.f_mode & FMODE_WRITE) p.writers--;
     p.rd_wait.wake_up();
     p.wr_wait.wake_up();
+    // put_pipe_info(): a FIFO's buffer (and what is left in it) goes with its last file.
+    if (--p.files === 0 && !is_pipefs(inode)) inode.i_private = null;
   },
   splice_read(f, buf, off, count) {
     const p = f.f_inode.i_private as PipeInodeInfo;
@@ -181,6 +188,49 @@ export const pipefifo_fops: FileOperations = {
     return pipe_ring_put(p, buf, off, count);
   },
 };
+
+const is_pipefs = (inode: Inode): boolean => inode.i_sb.s_type === 'pipefs';
+
+/**
+ * fifo_open() (fs/pipe.c): a FIFO gets its pipe at its first open; each end is counted and the
+ * other side woken. O_WRONLY|O_NONBLOCK with no reader is ENXIO. A pipe's file is a stream
+ * (no lseek, pread or pwrite). The wait for a partner is fifo_wait_for_partner.
+ */
+function fifo_open(inode: Inode, f: File): number {
+  const p = (inode.i_private as PipeInodeInfo | null) ?? new PipeInodeInfo();
+  f.f_mode = (f.f_mode & ~(FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE)) | FMODE_STREAM;
+  const rw = f.f_mode & (FMODE_READ | FMODE_WRITE);
+  if (rw === FMODE_WRITE && !is_pipefs(inode) && f.f_flags & O_NONBLOCK && p.readers === 0) return -ENXIO;
+  inode.i_private = p;
+  p.files++;
+  if (rw & FMODE_READ) { p.readers++; p.r_counter++; }
+  // A FIFO reader opened O_NONBLOCK before any writer: no POLLHUP until a writer comes (f_pipe).
+  if (rw === FMODE_READ && !is_pipefs(inode) && p.writers === 0) f.private_data = p.w_counter;
+  if (rw & FMODE_WRITE) { p.writers++; p.w_counter++; }
+  p.rd_wait.wake_up(); // wake_up_partner()
+  p.wr_wait.wake_up();
+  return 0;
+}
+
+/**
+ * wait_for_partner(): a FIFO opened only for reading (without O_NONBLOCK) sleeps until a
+ * writer opens it, one opened only for writing until a reader does; null when no wait is due.
+ * Resolves 0 or -ERESTARTSYS (the caller then drops the file).
+ */
+export function fifo_wait_for_partner(f: File, t: Task): Promise<number> | null {
+  if (f.f_op !== pipefifo_fops || is_pipefs(f.f_inode)) return null;
+  const p = f.f_inode.i_private as PipeInodeInfo;
+  const rw = f.f_mode & (FMODE_READ | FMODE_WRITE);
+  if (rw === FMODE_READ && p.writers === 0 && !(f.f_flags & O_NONBLOCK)) {
+    const cur = p.w_counter;
+    return wait_event_interruptible(t, p.rd_wait, () => p.w_counter !== cur);
+  }
+  if (rw === FMODE_WRITE && p.readers === 0) {
+    const cur = p.r_counter;
+    return wait_event_interruptible(t, p.wr_wait, () => p.r_counter !== cur);
+  }
+  return null;
+}
 
 /** Appends what fits of buf[off, off+count) to the ring from a kernel buffer and wakes readers; the bytes taken. */
 export function pipe_ring_put(p: PipeInodeInfo, buf: Uint8Array, off: number, count: number): number {
@@ -231,6 +281,8 @@ export function alloc_pipe_files(k: Kernel, uid: number, gid: number, flags: num
   inode.i_uid = uid; inode.i_gid = gid;
   const p = new PipeInodeInfo();
   p.readers = p.writers = 1;
+  p.r_counter = p.w_counter = 1;
+  p.files = 2;
   inode.i_private = p;
   inode.i_fop = pipefifo_fops;
   const nb = flags & O_NONBLOCK;

@@ -12,6 +12,8 @@ import { switch_to } from '../sched/core.ts';
 import { MODE_KERNEL } from '../arch/cpu.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { fdget_io } from './file_table.ts';
+import { IN_ACCESS, IN_MODIFY } from '../include/uapi/inotify.ts';
+import { fsnotify_rw, fsnotify_xfer } from './notify/fsnotify.ts';
 import { RLIMIT_FSIZE } from '../include/uapi/resource.ts';
 import { SIGXFSZ } from '../include/uapi/signal.ts';
 import { send_signal } from '../sched/signal.ts';
@@ -40,7 +42,7 @@ export function vfs_read(t: Task, f: File, buf: number, count: number, pos: numb
   if (!read) return S_ISDIR(f.f_inode.i_mode) ? -EISDIR : -EINVAL;
   if (!user_range_ok(buf, count)) return -EFAULT;
   if (count > MAX_RW_COUNT) count = MAX_RW_COUNT;
-  return read(f, t, buf, count, pos);
+  return fsnotify_rw(f, read(f, t, buf, count, pos), IN_ACCESS);
 }
 
 /** vfs_write(): checks, then f_op.write at pos (at the end for O_APPEND regular files). */
@@ -65,7 +67,7 @@ export function vfs_write(t: Task, f: File, buf: number, count: number, pos: num
   if (f.f_flags & O_APPEND && S_ISREG(f.f_inode.i_mode)) pos = f.f_inode.i_size;
   count = write_check_fsize(t, f, pos, count);
   if (count < 0) return count;
-  return write(f, t, buf, count, pos);
+  return fsnotify_rw(f, write(f, t, buf, count, pos), IN_MODIFY);
 }
 
 export function sys_read(t: Task, fd: number, buf: number, count: number): SysRet {
@@ -264,7 +266,7 @@ export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: numbe
     }
     return finish(done, 0);
   };
-  return loop(0);
+  return fsnotify_xfer(in_f, out_f, loop(0));
 }
 
 export const read_write_syscalls: SyscallDef[] = [

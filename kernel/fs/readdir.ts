@@ -8,6 +8,7 @@ import { copy_to_user } from '../mm/uaccess.ts';
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { fdget_io } from './file_table.ts';
+import { fsnotify_access, fsnotify_watched } from './notify/fsnotify.ts';
 
 const MAX_BUF = 1 << 20;
 let kbuf = new Uint8Array(65536);
@@ -43,6 +44,7 @@ export function sys_getdents64(t: Task, fd: number, udirent: number, count: numb
   for (let off = 0, p = f.f_pos; off < used; off += kdv.getUint16(off + 16, true)) kdv.setUint32(off + 8, ++p, true);
   if (used && copy_to_user(t, udirent, kbuf, 0, used)) return -EFAULT;
   f.f_pos = pos;
+  if (fsnotify_watched(f)) fsnotify_access(f);
   return used;
 }
 

@@ -5,6 +5,7 @@
  * RENAME_EXCHANGE — and the link counts of a replaced target and of the parents.
  */
 import { EBUSY, EEXIST, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EXDEV } from '../include/uapi/errno.ts';
+import { fsnotify_d_delete, fsnotify_get_cookie, fsnotify_move } from './notify/fsnotify.ts';
 import { AT_FDCWD } from '../include/uapi/fcntl.ts';
 import { S_ISDIR } from '../include/uapi/stat.ts';
 import type { Task } from '../sched/task.ts';
@@ -100,8 +101,11 @@ export function sys_renameat2(t: Task, odfd: number, uold: number, ndfd: number,
   }
   const mirror = o.parent.d_inode!.i_op.rename?.(o.parent, old, n.parent, n.last, flags) ?? 0;
   if (mirror) return mirror;
+  const old_name = old.d_name;
   if (flags & RENAME_EXCHANGE && target) {
     d_exchange(old, target);
+    fsnotify_move(fsnotify_get_cookie(t.kernel), o.parent, old_name, n.parent, n.last, old.d_inode!, null);
+    fsnotify_move(fsnotify_get_cookie(t.kernel), n.parent, n.last, o.parent, old_name, target.d_inode!, null);
     return 0;
   }
   if (target) {
@@ -111,6 +115,8 @@ export function sys_renameat2(t: Task, odfd: number, uold: number, ndfd: number,
     d_delete(n.parent, target);
   }
   d_move(old, n.parent, n.last);
+  fsnotify_move(fsnotify_get_cookie(t.kernel), o.parent, old_name, n.parent, n.last, old.d_inode!, target ? target.d_inode : null);
+  if (target) fsnotify_d_delete(target);
   return 0;
 }
 

@@ -6,6 +6,7 @@
  * that EAGAIN) and the results follow Linux. https://man7.org/linux/man-pages/man2/splice.2.html
  */
 import { EAGAIN, EBADF, EFAULT, EINVAL, EPIPE, ESPIPE } from '../include/uapi/errno.ts';
+import { fsnotify_xfer } from './notify/fsnotify.ts';
 import { O_APPEND, O_NONBLOCK } from '../include/uapi/fcntl.ts';
 import { SIGPIPE } from '../include/uapi/signal.ts';
 import { get_user_u64, put_user_u64 } from '../mm/uaccess.ts';
@@ -135,7 +136,7 @@ export function sys_splice(t: Task, fd_in: number, uoff_in: number, fd_out: numb
   if (typeof in_f === 'number') return in_f;
   const out = fdget_io(t, fd_out);
   if (typeof out === 'number') return out;
-  return do_splice(t, in_f, uoff_in, out, uoff_out, Math.min(len, MAX_RW_COUNT), flags);
+  return fsnotify_xfer(in_f, out, do_splice(t, in_f, uoff_in, out, uoff_out, Math.min(len, MAX_RW_COUNT), flags));
 }
 
 /** tee(2): duplicates up to len bytes from one pipe into another without consuming them. */

@@ -3,6 +3,8 @@
  * and the permission split: explicit times need ownership (EPERM), "now" needs write (EACCES).
  */
 import { EACCES, EBADF, EFAULT, EINVAL, EPERM } from '../include/uapi/errno.ts';
+import { IN_ACCESS, IN_ATTRIB, IN_MODIFY } from '../include/uapi/inotify.ts';
+import { fsnotify_change } from './notify/fsnotify.ts';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW } from '../include/uapi/fcntl.ts';
 import { copy_from_user } from '../mm/uaccess.ts';
 import type { Task } from '../sched/task.ts';
@@ -21,6 +23,13 @@ function ts_at(i: number): [number, number] {
 
 const nsec_valid = (ns: number): boolean => ns === UTIME_OMIT || ns === UTIME_NOW || (ns >= 0 && ns <= 999999999);
 
+/** fsnotify_change()'s mask for new times: both is IN_ATTRIB, atime alone IN_ACCESS, mtime alone IN_MODIFY. */
+function utimes_event(times: [number, number][] | null): number {
+  if (!times) return IN_ATTRIB;
+  const a = times[0][1] !== UTIME_OMIT, m = times[1][1] !== UTIME_OMIT;
+  return a && m ? IN_ATTRIB : a ? IN_ACCESS : m ? IN_MODIFY : IN_ATTRIB;
+}
+
 function set_times(t: Task, d: Dentry | null, inode: Inode, times: [number, number][] | null): number {
   const c = t.cred;
   const owner = c.fsuid === 0 || c.fsuid === inode.i_uid;
@@ -38,6 +47,7 @@ function set_times(t: Task, d: Dentry | null, inode: Inode, times: [number, numb
   inode.i_atime = pick(0, inode.i_atime);
   inode.i_mtime = pick(1, inode.i_mtime);
   inode.i_ctime = now;
+  fsnotify_change(d, inode, utimes_event(times));
   return d ? inode.i_op.setattr?.(d, inode) ?? 0 : 0;
 }
 

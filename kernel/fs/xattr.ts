@@ -8,6 +8,8 @@
  * directory's only for its owner), and everything else needs write/read permission.
  */
 import { E2BIG, EBADF, EEXIST, EFAULT, EINVAL, ENODATA, ENOENT, EOPNOTSUPP, EPERM, ERANGE } from '../include/uapi/errno.ts';
+import { IN_ATTRIB } from '../include/uapi/inotify.ts';
+import { fsnotify_inode } from './notify/fsnotify.ts';
 import { AT_FDCWD } from '../include/uapi/fcntl.ts';
 import { S_ISDIR, S_ISREG } from '../include/uapi/stat.ts';
 import { copy_from_user, copy_to_user, strncpy_from_user } from '../mm/uaccess.ts';
@@ -67,6 +69,7 @@ function vfs_setxattr(t: Task, inode: Inode, name: string, value: Uint8Array, fl
   if (flags & XATTR_REPLACE && !m.has(name)) return -ENODATA;
   m.set(name, value);
   inode.i_ctime = Date.now() * 1e6;
+  fsnotify_inode(inode, IN_ATTRIB);
   return 0;
 }
 
@@ -81,6 +84,7 @@ function vfs_removexattr(t: Task, inode: Inode, name: string): number {
   if (err) return err;
   if (!inode.i_xattrs?.delete(name)) return -ENODATA;
   inode.i_ctime = Date.now() * 1e6;
+  fsnotify_inode(inode, IN_ATTRIB);
   return 0;
 }
 

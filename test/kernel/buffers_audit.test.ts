@@ -55,6 +55,8 @@ const AUDITED: Record<string, string> = {
   'fs/open.ts:how_dv': 'view of how_buf',
   'fs/pipe.ts:fds_buf': 'pipe2 writes both fds in one step',
   'fs/pipe.ts:fds_dv': 'view of fds_buf',
+  'fs/notify/inotify/inotify_user.ts:ev_buf': 'one inotify_event record, filled and copied to user memory in one step (after any wait)',
+  'fs/notify/inotify/inotify_user.ts:ev_dv': 'view of ev_buf',
   'fs/read_write.ts:iov_buf': 'import_iovec returns the segments as numbers before any transfer',
   'fs/read_write.ts:iov_dv': 'view of iov_buf',
   'fs/readdir.ts:kbuf': 'getdents64 is synchronous (iterate_shared never sleeps)',

@@ -11,7 +11,7 @@ import { access_remote_vm } from '../../mm/memory.ts';
 import { PAGE_SIZE } from '../../mm/page_alloc.ts';
 import { MAX_ARG_STRLEN } from '../exec.ts';
 import type { Task } from '../../sched/task.ts';
-import type { File } from '../fs_types.ts';
+import { PseudoDentry, type Dentry, type File } from '../fs_types.ts';
 import { proc_pid_stat, proc_pid_status } from './array.ts';
 import { AnonInode } from '../anon_inodes.ts';
 import { O_CLOEXEC } from '../../include/uapi/fcntl.ts';
@@ -29,12 +29,21 @@ export function access_process_vm(k: Kernel, target: Task, addr: number, len: nu
 
 /** What /proc/PID/fd/N points at: a path, or an anonymous object's "type:[ino]". */
 export function fd_link_target(f: File): string {
-  if (f.f_dentry) return f.f_dentry.path();
   const sb = f.f_inode.i_sb.s_type;
   if (sb === 'pipefs') return `pipe:[${f.f_inode.i_ino}]`;
   if (sb === 'sockfs') return `socket:[${f.f_inode.i_ino}]`;
   if (f.f_inode instanceof AnonInode) return `anon_inode:${f.f_inode.name}`;
+  if (f.f_dentry) return f.f_dentry.path();
   return `anon_inode:[${sb}]`;
+}
+
+/**
+ * What following /proc/PID/fd/N reaches (proc_fd_link): the file's dentry, even unlinked; a
+ * pipe's inode (opening it opens another end of that pipe, as fifo_open does); sockets and
+ * anonymous inodes cannot be opened again (sock_no_open, no_open: ENXIO).
+ */
+function fd_jump(f: File): Dentry {
+  return f.f_dentry ?? new PseudoDentry(fd_link_target(f), f.f_inode, f.f_inode.i_sb.s_type !== 'pipefs');
 }
 
 /**
@@ -117,6 +126,11 @@ function guarded_link(target: Task, fn: (t: Task) => string | number): (t: Task)
   return (t) => (may_inspect(t, target) ? fn(t) : -EACCES);
 }
 
+/** The object of a magic link, for a task allowed to inspect the target (proc_pid_get_link): EACCES otherwise. */
+function guarded_jump(target: Task, fn: () => Dentry | number | null): (t: Task) => Dentry | number | null {
+  return (t) => (may_inspect(t, target) ? fn() : -EACCES);
+}
+
 /** proc_fd_permission(): the mode bits, or the process's own threads. */
 function proc_fd_permission(target: Task): NonNullable<ProcDirEntry['permission']> {
   return (t, mask, inode) => (generic_permission(t, inode, mask) === 0 || same_thread_group(t, target) ? 0 : -EACCES);
@@ -137,8 +151,8 @@ export function proc_pid_entry(k: Kernel, target: Task): ProcDirEntry {
     file('comm', 4, () => target.comm + '\n', 0o644),
     file('maps', 5, guarded(target, () => proc_pid_maps(target))),
     file('environ', 6, guarded(target, () => vector_strings(k, target, 1)), 0o400),
-    link('cwd', 7, () => target.fs.pwd.path()),
-    link('root', 8, () => target.fs.root.path()),
+    { ...link('cwd', 7, () => target.fs.pwd.path()), jump: guarded_jump(target, () => target.fs.pwd) },
+    { ...link('root', 8, () => target.fs.root.path()), jump: guarded_jump(target, () => target.fs.root) },
     link('exe', 11, guarded_link(target, () => target.mm?.exe_file || -ENOENT)),
     {
       name: 'fd', mode: S_IFDIR | 0o500, ino: pid_ino(pid, 9), children: new Map(), task,
@@ -149,7 +163,7 @@ export function proc_pid_entry(k: Kernel, target: Task): ProcDirEntry {
           if (!/^\d+$/.test(name) || !target.files) return null;
           const f = target.files.fcheck(Number(name));
           if (!f) return null;
-          return { name, mode: S_IFLNK | 0o700, link: guarded_link(target, () => fd_link_target(f)), ino: pid_ino(pid, 10) + Number(name) * 4096, task };
+          return { name, mode: S_IFLNK | 0o700, link: guarded_link(target, () => fd_link_target(f)), jump: guarded_jump(target, () => fd_jump(f)), ino: pid_ino(pid, 10) + Number(name) * 4096, task };
         },
       },
     },

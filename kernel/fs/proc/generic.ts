@@ -31,6 +31,8 @@ export interface ProcDirEntry {
    */
   readonly strict_ro?: boolean;
   readonly link?: (t: Task) => string | number;
+  /** A magic link's object (proc_fd_link, nd_jump_link): followed as that dentry, not as text; null: follow the text. */
+  readonly jump?: (t: Task) => Dentry | number | null;
   readonly children?: Map<string, ProcDirEntry>;
   /** A directory whose entries are computed (like /proc/PID): lookup and list. */
   dyn?: { lookup(t: Task, name: string): ProcDirEntry | null; list(t: Task): string[] };
@@ -184,7 +186,7 @@ export function proc_get_inode(sb: ProcSuper, e: ProcDirEntry, uid = 0, gid = 0)
     inode.i_fop = proc_dir_ops;
     inode.i_op = { lookup: proc_lookup };
   } else if (fmt === S_IFLNK) {
-    inode.i_op = { get_link: (_i, t) => e.link!(t) };
+    inode.i_op = e.jump ? { get_link: (_i, t) => e.link!(t), jump_link: (_i, t) => e.jump!(t) } : { get_link: (_i, t) => e.link!(t) };
   } else inode.i_fop = proc_reg_file_ops;
   if (e.permission) inode.i_op = { ...inode.i_op, permission: (i, t, mask) => e.permission!(t, mask, i) };
   return inode;

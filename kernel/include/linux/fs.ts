@@ -2,3 +2,5 @@
 
 /** Inode state bit: data changed since the last write-back (hostfs flushes it). */
 export const I_DIRTY = 1;
+/** An O_TMPFILE inode (opened without O_EXCL) that linkat may give a name although it has no link. */
+export const I_LINKABLE = 2;
