@@ -79,5 +79,5 @@ export function sys_copy_file_range(t: Task, fd_in: number, uoff_in: number, fd_
 }
 
 export const copy_file_range_syscalls: SyscallDef[] = [
-  { name: 'copy_file_range', fn: sys_copy_file_range, args: ['fd', 'ptr', 'fd', 'ptr', 'uint', 'hex'] },
+  { name: 'copy_file_range', fn: sys_copy_file_range, args: ['fd', 'ptr', 'fd', 'ptr', 'size_t', 'unsigned int hex'] },
 ];

@@ -82,7 +82,6 @@ const eventfd_fops: FileOperations = {
 };
 
 export function sys_eventfd2(t: Task, count: number, flags: number): number {
-  count >>>= 0; // unsigned int initval
   if (flags & ~(EFD_SEMAPHORE | EFD_CLOEXEC | EFD_NONBLOCK)) return -EINVAL;
   const f = anon_inode_getfile('[eventfd]', eventfd_fops, new EventfdCtx(count, (flags & EFD_SEMAPHORE) !== 0), O_RDWR | (flags & EFD_NONBLOCK));
   return install_fd(t, f, (flags & EFD_CLOEXEC) !== 0);

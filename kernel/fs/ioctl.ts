@@ -14,7 +14,6 @@ import type { SysRet } from './fs_types.ts';
 export const FIONCLEX = 0x5450, FIOCLEX = 0x5451, FIOASYNC = 0x5452, FIONBIO = 0x5421, FIONREAD = 0x541b;
 
 export function sys_ioctl(t: Task, fd: number, cmd: number, arg: number): SysRet {
-  fd >>>= 0; cmd >>>= 0; // unsigned int fd, unsigned int cmd
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
   switch (cmd) {
@@ -35,5 +34,5 @@ export function sys_ioctl(t: Task, fd: number, cmd: number, arg: number): SysRet
 }
 
 export const ioctl_syscalls: SyscallDef[] = [
-  { name: 'ioctl', fn: sys_ioctl, args: ['fd', 'ioctl', 'hex'] },
+  { name: 'ioctl', fn: sys_ioctl, args: ['unsigned int fd', 'ioctl', 'hex'] },
 ];

@@ -120,7 +120,7 @@ export function sys_lseek(t: Task, fd: number, offset: number, whence: number): 
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
   if (!(f.f_mode & FMODE_LSEEK)) return -ESPIPE;
-  return (f.f_op.llseek ?? generic_file_llseek)(f, offset, whence >>> 0); // unsigned int whence
+  return (f.f_op.llseek ?? generic_file_llseek)(f, offset, whence);
 }
 
 // ---- vectored I/O ----
@@ -262,14 +262,14 @@ export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: numbe
 }
 
 export const read_write_syscalls: SyscallDef[] = [
-  { name: 'read', fn: sys_read, args: ['fd', 'buf_out', 'uint'] },
-  { name: 'write', fn: sys_write, args: ['fd', 'buf_in', 'uint'] },
-  { name: 'pread64', fn: sys_pread64, args: ['fd', 'buf_out', 'uint', 'int'] },
-  { name: 'pwrite64', fn: sys_pwrite64, args: ['fd', 'buf_in', 'uint', 'int'] },
-  { name: 'lseek', fn: sys_lseek, args: ['fd', 'int', 'whence'], support: 'partial', note: 'SEEK_DATA/SEEK_HOLE see no holes (the whole file is data)' },
-  { name: 'readv', fn: sys_readv, args: ['fd', 'ptr', 'int'] },
-  { name: 'writev', fn: sys_writev, args: ['fd', 'ptr', 'int'] },
-  { name: 'preadv', fn: sys_preadv, args: ['fd', 'ptr', 'int', 'int'] },
-  { name: 'pwritev', fn: sys_pwritev, args: ['fd', 'ptr', 'int', 'int'] },
-  { name: 'sendfile', fn: sys_sendfile, args: ['fd', 'fd', 'ptr', 'uint'], support: 'partial', note: 'files need splice operations: tmpfs, hostfs, pipes, /dev/null|zero, the console' },
+  { name: 'read', fn: sys_read, args: ['unsigned int fd', 'buf_out', 'size_t'] },
+  { name: 'write', fn: sys_write, args: ['unsigned int fd', 'buf_in', 'size_t'] },
+  { name: 'pread64', fn: sys_pread64, args: ['unsigned int fd', 'buf_out', 'size_t', 'loff_t'] },
+  { name: 'pwrite64', fn: sys_pwrite64, args: ['unsigned int fd', 'buf_in', 'size_t', 'loff_t'] },
+  { name: 'lseek', fn: sys_lseek, args: ['unsigned int fd', 'long', 'whence'], support: 'partial', note: 'SEEK_DATA/SEEK_HOLE see no holes (the whole file is data)' },
+  { name: 'readv', fn: sys_readv, args: ['unsigned int fd', 'ptr', 'unsigned long'] },
+  { name: 'writev', fn: sys_writev, args: ['unsigned int fd', 'ptr', 'unsigned long'] },
+  { name: 'preadv', fn: sys_preadv, args: ['unsigned int fd', 'ptr', 'unsigned long', 'long'] },
+  { name: 'pwritev', fn: sys_pwritev, args: ['unsigned int fd', 'ptr', 'unsigned long', 'long'] },
+  { name: 'sendfile', fn: sys_sendfile, args: ['fd', 'fd', 'ptr', 'size_t'], support: 'partial', note: 'files need splice operations: tmpfs, hostfs, pipes, /dev/null|zero, the console' },
 ];

@@ -53,7 +53,6 @@ function do_poll_loop(t: Task, scan: (pt: PollTable | null) => number, timeout_m
 
 /** do_sys_poll(): pollfd[] in, revents out. */
 function do_sys_poll(t: Task, ufds: number, nfds: number, timeout_ms: number): SysRet {
-  nfds >>>= 0; // unsigned int nfds
   if (nfds > t.rlim[RLIMIT_NOFILE].cur) return -EINVAL;
   const buf = new Uint8Array(nfds * 8), dv = new DataView(buf.buffer);
   if (nfds && copy_from_user(t, buf, 0, ufds, nfds * 8)) return -EFAULT;
@@ -81,7 +80,7 @@ function do_sys_poll(t: Task, ufds: number, nfds: number, timeout_ms: number): S
 }
 
 export const sys_poll = (t: Task, ufds: number, nfds: number, timeout: number): SysRet =>
-  do_sys_poll(t, ufds, nfds, (timeout | 0) < 0 ? -1 : timeout | 0);
+  do_sys_poll(t, ufds, nfds, timeout < 0 ? -1 : timeout);
 
 /**
  * Runs body with the user's sigset (8 bytes) as the blocked mask, restoring the old one after.
@@ -112,7 +111,6 @@ const POLLEX_SET = POLLPRI;
 
 /** core_sys_select(): three fd_set bitmaps of n bits, rewritten with the ready fds. */
 function core_sys_select(t: Task, n: number, uin: number, uout: number, uex: number, timeout_ms: number): SysRet {
-  n |= 0; // int n
   if (n < 0) return -EINVAL;
   n = Math.min(n, t.files.fd.length);
   const bytes = Math.ceil(n / 64) * 8;

@@ -152,7 +152,6 @@ function split_type(type: number): [number, number] | number {
 }
 
 export function sys_socket(t: Task, family: number, type: number, protocol: number): number {
-  family |= 0; type |= 0; protocol |= 0; // int family, type, protocol
   const tf = split_type(type);
   if (typeof tf === 'number') return tf;
   const sock = sock_create(t, family, tf[0], protocol);
@@ -161,7 +160,6 @@ export function sys_socket(t: Task, family: number, type: number, protocol: numb
 }
 
 export function sys_socketpair(t: Task, family: number, type: number, protocol: number, usv: number): number {
-  family |= 0; type |= 0; protocol |= 0;
   const tf = split_type(type);
   if (typeof tf === 'number') return tf;
   const a = sock_create(t, family, tf[0], protocol);
@@ -186,7 +184,6 @@ export function sys_socketpair(t: Task, family: number, type: number, protocol: 
 
 /** move_addr_to_kernel(): a copy of the user's sockaddr, or -EINVAL / -EFAULT. */
 export function move_addr_to_kernel(t: Task, uaddr: number, len: number): Uint8Array | number {
-  len |= 0; // int addrlen
   if (len < 0 || len > SOCKADDR_STORAGE_SIZE) return -EINVAL;
   const a = new Uint8Array(len);
   if (len && copy_from_user(t, a, 0, uaddr, len)) return -EFAULT;
@@ -215,7 +212,6 @@ export function sys_bind(t: Task, fd: number, uaddr: number, len: number): SysRe
 export function sys_listen(t: Task, fd: number, backlog: number): SysRet {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
-  backlog |= 0; // int backlog; (unsigned)backlog > somaxconn: a negative one is capped too
   const max = sysctl_values(t.kernel).somaxconn;
   if (backlog >>> 0 > max) backlog = max;
   return sock.ops.listen(sock, t, backlog);
@@ -289,22 +285,19 @@ export const sys_getpeername = (t: Task, fd: number, uaddr: number, ulen: number
 export function sys_shutdown(t: Task, fd: number, how: number): number {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
-  how |= 0; // int how
   if (how < 0 || how > 2) return -EINVAL;
   return sock.ops.shutdown(sock, how);
 }
 
 export function sys_setsockopt(t: Task, fd: number, level: number, opt: number, uval: number, optlen: number): number {
-  level |= 0; opt |= 0; // int level, int optname
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
-  if ((optlen | 0) < 0) return -EINVAL;
-  if (level === SOL_SOCKET) return sock_setsockopt(sock.sk, t, opt, uval, optlen | 0);
-  return sock.ops.setsockopt(sock, t, level, opt, uval, optlen | 0);
+  if (optlen < 0) return -EINVAL;
+  if (level === SOL_SOCKET) return sock_setsockopt(sock.sk, t, opt, uval, optlen);
+  return sock.ops.setsockopt(sock, t, level, opt, uval, optlen);
 }
 
 export function sys_getsockopt(t: Task, fd: number, level: number, opt: number, uval: number, ulen: number): number {
-  level |= 0; opt |= 0;
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
   const len = get_user_u32(t, ulen);

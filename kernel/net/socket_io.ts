@@ -26,7 +26,7 @@ export function sys_sendto(t: Task, fd: number, ubuf: number, len: number, flags
   const it = task_iter(t).init_ubuf(ubuf, rw_len(len));
   let msg: MsgHdr | null = null;
   if (uaddr) {
-    const a = move_addr_to_kernel(t, uaddr, alen | 0);
+    const a = move_addr_to_kernel(t, uaddr, alen);
     if (typeof a === 'number') return a;
     msg = new MsgHdr();
     msg.name = a;

@@ -244,7 +244,6 @@ function do_wait(t: Task, select: (c: Task) => boolean, options: number,
 
 /** wait4(2) */
 export function sys_wait4(t: Task, pid: number, wstatus: number, options: number, rusage: number): number | Promise<number> {
-  pid |= 0; // pid_t upid: 0xffffffff is -1 (any child)
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
   if (pid === -0x80000000) return -ESRCH; // -INT_MIN names no process group
   return do_wait(t, (c) => eligible(t, c, pid), (options & ~__WALL) | WEXITED, (r) => {
@@ -273,7 +272,6 @@ function put_siginfo_chld(t: Task, infop: number, r: WaitResult | null): boolean
 
 /** waitid(2): P_ALL, P_PID, P_PGID; WEXITED, WSTOPPED, WCONTINUED, WNOHANG, WNOWAIT. */
 export function sys_waitid(t: Task, idtype: number, id: number, infop: number, options: number, rusage: number): number | Promise<number> {
-  idtype |= 0; id |= 0;
   if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
   if (!(options & (WEXITED | WSTOPPED | WCONTINUED))) return -EINVAL;
   let select: (c: Task) => boolean;
@@ -296,5 +294,5 @@ export const exit_syscalls: SyscallDef[] = [
   { name: 'exit', fn: sys_exit, args: ['int'] },
   { name: 'exit_group', fn: sys_exit_group, args: ['int'] },
   { name: 'wait4', fn: sys_wait4, args: ['int', 'wstatus', 'waitopts', 'ptr'], support: 'partial', note: 'rusage holds the CPU times only (see getrusage); a thread waits only for its own children (as with __WNOTHREAD)' },
-  { name: 'waitid', fn: sys_waitid, args: ['int', 'int', 'ptr', 'hex', 'ptr'], support: 'partial', note: 'no P_PIDFD; rusage holds the CPU times only (see getrusage); a thread waits only for its own children' },
+  { name: 'waitid', fn: sys_waitid, args: ['int', 'int', 'ptr', 'int hex', 'ptr'], support: 'partial', note: 'no P_PIDFD; rusage holds the CPU times only (see getrusage); a thread waits only for its own children' },
 ];

@@ -23,6 +23,7 @@ import { RLIMIT_NOFILE } from '../../fs/file_table.ts';
 import { copy_from_user, get_user_u32, put_user_u32 } from '../../mm/uaccess.ts';
 import type { Task } from '../../sched/task.ts';
 import { resolve_kernel_call } from '../../syscalls/entry.ts';
+import { arg_fmts } from '../../syscalls/decode.ts';
 import { type ArgFmt, FD_NEW_ARGS, FD_USE_ARGS, type SyscallDef, type SyscallFn } from '../../syscalls/syscall_def.ts';
 import { C } from '../../time/cost.ts';
 import {
@@ -56,7 +57,7 @@ export interface HookSpec {
 
 /** The hook a syscall needs, from its declaration; null when it neither uses nor makes fds. */
 export function hook_spec(def: SyscallDef): HookSpec | null {
-  const args = def.args ?? [];
+  const args = arg_fmts(def);
   if (!def.ret_fd && !args.some((a) => FD_USE_ARGS.includes(a) || FD_NEW_ARGS.includes(a))) return null;
   const where = (...kinds: ArgFmt[]): number[] => args.flatMap((a, i) => (kinds.includes(a) ? [i] : []));
   const one = (kind: ArgFmt): number => args.indexOf(kind);
