@@ -14,6 +14,7 @@ import type { Cred, Task } from './sched/task.ts';
 import type { SyscallDef } from './syscalls/syscall_def.ts';
 import type { SysRet } from './fs/fs_types.ts';
 import { group_leader } from './sched/signal.ts';
+import { sys_then } from './sched/wait.ts';
 
 export const UTS_RELEASE = '6.18.0-privos';
 export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC privos';
@@ -138,7 +139,7 @@ export function sys_newuname(t: Task, ubuf: number): number {
 }
 
 export function sys_sched_yield(t: Task): SysRet {
-  return t.kernel.nr_running > 1 ? yield_cpu(t).then(() => 0) : 0;
+  return t.kernel.nr_running > 1 ? sys_then(t, yield_cpu(t), () => 0) : 0;
 }
 
 /** set_tid_address(2): where exit writes 0 and wakes a futex waiter (mm_release). */

@@ -8,14 +8,13 @@ import { O_APPEND, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET } from '..
 import { S_ISDIR, S_ISREG } from '../include/uapi/stat.ts';
 import { access_ok, copy_from_user, get_user_u64, put_user_u64 } from '../mm/uaccess.ts';
 import type { Task } from '../sched/task.ts';
-import { switch_to } from '../sched/core.ts';
-import { MODE_KERNEL } from '../arch/cpu.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { fdget_io } from './file_table.ts';
 import { RLIMIT_FSIZE } from '../include/uapi/resource.ts';
 import { SIGXFSZ } from '../include/uapi/signal.ts';
 import { send_signal } from '../sched/signal.ts';
 import { FMODE_LSEEK, FMODE_STREAM, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_WRITE, type File, type SysRet } from './fs_types.ts';
+import { sys_then } from '../sched/wait.ts';
 
 /** MAX_RW_COUNT: INT_MAX rounded down to a page. */
 export const MAX_RW_COUNT = 0x7ffff000;
@@ -72,7 +71,7 @@ export function sys_read(t: Task, fd: number, buf: number, count: number): SysRe
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
   const r = vfs_read(t, f, buf, count, f.f_pos);
-  return typeof r === 'number' ? advance(f, r) : r.then((v) => advance(f, v));
+  return typeof r === 'number' ? advance(f, r) : sys_then(t, r, (v) => advance(f, v));
 }
 
 export function sys_write(t: Task, fd: number, buf: number, count: number): SysRet {
@@ -80,7 +79,7 @@ export function sys_write(t: Task, fd: number, buf: number, count: number): SysR
   if (typeof f === 'number') return f;
   if (f.f_flags & O_APPEND && S_ISREG(f.f_inode.i_mode)) f.f_pos = f.f_inode.i_size;
   const r = vfs_write(t, f, buf, count, f.f_pos);
-  return typeof r === 'number' ? advance(f, r) : r.then((v) => advance(f, v));
+  return typeof r === 'number' ? advance(f, r) : sys_then(t, r, (v) => advance(f, v));
 }
 
 export function sys_pread64(t: Task, fd: number, buf: number, count: number, pos: number): SysRet {
@@ -163,7 +162,7 @@ function loop_rw(t: Task, f: File, op: Op, iov: number[], i: number, done: numbe
     const r = op(t, f, iov[i], len, at);
     if (typeof r !== 'number') {
       const next = i + 2;
-      return r.then((v) => { switch_to(t, MODE_KERNEL); return v < 0 ? (done || v) : step(t, f, op, iov, next, done, pos, v, len); });
+      return sys_then(t, r, (v) => (v < 0 ? (done || v) : step(t, f, op, iov, next, done, pos, v, len)));
     }
     if (r < 0) return done || r;
     if (pos < 0) advance(f, r);
@@ -245,8 +244,7 @@ export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: numbe
       if (n <= 0) return finish(done, n);
       const w = out_f.f_op.splice_write!(out_f, t, sf_buf, 0, n, out_f.f_pos);
       if (typeof w !== 'number') {
-        return w.then((v) => {
-          switch_to(t, MODE_KERNEL);
+        return sys_then(t, w, (v) => {
           if (v < 0) return finish(done, v);
           out_f.f_pos += v; pos += v;
           return v < n ? finish(done + v, 0) : loop(done + v);

@@ -21,6 +21,7 @@ import { copy_from_user, copy_to_user, get_user_u32, put_user_u32 } from '../mm/
 import type { Task } from '../sched/task.ts';
 import { task_iter, type IovIter } from './core/iov_iter.ts';
 import { sock_getsockopt, sock_setsockopt, type Sock } from './core/sock.ts';
+import { sys_then } from '../sched/wait.ts';
 
 /** SS_* (include/uapi/linux/net.h) */
 export const SS_UNCONNECTED = 1, SS_CONNECTING = 2, SS_CONNECTED = 3;
@@ -233,7 +234,7 @@ function do_accept(t: Task, file: File, uaddr: number, ulen: number, flags: numb
   const sock = sock_from_file(file);
   if (!sock) return -ENOTSOCK;
   const r = sock.ops.accept(sock, t, (file.f_flags & O_NONBLOCK) !== 0);
-  return r instanceof Promise ? r.then((ns) => accept_file(t, ns, uaddr, ulen, flags)) : accept_file(t, r, uaddr, ulen, flags);
+  return r instanceof Promise ? sys_then(t, r, (ns) => accept_file(t, ns, uaddr, ulen, flags)) : accept_file(t, r, uaddr, ulen, flags);
 }
 
 function accept_file(t: Task, ns: Socket | number, uaddr: number, ulen: number, flags: number): File | number {
@@ -265,7 +266,7 @@ export function sys_accept4(t: Task, fd: number, uaddr: number, ulen: number, fl
   const newfd = t.files.get_unused_fd_flags((flags & SOCK_CLOEXEC) !== 0, t.rlim[RLIMIT_NOFILE].cur);
   if (newfd < 0) return newfd;
   const r = do_accept(t, file, uaddr, ulen, flags);
-  return r instanceof Promise ? r.then((f) => accept_install(t, newfd, f)) : accept_install(t, newfd, r);
+  return r instanceof Promise ? sys_then(t, r, (f) => accept_install(t, newfd, f)) : accept_install(t, newfd, r);
 }
 
 export function sys_accept(t: Task, fd: number, uaddr: number, ulen: number): SysRet {

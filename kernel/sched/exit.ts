@@ -14,7 +14,7 @@ import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { send_signal } from './signal.ts';
 import { SigInfo } from './siginfo.ts';
 import { EXIT_DEAD, EXIT_ZOMBIE, TASK_RUNNING, type Task } from './task.ts';
-import { wait_event_interruptible, wake_up_task } from './wait.ts';
+import { wait_event_interruptible, wake_up_task, sys_then } from './wait.ts';
 import type { MmStruct } from '../mm/mm_types.ts';
 import type { Kernel } from '../kernel.ts';
 import { KERN_ALERT, KERN_EMERG } from '../printk.ts';
@@ -238,8 +238,8 @@ function do_wait(t: Task, select: (c: Task) => boolean, options: number,
   const r = wait_consider(t, select, options);
   if (r !== null || options & WNOHANG) return typeof r === 'number' ? r : done(r);
   let result: WaitResult | null | number = null;
-  return wait_event_interruptible(t, t.wait_chldexit, () => (result = wait_consider(t, select, options)) !== null)
-    .then((err) => (err < 0 ? err : typeof result === 'number' ? result : done(result)));
+  const w = wait_event_interruptible(t, t.wait_chldexit, () => (result = wait_consider(t, select, options)) !== null);
+  return sys_then(t, w, (err) => (err < 0 ? err : typeof result === 'number' ? result : done(result)));
 }
 
 /** wait4(2) */
