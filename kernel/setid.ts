@@ -58,7 +58,7 @@ function do_setres(t: Task, gid: boolean, r: number, e: number, s: number): numb
 
 /** getresuid()/getresgid(): three put_user()s in order, the first fault ends it. */
 function do_getres(t: Task, v: Ids, ur: number, ue: number, us: number): number {
-  return put_user_u32(t, ur, v.r) && put_user_u32(t, ue, v.e) && put_user_u32(t, us, v.s) ? 0 : -EFAULT;
+  return put_user_u32(t, ur, v.r) || put_user_u32(t, ue, v.e) || put_user_u32(t, us, v.s);
 }
 
 /** __sys_setfsuid() / __sys_setfsgid(): returns the old fs id whether or not it changed. */

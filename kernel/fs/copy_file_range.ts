@@ -51,7 +51,7 @@ function copy_loop(t: Task, fin: File, pin: number, fout: File, pout: number, co
 /** Stores an advanced offset through its pointer, or advances the file position. */
 function advance(t: Task, f: File, uoff: number, pos: number, r: number): boolean {
   if (!uoff) { f.f_pos = pos + r; return true; }
-  return put_user_u64(t, uoff, pos + r);
+  return put_user_u64(t, uoff, pos + r) === 0;
 }
 
 export function sys_copy_file_range(t: Task, fd_in: number, uoff_in: number, fd_out: number, uoff_out: number, len: number, flags: number): SysRet {

@@ -28,7 +28,7 @@ export function sys_ioctl(t: Task, fd: number, cmd: number, arg: number): SysRet
     case FIOASYNC: return get_user_u32(t, arg) === undefined ? -EFAULT : 0;
     case FIONREAD:
       // do_vfs_ioctl: for a regular file, the bytes between f_pos and the end.
-      if (S_ISREG(f.f_inode.i_mode)) return put_user_u32(t, arg, Math.max(0, f.f_inode.i_size - f.f_pos)) ? 0 : -EFAULT;
+      if (S_ISREG(f.f_inode.i_mode)) return put_user_u32(t, arg, Math.max(0, f.f_inode.i_size - f.f_pos));
   }
   return f.f_op.unlocked_ioctl ? f.f_op.unlocked_ioctl(f, t, cmd, arg) : -ENOTTY;
 }

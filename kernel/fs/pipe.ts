@@ -152,7 +152,7 @@ export const pipefifo_fops: FileOperations = {
   poll: pipe_poll,
   unlocked_ioctl(f, t, cmd, arg) {
     if (cmd !== FIONREAD) return -ENOTTY;
-    return put_user_u32(t, arg, (f.f_inode.i_private as PipeInodeInfo).len) ? 0 : -EFAULT;
+    return put_user_u32(t, arg, (f.f_inode.i_private as PipeInodeInfo).len);
   },
   release(inode, f) {
     const p = inode.i_private as PipeInodeInfo;

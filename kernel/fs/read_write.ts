@@ -233,7 +233,7 @@ export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: numbe
   if (count > MAX_RW_COUNT) count = MAX_RW_COUNT;
   const sf_buf = splice_pipe(t);
   const finish = (done: number, err: number): number => {
-    if (uoff) { if (!put_user_u64(t, uoff, pos)) return -EFAULT; } else in_f.f_pos = pos;
+    if (uoff) { if (put_user_u64(t, uoff, pos)) return -EFAULT; } else in_f.f_pos = pos;
     return done || err;
   };
   const loop = (done: number): SysRet => {

@@ -95,7 +95,7 @@ function get_off(t: Task, uoff: number): number {
 function put_off(t: Task, f: File, uoff: number, pos: number, r: number): number {
   if (r <= 0) return r;
   if (!uoff) { f.f_pos = pos + r; return r; }
-  return put_user_u64(t, uoff, pos + r) ? r : -EFAULT;
+  return put_user_u64(t, uoff, pos + r) || r;
 }
 
 /** __do_splice() and do_splice(): the offsets, the modes, then one of the three directions. */

@@ -175,7 +175,7 @@ export function sys_socketpair(t: Task, family: number, type: number, protocol: 
   if (fd1 < 0) { fput(fa); fput(fb); return fd1; }
   const fd2 = t.files.get_unused_fd_flags(cloexec, t.rlim[7].cur);
   if (fd2 < 0) { t.files.put_unused_fd(fd1); fput(fa); fput(fb); return fd2; }
-  if (!put_user_u32(t, usv, fd1) || !put_user_u32(t, usv + 4, fd2)) {
+  if (put_user_u32(t, usv, fd1) || put_user_u32(t, usv + 4, fd2)) {
     t.files.put_unused_fd(fd2); t.files.put_unused_fd(fd1); fput(fa); fput(fb);
     return -EFAULT;
   }
@@ -198,7 +198,7 @@ export function move_addr_to_user(t: Task, kaddr: Uint8Array, uaddr: number, ule
   if ((l | 0) < 0) return -EINVAL;
   const n = Math.min(l, kaddr.length);
   if (n && copy_to_user(t, uaddr, kaddr, 0, n)) return -EFAULT;
-  return put_user_u32(t, ulen, kaddr.length) ? 0 : -EFAULT;
+  return put_user_u32(t, ulen, kaddr.length);
 }
 
 export function sys_bind(t: Task, fd: number, uaddr: number, len: number): SysRet {

@@ -44,7 +44,7 @@ export function sys_recvfrom(t: Task, fd: number, ubuf: number, len: number, fla
   const finish = (r: number): number => {
     if (r < 0) return r;
     if (msg.name) { const e = move_addr_to_user(t, msg.name, uaddr, ulen); if (e) return e; }
-    else if (!put_user_u32(t, ulen, 0)) return -EFAULT;
+    else if (put_user_u32(t, ulen, 0)) return -EFAULT;
     return r;
   };
   const r = sock.ops.recvmsg(sock, t, it, io_flags(sock, flags), msg);
@@ -102,7 +102,7 @@ function recvmsg_finish(t: Task, umsg: number, m: UserMsg, msg: MsgHdr, flags: n
     if (typeof d === 'number') return d;
     used = d.used; mflags |= d.flags;
   }
-  if (!put_user_u32(t, umsg + 8, namelen) || !put_user_u64(t, umsg + 40, used) || !put_user_u32(t, umsg + 48, mflags)) return -EFAULT;
+  if (put_user_u32(t, umsg + 8, namelen) || put_user_u64(t, umsg + 40, used) || put_user_u32(t, umsg + 48, mflags)) return -EFAULT;
   return r;
 }
 

@@ -93,7 +93,7 @@ function exit_mm(t: Task): void {
   const mm = t.mm;
   if (!mm) return;
   if (t.clear_child_tid) {
-    if (mm.users > 1 && put_user_u32(t, t.clear_child_tid, 0)) {
+    if (mm.users > 1 && put_user_u32(t, t.clear_child_tid, 0) === 0) {
       futex_wake(t, t.clear_child_tid, true, 1, FUTEX_BITSET_MATCH_ANY);
     }
     t.clear_child_tid = 0;
@@ -248,7 +248,7 @@ export function sys_wait4(t: Task, pid: number, wstatus: number, options: number
   if (pid === -0x80000000) return -ESRCH; // -INT_MIN names no process group
   return do_wait(t, (c) => eligible(t, c, pid), (options & ~__WALL) | WEXITED, (r) => {
     if (!r) return 0;
-    if (wstatus && !put_user_u32(t, wstatus, r.wstatus)) return -EFAULT;
+    if (wstatus && put_user_u32(t, wstatus, r.wstatus)) return -EFAULT;
     if (rusage && !put_child_rusage(t, rusage, r.child)) return -EFAULT;
     return r.child.pid;
   });

@@ -129,8 +129,8 @@ function tty_ioctl(f: File, t: Task, cmd: number, arg: number): SysRet {
       return copy_to_user(t, arg, tbuf, 0, TERMIOS_SIZE) ? -EFAULT : 0;
     case TCSETS: case TCSETSW: case TCSETSF: return set_termios(t, tty, cmd, arg);
     case TIOCGWINSZ: case TIOCSWINSZ: return winsize_ioctl(t, tty, cmd, arg);
-    case FIONREAD: return put_user_u32(t, arg, n_tty_readable(tty)) ? 0 : -EFAULT;
-    case TIOCOUTQ: return put_user_u32(t, arg, 0) ? 0 : -EFAULT;
+    case FIONREAD: return put_user_u32(t, arg, n_tty_readable(tty));
+    case TIOCOUTQ: return put_user_u32(t, arg, 0);
     case TCFLSH: return tcflush(t, tty, arg);
     case TCSBRK: case TCXONC: return 0; // output is never queued: tcdrain and tcflow have nothing to wait for
   }

@@ -236,5 +236,5 @@ export function put_int_opt(t: Task, uval: number, ulen: number, len: number, v:
 function put_bytes(t: Task, uval: number, ulen: number, len: number, size: number): number {
   const n = Math.min(len, size);
   if (copy_to_user(t, uval, ucred_buf, 0, n)) return -EFAULT;
-  return put_user_u32(t, ulen, n) ? 0 : -EFAULT;
+  return put_user_u32(t, ulen, n);
 }

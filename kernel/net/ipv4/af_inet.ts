@@ -283,8 +283,8 @@ function inet_getsockopt(sock: Socket, t: Task, level: number, opt: number, uval
 
 function inet_ioctl(sock: Socket, t: Task, cmd: number, arg: number): number {
   const sk = isk(sock);
-  if (cmd === SIOCINQ) return sk.sk_state === TCP_LISTEN ? -EINVAL : put_user_u32(t, arg, sk.sk_receive_queue.bytes) ? 0 : -EFAULT;
-  if (cmd === SIOCOUTQ) return sk.sk_state === TCP_LISTEN ? -EINVAL : put_user_u32(t, arg, sk.host?.writableLength ?? 0) ? 0 : -EFAULT;
+  if (cmd === SIOCINQ) return sk.sk_state === TCP_LISTEN ? -EINVAL : put_user_u32(t, arg, sk.sk_receive_queue.bytes);
+  if (cmd === SIOCOUTQ) return sk.sk_state === TCP_LISTEN ? -EINVAL : put_user_u32(t, arg, sk.host?.writableLength ?? 0);
   return sock_ioctl_common(cmd);
 }
 

@@ -95,8 +95,8 @@ function udp_release(sock: Socket): void {
 /** udp_ioctl(): SIOCINQ is the size of the next datagram; SIOCOUTQ what is not yet sent (none). */
 function udp_ioctl(sock: Socket, t: Task, cmd: number, arg: number): number {
   const sk = usk(sock);
-  if (cmd === SIOCINQ) return put_user_u32(t, arg, sk.sk_receive_queue.peek()?.len ?? 0) ? 0 : -EFAULT;
-  if (cmd === SIOCOUTQ) return put_user_u32(t, arg, 0) ? 0 : -EFAULT;
+  if (cmd === SIOCINQ) return put_user_u32(t, arg, sk.sk_receive_queue.peek()?.len ?? 0);
+  if (cmd === SIOCOUTQ) return put_user_u32(t, arg, 0);
   return sock_ioctl_common(cmd);
 }
 

@@ -302,9 +302,9 @@ function unix_ioctl(sock: Socket, t: Task, cmd: number, arg: number): number {
   if (cmd === SIOCINQ) {
     if (sk.sk_state === TCP_LISTEN) return -EINVAL;
     const n = sk.sk_type === SOCK_STREAM ? sk.sk_receive_queue.bytes : sk.sk_receive_queue.peek()?.len ?? 0;
-    return put_user_u32(t, arg, n) ? 0 : -EFAULT;
+    return put_user_u32(t, arg, n);
   }
-  if (cmd === SIOCOUTQ) return put_user_u32(t, arg, sk.wmem) ? 0 : -EFAULT;
+  if (cmd === SIOCOUTQ) return put_user_u32(t, arg, sk.wmem);
   return sock_ioctl_common(cmd);
 }
 
