@@ -3,6 +3,7 @@
  * (fs/read_write.c). The fd's access mode is checked here (EBADF for a read on an O_WRONLY
  * fd), whatever the storage below would allow.
  */
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 import { EBADF, EFBIG, EINVAL, ESPIPE, EFAULT, EOVERFLOW, EISDIR, ENXIO } from '../include/uapi/errno.ts';
 import { O_APPEND, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET } from '../include/uapi/fcntl.ts';
 import { S_ISDIR, S_ISREG } from '../include/uapi/stat.ts';
@@ -67,14 +68,14 @@ export function vfs_write(t: Task, f: File, buf: number, count: number, pos: num
   return write(f, t, buf, count, pos);
 }
 
-export function sys_read(t: Task, fd: number, buf: number, count: number): SysRet {
+export function sys_read(t: Task, fd: number, buf: UserPtr, count: number): SysRet {
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
   const r = vfs_read(t, f, buf, count, f.f_pos);
   return typeof r === 'number' ? advance(f, r) : sys_then(t, r, (v) => advance(f, v));
 }
 
-export function sys_write(t: Task, fd: number, buf: number, count: number): SysRet {
+export function sys_write(t: Task, fd: number, buf: UserPtr, count: number): SysRet {
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
   if (f.f_flags & O_APPEND && S_ISREG(f.f_inode.i_mode)) f.f_pos = f.f_inode.i_size;
