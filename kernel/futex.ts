@@ -212,7 +212,6 @@ function has_timeout(cmd: number): boolean {
 
 /** futex(2): uaddr, op, val, timeout (or val2 for requeues), uaddr2, val3. */
 export function sys_futex(t: Task, uaddr: number, op: number, val: number, utime: number, uaddr2: number, val3: number): SysRet {
-  op |= 0; val >>>= 0; val3 >>>= 0;
   const cmd = op & FUTEX_CMD_MASK;
   let clk = op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC, deadline = -1;
   if (utime && has_timeout(cmd)) {
@@ -242,6 +241,6 @@ export function futex_exit_release(t: Task): void {
 }
 
 export const futex_syscalls: SyscallDef[] = [
-  { name: 'futex', fn: sys_futex, args: ['ptr', 'hex', 'uint', 'ptr', 'ptr', 'hex'], support: 'partial',
+  { name: 'futex', fn: sys_futex, args: ['ptr', 'int hex', 'uint', 'ptr', 'ptr', 'unsigned int hex'], support: 'partial',
     note: 'WAIT, WAKE, WAIT_BITSET, WAKE_BITSET, REQUEUE, CMP_REQUEUE (private and shared keys, CLOCK_REALTIME); the PI ops and WAKE_OP are ENOSYS; timed waits return EINTR on a signal (no restart block)' },
 ];

@@ -13,7 +13,6 @@ import type { SyscallDef } from './syscalls/syscall_def.ts';
 export const NGROUPS_MAX = 65536;
 
 export function sys_getgroups(t: Task, size: number, ulist: number): number {
-  size |= 0;
   if (size < 0) return -EINVAL;
   const g = t.cred.groups;
   if (size === 0) return g.length;
@@ -25,7 +24,6 @@ export function sys_getgroups(t: Task, size: number, ulist: number): number {
 
 export function sys_setgroups(t: Task, size: number, ulist: number): number {
   if (!capable(t, CAP_SETGID)) return -EPERM;
-  size |= 0;
   if (size < 0 || size > NGROUPS_MAX) return -EINVAL; // (unsigned)gidsetsize > NGROUPS_MAX
   const b = new Uint8Array(size * 4), v = new DataView(b.buffer);
   if (size && copy_from_user(t, b, 0, ulist, b.length)) return -EFAULT;

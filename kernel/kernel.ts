@@ -14,7 +14,7 @@ import type { KernelVm } from './mm/vmalloc.ts';
 import type { LogBuffer } from './printk.ts';
 import type { Task } from './sched/task.ts';
 import type { DispatchCache } from './syscalls/dispatch.ts';
-import type { SyscallDef } from './syscalls/syscall_def.ts';
+import type { ArgSpec, SyscallDef } from './syscalls/syscall_def.ts';
 
 /**
  * What a host write answered: nothing or a number >= 0 when the host took the bytes at once;
@@ -70,6 +70,8 @@ export class Kernel {
   oops_count = 0;
   /** The definition installed at each number at boot (null: sys_ni_syscall). */
   syscall_defs: (SyscallDef | null)[] = [];
+  /** Each installed definition's arguments, resolved once at boot (strace, fdcap and the fuzzer read them). */
+  syscall_args: (readonly ArgSpec[] | null)[] = [];
   tracer: SyscallTracer | null = null;
   /** Called for each task that exits (modules and subsystems clean per-task state). */
   readonly exit_hooks: ((t: Task) => void)[] = [];

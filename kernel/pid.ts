@@ -35,7 +35,6 @@ const pidfd_fops: FileOperations = {
 
 /** pidfd_open(2) */
 export function sys_pidfd_open(t: Task, pid: number, flags: number): number {
-  pid |= 0;
   if (flags & ~(PIDFD_NONBLOCK | PIDFD_THREAD)) return -EINVAL;
   if (pid <= 0) return -EINVAL;
   const target = t.kernel.tasks.get(pid);
@@ -54,7 +53,6 @@ function pidfd_task(t: Task, fd: number): Task | number {
 
 /** pidfd_send_signal(2) */
 export function sys_pidfd_send_signal(t: Task, pidfd: number, sig: number, uinfo: number, flags: number): number {
-  sig |= 0;
   if (flags & ~PIDFD_SEND_SIGNAL_FLAGS) return -EINVAL;
   if ((flags & (flags - 1)) !== 0) return -EINVAL; // one scope flag at most
   const target = pidfd_task(t, pidfd);
@@ -75,6 +73,6 @@ export function sys_pidfd_send_signal(t: Task, pidfd: number, sig: number, uinfo
 }
 
 export const pid_syscalls: SyscallDef[] = [
-  { name: 'pidfd_open', fn: sys_pidfd_open, args: ['int', 'hex'] },
-  { name: 'pidfd_send_signal', fn: sys_pidfd_send_signal, args: ['fd', 'signal', 'ptr', 'hex'], support: 'partial', note: 'PIDFD_SIGNAL_PROCESS_GROUP signals only the process (no process groups)' },
+  { name: 'pidfd_open', fn: sys_pidfd_open, args: ['int', 'unsigned int hex'] },
+  { name: 'pidfd_send_signal', fn: sys_pidfd_send_signal, args: ['fd', 'signal', 'ptr', 'unsigned int hex'], support: 'partial', note: 'PIDFD_SIGNAL_PROCESS_GROUP signals only the process (no process groups)' },
 ];

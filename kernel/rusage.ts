@@ -82,7 +82,6 @@ export function put_child_rusage(t: Task, uaddr: number, child: Task): boolean {
 }
 
 export function sys_getrusage(t: Task, who: number, uaddr: number): number {
-  who |= 0;
   let times: ChildTimes;
   if (who === RUSAGE_SELF) times = self_times(t);
   else if (who === RUSAGE_CHILDREN) times = { ...children_of(t.kernel.tasks.get(t.tgid) ?? t) };

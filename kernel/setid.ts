@@ -25,7 +25,6 @@ function store(c: Cred, gid: boolean, v: Ids): void {
 
 /** __sys_setreuid() / __sys_setregid() */
 function do_setre(t: Task, gid: boolean, r: number, e: number): number {
-  r >>>= 0; e >>>= 0;
   const old = t.cred.clone(), o = gid ? gids(old) : uids(old);
   const priv = capable(t, gid ? CAP_SETGID : CAP_SETUID);
   if (r !== NOCHANGE && r !== o.r && r !== o.e && !priv) return -EPERM;
@@ -43,7 +42,6 @@ function do_setre(t: Task, gid: boolean, r: number, e: number): number {
 
 /** __sys_setresuid() / __sys_setresgid() */
 function do_setres(t: Task, gid: boolean, r: number, e: number, s: number): number {
-  r >>>= 0; e >>>= 0; s >>>= 0;
   const old = t.cred.clone(), o = gid ? gids(old) : uids(old);
   if ((r === NOCHANGE || r === o.r) && (e === NOCHANGE || (e === o.e && e === o.fs)) && (s === NOCHANGE || s === o.s)) return 0;
   const fresh = (v: number): boolean => v !== NOCHANGE && v !== o.r && v !== o.e && v !== o.s;
@@ -60,12 +58,11 @@ function do_setres(t: Task, gid: boolean, r: number, e: number, s: number): numb
 
 /** getresuid()/getresgid(): three put_user()s in order, the first fault ends it. */
 function do_getres(t: Task, v: Ids, ur: number, ue: number, us: number): number {
-  return put_user_u32(t, ur, v.r) && put_user_u32(t, ue, v.e) && put_user_u32(t, us, v.s) ? 0 : -EFAULT;
+  return put_user_u32(t, ur, v.r) || put_user_u32(t, ue, v.e) || put_user_u32(t, us, v.s);
 }
 
 /** __sys_setfsuid() / __sys_setfsgid(): returns the old fs id whether or not it changed. */
 function do_setfs(t: Task, gid: boolean, id: number): number {
-  id >>>= 0;
   const old = t.cred.clone(), o = gid ? gids(old) : uids(old);
   if (id === NOCHANGE) return o.fs;
   if (id === o.r || id === o.e || id === o.s || id === o.fs || capable(t, gid ? CAP_SETGID : CAP_SETUID)) {
@@ -85,12 +82,12 @@ export const sys_setfsuid = (t: Task, id: number): number => do_setfs(t, false, 
 export const sys_setfsgid = (t: Task, id: number): number => do_setfs(t, true, id);
 
 export const setid_syscalls: SyscallDef[] = [
-  { name: 'setreuid', fn: sys_setreuid, args: ['int', 'int'] },
-  { name: 'setregid', fn: sys_setregid, args: ['int', 'int'] },
-  { name: 'setresuid', fn: sys_setresuid, args: ['int', 'int', 'int'] },
-  { name: 'setresgid', fn: sys_setresgid, args: ['int', 'int', 'int'] },
+  { name: 'setreuid', fn: sys_setreuid, args: ['unsigned int', 'unsigned int'] },
+  { name: 'setregid', fn: sys_setregid, args: ['unsigned int', 'unsigned int'] },
+  { name: 'setresuid', fn: sys_setresuid, args: ['unsigned int', 'unsigned int', 'unsigned int'] },
+  { name: 'setresgid', fn: sys_setresgid, args: ['unsigned int', 'unsigned int', 'unsigned int'] },
   { name: 'getresuid', fn: sys_getresuid, args: ['ptr', 'ptr', 'ptr'] },
   { name: 'getresgid', fn: sys_getresgid, args: ['ptr', 'ptr', 'ptr'] },
-  { name: 'setfsuid', fn: sys_setfsuid, args: ['int'] },
-  { name: 'setfsgid', fn: sys_setfsgid, args: ['int'] },
+  { name: 'setfsuid', fn: sys_setfsuid, args: ['unsigned int'] },
+  { name: 'setfsgid', fn: sys_setfsgid, args: ['unsigned int'] },
 ];

@@ -14,6 +14,7 @@ import type { Cred, Task } from './sched/task.ts';
 import type { SyscallDef } from './syscalls/syscall_def.ts';
 import type { SysRet } from './fs/fs_types.ts';
 import { group_leader } from './sched/signal.ts';
+import { sys_then } from './sched/wait.ts';
 
 export const UTS_RELEASE = '6.18.0-privos';
 export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC privos';
@@ -60,7 +61,6 @@ function set_pgrp(p: Task, pgrp: number): void {
  * session unless it is the target's own new group.
  */
 export function sys_setpgid(t: Task, pid: number, pgid: number): number {
-  pid |= 0; pgid |= 0;
   const me = group_leader(t);
   if (!pid) pid = me.pid;
   if (!pgid) pgid = pid;
@@ -80,7 +80,6 @@ export function sys_setpgid(t: Task, pid: number, pgid: number): number {
 
 /** getpgid(2): pid 0 is the caller. */
 export function sys_getpgid(t: Task, pid: number): number {
-  pid |= 0;
   const p = pid ? find_process(t, pid) : t;
   return p ? p.pgrp : -ESRCH;
 }
@@ -89,7 +88,6 @@ export function sys_getpgrp(t: Task): number { return t.pgrp; }
 
 /** getsid(2): pid 0 is the caller. */
 export function sys_getsid(t: Task, pid: number): number {
-  pid |= 0;
   const p = pid ? find_process(t, pid) : t;
   return p ? p.session : -ESRCH;
 }
@@ -112,7 +110,6 @@ export function sys_setsid(t: Task): number {
 /** setuid(2): root sets all ids; others may only set the effective id to the real or saved one. */
 export function sys_setuid(t: Task, uid: number): number {
   const c = t.cred, old = c.clone();
-  uid >>>= 0; // uid_t: the low 32 bits; (uid_t)-1 is invalid
   if (uid === 0xffffffff) return -EINVAL;
   if (capable(t, CAP_SETUID)) { c.uid = c.euid = c.suid = c.fsuid = uid; }
   else if (uid === c.uid || uid === c.suid) { c.euid = c.fsuid = uid; }
@@ -123,7 +120,6 @@ export function sys_setuid(t: Task, uid: number): number {
 
 export function sys_setgid(t: Task, gid: number): number {
   const c = t.cred, old = c.clone();
-  gid >>>= 0;
   if (gid === 0xffffffff) return -EINVAL;
   if (capable(t, CAP_SETGID)) { c.gid = c.egid = c.sgid = c.fsgid = gid; }
   else if (gid === c.gid || gid === c.sgid) { c.egid = c.fsgid = gid; }
@@ -143,7 +139,7 @@ export function sys_newuname(t: Task, ubuf: number): number {
 }
 
 export function sys_sched_yield(t: Task): SysRet {
-  return t.kernel.nr_running > 1 ? yield_cpu(t).then(() => 0) : 0;
+  return t.kernel.nr_running > 1 ? sys_then(t, yield_cpu(t), () => 0) : 0;
 }
 
 /** set_tid_address(2): where exit writes 0 and wakes a futex waiter (mm_release). */
@@ -154,7 +150,6 @@ export function sys_set_tid_address(t: Task, tidptr: number): number {
 
 /** getrandom(2): GRND_NONBLOCK=1, GRND_RANDOM=2, GRND_INSECURE=4. */
 export function sys_getrandom(t: Task, ubuf: number, count: number, flags: number): number {
-  flags >>>= 0;
   if (flags & ~7 || (flags & 6) === 6) return -EINVAL;
   // count is a size_t: a "negative" value is a huge one; Linux caps a call at MAX_RW_COUNT.
   const n = Math.min(count < 0 ? Number.MAX_SAFE_INTEGER : count, 0x7ffff000);
@@ -175,7 +170,6 @@ export const SYSLOG_ACTION_READ_ALL = 3, SYSLOG_ACTION_CLEAR = 5, SYSLOG_ACTION_
 /** syslog(2) — the glibc name is klogctl. Reads the whole ring (READ_ALL) or sizes it. */
 export function sys_syslog(t: Task, type: number, ubuf: number, len: number): number {
   const log = t.kernel.log;
-  type |= 0; len |= 0; // int type, int len
   switch (type) {
     case 0: case 1: return 0; // close, open
     case SYSLOG_ACTION_READ_ALL: {
@@ -250,8 +244,6 @@ function do_prlimit(t: Task, target: Task, resource: number, next: Rlimit | null
 
 /** prlimit64(2): EFAULT (new value), ESRCH, EPERM (permission), then do_prlimit's errors. */
 export function sys_prlimit64(t: Task, pid: number, resource: number, new_ptr: number, old_ptr: number): number {
-  resource >>>= 0; // unsigned int
-  pid |= 0;
   let next: Rlimit | null = null;
   if (new_ptr) {
     const r = read_rlimit(t, new_ptr);
@@ -309,7 +301,6 @@ function set_one_prio(t: Task, p: Task, nice: number): number {
 
 /** setpriority(2): the last error wins; ESRCH when nothing matched. */
 export function sys_setpriority(t: Task, which: number, who: number, niceval: number): number {
-  which |= 0; who |= 0; niceval |= 0;
   const targets = prio_targets(t, which, who);
   if (typeof targets === 'number') return targets;
   const nice = Math.min(MAX_NICE, Math.max(MIN_NICE, niceval));
@@ -320,7 +311,6 @@ export function sys_setpriority(t: Task, which: number, who: number, niceval: nu
 
 /** getpriority(2): the highest priority as 40..1 (glibc turns it into a nice value); no permission needed. */
 export function sys_getpriority(t: Task, which: number, who: number): number {
-  which |= 0; who |= 0;
   const targets = prio_targets(t, which, who);
   if (typeof targets === 'number') return targets;
   if (targets.length === 0) return -ESRCH;
@@ -335,8 +325,8 @@ export const sys_syscalls: SyscallDef[] = [
   { name: 'geteuid', fn: sys_geteuid },
   { name: 'getgid', fn: sys_getgid },
   { name: 'getegid', fn: sys_getegid },
-  { name: 'setuid', fn: sys_setuid, args: ['int'] },
-  { name: 'setgid', fn: sys_setgid, args: ['int'] },
+  { name: 'setuid', fn: sys_setuid, args: ['unsigned int'] },
+  { name: 'setgid', fn: sys_setgid, args: ['unsigned int'] },
   { name: 'setpgid', fn: sys_setpgid, args: ['int', 'int'] },
   { name: 'getpgid', fn: sys_getpgid, args: ['int'] },
   { name: 'getpgrp', fn: sys_getpgrp },
@@ -345,11 +335,11 @@ export const sys_syscalls: SyscallDef[] = [
   { name: 'uname', fn: sys_newuname, args: ['ptr'] },
   { name: 'sched_yield', fn: sys_sched_yield },
   { name: 'set_tid_address', fn: sys_set_tid_address, args: ['ptr'] },
-  { name: 'getrandom', fn: sys_getrandom, args: ['ptr', 'uint', 'hex'] },
+  { name: 'getrandom', fn: sys_getrandom, args: ['ptr', 'size_t', 'unsigned int hex'] },
   { name: 'syslog', fn: sys_syslog, args: ['int', 'ptr', 'int'], support: 'partial', note: 'READ (2) and READ_CLEAR (4) read all without consuming' },
-  { name: 'prlimit64', fn: sys_prlimit64, args: ['int', 'int', 'ptr', 'ptr'], support: 'partial', note: 'limits are stored; RLIMIT_NOFILE, RLIMIT_STACK, RLIMIT_FSIZE, RLIMIT_NICE and RLIMIT_CPU (checked at the user-op ticks of instrumented images, every 2^16 ops) are enforced' },
+  { name: 'prlimit64', fn: sys_prlimit64, args: ['int', 'unsigned int', 'ptr', 'ptr'], support: 'partial', note: 'limits are stored; RLIMIT_NOFILE, RLIMIT_STACK, RLIMIT_FSIZE, RLIMIT_NICE and RLIMIT_CPU (checked at the user-op ticks of instrumented images, every 2^16 ops) are enforced' },
   { name: 'getpriority', fn: sys_getpriority, args: ['int', 'int'], support: 'partial', note: 'no process groups: PRIO_PGRP names one process (who 0: the caller)' },
   { name: 'setpriority', fn: sys_setpriority, args: ['int', 'int', 'int'], support: 'partial', note: 'the nice value is stored and shown in /proc/PID/stat; it does not change the time slice; no process groups (PRIO_PGRP names one process)' },
-  { name: 'getrlimit', fn: sys_getrlimit, args: ['int', 'ptr'] },
-  { name: 'setrlimit', fn: sys_setrlimit, args: ['int', 'ptr'] },
+  { name: 'getrlimit', fn: sys_getrlimit, args: ['unsigned int', 'ptr'] },
+  { name: 'setrlimit', fn: sys_setrlimit, args: ['unsigned int', 'ptr'] },
 ];

@@ -8,14 +8,13 @@ import { EBADF, EFAULT, EINVAL, EISDIR, EOVERFLOW, EXDEV } from '../include/uapi
 import { fsnotify_xfer } from './notify/fsnotify.ts';
 import { O_APPEND } from '../include/uapi/fcntl.ts';
 import { S_ISDIR, S_ISREG } from '../include/uapi/stat.ts';
-import { MODE_KERNEL } from '../arch/cpu.ts';
 import { get_user_u64, put_user_u64 } from '../mm/uaccess.ts';
-import { switch_to } from '../sched/core.ts';
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { fdget_io } from './file_table.ts';
 import { FMODE_READ, FMODE_WRITE, type File, type SysRet } from './fs_types.ts';
 import { MAX_RW_COUNT, SENDFILE_CHUNK, splice_pipe, write_check_fsize } from './read_write.ts';
+import { sys_then } from '../sched/wait.ts';
 
 /** generic_copy_file_checks(): the count to copy (cut at the input's EOF and the limits), or -errno. */
 function copy_checks(t: Task, fin: File, pin: number, fout: File, pout: number, len: number): number {
@@ -41,7 +40,7 @@ function copy_loop(t: Task, fin: File, pin: number, fout: File, pout: number, co
     if (n <= 0) return done || n;
     const w = fout.f_op.splice_write!(fout, t, b, 0, n, pout + done);
     if (typeof w !== 'number') {
-      return w.then((v) => { switch_to(t, MODE_KERNEL); return v < 0 ? done || v : v < n ? done + v : copy_loop(t, fin, pin, fout, pout, count, done + v); });
+      return sys_then(t, w, (v) => (v < 0 ? done || v : v < n ? done + v : copy_loop(t, fin, pin, fout, pout, count, done + v)));
     }
     if (w < 0) return done || w;
     done += w;
@@ -53,7 +52,7 @@ function copy_loop(t: Task, fin: File, pin: number, fout: File, pout: number, co
 /** Stores an advanced offset through its pointer, or advances the file position. */
 function advance(t: Task, f: File, uoff: number, pos: number, r: number): boolean {
   if (!uoff) { f.f_pos = pos + r; return true; }
-  return put_user_u64(t, uoff, pos + r);
+  return put_user_u64(t, uoff, pos + r) === 0;
 }
 
 export function sys_copy_file_range(t: Task, fd_in: number, uoff_in: number, fd_out: number, uoff_out: number, len: number, flags: number): SysRet {
@@ -76,9 +75,9 @@ export function sys_copy_file_range(t: Task, fd_in: number, uoff_in: number, fd_
     return advance(t, fin, uoff_in, pin, r) && advance(t, fout, uoff_out, pout, r) ? r : -EFAULT;
   };
   const r = copy_loop(t, fin, pin, fout, pout, Math.min(count, MAX_RW_COUNT), 0);
-  return fsnotify_xfer(fin, fout, typeof r === 'number' ? finish(r) : r.then(finish));
+  return fsnotify_xfer(fin, fout, sys_then(t, r, finish));
 }
 
 export const copy_file_range_syscalls: SyscallDef[] = [
-  { name: 'copy_file_range', fn: sys_copy_file_range, args: ['fd', 'ptr', 'fd', 'ptr', 'uint', 'hex'] },
+  { name: 'copy_file_range', fn: sys_copy_file_range, args: ['fd', 'ptr', 'fd', 'ptr', 'size_t', 'unsigned int hex'] },
 ];

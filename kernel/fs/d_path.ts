@@ -22,5 +22,5 @@ export function sys_getcwd(t: Task, ubuf: number, size: number): number {
 }
 
 export const d_path_syscalls: SyscallDef[] = [
-  { name: 'getcwd', fn: sys_getcwd, args: ['ptr', 'uint'] },
+  { name: 'getcwd', fn: sys_getcwd, args: ['ptr', 'unsigned long'] },
 ];

@@ -8,7 +8,7 @@ import { EFD_CLOEXEC, EFD_NONBLOCK, EFD_SEMAPHORE } from '../include/uapi/eventp
 import { O_NONBLOCK, O_RDWR } from '../include/uapi/fcntl.ts';
 import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
 import type { Task } from '../sched/task.ts';
-import { WaitQueueHead, wait_event_interruptible } from '../sched/wait.ts';
+import { WaitQueueHead, wait_event_interruptible, sys_then } from '../sched/wait.ts';
 import { anon_inode_getfile } from './anon_inodes.ts';
 import { install_fd } from './file_table.ts';
 import type { File, FileOperations, SysRet } from './fs_types.ts';
@@ -57,7 +57,8 @@ const eventfd_fops: FileOperations = {
     if (count < 8) return -EINVAL;
     if (!ctx.zero) return eventfd_take(ctx, t, ubuf);
     if (f.f_flags & O_NONBLOCK) return -EAGAIN;
-    return wait_event_interruptible(t, ctx.wqh, () => !ctx.zero).then((e) => (e ? e : eventfd_take(ctx, t, ubuf)));
+    const w = wait_event_interruptible(t, ctx.wqh, () => !ctx.zero);
+    return sys_then(t, w, (e) => (e ? e : eventfd_take(ctx, t, ubuf)));
   },
   write(f: File, t: Task, ubuf: number, count: number): SysRet {
     const ctx = f.private_data as EventfdCtx;
@@ -67,7 +68,8 @@ const eventfd_fops: FileOperations = {
     if (lo === 0xffffffff && hi === 0xffffffff) return -EINVAL;
     if (ctx.fits(hi, lo)) return eventfd_add(ctx, hi, lo);
     if (f.f_flags & O_NONBLOCK) return -EAGAIN;
-    return wait_event_interruptible(t, ctx.wqh, () => ctx.fits(hi, lo)).then((e) => (e ? e : eventfd_add(ctx, hi, lo)));
+    const w = wait_event_interruptible(t, ctx.wqh, () => ctx.fits(hi, lo));
+    return sys_then(t, w, (e) => (e ? e : eventfd_add(ctx, hi, lo)));
   },
   show_fdinfo(f) {
     const ctx = f.private_data as EventfdCtx;
@@ -82,7 +84,6 @@ const eventfd_fops: FileOperations = {
 };
 
 export function sys_eventfd2(t: Task, count: number, flags: number): number {
-  count >>>= 0; // unsigned int initval
   if (flags & ~(EFD_SEMAPHORE | EFD_CLOEXEC | EFD_NONBLOCK)) return -EINVAL;
   const f = anon_inode_getfile('[eventfd]', eventfd_fops, new EventfdCtx(count, (flags & EFD_SEMAPHORE) !== 0), O_RDWR | (flags & EFD_NONBLOCK));
   return install_fd(t, f, (flags & EFD_CLOEXEC) !== 0);

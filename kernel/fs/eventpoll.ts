@@ -126,7 +126,7 @@ export function do_epoll_create(t: Task, flags: number): number {
 }
 
 export const sys_epoll_create1 = (t: Task, flags: number): number => do_epoll_create(t, flags);
-export const sys_epoll_create = (t: Task, size: number): number => ((size | 0) <= 0 ? -EINVAL : do_epoll_create(t, 0));
+export const sys_epoll_create = (t: Task, size: number): number => (size <= 0 ? -EINVAL : do_epoll_create(t, 0));
 
 /** struct epoll_event: packed (12 bytes) on x86_64, 16 bytes on arm64. */
 const ev_size = (t: Task): number => (t.kernel.arch.name === 'x86_64' ? 12 : 16);
@@ -142,7 +142,6 @@ function ep_reaches(from: EventPoll, to: EventPoll, depth = 0): boolean {
 }
 
 export function sys_epoll_ctl(t: Task, epfd: number, op: number, fd: number, uev: number): number {
-  op |= 0; fd |= 0; // int op, int fd (the item is keyed by the fd number)
   let events = 0, lo = 0, hi = 0;
   if (op !== EPOLL_CTL_DEL) {
     const sz = ev_size(t);
@@ -213,7 +212,6 @@ function ep_send_events(t: Task, ep: EventPoll, uev: number, max: number): numbe
 
 /** do_epoll_wait(): timeout in ms (-1: forever). EINTR, never restarted, like Linux. */
 export function do_epoll_wait(t: Task, epfd: number, uev: number, max: number, timeout: number): SysRet {
-  max |= 0; // int maxevents
   if (max <= 0 || max > ep_max_events(ev_size(t))) return -EINVAL;
   if (!access_ok(uev, max * ev_size(t))) return -EFAULT;
   const f = t.files.fcheck(epfd);
@@ -247,8 +245,8 @@ async function ep_poll_sleep(t: Task, ep: EventPoll, uev: number, max: number, d
 const coalesce = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export const sys_epoll_wait = (t: Task, epfd: number, uev: number, max: number, timeout: number): SysRet =>
-  do_epoll_wait(t, epfd, uev, max, timeout | 0);
+  do_epoll_wait(t, epfd, uev, max, timeout);
 
 export function sys_epoll_pwait(t: Task, epfd: number, uev: number, max: number, timeout: number, usig: number, sigsz: number): SysRet {
-  return with_sigmask(t, usig, sigsz, () => do_epoll_wait(t, epfd, uev, max, timeout | 0));
+  return with_sigmask(t, usig, sigsz, () => do_epoll_wait(t, epfd, uev, max, timeout));
 }

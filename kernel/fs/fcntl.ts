@@ -24,7 +24,6 @@ function setfl(t: Task, f: File, arg: number): number {
 }
 
 export function sys_fcntl(t: Task, fd: number, cmd: number, arg: number): SysRet {
-  fd >>>= 0; cmd >>>= 0; // unsigned int fd, unsigned int cmd
   const f = t.files.fcheck(fd);
   if (!f) return -EBADF;
   switch (cmd) {
@@ -45,5 +44,5 @@ export function sys_fcntl(t: Task, fd: number, cmd: number, arg: number): SysRet
 }
 
 export const fcntl_syscalls: SyscallDef[] = [
-  { name: 'fcntl', fn: sys_fcntl, args: ['fd', 'fcntl_cmd', 'hex'], support: 'partial', note: 'no leases (F_SETLEASE/F_GETLEASE), F_SETOWN/F_GETOWN(_EX), F_SETSIG/F_GETSIG, F_NOTIFY, F_*_RW_HINT: EINVAL' },
+  { name: 'fcntl', fn: sys_fcntl, args: ['unsigned int fd', 'fcntl_cmd', 'hex'], support: 'partial', note: 'no leases (F_SETLEASE/F_GETLEASE), F_SETOWN/F_GETOWN(_EX), F_SETSIG/F_GETSIG, F_NOTIFY, F_*_RW_HINT: EINVAL' },
 ];

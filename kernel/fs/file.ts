@@ -32,7 +32,7 @@ export function sys_dup(t: Task, fd: number): number {
 
 /** do_dup2(): installs oldfd's file at newfd, closing what was there. */
 function do_dup2(t: Task, oldfd: number, newfd: number, cloexec: boolean): number {
-  if (newfd >>> 0 !== newfd || newfd >= t.rlim[RLIMIT_NOFILE].cur) return -EBADF;
+  if (newfd >= t.rlim[RLIMIT_NOFILE].cur) return -EBADF;
   const f = t.files.fcheck(oldfd);
   if (!f) return -EBADF;
   if (t.files.is_reserved(newfd)) return -EBUSY;
@@ -42,20 +42,17 @@ function do_dup2(t: Task, oldfd: number, newfd: number, cloexec: boolean): numbe
 }
 
 export function sys_dup3(t: Task, oldfd: number, newfd: number, flags: number): number {
-  oldfd >>>= 0; newfd >>>= 0; // unsigned int oldfd, newfd
   if (flags & ~O_CLOEXEC) return -EINVAL;
   if (oldfd === newfd) return -EINVAL;
   return do_dup2(t, oldfd, newfd, (flags & O_CLOEXEC) !== 0);
 }
 
 export function sys_dup2(t: Task, oldfd: number, newfd: number): number {
-  oldfd >>>= 0; newfd >>>= 0; // unsigned int oldfd, newfd
   if (oldfd === newfd) return t.files.fcheck(oldfd) ? newfd : -EBADF;
   return do_dup2(t, oldfd, newfd, false);
 }
 
 export function sys_close_range(t: Task, first: number, last: number, flags: number): number {
-  first >>>= 0; last >>>= 0;
   if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) return -EINVAL;
   if (first > last) return -EINVAL;
   const files = t.files;
@@ -70,8 +67,8 @@ export function sys_close_range(t: Task, first: number, last: number, flags: num
 }
 
 export const file_syscalls: SyscallDef[] = [
-  { name: 'dup', fn: sys_dup, args: ['fd'], ret_fd: true },
-  { name: 'dup2', fn: sys_dup2, args: ['fd', 'fd'], ret_fd: true },
-  { name: 'dup3', fn: sys_dup3, args: ['fd', 'fd', 'oflags'], ret_fd: true },
-  { name: 'close_range', fn: sys_close_range, args: ['fdrange', 'uint', 'hex'] },
+  { name: 'dup', fn: sys_dup, args: ['unsigned int fd'], ret_fd: true },
+  { name: 'dup2', fn: sys_dup2, args: ['unsigned int fd', 'unsigned int fd'], ret_fd: true },
+  { name: 'dup3', fn: sys_dup3, args: ['unsigned int fd', 'unsigned int fd', 'oflags'], ret_fd: true },
+  { name: 'close_range', fn: sys_close_range, args: ['fdrange', 'uint', 'unsigned int hex'] },
 ];

@@ -9,5 +9,5 @@ export function sys_umask(t: Task, mask: number): number {
 }
 
 export const fs_struct_syscalls: SyscallDef[] = [
-  { name: 'umask', fn: sys_umask, args: ['mode'] },
+  { name: 'umask', fn: sys_umask, args: ['int mode'] },
 ];

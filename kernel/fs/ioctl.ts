@@ -14,7 +14,6 @@ import type { SysRet } from './fs_types.ts';
 export const FIONCLEX = 0x5450, FIOCLEX = 0x5451, FIOASYNC = 0x5452, FIONBIO = 0x5421, FIONREAD = 0x541b;
 
 export function sys_ioctl(t: Task, fd: number, cmd: number, arg: number): SysRet {
-  fd >>>= 0; cmd >>>= 0; // unsigned int fd, unsigned int cmd
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
   switch (cmd) {
@@ -29,11 +28,11 @@ export function sys_ioctl(t: Task, fd: number, cmd: number, arg: number): SysRet
     case FIOASYNC: return get_user_u32(t, arg) === undefined ? -EFAULT : 0;
     case FIONREAD:
       // do_vfs_ioctl: for a regular file, the bytes between f_pos and the end.
-      if (S_ISREG(f.f_inode.i_mode)) return put_user_u32(t, arg, Math.max(0, f.f_inode.i_size - f.f_pos)) ? 0 : -EFAULT;
+      if (S_ISREG(f.f_inode.i_mode)) return put_user_u32(t, arg, Math.max(0, f.f_inode.i_size - f.f_pos));
   }
   return f.f_op.unlocked_ioctl ? f.f_op.unlocked_ioctl(f, t, cmd, arg) : -ENOTTY;
 }
 
 export const ioctl_syscalls: SyscallDef[] = [
-  { name: 'ioctl', fn: sys_ioctl, args: ['fd', 'ioctl', 'hex'] },
+  { name: 'ioctl', fn: sys_ioctl, args: ['unsigned int fd', 'ioctl', 'hex'] },
 ];

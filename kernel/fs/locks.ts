@@ -321,7 +321,6 @@ function flock_translate_cmd(cmd: number): number {
 
 /** flock(2) */
 export function sys_flock(t: Task, fd: number, cmd: number): SysRet {
-  cmd >>>= 0;
   if (cmd & LOCK_MAND) return 0; // LOCK_MAND never worked; Linux ignores it (with a warning)
   const type = flock_translate_cmd(cmd & ~LOCK_NB);
   if (type < 0) return type;
@@ -351,5 +350,5 @@ export function locks_remove_file(f: File): void {
 }
 
 export const locks_syscalls: SyscallDef[] = [
-  { name: 'flock', fn: sys_flock, args: ['fd', 'int'] },
+  { name: 'flock', fn: sys_flock, args: ['unsigned int fd', 'unsigned int'] },
 ];

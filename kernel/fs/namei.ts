@@ -65,7 +65,7 @@ export interface LookupResult {
 /** Where a walk starts: the root, the cwd, or a directory fd. */
 export function path_start(t: Task, dfd: number, path: string): Dentry | number {
   if (path.startsWith('/')) return t.fs.root;
-  if ((dfd | 0) === AT_FDCWD) return t.fs.pwd; // int dfd: 0xffffff9c is AT_FDCWD too
+  if (dfd === AT_FDCWD) return t.fs.pwd;
   const f = t.files.fcheck(dfd);
   if (!f) return -EBADF;
   if (!f.f_dentry || !S_ISDIR(f.f_inode.i_mode)) return -ENOTDIR;

@@ -151,7 +151,7 @@ export function sys_linkat(t: Task, odfd: number, uold: number, ndfd: number, un
   const old = getname_flags(t, uold, (flags & AT_EMPTY_PATH) !== 0);
   if (typeof old === 'number') return old;
   const od = old === '' ? fd_dentry(t, odfd) : user_path_at(t, odfd, old, (flags & AT_SYMLINK_FOLLOW) !== 0);
-  if (typeof od === 'number') return od === -EBADF && (odfd | 0) === AT_FDCWD ? -ENOENT : od;
+  if (typeof od === 'number') return od === -EBADF && odfd === AT_FDCWD ? -ENOENT : od;
   const r = filename_create(t, ndfd, unew, false);
   if (typeof r === 'number') return r;
   const inode = od.d_inode!;

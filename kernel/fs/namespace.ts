@@ -136,5 +136,5 @@ void EFAULT; void ENOENT;
 
 export const namespace_syscalls: SyscallDef[] = [
   { name: 'mount', fn: sys_mount, args: ['path', 'path', 'path', 'hex', 'ptr'], support: 'partial', note: 'new mounts of tmpfs, proc, hostfs (devtmpfs is mounted once, on /dev: a second mount is EBUSY); no remount, bind or move' },
-  { name: 'umount2', fn: sys_umount2, args: ['path', 'hex'] },
+  { name: 'umount2', fn: sys_umount2, args: ['path', 'int hex'] },
 ];

@@ -374,7 +374,7 @@ function do_fchmodat(t: Task, dfd: number, upath: number, mode: number, flags: n
 
 /** The dentry an fd (or AT_FDCWD) names, for AT_EMPTY_PATH. */
 export function fd_dentry(t: Task, dfd: number): Dentry | number {
-  if ((dfd | 0) === AT_FDCWD) return t.fs.pwd;
+  if (dfd === AT_FDCWD) return t.fs.pwd;
   const f = fdget(t, dfd);
   if (!f) return -EBADF;
   return f.f_dentry ?? -EBADF;
@@ -392,7 +392,6 @@ export function sys_fchmod(t: Task, fd: number, mode: number): number {
 
 /** do_faccessat(): checks with the real uid/gid unless AT_EACCESS. */
 function do_faccessat(t: Task, dfd: number, upath: number, mode: number, flags: number): number {
-  mode |= 0; // int mode
   if (mode & ~7) return -EINVAL;
   if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
   const path = getname_flags(t, upath, (flags & AT_EMPTY_PATH) !== 0);
@@ -416,18 +415,18 @@ void EACCES;
 export const open_syscalls: SyscallDef[] = [
   { name: 'open', fn: sys_open, args: ['path', 'oflags', 'mode'], ret_fd: true },
   { name: 'openat', fn: sys_openat, args: ['atfd', 'path', 'oflags', 'mode'], ret_fd: true },
-  { name: 'openat2', fn: sys_openat2, args: ['atfd', 'path', 'ptr', 'uint'], ret_fd: true, support: 'partial', note: 'RESOLVE_CACHED is accepted and not enforced; RESOLVE_NO_MAGICLINKS refuses /proc/PID/fd/N, cwd and root (exe is a plain link here)' },
+  { name: 'openat2', fn: sys_openat2, args: ['atfd', 'path', 'ptr', 'size_t'], ret_fd: true, support: 'partial', note: 'RESOLVE_CACHED is accepted and not enforced; RESOLVE_NO_MAGICLINKS refuses /proc/PID/fd/N, cwd and root (exe is a plain link here)' },
   { name: 'creat', fn: sys_creat, args: ['path', 'mode'], ret_fd: true },
-  { name: 'close', fn: sys_close, args: ['fd'] },
-  { name: 'truncate', fn: sys_truncate, args: ['path', 'int'] },
-  { name: 'ftruncate', fn: sys_ftruncate, args: ['fd', 'int'] },
-  { name: 'fallocate', fn: sys_fallocate, args: ['fd', 'hex', 'int', 'int'], support: 'partial', note: 'tmpfs files are not sparse: a punched hole reads as zeros but keeps its pages, and FALLOC_FL_KEEP_SIZE past EOF reserves no pages (st_blocks unchanged)' },
+  { name: 'close', fn: sys_close, args: ['unsigned int fd'] },
+  { name: 'truncate', fn: sys_truncate, args: ['path', 'long'] },
+  { name: 'ftruncate', fn: sys_ftruncate, args: ['unsigned int fd', 'long'] },
+  { name: 'fallocate', fn: sys_fallocate, args: ['fd', 'int hex', 'loff_t', 'loff_t'], support: 'partial', note: 'tmpfs files are not sparse: a punched hole reads as zeros but keeps its pages, and FALLOC_FL_KEEP_SIZE past EOF reserves no pages (st_blocks unchanged)' },
   { name: 'chdir', fn: sys_chdir, args: ['path'] },
-  { name: 'fchdir', fn: sys_fchdir, args: ['fd'] },
+  { name: 'fchdir', fn: sys_fchdir, args: ['unsigned int fd'] },
   { name: 'chmod', fn: sys_chmod, args: ['path', 'mode'] },
-  { name: 'fchmod', fn: sys_fchmod, args: ['fd', 'mode'] },
+  { name: 'fchmod', fn: sys_fchmod, args: ['unsigned int fd', 'mode'] },
   { name: 'fchmodat', fn: sys_fchmodat, args: ['atfd', 'path', 'mode'] },
-  { name: 'fchmodat2', fn: sys_fchmodat2, args: ['atfd', 'path', 'mode', 'atflags'] },
+  { name: 'fchmodat2', fn: sys_fchmodat2, args: ['atfd', 'path', 'mode', 'unsigned int atflags'] },
   { name: 'access', fn: sys_access, args: ['path', 'int'] },
   { name: 'faccessat', fn: sys_faccessat, args: ['atfd', 'path', 'int'] },
   { name: 'faccessat2', fn: sys_faccessat2, args: ['atfd', 'path', 'int', 'atflags'] },

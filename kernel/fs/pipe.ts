@@ -11,10 +11,8 @@ import type { Kernel } from '../kernel.ts';
 import { copy_from_user, copy_to_user, put_user_u32 } from '../mm/uaccess.ts';
 import { PAGE_SIZE } from '../mm/page_alloc.ts';
 import { send_signal } from '../sched/signal.ts';
-import { switch_to } from '../sched/core.ts';
-import { MODE_KERNEL } from '../arch/cpu.ts';
 import type { Task } from '../sched/task.ts';
-import { WaitQueueHead, wait_event_interruptible } from '../sched/wait.ts';
+import { WaitQueueHead, wait_event_interruptible, sys_then } from '../sched/wait.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { RLIMIT_NOFILE } from './file_table.ts';
 import { File, FMODE_LSEEK, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_STREAM, FMODE_WRITE, Inode, type FileOperations, type SuperBlock, type SysRet } from './fs_types.ts';
@@ -105,8 +103,8 @@ function pipe_read(f: File, t: Task, ubuf: number, count: number): SysRet {
   }
   if (p.writers === 0) return 0;
   if (f.f_flags & O_NONBLOCK) return -EAGAIN;
-  return wait_event_interruptible(t, p.rd_wait, () => p.len > 0 || p.writers === 0)
-    .then((err) => { switch_to(t, MODE_KERNEL); return err < 0 ? err : pipe_read(f, t, ubuf, count); });
+  const w = wait_event_interruptible(t, p.rd_wait, () => p.len > 0 || p.writers === 0);
+  return sys_then(t, w, (err) => (err < 0 ? err : pipe_read(f, t, ubuf, count)));
 }
 
 /** pipe_write(): all or nothing up to PIPE_BUF; larger writes may be split across waits. */
@@ -129,8 +127,8 @@ function pipe_write_from(f: File, t: Task, ubuf: number, count: number, done: nu
     }
     if (f.f_flags & O_NONBLOCK) return done || -EAGAIN;
     const d = done;
-    return wait_event_interruptible(t, p.wr_wait, () => p.readers === 0 || (count <= PIPE_BUF ? p.free >= count - d : p.free > 0))
-      .then((err) => { switch_to(t, MODE_KERNEL); return err < 0 ? d || err : pipe_write_from(f, t, ubuf, count, d); });
+    const w = wait_event_interruptible(t, p.wr_wait, () => p.readers === 0 || (count <= PIPE_BUF ? p.free >= count - d : p.free > 0));
+    return sys_then(t, w, (err) => (err < 0 ? d || err : pipe_write_from(f, t, ubuf, count, d)));
   }
 }
 
@@ -158,7 +156,7 @@ export const pipefifo_fops: FileOperations = {
   poll: pipe_poll,
   unlocked_ioctl(f, t, cmd, arg) {
     if (cmd !== FIONREAD) return -ENOTTY;
-    return put_user_u32(t, arg, (f.f_inode.i_private as PipeInodeInfo).len) ? 0 : -EFAULT;
+    return put_user_u32(t, arg, (f.f_inode.i_private as PipeInodeInfo).len);
   },
   open: fifo_open,
   release(inode, f) {
@@ -182,8 +180,8 @@ export const pipefifo_fops: FileOperations = {
     if (p.readers === 0) { send_signal(t, SIGPIPE); return -EPIPE; }
     if (p.free === 0) {
       if (f.f_flags & O_NONBLOCK) return -EAGAIN;
-      return wait_event_interruptible(t, p.wr_wait, () => p.readers === 0 || p.free > 0)
-        .then((err) => { switch_to(t, MODE_KERNEL); return err < 0 ? err : pipefifo_fops.splice_write!(f, t, buf, off, count, 0); });
+      const w = wait_event_interruptible(t, p.wr_wait, () => p.readers === 0 || p.free > 0);
+      return sys_then(t, w, (err) => (err < 0 ? err : pipefifo_fops.splice_write!(f, t, buf, off, count, 0)));
     }
     return pipe_ring_put(p, buf, off, count);
   },

@@ -3,13 +3,12 @@
  * (fs/read_write.c). The fd's access mode is checked here (EBADF for a read on an O_WRONLY
  * fd), whatever the storage below would allow.
  */
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 import { EBADF, EFBIG, EINVAL, ESPIPE, EFAULT, EOVERFLOW, EISDIR, ENXIO } from '../include/uapi/errno.ts';
 import { O_APPEND, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET } from '../include/uapi/fcntl.ts';
 import { S_ISDIR, S_ISREG } from '../include/uapi/stat.ts';
 import { access_ok, copy_from_user, get_user_u64, put_user_u64 } from '../mm/uaccess.ts';
 import type { Task } from '../sched/task.ts';
-import { switch_to } from '../sched/core.ts';
-import { MODE_KERNEL } from '../arch/cpu.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { fdget_io } from './file_table.ts';
 import { IN_ACCESS, IN_MODIFY } from '../include/uapi/inotify.ts';
@@ -18,6 +17,7 @@ import { RLIMIT_FSIZE } from '../include/uapi/resource.ts';
 import { SIGXFSZ } from '../include/uapi/signal.ts';
 import { send_signal } from '../sched/signal.ts';
 import { FMODE_LSEEK, FMODE_STREAM, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_WRITE, type File, type SysRet } from './fs_types.ts';
+import { sys_then } from '../sched/wait.ts';
 
 /** MAX_RW_COUNT: INT_MAX rounded down to a page. */
 export const MAX_RW_COUNT = 0x7ffff000;
@@ -70,19 +70,19 @@ export function vfs_write(t: Task, f: File, buf: number, count: number, pos: num
   return fsnotify_rw(f, write(f, t, buf, count, pos), IN_MODIFY);
 }
 
-export function sys_read(t: Task, fd: number, buf: number, count: number): SysRet {
+export function sys_read(t: Task, fd: number, buf: UserPtr, count: number): SysRet {
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
   const r = vfs_read(t, f, buf, count, f.f_pos);
-  return typeof r === 'number' ? advance(f, r) : r.then((v) => advance(f, v));
+  return typeof r === 'number' ? advance(f, r) : sys_then(t, r, (v) => advance(f, v));
 }
 
-export function sys_write(t: Task, fd: number, buf: number, count: number): SysRet {
+export function sys_write(t: Task, fd: number, buf: UserPtr, count: number): SysRet {
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
   if (f.f_flags & O_APPEND && S_ISREG(f.f_inode.i_mode)) f.f_pos = f.f_inode.i_size;
   const r = vfs_write(t, f, buf, count, f.f_pos);
-  return typeof r === 'number' ? advance(f, r) : r.then((v) => advance(f, v));
+  return typeof r === 'number' ? advance(f, r) : sys_then(t, r, (v) => advance(f, v));
 }
 
 export function sys_pread64(t: Task, fd: number, buf: number, count: number, pos: number): SysRet {
@@ -122,7 +122,7 @@ export function sys_lseek(t: Task, fd: number, offset: number, whence: number): 
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
   if (!(f.f_mode & FMODE_LSEEK)) return -ESPIPE;
-  return (f.f_op.llseek ?? generic_file_llseek)(f, offset, whence >>> 0); // unsigned int whence
+  return (f.f_op.llseek ?? generic_file_llseek)(f, offset, whence);
 }
 
 // ---- vectored I/O ----
@@ -165,7 +165,7 @@ function loop_rw(t: Task, f: File, op: Op, iov: number[], i: number, done: numbe
     const r = op(t, f, iov[i], len, at);
     if (typeof r !== 'number') {
       const next = i + 2;
-      return r.then((v) => { switch_to(t, MODE_KERNEL); return v < 0 ? (done || v) : step(t, f, op, iov, next, done, pos, v, len); });
+      return sys_then(t, r, (v) => (v < 0 ? (done || v) : step(t, f, op, iov, next, done, pos, v, len)));
     }
     if (r < 0) return done || r;
     if (pos < 0) advance(f, r);
@@ -242,7 +242,7 @@ export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: numbe
   if (count > MAX_RW_COUNT) count = MAX_RW_COUNT;
   const sf_buf = splice_pipe(t);
   const finish = (done: number, err: number): number => {
-    if (uoff) { if (!put_user_u64(t, uoff, pos)) return -EFAULT; } else in_f.f_pos = pos;
+    if (uoff) { if (put_user_u64(t, uoff, pos)) return -EFAULT; } else in_f.f_pos = pos;
     return done || err;
   };
   const loop = (done: number): SysRet => {
@@ -253,8 +253,7 @@ export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: numbe
       if (n <= 0) return finish(done, n);
       const w = out_f.f_op.splice_write!(out_f, t, sf_buf, 0, n, out_f.f_pos);
       if (typeof w !== 'number') {
-        return w.then((v) => {
-          switch_to(t, MODE_KERNEL);
+        return sys_then(t, w, (v) => {
           if (v < 0) return finish(done, v);
           out_f.f_pos += v; pos += v;
           return v < n ? finish(done + v, 0) : loop(done + v);
@@ -270,14 +269,14 @@ export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: numbe
 }
 
 export const read_write_syscalls: SyscallDef[] = [
-  { name: 'read', fn: sys_read, args: ['fd', 'buf_out', 'uint'] },
-  { name: 'write', fn: sys_write, args: ['fd', 'buf_in', 'uint'] },
-  { name: 'pread64', fn: sys_pread64, args: ['fd', 'buf_out', 'uint', 'int'] },
-  { name: 'pwrite64', fn: sys_pwrite64, args: ['fd', 'buf_in', 'uint', 'int'] },
-  { name: 'lseek', fn: sys_lseek, args: ['fd', 'int', 'whence'], support: 'partial', note: 'SEEK_DATA/SEEK_HOLE see no holes (the whole file is data)' },
-  { name: 'readv', fn: sys_readv, args: ['fd', 'ptr', 'int'] },
-  { name: 'writev', fn: sys_writev, args: ['fd', 'ptr', 'int'] },
-  { name: 'preadv', fn: sys_preadv, args: ['fd', 'ptr', 'int', 'int'] },
-  { name: 'pwritev', fn: sys_pwritev, args: ['fd', 'ptr', 'int', 'int'] },
-  { name: 'sendfile', fn: sys_sendfile, args: ['fd', 'fd', 'ptr', 'uint'], support: 'partial', note: 'files need splice operations: tmpfs, hostfs, pipes, /dev/null|zero, the console; out_fd may be any socket' },
+  { name: 'read', fn: sys_read, args: ['unsigned int fd', 'buf_out', 'size_t'] },
+  { name: 'write', fn: sys_write, args: ['unsigned int fd', 'buf_in', 'size_t'] },
+  { name: 'pread64', fn: sys_pread64, args: ['unsigned int fd', 'buf_out', 'size_t', 'loff_t'] },
+  { name: 'pwrite64', fn: sys_pwrite64, args: ['unsigned int fd', 'buf_in', 'size_t', 'loff_t'] },
+  { name: 'lseek', fn: sys_lseek, args: ['unsigned int fd', 'long', 'whence'], support: 'partial', note: 'SEEK_DATA/SEEK_HOLE see no holes (the whole file is data)' },
+  { name: 'readv', fn: sys_readv, args: ['unsigned int fd', 'ptr', 'unsigned long'] },
+  { name: 'writev', fn: sys_writev, args: ['unsigned int fd', 'ptr', 'unsigned long'] },
+  { name: 'preadv', fn: sys_preadv, args: ['unsigned int fd', 'ptr', 'unsigned long', 'long'] },
+  { name: 'pwritev', fn: sys_pwritev, args: ['unsigned int fd', 'ptr', 'unsigned long', 'long'] },
+  { name: 'sendfile', fn: sys_sendfile, args: ['fd', 'fd', 'ptr', 'size_t'], support: 'partial', note: 'files need splice operations: tmpfs, hostfs, pipes, /dev/null|zero, the console' },
 ];

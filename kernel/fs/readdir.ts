@@ -22,7 +22,7 @@ export function sys_getdents64(t: Task, fd: number, udirent: number, count: numb
   if (!iterate) return -ENOTDIR;
   // IS_DEADDIR: a removed directory lists nothing.
   if (f.f_inode.i_nlink === 0) return f.f_dentry?.d_unhashed ? -ENOENT : 0;
-  count = Math.min(count >>> 0, MAX_BUF);
+  count = Math.min(count, MAX_BUF);
   if (kbuf.length < count + 1024) { kbuf = new Uint8Array(count + 1024); kdv = new DataView(kbuf.buffer); }
   let used = 0, too_small = false;
   const full = (): boolean => { if (used === 0) too_small = true; return false; };
@@ -49,5 +49,5 @@ export function sys_getdents64(t: Task, fd: number, udirent: number, count: numb
 }
 
 export const readdir_syscalls: SyscallDef[] = [
-  { name: 'getdents64', fn: sys_getdents64, args: ['fd', 'ptr', 'uint'] },
+  { name: 'getdents64', fn: sys_getdents64, args: ['unsigned int fd', 'ptr', 'uint'] },
 ];

@@ -127,5 +127,5 @@ export const sys_rename = (t: Task, uold: number, unew: number): number => sys_r
 export const rename_syscalls: SyscallDef[] = [
   { name: 'rename', fn: sys_rename, args: ['path', 'path'] },
   { name: 'renameat', fn: sys_renameat, args: ['atfd', 'path', 'atfd', 'path'] },
-  { name: 'renameat2', fn: sys_renameat2, args: ['atfd', 'path', 'atfd', 'path', 'hex'], support: 'partial', note: 'RENAME_WHITEOUT is EINVAL (no overlayfs)' },
+  { name: 'renameat2', fn: sys_renameat2, args: ['atfd', 'path', 'atfd', 'path', 'unsigned int hex'], support: 'partial', note: 'RENAME_WHITEOUT is EINVAL (no overlayfs)' },
 ];

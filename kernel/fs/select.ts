@@ -8,7 +8,7 @@ import { EFAULT, EINTR, EINVAL, EBADF } from '../include/uapi/errno.ts';
 import { copy_from_user, copy_to_user, get_user_u64, put_user_u64 } from '../mm/uaccess.ts';
 import { signal_pending } from '../include/linux/sched/signal.ts';
 import type { Task } from '../sched/task.ts';
-import { sleep_on, type WaitQueueHead } from '../sched/wait.ts';
+import { sleep_on, type WaitQueueHead, sys_then } from '../sched/wait.ts';
 import type { SysRet } from './fs_types.ts';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDBAND, POLLRDNORM, POLLWRBAND, POLLWRNORM, type PollTable } from './poll_types.ts';
 
@@ -53,7 +53,6 @@ function do_poll_loop(t: Task, scan: (pt: PollTable | null) => number, timeout_m
 
 /** do_sys_poll(): pollfd[] in, revents out. */
 function do_sys_poll(t: Task, ufds: number, nfds: number, timeout_ms: number): SysRet {
-  nfds >>>= 0; // unsigned int nfds
   if (nfds > t.rlim[RLIMIT_NOFILE].cur) return -EINVAL;
   const buf = new Uint8Array(nfds * 8), dv = new DataView(buf.buffer);
   if (nfds && copy_from_user(t, buf, 0, ufds, nfds * 8)) return -EFAULT;
@@ -77,11 +76,11 @@ function do_sys_poll(t: Task, ufds: number, nfds: number, timeout_ms: number): S
     return nfds && copy_to_user(t, ufds, buf, 0, nfds * 8) ? -EFAULT : r;
   };
   const r = do_poll_loop(t, scan, timeout_ms);
-  return typeof r === 'number' ? finish(r) : r.then(finish);
+  return sys_then(t, r, finish);
 }
 
 export const sys_poll = (t: Task, ufds: number, nfds: number, timeout: number): SysRet =>
-  do_sys_poll(t, ufds, nfds, (timeout | 0) < 0 ? -1 : timeout | 0);
+  do_sys_poll(t, ufds, nfds, timeout < 0 ? -1 : timeout);
 
 /**
  * Runs body with the user's sigset (8 bytes) as the blocked mask, restoring the old one after.
@@ -97,7 +96,7 @@ export function with_sigmask(t: Task, usig: number, sigsz: number, body: () => S
   t.blocked_lo = dv.getUint32(0, true) & ~((1 << 8) | (1 << 18)); t.blocked_hi = dv.getUint32(4, true); // never SIGKILL/SIGSTOP
   const restore = (r: number): number => { t.blocked_lo = lo; t.blocked_hi = hi; return r; };
   const r = body();
-  return typeof r === 'number' ? restore(r) : r.then(restore);
+  return sys_then(t, r, restore);
 }
 
 export function sys_ppoll(t: Task, ufds: number, nfds: number, uts: number, usig: number, sigsz: number): SysRet {
@@ -112,7 +111,6 @@ const POLLEX_SET = POLLPRI;
 
 /** core_sys_select(): three fd_set bitmaps of n bits, rewritten with the ready fds. */
 function core_sys_select(t: Task, n: number, uin: number, uout: number, uex: number, timeout_ms: number): SysRet {
-  n |= 0; // int n
   if (n < 0) return -EINVAL;
   n = Math.min(n, t.files.fd.length);
   const bytes = Math.ceil(n / 64) * 8;
@@ -148,7 +146,7 @@ function core_sys_select(t: Task, n: number, uin: number, uout: number, uex: num
     return r;
   };
   const r = do_poll_loop(t, scan, timeout_ms);
-  return typeof r === 'number' ? finish(r) : r.then(finish);
+  return sys_then(t, r, finish);
 }
 
 /** select(2): the timeval is updated with the time left, as Linux does. */
@@ -164,7 +162,7 @@ export function sys_select(t: Task, n: number, uin: number, uout: number, uex: n
     }
     return v;
   };
-  return typeof r === 'number' ? upd(r) : r.then(upd);
+  return sys_then(t, r, upd);
 }
 
 /** pselect6: the sixth argument points at { const sigset_t *ss; size_t ss_len; }. */

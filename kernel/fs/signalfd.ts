@@ -84,7 +84,6 @@ export function sys_signalfd4(t: Task, ufd: number, umask: number, sizemask: num
   if (sizemask !== 8) return -EINVAL;
   const set = get_sigset(t, umask);
   if (!set) return -EFAULT;
-  ufd |= 0;
   if (flags & ~(SFD_CLOEXEC | SFD_NONBLOCK)) return -EINVAL;
   const lo = set[0] & ~KILL_STOP, hi = set[1];
   if (ufd === -1) {
@@ -103,6 +102,6 @@ export function sys_signalfd4(t: Task, ufd: number, umask: number, sizemask: num
 export const sys_signalfd = (t: Task, ufd: number, umask: number, sizemask: number): number => sys_signalfd4(t, ufd, umask, sizemask, 0);
 
 export const signalfd_syscalls: SyscallDef[] = [
-  { name: 'signalfd', fn: sys_signalfd, args: ['fd', 'ptr', 'uint'] },
-  { name: 'signalfd4', fn: sys_signalfd4, args: ['fd', 'ptr', 'uint', 'hex'] },
+  { name: 'signalfd', fn: sys_signalfd, args: ['fd', 'ptr', 'size_t'] },
+  { name: 'signalfd4', fn: sys_signalfd4, args: ['fd', 'ptr', 'size_t', 'int hex'] },
 ];

@@ -96,7 +96,7 @@ function get_off(t: Task, uoff: number): number {
 function put_off(t: Task, f: File, uoff: number, pos: number, r: number): number {
   if (r <= 0) return r;
   if (!uoff) { f.f_pos = pos + r; return r; }
-  return put_user_u64(t, uoff, pos + r) ? r : -EFAULT;
+  return put_user_u64(t, uoff, pos + r) || r;
 }
 
 /** __do_splice() and do_splice(): the offsets, the modes, then one of the three directions. */
@@ -207,7 +207,7 @@ export function sys_vmsplice(t: Task, fd: number, uiov: number, nr_segs: number,
 }
 
 export const splice_syscalls: SyscallDef[] = [
-  { name: 'splice', fn: sys_splice, args: ['fd', 'ptr', 'fd', 'ptr', 'uint', 'hex'], support: 'partial', note: 'sockets have no splice operations (EINVAL); bytes are copied, not page references moved (SPLICE_F_MOVE/GIFT are hints); pipes count free bytes, not page slots, so a pipe whose every slot holds a few bytes is full on Linux but still takes bytes here' },
-  { name: 'tee', fn: sys_tee, args: ['fd', 'fd', 'uint', 'hex'] },
-  { name: 'vmsplice', fn: sys_vmsplice, args: ['fd', 'ptr', 'uint', 'hex'] },
+  { name: 'splice', fn: sys_splice, args: ['fd', 'ptr', 'fd', 'ptr', 'size_t', 'unsigned int hex'], support: 'partial', note: 'sockets have no splice operations (EINVAL); bytes are copied, not page references moved (SPLICE_F_MOVE/GIFT are hints); pipes count free bytes, not page slots, so a pipe whose every slot holds a few bytes is full on Linux but still takes bytes here' },
+  { name: 'tee', fn: sys_tee, args: ['fd', 'fd', 'size_t', 'unsigned int hex'] },
+  { name: 'vmsplice', fn: sys_vmsplice, args: ['fd', 'ptr', 'unsigned long', 'unsigned int hex'] },
 ];

@@ -77,7 +77,7 @@ function stat_target(t: Task, dfd: number, upath: number, flags: number): Inode 
   const path = getname_flags(t, upath, (flags & AT_EMPTY_PATH) !== 0);
   if (typeof path === 'number') return path;
   if (path === '') {
-    if ((dfd | 0) === AT_FDCWD) return t.fs.pwd.d_inode!;
+    if (dfd === AT_FDCWD) return t.fs.pwd.d_inode!;
     const f = fdget(t, dfd);
     return f ? f.f_inode : -EBADF;
   }
@@ -136,7 +136,6 @@ export function sys_statx(t: Task, dfd: number, upath: number, flags: number, ma
 
 /** readlinkat(2) (fs/stat.c do_readlinkat): the target, truncated, without a NUL. */
 export function sys_readlinkat(t: Task, dfd: number, upath: number, ubuf: number, size: number): number {
-  size |= 0; // int bufsiz
   if (size <= 0) return -EINVAL;
   const inode = stat_target(t, dfd, upath, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
   if (typeof inode === 'number') return inode;
@@ -152,11 +151,11 @@ const enc = new TextEncoder();
 export const sys_readlink = (t: Task, upath: number, ubuf: number, size: number): number => sys_readlinkat(t, AT_FDCWD, upath, ubuf, size);
 
 export const stat_syscalls: SyscallDef[] = [
-  { name: 'fstat', fn: sys_fstat, args: ['fd', 'stat_out'] },
+  { name: 'fstat', fn: sys_fstat, args: ['unsigned int fd', 'stat_out'] },
   { name: 'stat', fn: sys_stat, args: ['path', 'stat_out'] },
   { name: 'lstat', fn: sys_lstat, args: ['path', 'stat_out'] },
   { name: 'newfstatat', fn: sys_newfstatat, args: ['atfd', 'path', 'stat_out', 'atflags'] },
-  { name: 'statx', fn: sys_statx, args: ['atfd', 'path', 'atflags', 'hex', 'ptr'], support: 'partial', note: 'basic stats only (no btime, attributes, mount id)' },
+  { name: 'statx', fn: sys_statx, args: ['atfd', 'path', 'unsigned int atflags', 'unsigned int hex', 'ptr'], support: 'partial', note: 'basic stats only (no btime, attributes, mount id)' },
   { name: 'readlink', fn: sys_readlink, args: ['path', 'ptr', 'int'] },
   { name: 'readlinkat', fn: sys_readlinkat, args: ['atfd', 'path', 'ptr', 'int'] },
 ];

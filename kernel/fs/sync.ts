@@ -47,9 +47,9 @@ export function sys_sync_file_range(t: Task, fd: number, offset: number, nbytes:
 }
 
 export const sync_syscalls: SyscallDef[] = [
-  { name: 'fsync', fn: sys_fsync, args: ['fd'] },
-  { name: 'fdatasync', fn: sys_fdatasync, args: ['fd'] },
+  { name: 'fsync', fn: sys_fsync, args: ['unsigned int fd'] },
+  { name: 'fdatasync', fn: sys_fdatasync, args: ['unsigned int fd'] },
   { name: 'sync', fn: sys_sync, args: [] },
   { name: 'syncfs', fn: sys_syncfs, args: ['fd'] },
-  { name: 'sync_file_range', fn: sys_sync_file_range, args: ['fd', 'int', 'int', 'hex'] },
+  { name: 'sync_file_range', fn: sys_sync_file_range, args: ['fd', 'loff_t', 'loff_t', 'unsigned int hex'] },
 ];

@@ -87,7 +87,6 @@ const timerfd_fops: FileOperations = {
 };
 
 export function sys_timerfd_create(t: Task, clockid: number, flags: number): number {
-  clockid |= 0;
   if (flags & ~(TFD_CLOEXEC | TFD_NONBLOCK)) return -EINVAL;
   if (clockid !== CLOCK_MONOTONIC && clockid !== CLOCK_REALTIME && clockid !== CLOCK_REALTIME_ALARM &&
       clockid !== CLOCK_BOOTTIME && clockid !== CLOCK_BOOTTIME_ALARM) return -EINVAL;
@@ -131,7 +130,7 @@ export function sys_timerfd_gettime(t: Task, fd: number, otmr: number): number {
 }
 
 export const timerfd_syscalls: SyscallDef[] = [
-  { name: 'timerfd_create', fn: sys_timerfd_create, args: ['clockid', 'hex'] },
-  { name: 'timerfd_settime', fn: sys_timerfd_settime, args: ['fd', 'hex', 'ptr', 'ptr'], support: 'partial', note: 'TFD_TIMER_CANCEL_ON_SET is accepted but never cancels (the emulated CLOCK_REALTIME is never set)' },
+  { name: 'timerfd_create', fn: sys_timerfd_create, args: ['clockid', 'int hex'] },
+  { name: 'timerfd_settime', fn: sys_timerfd_settime, args: ['fd', 'int hex', 'ptr', 'ptr'], support: 'partial', note: 'TFD_TIMER_CANCEL_ON_SET is accepted but never cancels (the emulated CLOCK_REALTIME is never set)' },
   { name: 'timerfd_gettime', fn: sys_timerfd_gettime, args: ['fd', 'ptr'] },
 ];

@@ -62,7 +62,7 @@ export function sys_utimensat(t: Task, dfd: number, upath: number, utimes: numbe
   }
   if (!upath) {
     // Linux extension: a NULL path acts on dfd itself.
-    if ((dfd | 0) === AT_FDCWD) return -EFAULT;
+    if (dfd === AT_FDCWD) return -EFAULT;
     if (flags & AT_SYMLINK_NOFOLLOW) return -EINVAL;
     const f = t.files.fcheck(dfd);
     if (!f) return -EBADF;

@@ -21,9 +21,9 @@ export function vfs_fadvise(f: File, advice: number): number {
 /** ksys_fadvise64_64(); arm64's fadvise64_64 takes the same arguments. */
 export function sys_fadvise64(t: Task, fd: number, _offset: number, _len: number, advice: number): number {
   const f = fdget_io(t, fd);
-  return typeof f === 'number' ? f : vfs_fadvise(f, advice | 0);
+  return typeof f === 'number' ? f : vfs_fadvise(f, advice);
 }
 
 export const fadvise_syscalls: SyscallDef[] = [
-  { name: 'fadvise64', fn: sys_fadvise64, args: ['fd', 'int', 'uint', 'int'] },
+  { name: 'fadvise64', fn: sys_fadvise64, args: ['fd', 'loff_t', 'size_t', 'int'] },
 ];

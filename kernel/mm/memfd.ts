@@ -49,7 +49,7 @@ function sanitize_flags(flags: number): number {
 
 /** memfd_create(2) */
 export function sys_memfd_create(t: Task, uname: number, flags: number): number {
-  flags = sanitize_flags(flags >>> 0);
+  flags = sanitize_flags(flags);
   if (flags < 0) return flags;
   if (flags & MFD_HUGETLB) return -EINVAL; // no hugetlbfs here (as a kernel without CONFIG_HUGETLBFS)
   const name = strncpy_from_user(t, uname, MFD_NAME_MAX_LEN);
@@ -130,5 +130,5 @@ export function memfd_deny_maywrite(f: File, flags: number): boolean {
 }
 
 export const memfd_syscalls: SyscallDef[] = [
-  { name: 'memfd_create', fn: sys_memfd_create, args: ['ptr', 'hex'], support: 'partial', note: 'MFD_HUGETLB is EINVAL (no hugetlbfs)' },
+  { name: 'memfd_create', fn: sys_memfd_create, args: ['ptr', 'unsigned int hex'], support: 'partial', note: 'MFD_HUGETLB is EINVAL (no hugetlbfs)' },
 ];

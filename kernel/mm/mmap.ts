@@ -137,7 +137,7 @@ export function do_mmap(t: Task, addr: number, len: number, prot: number, flags:
 }
 
 export function sys_mmap(t: Task, addr: number, len: number, prot: number, flags: number, fd: number, off: number): number {
-  return do_mmap(t, addr, len, prot, flags, fd | 0, off);
+  return do_mmap(t, addr, len, prot, flags, fd, off);
 }
 
 export function sys_munmap(t: Task, addr: number, len: number): number {
@@ -195,10 +195,10 @@ export function sys_brk(t: Task, brk: number): number {
 }
 
 export const mm_syscalls: SyscallDef[] = [
-  { name: 'mmap', fn: sys_mmap, args: ['ptr', 'uint', 'prot', 'mapflags', 'fd', 'hex'], ret_hex: true, support: 'partial', note: 'no hugetlb, mlock or NUMA policy; file mappings for tmpfs/hostfs regular files only (page cache coherent with read/write; truncation zeroes mapped pages past EOF instead of unmapping them, so no SIGBUS there)' },
-  { name: 'msync', fn: sys_msync, args: ['ptr', 'uint', 'hex'] },
-  { name: 'madvise', fn: sys_madvise, args: ['ptr', 'uint', 'int'], support: 'partial', note: 'DONTNEED and FREE implemented; NORMAL/RANDOM/SEQUENTIAL/WILLNEED/COLD/PAGEOUT/(UN)MERGEABLE/(NO)HUGEPAGE accepted as hints; REMOVE, DONTFORK/DOFORK, DONTDUMP/DODUMP, WIPEONFORK/KEEPONFORK, POPULATE_* give EINVAL' },
-  { name: 'munmap', fn: sys_munmap, args: ['ptr', 'uint'] },
-  { name: 'mprotect', fn: sys_mprotect, args: ['ptr', 'uint', 'prot'], support: 'partial', note: 'PROT_GROWSUP/DOWN accepted and ignored' },
+  { name: 'mmap', fn: sys_mmap, args: ['ptr', 'unsigned long', 'prot', 'mapflags', 'fd', 'hex'], ret_hex: true, support: 'partial', note: 'no hugetlb, mlock or NUMA policy; file mappings for tmpfs/hostfs regular files only (page cache coherent with read/write; truncation zeroes mapped pages past EOF instead of unmapping them, so no SIGBUS there)' },
+  { name: 'msync', fn: sys_msync, args: ['ptr', 'size_t', 'int hex'] },
+  { name: 'madvise', fn: sys_madvise, args: ['ptr', 'size_t', 'int'], support: 'partial', note: 'DONTNEED and FREE implemented; NORMAL/RANDOM/SEQUENTIAL/WILLNEED/COLD/PAGEOUT/(UN)MERGEABLE/(NO)HUGEPAGE accepted as hints; REMOVE, DONTFORK/DOFORK, DONTDUMP/DODUMP, WIPEONFORK/KEEPONFORK, POPULATE_* give EINVAL' },
+  { name: 'munmap', fn: sys_munmap, args: ['ptr', 'size_t'] },
+  { name: 'mprotect', fn: sys_mprotect, args: ['ptr', 'size_t', 'prot'], support: 'partial', note: 'PROT_GROWSUP/DOWN accepted and ignored' },
   { name: 'brk', fn: sys_brk, args: ['ptr'], ret_hex: true },
 ];

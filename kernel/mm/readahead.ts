@@ -21,5 +21,5 @@ export function sys_readahead(t: Task, fd: number, _offset: number, _count: numb
 }
 
 export const readahead_syscalls: SyscallDef[] = [
-  { name: 'readahead', fn: sys_readahead, args: ['fd', 'int', 'uint'] },
+  { name: 'readahead', fn: sys_readahead, args: ['fd', 'loff_t', 'size_t'] },
 ];

@@ -131,9 +131,10 @@ export function get_user_u32(t: UaccessCtx, uaddr: number): number | undefined {
   return copy_from_user(t, word, 0, uaddr, 4) ? undefined : word_dv.getUint32(0, true);
 }
 
-export function put_user_u32(t: UaccessCtx, uaddr: number, v: number): boolean {
+/** put_user() of a 32-bit value: 0, or -EFAULT (Linux's convention). */
+export function put_user_u32(t: UaccessCtx, uaddr: number, v: number): number {
   word_dv.setUint32(0, v >>> 0, true);
-  return copy_to_user(t, uaddr, word, 0, 4) === 0;
+  return copy_to_user(t, uaddr, word, 0, 4) === 0 ? 0 : -EFAULT;
 }
 
 /** get_user for a 64-bit value as a JS number (exact below 2^53, e.g. pointers). */
@@ -142,9 +143,10 @@ export function get_user_u64(t: UaccessCtx, uaddr: number): number | undefined {
   return word_dv.getInt32(4, true) * 0x100000000 + word_dv.getUint32(0, true);
 }
 
-export function put_user_u64(t: UaccessCtx, uaddr: number, v: number): boolean {
+/** put_user() of a 64-bit value: 0, or -EFAULT. */
+export function put_user_u64(t: UaccessCtx, uaddr: number, v: number): number {
   const hi = Math.floor(v / 0x100000000);
   word_dv.setUint32(0, v - hi * 0x100000000, true);
   word_dv.setInt32(4, hi, true);
-  return copy_to_user(t, uaddr, word, 0, 8) === 0;
+  return copy_to_user(t, uaddr, word, 0, 8) === 0 ? 0 : -EFAULT;
 }

@@ -21,6 +21,7 @@ import { copy_from_user, copy_to_user, get_user_u32, put_user_u32 } from '../mm/
 import type { Task } from '../sched/task.ts';
 import { task_iter, type IovIter } from './core/iov_iter.ts';
 import { sock_getsockopt, sock_setsockopt, type Sock } from './core/sock.ts';
+import { sys_then } from '../sched/wait.ts';
 
 /** SS_* (include/uapi/linux/net.h) */
 export const SS_UNCONNECTED = 1, SS_CONNECTING = 2, SS_CONNECTED = 3;
@@ -164,7 +165,6 @@ function split_type(type: number): [number, number] | number {
 }
 
 export function sys_socket(t: Task, family: number, type: number, protocol: number): number {
-  family |= 0; type |= 0; protocol |= 0; // int family, type, protocol
   const tf = split_type(type);
   if (typeof tf === 'number') return tf;
   const sock = sock_create(t, family, tf[0], protocol);
@@ -173,7 +173,6 @@ export function sys_socket(t: Task, family: number, type: number, protocol: numb
 }
 
 export function sys_socketpair(t: Task, family: number, type: number, protocol: number, usv: number): number {
-  family |= 0; type |= 0; protocol |= 0;
   const tf = split_type(type);
   if (typeof tf === 'number') return tf;
   const a = sock_create(t, family, tf[0], protocol);
@@ -188,7 +187,7 @@ export function sys_socketpair(t: Task, family: number, type: number, protocol: 
   if (fd1 < 0) { fput(fa); fput(fb); return fd1; }
   const fd2 = t.files.get_unused_fd_flags(cloexec, t.rlim[7].cur);
   if (fd2 < 0) { t.files.put_unused_fd(fd1); fput(fa); fput(fb); return fd2; }
-  if (!put_user_u32(t, usv, fd1) || !put_user_u32(t, usv + 4, fd2)) {
+  if (put_user_u32(t, usv, fd1) || put_user_u32(t, usv + 4, fd2)) {
     t.files.put_unused_fd(fd2); t.files.put_unused_fd(fd1); fput(fa); fput(fb);
     return -EFAULT;
   }
@@ -198,7 +197,6 @@ export function sys_socketpair(t: Task, family: number, type: number, protocol: 
 
 /** move_addr_to_kernel(): a copy of the user's sockaddr, or -EINVAL / -EFAULT. */
 export function move_addr_to_kernel(t: Task, uaddr: number, len: number): Uint8Array | number {
-  len |= 0; // int addrlen
   if (len < 0 || len > SOCKADDR_STORAGE_SIZE) return -EINVAL;
   const a = new Uint8Array(len);
   if (len && copy_from_user(t, a, 0, uaddr, len)) return -EFAULT;
@@ -212,7 +210,7 @@ export function move_addr_to_user(t: Task, kaddr: Uint8Array, uaddr: number, ule
   if ((l | 0) < 0) return -EINVAL;
   const n = Math.min(l, kaddr.length);
   if (n && copy_to_user(t, uaddr, kaddr, 0, n)) return -EFAULT;
-  return put_user_u32(t, ulen, kaddr.length) ? 0 : -EFAULT;
+  return put_user_u32(t, ulen, kaddr.length);
 }
 
 export function sys_bind(t: Task, fd: number, uaddr: number, len: number): SysRet {
@@ -227,7 +225,6 @@ export function sys_bind(t: Task, fd: number, uaddr: number, len: number): SysRe
 export function sys_listen(t: Task, fd: number, backlog: number): SysRet {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
-  backlog |= 0; // int backlog; (unsigned)backlog > somaxconn: a negative one is capped too
   const max = sysctl_values(t.kernel).somaxconn;
   if (backlog >>> 0 > max) backlog = max;
   return sock.ops.listen(sock, t, backlog);
@@ -249,7 +246,7 @@ function do_accept(t: Task, file: File, uaddr: number, ulen: number, flags: numb
   const sock = sock_from_file(file);
   if (!sock) return -ENOTSOCK;
   const r = sock.ops.accept(sock, t, (file.f_flags & O_NONBLOCK) !== 0);
-  return r instanceof Promise ? r.then((ns) => accept_file(t, ns, uaddr, ulen, flags)) : accept_file(t, r, uaddr, ulen, flags);
+  return r instanceof Promise ? sys_then(t, r, (ns) => accept_file(t, ns, uaddr, ulen, flags)) : accept_file(t, r, uaddr, ulen, flags);
 }
 
 function accept_file(t: Task, ns: Socket | number, uaddr: number, ulen: number, flags: number): File | number {
@@ -281,7 +278,7 @@ export function sys_accept4(t: Task, fd: number, uaddr: number, ulen: number, fl
   const newfd = t.files.get_unused_fd_flags((flags & SOCK_CLOEXEC) !== 0, t.rlim[RLIMIT_NOFILE].cur);
   if (newfd < 0) return newfd;
   const r = do_accept(t, file, uaddr, ulen, flags);
-  return r instanceof Promise ? r.then((f) => accept_install(t, newfd, f)) : accept_install(t, newfd, r);
+  return r instanceof Promise ? sys_then(t, r, (f) => accept_install(t, newfd, f)) : accept_install(t, newfd, r);
 }
 
 export function sys_accept(t: Task, fd: number, uaddr: number, ulen: number): SysRet {
@@ -301,22 +298,19 @@ export const sys_getpeername = (t: Task, fd: number, uaddr: number, ulen: number
 export function sys_shutdown(t: Task, fd: number, how: number): number {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
-  how |= 0; // int how
   if (how < 0 || how > 2) return -EINVAL;
   return sock.ops.shutdown(sock, how);
 }
 
 export function sys_setsockopt(t: Task, fd: number, level: number, opt: number, uval: number, optlen: number): number {
-  level |= 0; opt |= 0; // int level, int optname
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
-  if ((optlen | 0) < 0) return -EINVAL;
-  if (level === SOL_SOCKET) return sock_setsockopt(sock.sk, t, opt, uval, optlen | 0);
-  return sock.ops.setsockopt(sock, t, level, opt, uval, optlen | 0);
+  if (optlen < 0) return -EINVAL;
+  if (level === SOL_SOCKET) return sock_setsockopt(sock.sk, t, opt, uval, optlen);
+  return sock.ops.setsockopt(sock, t, level, opt, uval, optlen);
 }
 
 export function sys_getsockopt(t: Task, fd: number, level: number, opt: number, uval: number, ulen: number): number {
-  level |= 0; opt |= 0;
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
   const len = get_user_u32(t, ulen);

@@ -12,6 +12,7 @@ import type { Task } from '../sched/task.ts';
 import { UIO_MAXIOV, task_iter, type IovIter } from './core/iov_iter.ts';
 import { scm_detach_fds, scm_send } from './core/scm.ts';
 import { MsgHdr, move_addr_to_kernel, move_addr_to_user, sockfd_lookup, type Socket } from './socket.ts';
+import { sys_then } from '../sched/wait.ts';
 
 function io_flags(sock: Socket, flags: number): number {
   return sock.file!.f_flags & O_NONBLOCK ? flags | MSG_DONTWAIT : flags;
@@ -26,7 +27,7 @@ export function sys_sendto(t: Task, fd: number, ubuf: number, len: number, flags
   const it = task_iter(t).init_ubuf(ubuf, rw_len(len));
   let msg: MsgHdr | null = null;
   if (uaddr) {
-    const a = move_addr_to_kernel(t, uaddr, alen | 0);
+    const a = move_addr_to_kernel(t, uaddr, alen);
     if (typeof a === 'number') return a;
     msg = new MsgHdr();
     msg.name = a;
@@ -43,11 +44,11 @@ export function sys_recvfrom(t: Task, fd: number, ubuf: number, len: number, fla
   const finish = (r: number): number => {
     if (r < 0) return r;
     if (msg.name) { const e = move_addr_to_user(t, msg.name, uaddr, ulen); if (e) return e; }
-    else if (!put_user_u32(t, ulen, 0)) return -EFAULT;
+    else if (put_user_u32(t, ulen, 0)) return -EFAULT;
     return r;
   };
   const r = sock.ops.recvmsg(sock, t, it, io_flags(sock, flags), msg);
-  return typeof r === 'number' ? finish(r) : r.then(finish);
+  return sys_then(t, r, finish);
 }
 
 /** The user's struct msghdr, read once (copy_msghdr_from_user). */
@@ -82,7 +83,7 @@ export function sys_sendmsg(t: Task, fd: number, umsg: number, flags: number): S
   msg.fp = fp;
   const drop = (r: number): number => { if (msg.fp) for (const f of msg.fp) fput(f); return r; };
   const r = sock.ops.sendmsg(sock, t, it, io_flags(sock, flags), msg);
-  return typeof r === 'number' ? drop(r) : r.then(drop);
+  return sys_then(t, r, drop);
 }
 
 /** Writes name, control and flags of a completed receive back to the user's msghdr. */
@@ -101,7 +102,7 @@ function recvmsg_finish(t: Task, umsg: number, m: UserMsg, msg: MsgHdr, flags: n
     if (typeof d === 'number') return d;
     used = d.used; mflags |= d.flags;
   }
-  if (!put_user_u32(t, umsg + 8, namelen) || !put_user_u64(t, umsg + 40, used) || !put_user_u32(t, umsg + 48, mflags)) return -EFAULT;
+  if (put_user_u32(t, umsg + 8, namelen) || put_user_u64(t, umsg + 40, used) || put_user_u32(t, umsg + 48, mflags)) return -EFAULT;
   return r;
 }
 
@@ -113,5 +114,5 @@ export function sys_recvmsg(t: Task, fd: number, umsg: number, flags: number): S
   if (typeof m === 'number') return m;
   const msg = new MsgHdr();
   const r = sock.ops.recvmsg(sock, t, it, io_flags(sock, flags & ~MSG_CMSG_CLOEXEC), msg);
-  return typeof r === 'number' ? recvmsg_finish(t, umsg, m, msg, flags, r) : r.then((v) => recvmsg_finish(t, umsg, m, msg, flags, v));
+  return typeof r === 'number' ? recvmsg_finish(t, umsg, m, msg, flags, r) : sys_then(t, r, (v) => recvmsg_finish(t, umsg, m, msg, flags, v));
 }

@@ -107,7 +107,7 @@ function box_finish(t: Task, err: unknown, v?: unknown): number {
   if (err === undefined) b.ret_value = typeof v === 'number' ? v : 0;
   box_leave(t);
   const ret = scrub_value(t, b.ret_value);
-  if (!put_user_u64(t, b.spawn_uarg + 8, ret)) return -EFAULT;
+  if (put_user_u64(t, b.spawn_uarg + 8, ret)) return -EFAULT;
   return 0;
 }
 

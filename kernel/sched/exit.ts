@@ -14,7 +14,7 @@ import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { send_signal } from './signal.ts';
 import { SigInfo } from './siginfo.ts';
 import { EXIT_DEAD, EXIT_ZOMBIE, TASK_RUNNING, type Task } from './task.ts';
-import { wait_event_interruptible, wake_up_task } from './wait.ts';
+import { wait_event_interruptible, wake_up_task, sys_then } from './wait.ts';
 import type { MmStruct } from '../mm/mm_types.ts';
 import type { Kernel } from '../kernel.ts';
 import { KERN_ALERT, KERN_EMERG } from '../printk.ts';
@@ -93,7 +93,7 @@ function exit_mm(t: Task): void {
   const mm = t.mm;
   if (!mm) return;
   if (t.clear_child_tid) {
-    if (mm.users > 1 && put_user_u32(t, t.clear_child_tid, 0)) {
+    if (mm.users > 1 && put_user_u32(t, t.clear_child_tid, 0) === 0) {
       futex_wake(t, t.clear_child_tid, true, 1, FUTEX_BITSET_MATCH_ANY);
     }
     t.clear_child_tid = 0;
@@ -236,18 +236,17 @@ function do_wait(t: Task, select: (c: Task) => boolean, options: number,
   const r = wait_consider(t, select, options);
   if (r !== null || options & WNOHANG) return typeof r === 'number' ? r : done(r);
   let result: WaitResult | null | number = null;
-  return wait_event_interruptible(t, t.wait_chldexit, () => (result = wait_consider(t, select, options)) !== null)
-    .then((err) => (err < 0 ? err : typeof result === 'number' ? result : done(result)));
+  const w = wait_event_interruptible(t, t.wait_chldexit, () => (result = wait_consider(t, select, options)) !== null);
+  return sys_then(t, w, (err) => (err < 0 ? err : typeof result === 'number' ? result : done(result)));
 }
 
 /** wait4(2) */
 export function sys_wait4(t: Task, pid: number, wstatus: number, options: number, rusage: number): number | Promise<number> {
-  pid |= 0; // pid_t upid: 0xffffffff is -1 (any child)
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
   if (pid === -0x80000000) return -ESRCH; // -INT_MIN names no process group
   return do_wait(t, (c) => eligible(t, c, pid), (options & ~__WALL) | WEXITED, (r) => {
     if (!r) return 0;
-    if (wstatus && !put_user_u32(t, wstatus, r.wstatus)) return -EFAULT;
+    if (wstatus && put_user_u32(t, wstatus, r.wstatus)) return -EFAULT;
     if (rusage && !put_child_rusage(t, rusage, r.child)) return -EFAULT;
     return r.child.pid;
   });
@@ -271,7 +270,6 @@ function put_siginfo_chld(t: Task, infop: number, r: WaitResult | null): boolean
 
 /** waitid(2): P_ALL, P_PID, P_PGID; WEXITED, WSTOPPED, WCONTINUED, WNOHANG, WNOWAIT. */
 export function sys_waitid(t: Task, idtype: number, id: number, infop: number, options: number, rusage: number): number | Promise<number> {
-  idtype |= 0; id |= 0;
   if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
   if (!(options & (WEXITED | WSTOPPED | WCONTINUED))) return -EINVAL;
   let select: (c: Task) => boolean;
@@ -294,5 +292,5 @@ export const exit_syscalls: SyscallDef[] = [
   { name: 'exit', fn: sys_exit, args: ['int'] },
   { name: 'exit_group', fn: sys_exit_group, args: ['int'] },
   { name: 'wait4', fn: sys_wait4, args: ['int', 'wstatus', 'waitopts', 'ptr'], support: 'partial', note: 'rusage holds the CPU times only (see getrusage); a thread waits only for its own children (as with __WNOTHREAD)' },
-  { name: 'waitid', fn: sys_waitid, args: ['int', 'int', 'ptr', 'hex', 'ptr'], support: 'partial', note: 'no P_PIDFD; rusage holds the CPU times only (see getrusage); a thread waits only for its own children' },
+  { name: 'waitid', fn: sys_waitid, args: ['int', 'int', 'ptr', 'int hex', 'ptr'], support: 'partial', note: 'no P_PIDFD; rusage holds the CPU times only (see getrusage); a thread waits only for its own children' },
 ];

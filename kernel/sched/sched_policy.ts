@@ -66,7 +66,6 @@ function user_check(t: Task, p: Task, old: SchedPolicy, policy: number, prio: nu
 
 /** __sched_setscheduler(): policy -1 keeps the current one (sched_setparam). */
 function do_setscheduler(t: Task, pid: number, policy: number, uparam: number): number {
-  pid |= 0;
   if (!uparam || pid < 0) return -EINVAL;
   const prio = get_user_u32(t, uparam);
   if (prio === undefined) return -EFAULT;
@@ -90,12 +89,11 @@ function do_setscheduler(t: Task, pid: number, policy: number, uparam: number): 
 }
 
 export function sys_sched_setscheduler(t: Task, pid: number, policy: number, uparam: number): number {
-  return (policy | 0) < 0 ? -EINVAL : do_setscheduler(t, pid, policy | 0, uparam);
+  return policy < 0 ? -EINVAL : do_setscheduler(t, pid, policy, uparam);
 }
 export const sys_sched_setparam = (t: Task, pid: number, uparam: number): number => do_setscheduler(t, pid, -1, uparam);
 
 export function sys_sched_getscheduler(t: Task, pid: number): number {
-  pid |= 0;
   if (pid < 0) return -EINVAL;
   const p = find_task(t, pid);
   if (!p) return -ESRCH;
@@ -104,7 +102,6 @@ export function sys_sched_getscheduler(t: Task, pid: number): number {
 }
 
 export function sys_sched_getparam(t: Task, pid: number, uparam: number): number {
-  pid |= 0;
   if (!uparam || pid < 0) return -EINVAL;
   const p = find_task(t, pid);
   if (!p) return -ESRCH;
@@ -117,20 +114,17 @@ export function sys_sched_getparam(t: Task, pid: number, uparam: number): number
 const known_policy = (p: number): boolean => valid_policy(p) || p === SCHED_EXT;
 
 export function sys_sched_get_priority_max(_t: Task, policy: number): number {
-  policy |= 0;
   if (rt_policy(policy)) return MAX_RT_PRIO - 1;
   return known_policy(policy) ? 0 : -EINVAL;
 }
 
 export function sys_sched_get_priority_min(_t: Task, policy: number): number {
-  policy |= 0;
   if (rt_policy(policy)) return 1;
   return known_policy(policy) ? 0 : -EINVAL;
 }
 
 /** SCHED_RR tasks report the round-robin slice; the others 0 (FIFO has none; EEVDF reports 0). */
 export function sys_sched_rr_get_interval(t: Task, pid: number, uts: number): number {
-  pid |= 0;
   if (pid < 0) return -EINVAL;
   const p = find_task(t, pid);
   if (!p) return -ESRCH;

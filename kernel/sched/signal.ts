@@ -337,7 +337,6 @@ function kill_targets(t: Task, pid: number): Task[] {
  * (only errors other than EPERM count).
  */
 export function sys_kill(t: Task, pid: number, sig: number): number {
-  pid |= 0; sig |= 0; // pid_t pid, int sig
   if (sig < 0 || sig > _NSIG) return -EINVAL;
   if (pid === -0x80000000) return -ESRCH; // -INT_MIN is not a process group
   const targets = kill_targets(t, pid);
@@ -359,7 +358,6 @@ export function kill_pgrp(k: Task['kernel'], pgrp: number, sig: number): void {
 }
 
 export function sys_tgkill(t: Task, tgid: number, tid: number, sig: number): number {
-  tgid |= 0; tid |= 0; sig |= 0; // pid_t tgid, pid_t pid, int sig
   if (tgid <= 0 || tid <= 0 || sig < 0 || sig > _NSIG) return -EINVAL;
   const x = t.kernel.tasks.get(tid);
   if (!x || x.tgid !== tgid) return -ESRCH;
@@ -369,7 +367,6 @@ export function sys_tgkill(t: Task, tgid: number, tid: number, sig: number): num
 }
 
 export function sys_tkill(t: Task, tid: number, sig: number): number {
-  tid |= 0;
   const x = t.kernel.tasks.get(tid);
   return x ? sys_tgkill(t, x.tgid, tid, sig) : -ESRCH;
 }
@@ -380,7 +377,6 @@ const sa_dv = new DataView(sa_buf.buffer);
 /** rt_sigaction(2) with the kernel's struct sigaction: handler, flags, restorer, mask (8 each). */
 export function sys_rt_sigaction(t: Task, sig: number, act: number, oact: number, sigsetsize: number): number {
   if (sigsetsize !== 8) return -EINVAL;
-  sig |= 0; // int sig
   if (sig < 1 || sig > _NSIG) return -EINVAL;
   const a = t.sighand.action[sig];
   let next: SigAction | null = null;
@@ -413,7 +409,6 @@ export function sys_rt_sigaction(t: Task, sig: number, act: number, oact: number
 /** rt_sigprocmask(2) */
 export function sys_rt_sigprocmask(t: Task, how: number, set: number, oset: number, sigsetsize: number): number {
   if (sigsetsize !== 8) return -EINVAL;
-  how |= 0; // int how
   const old_lo = t.blocked_lo, old_hi = t.blocked_hi;
   if (set) {
     if (copy_from_user(t, sa_buf, 0, set, 8)) return -EFAULT;
@@ -441,7 +436,7 @@ export const signal_syscalls: SyscallDef[] = [
   { name: 'kill', fn: sys_kill, args: ['int', 'signal'] },
   { name: 'tgkill', fn: sys_tgkill, args: ['int', 'int', 'signal'] },
   { name: 'tkill', fn: sys_tkill, args: ['int', 'signal'] },
-  { name: 'rt_sigaction', fn: sys_rt_sigaction, args: ['signal', 'sigaction', 'sigaction_out', 'uint'], support: 'partial', note: 'handlers get a real frame in user memory (siginfo_t, ucontext_t with uc_stack, uc_sigmask and the stack pointer; SA_ONSTACK uses the sigaltstack) and rt_sigreturn restores uc_sigmask and uc_stack, but the mcontext holds no general or FPU registers (user code is JavaScript), and a handler for a fault cannot resume the faulting access' },
-  { name: 'rt_sigprocmask', fn: sys_rt_sigprocmask, args: ['int', 'ptr', 'ptr', 'uint'] },
-  { name: 'rt_sigpending', fn: sys_rt_sigpending, args: ['ptr', 'uint'] },
+  { name: 'rt_sigaction', fn: sys_rt_sigaction, args: ['signal', 'sigaction', 'sigaction_out', 'size_t'], support: 'partial', note: 'handlers get a real frame in user memory (siginfo_t, ucontext_t with uc_stack, uc_sigmask and the stack pointer; SA_ONSTACK uses the sigaltstack) and rt_sigreturn restores uc_sigmask and uc_stack, but the mcontext holds no general or FPU registers (user code is JavaScript), and a handler for a fault cannot resume the faulting access' },
+  { name: 'rt_sigprocmask', fn: sys_rt_sigprocmask, args: ['int', 'ptr', 'ptr', 'size_t'] },
+  { name: 'rt_sigpending', fn: sys_rt_sigpending, args: ['ptr', 'size_t'] },
 ];

@@ -81,7 +81,6 @@ function send_checked(t: Task, target: Task, sig: number, info: SigInfo): number
 }
 
 export function sys_rt_sigqueueinfo(t: Task, pid: number, sig: number, uinfo: number): number {
-  pid |= 0; sig |= 0;
   const info = copy_siginfo_from_user(t, sig, uinfo);
   if (!info) return -EFAULT;
   if (forged_code(t, info, pid)) return -EPERM;
@@ -91,7 +90,6 @@ export function sys_rt_sigqueueinfo(t: Task, pid: number, sig: number, uinfo: nu
 }
 
 export function sys_rt_tgsigqueueinfo(t: Task, tgid: number, pid: number, sig: number, uinfo: number): number {
-  tgid |= 0; pid |= 0; sig |= 0;
   const info = copy_siginfo_from_user(t, sig, uinfo);
   if (!info) return -EFAULT;
   if (pid <= 0 || tgid <= 0) return -EINVAL;
@@ -131,8 +129,8 @@ export function sys_pause(t: Task): SysRet {
 
 export const sigwait_syscalls: SyscallDef[] = [
   { name: 'pause', fn: sys_pause, args: [] },
-  { name: 'rt_sigtimedwait', fn: sys_rt_sigtimedwait, args: ['ptr', 'ptr', 'ptr', 'uint'] },
+  { name: 'rt_sigtimedwait', fn: sys_rt_sigtimedwait, args: ['ptr', 'ptr', 'ptr', 'size_t'] },
   { name: 'rt_sigqueueinfo', fn: sys_rt_sigqueueinfo, args: ['int', 'signal', 'ptr'] },
   { name: 'rt_tgsigqueueinfo', fn: sys_rt_tgsigqueueinfo, args: ['int', 'int', 'signal', 'ptr'] },
-  { name: 'rt_sigsuspend', fn: sys_rt_sigsuspend, args: ['ptr', 'uint'] },
+  { name: 'rt_sigsuspend', fn: sys_rt_sigsuspend, args: ['ptr', 'size_t'] },
 ];

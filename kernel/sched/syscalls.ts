@@ -35,7 +35,6 @@ function get_user_cpu_mask(t: Task, uptr: number, len: number): number {
 }
 
 export function sys_sched_setaffinity(t: Task, pid: number, len: number, uptr: number): number {
-  pid |= 0; len >>>= 0; // pid_t, unsigned int
   const mask = get_user_cpu_mask(t, uptr, len);
   if (mask < 0) return mask;
   const p = find_task(t, pid);
@@ -48,7 +47,6 @@ export function sys_sched_setaffinity(t: Task, pid: number, len: number, uptr: n
 
 /** sched_getaffinity(2): returns the bytes written (cpumask_size), as the raw syscall does. */
 export function sys_sched_getaffinity(t: Task, pid: number, len: number, uptr: number): number {
-  pid |= 0; len >>>= 0;
   if (len * 8 < NR_CPU_IDS || len & 7) return -EINVAL;
   const p = find_task(t, pid);
   if (!p) return -ESRCH;

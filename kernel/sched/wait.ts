@@ -11,7 +11,6 @@ import { switch_to } from './core.ts';
 import { signal_pending } from '../include/linux/sched/signal.ts';
 import { TASK_INTERRUPTIBLE, TASK_RUNNING } from '../include/linux/sched.ts';
 import type { Task } from './task.ts';
-import type { SysRet } from '../fs/fs_types.ts';
 
 /** Sleeps t on every queue in wqs until woken (or the timeout in ms passes). */
 export function sleep_on(t: Task, wqs: readonly WaitQueueHead[], timeout_ms = -1): Promise<void> {
@@ -61,6 +60,6 @@ export function wake_up_task(t: Task): void {
  * The one continuation for a call that may sleep: fn runs on r now, or once the sleep ends —
  * back on t in kernel mode, so no continuation can forget to switch_to its task again.
  */
-export function sys_then(t: Task, r: SysRet, fn: (v: number) => SysRet): SysRet {
-  return typeof r === 'number' ? fn(r) : r.then((v) => { switch_to(t, MODE_KERNEL); return fn(v); });
+export function sys_then<T, R>(t: Task, r: T | Promise<T>, fn: (v: T) => R | Promise<R>): R | Promise<R> {
+  return r instanceof Promise ? r.then((v: T) => { switch_to(t, MODE_KERNEL); return fn(v); }) : fn(r);
 }

@@ -29,6 +29,7 @@ import { sched_policy_syscalls } from '../sched/sched_policy.ts';
 import { rusage_syscalls } from '../rusage.ts';
 import { sysinfo_syscalls } from '../sysinfo.ts';
 import type { SyscallDef } from './syscall_def.ts';
+import { arg_decl_ok } from './decode.ts';
 import { SYSCALL_NAMES } from '../include/uapi/arch_uapi.ts';
 
 export const ALL_SYSCALLS: readonly SyscallDef[] = [
@@ -51,6 +52,8 @@ export function check_syscall_defs(defs: readonly SyscallDef[]): void {
   for (const d of defs) {
     if (seen.has(d.name)) throw new Error(`syscall ${d.name} defined twice`);
     if (!known.has(d.name)) throw new Error(`syscall ${d.name} is in no architecture's table`);
+    const bad = (d.args ?? []).find((a) => !arg_decl_ok(a));
+    if (bad !== undefined || (d.args?.length ?? 0) > 6) throw new Error(`syscall ${d.name}: bad argument declaration ${bad ?? '(more than 6)'}`);
     seen.add(d.name);
   }
 }

@@ -9,6 +9,7 @@ import { PAGE_SIZE } from '../mm/page_alloc.ts';
 import { PERM_R, PERM_W } from '../mm/pgtable.ts';
 import { KERNEL_RODATA } from '../mm/vmalloc.ts';
 import { DispatchCache } from './dispatch.ts';
+import { arg_specs, syscall_decoder } from './decode.ts';
 import type { SyscallDef } from './syscall_def.ts';
 
 /** kernel/sys_ni.c */
@@ -22,8 +23,10 @@ export function build_sys_call_table(k: Kernel, defs: readonly SyscallDef[]): vo
   const npages = Math.ceil((names.length * 8) / PAGE_SIZE);
   k.kvm.map_pages(table, npages, PERM_R | PERM_W);
   k.syscall_defs = names.map((n) => (n ? by_name.get(n) ?? null : null));
+  k.syscall_args = k.syscall_defs.map((def) => (def ? arg_specs(def) : null));
   k.syscall_defs.forEach((def, nr) => {
-    const addr = def ? k.kallsyms.register(k.ktext, k.arch.sym_prefix + def.name, def.fn) : ni;
+    // The table entry is the pt_regs wrapper (__x64_sys_read): the handler behind its decoder.
+    const addr = def ? k.kallsyms.register(k.ktext, k.arch.sym_prefix + def.name, syscall_decoder(def, k.syscall_args[nr]!)) : ni;
     if (!k.cpu.write_addr(table + nr * 8, addr)) throw new Error('sys_call_table write failed at boot');
   });
   k.sys_call_table = table;

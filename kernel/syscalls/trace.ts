@@ -14,6 +14,7 @@ import type { SigInfo } from '../sched/siginfo.ts';
 import type { Kernel, SyscallTracer } from '../kernel.ts';
 import type { Task } from '../sched/task.ts';
 import type { ArgFmt } from './syscall_def.ts';
+import { decode_arg } from './decode.ts';
 import { flags, fmt_buf, fmt_ptr, peek_user_quiet, quote, STRSIZE } from './trace_util.ts';
 import { FAMILIES, fmt_msghdr, fmt_msgflags, fmt_sockaddr, fmt_sockaddr_out, fmt_socklen, fmt_sockflags, fmt_sockproto, NET_ARGS, read_socklen, type NetFmt } from './trace_net.ts';
 import { fmt_epoll_event, fmt_epoll_events, fmt_fdpair, fmt_sigaction, fmt_pollfds, fmt_poll_revents, fmt_stat } from './trace_structs.ts';
@@ -172,7 +173,7 @@ export function trace_set(k: Kernel, expr: string | undefined): Set<string> | nu
   const names = new Set<string>();
   for (const word of m[2].split(',').filter(Boolean)) {
     if (word === 'all') for (const n of all) names.add(n);
-    else if (word === '%file' || word === 'file') for (const d of k.syscall_defs) { if (d?.args?.includes('path')) names.add(d.name); }
+    else if (word === '%file' || word === 'file') k.syscall_defs.forEach((d, nr) => { if (d && k.syscall_args[nr]!.some((a) => a.fmt === 'path')) names.add(d.name); });
     else if (word.startsWith('%')) for (const n of CLASSES[word.slice(1)] ?? []) names.add(n);
     else if (word !== 'none') names.add(word);
   }
@@ -192,7 +193,7 @@ interface Pending {
 
 /** The display formats of syscall nr's arguments. */
 function fmts_of(k: Kernel, nr: number): readonly TraceFmt[] | undefined {
-  return TRACE_ARGS[k.arch.syscall_names[nr] ?? ''] ?? k.syscall_defs[nr]?.args;
+  return TRACE_ARGS[k.arch.syscall_names[nr] ?? ''] ?? k.syscall_args[nr]?.map((a) => a.fmt);
 }
 
 export class StraceTracer implements SyscallTracer {
@@ -232,12 +233,19 @@ export class StraceTracer implements SyscallTracer {
     this.out(eq < 0 ? line : pad(line.slice(0, eq)) + line.slice(eq + 1));
   }
 
+  /** The print formats of syscall nr's arguments (undefined: not implemented). */
+  private fmts(nr: number): ArgFmt[] | undefined {
+    return this.k.syscall_args[nr]?.map((a) => a.fmt);
+  }
+
   private wanted(name: string): boolean { return !this.traced || this.traced.has(name); }
 
   enter(t: Task, nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): void {
     const name = this.k.arch.syscall_names[nr] ?? `syscall_${nr}`;
     if (!this.wanted(name)) return;
-    const args = [a0, a1, a2, a3, a4, a5];
+    const specs = this.k.syscall_args[nr] ?? [];
+    // Arguments as the handler sees them: strace prints `int fd` of 0x100000003 as 3, too.
+    const args = [a0, a1, a2, a3, a4, a5].map((v, i) => (specs[i] ? decode_arg(specs[i].type, v) : v));
     const fmts = fmts_of(this.k, nr) ?? [];
     const shown = fmts.map((f, i) => (OUTPUT_FMTS.has(f) ? null : fmt_arg(t, f, args, i)));
     const sl = fmts.indexOf('socklen_out');
@@ -274,7 +282,7 @@ export class StraceTracer implements SyscallTracer {
 
   /** What strace adds after the return value: poll's fired entries, ` ([{fd=4, revents=POLLIN}])`. */
   private result_extra(t: Task, p: Pending, ret: number): string {
-    const fmts = this.k.syscall_defs[p.nr]?.args;
+    const fmts = this.fmts(p.nr);
     const i = fmts ? fmts.indexOf('pollfds') : -1;
     return i >= 0 && ret > 0 ? fmt_poll_revents(t, p.args[i], p.args[i + 1]) : '';
   }

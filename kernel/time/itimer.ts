@@ -93,7 +93,6 @@ function put_itimerval(t: Task, uaddr: number, interval: number, value: number):
 }
 
 export function sys_setitimer(t: Task, which: number, uvalue: number, uovalue: number): number {
-  which |= 0;
   let next: [number, number] = [0, 0];
   if (uvalue) {
     const v = get_itimerval(t, uvalue);
@@ -107,7 +106,6 @@ export function sys_setitimer(t: Task, which: number, uvalue: number, uovalue: n
 }
 
 export function sys_getitimer(t: Task, which: number, uvalue: number): number {
-  which |= 0;
   if (which !== ITIMER_REAL && which !== ITIMER_VIRTUAL && which !== ITIMER_PROF) return -EINVAL;
   const [interval, value] = get_remaining(t, itimers(t).it[which]);
   return put_itimerval(t, uvalue, interval, value) ? 0 : -EFAULT;
@@ -115,7 +113,7 @@ export function sys_getitimer(t: Task, which: number, uvalue: number): number {
 
 /** alarm(2): the seconds the previous alarm had left, rounded to nearest (never 0 if one was set). */
 export function sys_alarm(t: Task, seconds: number): number {
-  seconds = Math.min(seconds >>> 0, 0x7fffffff);
+  seconds = Math.min(seconds, 0x7fffffff);
   const old = do_setitimer(t, ITIMER_REAL, 0, seconds * 1e9) as [number, number];
   const sec = Math.floor(old[1] / 1e9), nsec = old[1] - sec * 1e9;
   return (!sec && nsec) || nsec >= 5e8 ? sec + 1 : sec;

@@ -136,7 +136,6 @@ function good_sigevent(t: Task, notify: number, signo: number, tid: number): Tas
  */
 export function sys_timer_create(t: Task, clk: number, usev: number, uid: number): number {
   if (usev && copy_from_user(t, sev, 0, usev, 64)) return -EFAULT;
-  clk |= 0;
   let base = timer_clock(clk);
   if (base < 0 && clk >= 0) return base;
   const s = timers_of(t);
@@ -156,7 +155,7 @@ export function sys_timer_create(t: Task, clk: number, usev: number, uid: number
 }
 
 function lock_timer(t: Task, id: number): KItimer | undefined {
-  return state_peek(leader_of(t), TIMERS)?.timers.get(id | 0);
+  return state_peek(leader_of(t), TIMERS)?.timers.get(id);
 }
 
 /**
@@ -216,7 +215,7 @@ export function sys_timer_delete(t: Task, id: number): number {
 
 export const posix_timer_syscalls: SyscallDef[] = [
   { name: 'timer_create', fn: sys_timer_create, args: ['clockid', 'ptr', 'ptr'], support: 'partial', note: 'timers on the CPU-time clocks count and are reported by timer_gettime but never send their signal; another process\'s or thread\'s CPU clock (a negative clock id naming another pid) is EINVAL; the _ALARM clocks are EOPNOTSUPP (no RTC, as on the reference machine)' },
-  { name: 'timer_settime', fn: sys_timer_settime, args: ['int', 'hex', 'ptr', 'ptr'] },
+  { name: 'timer_settime', fn: sys_timer_settime, args: ['int', 'int hex', 'ptr', 'ptr'] },
   { name: 'timer_gettime', fn: sys_timer_gettime, args: ['int', 'ptr'] },
   { name: 'timer_getoverrun', fn: sys_timer_getoverrun, args: ['int'] },
   { name: 'timer_delete', fn: sys_timer_delete, args: ['int'] },

@@ -57,14 +57,12 @@ export function get_timespec(t: Task, uaddr: number): number {
 }
 
 export function sys_clock_gettime(t: Task, clk: number, tp: number): number {
-  clk |= 0; // clockid_t is an int
   const ns = clock_ns(t, clk);
   if (ns < 0) return ns;
   return put_timespec(t, tp, ns) ? 0 : -EFAULT;
 }
 
 export function sys_clock_getres(t: Task, clk: number, tp: number): number {
-  clk |= 0;
   if (clock_ns(t, clk) < 0) return -EINVAL;
   const res = clk === CLOCK_REALTIME_COARSE || clk === CLOCK_MONOTONIC_COARSE ? 4e6 : 1;
   return !tp || put_timespec(t, tp, res) ? 0 : -EFAULT;
@@ -109,7 +107,6 @@ export function sys_nanosleep(t: Task, rqtp: number, rmtp: number): SysRet {
 }
 
 export function sys_clock_nanosleep(t: Task, clk: number, flags: number, rqtp: number, rmtp: number): SysRet {
-  clk |= 0;
   if (clk !== CLOCK_REALTIME && clk !== CLOCK_MONOTONIC && clk !== CLOCK_BOOTTIME) return -EINVAL;
   const ns = get_timespec(t, rqtp);
   if (ns < 0) return ns;
@@ -138,7 +135,7 @@ export const time_syscalls: SyscallDef[] = [
   { name: 'clock_getres', fn: sys_clock_getres, args: ['clockid', 'ptr'] },
   { name: 'gettimeofday', fn: sys_gettimeofday, args: ['ptr', 'ptr'] },
   { name: 'nanosleep', fn: sys_nanosleep, args: ['timespec', 'ptr'] },
-  { name: 'clock_nanosleep', fn: sys_clock_nanosleep, args: ['clockid', 'hex', 'ptr', 'ptr'] },
+  { name: 'clock_nanosleep', fn: sys_clock_nanosleep, args: ['clockid', 'int hex', 'ptr', 'ptr'] },
   { name: 'restart_syscall', fn: sys_restart_syscall, args: [] },
   { name: 'time', fn: sys_time, args: ['ptr'] },
 ];

@@ -27,18 +27,21 @@ static void LNK(const char *l, int fd) {
 `;
 
 export async function fdi(p: P, l: Libc, label: string, fd: number): Promise<void> {
-  const f = await l.open(`/proc/self/fdinfo/${fd}`, l.O_RDONLY) as number;
+  const f = await l.open(`/proc/self/fdinfo/${fd}`, l.O_RDONLY);
   if (f < 0) { p.err(label); return; }
-  const b = new Uint8Array(4096); const n = await l.read(f, b, 4095) as number; await l.close(f);
+  const b = new Uint8Array(4096);
+  const n = await l.read(f, b, 4095);
+  await l.close(f);
   for (let s of new TextDecoder().decode(b.subarray(0, Math.max(n, 0))).split('\n')) {
     if (!s || s.startsWith('mnt_id:') || s.startsWith('ino:') || s.startsWith('eventfd-id:')) continue;
-    const c = s.indexOf(' ino:'); if (s.startsWith('tfd:') && c >= 0) s = s.slice(0, c);
+    const c = s.indexOf(' ino:');
+    if (s.startsWith('tfd:') && c >= 0) s = s.slice(0, c);
     p.out(`${label}: ${s}`);
   }
 }
 
 export async function lnk(p: P, l: Libc, label: string, fd: number): Promise<void> {
-  const n = await l.readlink(`/proc/self/fd/${fd}`, p.buf, 511) as number;
+  const n = await l.readlink(`/proc/self/fd/${fd}`, p.buf, 511);
   if (n < 0) { p.err(label); return; }
   p.out(`${label}: ${new TextDecoder().decode(l.peek(p.buf, n)).replace(/:\[\d+\]/, ':[N]')}`);
 }

@@ -38,7 +38,10 @@ static void wait_sleeping(pid_t pid) {
 function flock_at(l: Libc, type: number, whence: number, start: number, len: number, pid = 0): number {
   const f = l.malloc(32);
   l.poke(f, new Uint8Array(32));
-  l.poke_u32(f, (type & 0xffff) | (whence << 16)); l.poke_u64(f + 8, start); l.poke_u64(f + 16, len); l.poke_u32(f + 24, pid);
+  l.poke_u32(f, (type & 0xffff) | (whence << 16));
+  l.poke_u64(f + 8, start);
+  l.poke_u64(f + 16, len);
+  l.poke_u32(f + 24, pid);
   return f;
 }
 const lk = (l: Libc, fd: number, cmd: number, type: number, whence: number, start: number, len: number, pid = 0): Promise<number> =>
@@ -52,11 +55,13 @@ async function gl(p: P, l: Libc, label: string, fd: number, cmd: number, type: n
   p.out(`${label}: type=${t} start=${l.peek_u64(f + 8)} len=${l.peek_u64(f + 16)} pid=${t === l.F_UNLCK ? '-' : pid === who ? 'who' : pid === -1 ? '-1' : 'other'}`);
 }
 async function wst(l: Libc, c: number): Promise<number> {
-  const s = l.malloc(4); await l.waitpid(c, s, 0); const v = l.peek_i32(s);
+  const s = l.malloc(4);
+  await l.waitpid(c, s, 0);
+  const v = l.peek_i32(s);
   return l.WIFEXITED(v) ? l.WEXITSTATUS(v) : 128 + l.WTERMSIG(v);
 }
 async function child(p: P, l: Libc, label: string, body: (c: Libc) => Promise<number>): Promise<void> {
-  const c = await l.fork(async (cl) => ((await body(cl)) === -1 ? cl.errno : 0)) as number;
+  const c = await l.fork(async (cl) => ((await body(cl)) === -1 ? cl.errno : 0));
   const e = await wst(l, c);
   p.out(`${label}: ${e ? errname(e) : 0}`);
 }
@@ -66,19 +71,21 @@ const ch = (p: P, l: Libc, label: string, fd: number, cmd: number, type: number,
 const chf = (p: P, l: Libc, label: string, fd: number, op: number): Promise<void> => child(p, l, label, async (c) => c.flock(fd, op) as number);
 async function chgl(p: P, l: Libc, label: string, fd: number, type: number, start: number, len: number): Promise<void> {
   const me = l.getpid() as number;
-  const c = await l.fork(async (cl) => { await gl(new P(cl), cl, label, fd, cl.F_GETLK, type, start, len, me); return 0; }) as number;
+  const c = await l.fork(async (cl) => { await gl(new P(cl), cl, label, fd, cl.F_GETLK, type, start, len, me); return 0; });
   await wst(l, c);
 }
 async function wait_sleeping(l: Libc, pid: number): Promise<void> {
   const b = new Uint8Array(512);
   for (;;) {
-    const fd = await l.open(`/proc/${pid}/stat`, l.O_RDONLY) as number; const n = await l.read(fd, b, 511) as number; await l.close(fd);
+    const fd = await l.open(`/proc/${pid}/stat`, l.O_RDONLY);
+    const n = await l.read(fd, b, 511);
+    await l.close(fd);
     if (n > 0) { const s = new TextDecoder().decode(b.subarray(0, n)); const i = s.lastIndexOf(')'); if (i >= 0 && s[i + 2] === 'S') return; }
     await l.usleep(1000);
   }
 }
 const mkfile = async (l: Libc, size = 0): Promise<number> => {
-  const fd = await l.open('f', l.O_CREAT | l.O_RDWR, 0o644) as number;
+  const fd = await l.open('f', l.O_CREAT | l.O_RDWR, 0o644);
   if (size) await l.ftruncate(fd, size);
   return fd;
 };
@@ -91,11 +98,16 @@ const cases: ConfCase[] = [
         CHGL("child_after", fd, F_WRLCK, 30, 5); CHGL("child_last_byte", fd, F_RDLCK, 29, 1); GL("getlk_unlck", fd, F_GETLK, F_UNLCK, 0, 0, 0);
         CH("child_setlk", fd, F_SETLK, F_RDLCK, 15, 1); CH("child_setlk_outside", fd, F_SETLK, F_WRLCK, 30, 0);`,
     run: async (p, l) => {
-      const fd = await mkfile(l); await p.r('setlk', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, 10, 20));
-      await gl(p, l, 'own_not_reported', fd, l.F_GETLK, l.F_WRLCK, 0, 0, l.getpid() as number); await chgl(p, l, 'child_sees', fd, l.F_RDLCK, 0, 0);
-      await chgl(p, l, 'child_before', fd, l.F_WRLCK, 0, 10); await chgl(p, l, 'child_after', fd, l.F_WRLCK, 30, 5); await chgl(p, l, 'child_last_byte', fd, l.F_RDLCK, 29, 1);
+      const fd = await mkfile(l);
+      await p.r('setlk', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, 10, 20));
+      await gl(p, l, 'own_not_reported', fd, l.F_GETLK, l.F_WRLCK, 0, 0, l.getpid() as number);
+      await chgl(p, l, 'child_sees', fd, l.F_RDLCK, 0, 0);
+      await chgl(p, l, 'child_before', fd, l.F_WRLCK, 0, 10);
+      await chgl(p, l, 'child_after', fd, l.F_WRLCK, 30, 5);
+      await chgl(p, l, 'child_last_byte', fd, l.F_RDLCK, 29, 1);
       await gl(p, l, 'getlk_unlck', fd, l.F_GETLK, l.F_UNLCK, 0, 0, 0);
-      await ch(p, l, 'child_setlk', fd, l.F_SETLK, l.F_RDLCK, 15, 1); await ch(p, l, 'child_setlk_outside', fd, l.F_SETLK, l.F_WRLCK, 30, 0);
+      await ch(p, l, 'child_setlk', fd, l.F_SETLK, l.F_RDLCK, 15, 1);
+      await ch(p, l, 'child_setlk_outside', fd, l.F_SETLK, l.F_WRLCK, 30, 0);
     },
   },
   {
@@ -104,10 +116,15 @@ const cases: ConfCase[] = [
         CH("child_wrlck", fd, F_SETLK, F_WRLCK, 99, 1); CH("child_wrlck_past", fd, F_SETLK, F_WRLCK, 100, 1); R("upgrade_own", lk(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 100));
         CH("child_rd_after_upgrade", fd, F_SETLK, F_RDLCK, 0, 1); R("downgrade", lk(fd, F_SETLK, F_RDLCK, SEEK_SET, 0, 0)); CH("child_rd_after_down", fd, F_SETLK, F_RDLCK, 500, 1);`,
     run: async (p, l) => {
-      const fd = await mkfile(l); await p.r('rdlck', lk(l, fd, l.F_SETLK, l.F_RDLCK, l.SEEK_SET, 0, 100)); await ch(p, l, 'child_rdlck', fd, l.F_SETLK, l.F_RDLCK, 50, 100);
-      await ch(p, l, 'child_wrlck', fd, l.F_SETLK, l.F_WRLCK, 99, 1); await ch(p, l, 'child_wrlck_past', fd, l.F_SETLK, l.F_WRLCK, 100, 1);
-      await p.r('upgrade_own', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, 0, 100)); await ch(p, l, 'child_rd_after_upgrade', fd, l.F_SETLK, l.F_RDLCK, 0, 1);
-      await p.r('downgrade', lk(l, fd, l.F_SETLK, l.F_RDLCK, l.SEEK_SET, 0, 0)); await ch(p, l, 'child_rd_after_down', fd, l.F_SETLK, l.F_RDLCK, 500, 1);
+      const fd = await mkfile(l);
+      await p.r('rdlck', lk(l, fd, l.F_SETLK, l.F_RDLCK, l.SEEK_SET, 0, 100));
+      await ch(p, l, 'child_rdlck', fd, l.F_SETLK, l.F_RDLCK, 50, 100);
+      await ch(p, l, 'child_wrlck', fd, l.F_SETLK, l.F_WRLCK, 99, 1);
+      await ch(p, l, 'child_wrlck_past', fd, l.F_SETLK, l.F_WRLCK, 100, 1);
+      await p.r('upgrade_own', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, 0, 100));
+      await ch(p, l, 'child_rd_after_upgrade', fd, l.F_SETLK, l.F_RDLCK, 0, 1);
+      await p.r('downgrade', lk(l, fd, l.F_SETLK, l.F_RDLCK, l.SEEK_SET, 0, 0));
+      await ch(p, l, 'child_rd_after_down', fd, l.F_SETLK, l.F_RDLCK, 500, 1);
     },
   },
   {
@@ -118,12 +135,22 @@ const cases: ConfCase[] = [
         R("wr_adjacent", lk(fd, F_SETLK, F_WRLCK, SEEK_SET, 100, 10)); CHGL("merged_adjacent", fd, F_RDLCK, 0, 0); R("unlock_all", lk(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 0));
         CHGL("none", fd, F_WRLCK, 0, 0); R("unlock_nothing", lk(fd, F_SETLK, F_UNLCK, SEEK_SET, 5, 5));`,
     run: async (p, l) => {
-      const fd = await mkfile(l); await p.r('wr_0_100', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, 0, 100)); await p.r('unlock_40_60', lk(l, fd, l.F_SETLK, l.F_UNLCK, l.SEEK_SET, 40, 20));
-      await chgl(p, l, 'first', fd, l.F_RDLCK, 0, 0); await chgl(p, l, 'hole', fd, l.F_RDLCK, 40, 20); await chgl(p, l, 'second', fd, l.F_RDLCK, 45, 0);
-      await p.r('rd_40_60', lk(l, fd, l.F_SETLK, l.F_RDLCK, l.SEEK_SET, 40, 20)); await chgl(p, l, 'middle_is_read', fd, l.F_WRLCK, 40, 20); await chgl(p, l, 'middle_rd_ok', fd, l.F_RDLCK, 40, 20);
-      await p.r('wr_40_60', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, 40, 20)); await chgl(p, l, 'merged', fd, l.F_RDLCK, 0, 0);
-      await p.r('wr_adjacent', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, 100, 10)); await chgl(p, l, 'merged_adjacent', fd, l.F_RDLCK, 0, 0);
-      await p.r('unlock_all', lk(l, fd, l.F_SETLK, l.F_UNLCK, l.SEEK_SET, 0, 0)); await chgl(p, l, 'none', fd, l.F_WRLCK, 0, 0); await p.r('unlock_nothing', lk(l, fd, l.F_SETLK, l.F_UNLCK, l.SEEK_SET, 5, 5));
+      const fd = await mkfile(l);
+      await p.r('wr_0_100', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, 0, 100));
+      await p.r('unlock_40_60', lk(l, fd, l.F_SETLK, l.F_UNLCK, l.SEEK_SET, 40, 20));
+      await chgl(p, l, 'first', fd, l.F_RDLCK, 0, 0);
+      await chgl(p, l, 'hole', fd, l.F_RDLCK, 40, 20);
+      await chgl(p, l, 'second', fd, l.F_RDLCK, 45, 0);
+      await p.r('rd_40_60', lk(l, fd, l.F_SETLK, l.F_RDLCK, l.SEEK_SET, 40, 20));
+      await chgl(p, l, 'middle_is_read', fd, l.F_WRLCK, 40, 20);
+      await chgl(p, l, 'middle_rd_ok', fd, l.F_RDLCK, 40, 20);
+      await p.r('wr_40_60', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, 40, 20));
+      await chgl(p, l, 'merged', fd, l.F_RDLCK, 0, 0);
+      await p.r('wr_adjacent', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, 100, 10));
+      await chgl(p, l, 'merged_adjacent', fd, l.F_RDLCK, 0, 0);
+      await p.r('unlock_all', lk(l, fd, l.F_SETLK, l.F_UNLCK, l.SEEK_SET, 0, 0));
+      await chgl(p, l, 'none', fd, l.F_WRLCK, 0, 0);
+      await p.r('unlock_nothing', lk(l, fd, l.F_SETLK, l.F_UNLCK, l.SEEK_SET, 5, 5));
     },
   },
   {
@@ -133,11 +160,18 @@ const cases: ConfCase[] = [
         R("neg_len_before_0", lk(fd, F_SETLK, F_WRLCK, SEEK_SET, 5, -10)); R("neg_start", lk(fd, F_SETLK, F_WRLCK, SEEK_SET, -1, 1)); R("cur_neg_ok", lk(fd, F_SETLK, F_UNLCK, SEEK_CUR, -10, 0));
         CHGL("all_gone", fd, F_WRLCK, 0, 0);`,
     run: async (p, l) => {
-      const fd = await mkfile(l, 100); await l.lseek(fd, 10, l.SEEK_SET); await p.r('cur', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_CUR, 5, 10)); await chgl(p, l, 'cur_range', fd, l.F_RDLCK, 0, 0);
-      await p.r('end', lk(l, fd, l.F_SETLK, l.F_RDLCK, l.SEEK_END, -10, 0)); await chgl(p, l, 'end_range', fd, l.F_WRLCK, 50, 0);
-      await p.r('neg_len', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, 50, -10)); await chgl(p, l, 'neg_range', fd, l.F_RDLCK, 30, 0);
-      await p.r('neg_len_before_0', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, 5, -10)); await p.r('neg_start', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, -1, 1));
-      await p.r('cur_neg_ok', lk(l, fd, l.F_SETLK, l.F_UNLCK, l.SEEK_CUR, -10, 0)); await chgl(p, l, 'all_gone', fd, l.F_WRLCK, 0, 0);
+      const fd = await mkfile(l, 100);
+      await l.lseek(fd, 10, l.SEEK_SET);
+      await p.r('cur', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_CUR, 5, 10));
+      await chgl(p, l, 'cur_range', fd, l.F_RDLCK, 0, 0);
+      await p.r('end', lk(l, fd, l.F_SETLK, l.F_RDLCK, l.SEEK_END, -10, 0));
+      await chgl(p, l, 'end_range', fd, l.F_WRLCK, 50, 0);
+      await p.r('neg_len', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, 50, -10));
+      await chgl(p, l, 'neg_range', fd, l.F_RDLCK, 30, 0);
+      await p.r('neg_len_before_0', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, 5, -10));
+      await p.r('neg_start', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, -1, 1));
+      await p.r('cur_neg_ok', lk(l, fd, l.F_SETLK, l.F_UNLCK, l.SEEK_CUR, -10, 0));
+      await chgl(p, l, 'all_gone', fd, l.F_WRLCK, 0, 0);
     },
   },
   {
@@ -153,17 +187,31 @@ const cases: ConfCase[] = [
         struct flock f = mkfl(F_WRLCK, SEEK_SET, 0, 0); f.l_pid = 5; R("posix_pid_ignored", fcntl(fd, F_SETLK, &f)); R("ofd_pid_nonzero", fcntl(fd, F_OFD_SETLK, &f));
         R("ofd_getlk_pid_nonzero", fcntl(fd, F_OFD_GETLK, &f)); R("ofd_pid_wrong_mode_first", fcntl(ro, F_OFD_SETLK, &f));`,
     run: async (p, l) => {
-      const fd = await mkfile(l); const ro = await l.open('f', l.O_RDONLY) as number, wo = await l.open('f', l.O_WRONLY) as number, pa = await l.open('f', l.O_PATH) as number;
+      const fd = await mkfile(l);
+      const ro = await l.open('f', l.O_RDONLY), wo = await l.open('f', l.O_WRONLY), pa = await l.open('f', l.O_PATH);
       const S = l.SEEK_SET;
-      await p.r('bad_whence', lk(l, fd, l.F_SETLK, l.F_WRLCK, 3, 0, 0)); await p.r('bad_type', lk(l, fd, l.F_SETLK, 7, S, 0, 0)); await p.r('bad_type_and_whence', lk(l, fd, l.F_SETLK, 7, 9, 0, 0));
-      await p.r('getlk_unlck', lk(l, fd, l.F_GETLK, l.F_UNLCK, S, 0, 0)); await p.r('getlk_bad_type', lk(l, fd, l.F_GETLK, 5, S, 0, 0));
-      await p.r('wr_on_rdonly', lk(l, ro, l.F_SETLK, l.F_WRLCK, S, 0, 0)); await p.r('rd_on_wronly', lk(l, wo, l.F_SETLK, l.F_RDLCK, S, 0, 0)); await p.r('unlck_on_rdonly', lk(l, ro, l.F_SETLK, l.F_UNLCK, S, 0, 0));
-      await p.r('rd_on_rdonly', lk(l, ro, l.F_SETLK, l.F_RDLCK, S, 0, 0)); await p.r('getlk_wr_on_rdonly', lk(l, ro, l.F_GETLK, l.F_WRLCK, S, 0, 0)); await p.r('opath', lk(l, pa, l.F_SETLK, l.F_RDLCK, S, 0, 0));
-      await p.r('bad_fd', lk(l, 99, l.F_SETLK, l.F_RDLCK, S, 0, 0)); await p.r('efault', l.fcntl(fd, l.F_SETLK, 8)); await p.r('efault_getlk', l.fcntl(fd, l.F_GETLK, 8));
-      await p.r('overflow_len', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 2 ** 62, 2 ** 62 + 2 ** 61)); await l.lseek(fd, 2048, S);
-      await p.r('overflow_start', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_CUR, 2 ** 63 - 1024, 1)); await p.r('bad_type_before_fmode', lk(l, ro, l.F_SETLK, 9, S, 0, 0));
-      await p.r('posix_pid_ignored', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 0, 0, 5)); await p.r('ofd_pid_nonzero', lk(l, fd, l.F_OFD_SETLK, l.F_WRLCK, S, 0, 0, 5));
-      await p.r('ofd_getlk_pid_nonzero', lk(l, fd, l.F_OFD_GETLK, l.F_WRLCK, S, 0, 0, 5)); await p.r('ofd_pid_wrong_mode_first', lk(l, ro, l.F_OFD_SETLK, l.F_WRLCK, S, 0, 0, 5));
+      await p.r('bad_whence', lk(l, fd, l.F_SETLK, l.F_WRLCK, 3, 0, 0));
+      await p.r('bad_type', lk(l, fd, l.F_SETLK, 7, S, 0, 0));
+      await p.r('bad_type_and_whence', lk(l, fd, l.F_SETLK, 7, 9, 0, 0));
+      await p.r('getlk_unlck', lk(l, fd, l.F_GETLK, l.F_UNLCK, S, 0, 0));
+      await p.r('getlk_bad_type', lk(l, fd, l.F_GETLK, 5, S, 0, 0));
+      await p.r('wr_on_rdonly', lk(l, ro, l.F_SETLK, l.F_WRLCK, S, 0, 0));
+      await p.r('rd_on_wronly', lk(l, wo, l.F_SETLK, l.F_RDLCK, S, 0, 0));
+      await p.r('unlck_on_rdonly', lk(l, ro, l.F_SETLK, l.F_UNLCK, S, 0, 0));
+      await p.r('rd_on_rdonly', lk(l, ro, l.F_SETLK, l.F_RDLCK, S, 0, 0));
+      await p.r('getlk_wr_on_rdonly', lk(l, ro, l.F_GETLK, l.F_WRLCK, S, 0, 0));
+      await p.r('opath', lk(l, pa, l.F_SETLK, l.F_RDLCK, S, 0, 0));
+      await p.r('bad_fd', lk(l, 99, l.F_SETLK, l.F_RDLCK, S, 0, 0));
+      await p.r('efault', l.fcntl(fd, l.F_SETLK, 8));
+      await p.r('efault_getlk', l.fcntl(fd, l.F_GETLK, 8));
+      await p.r('overflow_len', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 2 ** 62, 2 ** 62 + 2 ** 61));
+      await l.lseek(fd, 2048, S);
+      await p.r('overflow_start', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_CUR, 2 ** 63 - 1024, 1));
+      await p.r('bad_type_before_fmode', lk(l, ro, l.F_SETLK, 9, S, 0, 0));
+      await p.r('posix_pid_ignored', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 0, 0, 5));
+      await p.r('ofd_pid_nonzero', lk(l, fd, l.F_OFD_SETLK, l.F_WRLCK, S, 0, 0, 5));
+      await p.r('ofd_getlk_pid_nonzero', lk(l, fd, l.F_OFD_GETLK, l.F_WRLCK, S, 0, 0, 5));
+      await p.r('ofd_pid_wrong_mode_first', lk(l, ro, l.F_OFD_SETLK, l.F_WRLCK, S, 0, 0, 5));
     },
   },
   {
@@ -174,12 +222,27 @@ const cases: ConfCase[] = [
         R("lock4", lk(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 0)); int pa = open("f", O_PATH); R("close_opath", close(pa)); CH("after_close_opath", fd, F_SETLK, F_RDLCK, 0, 1);
         fflush(stdout); pid_t c = fork(); if (c == 0) { close(fd); _exit(0); } wst(c); CH("after_child_close", fd, F_SETLK, F_RDLCK, 0, 1);`,
     run: async (p, l) => {
-      const fd = await mkfile(l); const S = l.SEEK_SET;
-      await p.r('lock', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 0, 0)); const d = await l.dup(fd) as number; await p.r('close_dup', l.close(d)); await ch(p, l, 'after_close_dup', fd, l.F_SETLK, l.F_RDLCK, 0, 1);
-      await p.r('lock2', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 0, 0)); const o = await l.open('f', l.O_RDONLY) as number; await p.r('close_other_open', l.close(o)); await ch(p, l, 'after_close_other', fd, l.F_SETLK, l.F_RDLCK, 0, 1);
-      await p.r('lock3', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 0, 0)); const g = await l.open('f', l.O_RDONLY) as number; await p.r('dup2_over', l.dup2(0, g)); await ch(p, l, 'after_dup2', fd, l.F_SETLK, l.F_RDLCK, 0, 1);
-      await p.r('lock4', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 0, 0)); const pa = await l.open('f', l.O_PATH) as number; await p.r('close_opath', l.close(pa)); await ch(p, l, 'after_close_opath', fd, l.F_SETLK, l.F_RDLCK, 0, 1);
-      const c = await l.fork(async (cl) => { await cl.close(fd); return 0; }) as number; await wst(l, c); await ch(p, l, 'after_child_close', fd, l.F_SETLK, l.F_RDLCK, 0, 1);
+      const fd = await mkfile(l);
+      const S = l.SEEK_SET;
+      await p.r('lock', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 0, 0));
+      const d = await l.dup(fd);
+      await p.r('close_dup', l.close(d));
+      await ch(p, l, 'after_close_dup', fd, l.F_SETLK, l.F_RDLCK, 0, 1);
+      await p.r('lock2', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 0, 0));
+      const o = await l.open('f', l.O_RDONLY);
+      await p.r('close_other_open', l.close(o));
+      await ch(p, l, 'after_close_other', fd, l.F_SETLK, l.F_RDLCK, 0, 1);
+      await p.r('lock3', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 0, 0));
+      const g = await l.open('f', l.O_RDONLY);
+      await p.r('dup2_over', l.dup2(0, g));
+      await ch(p, l, 'after_dup2', fd, l.F_SETLK, l.F_RDLCK, 0, 1);
+      await p.r('lock4', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 0, 0));
+      const pa = await l.open('f', l.O_PATH);
+      await p.r('close_opath', l.close(pa));
+      await ch(p, l, 'after_close_opath', fd, l.F_SETLK, l.F_RDLCK, 0, 1);
+      const c = await l.fork(async (cl) => { await cl.close(fd); return 0; });
+      await wst(l, c);
+      await ch(p, l, 'after_child_close', fd, l.F_SETLK, l.F_RDLCK, 0, 1);
     },
   },
   {
@@ -191,14 +254,28 @@ const cases: ConfCase[] = [
         int fd3 = open("f", O_RDWR); CH("child_fresh_open", fd3, F_OFD_SETLK, F_WRLCK, 0, 1); R("posix_wr_then", lk(fd3, F_SETLK, F_WRLCK, SEEK_SET, 20, 5)); R("ofd_vs_posix", lk(fd, F_OFD_SETLK, F_WRLCK, SEEK_SET, 22, 1));
         R("close_last", close(fd)); R("ofd_after_last_close", lk(fd3, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 10)); R("ofd_wait_free", lk(fd3, F_OFD_SETLKW, F_RDLCK, SEEK_SET, 0, 1));`,
     run: async (p, l) => {
-      const fd = await mkfile(l); const fd2 = await l.open('f', l.O_RDWR) as number; const S = l.SEEK_SET;
-      await p.r('ofd_wr', lk(l, fd, l.F_OFD_SETLK, l.F_WRLCK, S, 0, 10)); await p.r('ofd_other_ofd', lk(l, fd2, l.F_OFD_SETLK, l.F_RDLCK, S, 5, 1));
-      await p.r('posix_same_process', lk(l, fd2, l.F_SETLK, l.F_RDLCK, S, 5, 1)); await gl(p, l, 'ofd_getlk', fd2, l.F_OFD_GETLK, l.F_RDLCK, 0, 0, 0); await gl(p, l, 'posix_getlk', fd2, l.F_GETLK, l.F_RDLCK, 0, 0, 0);
-      await gl(p, l, 'ofd_getlk_own', fd, l.F_OFD_GETLK, l.F_WRLCK, 0, 0, 0); await gl(p, l, 'ofd_getlk_unlck_own', fd, l.F_OFD_GETLK, l.F_UNLCK, 0, 0, 0); await gl(p, l, 'ofd_getlk_unlck_other', fd2, l.F_OFD_GETLK, l.F_UNLCK, 0, 0, 0);
-      await p.r('close_fd2', l.close(fd2)); const d = await l.dup(fd) as number; await p.r('close_dup', l.close(d)); await ch(p, l, 'child_same_ofd', fd, l.F_OFD_SETLK, l.F_WRLCK, 0, 10);
-      const fd3 = await l.open('f', l.O_RDWR) as number; await ch(p, l, 'child_fresh_open', fd3, l.F_OFD_SETLK, l.F_WRLCK, 0, 1);
-      await p.r('posix_wr_then', lk(l, fd3, l.F_SETLK, l.F_WRLCK, S, 20, 5)); await p.r('ofd_vs_posix', lk(l, fd, l.F_OFD_SETLK, l.F_WRLCK, S, 22, 1));
-      await p.r('close_last', l.close(fd)); await p.r('ofd_after_last_close', lk(l, fd3, l.F_OFD_SETLK, l.F_WRLCK, S, 0, 10)); await p.r('ofd_wait_free', lk(l, fd3, l.F_OFD_SETLKW, l.F_RDLCK, S, 0, 1));
+      const fd = await mkfile(l);
+      const fd2 = await l.open('f', l.O_RDWR);
+      const S = l.SEEK_SET;
+      await p.r('ofd_wr', lk(l, fd, l.F_OFD_SETLK, l.F_WRLCK, S, 0, 10));
+      await p.r('ofd_other_ofd', lk(l, fd2, l.F_OFD_SETLK, l.F_RDLCK, S, 5, 1));
+      await p.r('posix_same_process', lk(l, fd2, l.F_SETLK, l.F_RDLCK, S, 5, 1));
+      await gl(p, l, 'ofd_getlk', fd2, l.F_OFD_GETLK, l.F_RDLCK, 0, 0, 0);
+      await gl(p, l, 'posix_getlk', fd2, l.F_GETLK, l.F_RDLCK, 0, 0, 0);
+      await gl(p, l, 'ofd_getlk_own', fd, l.F_OFD_GETLK, l.F_WRLCK, 0, 0, 0);
+      await gl(p, l, 'ofd_getlk_unlck_own', fd, l.F_OFD_GETLK, l.F_UNLCK, 0, 0, 0);
+      await gl(p, l, 'ofd_getlk_unlck_other', fd2, l.F_OFD_GETLK, l.F_UNLCK, 0, 0, 0);
+      await p.r('close_fd2', l.close(fd2));
+      const d = await l.dup(fd);
+      await p.r('close_dup', l.close(d));
+      await ch(p, l, 'child_same_ofd', fd, l.F_OFD_SETLK, l.F_WRLCK, 0, 10);
+      const fd3 = await l.open('f', l.O_RDWR);
+      await ch(p, l, 'child_fresh_open', fd3, l.F_OFD_SETLK, l.F_WRLCK, 0, 1);
+      await p.r('posix_wr_then', lk(l, fd3, l.F_SETLK, l.F_WRLCK, S, 20, 5));
+      await p.r('ofd_vs_posix', lk(l, fd, l.F_OFD_SETLK, l.F_WRLCK, S, 22, 1));
+      await p.r('close_last', l.close(fd));
+      await p.r('ofd_after_last_close', lk(l, fd3, l.F_OFD_SETLK, l.F_WRLCK, S, 0, 10));
+      await p.r('ofd_wait_free', lk(l, fd3, l.F_OFD_SETLKW, l.F_RDLCK, S, 0, 1));
     },
   },
   {
@@ -208,12 +285,24 @@ const cases: ConfCase[] = [
         R("fcntl_independent", lk(fd2, F_SETLK, F_RDLCK, SEEK_SET, 0, 0)); R("close_dup", close(d)); R("still_held", flock(fd2, LOCK_SH|LOCK_NB)); R("close_fd", close(fd));
         R("free_now", flock(fd2, LOCK_EX|LOCK_NB)); R("un", flock(fd2, LOCK_UN)); R("un_again", flock(fd2, LOCK_UN));`,
     run: async (p, l) => {
-      const fd = await mkfile(l); const fd2 = await l.open('f', l.O_RDONLY) as number; const NB = l.LOCK_NB;
-      await p.r('ex', l.flock(fd, l.LOCK_EX)); await p.r('ex_again', l.flock(fd, l.LOCK_EX)); await p.r('other_ex_nb', l.flock(fd2, l.LOCK_EX | NB));
-      await p.r('other_sh_nb', l.flock(fd2, l.LOCK_SH | NB)); const d = await l.dup(fd) as number; await p.r('dup_shares', l.flock(d, l.LOCK_EX | NB));
-      await chf(p, l, 'child_inherited', fd, l.LOCK_EX | NB); await chf(p, l, 'child_other', fd2, l.LOCK_SH | NB);
-      await p.r('fcntl_independent', lk(l, fd2, l.F_SETLK, l.F_RDLCK, l.SEEK_SET, 0, 0)); await p.r('close_dup', l.close(d)); await p.r('still_held', l.flock(fd2, l.LOCK_SH | NB));
-      await p.r('close_fd', l.close(fd)); await p.r('free_now', l.flock(fd2, l.LOCK_EX | NB)); await p.r('un', l.flock(fd2, l.LOCK_UN)); await p.r('un_again', l.flock(fd2, l.LOCK_UN));
+      const fd = await mkfile(l);
+      const fd2 = await l.open('f', l.O_RDONLY);
+      const NB = l.LOCK_NB;
+      await p.r('ex', l.flock(fd, l.LOCK_EX));
+      await p.r('ex_again', l.flock(fd, l.LOCK_EX));
+      await p.r('other_ex_nb', l.flock(fd2, l.LOCK_EX | NB));
+      await p.r('other_sh_nb', l.flock(fd2, l.LOCK_SH | NB));
+      const d = await l.dup(fd);
+      await p.r('dup_shares', l.flock(d, l.LOCK_EX | NB));
+      await chf(p, l, 'child_inherited', fd, l.LOCK_EX | NB);
+      await chf(p, l, 'child_other', fd2, l.LOCK_SH | NB);
+      await p.r('fcntl_independent', lk(l, fd2, l.F_SETLK, l.F_RDLCK, l.SEEK_SET, 0, 0));
+      await p.r('close_dup', l.close(d));
+      await p.r('still_held', l.flock(fd2, l.LOCK_SH | NB));
+      await p.r('close_fd', l.close(fd));
+      await p.r('free_now', l.flock(fd2, l.LOCK_EX | NB));
+      await p.r('un', l.flock(fd2, l.LOCK_UN));
+      await p.r('un_again', l.flock(fd2, l.LOCK_UN));
     },
   },
   {
@@ -224,12 +313,28 @@ const cases: ConfCase[] = [
         R("sh1", flock(fd, LOCK_SH)); R("sh2", flock(fd2, LOCK_SH)); R("convert_nb", flock(fd, LOCK_EX|LOCK_NB)); R("lost_old_lock", flock(fd2, LOCK_EX|LOCK_NB));
         R("sh_blocked", flock(fd, LOCK_SH|LOCK_NB)); R("down", flock(fd2, LOCK_SH)); R("sh_now", flock(fd, LOCK_SH|LOCK_NB));`,
     run: async (p, l) => {
-      const fd = await mkfile(l); const fd2 = await l.open('f', l.O_RDWR) as number; const pa = await l.open('f', l.O_PATH) as number; const NB = l.LOCK_NB;
-      await p.r('zero', l.flock(fd, 0)); await p.r('sh_ex', l.flock(fd, l.LOCK_SH | l.LOCK_EX)); await p.r('sh_un', l.flock(fd, l.LOCK_SH | l.LOCK_UN)); await p.r('nb_only', l.flock(fd, NB));
-      await p.r('bit16', l.flock(fd, l.LOCK_SH | 16)); await p.r('mand', l.flock(fd, 32)); await p.r('mand_bad_fd', l.flock(99, 32 | l.LOCK_SH)); await p.r('bad_cmd_bad_fd', l.flock(99, 0));
-      await p.r('bad_fd', l.flock(99, l.LOCK_SH)); await p.r('opath', l.flock(pa, l.LOCK_SH)); await p.r('opath_un', l.flock(pa, l.LOCK_UN));
-      await p.r('sh1', l.flock(fd, l.LOCK_SH)); await p.r('sh2', l.flock(fd2, l.LOCK_SH)); await p.r('convert_nb', l.flock(fd, l.LOCK_EX | NB)); await p.r('lost_old_lock', l.flock(fd2, l.LOCK_EX | NB));
-      await p.r('sh_blocked', l.flock(fd, l.LOCK_SH | NB)); await p.r('down', l.flock(fd2, l.LOCK_SH)); await p.r('sh_now', l.flock(fd, l.LOCK_SH | NB));
+      const fd = await mkfile(l);
+      const fd2 = await l.open('f', l.O_RDWR);
+      const pa = await l.open('f', l.O_PATH);
+      const NB = l.LOCK_NB;
+      await p.r('zero', l.flock(fd, 0));
+      await p.r('sh_ex', l.flock(fd, l.LOCK_SH | l.LOCK_EX));
+      await p.r('sh_un', l.flock(fd, l.LOCK_SH | l.LOCK_UN));
+      await p.r('nb_only', l.flock(fd, NB));
+      await p.r('bit16', l.flock(fd, l.LOCK_SH | 16));
+      await p.r('mand', l.flock(fd, 32));
+      await p.r('mand_bad_fd', l.flock(99, 32 | l.LOCK_SH));
+      await p.r('bad_cmd_bad_fd', l.flock(99, 0));
+      await p.r('bad_fd', l.flock(99, l.LOCK_SH));
+      await p.r('opath', l.flock(pa, l.LOCK_SH));
+      await p.r('opath_un', l.flock(pa, l.LOCK_UN));
+      await p.r('sh1', l.flock(fd, l.LOCK_SH));
+      await p.r('sh2', l.flock(fd2, l.LOCK_SH));
+      await p.r('convert_nb', l.flock(fd, l.LOCK_EX | NB));
+      await p.r('lost_old_lock', l.flock(fd2, l.LOCK_EX | NB));
+      await p.r('sh_blocked', l.flock(fd, l.LOCK_SH | NB));
+      await p.r('down', l.flock(fd2, l.LOCK_SH));
+      await p.r('sh_now', l.flock(fd, l.LOCK_SH | NB));
     },
   },
   {
@@ -239,15 +344,25 @@ const cases: ConfCase[] = [
         read(pp[0], buf, 1); wait_sleeping(c); R("p_lock1_deadlock", lk(fd, F_SETLKW, F_WRLCK, SEEK_SET, 1, 1)); R("p_lock1_nb", lk(fd, F_SETLK, F_WRLCK, SEEK_SET, 1, 1));
         R("p_lock2_ok", lk(fd, F_SETLKW, F_WRLCK, SEEK_SET, 2, 1)); R("unlock0", lk(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 1)); pr_code("child", wst(c)); R("p_lock1_after_exit", lk(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 2));`,
     run: async (p, l) => {
-      const fd = await mkfile(l); const S = l.SEEK_SET; await p.r('p_lock0', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 0, 1)); const pp = l.malloc(8); await l.pipe(pp);
+      const fd = await mkfile(l);
+      const S = l.SEEK_SET;
+      await p.r('p_lock0', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 0, 1));
+      const pp = l.malloc(8);
+      await l.pipe(pp);
       const c = await l.fork(async (cl) => {
-        await lk(cl, fd, cl.F_SETLK, cl.F_WRLCK, S, 1, 1); await cl.write(cl.peek_i32(pp + 4), 'x');
+        await lk(cl, fd, cl.F_SETLK, cl.F_WRLCK, S, 1, 1);
+        await cl.write(cl.peek_i32(pp + 4), 'x');
         return (await lk(cl, fd, cl.F_SETLKW, cl.F_WRLCK, S, 0, 1)) === -1 ? cl.errno : 0;
-      }) as number;
-      await l.read(l.peek_i32(pp), p.buf, 1); await wait_sleeping(l, c);
-      await p.r('p_lock1_deadlock', lk(l, fd, l.F_SETLKW, l.F_WRLCK, S, 1, 1)); await p.r('p_lock1_nb', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 1, 1));
-      await p.r('p_lock2_ok', lk(l, fd, l.F_SETLKW, l.F_WRLCK, S, 2, 1)); await p.r('unlock0', lk(l, fd, l.F_SETLK, l.F_UNLCK, S, 0, 1));
-      const e = await wst(l, c); p.out(`child: ${e ? errname(e) : 0}`); await p.r('p_lock1_after_exit', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 0, 2));
+      });
+      await l.read(l.peek_i32(pp), p.buf, 1);
+      await wait_sleeping(l, c);
+      await p.r('p_lock1_deadlock', lk(l, fd, l.F_SETLKW, l.F_WRLCK, S, 1, 1));
+      await p.r('p_lock1_nb', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 1, 1));
+      await p.r('p_lock2_ok', lk(l, fd, l.F_SETLKW, l.F_WRLCK, S, 2, 1));
+      await p.r('unlock0', lk(l, fd, l.F_SETLK, l.F_UNLCK, S, 0, 1));
+      const e = await wst(l, c);
+      p.out(`child: ${e ? errname(e) : 0}`);
+      await p.r('p_lock1_after_exit', lk(l, fd, l.F_SETLK, l.F_WRLCK, S, 0, 2));
     },
   },
   {
@@ -258,12 +373,21 @@ const cases: ConfCase[] = [
         c = fork(); if (c == 0) { _exit(flock(fd, LOCK_SH) == -1 ? errno : 0); } R("flock_free", wst(c)); R("flock_ex", flock(fd, LOCK_EX)); fflush(stdout);
         c = fork(); if (c == 0) { int o = open("f", O_RDONLY); _exit(flock(o, LOCK_SH) == -1 ? errno : 0); } wait_sleeping(c); R("flock_un", flock(fd, LOCK_UN)); pr_code("flock_waiter", wst(c));`,
     run: async (p, l) => {
-      const fd = await mkfile(l); await p.r('lock', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, 0, 0));
-      let c = await l.fork(async (cl) => { await cl.sigaction(cl.SIGUSR1, { handler: () => undefined }); return (await lk(cl, fd, cl.F_SETLKW, cl.F_RDLCK, cl.SEEK_SET, 0, 1)) === -1 ? cl.errno : 0; }) as number;
-      await wait_sleeping(l, c); await p.r('kill', l.kill(c, l.SIGUSR1)); const e = await wst(l, c); p.out(`child: ${e ? errname(e) : 0}`);
-      c = await l.fork(async (cl) => ((await cl.flock(fd, cl.LOCK_SH)) === -1 ? cl.errno : 0)) as number; await p.r('flock_free', wst(l, c)); await p.r('flock_ex', l.flock(fd, l.LOCK_EX));
-      c = await l.fork(async (cl) => { const o = await cl.open('f', cl.O_RDONLY) as number; return (await cl.flock(o, cl.LOCK_SH)) === -1 ? cl.errno : 0; }) as number;
-      await wait_sleeping(l, c); await p.r('flock_un', l.flock(fd, l.LOCK_UN)); const e2 = await wst(l, c); p.out(`flock_waiter: ${e2 ? errname(e2) : 0}`);
+      const fd = await mkfile(l);
+      await p.r('lock', lk(l, fd, l.F_SETLK, l.F_WRLCK, l.SEEK_SET, 0, 0));
+      let c = await l.fork(async (cl) => { await cl.sigaction(cl.SIGUSR1, { handler: () => undefined }); return (await lk(cl, fd, cl.F_SETLKW, cl.F_RDLCK, cl.SEEK_SET, 0, 1)) === -1 ? cl.errno : 0; });
+      await wait_sleeping(l, c);
+      await p.r('kill', l.kill(c, l.SIGUSR1));
+      const e = await wst(l, c);
+      p.out(`child: ${e ? errname(e) : 0}`);
+      c = await l.fork(async (cl) => ((await cl.flock(fd, cl.LOCK_SH)) === -1 ? cl.errno : 0));
+      await p.r('flock_free', wst(l, c));
+      await p.r('flock_ex', l.flock(fd, l.LOCK_EX));
+      c = await l.fork(async (cl) => { const o = await cl.open('f', cl.O_RDONLY) as number; return (await cl.flock(o, cl.LOCK_SH)) === -1 ? cl.errno : 0; });
+      await wait_sleeping(l, c);
+      await p.r('flock_un', l.flock(fd, l.LOCK_UN));
+      const e2 = await wst(l, c);
+      p.out(`flock_waiter: ${e2 ? errname(e2) : 0}`);
     },
   },
 ];

@@ -23,9 +23,12 @@ static const char *long_name(int n) { memset(name250, 'n', n); name250[n] = 0; r
 `;
 
 async function maps_has(l: Libc, needle: string): Promise<number> {
-  const fd = await l.open('/proc/self/maps', l.O_RDONLY) as number; const b = new Uint8Array(65536); let s = '';
-  for (;;) { const n = await l.read(fd, b, b.length) as number; if (n <= 0) break; s += new TextDecoder().decode(b.subarray(0, n)); }
-  await l.close(fd); return s.includes(needle) ? 1 : 0;
+  const fd = await l.open('/proc/self/maps', l.O_RDONLY);
+  const b = new Uint8Array(65536);
+  let s = '';
+  for (;;) { const n = await l.read(fd, b, b.length); if (n <= 0) break; s += new TextDecoder().decode(b.subarray(0, n)); }
+  await l.close(fd);
+  return s.includes(needle) ? 1 : 0;
 }
 const PG = 4096;
 
@@ -39,12 +42,27 @@ const cases: ConfCase[] = [
         int d = dup(fd); RD("dup_link", readlink("/proc/self/fd/6", buf, sizeof buf), buf); R("ftruncate", ftruncate(d, 2)); S("fstat_after", fstat(fd, &st));
         int s2 = memfd_create("test", 0); R("same_name_again", s2); R("lseek_end", lseek(s2, 0, SEEK_END));`,
     run: async (p, l) => {
-      const fd = await p.r('memfd', l.memfd_create('test', 0)); await p.s('fstat', l.fstat(fd, p.st)); await p.r('write', l.write(fd, 'hello')); await p.rd('pread', l.pread(fd, p.buf, 10, 0));
-      await p.rd('link', l.readlink('/proc/self/fd/3', p.buf, 4096)); await p.r('getfd', l.fcntl(fd, l.F_GETFD)); await p.r('get_seals', l.fcntl(fd, l.F_GET_SEALS)); await p.r('add_seals', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_WRITE));
-      const c = await l.memfd_create('c', l.MFD_CLOEXEC) as number; await p.r('getfd_cloexec', l.fcntl(c, l.F_GETFD)); await l.memfd_create('', 0); await p.rd('empty_name_link', l.readlink('/proc/self/fd/5', p.buf, 4096));
-      const m = await l.mmap(0, PG, l.PROT_READ, l.MAP_SHARED, fd, 0) as number; await p.r('in_maps', maps_has(l, '/memfd:test (deleted)')); await l.munmap(m, PG);
-      const d = await l.dup(fd) as number; await p.rd('dup_link', l.readlink('/proc/self/fd/6', p.buf, 4096)); await p.r('ftruncate', l.ftruncate(d, 2)); await p.s('fstat_after', l.fstat(fd, p.st));
-      const s2 = await p.r('same_name_again', l.memfd_create('test', 0)); await p.r('lseek_end', l.lseek(s2, 0, l.SEEK_END));
+      const fd = await p.r('memfd', l.memfd_create('test', 0));
+      await p.s('fstat', l.fstat(fd, p.st));
+      await p.r('write', l.write(fd, 'hello'));
+      await p.rd('pread', l.pread(fd, p.buf, 10, 0));
+      await p.rd('link', l.readlink('/proc/self/fd/3', p.buf, 4096));
+      await p.r('getfd', l.fcntl(fd, l.F_GETFD));
+      await p.r('get_seals', l.fcntl(fd, l.F_GET_SEALS));
+      await p.r('add_seals', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_WRITE));
+      const c = await l.memfd_create('c', l.MFD_CLOEXEC);
+      await p.r('getfd_cloexec', l.fcntl(c, l.F_GETFD));
+      await l.memfd_create('', 0);
+      await p.rd('empty_name_link', l.readlink('/proc/self/fd/5', p.buf, 4096));
+      const m = await l.mmap(0, PG, l.PROT_READ, l.MAP_SHARED, fd, 0);
+      await p.r('in_maps', maps_has(l, '/memfd:test (deleted)'));
+      await l.munmap(m, PG);
+      const d = await l.dup(fd);
+      await p.rd('dup_link', l.readlink('/proc/self/fd/6', p.buf, 4096));
+      await p.r('ftruncate', l.ftruncate(d, 2));
+      await p.s('fstat_after', l.fstat(fd, p.st));
+      const s2 = await p.r('same_name_again', l.memfd_create('test', 0));
+      await p.r('lseek_end', l.lseek(s2, 0, l.SEEK_END));
     },
   },
   {
@@ -55,13 +73,27 @@ const cases: ConfCase[] = [
         S("mode_now", fstat(n, &st)); R("add_after_noexec", fcntl(n, F_ADD_SEALS, F_SEAL_SHRINK)); R("seals_now", fcntl(n, F_GET_SEALS)); int x = memfd_create("ex", MFD_EXEC); S("exec_mode", fstat(x, &st));
         R("exec_seals", fcntl(x, F_GET_SEALS)); umask(0777); int u = memfd_create("um", 0); S("umask_ignored", fstat(u, &st));`,
     run: async (p, l) => {
-      await p.r('bad_flag', l.memfd_create('x', 0x20)); await p.r('exec_and_noexec', l.memfd_create('x', l.MFD_EXEC | l.MFD_NOEXEC_SEAL)); await p.r('huge_size_no_hugetlb', l.memfd_create('x', 21 << l.MFD_HUGE_SHIFT));
-      await p.r('name_249', l.memfd_create('n'.repeat(249), 0)); await p.r('name_250', l.memfd_create('n'.repeat(250), 0)); await p.r('efault', l.memfd_create(8, 0)); await p.r('bad_flag_first', l.memfd_create(8, 0x40));
-      const n = await l.memfd_create('ne', l.MFD_NOEXEC_SEAL) as number; await p.s('noexec_mode', l.fstat(n, p.st)); await p.r('noexec_seals', l.fcntl(n, l.F_GET_SEALS));
-      await p.r('chmod_x', l.fchmod(n, 0o755)); await p.r('chmod_same_x', l.fchmod(n, 0o640)); await p.s('mode_now', l.fstat(n, p.st));
-      await p.r('add_after_noexec', l.fcntl(n, l.F_ADD_SEALS, l.F_SEAL_SHRINK)); await p.r('seals_now', l.fcntl(n, l.F_GET_SEALS));
-      const x = await l.memfd_create('ex', l.MFD_EXEC) as number; await p.s('exec_mode', l.fstat(x, p.st)); await p.r('exec_seals', l.fcntl(x, l.F_GET_SEALS));
-      l.umask(0o777); const u = await l.memfd_create('um', 0) as number; await p.s('umask_ignored', l.fstat(u, p.st));
+      await p.r('bad_flag', l.memfd_create('x', 0x20));
+      await p.r('exec_and_noexec', l.memfd_create('x', l.MFD_EXEC | l.MFD_NOEXEC_SEAL));
+      await p.r('huge_size_no_hugetlb', l.memfd_create('x', 21 << l.MFD_HUGE_SHIFT));
+      await p.r('name_249', l.memfd_create('n'.repeat(249), 0));
+      await p.r('name_250', l.memfd_create('n'.repeat(250), 0));
+      await p.r('efault', l.memfd_create(8, 0));
+      await p.r('bad_flag_first', l.memfd_create(8, 0x40));
+      const n = await l.memfd_create('ne', l.MFD_NOEXEC_SEAL);
+      await p.s('noexec_mode', l.fstat(n, p.st));
+      await p.r('noexec_seals', l.fcntl(n, l.F_GET_SEALS));
+      await p.r('chmod_x', l.fchmod(n, 0o755));
+      await p.r('chmod_same_x', l.fchmod(n, 0o640));
+      await p.s('mode_now', l.fstat(n, p.st));
+      await p.r('add_after_noexec', l.fcntl(n, l.F_ADD_SEALS, l.F_SEAL_SHRINK));
+      await p.r('seals_now', l.fcntl(n, l.F_GET_SEALS));
+      const x = await l.memfd_create('ex', l.MFD_EXEC);
+      await p.s('exec_mode', l.fstat(x, p.st));
+      await p.r('exec_seals', l.fcntl(x, l.F_GET_SEALS));
+      l.umask(0o777);
+      const u = await l.memfd_create('um', 0);
+      await p.s('umask_ignored', l.fstat(u, p.st));
     },
   },
   {
@@ -73,13 +105,29 @@ const cases: ConfCase[] = [
         R("seals", fcntl(fd, F_GET_SEALS)); R("seal_seal", fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL)); R("after_seal", fcntl(fd, F_ADD_SEALS, F_SEAL_EXEC)); R("bad_bits_after_seal", fcntl(fd, F_ADD_SEALS, 0x40));
         R("add_nothing_after_seal", fcntl(fd, F_ADD_SEALS, 0)); R("seals_final", fcntl(fd, F_GET_SEALS));`,
     run: async (p, l) => {
-      const fd = await l.memfd_create('s', l.MFD_ALLOW_SEALING) as number; await p.r('seals0', l.fcntl(fd, l.F_GET_SEALS)); await p.r('trunc10', l.ftruncate(fd, 10));
-      await p.r('shrink', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_SHRINK)); await p.r('trunc5', l.ftruncate(fd, 5)); await p.r('trunc20', l.ftruncate(fd, 20)); await p.r('trunc_same', l.ftruncate(fd, 20));
-      await p.r('grow', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_GROW)); await p.r('trunc30', l.ftruncate(fd, 30)); await p.r('write_inside', l.pwrite(fd, 'abc', 3, 0));
-      await p.r('write_across_eof', l.pwrite(fd, 'abcde', 5, 18)); await p.r('write_at_eof', l.pwrite(fd, 'a', 1, 20)); await p.r('write_empty_at_eof', l.pwrite(fd, '', 0, 20));
-      await p.r('seal_write', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_WRITE)); await p.r('write_sealed', l.pwrite(fd, 'z', 1, 0)); await p.r('write_zero', l.write(fd, '', 0)); await p.rd('read_ok', l.pread(fd, p.buf, 4, 0));
-      await p.r('seals', l.fcntl(fd, l.F_GET_SEALS)); await p.r('seal_seal', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_SEAL)); await p.r('after_seal', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_EXEC));
-      await p.r('bad_bits_after_seal', l.fcntl(fd, l.F_ADD_SEALS, 0x40)); await p.r('add_nothing_after_seal', l.fcntl(fd, l.F_ADD_SEALS, 0)); await p.r('seals_final', l.fcntl(fd, l.F_GET_SEALS));
+      const fd = await l.memfd_create('s', l.MFD_ALLOW_SEALING);
+      await p.r('seals0', l.fcntl(fd, l.F_GET_SEALS));
+      await p.r('trunc10', l.ftruncate(fd, 10));
+      await p.r('shrink', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_SHRINK));
+      await p.r('trunc5', l.ftruncate(fd, 5));
+      await p.r('trunc20', l.ftruncate(fd, 20));
+      await p.r('trunc_same', l.ftruncate(fd, 20));
+      await p.r('grow', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_GROW));
+      await p.r('trunc30', l.ftruncate(fd, 30));
+      await p.r('write_inside', l.pwrite(fd, 'abc', 3, 0));
+      await p.r('write_across_eof', l.pwrite(fd, 'abcde', 5, 18));
+      await p.r('write_at_eof', l.pwrite(fd, 'a', 1, 20));
+      await p.r('write_empty_at_eof', l.pwrite(fd, '', 0, 20));
+      await p.r('seal_write', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_WRITE));
+      await p.r('write_sealed', l.pwrite(fd, 'z', 1, 0));
+      await p.r('write_zero', l.write(fd, '', 0));
+      await p.rd('read_ok', l.pread(fd, p.buf, 4, 0));
+      await p.r('seals', l.fcntl(fd, l.F_GET_SEALS));
+      await p.r('seal_seal', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_SEAL));
+      await p.r('after_seal', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_EXEC));
+      await p.r('bad_bits_after_seal', l.fcntl(fd, l.F_ADD_SEALS, 0x40));
+      await p.r('add_nothing_after_seal', l.fcntl(fd, l.F_ADD_SEALS, 0));
+      await p.r('seals_final', l.fcntl(fd, l.F_GET_SEALS));
     },
   },
   {
@@ -88,9 +136,16 @@ const cases: ConfCase[] = [
         R("partial", pwrite(fd, buf, 20, 4090)); R("inside_second_page", pwrite(fd, buf, 10, 4096)); R("past", pwrite(fd, buf, 11, 4096)); int a = open("/proc/self/fd/3", O_RDWR|O_APPEND);
         R("append", write(fd, buf, 1)); R("size", lseek(fd, 0, SEEK_END));`,
     run: async (p, l) => {
-      const fd = await l.memfd_create('g', l.MFD_ALLOW_SEALING) as number; await l.ftruncate(fd, 4106); await p.r('grow', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_GROW));
-      const q = new Uint8Array(20).fill(0x71); await p.r('partial', l.pwrite(fd, q, 20, 4090)); await p.r('inside_second_page', l.pwrite(fd, q, 10, 4096)); await p.r('past', l.pwrite(fd, q, 11, 4096));
-      await l.open('/proc/self/fd/3', l.O_RDWR | l.O_APPEND); await p.r('append', l.write(fd, q, 1)); await p.r('size', l.lseek(fd, 0, l.SEEK_END));
+      const fd = await l.memfd_create('g', l.MFD_ALLOW_SEALING);
+      await l.ftruncate(fd, 4106);
+      await p.r('grow', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_GROW));
+      const q = new Uint8Array(20).fill(0x71);
+      await p.r('partial', l.pwrite(fd, q, 20, 4090));
+      await p.r('inside_second_page', l.pwrite(fd, q, 10, 4096));
+      await p.r('past', l.pwrite(fd, q, 11, 4096));
+      await l.open('/proc/self/fd/3', l.O_RDWR | l.O_APPEND);
+      await p.r('append', l.write(fd, q, 1));
+      await p.r('size', l.lseek(fd, 0, l.SEEK_END));
     },
   },
   {
@@ -104,15 +159,33 @@ const cases: ConfCase[] = [
         m2[0] = 'Z'; RD("old_mapping_still_writes", pread(f2, buf, 1, 0), buf); R("write_now", write(f2, "x", 1)); R("new_shared_rw", (long)mmap(0, 4096, PROT_READ|PROT_WRITE, MAP_SHARED, f2, 0));
         R("seal_write_now_busy", fcntl(f2, F_ADD_SEALS, F_SEAL_WRITE));`,
     run: async (p, l) => {
-      const fd = await l.memfd_create('w', l.MFD_ALLOW_SEALING) as number; await l.ftruncate(fd, PG); const RW = l.PROT_READ | l.PROT_WRITE;
-      let m = await l.mmap(0, PG, RW, l.MAP_SHARED, fd, 0) as number; await p.r('busy_shared_rw', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_WRITE)); await l.munmap(m, PG);
-      m = await l.mmap(0, PG, l.PROT_READ, l.MAP_SHARED, fd, 0) as number; await p.r('busy_shared_ro', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_WRITE)); await l.munmap(m, PG);
-      const pv = await l.mmap(0, PG, RW, l.MAP_PRIVATE, fd, 0) as number; await p.r('private_ok', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_WRITE)); l.poke_u8(pv, 0x70); await p.r('private_store', l.peek_u8(pv));
-      await p.r('mmap_shared_rw', l.mmap(0, PG, RW, l.MAP_SHARED, fd, 0)); const ro = await l.mmap(0, PG, l.PROT_READ, l.MAP_SHARED, fd, 0) as number; await p.r('mmap_shared_ro_ok', ro !== -1 ? 1 : 0);
-      await p.r('mprotect_w', l.mprotect(ro, PG, RW)); await p.r('mmap_private_rw', (await l.mmap(0, PG, RW, l.MAP_PRIVATE, fd, 0)) !== -1 ? 1 : 0);
-      const f2 = await l.memfd_create('fw', l.MFD_ALLOW_SEALING) as number; await l.ftruncate(f2, PG); const m2 = await l.mmap(0, PG, RW, l.MAP_SHARED, f2, 0) as number;
-      await p.r('future_write', l.fcntl(f2, l.F_ADD_SEALS, l.F_SEAL_FUTURE_WRITE)); l.poke_u8(m2, 0x5a); await p.rd('old_mapping_still_writes', l.pread(f2, p.buf, 1, 0));
-      await p.r('write_now', l.write(f2, 'x')); await p.r('new_shared_rw', l.mmap(0, PG, RW, l.MAP_SHARED, f2, 0)); await p.r('seal_write_now_busy', l.fcntl(f2, l.F_ADD_SEALS, l.F_SEAL_WRITE));
+      const fd = await l.memfd_create('w', l.MFD_ALLOW_SEALING);
+      await l.ftruncate(fd, PG);
+      const RW = l.PROT_READ | l.PROT_WRITE;
+      let m = await l.mmap(0, PG, RW, l.MAP_SHARED, fd, 0);
+      await p.r('busy_shared_rw', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_WRITE));
+      await l.munmap(m, PG);
+      m = await l.mmap(0, PG, l.PROT_READ, l.MAP_SHARED, fd, 0);
+      await p.r('busy_shared_ro', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_WRITE));
+      await l.munmap(m, PG);
+      const pv = await l.mmap(0, PG, RW, l.MAP_PRIVATE, fd, 0);
+      await p.r('private_ok', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_WRITE));
+      l.poke_u8(pv, 0x70);
+      await p.r('private_store', l.peek_u8(pv));
+      await p.r('mmap_shared_rw', l.mmap(0, PG, RW, l.MAP_SHARED, fd, 0));
+      const ro = await l.mmap(0, PG, l.PROT_READ, l.MAP_SHARED, fd, 0);
+      await p.r('mmap_shared_ro_ok', ro !== -1 ? 1 : 0);
+      await p.r('mprotect_w', l.mprotect(ro, PG, RW));
+      await p.r('mmap_private_rw', (await l.mmap(0, PG, RW, l.MAP_PRIVATE, fd, 0)) !== -1 ? 1 : 0);
+      const f2 = await l.memfd_create('fw', l.MFD_ALLOW_SEALING);
+      await l.ftruncate(f2, PG);
+      const m2 = await l.mmap(0, PG, RW, l.MAP_SHARED, f2, 0);
+      await p.r('future_write', l.fcntl(f2, l.F_ADD_SEALS, l.F_SEAL_FUTURE_WRITE));
+      l.poke_u8(m2, 0x5a);
+      await p.rd('old_mapping_still_writes', l.pread(f2, p.buf, 1, 0));
+      await p.r('write_now', l.write(f2, 'x'));
+      await p.r('new_shared_rw', l.mmap(0, PG, RW, l.MAP_SHARED, f2, 0));
+      await p.r('seal_write_now_busy', l.fcntl(f2, l.F_ADD_SEALS, l.F_SEAL_WRITE));
     },
   },
   {
@@ -122,10 +195,20 @@ const cases: ConfCase[] = [
         int g = memfd_create("e2", MFD_ALLOW_SEALING); fchmod(g, 0644); R("exec_seal_nonexec", fcntl(g, F_ADD_SEALS, F_SEAL_EXEC)); R("seals2", fcntl(g, F_GET_SEALS)); R("chmod_add_x", fchmod(g, 0744));
         R("write2", write(g, "a", 1));`,
     run: async (p, l) => {
-      const fd = await l.memfd_create('e', l.MFD_ALLOW_SEALING) as number; await p.r('exec_seal', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_EXEC)); await p.r('seals', l.fcntl(fd, l.F_GET_SEALS));
-      await p.r('chmod_drop_x', l.fchmod(fd, 0o666)); await p.r('chmod_keep_x', l.fchmod(fd, 0o711)); await p.s('mode', l.fstat(fd, p.st)); await p.r('write', l.write(fd, 'a')); await p.r('trunc', l.ftruncate(fd, 0));
-      const g = await l.memfd_create('e2', l.MFD_ALLOW_SEALING) as number; await l.fchmod(g, 0o644); await p.r('exec_seal_nonexec', l.fcntl(g, l.F_ADD_SEALS, l.F_SEAL_EXEC));
-      await p.r('seals2', l.fcntl(g, l.F_GET_SEALS)); await p.r('chmod_add_x', l.fchmod(g, 0o744)); await p.r('write2', l.write(g, 'a'));
+      const fd = await l.memfd_create('e', l.MFD_ALLOW_SEALING);
+      await p.r('exec_seal', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_EXEC));
+      await p.r('seals', l.fcntl(fd, l.F_GET_SEALS));
+      await p.r('chmod_drop_x', l.fchmod(fd, 0o666));
+      await p.r('chmod_keep_x', l.fchmod(fd, 0o711));
+      await p.s('mode', l.fstat(fd, p.st));
+      await p.r('write', l.write(fd, 'a'));
+      await p.r('trunc', l.ftruncate(fd, 0));
+      const g = await l.memfd_create('e2', l.MFD_ALLOW_SEALING);
+      await l.fchmod(g, 0o644);
+      await p.r('exec_seal_nonexec', l.fcntl(g, l.F_ADD_SEALS, l.F_SEAL_EXEC));
+      await p.r('seals2', l.fcntl(g, l.F_GET_SEALS));
+      await p.r('chmod_add_x', l.fchmod(g, 0o744));
+      await p.r('write2', l.write(g, 'a'));
     },
   },
   {
@@ -135,11 +218,22 @@ const cases: ConfCase[] = [
         R("pipe_get", fcntl(p[0], F_GET_SEALS)); R("pipe_add", fcntl(p[1], F_ADD_SEALS, F_SEAL_WRITE)); int d = open(".", O_RDONLY); R("dir_get", fcntl(d, F_GET_SEALS));
         int pa = open("f", O_PATH); R("opath_get", fcntl(pa, F_GET_SEALS)); R("devnull_get", fcntl(open("/dev/null", O_RDWR), F_GET_SEALS));`,
     run: async (p, l) => {
-      const fd = await l.open('f', l.O_CREAT | l.O_RDWR, 0o644) as number; await p.r('regular_get', l.fcntl(fd, l.F_GET_SEALS)); await p.r('regular_add', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_WRITE));
-      const ro = await l.open('f', l.O_RDONLY) as number; await p.r('rdonly_add', l.fcntl(ro, l.F_ADD_SEALS, l.F_SEAL_WRITE)); await p.r('rdonly_add_bad_bits', l.fcntl(ro, l.F_ADD_SEALS, 0x40));
-      await p.r('rw_bad_bits', l.fcntl(fd, l.F_ADD_SEALS, 0x40)); await l.pipe(p.st); const r = l.peek_i32(p.st), w = l.peek_i32(p.st + 4);
-      await p.r('pipe_get', l.fcntl(r, l.F_GET_SEALS)); await p.r('pipe_add', l.fcntl(w, l.F_ADD_SEALS, l.F_SEAL_WRITE)); const d = await l.open('.', l.O_RDONLY) as number; await p.r('dir_get', l.fcntl(d, l.F_GET_SEALS));
-      const pa = await l.open('f', l.O_PATH) as number; await p.r('opath_get', l.fcntl(pa, l.F_GET_SEALS)); await p.r('devnull_get', l.fcntl(await l.open('/dev/null', l.O_RDWR) as number, l.F_GET_SEALS));
+      const fd = await l.open('f', l.O_CREAT | l.O_RDWR, 0o644);
+      await p.r('regular_get', l.fcntl(fd, l.F_GET_SEALS));
+      await p.r('regular_add', l.fcntl(fd, l.F_ADD_SEALS, l.F_SEAL_WRITE));
+      const ro = await l.open('f', l.O_RDONLY);
+      await p.r('rdonly_add', l.fcntl(ro, l.F_ADD_SEALS, l.F_SEAL_WRITE));
+      await p.r('rdonly_add_bad_bits', l.fcntl(ro, l.F_ADD_SEALS, 0x40));
+      await p.r('rw_bad_bits', l.fcntl(fd, l.F_ADD_SEALS, 0x40));
+      await l.pipe(p.st);
+      const r = l.peek_i32(p.st), w = l.peek_i32(p.st + 4);
+      await p.r('pipe_get', l.fcntl(r, l.F_GET_SEALS));
+      await p.r('pipe_add', l.fcntl(w, l.F_ADD_SEALS, l.F_SEAL_WRITE));
+      const d = await l.open('.', l.O_RDONLY);
+      await p.r('dir_get', l.fcntl(d, l.F_GET_SEALS));
+      const pa = await l.open('f', l.O_PATH);
+      await p.r('opath_get', l.fcntl(pa, l.F_GET_SEALS));
+      await p.r('devnull_get', l.fcntl(await l.open('/dev/null', l.O_RDWR), l.F_GET_SEALS));
     },
   },
 ];

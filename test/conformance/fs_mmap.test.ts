@@ -6,7 +6,7 @@ import type { P } from './p.ts';
 
 /** Creates file `name` with content (both sides do the same with their own calls). */
 async function mk(l: Libc, name: string, content: string): Promise<void> {
-  const fd = await l.open(name, l.O_CREAT | l.O_WRONLY | l.O_TRUNC, 0o644) as number;
+  const fd = await l.open(name, l.O_CREAT | l.O_WRONLY | l.O_TRUNC, 0o644);
   if (content) await l.write(fd, content);
   await l.close(fd);
 }
@@ -43,10 +43,16 @@ const cases: ConfCase[] = [
         RD("content", 11, m); R("past_eof_zero", m[100]); m[0] = 'H'; RD("private_view", 11, m); RD("file_unchanged", pread(fd, buf, 64, 0), buf);
         R("msync", msync(m, 4096, MS_SYNC)); R("munmap", munmap(m, 4096)); RD("still_unchanged", pread(fd, buf, 64, 0), buf);`,
     run: async (p, l) => {
-      await mk(l, 'f', 'hello world'); const fd = await l.open('f', l.O_RDWR) as number;
+      await mk(l, 'f', 'hello world');
+      const fd = await l.open('f', l.O_RDWR);
       const m = await M(p, l, 'map', l.mmap(0, PG, l.PROT_READ | l.PROT_WRITE, l.MAP_PRIVATE, fd, 0));
-      await rdm(p, l, 'content', m, 11); await p.r('past_eof_zero', l.peek_u8(m + 100)); l.poke_u8(m, 0x48); await rdm(p, l, 'private_view', m, 11);
-      await p.rd('file_unchanged', l.pread(fd, p.buf, 64, 0)); await p.r('msync', l.msync(m, PG, l.MS_SYNC)); await p.r('munmap', l.munmap(m, PG));
+      await rdm(p, l, 'content', m, 11);
+      await p.r('past_eof_zero', l.peek_u8(m + 100));
+      l.poke_u8(m, 0x48);
+      await rdm(p, l, 'private_view', m, 11);
+      await p.rd('file_unchanged', l.pread(fd, p.buf, 64, 0));
+      await p.r('msync', l.msync(m, PG, l.MS_SYNC));
+      await p.r('munmap', l.munmap(m, PG));
       await p.rd('still_unchanged', l.pread(fd, p.buf, 64, 0));
     },
   },
@@ -56,10 +62,17 @@ const cases: ConfCase[] = [
         memcpy(m + 2, "XY", 2); RD("read_without_msync", pread(fd, buf, 64, 0), buf); R("msync", msync(m, 4096, MS_SYNC)); RD("read_after_msync", pread(fd, buf, 64, 0), buf);
         R("munmap", munmap(m, 4096)); close(fd); fd = open("f", O_RDONLY); RD("reopened", read(fd, buf, 64), buf);`,
     run: async (p, l) => {
-      await mk(l, 'f', 'abcdefghij'); let fd = await l.open('f', l.O_RDWR) as number;
-      const m = await M(p, l, 'map', l.mmap(0, PG, l.PROT_READ | l.PROT_WRITE, l.MAP_SHARED, fd, 0)); l.poke(m + 2, 'XY');
-      await p.rd('read_without_msync', l.pread(fd, p.buf, 64, 0)); await p.r('msync', l.msync(m, PG, l.MS_SYNC)); await p.rd('read_after_msync', l.pread(fd, p.buf, 64, 0));
-      await p.r('munmap', l.munmap(m, PG)); await l.close(fd); fd = await l.open('f', l.O_RDONLY) as number; await p.rd('reopened', l.read(fd, p.buf, 64));
+      await mk(l, 'f', 'abcdefghij');
+      let fd = await l.open('f', l.O_RDWR);
+      const m = await M(p, l, 'map', l.mmap(0, PG, l.PROT_READ | l.PROT_WRITE, l.MAP_SHARED, fd, 0));
+      l.poke(m + 2, 'XY');
+      await p.rd('read_without_msync', l.pread(fd, p.buf, 64, 0));
+      await p.r('msync', l.msync(m, PG, l.MS_SYNC));
+      await p.rd('read_after_msync', l.pread(fd, p.buf, 64, 0));
+      await p.r('munmap', l.munmap(m, PG));
+      await l.close(fd);
+      fd = await l.open('f', l.O_RDONLY);
+      await p.rd('reopened', l.read(fd, p.buf, 64));
     },
   },
   {
@@ -68,10 +81,16 @@ const cases: ConfCase[] = [
         R("pwrite", pwrite(fd, "AB", 2, 4)); RD("mapped", 10, m); R("grow", pwrite(fd, "Z", 1, 12)); RD("grown", 13, m);
         M("private", mmap(0, 4096, PROT_READ, MAP_PRIVATE, fd, 0)); char *q = m_; R("pwrite2", pwrite(fd, "q", 1, 0)); RD("private_untouched_page_sees_write", 4, q);`,
     run: async (p, l) => {
-      await mk(l, 'f', '0123456789'); const fd = await l.open('f', l.O_RDWR) as number;
-      const m = await M(p, l, 'map', l.mmap(0, 2 * PG, l.PROT_READ, l.MAP_SHARED, fd, 0)); await p.r('touch', l.peek_u8(m));
-      await p.r('pwrite', l.pwrite(fd, 'AB', 2, 4)); await rdm(p, l, 'mapped', m, 10); await p.r('grow', l.pwrite(fd, 'Z', 1, 12)); await rdm(p, l, 'grown', m, 13);
-      const q = await M(p, l, 'private', l.mmap(0, PG, l.PROT_READ, l.MAP_PRIVATE, fd, 0)); await p.r('pwrite2', l.pwrite(fd, 'q', 1, 0));
+      await mk(l, 'f', '0123456789');
+      const fd = await l.open('f', l.O_RDWR);
+      const m = await M(p, l, 'map', l.mmap(0, 2 * PG, l.PROT_READ, l.MAP_SHARED, fd, 0));
+      await p.r('touch', l.peek_u8(m));
+      await p.r('pwrite', l.pwrite(fd, 'AB', 2, 4));
+      await rdm(p, l, 'mapped', m, 10);
+      await p.r('grow', l.pwrite(fd, 'Z', 1, 12));
+      await rdm(p, l, 'grown', m, 13);
+      const q = await M(p, l, 'private', l.mmap(0, PG, l.PROT_READ, l.MAP_PRIVATE, fd, 0));
+      await p.r('pwrite2', l.pwrite(fd, 'q', 1, 0));
       await rdm(p, l, 'private_untouched_page_sees_write', q, 4);
     },
   },
@@ -81,10 +100,14 @@ const cases: ConfCase[] = [
         R("last_page_tail", m[4095]); pid_t c = fork(); if (c == 0) { volatile char x = m[4096]; (void)x; _exit(0); } R("child_signal", sig_of(c));
         c = fork(); if (c == 0) { m[8191] = 1; _exit(0); } R("store_signal", sig_of(c)); R("read_into_it", pread(fd, m + 4096, 4, 0));`,
     run: async (p, l) => {
-      await mk(l, 'f', 'tiny'); const fd = await l.open('f', l.O_RDWR) as number;
-      const m = await M(p, l, 'map', l.mmap(0, 2 * PG, l.PROT_READ | l.PROT_WRITE, l.MAP_SHARED, fd, 0)); await p.r('last_page_tail', l.peek_u8(m + 4095));
-      let c = await l.fork((cl) => { cl.peek_u8(m + PG); return 0; }) as number; await p.r('child_signal', sig_of(l, c));
-      c = await l.fork((cl) => { cl.poke_u8(m + 2 * PG - 1, 1); return 0; }) as number; await p.r('store_signal', sig_of(l, c));
+      await mk(l, 'f', 'tiny');
+      const fd = await l.open('f', l.O_RDWR);
+      const m = await M(p, l, 'map', l.mmap(0, 2 * PG, l.PROT_READ | l.PROT_WRITE, l.MAP_SHARED, fd, 0));
+      await p.r('last_page_tail', l.peek_u8(m + 4095));
+      let c = await l.fork((cl) => { cl.peek_u8(m + PG); return 0; });
+      await p.r('child_signal', sig_of(l, c));
+      c = await l.fork((cl) => { cl.poke_u8(m + 2 * PG - 1, 1); return 0; });
+      await p.r('store_signal', sig_of(l, c));
       await p.r('read_into_it', l.pread(fd, m + PG, 4, 0));
     },
   },
@@ -100,16 +123,32 @@ const cases: ConfCase[] = [
         int op = open("f", O_PATH); M("o_path", mmap(0, 4096, PROT_READ, MAP_PRIVATE, op, 0)); M("growsdown", mmap(0, 4096, PROT_READ, MAP_PRIVATE|MAP_GROWSDOWN, ro, 0));
         M("ro_shared_read", mmap(0, 4096, PROT_READ, MAP_SHARED, ro, 0)); R("mprotect_write", mprotect(m_, 4096, PROT_READ|PROT_WRITE)); R("mprotect_exec", mprotect(m_, 4096, PROT_READ|PROT_EXEC));`,
     run: async (p, l) => {
-      await mk(l, 'f', 'data'); const ro = await l.open('f', l.O_RDONLY) as number, wo = await l.open('f', l.O_WRONLY) as number; const R_ = l.PROT_READ, RW = l.PROT_READ | l.PROT_WRITE;
-      await M(p, l, 'ro_shared_write', l.mmap(0, PG, RW, l.MAP_SHARED, ro, 0)); await M(p, l, 'ro_private_write', l.mmap(0, PG, RW, l.MAP_PRIVATE, ro, 0));
-      await M(p, l, 'wo_private', l.mmap(0, PG, R_, l.MAP_PRIVATE, wo, 0)); await M(p, l, 'wo_shared_write', l.mmap(0, PG, l.PROT_WRITE, l.MAP_SHARED, wo, 0));
-      await M(p, l, 'unaligned_off', l.mmap(0, PG, R_, l.MAP_PRIVATE, ro, 100)); await M(p, l, 'overflow', l.mmap(0, 2 * PG, R_, l.MAP_PRIVATE, ro, 2 ** 63 - PG));
-      await M(p, l, 'neg_off', l.mmap(0, PG, R_, l.MAP_PRIVATE, ro, -PG)); await M(p, l, 'badfd_badtype', l.mmap(0, PG, R_, 0, 99, 0)); await M(p, l, 'len0_badfd', l.mmap(0, 0, R_, l.MAP_PRIVATE, 99, 0));
-      const d = await l.open('.', l.O_RDONLY) as number; await M(p, l, 'dir', l.mmap(0, PG, R_, l.MAP_PRIVATE, d, 0)); const pp = l.malloc(8); await l.pipe(pp);
-      await M(p, l, 'pipe_read_end', l.mmap(0, PG, R_, l.MAP_PRIVATE, l.peek_i32(pp), 0)); await M(p, l, 'pipe_write_end', l.mmap(0, PG, R_, l.MAP_PRIVATE, l.peek_i32(pp + 4), 0));
-      const pf = await l.open('/proc/self/status', l.O_RDONLY) as number; await M(p, l, 'proc_file', l.mmap(0, PG, R_, l.MAP_PRIVATE, pf, 0));
-      const op = await l.open('f', l.O_PATH) as number; await M(p, l, 'o_path', l.mmap(0, PG, R_, l.MAP_PRIVATE, op, 0)); await M(p, l, 'growsdown', l.mmap(0, PG, R_, l.MAP_PRIVATE | l.MAP_GROWSDOWN, ro, 0));
-      const s = await M(p, l, 'ro_shared_read', l.mmap(0, PG, R_, l.MAP_SHARED, ro, 0)); await p.r('mprotect_write', l.mprotect(s, PG, RW)); await p.r('mprotect_exec', l.mprotect(s, PG, l.PROT_READ | l.PROT_EXEC));
+      await mk(l, 'f', 'data');
+      const ro = await l.open('f', l.O_RDONLY), wo = await l.open('f', l.O_WRONLY);
+      const R_ = l.PROT_READ, RW = l.PROT_READ | l.PROT_WRITE;
+      await M(p, l, 'ro_shared_write', l.mmap(0, PG, RW, l.MAP_SHARED, ro, 0));
+      await M(p, l, 'ro_private_write', l.mmap(0, PG, RW, l.MAP_PRIVATE, ro, 0));
+      await M(p, l, 'wo_private', l.mmap(0, PG, R_, l.MAP_PRIVATE, wo, 0));
+      await M(p, l, 'wo_shared_write', l.mmap(0, PG, l.PROT_WRITE, l.MAP_SHARED, wo, 0));
+      await M(p, l, 'unaligned_off', l.mmap(0, PG, R_, l.MAP_PRIVATE, ro, 100));
+      await M(p, l, 'overflow', l.mmap(0, 2 * PG, R_, l.MAP_PRIVATE, ro, 2 ** 63 - PG));
+      await M(p, l, 'neg_off', l.mmap(0, PG, R_, l.MAP_PRIVATE, ro, -PG));
+      await M(p, l, 'badfd_badtype', l.mmap(0, PG, R_, 0, 99, 0));
+      await M(p, l, 'len0_badfd', l.mmap(0, 0, R_, l.MAP_PRIVATE, 99, 0));
+      const d = await l.open('.', l.O_RDONLY);
+      await M(p, l, 'dir', l.mmap(0, PG, R_, l.MAP_PRIVATE, d, 0));
+      const pp = l.malloc(8);
+      await l.pipe(pp);
+      await M(p, l, 'pipe_read_end', l.mmap(0, PG, R_, l.MAP_PRIVATE, l.peek_i32(pp), 0));
+      await M(p, l, 'pipe_write_end', l.mmap(0, PG, R_, l.MAP_PRIVATE, l.peek_i32(pp + 4), 0));
+      const pf = await l.open('/proc/self/status', l.O_RDONLY);
+      await M(p, l, 'proc_file', l.mmap(0, PG, R_, l.MAP_PRIVATE, pf, 0));
+      const op = await l.open('f', l.O_PATH);
+      await M(p, l, 'o_path', l.mmap(0, PG, R_, l.MAP_PRIVATE, op, 0));
+      await M(p, l, 'growsdown', l.mmap(0, PG, R_, l.MAP_PRIVATE | l.MAP_GROWSDOWN, ro, 0));
+      const s = await M(p, l, 'ro_shared_read', l.mmap(0, PG, R_, l.MAP_SHARED, ro, 0));
+      await p.r('mprotect_write', l.mprotect(s, PG, RW));
+      await p.r('mprotect_exec', l.mprotect(s, PG, l.PROT_READ | l.PROT_EXEC));
     },
   },
   {
@@ -122,13 +161,31 @@ const cases: ConfCase[] = [
         R("ma_normal", madvise(m, 4096, MADV_NORMAL)); R("ma_random", madvise(m, 4096, MADV_RANDOM)); R("ma_sequential", madvise(m, 4096, MADV_SEQUENTIAL)); R("ma_willneed", madvise(m, 8192, MADV_WILLNEED));
         munmap(m + 4096, 4096); R("ms_hole", msync(m, 8192, MS_SYNC)); R("ma_hole", madvise(m, 8192, MADV_DONTNEED));`,
     run: async (p, l) => {
-      await mk(l, 'f', 'data'); const fd = await l.open('f', l.O_RDWR) as number; const m = await M(p, l, 'map', l.mmap(0, 2 * PG, l.PROT_READ | l.PROT_WRITE, l.MAP_SHARED, fd, 0));
-      await p.r('ms_both', l.msync(m, PG, l.MS_SYNC | l.MS_ASYNC)); await p.r('ms_badflag', l.msync(m, PG, 8)); await p.r('ms_unaligned', l.msync(m + 1, PG, l.MS_SYNC)); await p.r('ms_len0', l.msync(m, 0, l.MS_SYNC));
-      await p.r('ms_async', l.msync(m, 2 * PG, l.MS_ASYNC)); await p.r('ms_invalidate', l.msync(m, PG, l.MS_INVALIDATE)); await p.r('ms_unmapped', l.msync(0x10000, PG, l.MS_ASYNC)); await p.r('ms_neg_len', l.msync(m, -PG, l.MS_SYNC));
-      await p.r('ma_bad', l.madvise(m, PG, 999)); await p.r('ma_unaligned', l.madvise(m + 1, PG, l.MADV_NORMAL)); await p.r('ma_unmapped', l.madvise(0x10000, PG, l.MADV_WILLNEED));
-      await p.r('ma_len0_bad', l.madvise(m, 0, 999)); await p.r('ma_len0', l.madvise(m, 0, l.MADV_NORMAL)); await p.r('ma_neg_len', l.madvise(m, -PG, l.MADV_NORMAL)); await p.r('ma_free_file', l.madvise(m, PG, l.MADV_FREE));
-      await p.r('ma_normal', l.madvise(m, PG, l.MADV_NORMAL)); await p.r('ma_random', l.madvise(m, PG, l.MADV_RANDOM)); await p.r('ma_sequential', l.madvise(m, PG, l.MADV_SEQUENTIAL)); await p.r('ma_willneed', l.madvise(m, 2 * PG, l.MADV_WILLNEED));
-      await l.munmap(m + PG, PG); await p.r('ms_hole', l.msync(m, 2 * PG, l.MS_SYNC)); await p.r('ma_hole', l.madvise(m, 2 * PG, l.MADV_DONTNEED));
+      await mk(l, 'f', 'data');
+      const fd = await l.open('f', l.O_RDWR);
+      const m = await M(p, l, 'map', l.mmap(0, 2 * PG, l.PROT_READ | l.PROT_WRITE, l.MAP_SHARED, fd, 0));
+      await p.r('ms_both', l.msync(m, PG, l.MS_SYNC | l.MS_ASYNC));
+      await p.r('ms_badflag', l.msync(m, PG, 8));
+      await p.r('ms_unaligned', l.msync(m + 1, PG, l.MS_SYNC));
+      await p.r('ms_len0', l.msync(m, 0, l.MS_SYNC));
+      await p.r('ms_async', l.msync(m, 2 * PG, l.MS_ASYNC));
+      await p.r('ms_invalidate', l.msync(m, PG, l.MS_INVALIDATE));
+      await p.r('ms_unmapped', l.msync(0x10000, PG, l.MS_ASYNC));
+      await p.r('ms_neg_len', l.msync(m, -PG, l.MS_SYNC));
+      await p.r('ma_bad', l.madvise(m, PG, 999));
+      await p.r('ma_unaligned', l.madvise(m + 1, PG, l.MADV_NORMAL));
+      await p.r('ma_unmapped', l.madvise(0x10000, PG, l.MADV_WILLNEED));
+      await p.r('ma_len0_bad', l.madvise(m, 0, 999));
+      await p.r('ma_len0', l.madvise(m, 0, l.MADV_NORMAL));
+      await p.r('ma_neg_len', l.madvise(m, -PG, l.MADV_NORMAL));
+      await p.r('ma_free_file', l.madvise(m, PG, l.MADV_FREE));
+      await p.r('ma_normal', l.madvise(m, PG, l.MADV_NORMAL));
+      await p.r('ma_random', l.madvise(m, PG, l.MADV_RANDOM));
+      await p.r('ma_sequential', l.madvise(m, PG, l.MADV_SEQUENTIAL));
+      await p.r('ma_willneed', l.madvise(m, 2 * PG, l.MADV_WILLNEED));
+      await l.munmap(m + PG, PG);
+      await p.r('ms_hole', l.msync(m, 2 * PG, l.MS_SYNC));
+      await p.r('ma_hole', l.madvise(m, 2 * PG, l.MADV_DONTNEED));
     },
   },
   {
@@ -138,12 +195,23 @@ const cases: ConfCase[] = [
         R("dontneed_private", madvise(q, 4096, MADV_DONTNEED)); RD("private_reread", 8, q); R("dontneed_shared", madvise(s, 4096, MADV_DONTNEED)); RD("shared_kept", 8, s);
         M("anon", mmap(0, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)); m_[0] = 7; R("free_anon", madvise(m_, 4096, MADV_FREE)); R("dontneed_anon", madvise(m_, 4096, MADV_DONTNEED)); R("anon_zero", m_[0]);`,
     run: async (p, l) => {
-      await mk(l, 'f', 'original'); const fd = await l.open('f', l.O_RDWR) as number; const RW = l.PROT_READ | l.PROT_WRITE;
-      const s = await M(p, l, 'shared', l.mmap(0, PG, RW, l.MAP_SHARED, fd, 0)); const q = await M(p, l, 'private', l.mmap(0, PG, RW, l.MAP_PRIVATE, fd, 0));
-      l.poke(s, 'SHARED'); l.poke(q + 6, '!!'); await rdm(p, l, 'private_copy', q, 8);
-      await p.r('dontneed_private', l.madvise(q, PG, l.MADV_DONTNEED)); await rdm(p, l, 'private_reread', q, 8); await p.r('dontneed_shared', l.madvise(s, PG, l.MADV_DONTNEED)); await rdm(p, l, 'shared_kept', s, 8);
-      const a = await M(p, l, 'anon', l.mmap(0, PG, RW, l.MAP_PRIVATE | l.MAP_ANONYMOUS, -1, 0)); l.poke_u8(a, 7); await p.r('free_anon', l.madvise(a, PG, l.MADV_FREE));
-      await p.r('dontneed_anon', l.madvise(a, PG, l.MADV_DONTNEED)); await p.r('anon_zero', l.peek_u8(a));
+      await mk(l, 'f', 'original');
+      const fd = await l.open('f', l.O_RDWR);
+      const RW = l.PROT_READ | l.PROT_WRITE;
+      const s = await M(p, l, 'shared', l.mmap(0, PG, RW, l.MAP_SHARED, fd, 0));
+      const q = await M(p, l, 'private', l.mmap(0, PG, RW, l.MAP_PRIVATE, fd, 0));
+      l.poke(s, 'SHARED');
+      l.poke(q + 6, '!!');
+      await rdm(p, l, 'private_copy', q, 8);
+      await p.r('dontneed_private', l.madvise(q, PG, l.MADV_DONTNEED));
+      await rdm(p, l, 'private_reread', q, 8);
+      await p.r('dontneed_shared', l.madvise(s, PG, l.MADV_DONTNEED));
+      await rdm(p, l, 'shared_kept', s, 8);
+      const a = await M(p, l, 'anon', l.mmap(0, PG, RW, l.MAP_PRIVATE | l.MAP_ANONYMOUS, -1, 0));
+      l.poke_u8(a, 7);
+      await p.r('free_anon', l.madvise(a, PG, l.MADV_FREE));
+      await p.r('dontneed_anon', l.madvise(a, PG, l.MADV_DONTNEED));
+      await p.r('anon_zero', l.peek_u8(a));
     },
   },
   {
@@ -152,9 +220,16 @@ const cases: ConfCase[] = [
         pid_t c = fork(); if (c == 0) { memcpy(m, "CHILD!", 6); _exit(0); } R("child", sig_of(c)); RD("seen_by_parent", 6, m); R("munmap", munmap(m, 4096));
         fd = open("f", O_RDONLY); RD("file", read(fd, buf, 64), buf);`,
     run: async (p, l) => {
-      await mk(l, 'f', 'parent'); let fd = await l.open('f', l.O_RDWR) as number; const m = await M(p, l, 'map', l.mmap(0, PG, l.PROT_READ | l.PROT_WRITE, l.MAP_SHARED, fd, 0)); await p.r('close', l.close(fd));
-      const c = await l.fork((cl) => { cl.poke(m, 'CHILD!'); return 0; }) as number; await p.r('child', sig_of(l, c)); await rdm(p, l, 'seen_by_parent', m, 6); await p.r('munmap', l.munmap(m, PG));
-      fd = await l.open('f', l.O_RDONLY) as number; await p.rd('file', l.read(fd, p.buf, 64));
+      await mk(l, 'f', 'parent');
+      let fd = await l.open('f', l.O_RDWR);
+      const m = await M(p, l, 'map', l.mmap(0, PG, l.PROT_READ | l.PROT_WRITE, l.MAP_SHARED, fd, 0));
+      await p.r('close', l.close(fd));
+      const c = await l.fork((cl) => { cl.poke(m, 'CHILD!'); return 0; });
+      await p.r('child', sig_of(l, c));
+      await rdm(p, l, 'seen_by_parent', m, 6);
+      await p.r('munmap', l.munmap(m, PG));
+      fd = await l.open('f', l.O_RDONLY);
+      await p.rd('file', l.read(fd, p.buf, 64));
     },
   },
 ];

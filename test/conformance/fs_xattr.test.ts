@@ -26,13 +26,29 @@ const cases: ConfCase[] = [
         R("remove", removexattr("f", "user.a")); R("remove_again", removexattr("f", "user.a")); R("get_removed", getxattr("f", "user.a", buf, sizeof buf)); LX("list_after", listxattr("f", buf, sizeof buf));
         S("stat_unchanged", stat("f", &st));`,
     run: async (p, l) => {
-      await l.close(await l.open('f', l.O_CREAT | l.O_RDWR, 0o644) as number); const B = p.buf;
-      await lx(p, l, 'list_empty', l.listxattr('f', B, 4096)); await p.r('set', l.setxattr('f', 'user.b', 'hello', 5, 0)); await p.r('set2', l.setxattr('f', 'user.a', 'x', 1, 0));
-      await p.r('set_trusted', l.setxattr('f', 'trusted.t', 'tt', 2, 0)); await p.r('set_security', l.setxattr('f', 'security.s', 's', 1, 0)); await p.r('set_empty_value', l.setxattr('f', 'user.e', '', 0, 0));
-      await p.rd('get', l.getxattr('f', 'user.b', B, 4096)); await p.r('get_size', l.getxattr('f', 'user.b', 0, 0)); await p.r('get_small', l.getxattr('f', 'user.b', B, 3)); await p.rd('get_empty', l.getxattr('f', 'user.e', B, 4096));
-      await lx(p, l, 'list', l.listxattr('f', B, 4096)); await p.r('list_size', l.listxattr('f', 0, 0)); await p.r('list_small', l.listxattr('f', B, 5)); await p.r('create_exists', l.setxattr('f', 'user.a', 'y', 1, 1));
-      await p.r('replace_missing', l.setxattr('f', 'user.z', 'y', 1, 2)); await p.r('replace', l.setxattr('f', 'user.a', 'yy', 2, 2)); await p.rd('replaced', l.getxattr('f', 'user.a', B, 4096));
-      await p.r('remove', l.removexattr('f', 'user.a')); await p.r('remove_again', l.removexattr('f', 'user.a')); await p.r('get_removed', l.getxattr('f', 'user.a', B, 4096)); await lx(p, l, 'list_after', l.listxattr('f', B, 4096));
+      await l.close(await l.open('f', l.O_CREAT | l.O_RDWR, 0o644));
+      const B = p.buf;
+      await lx(p, l, 'list_empty', l.listxattr('f', B, 4096));
+      await p.r('set', l.setxattr('f', 'user.b', 'hello', 5, 0));
+      await p.r('set2', l.setxattr('f', 'user.a', 'x', 1, 0));
+      await p.r('set_trusted', l.setxattr('f', 'trusted.t', 'tt', 2, 0));
+      await p.r('set_security', l.setxattr('f', 'security.s', 's', 1, 0));
+      await p.r('set_empty_value', l.setxattr('f', 'user.e', '', 0, 0));
+      await p.rd('get', l.getxattr('f', 'user.b', B, 4096));
+      await p.r('get_size', l.getxattr('f', 'user.b', 0, 0));
+      await p.r('get_small', l.getxattr('f', 'user.b', B, 3));
+      await p.rd('get_empty', l.getxattr('f', 'user.e', B, 4096));
+      await lx(p, l, 'list', l.listxattr('f', B, 4096));
+      await p.r('list_size', l.listxattr('f', 0, 0));
+      await p.r('list_small', l.listxattr('f', B, 5));
+      await p.r('create_exists', l.setxattr('f', 'user.a', 'y', 1, 1));
+      await p.r('replace_missing', l.setxattr('f', 'user.z', 'y', 1, 2));
+      await p.r('replace', l.setxattr('f', 'user.a', 'yy', 2, 2));
+      await p.rd('replaced', l.getxattr('f', 'user.a', B, 4096));
+      await p.r('remove', l.removexattr('f', 'user.a'));
+      await p.r('remove_again', l.removexattr('f', 'user.a'));
+      await p.r('get_removed', l.getxattr('f', 'user.a', B, 4096));
+      await lx(p, l, 'list_after', l.listxattr('f', B, 4096));
       await p.s('stat_unchanged', l.stat('f', p.st));
     },
   },
@@ -46,15 +62,33 @@ const cases: ConfCase[] = [
         R("efault_get", getxattr("f", "user.big", (char *)8, 65536)); R("enoent", setxattr("missing", "user.a", "x", 1, 0)); R("bad_flags_enoent", setxattr("missing", "user.a", "x", 1, 4));
         R("bad_name_enoent", getxattr("missing", "", buf, 1)); R("remove_missing_file", removexattr("missing", "user.a")); R("list_missing", listxattr("missing", buf, 10)); R("remove_unknown_ns", removexattr("f", "foo.a"));`,
     run: async (p, l) => {
-      await l.close(await l.open('f', l.O_CREAT | l.O_RDWR, 0o644) as number); const B = p.buf;
-      await p.r('no_prefix', l.setxattr('f', 'a', 'x', 1, 0)); await p.r('empty_name', l.setxattr('f', '', 'x', 1, 0)); await p.r('unknown_ns', l.setxattr('f', 'foo.a', 'x', 1, 0));
-      await p.r('user_only', l.setxattr('f', 'user.', 'x', 1, 0)); await p.r('system', l.setxattr('f', 'system.x', 'x', 1, 0)); await p.r('get_unknown_ns', l.getxattr('f', 'foo.a', B, 10)); await p.r('get_user_only', l.getxattr('f', 'user.', B, 10));
-      await p.r('name_255', l.setxattr('f', 'user.' + 'a'.repeat(250), 'x', 1, 0)); await p.r('name_256', l.setxattr('f', 'user.' + 'a'.repeat(251), 'x', 1, 0));
-      await p.r('bad_flags', l.setxattr('f', 'user.a', 'x', 1, 4)); await p.r('both_flags', l.setxattr('f', 'user.a', 'x', 1, 3)); await p.r('too_big', l.setxattr('f', 'user.a', B, 65537, 0));
-      const big = l.malloc(65536); l.poke(big, new Uint8Array(65536)); await p.r('max_size', l.setxattr('f', 'user.big', big, 65536, 0)); await p.r('get_big_small', l.getxattr('f', 'user.big', B, 100));
-      await p.r('efault_name', l.setxattr('f', 8, 'x', 1, 0)); await p.r('efault_value', l.setxattr('f', 'user.a', 8, 1, 0)); await p.r('efault_get', l.getxattr('f', 'user.big', 8, 65536));
-      await p.r('enoent', l.setxattr('missing', 'user.a', 'x', 1, 0)); await p.r('bad_flags_enoent', l.setxattr('missing', 'user.a', 'x', 1, 4)); await p.r('bad_name_enoent', l.getxattr('missing', '', B, 1));
-      await p.r('remove_missing_file', l.removexattr('missing', 'user.a')); await p.r('list_missing', l.listxattr('missing', B, 10)); await p.r('remove_unknown_ns', l.removexattr('f', 'foo.a'));
+      await l.close(await l.open('f', l.O_CREAT | l.O_RDWR, 0o644));
+      const B = p.buf;
+      await p.r('no_prefix', l.setxattr('f', 'a', 'x', 1, 0));
+      await p.r('empty_name', l.setxattr('f', '', 'x', 1, 0));
+      await p.r('unknown_ns', l.setxattr('f', 'foo.a', 'x', 1, 0));
+      await p.r('user_only', l.setxattr('f', 'user.', 'x', 1, 0));
+      await p.r('system', l.setxattr('f', 'system.x', 'x', 1, 0));
+      await p.r('get_unknown_ns', l.getxattr('f', 'foo.a', B, 10));
+      await p.r('get_user_only', l.getxattr('f', 'user.', B, 10));
+      await p.r('name_255', l.setxattr('f', 'user.' + 'a'.repeat(250), 'x', 1, 0));
+      await p.r('name_256', l.setxattr('f', 'user.' + 'a'.repeat(251), 'x', 1, 0));
+      await p.r('bad_flags', l.setxattr('f', 'user.a', 'x', 1, 4));
+      await p.r('both_flags', l.setxattr('f', 'user.a', 'x', 1, 3));
+      await p.r('too_big', l.setxattr('f', 'user.a', B, 65537, 0));
+      const big = l.malloc(65536);
+      l.poke(big, new Uint8Array(65536));
+      await p.r('max_size', l.setxattr('f', 'user.big', big, 65536, 0));
+      await p.r('get_big_small', l.getxattr('f', 'user.big', B, 100));
+      await p.r('efault_name', l.setxattr('f', 8, 'x', 1, 0));
+      await p.r('efault_value', l.setxattr('f', 'user.a', 8, 1, 0));
+      await p.r('efault_get', l.getxattr('f', 'user.big', 8, 65536));
+      await p.r('enoent', l.setxattr('missing', 'user.a', 'x', 1, 0));
+      await p.r('bad_flags_enoent', l.setxattr('missing', 'user.a', 'x', 1, 4));
+      await p.r('bad_name_enoent', l.getxattr('missing', '', B, 1));
+      await p.r('remove_missing_file', l.removexattr('missing', 'user.a'));
+      await p.r('list_missing', l.listxattr('missing', B, 10));
+      await p.r('remove_unknown_ns', l.removexattr('f', 'foo.a'));
     },
   },
   {
@@ -69,16 +103,36 @@ const cases: ConfCase[] = [
         int pp[2]; pipe(pp); R("pipe", fsetxattr(pp[0], "user.a", "x", 1, 0)); R("devnull", setxattr("/dev/null", "user.a", "x", 1, 0)); R("dev_trusted", getxattr("/dev/null", "trusted.none", buf, 10));
         R("dev_get_user", getxattr("/dev/null", "user.a", buf, 10));`,
     run: async (p, l) => {
-      await l.close(await l.open('f', l.O_CREAT | l.O_RDWR, 0o644) as number); await l.symlink('f', 'ln'); await l.mkdir('d', 0o755); const B = p.buf;
-      await p.r('via_link', l.setxattr('ln', 'user.a', 'x', 1, 0)); await p.rd('on_target', l.getxattr('f', 'user.a', B, 10)); await p.r('lset_link_user', l.lsetxattr('ln', 'user.a', 'x', 1, 0));
-      await p.r('lget_link', l.lgetxattr('ln', 'user.a', B, 10)); await p.r('llist_link', l.llistxattr('ln', B, 10)); await p.r('lset_link_trusted', l.lsetxattr('ln', 'trusted.a', 'x', 1, 0));
-      await lx(p, l, 'llist_link_after', l.llistxattr('ln', B, 4096)); await p.r('lremove_link', l.lremovexattr('ln', 'trusted.a'));
+      await l.close(await l.open('f', l.O_CREAT | l.O_RDWR, 0o644));
+      await l.symlink('f', 'ln');
+      await l.mkdir('d', 0o755);
+      const B = p.buf;
+      await p.r('via_link', l.setxattr('ln', 'user.a', 'x', 1, 0));
+      await p.rd('on_target', l.getxattr('f', 'user.a', B, 10));
+      await p.r('lset_link_user', l.lsetxattr('ln', 'user.a', 'x', 1, 0));
+      await p.r('lget_link', l.lgetxattr('ln', 'user.a', B, 10));
+      await p.r('llist_link', l.llistxattr('ln', B, 10));
+      await p.r('lset_link_trusted', l.lsetxattr('ln', 'trusted.a', 'x', 1, 0));
+      await lx(p, l, 'llist_link_after', l.llistxattr('ln', B, 4096));
+      await p.r('lremove_link', l.lremovexattr('ln', 'trusted.a'));
       await p.r('dir_user', l.setxattr('d', 'user.a', 'x', 1, 0));
-      const fd = await l.open('f', l.O_RDONLY) as number; await p.r('fset_rdonly', l.fsetxattr(fd, 'user.b', '2', 1, 0)); await p.rd('fget', l.fgetxattr(fd, 'user.b', B, 10)); await lx(p, l, 'flist', l.flistxattr(fd, B, 4096));
-      await p.r('fremove', l.fremovexattr(fd, 'user.b')); const pa = await l.open('f', l.O_PATH) as number; await p.r('opath_get', l.fgetxattr(pa, 'user.a', B, 10)); await p.r('opath_set', l.fsetxattr(pa, 'user.a', 'x', 1, 0));
-      await p.r('badfd', l.fgetxattr(99, 'user.a', B, 10)); await p.r('badfd_badname', l.fgetxattr(99, '', B, 10)); await p.r('badfd_badflags', l.fsetxattr(99, 'user.a', 'x', 1, 8));
-      await p.r('proc', l.getxattr('/proc/self/status', 'user.a', B, 10)); await p.r('proc_list', l.listxattr('/proc/self/status', B, 10)); await l.pipe(p.st);
-      await p.r('pipe', l.fsetxattr(l.peek_i32(p.st), 'user.a', 'x', 1, 0)); await p.r('devnull', l.setxattr('/dev/null', 'user.a', 'x', 1, 0)); await p.r('dev_trusted', l.getxattr('/dev/null', 'trusted.none', B, 10));
+      const fd = await l.open('f', l.O_RDONLY);
+      await p.r('fset_rdonly', l.fsetxattr(fd, 'user.b', '2', 1, 0));
+      await p.rd('fget', l.fgetxattr(fd, 'user.b', B, 10));
+      await lx(p, l, 'flist', l.flistxattr(fd, B, 4096));
+      await p.r('fremove', l.fremovexattr(fd, 'user.b'));
+      const pa = await l.open('f', l.O_PATH);
+      await p.r('opath_get', l.fgetxattr(pa, 'user.a', B, 10));
+      await p.r('opath_set', l.fsetxattr(pa, 'user.a', 'x', 1, 0));
+      await p.r('badfd', l.fgetxattr(99, 'user.a', B, 10));
+      await p.r('badfd_badname', l.fgetxattr(99, '', B, 10));
+      await p.r('badfd_badflags', l.fsetxattr(99, 'user.a', 'x', 1, 8));
+      await p.r('proc', l.getxattr('/proc/self/status', 'user.a', B, 10));
+      await p.r('proc_list', l.listxattr('/proc/self/status', B, 10));
+      await l.pipe(p.st);
+      await p.r('pipe', l.fsetxattr(l.peek_i32(p.st), 'user.a', 'x', 1, 0));
+      await p.r('devnull', l.setxattr('/dev/null', 'user.a', 'x', 1, 0));
+      await p.r('dev_trusted', l.getxattr('/dev/null', 'trusted.none', B, 10));
       await p.r('dev_get_user', l.getxattr('/dev/null', 'user.a', B, 10));
     },
   },

@@ -19,14 +19,23 @@ export const cases: ConfCase[] = [
         int nb[2]; R("nb_pair", socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, nb)); R("nb_read", read(nb[0], buf, 1)); R("getfd", fcntl(nb[1], F_GETFD));
         R("getfl", fcntl(nb[1], F_GETFL)); NAME("name", nb[0], 0); NAME("peer", nb[0], 1); S("fstat", fstat(nb[0], &st));`,
     run: async (p, l) => {
-      const n = new N(l, p); const sv = l.malloc(8);
-      await p.r('pair', l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv)); const a = await p.r('fd0', l.peek_i32(sv)), b = await p.r('fd1', l.peek_i32(sv + 4));
-      await p.r('write', l.write(a, 'ping', 4)); await p.rd('read', l.read(b, p.buf, 10));
-      await p.r('inet_pair', l.socketpair(l.AF_INET, l.SOCK_STREAM, 0, sv)); await p.r('bad_proto', l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 7, sv));
+      const n = new N(l, p);
+      const sv = l.malloc(8);
+      await p.r('pair', l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv));
+      const a = await p.r('fd0', l.peek_i32(sv)), b = await p.r('fd1', l.peek_i32(sv + 4));
+      await p.r('write', l.write(a, 'ping', 4));
+      await p.rd('read', l.read(b, p.buf, 10));
+      await p.r('inet_pair', l.socketpair(l.AF_INET, l.SOCK_STREAM, 0, sv));
+      await p.r('bad_proto', l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 7, sv));
       await p.r('bad_type', l.socketpair(l.AF_UNIX, 42, 0, sv));
-      await p.r('nb_pair', l.socketpair(l.AF_UNIX, l.SOCK_DGRAM | l.SOCK_NONBLOCK | l.SOCK_CLOEXEC, 0, sv)); const x = l.peek_i32(sv), y = l.peek_i32(sv + 4);
-      await p.r('nb_read', l.read(x, p.buf, 1)); await p.r('getfd', l.fcntl(y, l.F_GETFD)); await p.r('getfl', l.fcntl(y, l.F_GETFL));
-      n.name_line('name', x, false); n.name_line('peer', x, true); await p.s('fstat', l.fstat(x, p.st));
+      await p.r('nb_pair', l.socketpair(l.AF_UNIX, l.SOCK_DGRAM | l.SOCK_NONBLOCK | l.SOCK_CLOEXEC, 0, sv));
+      const x = l.peek_i32(sv), y = l.peek_i32(sv + 4);
+      await p.r('nb_read', l.read(x, p.buf, 1));
+      await p.r('getfd', l.fcntl(y, l.F_GETFD));
+      await p.r('getfl', l.fcntl(y, l.F_GETFL));
+      n.name_line('name', x, false);
+      n.name_line('peer', x, true);
+      await p.s('fstat', l.fstat(x, p.st));
     },
   },
   {
@@ -43,17 +52,36 @@ export const cases: ConfCase[] = [
         R("dgram_peercred", getsockopt(d, SOL_SOCKET, SO_PEERCRED, &cr, &cl)); R("dgram_pid", cr.pid); R("dgram_uid_none", cr.uid == (uid_t)-1);
         R("acceptconn", gopt(d, SOL_SOCKET, SO_ACCEPTCONN));`,
     run: async (p, l) => {
-      const n = new N(l, p); const S = l.SOL_SOCKET; const sv = l.malloc(8); await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv); const a = l.peek_i32(sv);
-      await p.r('type', n.gopt(a, S, l.SO_TYPE)); await p.r('domain', n.gopt(a, S, l.SO_DOMAIN)); await p.r('protocol', n.gopt(a, S, l.SO_PROTOCOL));
-      await p.r('sndbuf', n.gopt(a, S, l.SO_SNDBUF)); await p.r('rcvbuf', n.gopt(a, S, l.SO_RCVBUF));
-      await p.r('set_sndbuf', n.sopt(a, S, l.SO_SNDBUF, 5000)); await p.r('sndbuf2', n.gopt(a, S, l.SO_SNDBUF));
-      const cr = l.malloc(12), cl = l.malloc(4); l.poke_u32(cl, 12);
-      await p.r('peercred', l.getsockopt(a, S, l.SO_PEERCRED, cr, cl)); await p.r('len', l.peek_u32(cl)); await p.r('pid_is_me', +(l.peek_i32(cr) === l.getpid()));
-      await p.r('uid_is_me', +(l.peek_u32(cr + 4) === l.geteuid())); await p.r('gid_is_me', +(l.peek_u32(cr + 8) === l.getegid()));
-      await p.r('passcred0', n.gopt(a, S, l.SO_PASSCRED)); n.sopt(a, S, l.SO_PASSCRED, 1); await p.r('passcred1', n.gopt(a, S, l.SO_PASSCRED));
-      await p.r('tcp_level', n.gopt(a, l.IPPROTO_TCP, l.TCP_NODELAY)); await p.r('tcp_level_set', n.sopt(a, l.IPPROTO_TCP, l.TCP_NODELAY, 1));
-      const d = l.socket(l.AF_UNIX, l.SOCK_DGRAM, 0) as number; await p.r('dgram_type', n.gopt(d, S, l.SO_TYPE)); l.poke_u32(cl, 12);
-      await p.r('dgram_peercred', l.getsockopt(d, S, l.SO_PEERCRED, cr, cl)); await p.r('dgram_pid', l.peek_i32(cr)); await p.r('dgram_uid_none', +(l.peek_u32(cr + 4) === 0xffffffff));
+      const n = new N(l, p);
+      const S = l.SOL_SOCKET;
+      const sv = l.malloc(8);
+      await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv);
+      const a = l.peek_i32(sv);
+      await p.r('type', n.gopt(a, S, l.SO_TYPE));
+      await p.r('domain', n.gopt(a, S, l.SO_DOMAIN));
+      await p.r('protocol', n.gopt(a, S, l.SO_PROTOCOL));
+      await p.r('sndbuf', n.gopt(a, S, l.SO_SNDBUF));
+      await p.r('rcvbuf', n.gopt(a, S, l.SO_RCVBUF));
+      await p.r('set_sndbuf', n.sopt(a, S, l.SO_SNDBUF, 5000));
+      await p.r('sndbuf2', n.gopt(a, S, l.SO_SNDBUF));
+      const cr = l.malloc(12), cl = l.malloc(4);
+      l.poke_u32(cl, 12);
+      await p.r('peercred', l.getsockopt(a, S, l.SO_PEERCRED, cr, cl));
+      await p.r('len', l.peek_u32(cl));
+      await p.r('pid_is_me', +(l.peek_i32(cr) === l.getpid()));
+      await p.r('uid_is_me', +(l.peek_u32(cr + 4) === l.geteuid()));
+      await p.r('gid_is_me', +(l.peek_u32(cr + 8) === l.getegid()));
+      await p.r('passcred0', n.gopt(a, S, l.SO_PASSCRED));
+      n.sopt(a, S, l.SO_PASSCRED, 1);
+      await p.r('passcred1', n.gopt(a, S, l.SO_PASSCRED));
+      await p.r('tcp_level', n.gopt(a, l.IPPROTO_TCP, l.TCP_NODELAY));
+      await p.r('tcp_level_set', n.sopt(a, l.IPPROTO_TCP, l.TCP_NODELAY, 1));
+      const d = l.socket(l.AF_UNIX, l.SOCK_DGRAM, 0) as number;
+      await p.r('dgram_type', n.gopt(d, S, l.SO_TYPE));
+      l.poke_u32(cl, 12);
+      await p.r('dgram_peercred', l.getsockopt(d, S, l.SO_PEERCRED, cr, cl));
+      await p.r('dgram_pid', l.peek_i32(cr));
+      await p.r('dgram_uid_none', +(l.peek_u32(cr + 4) === 0xffffffff));
       await p.r('acceptconn', n.gopt(d, S, l.SO_ACCEPTCONN));
     },
   },
@@ -71,19 +99,45 @@ export const cases: ConfCase[] = [
         R("write", write(c, "over", 4)); RD("read", read(a, buf, 10), buf); R("close_listener", close(s)); R("connect_closed", sun_connect(socket(AF_UNIX, SOCK_STREAM, 0), "sock"));
         R("unlink", unlink("sock")); R("still_connected", write(a, "x", 1)); struct sockaddr_un u; R("bind_empty_path", bind(socket(AF_UNIX, SOCK_STREAM, 0), (struct sockaddr *)&u, 1));`,
     run: async (p, l) => {
-      const n = new N(l, p); const sock = (): number => l.socket(l.AF_UNIX, l.SOCK_STREAM, 0) as number;
-      const s = sock(); await p.r('listen_unbound', l.listen(s, 4)); await p.r('bind', n.sun_bind(s, 'sock')); await p.s('stat', l.stat('sock', p.st));
-      await p.r('bind_again', n.sun_bind(s, 'other')); const s2 = sock(); await p.r('bind_inuse', n.sun_bind(s2, 'sock')); await p.r('bind_noent', n.sun_bind(s2, 'nodir/x'));
-      await l.open('file', l.O_CREAT | l.O_RDWR, 0o644); await p.r('bind_over_file', n.sun_bind(s2, 'file')); await p.r('connect_not_listening', n.sun_connect(s2, 'sock'));
-      await p.r('connect_file', n.sun_connect(s2, 'file')); await p.r('listen', l.listen(s, 4)); const c = sock(); await p.r('connect', n.sun_connect(c, 'sock'));
-      await p.r('connect_again', n.sun_connect(c, 'sock')); await p.r('connect_noent', n.sun_connect(sock(), 'nope'));
-      const d = l.socket(l.AF_UNIX, l.SOCK_DGRAM, 0) as number; await p.r('connect_prototype', n.sun_connect(d, 'sock')); await p.r('listen_dgram', l.listen(d, 1));
+      const n = new N(l, p);
+      const sock = (): number => l.socket(l.AF_UNIX, l.SOCK_STREAM, 0) as number;
+      const s = sock();
+      await p.r('listen_unbound', l.listen(s, 4));
+      await p.r('bind', n.sun_bind(s, 'sock'));
+      await p.s('stat', l.stat('sock', p.st));
+      await p.r('bind_again', n.sun_bind(s, 'other'));
+      const s2 = sock();
+      await p.r('bind_inuse', n.sun_bind(s2, 'sock'));
+      await p.r('bind_noent', n.sun_bind(s2, 'nodir/x'));
+      await l.open('file', l.O_CREAT | l.O_RDWR, 0o644);
+      await p.r('bind_over_file', n.sun_bind(s2, 'file'));
+      await p.r('connect_not_listening', n.sun_connect(s2, 'sock'));
+      await p.r('connect_file', n.sun_connect(s2, 'file'));
+      await p.r('listen', l.listen(s, 4));
+      const c = sock();
+      await p.r('connect', n.sun_connect(c, 'sock'));
+      await p.r('connect_again', n.sun_connect(c, 'sock'));
+      await p.r('connect_noent', n.sun_connect(sock(), 'nope'));
+      const d = l.socket(l.AF_UNIX, l.SOCK_DGRAM, 0) as number;
+      await p.r('connect_prototype', n.sun_connect(d, 'sock'));
+      await p.r('listen_dgram', l.listen(d, 1));
       await p.r('accept_dgram', l.accept(d));
-      const pa = l.malloc(110), pl = l.malloc(4); l.poke_u32(pl, 110); const a = await p.r('accept', l.accept(s, pa, pl)); await p.r('accept_addrlen', l.peek_u32(pl));
-      n.name_line('c_peer', c, true); n.name_line('c_local', c, false); n.name_line('a_local', a, false); n.name_line('a_peer', a, true);
-      n.name_line('s_local', s, false); n.name_line('s_peer', s, true);
-      await p.r('write', l.write(c, 'over', 4)); await p.rd('read', l.read(a, p.buf, 10)); await p.r('close_listener', l.close(s));
-      await p.r('connect_closed', n.sun_connect(sock(), 'sock')); await p.r('unlink', l.unlink('sock')); await p.r('still_connected', l.write(a, 'x', 1));
+      const pa = l.malloc(110), pl = l.malloc(4);
+      l.poke_u32(pl, 110);
+      const a = await p.r('accept', l.accept(s, pa, pl));
+      await p.r('accept_addrlen', l.peek_u32(pl));
+      n.name_line('c_peer', c, true);
+      n.name_line('c_local', c, false);
+      n.name_line('a_local', a, false);
+      n.name_line('a_peer', a, true);
+      n.name_line('s_local', s, false);
+      n.name_line('s_peer', s, true);
+      await p.r('write', l.write(c, 'over', 4));
+      await p.rd('read', l.read(a, p.buf, 10));
+      await p.r('close_listener', l.close(s));
+      await p.r('connect_closed', n.sun_connect(sock(), 'sock'));
+      await p.r('unlink', l.unlink('sock'));
+      await p.r('still_connected', l.write(a, 'x', 1));
       await p.r('bind_empty_path', l.bind(sock(), new Uint8Array([l.AF_UNIX]), 1));
     },
   },
@@ -98,13 +152,30 @@ export const cases: ConfCase[] = [
         socklen_t ul = sizeof u; getsockname(d, (struct sockaddr *)&u, &ul); R("autobind_len", ul); R("autobind_abstract", u.sun_path[0] == 0);
         R("autobind_again", bind(d, (struct sockaddr *)&u, sizeof(sa_family_t)));`,
     run: async (p, l) => {
-      const n = new N(l, p); const sock = (): number => l.socket(l.AF_UNIX, l.SOCK_STREAM, 0) as number; const name = '@privos-conf-abs';
-      const s = sock(); await p.r('bind_abstract', n.sun_bind(s, name)); n.name_line('name', s, false); await p.r('inuse', n.sun_bind(sock(), name));
-      await p.r('listen', l.listen(s, 2)); const c = sock(); await p.r('connect', n.sun_connect(c, name)); n.name_line('peer', c, true);
-      await p.r('accept', l.accept(s)); await l.close(s); await p.r('connect_after_close', n.sun_connect(sock(), name)); await p.r('rebind_after_close', n.sun_bind(sock(), name));
-      const d = l.socket(l.AF_UNIX, l.SOCK_DGRAM, 0) as number; const fam = new Uint8Array([l.AF_UNIX, 0]); await p.r('autobind', l.bind(d, fam, 2));
-      const u = l.malloc(110), ul = l.malloc(4); l.poke_u32(ul, 110); l.getsockname(d, u, ul); await p.r('autobind_len', l.peek_u32(ul));
-      await p.r('autobind_abstract', +(l.peek_u8(u + 2) === 0)); await p.r('autobind_again', l.bind(d, fam, 2));
+      const n = new N(l, p);
+      const sock = (): number => l.socket(l.AF_UNIX, l.SOCK_STREAM, 0) as number;
+      const name = '@privos-conf-abs';
+      const s = sock();
+      await p.r('bind_abstract', n.sun_bind(s, name));
+      n.name_line('name', s, false);
+      await p.r('inuse', n.sun_bind(sock(), name));
+      await p.r('listen', l.listen(s, 2));
+      const c = sock();
+      await p.r('connect', n.sun_connect(c, name));
+      n.name_line('peer', c, true);
+      await p.r('accept', l.accept(s));
+      await l.close(s);
+      await p.r('connect_after_close', n.sun_connect(sock(), name));
+      await p.r('rebind_after_close', n.sun_bind(sock(), name));
+      const d = l.socket(l.AF_UNIX, l.SOCK_DGRAM, 0) as number;
+      const fam = new Uint8Array([l.AF_UNIX, 0]);
+      await p.r('autobind', l.bind(d, fam, 2));
+      const u = l.malloc(110), ul = l.malloc(4);
+      l.poke_u32(ul, 110);
+      l.getsockname(d, u, ul);
+      await p.r('autobind_len', l.peek_u32(ul));
+      await p.r('autobind_abstract', +(l.peek_u8(u + 2) === 0));
+      await p.r('autobind_again', l.bind(d, fam, 2));
     },
   },
   {
@@ -122,23 +193,53 @@ export const cases: ConfCase[] = [
         sun_connect(c, "srv"); close(s); R("send_dead", send(c, "z", 1, 0)); R("send_dead2", send(c, "z", 1, 0));
         int q[2]; socketpair(AF_UNIX, SOCK_DGRAM, 0, q); R("shut", shutdown(q[1], SHUT_RD)); R("send_shut_peer", send(q[0], "x", 1, MSG_NOSIGNAL)); R("recv_shut", recv(q[1], buf, 1, 0));`,
     run: async (p, l) => {
-      const n = new N(l, p); const dg = (): number => l.socket(l.AF_UNIX, l.SOCK_DGRAM, 0) as number;
-      const s = dg(); await n.sun_bind(s, 'srv'); const c = dg(); await n.sun_bind(c, 'cli');
-      await p.r('sendto', n.sun_sendto(c, 'hello', 'srv')); await p.r('sendto2', n.sun_sendto(c, 'world!', 'srv'));
-      const from = l.malloc(110), fl = l.malloc(4); l.poke(from, new Uint8Array(110)); l.poke_u32(fl, 110);
-      await p.rd('recvfrom', l.recvfrom(s, p.buf, 4096, 0, from, fl)); await p.r('fromlen', l.peek_u32(fl));
-      const fb = l.peek(from + 2, 10); p.out(Buffer.from(fb.subarray(0, fb.indexOf(0))).toString());
-      await p.rd('trunc', l.recv(s, p.buf, 3, 0)); await p.r('empty', l.recv(s, p.buf, 10, l.MSG_DONTWAIT)); await n.sun_sendto(c, 'abcdef', 'srv');
-      await p.r('peek_trunc', l.recv(s, p.buf, 2, l.MSG_PEEK | l.MSG_TRUNC)); await p.rd('then', l.recv(s, p.buf, 10, 0));
-      await p.r('send_unconnected', l.send(c, 'x', 1, 0)); await p.r('sendto_noent', n.sun_sendto(c, 'x', 'nope')); await p.r('sendto_zero', l.sendto(c, '', 0, 0, 0, 0));
-      await p.r('connect', n.sun_connect(c, 'srv')); await p.r('send', l.send(c, 'y', 1, 0)); await p.r('zero_len', l.send(c, '', 0, 0));
-      await p.rd('got', l.recv(s, p.buf, 10, 0)); await p.r('got_zero', l.recv(s, p.buf, 10, 0));
-      const big = l.malloc(300000); await p.r('big', l.send(c, big, 300000, 0)); const o = dg(); await p.r('connect_o', n.sun_connect(o, 'cli'));
+      const n = new N(l, p);
+      const dg = (): number => l.socket(l.AF_UNIX, l.SOCK_DGRAM, 0) as number;
+      const s = dg();
+      await n.sun_bind(s, 'srv');
+      const c = dg();
+      await n.sun_bind(c, 'cli');
+      await p.r('sendto', n.sun_sendto(c, 'hello', 'srv'));
+      await p.r('sendto2', n.sun_sendto(c, 'world!', 'srv'));
+      const from = l.malloc(110), fl = l.malloc(4);
+      l.poke(from, new Uint8Array(110));
+      l.poke_u32(fl, 110);
+      await p.rd('recvfrom', l.recvfrom(s, p.buf, 4096, 0, from, fl));
+      await p.r('fromlen', l.peek_u32(fl));
+      const fb = l.peek(from + 2, 10);
+      p.out(Buffer.from(fb.subarray(0, fb.indexOf(0))).toString());
+      await p.rd('trunc', l.recv(s, p.buf, 3, 0));
+      await p.r('empty', l.recv(s, p.buf, 10, l.MSG_DONTWAIT));
+      await n.sun_sendto(c, 'abcdef', 'srv');
+      await p.r('peek_trunc', l.recv(s, p.buf, 2, l.MSG_PEEK | l.MSG_TRUNC));
+      await p.rd('then', l.recv(s, p.buf, 10, 0));
+      await p.r('send_unconnected', l.send(c, 'x', 1, 0));
+      await p.r('sendto_noent', n.sun_sendto(c, 'x', 'nope'));
+      await p.r('sendto_zero', l.sendto(c, '', 0, 0, 0, 0));
+      await p.r('connect', n.sun_connect(c, 'srv'));
+      await p.r('send', l.send(c, 'y', 1, 0));
+      await p.r('zero_len', l.send(c, '', 0, 0));
+      await p.rd('got', l.recv(s, p.buf, 10, 0));
+      await p.r('got_zero', l.recv(s, p.buf, 10, 0));
+      const big = l.malloc(300000);
+      await p.r('big', l.send(c, big, 300000, 0));
+      const o = dg();
+      await p.r('connect_o', n.sun_connect(o, 'cli'));
       await p.r('send_to_other_connected', l.send(o, 'q', 1, 0));
-      n.name_line('peer_c', c, true); const unspec = new Uint8Array(16); await p.r('unconnect', l.connect(c, unspec, 16)); await p.r('send_after_unconnect', l.send(c, 'x', 1, 0));
-      await n.sun_connect(c, 'srv'); await l.close(s); await p.r('send_dead', l.send(c, 'z', 1, 0)); await p.r('send_dead2', l.send(c, 'z', 1, 0));
-      const q = l.malloc(8); await l.socketpair(l.AF_UNIX, l.SOCK_DGRAM, 0, q); const q0 = l.peek_i32(q), q1 = l.peek_i32(q + 4);
-      await p.r('shut', l.shutdown(q1, l.SHUT_RD)); await p.r('send_shut_peer', l.send(q0, 'x', 1, l.MSG_NOSIGNAL)); await p.r('recv_shut', l.recv(q1, p.buf, 1, 0));
+      n.name_line('peer_c', c, true);
+      const unspec = new Uint8Array(16);
+      await p.r('unconnect', l.connect(c, unspec, 16));
+      await p.r('send_after_unconnect', l.send(c, 'x', 1, 0));
+      await n.sun_connect(c, 'srv');
+      await l.close(s);
+      await p.r('send_dead', l.send(c, 'z', 1, 0));
+      await p.r('send_dead2', l.send(c, 'z', 1, 0));
+      const q = l.malloc(8);
+      await l.socketpair(l.AF_UNIX, l.SOCK_DGRAM, 0, q);
+      const q0 = l.peek_i32(q), q1 = l.peek_i32(q + 4);
+      await p.r('shut', l.shutdown(q1, l.SHUT_RD));
+      await p.r('send_shut_peer', l.send(q0, 'x', 1, l.MSG_NOSIGNAL));
+      await p.r('recv_shut', l.recv(q1, p.buf, 1, 0));
     },
   },
   {
@@ -155,19 +256,42 @@ export const cases: ConfCase[] = [
         int w[2]; socketpair(AF_UNIX, SOCK_STREAM, 0, w); signal(SIGPIPE, SIG_DFL); shutdown(w[1], SHUT_RD); R("send_peer_shut_rd", send(w[0], "x", 1, MSG_NOSIGNAL));
         R("sendto_connected", sendto(w[0], "x", 1, 0, (struct sockaddr *)buf, 8));`,
     run: async (p, l) => {
-      const n = new N(l, p); const RWm = l.POLLIN | l.POLLOUT | l.POLLRDHUP; const sv = l.malloc(8); await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv);
+      const n = new N(l, p);
+      const RWm = l.POLLIN | l.POLLOUT | l.POLLRDHUP;
+      const sv = l.malloc(8);
+      await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv);
       const a = l.peek_i32(sv), b = l.peek_i32(sv + 4);
-      await p.r('write', l.write(a, 'abc', 3)); await p.r('shut_wr', l.shutdown(a, l.SHUT_WR));
-      await p.rd('read', l.read(b, p.buf, 10)); await p.r('eof', l.read(b, p.buf, 10)); await p.r('eof_again', l.read(b, p.buf, 10));
-      await p.r('send_nosig', l.send(a, 'x', 1, l.MSG_NOSIGNAL)); await p.r('back', l.write(b, 'ok', 2)); await p.rd('read_back', l.read(a, p.buf, 10));
-      await p.r('revents_1', n.pollev(b, RWm, 0)); await p.r('revents_0', n.pollev(a, RWm, 0)); await p.r('shut_bad', l.shutdown(a, 7));
-      l.signal(l.SIGPIPE, l.SIG_IGN); await p.r('write_ign', l.write(a, 'x', 1)); await l.close(b); await p.r('send_closed', l.send(a, 'x', 1, l.MSG_NOSIGNAL));
-      await p.r('read_closed', l.read(a, p.buf, 10)); await p.r('revents_closed', n.pollev(a, RWm, 0)); await p.r('shutdown_closed_peer', l.shutdown(a, l.SHUT_RDWR));
-      const u = l.socket(l.AF_UNIX, l.SOCK_STREAM, 0) as number; await p.r('send_unconnected', l.send(u, 'x', 1, l.MSG_NOSIGNAL)); await p.r('recv_unconnected', l.recv(u, p.buf, 1, 0));
-      await p.r('shutdown_unconnected', l.shutdown(u, l.SHUT_RDWR)); const ln = l.malloc(4); l.poke_u32(ln, 110);
+      await p.r('write', l.write(a, 'abc', 3));
+      await p.r('shut_wr', l.shutdown(a, l.SHUT_WR));
+      await p.rd('read', l.read(b, p.buf, 10));
+      await p.r('eof', l.read(b, p.buf, 10));
+      await p.r('eof_again', l.read(b, p.buf, 10));
+      await p.r('send_nosig', l.send(a, 'x', 1, l.MSG_NOSIGNAL));
+      await p.r('back', l.write(b, 'ok', 2));
+      await p.rd('read_back', l.read(a, p.buf, 10));
+      await p.r('revents_1', n.pollev(b, RWm, 0));
+      await p.r('revents_0', n.pollev(a, RWm, 0));
+      await p.r('shut_bad', l.shutdown(a, 7));
+      l.signal(l.SIGPIPE, l.SIG_IGN);
+      await p.r('write_ign', l.write(a, 'x', 1));
+      await l.close(b);
+      await p.r('send_closed', l.send(a, 'x', 1, l.MSG_NOSIGNAL));
+      await p.r('read_closed', l.read(a, p.buf, 10));
+      await p.r('revents_closed', n.pollev(a, RWm, 0));
+      await p.r('shutdown_closed_peer', l.shutdown(a, l.SHUT_RDWR));
+      const u = l.socket(l.AF_UNIX, l.SOCK_STREAM, 0) as number;
+      await p.r('send_unconnected', l.send(u, 'x', 1, l.MSG_NOSIGNAL));
+      await p.r('recv_unconnected', l.recv(u, p.buf, 1, 0));
+      await p.r('shutdown_unconnected', l.shutdown(u, l.SHUT_RDWR));
+      const ln = l.malloc(4);
+      l.poke_u32(ln, 110);
       await p.r('getpeername_unconnected', l.getpeername(u, p.buf, ln));
-      const w = l.malloc(8); await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, w); const w0 = l.peek_i32(w), w1 = l.peek_i32(w + 4); l.signal(l.SIGPIPE, l.SIG_DFL);
-      await l.shutdown(w1, l.SHUT_RD); await p.r('send_peer_shut_rd', l.send(w0, 'x', 1, l.MSG_NOSIGNAL));
+      const w = l.malloc(8);
+      await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, w);
+      const w0 = l.peek_i32(w), w1 = l.peek_i32(w + 4);
+      l.signal(l.SIGPIPE, l.SIG_DFL);
+      await l.shutdown(w1, l.SHUT_RD);
+      await p.r('send_peer_shut_rd', l.send(w0, 'x', 1, l.MSG_NOSIGNAL));
       await p.r('sendto_connected', l.sendto(w0, 'x', 1, 0, p.buf, 8));
     },
   },
@@ -179,12 +303,24 @@ export const cases: ConfCase[] = [
         int t[2]; socketpair(AF_UNIX, SOCK_STREAM, 0, t); write(t[0], "abc", 3); close(t[1]); R("revents", pollev(t[0], ${RW}, 0));
         R("so_error", gopt(t[0], SOL_SOCKET, SO_ERROR)); R("so_error2", gopt(t[0], SOL_SOCKET, SO_ERROR)); R("read", read(t[0], buf, 10));`,
     run: async (p, l) => {
-      const n = new N(l, p); const sv = l.malloc(8); await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv); const a = l.peek_i32(sv), b = l.peek_i32(sv + 4);
-      await l.write(a, 'abc', 3); await l.write(b, 'zz', 2); await l.close(b);
-      await p.rd('read_data_first', l.read(a, p.buf, 10)); await p.r('read_reset', l.read(a, p.buf, 10)); await p.r('read_after', l.read(a, p.buf, 10));
-      await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv); const c = l.peek_i32(sv), d = l.peek_i32(sv + 4); await l.write(c, 'abc', 3); await l.close(d);
+      const n = new N(l, p);
+      const sv = l.malloc(8);
+      await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv);
+      const a = l.peek_i32(sv), b = l.peek_i32(sv + 4);
+      await l.write(a, 'abc', 3);
+      await l.write(b, 'zz', 2);
+      await l.close(b);
+      await p.rd('read_data_first', l.read(a, p.buf, 10));
+      await p.r('read_reset', l.read(a, p.buf, 10));
+      await p.r('read_after', l.read(a, p.buf, 10));
+      await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv);
+      const c = l.peek_i32(sv), d = l.peek_i32(sv + 4);
+      await l.write(c, 'abc', 3);
+      await l.close(d);
       await p.r('revents', n.pollev(c, l.POLLIN | l.POLLOUT | l.POLLRDHUP, 0));
-      await p.r('so_error', n.gopt(c, l.SOL_SOCKET, l.SO_ERROR)); await p.r('so_error2', n.gopt(c, l.SOL_SOCKET, l.SO_ERROR)); await p.r('read', l.read(c, p.buf, 10));
+      await p.r('so_error', n.gopt(c, l.SOL_SOCKET, l.SO_ERROR));
+      await p.r('so_error2', n.gopt(c, l.SOL_SOCKET, l.SO_ERROR));
+      await p.r('read', l.read(c, p.buf, 10));
     },
   },
   {
@@ -199,15 +335,29 @@ export const cases: ConfCase[] = [
         int fl = fcntl(sv[1], F_GETFL); fcntl(sv[1], F_SETFL, fl | O_NONBLOCK); int q[2]; socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, q);
         R("read_nb_empty", read(q[0], buf, 1)); R("recv_nb_empty", recv(q[0], buf, 1, 0));`,
     run: async (p, l) => {
-      const sv = l.malloc(8); await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv); const a = l.peek_i32(sv), b = l.peek_i32(sv + 4);
+      const sv = l.malloc(8);
+      await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv);
+      const a = l.peek_i32(sv), b = l.peek_i32(sv + 4);
       await p.r('dontwait_empty', l.recv(b, p.buf, 10, l.MSG_DONTWAIT));
-      await l.send(a, 'hello', 5, 0); await l.send(a, 'world', 5, 0); await p.rd('peek', l.recv(b, p.buf, 3, l.MSG_PEEK)); await p.rd('peek_all', l.recv(b, p.buf, 100, l.MSG_PEEK));
-      await p.rd('read3', l.recv(b, p.buf, 3, 0)); await p.rd('rest', l.recv(b, p.buf, 100, 0));
-      await l.send(a, 'abcd', 4, 0); await l.send(a, 'efgh', 4, 0); await p.rd('waitall', l.recv(b, p.buf, 8, l.MSG_WAITALL));
-      await l.send(a, 'xy', 2, 0); await p.rd('waitall_dontwait', l.recv(b, p.buf, 10, l.MSG_WAITALL | l.MSG_DONTWAIT));
-      await l.send(a, 'pq', 2, 0); await l.shutdown(a, l.SHUT_WR); await p.rd('waitall_eof', l.recv(b, p.buf, 10, l.MSG_WAITALL));
-      const q = l.malloc(8); await l.socketpair(l.AF_UNIX, l.SOCK_STREAM | l.SOCK_NONBLOCK, 0, q); const q0 = l.peek_i32(q);
-      await p.r('read_nb_empty', l.read(q0, p.buf, 1)); await p.r('recv_nb_empty', l.recv(q0, p.buf, 1, 0));
+      await l.send(a, 'hello', 5, 0);
+      await l.send(a, 'world', 5, 0);
+      await p.rd('peek', l.recv(b, p.buf, 3, l.MSG_PEEK));
+      await p.rd('peek_all', l.recv(b, p.buf, 100, l.MSG_PEEK));
+      await p.rd('read3', l.recv(b, p.buf, 3, 0));
+      await p.rd('rest', l.recv(b, p.buf, 100, 0));
+      await l.send(a, 'abcd', 4, 0);
+      await l.send(a, 'efgh', 4, 0);
+      await p.rd('waitall', l.recv(b, p.buf, 8, l.MSG_WAITALL));
+      await l.send(a, 'xy', 2, 0);
+      await p.rd('waitall_dontwait', l.recv(b, p.buf, 10, l.MSG_WAITALL | l.MSG_DONTWAIT));
+      await l.send(a, 'pq', 2, 0);
+      await l.shutdown(a, l.SHUT_WR);
+      await p.rd('waitall_eof', l.recv(b, p.buf, 10, l.MSG_WAITALL));
+      const q = l.malloc(8);
+      await l.socketpair(l.AF_UNIX, l.SOCK_STREAM | l.SOCK_NONBLOCK, 0, q);
+      const q0 = l.peek_i32(q);
+      await p.r('read_nb_empty', l.read(q0, p.buf, 1));
+      await p.r('recv_nb_empty', l.recv(q0, p.buf, 1, 0));
     },
   },
   {
@@ -216,9 +366,12 @@ export const cases: ConfCase[] = [
     c: `int sv[2]; socketpair(AF_UNIX, SOCK_STREAM, 0, sv); R("recv_oob_none", recv(sv[1], buf, 1, MSG_OOB)); R("send_oob", send(sv[0], "ab", 2, MSG_OOB));
         int d[2]; socketpair(AF_UNIX, SOCK_DGRAM, 0, d); R("dgram_oob", send(d[0], "x", 1, MSG_OOB));`,
     run: async (p, l) => {
-      const sv = l.malloc(8); await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv); await p.r('recv_oob_none', l.recv(l.peek_i32(sv + 4), p.buf, 1, l.MSG_OOB));
+      const sv = l.malloc(8);
+      await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv);
+      await p.r('recv_oob_none', l.recv(l.peek_i32(sv + 4), p.buf, 1, l.MSG_OOB));
       await p.r('send_oob', l.send(l.peek_i32(sv), 'ab', 2, l.MSG_OOB));
-      await l.socketpair(l.AF_UNIX, l.SOCK_DGRAM, 0, sv); await p.r('dgram_oob', l.send(l.peek_i32(sv), 'x', 1, l.MSG_OOB));
+      await l.socketpair(l.AF_UNIX, l.SOCK_DGRAM, 0, sv);
+      await p.r('dgram_oob', l.send(l.peek_i32(sv), 'x', 1, l.MSG_OOB));
     },
     differs: {
       why: 'MSG_OOB on AF_UNIX stream sockets (Linux >= 5.15, CONFIG_AF_UNIX_OOB) is not implemented: EOPNOTSUPP, as on kernels built without it',
@@ -245,22 +398,55 @@ export const cases: ConfCase[] = [
         int l = socket(AF_UNIX, SOCK_STREAM, 0); sun_bind(l, "l"); listen(l, 1); tv.tv_usec = 100000; setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         R("accept_timeout", accept(l, 0, 0));`,
     run: async (p, l) => {
-      const n = new N(l, p); const S = l.SOL_SOCKET, RCV = l.SO_RCVTIMEO, SND = l.SO_SNDTIMEO;
-      const sv = l.malloc(8); await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv); const a = l.peek_i32(sv), b = l.peek_i32(sv + 4);
-      const tv = l.malloc(16), tl = l.malloc(4); const set = (s: number, u: number): void => { l.poke_u64(tv, s < 0 ? 2 ** 64 - 2 ** 11 : s); if (s < 0) { l.poke_u32(tv, 0xffffffff); l.poke_u32(tv + 4, 0xffffffff); } l.poke_u64(tv + 8, u); };
+      const n = new N(l, p);
+      const S = l.SOL_SOCKET, RCV = l.SO_RCVTIMEO, SND = l.SO_SNDTIMEO;
+      const sv = l.malloc(8);
+      await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv);
+      const a = l.peek_i32(sv), b = l.peek_i32(sv + 4);
+      const tv = l.malloc(16), tl = l.malloc(4);
+      const set = (s: number, u: number): void => { l.poke_u64(tv, s < 0 ? 2 ** 64 - 2 ** 11 : s); if (s < 0) { l.poke_u32(tv, 0xffffffff); l.poke_u32(tv + 4, 0xffffffff); } l.poke_u64(tv + 8, u); };
       const get = (fd: number, o: number): number => { l.poke_u32(tl, 16); return l.getsockopt(fd, S, o, tv, tl) as number; };
-      await p.r('get_default', get(a, RCV)); await p.r('len', l.peek_u32(tl)); await p.r('sec', l.peek_u64(tv)); await p.r('usec', l.peek_u64(tv + 8));
-      set(0, 200000); await p.r('set_rcv', l.setsockopt(a, S, RCV, tv, 16)); set(0, 0); get(a, RCV); await p.r('sec2', l.peek_u64(tv)); await p.r('usec2', l.peek_u64(tv + 8));
-      const t0 = performance.now(); await p.r('recv_timeout', l.recv(a, p.buf, 1, 0)); const ms = performance.now() - t0; await p.r('waited', +(ms >= 150 && ms < 2000));
-      await l.write(b, 'q', 1); await p.rd('data_before_timeout', l.read(a, p.buf, 1));
-      set(0, 1000000); await p.r('usec_range', l.setsockopt(a, S, RCV, tv, 16)); await p.r('short', l.setsockopt(a, S, RCV, tv, 8));
-      set(-1, 0); await p.r('negative', l.setsockopt(a, S, RCV, tv, 16)); await p.r('recv_at_once', l.recv(a, p.buf, 1, 0));
-      get(a, RCV); await p.r('neg_sec', l.peek_u64(tv)); await p.r('neg_usec', l.peek_u64(tv + 8));
-      set(0, 0); await p.r('clear', l.setsockopt(a, S, RCV, tv, 16));
-      set(0, 100000); await p.r('set_snd', l.setsockopt(b, S, SND, tv, 16)); n.sopt(b, S, l.SO_SNDBUF, 4096);
-      const big = l.malloc(300000); const r = await l.write(b, big, 300000); await p.r('partial', +(r > 0 && r < 300000)); await p.r('send_timeout', l.write(b, big, 300000));
-      get(b, SND); await p.r('snd_usec', l.peek_u64(tv + 8));
-      const ls = l.socket(l.AF_UNIX, l.SOCK_STREAM, 0) as number; await n.sun_bind(ls, 'l'); await l.listen(ls, 1); set(0, 100000); l.setsockopt(ls, S, RCV, tv, 16);
+      await p.r('get_default', get(a, RCV));
+      await p.r('len', l.peek_u32(tl));
+      await p.r('sec', l.peek_u64(tv));
+      await p.r('usec', l.peek_u64(tv + 8));
+      set(0, 200000);
+      await p.r('set_rcv', l.setsockopt(a, S, RCV, tv, 16));
+      set(0, 0);
+      get(a, RCV);
+      await p.r('sec2', l.peek_u64(tv));
+      await p.r('usec2', l.peek_u64(tv + 8));
+      const t0 = performance.now();
+      await p.r('recv_timeout', l.recv(a, p.buf, 1, 0));
+      const ms = performance.now() - t0;
+      await p.r('waited', +(ms >= 150 && ms < 2000));
+      await l.write(b, 'q', 1);
+      await p.rd('data_before_timeout', l.read(a, p.buf, 1));
+      set(0, 1000000);
+      await p.r('usec_range', l.setsockopt(a, S, RCV, tv, 16));
+      await p.r('short', l.setsockopt(a, S, RCV, tv, 8));
+      set(-1, 0);
+      await p.r('negative', l.setsockopt(a, S, RCV, tv, 16));
+      await p.r('recv_at_once', l.recv(a, p.buf, 1, 0));
+      get(a, RCV);
+      await p.r('neg_sec', l.peek_u64(tv));
+      await p.r('neg_usec', l.peek_u64(tv + 8));
+      set(0, 0);
+      await p.r('clear', l.setsockopt(a, S, RCV, tv, 16));
+      set(0, 100000);
+      await p.r('set_snd', l.setsockopt(b, S, SND, tv, 16));
+      n.sopt(b, S, l.SO_SNDBUF, 4096);
+      const big = l.malloc(300000);
+      const r = await l.write(b, big, 300000);
+      await p.r('partial', +(r > 0 && r < 300000));
+      await p.r('send_timeout', l.write(b, big, 300000));
+      get(b, SND);
+      await p.r('snd_usec', l.peek_u64(tv + 8));
+      const ls = l.socket(l.AF_UNIX, l.SOCK_STREAM, 0) as number;
+      await n.sun_bind(ls, 'l');
+      await l.listen(ls, 1);
+      set(0, 100000);
+      l.setsockopt(ls, S, RCV, tv, 16);
       await p.r('accept_timeout', l.accept(ls));
     },
   },
@@ -276,15 +462,40 @@ export const cases: ConfCase[] = [
         int d[2]; socketpair(AF_UNIX, SOCK_DGRAM, 0, d); R("dgram_send_fd", send_fd(d[0], g)); R("dgram_recv_fd", recv_fd(d[1], 64, 0));
         R("send_then_data", write(sv[0], "tail", 4)); R("send_fd5", send_fd(sv[0], g)); RD("read_drops_fd", read(sv[1], buf, 100), buf); R("next_fd2", open(".", O_RDONLY));`,
     run: async (p, l) => {
-      const n = new N(l, p); const sv = l.malloc(8); await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv); const a = l.peek_i32(sv), b = l.peek_i32(sv + 4);
-      const f = await l.open('f', l.O_CREAT | l.O_RDWR, 0o644) as number; await l.write(f, 'data', 4); await l.lseek(f, 0, l.SEEK_SET); const g = await l.open('.', l.O_RDONLY) as number;
-      await p.r('f', f); await p.r('g', g); await p.r('send_fd', n.send_fd(a, f)); await l.close(f); const r = await p.r('recv_fd', n.recv_fd(b, 24, 0)); await p.rd('read_via', l.read(r, p.buf, 10));
-      await p.r('send_fd2', n.send_fd(a, g)); const r2 = await p.r('recv_cloexec', n.recv_fd(b, 24, l.MSG_CMSG_CLOEXEC)); await p.r('getfd', l.fcntl(r2, l.F_GETFD));
-      await p.r('send_fd3', n.send_fd(a, g)); await p.r('recv_no_room', n.recv_fd(b, 0, 0)); await p.r('send_fd4', n.send_fd(a, g)); await p.r('recv_short_ctl', n.recv_fd(b, 18, 0));
-      await p.r('send_badfd', n.send_fd(a, 99)); await p.r('next_fd', l.open('.', l.O_RDONLY));
-      await p.r('send_sock_itself', n.send_fd(a, b)); const r3 = await p.r('recv_sock', n.recv_fd(b, 64, 0)); await p.s('fstat_sock', l.fstat(r3, p.st));
-      const d = l.malloc(8); await l.socketpair(l.AF_UNIX, l.SOCK_DGRAM, 0, d); await p.r('dgram_send_fd', n.send_fd(l.peek_i32(d), g)); await p.r('dgram_recv_fd', n.recv_fd(l.peek_i32(d + 4), 64, 0));
-      await p.r('send_then_data', l.write(a, 'tail', 4)); await p.r('send_fd5', n.send_fd(a, g)); await p.rd('read_drops_fd', l.read(b, p.buf, 100)); await p.r('next_fd2', l.open('.', l.O_RDONLY));
+      const n = new N(l, p);
+      const sv = l.malloc(8);
+      await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv);
+      const a = l.peek_i32(sv), b = l.peek_i32(sv + 4);
+      const f = await l.open('f', l.O_CREAT | l.O_RDWR, 0o644);
+      await l.write(f, 'data', 4);
+      await l.lseek(f, 0, l.SEEK_SET);
+      const g = await l.open('.', l.O_RDONLY);
+      await p.r('f', f);
+      await p.r('g', g);
+      await p.r('send_fd', n.send_fd(a, f));
+      await l.close(f);
+      const r = await p.r('recv_fd', n.recv_fd(b, 24, 0));
+      await p.rd('read_via', l.read(r, p.buf, 10));
+      await p.r('send_fd2', n.send_fd(a, g));
+      const r2 = await p.r('recv_cloexec', n.recv_fd(b, 24, l.MSG_CMSG_CLOEXEC));
+      await p.r('getfd', l.fcntl(r2, l.F_GETFD));
+      await p.r('send_fd3', n.send_fd(a, g));
+      await p.r('recv_no_room', n.recv_fd(b, 0, 0));
+      await p.r('send_fd4', n.send_fd(a, g));
+      await p.r('recv_short_ctl', n.recv_fd(b, 18, 0));
+      await p.r('send_badfd', n.send_fd(a, 99));
+      await p.r('next_fd', l.open('.', l.O_RDONLY));
+      await p.r('send_sock_itself', n.send_fd(a, b));
+      const r3 = await p.r('recv_sock', n.recv_fd(b, 64, 0));
+      await p.s('fstat_sock', l.fstat(r3, p.st));
+      const d = l.malloc(8);
+      await l.socketpair(l.AF_UNIX, l.SOCK_DGRAM, 0, d);
+      await p.r('dgram_send_fd', n.send_fd(l.peek_i32(d), g));
+      await p.r('dgram_recv_fd', n.recv_fd(l.peek_i32(d + 4), 64, 0));
+      await p.r('send_then_data', l.write(a, 'tail', 4));
+      await p.r('send_fd5', n.send_fd(a, g));
+      await p.rd('read_drops_fd', l.read(b, p.buf, 100));
+      await p.r('next_fd2', l.open('.', l.O_RDONLY));
     },
   },
   {
@@ -300,19 +511,54 @@ export const cases: ConfCase[] = [
         rm.msg_iovlen = 2; r[0].iov_len = 2; R("stream_recvmsg", recvmsg(st2[1], &rm, 0)); RD("sb1", 2, b1); RD("sb2", 5, b2);
         m.msg_iovlen = 1; v[0].iov_len = -1; R("iov_len_neg", sendmsg(sv[0], &m, 0));`,
     run: async (p, l) => {
-      const n = new N(l, p); const sv = l.malloc(8); await l.socketpair(l.AF_UNIX, l.SOCK_DGRAM, 0, sv); const a = l.peek_i32(sv), b = l.peek_i32(sv + 4);
-      const s1 = l.malloc(8), s2 = l.malloc(8); l.poke(s1, 'abc'); l.poke(s2, 'defg'); const m = n.msghdr([[s1, 3], [s2, 4]]);
-      await p.r('sendmsg', l.sendmsg(a, m, 0)); const b1 = l.malloc(2), b2 = l.malloc(10); const rm = n.msghdr([[b1, 2], [b2, 10]]); l.poke_u32(rm + 48, 0x7777);
-      await p.r('recvmsg', l.recvmsg(b, rm, 0)); await p.rd('b1', 2, b1); await p.rd('b2', 5, b2); await p.r('flags', l.peek_i32(rm + 48)); await p.r('namelen', l.peek_u32(rm + 8));
+      const n = new N(l, p);
+      const sv = l.malloc(8);
+      await l.socketpair(l.AF_UNIX, l.SOCK_DGRAM, 0, sv);
+      const a = l.peek_i32(sv), b = l.peek_i32(sv + 4);
+      const s1 = l.malloc(8), s2 = l.malloc(8);
+      l.poke(s1, 'abc');
+      l.poke(s2, 'defg');
+      const m = n.msghdr([[s1, 3], [s2, 4]]);
+      await p.r('sendmsg', l.sendmsg(a, m, 0));
+      const b1 = l.malloc(2), b2 = l.malloc(10);
+      const rm = n.msghdr([[b1, 2], [b2, 10]]);
+      l.poke_u32(rm + 48, 0x7777);
+      await p.r('recvmsg', l.recvmsg(b, rm, 0));
+      await p.rd('b1', 2, b1);
+      await p.rd('b2', 5, b2);
+      await p.r('flags', l.peek_i32(rm + 48));
+      await p.r('namelen', l.peek_u32(rm + 8));
       const riov = l.peek_u64(rm + 16);
-      await l.sendmsg(a, m, 0); l.poke_u64(riov + 8, 1); l.poke_u64(rm + 24, 1); await p.r('recvmsg_trunc', l.recvmsg(b, rm, 0)); await p.r('flags_trunc', l.peek_i32(rm + 48));
-      await l.sendmsg(a, m, 0); await p.r('recvmsg_peek_trunc', l.recvmsg(b, rm, l.MSG_PEEK | l.MSG_TRUNC)); l.poke_u64(rm + 24, 2); l.poke_u64(riov + 8, 2);
+      await l.sendmsg(a, m, 0);
+      l.poke_u64(riov + 8, 1);
+      l.poke_u64(rm + 24, 1);
+      await p.r('recvmsg_trunc', l.recvmsg(b, rm, 0));
+      await p.r('flags_trunc', l.peek_i32(rm + 48));
+      await l.sendmsg(a, m, 0);
+      await p.r('recvmsg_peek_trunc', l.recvmsg(b, rm, l.MSG_PEEK | l.MSG_TRUNC));
+      l.poke_u64(rm + 24, 2);
+      l.poke_u64(riov + 8, 2);
       await p.r('recvmsg_after_peek', l.recvmsg(b, rm, 0));
-      await p.r('recvmsg_empty', l.recvmsg(b, rm, l.MSG_DONTWAIT)); l.poke_u64(m + 24, 1025); await p.r('sendmsg_too_many_iov', l.sendmsg(a, m, 0));
-      l.poke_u64(m + 24, 0); await p.r('sendmsg_zero_iov', l.sendmsg(a, m, 0)); await p.r('recv_zero', l.recvmsg(b, rm, 0));
-      const st2 = l.malloc(8); await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, st2); l.poke_u64(m + 24, 2); await p.r('stream_sendmsg', l.sendmsg(l.peek_i32(st2), m, 0));
-      l.poke_u64(rm + 24, 2); l.poke_u64(riov + 8, 2); await p.r('stream_recvmsg', l.recvmsg(l.peek_i32(st2 + 4), rm, 0)); await p.rd('sb1', 2, b1); await p.rd('sb2', 5, b2);
-      l.poke_u64(m + 24, 1); const iv0 = l.peek_u64(m + 16); l.poke_u32(iv0 + 8, 0xffffffff); l.poke_u32(iv0 + 12, 0xffffffff); await p.r('iov_len_neg', l.sendmsg(a, m, 0));
+      await p.r('recvmsg_empty', l.recvmsg(b, rm, l.MSG_DONTWAIT));
+      l.poke_u64(m + 24, 1025);
+      await p.r('sendmsg_too_many_iov', l.sendmsg(a, m, 0));
+      l.poke_u64(m + 24, 0);
+      await p.r('sendmsg_zero_iov', l.sendmsg(a, m, 0));
+      await p.r('recv_zero', l.recvmsg(b, rm, 0));
+      const st2 = l.malloc(8);
+      await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, st2);
+      l.poke_u64(m + 24, 2);
+      await p.r('stream_sendmsg', l.sendmsg(l.peek_i32(st2), m, 0));
+      l.poke_u64(rm + 24, 2);
+      l.poke_u64(riov + 8, 2);
+      await p.r('stream_recvmsg', l.recvmsg(l.peek_i32(st2 + 4), rm, 0));
+      await p.rd('sb1', 2, b1);
+      await p.rd('sb2', 5, b2);
+      l.poke_u64(m + 24, 1);
+      const iv0 = l.peek_u64(m + 16);
+      l.poke_u32(iv0 + 8, 0xffffffff);
+      l.poke_u32(iv0 + 12, 0xffffffff);
+      await p.r('iov_len_neg', l.sendmsg(a, m, 0));
     },
   },
   {
@@ -328,22 +574,54 @@ export const cases: ConfCase[] = [
         R("nval", pollev(99, POLLIN, 0)); R("timeout", pollev(u, POLLOUT, 10));
         struct pollfd many[2] = { { sv[0], POLLIN, 0 }, { -1, POLLIN, 0 } }; R("neg_fd_ignored", poll(many, 2, 0)); R("neg_revents", many[1].revents);`,
     run: async (p, l) => {
-      const n = new N(l, p); const RWm = l.POLLIN | l.POLLOUT | l.POLLRDHUP; const fds = l.malloc(8);
-      await l.pipe(fds); const p0 = l.peek_i32(fds), p1 = l.peek_i32(fds + 4);
-      await p.r('pipe_empty', n.pollev(p0, l.POLLIN, 0)); await p.r('pipe_w', n.pollev(p1, l.POLLIN | l.POLLOUT, 0)); await l.write(p1, 'x', 1); await p.r('pipe_data', n.pollev(p0, l.POLLIN, 0));
-      await l.close(p1); await p.r('pipe_hup', n.pollev(p0, l.POLLIN, 0)); await l.read(p0, p.buf, 1); await p.r('pipe_hup_empty', n.pollev(p0, l.POLLIN, 0));
-      await l.pipe(fds); const q0 = l.peek_i32(fds), q1 = l.peek_i32(fds + 4); await l.close(q0); await p.r('pipe_err', n.pollev(q1, l.POLLOUT, 0));
-      await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, fds); const s0 = l.peek_i32(fds), s1 = l.peek_i32(fds + 4);
-      await p.r('sp_initial', n.pollev(s0, RWm, 0)); await l.write(s1, 'x', 1); await p.r('sp_data', n.pollev(s0, RWm, 0));
-      await p.r('sp_no_events', n.pollev(s0, 0, 0)); await l.close(s1); await p.r('sp_peer_closed', n.pollev(s0, RWm, 0));
-      await l.socketpair(l.AF_UNIX, l.SOCK_DGRAM, 0, fds); const d0 = l.peek_i32(fds), d1 = l.peek_i32(fds + 4);
-      await p.r('dg_initial', n.pollev(d0, RWm, 0)); await l.close(d1); await p.r('dg_peer_closed', n.pollev(d0, RWm, 0));
-      const u = l.socket(l.AF_UNIX, l.SOCK_STREAM, 0) as number; await p.r('unconnected', n.pollev(u, RWm, 0)); await n.sun_bind(u, 'l'); await l.listen(u, 1);
+      const n = new N(l, p);
+      const RWm = l.POLLIN | l.POLLOUT | l.POLLRDHUP;
+      const fds = l.malloc(8);
+      await l.pipe(fds);
+      const p0 = l.peek_i32(fds), p1 = l.peek_i32(fds + 4);
+      await p.r('pipe_empty', n.pollev(p0, l.POLLIN, 0));
+      await p.r('pipe_w', n.pollev(p1, l.POLLIN | l.POLLOUT, 0));
+      await l.write(p1, 'x', 1);
+      await p.r('pipe_data', n.pollev(p0, l.POLLIN, 0));
+      await l.close(p1);
+      await p.r('pipe_hup', n.pollev(p0, l.POLLIN, 0));
+      await l.read(p0, p.buf, 1);
+      await p.r('pipe_hup_empty', n.pollev(p0, l.POLLIN, 0));
+      await l.pipe(fds);
+      const q0 = l.peek_i32(fds), q1 = l.peek_i32(fds + 4);
+      await l.close(q0);
+      await p.r('pipe_err', n.pollev(q1, l.POLLOUT, 0));
+      await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, fds);
+      const s0 = l.peek_i32(fds), s1 = l.peek_i32(fds + 4);
+      await p.r('sp_initial', n.pollev(s0, RWm, 0));
+      await l.write(s1, 'x', 1);
+      await p.r('sp_data', n.pollev(s0, RWm, 0));
+      await p.r('sp_no_events', n.pollev(s0, 0, 0));
+      await l.close(s1);
+      await p.r('sp_peer_closed', n.pollev(s0, RWm, 0));
+      await l.socketpair(l.AF_UNIX, l.SOCK_DGRAM, 0, fds);
+      const d0 = l.peek_i32(fds), d1 = l.peek_i32(fds + 4);
+      await p.r('dg_initial', n.pollev(d0, RWm, 0));
+      await l.close(d1);
+      await p.r('dg_peer_closed', n.pollev(d0, RWm, 0));
+      const u = l.socket(l.AF_UNIX, l.SOCK_STREAM, 0) as number;
+      await p.r('unconnected', n.pollev(u, RWm, 0));
+      await n.sun_bind(u, 'l');
+      await l.listen(u, 1);
       await p.r('listening', n.pollev(u, RWm, 0));
-      const c = l.socket(l.AF_UNIX, l.SOCK_STREAM, 0) as number; await n.sun_connect(c, 'l'); await p.r('listen_pending', n.pollev(u, RWm, 0)); await p.r('connected_client', n.pollev(c, RWm, 0));
-      await p.r('nval', n.pollev(99, l.POLLIN, 0)); await p.r('timeout', n.pollev(u, l.POLLOUT, 10));
-      const many = l.malloc(16); l.poke_u32(many, s0); l.poke_u32(many + 4, l.POLLIN); l.poke_u32(many + 8, 0xffffffff); l.poke_u32(many + 12, l.POLLIN);
-      await p.r('neg_fd_ignored', l.poll(many, 2, 0)); await p.r('neg_revents', l.peek_u32(many + 12) >>> 16);
+      const c = l.socket(l.AF_UNIX, l.SOCK_STREAM, 0) as number;
+      await n.sun_connect(c, 'l');
+      await p.r('listen_pending', n.pollev(u, RWm, 0));
+      await p.r('connected_client', n.pollev(c, RWm, 0));
+      await p.r('nval', n.pollev(99, l.POLLIN, 0));
+      await p.r('timeout', n.pollev(u, l.POLLOUT, 10));
+      const many = l.malloc(16);
+      l.poke_u32(many, s0);
+      l.poke_u32(many + 4, l.POLLIN);
+      l.poke_u32(many + 8, 0xffffffff);
+      l.poke_u32(many + 12, l.POLLIN);
+      await p.r('neg_fd_ignored', l.poll(many, 2, 0));
+      await p.r('neg_revents', l.peek_u32(many + 12) >>> 16);
     },
   },
   {
@@ -367,28 +645,67 @@ export const cases: ConfCase[] = [
         int ep3 = epoll_create1(0); e.events = EPOLLIN; R("nest", epoll_ctl(ep3, EPOLL_CTL_ADD, ep2, &e)); R("nested_ready", epoll_wait(ep3, out, 4, 0)); R("nested_ev", out[0].events);
         R("create_bad", epoll_create1(1)); R("create_size0", epoll_create(0));`,
     run: async (p, l) => {
-      const n = new N(l, p); const sv = l.malloc(8); await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv); const a = l.peek_i32(sv), b = l.peek_i32(sv + 4);
+      const n = new N(l, p);
+      const sv = l.malloc(8);
+      await l.socketpair(l.AF_UNIX, l.SOCK_STREAM, 0, sv);
+      const a = l.peek_i32(sv), b = l.peek_i32(sv + 4);
       const ADD = l.EPOLL_CTL_ADD, MOD = l.EPOLL_CTL_MOD, DEL = l.EPOLL_CTL_DEL;
-      const ep = await p.r('ep', l.epoll_create1(l.EPOLL_CLOEXEC)); await p.r('ep_getfd', l.fcntl(ep, l.F_GETFD));
+      const ep = await p.r('ep', l.epoll_create1(l.EPOLL_CLOEXEC));
+      await p.r('ep_getfd', l.fcntl(ep, l.F_GETFD));
       const W = (lab: string, e: number, max = 4): Promise<number> => p.r(lab, l.epoll_wait(e, n.ev, max, 0));
-      await p.r('add', l.epoll_ctl_ev(ep, ADD, a, l.EPOLLIN, 42)); await p.r('add_again', l.epoll_ctl_ev(ep, ADD, a, l.EPOLLIN, 42));
-      await W('wait_empty', ep); await l.write(b, 'ab', 2); await W('wait_lt', ep); await p.r('ev', n.ev_events(0)); await p.r('data', n.ev_data(0));
-      await W('wait_lt2', ep); await p.r('mod_et', l.epoll_ctl_ev(ep, MOD, a, l.EPOLLIN | l.EPOLLET, 42)); await W('wait_et', ep);
-      await W('wait_et2', ep); await l.write(b, 'c', 1); await W('wait_et3', ep);
-      await l.epoll_ctl_ev(ep, MOD, a, l.EPOLLIN | l.EPOLLONESHOT, 42); await W('wait_os', ep); await W('wait_os2', ep);
-      await l.write(b, 'd', 1); await W('wait_os3', ep); await p.r('rearm', l.epoll_ctl_ev(ep, MOD, a, l.EPOLLIN | l.EPOLLONESHOT, 42)); await W('wait_os4', ep);
-      const f = await l.open('f', l.O_CREAT | l.O_RDWR, 0o644) as number; await p.r('add_regular', l.epoll_ctl_ev(ep, ADD, f, l.EPOLLIN | l.EPOLLONESHOT, 42));
-      await p.r('add_excl', l.epoll_ctl_ev(ep, ADD, b, l.EPOLLIN | l.EPOLLEXCLUSIVE, 42)); await p.r('mod_excl', l.epoll_ctl_ev(ep, MOD, b, l.EPOLLIN | l.EPOLLEXCLUSIVE, 42));
-      await p.r('add_self', l.epoll_ctl_ev(ep, ADD, ep, l.EPOLLOUT, 42)); await p.r('del', l.epoll_ctl(ep, DEL, a, 0)); await p.r('del_again', l.epoll_ctl(ep, DEL, a, 0));
-      await p.r('mod_missing', l.epoll_ctl_ev(ep, MOD, a, l.EPOLLOUT, 42)); await p.r('bad_op', l.epoll_ctl_ev(ep, 9, a, l.EPOLLOUT, 42));
-      await p.r('wait_bad_max', l.epoll_wait(ep, n.ev, 0, 0)); await p.r('ctl_badfd', l.epoll_ctl_ev(ep, ADD, 99, l.EPOLLOUT, 42));
-      await p.r('ctl_not_epoll', l.epoll_ctl_ev(a, ADD, b, l.EPOLLOUT, 42)); await p.r('wait_not_epoll', l.epoll_wait(a, n.ev, 4, 0));
-      const fds = l.malloc(8); await l.pipe(fds); const p0 = l.peek_i32(fds), p1 = l.peek_i32(fds + 4); const ep2 = l.epoll_create1(0) as number;
-      await l.epoll_ctl_ev(ep2, ADD, p0, l.EPOLLIN, 5); await l.write(p1, 'x', 1);
-      await W('pipe_wait', ep2); await p.r('pipe_ev', n.ev_events(0)); await l.close(p1); await W('pipe_hup', ep2); await p.r('pipe_hup_ev', n.ev_events(0));
-      await l.epoll_ctl_ev(ep2, ADD, b, l.EPOLLOUT, 6); await W('two_ready', ep2); await W('max1', ep2, 1);
-      const ep3 = l.epoll_create1(0) as number; await p.r('nest', l.epoll_ctl_ev(ep3, ADD, ep2, l.EPOLLIN, 6)); await W('nested_ready', ep3); await p.r('nested_ev', n.ev_events(0));
-      await p.r('create_bad', l.epoll_create1(1)); await p.r('create_size0', l.epoll_create(0));
+      await p.r('add', l.epoll_ctl_ev(ep, ADD, a, l.EPOLLIN, 42));
+      await p.r('add_again', l.epoll_ctl_ev(ep, ADD, a, l.EPOLLIN, 42));
+      await W('wait_empty', ep);
+      await l.write(b, 'ab', 2);
+      await W('wait_lt', ep);
+      await p.r('ev', n.ev_events(0));
+      await p.r('data', n.ev_data(0));
+      await W('wait_lt2', ep);
+      await p.r('mod_et', l.epoll_ctl_ev(ep, MOD, a, l.EPOLLIN | l.EPOLLET, 42));
+      await W('wait_et', ep);
+      await W('wait_et2', ep);
+      await l.write(b, 'c', 1);
+      await W('wait_et3', ep);
+      await l.epoll_ctl_ev(ep, MOD, a, l.EPOLLIN | l.EPOLLONESHOT, 42);
+      await W('wait_os', ep);
+      await W('wait_os2', ep);
+      await l.write(b, 'd', 1);
+      await W('wait_os3', ep);
+      await p.r('rearm', l.epoll_ctl_ev(ep, MOD, a, l.EPOLLIN | l.EPOLLONESHOT, 42));
+      await W('wait_os4', ep);
+      const f = await l.open('f', l.O_CREAT | l.O_RDWR, 0o644);
+      await p.r('add_regular', l.epoll_ctl_ev(ep, ADD, f, l.EPOLLIN | l.EPOLLONESHOT, 42));
+      await p.r('add_excl', l.epoll_ctl_ev(ep, ADD, b, l.EPOLLIN | l.EPOLLEXCLUSIVE, 42));
+      await p.r('mod_excl', l.epoll_ctl_ev(ep, MOD, b, l.EPOLLIN | l.EPOLLEXCLUSIVE, 42));
+      await p.r('add_self', l.epoll_ctl_ev(ep, ADD, ep, l.EPOLLOUT, 42));
+      await p.r('del', l.epoll_ctl(ep, DEL, a, 0));
+      await p.r('del_again', l.epoll_ctl(ep, DEL, a, 0));
+      await p.r('mod_missing', l.epoll_ctl_ev(ep, MOD, a, l.EPOLLOUT, 42));
+      await p.r('bad_op', l.epoll_ctl_ev(ep, 9, a, l.EPOLLOUT, 42));
+      await p.r('wait_bad_max', l.epoll_wait(ep, n.ev, 0, 0));
+      await p.r('ctl_badfd', l.epoll_ctl_ev(ep, ADD, 99, l.EPOLLOUT, 42));
+      await p.r('ctl_not_epoll', l.epoll_ctl_ev(a, ADD, b, l.EPOLLOUT, 42));
+      await p.r('wait_not_epoll', l.epoll_wait(a, n.ev, 4, 0));
+      const fds = l.malloc(8);
+      await l.pipe(fds);
+      const p0 = l.peek_i32(fds), p1 = l.peek_i32(fds + 4);
+      const ep2 = l.epoll_create1(0) as number;
+      await l.epoll_ctl_ev(ep2, ADD, p0, l.EPOLLIN, 5);
+      await l.write(p1, 'x', 1);
+      await W('pipe_wait', ep2);
+      await p.r('pipe_ev', n.ev_events(0));
+      await l.close(p1);
+      await W('pipe_hup', ep2);
+      await p.r('pipe_hup_ev', n.ev_events(0));
+      await l.epoll_ctl_ev(ep2, ADD, b, l.EPOLLOUT, 6);
+      await W('two_ready', ep2);
+      await W('max1', ep2, 1);
+      const ep3 = l.epoll_create1(0) as number;
+      await p.r('nest', l.epoll_ctl_ev(ep3, ADD, ep2, l.EPOLLIN, 6));
+      await W('nested_ready', ep3);
+      await p.r('nested_ev', n.ev_events(0));
+      await p.r('create_bad', l.epoll_create1(1));
+      await p.r('create_size0', l.epoll_create(0));
     },
   },
 ];

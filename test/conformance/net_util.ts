@@ -69,7 +69,10 @@ export class N {
   private readonly pfd: number;
   readonly ev: number;
   constructor(readonly l: Libc, readonly p: P) {
-    this.sa = l.malloc(128); this.len = l.malloc(8); this.pfd = l.malloc(8); this.ev = l.malloc(16 * 8);
+    this.sa = l.malloc(128);
+    this.len = l.malloc(8);
+    this.pfd = l.malloc(8);
+    this.ev = l.malloc(16 * 8);
   }
 
   lo(port: number): Uint8Array { return this.l.sockaddr_in('127.0.0.1', port); }
@@ -85,14 +88,16 @@ export class N {
 
   async listener(): Promise<number> {
     const s = this.l.socket(this.l.AF_INET, this.l.SOCK_STREAM, 0) as number;
-    await this.bind_lo(s, 0); await this.l.listen(s, 16);
+    await this.bind_lo(s, 0);
+    await this.l.listen(s, 16);
     return s;
   }
   gopt(fd: number, lv: number, o: number): number { return this.l.getsockopt_int(fd, lv, o) as number; }
   sopt(fd: number, lv: number, o: number, v: number): number { return this.l.setsockopt_int(fd, lv, o, v) as number; }
 
   async pollev(fd: number, ev: number, to: number): Promise<number> {
-    this.l.poke_u32(this.pfd, fd); this.l.poke_u32(this.pfd + 4, ev & 0xffff);
+    this.l.poke_u32(this.pfd, fd);
+    this.l.poke_u32(this.pfd + 4, ev & 0xffff);
     const r = await this.l.poll(this.pfd, 1, to);
     return r <= 0 ? r : this.l.peek_u32(this.pfd + 4) >>> 16;
   }
@@ -116,15 +121,25 @@ export class N {
   msghdr(iov: Array<[number, number]>, control = 0, controllen = 0, name = 0, namelen = 0): number {
     const l = this.l, m = l.malloc(56 + 16 * Math.max(iov.length, 1)), v = m + 56;
     iov.forEach(([b, n], i) => { l.poke_u64(v + 16 * i, b); l.poke_u64(v + 16 * i + 8, n); });
-    l.poke_u64(m, name); l.poke_u32(m + 8, namelen); l.poke_u32(m + 12, 0); l.poke_u64(m + 16, iov.length ? v : 0);
-    l.poke_u64(m + 24, iov.length); l.poke_u64(m + 32, control); l.poke_u64(m + 40, controllen); l.poke_u64(m + 48, 0);
+    l.poke_u64(m, name);
+    l.poke_u32(m + 8, namelen);
+    l.poke_u32(m + 12, 0);
+    l.poke_u64(m + 16, iov.length ? v : 0);
+    l.poke_u64(m + 24, iov.length);
+    l.poke_u64(m + 32, control);
+    l.poke_u64(m + 40, controllen);
+    l.poke_u64(m + 48, 0);
     return m;
   }
 
   async send_fd(s: number, fd: number): Promise<number> {
     const l = this.l, c = l.malloc(1), ctl = l.malloc(24);
     l.poke_u8(c, 70);
-    l.poke_u64(ctl, 20); l.poke_u32(ctl + 8, l.SOL_SOCKET); l.poke_u32(ctl + 12, l.SCM_RIGHTS); l.poke_u32(ctl + 16, fd); l.poke_u32(ctl + 20, 0);
+    l.poke_u64(ctl, 20);
+    l.poke_u32(ctl + 8, l.SOL_SOCKET);
+    l.poke_u32(ctl + 12, l.SCM_RIGHTS);
+    l.poke_u32(ctl + 16, fd);
+    l.poke_u32(ctl + 20, 0);
     return l.sendmsg(s, this.msghdr([[c, 1]], ctl, 24), 0);
   }
 

@@ -21,7 +21,10 @@ static void GI(const char *l, int which) { struct itimerval g; if (getitimer(whi
 
 const ITS = 32;
 async function ts_set(l: Libc, buf: number, fd: number, flags: number, vs: number, vn: number, is: number, inn: number): Promise<number> {
-  l.poke_u64(buf, is); l.poke_u64(buf + 8, inn); l.poke_u64(buf + 16, vs); l.poke_u64(buf + 24, vn);
+  l.poke_u64(buf, is);
+  l.poke_u64(buf + 8, inn);
+  l.poke_u64(buf + 16, vs);
+  l.poke_u64(buf + 24, vn);
   return l.timerfd_settime(fd, flags, buf, buf + ITS);
 }
 async function gt(p: P, l: Libc, label: string, fd: number): Promise<void> {
@@ -30,12 +33,16 @@ async function gt(p: P, l: Libc, label: string, fd: number): Promise<void> {
   p.out(`${label}: value_s=${l.peek_u64(g + 16)} interval=${l.peek_u64(g)}.${String(l.peek_u64(g + 8)).padStart(9, '0')}`);
 }
 async function rdu(p: P, l: Libc, label: string, fd: number): Promise<void> {
-  const b = l.malloc(8); l.poke_u64(b, 0);
-  const r = await l.read(fd, b, 8) as number;
+  const b = l.malloc(8);
+  l.poke_u64(b, 0);
+  const r = await l.read(fd, b, 8);
   if (r < 0) p.err(label); else p.out(`${label}: ${r} ticks=${l.peek_u64(b)}`);
 }
 async function it_set(l: Libc, buf: number, which: number, vs: number, vu: number, is: number, iu: number): Promise<number> {
-  l.poke_u64(buf, is); l.poke_u64(buf + 8, iu); l.poke_u64(buf + 16, vs); l.poke_u64(buf + 24, vu);
+  l.poke_u64(buf, is);
+  l.poke_u64(buf + 8, iu);
+  l.poke_u64(buf + 16, vs);
+  l.poke_u64(buf + 24, vu);
   return l.setitimer(which, buf, buf + 32);
 }
 function it(p: P, l: Libc, label: string, v: number): void {
@@ -60,15 +67,43 @@ const cases: ConfCase[] = [
         R("bad_fd", timerfd_settime(55, 0, &its, 0)); R("bad_flags_bad_fd", timerfd_settime(55, 4, &its, 0)); R("efault", timerfd_settime(fd, 0, (void *)8, 0)); R("gettime_pipe", timerfd_gettime(p[0], &its));
         R("gettime_efault", timerfd_gettime(fd, (void *)8)); int c = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC); R("cloexec", fcntl(c, F_GETFD)); R("boottime", timerfd_create(CLOCK_BOOTTIME, 0));`,
     run: async (p, l) => {
-      const b = l.malloc(2 * ITS); const fd = await p.r('create', l.timerfd_create(l.CLOCK_MONOTONIC, NB)); await lnk(p, l, 'link', fd); await fdi(p, l, 'fdinfo_idle', fd); await rdu(p, l, 'read_unarmed', fd);
-      await p.r('arm_1ns', ts_set(l, b, fd, 0, 0, 1, 0, 0)); const pf = l.malloc(8); l.poke_u32(pf, fd); l.poke_u32(pf + 4, l.POLLIN); await p.r('poll_waits', l.poll(pf, 1, -1));
-      await rdu(p, l, 'read', fd); await rdu(p, l, 'read_again', fd); await gt(p, l, 'expired', fd); await p.r('arm_100s', ts_set(l, b, fd, 0, 100, 0, 5, 0)); await gt(p, l, 'armed', fd);
-      await p.r('rearm', ts_set(l, b, fd, 0, 0, 0, 7, 500)); p.out(`old: value_s=${l.peek_u64(b + ITS + 16)} interval=${l.peek_u64(b + ITS)}`); await gt(p, l, 'disarmed_keeps_interval', fd); await fdi(p, l, 'fdinfo_disarmed', fd);
-      await p.r('read_7', l.read(fd, l.malloc(8), 7)); await p.r('bad_clock', l.timerfd_create(2, 0)); await p.r('bad_create_flags', l.timerfd_create(l.CLOCK_MONOTONIC, 1)); await p.r('bad_settime_flags', ts_set(l, b, fd, 4, 1, 0, 0, 0));
-      await p.r('bad_nsec', ts_set(l, b, fd, 0, 0, 1e9, 0, 0)); await p.r('neg_sec', ts_set(l, b, fd, 0, -1, 0, 0, 0)); await p.r('bad_interval', ts_set(l, b, fd, 0, 1, 0, 0, -1));
-      await l.pipe(p.st); const pr = l.peek_i32(p.st); await p.r('not_timerfd', l.timerfd_settime(pr, 0, b, 0)); await p.r('bad_fd', l.timerfd_settime(55, 0, b, 0)); await p.r('bad_flags_bad_fd', l.timerfd_settime(55, 4, b, 0));
-      await p.r('efault', l.timerfd_settime(fd, 0, 8, 0)); await p.r('gettime_pipe', l.timerfd_gettime(pr, b)); await p.r('gettime_efault', l.timerfd_gettime(fd, 8));
-      const c = await l.timerfd_create(l.CLOCK_REALTIME, l.O_CLOEXEC) as number; await p.r('cloexec', l.fcntl(c, l.F_GETFD)); await p.r('boottime', l.timerfd_create(7, 0));
+      const b = l.malloc(2 * ITS);
+      const fd = await p.r('create', l.timerfd_create(l.CLOCK_MONOTONIC, NB));
+      await lnk(p, l, 'link', fd);
+      await fdi(p, l, 'fdinfo_idle', fd);
+      await rdu(p, l, 'read_unarmed', fd);
+      await p.r('arm_1ns', ts_set(l, b, fd, 0, 0, 1, 0, 0));
+      const pf = l.malloc(8);
+      l.poke_u32(pf, fd);
+      l.poke_u32(pf + 4, l.POLLIN);
+      await p.r('poll_waits', l.poll(pf, 1, -1));
+      await rdu(p, l, 'read', fd);
+      await rdu(p, l, 'read_again', fd);
+      await gt(p, l, 'expired', fd);
+      await p.r('arm_100s', ts_set(l, b, fd, 0, 100, 0, 5, 0));
+      await gt(p, l, 'armed', fd);
+      await p.r('rearm', ts_set(l, b, fd, 0, 0, 0, 7, 500));
+      p.out(`old: value_s=${l.peek_u64(b + ITS + 16)} interval=${l.peek_u64(b + ITS)}`);
+      await gt(p, l, 'disarmed_keeps_interval', fd);
+      await fdi(p, l, 'fdinfo_disarmed', fd);
+      await p.r('read_7', l.read(fd, l.malloc(8), 7));
+      await p.r('bad_clock', l.timerfd_create(2, 0));
+      await p.r('bad_create_flags', l.timerfd_create(l.CLOCK_MONOTONIC, 1));
+      await p.r('bad_settime_flags', ts_set(l, b, fd, 4, 1, 0, 0, 0));
+      await p.r('bad_nsec', ts_set(l, b, fd, 0, 0, 1e9, 0, 0));
+      await p.r('neg_sec', ts_set(l, b, fd, 0, -1, 0, 0, 0));
+      await p.r('bad_interval', ts_set(l, b, fd, 0, 1, 0, 0, -1));
+      await l.pipe(p.st);
+      const pr = l.peek_i32(p.st);
+      await p.r('not_timerfd', l.timerfd_settime(pr, 0, b, 0));
+      await p.r('bad_fd', l.timerfd_settime(55, 0, b, 0));
+      await p.r('bad_flags_bad_fd', l.timerfd_settime(55, 4, b, 0));
+      await p.r('efault', l.timerfd_settime(fd, 0, 8, 0));
+      await p.r('gettime_pipe', l.timerfd_gettime(pr, b));
+      await p.r('gettime_efault', l.timerfd_gettime(fd, 8));
+      const c = await l.timerfd_create(l.CLOCK_REALTIME, l.O_CLOEXEC);
+      await p.r('cloexec', l.fcntl(c, l.F_GETFD));
+      await p.r('boottime', l.timerfd_create(7, 0));
     },
   },
   {
@@ -78,11 +113,22 @@ const cases: ConfCase[] = [
         int nb = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK); R("rt_past_abs", ts_set(nb, TFD_TIMER_ABSTIME, 1, 0, 0, 0)); RDU("rt_tick", nb); RDU("rt_none", nb);
         R("cancel_on_set_ok", ts_set(nb, TFD_TIMER_ABSTIME|TFD_TIMER_CANCEL_ON_SET, 2, 0, 0, 0)); RDU("rt_tick2", nb);`,
     run: async (p, l) => {
-      const b = l.malloc(2 * ITS); const fd = await l.timerfd_create(l.CLOCK_MONOTONIC, 0) as number; await p.r('past_abs', ts_set(l, b, fd, ABS, 0, 1, 0, 0)); await rdu(p, l, 'one_tick', fd);
-      const rt = await l.timerfd_create(l.CLOCK_REALTIME, 0) as number; const now = rt_s(l);
-      await p.r('periodic_past', ts_set(l, b, rt, ABS, now - 105, 0, 10, 0)); await rdu(p, l, 'ticks_elapsed', rt); await gt(p, l, 'next_period', rt); await p.r('reset_clears', ts_set(l, b, fd, 0, 1000, 0, 0, 0));
-      const nb = await l.timerfd_create(l.CLOCK_REALTIME, NB) as number; await p.r('rt_past_abs', ts_set(l, b, nb, ABS, 1, 0, 0, 0)); await rdu(p, l, 'rt_tick', nb); await rdu(p, l, 'rt_none', nb);
-      await p.r('cancel_on_set_ok', ts_set(l, b, nb, ABS | 2, 2, 0, 0, 0)); await rdu(p, l, 'rt_tick2', nb);
+      const b = l.malloc(2 * ITS);
+      const fd = await l.timerfd_create(l.CLOCK_MONOTONIC, 0);
+      await p.r('past_abs', ts_set(l, b, fd, ABS, 0, 1, 0, 0));
+      await rdu(p, l, 'one_tick', fd);
+      const rt = await l.timerfd_create(l.CLOCK_REALTIME, 0);
+      const now = rt_s(l);
+      await p.r('periodic_past', ts_set(l, b, rt, ABS, now - 105, 0, 10, 0));
+      await rdu(p, l, 'ticks_elapsed', rt);
+      await gt(p, l, 'next_period', rt);
+      await p.r('reset_clears', ts_set(l, b, fd, 0, 1000, 0, 0, 0));
+      const nb = await l.timerfd_create(l.CLOCK_REALTIME, NB);
+      await p.r('rt_past_abs', ts_set(l, b, nb, ABS, 1, 0, 0, 0));
+      await rdu(p, l, 'rt_tick', nb);
+      await rdu(p, l, 'rt_none', nb);
+      await p.r('cancel_on_set_ok', ts_set(l, b, nb, ABS | 2, 2, 0, 0, 0));
+      await rdu(p, l, 'rt_tick2', nb);
     },
   },
   {
@@ -96,16 +142,43 @@ const cases: ConfCase[] = [
         sigset_t m; sigemptyset(&m); sigaddset(&m, SIGALRM); sigprocmask(SIG_BLOCK, &m, 0); R("set_1ms", it_set(ITIMER_REAL, 0, 1000, 0, 0)); siginfo_t si; R("sigalrm", sigwaitinfo(&m, &si));
         R("code", si.si_code); GI("after_fire", ITIMER_REAL);`,
     run: async (p, l) => {
-      const b = l.malloc(64); const REAL = 0, VIRT = 1, PROF = 2;
-      await p.r('alarm_first', l.alarm(100)); await p.r('alarm_replace', l.alarm(5)); await p.r('alarm_cancel', l.alarm(0)); await gi(p, l, 'real_idle', REAL); await p.r('set_real', it_set(l, b, REAL, 5, 0, 2, 500)); it(p, l, 'old', b + 32); await gi(p, l, 'real', REAL);
-      await p.r('alarm_sees_itimer', l.alarm(0)); await gi(p, l, 'real_after_alarm0', REAL); await p.r('bad_which', it_set(l, b, 7, 1, 0, 0, 0)); await p.r('bad_usec', it_set(l, b, REAL, 1, 1e6, 0, 0)); await p.r('neg_usec', it_set(l, b, REAL, 1, 0, 0, -1));
-      await p.r('getitimer_bad', l.getitimer(3, b)); await p.r('getitimer_efault', l.getitimer(REAL, 8)); await p.r('setitimer_efault', l.setitimer(REAL, 8, 0));
-      await it_set(l, b, REAL, 9, 0, 0, 0); await p.r('null_value', l.syscall(l.SYS.setitimer, REAL, 0, b + 32)); it(p, l, 'null_value_old', b + 32); await gi(p, l, 'real_cleared', REAL);
-      await p.r('prof', it_set(l, b, PROF, 10, 0, 1, 0)); await gi(p, l, 'prof_get', PROF); await p.r('virt', it_set(l, b, VIRT, 0, 0, 3, 0)); await gi(p, l, 'virt_unarmed', VIRT);
-      await l.alarm(50); const c = await l.fork(async (cl) => cl.alarm(0) as number) as number; const s = l.malloc(4); await l.waitpid(c, s, 0); await p.r('child_has_no_alarm', l.WEXITSTATUS(l.peek_i32(s)));
-      await p.r('parent_keeps', (await l.alarm(0) as number) > 0 ? 1 : 0);
-      await l.sigprocmask(l.SIG_BLOCK, [l.SIGALRM]); await p.r('set_1ms', it_set(l, b, REAL, 0, 1000, 0, 0)); const si = l.malloc(128); await p.r('sigalrm', l.sigwaitinfo([l.SIGALRM], si));
-      await p.r('code', l.peek_i32(si + 8)); await gi(p, l, 'after_fire', REAL);
+      const b = l.malloc(64);
+      const REAL = 0, VIRT = 1, PROF = 2;
+      await p.r('alarm_first', l.alarm(100));
+      await p.r('alarm_replace', l.alarm(5));
+      await p.r('alarm_cancel', l.alarm(0));
+      await gi(p, l, 'real_idle', REAL);
+      await p.r('set_real', it_set(l, b, REAL, 5, 0, 2, 500));
+      it(p, l, 'old', b + 32);
+      await gi(p, l, 'real', REAL);
+      await p.r('alarm_sees_itimer', l.alarm(0));
+      await gi(p, l, 'real_after_alarm0', REAL);
+      await p.r('bad_which', it_set(l, b, 7, 1, 0, 0, 0));
+      await p.r('bad_usec', it_set(l, b, REAL, 1, 1e6, 0, 0));
+      await p.r('neg_usec', it_set(l, b, REAL, 1, 0, 0, -1));
+      await p.r('getitimer_bad', l.getitimer(3, b));
+      await p.r('getitimer_efault', l.getitimer(REAL, 8));
+      await p.r('setitimer_efault', l.setitimer(REAL, 8, 0));
+      await it_set(l, b, REAL, 9, 0, 0, 0);
+      await p.r('null_value', l.syscall(l.SYS.setitimer, REAL, 0, b + 32));
+      it(p, l, 'null_value_old', b + 32);
+      await gi(p, l, 'real_cleared', REAL);
+      await p.r('prof', it_set(l, b, PROF, 10, 0, 1, 0));
+      await gi(p, l, 'prof_get', PROF);
+      await p.r('virt', it_set(l, b, VIRT, 0, 0, 3, 0));
+      await gi(p, l, 'virt_unarmed', VIRT);
+      await l.alarm(50);
+      const c = await l.fork(async (cl) => cl.alarm(0) as number);
+      const s = l.malloc(4);
+      await l.waitpid(c, s, 0);
+      await p.r('child_has_no_alarm', l.WEXITSTATUS(l.peek_i32(s)));
+      await p.r('parent_keeps', await l.alarm(0) > 0 ? 1 : 0);
+      await l.sigprocmask(l.SIG_BLOCK, [l.SIGALRM]);
+      await p.r('set_1ms', it_set(l, b, REAL, 0, 1000, 0, 0));
+      const si = l.malloc(128);
+      await p.r('sigalrm', l.sigwaitinfo([l.SIGALRM], si));
+      await p.r('code', l.peek_i32(si + 8));
+      await gi(p, l, 'after_fire', REAL);
     },
   },
 ];

@@ -13,10 +13,10 @@ const COVER_SIZE = 64 << 10; // entries
 
 /** Opens, sizes, maps and enables kcov; returns the fd and the buffer's address. */
 async function kcov_start(lc: Libc): Promise<{ fd: number; cover: number }> {
-  const fd = await lc.open(KCOV_PATH, lc.O_RDWR) as number;
+  const fd = await lc.open(KCOV_PATH, lc.O_RDWR);
   if (fd < 0) throw new Error(`open kcov: errno ${lc.errno}`);
   if (await lc.ioctl(fd, KCOV_INIT_TRACE, COVER_SIZE) !== 0) throw new Error(`INIT_TRACE: errno ${lc.errno}`);
-  const cover = await lc.mmap(0, COVER_SIZE * 8, lc.PROT_READ | lc.PROT_WRITE, lc.MAP_SHARED, fd, 0) as number;
+  const cover = await lc.mmap(0, COVER_SIZE * 8, lc.PROT_READ | lc.PROT_WRITE, lc.MAP_SHARED, fd, 0);
   if (cover < 0) throw new Error(`mmap: errno ${lc.errno}`);
   if (await lc.ioctl(fd, KCOV_ENABLE, KCOV_TRACE_PC) !== 0) throw new Error(`ENABLE: errno ${lc.errno}`);
   return { fd, cover };
@@ -72,9 +72,9 @@ test('a task that has not enabled kcov sees nothing in its buffer', async (t) =>
   const k = boot({ kcov: true });
   let count = -1;
   const r = await run_inline(k, async (lc) => {
-    const fd = await lc.open(KCOV_PATH, lc.O_RDWR) as number;
+    const fd = await lc.open(KCOV_PATH, lc.O_RDWR);
     await lc.ioctl(fd, KCOV_INIT_TRACE, COVER_SIZE);
-    const cover = await lc.mmap(0, COVER_SIZE * 8, lc.PROT_READ | lc.PROT_WRITE, lc.MAP_SHARED, fd, 0) as number;
+    const cover = await lc.mmap(0, COVER_SIZE * 8, lc.PROT_READ | lc.PROT_WRITE, lc.MAP_SHARED, fd, 0);
     const [rfd, wfd] = await pipe(lc);
     await lc.write(wfd, 'x', 1);
     await lc.read(rfd, lc.malloc(4), 4);
@@ -94,7 +94,7 @@ test("another task's syscalls (a forked child's mkdir) do not reach this task's 
     const { fd, cover } = await kcov_start(lc);
     reset(lc, cover);
     // The child (which does not inherit kcov) makes a directory, then wakes the parent's read.
-    const child = await lc.fork(async (c) => { await c.mkdir('/tmp/kcov_child', 0o755); await c.write(wfd, 'y', 1); return 0; }) as number;
+    const child = await lc.fork(async (c) => { await c.mkdir('/tmp/kcov_child', 0o755); await c.write(wfd, 'y', 1); return 0; });
     await lc.read(rfd, lc.malloc(4), 4);
     pcs = read_pcs(lc, cover);
     await lc.ioctl(fd, KCOV_DISABLE, 0);
@@ -117,7 +117,7 @@ test('KCOV_DISABLE stops collection, and the fd can be enabled again', async (t)
     reset(lc, cover);
     await lc.getpid();
     counts.push(read_pcs(lc, cover).length);
-    counts.push(await lc.ioctl(fd, KCOV_ENABLE, KCOV_TRACE_PC) as number);
+    counts.push(await lc.ioctl(fd, KCOV_ENABLE, KCOV_TRACE_PC));
     await lc.getpid();
     counts.push(read_pcs(lc, cover).length);
     return 0;
@@ -133,7 +133,7 @@ test("errnos as kernel/kcov.c gives them", async (t) => {
   const got: Record<string, number> = {};
   const r = await run_inline(k, async (lc) => {
     const e = async (name: string, p: unknown): Promise<void> => { got[name] = (await p) as number < 0 ? lc.errno : 0; };
-    const fd = await lc.open(KCOV_PATH, lc.O_RDWR) as number;
+    const fd = await lc.open(KCOV_PATH, lc.O_RDWR);
     await e('enable before init', lc.ioctl(fd, KCOV_ENABLE, KCOV_TRACE_PC));
     await e('mmap before init', lc.mmap(0, 4096, lc.PROT_READ | lc.PROT_WRITE, lc.MAP_SHARED, fd, 0));
     await e('init size 1', lc.ioctl(fd, KCOV_INIT_TRACE, 1));
@@ -147,7 +147,7 @@ test("errnos as kernel/kcov.c gives them", async (t) => {
     await e('disable not enabled', lc.ioctl(fd, KCOV_DISABLE, 0));
     await e('enable', lc.ioctl(fd, KCOV_ENABLE, KCOV_TRACE_PC));
     await e('enable twice', lc.ioctl(fd, KCOV_ENABLE, KCOV_TRACE_PC));
-    const fd2 = await lc.open(KCOV_PATH, lc.O_RDWR) as number;
+    const fd2 = await lc.open(KCOV_PATH, lc.O_RDWR);
     await lc.ioctl(fd2, KCOV_INIT_TRACE, 1024);
     await e('second kcov on an enabled task', lc.ioctl(fd2, KCOV_ENABLE, KCOV_TRACE_PC));
     await e('disable arg 1', lc.ioctl(fd, KCOV_DISABLE, 1));
@@ -171,7 +171,7 @@ test("errnos as kernel/kcov.c gives them", async (t) => {
 test('the default build has no kcov file (ENOENT), as a kernel without CONFIG_KCOV', async (t) => {
   const k = boot();
   let errno = 0;
-  const r = await run_inline(k, async (lc) => { if (await lc.open(KCOV_PATH, lc.O_RDWR) as number < 0) errno = lc.errno; return 0; });
+  const r = await run_inline(k, async (lc) => { if (await lc.open(KCOV_PATH, lc.O_RDWR) < 0) errno = lc.errno; return 0; });
   t.is(r.status, 0);
   t.is(errno, 2);
 });
@@ -206,9 +206,9 @@ test('KCOV_TRACE_CMP: records of (type, arg1, arg2, ip) with the operands the ke
     const [rfd, wfd] = await pipe(lc);
     await lc.write(wfd, 'abc', 3);
     const buf = lc.malloc(0x7777);
-    const fd = await lc.open(KCOV_PATH, lc.O_RDWR) as number;
+    const fd = await lc.open(KCOV_PATH, lc.O_RDWR);
     await lc.ioctl(fd, KCOV_INIT_TRACE, COVER_SIZE);
-    const cover = await lc.mmap(0, COVER_SIZE * 8, lc.PROT_READ | lc.PROT_WRITE, lc.MAP_SHARED, fd, 0) as number;
+    const cover = await lc.mmap(0, COVER_SIZE * 8, lc.PROT_READ | lc.PROT_WRITE, lc.MAP_SHARED, fd, 0);
     if (await lc.ioctl(fd, KCOV_ENABLE, KCOV_TRACE_CMP) !== 0) return 1;
     reset(lc, cover);
     const n = await lc.read(rfd, buf, 0x7777);

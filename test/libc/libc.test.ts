@@ -77,7 +77,7 @@ test('stdout is line-buffered on a terminal and fully buffered elsewhere; exit f
 test('libc marshals JS strings and buffers, and reports errno as glibc does', async (t) => {
   const k = boot();
   await run_inline(k, async (libc) => {
-    const fd = (await libc.open('/tmp/f', libc.O_CREAT | libc.O_RDWR, 0o600)) as number;
+    const fd = await libc.open('/tmp/f', libc.O_CREAT | libc.O_RDWR, 0o600);
     t.is(await libc.write(fd, 'hello'), 5);
     const b = new Uint8Array(5);
     t.is(await libc.pread(fd, b, 5, 0), 5);

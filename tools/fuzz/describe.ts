@@ -6,6 +6,7 @@
  */
 import type { Kernel } from '../../kernel/kernel.ts';
 import type { ArgFmt, SyscallDef } from '../../kernel/syscalls/syscall_def.ts';
+import { arg_fmts } from '../../kernel/syscalls/decode.ts';
 import { RET } from './prog.ts';
 
 /** What a result can stand for when a later call consumes it. */
@@ -34,7 +35,7 @@ const GENERIC: readonly ArgFmt[] = ['int', 'int', 'int'];
 function produces(def: SyscallDef): Produced[] {
   if (def.ret_fd) return [{ kind: 'fd', sub: RET }];
   if (def.ret_hex) return [{ kind: 'addr', sub: RET }];
-  if (def.args?.includes('fdpair')) return [{ kind: 'fd', sub: 0 }, { kind: 'fd', sub: 1 }];
+  if (arg_fmts(def).includes('fdpair')) return [{ kind: 'fd', sub: 0 }, { kind: 'fd', sub: 1 }];
   if (PID_RETURNING.test(def.name)) return [{ kind: 'pid', sub: RET }];
   return [];
 }
@@ -44,7 +45,7 @@ export function describe_syscalls(k: Kernel): CallDesc[] {
   const out: CallDesc[] = [];
   k.syscall_defs.forEach((def, nr) => {
     if (!def || SKIP.has(def.name) || k.arch.syscall_names[nr] !== def.name) return;
-    out.push({ name: def.name, nr, args: def.args ?? GENERIC, produces: produces(def) });
+    out.push({ name: def.name, nr, args: def.args ? arg_fmts(def) : GENERIC, produces: produces(def) });
   });
   return out;
 }

@@ -16,7 +16,7 @@ import type { Kernel } from '../../kernel.ts';
 import { copy_from_user, copy_to_user, put_user_u32 } from '../../mm/uaccess.ts';
 import { kill_pgrp } from '../../sched/signal.ts';
 import type { Task } from '../../sched/task.ts';
-import { sleep_on, wait_event_interruptible } from '../../sched/wait.ts';
+import { sleep_on, wait_event_interruptible, sys_then } from '../../sched/wait.ts';
 import type { File, FileOperations, SysRet } from '../../fs/fs_types.ts';
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, POLLHUP, poll_wait } from '../../fs/poll_types.ts';
 import { cdev_add, MKDEV } from '../../fs/devfs/char_dev.ts';
@@ -45,9 +45,9 @@ function tty_read(f: File, t: Task, ubuf: number, count: number): SysRet {
   if (count === 0 || n_tty_read_ready(tty, count)) return take();
   if (f.f_flags & O_NONBLOCK) return -EAGAIN;
   const timeout = n_tty_read_timeout(tty);
-  if (timeout >= 0) return sleep_on(t, [tty.read_wait], timeout).then(take);
-  return wait_event_interruptible(t, tty.read_wait, () => n_tty_read_ready(tty, count))
-    .then((err) => (err < 0 ? err : take()));
+  if (timeout >= 0) return sys_then(t, sleep_on(t, [tty.read_wait], timeout), take);
+  const w = wait_event_interruptible(t, tty.read_wait, () => n_tty_read_ready(tty, count));
+  return sys_then(t, w, (err) => (err < 0 ? err : take()));
 }
 
 const wbuf = new Uint8Array(4096);
@@ -129,8 +129,8 @@ function tty_ioctl(f: File, t: Task, cmd: number, arg: number): SysRet {
       return copy_to_user(t, arg, tbuf, 0, TERMIOS_SIZE) ? -EFAULT : 0;
     case TCSETS: case TCSETSW: case TCSETSF: return set_termios(t, tty, cmd, arg);
     case TIOCGWINSZ: case TIOCSWINSZ: return winsize_ioctl(t, tty, cmd, arg);
-    case FIONREAD: return put_user_u32(t, arg, n_tty_readable(tty)) ? 0 : -EFAULT;
-    case TIOCOUTQ: return put_user_u32(t, arg, 0) ? 0 : -EFAULT;
+    case FIONREAD: return put_user_u32(t, arg, n_tty_readable(tty));
+    case TIOCOUTQ: return put_user_u32(t, arg, 0);
     case TCFLSH: return tcflush(t, tty, arg);
     case TCSBRK: case TCXONC: return 0; // output is never queued: tcdrain and tcflow have nothing to wait for
   }

@@ -112,11 +112,11 @@ export function tty_jobctrl_ioctl(t: Task, tty: TtyStruct, cmd: number, arg: num
     case TIOCNOTTY: return tiocnotty(t, tty);
     case TIOCGPGRP:
       if (t.tty !== tty) return -ENOTTY;
-      return put_user_u32(t, arg, tty.pgrp) ? 0 : -EFAULT;
+      return put_user_u32(t, arg, tty.pgrp);
     case TIOCSPGRP: return tiocspgrp(t, tty, arg);
     case TIOCGSID:
       if (t.tty !== tty || !tty.session) return -ENOTTY;
-      return put_user_u32(t, arg, tty.session) ? 0 : -EFAULT;
+      return put_user_u32(t, arg, tty.session);
   }
   return undefined;
 }

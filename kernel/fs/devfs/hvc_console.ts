@@ -19,7 +19,7 @@ import { copy_from_user, copy_to_user } from '../../mm/uaccess.ts';
 import { send_signal } from '../../sched/signal.ts';
 import { signal_pending } from '../../include/linux/sched/signal.ts';
 import type { Task } from '../../sched/task.ts';
-import { WaitQueueHead, wait_event_interruptible } from '../../sched/wait.ts';
+import { WaitQueueHead, wait_event_interruptible, sys_then } from '../../sched/wait.ts';
 import type { File, FileOperations, SysRet } from '../fs_types.ts';
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, poll_wait, type PollTable } from '../poll_types.ts';
 import { cdev_add, MKDEV } from './char_dev.ts';
@@ -84,8 +84,8 @@ export class ConsoleInput {
     if (this.chunks.length || this.eof || count === 0) return this.take(t, buf, count);
     this.pump();
     if (f.f_flags & O_NONBLOCK) return -EAGAIN;
-    return wait_event_interruptible(t, this.wq, () => this.readable)
-      .then((err) => (err < 0 ? err : this.take(t, buf, count)));
+    const w = wait_event_interruptible(t, this.wq, () => this.readable);
+    return sys_then(t, w, (err) => (err < 0 ? err : this.take(t, buf, count)));
   }
 
   poll(pt: PollTable | null): number {
@@ -138,8 +138,8 @@ function hvc_put_chunk(t: Task, out: HvcOut, n: number): SysRet {
   if (typeof r !== 'object') return host_result(t, r ?? 0, n);
   out.busy = true;
   r.then((v) => { out.result = v; out.busy = false; out.wq.wake_up(); });
-  return wait_event_interruptible(t, out.wq, () => !out.busy)
-    .then((err) => (err < 0 ? n : host_result(t, out.result, n)));
+  const w = wait_event_interruptible(t, out.wq, () => !out.busy);
+  return sys_then(t, w, (err) => (err < 0 ? n : host_result(t, out.result, n)));
 }
 
 /** Waits for the channel to be free (the previous chunk taken by the host). */
@@ -155,13 +155,13 @@ export function hvc_write(t: Task, f: File, out: HvcOut, ubuf: number, count: nu
     const free = hvc_wait_free(t, f, out);
     if (free !== 0) {
       if (typeof free === 'number') return done || free;
-      return free.then((err) => (err < 0 ? done || err : hvc_write(t, f, out, ubuf, count, done)));
+      return sys_then(t, free, (err) => (err < 0 ? done || err : hvc_write(t, f, out, ubuf, count, done)));
     }
     const n = Math.min(count - done, HVC_CHUNK);
     const left = copy_from_user(t, out.buf, 0, ubuf + done, n);
     if (left === n) return done || -EFAULT;
     const w = hvc_put_chunk(t, out, n - left);
-    if (typeof w !== 'number') return w.then((v) => next_chunk(t, f, out, ubuf, count, done, v, left));
+    if (typeof w !== 'number') return sys_then(t, w, (v) => next_chunk(t, f, out, ubuf, count, done, v, left));
     if (w < 0 || left) return w < 0 ? done || w : done + w;
     done += w;
   }
@@ -178,7 +178,7 @@ function next_chunk(t: Task, f: File, out: HvcOut, ubuf: number, count: number, 
 /** Kernel-buffer writes (sendfile to the console): the same channel, copied chunk by chunk. */
 export function hvc_splice_write(t: Task, f: File, out: HvcOut, src: Uint8Array, off: number, count: number): SysRet {
   const free = hvc_wait_free(t, f, out);
-  if (free !== 0) return typeof free === 'number' ? free : free.then((err) => (err < 0 ? err : hvc_splice_write(t, f, out, src, off, count)));
+  if (free !== 0) return sys_then(t, free, (err) => (err < 0 ? err : hvc_splice_write(t, f, out, src, off, count)));
   const n = Math.min(count, HVC_CHUNK);
   out.buf.set(src.subarray(off, off + n));
   return hvc_put_chunk(t, out, n);

@@ -12,7 +12,7 @@ import type { Kernel } from '../../kernel.ts';
 import { copy_from_user, copy_to_user } from '../../mm/uaccess.ts';
 import { KERN_WARNING, type LogRecord } from '../../printk.ts';
 import type { Task } from '../../sched/task.ts';
-import { WaitQueueHead, wait_event_interruptible } from '../../sched/wait.ts';
+import { WaitQueueHead, wait_event_interruptible, sys_then } from '../../sched/wait.ts';
 import type { File, FileOperations, SysRet } from '../fs_types.ts';
 import { POLLIN, POLLRDNORM, poll_wait } from '../poll_types.ts';
 import { cdev_add, MKDEV } from './char_dev.ts';
@@ -50,8 +50,8 @@ function kmsg_read(f: File, t: Task, buf: number, count: number): SysRet {
   const r = all[u.seq - first_seq(k)];
   if (!r) {
     if (f.f_flags & O_NONBLOCK) return -EAGAIN;
-    return wait_event_interruptible(t, kmsg_wq(k), () => k.log.next_seq > u.seq)
-      .then((err) => (err < 0 ? err : kmsg_read(f, t, buf, count)));
+    const w = wait_event_interruptible(t, kmsg_wq(k), () => k.log.next_seq > u.seq);
+    return sys_then(t, w, (err) => (err < 0 ? err : kmsg_read(f, t, buf, count)));
   }
   const line = enc.encode(kmsg_line(r));
   if (line.length > count) return -EINVAL;

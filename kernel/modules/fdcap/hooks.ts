@@ -23,6 +23,7 @@ import { RLIMIT_NOFILE } from '../../fs/file_table.ts';
 import { copy_from_user, get_user_u32, put_user_u32 } from '../../mm/uaccess.ts';
 import type { Task } from '../../sched/task.ts';
 import { KernelCallCache } from '../../syscalls/entry.ts';
+import { arg_fmts } from '../../syscalls/decode.ts';
 import { type ArgFmt, FD_NEW_ARGS, FD_USE_ARGS, type SyscallDef, type SyscallFn } from '../../syscalls/syscall_def.ts';
 import { C } from '../../time/cost.ts';
 import {
@@ -33,6 +34,7 @@ import { type FdcapProc, fd_fits, fdcap_auth, fdcap_sign } from './context.ts';
 import { type FdcapEnv, fdcap_fail } from './policy.ts';
 import { for_each_scm_fd } from './scm.ts';
 import { FDCAP_FD_MASK, FDCAP_PAC_MASK, FDCAP_PAC_SHIFT } from '../../include/uapi/fdcap.ts';
+import { sys_then } from '../../sched/wait.ts';
 
 /** How one syscall uses fds, read off its declaration. Positions are argument indexes, -1: none. */
 export interface HookSpec {
@@ -56,7 +58,7 @@ export interface HookSpec {
 
 /** The hook a syscall needs, from its declaration; null when it neither uses nor makes fds. */
 export function hook_spec(def: SyscallDef): HookSpec | null {
-  const args = def.args ?? [];
+  const args = arg_fmts(def);
   if (!def.ret_fd && !args.some((a) => FD_USE_ARGS.includes(a) || FD_NEW_ARGS.includes(a))) return null;
   const where = (...kinds: ArgFmt[]): number[] => args.flatMap((a, i) => (kinds.includes(a) ? [i] : []));
   const one = (kind: ArgFmt): number => args.indexOf(kind);
@@ -203,10 +205,6 @@ function after_call(t: Task, p: FdcapProc, spec: HookSpec, undo: number[] | null
   return created(t, p, r);
 }
 
-/** Promise results: after_call once the real call completes. */
-function after_async(t: Task, p: FdcapProc, spec: HookSpec, undo: number[] | null, makes: boolean, r: Promise<number>, uptr: number): Promise<number> {
-  return r.then((v) => after_call(t, p, spec, undo, makes, v, uptr));
-}
 
 /**
  * Builds the hook for one syscall around the original entry at orig_addr. The hook itself
@@ -245,6 +243,7 @@ export function make_hook(env: FdcapEnv, name: string, spec: HookSpec, orig_addr
     cpu.charge_n(C.kernel_op, OPS_RET_DISPATCH + (spec.fcntl_cmd >= 0 ? OPS_FCNTL_CMD : 0));
     if (undo === null && !makes) return r;
     const uptr = out_arg >= 0 ? arg(out_arg, a0, a1, a2, a3, a4, a5) : 0;
-    return typeof r === 'number' ? after_call(t, p, spec, undo, makes, r, uptr) : after_async(t, p, spec, undo, makes, r, uptr);
+    // No closure on the common, synchronous path (the hook runs on every fd-taking syscall).
+    return typeof r === 'number' ? after_call(t, p, spec, undo, makes, r, uptr) : sys_then(t, r, (v) => after_call(t, p, spec, undo, makes, v, uptr));
   };
 }

@@ -14,7 +14,7 @@ import { copy_to_user, get_user_u32, get_user_u64, put_user_u32 } from '../../mm
 import { send_signal } from '../../sched/signal.ts';
 import { signal_pending } from '../../include/linux/sched/signal.ts';
 import type { Task } from '../../sched/task.ts';
-import { WaitQueueHead, sleep_on, wait_event_interruptible } from '../../sched/wait.ts';
+import { WaitQueueHead, sleep_on, wait_event_interruptible, sys_then } from '../../sched/wait.ts';
 import { SkBuffHead, type UCred } from './skbuff.ts';
 
 // include/net/tcp_states.h
@@ -110,7 +110,7 @@ export function sk_accept_wait<T>(t: Task, sk: Sock, nonblock: boolean, queued: 
   if (queued()) return take();
   const w = sk_wait(t, sk, nonblock, () => queued() || sk.sk_state !== TCP_LISTEN, sk.sk_rcvtimeo);
   if (typeof w === 'number') return w;
-  return w.then((err) => (err ? err : take()));
+  return sys_then(t, w, (err) => (err ? err : take()));
 }
 
 async function sk_wait_timeout(t: Task, sk: Sock, ms: number, cond: () => boolean): Promise<number> {
@@ -236,5 +236,5 @@ export function put_int_opt(t: Task, uval: number, ulen: number, len: number, v:
 function put_bytes(t: Task, uval: number, ulen: number, len: number, size: number): number {
   const n = Math.min(len, size);
   if (copy_to_user(t, uval, ucred_buf, 0, n)) return -EFAULT;
-  return put_user_u32(t, ulen, n) ? 0 : -EFAULT;
+  return put_user_u32(t, ulen, n);
 }

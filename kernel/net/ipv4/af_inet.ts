@@ -21,6 +21,7 @@ import { addr_from_host, host_ip, inet_addr_local, inet_parse, inet_sockaddr, is
 import { InetSock, host_errno, tcp_poll, tcp_recvmsg, tcp_sendmsg } from './tcp_bridge.ts';
 import { udp_create } from './udp_ops.ts';
 import { BindBucket, TimeWaitSock, inet_csk_bind_conflict, inet_host_port, inet_put_port, inet_table, inet_twsk_hashdance, type InetTable } from './inet_hashtables.ts';
+import { sys_then } from '../../sched/wait.ts';
 
 const isk = (sock: Socket): InetSock => sock.sk as InetSock;
 
@@ -133,7 +134,7 @@ function inet_bind(sock: Socket, t: Task, a: Uint8Array): number | Promise<numbe
   if (inet_csk_bind_conflict(b, sk, e.addr)) return -EADDRINUSE;
   sk.local = e;
   if (b?.server) { inet_hash(b, sk, e.port); return 0; }
-  return host_listen(t.kernel, sk, e.port).then((r) => { if (r) sk.local = null; return r; });
+  return sys_then(t, host_listen(t.kernel, sk, e.port), (r) => { if (r) sk.local = null; return r; });
 }
 
 function inet_listen(sock: Socket, t: Task, backlog: number): number | Promise<number> {
@@ -147,7 +148,7 @@ function inet_listen(sock: Socket, t: Task, backlog: number): number | Promise<n
   }
   // inet_autobind(): an unbound listener gets a free port.
   sk.local = { family: sk.sk_family, addr: new Uint8Array(sk.sk_family === AF_INET ? 4 : 16), port: 0 };
-  return host_listen(t.kernel, sk, 0).then((r) => (r ? r : go()));
+  return sys_then(t, host_listen(t.kernel, sk, 0), (r) => (r ? r : go()));
 }
 
 function inet_accept(sock: Socket, t: Task, nonblock: boolean): Socket | number | Promise<Socket | number> {
@@ -185,7 +186,7 @@ function connect_wait(sock: Socket, sk: InetSock, t: Task): number | Promise<num
   const w = sk_wait(t, sk, false, () => sk.sk_state !== TCP_SYN_SENT, sk.sk_sndtimeo);
   // SO_SNDTIMEO ran out: the connection goes on in the background (inet_wait_for_connect).
   if (typeof w === 'number') return w === -EAGAIN ? -EINPROGRESS : w;
-  return w.then((err) => (err === -EAGAIN ? -EINPROGRESS : err ? err : connect_done(sock, sk)));
+  return sys_then(t, w, (err) => (err === -EAGAIN ? -EINPROGRESS : err ? err : connect_done(sock, sk)));
 }
 
 /**
@@ -333,8 +334,8 @@ function inet_getsockopt(sock: Socket, t: Task, level: number, opt: number, uval
 
 function inet_ioctl(sock: Socket, t: Task, cmd: number, arg: number): number {
   const sk = isk(sock);
-  if (cmd === SIOCINQ) return sk.sk_state === TCP_LISTEN ? -EINVAL : put_user_u32(t, arg, sk.sk_receive_queue.bytes) ? 0 : -EFAULT;
-  if (cmd === SIOCOUTQ) return sk.sk_state === TCP_LISTEN ? -EINVAL : put_user_u32(t, arg, sk.host?.writableLength ?? 0) ? 0 : -EFAULT;
+  if (cmd === SIOCINQ) return sk.sk_state === TCP_LISTEN ? -EINVAL : put_user_u32(t, arg, sk.sk_receive_queue.bytes);
+  if (cmd === SIOCOUTQ) return sk.sk_state === TCP_LISTEN ? -EINVAL : put_user_u32(t, arg, sk.host?.writableLength ?? 0);
   return sock_ioctl_common(cmd);
 }
 

@@ -20,6 +20,7 @@ import {
 } from '../core/sock.ts';
 import type { InetAddr } from './inet_addr.ts';
 import type { PortOwner } from './inet_hashtables.ts';
+import { sys_then } from '../../sched/wait.ts';
 
 /** net.ipv4.tcp_wmem / tcp_rmem: [min, default, max]; autotuning grows to max unless locked. */
 export const TCP_WMEM = [4096, 16384, 4194304] as const;
@@ -142,7 +143,7 @@ export function tcp_sendmsg(sk: InetSock, t: Task, it: IovIter, flags: number, s
   const nonblock = (flags & MSG_DONTWAIT) !== 0;
   if (sk.sk_state === TCP_SYN_SENT) {
     const w = sk_wait(t, sk, nonblock, () => stream_ready(sk), sk.sk_sndtimeo);
-    return typeof w === 'number' ? w : w.then((e) => (e ? e : tcp_sendmsg(sk, t, it, flags, sent)));
+    return sys_then(t, w, (e) => (e ? e : tcp_sendmsg(sk, t, it, flags, sent)));
   }
   while (it.count > 0) {
     if (sk.sk_err) return sent || sk_stream_error(t, flags, sock_error(sk));
@@ -152,7 +153,7 @@ export function tcp_sendmsg(sk: InetSock, t: Task, it: IovIter, flags: number, s
     if (space <= 0) {
       const w = sk_wait(t, sk, nonblock, () => sk.snd_limit - h.writableLength > 0 || sk.sk_err !== 0 || h.destroyed || (sk.sk_shutdown & SEND_SHUTDOWN) !== 0, sk.sk_sndtimeo);
       if (typeof w === 'number') return sent || w;
-      return w.then((e) => (e ? sent || e : tcp_sendmsg(sk, t, it, flags, sent)));
+      return sys_then(t, w, (e) => (e ? sent || e : tcp_sendmsg(sk, t, it, flags, sent)));
     }
     const n = Math.min(space, it.count, 1 << 20);
     const buf = send_buffer(n);
@@ -203,7 +204,7 @@ function recv_loop(sk: InetSock, t: Task, it: IovIter, flags: number, target: nu
       if (sk.sk_state === TCP_CLOSE) return copied || -ENOTCONN; // never connected, or disconnected
       const w = sk_wait(t, sk, (flags & MSG_DONTWAIT) !== 0, () => !rq.empty || sk.sk_err !== 0 || (sk.sk_shutdown & RCV_SHUTDOWN) !== 0, sk.sk_rcvtimeo);
       if (typeof w === 'number') return copied || w;
-      return w.then((e) => (e ? copied || e : recv_loop(sk, t, it, flags, target, copied)));
+      return sys_then(t, w, (e) => (e ? copied || e : recv_loop(sk, t, it, flags, target, copied)));
     }
     const n = Math.min(skb.len, it.count);
     const c = it.copy_to(t, skb.data, skb.off, n);

@@ -23,6 +23,7 @@ import { Sock, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, sk_wait, sock_error }
 import type { MsgHdr } from '../socket.ts';
 import { inet_parse, inet_sockaddr, is_any, is_loopback, type InetAddr } from './inet_addr.ts';
 import { StateKey, state_of } from '../../include/linux/ext_state.ts';
+import { sys_then } from '../../sched/wait.ts';
 
 /** The largest UDP payload: 65535 - 20 (IPv4 header) - 8, and 65535 - 8 for IPv6. */
 export const UDP_MAX_PAYLOAD_V4 = 65507, UDP_MAX_PAYLOAD_V6 = 65527;
@@ -143,7 +144,7 @@ export function udp_sendmsg(sk: UdpSock, t: Task, it: IovIter, flags: number, ms
   if (sk.sk_shutdown & SEND_SHUTDOWN) return -EPIPE; // sock_alloc_send_pskb; no SIGPIPE for UDP
   if (sk.local.port === 0) {
     const r = host_ops.autobind(sk);
-    if (typeof r !== 'number') return r.then((e) => (e ? e : udp_sendmsg(sk, t, it, flags, msg)));
+    if (typeof r !== 'number') return sys_then(t, r, (e) => (e ? e : udp_sendmsg(sk, t, it, flags, msg)));
     if (r) return r;
   }
   const data = new Uint8Array(len);
@@ -173,7 +174,7 @@ export function udp_recvmsg(sk: UdpSock, t: Task, it: IovIter, flags: number, ms
     if (sk.sk_shutdown & RCV_SHUTDOWN && !nonblock) return 0; // __skb_wait_for_more_packets
     const w = sk_wait(t, sk, nonblock, () => !rq.empty || sk.sk_err !== 0 || (sk.sk_shutdown & RCV_SHUTDOWN) !== 0, sk.sk_rcvtimeo);
     if (typeof w === 'number') return w;
-    return w.then((e) => (e ? e : udp_recvmsg(sk, t, it, flags, msg)));
+    return sys_then(t, w, (e) => (e ? e : udp_recvmsg(sk, t, it, flags, msg)));
   }
   const len = skb.len, n = Math.min(len, it.count);
   if (it.copy_to(t, skb.data, skb.off, n) < n) return -EFAULT;

@@ -14,6 +14,7 @@ import { SIOCINQ, SIOCOUTQ, SS_CONNECTED, SS_UNCONNECTED, Socket, sock_ioctl_com
 import { inet_addr_local, inet_parse, inet_sockaddr, is_any, is_loopback } from './inet_addr.ts';
 import { UdpSock, udp_poll, udp_recvmsg, udp_sendmsg, udp_source } from './udp.ts';
 import { udp_get_port, udp_unhash } from './udp_host.ts';
+import { sys_then } from '../../sched/wait.ts';
 
 const usk = (sock: Socket): UdpSock => sock.sk as UdpSock;
 const IPV6_V6ONLY = 26;
@@ -54,7 +55,7 @@ function udp_connect(sock: Socket, t: Task, a: Uint8Array): number | Promise<num
   if ((a[0] | (a[1] << 8)) === AF_UNSPEC) return udp_disconnect(sock, sk);
   if (!sk.local.port) {
     const r = sk.binding ?? udp_get_port(sk, 0);
-    return r.then((e) => (e ? e : udp_connect(sock, t, a)));
+    return sys_then(t, r, (e) => (e ? e : udp_connect(sock, t, a)));
   }
   const e = inet_parse(a, sk.sk_family);
   if (typeof e === 'number') return e;
@@ -94,8 +95,8 @@ function udp_release(sock: Socket): void {
 /** udp_ioctl(): SIOCINQ is the size of the next datagram; SIOCOUTQ what is not yet sent (none). */
 function udp_ioctl(sock: Socket, t: Task, cmd: number, arg: number): number {
   const sk = usk(sock);
-  if (cmd === SIOCINQ) return put_user_u32(t, arg, sk.sk_receive_queue.peek()?.len ?? 0) ? 0 : -EFAULT;
-  if (cmd === SIOCOUTQ) return put_user_u32(t, arg, 0) ? 0 : -EFAULT;
+  if (cmd === SIOCINQ) return put_user_u32(t, arg, sk.sk_receive_queue.peek()?.len ?? 0);
+  if (cmd === SIOCOUTQ) return put_user_u32(t, arg, 0);
   return sock_ioctl_common(cmd);
 }
 

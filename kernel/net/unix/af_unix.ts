@@ -17,7 +17,7 @@ import { shmem_get_inode } from '../../fs/tmpfs.ts';
 import { AT_FDCWD } from '../../include/uapi/fcntl.ts';
 import type { Kernel } from '../../kernel.ts';
 import type { Task } from '../../sched/task.ts';
-import { wait_event_interruptible } from '../../sched/wait.ts';
+import { wait_event_interruptible, sys_then } from '../../sched/wait.ts';
 import { Sock, sk_accept_wait, sk_acceptq_is_full, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, task_ucred } from '../core/sock.ts';
 import type { SkbOwner } from '../core/skbuff.ts';
 import { SS_CONNECTED, SS_UNCONNECTED, Socket, sock_register, type ProtoOps, SIOCINQ, SIOCOUTQ, sock_ioctl_common } from '../socket.ts';
@@ -176,8 +176,8 @@ function unix_stream_connect(sock: Socket, t: Task, a: Uint8Array, nonblock: boo
   };
   if (!full()) return finish();
   if (nonblock) return -EAGAIN;
-  return wait_event_interruptible(t, other.sk_wq, () => !full() || other.dead || other.sk_state !== TCP_LISTEN)
-    .then((err) => (err ? err : finish()));
+  const w = wait_event_interruptible(t, other.sk_wq, () => !full() || other.dead || other.sk_state !== TCP_LISTEN);
+  return sys_then(t, w, (err) => (err ? err : finish()));
 }
 
 /** unix_dgram_connect(): sets (or with AF_UNSPEC clears) the default peer. */
@@ -302,9 +302,9 @@ function unix_ioctl(sock: Socket, t: Task, cmd: number, arg: number): number {
   if (cmd === SIOCINQ) {
     if (sk.sk_state === TCP_LISTEN) return -EINVAL;
     const n = sk.sk_type === SOCK_STREAM ? sk.sk_receive_queue.bytes : sk.sk_receive_queue.peek()?.len ?? 0;
-    return put_user_u32(t, arg, n) ? 0 : -EFAULT;
+    return put_user_u32(t, arg, n);
   }
-  if (cmd === SIOCOUTQ) return put_user_u32(t, arg, sk.wmem) ? 0 : -EFAULT;
+  if (cmd === SIOCOUTQ) return put_user_u32(t, arg, sk.wmem);
   return sock_ioctl_common(cmd);
 }
 

@@ -11,7 +11,7 @@ import { MSG_DONTWAIT, MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_WAITALL } from '../../i
 import { fput } from '../../fs/fdtable.ts';
 import type { SysRet } from '../../fs/fs_types.ts';
 import type { Task } from '../../sched/task.ts';
-import { wait_event_interruptible } from '../../sched/wait.ts';
+import { wait_event_interruptible, sys_then } from '../../sched/wait.ts';
 import type { IovIter } from '../core/iov_iter.ts';
 import { SkBuff } from '../core/skbuff.ts';
 import { RCV_SHUTDOWN, SEND_SHUTDOWN, TCP_ESTABLISHED, sk_epipe, sk_wait, sock_error, task_ucred } from '../core/sock.ts';
@@ -50,7 +50,7 @@ function stream_send(sk: UnixSock, t: Task, it: IovIter, flags: number, msg: Msg
     if (sk.wmem >= sk.sk_sndbuf) {
       const w = sk_wait(t, sk, nonblock, () => sk.wmem < sk.sk_sndbuf || !sk.peer || sk.peer.dead || (sk.peer.sk_shutdown & RCV_SHUTDOWN) !== 0, sk.sk_sndtimeo);
       if (typeof w === 'number') return sent || w;
-      return w.then((err) => (err ? sent || err : stream_send(sk, t, it, flags, msg, sent)));
+      return sys_then(t, w, (err) => (err ? sent || err : stream_send(sk, t, it, flags, msg, sent)));
     }
     // Linux sizes each skb to at most half the send buffer (unix_stream_sendmsg).
     const size = Math.min(it.count, (sk.sk_sndbuf >> 1) - 64);
@@ -87,7 +87,7 @@ function stream_recv(sk: UnixSock, t: Task, it: IovIter, flags: number, msg: Msg
       if (sk.sk_shutdown & RCV_SHUTDOWN) break;
       const w = sk_wait(t, sk, (flags & MSG_DONTWAIT) !== 0, () => !rq.empty || sk.sk_err !== 0 || (sk.sk_shutdown & RCV_SHUTDOWN) !== 0, sk.sk_rcvtimeo);
       if (typeof w === 'number') return copied || w;
-      return w.then((e) => (e ? copied || e : stream_recv(sk, t, it, flags, msg, target, copied)));
+      return sys_then(t, w, (e) => (e ? copied || e : stream_recv(sk, t, it, flags, msg, target, copied)));
     }
     const n = Math.min(skb.len, it.count);
     const c = it.copy_to(t, skb.data, skb.off, n);
@@ -120,8 +120,8 @@ function dgram_send(sk: UnixSock, other: UnixSock, t: Task, it: IovIter, flags: 
   if (other.sk_shutdown & RCV_SHUTDOWN) return sk_epipe(t, flags);
   if (other.sk_receive_queue.qlen > UNIX_MAX_DGRAM_QLEN) {
     if (flags & MSG_DONTWAIT) return -EAGAIN;
-    return wait_event_interruptible(t, [sk.sk_wq, other.sk_wq], () => other.dead || other.sk_receive_queue.qlen <= UNIX_MAX_DGRAM_QLEN)
-      .then((err) => (err ? err : dgram_send(sk, other, t, it, flags, msg)));
+    const w = wait_event_interruptible(t, [sk.sk_wq, other.sk_wq], () => other.dead || other.sk_receive_queue.qlen <= UNIX_MAX_DGRAM_QLEN);
+    return sys_then(t, w, (err) => (err ? err : dgram_send(sk, other, t, it, flags, msg)));
   }
   const len = it.count;
   const data = new Uint8Array(len);
@@ -148,7 +148,7 @@ export function unix_dgram_recvmsg(sock: Socket, t: Task, it: IovIter, flags: nu
     if (sk.sk_shutdown & RCV_SHUTDOWN) return 0;
     const w = sk_wait(t, sk, (flags & MSG_DONTWAIT) !== 0, () => !rq.empty || sk.sk_err !== 0 || (sk.sk_shutdown & RCV_SHUTDOWN) !== 0, sk.sk_rcvtimeo);
     if (typeof w === 'number') return w;
-    return w.then((e) => (e ? e : unix_dgram_recvmsg(sock, t, it, flags, msg)));
+    return sys_then(t, w, (e) => (e ? e : unix_dgram_recvmsg(sock, t, it, flags, msg)));
   }
   const len = skb.len, n = Math.min(len, it.count);
   if (it.copy_to(t, skb.data, skb.off, n) < n) return -EFAULT;

@@ -36,7 +36,7 @@ async function on_tty(k: Kernel, body: InlineBody): Promise<number> {
 
 const read_str = async (libc: Libc, n = 256): Promise<string> => {
   const b = new Uint8Array(n);
-  const r = (await libc.read(0, b, n)) as number;
+  const r = await libc.read(0, b, n);
   return r < 0 ? `E${libc.errno}` : Buffer.from(b.subarray(0, r)).toString('latin1');
 };
 
@@ -57,7 +57,7 @@ test('termios defaults are tty_std_termios; the first program has the terminal a
     t.is(await libc.tcgetsid(0), me);
     t.is(libc.ioctl(0, 0x540e, 0), 0, 'TIOCSCTTY on our own terminal is a no-op');
     t.is(libc.tcsetattr(0, 5, tio), -1); t.is(libc.errno, libc.EINVAL);
-    const fd = (await libc.open('/dev/null', libc.O_RDONLY)) as number;
+    const fd = await libc.open('/dev/null', libc.O_RDONLY);
     t.is(await libc.tcgetpgrp(fd), -1); t.is(libc.errno, libc.ENOTTY);
   });
 });
@@ -123,7 +123,7 @@ test('^C and ^Z go to the foreground process group; ^\\ quits it', async (t) => 
     libc.signal(libc.SIGTTOU, 1);
     const st = libc.malloc(8);
     const job = async (): Promise<number> => {
-      const pid = (await libc.fork(async (c) => { await c.read(0, new Uint8Array(10), 10); return 0; })) as number;
+      const pid = await libc.fork(async (c) => { await c.read(0, new Uint8Array(10), 10); return 0; });
       libc.setpgid(pid, pid);
       t.is(await libc.tcsetpgrp(0, pid), 0);
       return pid;
@@ -155,7 +155,7 @@ test('background groups: SIGTTIN on read, SIGTTOU on write with TOSTOP and on tc
   await on_tty(k, async (libc) => {
     const st = libc.malloc(8);
     const bg = async (fn: (c: Libc) => Promise<number>): Promise<number> => {
-      const pid = (await libc.fork(async (c) => fn(c))) as number;
+      const pid = await libc.fork(async (c) => fn(c));
       libc.setpgid(pid, pid);
       return pid;
     };
@@ -201,22 +201,22 @@ test('tcsetpgrp, TIOCSCTTY and TIOCNOTTY errors as Linux gives them', async (t) 
     t.is(await libc.tcsetpgrp(0, 99999), -1); t.is(libc.errno, libc.ESRCH);
     t.is(await libc.tcsetpgrp(0, -1), -1); t.is(libc.errno, libc.EINVAL);
     const st = libc.malloc(8);
-    const other = (await libc.fork(async (c) => {
+    const other = await libc.fork(async (c) => {
       c.setsid();
       t.is(await c.tcgetpgrp(0), -1, 'not our controlling terminal after setsid'); t.is(c.errno, c.ENOTTY);
       t.is(c.ioctl(0, 0x540e, 0), -1, 'TIOCSCTTY: the terminal belongs to another session'); t.is(c.errno, c.EPERM);
       await c.nanosleep(5e6);
       return 0;
-    })) as number;
+    });
     await libc.nanosleep(1e6);
     t.is(await libc.tcsetpgrp(0, other), -1, 'a group of another session'); t.is(libc.errno, libc.EPERM);
     await libc.waitpid(other, st, 0);
-    const child = (await libc.fork(async (c) => {
+    const child = await libc.fork(async (c) => {
       t.is(c.ioctl(0, 0x540e, 0), -1, 'only a session leader may TIOCSCTTY'); t.is(c.errno, c.EPERM);
       t.is(c.ioctl(0, 0x5422, 0), 0, 'TIOCNOTTY');
       t.is(await c.tcgetpgrp(0), -1); t.is(c.errno, c.ENOTTY);
       return 0;
-    })) as number;
+    });
     await libc.waitpid(child, st, 0);
     t.is(await libc.tcgetpgrp(0), libc.getpid() as number, 'a member giving it up leaves the session its terminal');
     libc.free(st);

@@ -28,7 +28,7 @@ test('epoll_wait resumed after coalescing polls as the waiting task, not as the 
       return orig(file, task, pt);
     } };
     (f as { f_op: FileOperations }).f_op = fops;
-    const ep = (await libc.epoll_create1(0)) as number;
+    const ep = await libc.epoll_create1(0);
     await libc.epoll_ctl_ev(ep, 1 /* EPOLL_CTL_ADD */, rfd, 1 /* EPOLLIN */, 7);
     await libc.fork(async (c) => {
       await c.nanosleep(5e6);
@@ -40,7 +40,7 @@ test('epoll_wait resumed after coalescing polls as the waiting task, not as the 
       return 0;
     });
     seen.length = 0;
-    events = (await libc.epoll_wait(ep, ev, 4, -1)) as number;
+    events = await libc.epoll_wait(ep, ev, 4, -1);
     return 0;
   });
   t.is(status, 0);

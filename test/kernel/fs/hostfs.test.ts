@@ -24,10 +24,10 @@ test('mount_hostfs serves host files, lists them, and follows host symlinks', as
   const k = boot();
   t.is(mount_hostfs(k, d, '/mnt/host'), 0);
   await run_inline(k, async (l) => {
-    const fd = await l.open('/mnt/host/hello.txt', l.O_RDONLY) as number;
+    const fd = await l.open('/mnt/host/hello.txt', l.O_RDONLY);
     t.true(fd >= 3);
     const b = l.malloc(64);
-    const n = await l.read(fd, b, 64) as number;
+    const n = await l.read(fd, b, 64);
     t.is(Buffer.from(l.peek(b, n)).toString(), 'from the host\n');
     t.deepEqual((await l.listdir('/mnt/host') as string[]).sort(), ['.', '..', 'hello.txt', 'link', 'sub']);
     const st = l.malloc(256);
@@ -39,7 +39,7 @@ test('mount_hostfs serves host files, lists them, and follows host symlinks', as
     t.is(ERRNO_NAMES[l.errno], 'ENOENT');
   });
   const mounts = await new Promise<string>((res) => void run_inline(k, async (l) => {
-    const fd = await l.open('/proc/mounts', l.O_RDONLY) as number; const b = l.malloc(4096); const n = await l.read(fd, b, 4096) as number;
+    const fd = await l.open('/proc/mounts', l.O_RDONLY); const b = l.malloc(4096); const n = await l.read(fd, b, 4096);
     res(Buffer.from(l.peek(b, n)).toString());
   }));
   t.regex(mounts, new RegExp(`^${d} /mnt/host hostfs rw`, 'm'));
@@ -51,7 +51,7 @@ test('writes reach the host at fsync and at close, not before', async (t) => {
   const k = boot();
   t.is(mount_hostfs(k, d, '/srv'), 0);
   await run_inline(k, async (l) => {
-    const fd = await l.open('/srv/new.txt', l.O_CREAT | l.O_WRONLY, 0o640) as number;
+    const fd = await l.open('/srv/new.txt', l.O_CREAT | l.O_WRONLY, 0o640);
     t.true(existsSync(join(d, 'new.txt')), 'create is mirrored at once');
     await l.write(fd, 'persisted');
     t.is(readFileSync(join(d, 'new.txt'), 'utf8'), '', 'not yet written back');
@@ -75,7 +75,7 @@ test('writes reach the host at fsync and at close, not before', async (t) => {
     t.false(existsSync(join(d, 'made', 'moved.txt')));
     t.is(await l.rmdir('/srv/made'), 0);
     t.false(existsSync(join(d, 'made')));
-    const fd2 = await l.open('/srv/hello.txt', l.O_WRONLY | l.O_TRUNC) as number;
+    const fd2 = await l.open('/srv/hello.txt', l.O_WRONLY | l.O_TRUNC);
     await l.write(fd2, 'rewritten');
     await l.close(fd2);
   });

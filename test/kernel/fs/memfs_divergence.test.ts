@@ -25,7 +25,7 @@ async function privos(body: (l: Libc) => Promise<number> | number, uid = 0): Pro
   await run_inline(k, async (l) => {
     await l.mkdir('/t', 0o777); await l.chdir('/t');
     await l.mkdir('a', 0o755); await l.mkdir('a/sub', 0o755); await l.mkdir('full', 0o755); await l.mkdir('empty', 0o755); await l.mkdir('d2', 0o755);
-    for (const [p, c] of [['full/x', 'x'], ['f', 'F']]) { const fd = await l.open(p, l.O_CREAT | l.O_WRONLY, 0o644) as number; await l.write(fd, c); await l.close(fd); }
+    for (const [p, c] of [['full/x', 'x'], ['f', 'F']]) { const fd = await l.open(p, l.O_CREAT | l.O_WRONLY, 0o644); await l.write(fd, c); await l.close(fd); }
     if (uid) await l.setuid(uid);
     const r = await body(l);
     out = r === -1 ? ERRNO_NAMES[l.errno] : r;
@@ -35,12 +35,12 @@ async function privos(body: (l: Libc) => Promise<number> | number, uid = 0): Pro
 
 test('read on an O_WRONLY fd: memfs reads, Linux says EBADF', async (t) => {
   t.is(memfs((v) => v.readSync(v.openSync('/f', 'w'), Buffer.alloc(4), 0, 4, 0)), 0);
-  t.is(await privos(async (l) => l.read(await l.open('f', l.O_WRONLY) as number, l.malloc(4), 4)), 'EBADF');
+  t.is(await privos(async (l) => l.read(await l.open('f', l.O_WRONLY), l.malloc(4), 4)), 'EBADF');
 });
 
 test('write on an O_RDONLY fd: memfs writes, Linux says EBADF', async (t) => {
   t.is(memfs((v) => v.writeSync(v.openSync('/f', 'r'), 'x')), 1);
-  t.is(await privos(async (l) => l.write(await l.open('f', l.O_RDONLY) as number, 'x')), 'EBADF');
+  t.is(await privos(async (l) => l.write(await l.open('f', l.O_RDONLY), 'x')), 'EBADF');
 });
 
 test('rename(2) of a directory over a non-empty directory: ENOTEMPTY', async (t) => {
@@ -66,8 +66,8 @@ test('rename(2) of a directory over a file: ENOTDIR', async (t) => {
 test('rename(2) over one of two hard links: the surviving link has nlink 1', async (t) => {
   t.is(memfs((v) => { v.writeFileSync('/h1', 'A'); v.linkSync('/h1', '/h2'); v.writeFileSync('/c', 'C'); v.renameSync('/c', '/h2'); return v.statSync('/h1').nlink; }), 2);
   t.is(await privos(async (l) => {
-    await l.close(await l.open('h1', l.O_CREAT | l.O_WRONLY, 0o644) as number); await l.link('h1', 'h2');
-    await l.close(await l.open('c', l.O_CREAT | l.O_WRONLY, 0o644) as number); await l.rename('c', 'h2');
+    await l.close(await l.open('h1', l.O_CREAT | l.O_WRONLY, 0o644)); await l.link('h1', 'h2');
+    await l.close(await l.open('c', l.O_CREAT | l.O_WRONLY, 0o644)); await l.rename('c', 'h2');
     const st = l.malloc(256); await l.stat('h1', st); return l.parse_stat(st).nlink;
   }), 1);
 });
@@ -80,8 +80,8 @@ test('unlink(2) of a directory: EISDIR', async (t) => {
 test("root's DAC override: uid 0 opens a 0444 file for writing", async (t) => {
   t.is(memfs((v) => { v.writeFileSync('/ro', 'r', { mode: 0o444 }); return typeof v.openSync('/ro', 'w'); }), 'EACCES');
   t.is(await privos(async (l) => {
-    await l.close(await l.open('ro', l.O_CREAT | l.O_WRONLY, 0o444) as number);
-    const fd = await l.open('ro', l.O_WRONLY) as number;
+    await l.close(await l.open('ro', l.O_CREAT | l.O_WRONLY, 0o444));
+    const fd = await l.open('ro', l.O_WRONLY);
     return fd < 0 ? -1 : l.write(fd, 'root');
   }), 4);
   // …and a non-root user does not get it.
@@ -91,31 +91,31 @@ test("root's DAC override: uid 0 opens a 0444 file for writing", async (t) => {
 test('fd numbers are privos\'s own (lowest free), not memfs\'s', async (t) => {
   t.true((memfs((v) => v.openSync('/f', 'r')) as number) > 0x7ffff000); // memfs counts down from 2^31
   t.is(await privos(async (l) => l.open('f', l.O_RDONLY)), 3);
-  t.is(await privos(async (l) => { const a = await l.open('f', l.O_RDONLY) as number; await l.open('f', l.O_RDONLY); await l.close(a); return l.open('f', l.O_RDONLY); }), 3);
+  t.is(await privos(async (l) => { const a = await l.open('f', l.O_RDONLY); await l.open('f', l.O_RDONLY); await l.close(a); return l.open('f', l.O_RDONLY); }), 3);
 });
 
 test('O_PATH: memfs opens an ordinary fd, Linux gives an fd on which read is EBADF', async (t) => {
   t.is(memfs((v) => v.readSync(v.openSync('/f', 0o10000000), Buffer.alloc(4), 0, 4, 0)), 1);
-  t.is(await privos(async (l) => l.read(await l.open('f', l.O_PATH) as number, l.malloc(4), 4)), 'EBADF');
+  t.is(await privos(async (l) => l.read(await l.open('f', l.O_PATH), l.malloc(4), 4)), 'EBADF');
 });
 
 test('O_APPEND, O_TRUNC, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC on privos give Linux results', async (t) => {
-  t.is(await privos(async (l) => { const fd = await l.open('f', l.O_WRONLY | l.O_APPEND) as number; await l.lseek(fd, 0, l.SEEK_SET); await l.write(fd, 'Z'); const st = l.malloc(256); await l.stat('f', st); return l.parse_stat(st).size; }), 2);
+  t.is(await privos(async (l) => { const fd = await l.open('f', l.O_WRONLY | l.O_APPEND); await l.lseek(fd, 0, l.SEEK_SET); await l.write(fd, 'Z'); const st = l.malloc(256); await l.stat('f', st); return l.parse_stat(st).size; }), 2);
   t.is(await privos(async (l) => { await l.open('f', l.O_RDONLY | l.O_TRUNC); const st = l.malloc(256); await l.stat('f', st); return l.parse_stat(st).size; }), 0);
   t.is(await privos((l) => l.open('f', l.O_CREAT | l.O_EXCL | l.O_WRONLY, 0o644)), 'EEXIST');
   t.is(await privos((l) => l.open('f', l.O_RDONLY | l.O_DIRECTORY)), 'ENOTDIR');
   t.is(await privos(async (l) => { await l.symlink('f', 'lnk'); return l.open('lnk', l.O_RDONLY | l.O_NOFOLLOW); }), 'ELOOP');
-  t.is(await privos(async (l) => l.fcntl(await l.open('f', l.O_RDONLY | l.O_CLOEXEC) as number, l.F_GETFD)), 1);
+  t.is(await privos(async (l) => l.fcntl(await l.open('f', l.O_RDONLY | l.O_CLOEXEC), l.F_GETFD)), 1);
 });
 
 test('holes read as zeros and an unlinked file stays readable through its fd', async (t) => {
   t.is(await privos(async (l) => {
-    const fd = await l.open('h', l.O_CREAT | l.O_RDWR, 0o644) as number; await l.pwrite(fd, 'X', 1, 10);
+    const fd = await l.open('h', l.O_CREAT | l.O_RDWR, 0o644); await l.pwrite(fd, 'X', 1, 10);
     const b = l.malloc(16); l.poke(b, new Uint8Array(16).fill(7)); await l.pread(fd, b, 11, 0);
     return l.peek(b, 11).reduce((s, c, i) => s + (i < 10 ? c : 0), 0);
   }), 0);
   t.is(await privos(async (l) => {
-    const fd = await l.open('f', l.O_RDONLY) as number; await l.unlink('f');
+    const fd = await l.open('f', l.O_RDONLY); await l.unlink('f');
     return l.read(fd, l.malloc(8), 8);
   }), 1);
 });

@@ -7,10 +7,10 @@ import type { Libc } from '../../../libc/index.ts';
 import { boot, run_inline } from '../../../tools/machine.ts';
 
 async function cat(l: Libc, path: string): Promise<string | null> {
-  const fd = await l.open(path, l.O_RDONLY) as number;
+  const fd = await l.open(path, l.O_RDONLY);
   if (fd < 0) return null;
   const b = l.malloc(1 << 16); let out = '', n: number;
-  while ((n = await l.read(fd, b, 1 << 16) as number) > 0) out += Buffer.from(l.peek(b, n)).toString();
+  while ((n = await l.read(fd, b, 1 << 16)) > 0) out += Buffer.from(l.peek(b, n)).toString();
   await l.close(fd);
   return out;
 }
@@ -35,14 +35,14 @@ test('/proc/PID of another task: status, cmdline, fd links; gone after exit', as
     const fds = l.malloc(8);
     await l.pipe(fds);
     const r = l.peek_i32(fds), w = l.peek_i32(fds + 4);
-    const child = await l.fork(async (c) => { await c.close(w); await c.read(r, c.malloc(4), 1); return 7; }) as number;
+    const child = await l.fork(async (c) => { await c.close(w); await c.read(r, c.malloc(4), 1); return 7; });
     await l.usleep(20000); // let the child run until it sleeps in read(2)
     const status = await cat(l, `/proc/${child}/status`);
     t.regex(status!, new RegExp(`^Pid:\\t${child}$`, 'm'));
     t.regex(status!, new RegExp(`^PPid:\\t${l.getpid()}$`, 'm'));
     t.regex(status!, /^State:\tS \(sleeping\)$/m);
     const link = l.malloc(256);
-    const n = await l.readlink(`/proc/${child}/fd/${r}`, link, 256) as number;
+    const n = await l.readlink(`/proc/${child}/fd/${r}`, link, 256);
     t.regex(Buffer.from(l.peek(link, n)).toString(), /^pipe:\[\d+\]$/);
     t.true((await l.listdir('/proc') as string[]).includes(String(child)));
     await l.write(w, 'x');
@@ -72,7 +72,7 @@ test('devtmpfs_create_node after boot: /dev/NAME opens the registered driver', a
   cdev_add(k, MKDEV(10, 200), { read: () => 0, write: (_f, _t, _b, count) => count });
   devtmpfs_create_node(k, 'mydev', MKDEV(10, 200), 0o666);
   await run_inline(k, async (l) => {
-    const fd = await l.open('/dev/mydev', l.O_RDWR) as number;
+    const fd = await l.open('/dev/mydev', l.O_RDWR);
     t.true(fd >= 3);
     t.is(await l.write(fd, 'abc'), 3);
     t.true((await l.listdir('/dev') as string[]).includes('mydev'));

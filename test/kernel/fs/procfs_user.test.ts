@@ -14,19 +14,19 @@ import { find_module } from '../../../kernel/modules/main.ts';
 import { skylake_nopti } from '../../../kernel/arch/x86/profile_skylake.ts';
 
 async function cat(l: Libc, path: string): Promise<string | null> {
-  const fd = await l.open(path, l.O_RDONLY) as number;
+  const fd = await l.open(path, l.O_RDONLY);
   if (fd < 0) return null;
   const b = l.malloc(1 << 16); let out = '', n: number;
-  while ((n = await l.read(fd, b, 1 << 16) as number) > 0) out += Buffer.from(l.peek(b, n)).toString();
+  while ((n = await l.read(fd, b, 1 << 16)) > 0) out += Buffer.from(l.peek(b, n)).toString();
   await l.close(fd);
   return out;
 }
 
 /** write(2) of text to path: the errno on failure, else 0. */
 async function echo(l: Libc, path: string, text: string): Promise<number> {
-  const fd = await l.open(path, l.O_WRONLY) as number;
+  const fd = await l.open(path, l.O_WRONLY);
   if (fd < 0) return l.errno;
-  const r = await l.write(fd, text) as number;
+  const r = await l.write(fd, text);
   await l.close(fd);
   return r < 0 ? l.errno : 0;
 }
@@ -70,7 +70,7 @@ test('/proc/stat and /proc/loadavg have the host layout; loadavg counts tasks an
     t.true(Number(/^ctxt (\d+)$/m.exec(stat)![1]) >= 1);
     const loadavg = /^\d+\.\d\d \d+\.\d\d \d+\.\d\d \d+\/\d+ \d+\n$/;
     t.regex(readFileSync('/proc/loadavg', 'utf8'), loadavg);
-    const child = await l.fork(async (c) => { await c.sleep(10); return 0; }) as number;
+    const child = await l.fork(async (c) => { await c.sleep(10); return 0; });
     let la = '';
     // Until the child has gone to sleep in nanosleep, it is running too.
     for (let i = 0; i < 100 && !la.endsWith(` 1/2 ${child}\n`); i++) { await l.usleep(1000); la = (await cat(l, '/proc/loadavg'))!; }
@@ -106,7 +106,7 @@ test('/proc/sys: values; root writes the writable ones (and they take effect), o
     // pids wrap past pid_max to RESERVED_PIDS (300).
     k.next_pid = 399;
     const pids: number[] = [];
-    for (let i = 0; i < 2; i++) { pids.push(await l.fork(async () => 0) as number); await l.wait(0); }
+    for (let i = 0; i < 2; i++) { pids.push(await l.fork(async () => 0)); await l.wait(0); }
     t.deepEqual(pids, [399, 300]);
   });
   const { status } = await run_inline(k, async (l) => (await echo(l, '/proc/sys/net/core/somaxconn', '1\n')) === l.EACCES ? 0 : 1, [], 1000);
@@ -132,7 +132,7 @@ test('/proc/PID/status has VmPeak, VmRSS and the rest in the host order; maps na
     const maps = (await cat(l, '/proc/self/maps'))!;
     t.regex(maps, /^00400000-04400000 r-xp 00000000 00:00 0 +inline$/m);
     const lb = l.malloc(4096);
-    const n = await l.readlink('/proc/self/exe', lb, 4096) as number;
+    const n = await l.readlink('/proc/self/exe', lb, 4096);
     t.regex(Buffer.from(l.peek(lb, n)).toString(), /^inline$/); // the harness program's name (an exec'd image: its path)
   });
 });
@@ -140,19 +140,19 @@ test('/proc/PID/status has VmPeak, VmRSS and the rest in the host order; maps na
 test('/dev/kmsg: one record per read in the kernel format; a write is a record', async (t) => {
   const k = boot();
   await run_inline(k, async (l) => {
-    const fd = await l.open('/dev/kmsg', l.O_RDWR | l.O_NONBLOCK) as number;
+    const fd = await l.open('/dev/kmsg', l.O_RDWR | l.O_NONBLOCK);
     const b = l.malloc(4096);
-    const first = Buffer.from(l.peek(b, await l.read(fd, b, 4096) as number)).toString();
+    const first = Buffer.from(l.peek(b, await l.read(fd, b, 4096))).toString();
     t.regex(first, /^5,0,\d+,-;Linux version 6\.18\.0-privos .*\n$/);
     t.is(await l.read(fd, b, 8), -1, 'a buffer too small for the record');
     t.is(l.errno, l.EINVAL);
-    while ((await l.read(fd, b, 4096) as number) > 0);
+    while (await l.read(fd, b, 4096) > 0);
     t.is(l.errno, l.EAGAIN, 'the end, nonblocking');
     t.is(await l.write(fd, '<3>privos-test: hello\n'), 22);
-    const mine = Buffer.from(l.peek(b, await l.read(fd, b, 4096) as number)).toString();
+    const mine = Buffer.from(l.peek(b, await l.read(fd, b, 4096))).toString();
     t.regex(mine, /^11,\d+,\d+,-;privos-test: hello\n$/, 'LOG_USER|LOG_ERR');
     t.is(await l.write(fd, 'plain\n'), 6);
-    t.regex(Buffer.from(l.peek(b, await l.read(fd, b, 4096) as number)).toString(), /^12,\d+,\d+,-;plain\n$/, 'LOG_USER|LOG_WARNING');
+    t.regex(Buffer.from(l.peek(b, await l.read(fd, b, 4096))).toString(), /^12,\d+,\d+,-;plain\n$/, 'LOG_USER|LOG_WARNING');
   });
   t.true(k.log.text().includes('privos-test: hello'));
 });

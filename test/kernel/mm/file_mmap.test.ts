@@ -16,15 +16,15 @@ const str = (l: Libc, p: number, n: number): string => Buffer.from(l.peek(p, n))
 
 /** Creates `path` with `content`, returns an fd opened with `flags`. */
 async function file(l: Libc, path: string, content: string, flags: number): Promise<number> {
-  const w = await l.open(path, l.O_CREAT | l.O_WRONLY | l.O_TRUNC, 0o644) as number;
+  const w = await l.open(path, l.O_CREAT | l.O_WRONLY | l.O_TRUNC, 0o644);
   await l.write(w, content);
   await l.close(w);
-  return await l.open(path, flags) as number;
+  return await l.open(path, flags);
 }
 
 async function pread_str(l: Libc, fd: number, n: number, pos: number): Promise<string> {
   const b = l.malloc(n);
-  const got = await l.pread(fd, b, n, pos) as number;
+  const got = await l.pread(fd, b, n, pos);
   return str(l, b, got);
 }
 
@@ -39,7 +39,7 @@ test('MAP_PRIVATE reads the file, zeros past EOF in the last page; private write
     t.deepEqual([...l.peek(p + 11, 8)], [0, 0, 0, 0, 0, 0, 0, 0]);
     l.poke(p, 'HELLO');
     t.is(str(l, p, 11), 'HELLO world');
-    const fd2 = await l.open('/tmp/f', l.O_RDONLY) as number;
+    const fd2 = await l.open('/tmp/f', l.O_RDONLY);
     t.is(await pread_str(l, fd2, 64, 0), 'hello world', 'read() does not see the private store');
     t.is(l.msync(p, PG, l.MS_SYNC), 0);
     t.is(l.munmap(p, PG), 0);
@@ -62,7 +62,7 @@ test('MAP_SHARED: a store is seen by read() at once; write() is seen through the
     t.is(str(l, q, 10), 'abXYefghij', 'the other mapping shares the frame');
     t.is(await l.pwrite(fd, 'zz', 2, 8), 2);
     t.is(str(l, p, 10), 'abXYefghzz', 'write() is seen through the mapping');
-    const child = await l.fork((c) => { c.poke(p, 'K'); return 0; }) as number;
+    const child = await l.fork((c) => { c.poke(p, 'K'); return 0; });
     const st = l.malloc(4);
     await l.waitpid(child, st, 0);
     t.is(str(l, q, 10), 'KbXYefghzz', "the child's store through its inherited shared mapping");
@@ -116,16 +116,16 @@ test('mmap errnos as Linux: EACCES, ENODEV, EINVAL, EOVERFLOW, EBADF; mprotect(P
   const k = boot();
   const r = await run_inline(k, async (l) => {
     const ro = await file(l, '/tmp/e', 'data', l.O_RDONLY);
-    const wo = await l.open('/tmp/e', l.O_WRONLY) as number;
+    const wo = await l.open('/tmp/e', l.O_WRONLY);
     const RW = l.PROT_READ | l.PROT_WRITE;
     const err = (v: unknown): number => (v === -1 ? l.errno : 0);
     t.is(err(l.mmap(0, PG, RW, l.MAP_SHARED, ro, 0)), l.EACCES);
     t.is(err(l.mmap(0, PG, l.PROT_READ, l.MAP_PRIVATE, wo, 0)), l.EACCES);
     t.is(err(l.mmap(0, PG, l.PROT_READ, l.MAP_PRIVATE, ro, 100)), l.EINVAL);
     t.is(err(l.mmap(0, 2 * PG, l.PROT_READ, l.MAP_PRIVATE, ro, 2 ** 63 - PG)), l.EOVERFLOW);
-    const dir = await l.open('/tmp', l.O_RDONLY) as number;
+    const dir = await l.open('/tmp', l.O_RDONLY);
     t.is(err(l.mmap(0, PG, l.PROT_READ, l.MAP_PRIVATE, dir, 0)), l.ENODEV);
-    const path = await l.open('/tmp/e', l.O_PATH) as number;
+    const path = await l.open('/tmp/e', l.O_PATH);
     t.is(err(l.mmap(0, PG, l.PROT_READ, l.MAP_PRIVATE, path, 0)), l.EBADF);
     t.is(err(l.mmap(0, PG, l.PROT_READ, l.MAP_PRIVATE | l.MAP_GROWSDOWN, ro, 0)), l.EINVAL);
     t.true(l.mmap(0, PG, RW, l.MAP_PRIVATE, ro, 0) as number > 0, 'a private writable mapping of an O_RDONLY fd is fine');
@@ -178,7 +178,7 @@ test('/proc/self/maps shows the path and offset of a file mapping', async (t) =>
   const r = await run_inline(k, async (l) => {
     const fd = await file(l, '/tmp/mapped', 'y'.repeat(3 * PG), l.O_RDONLY);
     const p = l.mmap(0, PG, l.PROT_READ, l.MAP_SHARED, fd, 2 * PG) as number;
-    const mf = await l.open('/proc/self/maps', l.O_RDONLY) as number;
+    const mf = await l.open('/proc/self/maps', l.O_RDONLY);
     const text = await pread_str(l, mf, 4000, 0);
     const line = text.split('\n').find((s) => s.startsWith(p.toString(16).padStart(8, '0')));
     t.truthy(line, text);
@@ -194,7 +194,7 @@ test('hostfs: stores through a shared mapping reach the host file at msync(MS_SY
   const k = boot();
   t.is(mount_hostfs(k, d, '/mnt/h'), 0);
   const r = await run_inline(k, async (l) => {
-    const fd = await l.open('/mnt/h/h.txt', l.O_RDWR) as number;
+    const fd = await l.open('/mnt/h/h.txt', l.O_RDWR);
     const p = l.mmap(0, PG, l.PROT_READ | l.PROT_WRITE, l.MAP_SHARED, fd, 0) as number;
     t.is(str(l, p, 10), 'host bytes');
     l.poke(p, 'HOST');

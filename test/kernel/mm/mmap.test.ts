@@ -99,7 +99,7 @@ test('clone without CLONE_VM copies the address space copy-on-write', async (t) 
     libc.poke_u32(p, 1111);
     libc.poke_u32(s, 1);
     const used0 = k.phys.free_pages;
-    const pid = (await libc.fork((c) => { c.poke_u32(p, 2222); c.poke_u32(s, 2); return c.peek_u32(p) === 2222 ? 0 : 1; })) as number;
+    const pid = await libc.fork((c) => { c.poke_u32(p, 2222); c.poke_u32(s, 2); return c.peek_u32(p) === 2222 ? 0 : 1; });
     t.true(pid > 1);
     t.true(used0 - k.phys.free_pages < 64, 'fork shares frames instead of copying them');
     const st = libc.malloc(4);

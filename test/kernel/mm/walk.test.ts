@@ -39,14 +39,14 @@ test('fork copies every touched page of sparse areas; exit gives every frame bac
   const seen: number[] = [];
   await run_inline(k, async (l) => {
     const size = 64 << 20;
-    const m = await l.mmap(0, size, l.PROT_READ | l.PROT_WRITE, l.MAP_PRIVATE | l.MAP_ANONYMOUS, -1, 0) as number;
+    const m = await l.mmap(0, size, l.PROT_READ | l.PROT_WRITE, l.MAP_PRIVATE | l.MAP_ANONYMOUS, -1, 0);
     const offs = [0, PAGE_SIZE, (2 << 20) - 8, 2 << 20, (33 << 20) + 123 * 8, size - 8];
     offs.forEach((o, i) => l.poke_u64(m + o, 1000 + i));
-    const none = await l.mmap(0, 4 * PAGE_SIZE, l.PROT_READ | l.PROT_WRITE, l.MAP_PRIVATE | l.MAP_ANONYMOUS, -1, 0) as number;
+    const none = await l.mmap(0, 4 * PAGE_SIZE, l.PROT_READ | l.PROT_WRITE, l.MAP_PRIVATE | l.MAP_ANONYMOUS, -1, 0);
     l.poke_u64(none + PAGE_SIZE, 77);
     await l.mprotect(none, 4 * PAGE_SIZE, l.PROT_NONE);
     // A first fork allocates what stays for the kernel's lifetime (e.g. kernel pages for creds).
-    await l.waitpid(await l.fork(() => 0) as number, 0, 0);
+    await l.waitpid(await l.fork(() => 0), 0, 0);
     free_before = k.phys.free_pages;
     const pid = await l.fork(async (c) => {
       for (const o of offs) seen.push(c.peek_u64(m + o));
@@ -54,7 +54,7 @@ test('fork copies every touched page of sparse areas; exit gives every frame bac
       seen.push(c.peek_u64(none + PAGE_SIZE));
       c.poke_u64(m, 5); // a copy-on-write break in the child only
       return 0;
-    }) as number;
+    });
     await l.waitpid(pid, 0, 0);
     seen.push(l.peek_u64(m));
     free_after = k.phys.free_pages;
@@ -68,7 +68,7 @@ test('mprotect reaches every mapped page of a large sparse area, and only those'
   const k = boot();
   const r = await run_inline(k, async (l) => {
     const size = 16 << 20;
-    const m = await l.mmap(0, size, l.PROT_READ | l.PROT_WRITE, l.MAP_PRIVATE | l.MAP_ANONYMOUS, -1, 0) as number;
+    const m = await l.mmap(0, size, l.PROT_READ | l.PROT_WRITE, l.MAP_PRIVATE | l.MAP_ANONYMOUS, -1, 0);
     l.poke_u64(m + (5 << 20), 9);
     await l.mprotect(m, size, l.PROT_READ);
     if (l.peek_u64(m + (5 << 20)) !== 9) return 2;

@@ -43,7 +43,7 @@ async function accept_all(l: Libc, fd: number): Promise<number> {
   const fl = l.fcntl(fd, l.F_GETFL) as number;
   l.fcntl(fd, l.F_SETFL, fl | l.O_NONBLOCK);
   let n = 0;
-  for (let s; (s = await l.accept(fd) as number) >= 0; n++) await l.close(s);
+  for (let s; (s = await l.accept(fd)) >= 0; n++) await l.close(s);
   l.fcntl(fd, l.F_SETFL, fl);
   return l.errno === l.EAGAIN ? n : -l.errno;
 }
@@ -70,7 +70,7 @@ test('accept at RLIMIT_NOFILE: EMFILE and the TCP connection stays queued with i
     t.is(await l.accept(l.peek_i32(p)), -1); t.is(l.errno, l.EMFILE);
     await l.close(top);
     t.is(await l.accept(l.peek_i32(p)), -1); t.is(l.errno, l.ENOTSOCK);
-    const s = await l.accept(lfd) as number;
+    const s = await l.accept(lfd);
     t.is(s, top);
     const b = l.malloc(8);
     t.is(await l.read(s, b, 8), 4);
@@ -90,7 +90,7 @@ test('accept at RLIMIT_NOFILE: EMFILE and the AF_UNIX connection stays queued', 
     t.is(await l.accept(lfd), -1);
     t.is(l.errno, l.EMFILE);
     t.is(set_nofile(l, 1024), 0);
-    const s = await l.accept(lfd) as number;
+    const s = await l.accept(lfd);
     t.true(s > c);
     const b = l.malloc(8);
     t.is(await l.read(s, b, 8), 4);
@@ -107,7 +107,7 @@ test('a blocking accept with the last free fd reserved gets that fd when a clien
       await c.usleep(30000);
       const s = c.socket(c.AF_INET, c.SOCK_STREAM, 0) as number;
       return await c.connect(s, addr, 16) === 0 ? (await c.usleep(100000), 0) : 1;
-    }) as number;
+    });
     t.is(await l.accept(lfd), lfd + 1);
     const ws = l.malloc(4);
     await l.waitpid(child, ws, 0);
@@ -155,9 +155,9 @@ test('AF_UNIX listen backlog 1: two connects queue, the third EAGAIN (non-blocki
       const t0 = c.clock_ns(1) as number;
       const r = await c.connect(conn(c, 0), a, a.length);
       return r === 0 && c.clock_ns(1) as number - t0 > 50e6 ? 0 : 1;
-    }) as number;
+    });
     await sleep(100);
-    t.true(await l.accept(lfd) as number >= 0);
+    t.true(await l.accept(lfd) >= 0);
     const ws = l.malloc(4);
     await l.waitpid(child, ws, 0);
     t.is(l.WEXITSTATUS(l.peek_i32(ws)), 0);

@@ -39,7 +39,7 @@ test('UDP: an emulated client talks to a host node:dgram server; the reply comes
     const buf = libc.malloc(64), sa = libc.malloc(16), len = libc.malloc(4);
     for (const want of ['echo:one', 'echo:two!']) {
       libc.poke_u32(len, 16);
-      const n = await libc.recvfrom(fd, buf, 64, 0, sa, len) as number; // blocks until the host answers
+      const n = await libc.recvfrom(fd, buf, 64, 0, sa, len); // blocks until the host answers
       if (n !== want.length || Buffer.from(libc.peek(buf, n)).toString() !== want) return 3;
       if (libc.ntohs_port(sa) !== port || libc.peek_u8(sa + 4) !== 127) return 4;
     }
@@ -70,7 +70,7 @@ test('UDP: a host client reaches an emulated server bound to port 0, and a publi
     if (!me) return 2;
     await libc.sendto(fd, `port:${me}`, `port:${me}`.length, 0, libc.sockaddr_in('127.0.0.1', cport), 16);
     libc.poke_u32(len, 16);
-    const n = await libc.recvfrom(fd, buf, 64, 0, sa, len) as number;
+    const n = await libc.recvfrom(fd, buf, 64, 0, sa, len);
     if (Buffer.from(libc.peek(buf, n)).toString() !== 'ping' || libc.ntohs_port(sa) !== cport) return 3;
     // A guest port published on another host port: the host reaches it there.
     const pub = libc.socket(libc.AF_INET, libc.SOCK_DGRAM, 0) as number;
@@ -78,7 +78,7 @@ test('UDP: a host client reaches an emulated server bound to port 0, and a publi
     libc.poke_u32(len, 16); libc.getsockname(pub, sa, len);
     if (libc.ntohs_port(sa) !== gport) return 5;
     await libc.sendto(pub, 'ready', 5, 0, libc.sockaddr_in('127.0.0.1', cport), 16);
-    const m = await libc.recv(pub, buf, 64, 0) as number;
+    const m = await libc.recv(pub, buf, 64, 0);
     if (Buffer.from(libc.peek(buf, m)).toString() !== 'via-publish') return 6;
     return 0;
   }, [String(cli.address().port), String(guest_port)], (k) => net_publish(k, host_port, guest_port));
@@ -121,7 +121,7 @@ test('UDP: SO_RCVBUF bounds the queue of host datagrams (the excess is dropped, 
     const buf = libc.malloc(2048);
     let got = 0;
     for (;;) {
-      const n = await libc.recv(fd, buf, 2048, libc.MSG_DONTWAIT) as number;
+      const n = await libc.recv(fd, buf, 2048, libc.MSG_DONTWAIT);
       if (n < 0) break;
       if (n !== 1000) return 2;
       got++;

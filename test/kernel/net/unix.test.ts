@@ -33,13 +33,13 @@ test('flow control: a non-blocking writer gets EAGAIN when the reader is slow; n
   const chunk = libc.malloc(4096);
   let sent = 0;
   for (let i = 0; i < 10000; i++) {
-    const r = await libc.write(a, chunk, 4096) as number;
+    const r = await libc.write(a, chunk, 4096);
     if (r < 0) { if (libc.errno !== libc.EAGAIN) return 1; break; }
     sent += r;
   }
   if (sent === 0 || sent > 1 << 20) return 2;
   let got = 0;
-  for (;;) { const r = await libc.read(b, chunk, 4096) as number; if (r <= 0) break; got += r; }
+  for (;;) { const r = await libc.read(b, chunk, 4096); if (r <= 0) break; got += r; }
   if (got !== sent || libc.errno !== libc.EAGAIN) return 3;
   return 0;
 }));
@@ -48,7 +48,7 @@ test('SCM_RIGHTS: the receiver gets a new fd (lowest free) for the same open fil
   const sv = libc.malloc(8);
   libc.socketpair(libc.AF_UNIX, libc.SOCK_DGRAM, 0, sv);
   const a = libc.peek_u32(sv), b = libc.peek_u32(sv + 4);
-  const fd = await libc.open('/tmp/passed', libc.O_CREAT | libc.O_RDWR, 0o600) as number;
+  const fd = await libc.open('/tmp/passed', libc.O_CREAT | libc.O_RDWR, 0o600);
   await libc.write(fd, 'abc');
   // msghdr + iovec + one SCM_RIGHTS cmsg
   const m = libc.malloc(56), iov = libc.malloc(16), data = libc.malloc(8), ctl = libc.malloc(24);
@@ -84,7 +84,7 @@ test('AF_UNIX stream bound to a path: listen/accept/connect, errors as Linux giv
   if (libc.listen(s, 5) !== 0) return 4;
   if (await libc.connect(s2, addr, addr.length) !== 0) return 5;
   if (await libc.connect(s2, addr, addr.length) !== -1 || libc.errno !== libc.EISCONN) return 6;
-  const c = await libc.accept(s) as number;
+  const c = await libc.accept(s);
   if (c < 0) return 7;
   await libc.write(s2, 'ping');
   const buf = new Uint8Array(4);

@@ -47,7 +47,7 @@ test('a task that spends its slice yields at its next syscall to others that can
     return 0;
   };
   await run_inline(k, async (libc) => {
-    const child = (await libc.fork((c) => spin(c, 'C'))) as number;
+    const child = await libc.fork((c) => spin(c, 'C'));
     await spin(libc, 'P');
     await libc.waitpid(child, 0, 0);
   });

@@ -16,7 +16,7 @@ const settle = (libc: Libc): Promise<unknown> => libc.nanosleep(15e6) as Promise
 /** A thread that waits on `word` (op) for the value 0 and returns what futex returned (or -errno). */
 function waiter(op: number) {
   return async (lc: Libc, word: number): Promise<number> => {
-    const r = (await lc.futex(word, op, 0)) as number;
+    const r = await lc.futex(word, op, 0);
     return r < 0 ? -lc.errno : r;
   };
 }
@@ -111,7 +111,7 @@ test('bitsets select waiters; private and shared keys on a private page do not m
     const w = libc.malloc(8), res = libc.malloc(8);
     libc.poke_u32(w, 0);
     const bs = libc.pthread_create(async (lc, word) => {
-      const r = (await lc.futex(word, lc.FUTEX_WAIT_BITSET, 0, null, 0, 0b01)) as number;
+      const r = await lc.futex(word, lc.FUTEX_WAIT_BITSET, 0, null, 0, 0b01);
       return r < 0 ? -lc.errno : 10 + r;
     }, w);
     await settle(libc);
@@ -129,10 +129,10 @@ test('a shared futex on a MAP_SHARED page works across fork; a private one does 
     const p = libc.mmap(0, 4096, libc.PROT_READ | libc.PROT_WRITE, libc.MAP_SHARED | libc.MAP_ANONYMOUS, -1, 0) as number;
     libc.poke_u32(p + 64, 0);
     const st = libc.malloc(4);
-    const child = (await libc.fork(async (c) => {
+    const child = await libc.fork(async (c) => {
       const r = (await c.futex(p + 64, c.FUTEX_WAIT, 0)) as number;
       return r === 0 && c.peek_u32(p + 64) === 1 ? 7 : 1;
-    })) as number;
+    });
     await settle(libc);
     t.is(await libc.futex(p + 64, libc.FUTEX_WAKE_PRIVATE, 1), 0, 'the private key is per address space');
     libc.poke_u32(p + 64, 1);
@@ -147,10 +147,10 @@ test('a private page is not a shared futex across fork (copy-on-write pages key 
   await run_ok(t, k, async (libc) => {
     const w = libc.malloc(8);
     libc.poke_u32(w, 0);
-    const child = (await libc.fork(async (c) => {
+    const child = await libc.fork(async (c) => {
       const r = (await c.futex(w, c.FUTEX_WAIT, 0, 60e6)) as number;
       return r < 0 && c.errno === c.ETIMEDOUT ? 9 : 1;
-    })) as number;
+    });
     await settle(libc);
     t.is(await libc.futex(w, libc.FUTEX_WAKE, 1), 0);
     const st = libc.malloc(4);

@@ -5,12 +5,12 @@ test('exit status passes through; wait4 encodes exits and deaths like Linux', as
   const k = boot();
   await run_inline(k, async (libc) => {
     const st = libc.malloc(4);
-    const a = (await libc.fork(() => 42)) as number;
+    const a = await libc.fork(() => 42);
     t.is(await libc.waitpid(a, st, 0), a);
     const s1 = libc.peek_i32(st);
     t.is(s1, 42 << 8);
     t.true(libc.WIFEXITED(s1)); t.is(libc.WEXITSTATUS(s1), 42);
-    const b = (await libc.fork(async (c) => { await c.kill(c.getpid() as number, c.SIGTERM); return 0; })) as number;
+    const b = await libc.fork(async (c) => { await c.kill(c.getpid() as number, c.SIGTERM); return 0; });
     t.is(await libc.waitpid(b, st, 0), b);
     const s2 = libc.peek_i32(st);
     t.true(libc.WIFSIGNALED(s2)); t.is(libc.WTERMSIG(s2), libc.SIGTERM);
@@ -26,7 +26,7 @@ test('getpid/getppid/gettid and parent links', async (t) => {
     t.is(libc.gettid(), me);
     t.is(libc.getppid(), 0);
     const st = libc.malloc(4);
-    const c = (await libc.fork((cl) => (cl.getppid() === me && cl.getpid() !== me ? 0 : 1))) as number;
+    const c = await libc.fork((cl) => (cl.getppid() === me && cl.getpid() !== me ? 0 : 1));
     await libc.waitpid(c, st, 0);
     t.is(libc.WEXITSTATUS(libc.peek_i32(st)), 0);
   });
@@ -35,7 +35,7 @@ test('getpid/getppid/gettid and parent links', async (t) => {
 test('WNOHANG returns 0 while the child runs; a blocked wait4 wakes at its exit', async (t) => {
   const k = boot();
   await run_inline(k, async (libc) => {
-    const c = (await libc.fork(async (cl) => { await cl.nanosleep(20e6); return 3; })) as number;
+    const c = await libc.fork(async (cl) => { await cl.nanosleep(20e6); return 3; });
     const st = libc.malloc(4);
     t.is(await libc.waitpid(c, st, libc.WNOHANG), 0);
     t.is(await libc.waitpid(c, st, 0), c);
@@ -107,7 +107,7 @@ test('execve replaces the image; argv and envp arrive; close-on-exec fds are clo
   const cap = capture_console();
   const k = boot({ console: cap.console });
   const r = await run_inline(k, async (libc) => {
-    const fd = (await libc.open('/etc/hostname', libc.O_RDONLY | libc.O_CLOEXEC)) as number;
+    const fd = await libc.open('/etc/hostname', libc.O_RDONLY | libc.O_CLOEXEC);
     t.is(fd, 3);
     await libc.execve('/bin/echo', ['echo', 'from', 'exec'], ['A=1']);
     return 99;
@@ -146,7 +146,7 @@ test('a kernel bug while a task exits is logged and the exit completes (its pare
   k.exit_hooks.push((task) => { if (task.pid === 2) throw new Error('planted exit bug'); });
   await run_inline(k, async (libc) => {
     const st = libc.malloc(4);
-    const c = (await libc.fork(() => 5)) as number;
+    const c = await libc.fork(() => 5);
     t.is(await libc.waitpid(c, st, 0), c);
     t.is(libc.WEXITSTATUS(libc.peek_i32(st)), 5);
   });

@@ -39,12 +39,12 @@ test('set_tid_address: the kernel zeroes the word and wakes a waiter at exit; CL
   await run_ok(t, k, async (libc) => {
     const w = libc.malloc(16);
     libc.poke_u32(w, 0xdead); libc.poke_u32(w + 4, 0);
-    const tid = (await libc.clone(async (lc) => {
+    const tid = await libc.clone(async (lc) => {
       t.is(lc.peek_u32(w + 4), lc.gettid() as number, 'CLONE_CHILD_SETTID: the child stored its tid');
       t.is(await lc.syscall(lc.SYS.set_tid_address, w), lc.gettid() as number);
       await lc.nanosleep(10e6);
       return 0;
-    }, stack(libc), THREAD(libc) | CLONE_CHILD_SETTID, 0, 0, 0, w + 4)) as number;
+    }, stack(libc), THREAD(libc) | CLONE_CHILD_SETTID, 0, 0, 0, w + 4);
     t.true(tid > 0);
     t.is(await libc.futex(w, libc.FUTEX_WAIT, 0xdead), 0, 'woken by the exit');
     t.is(libc.peek_u32(w), 0);
@@ -57,7 +57,7 @@ test('a CLONE_CHILD_CLEARTID word is left alone when the mm has no other user', 
     const w = libc.mmap(0, 4096, libc.PROT_READ | libc.PROT_WRITE, libc.MAP_SHARED | libc.MAP_ANONYMOUS, -1, 0) as number;
     libc.poke_u32(w, 7);
     const st = libc.malloc(4);
-    const pid = (await libc.clone(() => 0, 0, libc.SIGCHLD | CLONE_CHILD_CLEARTID, 0, 0, 0, w)) as number;
+    const pid = await libc.clone(() => 0, 0, libc.SIGCHLD | CLONE_CHILD_CLEARTID, 0, 0, 0, w);
     await libc.waitpid(pid, st, 0);
     t.is(libc.peek_u32(w), 7, 'mm_release only clears it while the mm is shared');
   });
@@ -82,7 +82,7 @@ test('getpid is the tgid in a thread, gettid its own; getppid is the process par
 test("a thread's exit leaves the process running, its fds open, and its parent with no child to wait for", async (t) => {
   const k = boot();
   const r = await run_inline(k, async (libc) => {
-    const fd = (await libc.open('/tmp/f', libc.O_CREAT | libc.O_RDWR, 0o644)) as number;
+    const fd = await libc.open('/tmp/f', libc.O_CREAT | libc.O_RDWR, 0o644);
     const th = libc.pthread_create(async (lc) => { await lc.write(fd, 'from thread\n'); return 0; });
     await libc.pthread_join(th);
     // A thread returning from clone's fn ends only itself (glibc's clone stub calls SYS_exit).
@@ -112,11 +112,11 @@ test('wait4: a leader that exits first stays unreported until its last thread ex
   const k = boot();
   await run_ok(t, k, async (libc) => {
     const st = libc.malloc(4);
-    const child = (await libc.fork(async (c) => {
+    const child = await libc.fork(async (c) => {
       c.pthread_create(async (lc) => { await lc.nanosleep(1500e6); return 0; });
       await c.nanosleep(5e6);
       return c.raw(c.SYS.exit, 4) as number; // only the leader
-    })) as number;
+    });
     // Wide margins: the leader exits after 5 ms, its thread after 1.5 s; look at 300 ms.
     await libc.nanosleep(300e6);
     t.is(await libc.waitpid(child, st, libc.WNOHANG), 0, 'leader gone, thread alive: not yet');
@@ -132,12 +132,12 @@ test('SIGKILL ends a process whose threads all sleep on a futex', async (t) => {
   const k = boot();
   await run_ok(t, k, async (libc) => {
     const w = libc.malloc(8), st = libc.malloc(4);
-    const child = (await libc.fork(async (c) => {
+    const child = await libc.fork(async (c) => {
       c.poke_u32(w, 0);
       c.pthread_create(async (lc) => lc.futex(w, lc.FUTEX_WAIT_PRIVATE, 0) as Promise<number>);
       await c.futex(w, c.FUTEX_WAIT_PRIVATE, 0);
       return 0;
-    })) as number;
+    });
     await libc.nanosleep(15e6);
     await libc.kill(child, libc.SIGKILL);
     await libc.waitpid(child, st, 0);

@@ -7,7 +7,7 @@ test("strace's format: decoded flags, quoted buffers cut at 32 bytes, errors wit
   const lines: string[] = [];
   strace_attach(k, (l) => lines.push(l));
   await run_inline(k, async (libc) => {
-    const fd = (await libc.open('/etc/passwd', libc.O_RDONLY | libc.O_CLOEXEC)) as number;
+    const fd = await libc.open('/etc/passwd', libc.O_RDONLY | libc.O_CLOEXEC);
     const buf = libc.malloc(4096);
     await libc.read(fd, buf, 4096);
     await libc.open('/nope', libc.O_RDONLY);

@@ -17,7 +17,8 @@ const COVERAGE = new URL('./progs/coverage.ts', import.meta.url).href;
 function fd_syscalls(k: Kernel): [string, number, string[]][] {
   const out: [string, number, string[]][] = [];
   k.syscall_defs.forEach((d, nr) => {
-    if (d?.args?.some((a) => FD_USE_ARGS.includes(a))) out.push([d.name, nr, [...d.args]]);
+    const fmts = k.syscall_args[nr]?.map((a) => a.fmt) ?? [];
+    if (d && fmts.some((a) => FD_USE_ARGS.includes(a))) out.push([d.name, nr, fmts]);
   });
   return out;
 }
@@ -41,7 +42,8 @@ for (const arch of ['arm64', 'x86_64'] as const) {
     // The table: hooked exactly where a declaration uses or hands out fds.
     const after = entries(k);
     k.syscall_defs.forEach((d, nr) => {
-      const fds = !!d && (d.ret_fd === true || !!d.args?.some((a) => FD_USE_ARGS.includes(a) || FD_NEW_ARGS.includes(a)));
+      const fmts = k.syscall_args[nr]?.map((a) => a.fmt) ?? [];
+      const fds = !!d && (d.ret_fd === true || fmts.some((a) => FD_USE_ARGS.includes(a) || FD_NEW_ARGS.includes(a)));
       t.is(after[nr] !== before[nr], fds, `${k.arch.syscall_names[nr]} hooked iff it involves fds`);
     });
     const lines = m.out().split('\n').filter((l) => /#\d+ r=/.test(l));

@@ -17,7 +17,7 @@ const RLIMIT_NOFILE = 7, PRIO_PROCESS = 0, PRIO_USER = 2;
 async function against_root(k: Kernel, body: (l: Libc, victim: number) => Promise<void>): Promise<number> {
   let victim = 0, done = false;
   const root = run_inline(k, async (l) => {
-    const child = await l.fork(async (c) => { while (!done) await c.usleep(5000); return 0; }) as number;
+    const child = await l.fork(async (c) => { while (!done) await c.usleep(5000); return 0; });
     victim = child;
     while (!done) await l.usleep(5000);
     const ws = l.malloc(4);
@@ -32,7 +32,7 @@ async function against_root(k: Kernel, body: (l: Libc, victim: number) => Promis
 function errno_of(l: Libc, r: unknown): number { return r === -1 ? l.errno : 0; }
 
 async function open_errno(l: Libc, path: string): Promise<number> {
-  const fd = await l.open(path, l.O_RDONLY) as number;
+  const fd = await l.open(path, l.O_RDONLY);
   if (fd < 0) return l.errno;
   await l.close(fd);
   return 0;
@@ -67,7 +67,7 @@ test('uid 1000 cannot read or change a root process\'s limits (the attack: lower
     t.is(errno_of(l, l.prlimit(victim, 99, 0, r)), l.EPERM);              // before EINVAL
     t.is(errno_of(l, l.prlimit(999999, RLIMIT_NOFILE, 0, r)), l.ESRCH);
     // One's own child (same uid and gid triplets) is fine.
-    const child = await l.fork(async (c) => { await c.usleep(50000); return 0; }) as number;
+    const child = await l.fork(async (c) => { await c.usleep(50000); return 0; });
     t.is(l.prlimit(child, RLIMIT_NOFILE, r, 0), 0);
     t.is(errno_of(l, l.prlimit(child, 99, 0, r)), l.EINVAL);
   });
@@ -132,7 +132,7 @@ test('/proc/PID of a root process: status/stat/cmdline/comm readable; maps, envi
     t.is(await open_errno(l, `/proc/${victim}/fd`), l.EACCES);
     t.is(await l.listdir(`/proc/${victim}/fd`), -1);
     // Its own child: all open.
-    const child = await l.fork(async (c) => { await c.usleep(50000); return 0; }) as number;
+    const child = await l.fork(async (c) => { await c.usleep(50000); return 0; });
     for (const f of ['maps', 'environ', 'fd']) t.is(await open_errno(l, `/proc/${child}/${f}`), 0, f);
     for (const f of ['cwd', 'root', 'fd/0']) t.is(await readlink_errno(l, `/proc/${child}/${f}`), 0, f);
     const st = l.malloc(256);

@@ -10,7 +10,7 @@ import { boot, run_inline } from '../../../tools/machine.ts';
 const CHUNK = 65536;
 
 async function fill_file(l: Libc, path: string, byte: number, len: number): Promise<void> {
-  const fd = await l.open(path, l.O_CREAT | l.O_WRONLY | l.O_TRUNC, 0o644) as number;
+  const fd = await l.open(path, l.O_CREAT | l.O_WRONLY | l.O_TRUNC, 0o644);
   await l.write(fd, new Uint8Array(len).fill(byte));
   await l.close(fd);
 }
@@ -18,7 +18,7 @@ async function fill_file(l: Libc, path: string, byte: number, len: number): Prom
 async function drain(l: Libc, fd: number, len: number): Promise<Uint8Array> {
   const out = new Uint8Array(len), b = l.malloc(CHUNK);
   for (let got = 0; got < len;) {
-    const n = await l.read(fd, b, CHUNK) as number;
+    const n = await l.read(fd, b, CHUNK);
     if (n <= 0) break;
     out.set(l.peek(b, n), got); got += n;
   }
@@ -43,13 +43,13 @@ for (const arch of ['x86_64', 'arm64'] as const) {
       const a = await l.fork(async (c) => {
         const fd = await c.open('/tmp/a', c.O_RDONLY) as number;
         return await c.sendfile(aw, fd, 0, 2 * CHUNK) === 2 * CHUNK ? 0 : 1;
-      }) as number;
+      });
       await l.usleep(20000);
       // B: a whole sendfile through the same path while A sleeps.
       const b = await l.fork(async (c) => {
         const fd = await c.open('/tmp/b', c.O_RDONLY) as number;
         return await c.sendfile(bw, fd, 0, CHUNK) === CHUNK ? 0 : 1;
-      }) as number;
+      });
       t.true((await drain(l, br, CHUNK)).every((x) => x === 0x42));
       const got = await drain(l, ar, 2 * CHUNK);
       const foreign = got.filter((x) => x !== 0x41).length;
@@ -73,12 +73,12 @@ test('eventfd: a write sleeping on a full counter adds its own value while anoth
   await run_inline(k, async (l) => {
     const efd = l.eventfd(0, 0) as number;
     t.is(await l.write(efd, u64(l, 0xfffffffffffffffen), 8), 8); // full: any add must wait
-    const a = await l.fork(async (c) => (await c.write(efd, u64(c, 5n), 8) === 8 ? 0 : 1)) as number;
+    const a = await l.fork(async (c) => (await c.write(efd, u64(c, 5n), 8) === 8 ? 0 : 1));
     await l.usleep(20000);
     const b = await l.fork(async (c) => {
       const own = c.eventfd(0, 0) as number;
       return await c.write(own, u64(c, 7n), 8) === 8 ? 0 : 1;
-    }) as number;
+    });
     const ws = l.malloc(4);
     await l.waitpid(b, ws, 0);
     const r = l.malloc(8);
@@ -102,14 +102,14 @@ test('epoll_wait: the event a sleeper wakes with carries its own data while anot
       const ev = c.malloc(16);
       if (await c.epoll_wait(ep, ev, 1, 5000) !== 1) return 1;
       return c.peek_u64(ev + (c.EPOLL_EVENT_SIZE === 12 ? 4 : 8)) === 0x1111 ? 0 : 2;
-    }) as number;
+    });
     await l.usleep(20000);
     const b = await l.fork(async (c) => {
       const ep = c.epoll_create1(0) as number;
       const q = c.malloc(8);
       await c.pipe(q);
       return c.epoll_ctl_ev(ep, 1, c.peek_i32(q), 1, 0x2222) === 0 ? 0 : 1;
-    }) as number;
+    });
     const ws = l.malloc(4);
     await l.waitpid(b, ws, 0);
     await l.write(w, 'x');

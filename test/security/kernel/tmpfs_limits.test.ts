@@ -13,9 +13,9 @@ import { boot, run_inline } from '../../../tools/machine.ts';
 const MiB = 1 << 20, RLIMIT_FSIZE = 1;
 
 async function meminfo(l: Libc): Promise<Record<string, number>> {
-  const fd = await l.open('/proc/meminfo', l.O_RDONLY) as number;
+  const fd = await l.open('/proc/meminfo', l.O_RDONLY);
   const b = l.malloc(4096);
-  const n = await l.read(fd, b, 4096) as number;
+  const n = await l.read(fd, b, 4096);
   await l.close(fd);
   const out: Record<string, number> = {};
   for (const m of Buffer.from(l.peek(b, n)).toString().matchAll(/^(\w+):\s+(\d+) kB$/gm)) out[m[1]] = +m[2];
@@ -27,7 +27,7 @@ async function fill(l: Libc, fd: number, limit: number): Promise<[number, number
   const b = l.malloc(MiB);
   let total = 0;
   while (total < limit) {
-    const n = await l.write(fd, b, MiB) as number;
+    const n = await l.write(fd, b, MiB);
     if (n < 0) return [total, l.errno];
     total += n;
   }
@@ -38,7 +38,7 @@ test('--mem 64: /tmp stops at half of RAM with ENOSPC; the pages show as Shmem a
   const k = boot({ mem_bytes: 64 * MiB });
   await run_inline(k, async (l) => {
     const before = await meminfo(l);
-    const fd = await l.open('/tmp/big', l.O_CREAT | l.O_WRONLY, 0o644) as number;
+    const fd = await l.open('/tmp/big', l.O_CREAT | l.O_WRONLY, 0o644);
     const [written, err] = await fill(l, fd, 2048 * MiB); // the attack: 2 GiB in /tmp
     t.is(err, l.ENOSPC);
     // /tmp shares the root tmpfs with the root image's files (the linked programs): their pages count too.
@@ -64,11 +64,11 @@ test('mount -t tmpfs -o size=1m: a short write to the limit, then ENOSPC; freed 
   await run_inline(k, async (l) => {
     await l.mkdir('/mnt', 0o755);
     t.is(await l.mount('none', '/mnt', 'tmpfs', 0, 'size=1m'), 0);
-    const fd = await l.open('/mnt/f', l.O_CREAT | l.O_RDWR, 0o644) as number;
+    const fd = await l.open('/mnt/f', l.O_CREAT | l.O_RDWR, 0o644);
     const b = l.malloc(3 * MiB);
     t.is(await l.write(fd, b, 3 * MiB), MiB);
     t.is(await l.write(fd, b, 1), -1); t.is(l.errno, l.ENOSPC);
-    const g = await l.open('/mnt/g', l.O_CREAT | l.O_RDWR, 0o644) as number;
+    const g = await l.open('/mnt/g', l.O_CREAT | l.O_RDWR, 0o644);
     t.is(await l.write(g, b, 1), -1); t.is(l.errno, l.ENOSPC);
     t.is(await l.ftruncate(fd, 0), 0);
     t.is(await l.write(g, b, 4096), 4096);
@@ -86,12 +86,12 @@ test('tmpfs options: size=N%, nr_blocks=, size=0 (no limit but RAM); bad values 
     t.is(await l.mount('none', '/a', 'tmpfs', 0, 'size=10%,mode=700,nr_inodes=100'), 0);
     t.is(await l.mount('none', '/b', 'tmpfs', 0, 'nr_blocks=10'), 0);
     t.is(await l.mount('none', '/c', 'tmpfs', 0, 'size=0'), 0);
-    const a = await l.open('/a/f', l.O_CREAT | l.O_WRONLY, 0o644) as number;
+    const a = await l.open('/a/f', l.O_CREAT | l.O_WRONLY, 0o644);
     t.is((await fill(l, a, 64 * MiB))[0], Math.ceil(64 * MiB * 0.1 / 4096) * 4096);
-    const bf = await l.open('/b/f', l.O_CREAT | l.O_WRONLY, 0o644) as number;
+    const bf = await l.open('/b/f', l.O_CREAT | l.O_WRONLY, 0o644);
     t.is((await fill(l, bf, 64 * MiB))[0], 10 * 4096);
     // size=0: no size limit, but the data still needs frames: RAM bounds it.
-    const c = await l.open('/c/f', l.O_CREAT | l.O_WRONLY, 0o644) as number;
+    const c = await l.open('/c/f', l.O_CREAT | l.O_WRONLY, 0o644);
     const [n, err] = await fill(l, c, 256 * MiB);
     t.is(err, l.ENOSPC);
     t.true(n < 64 * MiB, `${n}`);
@@ -106,7 +106,7 @@ test('RLIMIT_FSIZE: a write crossing it is cut short, the next is EFBIG (SIGXFSZ
     l.poke_u64(r, 1000); l.poke_u64(r + 8, 2 ** 53);
     l.poke_u32(r + 8, 0xffffffff); l.poke_u32(r + 12, 0xffffffff);
     t.is(l.setrlimit(RLIMIT_FSIZE, r), 0);
-    const fd = await l.open('/tmp/f', l.O_CREAT | l.O_RDWR, 0o644) as number;
+    const fd = await l.open('/tmp/f', l.O_CREAT | l.O_RDWR, 0o644);
     const b = l.malloc(4096);
     t.is(await l.write(fd, b, 2000), 1000);
     t.is(await l.write(fd, b, 10), -1); t.is(l.errno, l.EFBIG);
@@ -115,7 +115,7 @@ test('RLIMIT_FSIZE: a write crossing it is cut short, the next is EFBIG (SIGXFSZ
     t.is(await l.ftruncate(fd, 10), 0);
     t.is(await l.pwrite(fd, b, 4000, 500), 500);
     // sendfile to a regular file obeys it as well.
-    const out = await l.open('/tmp/o', l.O_CREAT | l.O_RDWR, 0o644) as number;
+    const out = await l.open('/tmp/o', l.O_CREAT | l.O_RDWR, 0o644);
     await l.lseek(fd, 0, l.SEEK_SET);
     t.is(await l.sendfile(out, fd, 0, 4000), 1000);
     t.is(await l.sendfile(out, fd, 0, 10), -1); t.is(l.errno, l.EFBIG);
@@ -133,7 +133,7 @@ test('RLIMIT_FSIZE with SIGXFSZ at its default: the writer dies of SIGXFSZ (stat
     l.poke_u64(r, 10);
     l.poke_u32(r + 8, 0xffffffff); l.poke_u32(r + 12, 0xffffffff);
     l.setrlimit(RLIMIT_FSIZE, r);
-    const fd = await l.open('/tmp/f', l.O_CREAT | l.O_WRONLY, 0o644) as number;
+    const fd = await l.open('/tmp/f', l.O_CREAT | l.O_WRONLY, 0o644);
     await l.write(fd, '0123456789ab', 12);
     await l.write(fd, 'x', 1);
     return 0;

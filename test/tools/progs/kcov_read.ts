@@ -14,10 +14,10 @@ function word(libc: Libc, cover: number, i: number): bigint {
 }
 
 export default async function main(libc: Libc): Promise<number> {
-  const fd = await libc.open(KCOV_PATH, libc.O_RDWR) as number;
+  const fd = await libc.open(KCOV_PATH, libc.O_RDWR);
   if (fd === -1) { libc.perror('open'); return 1; }
   if (await libc.ioctl(fd, KCOV_INIT_TRACE, COVER_SIZE)) { libc.perror('ioctl'); return 1; }
-  const cover = await libc.mmap(0, COVER_SIZE * 8, libc.PROT_READ | libc.PROT_WRITE, libc.MAP_SHARED, fd, 0) as number;
+  const cover = await libc.mmap(0, COVER_SIZE * 8, libc.PROT_READ | libc.PROT_WRITE, libc.MAP_SHARED, fd, 0);
   if (cover === -1) { libc.perror('mmap'); return 1; }
   if (await libc.ioctl(fd, KCOV_ENABLE, KCOV_TRACE_PC)) { libc.perror('ioctl'); return 1; }
   libc.poke(cover, new Uint8Array(8)); // __atomic_store_n(&cover[0], 0, __ATOMIC_RELAXED)

@@ -5,7 +5,7 @@ export default async function main(libc: Libc): Promise<number> {
   const tty = [0, 1, 2].map((fd) => libc.isatty(fd) as number);
   let size = '';
   const ws = libc.malloc(8);
-  if (((await libc.ioctl(1, TIOCGWINSZ, ws)) as number) === 0) { const v = libc.peek_u32(ws); size = ` winsize ${v & 0xffff}x${v >>> 16}`; }
+  if (await libc.ioctl(1, TIOCGWINSZ, ws) === 0) { const v = libc.peek_u32(ws); size = ` winsize ${v & 0xffff}x${v >>> 16}`; }
   else size = ` winsize errno ${libc.errno}`;
   await libc.write(1, `isatty ${tty.join(' ')}${size}\n`);
   return 0;

@@ -147,7 +147,7 @@ const inotify_fops: FileOperations = {
   },
   unlocked_ioctl(f, t, cmd, arg) {
     if (cmd !== FIONREAD) return -ENOTTY;
-    return put_user_u32(t, arg, (f.private_data as InotifyGroup).bytes) ? 0 : -EFAULT;
+    return put_user_u32(t, arg, (f.private_data as InotifyGroup).bytes);
   },
   /** inotify_release(): the watches go without IN_IGNORED (nobody can read it). */
   release(_inode, f) {

@@ -21,7 +21,7 @@ test('prctl(PR_PAC_RESET_KEYS) redraws only the keys asked; bad masks are EINVAL
     t.is(await libc.prctl(PR_PAC_RESET_KEYS, 0, 1), -1);
     const before = libc.pacga(P, 1n);
     const st = libc.malloc(8);
-    const pid = (await libc.fork((child) => (child.pacga(P, 1n) === before ? 0 : 1))) as number;
+    const pid = await libc.fork((child) => (child.pacga(P, 1n) === before ? 0 : 1));
     t.true(pid > 0);
     await libc.wait4(pid, st, 0);
     t.is(libc.peek_u32(st), 0, 'the child signs with the same generic key');

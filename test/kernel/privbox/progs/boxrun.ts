@@ -5,12 +5,12 @@
 import type { Libc } from '../../../../libc/index.ts';
 
 export async function read_guest(libc: Libc, path: string): Promise<Uint8Array | null> {
-  const fd = (await libc.open(path, libc.O_RDONLY)) as number;
+  const fd = await libc.open(path, libc.O_RDONLY);
   if (fd < 0) return null;
   const parts: Uint8Array[] = [];
   for (;;) {
     const b = new Uint8Array(65536);
-    const n = (await libc.read(fd, b, b.length)) as number;
+    const n = await libc.read(fd, b, b.length);
     if (n <= 0) break;
     parts.push(b.subarray(0, n));
   }

@@ -39,7 +39,7 @@ export const cases: BoxCase[] = [
     run: async (p, l) => {
       await p.r('mkdir', l.mkdir('d', 0o755));
       await p.r('eexist', l.mkdir('d', 0o755));
-      for (const n of ['b', 'a', 'c']) await p.r(`creat_${n}`, l.close(await l.open(`d/${n}`, l.O_CREAT | l.O_WRONLY, 0o600) as number));
+      for (const n of ['b', 'a', 'c']) await p.r(`creat_${n}`, l.close(await l.open(`d/${n}`, l.O_CREAT | l.O_WRONLY, 0o600)));
       await p.ls('ls', 'd');
       await p.s('stat', l.stat('d', p.st));
       await p.r('enotempty', l.rmdir('d'));

@@ -19,12 +19,12 @@ async function async_child(libc: Libc): Promise<number> {
   const buf = libc.malloc(8), fds = libc.malloc(8);
   if ((await libc.pipe2(fds, 0)) !== 0) return 2;
   const rd = libc.peek_u32(fds), wr = libc.peek_u32(fds + 4);
-  const pid = (await libc.fork(async (c) => {
+  const pid = await libc.fork(async (c) => {
     await c.write(wr, 'S');
     let x = 0;
     for (let i = 0; i < 4e8; i++) x = (x + i) | 0; // ~150 slices of modeled time
     return x === 12345 ? 6 : 7;
-  })) as number;
+  });
   if ((await libc.read(rd, buf, 1)) !== 1) return 3;
   await libc.write(1, 'parent runs while the child spins\n');
   await libc.kill(pid, SIGKILL);
@@ -36,14 +36,14 @@ async function async_child(libc: Libc): Promise<number> {
  * leaves it alone): SIGXCPU at 1 s of CPU time.
  */
 async function rlimit_child(libc: Libc): Promise<number> {
-  const pid = (await libc.fork(async (c) => {
+  const pid = await libc.fork(async (c) => {
     const r = c.malloc(16);
     c.poke_u64(r, 1); c.poke_u64(r + 8, 2);
     if ((await c.raw(c.SYS.prlimit64, 0, RLIMIT_CPU, r, 0)) !== 0) return 5;
     let x = 0;
     for (let i = 0; i < 1.2e9; i++) x = (x + i) | 0; // 1.4 s of CPU on skylake
     return x === 12345 ? 6 : 7;
-  })) as number;
+  });
   return reap(libc, pid);
 }
 
@@ -57,7 +57,7 @@ async function reap(libc: Libc, pid: number): Promise<number> {
 
 /** A child in a synchronous loop (or one inside try/catch/finally, or one of syscalls that never sleep). */
 async function sync_child(libc: Libc, how: string): Promise<number> {
-  const pid = (await libc.fork((c) => {
+  const pid = await libc.fork((c) => {
     if (how === 'catch') {
       for (let k = 0; k < 3; k++) {
         try { spin(4e8); } catch { /* swallow anything */ } finally { continue; } // eslint-disable-line no-unsafe-finally
@@ -71,7 +71,7 @@ async function sync_child(libc: Libc, how: string): Promise<number> {
     }
     spin(4e8); // 0.46 s of modeled time on skylake: past the watchdog's 0.25 s
     return 7;
-  })) as number;
+  });
   return reap(libc, pid);
 }
 

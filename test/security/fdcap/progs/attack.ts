@@ -18,7 +18,7 @@ async function attacker_names_trusted(libc: Libc, ctx: number): Promise<number> 
 async function attacker_replay(libc: Libc, saved: Uint8Array): Promise<number> {
   const p = libc.malloc(FDCAP_ENTER_SIZE);
   libc.poke(p, saved);
-  return (await libc.ioctl(libc.fdcap_fd!, FDCAP_IOC_ENTER, p)) as number;
+  return await libc.ioctl(libc.fdcap_fd!, FDCAP_IOC_ENTER, p);
 }
 
 /**
@@ -39,7 +39,7 @@ async function enter_watched(libc: Libc, ctx: number): Promise<Uint8Array> {
 async function try_read(libc: Libc, v: number): Promise<boolean> {
   const buf = new Uint8Array(32);
   await libc.lseek(v, 0, libc.SEEK_SET);
-  const n = (await libc.read(v, buf, 32)) as number;
+  const n = await libc.read(v, buf, 32);
   return n > 0 && new TextDecoder().decode(buf.subarray(0, n)) === SECRET;
 }
 
@@ -58,35 +58,35 @@ async function send_fd(libc: Libc, s: number, fd: number): Promise<number> {
   const ctl = libc.malloc(24);
   libc.poke_u64(ctl, 20); libc.poke_u32(ctl + 8, libc.SOL_SOCKET); libc.poke_u32(ctl + 12, libc.SCM_RIGHTS);
   libc.poke_u32(ctl + 16, fd); libc.poke_u32(ctl + 20, 0);
-  return (await libc.sendmsg(s, msghdr(libc, ctl, 24), 0)) as number;
+  return await libc.sendmsg(s, msghdr(libc, ctl, 24), 0);
 }
 
 /** recvmsg of one SCM_RIGHTS fd (-1 when none came). */
 async function recv_fd(libc: Libc, s: number): Promise<number> {
   const ctl = libc.malloc(24);
   const m = msghdr(libc, ctl, 24);
-  if (((await libc.recvmsg(s, m, 0)) as number) < 0 || libc.peek_u64(m + 40) < 20) return -1;
+  if (await libc.recvmsg(s, m, 0) < 0 || libc.peek_u64(m + 40) < 20) return -1;
   return libc.peek_i32(ctl + 16);
 }
 
 /** An AF_UNIX socketpair: [s0, s1] (tokens when made inside a context). */
 async function pair(libc: Libc): Promise<[number, number]> {
   const sv = libc.malloc(8);
-  if (((await libc.socketpair(libc.AF_UNIX, libc.SOCK_STREAM, 0, sv)) as number) < 0) return [-1, -1];
+  if (await libc.socketpair(libc.AF_UNIX, libc.SOCK_STREAM, 0, sv) < 0) return [-1, -1];
   return [libc.peek_i32(sv), libc.peek_i32(sv + 4)];
 }
 
 export default async function main(libc: Libc, argv: string[]): Promise<number> {
   const name = argv[1];
   const policy = argv[2] === 'kill' ? 'kill' : 'ebadf';
-  const w = (await libc.open('/tmp/secret', libc.O_CREAT | libc.O_WRONLY | libc.O_TRUNC, 0o600)) as number;
+  const w = await libc.open('/tmp/secret', libc.O_CREAT | libc.O_WRONLY | libc.O_TRUNC, 0o600);
   await libc.write(w, SECRET);
   await libc.close(w);
   const on = (await libc.fdcap_init(trusted_enter, policy)) === 0;
-  const A = on ? (await libc.fdcap_create()) as number : 0;
-  const B = on ? (await libc.fdcap_create()) as number : 0;
+  const A = on ? await libc.fdcap_create() : 0;
+  const B = on ? await libc.fdcap_create() : 0;
   if ((await trusted_enter(libc, A)) !== 0 && on) return 4;
-  const tok = (await libc.open('/tmp/secret', libc.O_RDONLY)) as number;
+  const tok = await libc.open('/tmp/secret', libc.O_RDONLY);
   const legit = await try_read(libc, tok); // the owner can read
   await libc.fdcap_exit();
   const fd = tok & FD_MASK;

@@ -10,7 +10,7 @@ import type { Libc } from '../../../../libc/index.ts';
 type Spec = [string, number, string[]];
 const FD_USE = ['fd', 'atfd', 'fdrange', 'pollfds', 'fd_set', 'msghdr_in'];
 
-async function site(libc: Libc, ctx: number): Promise<number> { return (await libc.fdcap_enter(ctx)) as number; }
+async function site(libc: Libc, ctx: number): Promise<number> { return await libc.fdcap_enter(ctx); }
 
 /** A struct msghdr (one 1-byte iovec) whose control buffer carries one SCM_RIGHTS fd. */
 function scm_msghdr(libc: Libc, fd: number): number {
@@ -56,15 +56,15 @@ function args_for(libc: Libc, kinds: string[], pos: number, fd: number, sock: nu
 export default async function main(libc: Libc, argv: string[]): Promise<number> {
   const specs = JSON.parse(argv[1]) as Spec[];
   const sv = libc.malloc(8);
-  if (((await libc.socketpair(libc.AF_UNIX, libc.SOCK_STREAM, 0, sv)) as number) < 0) return 2;
+  if (await libc.socketpair(libc.AF_UNIX, libc.SOCK_STREAM, 0, sv) < 0) return 2;
   const sock = libc.peek_i32(sv);
-  const w = (await libc.open('/tmp/secret', libc.O_CREAT | libc.O_WRONLY | libc.O_TRUNC, 0o600)) as number;
+  const w = await libc.open('/tmp/secret', libc.O_CREAT | libc.O_WRONLY | libc.O_TRUNC, 0o600);
   await libc.write(w, 'TOPSECRET');
   await libc.close(w);
   if ((await libc.fdcap_init(site)) !== 0) return 3;
-  const A = (await libc.fdcap_create()) as number, B = (await libc.fdcap_create()) as number;
+  const A = await libc.fdcap_create(), B = await libc.fdcap_create();
   if ((await site(libc, A)) !== 0) return 4;
-  const tok = (await libc.open('/tmp/secret', libc.O_RDONLY)) as number;
+  const tok = await libc.open('/tmp/secret', libc.O_RDONLY);
   await libc.fdcap_exit();
   const fd = tok & 0xffffff;
   if (fd === tok) return 5; // not protected
@@ -76,7 +76,7 @@ export default async function main(libc: Libc, argv: string[]): Promise<number> 
       const a = args_for(libc, kinds, pos, fd, sock);
       const before = libc.fdcap_stats();
       libc.errno = 0;
-      const r = (await libc.syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5])) as number;
+      const r = await libc.syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
       const errno = libc.errno;
       const after = libc.fdcap_stats();
       if (before === -1 || after === -1) return 7;

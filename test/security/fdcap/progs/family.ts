@@ -17,31 +17,31 @@ import type { Libc } from '../../../../libc/index.ts';
 const SECRET = 'TOPSECRET';
 const FD_MASK = (1 << 24) - 1;
 
-async function site(libc: Libc, ctx: number): Promise<number> { return (await libc.fdcap_enter(ctx)) as number; }
+async function site(libc: Libc, ctx: number): Promise<number> { return await libc.fdcap_enter(ctx); }
 
 async function reads_secret(libc: Libc, v: number): Promise<boolean> {
   const buf = new Uint8Array(32);
-  if (((await libc.lseek(v, 0, libc.SEEK_SET)) as number) < 0) return false;
-  const n = (await libc.read(v, buf, 32)) as number;
+  if (await libc.lseek(v, 0, libc.SEEK_SET) < 0) return false;
+  const n = await libc.read(v, buf, 32);
   return n > 0 && new TextDecoder().decode(buf.subarray(0, n)) === SECRET;
 }
 
 /** Creates /tmp/secret, inits fdcap with policy, enters a new context: [ctx, token]. */
 async function protect_secret(libc: Libc, policy: 'ebadf' | 'kill'): Promise<[number, number]> {
-  const w = (await libc.open('/tmp/secret', libc.O_CREAT | libc.O_WRONLY | libc.O_TRUNC, 0o600)) as number;
+  const w = await libc.open('/tmp/secret', libc.O_CREAT | libc.O_WRONLY | libc.O_TRUNC, 0o600);
   await libc.write(w, SECRET);
   await libc.close(w);
   if ((await libc.fdcap_init(site, policy)) !== 0) return [-1, -1];
-  const A = (await libc.fdcap_create()) as number;
+  const A = await libc.fdcap_create();
   if ((await site(libc, A)) !== 0) return [-1, -1];
-  return [A, (await libc.open('/tmp/secret', libc.O_RDONLY)) as number];
+  return [A, await libc.open('/tmp/secret', libc.O_RDONLY)];
 }
 
 const say = async (libc: Libc, s: string): Promise<void> => { await libc.write(1, s + '\n'); };
 
 /** Runs child in a forked process and returns its wait status. */
 async function in_child(libc: Libc, child: (c: Libc) => Promise<number>): Promise<number> {
-  const pid = (await libc.fork(async (c) => { c.fdcap_atfork_child(libc); return child(c); })) as number;
+  const pid = await libc.fork(async (c) => { c.fdcap_atfork_child(libc); return child(c); });
   const st = libc.malloc(4);
   await libc.waitpid(pid, st, 0);
   return libc.peek_i32(st);
@@ -74,14 +74,14 @@ async function revoke(libc: Libc): Promise<number> {
   await libc.pipe2(p, 0);
   await site(libc, A);
   const rd = libc.peek_i32(p), wr = libc.peek_i32(p + 4);
-  const pid = (await libc.fork(async (c) => {
+  const pid = await libc.fork(async (c) => {
     c.fdcap_atfork_child(libc);
     await c.close(wr);
     await c.read(rd, new Uint8Array(1), 1); // wait for the parent's revoke
     const ok = await reads_secret(c, tok);
     await say(c, `child after the parent's revoke: reads=${ok ? 1 : 0}`);
     return ok ? 0 : 1;
-  })) as number;
+  });
   const dead = await revoke_until_dead(libc, A, tok);
   await libc.write(wr, 'x');
   const wst = libc.malloc(4);
@@ -103,15 +103,15 @@ async function brute(libc: Libc, policy: 'ebadf' | 'kill'): Promise<number> {
 }
 
 async function modules_refcnt(libc: Libc): Promise<string> {
-  const fd = (await libc.open('/proc/modules', libc.O_RDONLY)) as number;
+  const fd = await libc.open('/proc/modules', libc.O_RDONLY);
   const buf = new Uint8Array(4096);
-  const n = (await libc.read(fd, buf, 4096)) as number;
+  const n = await libc.read(fd, buf, 4096);
   await libc.close(fd);
   return /^fdcap \d+ (\d+)/m.exec(new TextDecoder().decode(buf.subarray(0, Math.max(n, 0))))?.[1] ?? '?';
 }
 
 async function try_rmmod(libc: Libc): Promise<string> {
-  const r = (await libc.syscall(libc.SYS.delete_module, libc.str('fdcap'), libc.O_NONBLOCK)) as number;
+  const r = await libc.syscall(libc.SYS.delete_module, libc.str('fdcap'), libc.O_NONBLOCK);
   return `${r} errno=${r < 0 ? libc.errno : 0}`;
 }
 
@@ -140,9 +140,9 @@ async function exec1(libc: Libc): Promise<number> {
 
 /** After exec: init again, then try the old token and the raw fd from a new context. */
 async function exec2(libc: Libc, tok: number): Promise<number> {
-  const init = (await libc.fdcap_init(site)) as number;
-  const B = (await libc.fdcap_create()) as number;
-  const entered = (await site(libc, B)) as number;
+  const init = await libc.fdcap_init(site);
+  const B = await libc.fdcap_create();
+  const entered = await site(libc, B);
   const fd = tok & FD_MASK;
   await say(libc, `exec2: init=${init} enter=${entered} old token reads=${(await reads_secret(libc, tok)) ? 1 : 0} raw fd reads=${(await reads_secret(libc, fd)) ? 1 : 0}`);
   return 0;

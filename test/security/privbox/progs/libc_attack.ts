@@ -22,7 +22,7 @@ const ATTACKS = new Map<string, Attack>([
   ['parse_stat', (l, a) => l.parse_stat(a - 8).uid],
   ['poke_u32', (l, a) => { l.poke_u32(a, 0); return l.peek_u32(a); }],
   ['snprintf', (l, a) => { l.snprintf(a, 4, '%s', 'x'); return l.peek_u32(a); }],
-  ['read_syscall', async (l, a) => { const fd = (await l.open('/dev/zero', l.O_RDONLY)) as number; return (await l.read(fd, a, 4)) as number; }],
+  ['read_syscall', async (l, a) => { const fd = await l.open('/dev/zero', l.O_RDONLY); return await l.read(fd, a, 4); }],
 ]);
 
 export default async function main(libc: Libc, argv: string[]): Promise<number> {
