@@ -6,67 +6,22 @@
  */
 import {
   EADDRINUSE, EAGAIN, ECONNREFUSED, EINVAL, EISCONN, ENOENT, ENOTCONN, EOPNOTSUPP, EPROTONOSUPPORT,
-  EPROTOTYPE, ESOCKTNOSUPPORT, ECONNRESET, EACCES, ENOTDIR, EFAULT, ENOSPC, EPERM,
+  ESOCKTNOSUPPORT, ECONNRESET, ENOTDIR, ENOSPC, EPERM,
 } from '../../include/uapi/errno.ts';
-import { S_IFSOCK, S_ISSOCK, S_ISDIR } from '../../include/uapi/stat.ts';
-import { AF_UNIX, SOCK_DGRAM, SOCK_STREAM, UNIX_PATH_MAX } from '../../include/uapi/socket.ts';
+import { S_IFSOCK, S_ISDIR } from '../../include/uapi/stat.ts';
+import { AF_UNIX, SOCK_DGRAM, SOCK_STREAM } from '../../include/uapi/socket.ts';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM } from '../../fs/poll_types.ts';
-import { Dentry, type Inode } from '../../fs/fs_types.ts';
+import { Dentry } from '../../fs/fs_types.ts';
 import { MAY_EXEC, MAY_WRITE, inode_permission, path_lookupat, path_start } from '../../fs/namei.ts';
 import { shmem_get_inode } from '../../fs/tmpfs.ts';
 import { AT_FDCWD } from '../../include/uapi/fcntl.ts';
-import type { Kernel } from '../../kernel.ts';
 import type { Task } from '../../sched/task.ts';
 import { wait_event_interruptible, sys_then } from '../../sched/wait.ts';
-import { Sock, sk_accept_wait, sk_acceptq_is_full, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, task_ucred } from '../core/sock.ts';
-import type { SkbOwner } from '../core/skbuff.ts';
+import { sk_accept_wait, sk_acceptq_is_full, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, task_ucred } from '../core/sock.ts';
 import { SS_CONNECTED, SS_UNCONNECTED, Socket, sock_register, type ProtoOps, SIOCINQ, SIOCOUTQ, sock_ioctl_common } from '../socket.ts';
 import { put_user_u32 } from '../../mm/uaccess.ts';
 import { unix_dgram_recvmsg, unix_dgram_sendmsg, unix_stream_recvmsg, unix_stream_sendmsg } from './unix_io.ts';
-import { StateKey, state_of } from '../../include/linux/ext_state.ts';
-
-/** net.unix.max_dgram_qlen */
-export const UNIX_MAX_DGRAM_QLEN = 10;
-
-/** struct unix_address: the sockaddr_un bytes as bound, and the key they are found by. */
-export interface UnixAddress { bytes: Uint8Array; abstract: boolean; key: string }
-
-export class UnixSock extends Sock implements SkbOwner {
-  addr: UnixAddress | null = null;
-  inode: Inode | null = null;
-  peer: UnixSock | null = null;
-  /** Connections waiting for accept (embryos, already connected to their clients). */
-  readonly accept_queue: UnixSock[] = [];
-  /** Bytes this socket has queued at its peer and the peer has not read (sk_wmem_alloc). */
-  wmem = 0;
-  /** Set on the server half of a connection until it is accepted. */
-  embryo = false;
-  constructor(readonly k: Kernel, type: number) { super(AF_UNIX, type, 0); }
-
-  skb_consumed(bytes: number): void {
-    this.wmem -= bytes;
-    this.wake(); // unix_write_space
-  }
-}
-
-interface UnixTable { abstract: Map<string, UnixSock>; by_inode: WeakMap<Inode, UnixSock>; autobind: number }
-
-const UNIX_TABLE_STATE = new StateKey<Kernel, UnixTable>('net.unix', () => ({ abstract: new Map(), by_inode: new WeakMap(), autobind: 0 }));
-function unix_table(k: Kernel): UnixTable { return state_of(k, UNIX_TABLE_STATE); }
-
-export const usk = (sock: Socket): UnixSock => sock.sk as UnixSock;
-
-/** unix_mkname(): validates a sockaddr_un; the path (filesystem) or the abstract key. */
-export function unix_mkname(a: Uint8Array): UnixAddress | number {
-  if (a.length <= 2 || a.length > 2 + UNIX_PATH_MAX) return -EINVAL;
-  if ((a[0] | (a[1] << 8)) !== AF_UNIX) return -EINVAL;
-  if (a[2] === 0) return { bytes: a.slice(), abstract: true, key: Buffer.from(a.subarray(2)).toString('latin1') };
-  let end = 2;
-  while (end < a.length && a[end] !== 0) end++;
-  const bytes = new Uint8Array(end + 1);
-  bytes.set(a.subarray(0, end));
-  return { bytes, abstract: false, key: Buffer.from(a.subarray(2, end)).toString('utf8') };
-}
+import { UNIX_MAX_DGRAM_QLEN, type UnixAddress, UnixSock, unix_find_other, unix_mkname, unix_table, usk } from './unix_sock.ts';
 
 /** unix_autobind(): an abstract name of five hex digits. */
 function unix_autobind(sk: UnixSock): number {
@@ -121,29 +76,6 @@ function unix_bind(sock: Socket, t: Task, a: Uint8Array): number {
   }
   sk.addr = addr;
   return 0;
-}
-
-/** unix_find_other(): the socket bound at addr, with Linux's errors. */
-export function unix_find_other(t: Task, k: Kernel, a: Uint8Array, type: number): UnixSock | number {
-  const addr = unix_mkname(a);
-  if (typeof addr === 'number') return addr;
-  let other: UnixSock | undefined;
-  if (addr.abstract) {
-    other = unix_table(k).abstract.get(addr.key);
-  } else {
-    const start = path_start(t, AT_FDCWD, addr.key);
-    if (typeof start === 'number') return start;
-    const r = path_lookupat(t, start, addr.key, true);
-    if (typeof r === 'number') return r;
-    if (!r.dentry) return -ENOENT;
-    const inode = r.dentry.d_inode!;
-    if (inode_permission(t, inode, MAY_WRITE)) return -EACCES;
-    if (!S_ISSOCK(inode.i_mode)) return -ECONNREFUSED;
-    other = unix_table(k).by_inode.get(inode);
-  }
-  if (!other || other.dead) return -ECONNREFUSED;
-  if (other.sk_type !== type) return -EPROTOTYPE;
-  return other;
 }
 
 function connect_pair(a: UnixSock, b: UnixSock): void {

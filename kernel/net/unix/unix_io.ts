@@ -16,7 +16,7 @@ import type { IovIter } from '../core/iov_iter.ts';
 import { SkBuff } from '../core/skbuff.ts';
 import { RCV_SHUTDOWN, SEND_SHUTDOWN, TCP_ESTABLISHED, sk_epipe, sk_wait, sock_error, task_ucred } from '../core/sock.ts';
 import type { MsgHdr, Socket } from '../socket.ts';
-import { UNIX_MAX_DGRAM_QLEN, unix_find_other, usk, type UnixSock } from './af_unix.ts';
+import { UNIX_MAX_DGRAM_QLEN, unix_find_other, usk, type UnixSock } from './unix_sock.ts';
 
 /** Hands a received buffer's files to the receiver, or drops them when nobody takes them. */
 function take_fds(skb: SkBuff, msg: MsgHdr | null, peek: boolean): boolean {
