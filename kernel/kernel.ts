@@ -51,6 +51,8 @@ export interface SyscallTracer {
   exit(t: Task, nr: number, ret: number): void;
   /** A signal sent to t, with its siginfo (strace's `--- SIG… {…} ---`). */
   signal?(t: Task, sig: number, info: import('./sched/siginfo.ts').SigInfo): void;
+  /** t entered a group stop by sig (strace's `--- stopped by SIG… ---`). */
+  stopped?(t: Task, sig: number): void;
 }
 
 export class Kernel {

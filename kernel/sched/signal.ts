@@ -104,6 +104,7 @@ function prepare_signal(t: Task, sig: number): void {
  */
 function do_signal_stop(t: Task, sig: number): Promise<void> {
   const leader = group_leader(t);
+  t.kernel.tracer?.stopped?.(t, sig); // strace's `--- stopped by SIGSTOP ---`
   if (!leader.group_stop_sig) {
     leader.group_stop_sig = sig;
     leader.wait_report = CLD_STOPPED;

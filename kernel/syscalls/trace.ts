@@ -321,7 +321,15 @@ export class StraceTracer implements SyscallTracer {
     const code = sig === SIGCHLD ? ['?', 'CLD_EXITED', 'CLD_KILLED', 'CLD_DUMPED', 'CLD_TRAPPED', 'CLD_STOPPED', 'CLD_CONTINUED'][info.code] ?? String(info.code)
       : info.code === 0 ? 'SI_USER' : info.code === -6 ? 'SI_TKILL' : String(info.code);
     const extra = sig === SIGCHLD ? `, si_status=${info.code === 1 ? info.status : signal_name(info.status ?? 0)}, si_utime=0, si_stime=0` : '';
-    const line = `--- ${name} {si_signo=${name}, si_code=${code}, si_pid=${info.pid}, si_uid=${info.uid}${extra}} ---`;
+    this.signal_line(t, `--- ${name} {si_signo=${name}, si_code=${code}, si_pid=${info.pid}, si_uid=${info.uid}${extra}} ---`);
+  }
+
+  stopped(t: Task, sig: number): void {
+    this.signal_line(t, `--- stopped by ${signal_name(sig)} ---`);
+  }
+
+  /** A line about a signal: after t's syscall line if one is in progress (where ptrace stops it). */
+  private signal_line(t: Task, line: string): void {
     if (this.pending.has(t)) { const q = this.signals.get(t) ?? []; q.push(line); this.signals.set(t, q); } else this.emit(t, line);
   }
 

@@ -131,3 +131,13 @@ test.serial('restart_block: a stopped and continued nanosleep resumes through re
   t.deepEqual(child_lines(mine.stderr), child_lines(real.stderr));
   t.true(child_lines(mine.stderr).includes('restart_syscall(<... resuming interrupted clock_nanosleep ...>) = 0'));
 });
+
+test('a stop signal shows strace -f\'s group-stop line after the signal, before the parent\'s CLD_STOPPED', (t) => {
+  const r = privos('strace', '-e', 'trace=none', '/bin/sh', '-c', 'sleep 1 & kill -STOP $!; kill -CONT $!; wait');
+  t.is(r.status, 0, r.stderr);
+  const lines = r.stderr.split('\n').filter((l) => l.includes('---'));
+  const stop = lines.findIndex((l) => /^\[pid +2\] --- SIGSTOP \{/.test(l));
+  t.true(stop >= 0, r.stderr);
+  t.regex(lines[stop + 1], /^\[pid +2\] --- stopped by SIGSTOP ---$/);
+  t.regex(lines[stop + 2], /si_code=CLD_STOPPED, si_pid=2,/);
+});
