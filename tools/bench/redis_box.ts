@@ -1,7 +1,7 @@
 /**
  * PrivBox's Redis result, modeled (issue 10 §4; the paper's `redis-benchmark -t ping,get,set,incr
- * -c 50` against `redis-server --save "" --appendonly no`: +7.6% throughput with the event loop
- * boxed under SFI, +11% with SPAP). redis-lite runs in privos on skylake-pti, once per
+ * -c 50` against `redis-server --save "" --appendonly no`, its published gains with SFI and with
+ * SPAP kept beside the other anchors in kernel/arch/x86/profile_skylake.ts). redis-lite runs in privos on skylake-pti, once per
  * configuration — kerncall no (the plain image), and aeProcessEvents boxed (`--kerncall yes`) with
  * the whole-image SFI build full, branch-only, none, and branch + SPAP — driven by the real
  * redis-benchmark, one invocation per test. The figure is the redis-lite task's modeled cycles
@@ -23,6 +23,7 @@ import type { Kernel } from '../../kernel/kernel.ts';
 import type { Task } from '../../kernel/sched/task.ts';
 import { link_program } from '../link/link.ts';
 import { PROFILES } from '../profiles.ts';
+import { PRIVBOX_REDIS_GAIN_SFI as PAPER_SFI, PRIVBOX_REDIS_GAIN_SPAP as PAPER_SPAP } from '../../kernel/arch/x86/profile_skylake.ts';
 import { median, spread, fmt_spread, svg_bars, table } from './harness.ts';
 
 export const PROFILE = 'skylake-pti';
@@ -42,8 +43,6 @@ export const CONFIGS: readonly BoxConfig[] = [
 /** redis-benchmark's tests (-t), one invocation each so that each is measured on its own. */
 export const TESTS = ['ping_inline', 'ping_mbulk', 'set', 'get', 'incr'] as const;
 
-/** The paper's throughput gains of the boxed event loop, % (PrivBox, ATC'22, Redis). */
-const PAPER_SFI = 7.6, PAPER_SPAP = 11;
 const PAPER: Record<string, string> = { 'box, SFI full': `+${PAPER_SFI}%`, 'box, SPAP + branch': `+${PAPER_SPAP}%` };
 
 /** What one redis-benchmark test cost the server. */
@@ -159,9 +158,10 @@ function report(runs: Runs, n: number, rounds: number): void {
 
 /**
  * The paper's gains read backwards through this run's saving S (kerncall no minus the
- * uninstrumented box, cycles/request): if SPAP costs ~nothing (the paper's argument), +11% means
- * a boxed request of S/0.11 cycles and an unboxed one of S/0.11 + S; +7.6% with SFI then leaves
- * base/1.076 − S/0.11 cycles for the instrumentation. Derived from the paper, not measured.
+ * uninstrumented box, cycles/request): if SPAP costs ~nothing (the paper's argument), a gain g
+ * (PAPER_SPAP, as a fraction) means a boxed request of S/g cycles and an unboxed one of S/g + S;
+ * the SFI gain g' (PAPER_SFI) then leaves base/(1 + g') − S/g cycles for the instrumentation.
+ * Derived from the paper, not measured.
  */
 function paper_implied(runs: Runs): void {
   const med = (name: string): number => median(TESTS.map((t) => median(runs.get(`${name}/${t}`)!.map((r) => r.cycles))));

@@ -27,6 +27,15 @@ export const PRIVBOX_USER_ROUND_TRIP = 953;
 export const PRIVBOX_GATE_ROUND_TRIP = 436;
 
 /**
+ * Published application anchors (PrivBox, USENIX ATC 2022, §6: Redis under `redis-benchmark -t
+ * ping,get,set,incr -c 50`, server `--save "" --appendonly no`): the throughput gain of the boxed
+ * event loop, in percent, with SFI and with SPAP. The redis_box bench prints them beside the
+ * gain the model charges; they are never an input to any figure it computes.
+ */
+export const PRIVBOX_REDIS_GAIN_SFI = 7.6;
+export const PRIVBOX_REDIS_GAIN_SPAP = 11;
+
+/**
  * Constants that come from a citation or an estimate. The two residuals (`mds_clear`,
  * `cr3_write`) are derived from the anchors below.
  */
