@@ -5,7 +5,10 @@
  */
 import { COST_KEYS } from '../../kernel/time/cost.ts';
 import type { Libc } from '../../libc/index.ts';
-import { boot, run_inline } from '../machine.ts';
+import type { CpuDoor } from '../../kernel/include/uapi/cpu_door.ts';
+import { boot, run_inline, task_of } from '../machine.ts';
+import { door_host } from '../../kernel/arch/door.ts';
+import { door_realm } from '../../kernel/arch/door_factory.ts';
 import { PROFILES } from '../profiles.ts';
 import { C_PRELUDE, fmt_spread, native_spreads, alternating_ns, sample_ns, spread, type Spread, table } from './harness.ts';
 
@@ -47,8 +50,12 @@ export default async function bench(): Promise<void> {
     // Both wrappers pay the same (a no-op set_enabled but for the first call of a run).
     sync = await alternating_ns([cached, uncached], ITERS / 5, 9, false);
     k.dispatch.set_enabled(true);
-    // What a program pays for `await libc.getpid()` next to a bare `await` in the same process.
-    door = await alternating_ns([trivial, cached, uncached], ITERS / 5, 9);
+    // What a program pays for `await libc.getpid()` next to a bare `await` in the same process,
+    // and the floor under it: a door whose syscall instruction does nothing (the register
+    // conversions and the call across the door, no kernel), then the door without libc's wrapper.
+    const nr = libc.SYS.getpid, real = (libc as unknown as { door: CpuDoor }).door;
+    const empty = door_realm().make({ ...door_host(task_of(k, libc)), sys: () => 0 });
+    door = await alternating_ns([trivial, () => empty.syscall(nr, 0, 0, 0, 0, 0, 0), () => real.syscall(nr, 0, 0, 0, 0, 0, 0), cached, uncached], ITERS / 5, 9);
     k.dispatch.set_enabled(true);
   });
   if (!emu || !door || !sync) throw new Error('core bench: the inline program did not run');
@@ -66,8 +73,10 @@ export default async function bench(): Promise<void> {
   table('core', `await libc.getpid() vs a bare await of a trivial function, same process (9 alternating rounds of ${ITERS / 5} calls; goal ≤ 1.3×)`,
     ['call', 'ns/call', 'ratio to the bare await, per round'], [
       ['await trivial()', fmt_spread(d.each[0]), '1.00×'],
-      ['await libc.getpid(), dispatch cache on', fmt_spread(d.each[1]), `${fmt_spread(d.ratio[1], 2)}×`],
-      ['await libc.getpid(), dispatch cache off', fmt_spread(d.each[2]), `${fmt_spread(d.ratio[2], 2)}×`],
+      ['await of an empty door (sys does nothing: the floor without a kernel)', fmt_spread(d.each[1]), `${fmt_spread(d.ratio[1], 2)}×`],
+      ['await door.syscall(getpid) (the kernel path, no libc wrapper)', fmt_spread(d.each[2]), `${fmt_spread(d.ratio[2], 2)}×`],
+      ['await libc.getpid(), dispatch cache on', fmt_spread(d.each[3]), `${fmt_spread(d.ratio[3], 2)}×`],
+      ['await libc.getpid(), dispatch cache off', fmt_spread(d.each[4]), `${fmt_spread(d.ratio[4], 2)}×`],
     ]);
 
   // 2. Modeled cycles on each profile.
