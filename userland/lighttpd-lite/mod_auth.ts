@@ -75,7 +75,7 @@ export async function mod_auth(srv: Server, rc: RequestConfig, req: Request, pat
   if (colon < 0) { srv.errorlog.write('mod_auth.ts', `missing ':' in ${creds}`); return { status: 400 }; }
   const user = new TextDecoder().decode(raw.subarray(0, colon));
   const file = conf_str(rc, 'auth.backend.htpasswd.userfile', '');
-  const res = file ? await srv.auth.backend(file).check(user, raw.subarray(colon + 1)) : 'error';
+  const res = file ? await srv.auth.backend(file).check(user, raw.subarray(colon + 1), srv.now) : 'error';
   if (res === 'error') return { status: 500 };
   if (res !== 'ok') {
     srv.errorlog.write('mod_auth.ts', `password doesn't match for ${path} username: ${user} IP: ${peer}`);
