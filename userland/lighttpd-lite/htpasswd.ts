@@ -28,8 +28,17 @@ export function htpasswd_lookup(file: Uint8Array, user: string): string | null {
 
 /** Compares without an early exit on the first differing character. */
 function same(a: string, b: string): boolean {
+  const n = a.length < b.length ? a.length : b.length;
   let d = a.length ^ b.length;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) d |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  for (let i = 0; i < n; i++) d |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return d === 0;
+}
+
+/** Digests compared without an early exit. */
+export function digest_equal(a: Uint8Array, b: Uint8Array): boolean {
+  const n = a.length < b.length ? a.length : b.length;
+  let d = a.length ^ b.length;
+  for (let i = 0; i < n; i++) d |= a[i] ^ b[i];
   return d === 0;
 }
 

@@ -17,8 +17,8 @@
  */
 import type { Libc } from '../../libc/index.ts';
 import type { ErrorLog } from './log.ts';
-import { base64_encode } from './base64.ts';
-import { hash_kind, htpasswd_parse, htpasswd_verify } from './htpasswd.ts';
+import { base64_decode, base64_encode } from './base64.ts';
+import { digest_equal, hash_kind, htpasswd_parse, htpasswd_verify } from './htpasswd.ts';
 import { sha1 } from './sha1.ts';
 
 export type CheckResult = 'ok' | 'nouser' | 'badpw' | 'error';
@@ -36,10 +36,14 @@ export class AuthnFile {
   /** The second of the last stat of the path (-1: stat on the next check) and the size it gave. */
   stat_ts = -1;
   size = 0;
-  /** The bytes last read, their parse, and apr1 hash → SHA-1 (base64) of the password it verified. */
+  /**
+   * The bytes last read and their parse; {SHA} hash → its 20 digest bytes (null: not the
+   * base64 htpasswd writes); apr1 hash → the SHA-1 of the password it last verified.
+   */
   data: Uint8Array | null = null;
   users = new Map<string, string>();
-  verified = new Map<string, string>();
+  sha = new Map<string, Uint8Array | null>();
+  verified = new Map<string, Uint8Array>();
 
   constructor(readonly libc: Libc, readonly path: string, readonly log: ErrorLog) {}
 
@@ -100,17 +104,31 @@ function same_bytes(a: Uint8Array | null, b: Uint8Array): boolean {
 /** The parse of the bytes just read: the kept one while they are unchanged. */
 function users_of(a: AuthnFile, data: Uint8Array): Map<string, string> {
   if (same_bytes(a.data, data)) return a.users;
-  a.data = data; a.users = htpasswd_parse(data); a.verified.clear();
+  a.data = data; a.users = htpasswd_parse(data); a.sha.clear(); a.verified.clear();
   return a.users;
 }
 
-/** htpasswd_verify, skipping apr1's rounds for the password that last verified against this hash. */
+/** A {SHA} field's digest bytes, when the field is exactly the base64 of 20 bytes. */
+function sha_digest(a: AuthnFile, hash: string): Uint8Array | null {
+  let d = a.sha.get(hash);
+  if (d === undefined) {
+    const b = base64_decode(hash.slice(5));
+    d = b && b.length === 20 && base64_encode(b) === hash.slice(5) ? b : null;
+    a.sha.set(hash, d);
+  }
+  return d;
+}
+
+/** htpasswd_verify with the parse's help: {SHA} against decoded bytes, apr1's rounds skipped for the password last verified. */
 function verify(a: AuthnFile, hash: string, pw: Uint8Array): boolean {
-  if (hash_kind(hash) !== 'apr1') return htpasswd_verify(hash, pw);
-  const digest = base64_encode(sha1(pw));
-  if (a.verified.get(hash) === digest) return true;
+  const kind = hash_kind(hash);
+  if (kind === 'unsupported') return false;
+  const d = sha1(pw);
+  if (kind === 'sha') { const want = sha_digest(a, hash); return want !== null && digest_equal(d, want); }
+  const prev = a.verified.get(hash);
+  if (prev && digest_equal(prev, d)) return true;
   const ok = htpasswd_verify(hash, pw);
-  if (ok) a.verified.set(hash, digest);
+  if (ok) a.verified.set(hash, d);
   return ok;
 }
 

@@ -49,11 +49,11 @@ export async function http_response_prepare(srv: Server, req: Request, peer: str
   });
   if (mod_access_denied(rc, path)) return done(set_error(r, 403));
   const auth = await mod_auth(srv, rc, req, path, peer);
-  if (auth) {
+  if (auth && auth.status) {
     if (auth.realm !== undefined) r.headers.push(['WWW-Authenticate', `Basic realm="${auth.realm}", charset="UTF-8"`]);
     return { resp: set_error(r, auth.status), close: auth.close === true, user: '', delay: auth.close === true };
   }
-  const user = auth_user(req);
+  const user = auth ? auth.user ?? '' : auth_user(req);
   return done(await physical(srv, rc, req, r, path), false, user);
 }
 
