@@ -136,7 +136,9 @@ function next_request(h: ConnHost, c: Connection): boolean {
   if (end[0] > srv.max_request_field_size) { queue_error(h, c, 431, 0, block.split('\r\n')[0]); return true; }
   const req = parse_request(block);
   if ('status' in req) { queue_error(h, c, req.status, req.minor, req.line); return true; }
-  const max_kb = conf_int(RequestConfig.for(srv.config, { url: req.raw_path, host: req.host, querystring: req.query, method: req.method, useragent: '', referer: '', remoteip: c.peer }), 'server.max-request-size', 0);
+  // server.max-request-size (KiB) matters only for a request with a body.
+  const max_kb = req.content_length === 0 ? 0
+    : conf_int(RequestConfig.for(srv.config, { url: req.raw_path, host: req.host, querystring: req.query, method: req.method, useragent: '', referer: '', remoteip: c.peer }), 'server.max-request-size', 0);
   if (max_kb > 0 && req.content_length > max_kb * 1024) {
     srv.errorlog.write('connections.ts', `request-size too long: ${req.content_length} -> 413`);
     queue_error(h, c, 413, req.minor, req.request_line);
