@@ -115,9 +115,10 @@ function finish(r: Request): number {
     r.content_length = Number(cl);
   }
   if (r.headers.has('transfer-encoding')) return r.minor === 1 ? 501 : 400;
-  const conn = (r.headers.get('connection') ?? '').toLowerCase().split(',').map((s) => s.trim());
-  if (conn.includes('close')) r.keep_alive = false;
-  else if (conn.includes('keep-alive')) r.keep_alive = true;
+  const hdr = r.headers.get('connection');
+  const conn = hdr === undefined ? null : hdr.toLowerCase().split(',').map((s) => s.trim());
+  if (conn?.includes('close')) r.keep_alive = false;
+  else if (conn?.includes('keep-alive')) r.keep_alive = true;
   return 0;
 }
 
