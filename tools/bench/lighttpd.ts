@@ -29,17 +29,17 @@ import { svg_bars, svg_plot, table } from './harness.ts';
 const PROFILE = 'apple-m1';
 const SIZES: [string, number][] = [['100 B', 100], ['1 KiB', 1024], ['10 KiB', 10240], ['50 KiB', 51200]];
 const CLIENTS = [1, 10, 50, 100, 500];
-const USER = 'bob:builder';
+export const USER = 'bob:builder';
 
-function have(cmd: string): boolean {
+export function have(cmd: string): boolean {
   try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; }
 }
 
-function free_port(): Promise<number> {
+export function free_port(): Promise<number> {
   return new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => res(p)); }); });
 }
 
-async function wait_port(port: number): Promise<void> {
+export async function wait_port(port: number): Promise<void> {
   for (let i = 0; i < 600; i++) {
     if (await new Promise<boolean>((res) => { const s = connect(port, '127.0.0.1', () => { s.destroy(); res(true); }); s.on('error', () => res(false)); })) return;
     await new Promise((r) => setTimeout(r, 25));
@@ -47,15 +47,18 @@ async function wait_port(port: number): Promise<void> {
   throw new Error(`lighttpd bench: nothing listens on ${port}`);
 }
 
-function make_site(): string {
+export function make_site(): string {
   const dir = mkdtempSync(join(tmpdir(), 'lighttpd-bench-'));
   mkdirSync(join(dir, 'www/private'), { recursive: true });
-  for (const [, n] of SIZES) writeFileSync(join(dir, `www/private/f${n}.bin`), Buffer.alloc(n, 0x61));
+  for (const [, n] of SIZES) {
+    writeFileSync(join(dir, `www/private/f${n}.bin`), Buffer.alloc(n, 0x61));
+    writeFileSync(join(dir, `www/f${n}.bin`), Buffer.alloc(n, 0x61)); // outside auth.require
+  }
   execFileSync('htpasswd', ['-bcs', join(dir, 'users'), ...USER.split(':')], { stdio: 'ignore' });
   return dir;
 }
 
-function conf(port: number, root: string): string {
+export function conf(port: number, root: string): string {
   return `server.modules = ("mod_auth", "mod_authn_file")
 server.port = ${port}
 server.bind = "127.0.0.1"
@@ -69,11 +72,11 @@ auth.require = ("/private/" => ("method" => "basic", "realm" => "bench", "requir
 `;
 }
 
-interface AbResult { rps: number; done: number; failed: number }
+export interface AbResult { rps: number; done: number; failed: number }
 
-function ab(port: number, size: number, c: number): Promise<AbResult> {
-  const n = Math.max(300, 2 * c);
-  const args = ['-k', '-q', '-n', String(n), '-c', String(c), '-s', '20', '-A', USER, `http://127.0.0.1:${port}/private/f${size}.bin`];
+/** ab -k -c c against /private/fSIZE.bin (or `path`), n requests (default: a few seconds' worth). */
+export function ab(port: number, size: number, c: number, path = `/private/f${size}.bin`, n = Math.max(300, 2 * c)): Promise<AbResult> {
+  const args = ['-k', '-q', '-n', String(n), '-c', String(c), '-s', '20', '-A', USER, `http://127.0.0.1:${port}${path}`];
   return new Promise((res) => execFile('ab', args, { maxBuffer: 1 << 20 }, (_e, out) => {
     const num = (re: RegExp): number => Number(re.exec(out)?.[1] ?? NaN);
     res({ rps: num(/Requests per second:\s+([\d.]+)/), done: num(/Complete requests:\s+(\d+)/), failed: num(/Failed requests:\s+(\d+)/) });

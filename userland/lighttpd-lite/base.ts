@@ -4,6 +4,7 @@ import type { ParsedConfig } from './configfile.ts';
 import type { ErrorLog } from './log.ts';
 import type { AccessLog } from './mod_accesslog.ts';
 import type { Auth } from './mod_auth.ts';
+import type { StatCacheEntry } from './stat_cache.ts';
 
 export interface Server {
   libc: Libc;
@@ -25,6 +26,8 @@ export interface Server {
   /** Seconds now (CLOCK_REALTIME), refreshed once per loop iteration. */
   now: number;
   date_cache: [number, string];
+  /** stat_cache.ts's entries by docroot-relative path. */
+  stat_cache: Map<string, StatCacheEntry>;
 }
 
 /** Seconds since the epoch from CLOCK_REALTIME. */

@@ -10,7 +10,8 @@ import { http_date } from './http_date.ts';
 import { conf_int, RequestConfig } from './configfile_glue.ts';
 import { http_response_prepare } from './response_prepare.ts';
 import { parse_request, type Request } from './request.ts';
-import { body_length, response_header, response_new, set_error, type Response } from './response.ts';
+import { body_length, type FileChunk, response_header, response_new, set_error, type Response } from './response.ts';
+import { stat_cache_release } from './stat_cache.ts';
 
 export type ConnState = 'read' | 'body' | 'write' | 'closed';
 
@@ -26,7 +27,7 @@ export class Connection {
   close_after = false;
   /** Unsent header (and in-memory body) bytes; the file range still to send. */
   out_hdr: Uint8Array | null = null;
-  out_file: { fd: number; off: number; len: number } | null = null;
+  out_file: FileChunk | null = null;
   /** The file body is large enough to go with sendfile(2) (SENDFILE_MIN). */
   out_sendfile = false;
   log_status = 0;
@@ -103,7 +104,7 @@ function queue(h: ConnHost, c: Connection, r: Response, minor: number, keep_aliv
   for (let i = 0; i < head.length; i++) hb[i] = head.charCodeAt(i);
   const send_body = !r.head_only && r.status !== 304;
   c.out_hdr = send_body && r.body ? append(hb, r.body) : hb;
-  if (r.file && !send_body) { void srv.libc.close(r.file.fd); r.file = null; }
+  if (r.file && !send_body) { stat_cache_release(srv, r.file.sce); r.file = null; }
   c.out_file = r.file;
   c.out_sendfile = r.file !== null && r.file.len >= SENDFILE_MIN;
   c.log_status = r.status;
@@ -135,7 +136,9 @@ function next_request(h: ConnHost, c: Connection): boolean {
   if (end[0] > srv.max_request_field_size) { queue_error(h, c, 431, 0, block.split('\r\n')[0]); return true; }
   const req = parse_request(block);
   if ('status' in req) { queue_error(h, c, req.status, req.minor, req.line); return true; }
-  const max_kb = conf_int(RequestConfig.for(srv.config, { url: req.raw_path, host: req.host, querystring: req.query, method: req.method, useragent: '', referer: '', remoteip: c.peer }), 'server.max-request-size', 0);
+  // server.max-request-size (KiB) matters only for a request with a body.
+  const max_kb = req.content_length === 0 ? 0
+    : conf_int(RequestConfig.for(srv.config, { url: req.raw_path, host: req.host, querystring: req.query, method: req.method, useragent: '', referer: '', remoteip: c.peer }), 'server.max-request-size', 0);
   if (max_kb > 0 && req.content_length > max_kb * 1024) {
     srv.errorlog.write('connections.ts', `request-size too long: ${req.content_length} -> 413`);
     queue_error(h, c, 413, req.minor, req.request_line);
@@ -211,7 +214,7 @@ function write_vec(h: ConnHost, c: Connection): 'done' | 'again' | 'error' {
 }
 
 /** sendfile(2) of the rest of the file range; the kernel advances the offset it is given. */
-function write_sendfile(h: ConnHost, c: Connection, f: { fd: number; off: number; len: number }): 'done' | 'again' | 'error' {
+function write_sendfile(h: ConnHost, c: Connection, f: FileChunk): 'done' | 'again' | 'error' {
   const l = h.srv.libc, io = h.io;
   l.poke_u64(io.off, f.off);
   const w = l.sendfile(c.fd, f.fd, io.off, f.len) as number;
@@ -225,7 +228,7 @@ function write_sendfile(h: ConnHost, c: Connection, f: { fd: number; off: number
 /** After a response went out: log it, then keep the connection for the next request or close it. */
 function finish(h: ConnHost, c: Connection): boolean {
   const srv = h.srv, req = c.req!;
-  if (c.out_file) { void srv.libc.close(c.out_file.fd); c.out_file = null; }
+  if (c.out_file) { stat_cache_release(srv, c.out_file.sce); c.out_file = null; }
   srv.accesslog?.log({
     peer: c.peer, host: req.host, user: c.log_user, time: srv.now, request_line: req.request_line, status: c.log_status,
     bytes: c.log_bytes, referer: req.headers.get('referer'), user_agent: req.headers.get('user-agent'),

@@ -9,21 +9,36 @@ import { sha1 } from './sha1.ts';
 
 const dec = new TextDecoder();
 
-/** The hash field of `user`'s line, or null when the file has no such user. */
-export function htpasswd_lookup(file: Uint8Array, user: string): string | null {
+/** Every user's hash field (the first line naming a user wins, as a scan from the top finds it). */
+export function htpasswd_parse(file: Uint8Array): Map<string, string> {
+  const users = new Map<string, string>();
   for (const line of dec.decode(file).split('\n')) {
     const l = line.endsWith('\r') ? line.slice(0, -1) : line;
     if (!l || l[0] === '#') continue;
     const colon = l.indexOf(':');
-    if (colon > 0 && l.slice(0, colon) === user) return l.slice(colon + 1);
+    if (colon > 0 && !users.has(l.slice(0, colon))) users.set(l.slice(0, colon), l.slice(colon + 1));
   }
-  return null;
+  return users;
+}
+
+/** The hash field of `user`'s line, or null when the file has no such user. */
+export function htpasswd_lookup(file: Uint8Array, user: string): string | null {
+  return htpasswd_parse(file).get(user) ?? null;
 }
 
 /** Compares without an early exit on the first differing character. */
 function same(a: string, b: string): boolean {
+  const n = a.length < b.length ? a.length : b.length;
   let d = a.length ^ b.length;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) d |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  for (let i = 0; i < n; i++) d |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return d === 0;
+}
+
+/** Digests compared without an early exit. */
+export function digest_equal(a: Uint8Array, b: Uint8Array): boolean {
+  const n = a.length < b.length ? a.length : b.length;
+  let d = a.length ^ b.length;
+  for (let i = 0; i < n; i++) d |= a[i] ^ b[i];
   return d === 0;
 }
 

@@ -12,6 +12,8 @@ import { is_keyed, type Value } from './configfile.ts';
 import { AuthnFile } from './mod_authn_file.ts';
 import type { Request } from './request.ts';
 
+const dec = new TextDecoder();
+
 interface Rule { prefix: string; method: string; realm: string; require: string }
 
 export interface AuthDecision { status: number; realm?: string; close?: boolean; user?: string }
@@ -34,9 +36,16 @@ export class Auth {
   }
 }
 
+/** Rules made from the parsed config, by their value (made once, not per request). */
+const rules = new WeakMap<object, Rule>();
+
 function rule_of(prefix: string, v: Value): Rule {
+  const hit = typeof v === 'object' ? rules.get(v) : undefined;
+  if (hit && hit.prefix === prefix) return hit;
   const m = new Map(is_keyed(v) ? v.entries.map(([k, x]) => [k, String(x)] as [string, string]) : []);
-  return { prefix, method: m.get('method') ?? '', realm: m.get('realm') ?? '', require: m.get('require') ?? '' };
+  const r = { prefix, method: m.get('method') ?? '', realm: m.get('realm') ?? '', require: m.get('require') ?? '' };
+  if (typeof v === 'object') rules.set(v, r);
+  return r;
 }
 
 /** Checks auth.require's rules for errors lighttpd reports at startup. */
@@ -60,7 +69,7 @@ function matching_rule(rc: RequestConfig, path: string): Rule | null {
   return null;
 }
 
-/** null when the request may proceed; otherwise the status to answer with. */
+/** null when no rule applies; status 0 (and the user) when the request may proceed; otherwise the status to answer with. */
 export async function mod_auth(srv: Server, rc: RequestConfig, req: Request, path: string, peer: string): Promise<AuthDecision | null> {
   const rule = matching_rule(rc, path);
   if (!rule || !srv.auth) return null;
@@ -71,15 +80,14 @@ export async function mod_auth(srv: Server, rc: RequestConfig, req: Request, pat
   const raw = base64_decode(m[2]);
   if (!raw) { srv.errorlog.write('mod_auth.ts', `decoding base64-string failed ${m[2]}`); return { status: 400 }; }
   const colon = raw.indexOf(58);
-  const creds = new TextDecoder().decode(raw);
-  if (colon < 0) { srv.errorlog.write('mod_auth.ts', `missing ':' in ${creds}`); return { status: 400 }; }
-  const user = new TextDecoder().decode(raw.subarray(0, colon));
+  if (colon < 0) { srv.errorlog.write('mod_auth.ts', `missing ':' in ${dec.decode(raw)}`); return { status: 400 }; }
+  const user = dec.decode(raw.subarray(0, colon));
   const file = conf_str(rc, 'auth.backend.htpasswd.userfile', '');
-  const res = file ? await srv.auth.backend(file).check(user, raw.subarray(colon + 1)) : 'error';
+  const res = file ? await srv.auth.backend(file).check(user, raw.subarray(colon + 1), srv.now) : 'error';
   if (res === 'error') return { status: 500 };
   if (res !== 'ok') {
     srv.errorlog.write('mod_auth.ts', `password doesn't match for ${path} username: ${user} IP: ${peer}`);
     return { ...deny, close: true };
   }
-  return admits(rule.require, user) ? null : deny;
+  return admits(rule.require, user) ? { status: 0, user } : deny;
 }

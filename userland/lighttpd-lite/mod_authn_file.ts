@@ -7,10 +7,19 @@
  *
  * The fd stays open between checks (reopened when the file's inode, size or mtime change), so
  * the server really holds an fd for the file that only the check can use.
+ *
+ * Each check reads the file through that fd, as lighttpd reads the userfile on every request
+ * (strace of 1.4.69: open, fstat, read, close per request); the path is stat'ed at most once a
+ * second (the stat cache's rule) to notice a file replaced by rename. What is kept between checks
+ * holds no fd: the file's bytes and their parse (reused while the bytes read are identical), and
+ * for apr1 entries (1000 MD5 rounds) a SHA-1 of the password last verified against each hash —
+ * the role of lighttpd's auth.cache, which keeps a digest of verified passwords too.
  */
 import type { Libc } from '../../libc/index.ts';
 import type { ErrorLog } from './log.ts';
-import { htpasswd_lookup, htpasswd_verify } from './htpasswd.ts';
+import { base64_decode, base64_encode } from './base64.ts';
+import { digest_equal, hash_kind, htpasswd_parse, htpasswd_verify } from './htpasswd.ts';
+import { sha1 } from './sha1.ts';
 
 export type CheckResult = 'ok' | 'nouser' | 'badpw' | 'error';
 
@@ -24,6 +33,17 @@ export class AuthnFile {
   /** A heap buffer for the file's bytes. */
   buf = 0;
   buf_size = 0;
+  /** The second of the last stat of the path (-1: stat on the next check) and the size it gave. */
+  stat_ts = -1;
+  size = 0;
+  /**
+   * The bytes last read and their parse; {SHA} hash → its 20 digest bytes (null: not the
+   * base64 htpasswd writes); apr1 hash → the SHA-1 of the password it last verified.
+   */
+  data: Uint8Array | null = null;
+  users = new Map<string, string>();
+  sha = new Map<string, Uint8Array | null>();
+  verified = new Map<string, Uint8Array>();
 
   constructor(readonly libc: Libc, readonly path: string, readonly log: ErrorLog) {}
 
@@ -37,14 +57,23 @@ export class AuthnFile {
     return true;
   }
 
-  check(user: string, pw: Uint8Array): Promise<CheckResult> { return authn_file_check(this, user, pw); }
+  /** now: the server's second, to stat the path once per second; without it every check stats. */
+  check(user: string, pw: Uint8Array, now = -1): Promise<CheckResult> { return authn_file_check(this, user, pw, now); }
 }
 
 /** Reopens the userfile when it changed on disk (or was never opened); the file's size, or -1. */
-async function refresh(a: AuthnFile, stbuf: number): Promise<number> {
+async function refresh(a: AuthnFile, now: number): Promise<number> {
+  const l = a.libc;
+  if (a.fd >= 0 && now >= 0 && now === a.stat_ts) return a.size;
+  const stbuf = l.malloc(256);
+  try { return await reopen(a, stbuf, now); } finally { l.free(stbuf); }
+}
+
+async function reopen(a: AuthnFile, stbuf: number, now: number): Promise<number> {
   const l = a.libc;
   if ((await l.stat(a.path, stbuf)) < 0) return -1;
   const st = l.parse_stat(stbuf), key = `${st.ino}:${st.size}:${st.mtime_ns}`;
+  a.stat_ts = now; a.size = st.size;
   if (a.fd >= 0 && key === a.key) return st.size;
   if (a.fd >= 0) await l.close(a.fd);
   a.fd = await l.open(a.path, l.O_RDONLY | l.O_CLOEXEC);
@@ -66,27 +95,62 @@ async function read_all(a: AuthnFile, size: number): Promise<Uint8Array | null> 
   return l.peek(s.buf, got);
 }
 
+function same_bytes(a: Uint8Array | null, b: Uint8Array): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The parse of the bytes just read: the kept one while they are unchanged. */
+function users_of(a: AuthnFile, data: Uint8Array): Map<string, string> {
+  if (same_bytes(a.data, data)) return a.users;
+  a.data = data; a.users = htpasswd_parse(data); a.sha.clear(); a.verified.clear();
+  return a.users;
+}
+
+/** A {SHA} field's digest bytes, when the field is exactly the base64 of 20 bytes. */
+function sha_digest(a: AuthnFile, hash: string): Uint8Array | null {
+  let d = a.sha.get(hash);
+  if (d === undefined) {
+    const b = base64_decode(hash.slice(5));
+    d = b && b.length === 20 && base64_encode(b) === hash.slice(5) ? b : null;
+    a.sha.set(hash, d);
+  }
+  return d;
+}
+
+/** htpasswd_verify with the parse's help: {SHA} against decoded bytes, apr1's rounds skipped for the password last verified. */
+function verify(a: AuthnFile, hash: string, pw: Uint8Array): boolean {
+  const kind = hash_kind(hash);
+  if (kind === 'unsupported') return false;
+  const d = sha1(pw);
+  if (kind === 'sha') { const want = sha_digest(a, hash); return want !== null && digest_equal(d, want); }
+  const prev = a.verified.get(hash);
+  if (prev && digest_equal(prev, d)) return true;
+  const ok = htpasswd_verify(hash, pw);
+  if (ok) a.verified.set(hash, d);
+  return ok;
+}
+
 /** Looks the user up and verifies the password: the code inside the fdcap context. */
-async function lookup_verify(a: AuthnFile, user: string, pw: Uint8Array): Promise<CheckResult> {
-  const l = a.libc, stbuf = l.malloc(256);
-  try {
-    const size = await refresh(a, stbuf);
-    if (size < 0) { a.log.write('mod_authn_file.ts', `opening ${a.path} failed: ${l.strerror(l.errno)}`); return 'error'; }
-    const data = await read_all(a, size);
-    if (!data) { a.log.write('mod_authn_file.ts', `reading ${a.path} failed: ${l.strerror(l.errno)}`); return 'error'; }
-    const hash = htpasswd_lookup(data, user);
-    if (hash === null) return 'nouser';
-    return htpasswd_verify(hash, pw) ? 'ok' : 'badpw';
-  } finally { l.free(stbuf); }
+async function lookup_verify(a: AuthnFile, user: string, pw: Uint8Array, now: number): Promise<CheckResult> {
+  const l = a.libc;
+  const size = await refresh(a, now);
+  if (size < 0) { a.log.write('mod_authn_file.ts', `opening ${a.path} failed: ${l.strerror(l.errno)}`); return 'error'; }
+  const data = await read_all(a, size);
+  if (!data) { a.log.write('mod_authn_file.ts', `reading ${a.path} failed: ${l.strerror(l.errno)}`); return 'error'; }
+  const hash = users_of(a, data).get(user);
+  if (hash === undefined) return 'nouser';
+  return verify(a, hash, pw) ? 'ok' : 'badpw';
 }
 
 /** The password check; under fdcap it runs between fdcap_enter (from this very function) and fdcap_exit. */
-async function authn_file_check(a: AuthnFile, user: string, pw: Uint8Array): Promise<CheckResult> {
+async function authn_file_check(a: AuthnFile, user: string, pw: Uint8Array, now: number): Promise<CheckResult> {
   const l = a.libc;
-  if (a.ctx < 0) return lookup_verify(a, user, pw);
+  if (a.ctx < 0) return lookup_verify(a, user, pw, now);
   if ((await l.fdcap_enter(a.ctx, authn_file_check)) < 0) {
     a.log.write('mod_authn_file.ts', `fdcap_enter failed: ${l.strerror(l.errno)}`);
     return 'error';
   }
-  try { return await lookup_verify(a, user, pw); } finally { await l.fdcap_exit(); }
+  try { return await lookup_verify(a, user, pw, now); } finally { await l.fdcap_exit(); }
 }

@@ -3,14 +3,14 @@
  * body, with Content-Type from mimetype.assign, ETag, Last-Modified, conditional requests
  * (If-None-Match, then If-Modified-Since → 304) and a single Range (206 / 416).
  */
-import type { StatBuf } from '../../libc/fs.ts';
 import type { Server } from './base.ts';
 import { conf_bool, conf_pairs, type RequestConfig } from './configfile_glue.ts';
 import { etag_create, etag_matches } from './etag.ts';
-import { http_date, http_date_parse } from './http_date.ts';
+import { http_date_parse } from './http_date.ts';
 import { http_range_parse } from './http_range.ts';
 import type { Request } from './request.ts';
 import { set_error, type Response } from './response.ts';
+import { stat_cache_open, stat_cache_release, type StatCacheEntry } from './stat_cache.ts';
 
 /** mimetype.assign: the longest matching suffix wins; application/octet-stream otherwise. */
 export function mimetype(rc: RequestConfig, path: string): string {
@@ -39,31 +39,37 @@ function if_range_ok(req: Request, etag: string, lm: string): boolean {
   return ir === undefined || ir === etag || ir === lm;
 }
 
-export async function mod_staticfile(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string, st: StatBuf): Promise<Response> {
-  const l = srv.libc;
-  const fd = await l.open(path, l.O_RDONLY | l.O_CLOEXEC | l.O_NONBLOCK);
+/** The entry's ETag under this request's etag.use-* flags (cached in the entry), or ''. */
+function etag_of(rc: RequestConfig, sce: StatCacheEntry): string {
+  if (!conf_bool(rc, 'static-file.etags', true)) return '';
+  const inode = conf_bool(rc, 'etag.use-inode', true), mtime = conf_bool(rc, 'etag.use-mtime', true), size = conf_bool(rc, 'etag.use-size', true);
+  const flags = (inode ? 1 : 0) | (mtime ? 2 : 0) | (size ? 4 : 0);
+  if (sce.etag_flags !== flags) { sce.etag = etag_create(sce.st, { inode, mtime, size }); sce.etag_flags = flags; }
+  return sce.etag;
+}
+
+export async function mod_staticfile(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string, sce: StatCacheEntry): Promise<Response> {
+  const l = srv.libc, st = sce.st;
+  const fd = await stat_cache_open(srv, sce);
   if (fd < 0) return set_error(r, l.errno === l.EACCES ? 403 : 404);
-  const mtime = Math.floor(st.mtime_ns / 1e9), lm = http_date(mtime);
-  const etag = conf_bool(rc, 'static-file.etags', true)
-    ? etag_create(st, { inode: conf_bool(rc, 'etag.use-inode', true), mtime: conf_bool(rc, 'etag.use-mtime', true), size: conf_bool(rc, 'etag.use-size', true) })
-    : '';
+  const mtime = Math.floor(st.mtime_ns / 1e9), lm = sce.lm, etag = etag_of(rc, sce);
   r.headers.push(['Content-Type', mimetype(rc, path)]);
   if (etag) r.headers.push(['ETag', etag]);
   r.headers.push(['Last-Modified', lm]);
   if (not_modified(req, etag, mtime, lm)) {
-    await l.close(fd);
+    stat_cache_release(srv, sce);
     r.status = 304; r.no_length = true;
     return r;
   }
-  r.file = { fd, off: 0, len: st.size };
+  r.file = { sce, fd, off: 0, len: st.size };
   if (req.minor === 1 && req.method !== 'POST') r.late.push(['Accept-Ranges', 'bytes']);
   const range = req.headers.get('range');
   if (range !== undefined && req.method === 'GET' && req.minor === 1 && if_range_ok(req, etag, lm)) {
     const span = http_range_parse(range, st.size);
-    if (span === 'unsatisfiable') { await l.close(fd); return set_error(r, 416); }
+    if (span === 'unsatisfiable') { stat_cache_release(srv, sce); return set_error(r, 416); }
     if (span) {
       r.status = 206;
-      r.file = { fd, off: span[0], len: span[1] - span[0] + 1 };
+      r.file = { sce, fd, off: span[0], len: span[1] - span[0] + 1 };
       r.late.push(['Content-Range', `bytes ${span[0]}-${span[1]}/${st.size}`]);
     }
   }

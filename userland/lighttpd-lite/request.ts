@@ -43,6 +43,23 @@ function has_ctl(s: string, allow_tab: boolean): boolean {
   return false;
 }
 
+const is_digit = (c: number): boolean => c >= 48 && c <= 57;
+
+/** "HTTP/d.d" → 10 * major + minor; -1 for anything else. */
+function http_version(p: string): number {
+  if (p.length !== 8 || !p.startsWith('HTTP/') || p.charCodeAt(6) !== 46) return -1;
+  const a = p.charCodeAt(5), b = p.charCodeAt(7);
+  return is_digit(a) && is_digit(b) ? (a - 48) * 10 + (b - 48) : -1;
+}
+
+/** s without leading and trailing SP / HTAB (OWS). */
+function trim_ows(s: string): string {
+  let i = 0, j = s.length;
+  while (i < j && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+  while (j > i && (s.charCodeAt(j - 1) === 32 || s.charCodeAt(j - 1) === 9)) j--;
+  return i === 0 && j === s.length ? s : s.slice(i, j);
+}
+
 /** Parses "METHOD SP TARGET SP HTTP/x.y". */
 function parse_request_line(line: string): Request | ParseError {
   const guess = line.endsWith(' HTTP/1.1') ? 1 : 0;
@@ -50,14 +67,14 @@ function parse_request_line(line: string): Request | ParseError {
   const parts = line.split(' ');
   if (parts.length !== 3 || !parts[0] || !parts[1]) return bad(400, guess, line);
   const [method, target, proto] = parts;
-  const vm = /^HTTP\/(\d)\.(\d)$/.exec(proto);
-  if (!vm) return bad(400, 0, line);
-  if (vm[1] !== '1' || (vm[2] !== '0' && vm[2] !== '1')) return bad(505, 0, line);
-  const minor = Number(vm[2]);
-  if (!TOKEN.test(method)) return bad(400, minor, line);
-  if (!KNOWN_METHODS.has(method)) return bad(501, minor, line);
+  const ver = http_version(proto);
+  if (ver < 0) return bad(400, 0, line);
+  if (ver !== 10 && ver !== 11) return bad(505, 0, line);
+  const minor = ver - 10;
+  // Every known method is a token: the regex runs only for the others.
+  if (!KNOWN_METHODS.has(method)) return bad(TOKEN.test(method) ? 501 : 400, minor, line);
   let path_q = target, host = '';
-  const abs = /^https?:\/\/([^/?#]*)(.*)$/i.exec(target);
+  const abs = target[0] === '/' ? null : /^https?:\/\/([^/?#]*)(.*)$/i.exec(target);
   if (abs) { host = abs[1]; path_q = abs[2] || '/'; }
   else if (target === '*') { if (method !== 'OPTIONS') return bad(400, minor, line); }
   else if (target[0] !== '/') return bad(400, minor, line);
@@ -74,7 +91,7 @@ function add_header(r: Request, line: string): number {
   if (colon <= 0) return 400;
   const name = line.slice(0, colon);
   if (!TOKEN.test(name)) return 400;
-  const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+  const value = trim_ows(line.slice(colon + 1));
   if (has_ctl(value, true)) return 400;
   const key = name.toLowerCase();
   const prev = r.headers.get(key);
@@ -98,9 +115,10 @@ function finish(r: Request): number {
     r.content_length = Number(cl);
   }
   if (r.headers.has('transfer-encoding')) return r.minor === 1 ? 501 : 400;
-  const conn = (r.headers.get('connection') ?? '').toLowerCase().split(',').map((s) => s.trim());
-  if (conn.includes('close')) r.keep_alive = false;
-  else if (conn.includes('keep-alive')) r.keep_alive = true;
+  const hdr = r.headers.get('connection');
+  const conn = hdr === undefined ? null : hdr.toLowerCase().split(',').map((s) => s.trim());
+  if (conn?.includes('close')) r.keep_alive = false;
+  else if (conn?.includes('keep-alive')) r.keep_alive = true;
   return 0;
 }
 

@@ -3,6 +3,7 @@
  * header order lighttpd emits, the built-in error page, and the body source — bytes in memory
  * or a range of an open file, which connections.ts sends with writev(2) or sendfile(2).
  */
+import type { StatCacheEntry } from './stat_cache.ts';
 
 const REASONS: Record<number, string> = {
   200: 'OK', 206: 'Partial Content', 301: 'Moved Permanently', 304: 'Not Modified', 400: 'Bad Request',
@@ -21,13 +22,15 @@ export interface Response {
   /** Headers lighttpd emits after Content-Length (Accept-Ranges, Content-Range). */
   late: [string, string][];
   body: Uint8Array | null;
-  /** A file range to send: the open fd (closed by the connection), offset, length. */
-  file: { fd: number; off: number; len: number } | null;
+  /** A file range to send: the stat cache's fd (released by the connection), offset, length. */
+  file: FileChunk | null;
   /** HEAD: the headers describe the body, which is not sent. */
   head_only: boolean;
   /** No Content-Length at all (304). */
   no_length: boolean;
 }
+
+export interface FileChunk { sce: StatCacheEntry; fd: number; off: number; len: number }
 
 export function response_new(status = 200): Response {
   return { status, headers: [], late: [], body: null, file: null, head_only: false, no_length: false };

@@ -15,7 +15,7 @@ import { mod_indexfile } from './mod_indexfile.ts';
 import { mod_staticfile } from './mod_staticfile.ts';
 import type { Request } from './request.ts';
 import { response_new, set_error, type Response } from './response.ts';
-import { is_dir, is_reg, OUTSIDE_ROOT, resolve_in_root } from './stat_cache.ts';
+import { is_dir, is_reg, OUTSIDE_ROOT, stat_cache_get } from './stat_cache.ts';
 
 export interface Prepared {
   resp: Response;
@@ -49,11 +49,11 @@ export async function http_response_prepare(srv: Server, req: Request, peer: str
   });
   if (mod_access_denied(rc, path)) return done(set_error(r, 403));
   const auth = await mod_auth(srv, rc, req, path, peer);
-  if (auth) {
+  if (auth && auth.status) {
     if (auth.realm !== undefined) r.headers.push(['WWW-Authenticate', `Basic realm="${auth.realm}", charset="UTF-8"`]);
     return { resp: set_error(r, auth.status), close: auth.close === true, user: '', delay: auth.close === true };
   }
-  const user = auth_user(req);
+  const user = auth ? auth.user ?? '' : auth_user(req);
   return done(await physical(srv, rc, req, r, path), false, user);
 }
 
@@ -68,13 +68,13 @@ function auth_user(req: Request): string {
 
 async function physical(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string): Promise<Response> {
   const phys = srv.docroot + path;
-  const st = await resolve_in_root(srv, path);
+  const sce = await stat_cache_get(srv, path);
   const l = srv.libc;
-  if (st === OUTSIDE_ROOT) return set_error(r, 403);
-  if (typeof st === 'number') return set_error(r, st === l.EACCES ? 403 : 404);
-  if (is_dir(st)) return directory(srv, rc, req, r, path, phys);
-  if (!is_reg(st)) return set_error(r, 403);
-  return mod_staticfile(srv, rc, req, r, phys, st);
+  if (sce === OUTSIDE_ROOT) return set_error(r, 403);
+  if (typeof sce === 'number') return set_error(r, sce === l.EACCES ? 403 : 404);
+  if (is_dir(sce.st)) return directory(srv, rc, req, r, path, phys);
+  if (!is_reg(sce.st)) return set_error(r, 403);
+  return mod_staticfile(srv, rc, req, r, phys, sce);
 }
 
 async function directory(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string, phys: string): Promise<Response> {
@@ -83,11 +83,9 @@ async function directory(srv: Server, rc: RequestConfig, req: Request, r: Respon
     r.headers.push(['Location', req.raw_path + '/' + (req.query ? '?' + req.query : '')]);
     return r;
   }
-  const idx = await mod_indexfile(srv, rc, phys);
-  if (idx) {
-    if ((await resolve_in_root(srv, idx.path.slice(srv.docroot.length))) === OUTSIDE_ROOT) return set_error(r, 403);
-    return mod_staticfile(srv, rc, req, r, idx.path, idx.st);
-  }
+  const idx = await mod_indexfile(srv, rc, path);
+  if (idx === OUTSIDE_ROOT) return set_error(r, 403);
+  if (idx) return mod_staticfile(srv, rc, req, r, srv.docroot + idx.path, idx);
   if (!conf_bool(rc, 'dir-listing.activate', conf_bool(rc, 'server.dir-listing', false))) return set_error(r, 403);
   const page = await mod_dirlisting(srv, phys, path);
   if (!page) return set_error(r, 403);

@@ -13,6 +13,7 @@ import { ErrorLog } from './log.ts';
 import { AccessLog } from './mod_accesslog.ts';
 import { Auth } from './mod_auth.ts';
 import { conf_str } from './configfile_glue.ts';
+import { stat_cache_release, stat_cache_trigger_cleanup } from './stat_cache.ts';
 
 export const VERSION = 'lighttpd/1.4.69';
 const MAX_EVENTS = 256;
@@ -62,7 +63,7 @@ async function server_init(libc: Libc, conf: LoadedConfig, errlog: ErrorLog): Pr
   }
   const srv: Server = {
     libc, config: conf.parsed, docroot: conf.docroot, tag: conf.tag, errorlog: errlog, accesslog: null, auth: null,
-    modules: conf.modules, stbuf: libc.malloc(256), now: time_now(libc), date_cache: [0, ''], ...conf.limits,
+    modules: conf.modules, stbuf: libc.malloc(256), now: time_now(libc), date_cache: [0, ''], stat_cache: new Map(), ...conf.limits,
   };
   const alog = conf_str({ get: (k) => g.get(k) }, 'accesslog.filename', '');
   if (conf.modules.has('mod_accesslog') && alog) {
@@ -125,7 +126,7 @@ async function server_main_loop(srv: Server, conf: LoadedConfig): Promise<number
     watch: (c, out) => { l.epoll_ctl_ev(epfd, l.EPOLL_CTL_MOD, c.fd, out ? l.EPOLLOUT : l.EPOLLIN | l.EPOLLRDHUP, c.fd); },
     close: (c) => {
       if (c.state === 'closed') return;
-      if (c.out_file) { void l.close(c.out_file.fd); c.out_file = null; }
+      if (c.out_file) { stat_cache_release(srv, c.out_file.sce); c.out_file = null; }
       c.state = 'closed';
       conns.delete(c.fd);
       l.shutdown(c.fd, l.SHUT_WR);
@@ -167,10 +168,11 @@ async function server_main_loop(srv: Server, conf: LoadedConfig): Promise<number
 }
 
 /**
- * Once a second: sends answers held back by auth.delay-invalid-creds, and closes connections idle
+ * Once a second: cleans the stat cache, sends answers held back by auth.delay-invalid-creds, and closes connections idle
  * past server.max-keep-alive-idle / -read-idle / -write-idle (lighttpd's timeouts).
  */
 async function sweep(srv: Server, host: ConnHost, conns: Map<number, Connection>): Promise<void> {
+  stat_cache_trigger_cleanup(srv);
   for (const c of [...conns.values()]) {
     if (c.delay_until && c.delay_until <= srv.now) { c.delay_until = 0; c.active = srv.now; await conn_process(host, c); continue; }
     const idle = srv.now - c.active;

@@ -19,12 +19,17 @@ function sha1_block(h: Uint32Array, w: Uint32Array, dv: DataView, off: number): 
   h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
 }
 
+// Scratch reused by every call (as md5.ts does): the password check runs once per request.
+const W = new Uint32Array(80), H = new Uint32Array(5);
+let pad = new Uint8Array(128), pad_view = new DataView(pad.buffer);
+
 /** The 20-byte SHA-1 digest of msg. */
 export function sha1(msg: Uint8Array): Uint8Array {
-  const p = md_pad(msg, true), dv = new DataView(p.buffer), w = new Uint32Array(80);
-  const h = new Uint32Array([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0]);
-  for (let off = 0; off < p.length; off += 64) sha1_block(h, w, dv, off);
+  if (pad.length < msg.length + 72) { pad = new Uint8Array(msg.length + 136); pad_view = new DataView(pad.buffer); }
+  const p = md_pad(msg, true, msg.length, pad);
+  H[0] = 0x67452301; H[1] = 0xefcdab89; H[2] = 0x98badcfe; H[3] = 0x10325476; H[4] = 0xc3d2e1f0;
+  for (let off = 0; off < p.length; off += 64) sha1_block(H, W, pad_view, off);
   const out = new Uint8Array(20), ov = new DataView(out.buffer);
-  for (let i = 0; i < 5; i++) ov.setUint32(i * 4, h[i]);
+  for (let i = 0; i < 5; i++) ov.setUint32(i * 4, H[i]);
   return out;
 }

@@ -1,12 +1,22 @@
 /**
- * File status for the request path (the role of lighttpd's stat_cache.c, without the cache):
- * stat(2) of the physical path, and the symlink walk that keeps every served path inside the
- * document root. lighttpd follows symlinks by default (server.follow-symlink); lighttpd-lite
- * follows only those whose target stays under the root, and answers 403 for the rest.
+ * File status for the request path (lighttpd's stat_cache.c): stat(2) of the physical path, the
+ * symlink walk that keeps every served path inside the document root, and the cache over it.
+ * lighttpd follows symlinks by default (server.follow-symlink); lighttpd-lite follows only those
+ * whose target stays under the root, and answers 403 for the rest.
+ *
+ * The cache works as lighttpd's default `server.stat-cache-engine = "simple"`: an entry found
+ * in the current second is trusted without a syscall; an older one is revalidated (the walk
+ * again) and, when the file changed, replaced. Each entry keeps an fd open on its regular file,
+ * as lighttpd 1.4.69's stat_cache_get_entry_open() does (strace: one pread(2) per request, no
+ * stat or open), and its ETag and Last-Modified strings. Entries unused for 2 seconds are
+ * dropped by stat_cache_trigger_cleanup(), called once a second; an fd still being sent from
+ * (a response in flight) closes when its last user releases it.
+ * https://redmine.lighttpd.net/projects/lighttpd/wiki/Server_stat-cache-engineDetails
  */
 import type { StatBuf } from '../../libc/fs.ts';
 import type { Server } from './base.ts';
 import { path_simplify } from './burl.ts';
+import { http_date } from './http_date.ts';
 
 export async function stat_path(srv: Server, path: string, follow = true): Promise<StatBuf | number> {
   const l = srv.libc;
@@ -58,4 +68,69 @@ export async function resolve_in_root(srv: Server, rel: string): Promise<StatBuf
     if (!todo.length) st = await stat_path(srv, root);
   }
   return st;
+}
+
+export class StatCacheEntry {
+  /** srv.now when the walk last confirmed st. */
+  ts: number;
+  /** An fd open on the file (O_RDONLY), -1 until a response first needs it. */
+  fd = -1;
+  /** Responses still sending from fd. */
+  refs = 0;
+  /** Replaced or dropped: fd closes when refs drops to 0. */
+  stale = false;
+  /** The ETag for the flags in etag_flags (-1: not made yet), and Last-Modified. */
+  etag = '';
+  etag_flags = -1;
+  readonly lm: string;
+
+  constructor(readonly path: string, readonly st: StatBuf, now: number) {
+    this.ts = now;
+    this.lm = http_date(Math.floor(st.mtime_ns / 1e9));
+  }
+}
+
+/** The same file, unchanged? (lighttpd compares inode, size and mtime, and the file type.) */
+function same_file(a: StatBuf, b: StatBuf): boolean {
+  return a.ino === b.ino && a.dev === b.dev && a.size === b.size && a.mtime_ns === b.mtime_ns && a.mode === b.mode && a.ctime_ns === b.ctime_ns;
+}
+
+function drop(srv: Server, e: StatCacheEntry): void {
+  srv.stat_cache.delete(e.path);
+  e.stale = true;
+  if (e.refs === 0 && e.fd >= 0) { void srv.libc.close(e.fd); e.fd = -1; }
+}
+
+/** The entry for docroot-relative rel, or an errno, or OUTSIDE_ROOT (errors are not cached). */
+export async function stat_cache_get(srv: Server, rel: string): Promise<StatCacheEntry | number> {
+  const e = srv.stat_cache.get(rel);
+  if (e && e.ts === srv.now) return e;
+  const st = await resolve_in_root(srv, rel);
+  if (typeof st === 'number') { if (e) drop(srv, e); return st; }
+  if (e && same_file(e.st, st)) { e.ts = srv.now; return e; }
+  if (e) drop(srv, e);
+  const n = new StatCacheEntry(rel, st, srv.now);
+  srv.stat_cache.set(rel, n);
+  return n;
+}
+
+/** An fd to read the entry's file from, held until stat_cache_release(); or -1 with errno set. */
+export async function stat_cache_open(srv: Server, e: StatCacheEntry): Promise<number> {
+  const l = srv.libc;
+  if (e.fd < 0) {
+    const fd = (await l.open(srv.docroot + e.path, l.O_RDONLY | l.O_CLOEXEC | l.O_NONBLOCK)) as number;
+    if (fd < 0) return -1;
+    e.fd = fd;
+  }
+  e.refs++;
+  return e.fd;
+}
+
+export function stat_cache_release(srv: Server, e: StatCacheEntry): void {
+  if (--e.refs === 0 && e.stale && e.fd >= 0) { void srv.libc.close(e.fd); e.fd = -1; }
+}
+
+/** Once a second: drops entries not used for 2 seconds (lighttpd's stat_cache_trigger_cleanup). */
+export function stat_cache_trigger_cleanup(srv: Server): void {
+  for (const e of srv.stat_cache.values()) if (srv.now - e.ts > 2) drop(srv, e);
 }
