@@ -4,9 +4,9 @@
  * rounds interleaved, medians over a few rounds. Besides wall requests/s (which swing on a
  * shared machine) each round reads both servers' host CPU time (utime+stime of the whole
  * process, /proc/PID/stat) and reports CPU microseconds per request: the figure that does not
- * depend on what else the machine runs. Then memory: freshly started servers load the same 1,000,000 small
- * keys (SET key:N val:N, pipelined), and the privos process's RSS is compared with native
- * redis's used_memory_rss. Both servers run as separate processes so neither shares the bench's
+ * depend on what else the machine runs. Then memory: freshly started servers load the same
+ * 1,000,000 small keys (SET key:N val:N, pipelined), and the privos process's RSS is compared
+ * with native redis's used_memory_rss. Both servers run as separate processes so neither shares the bench's
  * event loop.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
