@@ -109,8 +109,11 @@ export function process_input(c: Client, exec: (c: Client) => void): void {
   if (c.qpos === c.qlen) { c.qpos = c.qlen = 0; if (c.qbuf.length > 1 << 20) c.qbuf = new Uint8Array(16 * 1024); }
 }
 
+/** What argv is between requests: parsing a request always starts a fresh array (MULTI keeps argvs). */
+const NO_ARGV: string[] = [];
+
 export function reset_client(c: Client): void {
-  c.argv = [];
+  c.argv = NO_ARGV;
   c.reqtype = 0;
   c.multibulklen = 0;
   c.bulklen = -1;
