@@ -92,7 +92,9 @@ export class EventLoop {
     let t = -1;
     if (this.tevents.length && this.last > 0) {
       const now = this.now();
-      t = Math.max(0, Math.ceil(Math.min(...this.tevents.map((e) => e.when)) - now));
+      let first = Infinity;
+      for (const e of this.tevents) if (e.when < first) first = e.when;
+      t = Math.max(0, Math.ceil(first - now));
     }
     const d = this.next_deadline();
     if (d >= 0 && (t < 0 || d < t)) t = d;

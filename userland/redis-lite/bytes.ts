@@ -3,17 +3,24 @@
  * and values are latin1 JS strings, one char per byte, converted to and from Uint8Array here.
  */
 
-/** The bytes [start, end) as a latin1 string. */
+const fc = String.fromCharCode;
+
+/**
+ * The bytes [start, end) as a latin1 string, always a flat one up to 8 KiB: appending char by
+ * char is cheap only below 13 chars (V8's ConsString::kMinLength; longer results become cons
+ * strings, and a key kept in the keyspace would keep its cons cell and a flattened copy).
+ */
 export function latin1(b: Uint8Array, start: number, end: number): string {
   const n = end - start;
   if (n <= 0) return '';
-  if (n <= 16) {
+  if (n <= 4) return n === 1 ? fc(b[start]) : n === 2 ? fc(b[start], b[start + 1]) : n === 3 ? fc(b[start], b[start + 1], b[start + 2]) : fc(b[start], b[start + 1], b[start + 2], b[start + 3]);
+  if (n < 13) {
     let s = '';
-    for (let i = start; i < end; i++) s += String.fromCharCode(b[i]);
+    for (let i = start; i < end; i++) s += fc(b[i]);
     return s;
   }
   let s = '';
-  for (let i = start; i < end; i += 8192) s += String.fromCharCode.apply(null, b.subarray(i, Math.min(end, i + 8192)) as unknown as number[]);
+  for (let i = start; i < end; i += 8192) s += fc.apply(null, b.subarray(i, Math.min(end, i + 8192)) as unknown as number[]);
   return s;
 }
 

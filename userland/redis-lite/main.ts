@@ -12,7 +12,7 @@ import { handle_blocked_timeouts } from './blocked.ts';
 import { args_to_config, default_config, load_config } from './config.ts';
 import { active_expire_cycle } from './expire.ts';
 import { FileBuf, read_file } from './fileio.ts';
-import { Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_CLOSE_ASAP, CLIENT_PENDING_WRITE, process_input, PROTO_IOBUF_LEN, read_query, write_to_client } from './networking.ts';
+import { Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_CLOSE_ASAP, CLIENT_PENDING_WRITE, process_input, NET_IOBUF_LEN, read_query, write_to_client } from './networking.ts';
 import { rdb_load } from './rdb.ts';
 import { bgrewriteaof, bgsave, rdb_path, reap_child, save_rdb } from './persistence.ts';
 import { Server } from './server.ts';
@@ -45,7 +45,7 @@ export default async function main(libc: Libc, argv: string[]): Promise<number> 
   const el = new EventLoop(libc);
   srv.el = el;
   el.clock = () => (srv.now = now_ms(libc));
-  const ubuf = libc.malloc(PROTO_IOBUF_LEN);
+  const ubuf = libc.malloc(NET_IOBUF_LEN);
   el.create_file_event(lfd, AE_READABLE, () => accept_clients(srv, el, lfd, ubuf));
   el.beforesleep = () => before_sleep(srv, el, ubuf);
   el.next_deadline = () => handle_blocked_timeouts(srv);
@@ -149,19 +149,21 @@ async function before_sleep(srv: Server, el: EventLoop, ubuf: number): Promise<v
   }
   if (srv.aof) await srv.aof.flush();
   const pending = srv.pending_writes;
-  srv.pending_writes = [];
-  for (const c of pending) {
+  // By index, then emptied in place: no new array per iteration.
+  for (let i = 0; i < pending.length; i++) {
+    const c = pending[i];
     c.flags &= ~CLIENT_PENDING_WRITE;
     if (srv.clients.get(c.fd) !== c) continue;
-    const r = write_to_client(c, srv.libc, ubuf, PROTO_IOBUF_LEN);
+    const r = write_to_client(c, srv.libc, ubuf, NET_IOBUF_LEN);
     if (r === null || (r && c.flags & CLIENT_CLOSE_AFTER_REPLY)) { free_client(srv, c); continue; }
     if (!r && !c.out_watch) { c.out_watch = true; el.create_file_event(c.fd, AE_WRITABLE, () => on_writable(srv, el, c, ubuf)); }
   }
-  for (const c of srv.to_close.splice(0)) if (c.flags & CLIENT_CLOSE_ASAP) free_client(srv, c);
+  pending.length = 0;
+  if (srv.to_close.length) for (const c of srv.to_close.splice(0)) if (c.flags & CLIENT_CLOSE_ASAP) free_client(srv, c);
 }
 
 function on_writable(srv: Server, el: EventLoop, c: Client, ubuf: number): void {
-  const r = write_to_client(c, srv.libc, ubuf, PROTO_IOBUF_LEN);
+  const r = write_to_client(c, srv.libc, ubuf, NET_IOBUF_LEN);
   if (r === null || (r && c.flags & CLIENT_CLOSE_AFTER_REPLY)) { free_client(srv, c); return; }
   if (r) { c.out_watch = false; el.delete_file_event(c.fd, AE_WRITABLE); }
 }

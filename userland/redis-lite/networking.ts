@@ -12,7 +12,12 @@ import { splitargs } from './util.ts';
 
 /** PROTO_INLINE_MAX_SIZE: the longest inline request or count line (64 KiB). */
 export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
-export const PROTO_IOBUF_LEN = 64 * 1024;
+/** PROTO_IOBUF_LEN: what one read asks for (16 KiB, as Redis), unless a big argument needs more. */
+export const PROTO_IOBUF_LEN = 16 * 1024;
+/** The user-memory staging buffer for reads and writes (NET_MAX_WRITES_PER_EVENT, 64 KiB). */
+export const NET_IOBUF_LEN = 64 * 1024;
+/** PROTO_MBULK_BIG_ARG: an argument this long is read in one piece, without a 16 KiB cap. */
+const PROTO_MBULK_BIG_ARG = 32 * 1024;
 const REQ_INLINE = 1, REQ_MULTIBULK = 2;
 
 export const CLIENT_CLOSE_AFTER_REPLY = 1, CLIENT_MULTI = 2, CLIENT_DIRTY_CAS = 4, CLIENT_DIRTY_EXEC = 8,
@@ -57,9 +62,9 @@ export class Client {
 
 /** Reads what the socket has into the query buffer; false when the client must be freed. */
 export function read_query(c: Client, libc: Libc, ubuf: number): boolean {
-  const srv = c.srv;
-  if (c.qlen + PROTO_IOBUF_LEN > c.qbuf.length) grow_qbuf(c, PROTO_IOBUF_LEN);
-  const r = libc.read(c.fd, ubuf, PROTO_IOBUF_LEN) as number;
+  const srv = c.srv, len = read_len(c);
+  if (c.qlen + len > c.qbuf.length) grow_qbuf(c, len);
+  const r = libc.read(c.fd, ubuf, len) as number;
   if (r === 0) return false;
   if (r < 0) return libc.errno === libc.EAGAIN || libc.errno === libc.EINTR;
   libc.peek_into(ubuf, c.qbuf, c.qlen, r);
@@ -71,6 +76,13 @@ export function read_query(c: Client, libc: Libc, ubuf: number): boolean {
     return false;
   }
   return true;
+}
+
+/** readQueryFromClient's readlen: 16 KiB, or the rest of a big argument (up to the staging buffer). */
+function read_len(c: Client): number {
+  if (c.bulklen < PROTO_MBULK_BIG_ARG) return PROTO_IOBUF_LEN;
+  const remaining = c.bulklen + 2 - (c.qlen - c.qpos);
+  return remaining > PROTO_IOBUF_LEN ? Math.min(remaining, NET_IOBUF_LEN) : PROTO_IOBUF_LEN;
 }
 
 function grow_qbuf(c: Client, need: number): void {
@@ -97,8 +109,11 @@ export function process_input(c: Client, exec: (c: Client) => void): void {
   if (c.qpos === c.qlen) { c.qpos = c.qlen = 0; if (c.qbuf.length > 1 << 20) c.qbuf = new Uint8Array(16 * 1024); }
 }
 
+/** What argv is between requests: parsing a request always starts a fresh array (MULTI keeps argvs). */
+const NO_ARGV: string[] = [];
+
 export function reset_client(c: Client): void {
-  c.argv = [];
+  c.argv = NO_ARGV;
   c.reqtype = 0;
   c.multibulklen = 0;
   c.bulklen = -1;
@@ -183,7 +198,7 @@ function process_multibulk(c: Client): boolean {
       // A big argument: make room for it now (up to 4 MiB; beyond, the buffer grows as data
       // actually arrives, so a huge declared length alone costs no memory).
       const want = Math.min(ll + 2, 4 << 20);
-      if (ll >= 32 * 1024 && c.qbuf.length - c.qpos < want) grow_qbuf(c, want - (c.qlen - c.qpos));
+      if (ll >= PROTO_MBULK_BIG_ARG && c.qbuf.length - c.qpos < want) grow_qbuf(c, want - (c.qlen - c.qpos));
     }
     if (c.qlen - c.qpos < c.bulklen + 2) return false;
     c.argv.push(latin1(c.qbuf, c.qpos, c.qpos + c.bulklen));
