@@ -14,6 +14,13 @@ export class PhysMem {
   readonly refcount: Uint16Array;
   private readonly free: Int32Array;
   private nr_free: number;
+  /**
+   * The highest pfn ever handed out. Frames above it are still as the host gave the buffer —
+   * zero, and not yet touched, so not yet resident (a 128 MiB machine costs the host only
+   * what it uses) — and the free stack hands them out in ascending order, so only a pfn at or
+   * below it can hold old data and needs clearing.
+   */
+  private high = 0;
   /** NR_SHMEM: pages charged to tmpfs data (Shmem in /proc/meminfo). */
   nr_shmem = 0;
 
@@ -35,7 +42,8 @@ export class PhysMem {
     if (this.nr_free === 0) return -1;
     const pfn = this.free[--this.nr_free];
     this.refcount[pfn] = 1;
-    this.mem.fill(0, pfn * PAGE_SIZE, (pfn + 1) * PAGE_SIZE);
+    if (pfn <= this.high) this.mem.fill(0, pfn * PAGE_SIZE, (pfn + 1) * PAGE_SIZE);
+    else this.high = pfn;
     return pfn;
   }
 
