@@ -1,0 +1,47 @@
+/**
+ * The CLI bundle (`npm run build`): the privos command — kernel, libc, tools — as a few esbuild
+ * chunks in dist/bundle/ instead of ~170 modules through Node's loader at every start
+ * (docs/internals.md, startup). The TypeScript sources stay the source of truth: bin/privos.js
+ * runs the bundle only while it is newer than every source.
+ *
+ * Entry points, each a file of its own so that code_url (kernel/init/paths.ts) finds it: the CLI,
+ * the root image's kernel modules (a module load imports a fresh instance of its file, which
+ * shares the running kernel's code through the common chunks — as a .ko links against the
+ * running kernel) and the benchmark suites (imported by name). Packages stay external.
+ */
+import { buildSync } from 'esbuild';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { REPO_ROOT, bundle_entry_name } from '../../kernel/init/paths.ts';
+import type { RootImage } from '../../kernel/init/initramfs.ts';
+
+/** Where the bundle goes. */
+export const BUNDLE_DIR = join(REPO_ROOT, 'dist', 'bundle');
+/** The bundle's CLI entry (bin/privos.js runs it). */
+export const BUNDLE_CLI = join(BUNDLE_DIR, bundle_entry_name('tools/privos.ts'));
+
+/** The package paths that become entry points. */
+export function bundle_entries(): string[] {
+  const img = JSON.parse(readFileSync(join(REPO_ROOT, 'kernel/init/rootfs.json'), 'utf8')) as RootImage;
+  const modules = Object.entries(img.programs).filter(([g, src]) => g.endsWith('.ko') && !/^[a-z]+:/.test(src)).map(([, src]) => src);
+  const benches = readdirSync(join(REPO_ROOT, 'tools/bench')).filter((f) => f.endsWith('.ts') && f !== 'harness.ts')
+    .map((f) => `tools/bench/${f}`);
+  return ['tools/privos.ts', ...modules, ...benches];
+}
+
+/** Builds dist/bundle/ afresh. */
+export function build_bundle(out = BUNDLE_DIR): void {
+  rmSync(out, { recursive: true, force: true });
+  buildSync({
+    entryPoints: bundle_entries().map((p) => ({ in: join(REPO_ROOT, p), out: bundle_entry_name(p).slice(0, -3) })),
+    outdir: out, chunkNames: 'chunk-[hash]', bundle: true, splitting: true, format: 'esm',
+    platform: 'node', target: 'node20', packages: 'external', logLevel: 'error',
+    // Function names are kernel symbols (kallsyms) and appear in messages: keep them as written.
+    keepNames: true,
+    define: { PRIVOS_BUNDLE: 'true' },
+  });
+}
+
+// `node --import tsx tools/link/bundle.ts` (npm run build) builds it.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) build_bundle();
