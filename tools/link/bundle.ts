@@ -7,7 +7,7 @@
  * Entry points, each a file of its own so that code_url (kernel/init/paths.ts) finds it: the CLI,
  * the root image's kernel modules (a module load imports a fresh instance of its file, which
  * shares the running kernel's code through the common chunks — as a .ko links against the
- * running kernel) and the benchmark suites (imported by name). Packages stay external.
+ * running kernel) and the benchmark suites (imported by name).
  */
 import { buildSync } from 'esbuild';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -36,10 +36,15 @@ export function build_bundle(out = BUNDLE_DIR): void {
   buildSync({
     entryPoints: bundle_entries().map((p) => ({ in: join(REPO_ROOT, p), out: bundle_entry_name(p).slice(0, -3) })),
     outdir: out, chunkNames: 'chunk-[hash]', bundle: true, splitting: true, format: 'esm',
-    platform: 'node', target: 'node20', packages: 'external', logLevel: 'error',
+    platform: 'node', target: 'node20', logLevel: 'error',
+    // Packages are bundled too (memfs's CommonJS files cost more to load one by one than the
+    // kernel), but for the ones loaded on demand and the tools that must stay themselves.
+    external: ['esbuild', 'typescript', 'tsx', 'tsx/*', 'yargs', 'yargs/*'],
     // Function names are kernel symbols (kallsyms) and appear in messages: keep them as written.
     keepNames: true,
     define: { PRIVOS_BUNDLE: 'true' },
+    // The bundled CommonJS packages require Node's built-ins: an ES module has no `require`.
+    banner: { js: "import { createRequire as __privos_cr } from 'node:module'; const require = __privos_cr(import.meta.url);" },
   });
 }
 
