@@ -27,15 +27,19 @@ export const REPO_ROOT = resolve(HERE, BUNDLED ? '../..' : COMPILED ? '../../..'
 /** Where the running code is: the package root from sources, its dist/ when compiled, dist/bundle/ bundled. */
 export const CODE_ROOT = BUNDLED ? HERE : resolve(HERE, '../..');
 
-/** The bundle's file for a package path that is one of its entry points: tools/bench/fs.ts is tools.bench.fs.js. */
+/**
+ * The bundle's file for a package path that is one of its entry points: tools/bench/fs.ts is
+ * tools.bench.fs.js; a kernel module keeps its file name, which is its name (module_name_of).
+ */
 export function bundle_entry_name(path: string): string {
-  return `${path.replace(/\.ts$/, '').replaceAll('/', '.')}.js`;
+  const name = path.startsWith('kernel/modules/') ? path.slice(path.lastIndexOf('/') + 1) : path.replaceAll('/', '.');
+  return name.replace(/\.ts$/, '.js');
 }
 
 /**
  * The URL of the running code for a package path: `kernel/modules/fdcap/fdcap.ts` is that file
  * from sources, `dist/kernel/modules/fdcap/fdcap.js` compiled, and the bundle's entry point
- * `dist/bundle/kernel.modules.fdcap.fdcap.js` bundled.
+ * `dist/bundle/fdcap.js` bundled.
  */
 export function code_url(path: string): string {
   if (BUNDLED) return pathToFileURL(resolve(CODE_ROOT, bundle_entry_name(path))).href;

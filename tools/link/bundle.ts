@@ -9,8 +9,8 @@
  * shares the running kernel's code through the common chunks — as a .ko links against the
  * running kernel) and the benchmark suites (imported by name).
  */
-import { buildSync } from 'esbuild';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { esbuild } from '../esbuild.ts';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT, bundle_entry_name } from '../../kernel/init/paths.ts';
@@ -30,10 +30,17 @@ export function bundle_entries(): string[] {
   return ['tools/privos.ts', ...modules, ...benches];
 }
 
-/** Builds dist/bundle/ afresh. */
+/** Builds dist/bundle/ afresh: beside it, then swapped in (a running privos never sees half a bundle). */
 export function build_bundle(out = BUNDLE_DIR): void {
+  const tmp = `${out}.${process.pid}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  build_into(tmp);
   rmSync(out, { recursive: true, force: true });
-  buildSync({
+  renameSync(tmp, out);
+}
+
+function build_into(out: string): void {
+  esbuild().buildSync({
     entryPoints: bundle_entries().map((p) => ({ in: join(REPO_ROOT, p), out: bundle_entry_name(p).slice(0, -3) })),
     outdir: out, chunkNames: 'chunk-[hash]', bundle: true, splitting: true, format: 'esm',
     platform: 'node', target: 'node20', logLevel: 'error',
