@@ -32,9 +32,9 @@ function privos(...args: string[]): { status: number | null; stdout: string; std
 const yargs = (u: string): boolean => /\/node_modules\/yargs\//.test(u);
 const typescript = (u: string): boolean => /\/node_modules\/typescript\//.test(u);
 
-test.before(() => {
+test.before(async () => {
   // `npm test` builds first; a bare `npx ava` of this file builds the bundle if it is stale.
-  if (fresh_build()?.href !== BUNDLE.href) build_bundle();
+  if (fresh_build()?.href !== BUNDLE.href) await build_bundle();
 });
 
 test.serial('privos run /bin/hello runs the bundle, without yargs or the TypeScript compiler', (t) => {

@@ -11,7 +11,8 @@
  */
 import { readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { esbuild } from '../esbuild.ts';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import type { Plugin } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT, bundle_entry_name } from '../../kernel/init/paths.ts';
 import type { RootImage } from '../../kernel/init/initramfs.ts';
@@ -30,17 +31,28 @@ export function bundle_entries(): string[] {
   return ['tools/privos.ts', ...modules, ...benches];
 }
 
+/**
+ * bin/fresh.js stays itself: it finds the package by its own URL (the bench reports which
+ * build runs), so the bundle imports it from beside bin/privos.js.
+ */
+const bin_external: Plugin = {
+  name: 'bin-external',
+  setup(b) {
+    b.onResolve({ filter: /\/bin\/fresh\.js$/ }, () => ({ path: relative(BUNDLE_DIR, join(REPO_ROOT, 'bin/fresh.js')), external: true }));
+  },
+};
+
 /** Builds dist/bundle/ afresh: beside it, then swapped in (a running privos never sees half a bundle). */
-export function build_bundle(out = BUNDLE_DIR): void {
+export async function build_bundle(out = BUNDLE_DIR): Promise<void> {
   const tmp = `${out}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
-  build_into(tmp);
+  await build_into(tmp);
   rmSync(out, { recursive: true, force: true });
   renameSync(tmp, out);
 }
 
-function build_into(out: string): void {
-  esbuild().buildSync({
+async function build_into(out: string): Promise<void> {
+  await esbuild().build({
     entryPoints: bundle_entries().map((p) => ({ in: join(REPO_ROOT, p), out: bundle_entry_name(p).slice(0, -3) })),
     outdir: out, chunkNames: 'chunk-[hash]', bundle: true, splitting: true, format: 'esm',
     platform: 'node', target: 'node20', logLevel: 'error',
@@ -50,10 +62,11 @@ function build_into(out: string): void {
     // Function names are kernel symbols (kallsyms) and appear in messages: keep them as written.
     keepNames: true,
     define: { PRIVOS_BUNDLE: 'true' },
+    plugins: [bin_external],
     // The bundled CommonJS packages require Node's built-ins: an ES module has no `require`.
     banner: { js: "import { createRequire as __privos_cr } from 'node:module'; const require = __privos_cr(import.meta.url);" },
   });
 }
 
 // `node --import tsx tools/link/bundle.ts` (npm run build) builds it.
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) build_bundle();
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await build_bundle();
