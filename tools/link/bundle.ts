@@ -61,6 +61,9 @@ async function build_into(out: string): Promise<void> {
     external: ['esbuild', 'typescript', 'tsx', 'tsx/*', 'yargs', 'yargs/*'],
     // Function names are kernel symbols (kallsyms) and appear in messages: keep them as written.
     keepNames: true,
+    // Maps back to the sources (not read at run time): c8 credits the kernel's coverage to
+    // kernel/*.ts in processes that run the bundle (the CLI tests), as it did with dist/'s maps.
+    sourcemap: 'linked',
     define: { PRIVOS_BUNDLE: 'true' },
     plugins: [bin_external],
     // The bundled CommonJS packages require Node's built-ins: an ES module has no `require`.
