@@ -2,7 +2,7 @@
  * The `privos` command line (yargs): every command, its options and its help. Loaded only
  * when the command line is not a plain `privos run` (tools/privos.ts parses that one itself).
  */
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { arch_by_name } from '../kernel/arch/arches.ts';
 import type { ArchName } from '../kernel/arch/arch.ts';
 import { ALL_SYSCALLS } from '../kernel/syscalls/registry.ts';
@@ -35,16 +35,19 @@ function cc(program: string, out: string, sfi: SfiBuild): number {
 
 const arch_opt = RUN_OPTIONS.arch;
 
+/** `privos run`'s positionals and options (tools/run_args.ts parses the plain lines the same way). */
+export const run_builder = <T>(y: Argv<T>) => y
+  .positional('program', { type: 'string', demandOption: true, describe: 'host path (./prog.ts) or guest path (/bin/hello)' })
+  .positional('args', { type: 'string', array: true, default: [] as string[] })
+  .options(RUN_OPTIONS)
+  .parserConfiguration({ 'unknown-options-as-args': true, 'populate--': true });
+
 /** Parses and runs a command line (split_program_args already applied). */
 export async function cli(args: string[]): Promise<void> {
   await yargs(args)
     .scriptName('privos')
     .usage('$0 <command> [options]')
-    .command('run <program> [args..]', 'boot privos and run PROGRAM (a host .ts/.js file or a path in the emulated root) with ARGS; exits with its status', (y) => y
-      .positional('program', { type: 'string', demandOption: true, describe: 'host path (./prog.ts) or guest path (/bin/hello)' })
-      .positional('args', { type: 'string', array: true, default: [] as string[] })
-      .options(RUN_OPTIONS)
-      .parserConfiguration({ 'unknown-options-as-args': true, 'populate--': true }),
+    .command('run <program> [args..]', 'boot privos and run PROGRAM (a host .ts/.js file or a path in the emulated root) with ARGS; exits with its status', run_builder,
     (argv) => run_command(argv, argv.strace ? {} : null))
     .command('strace <program> [args..]', "run PROGRAM like privos run, traced in strace's format (strace -f)", (y) => y
       .positional('program', { type: 'string', demandOption: true })

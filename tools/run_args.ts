@@ -18,7 +18,7 @@ const FAST: Readonly<Record<string, true | readonly string[]>> = {
 /** RUN_OPTIONS' defaults (tools/cli_args.ts), as yargs fills them in. */
 function run_defaults(program: string, rest: string[]): RunArgs & { strace: boolean } {
   return {
-    program, args: [], '--': rest, arch: 'x86_64', dmesg: false, uid: '0', mem: '128', privbox: false,
+    program, args: [], '--': rest.length ? rest : undefined, arch: 'x86_64', dmesg: false, uid: '0', mem: '128', privbox: false,
     fdcap: false, 'fdcap-policy': 'ebadf', 'soft-pac': false, kcov: false, strace: false,
   };
 }
