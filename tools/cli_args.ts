@@ -9,6 +9,12 @@ import { PROFILE_NAMES } from './profiles.ts';
 /** A usage error: printed as `privos: MESSAGE` with status 2. */
 export class UsageError extends Error {}
 
+/** A usage error or a bad value: one line on stderr, status 2. */
+export function usage_fail(msg: string | null | undefined, err: Error | undefined): never {
+  process.stderr.write(`privos: ${(msg || err?.message || 'bad usage').split('\n')[0]}\n`);
+  process.exit(2);
+}
+
 export const RUN_OPTIONS = {
   arch: { alias: 'a', choices: ['x86_64', 'arm64'] as const, default: 'x86_64' as const, describe: 'emulated architecture' },
   strace: { type: 'boolean', default: false, describe: "trace syscalls on stderr in strace's format (see privos strace)" },

@@ -9,6 +9,8 @@ import { S_ISDIR, S_ISLNK } from '../include/uapi/stat.ts';
 import type { Task } from '../sched/task.ts';
 import { Dentry, type Inode } from './fs_types.ts';
 import { shmem_node } from './tmpfs.ts';
+import { unlock_new_inode } from './inode_fill.ts';
+import { I_NEW } from '../include/linux/fs.ts';
 
 export const PATH_MAX = 4096;
 export const NAME_MAX = 255;
@@ -168,7 +170,10 @@ export function path_lookupat(t: Task, start: Dentry, path: string, follow: bool
 /** A child in the dcache, or asked of the file system (i_op.lookup, for procfs and hostfs). */
 export function lookup_child(dir: Dentry, name: string): Dentry | null {
   const d = dir.d_children.get(name);
-  if (d) return d;
+  if (d) {
+    if (d.d_inode !== null && (d.d_inode.i_state & I_NEW) !== 0) unlock_new_inode(d.d_inode);
+    return d;
+  }
   const lookup = dir.d_inode?.i_op.lookup;
   return lookup ? lookup(dir, name) : null;
 }

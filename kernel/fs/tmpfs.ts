@@ -16,7 +16,8 @@ import { FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE, F_SEAL_FUTURE_WRITE, F_SEAL_
 import type { VmFile } from '../mm/mm_types.ts';
 import { PAGE_SIZE, type PhysMem } from '../mm/page_alloc.ts';
 import { filemap_read, filemap_update, filemap_write_back, generic_file_mmap, mapping_mapped } from '../mm/filemap.ts';
-import { I_DIRTY } from '../include/linux/fs.ts';
+import { I_DIRTY, I_NEW } from '../include/linux/fs.ts';
+import { unlock_new_inode } from './inode_fill.ts';
 import { StateKey, state_of } from '../include/linux/ext_state.ts';
 import type { Kernel } from '../kernel.ts';
 
@@ -145,6 +146,7 @@ export function shmem_inode(inode: Inode): boolean {
 }
 
 export function shmem_node(inode: Inode): Node {
+  if ((inode.i_state & I_NEW) !== 0) unlock_new_inode(inode);
   if (mapping_mapped(inode)) filemap_write_back(inode.i_mapping!);
   return inode.i_private as Node;
 }

@@ -9,6 +9,7 @@ import { S_IFDIR, S_IFLNK, S_IFREG } from '../include/uapi/stat.ts';
 import { Dentry } from '../fs/fs_types.ts';
 import { shmem_get_inode, shmem_set_content } from '../fs/tmpfs.ts';
 import { mknod_dev, MKDEV } from '../fs/devfs/char_dev.ts';
+import { inode_fill_later } from '../fs/inode_fill.ts';
 
 export interface RootImage {
   dirs: string[];
@@ -75,13 +76,27 @@ export function install_program(root: Dentry, guest: string, image: string | Uin
   write_file(root, guest, image, 0o755);
 }
 
+/**
+ * Installs a program or module file whose image is built when the file is first used
+ * (fs/inode_fill.ts): a boot links or reads from the linker's cache only what it runs. A
+ * program that fails to build is an empty file (exec: ENOEXEC), as a truncated one would be.
+ */
+function install_program_lazy(root: Dentry, guest: string, build: () => string | Uint8Array): void {
+  const inode = write_file(root, guest, new Uint8Array(0), 0o755).d_inode!;
+  inode_fill_later(inode, (i) => {
+    let image: string | Uint8Array;
+    try { image = build(); } catch { return; }
+    shmem_set_content(i, typeof image === 'string' ? new TextEncoder().encode(image) : image);
+  });
+}
+
 export function unpack_rootfs(root: Dentry, img: RootImage, build: RootfsBuilder | null): void {
   for (const spec of img.dirs) {
     const [p, mode] = spec.split(':');
     mkdir_p(root, p, mode ? parseInt(mode, 8) : 0o755).d_inode!.i_mode = S_IFDIR | (mode ? parseInt(mode, 8) : 0o755);
   }
   for (const [p, content] of Object.entries(img.files)) write_file(root, p, content);
-  if (build) for (const [p, src] of Object.entries(img.programs)) install_program(root, p, build(p, src));
+  if (build) for (const [p, src] of Object.entries(img.programs)) install_program_lazy(root, p, () => build(p, src));
   const dev = mkdir_p(root, '/dev');
   for (const [name, major, minor, mode] of img.devices) mknod_dev(dev, name, MKDEV(major, minor), parseInt(mode, 8));
   for (const [p, target] of Object.entries(img.symlinks ?? {})) make_symlink(root, p, target);

@@ -4,26 +4,44 @@
  * sources the build system reads at run time (libc/ and userland/ for the linker, the root
  * image kernel/init/rootfs.json, box sources); the code root holds the running modules, which a
  * module image must name so that it shares this kernel's code (the compiled kernel cannot import
- * a .ts file: Node 20 has no type stripping).
+ * a .ts file: Node 20 has no type stripping). The CLI bundle (dist/bundle/, tools/link/bundle.ts)
+ * is a third layout: one flat directory of esbuild chunks, its code root.
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+/** Defined (true) by esbuild when it builds the CLI bundle; undeclared everywhere else. */
+declare const PRIVOS_BUNDLE: boolean | undefined;
+
+/** Whether this code runs from the CLI bundle (dist/bundle/*.js, every chunk in that one directory). */
+export const BUNDLED = typeof PRIVOS_BUNDLE !== 'undefined';
+
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-/** Whether this kernel is the compiled package (dist/…/*.js) rather than its sources. */
-export const COMPILED = import.meta.url.endsWith('.js');
+/** Whether this kernel is the compiled package (dist/…/*.js or the bundle) rather than its sources. */
+export const COMPILED = BUNDLED || import.meta.url.endsWith('.js');
 
 /** The package root (the repository, or node_modules/privos). */
-export const REPO_ROOT = resolve(HERE, COMPILED ? '../../..' : '../..');
+export const REPO_ROOT = resolve(HERE, BUNDLED ? '../..' : COMPILED ? '../../..' : '../..');
 
-/** Where the running code is: the package root from sources, its dist/ when compiled. */
-export const CODE_ROOT = resolve(HERE, '../..');
+/** Where the running code is: the package root from sources, its dist/ when compiled, dist/bundle/ bundled. */
+export const CODE_ROOT = BUNDLED ? HERE : resolve(HERE, '../..');
+
+/**
+ * The bundle's file for a package path that is one of its entry points: tools/bench/fs.ts is
+ * tools.bench.fs.js; a kernel module keeps its file name, which is its name (module_name_of).
+ */
+export function bundle_entry_name(path: string): string {
+  const name = path.startsWith('kernel/modules/') ? path.slice(path.lastIndexOf('/') + 1) : path.replaceAll('/', '.');
+  return name.replace(/\.ts$/, '.js');
+}
 
 /**
  * The URL of the running code for a package path: `kernel/modules/fdcap/fdcap.ts` is that file
- * from sources and `dist/kernel/modules/fdcap/fdcap.js` compiled.
+ * from sources, `dist/kernel/modules/fdcap/fdcap.js` compiled, and the bundle's entry point
+ * `dist/bundle/fdcap.js` bundled.
  */
 export function code_url(path: string): string {
+  if (BUNDLED) return pathToFileURL(resolve(CODE_ROOT, bundle_entry_name(path))).href;
   return pathToFileURL(COMPILED ? resolve(CODE_ROOT, path.replace(/\.ts$/, '.js')) : resolve(REPO_ROOT, path)).href;
 }

@@ -12,8 +12,15 @@ export class PhysMem {
   readonly nr_pages: number;
   /** Reference counts, for pages shared copy-on-write between address spaces. */
   readonly refcount: Uint16Array;
+  /** The free stack of frames given back (put_page); they hold old data. */
   private readonly free: Int32Array;
-  private nr_free: number;
+  private nr_freed = 0;
+  /**
+   * The next frame never handed out: frames from here up are as the host gave the buffer —
+   * zero, and not yet touched, so not yet resident (a 128 MiB machine costs the host what it
+   * uses, and boot builds no free list). Freed frames go first, as from the top of the stack.
+   */
+  private next_fresh = 1; // pfn 0 stays reserved so that 0 can never be a valid table pointer.
   /** NR_SHMEM: pages charged to tmpfs data (Shmem in /proc/meminfo). */
   nr_shmem = 0;
 
@@ -23,19 +30,19 @@ export class PhysMem {
     this.dv = new DataView(this.mem.buffer);
     this.refcount = new Uint16Array(this.nr_pages);
     this.free = new Int32Array(this.nr_pages);
-    // pfn 0 stays reserved so that 0 can never be a valid table pointer.
-    for (let i = 0; i < this.nr_pages - 1; i++) this.free[i] = this.nr_pages - 1 - i;
-    this.nr_free = this.nr_pages - 1;
   }
 
-  get free_pages(): number { return this.nr_free; }
+  get free_pages(): number { return this.nr_freed + this.nr_pages - this.next_fresh; }
 
   /** Returns a zeroed frame, or -1 when memory is exhausted (the caller reports ENOMEM). */
   alloc_page(): number {
-    if (this.nr_free === 0) return -1;
-    const pfn = this.free[--this.nr_free];
+    let pfn: number;
+    if (this.nr_freed !== 0) {
+      pfn = this.free[--this.nr_freed];
+      this.mem.fill(0, pfn * PAGE_SIZE, (pfn + 1) * PAGE_SIZE);
+    } else if (this.next_fresh < this.nr_pages) pfn = this.next_fresh++;
+    else return -1;
     this.refcount[pfn] = 1;
-    this.mem.fill(0, pfn * PAGE_SIZE, (pfn + 1) * PAGE_SIZE);
     return pfn;
   }
 
@@ -43,7 +50,7 @@ export class PhysMem {
 
   /** Drops one reference; the frame returns to the free stack at zero. */
   put_page(pfn: number): void {
-    if (--this.refcount[pfn] === 0) this.free[this.nr_free++] = pfn;
+    if (--this.refcount[pfn] === 0) this.free[this.nr_freed++] = pfn;
   }
 
   copy_page(dst: number, src: number): void {

@@ -23,6 +23,7 @@ const ALLOWED: Record<string, string> = {
   'kernel/fs/readdir.ts:kbuf': 'scratch buffer of one synchronous getdents64 call, grown on demand, never held across a sleep',
   'kernel/fs/readdir.ts:kdv': 'view of kbuf',
   'kernel/net/ipv4/tcp_bridge.ts:spare': "host-side send buffer recycled between Node socket writes (the host's memory, not the guest's)",
+  'kernel/fs/inode_fill.ts:fillers': 'per-inode filler of a file made I_NEW (a WeakMap keyed by the inode, gone with it)',
   'kernel/fs/binfmt_image.ts:compiled': 'host-process cache of compiled image scripts keyed by content hash (immutable entries)',
   'kernel/fs/binfmt_image.ts:realm_owner': 'realm → machine association keyed by the realm object (WeakMap)',
   'kernel/fs/binfmt_image.ts:rejection_hook': "the host process's one unhandled-rejection hook, installed once",

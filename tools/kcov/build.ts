@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildSync } from 'esbuild';
+import { esbuild } from '../esbuild.ts';
 import { REPO_ROOT } from '../link/link.ts';
 import { KCOV_TEXT } from '../../kernel/mm/vmalloc.ts';
 import { CMP_FNS, instrument_source, TRACE_FN } from './instrument.ts';
@@ -109,7 +109,7 @@ function build_into(dir: string, files: string[], texts: Map<string, string>): v
   const table: KcovTable = { version: KCOV_BUILD_VERSION, base: KCOV_TEXT, step: KCOV_PC_STEP, files: [], blocks: [], cmp_offset: KCOV_CMP_OFFSET, cmps: [] };
   const src_dir = join(dir, 'src');
   write_mirror(src_dir, files, texts, table);
-  buildSync({
+  esbuild().buildSync({
     entryPoints: [join(src_dir, 'tools/machine.ts')], outfile: join(dir, 'vmlinux.cjs'),
     bundle: true, format: 'cjs', platform: 'node', target: 'node20', packages: 'external',
     keepNames: true, logLevel: 'error',

@@ -7,7 +7,8 @@
  * Images are cached by their inputs (on disk under node_modules/.cache/privos, and in memory),
  * so `privos run` and every test boot link each program once.
  */
-import { buildSync, type BuildFailure, type Message } from 'esbuild';
+import type { BuildFailure, Message } from 'esbuild';
+import { esbuild } from '../esbuild.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -63,7 +64,7 @@ function bundle(program: string, build: SfiBuild): { code: string; inputs: strin
 /** Runs esbuild on the program with the C library of `root`. */
 function bundle_at(program: string, root: string): { code: string; inputs: string[] } {
   try {
-    const r = buildSync({
+    const r = esbuild().buildSync({
       stdin: { contents: entry_stub(program, root), resolveDir: REPO_ROOT, sourcefile: '<entry>', loader: 'ts' },
       bundle: true, write: false, metafile: true, format: 'iife', globalName: '__image',
       platform: 'neutral', target: 'es2022', charset: 'utf8', legalComments: 'none', logLevel: 'silent',

@@ -1,0 +1,3 @@
+export const BUNDLE: URL;
+export const DIST: URL;
+export function fresh_build(): URL | null;
