@@ -72,14 +72,14 @@ function parse(argv: string[]): { wants: Want[]; pid: number; cmd: number } | st
 
 /** Reads, then (when asked) writes one limit of pid; 0, or the errno and what failed. */
 function apply(libc: Libc, pid: number, w: Want, rl: number): [number, string] {
-  if (libc.prlimit(pid, w.res, 0, rl) < 0) return [libc.errno, 'get'];
+  if ((libc.prlimit(pid, w.res, 0, rl) as number) < 0) return [libc.errno, 'get'];
   if (!w.set) return [0, ''];
   const put = (off: number, v: number | null): void => {
     if (v === null) return; // kept: the value just read stays
     if (v < 0) { libc.poke_u32(rl + off, 0xffffffff); libc.poke_u32(rl + off + 4, 0xffffffff); } else libc.poke_u64(rl + off, v);
   };
   put(0, w.soft); put(8, w.hard);
-  return libc.prlimit(pid, w.res, rl, 0) < 0 ? [libc.errno, 'set'] : [0, ''];
+  return (libc.prlimit(pid, w.res, rl, 0) as number) < 0 ? [libc.errno, 'set'] : [0, ''];
 }
 
 /** One limit as the table shows it. */
@@ -90,7 +90,7 @@ function shown(libc: Libc, addr: number): string {
 async function table(libc: Libc, pid: number, res: number[], rl: number): Promise<number> {
   const rows = [['RESOURCE', 'DESCRIPTION', 'SOFT', 'HARD', 'UNITS']];
   for (const r of res) {
-    if (libc.prlimit(pid, r, 0, rl) < 0) { await err(libc, `prlimit: failed to get the ${RES[r][2]} resource limit: ${libc.strerror(libc.errno)}`); return 1; }
+    if ((libc.prlimit(pid, r, 0, rl) as number) < 0) { await err(libc, `prlimit: failed to get the ${RES[r][2]} resource limit: ${libc.strerror(libc.errno)}`); return 1; }
     rows.push([RES[r][2], RES[r][3], shown(libc, rl), shown(libc, rl + 8), RES[r][4]]);
   }
   const w = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
