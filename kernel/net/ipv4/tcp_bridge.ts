@@ -126,13 +126,16 @@ function stream_ready(sk: InetSock): boolean {
  * handed out again only once the host socket took a send from it synchronously and whole.
  */
 const SPARE_SIZE = 1 << 16;
-/** The free send buffer, and the one lent to the send in progress. */
-let spare: Buffer | null = null, lent: Buffer | null = null;
+/** The free send buffer, the one lent to the send in progress, and the last view of one handed out. */
+let spare: Buffer | null = null, lent: Buffer | null = null, view: Buffer | null = null;
 
 function send_buffer(n: number): Buffer {
   const b = spare && spare.length >= n ? spare : Buffer.allocUnsafeSlow(n > SPARE_SIZE ? n : SPARE_SIZE);
   spare = null; lent = b;
-  return b.length === n ? b : b.subarray(0, n);
+  if (b.length === n) return b;
+  // A server answering same-sized messages sends through the same view again, allocating nothing.
+  if (view === null || view.buffer !== b.buffer || view.length !== n) view = b.subarray(0, n);
+  return view;
 }
 
 /** The host took buf whole and synchronously: its storage is free again. */

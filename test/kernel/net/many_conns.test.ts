@@ -53,6 +53,7 @@ async function clients(port: number, n: number, from = 0): Promise<Client[]> {
 }
 
 test('2,000 connections with NOFILE raised by prlimit: every one answered, no resets', async (t) => {
+  t.timeout(180_000); // thousands of host connections: slow on a loaded machine, never a timing check
   const srv = await start(['/usr/bin/prlimit', '--nofile=4096', '/bin/echo-server', '0']);
   const cs = await clients(srv.port, 2000);
   t.deepEqual(cs.filter((c) => c.got !== c.greeting).map((c) => c.greeting), []);
@@ -63,6 +64,7 @@ test('2,000 connections with NOFILE raised by prlimit: every one answered, no re
 });
 
 test('at the default limit (1024) accept4 fails with EMFILE, the server keeps running and serves the queued connections once fds free up', async (t) => {
+  t.timeout(180_000);
   const srv = await start(['/bin/echo-server', '0']);
   const cs = [...await clients(srv.port, 1000), ...Array.from({ length: 100 }, (_, i) => client(srv.port, 1000 + i))];
   // fds 0-2, the listener and the epoll instance leave 1019 for connections.
