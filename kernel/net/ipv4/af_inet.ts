@@ -20,6 +20,7 @@ import { SIOCINQ, SIOCOUTQ, SS_CONNECTED, SS_CONNECTING, SS_UNCONNECTED, Socket,
 import { addr_from_host, host_ip, inet_addr_local, inet_parse, inet_sockaddr, is_any, is_loopback, type InetAddr } from './inet_addr.ts';
 import { InetSock, host_errno, tcp_poll, tcp_recvmsg, tcp_sendmsg } from './tcp_bridge.ts';
 import { udp_create } from './udp_ops.ts';
+import { host_adopt, host_onread } from './tcp_host.ts';
 import { BindBucket, TimeWaitSock, inet_csk_bind_conflict, inet_host_port, inet_put_port, inet_table, inet_twsk_hashdance, type InetTable } from './inet_hashtables.ts';
 import { sys_then } from '../../sched/wait.ts';
 
@@ -31,7 +32,8 @@ const isk = (sock: Socket): InetSock => sock.sk as InetSock;
  */
 function host_listen(k: Kernel, sk: InetSock, guest_port: number): Promise<number> {
   const tab = inet_table(k);
-  const srv: Server = createServer({ allowHalfOpen: true });
+  // Accepted connections do not read until inet_incoming rewraps them (tcp_host.ts host_adopt).
+  const srv: Server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
   return new Promise((resolve) => {
     srv.once('error', (e) => { srv.close(); resolve(-host_errno(e)); });
     srv.listen({ host: host_ip(sk.sk_family), port: guest_port ? inet_host_port(k, guest_port) : 0, backlog: 511, exclusive: true }, () => {
@@ -88,11 +90,11 @@ function inet_incoming(lsk: InetSock, c: HostSocket, retries = 0): void {
   if (sk_acceptq_is_full(lsk, lsk.accept_queue.length)) { syn_dropped(lsk, c, retries); return; }
   const sk = new InetSock(lsk.sk_family, SOCK_STREAM, IPPROTO_TCP);
   c.removeListener('error', ignore_error);
-  c.resume();
+  const h = host_adopt(c, sk.on_read);
+  if (h) sk.attach(h, true); else { sk.attach(c, false); c.resume(); }
   // The child is a clone of the listener (inet_csk_clone_lock): TCP_NODELAY carries over.
   sk.nodelay = lsk.nodelay;
-  if (sk.nodelay) c.setNoDelay(true);
-  sk.attach(c);
+  if (sk.nodelay) sk.host!.setNoDelay(true);
   sk.sk_state = TCP_ESTABLISHED;
   sk.was_connected = true;
   sk.local = { family: lsk.sk_family, addr: lsk.local!.addr, port: lsk.local!.port };
@@ -100,7 +102,7 @@ function inet_incoming(lsk: InetSock, c: HostSocket, retries = 0): void {
   sk.sk_reuse = lsk.sk_reuse; sk.sk_reuseport = lsk.sk_reuseport; sk.owner_uid = lsk.owner_uid;
   const b = inet_table_of(lsk)?.buckets.get(sk.local.port);
   if (b) { inet_hash(b, sk, sk.local.port); owner.set(sk, owner.get(lsk)!); }
-  sk.remote = { family: lsk.sk_family, addr: addr_from_host(c.remoteAddress, lsk.sk_family), port: c.remotePort ?? 0 };
+  sk.remote = { family: lsk.sk_family, addr: addr_from_host(sk.host!.remoteAddress, lsk.sk_family), port: sk.host!.remotePort ?? 0 };
   lsk.accept_queue.push(sk);
   lsk.wake();
 }
@@ -221,8 +223,8 @@ function inet_connect(sock: Socket, t: Task, a: Uint8Array, nonblock: boolean): 
     sk.sk_err = ECONNREFUSED; sk.sk_shutdown = SHUTDOWN_MASK; sk.sk_state = TCP_CLOSE;
     sk.wake();
   } else {
-    const h = host_connect({ host: host_ip(sk.sk_family), port: local?.server ? local.host_port : e.port, allowHalfOpen: true });
-    sk.attach(h);
+    const h = host_connect({ host: host_ip(sk.sk_family), port: local?.server ? local.host_port : e.port, allowHalfOpen: true, onread: host_onread(sk.on_read) });
+    sk.attach(h, true);
     h.once('connect', () => {
       if (sk.host !== h || sk.sk_state !== TCP_SYN_SENT) return;
       sk.sk_state = TCP_ESTABLISHED;

@@ -21,6 +21,7 @@ import {
 import type { InetAddr } from './inet_addr.ts';
 import type { PortOwner } from './inet_hashtables.ts';
 import { sys_then } from '../../sched/wait.ts';
+import { host_rx_copy } from './tcp_host.ts';
 
 /** net.ipv4.tcp_wmem / tcp_rmem: [min, default, max]; autotuning grows to max unless locked. */
 export const TCP_WMEM = [4096, 16384, 4194304] as const;
@@ -62,6 +63,8 @@ export class InetSock extends Sock implements PortOwner {
   get rcv_limit(): number { return this.sk_rcvbuf; }
 
   // ---- host "interrupts" (bound once per socket; no per-event allocation beyond the queue slot) ----
+  /** A read through `onread` (tcp_host.ts): its bytes, copied out of the shared buffer, are queued. */
+  readonly on_read = (n: number): boolean => { this.on_data(host_rx_copy(n)); return true; };
   readonly on_data = (b: Buffer): void => {
     if (this.dead) { this.host?.resetAndDestroy(); return; }
     this.sk_receive_queue.queue_tail(new SkBuff(b));
@@ -94,10 +97,10 @@ export class InetSock extends Sock implements PortOwner {
     this.host = null;
   }
 
-  /** Connects the host socket's events to this sock. */
-  attach(h: HostSocket): void {
+  /** Connects the host socket's events to this sock; one made with host_onread(on_read) delivers no 'data'. */
+  attach(h: HostSocket, onread: boolean): void {
     this.host = h;
-    h.on('data', this.on_data);
+    if (!onread) h.on('data', this.on_data);
     h.on('end', this.on_end);
     h.on('error', this.on_error);
     h.on('close', this.on_close);
@@ -123,13 +126,16 @@ function stream_ready(sk: InetSock): boolean {
  * handed out again only once the host socket took a send from it synchronously and whole.
  */
 const SPARE_SIZE = 1 << 16;
-/** The free send buffer, and the one lent to the send in progress. */
-let spare: Buffer | null = null, lent: Buffer | null = null;
+/** The free send buffer, the one lent to the send in progress, and the last view of one handed out. */
+let spare: Buffer | null = null, lent: Buffer | null = null, view: Buffer | null = null;
 
 function send_buffer(n: number): Buffer {
   const b = spare && spare.length >= n ? spare : Buffer.allocUnsafeSlow(n > SPARE_SIZE ? n : SPARE_SIZE);
   spare = null; lent = b;
-  return b.length === n ? b : b.subarray(0, n);
+  if (b.length === n) return b;
+  // A server answering same-sized messages sends through the same view again, allocating nothing.
+  if (view === null || view.buffer !== b.buffer || view.length !== n) view = b.subarray(0, n);
+  return view;
 }
 
 /** The host took buf whole and synchronously: its storage is free again. */
