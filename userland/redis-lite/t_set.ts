@@ -40,7 +40,7 @@ function srem(c: Client): void {
 }
 
 /** An intset replies in ascending order, as Redis's sorted intset does. */
-function members(s: SetObj): string[] {
+export function set_members(s: SetObj): string[] {
   const a = [...s];
   return s.enc === 'intset' ? a.sort((x, y) => Number(BigInt(x) - BigInt(y) > 0n) - Number(BigInt(x) - BigInt(y) < 0n)) : a;
 }
@@ -49,7 +49,7 @@ function smembers(c: Client): void {
   const s = lookup_typed(c, c.argv[1], SetObj);
   if (s === null) return;
   if (!s) { c.reply.array(0); return; }
-  c.reply.bulks(members(s), s.size);
+  c.reply.bulks(set_members(s), s.size);
 }
 
 function sismember(c: Client): void {
@@ -157,7 +157,7 @@ function setop(c: Client, op: Op, store: boolean): void {
   const res = compute(op, sets);
   if (!store) {
     const one = sets.length === 1 && sets[0];
-    c.reply.bulks(one && op !== 'diff' ? members(one) : res, res.length);
+    c.reply.bulks(one && op !== 'diff' ? set_members(one) : res, res.length);
     return;
   }
   const dst = c.argv[1];
