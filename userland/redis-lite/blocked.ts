@@ -81,6 +81,6 @@ export function handle_blocked_timeouts(srv: Server): number {
 export function signal_db_keys(srv: Server, dbid: number): void {
   for (const id of srv.blocking_keys.keys()) {
     const [d, key] = [Number(id.slice(0, id.indexOf('\0'))), id.slice(id.indexOf('\0') + 1)];
-    if (d === dbid && srv.dbs[d].peek(key) !== undefined) srv.ready_keys.push([srv.dbs[d], key]);
+    if (d === dbid && srv.dbs[d].peek_notouch(key) !== undefined) srv.ready_keys.push([srv.dbs[d], key]);
   }
 }

@@ -55,7 +55,7 @@ function expire_generic(c: Client, base_now: boolean, ms: boolean, name: string)
 /** TTL/PTTL (ms=true) and EXPIRETIME/PEXPIRETIME (abs=true). */
 function ttl_generic(c: Client, ms: boolean, abs: boolean): void {
   const key = c.argv[1];
-  if (c.db.peek(key) === undefined) { c.reply.int(-2); return; }
+  if (c.db.peek_notouch(key) === undefined) { c.reply.int(-2); return; }
   const when = c.db.ttl_of(key);
   if (when === undefined) { c.reply.int(-1); return; }
   if (abs) { c.reply.int(ms ? when : Math.floor(when / 1000)); return; }

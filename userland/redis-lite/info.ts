@@ -23,7 +23,7 @@ const SECTIONS: Section[] = [
   ]],
   ['memory', (s) => [
     ['used_memory', s.used_memory()], ['used_memory_human', `${(s.used_memory() / 1048576).toFixed(2)}M`],
-    ['used_memory_rss', s.used_memory()], ['maxmemory', 0], ['maxmemory_policy', 'noeviction'], ['mem_allocator', 'privos-libc'],
+    ['used_memory_rss', s.used_memory()], ['maxmemory', s.config.maxmemory], ['maxmemory_policy', s.config.maxmemory_policy], ['mem_allocator', 'privos-libc'],
   ]],
   ['persistence', (s) => [
     ['loading', 0], ['async_loading', 0], ['rdb_changes_since_last_save', s.dirty - s.dirty_at_save],
@@ -35,7 +35,7 @@ const SECTIONS: Section[] = [
   ['stats', (s) => [
     ['total_connections_received', s.stat_numconnections], ['total_commands_processed', s.stat_numcommands],
     ['total_net_input_bytes', s.stat_net_input_bytes], ['total_net_output_bytes', s.stat_net_output_bytes],
-    ['rejected_connections', s.stat_rejected_conn], ['expired_keys', s.stat_expiredkeys], ['evicted_keys', 0],
+    ['rejected_connections', s.stat_rejected_conn], ['expired_keys', s.stat_expiredkeys], ['evicted_keys', s.stat_evictedkeys],
     ['keyspace_hits', s.stat_keyspace_hits], ['keyspace_misses', s.stat_keyspace_misses],
     ['pubsub_channels', s.channels.size], ['pubsub_patterns', s.patterns.size], ['total_error_replies', s.errstats.total],
   ]],

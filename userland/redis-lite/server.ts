@@ -11,12 +11,19 @@ import { all_commands, type Cmd, lookup_command } from './commands.ts';
 import type { Config } from './config.ts';
 import { Db } from './db.ts';
 import { ErrorStats } from './errorstats.ts';
+import { OOM, perform_evictions } from './evict.ts';
 import { type Client, CLIENT_CLOSE_ASAP, CLIENT_DIRTY_CAS, CLIENT_DIRTY_EXEC, CLIENT_MULTI, CLIENT_PENDING_WRITE, CLIENT_PUBSUB } from './networking.ts';
 
 /** Calls per timed call (a power of two). */
 const CALL_SAMPLE = 64;
 const PUBSUB_OK = new Set(['ping', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'quit', 'reset']);
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** Over maxmemory: denyoom commands are refused, and anything queued inside MULTI. */
+function oom_rejects(c: Client, cmd: Cmd): boolean {
+  return cmd.flags.includes('denyoom') || ((c.flags & CLIENT_MULTI) !== 0 && !OOM_MULTI_OK.has(cmd.name));
+}
+const OOM_MULTI_OK = new Set(['exec', 'discard', 'quit', 'reset']);
 
 export class Server {
   dbs: Db[] = [];
@@ -29,7 +36,7 @@ export class Server {
   lastsave = 0;
   stat_numcommands = 0; stat_numconnections = 0; stat_expiredkeys = 0; stat_keyspace_hits = 0;
   stat_keyspace_misses = 0; stat_net_input_bytes = 0; stat_net_output_bytes = 0; stat_protocol_errors = 0;
-  stat_rejected_conn = 0;
+  stat_rejected_conn = 0; stat_evictedkeys = 0;
   /** Error replies (INFO errorstats, total_error_replies); every client's reply counts into it. */
   errstats = new ErrorStats();
   /** One call in CALL_SAMPLE is timed for commandstats' usec (a clock read is a syscall here). */
@@ -92,6 +99,7 @@ export class Server {
     if (c.flags & CLIENT_PUBSUB && c.resp === 2 && !PUBSUB_OK.has(cmd.name)) {
       return this.reject(c, cmd, `Can't execute '${cmd.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     }
+    if (this.config.maxmemory > 0 && !perform_evictions(this) && oom_rejects(c, cmd)) return this.reject(c, cmd, OOM);
     if (c.flags & CLIENT_MULTI && !MULTI_IMMEDIATE.has(cmd.name)) {
       c.mstate.push(argv);
       c.reply.status('QUEUED');
@@ -170,7 +178,7 @@ export class Server {
   reset_stats(): void {
     this.stat_numcommands = this.stat_numconnections = this.stat_expiredkeys = this.stat_keyspace_hits = 0;
     this.stat_keyspace_misses = this.stat_net_input_bytes = this.stat_net_output_bytes = this.stat_protocol_errors = 0;
-    this.stat_rejected_conn = 0;
+    this.stat_rejected_conn = this.stat_evictedkeys = 0;
     this.errstats.reset();
     for (const cmd of all_commands()) cmd.calls = cmd.usec_sampled = cmd.samples = cmd.rejected_calls = cmd.failed_calls = 0;
   }
