@@ -65,13 +65,16 @@ export function handle_clients_blocked_on_keys(srv: Server): void {
   }
 }
 
+/** replyToBlockedClientTimedOut: every blocking command redis-lite has times out with a null array. */
+export function reply_timed_out(c: Client): void { c.reply.nil_array(); }
+
 /** Replies nil to clients whose timeout passed; returns ms to the next deadline (-1: none). */
 export function handle_blocked_timeouts(srv: Server): number {
   let next = -1;
   for (const c of srv.blocked_clients) {
     const t = c.bpop?.timeout ?? 0;
     if (t === 0) continue;
-    if (t <= srv.now) { c.reply.nil_array(); unblock(c); continue; }
+    if (t <= srv.now) { reply_timed_out(c); unblock(c); continue; }
     if (next < 0 || t - srv.now < next) next = t - srv.now;
   }
   return next;

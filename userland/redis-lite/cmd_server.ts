@@ -3,6 +3,7 @@
  * RESET/HELLO/AUTH, CLIENT …, CONFIG …, TIME, SHUTDOWN, DEBUG (a few subcommands) and
  * FUNCTION FLUSH (so the test suite's per-test reset works; there is no scripting).
  */
+import { client_reply, client_unblock } from './client_reply.ts';
 import { get_int, opt } from './cmdutil.ts';
 import { container, register } from './commands.ts';
 import { config_get, config_set } from './config.ts';
@@ -163,6 +164,8 @@ register('connection', [
     ['list', -2, 'admin noscript loading stale nokeys', (c) => c.reply.bulk([...c.srv.clients.values()].map((x) => client_info(x) + '\n').join(''))],
     ['info', 2, 'noscript loading stale nokeys', (c) => c.reply.bulk(client_info(c) + '\n')],
     ['kill', -3, 'admin noscript loading stale nokeys', client_kill],
+    ['reply', 3, 'noscript loading stale nokeys', client_reply],
+    ['unblock', -3, 'admin noscript loading stale nokeys', client_unblock],
     ['setinfo', 4, 'noscript loading stale nokeys', (c) => c.reply.ok()],
     ['no-evict', 3, 'admin noscript loading stale nokeys', (c) => c.reply.ok()],
     ['help', 2, 'loading stale nokeys', (c) => c.reply.bulks(['CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'GETNAME', 'ID', 'INFO', 'KILL <ip:port>', 'LIST', 'SETNAME <name>', 'HELP'], 8)],

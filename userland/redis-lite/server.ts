@@ -9,11 +9,13 @@ import type { Aof } from './aof.ts';
 import { handle_clients_blocked_on_keys } from './blocked.ts';
 import { all_commands, type Cmd, lookup_command } from './commands.ts';
 import type { Config } from './config.ts';
+import { after_command_reply, CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP, CLIENT_REPLY_SKIP_NEXT } from './client_reply.ts';
 import { Db } from './db.ts';
 import { ErrorStats } from './errorstats.ts';
 import { OOM, perform_evictions } from './evict.ts';
 import { type Client, CLIENT_CLOSE_ASAP, CLIENT_DIRTY_CAS, CLIENT_DIRTY_EXEC, CLIENT_MULTI, CLIENT_PENDING_WRITE, CLIENT_PUBSUB } from './networking.ts';
 
+const CLIENT_REPLY_MASK = CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT;
 /** Calls per timed call (a power of two). */
 const CALL_SAMPLE = 64;
 const PUBSUB_OK = new Set(['ping', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'quit', 'reset']);
@@ -87,8 +89,14 @@ export class Server {
     this.libc.write(1, `${this.pid}:M ${ts} ${level} ${msg}\n`);
   }
 
-  /** processCommand. */
+  /** processCommand, then commandProcessed's CLIENT REPLY bookkeeping. */
   exec(c: Client): void {
+    const mark = c.reply.len;
+    this.process_command(c);
+    if (c.flags & CLIENT_REPLY_MASK) after_command_reply(c, mark);
+  }
+
+  private process_command(c: Client): void {
     const argv = c.argv;
     const found = lookup_command(argv);
     if (typeof found === 'string') return this.reject(c, null, found);

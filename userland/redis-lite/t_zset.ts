@@ -189,10 +189,6 @@ function zcount(c: Client, lex: boolean): void {
   if (items) c.reply.int(items.length);
 }
 
-function zincrby(c: Client): void {
-  c.argv = [c.argv[0], c.argv[1], 'INCR', c.argv[2], c.argv[3]];
-  zadd(c, true);
-}
 
 function zrank(c: Client, rev: boolean): void {
   const z = lookup_typed(c, c.argv[1], ZSet);
@@ -351,7 +347,7 @@ function zrandmember(c: Client): void {
 
 register('sorted-set', [
   ['zadd', -4, 'write denyoom fast', (c) => zadd(c, false)],
-  ['zincrby', 4, 'write denyoom fast', zincrby],
+  ['zincrby', 4, 'write denyoom fast', (c) => zadd(c, true)],
   ['zrem', -3, 'write fast', zrem],
   ['zscore', 3, 'readonly fast', (c) => zscore(c, false)],
   ['zmscore', -3, 'readonly fast', (c) => zscore(c, true)],
