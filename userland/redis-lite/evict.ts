@@ -74,18 +74,46 @@ function badness(srv: Server, db: Db, key: string, p: Policy): number {
   return is_lfu(p) ? 255 - lfu_counter(srv, lru) : idle_ms(srv, lru);
 }
 
-/** One victim across the DBs, or null if the policy finds none. */
-function pick(srv: Server, p: Policy): [Db, string] | null {
+/** EVPOOL_SIZE: the best candidates seen so far, worst first, kept across evictions. */
+const POOL_SIZE = 16;
+interface Candidate { db: Db; key: string; score: number }
+const pools = new WeakMap<Server, { policy: Policy; pool: Candidate[] }>();
+
+/** evictionPoolPopulate: samples each DB and keeps the POOL_SIZE most evictable keys. */
+function populate(srv: Server, p: Policy, pool: Candidate[]): void {
   const volatile = p.startsWith('volatile-');
-  let best: [Db, string] | null = null, worst = -Infinity;
   for (const db of srv.dbs) {
-    const keys = sample(db, volatile, p.endsWith('-random') ? 1 : srv.config.maxmemory_samples);
-    for (const k of keys) {
-      const b = p.endsWith('-random') ? Math.random() : badness(srv, db, k, p);
-      if (b > worst) { worst = b; best = [db, k]; }
+    for (const key of sample(db, volatile, srv.config.maxmemory_samples)) {
+      if (pool.some((x) => x.db === db && x.key === key)) continue;
+      const score = badness(srv, db, key, p);
+      if (pool.length >= POOL_SIZE && score <= pool[0].score) continue;
+      pool.push({ db, key, score });
+      pool.sort((a, b) => a.score - b.score);
+      if (pool.length > POOL_SIZE) pool.shift();
     }
   }
-  return best;
+}
+
+/** One victim across the DBs, or null if the policy finds none. */
+function pick(srv: Server, p: Policy): [Db, string] | null {
+  if (p.endsWith('-random')) {
+    const volatile = p.startsWith('volatile-');
+    const dbs = srv.dbs.filter((db) => (volatile ? db.expires : db.dict).size > 0);
+    if (!dbs.length) return null;
+    const db = dbs[Math.floor(Math.random() * dbs.length)], key = sample(db, volatile, 1)[0];
+    return key === undefined ? null : [db, key];
+  }
+  let entry = pools.get(srv);
+  // Scores of another policy do not compare: a policy change starts a new pool.
+  if (!entry || entry.policy !== p) { entry = { policy: p, pool: [] }; pools.set(srv, entry); }
+  const pool = entry.pool;
+  populate(srv, p, pool);
+  while (pool.length) {
+    const best = pool.pop()!;
+    // A pooled key may have been deleted (or expired out of a volatile policy's reach) since.
+    if (best.db.dict.has(best.key) && (!p.startsWith('volatile-') || best.db.expires.has(best.key))) return [best.db, best.key];
+  }
+  return null;
 }
 
 /** performEvictions: frees keys until used_memory fits maxmemory; false if it cannot (OOM). */
