@@ -59,7 +59,8 @@ function ttl_generic(c: Client, ms: boolean, abs: boolean): void {
   const when = c.db.ttl_of(key);
   if (when === undefined) { c.reply.int(-1); return; }
   if (abs) { c.reply.int(ms ? when : Math.floor(when / 1000)); return; }
-  const ttl = Math.max(0, when - c.srv.now);
+  // ttlGenericCommand reads the clock (mstime()), not the time cached for the event-loop iteration.
+  const libc = c.srv.libc, ttl = Math.max(0, when - Math.floor((libc.clock_ns(libc.CLOCK_REALTIME) as number) / 1e6));
   c.reply.int(ms ? ttl : Math.floor((ttl + 500) / 1000));
 }
 

@@ -4,7 +4,7 @@
  * union/intersection/difference family and the ZREMRANGEBY* commands.
  */
 import { block_for_keys, parse_timeout } from './blocked.ts';
-import { clamp_range, get_int, get_range, lookup_typed, opt } from './cmdutil.ts';
+import { clamp_range, get_int, get_range, intercard_args, lookup_typed, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import { type Client, CLIENT_MULTI } from './networking.ts';
 import { SetObj } from './object.ts';
@@ -270,19 +270,36 @@ function zsetop(c: Client, op: 'union' | 'inter' | 'diff', store: boolean): void
     } else if (!store && opt(o, 'WITHSCORES')) withscores = true;
     else { c.reply.error(SYNTAX); return; }
   }
+  const inputs = zset_inputs(c, keys);
+  if (!inputs) return;
+  const res = combine(op, inputs, weights, agg);
+  if (store) { store_zset(c, c.argv[1], res); return; }
+  const z = new ZSet();
+  for (const [m, s] of res) z.set(m, s);
+  reply_range(c, [...z.entries()], withscores);
+}
+
+/** The inputs of a set operation: sorted sets, or plain sets with score 1; null after WRONGTYPE. */
+function zset_inputs(c: Client, keys: string[]): (Map<string, number> | null)[] | null {
   const inputs: (Map<string, number> | null)[] = [];
   for (const k of keys) {
     const v = c.db.lookup(k);
     if (v === undefined) inputs.push(null);
     else if (v instanceof ZSet) inputs.push(v.dict);
     else if (v instanceof SetObj) inputs.push(new Map([...v].map((m) => [m, 1])));
-    else { c.reply.error(WRONGTYPE); return; }
+    else { c.reply.error(WRONGTYPE); return null; }
   }
-  const res = combine(op, inputs, weights, agg);
-  if (store) { store_zset(c, c.argv[1], res); return; }
-  const z = new ZSet();
-  for (const [m, s] of res) z.set(m, s);
-  reply_range(c, [...z.entries()], withscores);
+  return inputs;
+}
+
+/** ZINTERCARD numkeys key … [LIMIT n]: the intersection's size, counting stops at n (0: no limit). */
+function zintercard(c: Client): void {
+  const args = intercard_args(c);
+  if (!args) return;
+  const inputs = zset_inputs(c, args.keys);
+  if (!inputs) return;
+  const n = combine('inter', inputs, args.keys.map(() => 1), 'sum').size;
+  c.reply.int(args.limit ? Math.min(n, args.limit) : n);
 }
 
 function aggregate(a: number, b: number, agg: Agg): number {
@@ -372,6 +389,7 @@ register('sorted-set', [
   ['zdiffstore', -4, 'write denyoom', (c) => zsetop(c, 'diff', true), 1, 1, 1],
   ['zunion', -3, 'readonly', (c) => zsetop(c, 'union', false), 0, 0, 0],
   ['zinter', -3, 'readonly', (c) => zsetop(c, 'inter', false), 0, 0, 0],
+  ['zintercard', -3, 'readonly', zintercard, 0, 0, 0],
   ['zdiff', -3, 'readonly', (c) => zsetop(c, 'diff', false), 0, 0, 0],
   ['zremrangebyscore', 4, 'write', (c) => zremrange(c, 'score')],
   ['zremrangebyrank', 4, 'write', (c) => zremrange(c, 'rank')],
