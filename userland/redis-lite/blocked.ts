@@ -4,6 +4,7 @@
  * each client by the callback its command left; timeouts are checked before each sleep.
  */
 import { get_double } from './cmdutil.ts';
+import { lookup_command } from './commands.ts';
 import { type Client, CLIENT_BLOCKED, CLIENT_UNBLOCKED } from './networking.ts';
 import type { Server } from './server.ts';
 
@@ -55,7 +56,9 @@ export function handle_clients_blocked_on_keys(srv: Server): void {
         if (!c.bpop || c.db !== db) continue;
         const dirty = srv.dirty;
         c.prop = null;
+        srv.errstats.settle();
         const served = c.bpop.proc(c, key);
+        if (srv.errstats.settle()) blocked_command_failed(c);
         if (served === null) continue;
         if (!served) break;
         if (srv.dirty === dirty) srv.dirty++;
@@ -63,6 +66,12 @@ export function handle_clients_blocked_on_keys(srv: Server): void {
       }
     }
   }
+}
+
+/** updateStatsOnUnblock with errors: the blocking command (still the client's argv) failed. */
+export function blocked_command_failed(c: Client): void {
+  const cmd = lookup_command(c.argv);
+  if (typeof cmd !== 'string') cmd.failed_calls++;
 }
 
 /** replyToBlockedClientTimedOut: every blocking command redis-lite has times out with a null array. */

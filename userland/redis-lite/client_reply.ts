@@ -4,14 +4,16 @@
  * they reply is dropped; CLIENT UNBLOCK ends another client's blocking command as its timeout
  * would, or with an -UNBLOCKED error. https://redis.io/commands/client-reply/
  */
-import { reply_timed_out, unblock } from './blocked.ts';
+import { blocked_command_failed, reply_timed_out, unblock } from './blocked.ts';
 import { get_ll, opt } from './cmdutil.ts';
-import { lookup_command } from './commands.ts';
 import { type Client, CLIENT_BLOCKED } from './networking.ts';
 import { SYNTAX } from './resp.ts';
 
 /** Client flags of their own (networking.ts's CLIENT_* use the bits below 4096). */
 export const CLIENT_REPLY_OFF = 1 << 12, CLIENT_REPLY_SKIP = 1 << 13, CLIENT_REPLY_SKIP_NEXT = 1 << 14;
+
+/** In RESP3 (un)subscribe confirmations are pushes, which CLIENT REPLY OFF does not silence. */
+const PUSHES = new Set(['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe']);
 
 export function client_reply(c: Client): void {
   const a = c.argv[2];
@@ -26,7 +28,7 @@ export function client_reply(c: Client): void {
  * and turns a pending SKIP into "skip the next one". `mark` is the reply length before it ran.
  */
 export function after_command_reply(c: Client, mark: number): void {
-  if (c.flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)) c.reply.len = mark;
+  if (c.flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP) && !(c.resp === 3 && PUSHES.has(c.argv[0].toLowerCase()))) c.reply.len = mark;
   c.flags &= ~CLIENT_REPLY_SKIP;
   if (c.flags & CLIENT_REPLY_SKIP_NEXT) c.flags = (c.flags & ~CLIENT_REPLY_SKIP_NEXT) | CLIENT_REPLY_SKIP;
 }
@@ -44,9 +46,7 @@ export function client_unblock(c: Client): void {
   if (!target || !(target.flags & CLIENT_BLOCKED)) { c.reply.int(0); return; }
   if (error) {
     target.reply.error('-UNBLOCKED client unblocked via CLIENT UNBLOCK');
-    // updateStatsOnUnblock: the blocked command failed.
-    const cmd = lookup_command(target.argv);
-    if (typeof cmd !== 'string') cmd.failed_calls++;
+    blocked_command_failed(target);
   } else reply_timed_out(target);
   unblock(target);
   c.reply.int(1);

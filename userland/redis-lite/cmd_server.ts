@@ -4,7 +4,7 @@
  * FUNCTION FLUSH (so the test suite's per-test reset works; there is no scripting).
  */
 import { client_reply, client_unblock } from './client_reply.ts';
-import { get_int, opt } from './cmdutil.ts';
+import { get_int, get_range, opt } from './cmdutil.ts';
 import { container, register } from './commands.ts';
 import { config_get, config_set } from './config.ts';
 import { type Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_MULTI, CLIENT_PUBSUB } from './networking.ts';
@@ -62,7 +62,7 @@ export function client_info(c: Client): string {
   if (c.flags & CLIENT_CLOSE_AFTER_REPLY) flags += 'c';
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} age=${Math.floor((now - c.ctime) / 1000)} ` +
     `idle=${Math.floor((now - c.last_interaction) / 1000)} flags=${flags || 'N'} db=${c.db.id} sub=${c.channels.size} ` +
-    `psub=${c.patterns.size} ssub=0 multi=${c.flags & CLIENT_MULTI ? c.mstate.length : -1} qbuf=${c.qlen - c.qpos} ` +
+    `psub=${c.patterns.size} ssub=0 multi=${c.flags & CLIENT_MULTI ? c.mstate.length : -1} qbuf=${c.qlen} ` +
     `qbuf-free=${c.qbuf.length - c.qlen} argv-mem=0 multi-mem=0 rbs=${c.reply.buf.length} rbp=${c.reply.len} obl=${c.reply.len} ` +
     `oll=0 omem=0 tot-mem=${c.qbuf.length + c.reply.buf.length} events=r cmd=${c.last_cmd} user=default redir=-1 resp=${c.resp}`;
 }
@@ -81,7 +81,7 @@ function client_kill(c: Client): void {
   let id = -1, addr: string | null = null, laddr: string | null = null, skipme = true;
   for (let i = 2; i < c.argv.length; i += 2) {
     const o = c.argv[i].toUpperCase(), v = c.argv[i + 1];
-    if (o === 'ID') { const n = get_int(c, v, 'client-id should be greater than 0'); if (n === null) return; id = n; }
+    if (o === 'ID') { const n = get_range(c, v, 1, Number.MAX_SAFE_INTEGER, 'client-id should be greater than 0'); if (n === null) return; id = n; }
     else if (o === 'ADDR') addr = v;
     else if (o === 'LADDR') laddr = v;
     else if (o === 'SKIPME') { if (!/^(yes|no)$/i.test(v)) { c.reply.error(SYNTAX); return; } skipme = v.toLowerCase() === 'yes'; }

@@ -37,7 +37,7 @@ const SECTIONS: Section[] = [
     ['total_net_input_bytes', s.stat_net_input_bytes], ['total_net_output_bytes', s.stat_net_output_bytes],
     ['rejected_connections', s.stat_rejected_conn], ['expired_keys', s.stat_expiredkeys], ['evicted_keys', s.stat_evictedkeys],
     ['keyspace_hits', s.stat_keyspace_hits], ['keyspace_misses', s.stat_keyspace_misses],
-    ['pubsub_channels', s.channels.size], ['pubsub_patterns', s.patterns.size], ['total_error_replies', s.errstats.total],
+    ['pubsub_channels', s.channels.size], ['pubsub_patterns', s.patterns.size], ['total_error_replies', s.errstats.total], ['migrate_cached_sockets', 0],
   ]],
   ['replication', () => [['role', 'master'], ['connected_slaves', 0], ['master_repl_offset', 0]]],
   ['cpu', () => [['used_cpu_sys', '0.000000'], ['used_cpu_user', '0.000000']]],

@@ -130,6 +130,7 @@ export class Server {
   call(c: Client, cmd: Cmd): void {
     const dirty = this.dirty;
     c.prop = null;
+    c.last_cmd = cmd.fullname;
     this.errstats.settle();
     const t0 = (++this.call_seq & (CALL_SAMPLE - 1)) === 0 ? this.libc.clock_ns(this.libc.CLOCK_MONOTONIC) as number : -1;
     cmd.proc(c);
@@ -137,7 +138,6 @@ export class Server {
     if (this.errstats.settle()) cmd.failed_calls++;
     cmd.calls++;
     this.stat_numcommands++;
-    c.last_cmd = cmd.fullname;
     if (this.dirty !== dirty && cmd.write) {
       const prop = c.prop as string[][] | null;
       if (prop) for (const a of prop) this.propagate(c.db, a);

@@ -194,3 +194,20 @@ test.serial('CLIENT REPLY OFF/SKIP drop replies; CLIENT UNBLOCK ends a BLPOP wit
     s.destroy();
   }
 });
+
+test.serial('ZINCRBY (±inf, NaN error), ZINTERCARD, CLIENT LIST/KILL as Redis 7.0 report them', async (t) => {
+  if (!(await has_tool('redis-cli'))) return t.pass('redis-cli not installed');
+  await check(t, [
+    [['zincrby', 'zi', '+inf', 'abc'], 'inf\n'],
+    [['zincrby', 'zi', '-inf', 'abc'], 'ERR resulting score is not a number (NaN)\n\n'],
+    [['zincrby', 'zi', '2.5', 'x'], '2.5\n'],
+    [['zadd', 'zj', '1', 'x', '1', 'abc', '1', 'y'], '3\n'],
+    [['zintercard', '2', 'zi', 'zj'], '2\n'],
+    [['zintercard', '2', 'zi', 'zj', 'limit', '1'], '1\n'],
+    [['zintercard', '0', 'zi'], 'ERR numkeys should be greater than 0\n\n'],
+    [['zintercard', '3', 'zi'], "ERR Number of keys can't be greater than number of args\n\n"],
+    [['client', 'kill', 'id', '-1'], 'ERR client-id should be greater than 0\n\n'],
+  ]);
+  // The running command and the bytes of its request (26 for CLIENT LIST) are in its own line.
+  t.regex(await r('client', 'list'), / qbuf=26 .* cmd=client\|list /);
+});
