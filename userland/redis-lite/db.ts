@@ -3,7 +3,7 @@
  * functions every command goes through. Lookups expire keys lazily; writes tell WATCH and the
  * blocked-client machinery which keys changed.
  */
-import { lru_access, lru_new } from './evict.ts';
+import { lru_access, lru_clock, lru_new } from './evict.ts';
 import { type RObj } from './object.ts';
 import type { Server } from './server.ts';
 
@@ -32,15 +32,20 @@ export class Db {
     if (v === undefined) { this.srv.stat_keyspace_misses++; return undefined; }
     if (this.expires.size > 0 && this.expire_if_needed(key)) { this.srv.stat_keyspace_misses++; return undefined; }
     this.srv.stat_keyspace_hits++;
-    this.lru.set(key, lru_access(this.srv, this.lru.get(key)));
+    this.accessed(key);
     return v;
   }
 
   /** lookupKeyWrite: updates the access time but does not count as a hit or miss. */
   peek(key: string): RObj | undefined {
     const v = this.peek_notouch(key);
-    if (v !== undefined) this.lru.set(key, lru_access(this.srv, this.lru.get(key)));
+    if (v !== undefined) this.accessed(key);
     return v;
+  }
+
+  /** lookupKey's update of the key's access time (LRU) or counter (LFU). */
+  private accessed(key: string): void {
+    this.lru.set(key, this.srv.config.lfu ? lru_access(this.srv, this.lru.get(key)) : lru_clock(this.srv.now));
   }
 
   /** LOOKUP_NOTOUCH (TYPE, EXISTS, TTL, OBJECT): neither a hit nor an access. */
@@ -55,8 +60,7 @@ export class Db {
   set(key: string, v: RObj, keepttl = false): void {
     this.dict.set(key, v);
     // A new object's lru, except that LFU keeps the overwritten key's counter (dbSetValue).
-    const old = this.lru.get(key);
-    if (!this.srv.config.lfu || old === undefined) this.lru.set(key, lru_new(this.srv));
+    if (!this.srv.config.lfu || !this.lru.has(key)) this.lru.set(key, lru_new(this.srv));
     if (!keepttl && this.expires.size > 0) this.expires.delete(key);
     this.touch(key);
     this.srv.signal_ready(this, key);
