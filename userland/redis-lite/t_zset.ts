@@ -139,9 +139,10 @@ function select_range(c: Client, z: ZSet | undefined, r: RangeSpec): [string, nu
   return out;
 }
 
-function reply_range(c: Client, items: [string, number][], withscores: boolean): void {
-  c.reply.array(items.length * (withscores ? 2 : 1));
-  for (const [m, s] of items) { c.reply.bulk(m); if (withscores) c.reply.double(s); }
+/** Members (and scores): flat in RESP2; in RESP3 each member-score pair is its own array. */
+function reply_range(c: Client, items: [string, number][], withscores: boolean, nested = withscores && c.resp > 2): void {
+  c.reply.array(items.length * (withscores && !nested ? 2 : 1));
+  for (const [m, s] of items) { if (nested) c.reply.array(2); c.reply.bulk(m); if (withscores) c.reply.double(s); }
 }
 
 /** ZRANGE and its legacy forms; `store` is ZRANGESTORE's destination. */
@@ -219,7 +220,8 @@ function zpop(c: Client, max: boolean): void {
   const key = c.argv[1], z = lookup_typed(c, key, ZSet, true);
   if (z === null) return;
   if (!z) { c.reply.array(0); return; }
-  reply_range(c, pop_n(c, key, z, max, count), true);
+  // A single pop (no count) stays flat in RESP3 too.
+  reply_range(c, pop_n(c, key, z, max, count), true, c.resp > 2 && c.argv.length === 3);
 }
 
 function bzpop(c: Client, max: boolean): void {

@@ -211,3 +211,9 @@ test.serial('ZINCRBY (±inf, NaN error), ZINTERCARD, CLIENT LIST/KILL as Redis 7
   // The running command and the bytes of its request (26 for CLIENT LIST) are in its own line.
   t.regex(await r('client', 'list'), / qbuf=26 .* cmd=client\|list /);
 });
+
+test.serial('RESP3: member-score pairs are nested arrays (ZRANGE WITHSCORES, ZPOPMIN with a count), flat without', async (t) => {
+  const out = await send(['del', 'z3'], ['zadd', 'z3', '1', 'a', '2', 'b'], ['hello', '3'], ['zrange', 'z3', '0', '-1', 'withscores'], ['zpopmin', 'z3'], ['zpopmin', 'z3', '1']);
+  // (after HELLO's map) ZRANGE: two pairs; ZPOPMIN: one flat pair; ZPOPMIN 1: an array of one pair.
+  t.true(out.endsWith('*2\r\n*2\r\n$1\r\na\r\n,1\r\n*2\r\n$1\r\nb\r\n,2\r\n' + '*2\r\n$1\r\na\r\n,1\r\n' + '*1\r\n*2\r\n$1\r\nb\r\n,2\r\n'), JSON.stringify(out.slice(-120)));
+});
