@@ -67,6 +67,9 @@ export function client_info(c: Client): string {
     `oll=0 omem=0 tot-mem=${c.qbuf.length + c.reply.buf.length} events=r cmd=${c.last_cmd} user=default redir=-1 resp=${c.resp}`;
 }
 
+/** getClientTypeByName's names; redis-lite's clients are all normal or pubsub (no replication). */
+const CLIENT_TYPES = ['normal', 'slave', 'replica', 'pubsub', 'master'];
+
 /** CLIENT KILL addr | [ID id] [ADDR a] [LADDR a] [SKIPME yes/no] [TYPE t] [USER u]. */
 function client_kill(c: Client): void {
   const srv = c.srv;
@@ -78,19 +81,23 @@ function client_kill(c: Client): void {
     return;
   }
   if (c.argv.length % 2 !== 0) { c.reply.error(SYNTAX); return; }
-  let id = -1, addr: string | null = null, laddr: string | null = null, skipme = true;
+  let id = -1, addr: string | null = null, laddr: string | null = null, skipme = true, type: string | null = null;
   for (let i = 2; i < c.argv.length; i += 2) {
     const o = c.argv[i].toUpperCase(), v = c.argv[i + 1];
     if (o === 'ID') { const n = get_range(c, v, 1, Number.MAX_SAFE_INTEGER, 'client-id should be greater than 0'); if (n === null) return; id = n; }
     else if (o === 'ADDR') addr = v;
     else if (o === 'LADDR') laddr = v;
     else if (o === 'SKIPME') { if (!/^(yes|no)$/i.test(v)) { c.reply.error(SYNTAX); return; } skipme = v.toLowerCase() === 'yes'; }
-    else if (o === 'TYPE' || o === 'USER' || o === 'MAXAGE') continue;
+    else if (o === 'TYPE') {
+      type = v.toLowerCase();
+      if (!CLIENT_TYPES.includes(type)) { c.reply.error(`Unknown client type '${v}'`); return; }
+    } else if (o === 'USER') { if (v !== 'default') { c.reply.error(`No such user '${v}'`); return; } }
     else { c.reply.error(SYNTAX); return; }
   }
   let n = 0;
   for (const x of [...srv.clients.values()]) {
     if ((id >= 0 && x.id !== id) || (addr && x.addr !== addr) || (laddr && x.laddr !== laddr) || (skipme && x === c)) continue;
+    if (type !== null && type !== (x.flags & CLIENT_PUBSUB ? 'pubsub' : 'normal')) continue;
     srv.kill_client(x); n++;
   }
   c.reply.int(n);

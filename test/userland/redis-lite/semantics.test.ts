@@ -217,3 +217,17 @@ test.serial('RESP3: member-score pairs are nested arrays (ZRANGE WITHSCORES, ZPO
   // (after HELLO's map) ZRANGE: two pairs; ZPOPMIN: one flat pair; ZPOPMIN 1: an array of one pair.
   t.true(out.endsWith('*2\r\n*2\r\n$1\r\na\r\n,1\r\n*2\r\n$1\r\nb\r\n,2\r\n' + '*2\r\n$1\r\na\r\n,1\r\n' + '*1\r\n*2\r\n$1\r\nb\r\n,2\r\n'), JSON.stringify(out.slice(-120)));
 });
+
+test.serial('BITPOS with a start only, BITCOUNT with reversed negative indexes, CLIENT KILL TYPE/USER errors', async (t) => {
+  if (!(await has_tool('redis-cli'))) return t.pass('redis-cli not installed');
+  await check(t, [
+    [['setrange', 'bits', '0', 'A'], '1\n'], // 0x41: bits 1 and 7 set
+    [['bitpos', 'bits', '1', '0'], '1\n'],
+    [['bitpos', 'bits', '0', '-1'], '0\n'],
+    [['bitcount', 'bits', '-1', '-2'], '0\n'],
+    [['bitcount', 'bits', '-1', '-1'], '2\n'],
+    [['client', 'kill', 'type', 'wrong_type'], "ERR Unknown client type 'wrong_type'\n\n"],
+    [['client', 'kill', 'user', 'nobody'], "ERR No such user 'nobody'\n\n"],
+    [['client', 'kill', 'type', 'master'], '0\n'],
+  ]);
+});
