@@ -45,11 +45,15 @@ function getbit(c: Client): void {
 }
 
 /** start/end [BYTE|BIT] → a bit range [from, to] clamped to the string, or null if empty. */
-function bit_range(c: Client, len: number, first: number): [number, number] | null | undefined {
+function bit_range(c: Client, len: number, first: number, pos = false): [number, number] | null | undefined {
   if (c.argv.length === first) return [0, len * 8 - 1];
-  if (c.argv.length !== first + 2 && c.argv.length !== first + 3) { c.reply.error(SYNTAX); return undefined; }
-  const s = get_ll(c, c.argv[first]), e = s === null ? null : get_ll(c, c.argv[first + 1]);
+  // BITPOS may give a start alone (the end is the last byte); BITCOUNT needs both.
+  const alone = pos && c.argv.length === first + 1;
+  if (!alone && c.argv.length !== first + 2 && c.argv.length !== first + 3) { c.reply.error(SYNTAX); return undefined; }
+  const s = get_ll(c, c.argv[first]), e = s === null ? null : alone ? -1 : get_ll(c, c.argv[first + 1]);
   if (s === null || e === null) return undefined;
+  // BITCOUNT: two negative indexes the wrong way round count nothing (Redis 7.0.15).
+  if (!pos && s < 0 && e < 0 && s > e) return null;
   let bit = false;
   if (c.argv.length === first + 3) {
     if (opt(c.argv[first + 2], 'BIT')) bit = true; else if (!opt(c.argv[first + 2], 'BYTE')) { c.reply.error(SYNTAX); return undefined; }
@@ -80,7 +84,7 @@ function bitpos(c: Client): void {
   const v = lookup_string(c, c.argv[1]);
   if (v === null) return;
   const explicit_end = c.argv.length >= 5;
-  const r = bit_range(c, v?.length ?? 0, 3);
+  const r = bit_range(c, v?.length ?? 0, 3, true);
   if (r === undefined) return;
   if (!v) { c.reply.int(bit === '1' ? -1 : 0); return; }
   if (!r) { c.reply.int(-1); return; }

@@ -4,6 +4,7 @@
  * each client by the callback its command left; timeouts are checked before each sleep.
  */
 import { get_double } from './cmdutil.ts';
+import { lookup_command } from './commands.ts';
 import { type Client, CLIENT_BLOCKED, CLIENT_UNBLOCKED } from './networking.ts';
 import type { Server } from './server.ts';
 
@@ -55,7 +56,9 @@ export function handle_clients_blocked_on_keys(srv: Server): void {
         if (!c.bpop || c.db !== db) continue;
         const dirty = srv.dirty;
         c.prop = null;
+        srv.errstats.settle();
         const served = c.bpop.proc(c, key);
+        if (srv.errstats.settle()) blocked_command_failed(c);
         if (served === null) continue;
         if (!served) break;
         if (srv.dirty === dirty) srv.dirty++;
@@ -65,13 +68,22 @@ export function handle_clients_blocked_on_keys(srv: Server): void {
   }
 }
 
+/** updateStatsOnUnblock with errors: the blocking command (still the client's argv) failed. */
+export function blocked_command_failed(c: Client): void {
+  const cmd = lookup_command(c.argv);
+  if (typeof cmd !== 'string') cmd.failed_calls++;
+}
+
+/** replyToBlockedClientTimedOut: every blocking command redis-lite has times out with a null array. */
+export function reply_timed_out(c: Client): void { c.reply.nil_array(); }
+
 /** Replies nil to clients whose timeout passed; returns ms to the next deadline (-1: none). */
 export function handle_blocked_timeouts(srv: Server): number {
   let next = -1;
   for (const c of srv.blocked_clients) {
     const t = c.bpop?.timeout ?? 0;
     if (t === 0) continue;
-    if (t <= srv.now) { c.reply.nil_array(); unblock(c); continue; }
+    if (t <= srv.now) { reply_timed_out(c); unblock(c); continue; }
     if (next < 0 || t - srv.now < next) next = t - srv.now;
   }
   return next;
@@ -81,6 +93,6 @@ export function handle_blocked_timeouts(srv: Server): number {
 export function signal_db_keys(srv: Server, dbid: number): void {
   for (const id of srv.blocking_keys.keys()) {
     const [d, key] = [Number(id.slice(0, id.indexOf('\0'))), id.slice(id.indexOf('\0') + 1)];
-    if (d === dbid && srv.dbs[d].peek(key) !== undefined) srv.ready_keys.push([srv.dbs[d], key]);
+    if (d === dbid && srv.dbs[d].peek_notouch(key) !== undefined) srv.ready_keys.push([srv.dbs[d], key]);
   }
 }

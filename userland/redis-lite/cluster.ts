@@ -7,6 +7,7 @@ import { from_latin1, latin1 } from './bytes.ts';
 import { get_ll, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import { crc64_into } from './crc64.ts';
+import { lru_restore } from './evict.ts';
 import type { Client } from './networking.ts';
 import { Reader, rdb_load_object, rdb_save_object, rdb_type, RDB_VERSION, Writer } from './rdb.ts';
 import { SYNTAX } from './resp.ts';
@@ -65,7 +66,7 @@ function restore(c: Client): void {
   const o = parse_restore_opts(c);
   if (!o) return;
   const key = c.argv[1];
-  if (!o.replace && c.db.peek(key) !== undefined) { c.reply.error('-BUSYKEY Target key name already exists.'); return; }
+  if (!o.replace && c.db.peek_notouch(key) !== undefined) { c.reply.error('-BUSYKEY Target key name already exists.'); return; }
   const t = get_ll(c, c.argv[2]);
   if (t === null) return;
   if (t < 0) { c.reply.error('Invalid TTL value, must be >= 0'); return; }
@@ -86,6 +87,8 @@ function restore(c: Client): void {
     return;
   }
   c.db.add(key, v);
+  const lru = lru_restore(c.srv, o.idle, o.freq);
+  if (lru !== null) c.db.lru.set(key, lru);
   if (ttl) {
     c.db.set_expire(key, ttl);
     if (!o.absttl) { const p = c.argv.slice(); p[2] = String(ttl); p.push('ABSTTL'); c.prop = [p]; }

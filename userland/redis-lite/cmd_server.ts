@@ -3,7 +3,8 @@
  * RESET/HELLO/AUTH, CLIENT …, CONFIG …, TIME, SHUTDOWN, DEBUG (a few subcommands) and
  * FUNCTION FLUSH (so the test suite's per-test reset works; there is no scripting).
  */
-import { get_int, opt } from './cmdutil.ts';
+import { client_reply, client_unblock } from './client_reply.ts';
+import { get_int, get_range, opt } from './cmdutil.ts';
 import { container, register } from './commands.ts';
 import { config_get, config_set } from './config.ts';
 import { type Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_MULTI, CLIENT_PUBSUB } from './networking.ts';
@@ -61,10 +62,13 @@ export function client_info(c: Client): string {
   if (c.flags & CLIENT_CLOSE_AFTER_REPLY) flags += 'c';
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} age=${Math.floor((now - c.ctime) / 1000)} ` +
     `idle=${Math.floor((now - c.last_interaction) / 1000)} flags=${flags || 'N'} db=${c.db.id} sub=${c.channels.size} ` +
-    `psub=${c.patterns.size} ssub=0 multi=${c.flags & CLIENT_MULTI ? c.mstate.length : -1} qbuf=${c.qlen - c.qpos} ` +
+    `psub=${c.patterns.size} ssub=0 multi=${c.flags & CLIENT_MULTI ? c.mstate.length : -1} qbuf=${c.qlen} ` +
     `qbuf-free=${c.qbuf.length - c.qlen} argv-mem=0 multi-mem=0 rbs=${c.reply.buf.length} rbp=${c.reply.len} obl=${c.reply.len} ` +
     `oll=0 omem=0 tot-mem=${c.qbuf.length + c.reply.buf.length} events=r cmd=${c.last_cmd} user=default redir=-1 resp=${c.resp}`;
 }
+
+/** getClientTypeByName's names; redis-lite's clients are all normal or pubsub (no replication). */
+const CLIENT_TYPES = ['normal', 'slave', 'replica', 'pubsub', 'master'];
 
 /** CLIENT KILL addr | [ID id] [ADDR a] [LADDR a] [SKIPME yes/no] [TYPE t] [USER u]. */
 function client_kill(c: Client): void {
@@ -77,19 +81,23 @@ function client_kill(c: Client): void {
     return;
   }
   if (c.argv.length % 2 !== 0) { c.reply.error(SYNTAX); return; }
-  let id = -1, addr: string | null = null, laddr: string | null = null, skipme = true;
+  let id = -1, addr: string | null = null, laddr: string | null = null, skipme = true, type: string | null = null;
   for (let i = 2; i < c.argv.length; i += 2) {
     const o = c.argv[i].toUpperCase(), v = c.argv[i + 1];
-    if (o === 'ID') { const n = get_int(c, v, 'client-id should be greater than 0'); if (n === null) return; id = n; }
+    if (o === 'ID') { const n = get_range(c, v, 1, Number.MAX_SAFE_INTEGER, 'client-id should be greater than 0'); if (n === null) return; id = n; }
     else if (o === 'ADDR') addr = v;
     else if (o === 'LADDR') laddr = v;
     else if (o === 'SKIPME') { if (!/^(yes|no)$/i.test(v)) { c.reply.error(SYNTAX); return; } skipme = v.toLowerCase() === 'yes'; }
-    else if (o === 'TYPE' || o === 'USER' || o === 'MAXAGE') continue;
+    else if (o === 'TYPE') {
+      type = v.toLowerCase();
+      if (!CLIENT_TYPES.includes(type)) { c.reply.error(`Unknown client type '${v}'`); return; }
+    } else if (o === 'USER') { if (v !== 'default') { c.reply.error(`No such user '${v}'`); return; } }
     else { c.reply.error(SYNTAX); return; }
   }
   let n = 0;
   for (const x of [...srv.clients.values()]) {
     if ((id >= 0 && x.id !== id) || (addr && x.addr !== addr) || (laddr && x.laddr !== laddr) || (skipme && x === c)) continue;
+    if (type !== null && type !== (x.flags & CLIENT_PUBSUB ? 'pubsub' : 'normal')) continue;
     srv.kill_client(x); n++;
   }
   c.reply.int(n);
@@ -163,6 +171,8 @@ register('connection', [
     ['list', -2, 'admin noscript loading stale nokeys', (c) => c.reply.bulk([...c.srv.clients.values()].map((x) => client_info(x) + '\n').join(''))],
     ['info', 2, 'noscript loading stale nokeys', (c) => c.reply.bulk(client_info(c) + '\n')],
     ['kill', -3, 'admin noscript loading stale nokeys', client_kill],
+    ['reply', 3, 'noscript loading stale nokeys', client_reply],
+    ['unblock', -3, 'admin noscript loading stale nokeys', client_unblock],
     ['setinfo', 4, 'noscript loading stale nokeys', (c) => c.reply.ok()],
     ['no-evict', 3, 'admin noscript loading stale nokeys', (c) => c.reply.ok()],
     ['help', 2, 'loading stale nokeys', (c) => c.reply.bulks(['CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'GETNAME', 'ID', 'INFO', 'KILL <ip:port>', 'LIST', 'SETNAME <name>', 'HELP'], 8)],

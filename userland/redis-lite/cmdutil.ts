@@ -5,7 +5,7 @@
  */
 import type { Client } from './networking.ts';
 import { is_str, type RObj, str_of } from './object.ts';
-import { NOT_FLOAT, NOT_INT, WRONGTYPE } from './resp.ts';
+import { NOT_FLOAT, NOT_INT, SYNTAX, WRONGTYPE } from './resp.ts';
 import { string2d, string2ll } from './util.ts';
 
 /** A 64-bit integer argument as a number (bigint only past 2^53), or null after replying. */
@@ -63,4 +63,20 @@ export function clamp_range(start: number, end: number, len: number): [number, n
   if (start > end || start >= len) return null;
   if (end >= len) end = len - 1;
   return [start, end];
+}
+
+/** SINTERCARD/ZINTERCARD's arguments: numkeys key [key …] [LIMIT limit]; null after replying. */
+export function intercard_args(c: Client): { keys: string[]; limit: number } | null {
+  const numkeys = get_range(c, c.argv[1], 1, Number.MAX_SAFE_INTEGER, 'numkeys should be greater than 0');
+  if (numkeys === null) return null;
+  if (numkeys > c.argv.length - 2) { c.reply.error("Number of keys can't be greater than number of args"); return null; }
+  let limit = 0;
+  for (let j = 2 + numkeys; j < c.argv.length; j++) {
+    if (opt(c.argv[j], 'LIMIT') && j + 1 < c.argv.length) {
+      const n = get_range(c, c.argv[++j], 0, Number.MAX_SAFE_INTEGER, "LIMIT can't be negative");
+      if (n === null) return null;
+      limit = n;
+    } else { c.reply.error(SYNTAX); return null; }
+  }
+  return { keys: c.argv.slice(2, 2 + numkeys), limit };
 }

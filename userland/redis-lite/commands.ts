@@ -14,7 +14,10 @@ export interface Cmd {
   first: number; last: number; step: number;
   group: string;
   subs: Map<string, Cmd> | null;
-  calls: number;
+  /** Key extraction for commands whose keys move (SORT's STORE); null: first/last/step. */
+  getkeys: ((argv: string[]) => string[]) | null;
+  /** INFO commandstats: calls and errors; the time of the calls that were timed (a sample). */
+  calls: number; rejected_calls: number; failed_calls: number; usec_sampled: number; samples: number;
 }
 
 export type CmdSpec = [name: string, arity: number, flags: string, proc: (c: Client) => void, first?: number, last?: number, step?: number];
@@ -25,7 +28,8 @@ export function make(group: string, [name, arity, flags, proc, first = 1, last =
   return {
     name, fullname: parent ? `${parent}|${name}` : name, proc, arity, group,
     flags: fl.filter((f) => f !== 'nokeys'), write: fl.includes('write'),
-    first: nokeys ? 0 : first, last: nokeys ? 0 : last, step: nokeys ? 0 : step, subs: null, calls: 0,
+    first: nokeys ? 0 : first, last: nokeys ? 0 : last, step: nokeys ? 0 : step, subs: null, getkeys: null,
+    calls: 0, rejected_calls: 0, failed_calls: 0, usec_sampled: 0, samples: 0,
   };
 }
 
@@ -58,4 +62,11 @@ export function lookup_command(argv: string[]): Cmd | string {
   const sub = cmd.subs.get(argv[1].toLowerCase());
   if (!sub) return `unknown subcommand '${argv[1].slice(0, 128)}'. Try ${cmd.name.toUpperCase()} HELP.`;
   return sub;
+}
+
+/** Every command and subcommand. */
+export function all_commands(): Cmd[] {
+  const out: Cmd[] = [];
+  for (const c of table.values()) { out.push(c); if (c.subs) out.push(...c.subs.values()); }
+  return out;
 }

@@ -2,6 +2,7 @@
  * config.c: the parameters redis-lite knows, parsed from a config file and `--name value`
  * arguments at start, and read/changed at run time by CONFIG GET/SET with Redis's replies.
  */
+import { is_lfu, type Policy, POLICIES } from './evict.ts';
 import { limits } from './object.ts';
 import { stringmatch } from './util.ts';
 
@@ -11,6 +12,9 @@ export interface Config {
   kerncall: boolean; kerncall_iterations: number; databases: number; maxclients: number; timeout: number;
   proto_max_bulk_len: number; client_query_buffer_limit: number; aof_load_truncated: boolean;
   requirepass: string; loglevel: string; other: Map<string, string>;
+  maxmemory: number; maxmemory_policy: Policy; maxmemory_samples: number; lfu_log_factor: number; lfu_decay_time: number;
+  /** maxmemory-policy is an LFU one: robj.lru holds LFU data (evict.ts). */
+  lfu: boolean;
 }
 
 export function default_config(): Config {
@@ -21,12 +25,13 @@ export function default_config(): Config {
     maxclients: 10000, timeout: 0, proto_max_bulk_len: 512 * 1024 * 1024,
     client_query_buffer_limit: 1024 * 1024 * 1024, aof_load_truncated: true, requirepass: '', loglevel: 'notice',
     other: new Map(Object.entries(OTHER_DEFAULTS)),
+    maxmemory: 0, maxmemory_policy: 'noeviction', maxmemory_samples: 5, lfu_log_factor: 10, lfu_decay_time: 1, lfu: false,
   };
 }
 
 /** Parameters accepted and reported but with no effect in redis-lite (documented in docs/porting-a-program.md). */
 const OTHER_DEFAULTS: Record<string, string> = {
-  'list-max-listpack-size': '-2', 'list-compress-depth': '0', 'maxmemory': '0', 'maxmemory-policy': 'noeviction',
+  'list-max-listpack-size': '-2', 'list-compress-depth': '0', 
   'logfile': '', 'daemonize': 'no', 'protected-mode': 'yes', 'tcp-keepalive': '300', 'tcp-backlog': '511',
   'lazyfree-lazy-eviction': 'no', 'lazyfree-lazy-expire': 'no', 'lazyfree-lazy-server-del': 'no',
   'lazyfree-lazy-user-del': 'no', 'lazyfree-lazy-user-flush': 'no', 'aof-use-rdb-preamble': 'no',
@@ -37,7 +42,7 @@ const OTHER_DEFAULTS: Record<string, string> = {
   'lua-time-limit': '5000',
   'busy-reply-threshold': '5000', 'supervised': 'no', 'pidfile': '', 'unixsocket': '', 'enable-debug-command': 'no',
   'close-on-oom': 'no', 'set-proc-title': 'yes', 'replica-read-only': 'yes', 'repl-diskless-sync': 'yes',
-  'active-expire-effort': '1', 'maxmemory-samples': '5', 'lfu-log-factor': '10', 'lfu-decay-time': '1',
+  'active-expire-effort': '1',
   'zset-max-ziplist-entries': '128', 'zset-max-ziplist-value': '64',
 };
 
@@ -102,6 +107,21 @@ const PARAMS: Record<string, Param> = {
   'aof-load-truncated': { get: (c) => (c.aof_load_truncated ? 'yes' : 'no'), set: (c, v) => { const b = yesno(v); if (b === null) return BOOL_ERR; c.aof_load_truncated = b; return null; } },
   requirepass: { get: (c) => c.requirepass, set: (c, v) => { c.requirepass = v; return null; } },
   loglevel: { get: (c) => c.loglevel, set: (c, v) => { if (!/^(debug|verbose|notice|warning|nothing)$/.test(v)) return 'argument(s) must be one of the following: debug, verbose, notice, warning, nothing'; c.loglevel = v; return null; } },
+  maxmemory: {
+    get: (c) => String(c.maxmemory),
+    set: (c, v) => { const n = memtoull(v); if (n === null || n < 0) return 'argument must be a memory value'; c.maxmemory = n; return null; },
+  },
+  'maxmemory-policy': {
+    get: (c) => c.maxmemory_policy,
+    set: (c, v) => {
+      const p = POLICIES.find((x) => x === v.toLowerCase());
+      if (!p) return `argument(s) must be one of the following: ${POLICIES.join(', ')}`;
+      c.maxmemory_policy = p; c.lfu = is_lfu(p); return null;
+    },
+  },
+  'maxmemory-samples': int_param((c) => c.maxmemory_samples, (c, n) => { c.maxmemory_samples = n; }, 1, 2 ** 31 - 1),
+  'lfu-log-factor': int_param((c) => c.lfu_log_factor, (c, n) => { c.lfu_log_factor = n; }, 0, 2 ** 31 - 1),
+  'lfu-decay-time': int_param((c) => c.lfu_decay_time, (c, n) => { c.lfu_decay_time = n; }, 0, 2 ** 31 - 1),
   'hash-max-listpack-entries': limit_param('hash_max_listpack_entries'),
   'hash-max-listpack-value': limit_param('hash_max_listpack_value'),
   'set-max-intset-entries': limit_param('set_max_intset_entries'),

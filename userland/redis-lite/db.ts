@@ -3,12 +3,15 @@
  * functions every command goes through. Lookups expire keys lazily; writes tell WATCH and the
  * blocked-client machinery which keys changed.
  */
+import { lru_access, lru_clock, lru_new } from './evict.ts';
 import { type RObj } from './object.ts';
 import type { Server } from './server.ts';
 
 export class Db {
   dict = new Map<string, RObj>();
   expires = new Map<string, number>();
+  /** Per-key access time or LFU counter (robj.lru; evict.ts): a small number per key. */
+  lru = new Map<string, number>();
   /** The active-expire cycle's position in `expires` (resumed each cron tick). */
   expire_cursor: Iterator<[string, number]> | null = null;
 
@@ -29,11 +32,24 @@ export class Db {
     if (v === undefined) { this.srv.stat_keyspace_misses++; return undefined; }
     if (this.expires.size > 0 && this.expire_if_needed(key)) { this.srv.stat_keyspace_misses++; return undefined; }
     this.srv.stat_keyspace_hits++;
+    this.accessed(key);
     return v;
   }
 
-  /** A lookup that does not count as a hit or miss (writes, TYPE, EXISTS-style checks). */
+  /** lookupKeyWrite: updates the access time but does not count as a hit or miss. */
   peek(key: string): RObj | undefined {
+    const v = this.peek_notouch(key);
+    if (v !== undefined) this.accessed(key);
+    return v;
+  }
+
+  /** lookupKey's update of the key's access time (LRU) or counter (LFU). */
+  private accessed(key: string): void {
+    this.lru.set(key, this.srv.config.lfu ? lru_access(this.srv, this.lru.get(key)) : lru_clock(this.srv.now));
+  }
+
+  /** LOOKUP_NOTOUCH (TYPE, EXISTS, TTL, OBJECT): neither a hit nor an access. */
+  peek_notouch(key: string): RObj | undefined {
     const v = this.dict.get(key);
     if (v === undefined) return undefined;
     if (this.expires.size > 0 && this.expire_if_needed(key)) return undefined;
@@ -43,6 +59,8 @@ export class Db {
   /** setKey: overwrite or create; the old TTL goes unless keepttl. */
   set(key: string, v: RObj, keepttl = false): void {
     this.dict.set(key, v);
+    // A new object's lru, except that LFU keeps the overwritten key's counter (dbSetValue).
+    if (!this.srv.config.lfu || !this.lru.has(key)) this.lru.set(key, lru_new(this.srv));
     if (!keepttl && this.expires.size > 0) this.expires.delete(key);
     this.touch(key);
     this.srv.signal_ready(this, key);
@@ -51,6 +69,7 @@ export class Db {
   /** dbAdd for a new collection: also wakes clients blocked on the key. */
   add(key: string, v: RObj): void {
     this.dict.set(key, v);
+    this.lru.set(key, lru_new(this.srv));
     this.touch(key);
     this.srv.signal_ready(this, key);
   }
@@ -58,6 +77,7 @@ export class Db {
   delete(key: string): boolean {
     if (!this.dict.delete(key)) return false;
     this.expires.delete(key);
+    this.lru.delete(key);
     this.touch(key);
     // XREADGROUP clients blocked on a deleted stream are unblocked with an error.
     this.srv.signal_ready(this, key);
@@ -78,6 +98,7 @@ export class Db {
     for (const k of this.dict.keys()) { this.touch(k); this.srv.signal_ready(this, k); }
     this.dict = new Map();
     this.expires = new Map();
+    this.lru = new Map();
     this.expire_cursor = null;
     return n;
   }

@@ -55,11 +55,12 @@ function expire_generic(c: Client, base_now: boolean, ms: boolean, name: string)
 /** TTL/PTTL (ms=true) and EXPIRETIME/PEXPIRETIME (abs=true). */
 function ttl_generic(c: Client, ms: boolean, abs: boolean): void {
   const key = c.argv[1];
-  if (c.db.peek(key) === undefined) { c.reply.int(-2); return; }
+  if (c.db.peek_notouch(key) === undefined) { c.reply.int(-2); return; }
   const when = c.db.ttl_of(key);
   if (when === undefined) { c.reply.int(-1); return; }
   if (abs) { c.reply.int(ms ? when : Math.floor(when / 1000)); return; }
-  const ttl = Math.max(0, when - c.srv.now);
+  // ttlGenericCommand reads the clock (mstime()), not the time cached for the event-loop iteration.
+  const libc = c.srv.libc, ttl = Math.max(0, when - Math.floor((libc.clock_ns(libc.CLOCK_REALTIME) as number) / 1e6));
   c.reply.int(ms ? ttl : Math.floor((ttl + 500) / 1000));
 }
 

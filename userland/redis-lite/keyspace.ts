@@ -7,6 +7,7 @@ import { get_int, opt } from './cmdutil.ts';
 import { container, register } from './commands.ts';
 import type { Db } from './db.ts';
 import type { Client } from './networking.ts';
+import { idle_ms, lfu_counter, lru_new } from './evict.ts';
 import { HashObj, ListObj, RawStr, type RObj, SetObj, str_encoding, type_name } from './object.ts';
 import { SYNTAX } from './resp.ts';
 import { StreamObj } from './stream.ts';
@@ -36,12 +37,12 @@ function del(c: Client): void {
 
 function exists(c: Client): void {
   let n = 0;
-  for (let i = 1; i < c.argv.length; i++) if (c.db.peek(c.argv[i]) !== undefined) n++;
+  for (let i = 1; i < c.argv.length; i++) if (c.db.peek_notouch(c.argv[i]) !== undefined) n++;
   c.reply.int(n);
 }
 
 function type(c: Client): void {
-  const v = c.db.peek(c.argv[1]);
+  const v = c.db.peek_notouch(c.argv[1]);
   c.reply.status(v === undefined ? 'none' : type_name(v));
 }
 
@@ -50,13 +51,14 @@ function rename(c: Client, nx: boolean): void {
   const v = c.db.peek(src);
   if (v === undefined) { c.reply.error('no such key'); return; }
   if (src === dst) { if (nx) c.reply.int(0); else c.reply.ok(); return; }
-  const ttl = c.db.ttl_of(src);
+  const ttl = c.db.ttl_of(src), lru = c.db.lru.get(src);
   if (c.db.peek(dst) !== undefined) {
     if (nx) { c.reply.int(0); return; }
     c.db.delete(dst);
   }
   c.db.delete(src);
   c.db.add(dst, v);
+  if (lru !== undefined) c.db.lru.set(dst, lru);
   if (ttl !== undefined) c.db.set_expire(dst, ttl);
   c.srv.dirty++;
   if (nx) c.reply.int(1); else c.reply.ok();
@@ -80,7 +82,7 @@ function randomkey(c: Client): void {
     const i = rand_below(db.dict.size);
     let j = 0, key = '';
     for (const k of db.dict.keys()) if (j++ === i) { key = k; break; }
-    if (db.peek(key) !== undefined) { c.reply.bulk(key); return; }
+    if (db.peek_notouch(key) !== undefined) { c.reply.bulk(key); return; }
   }
   c.reply.nil();
 }
@@ -115,9 +117,10 @@ function move(c: Client): void {
   if (dst === c.db) { c.reply.error('source and destination objects are the same'); return; }
   const v = c.db.peek(key);
   if (v === undefined || dst.peek(key) !== undefined) { c.reply.int(0); return; }
-  const ttl = c.db.ttl_of(key);
+  const ttl = c.db.ttl_of(key), lru = c.db.lru.get(key);
   c.db.delete(key);
   dst.add(key, v);
+  if (lru !== undefined) dst.lru.set(key, lru);
   if (ttl !== undefined) dst.set_expire(key, ttl);
   c.srv.dirty++;
   c.reply.int(1);
@@ -150,6 +153,7 @@ function swapdb(c: Client): void {
   if (a !== b) {
     [a.dict, b.dict] = [b.dict, a.dict];
     [a.expires, b.expires] = [b.expires, a.expires];
+    [a.lru, b.lru] = [b.lru, a.lru];
     a.expire_cursor = b.expire_cursor = null;
     c.srv.touch_all_watched();
     signal_db_keys(c.srv, a.id); signal_db_keys(c.srv, b.id);
@@ -166,13 +170,20 @@ function encoding(v: RObj): string {
   return (v as ZSet).encoding();
 }
 
+const POLICY_NOTE = 'Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
+
+/** OBJECT …: looked up without touching the key (LOOKUP_NOTOUCH), as object.c does. */
 function object_sub(c: Client, what: 'encoding' | 'refcount' | 'idletime' | 'freq'): void {
-  const v = c.db.peek(c.argv[2]);
+  const key = c.argv[2], v = c.db.peek_notouch(key), srv = c.srv;
   if (v === undefined) { c.reply.nil(); return; }
+  const lru = c.db.lru.get(key) ?? lru_new(srv);
   if (what === 'encoding') c.reply.bulk(encoding(v));
   else if (what === 'refcount') c.reply.int(typeof v === 'string' && str_encoding(v) === 'int' && Number(v) >= 0 && Number(v) < 10000 ? 2147483647 : 1);
-  else if (what === 'idletime') c.reply.int(0);
-  else c.reply.error('An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.');
+  else if (what === 'idletime') {
+    if (srv.config.lfu) c.reply.error(`An LFU maxmemory policy is selected, idle time not tracked. ${POLICY_NOTE}`);
+    else c.reply.int(Math.floor(idle_ms(srv, lru) / 1000));
+  } else if (!srv.config.lfu) c.reply.error(`An LFU maxmemory policy is not selected, access frequency not tracked. ${POLICY_NOTE}`);
+  else c.reply.int(lfu_counter(srv, lru));
 }
 
 /**
@@ -196,13 +207,14 @@ function memory_usage(c: Client): void {
     if (opt(c.argv[j], 'SAMPLES') && j + 1 < c.argv.length) { if (get_int(c, c.argv[++j]) === null) return; }
     else { c.reply.error(SYNTAX); return; }
   }
-  const v = c.db.peek(c.argv[2]);
+  const v = c.db.peek_notouch(c.argv[2]);
   if (v === undefined) c.reply.nil(); else c.reply.int(object_size(c.argv[2], v));
 }
 
+/** TOUCH reads each key (lookupKeyRead: an access, and a hit or miss). */
 function touch(c: Client): void {
   let n = 0;
-  for (let i = 1; i < c.argv.length; i++) if (c.db.peek(c.argv[i]) !== undefined) n++;
+  for (let i = 1; i < c.argv.length; i++) if (c.db.lookup(c.argv[i]) !== undefined) n++;
   c.reply.int(n);
 }
 

@@ -128,6 +128,7 @@ function accept_clients(srv: Server, el: EventLoop, lfd: number, ubuf: number): 
     }
     libc.setsockopt_int(fd, libc.IPPROTO_TCP ?? 6, 1, 1);
     const c = new Client(srv, srv.next_client_id++, fd, srv.dbs[0], sockaddr_str(libc, fd, true, ubuf), sockaddr_str(libc, fd, false, ubuf));
+    c.reply.errors = srv.errstats;
     srv.clients.set(fd, c);
     el.create_file_event(fd, AE_READABLE, () => on_readable(srv, c, ubuf));
   }

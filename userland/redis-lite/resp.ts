@@ -10,6 +10,8 @@ export class ReplyBuf {
   len = 0;
   /** The protocol HELLO chose: RESP3 has its own null, map and double types. */
   resp = 2;
+  /** Where error replies are counted (the server's INFO errorstats); null: not counted. */
+  errors: ErrorSink | null = null;
 
   private room(n: number): void {
     if (this.len + n <= this.buf.length) return;
@@ -49,6 +51,7 @@ export class ReplyBuf {
   error(msg: string): void {
     const m = /[\r\n]/.test(msg) ? msg.replace(/[\r\n]/g, ' ') : msg;
     this.raw(m.charCodeAt(0) === 0x2d ? `${m}\r\n` : `-ERR ${m}\r\n`);
+    if (this.errors !== null) this.errors.error_reply(m);
   }
   int(n: number | bigint): void { this.head(0x3a, n); }
   bulk(s: string): void {
@@ -68,6 +71,9 @@ export class ReplyBuf {
   /** Bytes not yet sent (for the output-buffer size INFO/CLIENT LIST show). */
   get pending(): number { return this.len; }
 }
+
+/** afterErrorReply's side: counts an error reply (userland/redis-lite/errorstats.ts). */
+export interface ErrorSink { error_reply(msg: string): void }
 
 export const WRONGTYPE = '-WRONGTYPE Operation against a key holding the wrong kind of value';
 export const NOT_INT = 'value is not an integer or out of range';

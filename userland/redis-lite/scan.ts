@@ -71,7 +71,7 @@ function scan(c: Client): void {
   const [next, keys] = walk(c.srv, a.cursor, a.count, () => [...c.db.dict.keys()]);
   const out = keys.filter((k) => {
     if (a.pat && !stringmatch(a.pat, k)) return false;
-    const v = c.db.peek(k);
+    const v = c.db.peek_notouch(k);
     return v !== undefined && (!a.type || type_name(v) === a.type);
   });
   reply_scan(c, next, out);

@@ -7,13 +7,25 @@ import type { Libc } from '../../libc/index.ts';
 import type { EventLoop } from './ae.ts';
 import type { Aof } from './aof.ts';
 import { handle_clients_blocked_on_keys } from './blocked.ts';
-import { type Cmd, lookup_command } from './commands.ts';
+import { all_commands, type Cmd, lookup_command } from './commands.ts';
 import type { Config } from './config.ts';
+import { after_command_reply, CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP, CLIENT_REPLY_SKIP_NEXT } from './client_reply.ts';
 import { Db } from './db.ts';
+import { ErrorStats } from './errorstats.ts';
+import { OOM, perform_evictions } from './evict.ts';
 import { type Client, CLIENT_CLOSE_ASAP, CLIENT_DIRTY_CAS, CLIENT_DIRTY_EXEC, CLIENT_MULTI, CLIENT_PENDING_WRITE, CLIENT_PUBSUB } from './networking.ts';
 
+const CLIENT_REPLY_MASK = CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT;
+/** Calls per timed call (a power of two). */
+const CALL_SAMPLE = 64;
 const PUBSUB_OK = new Set(['ping', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'quit', 'reset']);
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** Over maxmemory: denyoom commands are refused, and anything queued inside MULTI. */
+function oom_rejects(c: Client, cmd: Cmd): boolean {
+  return cmd.flags.includes('denyoom') || ((c.flags & CLIENT_MULTI) !== 0 && !OOM_MULTI_OK.has(cmd.name));
+}
+const OOM_MULTI_OK = new Set(['exec', 'discard', 'quit', 'reset']);
 
 export class Server {
   dbs: Db[] = [];
@@ -26,7 +38,11 @@ export class Server {
   lastsave = 0;
   stat_numcommands = 0; stat_numconnections = 0; stat_expiredkeys = 0; stat_keyspace_hits = 0;
   stat_keyspace_misses = 0; stat_net_input_bytes = 0; stat_net_output_bytes = 0; stat_protocol_errors = 0;
-  stat_rejected_conn = 0;
+  stat_rejected_conn = 0; stat_evictedkeys = 0;
+  /** Error replies (INFO errorstats, total_error_replies); every client's reply counts into it. */
+  errstats = new ErrorStats();
+  /** One call in CALL_SAMPLE is timed for commandstats' usec (a clock read is a syscall here). */
+  private call_seq = 0;
   /** "db\0key" → clients WATCHing it. */
   watched_keys = new Map<string, Set<Client>>();
   /** "db\0key" → clients blocked on it, in blocking order. */
@@ -73,18 +89,25 @@ export class Server {
     this.libc.write(1, `${this.pid}:M ${ts} ${level} ${msg}\n`);
   }
 
-  /** processCommand. */
+  /** processCommand, then commandProcessed's CLIENT REPLY bookkeeping. */
   exec(c: Client): void {
+    const mark = c.reply.len;
+    this.process_command(c);
+    if (c.flags & CLIENT_REPLY_MASK) after_command_reply(c, mark);
+  }
+
+  private process_command(c: Client): void {
     const argv = c.argv;
     const found = lookup_command(argv);
-    if (typeof found === 'string') return this.reject(c, found);
+    if (typeof found === 'string') return this.reject(c, null, found);
     const cmd = found;
     if ((cmd.arity > 0 && cmd.arity !== argv.length) || argv.length < -cmd.arity) {
-      return this.reject(c, `wrong number of arguments for '${cmd.fullname}' command`);
+      return this.reject(c, cmd, `wrong number of arguments for '${cmd.fullname}' command`);
     }
     if (c.flags & CLIENT_PUBSUB && c.resp === 2 && !PUBSUB_OK.has(cmd.name)) {
-      return this.reject(c, `Can't execute '${cmd.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+      return this.reject(c, cmd, `Can't execute '${cmd.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     }
+    if (this.config.maxmemory > 0 && !perform_evictions(this) && oom_rejects(c, cmd)) return this.reject(c, cmd, OOM);
     if (c.flags & CLIENT_MULTI && !MULTI_IMMEDIATE.has(cmd.name)) {
       c.mstate.push(argv);
       c.reply.status('QUEUED');
@@ -95,8 +118,10 @@ export class Server {
     this.add_pending(c);
   }
 
-  private reject(c: Client, msg: string): void {
+  /** rejectCommand: the error, counted as a rejected call of the command if it was found. */
+  private reject(c: Client, cmd: Cmd | null, msg: string): void {
     if (c.flags & CLIENT_MULTI) c.flags |= CLIENT_DIRTY_EXEC;
+    if (cmd) cmd.rejected_calls++;
     c.reply.error(msg);
     this.add_pending(c);
   }
@@ -105,10 +130,14 @@ export class Server {
   call(c: Client, cmd: Cmd): void {
     const dirty = this.dirty;
     c.prop = null;
+    c.last_cmd = cmd.fullname;
+    this.errstats.settle();
+    const t0 = (++this.call_seq & (CALL_SAMPLE - 1)) === 0 ? this.libc.clock_ns(this.libc.CLOCK_MONOTONIC) as number : -1;
     cmd.proc(c);
+    if (t0 >= 0) { cmd.usec_sampled += ((this.libc.clock_ns(this.libc.CLOCK_MONOTONIC) as number) - t0) / 1000; cmd.samples++; }
+    if (this.errstats.settle()) cmd.failed_calls++;
     cmd.calls++;
     this.stat_numcommands++;
-    c.last_cmd = cmd.fullname;
     if (this.dirty !== dirty && cmd.write) {
       const prop = c.prop as string[][] | null;
       if (prop) for (const a of prop) this.propagate(c.db, a);
@@ -157,7 +186,9 @@ export class Server {
   reset_stats(): void {
     this.stat_numcommands = this.stat_numconnections = this.stat_expiredkeys = this.stat_keyspace_hits = 0;
     this.stat_keyspace_misses = this.stat_net_input_bytes = this.stat_net_output_bytes = this.stat_protocol_errors = 0;
-    this.stat_rejected_conn = 0;
+    this.stat_rejected_conn = this.stat_evictedkeys = 0;
+    this.errstats.reset();
+    for (const cmd of all_commands()) cmd.calls = cmd.usec_sampled = cmd.samples = cmd.rejected_calls = cmd.failed_calls = 0;
   }
 
   /**

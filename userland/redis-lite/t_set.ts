@@ -3,7 +3,7 @@
  * are at most set-max-intset-entries of them, then "hashtable"; the algebra commands check
  * every key's type before computing, as Redis 7.0 does.
  */
-import { get_ll, get_range, lookup_typed, opt } from './cmdutil.ts';
+import { get_ll, get_range, intercard_args, lookup_typed } from './cmdutil.ts';
 import { register } from './commands.ts';
 import type { Client } from './networking.ts';
 import { SetObj, set_note_add } from './object.ts';
@@ -40,7 +40,7 @@ function srem(c: Client): void {
 }
 
 /** An intset replies in ascending order, as Redis's sorted intset does. */
-function members(s: SetObj): string[] {
+export function set_members(s: SetObj): string[] {
   const a = [...s];
   return s.enc === 'intset' ? a.sort((x, y) => Number(BigInt(x) - BigInt(y) > 0n) - Number(BigInt(x) - BigInt(y) < 0n)) : a;
 }
@@ -49,7 +49,7 @@ function smembers(c: Client): void {
   const s = lookup_typed(c, c.argv[1], SetObj);
   if (s === null) return;
   if (!s) { c.reply.array(0); return; }
-  c.reply.bulks(members(s), s.size);
+  c.reply.bulks(set_members(s), s.size);
 }
 
 function sismember(c: Client): void {
@@ -157,7 +157,7 @@ function setop(c: Client, op: Op, store: boolean): void {
   const res = compute(op, sets);
   if (!store) {
     const one = sets.length === 1 && sets[0];
-    c.reply.bulks(one && op !== 'diff' ? members(one) : res, res.length);
+    c.reply.bulks(one && op !== 'diff' ? set_members(one) : res, res.length);
     return;
   }
   const dst = c.argv[1];
@@ -172,19 +172,10 @@ function setop(c: Client, op: Op, store: boolean): void {
 }
 
 function sintercard(c: Client): void {
-  const numkeys = get_range(c, c.argv[1], 1, Number.MAX_SAFE_INTEGER, 'numkeys should be greater than 0');
-  if (numkeys === null) return;
-  if (numkeys > c.argv.length - 2) { c.reply.error("Number of keys can't be greater than number of args"); return; }
-  let limit = 0;
-  for (let j = 2 + numkeys; j < c.argv.length; j++) {
-    if (opt(c.argv[j], 'LIMIT') && j + 1 < c.argv.length) {
-      const n = get_range(c, c.argv[++j], 0, Number.MAX_SAFE_INTEGER, "LIMIT can't be negative");
-      if (n === null) return;
-      limit = n;
-    } else { c.reply.error(SYNTAX); return; }
-  }
-  const sets = sets_of(c, c.argv.slice(2, 2 + numkeys));
-  if (sets) c.reply.int(compute('inter', sets, limit).length);
+  const args = intercard_args(c);
+  if (!args) return;
+  const sets = sets_of(c, args.keys);
+  if (sets) c.reply.int(compute('inter', sets, args.limit).length);
 }
 
 register('set', [

@@ -4,7 +4,7 @@
  * union/intersection/difference family and the ZREMRANGEBY* commands.
  */
 import { block_for_keys, parse_timeout } from './blocked.ts';
-import { clamp_range, get_int, get_range, lookup_typed, opt } from './cmdutil.ts';
+import { clamp_range, get_int, get_range, intercard_args, lookup_typed, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import { type Client, CLIENT_MULTI } from './networking.ts';
 import { SetObj } from './object.ts';
@@ -139,9 +139,10 @@ function select_range(c: Client, z: ZSet | undefined, r: RangeSpec): [string, nu
   return out;
 }
 
-function reply_range(c: Client, items: [string, number][], withscores: boolean): void {
-  c.reply.array(items.length * (withscores ? 2 : 1));
-  for (const [m, s] of items) { c.reply.bulk(m); if (withscores) c.reply.double(s); }
+/** Members (and scores): flat in RESP2; in RESP3 each member-score pair is its own array. */
+function reply_range(c: Client, items: [string, number][], withscores: boolean, nested = withscores && c.resp > 2): void {
+  c.reply.array(items.length * (withscores && !nested ? 2 : 1));
+  for (const [m, s] of items) { if (nested) c.reply.array(2); c.reply.bulk(m); if (withscores) c.reply.double(s); }
 }
 
 /** ZRANGE and its legacy forms; `store` is ZRANGESTORE's destination. */
@@ -189,10 +190,6 @@ function zcount(c: Client, lex: boolean): void {
   if (items) c.reply.int(items.length);
 }
 
-function zincrby(c: Client): void {
-  c.argv = [c.argv[0], c.argv[1], 'INCR', c.argv[2], c.argv[3]];
-  zadd(c, true);
-}
 
 function zrank(c: Client, rev: boolean): void {
   const z = lookup_typed(c, c.argv[1], ZSet);
@@ -223,7 +220,8 @@ function zpop(c: Client, max: boolean): void {
   const key = c.argv[1], z = lookup_typed(c, key, ZSet, true);
   if (z === null) return;
   if (!z) { c.reply.array(0); return; }
-  reply_range(c, pop_n(c, key, z, max, count), true);
+  // A single pop (no count) stays flat in RESP3 too.
+  reply_range(c, pop_n(c, key, z, max, count), true, c.resp > 2 && c.argv.length === 3);
 }
 
 function bzpop(c: Client, max: boolean): void {
@@ -274,19 +272,36 @@ function zsetop(c: Client, op: 'union' | 'inter' | 'diff', store: boolean): void
     } else if (!store && opt(o, 'WITHSCORES')) withscores = true;
     else { c.reply.error(SYNTAX); return; }
   }
+  const inputs = zset_inputs(c, keys);
+  if (!inputs) return;
+  const res = combine(op, inputs, weights, agg);
+  if (store) { store_zset(c, c.argv[1], res); return; }
+  const z = new ZSet();
+  for (const [m, s] of res) z.set(m, s);
+  reply_range(c, [...z.entries()], withscores);
+}
+
+/** The inputs of a set operation: sorted sets, or plain sets with score 1; null after WRONGTYPE. */
+function zset_inputs(c: Client, keys: string[]): (Map<string, number> | null)[] | null {
   const inputs: (Map<string, number> | null)[] = [];
   for (const k of keys) {
     const v = c.db.lookup(k);
     if (v === undefined) inputs.push(null);
     else if (v instanceof ZSet) inputs.push(v.dict);
     else if (v instanceof SetObj) inputs.push(new Map([...v].map((m) => [m, 1])));
-    else { c.reply.error(WRONGTYPE); return; }
+    else { c.reply.error(WRONGTYPE); return null; }
   }
-  const res = combine(op, inputs, weights, agg);
-  if (store) { store_zset(c, c.argv[1], res); return; }
-  const z = new ZSet();
-  for (const [m, s] of res) z.set(m, s);
-  reply_range(c, [...z.entries()], withscores);
+  return inputs;
+}
+
+/** ZINTERCARD numkeys key … [LIMIT n]: the intersection's size, counting stops at n (0: no limit). */
+function zintercard(c: Client): void {
+  const args = intercard_args(c);
+  if (!args) return;
+  const inputs = zset_inputs(c, args.keys);
+  if (!inputs) return;
+  const n = combine('inter', inputs, args.keys.map(() => 1), 'sum').size;
+  c.reply.int(args.limit ? Math.min(n, args.limit) : n);
 }
 
 function aggregate(a: number, b: number, agg: Agg): number {
@@ -351,7 +366,7 @@ function zrandmember(c: Client): void {
 
 register('sorted-set', [
   ['zadd', -4, 'write denyoom fast', (c) => zadd(c, false)],
-  ['zincrby', 4, 'write denyoom fast', zincrby],
+  ['zincrby', 4, 'write denyoom fast', (c) => zadd(c, true)],
   ['zrem', -3, 'write fast', zrem],
   ['zscore', 3, 'readonly fast', (c) => zscore(c, false)],
   ['zmscore', -3, 'readonly fast', (c) => zscore(c, true)],
@@ -376,6 +391,7 @@ register('sorted-set', [
   ['zdiffstore', -4, 'write denyoom', (c) => zsetop(c, 'diff', true), 1, 1, 1],
   ['zunion', -3, 'readonly', (c) => zsetop(c, 'union', false), 0, 0, 0],
   ['zinter', -3, 'readonly', (c) => zsetop(c, 'inter', false), 0, 0, 0],
+  ['zintercard', -3, 'readonly', zintercard, 0, 0, 0],
   ['zdiff', -3, 'readonly', (c) => zsetop(c, 'diff', false), 0, 0, 0],
   ['zremrangebyscore', 4, 'write', (c) => zremrange(c, 'score')],
   ['zremrangebyrank', 4, 'write', (c) => zremrange(c, 'rank')],
