@@ -76,7 +76,7 @@ function get_futex_key(t: Task, uaddr: number, fshared: boolean): number {
   const mm = t.mm;
   if (!fshared) { key_obj = mm; key_off = uaddr; return 0; }
   // get_user_pages_fast(): the page must be there (faulted in) for a shared key.
-  if (get_user_u32(t, uaddr) === undefined) return -EFAULT;
+  if (get_user_u32(t, uaddr)) return -EFAULT;
   const vma = mm.vma_at(uaddr);
   if (vma && vma.flags & MAP_SHARED) {
     const page = uaddr - (uaddr % PAGE_SIZE);
@@ -142,9 +142,8 @@ export function futex_wait(t: Task, uaddr: number, fshared: boolean, val: number
   if (!bitset) return -EINVAL;
   const e = get_futex_key(t, uaddr, fshared);
   if (e) return e;
-  const uval = get_user_u32(t, uaddr);
-  if (uval === undefined) return -EFAULT;
-  if (uval !== val) return -EAGAIN;
+  if (get_user_u32(t, uaddr)) return -EFAULT;
+  if (t.cpu.uval !== val) return -EAGAIN;
   // From here to the sleep nothing awaits: no waker can run between the check and the queueing.
   const q = new FutexQ(t, key_obj, key_off, bitset);
   chain_of(t.kernel, key_obj, key_off, true)!.add(q);
@@ -183,9 +182,8 @@ export function futex_requeue(t: Task, uaddr1: number, fshared: boolean, uaddr2:
   if (e) return e;
   const obj2 = key_obj, off2 = key_off;
   if (cmp) {
-    const v = get_user_u32(t, uaddr1);
-    if (v === undefined) return -EFAULT;
-    if (v !== cmpval) return -EAGAIN;
+    if (get_user_u32(t, uaddr1)) return -EFAULT;
+    if (t.cpu.uval !== cmpval) return -EAGAIN;
   }
   const k = t.kernel;
   const c1 = chain_of(k, obj1, off1, false);

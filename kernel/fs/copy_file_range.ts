@@ -60,9 +60,9 @@ export function sys_copy_file_range(t: Task, fd_in: number, uoff_in: number, fd_
   if (typeof fin === 'number') return fin;
   const fout = fdget_io(t, fd_out);
   if (typeof fout === 'number') return fout;
-  const pin = uoff_in ? get_user_u64(t, uoff_in) : fin.f_pos;
-  const pout = uoff_out ? get_user_u64(t, uoff_out) : fout.f_pos;
-  if (pin === undefined || pout === undefined) return -EFAULT;
+  let pin = fin.f_pos, pout = fout.f_pos;
+  if (uoff_in) { if (get_user_u64(t, uoff_in)) return -EFAULT; pin = t.cpu.uval; }
+  if (uoff_out) { if (get_user_u64(t, uoff_out)) return -EFAULT; pout = t.cpu.uval; }
   if (flags !== 0) return -EINVAL;
   const count = copy_checks(t, fin, pin, fout, pout, len);
   if (count < 0) return count;

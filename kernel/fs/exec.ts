@@ -65,8 +65,8 @@ function copy_strings(t: Task, uptr: number): string[] | number {
   if (!uptr) return out;
   let total = 0;
   for (let i = 0; ; i++) {
-    const p = get_user_u64(t, uptr + i * 8);
-    if (p === undefined) return -EFAULT;
+    if (get_user_u64(t, uptr + i * 8)) return -EFAULT;
+    const p = t.cpu.uval;
     if (p === 0) return out;
     const s = strncpy_from_user(t, p, MAX_ARG_STRLEN - 1);
     if (typeof s === 'number') return s === -EFAULT ? -EFAULT : -E2BIG;

@@ -20,12 +20,11 @@ export function sys_ioctl(t: Task, fd: number, cmd: number, arg: number): SysRet
     case FIOCLEX: t.files.close_on_exec[fd] = true; return 0;
     case FIONCLEX: t.files.close_on_exec[fd] = false; return 0;
     case FIONBIO: {
-      const on = get_user_u32(t, arg);
-      if (on === undefined) return -EFAULT;
-      f.f_flags = on ? f.f_flags | O_NONBLOCK : f.f_flags & ~O_NONBLOCK;
+      if (get_user_u32(t, arg)) return -EFAULT;
+      f.f_flags = t.cpu.uval ? f.f_flags | O_NONBLOCK : f.f_flags & ~O_NONBLOCK;
       return 0;
     }
-    case FIOASYNC: return get_user_u32(t, arg) === undefined ? -EFAULT : 0;
+    case FIOASYNC: return get_user_u32(t, arg);
     case FIONREAD:
       // do_vfs_ioctl: for a regular file, the bytes between f_pos and the end.
       if (S_ISREG(f.f_inode.i_mode)) return put_user_u32(t, arg, Math.max(0, f.f_inode.i_size - f.f_pos));

@@ -225,9 +225,8 @@ export function splice_pipe(t: Task): Uint8Array {
 export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: number, count: number): SysRet {
   let pos = 0;
   if (uoff) {
-    const p = get_user_u64(t, uoff);
-    if (p === undefined) return -EFAULT;
-    pos = p;
+    if (get_user_u64(t, uoff)) return -EFAULT;
+    pos = t.cpu.uval;
   }
   const in_f = fdget_io(t, in_fd);
   if (typeof in_f === 'number' || !(in_f.f_mode & FMODE_READ)) return -EBADF;

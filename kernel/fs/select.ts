@@ -23,8 +23,10 @@ class PollWqueues implements PollTable {
 /** Reads a timespec (or timeval when usec) into a deadline in ms from now; -1 for NULL. */
 function read_timeout(t: Task, ut: number, usec: boolean): number {
   if (!ut) return -1;
-  const s = get_user_u64(t, ut), frac = get_user_u64(t, ut + 8);
-  if (s === undefined || frac === undefined) return -EFAULT;
+  if (get_user_u64(t, ut)) return -EFAULT;
+  const s = t.cpu.uval;
+  if (get_user_u64(t, ut + 8)) return -EFAULT;
+  const frac = t.cpu.uval;
   if (s < 0 || frac < 0 || frac >= (usec ? 1e6 : 1e9)) return -EINVAL;
   return s * 1000 + (usec ? frac / 1000 : frac / 1e6);
 }
@@ -171,9 +173,10 @@ export function sys_pselect6(t: Task, n: number, uin: number, uout: number, uex:
   if (uts && ms < 0) return ms;
   let ss = 0, sslen = 0;
   if (usig) {
-    const p = get_user_u64(t, usig), l = get_user_u64(t, usig + 8);
-    if (p === undefined || l === undefined) return -EFAULT;
-    ss = p; sslen = l;
+    if (get_user_u64(t, usig)) return -EFAULT;
+    ss = t.cpu.uval;
+    if (get_user_u64(t, usig + 8)) return -EFAULT;
+    sslen = t.cpu.uval;
   }
   return with_sigmask(t, ss, sslen, () => core_sys_select(t, n, uin, uout, uex, ms));
 }

@@ -88,8 +88,7 @@ function splice_to_pipe(t: Task, in_f: File, op: PipeInodeInfo, pos: number, len
 
 /** The loff_t behind an offset pointer: [pos] or -EFAULT. */
 function get_off(t: Task, uoff: number): number {
-  const v = get_user_u64(t, uoff);
-  return v === undefined ? -EFAULT : v;
+  return get_user_u64(t, uoff) || t.cpu.uval;
 }
 
 /** Advances the file position, or stores the new offset through the pointer (EFAULT if it cannot). */

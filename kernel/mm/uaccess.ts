@@ -126,9 +126,15 @@ export function strncpy_from_user(t: UaccessCtx, uaddr: number, max: number): st
 const word = new Uint8Array(8);
 const word_dv = new DataView(word.buffer);
 
-/** get_user for a 32-bit value: the value, or undefined on fault. */
-export function get_user_u32(t: UaccessCtx, uaddr: number): number | undefined {
-  return copy_from_user(t, word, 0, uaddr, 4) ? undefined : word_dv.getUint32(0, true);
+/**
+ * get_user() of a 32-bit value (zero-extended): 0, or -EFAULT. Like every get_user here it
+ * leaves the value in the CPU's `uval` register, as arch/x86/lib/getuser.S returns it in %rdx
+ * with the error in %rax: read `t.cpu.uval` at once, before the next uaccess. No allocation.
+ */
+export function get_user_u32(t: UaccessCtx, uaddr: number): number {
+  if (copy_from_user(t, word, 0, uaddr, 4)) return -EFAULT;
+  t.cpu.uval = word_dv.getUint32(0, true);
+  return 0;
 }
 
 /** put_user() of a 32-bit value: 0, or -EFAULT (Linux's convention). */
@@ -137,10 +143,14 @@ export function put_user_u32(t: UaccessCtx, uaddr: number, v: number): number {
   return copy_to_user(t, uaddr, word, 0, 4) === 0 ? 0 : -EFAULT;
 }
 
-/** get_user for a 64-bit value as a JS number (exact below 2^53, e.g. pointers). */
-export function get_user_u64(t: UaccessCtx, uaddr: number): number | undefined {
-  if (copy_from_user(t, word, 0, uaddr, 8)) return undefined;
-  return word_dv.getInt32(4, true) * 0x100000000 + word_dv.getUint32(0, true);
+/**
+ * get_user() of a 64-bit value as a JS number (exact below 2^53: pointers, sizes; the high word
+ * signed, so the kernel half comes out negative): 0, or -EFAULT; the value in `t.cpu.uval`.
+ */
+export function get_user_u64(t: UaccessCtx, uaddr: number): number {
+  if (copy_from_user(t, word, 0, uaddr, 8)) return -EFAULT;
+  t.cpu.uval = word_dv.getInt32(4, true) * 0x100000000 + word_dv.getUint32(0, true);
+  return 0;
 }
 
 /** put_user() of a 64-bit value: 0, or -EFAULT. */

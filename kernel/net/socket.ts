@@ -205,8 +205,8 @@ export function move_addr_to_kernel(t: Task, uaddr: number, len: number): Uint8A
 
 /** move_addr_to_user(): copies min(*ulen, len) bytes and stores the full length in *ulen. */
 export function move_addr_to_user(t: Task, kaddr: Uint8Array, uaddr: number, ulen: number): number {
-  const l = get_user_u32(t, ulen);
-  if (l === undefined) return -EFAULT;
+  if (get_user_u32(t, ulen)) return -EFAULT;
+  const l = t.cpu.uval;
   if ((l | 0) < 0) return -EINVAL;
   const n = Math.min(l, kaddr.length);
   if (n && copy_to_user(t, uaddr, kaddr, 0, n)) return -EFAULT;
@@ -313,8 +313,8 @@ export function sys_setsockopt(t: Task, fd: number, level: number, opt: number, 
 export function sys_getsockopt(t: Task, fd: number, level: number, opt: number, uval: number, ulen: number): number {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
-  const len = get_user_u32(t, ulen);
-  if (len === undefined) return -EFAULT;
+  if (get_user_u32(t, ulen)) return -EFAULT;
+  const len = t.cpu.uval;
   if ((len | 0) < 0) return -EINVAL;
   if (level === SOL_SOCKET) return sock_getsockopt(sock.sk, t, opt, uval, ulen, len);
   return sock.ops.getsockopt(sock, t, level, opt, uval, ulen, len);

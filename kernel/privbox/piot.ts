@@ -36,8 +36,10 @@ function piot_info(t: Task, uarg: number): number {
 
 /** PIOT_IOCLOAD: compiles the source at {addr, len}; returns the entry's box-text address. */
 function piot_load(t: Task, uarg: number): SysRet {
-  const addr = get_user_u64(t, uarg), len = get_user_u64(t, uarg + 8);
-  if (addr === undefined || len === undefined) return -EFAULT;
+  if (get_user_u64(t, uarg)) return -EFAULT;
+  const addr = t.cpu.uval;
+  if (get_user_u64(t, uarg + 8)) return -EFAULT;
+  const len = t.cpu.uval;
   if (len > PIOT_MAX_LOAD) return -ENOMEM;
   const src = new Uint8Array(len);
   if (copy_from_user(t, src, 0, addr, len)) return -EFAULT;

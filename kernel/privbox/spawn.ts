@@ -60,8 +60,10 @@ function resolve_entry(t: Task, ip: number): { fn: TextFn; ip: number } | number
 /** PIOT_IOCSPAWN: struct piot_iocspawn { unsigned long ip, arg; } at uarg. */
 export function piot_spawn(t: Task, uarg: number): SysRet {
   const k = t.kernel, pb = privbox_of(k);
-  const ip0 = get_user_u64(t, uarg), arg = get_user_u64(t, uarg + 8);
-  if (ip0 === undefined || arg === undefined) return -EFAULT;
+  if (get_user_u64(t, uarg)) return -EFAULT;
+  const ip0 = t.cpu.uval;
+  if (get_user_u64(t, uarg + 8)) return -EFAULT;
+  const arg = t.cpu.uval;
   if (t.in_box) return -EBUSY;
   const e = resolve_entry(t, ip0);
   if (typeof e === 'number') return e;

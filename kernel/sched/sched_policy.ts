@@ -67,8 +67,8 @@ function user_check(t: Task, p: Task, old: SchedPolicy, policy: number, prio: nu
 /** __sched_setscheduler(): policy -1 keeps the current one (sched_setparam). */
 function do_setscheduler(t: Task, pid: number, policy: number, uparam: number): number {
   if (!uparam || pid < 0) return -EINVAL;
-  const prio = get_user_u32(t, uparam);
-  if (prio === undefined) return -EFAULT;
+  if (get_user_u32(t, uparam)) return -EFAULT;
+  const prio = t.cpu.uval;
   const p = find_task(t, pid);
   if (!p) return -ESRCH;
   const old = policy_of(p);

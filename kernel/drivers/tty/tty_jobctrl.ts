@@ -93,9 +93,8 @@ function tiocspgrp(t: Task, tty: TtyStruct, arg: number): number {
   const chk = tty_check_change(t, tty, SIGTTOU);
   if (chk === -EIO) return -ENOTTY;
   if (chk) return chk;
-  const v = get_user_u32(t, arg);
-  if (v === undefined) return -EFAULT;
-  const pgrp = v | 0;
+  if (get_user_u32(t, arg)) return -EFAULT;
+  const pgrp = t.cpu.uval | 0;
   if (pgrp < 0) return -EINVAL;
   if (t.tty !== tty || tty.session !== t.session) return -ENOTTY;
   const sid = session_of_pgrp(t, pgrp);

@@ -150,8 +150,7 @@ function restore_fds(t: Task, undo: number[]): void {
 function for_each_pollfd(t: Task, ufds: number, nfds: number, fn: (addr: number, v: number) => boolean): void {
   if (nfds >>> 0 > t.rlim[RLIMIT_NOFILE].cur) return;
   for (let i = 0; i < nfds >>> 0; i++) {
-    const v = get_user_u32(t, ufds + i * 8);
-    if (v === undefined || !fn(ufds + i * 8, v | 0)) return;
+    if (get_user_u32(t, ufds + i * 8) || !fn(ufds + i * 8, t.cpu.uval | 0)) return;
   }
 }
 
@@ -174,9 +173,8 @@ function created_in_memory(t: Task, p: FdcapProc, addr: number, fd: number): boo
 
 function created_pair(t: Task, p: FdcapProc, uptr: number): void {
   for (let i = 0; i < 2; i++) {
-    const fd = get_user_u32(t, uptr + i * 4);
-    if (fd === undefined) return;
-    created_in_memory(t, p, uptr + i * 4, fd | 0);
+    if (get_user_u32(t, uptr + i * 4)) return;
+    created_in_memory(t, p, uptr + i * 4, t.cpu.uval | 0);
   }
 }
 

@@ -33,21 +33,25 @@ const MAX_CONTROL = 1 << 16;
  * (the original call reports that fault itself).
  */
 export function for_each_scm_fd(t: Task, umsg: number, fn: (addr: number, v: number) => boolean): boolean {
-  const ctl = get_user_u64(t, umsg + MSG_CONTROL), len = get_user_u64(t, umsg + MSG_CONTROLLEN);
-  if (ctl === undefined || len === undefined) return false;
+  if (get_user_u64(t, umsg + MSG_CONTROL)) return false;
+  const ctl = t.cpu.uval;
+  if (get_user_u64(t, umsg + MSG_CONTROLLEN)) return false;
+  const len = t.cpu.uval;
   if (!ctl) return true;
   const end = Math.min(len, MAX_CONTROL);
   for (let off = 0; off + CMSG_HDR <= end; ) {
     t.kernel.cpu.charge_n(C.kernel_op, OPS_CMSG);
-    const clen = get_user_u64(t, ctl + off);
-    const level = get_user_u32(t, ctl + off + 8), type = get_user_u32(t, ctl + off + 12);
-    if (clen === undefined || level === undefined || type === undefined) return false;
+    if (get_user_u64(t, ctl + off)) return false;
+    const clen = t.cpu.uval;
+    if (get_user_u32(t, ctl + off + 8)) return false;
+    const level = t.cpu.uval;
+    if (get_user_u32(t, ctl + off + 12)) return false;
+    const type = t.cpu.uval;
     if (clen < CMSG_HDR || clen > end - off) return true; // the original rejects or truncates it
     if (level === SOL_SOCKET && type === SCM_RIGHTS) {
       for (let a = ctl + off + CMSG_HDR; a + 4 <= ctl + off + clen; a += 4) {
-        const v = get_user_u32(t, a);
-        if (v === undefined) return false;
-        if (!fn(a, v | 0)) return true;
+        if (get_user_u32(t, a)) return false;
+        if (!fn(a, t.cpu.uval | 0)) return true;
       }
     }
     off += (clen + 7) & ~7;

@@ -43,8 +43,10 @@ export class IovIter {
     if (nr < 0 || nr > UIO_MAXIOV) return -EINVAL;
     let total = 0;
     for (let i = 0; i < nr; i++) {
-      const b = get_user_u64(t, uiov + i * 16), l = get_user_u64(t, uiov + i * 16 + 8);
-      if (b === undefined || l === undefined) return -EFAULT;
+      if (get_user_u64(t, uiov + i * 16)) return -EFAULT;
+      const b = t.cpu.uval;
+      if (get_user_u64(t, uiov + i * 16 + 8)) return -EFAULT;
+      const l = t.cpu.uval;
       if (l < 0 || l > 0x7fffffffffff) return -EINVAL; // ssize_t overflow
       const take = Math.min(l, MAX_RW_COUNT - total); // rw_copy_check_uvector truncates at MAX_RW_COUNT
       this.base[i] = b; this.len[i] = take;

@@ -127,8 +127,10 @@ async function sk_wait_timeout(t: Task, sk: Sock, ms: number, cond: () => boolea
 /** sock_set_timeout(): a struct timeval (16 bytes) from user memory into µs. */
 function sock_set_timeout(t: Task, uval: number, optlen: number): number {
   if (optlen < 16) return -EINVAL;
-  const sec = get_user_u64(t, uval), usec = get_user_u64(t, uval + 8);
-  if (sec === undefined || usec === undefined) return -EFAULT;
+  if (get_user_u64(t, uval)) return -EFAULT;
+  const sec = t.cpu.uval;
+  if (get_user_u64(t, uval + 8)) return -EFAULT;
+  const usec = t.cpu.uval;
   const s = sec >= 2 ** 63 ? sec - 2 ** 64 : sec, us = usec >= 2 ** 63 ? usec - 2 ** 64 : usec;
   if (us < 0 || us >= 1e6) return -EDOM;
   if (s < 0) return 0;
@@ -140,8 +142,10 @@ function sock_set_timeout(t: Task, uval: number, optlen: number): number {
 export function sock_setsockopt(sk: Sock, t: Task, opt: number, uval: number, optlen: number): number {
   if (opt === SO_LINGER) {
     if (optlen < 8) return -EINVAL;
-    const on = get_user_u32(t, uval), secs = get_user_u32(t, uval + 4);
-    if (on === undefined || secs === undefined) return -EFAULT;
+    if (get_user_u32(t, uval)) return -EFAULT;
+    const on = t.cpu.uval;
+    if (get_user_u32(t, uval + 4)) return -EFAULT;
+    const secs = t.cpu.uval;
     sk.sk_linger = { onoff: on, secs };
     return 0;
   }
@@ -152,9 +156,8 @@ export function sock_setsockopt(sk: Sock, t: Task, opt: number, uval: number, op
     return 0;
   }
   if (optlen < 4) return -EINVAL;
-  const raw = get_user_u32(t, uval);
-  if (raw === undefined) return -EFAULT;
-  const v = raw | 0;
+  if (get_user_u32(t, uval)) return -EFAULT;
+  const raw = t.cpu.uval, v = raw | 0;
   switch (opt) {
     case SO_REUSEADDR: sk.sk_reuse = v !== 0; return 0;
     case SO_REUSEPORT: sk.sk_reuseport = v !== 0; return 0;

@@ -307,8 +307,8 @@ function inet_setsockopt(sock: Socket, t: Task, level: number, opt: number, uval
   const sk = isk(sock);
   if (level !== SOL_TCP && level !== IPPROTO_IPV6) return -ENOPROTOOPT;
   if (optlen < 4) return -EINVAL;
-  const v = get_user_u32(t, uval);
-  if (v === undefined) return -EFAULT;
+  if (get_user_u32(t, uval)) return -EFAULT;
+  const v = t.cpu.uval;
   if (level === SOL_TCP && opt === TCP_NODELAY) {
     sk.nodelay = v !== 0;
     if (sk.host && sk.was_connected) sk.host.setNoDelay(sk.nodelay);

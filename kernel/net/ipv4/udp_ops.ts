@@ -105,8 +105,8 @@ function udp_setsockopt(sock: Socket, t: Task, level: number, opt: number, uval:
   const sk = usk(sock);
   if (level === IPPROTO_IPV6 && opt === IPV6_V6ONLY && sk.sk_family === AF_INET6) {
     if (optlen < 4) return -EINVAL;
-    const v = get_user_u32(t, uval);
-    if (v === undefined) return -EFAULT;
+    if (get_user_u32(t, uval)) return -EFAULT;
+    const v = t.cpu.uval;
     if (sk.local.port) return -EINVAL; // only before bind
     sk.v6only = v !== 0;
     return 0;
