@@ -30,6 +30,7 @@ import type { SysRet } from './fs/fs_types.ts';
 import type { SyscallDef } from './syscalls/syscall_def.ts';
 import { C } from './time/cost.ts';
 import { CLOCK_MONOTONIC, CLOCK_REALTIME, clock_ns, get_timespec } from './time/posix-timers.ts';
+import type { UserPtr } from './include/linux/compiler_types.ts';
 
 /** struct futex_q: one waiting task, queued on its key until a wake or requeue. */
 class FutexQ {
@@ -70,7 +71,7 @@ let key_obj: object = SHARED_PAGES;
 let key_off = 0;
 
 /** get_futex_key(): fills key_obj/key_off; 0, -EINVAL (misaligned) or -EFAULT. */
-function get_futex_key(t: Task, uaddr: number, fshared: boolean): number {
+function get_futex_key(t: Task, uaddr: UserPtr, fshared: boolean): number {
   if (uaddr % 4 !== 0) return -EINVAL;
   if (!access_ok(uaddr, 4) || !t.mm) return -EFAULT;
   const mm = t.mm;
@@ -137,7 +138,7 @@ async function futex_sleep(t: Task, q: FutexQ, clk: number, deadline: number): P
  * futex_wait(): if *uaddr still holds val, sleeps until woken (0), the deadline on clk passes
  * (-ETIMEDOUT; deadline < 0: none) or a signal arrives; -EAGAIN if the value differs.
  */
-export function futex_wait(t: Task, uaddr: number, fshared: boolean, val: number, bitset: number,
+export function futex_wait(t: Task, uaddr: UserPtr, fshared: boolean, val: number, bitset: number,
                            clk: number, deadline: number): SysRet {
   if (!bitset) return -EINVAL;
   const e = get_futex_key(t, uaddr, fshared);
@@ -153,7 +154,7 @@ export function futex_wait(t: Task, uaddr: number, fshared: boolean, val: number
 }
 
 /** futex_wake(): wakes up to nr_wake waiters whose bitset meets `bitset` (at least one). */
-export function futex_wake(t: Task, uaddr: number, fshared: boolean, nr_wake: number, bitset: number): number {
+export function futex_wake(t: Task, uaddr: UserPtr, fshared: boolean, nr_wake: number, bitset: number): number {
   if (!bitset) return -EINVAL;
   const e = get_futex_key(t, uaddr, fshared);
   if (e) return e;
@@ -172,7 +173,7 @@ export function futex_wake(t: Task, uaddr: number, fshared: boolean, nr_wake: nu
  * futex_requeue(): wakes nr_wake waiters of uaddr1 and moves up to nr_requeue more to uaddr2;
  * with cmp (FUTEX_CMP_REQUEUE) only if *uaddr1 == cmpval. Returns woken + requeued.
  */
-export function futex_requeue(t: Task, uaddr1: number, fshared: boolean, uaddr2: number, nr_wake: number,
+export function futex_requeue(t: Task, uaddr1: UserPtr, fshared: boolean, uaddr2: UserPtr, nr_wake: number,
                               nr_requeue: number, cmp: boolean, cmpval: number): number {
   if (nr_wake < 0 || nr_requeue < 0) return -EINVAL;
   let e = get_futex_key(t, uaddr1, fshared);
@@ -209,7 +210,7 @@ function has_timeout(cmd: number): boolean {
 }
 
 /** futex(2): uaddr, op, val, timeout (or val2 for requeues), uaddr2, val3. */
-export function sys_futex(t: Task, uaddr: number, op: number, val: number, utime: number, uaddr2: number, val3: number): SysRet {
+export function sys_futex(t: Task, uaddr: UserPtr, op: number, val: number, utime: UserPtr, uaddr2: UserPtr, val3: number): SysRet {
   const cmd = op & FUTEX_CMD_MASK;
   let clk = op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC, deadline = -1;
   if (utime && has_timeout(cmd)) {

@@ -15,6 +15,7 @@ import { fdget_io } from './file_table.ts';
 import { FMODE_READ, FMODE_WRITE, type File, type SysRet } from './fs_types.ts';
 import { MAX_RW_COUNT, SENDFILE_CHUNK, splice_pipe, write_check_fsize } from './read_write.ts';
 import { sys_then } from '../sched/wait.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 /** generic_copy_file_checks(): the count to copy (cut at the input's EOF and the limits), or -errno. */
 function copy_checks(t: Task, fin: File, pin: number, fout: File, pout: number, len: number): number {
@@ -50,12 +51,12 @@ function copy_loop(t: Task, fin: File, pin: number, fout: File, pout: number, co
 }
 
 /** Stores an advanced offset through its pointer, or advances the file position. */
-function advance(t: Task, f: File, uoff: number, pos: number, r: number): boolean {
+function advance(t: Task, f: File, uoff: UserPtr, pos: number, r: number): boolean {
   if (!uoff) { f.f_pos = pos + r; return true; }
   return put_user_u64(t, uoff, pos + r) === 0;
 }
 
-export function sys_copy_file_range(t: Task, fd_in: number, uoff_in: number, fd_out: number, uoff_out: number, len: number, flags: number): SysRet {
+export function sys_copy_file_range(t: Task, fd_in: number, uoff_in: UserPtr, fd_out: number, uoff_out: UserPtr, len: number, flags: number): SysRet {
   const fin = fdget_io(t, fd_in);
   if (typeof fin === 'number') return fin;
   const fout = fdget_io(t, fd_out);

@@ -16,6 +16,7 @@ import { copy_from_user, copy_to_user, strncpy_from_user } from '../mm/uaccess.t
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { MODULE_NAME_LEN, load_module, unload_module } from './main.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 /** include/uapi/linux/module.h */
 export const MODULE_INIT_IGNORE_MODVERSIONS = 1, MODULE_INIT_IGNORE_VERMAGIC = 2, MODULE_INIT_COMPRESSED_FILE = 4;
@@ -32,12 +33,12 @@ export function image_url(text: string): string | number {
   return module_image_url(text) ?? -ENOEXEC;
 }
 
-function user_args(t: Task, uargs: number): string | number {
+function user_args(t: Task, uargs: UserPtr): string | number {
   return strncpy_from_user(t, uargs, MAX_ARGS_LEN);
 }
 
 /** init_module(2): the image from user memory. */
-export function sys_init_module(t: Task, umod: number, len: number, uargs: number): SysRet {
+export function sys_init_module(t: Task, umod: UserPtr, len: number, uargs: UserPtr): SysRet {
   const err = may_init_module(t);
   if (err) return err;
   if (len >>> 0 !== len || len > MAX_IMAGE_LEN) return -ENOEXEC;
@@ -51,7 +52,7 @@ export function sys_init_module(t: Task, umod: number, len: number, uargs: numbe
 }
 
 /** finit_module(2): the image from an open file. */
-export function sys_finit_module(t: Task, fd: number, uargs: number, flags: number): SysRet {
+export function sys_finit_module(t: Task, fd: number, uargs: UserPtr, flags: number): SysRet {
   const err = may_init_module(t);
   if (err) return err;
   if (flags & ~(MODULE_INIT_IGNORE_MODVERSIONS | MODULE_INIT_IGNORE_VERMAGIC | MODULE_INIT_COMPRESSED_FILE)) return -EINVAL;
@@ -68,7 +69,7 @@ export function sys_finit_module(t: Task, fd: number, uargs: number, flags: numb
 }
 
 /** delete_module(2) */
-export function sys_delete_module(t: Task, uname: number, _flags: number): SysRet {
+export function sys_delete_module(t: Task, uname: UserPtr, _flags: number): SysRet {
   if (t.cred.euid !== 0) return -EPERM;
   const name = strncpy_from_user(t, uname, MODULE_NAME_LEN - 1);
   if (typeof name === 'number') return name === -EFAULT ? -EFAULT : name;
@@ -80,7 +81,7 @@ export const PR_SET_NAME = 15, PR_GET_NAME = 16;
 const TASK_COMM_LEN = 16;
 
 /** prctl(2): PR_SET_NAME, PR_GET_NAME and PR_PAC_RESET_KEYS; other options are EINVAL. */
-export function sys_prctl(t: Task, option: number, a2: number, a3: number, a4: number, a5: number): number {
+export function sys_prctl(t: Task, option: number, a2: UserPtr, a3: number, a4: number, a5: number): number {
   switch (option) {
     case PR_SET_NAME: {
       const s = strncpy_from_user(t, a2, TASK_COMM_LEN - 1);
