@@ -16,7 +16,7 @@ import { copy_from_user, copy_to_user, strncpy_from_user } from '../mm/uaccess.t
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { MODULE_NAME_LEN, load_module, unload_module } from './main.ts';
-import type { UserPtr } from '../include/linux/compiler_types.ts';
+import { as_user_ptr, type UserPtr } from '../include/linux/compiler_types.ts';
 
 /** include/uapi/linux/module.h */
 export const MODULE_INIT_IGNORE_MODVERSIONS = 1, MODULE_INIT_IGNORE_VERMAGIC = 2, MODULE_INIT_COMPRESSED_FILE = 4;
@@ -81,10 +81,10 @@ export const PR_SET_NAME = 15, PR_GET_NAME = 16;
 const TASK_COMM_LEN = 16;
 
 /** prctl(2): PR_SET_NAME, PR_GET_NAME and PR_PAC_RESET_KEYS; other options are EINVAL. */
-export function sys_prctl(t: Task, option: number, a2: UserPtr, a3: number, a4: number, a5: number): number {
+export function sys_prctl(t: Task, option: number, a2: number, a3: number, a4: number, a5: number): number {
   switch (option) {
     case PR_SET_NAME: {
-      const s = strncpy_from_user(t, a2, TASK_COMM_LEN - 1);
+      const s = strncpy_from_user(t, as_user_ptr(a2), TASK_COMM_LEN - 1); // arg2 is a char * for this option
       if (typeof s === 'number') return -EFAULT;
       t.comm = s;
       return 0;
@@ -92,7 +92,7 @@ export function sys_prctl(t: Task, option: number, a2: UserPtr, a3: number, a4: 
     case PR_GET_NAME: {
       const b = new Uint8Array(TASK_COMM_LEN);
       b.set(new TextEncoder().encode(t.comm).subarray(0, TASK_COMM_LEN - 1));
-      return copy_to_user(t, a2, b, 0, TASK_COMM_LEN) ? -EFAULT : 0;
+      return copy_to_user(t, as_user_ptr(a2), b, 0, TASK_COMM_LEN) ? -EFAULT : 0;
     }
     case PR_PAC_RESET_KEYS:
       if (a3 || a4 || a5) return -EINVAL;

@@ -22,7 +22,7 @@ function io_flags(sock: Socket, flags: number): number {
 /** import_ubuf's cap of a size_t len at MAX_RW_COUNT ("negative" is huge, so capped too). */
 const rw_len = (len: number): number => (len < 0 || len > 0x7ffff000 ? 0x7ffff000 : len);
 
-export function sys_sendto(t: Task, fd: number, ubuf: number, len: number, flags: number, uaddr: UserPtr, alen: number): SysRet {
+export function sys_sendto(t: Task, fd: number, ubuf: UserPtr, len: number, flags: number, uaddr: UserPtr, alen: number): SysRet {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
   const it = task_iter(t).init_ubuf(ubuf, rw_len(len));
@@ -36,7 +36,7 @@ export function sys_sendto(t: Task, fd: number, ubuf: number, len: number, flags
   return sock.ops.sendmsg(sock, t, it, io_flags(sock, flags), msg);
 }
 
-export function sys_recvfrom(t: Task, fd: number, ubuf: number, len: number, flags: number, uaddr: UserPtr, ulen: UserPtr): SysRet {
+export function sys_recvfrom(t: Task, fd: number, ubuf: UserPtr, len: number, flags: number, uaddr: UserPtr, ulen: UserPtr): SysRet {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
   const it = task_iter(t).init_ubuf(ubuf, rw_len(len));

@@ -69,7 +69,7 @@ export function sys_clock_getres(t: Task, clk: number, tp: UserPtr): number {
   return !tp || put_timespec(t, tp, res) ? 0 : -EFAULT;
 }
 
-export function sys_gettimeofday(t: Task, tv: UserPtr, _tz: number): number {
+export function sys_gettimeofday(t: Task, tv: UserPtr, _tz: UserPtr): number {
   if (!tv) return 0;
   const ns = clock_ns(t, CLOCK_REALTIME);
   const s = Math.floor(ns / 1e9);
