@@ -239,7 +239,7 @@ export function futex_exit_release(t: Task): void {
   if (q) futex_unqueue(t.kernel, q);
 }
 
-export const futex_syscalls: SyscallDef[] = [
+export const futex_syscalls: readonly SyscallDef[] = [
   { name: 'futex', fn: sys_futex, args: ['ptr', 'int hex', 'uint', 'ptr', 'ptr', 'unsigned int hex'], support: 'partial',
     note: 'WAIT, WAKE, WAIT_BITSET, WAKE_BITSET, REQUEUE, CMP_REQUEUE (private and shared keys, CLOCK_REALTIME); the PI ops and WAKE_OP are ENOSYS; timed waits return EINTR on a signal (no restart block)' },
 ];

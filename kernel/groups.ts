@@ -34,7 +34,7 @@ export function sys_setgroups(t: Task, size: number, ulist: UserPtr): number {
   return 0;
 }
 
-export const groups_syscalls: SyscallDef[] = [
+export const groups_syscalls: readonly SyscallDef[] = [
   { name: 'getgroups', fn: sys_getgroups, args: ['int', 'ptr'] },
   { name: 'setgroups', fn: sys_setgroups, args: ['int', 'ptr'] },
 ];

@@ -73,7 +73,7 @@ export function sys_pidfd_send_signal(t: Task, pidfd: number, sig: number, uinfo
   return 0;
 }
 
-export const pid_syscalls: SyscallDef[] = [
+export const pid_syscalls: readonly SyscallDef[] = [
   { name: 'pidfd_open', fn: sys_pidfd_open, args: ['int', 'unsigned int hex'] },
   { name: 'pidfd_send_signal', fn: sys_pidfd_send_signal, args: ['fd', 'signal', 'ptr', 'unsigned int hex'], support: 'partial', note: 'PIDFD_SIGNAL_PROCESS_GROUP signals only the process (no process groups)' },
 ];

@@ -111,7 +111,7 @@ export function sys_times(t: Task, ubuf: UserPtr): number {
   return Math.floor((jiffies * USER_HZ) / HZ);
 }
 
-export const rusage_syscalls: SyscallDef[] = [
+export const rusage_syscalls: readonly SyscallDef[] = [
   { name: 'times', fn: sys_times, args: ['ptr'] },
   { name: 'getrusage', fn: sys_getrusage, args: ['int', 'ptr'], support: 'partial', note: 'ru_utime and ru_stime only (the cycle model\'s CPU time); ru_maxrss and the fault, block I/O, signal and context-switch counts are 0; a thread\'s time is lost from RUSAGE_CHILDREN if it exits before its process is reaped' },
 ];

@@ -82,7 +82,7 @@ export const sys_getresgid = (t: Task, r: UserPtr, e: UserPtr, s: UserPtr): numb
 export const sys_setfsuid = (t: Task, id: number): number => do_setfs(t, false, id);
 export const sys_setfsgid = (t: Task, id: number): number => do_setfs(t, true, id);
 
-export const setid_syscalls: SyscallDef[] = [
+export const setid_syscalls: readonly SyscallDef[] = [
   { name: 'setreuid', fn: sys_setreuid, args: ['unsigned int', 'unsigned int'] },
   { name: 'setregid', fn: sys_setregid, args: ['unsigned int', 'unsigned int'] },
   { name: 'setresuid', fn: sys_setresuid, args: ['unsigned int', 'unsigned int', 'unsigned int'] },

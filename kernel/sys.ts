@@ -318,7 +318,7 @@ export function sys_getpriority(t: Task, which: number, who: number): number {
   return Math.max(...targets.map((p) => nice_to_rlimit(p.nice)));
 }
 
-export const sys_syscalls: SyscallDef[] = [
+export const sys_syscalls: readonly SyscallDef[] = [
   { name: 'getpid', fn: sys_getpid },
   { name: 'gettid', fn: sys_gettid },
   { name: 'getppid', fn: sys_getppid },

@@ -30,6 +30,6 @@ export function sys_sysinfo(t: Task, uinfo: UserPtr): number {
   return copy_to_user(t, uinfo, si, 0, SYSINFO_SIZE) ? -EFAULT : 0;
 }
 
-export const sysinfo_syscalls: SyscallDef[] = [
+export const sysinfo_syscalls: readonly SyscallDef[] = [
   { name: 'sysinfo', fn: sys_sysinfo, args: ['ptr'] },
 ];

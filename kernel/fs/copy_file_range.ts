@@ -79,6 +79,6 @@ export function sys_copy_file_range(t: Task, fd_in: number, uoff_in: UserPtr, fd
   return fsnotify_xfer(fin, fout, sys_then(t, r, finish));
 }
 
-export const copy_file_range_syscalls: SyscallDef[] = [
+export const copy_file_range_syscalls: readonly SyscallDef[] = [
   { name: 'copy_file_range', fn: sys_copy_file_range, args: ['fd', 'ptr', 'fd', 'ptr', 'size_t', 'unsigned int hex'] },
 ];

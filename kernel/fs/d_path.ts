@@ -22,6 +22,6 @@ export function sys_getcwd(t: Task, ubuf: UserPtr, size: number): number {
   return copy_to_user(t, ubuf, b, 0, b.length) ? -EFAULT : b.length;
 }
 
-export const d_path_syscalls: SyscallDef[] = [
+export const d_path_syscalls: readonly SyscallDef[] = [
   { name: 'getcwd', fn: sys_getcwd, args: ['ptr', 'unsigned long'] },
 ];

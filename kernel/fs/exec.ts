@@ -195,6 +195,6 @@ export function sys_execve(t: Task, upath: UserPtr, uargv: UserPtr, uenvp: UserP
   throw new ExecReplace(t.pid);
 }
 
-export const exec_syscalls: SyscallDef[] = [
+export const exec_syscalls: readonly SyscallDef[] = [
   { name: 'execve', fn: sys_execve, args: ['path', 'ptr', 'ptr'], support: 'partial', note: 'executables are privos images (#!privos-image: linked JavaScript run in a realm of its own), not ELF; #! scripts are not interpreted; a non-leader thread that execs keeps its tid (Linux gives it the leader pid)' },
 ];

@@ -44,6 +44,6 @@ export function sys_fcntl(t: Task, fd: number, cmd: number, arg: number): SysRet
   return -EINVAL;
 }
 
-export const fcntl_syscalls: SyscallDef[] = [
+export const fcntl_syscalls: readonly SyscallDef[] = [
   { name: 'fcntl', fn: sys_fcntl, args: ['unsigned int fd', 'fcntl_cmd', 'hex'], support: 'partial', note: 'no leases (F_SETLEASE/F_GETLEASE), F_SETOWN/F_GETOWN(_EX), F_SETSIG/F_GETSIG, F_NOTIFY, F_*_RW_HINT: EINVAL' },
 ];

@@ -33,6 +33,6 @@ export function sys_ioctl(t: Task, fd: number, cmd: number, arg: number): SysRet
   return f.f_op.unlocked_ioctl ? f.f_op.unlocked_ioctl(f, t, cmd, arg) : -ENOTTY;
 }
 
-export const ioctl_syscalls: SyscallDef[] = [
+export const ioctl_syscalls: readonly SyscallDef[] = [
   { name: 'ioctl', fn: sys_ioctl, args: ['unsigned int fd', 'ioctl', 'hex'] },
 ];

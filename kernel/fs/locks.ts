@@ -350,6 +350,6 @@ export function locks_remove_file(f: File): void {
   ctx.flc_wait.wake_up();
 }
 
-export const locks_syscalls: SyscallDef[] = [
+export const locks_syscalls: readonly SyscallDef[] = [
   { name: 'flock', fn: sys_flock, args: ['unsigned int fd', 'unsigned int'] },
 ];

@@ -217,7 +217,7 @@ export const sys_link = (t: Task, uold: UserPtr, unew: UserPtr): number => sys_l
 
 const MKNOD_NOTE = 'no block drivers (a block device node opens as ENXIO); character nodes open where privos has the driver (mem, tty, misc…); hostfs mounts take no special files (EPERM)';
 
-export const namei_syscalls: SyscallDef[] = [
+export const namei_syscalls: readonly SyscallDef[] = [
   { name: 'mkdir', fn: sys_mkdir, args: ['path', 'mode'] },
   { name: 'mkdirat', fn: sys_mkdirat, args: ['atfd', 'path', 'mode'] },
   { name: 'rmdir', fn: sys_rmdir, args: ['path'] },

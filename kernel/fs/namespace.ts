@@ -135,7 +135,7 @@ export function sys_umount2(t: Task, utarget: UserPtr, flags: number): number {
 
 void EFAULT; void ENOENT;
 
-export const namespace_syscalls: SyscallDef[] = [
+export const namespace_syscalls: readonly SyscallDef[] = [
   { name: 'mount', fn: sys_mount, args: ['path', 'path', 'path', 'hex', 'ptr'], support: 'partial', note: 'new mounts of tmpfs, proc, hostfs (devtmpfs is mounted once, on /dev: a second mount is EBUSY); no remount, bind or move' },
   { name: 'umount2', fn: sys_umount2, args: ['path', 'int hex'] },
 ];

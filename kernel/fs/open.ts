@@ -413,7 +413,7 @@ export const sys_faccessat2 = (t: Task, dfd: number, upath: UserPtr, mode: numbe
 
 void EACCES;
 
-export const open_syscalls: SyscallDef[] = [
+export const open_syscalls: readonly SyscallDef[] = [
   { name: 'open', fn: sys_open, args: ['path', 'oflags', 'mode'], ret_fd: true },
   { name: 'openat', fn: sys_openat, args: ['atfd', 'path', 'oflags', 'mode'], ret_fd: true },
   { name: 'openat2', fn: sys_openat2, args: ['atfd', 'path', 'ptr', 'size_t'], ret_fd: true, support: 'partial', note: 'RESOLVE_CACHED is accepted and not enforced; RESOLVE_NO_MAGICLINKS refuses /proc/PID/fd/N, cwd and root (exe is a plain link here)' },

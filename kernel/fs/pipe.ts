@@ -311,7 +311,7 @@ export function sys_pipe2(t: Task, ufds: UserPtr, flags: number): number {
 
 export const sys_pipe = (t: Task, ufds: UserPtr): number => sys_pipe2(t, ufds, 0);
 
-export const pipe_syscalls: SyscallDef[] = [
+export const pipe_syscalls: readonly SyscallDef[] = [
   { name: 'pipe', fn: sys_pipe, args: ['fdpair'] },
   { name: 'pipe2', fn: sys_pipe2, args: ['fdpair', 'fdflags'], support: 'partial', note: 'O_DIRECT (packet mode) gives a byte-stream pipe; O_NOTIFICATION_PIPE is EINVAL (no watch queues)' },
 ];

@@ -267,7 +267,7 @@ export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: UserP
   return fsnotify_xfer(in_f, out_f, loop(0));
 }
 
-export const read_write_syscalls: SyscallDef[] = [
+export const read_write_syscalls: readonly SyscallDef[] = [
   { name: 'read', fn: sys_read, args: ['unsigned int fd', 'buf_out', 'size_t'] },
   { name: 'write', fn: sys_write, args: ['unsigned int fd', 'buf_in', 'size_t'] },
   { name: 'pread64', fn: sys_pread64, args: ['unsigned int fd', 'buf_out', 'size_t', 'loff_t'] },

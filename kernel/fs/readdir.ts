@@ -49,6 +49,6 @@ export function sys_getdents64(t: Task, fd: number, udirent: UserPtr, count: num
   return used;
 }
 
-export const readdir_syscalls: SyscallDef[] = [
+export const readdir_syscalls: readonly SyscallDef[] = [
   { name: 'getdents64', fn: sys_getdents64, args: ['unsigned int fd', 'ptr', 'uint'] },
 ];

@@ -125,7 +125,7 @@ export const sys_renameat = (t: Task, odfd: number, uold: UserPtr, ndfd: number,
   sys_renameat2(t, odfd, uold, ndfd, unew, 0);
 export const sys_rename = (t: Task, uold: UserPtr, unew: UserPtr): number => sys_renameat2(t, AT_FDCWD, uold, AT_FDCWD, unew, 0);
 
-export const rename_syscalls: SyscallDef[] = [
+export const rename_syscalls: readonly SyscallDef[] = [
   { name: 'rename', fn: sys_rename, args: ['path', 'path'] },
   { name: 'renameat', fn: sys_renameat, args: ['atfd', 'path', 'atfd', 'path'] },
   { name: 'renameat2', fn: sys_renameat2, args: ['atfd', 'path', 'atfd', 'path', 'unsigned int hex'], support: 'partial', note: 'RENAME_WHITEOUT is EINVAL (no overlayfs)' },

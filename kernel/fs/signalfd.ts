@@ -102,7 +102,7 @@ export function sys_signalfd4(t: Task, ufd: number, umask: UserPtr, sizemask: nu
 
 export const sys_signalfd = (t: Task, ufd: number, umask: UserPtr, sizemask: number): number => sys_signalfd4(t, ufd, umask, sizemask, 0);
 
-export const signalfd_syscalls: SyscallDef[] = [
+export const signalfd_syscalls: readonly SyscallDef[] = [
   { name: 'signalfd', fn: sys_signalfd, args: ['fd', 'ptr', 'size_t'] },
   { name: 'signalfd4', fn: sys_signalfd4, args: ['fd', 'ptr', 'size_t', 'int hex'] },
 ];

@@ -206,7 +206,7 @@ export function sys_vmsplice(t: Task, fd: number, uiov: UserPtr, nr_segs: number
   return to_pipe ? vmsplice_to_pipe(t, p, iov, nonblock) : vmsplice_to_user(t, p, iov, nonblock);
 }
 
-export const splice_syscalls: SyscallDef[] = [
+export const splice_syscalls: readonly SyscallDef[] = [
   { name: 'splice', fn: sys_splice, args: ['fd', 'ptr', 'fd', 'ptr', 'size_t', 'unsigned int hex'], support: 'partial', note: 'sockets have no splice operations (EINVAL); bytes are copied, not page references moved (SPLICE_F_MOVE/GIFT are hints); pipes count free bytes, not page slots, so a pipe whose every slot holds a few bytes is full on Linux but still takes bytes here' },
   { name: 'tee', fn: sys_tee, args: ['fd', 'fd', 'size_t', 'unsigned int hex'] },
   { name: 'vmsplice', fn: sys_vmsplice, args: ['fd', 'ptr', 'unsigned long', 'unsigned int hex'] },

@@ -151,7 +151,7 @@ const enc = new TextEncoder();
 
 export const sys_readlink = (t: Task, upath: UserPtr, ubuf: UserPtr, size: number): number => sys_readlinkat(t, AT_FDCWD, upath, ubuf, size);
 
-export const stat_syscalls: SyscallDef[] = [
+export const stat_syscalls: readonly SyscallDef[] = [
   { name: 'fstat', fn: sys_fstat, args: ['unsigned int fd', 'stat_out'] },
   { name: 'stat', fn: sys_stat, args: ['path', 'stat_out'] },
   { name: 'lstat', fn: sys_lstat, args: ['path', 'stat_out'] },

@@ -130,7 +130,7 @@ export function sys_timerfd_gettime(t: Task, fd: number, otmr: UserPtr): number 
   return put_itimerspec(t, otmr, interval, value) ? 0 : -EFAULT;
 }
 
-export const timerfd_syscalls: SyscallDef[] = [
+export const timerfd_syscalls: readonly SyscallDef[] = [
   { name: 'timerfd_create', fn: sys_timerfd_create, args: ['clockid', 'int hex'] },
   { name: 'timerfd_settime', fn: sys_timerfd_settime, args: ['fd', 'int hex', 'ptr', 'ptr'], support: 'partial', note: 'TFD_TIMER_CANCEL_ON_SET is accepted but never cancels (the emulated CLOCK_REALTIME is never set)' },
   { name: 'timerfd_gettime', fn: sys_timerfd_gettime, args: ['fd', 'ptr'] },

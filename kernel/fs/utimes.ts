@@ -76,6 +76,6 @@ export function sys_utimensat(t: Task, dfd: number, upath: UserPtr, utimes: User
   return set_times(t, d, d.d_inode!, times);
 }
 
-export const utimes_syscalls: SyscallDef[] = [
+export const utimes_syscalls: readonly SyscallDef[] = [
   { name: 'utimensat', fn: sys_utimensat, args: ['atfd', 'path', 'ptr', 'atflags'] },
 ];

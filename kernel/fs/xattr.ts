@@ -24,7 +24,7 @@ export const XATTR_CREATE = 1, XATTR_REPLACE = 2;
 export const XATTR_NAME_MAX = 255, XATTR_SIZE_MAX = 65536, XATTR_LIST_MAX = 65536;
 const S_ISVTX = 0o1000;
 /** The namespaces tmpfs has handlers for (shmem_xattr_handlers; system.* only for POSIX ACLs, not kept here). */
-const HANDLED = ['user.', 'trusted.', 'security.'];
+const HANDLED: readonly string[] = ['user.', 'trusted.', 'security.'];
 
 /** Does the inode's file system keep extended attributes? */
 const has_xattr = (inode: Inode): boolean => inode.i_sb.s_type === 'tmpfs' || inode.i_sb.s_type === 'devtmpfs';
@@ -169,7 +169,7 @@ const path_forms = (follow: boolean): PathForms => ({
 });
 const follow = path_forms(true), nofollow = path_forms(false);
 
-export const xattr_syscalls: SyscallDef[] = [
+export const xattr_syscalls: readonly SyscallDef[] = [
   { name: 'setxattr', fn: follow.set, args: ['path', 'path', 'ptr', 'size_t', 'int hex'] },
   { name: 'lsetxattr', fn: nofollow.set, args: ['path', 'path', 'ptr', 'size_t', 'int hex'] },
   { name: 'fsetxattr', fn: (t, fd, n: UserPtr, v: UserPtr, s, f) => do_setxattr(t, by_fd(fd), n, v, s, f), args: ['fd', 'path', 'ptr', 'size_t', 'int hex'] },

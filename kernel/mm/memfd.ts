@@ -130,6 +130,6 @@ export function memfd_deny_maywrite(f: File, flags: number): boolean {
   return (f.f_inode.i_seals & F_WRITE_SEALS) !== 0 && (flags & MAP_TYPE) !== MAP_PRIVATE;
 }
 
-export const memfd_syscalls: SyscallDef[] = [
+export const memfd_syscalls: readonly SyscallDef[] = [
   { name: 'memfd_create', fn: sys_memfd_create, args: ['ptr', 'unsigned int hex'], support: 'partial', note: 'MFD_HUGETLB is EINVAL (no hugetlbfs)' },
 ];

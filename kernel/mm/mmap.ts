@@ -196,7 +196,7 @@ export function sys_brk(t: Task, brk: number): number {
 
 // Addresses of mappings are `unsigned long` in Linux (not `__user` pointers: the kernel reads
 // nothing through them), printed as pointers.
-export const mm_syscalls: SyscallDef[] = [
+export const mm_syscalls: readonly SyscallDef[] = [
   { name: 'mmap', fn: sys_mmap, args: ['unsigned long ptr', 'unsigned long', 'prot', 'mapflags', 'fd', 'hex'], ret_hex: true, support: 'partial', note: 'no hugetlb, mlock or NUMA policy; file mappings for tmpfs/hostfs regular files only (page cache coherent with read/write; truncation zeroes mapped pages past EOF instead of unmapping them, so no SIGBUS there)' },
   { name: 'msync', fn: sys_msync, args: ['unsigned long ptr', 'size_t', 'int hex'] },
   { name: 'madvise', fn: sys_madvise, args: ['unsigned long ptr', 'size_t', 'int'], support: 'partial', note: 'DONTNEED and FREE implemented; NORMAL/RANDOM/SEQUENTIAL/WILLNEED/COLD/PAGEOUT/(UN)MERGEABLE/(NO)HUGEPAGE accepted as hints; REMOVE, DONTFORK/DOFORK, DONTDUMP/DODUMP, WIPEONFORK/KEEPONFORK, POPULATE_* give EINVAL' },

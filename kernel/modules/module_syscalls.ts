@@ -102,7 +102,7 @@ export function sys_prctl(t: Task, option: number, a2: number, a3: number, a4: n
   }
 }
 
-export const module_syscalls: SyscallDef[] = [
+export const module_syscalls: readonly SyscallDef[] = [
   { name: 'init_module', fn: sys_init_module, args: ['ptr', 'unsigned long', 'path'], support: 'partial', note: 'images are privos module headers (#!privos-module URL), not ELF' },
   { name: 'finit_module', fn: sys_finit_module, args: ['fd', 'path', 'int hex'], support: 'partial', note: 'images are privos module headers (#!privos-module URL), not ELF; tmpfs files only' },
   { name: 'delete_module', fn: sys_delete_module, args: ['path', 'unsigned int oflags'], support: 'partial', note: 'no forced unload (CONFIG_MODULE_FORCE_UNLOAD off), so O_TRUNC is ignored' },

@@ -289,7 +289,7 @@ export function kill_task(t: Task, sig = SIGKILL): void {
   if (t.alive) { send_signal(t, sig); }
 }
 
-export const exit_syscalls: SyscallDef[] = [
+export const exit_syscalls: readonly SyscallDef[] = [
   { name: 'exit', fn: sys_exit, args: ['int'] },
   { name: 'exit_group', fn: sys_exit_group, args: ['int'] },
   { name: 'wait4', fn: sys_wait4, args: ['int', 'wstatus', 'waitopts', 'ptr'], support: 'partial', note: 'rusage holds the CPU times only (see getrusage); a thread waits only for its own children (as with __WNOTHREAD)' },

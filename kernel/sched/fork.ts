@@ -149,7 +149,7 @@ export function sys_clone(t: Task, flags: number, newsp: UserPtr, ptid: UserPtr,
   return c.pid;
 }
 
-export const fork_syscalls: SyscallDef[] = [
+export const fork_syscalls: readonly SyscallDef[] = [
   { name: 'clone', fn: sys_clone, args: ['clone_flags', 'ptr', 'ptr', 'ptr', 'ptr'], support: 'partial',
     note: 'the child resumes at the libc clone wrapper (glibc-style clone(fn, stack, flags, arg)); no namespaces, no CLONE_VFORK wait; CLONE_SETTLS is accepted and ignored (no TLS register); signals sent to a process go to its leader thread only' },
 ];

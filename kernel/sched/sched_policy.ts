@@ -134,7 +134,7 @@ export function sys_sched_rr_get_interval(t: Task, pid: number, uts: UserPtr): n
 
 const STORED = 'the policy and real-time priority are checked, stored, reported and inherited as Linux does, but privos schedules every task alike (no real-time preemption, no SCHED_IDLE/BATCH weighting)';
 
-export const sched_policy_syscalls: SyscallDef[] = [
+export const sched_policy_syscalls: readonly SyscallDef[] = [
   { name: 'sched_setscheduler', fn: sys_sched_setscheduler, args: ['int', 'int', 'ptr'], support: 'partial', note: STORED },
   { name: 'sched_setparam', fn: sys_sched_setparam, args: ['int', 'ptr'], support: 'partial', note: STORED },
   { name: 'sched_getscheduler', fn: sys_sched_getscheduler, args: ['int'] },

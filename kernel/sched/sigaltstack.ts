@@ -82,6 +82,6 @@ export function sys_sigaltstack(t: Task, uss: UserPtr, uoss: UserPtr): number {
   return uoss && copy_to_user(t, uoss, oss_buf, 0, STACK_T_SIZE) ? -EFAULT : 0;
 }
 
-export const sigaltstack_syscalls: SyscallDef[] = [
+export const sigaltstack_syscalls: readonly SyscallDef[] = [
   { name: 'sigaltstack', fn: sys_sigaltstack, args: ['ptr', 'ptr'] },
 ];

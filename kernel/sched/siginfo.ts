@@ -62,7 +62,7 @@ export const SIL_KILL = 0, SIL_TIMER = 1, SIL_POLL = 2, SIL_FAULT = 3, SIL_CHLD 
 export const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRERR = 2;
 
 /** sig_specific_sicodes: the highest signal-specific code of SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV, SIGCHLD, SIGSYS. */
-const SPECIFIC_LIMIT: Record<number, number> = { 4: 11, 5: 6, 7: 5, 8: 15, 11: 10, 17: 6, 31: 2 };
+const SPECIFIC_LIMIT: Readonly<Record<number, number>> = { 4: 11, 5: 6, 7: 5, 8: 15, 11: 10, 17: 6, 31: 2 };
 const NSIGPOLL = 6;
 
 /** siginfo_layout(): the union member of info's signal and code. */

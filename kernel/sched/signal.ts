@@ -434,7 +434,7 @@ export function sys_rt_sigpending(t: Task, set: UserPtr, sigsetsize: number): nu
   return copy_to_user(t, set, sa_buf, 0, sigsetsize) ? -EFAULT : 0;
 }
 
-export const signal_syscalls: SyscallDef[] = [
+export const signal_syscalls: readonly SyscallDef[] = [
   { name: 'kill', fn: sys_kill, args: ['int', 'signal'] },
   { name: 'tgkill', fn: sys_tgkill, args: ['int', 'int', 'signal'] },
   { name: 'tkill', fn: sys_tkill, args: ['int', 'signal'] },

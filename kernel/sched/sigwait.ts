@@ -128,7 +128,7 @@ export function sys_pause(t: Task): SysRet {
   return signal_pending(t) ? -ERESTARTNOHAND : wait();
 }
 
-export const sigwait_syscalls: SyscallDef[] = [
+export const sigwait_syscalls: readonly SyscallDef[] = [
   { name: 'pause', fn: sys_pause, args: [] },
   { name: 'rt_sigtimedwait', fn: sys_rt_sigtimedwait, args: ['ptr', 'ptr', 'ptr', 'size_t'] },
   { name: 'rt_sigqueueinfo', fn: sys_rt_sigqueueinfo, args: ['int', 'signal', 'ptr'] },

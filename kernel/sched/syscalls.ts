@@ -56,7 +56,7 @@ export function sys_sched_getaffinity(t: Task, pid: number, len: number, uptr: U
   return copy_to_user(t, uptr, b, 0, CPUMASK_SIZE) ? -EFAULT : CPUMASK_SIZE;
 }
 
-export const sched_syscalls: SyscallDef[] = [
+export const sched_syscalls: readonly SyscallDef[] = [
   { name: 'sched_setaffinity', fn: sys_sched_setaffinity, args: ['int', 'uint', 'ptr'] },
   { name: 'sched_getaffinity', fn: sys_sched_getaffinity, args: ['int', 'uint', 'ptr'] },
 ];

@@ -120,7 +120,7 @@ export function sys_alarm(t: Task, seconds: number): number {
   return (!sec && nsec) || nsec >= 5e8 ? sec + 1 : sec;
 }
 
-export const itimer_syscalls: SyscallDef[] = [
+export const itimer_syscalls: readonly SyscallDef[] = [
   { name: 'alarm', fn: sys_alarm, args: ['uint'] },
   { name: 'setitimer', fn: sys_setitimer, args: ['int', 'ptr', 'ptr'], support: 'partial', note: 'ITIMER_VIRTUAL and ITIMER_PROF count the process CPU clock and are reported by getitimer, but never send SIGVTALRM/SIGPROF' },
   { name: 'getitimer', fn: sys_getitimer, args: ['int', 'ptr'] },

@@ -214,7 +214,7 @@ export function sys_timer_delete(t: Task, id: number): number {
   return 0;
 }
 
-export const posix_timer_syscalls: SyscallDef[] = [
+export const posix_timer_syscalls: readonly SyscallDef[] = [
   { name: 'timer_create', fn: sys_timer_create, args: ['clockid', 'ptr', 'ptr'], support: 'partial', note: 'timers on the CPU-time clocks count and are reported by timer_gettime but never send their signal; another process\'s or thread\'s CPU clock (a negative clock id naming another pid) is EINVAL; the _ALARM clocks are EOPNOTSUPP (no RTC, as on the reference machine)' },
   { name: 'timer_settime', fn: sys_timer_settime, args: ['int', 'int hex', 'ptr', 'ptr'] },
   { name: 'timer_gettime', fn: sys_timer_gettime, args: ['int', 'ptr'] },

@@ -131,7 +131,7 @@ export function sys_time(t: Task, tloc: UserPtr): number {
   return s;
 }
 
-export const time_syscalls: SyscallDef[] = [
+export const time_syscalls: readonly SyscallDef[] = [
   { name: 'clock_gettime', fn: sys_clock_gettime, args: ['clockid', 'ptr'] },
   { name: 'clock_getres', fn: sys_clock_getres, args: ['clockid', 'ptr'] },
   { name: 'gettimeofday', fn: sys_gettimeofday, args: ['ptr', 'ptr'] },

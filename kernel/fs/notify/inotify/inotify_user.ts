@@ -231,7 +231,7 @@ export function sys_inotify_rm_watch(t: Task, fd: number, wd: number): number {
   return 0;
 }
 
-export const inotify_syscalls: SyscallDef[] = [
+export const inotify_syscalls: readonly SyscallDef[] = [
   { name: 'inotify_init', fn: sys_inotify_init, args: [], ret_fd: true },
   { name: 'inotify_init1', fn: sys_inotify_init1, args: ['fdflags'], ret_fd: true },
   {
