@@ -132,7 +132,7 @@ const iov_dv = new DataView(iov_buf.buffer);
 
 /** import_iovec(): reads and checks the iovec array; returns [base, len] pairs or -errno. */
 export function import_iovec(t: Task, uiov: UserPtr, n: number): number[] | number {
-  n >>>= 0; // unsigned nr_segs
+  n >>>= 0; // import_iovec's `unsigned nr_segs` parameter: the callers' unsigned long vlen narrows here, as in C
   if (n > UIO_MAXIOV) return -EINVAL;
   if (n === 0) return [];
   if (copy_from_user(t, iov_buf, 0, uiov, n * 16)) return -EFAULT;

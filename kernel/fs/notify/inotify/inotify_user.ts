@@ -206,7 +206,6 @@ function update_watch(g: InotifyGroup, inode: Inode, mask: number): number {
 }
 
 export function sys_inotify_add_watch(t: Task, fd: number, upath: UserPtr, mask: number): number {
-  mask >>>= 0;
   if (!(mask & ALL_INOTIFY_BITS)) return -EINVAL;
   if (mask & IN_MASK_ADD && mask & IN_MASK_CREATE) return -EINVAL;
   const g = inotify_group(t, fd);
@@ -235,7 +234,7 @@ export const inotify_syscalls: readonly SyscallDef[] = [
   { name: 'inotify_init', fn: sys_inotify_init, args: [], ret_fd: true },
   { name: 'inotify_init1', fn: sys_inotify_init1, args: ['fdflags'], ret_fd: true },
   {
-    name: 'inotify_add_watch', fn: sys_inotify_add_watch, args: ['fd', 'path', 'hex'], support: 'partial',
+    name: 'inotify_add_watch', fn: sys_inotify_add_watch, args: ['fd', 'path', 'unsigned int hex'], support: 'partial',
     note: 'stores through shared mappings send no IN_MODIFY; xattr changes reach the inode\'s watch but not its directory\'s; no IN_UNMOUNT; fdinfo lacks the file handle',
   },
   { name: 'inotify_rm_watch', fn: sys_inotify_rm_watch, args: ['fd', 'int'] },
