@@ -30,6 +30,7 @@ import type { SysRet } from './fs/fs_types.ts';
 import type { SyscallDef } from './syscalls/syscall_def.ts';
 import { C } from './time/cost.ts';
 import { CLOCK_MONOTONIC, CLOCK_REALTIME, clock_ns, get_timespec } from './time/posix-timers.ts';
+import type { UserPtr } from './include/linux/compiler_types.ts';
 
 /** struct futex_q: one waiting task, queued on its key until a wake or requeue. */
 class FutexQ {
@@ -70,13 +71,13 @@ let key_obj: object = SHARED_PAGES;
 let key_off = 0;
 
 /** get_futex_key(): fills key_obj/key_off; 0, -EINVAL (misaligned) or -EFAULT. */
-function get_futex_key(t: Task, uaddr: number, fshared: boolean): number {
+function get_futex_key(t: Task, uaddr: UserPtr, fshared: boolean): number {
   if (uaddr % 4 !== 0) return -EINVAL;
   if (!access_ok(uaddr, 4) || !t.mm) return -EFAULT;
   const mm = t.mm;
   if (!fshared) { key_obj = mm; key_off = uaddr; return 0; }
   // get_user_pages_fast(): the page must be there (faulted in) for a shared key.
-  if (get_user_u32(t, uaddr) === undefined) return -EFAULT;
+  if (get_user_u32(t, uaddr)) return -EFAULT;
   const vma = mm.vma_at(uaddr);
   if (vma && vma.flags & MAP_SHARED) {
     const page = uaddr - (uaddr % PAGE_SIZE);
@@ -137,14 +138,13 @@ async function futex_sleep(t: Task, q: FutexQ, clk: number, deadline: number): P
  * futex_wait(): if *uaddr still holds val, sleeps until woken (0), the deadline on clk passes
  * (-ETIMEDOUT; deadline < 0: none) or a signal arrives; -EAGAIN if the value differs.
  */
-export function futex_wait(t: Task, uaddr: number, fshared: boolean, val: number, bitset: number,
+export function futex_wait(t: Task, uaddr: UserPtr, fshared: boolean, val: number, bitset: number,
                            clk: number, deadline: number): SysRet {
   if (!bitset) return -EINVAL;
   const e = get_futex_key(t, uaddr, fshared);
   if (e) return e;
-  const uval = get_user_u32(t, uaddr);
-  if (uval === undefined) return -EFAULT;
-  if (uval !== val) return -EAGAIN;
+  if (get_user_u32(t, uaddr)) return -EFAULT;
+  if (t.cpu.uval !== val) return -EAGAIN;
   // From here to the sleep nothing awaits: no waker can run between the check and the queueing.
   const q = new FutexQ(t, key_obj, key_off, bitset);
   chain_of(t.kernel, key_obj, key_off, true)!.add(q);
@@ -154,7 +154,7 @@ export function futex_wait(t: Task, uaddr: number, fshared: boolean, val: number
 }
 
 /** futex_wake(): wakes up to nr_wake waiters whose bitset meets `bitset` (at least one). */
-export function futex_wake(t: Task, uaddr: number, fshared: boolean, nr_wake: number, bitset: number): number {
+export function futex_wake(t: Task, uaddr: UserPtr, fshared: boolean, nr_wake: number, bitset: number): number {
   if (!bitset) return -EINVAL;
   const e = get_futex_key(t, uaddr, fshared);
   if (e) return e;
@@ -173,7 +173,7 @@ export function futex_wake(t: Task, uaddr: number, fshared: boolean, nr_wake: nu
  * futex_requeue(): wakes nr_wake waiters of uaddr1 and moves up to nr_requeue more to uaddr2;
  * with cmp (FUTEX_CMP_REQUEUE) only if *uaddr1 == cmpval. Returns woken + requeued.
  */
-export function futex_requeue(t: Task, uaddr1: number, fshared: boolean, uaddr2: number, nr_wake: number,
+export function futex_requeue(t: Task, uaddr1: UserPtr, fshared: boolean, uaddr2: UserPtr, nr_wake: number,
                               nr_requeue: number, cmp: boolean, cmpval: number): number {
   if (nr_wake < 0 || nr_requeue < 0) return -EINVAL;
   let e = get_futex_key(t, uaddr1, fshared);
@@ -183,9 +183,8 @@ export function futex_requeue(t: Task, uaddr1: number, fshared: boolean, uaddr2:
   if (e) return e;
   const obj2 = key_obj, off2 = key_off;
   if (cmp) {
-    const v = get_user_u32(t, uaddr1);
-    if (v === undefined) return -EFAULT;
-    if (v !== cmpval) return -EAGAIN;
+    if (get_user_u32(t, uaddr1)) return -EFAULT;
+    if (t.cpu.uval !== cmpval) return -EAGAIN;
   }
   const k = t.kernel;
   const c1 = chain_of(k, obj1, off1, false);
@@ -211,7 +210,7 @@ function has_timeout(cmd: number): boolean {
 }
 
 /** futex(2): uaddr, op, val, timeout (or val2 for requeues), uaddr2, val3. */
-export function sys_futex(t: Task, uaddr: number, op: number, val: number, utime: number, uaddr2: number, val3: number): SysRet {
+export function sys_futex(t: Task, uaddr: UserPtr, op: number, val: number, utime: UserPtr, uaddr2: UserPtr, val3: number): SysRet {
   const cmd = op & FUTEX_CMD_MASK;
   let clk = op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC, deadline = -1;
   if (utime && has_timeout(cmd)) {
@@ -240,7 +239,7 @@ export function futex_exit_release(t: Task): void {
   if (q) futex_unqueue(t.kernel, q);
 }
 
-export const futex_syscalls: SyscallDef[] = [
+export const futex_syscalls: readonly SyscallDef[] = [
   { name: 'futex', fn: sys_futex, args: ['ptr', 'int hex', 'uint', 'ptr', 'ptr', 'unsigned int hex'], support: 'partial',
     note: 'WAIT, WAKE, WAIT_BITSET, WAKE_BITSET, REQUEUE, CMP_REQUEUE (private and shared keys, CLOCK_REALTIME); the PI ops and WAKE_OP are ENOSYS; timed waits return EINTR on a signal (no restart block)' },
 ];

@@ -9,10 +9,11 @@ import { capable } from './capability.ts';
 import { copy_from_user, copy_to_user } from './mm/uaccess.ts';
 import type { Task } from './sched/task.ts';
 import type { SyscallDef } from './syscalls/syscall_def.ts';
+import type { UserPtr } from './include/linux/compiler_types.ts';
 
 export const NGROUPS_MAX = 65536;
 
-export function sys_getgroups(t: Task, size: number, ulist: number): number {
+export function sys_getgroups(t: Task, size: number, ulist: UserPtr): number {
   if (size < 0) return -EINVAL;
   const g = t.cred.groups;
   if (size === 0) return g.length;
@@ -22,7 +23,7 @@ export function sys_getgroups(t: Task, size: number, ulist: number): number {
   return copy_to_user(t, ulist, b, 0, b.length) ? -EFAULT : g.length;
 }
 
-export function sys_setgroups(t: Task, size: number, ulist: number): number {
+export function sys_setgroups(t: Task, size: number, ulist: UserPtr): number {
   if (!capable(t, CAP_SETGID)) return -EPERM;
   if (size < 0 || size > NGROUPS_MAX) return -EINVAL; // (unsigned)gidsetsize > NGROUPS_MAX
   const b = new Uint8Array(size * 4), v = new DataView(b.buffer);
@@ -33,7 +34,7 @@ export function sys_setgroups(t: Task, size: number, ulist: number): number {
   return 0;
 }
 
-export const groups_syscalls: SyscallDef[] = [
+export const groups_syscalls: readonly SyscallDef[] = [
   { name: 'getgroups', fn: sys_getgroups, args: ['int', 'ptr'] },
   { name: 'setgroups', fn: sys_setgroups, args: ['int', 'ptr'] },
 ];

@@ -14,6 +14,7 @@ import { check_kill_permission, send_signal } from './sched/signal.ts';
 import { SI_TKILL, SI_USER, SigInfo, copy_siginfo_from_user } from './sched/siginfo.ts';
 import type { Task } from './sched/task.ts';
 import type { SyscallDef } from './syscalls/syscall_def.ts';
+import type { UserPtr } from './include/linux/compiler_types.ts';
 
 export const PIDFD_NONBLOCK = O_NONBLOCK, PIDFD_THREAD = O_EXCL;
 export const PIDFD_SIGNAL_THREAD = 1, PIDFD_SIGNAL_THREAD_GROUP = 2, PIDFD_SIGNAL_PROCESS_GROUP = 4;
@@ -52,7 +53,7 @@ function pidfd_task(t: Task, fd: number): Task | number {
 }
 
 /** pidfd_send_signal(2) */
-export function sys_pidfd_send_signal(t: Task, pidfd: number, sig: number, uinfo: number, flags: number): number {
+export function sys_pidfd_send_signal(t: Task, pidfd: number, sig: number, uinfo: UserPtr, flags: number): number {
   if (flags & ~PIDFD_SEND_SIGNAL_FLAGS) return -EINVAL;
   if ((flags & (flags - 1)) !== 0) return -EINVAL; // one scope flag at most
   const target = pidfd_task(t, pidfd);
@@ -72,7 +73,7 @@ export function sys_pidfd_send_signal(t: Task, pidfd: number, sig: number, uinfo
   return 0;
 }
 
-export const pid_syscalls: SyscallDef[] = [
+export const pid_syscalls: readonly SyscallDef[] = [
   { name: 'pidfd_open', fn: sys_pidfd_open, args: ['int', 'unsigned int hex'] },
   { name: 'pidfd_send_signal', fn: sys_pidfd_send_signal, args: ['fd', 'signal', 'ptr', 'unsigned int hex'], support: 'partial', note: 'PIDFD_SIGNAL_PROCESS_GROUP signals only the process (no process groups)' },
 ];

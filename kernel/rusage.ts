@@ -12,6 +12,7 @@ import type { Task } from './sched/task.ts';
 import type { SyscallDef } from './syscalls/syscall_def.ts';
 import { CLOCK_BOOTTIME, clock_ns } from './time/posix-timers.ts';
 import { StateKey, state_of, state_set } from './include/linux/ext_state.ts';
+import type { UserPtr } from './include/linux/compiler_types.ts';
 
 export const RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1, RUSAGE_THREAD = 1;
 /** struct rusage: two timevals and fourteen longs. */
@@ -66,7 +67,7 @@ const ru = new Uint8Array(RUSAGE_SIZE);
 const rv = new DataView(ru.buffer);
 
 /** Writes a struct rusage holding only the two times (cycles); false on a fault. */
-function put_rusage(t: Task, uaddr: number, times: ChildTimes): boolean {
+function put_rusage(t: Task, uaddr: UserPtr, times: ChildTimes): boolean {
   ru.fill(0);
   const tv = (o: number, cycles: number): void => {
     const us = Math.floor((cycles / t.kernel.cpu.profile.hz) * 1e6);
@@ -77,11 +78,11 @@ function put_rusage(t: Task, uaddr: number, times: ChildTimes): boolean {
 }
 
 /** wait4()/waitid()'s rusage: the child's own times and its reaped children's. */
-export function put_child_rusage(t: Task, uaddr: number, child: Task): boolean {
+export function put_child_rusage(t: Task, uaddr: UserPtr, child: Task): boolean {
   return put_rusage(t, uaddr, state_of(child, REAPED_TOTAL));
 }
 
-export function sys_getrusage(t: Task, who: number, uaddr: number): number {
+export function sys_getrusage(t: Task, who: number, uaddr: UserPtr): number {
   let times: ChildTimes;
   if (who === RUSAGE_SELF) times = self_times(t);
   else if (who === RUSAGE_CHILDREN) times = { ...children_of(t.kernel.tasks.get(t.tgid) ?? t) };
@@ -99,7 +100,7 @@ const tmsv = new DataView(tms.buffer);
  * times(2): the process's and its waited-for children's CPU times in clock ticks, and the ticks
  * since boot, counted from INITIAL_JIFFIES as Linux does (so the value is large from the start).
  */
-export function sys_times(t: Task, ubuf: number): number {
+export function sys_times(t: Task, ubuf: UserPtr): number {
   if (ubuf) {
     const hz = t.kernel.cpu.profile.hz, ticks = (cycles: number): number => Math.floor((cycles / hz) * USER_HZ);
     const own = self_times(t), kids = children_of(t.kernel.tasks.get(t.tgid) ?? t);
@@ -110,7 +111,7 @@ export function sys_times(t: Task, ubuf: number): number {
   return Math.floor((jiffies * USER_HZ) / HZ);
 }
 
-export const rusage_syscalls: SyscallDef[] = [
+export const rusage_syscalls: readonly SyscallDef[] = [
   { name: 'times', fn: sys_times, args: ['ptr'] },
   { name: 'getrusage', fn: sys_getrusage, args: ['int', 'ptr'], support: 'partial', note: 'ru_utime and ru_stime only (the cycle model\'s CPU time); ru_maxrss and the fault, block I/O, signal and context-switch counts are 0; a thread\'s time is lost from RUSAGE_CHILDREN if it exits before its process is reaped' },
 ];

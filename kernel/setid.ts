@@ -12,6 +12,7 @@ import { put_user_u32 } from './mm/uaccess.ts';
 import type { Cred, Task } from './sched/task.ts';
 import type { SyscallDef } from './syscalls/syscall_def.ts';
 import { commit_creds } from './sys.ts';
+import type { UserPtr } from './include/linux/compiler_types.ts';
 
 const NOCHANGE = 0xffffffff;
 
@@ -57,7 +58,7 @@ function do_setres(t: Task, gid: boolean, r: number, e: number, s: number): numb
 }
 
 /** getresuid()/getresgid(): three put_user()s in order, the first fault ends it. */
-function do_getres(t: Task, v: Ids, ur: number, ue: number, us: number): number {
+function do_getres(t: Task, v: Ids, ur: UserPtr, ue: UserPtr, us: UserPtr): number {
   return put_user_u32(t, ur, v.r) || put_user_u32(t, ue, v.e) || put_user_u32(t, us, v.s);
 }
 
@@ -76,12 +77,12 @@ export const sys_setreuid = (t: Task, r: number, e: number): number => do_setre(
 export const sys_setregid = (t: Task, r: number, e: number): number => do_setre(t, true, r, e);
 export const sys_setresuid = (t: Task, r: number, e: number, s: number): number => do_setres(t, false, r, e, s);
 export const sys_setresgid = (t: Task, r: number, e: number, s: number): number => do_setres(t, true, r, e, s);
-export const sys_getresuid = (t: Task, r: number, e: number, s: number): number => do_getres(t, uids(t.cred), r, e, s);
-export const sys_getresgid = (t: Task, r: number, e: number, s: number): number => do_getres(t, gids(t.cred), r, e, s);
+export const sys_getresuid = (t: Task, r: UserPtr, e: UserPtr, s: UserPtr): number => do_getres(t, uids(t.cred), r, e, s);
+export const sys_getresgid = (t: Task, r: UserPtr, e: UserPtr, s: UserPtr): number => do_getres(t, gids(t.cred), r, e, s);
 export const sys_setfsuid = (t: Task, id: number): number => do_setfs(t, false, id);
 export const sys_setfsgid = (t: Task, id: number): number => do_setfs(t, true, id);
 
-export const setid_syscalls: SyscallDef[] = [
+export const setid_syscalls: readonly SyscallDef[] = [
   { name: 'setreuid', fn: sys_setreuid, args: ['unsigned int', 'unsigned int'] },
   { name: 'setregid', fn: sys_setregid, args: ['unsigned int', 'unsigned int'] },
   { name: 'setresuid', fn: sys_setresuid, args: ['unsigned int', 'unsigned int', 'unsigned int'] },

@@ -15,6 +15,7 @@ import type { SyscallDef } from './syscalls/syscall_def.ts';
 import type { SysRet } from './fs/fs_types.ts';
 import { group_leader } from './sched/signal.ts';
 import { sys_then } from './sched/wait.ts';
+import { USER_NULL, user_ptr_add, type UserPtr } from './include/linux/compiler_types.ts';
 
 export const UTS_RELEASE = '6.18.0-privos';
 export const UTS_VERSION = '#1 SMP PREEMPT_DYNAMIC privos';
@@ -131,7 +132,7 @@ export function sys_setgid(t: Task, gid: number): number {
 const enc = new TextEncoder();
 
 /** uname(2): struct new_utsname, six fields of 65 bytes. */
-export function sys_newuname(t: Task, ubuf: number): number {
+export function sys_newuname(t: Task, ubuf: UserPtr): number {
   const b = new Uint8Array(65 * 6);
   const machine = t.kernel.arch.name === 'arm64' ? 'aarch64' : 'x86_64';
   ['Linux', 'privos', UTS_RELEASE, UTS_VERSION, machine, '(none)'].forEach((s, i) => b.set(enc.encode(s).subarray(0, 64), i * 65));
@@ -143,13 +144,13 @@ export function sys_sched_yield(t: Task): SysRet {
 }
 
 /** set_tid_address(2): where exit writes 0 and wakes a futex waiter (mm_release). */
-export function sys_set_tid_address(t: Task, tidptr: number): number {
+export function sys_set_tid_address(t: Task, tidptr: UserPtr): number {
   t.clear_child_tid = tidptr;
   return t.pid;
 }
 
 /** getrandom(2): GRND_NONBLOCK=1, GRND_RANDOM=2, GRND_INSECURE=4. */
-export function sys_getrandom(t: Task, ubuf: number, count: number, flags: number): number {
+export function sys_getrandom(t: Task, ubuf: UserPtr, count: number, flags: number): number {
   if (flags & ~7 || (flags & 6) === 6) return -EINVAL;
   // count is a size_t: a "negative" value is a huge one; Linux caps a call at MAX_RW_COUNT.
   const n = Math.min(count < 0 ? Number.MAX_SAFE_INTEGER : count, 0x7ffff000);
@@ -158,7 +159,7 @@ export function sys_getrandom(t: Task, ubuf: number, count: number, flags: numbe
   while (done < n) {
     const c = Math.min(n - done, b.length);
     randomFillSync(b, 0, c);
-    if (copy_to_user(t, ubuf + done, b, 0, c)) return done || -EFAULT;
+    if (copy_to_user(t, user_ptr_add(ubuf, done), b, 0, c)) return done || -EFAULT;
     done += c;
   }
   return done;
@@ -168,7 +169,7 @@ export function sys_getrandom(t: Task, ubuf: number, count: number, flags: numbe
 export const SYSLOG_ACTION_READ_ALL = 3, SYSLOG_ACTION_CLEAR = 5, SYSLOG_ACTION_SIZE_UNREAD = 9, SYSLOG_ACTION_SIZE_BUFFER = 10;
 
 /** syslog(2) — the glibc name is klogctl. Reads the whole ring (READ_ALL) or sizes it. */
-export function sys_syslog(t: Task, type: number, ubuf: number, len: number): number {
+export function sys_syslog(t: Task, type: number, ubuf: UserPtr, len: number): number {
   const log = t.kernel.log;
   switch (type) {
     case 0: case 1: return 0; // close, open
@@ -197,7 +198,7 @@ const NR_OPEN = 1048576;
 
 type Rlimit = { cur: number; max: number };
 
-function read_rlimit(t: Task, ptr: number): Rlimit | number {
+function read_rlimit(t: Task, ptr: UserPtr): Rlimit | number {
   const b = new Uint8Array(16), dv = new DataView(b.buffer);
   if (copy_from_user(t, b, 0, ptr, 16)) return -EFAULT;
   const get = (o: number): number => {
@@ -207,7 +208,7 @@ function read_rlimit(t: Task, ptr: number): Rlimit | number {
   return { cur: get(0), max: get(8) };
 }
 
-function write_rlimit(t: Task, ptr: number, r: Rlimit): number {
+function write_rlimit(t: Task, ptr: UserPtr, r: Rlimit): number {
   const b = new Uint8Array(16), dv = new DataView(b.buffer);
   const put = (o: number, v: number): void => {
     if (v >= Number.MAX_SAFE_INTEGER || v === RLIM_INFINITY) { dv.setUint32(o, 0xffffffff, true); dv.setUint32(o + 4, 0xffffffff, true); }
@@ -243,7 +244,7 @@ function do_prlimit(t: Task, target: Task, resource: number, next: Rlimit | null
 }
 
 /** prlimit64(2): EFAULT (new value), ESRCH, EPERM (permission), then do_prlimit's errors. */
-export function sys_prlimit64(t: Task, pid: number, resource: number, new_ptr: number, old_ptr: number): number {
+export function sys_prlimit64(t: Task, pid: number, resource: number, new_ptr: UserPtr, old_ptr: UserPtr): number {
   let next: Rlimit | null = null;
   if (new_ptr) {
     const r = read_rlimit(t, new_ptr);
@@ -259,8 +260,8 @@ export function sys_prlimit64(t: Task, pid: number, resource: number, new_ptr: n
   return old_ptr ? write_rlimit(t, old_ptr, old) : 0;
 }
 
-export const sys_getrlimit = (t: Task, res: number, ptr: number): number => sys_prlimit64(t, 0, res, 0, ptr);
-export const sys_setrlimit = (t: Task, res: number, ptr: number): number => sys_prlimit64(t, 0, res, ptr, 0);
+export const sys_getrlimit = (t: Task, res: number, ptr: UserPtr): number => sys_prlimit64(t, 0, res, USER_NULL, ptr);
+export const sys_setrlimit = (t: Task, res: number, ptr: UserPtr): number => sys_prlimit64(t, 0, res, ptr, USER_NULL);
 
 // ---- nice: getpriority/setpriority (kernel/sys.c) ----
 
@@ -317,7 +318,7 @@ export function sys_getpriority(t: Task, which: number, who: number): number {
   return Math.max(...targets.map((p) => nice_to_rlimit(p.nice)));
 }
 
-export const sys_syscalls: SyscallDef[] = [
+export const sys_syscalls: readonly SyscallDef[] = [
   { name: 'getpid', fn: sys_getpid },
   { name: 'gettid', fn: sys_gettid },
   { name: 'getppid', fn: sys_getppid },

@@ -10,6 +10,7 @@ import { FSHIFT, get_avenrun } from './sched/loadavg.ts';
 import type { Task } from './sched/task.ts';
 import type { SyscallDef } from './syscalls/syscall_def.ts';
 import { CLOCK_BOOTTIME, clock_ns } from './time/posix-timers.ts';
+import type { UserPtr } from './include/linux/compiler_types.ts';
 
 /** struct sysinfo (the same on x86_64 and arm64): 112 bytes. */
 const SYSINFO_SIZE = 112;
@@ -18,7 +19,7 @@ const si = new Uint8Array(SYSINFO_SIZE);
 const sv = new DataView(si.buffer);
 const put64 = (o: number, v: number): void => { sv.setUint32(o, v % 2 ** 32, true); sv.setUint32(o + 4, Math.floor(v / 2 ** 32), true); };
 
-export function sys_sysinfo(t: Task, uinfo: number): number {
+export function sys_sysinfo(t: Task, uinfo: UserPtr): number {
   const k = t.kernel, ns = clock_ns(t, CLOCK_BOOTTIME);
   si.fill(0);
   put64(0, Math.ceil(ns / 1e9));
@@ -29,6 +30,6 @@ export function sys_sysinfo(t: Task, uinfo: number): number {
   return copy_to_user(t, uinfo, si, 0, SYSINFO_SIZE) ? -EFAULT : 0;
 }
 
-export const sysinfo_syscalls: SyscallDef[] = [
+export const sysinfo_syscalls: readonly SyscallDef[] = [
   { name: 'sysinfo', fn: sys_sysinfo, args: ['ptr'] },
 ];

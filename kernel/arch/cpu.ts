@@ -49,6 +49,12 @@ export class Cpu {
   fault_acc = 0;
   fault_present = false;
   /**
+   * The value the last get_user_u32/u64 (kernel/mm/uaccess.ts) read: the register
+   * arch/x86/lib/getuser.S returns it in (%rdx; the error is the function's result), so that
+   * get_user can answer 0/-EFAULT without allocating. Valid until the next get_user.
+   */
+  uval = 0;
+  /**
    * need/forbid masks per (mode, uaccess, access), precomputed when a feature or CR0.WP
    * changes so that a mode switch is one index update: index (mode*2 + uaccess)*3 + acc.
    */

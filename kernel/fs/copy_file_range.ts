@@ -15,6 +15,7 @@ import { fdget_io } from './file_table.ts';
 import { FMODE_READ, FMODE_WRITE, type File, type SysRet } from './fs_types.ts';
 import { MAX_RW_COUNT, SENDFILE_CHUNK, splice_pipe, write_check_fsize } from './read_write.ts';
 import { sys_then } from '../sched/wait.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 /** generic_copy_file_checks(): the count to copy (cut at the input's EOF and the limits), or -errno. */
 function copy_checks(t: Task, fin: File, pin: number, fout: File, pout: number, len: number): number {
@@ -50,19 +51,19 @@ function copy_loop(t: Task, fin: File, pin: number, fout: File, pout: number, co
 }
 
 /** Stores an advanced offset through its pointer, or advances the file position. */
-function advance(t: Task, f: File, uoff: number, pos: number, r: number): boolean {
+function advance(t: Task, f: File, uoff: UserPtr, pos: number, r: number): boolean {
   if (!uoff) { f.f_pos = pos + r; return true; }
   return put_user_u64(t, uoff, pos + r) === 0;
 }
 
-export function sys_copy_file_range(t: Task, fd_in: number, uoff_in: number, fd_out: number, uoff_out: number, len: number, flags: number): SysRet {
+export function sys_copy_file_range(t: Task, fd_in: number, uoff_in: UserPtr, fd_out: number, uoff_out: UserPtr, len: number, flags: number): SysRet {
   const fin = fdget_io(t, fd_in);
   if (typeof fin === 'number') return fin;
   const fout = fdget_io(t, fd_out);
   if (typeof fout === 'number') return fout;
-  const pin = uoff_in ? get_user_u64(t, uoff_in) : fin.f_pos;
-  const pout = uoff_out ? get_user_u64(t, uoff_out) : fout.f_pos;
-  if (pin === undefined || pout === undefined) return -EFAULT;
+  let pin = fin.f_pos, pout = fout.f_pos;
+  if (uoff_in) { if (get_user_u64(t, uoff_in)) return -EFAULT; pin = t.cpu.uval; }
+  if (uoff_out) { if (get_user_u64(t, uoff_out)) return -EFAULT; pout = t.cpu.uval; }
   if (flags !== 0) return -EINVAL;
   const count = copy_checks(t, fin, pin, fout, pout, len);
   if (count < 0) return count;
@@ -78,6 +79,6 @@ export function sys_copy_file_range(t: Task, fd_in: number, uoff_in: number, fd_
   return fsnotify_xfer(fin, fout, sys_then(t, r, finish));
 }
 
-export const copy_file_range_syscalls: SyscallDef[] = [
+export const copy_file_range_syscalls: readonly SyscallDef[] = [
   { name: 'copy_file_range', fn: sys_copy_file_range, args: ['fd', 'ptr', 'fd', 'ptr', 'size_t', 'unsigned int hex'] },
 ];

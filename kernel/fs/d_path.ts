@@ -4,6 +4,7 @@ import { copy_to_user } from '../mm/uaccess.ts';
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import type { Dentry } from './fs_types.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 /** Is d still reachable by name (no unhashed dentry on the way to the root)? */
 export function d_reachable(d: Dentry): boolean {
@@ -13,7 +14,7 @@ export function d_reachable(d: Dentry): boolean {
 
 const enc = new TextEncoder();
 
-export function sys_getcwd(t: Task, ubuf: number, size: number): number {
+export function sys_getcwd(t: Task, ubuf: UserPtr, size: number): number {
   const pwd = t.fs.pwd;
   if (!d_reachable(pwd)) return -ENOENT;
   const b = enc.encode(pwd.path() + '\0');
@@ -21,6 +22,6 @@ export function sys_getcwd(t: Task, ubuf: number, size: number): number {
   return copy_to_user(t, ubuf, b, 0, b.length) ? -EFAULT : b.length;
 }
 
-export const d_path_syscalls: SyscallDef[] = [
+export const d_path_syscalls: readonly SyscallDef[] = [
   { name: 'getcwd', fn: sys_getcwd, args: ['ptr', 'unsigned long'] },
 ];

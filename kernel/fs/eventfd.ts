@@ -13,6 +13,7 @@ import { anon_inode_getfile } from './anon_inodes.ts';
 import { install_fd } from './file_table.ts';
 import type { File, FileOperations, SysRet } from './fs_types.ts';
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, poll_wait } from './poll_types.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 const U32 = 0x100000000;
 
@@ -32,7 +33,7 @@ class EventfdCtx {
 const buf = new Uint8Array(8);
 const dv = new DataView(buf.buffer);
 
-function eventfd_take(ctx: EventfdCtx, t: Task, ubuf: number): number {
+function eventfd_take(ctx: EventfdCtx, t: Task, ubuf: UserPtr): number {
   if (ctx.semaphore) { dv.setUint32(0, 1, true); dv.setUint32(4, 0, true); }
   else { dv.setUint32(0, ctx.lo, true); dv.setUint32(4, ctx.hi, true); }
   if (copy_to_user(t, ubuf, buf, 0, 8)) return -EFAULT;
@@ -52,7 +53,7 @@ function eventfd_add(ctx: EventfdCtx, hi: number, lo: number): number {
 }
 
 const eventfd_fops: FileOperations = {
-  read(f: File, t: Task, ubuf: number, count: number): SysRet {
+  read(f: File, t: Task, ubuf: UserPtr, count: number): SysRet {
     const ctx = f.private_data as EventfdCtx;
     if (count < 8) return -EINVAL;
     if (!ctx.zero) return eventfd_take(ctx, t, ubuf);
@@ -60,7 +61,7 @@ const eventfd_fops: FileOperations = {
     const w = wait_event_interruptible(t, ctx.wqh, () => !ctx.zero);
     return sys_then(t, w, (e) => (e ? e : eventfd_take(ctx, t, ubuf)));
   },
-  write(f: File, t: Task, ubuf: number, count: number): SysRet {
+  write(f: File, t: Task, ubuf: UserPtr, count: number): SysRet {
     const ctx = f.private_data as EventfdCtx;
     if (count < 8) return -EINVAL;
     if (copy_from_user(t, buf, 0, ubuf, 8)) return -EFAULT;

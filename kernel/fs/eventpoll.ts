@@ -22,6 +22,7 @@ import { install_fd } from './file_table.ts';
 import type { File, FileOperations, SysRet } from './fs_types.ts';
 import { POLLIN, POLLRDNORM, poll_wait, type PollTable } from './poll_types.ts';
 import { with_sigmask } from './select.ts';
+import { user_ptr_add, type UserPtr } from '../include/linux/compiler_types.ts';
 
 /** EP_PRIVATE_BITS: what a ONESHOT-disarmed item keeps. */
 const EP_PRIVATE_BITS = EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE;
@@ -141,7 +142,7 @@ function ep_reaches(from: EventPoll, to: EventPoll, depth = 0): boolean {
   return false;
 }
 
-export function sys_epoll_ctl(t: Task, epfd: number, op: number, fd: number, uev: number): number {
+export function sys_epoll_ctl(t: Task, epfd: number, op: number, fd: number, uev: UserPtr): number {
   let events = 0, lo = 0, hi = 0;
   if (op !== EPOLL_CTL_DEL) {
     const sz = ev_size(t);
@@ -188,7 +189,7 @@ export function sys_epoll_ctl(t: Task, epfd: number, op: number, fd: number, uev
 }
 
 /** ep_send_events(): copies up to max ready events to user memory; returns the count or -EFAULT. */
-function ep_send_events(t: Task, ep: EventPoll, uev: number, max: number): number {
+function ep_send_events(t: Task, ep: EventPoll, uev: UserPtr, max: number): number {
   const tx = ep.start_scan(), sz = ev_size(t), off = sz === 12 ? 4 : 8;
   let n = 0, i = 0;
   for (; i < tx.length && n < max; i++) {
@@ -198,7 +199,7 @@ function ep_send_events(t: Task, ep: EventPoll, uev: number, max: number): numbe
     const revents = ep_item_poll(epi, t, null);
     if (!revents) continue;
     ev_dv.setUint32(0, revents, true); ev_dv.setUint32(off, epi.data_lo, true); ev_dv.setUint32(off + 4, epi.data_hi, true);
-    if (copy_to_user(t, uev + n * sz, ev_buf, 0, sz)) {
+    if (copy_to_user(t, user_ptr_add(uev, n * sz), ev_buf, 0, sz)) {
       epi.ready = true; ep.done_scan(tx, i);
       return n || -EFAULT;
     }
@@ -211,7 +212,7 @@ function ep_send_events(t: Task, ep: EventPoll, uev: number, max: number): numbe
 }
 
 /** do_epoll_wait(): timeout in ms (-1: forever). EINTR, never restarted, like Linux. */
-export function do_epoll_wait(t: Task, epfd: number, uev: number, max: number, timeout: number): SysRet {
+export function do_epoll_wait(t: Task, epfd: number, uev: UserPtr, max: number, timeout: number): SysRet {
   if (max <= 0 || max > ep_max_events(ev_size(t))) return -EINVAL;
   if (!access_ok(uev, max * ev_size(t))) return -EFAULT;
   const f = t.files.fcheck(epfd);
@@ -224,7 +225,7 @@ export function do_epoll_wait(t: Task, epfd: number, uev: number, max: number, t
   return ep_poll_sleep(t, ep, uev, max, deadline);
 }
 
-async function ep_poll_sleep(t: Task, ep: EventPoll, uev: number, max: number, deadline: number): Promise<number> {
+async function ep_poll_sleep(t: Task, ep: EventPoll, uev: UserPtr, max: number, deadline: number): Promise<number> {
   for (;;) {
     if (signal_pending(t)) return -EINTR;
     const left = deadline < 0 ? -1 : deadline - Date.now();
@@ -244,9 +245,9 @@ async function ep_poll_sleep(t: Task, ep: EventPoll, uev: number, max: number, d
 
 const coalesce = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-export const sys_epoll_wait = (t: Task, epfd: number, uev: number, max: number, timeout: number): SysRet =>
+export const sys_epoll_wait = (t: Task, epfd: number, uev: UserPtr, max: number, timeout: number): SysRet =>
   do_epoll_wait(t, epfd, uev, max, timeout);
 
-export function sys_epoll_pwait(t: Task, epfd: number, uev: number, max: number, timeout: number, usig: number, sigsz: number): SysRet {
+export function sys_epoll_pwait(t: Task, epfd: number, uev: UserPtr, max: number, timeout: number, usig: UserPtr, sigsz: number): SysRet {
   return with_sigmask(t, usig, sigsz, () => do_epoll_wait(t, epfd, uev, max, timeout));
 }

@@ -32,6 +32,7 @@ import { shmem_node } from './tmpfs.ts';
 import { getname } from './open.ts';
 import { KERN_INFO } from '../printk.ts';
 import { sfi_variant } from '../privbox/sfi_image.ts';
+import { as_user_ptr, USER_NULL, user_ptr_add, type UserPtr } from '../include/linux/compiler_types.ts';
 
 
 /** A program of the kernel's own realm (the in-process test harness): its entry, no realm. */
@@ -60,15 +61,15 @@ export const AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_E
 const ARM64_HWCAP_PAUTH = 2 ** 30 + 2 ** 31;
 
 /** Reads a NULL-terminated char*[] from user memory (copy_strings' first half). */
-function copy_strings(t: Task, uptr: number): string[] | number {
+function copy_strings(t: Task, uptr: UserPtr): string[] | number {
   const out: string[] = [];
   if (!uptr) return out;
   let total = 0;
   for (let i = 0; ; i++) {
-    const p = get_user_u64(t, uptr + i * 8);
-    if (p === undefined) return -EFAULT;
+    if (get_user_u64(t, user_ptr_add(uptr, i * 8))) return -EFAULT;
+    const p = t.cpu.uval;
     if (p === 0) return out;
-    const s = strncpy_from_user(t, p, MAX_ARG_STRLEN - 1);
+    const s = strncpy_from_user(t, as_user_ptr(p), MAX_ARG_STRLEN - 1); // argv[i], read from user memory
     if (typeof s === 'number') return s === -EFAULT ? -EFAULT : -E2BIG;
     total += s.length + 1 + 8;
     if (total > ARG_MAX) return -E2BIG;
@@ -97,12 +98,12 @@ function create_stack(t: Task, argv: string[], envp: string[], execfn: string): 
   // leaves them: arg_start..arg_end and env_start..env_end are contiguous and ascending.
   let sp = USER_STACK_TOP - strs.reduce((n, s) => n + s.length, 0);
   const addrs: number[] = [];
-  for (let a = sp, i = 0; i < strs.length; a += strs[i].length, i++) { addrs.push(a); copy_to_user(t, a, strs[i], 0, strs[i].length); }
+  for (let a = sp, i = 0; i < strs.length; a += strs[i].length, i++) { addrs.push(a); copy_to_user(t, as_user_ptr(a), strs[i], 0, strs[i].length); }
   const rand = new Uint8Array(16);
   randomFillSync(rand);
   sp = Math.floor((sp - 16) / 16) * 16;
   const at_random = sp;
-  copy_to_user(t, sp, rand, 0, 16);
+  copy_to_user(t, as_user_ptr(sp), rand, 0, 16); // the new stack: user memory the kernel lays out
   const c = t.cred;
   const auxv = [AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100, AT_UID, c.uid, AT_EUID, c.euid, AT_GID, c.gid,
     AT_EGID, c.egid, AT_SECURE, 0, AT_RANDOM, at_random, AT_EXECFN, addrs[addrs.length - 1],
@@ -111,7 +112,7 @@ function create_stack(t: Task, argv: string[], envp: string[], execfn: string): 
   sp = Math.floor((sp - words.length * 8) / 16) * 16;
   const b = new Uint8Array(words.length * 8), dv = new DataView(b.buffer);
   words.forEach((w, i) => { dv.setUint32(i * 8, w % 2 ** 32, true); dv.setUint32(i * 8 + 4, Math.floor(w / 2 ** 32), true); });
-  copy_to_user(t, sp, b, 0, b.length);
+  copy_to_user(t, as_user_ptr(sp), b, 0, b.length);
   const mm = t.mm!;
   mm.start_stack = sp;
   mm.arg_start = addrs[0] ?? sp; mm.arg_end = argv.length ? addrs[argv.length - 1] + strs[argv.length - 1].length : mm.arg_start;
@@ -167,11 +168,11 @@ export function start_image(t: Task, img: LoadedImage | HostImage, argv: string[
  */
 function de_thread(t: Task): void {
   zap_other_threads(t, SIGKILL);
-  t.clear_child_tid = 0;
+  t.clear_child_tid = USER_NULL;
 }
 
 /** execve(2): on success the old image never sees a return (ExecReplace unwinds it). */
-export function sys_execve(t: Task, upath: number, uargv: number, uenvp: number): number {
+export function sys_execve(t: Task, upath: UserPtr, uargv: UserPtr, uenvp: UserPtr): number {
   const path = getname(t, upath);
   if (typeof path === 'number') return path;
   const argv = copy_strings(t, uargv);
@@ -194,6 +195,6 @@ export function sys_execve(t: Task, upath: number, uargv: number, uenvp: number)
   throw new ExecReplace(t.pid);
 }
 
-export const exec_syscalls: SyscallDef[] = [
+export const exec_syscalls: readonly SyscallDef[] = [
   { name: 'execve', fn: sys_execve, args: ['path', 'ptr', 'ptr'], support: 'partial', note: 'executables are privos images (#!privos-image: linked JavaScript run in a realm of its own), not ELF; #! scripts are not interpreted; a non-leader thread that execs keeps its tid (Linux gives it the leader pid)' },
 ];

@@ -15,6 +15,7 @@ import { FMODE_PATH, type File, type SysRet } from './fs_types.ts';
 import { pipe_fcntl } from './pipe.ts';
 import { fcntl_lock, is_lock_cmd } from './locks.ts';
 import { memfd_fcntl } from '../mm/memfd.ts';
+import { as_user_ptr } from '../include/linux/compiler_types.ts';
 
 /** setfl(): only these flags can change after open. */
 function setfl(t: Task, f: File, arg: number): number {
@@ -38,11 +39,11 @@ export function sys_fcntl(t: Task, fd: number, cmd: number, arg: number): SysRet
     case F_SETFL: return setfl(t, f, arg);
     case F_GETPIPE_SZ: case F_SETPIPE_SZ: return pipe_fcntl(t, f, cmd, arg);
   }
-  if (is_lock_cmd(cmd)) return fcntl_lock(t, f, cmd, arg);
+  if (is_lock_cmd(cmd)) return fcntl_lock(t, f, cmd, as_user_ptr(arg));
   if (cmd === F_ADD_SEALS || cmd === F_GET_SEALS) return memfd_fcntl(t, f, cmd, arg);
   return -EINVAL;
 }
 
-export const fcntl_syscalls: SyscallDef[] = [
+export const fcntl_syscalls: readonly SyscallDef[] = [
   { name: 'fcntl', fn: sys_fcntl, args: ['unsigned int fd', 'fcntl_cmd', 'hex'], support: 'partial', note: 'no leases (F_SETLEASE/F_GETLEASE), F_SETOWN/F_GETOWN(_EX), F_SETSIG/F_GETSIG, F_NOTIFY, F_*_RW_HINT: EINVAL' },
 ];

@@ -66,7 +66,7 @@ export function sys_close_range(t: Task, first: number, last: number, flags: num
   return 0;
 }
 
-export const file_syscalls: SyscallDef[] = [
+export const file_syscalls: readonly SyscallDef[] = [
   { name: 'dup', fn: sys_dup, args: ['unsigned int fd'], ret_fd: true },
   { name: 'dup2', fn: sys_dup2, args: ['unsigned int fd', 'unsigned int fd'], ret_fd: true },
   { name: 'dup3', fn: sys_dup3, args: ['unsigned int fd', 'unsigned int fd', 'oflags'], ret_fd: true },

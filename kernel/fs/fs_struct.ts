@@ -8,6 +8,6 @@ export function sys_umask(t: Task, mask: number): number {
   return old;
 }
 
-export const fs_struct_syscalls: SyscallDef[] = [
+export const fs_struct_syscalls: readonly SyscallDef[] = [
   { name: 'umask', fn: sys_umask, args: ['int mode'] },
 ];

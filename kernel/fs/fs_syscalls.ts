@@ -27,7 +27,7 @@ import { stat_syscalls } from './stat.ts';
 import { sync_syscalls } from './sync.ts';
 import { utimes_syscalls } from './utimes.ts';
 
-export const fs_syscalls: SyscallDef[] = [
+export const fs_syscalls: readonly SyscallDef[] = [
   ...read_write_syscalls, ...open_syscalls, ...stat_syscalls, ...ioctl_syscalls,
   ...file_syscalls, ...fcntl_syscalls, ...namei_syscalls, ...rename_syscalls, ...readdir_syscalls,
   ...sync_syscalls, ...d_path_syscalls, ...utimes_syscalls, ...fs_struct_syscalls, ...pipe_syscalls, ...splice_syscalls, ...copy_file_range_syscalls,

@@ -4,6 +4,7 @@
  */
 import type { Task } from '../sched/task.ts';
 import type { PollTable } from './poll_types.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 export const FMODE_READ = 1;
 export const FMODE_WRITE = 2;
@@ -19,8 +20,8 @@ export type SysRet = number | Promise<number>;
 /** struct file_operations. Every method returns a byte count or a negative errno. */
 export interface FileOperations {
   /** Reads count bytes at pos into user memory at ubuf; the caller advances f_pos. */
-  read?(f: File, t: Task, ubuf: number, count: number, pos: number): SysRet;
-  write?(f: File, t: Task, ubuf: number, count: number, pos: number): SysRet;
+  read?(f: File, t: Task, ubuf: UserPtr, count: number, pos: number): SysRet;
+  write?(f: File, t: Task, ubuf: UserPtr, count: number, pos: number): SysRet;
   /**
    * readv/writev as one transfer over the whole vector (sock_read_iter / sock_write_iter: a
    * socket's recvmsg/sendmsg takes every segment at once). segs holds (base, len) pairs from

@@ -25,6 +25,7 @@ import { WaitQueueHead, wait_event_interruptible } from '../sched/wait.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { FMODE_PATH, FMODE_READ, FMODE_WRITE, type File, type Inode, type SysRet } from './fs_types.ts';
 import { StateKey, state_of } from '../include/linux/ext_state.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 export const FL_POSIX = 1, FL_FLOCK = 2, FL_SLEEP = 128, FL_OFDLCK = 1024;
 /** The end of a lock that runs to the end of the file (OFFSET_MAX). */
@@ -208,7 +209,7 @@ const fl_dv = new DataView(fl_buf.buffer);
 
 interface UserFlock { type: number; whence: number; start: bigint; len: bigint; pid: number }
 
-function get_flock(t: Task, uaddr: number): UserFlock | null {
+function get_flock(t: Task, uaddr: UserPtr): UserFlock | null {
   if (copy_from_user(t, fl_buf, 0, uaddr, 32)) return null;
   return { type: fl_dv.getInt16(0, true), whence: fl_dv.getInt16(2, true), start: fl_dv.getBigInt64(8, true), len: fl_dv.getBigInt64(16, true), pid: fl_dv.getInt32(24, true) };
 }
@@ -245,7 +246,7 @@ function flock_to_posix_lock(t: Task, f: File, l: UserFlock, ofd: boolean): File
 }
 
 /** posix_lock_to_flock(): writes a conflicting lock (or F_UNLCK) back to the user's struct. */
-function put_flock(t: Task, uaddr: number, fl: FileLock | null): number {
+function put_flock(t: Task, uaddr: UserPtr, fl: FileLock | null): number {
   if (!fl) {
     fl_dv.setInt16(0, F_UNLCK, true);
   } else {
@@ -260,7 +261,7 @@ function put_flock(t: Task, uaddr: number, fl: FileLock | null): number {
 }
 
 /** fcntl_getlk(): F_GETLK and F_OFD_GETLK. */
-export function fcntl_getlk(t: Task, f: File, cmd: number, uaddr: number): number {
+export function fcntl_getlk(t: Task, f: File, cmd: number, uaddr: UserPtr): number {
   const l = get_flock(t, uaddr);
   if (!l) return -EFAULT;
   if (cmd !== F_OFD_GETLK && l.type !== F_RDLCK && l.type !== F_WRLCK) return -EINVAL;
@@ -286,7 +287,7 @@ function check_fmode_for_setlk(fl: FileLock): number {
 }
 
 /** fcntl_setlk(): F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW. */
-export function fcntl_setlk(t: Task, f: File, cmd: number, uaddr: number): SysRet {
+export function fcntl_setlk(t: Task, f: File, cmd: number, uaddr: UserPtr): SysRet {
   const l = get_flock(t, uaddr);
   if (!l) return -EFAULT;
   const ofd = cmd === F_OFD_SETLK || cmd === F_OFD_SETLKW;
@@ -305,7 +306,7 @@ export function is_lock_cmd(cmd: number): boolean {
 }
 
 /** The record-lock commands of fcntl(2). */
-export function fcntl_lock(t: Task, f: File, cmd: number, arg: number): SysRet {
+export function fcntl_lock(t: Task, f: File, cmd: number, arg: UserPtr): SysRet {
   return cmd === F_GETLK || cmd === F_OFD_GETLK ? fcntl_getlk(t, f, cmd, arg) : fcntl_setlk(t, f, cmd, arg);
 }
 
@@ -349,6 +350,6 @@ export function locks_remove_file(f: File): void {
   ctx.flc_wait.wake_up();
 }
 
-export const locks_syscalls: SyscallDef[] = [
+export const locks_syscalls: readonly SyscallDef[] = [
   { name: 'flock', fn: sys_flock, args: ['unsigned int fd', 'unsigned int'] },
 ];

@@ -19,9 +19,10 @@ import { mnt_root_of, user_path_at, user_path_parent, type LookupResult } from '
 import { d_instantiate, dir_touch, fd_dentry, getname, getname_flags, may_create, now_ns, vfs_create } from './open.ts';
 import { shmem_get_inode, shmem_set_content } from './tmpfs.ts';
 import { fsnotify_create, fsnotify_d_delete, fsnotify_delete, fsnotify_link, fsnotify_link_count } from './notify/fsnotify.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 /** filename_create(): the parent must exist; the name must not. */
-function filename_create(t: Task, dfd: number, upath: number, is_dir: boolean): LookupResult | number {
+function filename_create(t: Task, dfd: number, upath: UserPtr, is_dir: boolean): LookupResult | number {
   const path = getname(t, upath);
   if (typeof path === 'number') return path;
   const r = user_path_parent(t, dfd, path);
@@ -60,7 +61,7 @@ export function is_mountpoint_or_root(d: Dentry): boolean {
   return d.d_mounted !== null || d.d_mnt !== null || d.d_parent === null;
 }
 
-export function sys_mkdirat(t: Task, dfd: number, upath: number, mode: number): number {
+export function sys_mkdirat(t: Task, dfd: number, upath: UserPtr, mode: number): number {
   const r = filename_create(t, dfd, upath, true);
   if (typeof r === 'number') return r;
   const dir = r.parent;
@@ -74,13 +75,13 @@ export function sys_mkdirat(t: Task, dfd: number, upath: number, mode: number): 
 }
 
 /** Looks up the victim of unlink/rmdir without following the last symlink. */
-function lookup_victim(t: Task, dfd: number, upath: number): LookupResult | number {
+function lookup_victim(t: Task, dfd: number, upath: UserPtr): LookupResult | number {
   const path = getname(t, upath);
   if (typeof path === 'number') return path;
   return user_path_parent(t, dfd, path);
 }
 
-function do_rmdir(t: Task, dfd: number, upath: number): number {
+function do_rmdir(t: Task, dfd: number, upath: UserPtr): number {
   const r = lookup_victim(t, dfd, upath);
   if (typeof r === 'number') return r;
   if (r.last === '.' || r.last === '') return r.last === '' ? -EBUSY : -EINVAL;
@@ -100,7 +101,7 @@ function do_rmdir(t: Task, dfd: number, upath: number): number {
   return 0;
 }
 
-function do_unlinkat(t: Task, dfd: number, upath: number): number {
+function do_unlinkat(t: Task, dfd: number, upath: UserPtr): number {
   const r = lookup_victim(t, dfd, upath);
   if (typeof r === 'number') return r;
   if (r.last === '.' || r.last === '..' || r.last === '') return -EISDIR;
@@ -126,12 +127,12 @@ export function drop_nlink(inode: Inode): void {
   if (inode.i_nlink === 0) inode.i_sb.evict_inode?.(inode); // iput_final once unused
 }
 
-export function sys_unlinkat(t: Task, dfd: number, upath: number, flags: number): number {
+export function sys_unlinkat(t: Task, dfd: number, upath: UserPtr, flags: number): number {
   if (flags & ~AT_REMOVEDIR) return -EINVAL;
   return flags & AT_REMOVEDIR ? do_rmdir(t, dfd, upath) : do_unlinkat(t, dfd, upath);
 }
 
-export function sys_symlinkat(t: Task, uold: number, dfd: number, unew: number): number {
+export function sys_symlinkat(t: Task, uold: UserPtr, dfd: number, unew: UserPtr): number {
   const target = getname(t, uold);
   if (typeof target === 'number') return target;
   const r = filename_create(t, dfd, unew, false);
@@ -146,7 +147,7 @@ export function sys_symlinkat(t: Task, uold: number, dfd: number, unew: number):
   return 0;
 }
 
-export function sys_linkat(t: Task, odfd: number, uold: number, ndfd: number, unew: number, flags: number): number {
+export function sys_linkat(t: Task, odfd: number, uold: UserPtr, ndfd: number, unew: UserPtr, flags: number): number {
   if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -EINVAL;
   const old = getname_flags(t, uold, (flags & AT_EMPTY_PATH) !== 0);
   if (typeof old === 'number') return old;
@@ -193,7 +194,7 @@ function vfs_mknod(t: Task, dir: Dentry, name: string, mode: number, dev: number
  * mknodat(2) (do_mknodat): regular files, FIFOs, sockets and device nodes, the umask applied.
  * https://man7.org/linux/man-pages/man2/mknod.2.html
  */
-export function sys_mknodat(t: Task, dfd: number, upath: number, mode: number, dev: number): number {
+export function sys_mknodat(t: Task, dfd: number, upath: UserPtr, mode: number, dev: number): number {
   mode &= 0xffff; // umode_t
   const err = may_mknod(mode);
   if (err) return err;
@@ -207,16 +208,16 @@ export function sys_mknodat(t: Task, dfd: number, upath: number, mode: number, d
   return vfs_mknod(t, r.parent, r.last, mode, dev);
 }
 
-export const sys_mknod = (t: Task, upath: number, mode: number, dev: number): number => sys_mknodat(t, AT_FDCWD, upath, mode, dev);
-export const sys_mkdir = (t: Task, upath: number, mode: number): number => sys_mkdirat(t, AT_FDCWD, upath, mode);
-export const sys_rmdir = (t: Task, upath: number): number => do_rmdir(t, AT_FDCWD, upath);
-export const sys_unlink = (t: Task, upath: number): number => do_unlinkat(t, AT_FDCWD, upath);
-export const sys_symlink = (t: Task, uold: number, unew: number): number => sys_symlinkat(t, uold, AT_FDCWD, unew);
-export const sys_link = (t: Task, uold: number, unew: number): number => sys_linkat(t, AT_FDCWD, uold, AT_FDCWD, unew, 0);
+export const sys_mknod = (t: Task, upath: UserPtr, mode: number, dev: number): number => sys_mknodat(t, AT_FDCWD, upath, mode, dev);
+export const sys_mkdir = (t: Task, upath: UserPtr, mode: number): number => sys_mkdirat(t, AT_FDCWD, upath, mode);
+export const sys_rmdir = (t: Task, upath: UserPtr): number => do_rmdir(t, AT_FDCWD, upath);
+export const sys_unlink = (t: Task, upath: UserPtr): number => do_unlinkat(t, AT_FDCWD, upath);
+export const sys_symlink = (t: Task, uold: UserPtr, unew: UserPtr): number => sys_symlinkat(t, uold, AT_FDCWD, unew);
+export const sys_link = (t: Task, uold: UserPtr, unew: UserPtr): number => sys_linkat(t, AT_FDCWD, uold, AT_FDCWD, unew, 0);
 
 const MKNOD_NOTE = 'no block drivers (a block device node opens as ENXIO); character nodes open where privos has the driver (mem, tty, misc…); hostfs mounts take no special files (EPERM)';
 
-export const namei_syscalls: SyscallDef[] = [
+export const namei_syscalls: readonly SyscallDef[] = [
   { name: 'mkdir', fn: sys_mkdir, args: ['path', 'mode'] },
   { name: 'mkdirat', fn: sys_mkdirat, args: ['atfd', 'path', 'mode'] },
   { name: 'rmdir', fn: sys_rmdir, args: ['path'] },

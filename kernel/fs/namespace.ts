@@ -15,6 +15,7 @@ import { follow_mount, user_path_at } from './namei.ts';
 import { getname } from './open.ts';
 import { ShmemSbInfo, shmem_parse_options, tmpfs_mount } from './tmpfs.ts';
 import { StateKey, state_of } from '../include/linux/ext_state.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 export const MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_REMOUNT = 32, MS_BIND = 4096, MS_MOVE = 8192;
 export const MNT_FORCE = 1, MNT_DETACH = 2, MNT_EXPIRE = 4, UMOUNT_NOFOLLOW = 8;
@@ -75,13 +76,13 @@ export function kern_mount(k: Kernel, type: string, source: string, mountpoint: 
   return do_add_mount(k, root, mountpoint, source, flags, data);
 }
 
-function opt_str(t: Task, p: number, max: number): string | number {
+function opt_str(t: Task, p: UserPtr, max: number): string | number {
   if (!p) return '';
   const s = strncpy_from_user(t, p, max);
   return s;
 }
 
-export function sys_mount(t: Task, usrc: number, utarget: number, utype: number, flags: number, udata: number): number {
+export function sys_mount(t: Task, usrc: UserPtr, utarget: UserPtr, utype: UserPtr, flags: number, udata: UserPtr): number {
   if (t.cred.euid !== 0) return -EPERM;
   const target = getname(t, utarget);
   if (typeof target === 'number') return target;
@@ -115,7 +116,7 @@ function mount_busy(k: Kernel, m: Mount): boolean {
   return ns(k).mounts.some((c) => c !== m && c.mnt_mountpoint && inside(c.mnt_mountpoint));
 }
 
-export function sys_umount2(t: Task, utarget: number, flags: number): number {
+export function sys_umount2(t: Task, utarget: UserPtr, flags: number): number {
   if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW)) return -EINVAL;
   if (flags & MNT_EXPIRE && flags & (MNT_FORCE | MNT_DETACH)) return -EINVAL;
   if (t.cred.euid !== 0) return -EPERM;
@@ -134,7 +135,7 @@ export function sys_umount2(t: Task, utarget: number, flags: number): number {
 
 void EFAULT; void ENOENT;
 
-export const namespace_syscalls: SyscallDef[] = [
+export const namespace_syscalls: readonly SyscallDef[] = [
   { name: 'mount', fn: sys_mount, args: ['path', 'path', 'path', 'hex', 'ptr'], support: 'partial', note: 'new mounts of tmpfs, proc, hostfs (devtmpfs is mounted once, on /dev: a second mount is EBUSY); no remount, bind or move' },
   { name: 'umount2', fn: sys_umount2, args: ['path', 'int hex'] },
 ];

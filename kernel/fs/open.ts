@@ -34,16 +34,17 @@ import { IN_ATTRIB, IN_MODIFY } from '../include/uapi/inotify.ts';
 import { I_LINKABLE } from '../include/linux/fs.ts';
 import { fsnotify_change, fsnotify_create, fsnotify_modify, fsnotify_open, fsnotify_watched } from './notify/fsnotify.ts';
 import { SHMEM_MAXBYTES, shmem_get_inode, shmem_inode, shmem_setsize } from './tmpfs.ts';
+import { user_ptr_add, type UserPtr } from '../include/linux/compiler_types.ts';
 
 /** Reads a path argument (getname): ENOENT for "", EFAULT, ENAMETOOLONG. */
-export function getname(t: Task, upath: number): string | number {
+export function getname(t: Task, upath: UserPtr): string | number {
   const s = strncpy_from_user(t, upath, PATH_MAX - 1);
   if (typeof s === 'string' && s === '') return -ENOENT;
   return s;
 }
 
 /** getname for calls taking AT_EMPTY_PATH: "" is allowed when the flag is set. */
-export function getname_flags(t: Task, upath: number, empty_ok: boolean): string | number {
+export function getname_flags(t: Task, upath: UserPtr, empty_ok: boolean): string | number {
   const s = strncpy_from_user(t, upath, PATH_MAX - 1);
   if (s === '' && !empty_ok) return -ENOENT;
   return s;
@@ -174,7 +175,7 @@ export function do_filp_open(t: Task, dfd: number, path: string, flags: number, 
 }
 
 /** do_sys_openat2(): f_flags gain O_LARGEFILE (force_o_largefile on 64-bit). */
-export function do_sys_open(t: Task, dfd: number, upath: number, flags: number, mode: number, resolve = 0): SysRet {
+export function do_sys_open(t: Task, dfd: number, upath: UserPtr, flags: number, mode: number, resolve = 0): SysRet {
   const path = getname(t, upath);
   if (typeof path === 'number') return path;
   if (!(flags & O_PATH)) flags |= t.kernel.arch.uapi.O_LARGEFILE;
@@ -192,15 +193,15 @@ export function do_sys_open(t: Task, dfd: number, upath: number, flags: number, 
   });
 }
 
-export function sys_openat(t: Task, dfd: number, upath: number, flags: number, mode: number): SysRet {
+export function sys_openat(t: Task, dfd: number, upath: UserPtr, flags: number, mode: number): SysRet {
   return do_sys_open(t, dfd, upath, flags, mode);
 }
 
-export function sys_open(t: Task, upath: number, flags: number, mode: number): SysRet {
+export function sys_open(t: Task, upath: UserPtr, flags: number, mode: number): SysRet {
   return do_sys_open(t, AT_FDCWD, upath, flags, mode);
 }
 
-export function sys_creat(t: Task, upath: number, mode: number): SysRet {
+export function sys_creat(t: Task, upath: UserPtr, mode: number): SysRet {
   return do_sys_open(t, AT_FDCWD, upath, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
@@ -210,7 +211,7 @@ const how_buf = new Uint8Array(OPEN_HOW_SIZE_VER0);
 const how_dv = new DataView(how_buf.buffer);
 
 /** openat2(2): struct open_how {u64 flags, mode, resolve}; unknown bits are refused. */
-export function sys_openat2(t: Task, dfd: number, upath: number, uhow: number, size: number): SysRet {
+export function sys_openat2(t: Task, dfd: number, upath: UserPtr, uhow: UserPtr, size: number): SysRet {
   // usize is a size_t: a "negative" one is huge (E2BIG), not small.
   if (size >= 0 && size < OPEN_HOW_SIZE_VER0) return -EINVAL;
   if (size < 0 || size > 4096) return -E2BIG;
@@ -218,7 +219,7 @@ export function sys_openat2(t: Task, dfd: number, upath: number, uhow: number, s
   if (size > OPEN_HOW_SIZE_VER0) {
     // copy_struct_from_user: a larger struct is accepted only if its tail is zero.
     const tail = new Uint8Array(size - OPEN_HOW_SIZE_VER0);
-    if (copy_from_user(t, tail, 0, uhow + OPEN_HOW_SIZE_VER0, tail.length)) return -EFAULT;
+    if (copy_from_user(t, tail, 0, user_ptr_add(uhow, OPEN_HOW_SIZE_VER0), tail.length)) return -EFAULT;
     if (tail.some((b) => b !== 0)) return -E2BIG;
   }
   const flags = how_dv.getUint32(0, true), flags_hi = how_dv.getUint32(4, true);
@@ -262,7 +263,7 @@ export function do_truncate(d: Dentry | null, inode: Inode, len: number): number
   return 0;
 }
 
-export function sys_truncate(t: Task, upath: number, len: number): number {
+export function sys_truncate(t: Task, upath: UserPtr, len: number): number {
   const path = getname(t, upath);
   if (typeof path === 'number') return path;
   if (len < 0) return -EINVAL;
@@ -336,7 +337,7 @@ export function init_chdir(t: Task, path: string): number {
   return typeof d === 'number' ? d : set_pwd(t, d);
 }
 
-export function sys_chdir(t: Task, upath: number): number {
+export function sys_chdir(t: Task, upath: UserPtr): number {
   const path = getname(t, upath);
   return typeof path === 'number' ? path : init_chdir(t, path);
 }
@@ -362,7 +363,7 @@ export function chmod_common(t: Task, d: Dentry, mode: number): number {
   return inode.i_op.setattr?.(d, inode) ?? 0;
 }
 
-function do_fchmodat(t: Task, dfd: number, upath: number, mode: number, flags: number): number {
+function do_fchmodat(t: Task, dfd: number, upath: UserPtr, mode: number, flags: number): number {
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
   const path = getname_flags(t, upath, (flags & AT_EMPTY_PATH) !== 0);
   if (typeof path === 'number') return path;
@@ -380,9 +381,9 @@ export function fd_dentry(t: Task, dfd: number): Dentry | number {
   return f.f_dentry ?? -EBADF;
 }
 
-export const sys_chmod = (t: Task, upath: number, mode: number): number => do_fchmodat(t, AT_FDCWD, upath, mode, 0);
-export const sys_fchmodat = (t: Task, dfd: number, upath: number, mode: number): number => do_fchmodat(t, dfd, upath, mode, 0);
-export const sys_fchmodat2 = (t: Task, dfd: number, upath: number, mode: number, flags: number): number => do_fchmodat(t, dfd, upath, mode, flags);
+export const sys_chmod = (t: Task, upath: UserPtr, mode: number): number => do_fchmodat(t, AT_FDCWD, upath, mode, 0);
+export const sys_fchmodat = (t: Task, dfd: number, upath: UserPtr, mode: number): number => do_fchmodat(t, dfd, upath, mode, 0);
+export const sys_fchmodat2 = (t: Task, dfd: number, upath: UserPtr, mode: number, flags: number): number => do_fchmodat(t, dfd, upath, mode, flags);
 
 export function sys_fchmod(t: Task, fd: number, mode: number): number {
   const f = fdget(t, fd);
@@ -391,7 +392,7 @@ export function sys_fchmod(t: Task, fd: number, mode: number): number {
 }
 
 /** do_faccessat(): checks with the real uid/gid unless AT_EACCESS. */
-function do_faccessat(t: Task, dfd: number, upath: number, mode: number, flags: number): number {
+function do_faccessat(t: Task, dfd: number, upath: UserPtr, mode: number, flags: number): number {
   if (mode & ~7) return -EINVAL;
   if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
   const path = getname_flags(t, upath, (flags & AT_EMPTY_PATH) !== 0);
@@ -406,13 +407,13 @@ function do_faccessat(t: Task, dfd: number, upath: number, mode: number, flags: 
   return mode & MAY_WRITE && (mnt_root_of(d).d_mnt?.mnt_flags ?? 0) & 1 ? -EROFS : 0;
 }
 
-export const sys_access = (t: Task, upath: number, mode: number): number => do_faccessat(t, AT_FDCWD, upath, mode, 0);
-export const sys_faccessat = (t: Task, dfd: number, upath: number, mode: number): number => do_faccessat(t, dfd, upath, mode, 0);
-export const sys_faccessat2 = (t: Task, dfd: number, upath: number, mode: number, flags: number): number => do_faccessat(t, dfd, upath, mode, flags);
+export const sys_access = (t: Task, upath: UserPtr, mode: number): number => do_faccessat(t, AT_FDCWD, upath, mode, 0);
+export const sys_faccessat = (t: Task, dfd: number, upath: UserPtr, mode: number): number => do_faccessat(t, dfd, upath, mode, 0);
+export const sys_faccessat2 = (t: Task, dfd: number, upath: UserPtr, mode: number, flags: number): number => do_faccessat(t, dfd, upath, mode, flags);
 
 void EACCES;
 
-export const open_syscalls: SyscallDef[] = [
+export const open_syscalls: readonly SyscallDef[] = [
   { name: 'open', fn: sys_open, args: ['path', 'oflags', 'mode'], ret_fd: true },
   { name: 'openat', fn: sys_openat, args: ['atfd', 'path', 'oflags', 'mode'], ret_fd: true },
   { name: 'openat2', fn: sys_openat2, args: ['atfd', 'path', 'ptr', 'size_t'], ret_fd: true, support: 'partial', note: 'RESOLVE_CACHED is accepted and not enforced; RESOLVE_NO_MAGICLINKS refuses /proc/PID/fd/N, cwd and root (exe is a plain link here)' },

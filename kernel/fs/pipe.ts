@@ -19,6 +19,7 @@ import { File, FMODE_LSEEK, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_STREAM,
 import { FIONREAD } from './ioctl.ts';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, poll_wait, type PollTable } from './poll_types.ts';
 import { StateKey, state_of } from '../include/linux/ext_state.ts';
+import { as_user_ptr, user_ptr_add, type UserPtr } from '../include/linux/compiler_types.ts';
 
 export const PIPE_BUF = 4096;
 export const PIPE_DEF_SIZE = 16 * PAGE_SIZE;
@@ -72,28 +73,28 @@ export function pipe_append(p: PipeInodeInfo, src: Uint8Array, off: number, n: n
 }
 
 /** Copies up to n ring bytes to user memory; returns bytes copied or -EFAULT. */
-export function ring_to_user(t: Task, p: PipeInodeInfo, ubuf: number, n: number): number {
+export function ring_to_user(t: Task, p: PipeInodeInfo, ubuf: UserPtr, n: number): number {
   const first = Math.min(n, p.size - p.head);
   let left = copy_to_user(t, ubuf, p.buf, p.head, first);
   let done = first - left;
-  if (!left && n > first) { left = copy_to_user(t, ubuf + first, p.buf, 0, n - first); done += n - first - left; }
+  if (!left && n > first) { left = copy_to_user(t, user_ptr_add(ubuf, first), p.buf, 0, n - first); done += n - first - left; }
   if (done === 0 && n > 0) return -EFAULT;
   p.head = (p.head + done) % p.size;
   p.len -= done;
   return done;
 }
 
-export function ring_from_user(t: Task, p: PipeInodeInfo, ubuf: number, n: number): number {
+export function ring_from_user(t: Task, p: PipeInodeInfo, ubuf: UserPtr, n: number): number {
   const tail = (p.head + p.len) % p.size;
   const first = Math.min(n, p.size - tail);
   let left = copy_from_user(t, p.buf, tail, ubuf, first);
   let done = first - left;
-  if (!left && n > first) { left = copy_from_user(t, p.buf, 0, ubuf + first, n - first); done += n - first - left; }
+  if (!left && n > first) { left = copy_from_user(t, p.buf, 0, user_ptr_add(ubuf, first), n - first); done += n - first - left; }
   p.len += done;
   return done;
 }
 
-function pipe_read(f: File, t: Task, ubuf: number, count: number): SysRet {
+function pipe_read(f: File, t: Task, ubuf: UserPtr, count: number): SysRet {
   const p = f.f_inode.i_private as PipeInodeInfo;
   if (count === 0) return 0;
   if (p.len > 0) {
@@ -108,7 +109,7 @@ function pipe_read(f: File, t: Task, ubuf: number, count: number): SysRet {
 }
 
 /** pipe_write(): all or nothing up to PIPE_BUF; larger writes may be split across waits. */
-function pipe_write_from(f: File, t: Task, ubuf: number, count: number, done: number): SysRet {
+function pipe_write_from(f: File, t: Task, ubuf: UserPtr, count: number, done: number): SysRet {
   const p = f.f_inode.i_private as PipeInodeInfo;
   for (;;) {
     if (p.readers === 0) {
@@ -119,7 +120,7 @@ function pipe_write_from(f: File, t: Task, ubuf: number, count: number, done: nu
     if (want === 0) return done;
     const fits = count <= PIPE_BUF ? p.free >= want : p.free > 0;
     if (fits) {
-      const n = ring_from_user(t, p, ubuf + done, Math.min(want, p.free));
+      const n = ring_from_user(t, p, user_ptr_add(ubuf, done), Math.min(want, p.free));
       if (n > 0) p.rd_wait.wake_up();
       if (n < Math.min(want, p.free)) return done + n || -EFAULT;
       done += n;
@@ -150,13 +151,13 @@ function pipe_poll(f: File, _t: Task, pt: PollTable | null): number {
 }
 
 export const pipefifo_fops: FileOperations = {
-  read: (f, t, ubuf, count) => pipe_read(f, t, ubuf, count),
-  write: (f, t, ubuf, count) => pipe_write_from(f, t, ubuf, count, 0),
+  read: (f, t, ubuf: UserPtr, count) => pipe_read(f, t, ubuf, count),
+  write: (f, t, ubuf: UserPtr, count) => pipe_write_from(f, t, ubuf, count, 0),
   llseek: () => -29, // ESPIPE (no_llseek)
   poll: pipe_poll,
   unlocked_ioctl(f, t, cmd, arg) {
     if (cmd !== FIONREAD) return -ENOTTY;
-    return put_user_u32(t, arg, (f.f_inode.i_private as PipeInodeInfo).len);
+    return put_user_u32(t, as_user_ptr(arg), (f.f_inode.i_private as PipeInodeInfo).len);
   },
   open: fifo_open,
   release(inode, f) {
@@ -292,7 +293,7 @@ export function alloc_pipe_files(k: Kernel, uid: number, gid: number, flags: num
 const fds_buf = new Uint8Array(8);
 const fds_dv = new DataView(fds_buf.buffer);
 
-export function sys_pipe2(t: Task, ufds: number, flags: number): number {
+export function sys_pipe2(t: Task, ufds: UserPtr, flags: number): number {
   if (flags & ~(O_CLOEXEC | O_NONBLOCK | t.kernel.arch.uapi.O_DIRECT)) return -EINVAL;
   const cloexec = (flags & O_CLOEXEC) !== 0;
   const limit = t.rlim[RLIMIT_NOFILE].cur;
@@ -308,9 +309,9 @@ export function sys_pipe2(t: Task, ufds: number, flags: number): number {
   return 0;
 }
 
-export const sys_pipe = (t: Task, ufds: number): number => sys_pipe2(t, ufds, 0);
+export const sys_pipe = (t: Task, ufds: UserPtr): number => sys_pipe2(t, ufds, 0);
 
-export const pipe_syscalls: SyscallDef[] = [
+export const pipe_syscalls: readonly SyscallDef[] = [
   { name: 'pipe', fn: sys_pipe, args: ['fdpair'] },
   { name: 'pipe2', fn: sys_pipe2, args: ['fdpair', 'fdflags'], support: 'partial', note: 'O_DIRECT (packet mode) gives a byte-stream pipe; O_NOTIFICATION_PIPE is EINVAL (no watch queues)' },
 ];

@@ -3,7 +3,7 @@
  * (fs/read_write.c). The fd's access mode is checked here (EBADF for a read on an O_WRONLY
  * fd), whatever the storage below would allow.
  */
-import type { UserPtr } from '../include/linux/compiler_types.ts';
+import { as_user_ptr, type UserPtr } from '../include/linux/compiler_types.ts';
 import { EBADF, EFBIG, EINVAL, ESPIPE, EFAULT, EOVERFLOW, EISDIR, ENXIO } from '../include/uapi/errno.ts';
 import { O_APPEND, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET } from '../include/uapi/fcntl.ts';
 import { S_ISDIR, S_ISREG } from '../include/uapi/stat.ts';
@@ -33,10 +33,10 @@ function advance(f: File, r: number): number {
  * access_ok(buf, count) for a size_t count, checked before the count is capped (vfs_read):
  * a "negative" count is huge and fails, and so does a kernel buffer even for 0 bytes.
  */
-const user_range_ok = (buf: number, count: number): boolean => count >= 0 && access_ok(buf, count);
+const user_range_ok = (buf: UserPtr, count: number): boolean => count >= 0 && access_ok(buf, count);
 
 /** vfs_read(): checks, then f_op.read at pos. */
-export function vfs_read(t: Task, f: File, buf: number, count: number, pos: number): SysRet {
+export function vfs_read(t: Task, f: File, buf: UserPtr, count: number, pos: number): SysRet {
   if (!(f.f_mode & FMODE_READ)) return -EBADF;
   const read = f.f_op.read;
   if (!read) return S_ISDIR(f.f_inode.i_mode) ? -EISDIR : -EINVAL;
@@ -57,7 +57,7 @@ export function write_check_fsize(t: Task, f: File, pos: number, count: number):
   return Math.min(count, limit - pos);
 }
 
-export function vfs_write(t: Task, f: File, buf: number, count: number, pos: number): SysRet {
+export function vfs_write(t: Task, f: File, buf: UserPtr, count: number, pos: number): SysRet {
   if (!(f.f_mode & FMODE_WRITE)) return -EBADF;
   const write = f.f_op.write;
   if (!write) return -EINVAL;
@@ -85,7 +85,7 @@ export function sys_write(t: Task, fd: number, buf: UserPtr, count: number): Sys
   return typeof r === 'number' ? advance(f, r) : sys_then(t, r, (v) => advance(f, v));
 }
 
-export function sys_pread64(t: Task, fd: number, buf: number, count: number, pos: number): SysRet {
+export function sys_pread64(t: Task, fd: number, buf: UserPtr, count: number, pos: number): SysRet {
   if (pos < 0) return -EINVAL; // before the fd lookup (ksys_pread64)
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
@@ -93,7 +93,7 @@ export function sys_pread64(t: Task, fd: number, buf: number, count: number, pos
   return vfs_read(t, f, buf, count, pos);
 }
 
-export function sys_pwrite64(t: Task, fd: number, buf: number, count: number, pos: number): SysRet {
+export function sys_pwrite64(t: Task, fd: number, buf: UserPtr, count: number, pos: number): SysRet {
   if (pos < 0) return -EINVAL;
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
@@ -131,8 +131,8 @@ const iov_buf = new Uint8Array(UIO_MAXIOV * 16);
 const iov_dv = new DataView(iov_buf.buffer);
 
 /** import_iovec(): reads and checks the iovec array; returns [base, len] pairs or -errno. */
-export function import_iovec(t: Task, uiov: number, n: number): number[] | number {
-  n >>>= 0; // unsigned nr_segs
+export function import_iovec(t: Task, uiov: UserPtr, n: number): number[] | number {
+  n >>>= 0; // import_iovec's `unsigned nr_segs` parameter: the callers' unsigned long vlen narrows here, as in C
   if (n > UIO_MAXIOV) return -EINVAL;
   if (n === 0) return [];
   if (copy_from_user(t, iov_buf, 0, uiov, n * 16)) return -EFAULT;
@@ -143,7 +143,7 @@ export function import_iovec(t: Task, uiov: number, n: number): number[] | numbe
     const hi = iov_dv.getInt32(i * 16 + 12, true);
     if (hi < 0) return -EINVAL; // len as ssize_t < 0
     let len = hi * 2 ** 32 + iov_dv.getUint32(i * 16 + 8, true);
-    if (len > 0 && !access_ok(base, len)) return -EFAULT;
+    if (len > 0 && !access_ok(as_user_ptr(base), len)) return -EFAULT;
     if (len > MAX_RW_COUNT - total) len = MAX_RW_COUNT - total;
     total += len;
     out.push(base, len);
@@ -151,7 +151,7 @@ export function import_iovec(t: Task, uiov: number, n: number): number[] | numbe
   return out;
 }
 
-type Op = (t: Task, f: File, buf: number, count: number, pos: number) => SysRet;
+type Op = (t: Task, f: File, buf: UserPtr, count: number, pos: number) => SysRet;
 
 /**
  * do_loop_readv_writev(): one segment after another until a short transfer; an error is
@@ -162,7 +162,7 @@ function loop_rw(t: Task, f: File, op: Op, iov: number[], i: number, done: numbe
     const len = iov[i + 1];
     if (len === 0) continue;
     const at = pos < 0 ? f.f_pos : pos + done;
-    const r = op(t, f, iov[i], len, at);
+    const r = op(t, f, as_user_ptr(iov[i]), len, at); // an iovec base, checked by import_iovec
     if (typeof r !== 'number') {
       const next = i + 2;
       return sys_then(t, r, (v) => (v < 0 ? (done || v) : step(t, f, op, iov, next, done, pos, v, len)));
@@ -181,7 +181,7 @@ function step(t: Task, f: File, op: Op, iov: number[], next: number, done: numbe
   return r < len ? done : loop_rw(t, f, op, iov, next, done, pos);
 }
 
-function do_iter(t: Task, fd: number, uiov: number, n: number, pos: number, write: boolean): SysRet {
+function do_iter(t: Task, fd: number, uiov: UserPtr, n: number, pos: number, write: boolean): SysRet {
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
   if (!(f.f_mode & (write ? FMODE_WRITE : FMODE_READ))) return -EBADF;
@@ -200,12 +200,12 @@ function do_iter(t: Task, fd: number, uiov: number, n: number, pos: number, writ
   return loop_rw(t, f, write ? vfs_write : vfs_read, iov, 0, 0, pos);
 }
 
-export const sys_readv = (t: Task, fd: number, iov: number, n: number): SysRet => do_iter(t, fd, iov, n, -1, false);
-export const sys_writev = (t: Task, fd: number, iov: number, n: number): SysRet => do_iter(t, fd, iov, n, -1, true);
-export function sys_preadv(t: Task, fd: number, iov: number, n: number, pos: number): SysRet {
+export const sys_readv = (t: Task, fd: number, iov: UserPtr, n: number): SysRet => do_iter(t, fd, iov, n, -1, false);
+export const sys_writev = (t: Task, fd: number, iov: UserPtr, n: number): SysRet => do_iter(t, fd, iov, n, -1, true);
+export function sys_preadv(t: Task, fd: number, iov: UserPtr, n: number, pos: number): SysRet {
   return pos < 0 ? -EINVAL : do_iter(t, fd, iov, n, pos, false);
 }
-export function sys_pwritev(t: Task, fd: number, iov: number, n: number, pos: number): SysRet {
+export function sys_pwritev(t: Task, fd: number, iov: UserPtr, n: number, pos: number): SysRet {
   return pos < 0 ? -EINVAL : do_iter(t, fd, iov, n, pos, true);
 }
 
@@ -222,12 +222,11 @@ export function splice_pipe(t: Task): Uint8Array {
 }
 
 /** do_sendfile(): in → kernel buffer → out, through the files' splice operations. */
-export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: number, count: number): SysRet {
+export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: UserPtr, count: number): SysRet {
   let pos = 0;
   if (uoff) {
-    const p = get_user_u64(t, uoff);
-    if (p === undefined) return -EFAULT;
-    pos = p;
+    if (get_user_u64(t, uoff)) return -EFAULT;
+    pos = t.cpu.uval;
   }
   const in_f = fdget_io(t, in_fd);
   if (typeof in_f === 'number' || !(in_f.f_mode & FMODE_READ)) return -EBADF;
@@ -268,7 +267,7 @@ export function sys_sendfile(t: Task, out_fd: number, in_fd: number, uoff: numbe
   return fsnotify_xfer(in_f, out_f, loop(0));
 }
 
-export const read_write_syscalls: SyscallDef[] = [
+export const read_write_syscalls: readonly SyscallDef[] = [
   { name: 'read', fn: sys_read, args: ['unsigned int fd', 'buf_out', 'size_t'] },
   { name: 'write', fn: sys_write, args: ['unsigned int fd', 'buf_in', 'size_t'] },
   { name: 'pread64', fn: sys_pread64, args: ['unsigned int fd', 'buf_out', 'size_t', 'loff_t'] },

@@ -9,13 +9,14 @@ import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { fdget_io } from './file_table.ts';
 import { fsnotify_access, fsnotify_watched } from './notify/fsnotify.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 const MAX_BUF = 1 << 20;
 let kbuf = new Uint8Array(65536);
 let kdv = new DataView(kbuf.buffer);
 const enc = new TextEncoder();
 
-export function sys_getdents64(t: Task, fd: number, udirent: number, count: number): number {
+export function sys_getdents64(t: Task, fd: number, udirent: UserPtr, count: number): number {
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
   const iterate = f.f_op.iterate_shared;
@@ -48,6 +49,6 @@ export function sys_getdents64(t: Task, fd: number, udirent: number, count: numb
   return used;
 }
 
-export const readdir_syscalls: SyscallDef[] = [
+export const readdir_syscalls: readonly SyscallDef[] = [
   { name: 'getdents64', fn: sys_getdents64, args: ['unsigned int fd', 'ptr', 'uint'] },
 ];

@@ -14,6 +14,7 @@ import type { Dentry } from './fs_types.ts';
 import { inode_permission, MAY_WRITE, mnt_root_of, user_path_parent, type LookupResult } from './namei.ts';
 import { d_delete, drop_nlink, is_mountpoint_or_root, may_delete } from './namei_dir.ts';
 import { dir_touch, getname, may_create, now_ns } from './open.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 export const RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
 
@@ -23,7 +24,7 @@ function is_subdir(d: Dentry, anc: Dentry): boolean {
   return false;
 }
 
-function lookup(t: Task, dfd: number, upath: number): LookupResult | number {
+function lookup(t: Task, dfd: number, upath: UserPtr): LookupResult | number {
   const path = getname(t, upath);
   if (typeof path === 'number') return path;
   return user_path_parent(t, dfd, path);
@@ -64,7 +65,7 @@ function may_replace(t: Task, dir: Dentry, victim: Dentry, isdir: boolean): numb
   return 0;
 }
 
-export function sys_renameat2(t: Task, odfd: number, uold: number, ndfd: number, unew: number, flags: number): number {
+export function sys_renameat2(t: Task, odfd: number, uold: UserPtr, ndfd: number, unew: UserPtr, flags: number): number {
   if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) return -EINVAL;
   if (flags & RENAME_EXCHANGE && flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)) return -EINVAL;
   if (flags & RENAME_WHITEOUT) return -EINVAL; // tmpfs supports whiteouts only for overlayfs (needs CAP_MKNOD); privos has no overlayfs
@@ -120,11 +121,11 @@ export function sys_renameat2(t: Task, odfd: number, uold: number, ndfd: number,
   return 0;
 }
 
-export const sys_renameat = (t: Task, odfd: number, uold: number, ndfd: number, unew: number): number =>
+export const sys_renameat = (t: Task, odfd: number, uold: UserPtr, ndfd: number, unew: UserPtr): number =>
   sys_renameat2(t, odfd, uold, ndfd, unew, 0);
-export const sys_rename = (t: Task, uold: number, unew: number): number => sys_renameat2(t, AT_FDCWD, uold, AT_FDCWD, unew, 0);
+export const sys_rename = (t: Task, uold: UserPtr, unew: UserPtr): number => sys_renameat2(t, AT_FDCWD, uold, AT_FDCWD, unew, 0);
 
-export const rename_syscalls: SyscallDef[] = [
+export const rename_syscalls: readonly SyscallDef[] = [
   { name: 'rename', fn: sys_rename, args: ['path', 'path'] },
   { name: 'renameat', fn: sys_renameat, args: ['atfd', 'path', 'atfd', 'path'] },
   { name: 'renameat2', fn: sys_renameat2, args: ['atfd', 'path', 'atfd', 'path', 'unsigned int hex'], support: 'partial', note: 'RENAME_WHITEOUT is EINVAL (no overlayfs)' },

@@ -11,6 +11,7 @@ import type { Task } from '../sched/task.ts';
 import { sleep_on, type WaitQueueHead, sys_then } from '../sched/wait.ts';
 import type { SysRet } from './fs_types.ts';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDBAND, POLLRDNORM, POLLWRBAND, POLLWRNORM, type PollTable } from './poll_types.ts';
+import { as_user_ptr, USER_NULL, user_ptr_add, type UserPtr } from '../include/linux/compiler_types.ts';
 
 const RLIMIT_NOFILE = 7;
 
@@ -21,10 +22,12 @@ class PollWqueues implements PollTable {
 }
 
 /** Reads a timespec (or timeval when usec) into a deadline in ms from now; -1 for NULL. */
-function read_timeout(t: Task, ut: number, usec: boolean): number {
+function read_timeout(t: Task, ut: UserPtr, usec: boolean): number {
   if (!ut) return -1;
-  const s = get_user_u64(t, ut), frac = get_user_u64(t, ut + 8);
-  if (s === undefined || frac === undefined) return -EFAULT;
+  if (get_user_u64(t, ut)) return -EFAULT;
+  const s = t.cpu.uval;
+  if (get_user_u64(t, user_ptr_add(ut, 8))) return -EFAULT;
+  const frac = t.cpu.uval;
   if (s < 0 || frac < 0 || frac >= (usec ? 1e6 : 1e9)) return -EINVAL;
   return s * 1000 + (usec ? frac / 1000 : frac / 1e6);
 }
@@ -52,7 +55,7 @@ function do_poll_loop(t: Task, scan: (pt: PollTable | null) => number, timeout_m
 }
 
 /** do_sys_poll(): pollfd[] in, revents out. */
-function do_sys_poll(t: Task, ufds: number, nfds: number, timeout_ms: number): SysRet {
+function do_sys_poll(t: Task, ufds: UserPtr, nfds: number, timeout_ms: number): SysRet {
   if (nfds > t.rlim[RLIMIT_NOFILE].cur) return -EINVAL;
   const buf = new Uint8Array(nfds * 8), dv = new DataView(buf.buffer);
   if (nfds && copy_from_user(t, buf, 0, ufds, nfds * 8)) return -EFAULT;
@@ -79,14 +82,14 @@ function do_sys_poll(t: Task, ufds: number, nfds: number, timeout_ms: number): S
   return sys_then(t, r, finish);
 }
 
-export const sys_poll = (t: Task, ufds: number, nfds: number, timeout: number): SysRet =>
+export const sys_poll = (t: Task, ufds: UserPtr, nfds: number, timeout: number): SysRet =>
   do_sys_poll(t, ufds, nfds, timeout < 0 ? -1 : timeout);
 
 /**
  * Runs body with the user's sigset (8 bytes) as the blocked mask, restoring the old one after.
  * A signal left pending by the swap is delivered once unblocked.
  */
-export function with_sigmask(t: Task, usig: number, sigsz: number, body: () => SysRet): SysRet {
+export function with_sigmask(t: Task, usig: UserPtr, sigsz: number, body: () => SysRet): SysRet {
   if (!usig) return body();
   if (sigsz !== 8) return -EINVAL;
   const m = new Uint8Array(8);
@@ -99,7 +102,7 @@ export function with_sigmask(t: Task, usig: number, sigsz: number, body: () => S
   return sys_then(t, r, restore);
 }
 
-export function sys_ppoll(t: Task, ufds: number, nfds: number, uts: number, usig: number, sigsz: number): SysRet {
+export function sys_ppoll(t: Task, ufds: UserPtr, nfds: number, uts: UserPtr, usig: UserPtr, sigsz: number): SysRet {
   const ms = read_timeout(t, uts, false);
   if (uts && ms < 0) return ms;
   return with_sigmask(t, usig, sigsz, () => do_sys_poll(t, ufds, nfds, ms));
@@ -110,7 +113,7 @@ const POLLOUT_SET = POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR;
 const POLLEX_SET = POLLPRI;
 
 /** core_sys_select(): three fd_set bitmaps of n bits, rewritten with the ready fds. */
-function core_sys_select(t: Task, n: number, uin: number, uout: number, uex: number, timeout_ms: number): SysRet {
+function core_sys_select(t: Task, n: number, uin: UserPtr, uout: UserPtr, uex: UserPtr, timeout_ms: number): SysRet {
   if (n < 0) return -EINVAL;
   n = Math.min(n, t.files.fd.length);
   const bytes = Math.ceil(n / 64) * 8;
@@ -150,7 +153,7 @@ function core_sys_select(t: Task, n: number, uin: number, uout: number, uex: num
 }
 
 /** select(2): the timeval is updated with the time left, as Linux does. */
-export function sys_select(t: Task, n: number, uin: number, uout: number, uex: number, utv: number): SysRet {
+export function sys_select(t: Task, n: number, uin: UserPtr, uout: UserPtr, uex: UserPtr, utv: UserPtr): SysRet {
   const ms = read_timeout(t, utv, true);
   if (utv && ms < 0) return ms;
   const start = Date.now();
@@ -158,7 +161,7 @@ export function sys_select(t: Task, n: number, uin: number, uout: number, uex: n
   const upd = (v: number): number => {
     if (utv && v >= 0) {
       const left = Math.max(0, ms - (Date.now() - start));
-      put_user_u64(t, utv, Math.floor(left / 1000)); put_user_u64(t, utv + 8, Math.floor((left % 1000) * 1000));
+      put_user_u64(t, utv, Math.floor(left / 1000)); put_user_u64(t, user_ptr_add(utv, 8), Math.floor((left % 1000) * 1000));
     }
     return v;
   };
@@ -166,14 +169,15 @@ export function sys_select(t: Task, n: number, uin: number, uout: number, uex: n
 }
 
 /** pselect6: the sixth argument points at { const sigset_t *ss; size_t ss_len; }. */
-export function sys_pselect6(t: Task, n: number, uin: number, uout: number, uex: number, uts: number, usig: number): SysRet {
+export function sys_pselect6(t: Task, n: number, uin: UserPtr, uout: UserPtr, uex: UserPtr, uts: UserPtr, usig: UserPtr): SysRet {
   const ms = read_timeout(t, uts, false);
   if (uts && ms < 0) return ms;
-  let ss = 0, sslen = 0;
+  let ss = USER_NULL, sslen = 0;
   if (usig) {
-    const p = get_user_u64(t, usig), l = get_user_u64(t, usig + 8);
-    if (p === undefined || l === undefined) return -EFAULT;
-    ss = p; sslen = l;
+    if (get_user_u64(t, usig)) return -EFAULT;
+    ss = as_user_ptr(t.cpu.uval); // the sigset_t * of pselect6's struct
+    if (get_user_u64(t, user_ptr_add(usig, 8))) return -EFAULT;
+    sslen = t.cpu.uval;
   }
   return with_sigmask(t, ss, sslen, () => core_sys_select(t, n, uin, uout, uex, ms));
 }

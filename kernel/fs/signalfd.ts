@@ -19,6 +19,7 @@ import { anon_inode_getfile } from './anon_inodes.ts';
 import { install_fd } from './file_table.ts';
 import type { File, FileOperations, SysRet } from './fs_types.ts';
 import { POLLIN, poll_wait } from './poll_types.ts';
+import { user_ptr_add, type UserPtr } from '../include/linux/compiler_types.ts';
 
 export const SFD_CLOEXEC = O_CLOEXEC, SFD_NONBLOCK = O_NONBLOCK;
 const SIGNALFD_SIGINFO_SIZE = 128;
@@ -33,14 +34,14 @@ const out = new Uint8Array(SIGNALFD_SIGINFO_SIZE);
 const dv = new DataView(out.buffer);
 
 /** signalfd_copyinfo(): the siginfo in struct signalfd_siginfo's layout (the fields siginfo_t has, elsewhere). */
-function signalfd_copyinfo(t: Task, ubuf: number, info: SigInfo): boolean {
+function signalfd_copyinfo(t: Task, ubuf: UserPtr, info: SigInfo): boolean {
   out.fill(0);
   fill_siginfo(dv, 0, info, SIGNALFD_FIELDS);
   return copy_to_user(t, ubuf, out, 0, SIGNALFD_SIGINFO_SIZE) === 0;
 }
 
 /** Reads up to n siginfos: the first may block, the rest are taken only if already pending. */
-async function signalfd_read_blocking(t: Task, ctx: SignalfdCtx, ubuf: number, n: number): Promise<number> {
+async function signalfd_read_blocking(t: Task, ctx: SignalfdCtx, ubuf: UserPtr, n: number): Promise<number> {
   let info: SigInfo | null;
   while (!(info = dequeue_signal_from(t, ctx.lo, ctx.hi))) {
     if (signal_pending(t)) return -ERESTARTSYS;
@@ -49,17 +50,17 @@ async function signalfd_read_blocking(t: Task, ctx: SignalfdCtx, ubuf: number, n
   return signalfd_read_more(t, ctx, ubuf, n, info);
 }
 
-function signalfd_read_more(t: Task, ctx: SignalfdCtx, ubuf: number, n: number, first: SigInfo): number {
+function signalfd_read_more(t: Task, ctx: SignalfdCtx, ubuf: UserPtr, n: number, first: SigInfo): number {
   let total = 0;
   for (let info: SigInfo | null = first; info; info = total / SIGNALFD_SIGINFO_SIZE < n ? dequeue_signal_from(t, ctx.lo, ctx.hi) : null) {
-    if (!signalfd_copyinfo(t, ubuf + total, info)) return total || -EFAULT;
+    if (!signalfd_copyinfo(t, user_ptr_add(ubuf, total), info)) return total || -EFAULT;
     total += SIGNALFD_SIGINFO_SIZE;
   }
   return total;
 }
 
 const signalfd_fops: FileOperations = {
-  read(f: File, t: Task, ubuf: number, count: number): SysRet {
+  read(f: File, t: Task, ubuf: UserPtr, count: number): SysRet {
     const ctx = f.private_data as SignalfdCtx;
     const n = Math.floor(count / SIGNALFD_SIGINFO_SIZE);
     if (!n) return -EINVAL;
@@ -80,7 +81,7 @@ const signalfd_fops: FileOperations = {
 };
 
 /** do_signalfd4(): a new signalfd (ufd -1) or a new mask for an existing one. */
-export function sys_signalfd4(t: Task, ufd: number, umask: number, sizemask: number, flags: number): number {
+export function sys_signalfd4(t: Task, ufd: number, umask: UserPtr, sizemask: number, flags: number): number {
   if (sizemask !== 8) return -EINVAL;
   const set = get_sigset(t, umask);
   if (!set) return -EFAULT;
@@ -99,9 +100,9 @@ export function sys_signalfd4(t: Task, ufd: number, umask: number, sizemask: num
   return ufd;
 }
 
-export const sys_signalfd = (t: Task, ufd: number, umask: number, sizemask: number): number => sys_signalfd4(t, ufd, umask, sizemask, 0);
+export const sys_signalfd = (t: Task, ufd: number, umask: UserPtr, sizemask: number): number => sys_signalfd4(t, ufd, umask, sizemask, 0);
 
-export const signalfd_syscalls: SyscallDef[] = [
+export const signalfd_syscalls: readonly SyscallDef[] = [
   { name: 'signalfd', fn: sys_signalfd, args: ['fd', 'ptr', 'size_t'] },
   { name: 'signalfd4', fn: sys_signalfd4, args: ['fd', 'ptr', 'size_t', 'int hex'] },
 ];

@@ -18,6 +18,7 @@ import { fdget_io } from './file_table.ts';
 import { FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_WRITE, type File, type SysRet } from './fs_types.ts';
 import { get_pipe_info, pipe_append, pipe_consume, pipe_peek, ring_from_user, ring_to_user, type PipeInodeInfo } from './pipe.ts';
 import { import_iovec, MAX_RW_COUNT, SENDFILE_CHUNK, splice_pipe, write_check_fsize } from './read_write.ts';
+import { as_user_ptr, type UserPtr } from '../include/linux/compiler_types.ts';
 
 export const SPLICE_F_MOVE = 1, SPLICE_F_NONBLOCK = 2, SPLICE_F_MORE = 4, SPLICE_F_GIFT = 8;
 const SPLICE_F_ALL = SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT;
@@ -87,20 +88,19 @@ function splice_to_pipe(t: Task, in_f: File, op: PipeInodeInfo, pos: number, len
 }
 
 /** The loff_t behind an offset pointer: [pos] or -EFAULT. */
-function get_off(t: Task, uoff: number): number {
-  const v = get_user_u64(t, uoff);
-  return v === undefined ? -EFAULT : v;
+function get_off(t: Task, uoff: UserPtr): number {
+  return get_user_u64(t, uoff) || t.cpu.uval;
 }
 
 /** Advances the file position, or stores the new offset through the pointer (EFAULT if it cannot). */
-function put_off(t: Task, f: File, uoff: number, pos: number, r: number): number {
+function put_off(t: Task, f: File, uoff: UserPtr, pos: number, r: number): number {
   if (r <= 0) return r;
   if (!uoff) { f.f_pos = pos + r; return r; }
   return put_user_u64(t, uoff, pos + r) || r;
 }
 
 /** __do_splice() and do_splice(): the offsets, the modes, then one of the three directions. */
-function do_splice(t: Task, in_f: File, uoff_in: number, out: File, uoff_out: number, len: number, flags: number): SysRet {
+function do_splice(t: Task, in_f: File, uoff_in: UserPtr, out: File, uoff_out: UserPtr, len: number, flags: number): SysRet {
   const ip = get_pipe_info(in_f), op = get_pipe_info(out);
   if ((ip && uoff_in) || (op && uoff_out)) return -ESPIPE;
   const off_out = uoff_out ? get_off(t, uoff_out) : 0, off_in = uoff_in ? get_off(t, uoff_in) : 0;
@@ -129,7 +129,7 @@ function do_splice(t: Task, in_f: File, uoff_in: number, out: File, uoff_out: nu
   return -EINVAL;
 }
 
-export function sys_splice(t: Task, fd_in: number, uoff_in: number, fd_out: number, uoff_out: number, len: number, flags: number): SysRet {
+export function sys_splice(t: Task, fd_in: number, uoff_in: UserPtr, fd_out: number, uoff_out: UserPtr, len: number, flags: number): SysRet {
   if (!len) return 0;
   if (flags & ~SPLICE_F_ALL) return -EINVAL;
   const in_f = fdget_io(t, fd_in);
@@ -161,7 +161,7 @@ function vmsplice_to_pipe(t: Task, p: PipeInodeInfo, iov: number[], nonblock: bo
     let done = 0;
     for (let i = 0; i < iov.length && p.free > 0; i += 2) {
       const want = Math.min(iov[i + 1], p.free);
-      const n = ring_from_user(t, p, iov[i], want);
+      const n = ring_from_user(t, p, as_user_ptr(iov[i]), want); // an iovec base (import_iovec)
       done += n;
       if (n < want) break;
     }
@@ -178,7 +178,7 @@ function vmsplice_to_user(t: Task, p: PipeInodeInfo, iov: number[], nonblock: bo
     for (let i = 0; i < iov.length && p.len > 0; i += 2) {
       const want = Math.min(iov[i + 1], p.len);
       if (want === 0) continue;
-      const n = ring_to_user(t, p, iov[i], want);
+      const n = ring_to_user(t, p, as_user_ptr(iov[i]), want);
       if (n < 0) return done || n;
       done += n;
       if (n < want) break;
@@ -189,7 +189,7 @@ function vmsplice_to_user(t: Task, p: PipeInodeInfo, iov: number[], nonblock: bo
 }
 
 /** vmsplice(2): an fd open for writing takes user memory into its pipe; one open for reading gives it out. */
-export function sys_vmsplice(t: Task, fd: number, uiov: number, nr_segs: number, flags: number): SysRet {
+export function sys_vmsplice(t: Task, fd: number, uiov: UserPtr, nr_segs: number, flags: number): SysRet {
   if (flags & ~SPLICE_F_ALL) return -EINVAL;
   const f = fdget_io(t, fd);
   if (typeof f === 'number') return f;
@@ -206,7 +206,7 @@ export function sys_vmsplice(t: Task, fd: number, uiov: number, nr_segs: number,
   return to_pipe ? vmsplice_to_pipe(t, p, iov, nonblock) : vmsplice_to_user(t, p, iov, nonblock);
 }
 
-export const splice_syscalls: SyscallDef[] = [
+export const splice_syscalls: readonly SyscallDef[] = [
   { name: 'splice', fn: sys_splice, args: ['fd', 'ptr', 'fd', 'ptr', 'size_t', 'unsigned int hex'], support: 'partial', note: 'sockets have no splice operations (EINVAL); bytes are copied, not page references moved (SPLICE_F_MOVE/GIFT are hints); pipes count free bytes, not page slots, so a pipe whose every slot holds a few bytes is full on Linux but still takes bytes here' },
   { name: 'tee', fn: sys_tee, args: ['fd', 'fd', 'size_t', 'unsigned int hex'] },
   { name: 'vmsplice', fn: sys_vmsplice, args: ['fd', 'ptr', 'unsigned long', 'unsigned int hex'] },

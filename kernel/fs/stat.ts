@@ -15,6 +15,7 @@ import { get_link, user_path_at } from './namei.ts';
 import { getname_flags } from './open.ts';
 import { MAJOR, MINOR } from './devfs/char_dev.ts';
 import { EBADF } from '../include/uapi/errno.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 /** struct kstat (include/linux/stat.h), arch-neutral. */
 export interface Kstat {
@@ -49,7 +50,7 @@ function put_times(s: Kstat): void {
 }
 
 /** cp_new_stat(): encodes the arch's struct stat and copies it out. */
-export function cp_new_stat(t: Task, s: Kstat, ubuf: number): number {
+export function cp_new_stat(t: Task, s: Kstat, ubuf: UserPtr): number {
   buf.fill(0);
   put64(0, s.dev); put64(8, s.ino);
   let size: number;
@@ -66,14 +67,14 @@ export function cp_new_stat(t: Task, s: Kstat, ubuf: number): number {
   return copy_to_user(t, ubuf, buf, 0, size) ? -EFAULT : 0;
 }
 
-export function sys_fstat(t: Task, fd: number, ubuf: number): number {
+export function sys_fstat(t: Task, fd: number, ubuf: UserPtr): number {
   const f = fdget(t, fd);
   if (!f) return -EBADF;
   return cp_new_stat(t, vfs_getattr(f.f_inode), ubuf);
 }
 
 /** Resolves the object of a *stat*at call (AT_EMPTY_PATH: the fd itself). */
-function stat_target(t: Task, dfd: number, upath: number, flags: number): Inode | number {
+function stat_target(t: Task, dfd: number, upath: UserPtr, flags: number): Inode | number {
   const path = getname_flags(t, upath, (flags & AT_EMPTY_PATH) !== 0);
   if (typeof path === 'number') return path;
   if (path === '') {
@@ -86,15 +87,15 @@ function stat_target(t: Task, dfd: number, upath: number, flags: number): Inode 
 }
 
 /** vfs_fstatat() */
-export function sys_newfstatat(t: Task, dfd: number, upath: number, ubuf: number, flags: number): number {
+export function sys_newfstatat(t: Task, dfd: number, upath: UserPtr, ubuf: UserPtr, flags: number): number {
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH)) return -EINVAL;
   const inode = stat_target(t, dfd, upath, flags);
   if (typeof inode === 'number') return inode;
   return cp_new_stat(t, vfs_getattr(inode), ubuf);
 }
 
-export const sys_stat = (t: Task, upath: number, ubuf: number): number => sys_newfstatat(t, AT_FDCWD, upath, ubuf, 0);
-export const sys_lstat = (t: Task, upath: number, ubuf: number): number => sys_newfstatat(t, AT_FDCWD, upath, ubuf, AT_SYMLINK_NOFOLLOW);
+export const sys_stat = (t: Task, upath: UserPtr, ubuf: UserPtr): number => sys_newfstatat(t, AT_FDCWD, upath, ubuf, 0);
+export const sys_lstat = (t: Task, upath: UserPtr, ubuf: UserPtr): number => sys_newfstatat(t, AT_FDCWD, upath, ubuf, AT_SYMLINK_NOFOLLOW);
 
 // include/uapi/linux/stat.h
 export const STATX_BASIC_STATS = 0x7ff, STATX__RESERVED = 0x80000000, AT_STATX_SYNC_TYPE = 0x6000;
@@ -113,7 +114,7 @@ function sx_time(off: number, ns: number): void {
 }
 
 /** statx(2): struct statx (256 bytes) with the basic stats; no birth time. */
-export function sys_statx(t: Task, dfd: number, upath: number, flags: number, mask: number, ubuf: number): number {
+export function sys_statx(t: Task, dfd: number, upath: UserPtr, flags: number, mask: number, ubuf: UserPtr): number {
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE)) return -EINVAL;
   if ((flags & AT_STATX_SYNC_TYPE) === AT_STATX_SYNC_TYPE) return -EINVAL;
   if (mask & STATX__RESERVED) return -EINVAL;
@@ -135,7 +136,7 @@ export function sys_statx(t: Task, dfd: number, upath: number, flags: number, ma
 }
 
 /** readlinkat(2) (fs/stat.c do_readlinkat): the target, truncated, without a NUL. */
-export function sys_readlinkat(t: Task, dfd: number, upath: number, ubuf: number, size: number): number {
+export function sys_readlinkat(t: Task, dfd: number, upath: UserPtr, ubuf: UserPtr, size: number): number {
   if (size <= 0) return -EINVAL;
   const inode = stat_target(t, dfd, upath, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
   if (typeof inode === 'number') return inode;
@@ -148,9 +149,9 @@ export function sys_readlinkat(t: Task, dfd: number, upath: number, ubuf: number
 }
 const enc = new TextEncoder();
 
-export const sys_readlink = (t: Task, upath: number, ubuf: number, size: number): number => sys_readlinkat(t, AT_FDCWD, upath, ubuf, size);
+export const sys_readlink = (t: Task, upath: UserPtr, ubuf: UserPtr, size: number): number => sys_readlinkat(t, AT_FDCWD, upath, ubuf, size);
 
-export const stat_syscalls: SyscallDef[] = [
+export const stat_syscalls: readonly SyscallDef[] = [
   { name: 'fstat', fn: sys_fstat, args: ['unsigned int fd', 'stat_out'] },
   { name: 'stat', fn: sys_stat, args: ['path', 'stat_out'] },
   { name: 'lstat', fn: sys_lstat, args: ['path', 'stat_out'] },

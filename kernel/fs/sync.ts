@@ -46,7 +46,7 @@ export function sys_sync_file_range(t: Task, fd: number, offset: number, nbytes:
   return S_ISREG(m) || S_ISDIR(m) || S_ISLNK(m) ? 0 : -ESPIPE;
 }
 
-export const sync_syscalls: SyscallDef[] = [
+export const sync_syscalls: readonly SyscallDef[] = [
   { name: 'fsync', fn: sys_fsync, args: ['unsigned int fd'] },
   { name: 'fdatasync', fn: sys_fdatasync, args: ['unsigned int fd'] },
   { name: 'sync', fn: sys_sync, args: [] },

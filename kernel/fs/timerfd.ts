@@ -19,6 +19,7 @@ import { anon_inode_getfile } from './anon_inodes.ts';
 import { install_fd } from './file_table.ts';
 import type { File, FileOperations, SysRet } from './fs_types.ts';
 import { POLLIN, poll_wait } from './poll_types.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 export const TFD_CLOEXEC = O_CLOEXEC, TFD_NONBLOCK = O_NONBLOCK;
 export const TFD_TIMER_ABSTIME = 1, TFD_TIMER_CANCEL_ON_SET = 2;
@@ -45,14 +46,14 @@ function base_clock(clockid: number): number {
 const u64 = new Uint8Array(8);
 const u64v = new DataView(u64.buffer);
 
-function take_ticks(t: Task, ctx: TimerfdCtx, ubuf: number): number {
+function take_ticks(t: Task, ctx: TimerfdCtx, ubuf: UserPtr): number {
   u64v.setUint32(0, ctx.ticks % 2 ** 32, true); u64v.setUint32(4, Math.floor(ctx.ticks / 2 ** 32), true);
   if (copy_to_user(t, ubuf, u64, 0, 8)) return -EFAULT;
   ctx.ticks = 0;
   return 8;
 }
 
-async function timerfd_wait(t: Task, ctx: TimerfdCtx, ubuf: number): Promise<number> {
+async function timerfd_wait(t: Task, ctx: TimerfdCtx, ubuf: UserPtr): Promise<number> {
   while (!ctx.update(t)) {
     if (signal_pending(t)) return -ERESTARTSYS;
     const left = ctx.timer.armed ? Math.ceil(ctx.timer.remaining(t) / 1e6) : -1;
@@ -62,7 +63,7 @@ async function timerfd_wait(t: Task, ctx: TimerfdCtx, ubuf: number): Promise<num
 }
 
 const timerfd_fops: FileOperations = {
-  read(f: File, t: Task, ubuf: number, count: number): SysRet {
+  read(f: File, t: Task, ubuf: UserPtr, count: number): SysRet {
     const ctx = f.private_data as TimerfdCtx;
     if (count < 8) return -EINVAL;
     if (ctx.update(t)) return take_ticks(t, ctx, ubuf);
@@ -107,7 +108,7 @@ function timerfd_current(t: Task, ctx: TimerfdCtx): [number, number] {
   return [ctx.timer.interval, ctx.timer.remaining(t)];
 }
 
-export function sys_timerfd_settime(t: Task, fd: number, flags: number, utmr: number, otmr: number): number {
+export function sys_timerfd_settime(t: Task, fd: number, flags: number, utmr: UserPtr, otmr: UserPtr): number {
   const v = get_itimerspec(t, utmr);
   if (!v) return -EFAULT;
   if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET) || !timespec_valid(v[0], v[1]) || !timespec_valid(v[2], v[3])) return -EINVAL;
@@ -122,14 +123,14 @@ export function sys_timerfd_settime(t: Task, fd: number, flags: number, utmr: nu
   return 0;
 }
 
-export function sys_timerfd_gettime(t: Task, fd: number, otmr: number): number {
+export function sys_timerfd_gettime(t: Task, fd: number, otmr: UserPtr): number {
   const ctx = timerfd_fget(t, fd);
   if (typeof ctx === 'number') return ctx;
   const [interval, value] = timerfd_current(t, ctx);
   return put_itimerspec(t, otmr, interval, value) ? 0 : -EFAULT;
 }
 
-export const timerfd_syscalls: SyscallDef[] = [
+export const timerfd_syscalls: readonly SyscallDef[] = [
   { name: 'timerfd_create', fn: sys_timerfd_create, args: ['clockid', 'int hex'] },
   { name: 'timerfd_settime', fn: sys_timerfd_settime, args: ['fd', 'int hex', 'ptr', 'ptr'], support: 'partial', note: 'TFD_TIMER_CANCEL_ON_SET is accepted but never cancels (the emulated CLOCK_REALTIME is never set)' },
   { name: 'timerfd_gettime', fn: sys_timerfd_gettime, args: ['fd', 'ptr'] },

@@ -20,6 +20,7 @@ import { I_DIRTY, I_NEW } from '../include/linux/fs.ts';
 import { unlock_new_inode } from './inode_fill.ts';
 import { StateKey, state_of } from '../include/linux/ext_state.ts';
 import type { Kernel } from '../kernel.ts';
+import { user_ptr_add, type UserPtr } from '../include/linux/compiler_types.ts';
 
 /** MAX_LFS_FILESIZE on 64-bit */
 export const MAX_LFS_FILESIZE = Number.MAX_SAFE_INTEGER;
@@ -153,7 +154,7 @@ export function shmem_node(inode: Inode): Node {
 
 const io_buf = Buffer.allocUnsafe(PAGE_SIZE * 16);
 
-function shmem_write(f: File, t: Task, ubuf: number, count: number, pos: number): SysRet {
+function shmem_write(f: File, t: Task, ubuf: UserPtr, count: number, pos: number): SysRet {
   if (pos >= SHMEM_MAXBYTES) return count ? -EFBIG : 0;
   if (count > SHMEM_MAXBYTES - pos) count = SHMEM_MAXBYTES - pos;
   const inode = f.f_inode;
@@ -167,7 +168,7 @@ function shmem_write(f: File, t: Task, ubuf: number, count: number, pos: number)
   let done = 0;
   while (done < count) {
     const chunk = Math.min(count - done, io_buf.length);
-    const left = copy_from_user(t, io_buf, 0, ubuf + done, chunk);
+    const left = copy_from_user(t, io_buf, 0, user_ptr_add(ubuf, done), chunk);
     const got = chunk - left;
     if (got > 0) node.write(io_buf, 0, got, pos + done);
     done += got;
@@ -218,7 +219,7 @@ function shmem_fallocate(f: File, mode: number, offset: number, len: number): nu
 }
 
 export const shmem_file_operations: FileOperations = {
-  read(f: File, t: Task, ubuf: number, count: number, pos: number): SysRet {
+  read(f: File, t: Task, ubuf: UserPtr, count: number, pos: number): SysRet {
     const inode = f.f_inode;
     const node = inode.i_private as Node;
     const size = inode.size;

@@ -12,6 +12,7 @@ import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import type { Dentry, Inode } from './fs_types.ts';
 import { inode_permission, MAY_WRITE, user_path_at } from './namei.ts';
 import { fd_dentry, getname_flags, now_ns } from './open.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 export const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
 const tb = new Uint8Array(32);
@@ -51,7 +52,7 @@ function set_times(t: Task, d: Dentry | null, inode: Inode, times: [number, numb
   return d ? inode.i_op.setattr?.(d, inode) ?? 0 : 0;
 }
 
-export function sys_utimensat(t: Task, dfd: number, upath: number, utimes: number, flags: number): number {
+export function sys_utimensat(t: Task, dfd: number, upath: UserPtr, utimes: UserPtr, flags: number): number {
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
   let times: [number, number][] | null = null;
   if (utimes) {
@@ -75,6 +76,6 @@ export function sys_utimensat(t: Task, dfd: number, upath: number, utimes: numbe
   return set_times(t, d, d.d_inode!, times);
 }
 
-export const utimes_syscalls: SyscallDef[] = [
+export const utimes_syscalls: readonly SyscallDef[] = [
   { name: 'utimensat', fn: sys_utimensat, args: ['atfd', 'path', 'ptr', 'atflags'] },
 ];

@@ -18,12 +18,13 @@ import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { FMODE_PATH, type Inode, type SysRet } from './fs_types.ts';
 import { inode_permission, MAY_READ, MAY_WRITE, user_path_at } from './namei.ts';
 import { getname } from './open.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 export const XATTR_CREATE = 1, XATTR_REPLACE = 2;
 export const XATTR_NAME_MAX = 255, XATTR_SIZE_MAX = 65536, XATTR_LIST_MAX = 65536;
 const S_ISVTX = 0o1000;
 /** The namespaces tmpfs has handlers for (shmem_xattr_handlers; system.* only for POSIX ACLs, not kept here). */
-const HANDLED = ['user.', 'trusted.', 'security.'];
+const HANDLED: readonly string[] = ['user.', 'trusted.', 'security.'];
 
 /** Does the inode's file system keep extended attributes? */
 const has_xattr = (inode: Inode): boolean => inode.i_sb.s_type === 'tmpfs' || inode.i_sb.s_type === 'devtmpfs';
@@ -31,7 +32,7 @@ const has_xattr = (inode: Inode): boolean => inode.i_sb.s_type === 'tmpfs' || in
 const is_root = (t: Task): boolean => t.cred.euid === 0;
 
 /** import_xattr_name(): 1..255 bytes, else ERANGE; EFAULT. */
-function import_xattr_name(t: Task, uname: number): string | number {
+function import_xattr_name(t: Task, uname: UserPtr): string | number {
   const s = strncpy_from_user(t, uname, XATTR_NAME_MAX);
   if (typeof s === 'number') return s === -EFAULT ? s : -ERANGE;
   return s === '' ? -ERANGE : s;
@@ -100,7 +101,7 @@ function vfs_listxattr(t: Task, inode: Inode): Uint8Array {
 /** The inode a path (or, for the f* forms, an fd) names. */
 type Target = (t: Task) => Inode | number;
 
-const by_path = (upath: number, follow: boolean): Target => (t) => {
+const by_path = (upath: UserPtr, follow: boolean): Target => (t) => {
   const path = getname(t, upath);
   if (typeof path === 'number') return path;
   const d = user_path_at(t, AT_FDCWD, path, follow);
@@ -113,7 +114,7 @@ const by_fd = (fd: number): Target => (t) => {
   return !f || f.f_mode & FMODE_PATH ? -EBADF : f.f_inode;
 };
 
-function do_setxattr(t: Task, target: Target, uname: number, uvalue: number, size: number, flags: number): number {
+function do_setxattr(t: Task, target: Target, uname: UserPtr, uvalue: UserPtr, size: number, flags: number): number {
   if (flags & ~(XATTR_CREATE | XATTR_REPLACE)) return -EINVAL;
   const name = import_xattr_name(t, uname);
   if (typeof name === 'number') return name;
@@ -125,13 +126,13 @@ function do_setxattr(t: Task, target: Target, uname: number, uvalue: number, siz
 }
 
 /** Copies a result of `len` bytes out if it fits; size 0 asks for the length. */
-function put_sized(t: Task, ubuf: number, size: number, data: Uint8Array, max: number): number {
+function put_sized(t: Task, ubuf: UserPtr, size: number, data: Uint8Array, max: number): number {
   if (size === 0) return data.length;
   if (data.length > Math.min(size, max)) return size >= max ? -E2BIG : -ERANGE;
   return copy_to_user(t, ubuf, data, 0, data.length) ? -EFAULT : data.length;
 }
 
-function do_getxattr(t: Task, target: Target, uname: number, ubuf: number, size: number): number {
+function do_getxattr(t: Task, target: Target, uname: UserPtr, ubuf: UserPtr, size: number): number {
   const name = import_xattr_name(t, uname);
   if (typeof name === 'number') return name;
   const inode = target(t);
@@ -140,21 +141,27 @@ function do_getxattr(t: Task, target: Target, uname: number, ubuf: number, size:
   return typeof v === 'number' ? v : put_sized(t, ubuf, size, v, XATTR_SIZE_MAX);
 }
 
-function do_listxattr(t: Task, target: Target, ubuf: number, size: number): number {
+function do_listxattr(t: Task, target: Target, ubuf: UserPtr, size: number): number {
   const inode = target(t);
   if (typeof inode === 'number') return inode;
   return put_sized(t, ubuf, size, vfs_listxattr(t, inode), XATTR_LIST_MAX);
 }
 
-function do_removexattr(t: Task, target: Target, uname: number): number {
+function do_removexattr(t: Task, target: Target, uname: UserPtr): number {
   const name = import_xattr_name(t, uname);
   if (typeof name === 'number') return name;
   const inode = target(t);
   return typeof inode === 'number' ? inode : vfs_removexattr(t, inode, name);
 }
 
-type Fn = (t: Task, a0: number, a1: number, a2: number, a3: number, a4: number) => SysRet;
-const path_forms = (follow: boolean): Record<string, Fn> => ({
+/** The path-named forms of the four calls, following the last symlink or not (the l* forms). */
+interface PathForms {
+  set(t: Task, p: UserPtr, n: UserPtr, v: UserPtr, s: number, f: number): SysRet;
+  get(t: Task, p: UserPtr, n: UserPtr, v: UserPtr, s: number): SysRet;
+  list(t: Task, p: UserPtr, b: UserPtr, s: number): SysRet;
+  remove(t: Task, p: UserPtr, n: UserPtr): SysRet;
+}
+const path_forms = (follow: boolean): PathForms => ({
   set: (t, p, n, v, s, f) => do_setxattr(t, by_path(p, follow), n, v, s, f),
   get: (t, p, n, v, s) => do_getxattr(t, by_path(p, follow), n, v, s),
   list: (t, p, b, s) => do_listxattr(t, by_path(p, follow), b, s),
@@ -162,17 +169,17 @@ const path_forms = (follow: boolean): Record<string, Fn> => ({
 });
 const follow = path_forms(true), nofollow = path_forms(false);
 
-export const xattr_syscalls: SyscallDef[] = [
+export const xattr_syscalls: readonly SyscallDef[] = [
   { name: 'setxattr', fn: follow.set, args: ['path', 'path', 'ptr', 'size_t', 'int hex'] },
   { name: 'lsetxattr', fn: nofollow.set, args: ['path', 'path', 'ptr', 'size_t', 'int hex'] },
-  { name: 'fsetxattr', fn: (t, fd, n, v, s, f) => do_setxattr(t, by_fd(fd), n, v, s, f), args: ['fd', 'path', 'ptr', 'size_t', 'int hex'] },
+  { name: 'fsetxattr', fn: (t, fd, n: UserPtr, v: UserPtr, s, f) => do_setxattr(t, by_fd(fd), n, v, s, f), args: ['fd', 'path', 'ptr', 'size_t', 'int hex'] },
   { name: 'getxattr', fn: follow.get, args: ['path', 'path', 'ptr', 'size_t'] },
   { name: 'lgetxattr', fn: nofollow.get, args: ['path', 'path', 'ptr', 'size_t'] },
-  { name: 'fgetxattr', fn: (t, fd, n, v, s) => do_getxattr(t, by_fd(fd), n, v, s), args: ['fd', 'path', 'ptr', 'size_t'] },
+  { name: 'fgetxattr', fn: (t, fd, n: UserPtr, v: UserPtr, s) => do_getxattr(t, by_fd(fd), n, v, s), args: ['fd', 'path', 'ptr', 'size_t'] },
   { name: 'listxattr', fn: follow.list, args: ['path', 'ptr', 'size_t'] },
   { name: 'llistxattr', fn: nofollow.list, args: ['path', 'ptr', 'size_t'] },
-  { name: 'flistxattr', fn: (t, fd, b, s) => do_listxattr(t, by_fd(fd), b, s), args: ['fd', 'ptr', 'size_t'] },
+  { name: 'flistxattr', fn: (t, fd, b: UserPtr, s) => do_listxattr(t, by_fd(fd), b, s), args: ['fd', 'ptr', 'size_t'] },
   { name: 'removexattr', fn: follow.remove, args: ['path', 'path'] },
   { name: 'lremovexattr', fn: nofollow.remove, args: ['path', 'path'] },
-  { name: 'fremovexattr', fn: (t, fd, n) => do_removexattr(t, by_fd(fd), n), args: ['fd', 'path'] },
+  { name: 'fremovexattr', fn: (t, fd, n: UserPtr) => do_removexattr(t, by_fd(fd), n), args: ['fd', 'path'] },
 ];

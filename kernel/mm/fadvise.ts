@@ -24,6 +24,6 @@ export function sys_fadvise64(t: Task, fd: number, _offset: number, _len: number
   return typeof f === 'number' ? f : vfs_fadvise(f, advice);
 }
 
-export const fadvise_syscalls: SyscallDef[] = [
+export const fadvise_syscalls: readonly SyscallDef[] = [
   { name: 'fadvise64', fn: sys_fadvise64, args: ['fd', 'loff_t', 'size_t', 'int'] },
 ];

@@ -34,6 +34,7 @@ import type { Cpu } from '../arch/cpu.ts';
 import { VM_FAULT_OOM, VM_FAULT_SIGBUS, type VmFile } from './mm_types.ts';
 import { PAGE_SIZE } from './page_alloc.ts';
 import { copy_to_user } from './uaccess.ts';
+import { user_ptr_add, type UserPtr } from '../include/linux/compiler_types.ts';
 
 /** struct address_space: the cached pages of one inode. */
 export class AddressSpace {
@@ -142,7 +143,7 @@ export function filemap_release_unmapped(m: AddressSpace): void {
  * filemap_read(): copies file bytes [pos, pos+n) to user memory at ubuf, cached pages from
  * their frames and the rest from the node. Returns the bytes not copied (copy_to_user's result).
  */
-export function filemap_read(m: AddressSpace, t: Task, ubuf: number, pos: number, n: number): number {
+export function filemap_read(m: AddressSpace, t: Task, ubuf: UserPtr, pos: number, n: number): number {
   const buf = m.node().buf, mem = m.cpu.phys.mem;
   let done = 0;
   while (done < n) {
@@ -150,8 +151,8 @@ export function filemap_read(m: AddressSpace, t: Task, ubuf: number, pos: number
     const off = p % PAGE_SIZE;
     const chunk = Math.min(n - done, PAGE_SIZE - off);
     const pfn = m.i_pages.get((p - off) / PAGE_SIZE);
-    const left = pfn === undefined ? copy_to_user(t, ubuf + done, buf, p, chunk)
-      : copy_to_user(t, ubuf + done, mem, pfn * PAGE_SIZE + off, chunk);
+    const left = pfn === undefined ? copy_to_user(t, user_ptr_add(ubuf, done), buf, p, chunk)
+      : copy_to_user(t, user_ptr_add(ubuf, done), mem, pfn * PAGE_SIZE + off, chunk);
     done += chunk - left;
     if (left) break;
   }

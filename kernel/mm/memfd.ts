@@ -30,6 +30,7 @@ import { strncpy_from_user } from './uaccess.ts';
 import { PAGE_SIZE } from './page_alloc.ts';
 import type { MmStruct } from './mm_types.ts';
 import { StateKey, state_of } from '../include/linux/ext_state.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 export const MFD_NAME_PREFIX = 'memfd:';
 /** NAME_MAX minus the prefix. */
@@ -48,7 +49,7 @@ function sanitize_flags(flags: number): number {
 }
 
 /** memfd_create(2) */
-export function sys_memfd_create(t: Task, uname: number, flags: number): number {
+export function sys_memfd_create(t: Task, uname: UserPtr, flags: number): number {
   flags = sanitize_flags(flags);
   if (flags < 0) return flags;
   if (flags & MFD_HUGETLB) return -EINVAL; // no hugetlbfs here (as a kernel without CONFIG_HUGETLBFS)
@@ -129,6 +130,6 @@ export function memfd_deny_maywrite(f: File, flags: number): boolean {
   return (f.f_inode.i_seals & F_WRITE_SEALS) !== 0 && (flags & MAP_TYPE) !== MAP_PRIVATE;
 }
 
-export const memfd_syscalls: SyscallDef[] = [
+export const memfd_syscalls: readonly SyscallDef[] = [
   { name: 'memfd_create', fn: sys_memfd_create, args: ['ptr', 'unsigned int hex'], support: 'partial', note: 'MFD_HUGETLB is EINVAL (no hugetlbfs)' },
 ];

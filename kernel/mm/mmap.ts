@@ -194,11 +194,13 @@ export function sys_brk(t: Task, brk: number): number {
   return brk;
 }
 
-export const mm_syscalls: SyscallDef[] = [
-  { name: 'mmap', fn: sys_mmap, args: ['ptr', 'unsigned long', 'prot', 'mapflags', 'fd', 'hex'], ret_hex: true, support: 'partial', note: 'no hugetlb, mlock or NUMA policy; file mappings for tmpfs/hostfs regular files only (page cache coherent with read/write; truncation zeroes mapped pages past EOF instead of unmapping them, so no SIGBUS there)' },
-  { name: 'msync', fn: sys_msync, args: ['ptr', 'size_t', 'int hex'] },
-  { name: 'madvise', fn: sys_madvise, args: ['ptr', 'size_t', 'int'], support: 'partial', note: 'DONTNEED and FREE implemented; NORMAL/RANDOM/SEQUENTIAL/WILLNEED/COLD/PAGEOUT/(UN)MERGEABLE/(NO)HUGEPAGE accepted as hints; REMOVE, DONTFORK/DOFORK, DONTDUMP/DODUMP, WIPEONFORK/KEEPONFORK, POPULATE_* give EINVAL' },
-  { name: 'munmap', fn: sys_munmap, args: ['ptr', 'size_t'] },
-  { name: 'mprotect', fn: sys_mprotect, args: ['ptr', 'size_t', 'prot'], support: 'partial', note: 'PROT_GROWSUP/DOWN accepted and ignored' },
-  { name: 'brk', fn: sys_brk, args: ['ptr'], ret_hex: true },
+// Addresses of mappings are `unsigned long` in Linux (not `__user` pointers: the kernel reads
+// nothing through them), printed as pointers.
+export const mm_syscalls: readonly SyscallDef[] = [
+  { name: 'mmap', fn: sys_mmap, args: ['unsigned long ptr', 'unsigned long', 'prot', 'mapflags', 'fd', 'hex'], ret_hex: true, support: 'partial', note: 'no hugetlb, mlock or NUMA policy; file mappings for tmpfs/hostfs regular files only (page cache coherent with read/write; truncation zeroes mapped pages past EOF instead of unmapping them, so no SIGBUS there)' },
+  { name: 'msync', fn: sys_msync, args: ['unsigned long ptr', 'size_t', 'int hex'] },
+  { name: 'madvise', fn: sys_madvise, args: ['unsigned long ptr', 'size_t', 'int'], support: 'partial', note: 'DONTNEED and FREE implemented; NORMAL/RANDOM/SEQUENTIAL/WILLNEED/COLD/PAGEOUT/(UN)MERGEABLE/(NO)HUGEPAGE accepted as hints; REMOVE, DONTFORK/DOFORK, DONTDUMP/DODUMP, WIPEONFORK/KEEPONFORK, POPULATE_* give EINVAL' },
+  { name: 'munmap', fn: sys_munmap, args: ['unsigned long ptr', 'size_t'] },
+  { name: 'mprotect', fn: sys_mprotect, args: ['unsigned long ptr', 'size_t', 'prot'], support: 'partial', note: 'PROT_GROWSUP/DOWN accepted and ignored' },
+  { name: 'brk', fn: sys_brk, args: ['unsigned long ptr'], ret_hex: true },
 ];

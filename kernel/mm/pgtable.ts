@@ -28,7 +28,7 @@ export interface PteFormat {
 
 export const TWO_47 = 2 ** 47;
 const TWO_48 = 2 ** 48;
-const SHIFTS = [2 ** 39, 2 ** 30, 2 ** 21, 2 ** 12];
+const SHIFTS: readonly number[] = [2 ** 39, 2 ** 30, 2 ** 21, 2 ** 12];
 
 /** True for an address the MMU can translate at all (x86: otherwise #GP). */
 export function is_canonical(addr: number): boolean {

@@ -20,6 +20,6 @@ export function sys_readahead(t: Task, fd: number, _offset: number, _count: numb
   return vfs_fadvise(f, POSIX_FADV_WILLNEED);
 }
 
-export const readahead_syscalls: SyscallDef[] = [
+export const readahead_syscalls: readonly SyscallDef[] = [
   { name: 'readahead', fn: sys_readahead, args: ['fd', 'loff_t', 'size_t'] },
 ];

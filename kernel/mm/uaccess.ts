@@ -7,6 +7,7 @@
 import { ACC_R, ACC_W, MODE_KERNEL } from '../arch/cpu.ts';
 import { switch_to } from '../sched/core.ts';
 import type { Task } from '../sched/task.ts';
+import { user_ptr_add, type UserPtr } from '../include/linux/compiler_types.ts';
 import { EFAULT, ENAMETOOLONG } from '../include/uapi/errno.ts';
 import { C } from '../time/cost.ts';
 import { handle_mm_fault } from './memory.ts';
@@ -20,7 +21,7 @@ export type UaccessCtx = Task;
 export const TASK_SIZE = TWO_47 - PAGE_SIZE;
 
 /** access_ok(): the range lies entirely in the user half. */
-export function access_ok(addr: number, size: number): boolean {
+export function access_ok(addr: UserPtr, size: number): boolean {
   return Number.isSafeInteger(addr) && addr >= 0 && size >= 0 && addr + size <= TASK_SIZE;
 }
 
@@ -52,7 +53,7 @@ function uaccess_translate(t: UaccessCtx, addr: number, acc: number): number {
  * Copies n bytes between user memory at uaddr and buf[off..]. Returns the number of bytes NOT
  * copied, like Linux's raw_copy_{from,to}_user.
  */
-function copy_user(t: UaccessCtx, uaddr: number, buf: Uint8Array, off: number, n: number, acc: number): number {
+function copy_user(t: UaccessCtx, uaddr: UserPtr, buf: Uint8Array, off: number, n: number, acc: number): number {
   if (n === 0) return 0;
   if (!access_ok(uaddr, n)) return n;
   const cpu = t.cpu;
@@ -76,21 +77,21 @@ function copy_user(t: UaccessCtx, uaddr: number, buf: Uint8Array, off: number, n
   return n - done;
 }
 
-export function copy_from_user(t: UaccessCtx, dst: Uint8Array, off: number, uaddr: number, n: number): number {
+export function copy_from_user(t: UaccessCtx, dst: Uint8Array, off: number, uaddr: UserPtr, n: number): number {
   return copy_user(t, uaddr, dst, off, n, ACC_R);
 }
 
-export function copy_to_user(t: UaccessCtx, uaddr: number, src: Uint8Array, off: number, n: number): number {
+export function copy_to_user(t: UaccessCtx, uaddr: UserPtr, src: Uint8Array, off: number, n: number): number {
   return copy_user(t, uaddr, src, off, n, ACC_W);
 }
 
 /** clear_user(): zero-fills user memory; returns bytes not cleared. */
-export function clear_user(t: UaccessCtx, uaddr: number, n: number): number {
+export function clear_user(t: UaccessCtx, uaddr: UserPtr, n: number): number {
   const zero = new Uint8Array(Math.min(n, PAGE_SIZE));
   let left = n;
   while (left > 0) {
     const c = Math.min(left, zero.length);
-    if (copy_to_user(t, uaddr + n - left, zero, 0, c) !== 0) return left;
+    if (copy_to_user(t, user_ptr_add(uaddr, n - left), zero, 0, c) !== 0) return left;
     left -= c;
   }
   return 0;
@@ -103,7 +104,7 @@ const utf8 = new TextDecoder();
  * strncpy_from_user(): a NUL-terminated string of at most max bytes (the NUL excluded).
  * Returns the string, or -EFAULT, or -ENAMETOOLONG when no NUL was found within max.
  */
-export function strncpy_from_user(t: UaccessCtx, uaddr: number, max: number): string | number {
+export function strncpy_from_user(t: UaccessCtx, uaddr: UserPtr, max: number): string | number {
   const cpu = t.cpu;
   if (!access_ok(uaddr, 1)) return -EFAULT;
   if (t.kernel.current !== t) switch_to(t, MODE_KERNEL);
@@ -126,25 +127,35 @@ export function strncpy_from_user(t: UaccessCtx, uaddr: number, max: number): st
 const word = new Uint8Array(8);
 const word_dv = new DataView(word.buffer);
 
-/** get_user for a 32-bit value: the value, or undefined on fault. */
-export function get_user_u32(t: UaccessCtx, uaddr: number): number | undefined {
-  return copy_from_user(t, word, 0, uaddr, 4) ? undefined : word_dv.getUint32(0, true);
+/**
+ * get_user() of a 32-bit value (zero-extended): 0, or -EFAULT. Like every get_user here it
+ * leaves the value in the CPU's `uval` register, as arch/x86/lib/getuser.S returns it in %rdx
+ * with the error in %rax: read `t.cpu.uval` at once, before the next uaccess. No allocation.
+ */
+export function get_user_u32(t: UaccessCtx, uaddr: UserPtr): number {
+  if (copy_from_user(t, word, 0, uaddr, 4)) return -EFAULT;
+  t.cpu.uval = word_dv.getUint32(0, true);
+  return 0;
 }
 
 /** put_user() of a 32-bit value: 0, or -EFAULT (Linux's convention). */
-export function put_user_u32(t: UaccessCtx, uaddr: number, v: number): number {
+export function put_user_u32(t: UaccessCtx, uaddr: UserPtr, v: number): number {
   word_dv.setUint32(0, v >>> 0, true);
   return copy_to_user(t, uaddr, word, 0, 4) === 0 ? 0 : -EFAULT;
 }
 
-/** get_user for a 64-bit value as a JS number (exact below 2^53, e.g. pointers). */
-export function get_user_u64(t: UaccessCtx, uaddr: number): number | undefined {
-  if (copy_from_user(t, word, 0, uaddr, 8)) return undefined;
-  return word_dv.getInt32(4, true) * 0x100000000 + word_dv.getUint32(0, true);
+/**
+ * get_user() of a 64-bit value as a JS number (exact below 2^53: pointers, sizes; the high word
+ * signed, so the kernel half comes out negative): 0, or -EFAULT; the value in `t.cpu.uval`.
+ */
+export function get_user_u64(t: UaccessCtx, uaddr: UserPtr): number {
+  if (copy_from_user(t, word, 0, uaddr, 8)) return -EFAULT;
+  t.cpu.uval = word_dv.getInt32(4, true) * 0x100000000 + word_dv.getUint32(0, true);
+  return 0;
 }
 
 /** put_user() of a 64-bit value: 0, or -EFAULT. */
-export function put_user_u64(t: UaccessCtx, uaddr: number, v: number): number {
+export function put_user_u64(t: UaccessCtx, uaddr: UserPtr, v: number): number {
   const hi = Math.floor(v / 0x100000000);
   word_dv.setUint32(0, v - hi * 0x100000000, true);
   word_dv.setInt32(4, hi, true);

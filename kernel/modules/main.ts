@@ -221,7 +221,7 @@ export function symbol_put(k: Kernel, name: string, user?: Module): void {
   }
 }
 
-const STATE_NAMES = ['Live', 'Loading', 'Unloading', 'Unformed'];
+const STATE_NAMES: readonly string[] = ['Live', 'Loading', 'Unloading', 'Unformed'];
 
 /** /proc/modules: "name size refcnt deps, state address (taints)"; addresses hidden from non-root. */
 export function proc_modules_show(k: Kernel, viewer_is_root: boolean): string {

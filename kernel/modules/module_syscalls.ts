@@ -16,6 +16,7 @@ import { copy_from_user, copy_to_user, strncpy_from_user } from '../mm/uaccess.t
 import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { MODULE_NAME_LEN, load_module, unload_module } from './main.ts';
+import { as_user_ptr, type UserPtr } from '../include/linux/compiler_types.ts';
 
 /** include/uapi/linux/module.h */
 export const MODULE_INIT_IGNORE_MODVERSIONS = 1, MODULE_INIT_IGNORE_VERMAGIC = 2, MODULE_INIT_COMPRESSED_FILE = 4;
@@ -32,12 +33,12 @@ export function image_url(text: string): string | number {
   return module_image_url(text) ?? -ENOEXEC;
 }
 
-function user_args(t: Task, uargs: number): string | number {
+function user_args(t: Task, uargs: UserPtr): string | number {
   return strncpy_from_user(t, uargs, MAX_ARGS_LEN);
 }
 
 /** init_module(2): the image from user memory. */
-export function sys_init_module(t: Task, umod: number, len: number, uargs: number): SysRet {
+export function sys_init_module(t: Task, umod: UserPtr, len: number, uargs: UserPtr): SysRet {
   const err = may_init_module(t);
   if (err) return err;
   if (len >>> 0 !== len || len > MAX_IMAGE_LEN) return -ENOEXEC;
@@ -51,7 +52,7 @@ export function sys_init_module(t: Task, umod: number, len: number, uargs: numbe
 }
 
 /** finit_module(2): the image from an open file. */
-export function sys_finit_module(t: Task, fd: number, uargs: number, flags: number): SysRet {
+export function sys_finit_module(t: Task, fd: number, uargs: UserPtr, flags: number): SysRet {
   const err = may_init_module(t);
   if (err) return err;
   if (flags & ~(MODULE_INIT_IGNORE_MODVERSIONS | MODULE_INIT_IGNORE_VERMAGIC | MODULE_INIT_COMPRESSED_FILE)) return -EINVAL;
@@ -68,7 +69,7 @@ export function sys_finit_module(t: Task, fd: number, uargs: number, flags: numb
 }
 
 /** delete_module(2) */
-export function sys_delete_module(t: Task, uname: number, _flags: number): SysRet {
+export function sys_delete_module(t: Task, uname: UserPtr, _flags: number): SysRet {
   if (t.cred.euid !== 0) return -EPERM;
   const name = strncpy_from_user(t, uname, MODULE_NAME_LEN - 1);
   if (typeof name === 'number') return name === -EFAULT ? -EFAULT : name;
@@ -83,7 +84,7 @@ const TASK_COMM_LEN = 16;
 export function sys_prctl(t: Task, option: number, a2: number, a3: number, a4: number, a5: number): number {
   switch (option) {
     case PR_SET_NAME: {
-      const s = strncpy_from_user(t, a2, TASK_COMM_LEN - 1);
+      const s = strncpy_from_user(t, as_user_ptr(a2), TASK_COMM_LEN - 1); // arg2 is a char * for this option
       if (typeof s === 'number') return -EFAULT;
       t.comm = s;
       return 0;
@@ -91,7 +92,7 @@ export function sys_prctl(t: Task, option: number, a2: number, a3: number, a4: n
     case PR_GET_NAME: {
       const b = new Uint8Array(TASK_COMM_LEN);
       b.set(new TextEncoder().encode(t.comm).subarray(0, TASK_COMM_LEN - 1));
-      return copy_to_user(t, a2, b, 0, TASK_COMM_LEN) ? -EFAULT : 0;
+      return copy_to_user(t, as_user_ptr(a2), b, 0, TASK_COMM_LEN) ? -EFAULT : 0;
     }
     case PR_PAC_RESET_KEYS:
       if (a3 || a4 || a5) return -EINVAL;
@@ -101,7 +102,7 @@ export function sys_prctl(t: Task, option: number, a2: number, a3: number, a4: n
   }
 }
 
-export const module_syscalls: SyscallDef[] = [
+export const module_syscalls: readonly SyscallDef[] = [
   { name: 'init_module', fn: sys_init_module, args: ['ptr', 'unsigned long', 'path'], support: 'partial', note: 'images are privos module headers (#!privos-module URL), not ELF' },
   { name: 'finit_module', fn: sys_finit_module, args: ['fd', 'path', 'int hex'], support: 'partial', note: 'images are privos module headers (#!privos-module URL), not ELF; tmpfs files only' },
   { name: 'delete_module', fn: sys_delete_module, args: ['path', 'unsigned int oflags'], support: 'partial', note: 'no forced unload (CONFIG_MODULE_FORCE_UNLOAD off), so O_TRUNC is ignored' },

@@ -19,7 +19,7 @@ export { net_publish } from './ipv4/inet_hashtables.ts';
 
 const SIGMASK_NOTE = 'a signal unblocked only by the temporary mask stays pending until the old mask allows it';
 
-export const net_syscalls: SyscallDef[] = [
+export const net_syscalls: readonly SyscallDef[] = [
   { name: 'socket', fn: sys_socket, args: ['sockfam', 'socktype', 'int'], ret_fd: true, support: 'partial',
     note: 'AF_INET/AF_INET6 SOCK_STREAM (host loopback TCP), SOCK_DGRAM (UDP: in-kernel between this kernel\'s sockets, node:dgram on host loopback otherwise) and AF_UNIX stream/dgram; raw sockets, SOCK_SEQPACKET and MSG_OOB are not implemented. UDP: no ICMP errors (a connected socket never gets ECONNREFUSED), one socket per port (SO_REUSEADDR/SO_REUSEPORT do not share it), an AF_INET6 socket does not receive IPv4 (no dual stack, v4-mapped destinations unsupported), no broadcast/multicast delivery (SO_BROADCAST is only stored), the receive buffer charges an approximation of Linux\'s skb truesize' },
   { name: 'socketpair', fn: sys_socketpair, args: ['sockfam', 'int hex', 'int', 'fdpair'] },

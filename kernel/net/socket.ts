@@ -22,6 +22,7 @@ import type { Task } from '../sched/task.ts';
 import { task_iter, type IovIter } from './core/iov_iter.ts';
 import { sock_getsockopt, sock_setsockopt, type Sock } from './core/sock.ts';
 import { sys_then } from '../sched/wait.ts';
+import { user_ptr_add, type UserPtr } from '../include/linux/compiler_types.ts';
 
 /** SS_* (include/uapi/linux/net.h) */
 export const SS_UNCONNECTED = 1, SS_CONNECTING = 2, SS_CONNECTED = 3;
@@ -172,7 +173,7 @@ export function sys_socket(t: Task, family: number, type: number, protocol: numb
   return sock_map_fd(t, sock, tf[1]);
 }
 
-export function sys_socketpair(t: Task, family: number, type: number, protocol: number, usv: number): number {
+export function sys_socketpair(t: Task, family: number, type: number, protocol: number, usv: UserPtr): number {
   const tf = split_type(type);
   if (typeof tf === 'number') return tf;
   const a = sock_create(t, family, tf[0], protocol);
@@ -187,7 +188,7 @@ export function sys_socketpair(t: Task, family: number, type: number, protocol: 
   if (fd1 < 0) { fput(fa); fput(fb); return fd1; }
   const fd2 = t.files.get_unused_fd_flags(cloexec, t.rlim[7].cur);
   if (fd2 < 0) { t.files.put_unused_fd(fd1); fput(fa); fput(fb); return fd2; }
-  if (put_user_u32(t, usv, fd1) || put_user_u32(t, usv + 4, fd2)) {
+  if (put_user_u32(t, usv, fd1) || put_user_u32(t, user_ptr_add(usv, 4), fd2)) {
     t.files.put_unused_fd(fd2); t.files.put_unused_fd(fd1); fput(fa); fput(fb);
     return -EFAULT;
   }
@@ -196,7 +197,7 @@ export function sys_socketpair(t: Task, family: number, type: number, protocol: 
 }
 
 /** move_addr_to_kernel(): a copy of the user's sockaddr, or -EINVAL / -EFAULT. */
-export function move_addr_to_kernel(t: Task, uaddr: number, len: number): Uint8Array | number {
+export function move_addr_to_kernel(t: Task, uaddr: UserPtr, len: number): Uint8Array | number {
   if (len < 0 || len > SOCKADDR_STORAGE_SIZE) return -EINVAL;
   const a = new Uint8Array(len);
   if (len && copy_from_user(t, a, 0, uaddr, len)) return -EFAULT;
@@ -204,16 +205,16 @@ export function move_addr_to_kernel(t: Task, uaddr: number, len: number): Uint8A
 }
 
 /** move_addr_to_user(): copies min(*ulen, len) bytes and stores the full length in *ulen. */
-export function move_addr_to_user(t: Task, kaddr: Uint8Array, uaddr: number, ulen: number): number {
-  const l = get_user_u32(t, ulen);
-  if (l === undefined) return -EFAULT;
+export function move_addr_to_user(t: Task, kaddr: Uint8Array, uaddr: UserPtr, ulen: UserPtr): number {
+  if (get_user_u32(t, ulen)) return -EFAULT;
+  const l = t.cpu.uval;
   if ((l | 0) < 0) return -EINVAL;
   const n = Math.min(l, kaddr.length);
   if (n && copy_to_user(t, uaddr, kaddr, 0, n)) return -EFAULT;
   return put_user_u32(t, ulen, kaddr.length);
 }
 
-export function sys_bind(t: Task, fd: number, uaddr: number, len: number): SysRet {
+export function sys_bind(t: Task, fd: number, uaddr: UserPtr, len: number): SysRet {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
   const a = move_addr_to_kernel(t, uaddr, len);
@@ -230,7 +231,7 @@ export function sys_listen(t: Task, fd: number, backlog: number): SysRet {
   return sock.ops.listen(sock, t, backlog);
 }
 
-export function sys_connect(t: Task, fd: number, uaddr: number, len: number): SysRet {
+export function sys_connect(t: Task, fd: number, uaddr: UserPtr, len: number): SysRet {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
   const a = move_addr_to_kernel(t, uaddr, len);
@@ -242,14 +243,14 @@ export function sys_connect(t: Task, fd: number, uaddr: number, len: number): Sy
  * do_accept(): the next connection as a new File and, if asked, its peer's address; the
  * connection is consumed only here, once the caller already holds an fd for it.
  */
-function do_accept(t: Task, file: File, uaddr: number, ulen: number, flags: number): File | number | Promise<File | number> {
+function do_accept(t: Task, file: File, uaddr: UserPtr, ulen: UserPtr, flags: number): File | number | Promise<File | number> {
   const sock = sock_from_file(file);
   if (!sock) return -ENOTSOCK;
   const r = sock.ops.accept(sock, t, (file.f_flags & O_NONBLOCK) !== 0);
   return r instanceof Promise ? sys_then(t, r, (ns) => accept_file(t, ns, uaddr, ulen, flags)) : accept_file(t, r, uaddr, ulen, flags);
 }
 
-function accept_file(t: Task, ns: Socket | number, uaddr: number, ulen: number, flags: number): File | number {
+function accept_file(t: Task, ns: Socket | number, uaddr: UserPtr, ulen: UserPtr, flags: number): File | number {
   if (typeof ns === 'number') return ns;
   const f = sock_alloc_file(t, ns, flags);
   if (uaddr) {
@@ -271,7 +272,7 @@ function accept_install(t: Task, newfd: number, f: File | number): number {
  * __sys_accept4_file(): the fd is reserved before a connection is taken off the queue, so
  * EMFILE (checked after EBADF and the flags, before ENOTSOCK) leaves the connection queued.
  */
-export function sys_accept4(t: Task, fd: number, uaddr: number, ulen: number, flags: number): SysRet {
+export function sys_accept4(t: Task, fd: number, uaddr: UserPtr, ulen: UserPtr, flags: number): SysRet {
   const file = t.files.fcheck(fd);
   if (!file) return -EBADF;
   if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) return -EINVAL;
@@ -281,19 +282,19 @@ export function sys_accept4(t: Task, fd: number, uaddr: number, ulen: number, fl
   return r instanceof Promise ? sys_then(t, r, (f) => accept_install(t, newfd, f)) : accept_install(t, newfd, r);
 }
 
-export function sys_accept(t: Task, fd: number, uaddr: number, ulen: number): SysRet {
+export function sys_accept(t: Task, fd: number, uaddr: UserPtr, ulen: UserPtr): SysRet {
   return sys_accept4(t, fd, uaddr, ulen, 0);
 }
 
-function getname(t: Task, fd: number, uaddr: number, ulen: number, peer: boolean): number {
+function getname(t: Task, fd: number, uaddr: UserPtr, ulen: UserPtr, peer: boolean): number {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
   const a = sock.ops.getname(sock, peer);
   return typeof a === 'number' ? a : move_addr_to_user(t, a, uaddr, ulen);
 }
 
-export const sys_getsockname = (t: Task, fd: number, uaddr: number, ulen: number): number => getname(t, fd, uaddr, ulen, false);
-export const sys_getpeername = (t: Task, fd: number, uaddr: number, ulen: number): number => getname(t, fd, uaddr, ulen, true);
+export const sys_getsockname = (t: Task, fd: number, uaddr: UserPtr, ulen: UserPtr): number => getname(t, fd, uaddr, ulen, false);
+export const sys_getpeername = (t: Task, fd: number, uaddr: UserPtr, ulen: UserPtr): number => getname(t, fd, uaddr, ulen, true);
 
 export function sys_shutdown(t: Task, fd: number, how: number): number {
   const sock = sockfd_lookup(t, fd);
@@ -302,7 +303,7 @@ export function sys_shutdown(t: Task, fd: number, how: number): number {
   return sock.ops.shutdown(sock, how);
 }
 
-export function sys_setsockopt(t: Task, fd: number, level: number, opt: number, uval: number, optlen: number): number {
+export function sys_setsockopt(t: Task, fd: number, level: number, opt: number, uval: UserPtr, optlen: number): number {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
   if (optlen < 0) return -EINVAL;
@@ -310,11 +311,11 @@ export function sys_setsockopt(t: Task, fd: number, level: number, opt: number, 
   return sock.ops.setsockopt(sock, t, level, opt, uval, optlen);
 }
 
-export function sys_getsockopt(t: Task, fd: number, level: number, opt: number, uval: number, ulen: number): number {
+export function sys_getsockopt(t: Task, fd: number, level: number, opt: number, uval: UserPtr, ulen: UserPtr): number {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
-  const len = get_user_u32(t, ulen);
-  if (len === undefined) return -EFAULT;
+  if (get_user_u32(t, ulen)) return -EFAULT;
+  const len = t.cpu.uval;
   if ((len | 0) < 0) return -EINVAL;
   if (level === SOL_SOCKET) return sock_getsockopt(sock.sk, t, opt, uval, ulen, len);
   return sock.ops.getsockopt(sock, t, level, opt, uval, ulen, len);

@@ -13,6 +13,7 @@ import { UIO_MAXIOV, task_iter, type IovIter } from './core/iov_iter.ts';
 import { scm_detach_fds, scm_send } from './core/scm.ts';
 import { MsgHdr, move_addr_to_kernel, move_addr_to_user, sockfd_lookup, type Socket } from './socket.ts';
 import { sys_then } from '../sched/wait.ts';
+import { as_user_ptr, user_ptr_add, type UserPtr } from '../include/linux/compiler_types.ts';
 
 function io_flags(sock: Socket, flags: number): number {
   return sock.file!.f_flags & O_NONBLOCK ? flags | MSG_DONTWAIT : flags;
@@ -21,7 +22,7 @@ function io_flags(sock: Socket, flags: number): number {
 /** import_ubuf's cap of a size_t len at MAX_RW_COUNT ("negative" is huge, so capped too). */
 const rw_len = (len: number): number => (len < 0 || len > 0x7ffff000 ? 0x7ffff000 : len);
 
-export function sys_sendto(t: Task, fd: number, ubuf: number, len: number, flags: number, uaddr: number, alen: number): SysRet {
+export function sys_sendto(t: Task, fd: number, ubuf: UserPtr, len: number, flags: number, uaddr: UserPtr, alen: number): SysRet {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
   const it = task_iter(t).init_ubuf(ubuf, rw_len(len));
@@ -35,7 +36,7 @@ export function sys_sendto(t: Task, fd: number, ubuf: number, len: number, flags
   return sock.ops.sendmsg(sock, t, it, io_flags(sock, flags), msg);
 }
 
-export function sys_recvfrom(t: Task, fd: number, ubuf: number, len: number, flags: number, uaddr: number, ulen: number): SysRet {
+export function sys_recvfrom(t: Task, fd: number, ubuf: UserPtr, len: number, flags: number, uaddr: UserPtr, ulen: UserPtr): SysRet {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
   const it = task_iter(t).init_ubuf(ubuf, rw_len(len));
@@ -52,21 +53,23 @@ export function sys_recvfrom(t: Task, fd: number, ubuf: number, len: number, fla
 }
 
 /** The user's struct msghdr, read once (copy_msghdr_from_user). */
-interface UserMsg { name: number; namelen: number; iov: number; iovlen: number; control: number; controllen: number }
+interface UserMsg { name: UserPtr; namelen: number; iov: UserPtr; iovlen: number; control: UserPtr; controllen: number }
 const hdr = new Uint8Array(MSGHDR_SIZE);
 const hdr_dv = new DataView(hdr.buffer);
 const u64 = (o: number): number => hdr_dv.getUint32(o, true) + hdr_dv.getUint32(o + 4, true) * 2 ** 32;
+/** A pointer member of the msghdr (msg_name, msg_iov, msg_control): a user address. */
+const uptr = (o: number): UserPtr => as_user_ptr(u64(o));
 
-function copy_msghdr(t: Task, umsg: number, it: IovIter): UserMsg | number {
+function copy_msghdr(t: Task, umsg: UserPtr, it: IovIter): UserMsg | number {
   if (copy_from_user(t, hdr, 0, umsg, MSGHDR_SIZE)) return -EFAULT;
-  const m: UserMsg = { name: u64(0), namelen: hdr_dv.getInt32(8, true), iov: u64(16), iovlen: u64(24), control: u64(32), controllen: u64(40) };
+  const m: UserMsg = { name: uptr(0), namelen: hdr_dv.getInt32(8, true), iov: uptr(16), iovlen: u64(24), control: uptr(32), controllen: u64(40) };
   if (m.controllen > 0x7fffffff) return -ENOBUFS;
   if (m.iovlen > UIO_MAXIOV) return -EMSGSIZE; // __copy_msghdr()
   const err = it.init_iovec(t, m.iov, m.iovlen);
   return err < 0 ? err : m;
 }
 
-export function sys_sendmsg(t: Task, fd: number, umsg: number, flags: number): SysRet {
+export function sys_sendmsg(t: Task, fd: number, umsg: UserPtr, flags: number): SysRet {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
   const it = task_iter(t);
@@ -87,7 +90,7 @@ export function sys_sendmsg(t: Task, fd: number, umsg: number, flags: number): S
 }
 
 /** Writes name, control and flags of a completed receive back to the user's msghdr. */
-function recvmsg_finish(t: Task, umsg: number, m: UserMsg, msg: MsgHdr, flags: number, r: number): number {
+function recvmsg_finish(t: Task, umsg: UserPtr, m: UserMsg, msg: MsgHdr, flags: number, r: number): number {
   if (r < 0) { if (msg.fp) for (const f of msg.fp) fput(f); return r; }
   let namelen = 0;
   if (m.name && msg.name) {
@@ -102,11 +105,11 @@ function recvmsg_finish(t: Task, umsg: number, m: UserMsg, msg: MsgHdr, flags: n
     if (typeof d === 'number') return d;
     used = d.used; mflags |= d.flags;
   }
-  if (put_user_u32(t, umsg + 8, namelen) || put_user_u64(t, umsg + 40, used) || put_user_u32(t, umsg + 48, mflags)) return -EFAULT;
+  if (put_user_u32(t, user_ptr_add(umsg, 8), namelen) || put_user_u64(t, user_ptr_add(umsg, 40), used) || put_user_u32(t, user_ptr_add(umsg, 48), mflags)) return -EFAULT;
   return r;
 }
 
-export function sys_recvmsg(t: Task, fd: number, umsg: number, flags: number): SysRet {
+export function sys_recvmsg(t: Task, fd: number, umsg: UserPtr, flags: number): SysRet {
   const sock = sockfd_lookup(t, fd);
   if (typeof sock === 'number') return sock;
   const it = task_iter(t);

@@ -26,8 +26,9 @@ export {
   PIOT_IOCINFO, PIOT_IOCRET, PIOT_MAX_LOAD,
 } from '../include/uapi/piot.ts';
 import { PIOT_IOCINFO, PIOT_IOCINFO_SIZE, PIOT_IOCINIT, PIOT_IOCLOAD, PIOT_IOCLOAD_SIZE, PIOT_IOCRET, PIOT_IOCSPAWN, PIOT_IOCSPAWN_SIZE, PIOT_MAX_LOAD } from '../include/uapi/piot.ts';
+import { as_user_ptr, user_ptr_add, type UserPtr } from '../include/linux/compiler_types.ts';
 
-function piot_info(t: Task, uarg: number): number {
+function piot_info(t: Task, uarg: UserPtr): number {
   const b = new Uint8Array(PIOT_IOCINFO_SIZE), dv = new DataView(b.buffer);
   const put = (off: number, v: number): void => { const hi = Math.floor(v / 2 ** 32); dv.setUint32(off, v - hi * 2 ** 32, true); dv.setInt32(off + 4, hi, true); };
   put(0, BOX_TEXT_BASE); put(8, BOX_TEXT_BASE); put(16, privbox_of(t.kernel).gate_addr);
@@ -35,12 +36,14 @@ function piot_info(t: Task, uarg: number): number {
 }
 
 /** PIOT_IOCLOAD: compiles the source at {addr, len}; returns the entry's box-text address. */
-function piot_load(t: Task, uarg: number): SysRet {
-  const addr = get_user_u64(t, uarg), len = get_user_u64(t, uarg + 8);
-  if (addr === undefined || len === undefined) return -EFAULT;
+function piot_load(t: Task, uarg: UserPtr): SysRet {
+  if (get_user_u64(t, uarg)) return -EFAULT;
+  const addr = t.cpu.uval;
+  if (get_user_u64(t, user_ptr_add(uarg, 8))) return -EFAULT;
+  const len = t.cpu.uval;
   if (len > PIOT_MAX_LOAD) return -ENOMEM;
   const src = new Uint8Array(len);
-  if (copy_from_user(t, src, 0, addr, len)) return -EFAULT;
+  if (copy_from_user(t, src, 0, as_user_ptr(addr), len)) return -EFAULT; // struct piot_iocload's addr
   return load_box_module(t, new TextDecoder().decode(src), default_build(t.kernel)).then((m) => {
     if (typeof m === 'number') return m;
     return box_mm(t).text.add(m.entry, 'box_entry');
@@ -50,9 +53,9 @@ function piot_load(t: Task, uarg: number): SysRet {
 function piot_ioctl(_f: unknown, t: Task, cmd: number, arg: number): SysRet {
   switch (cmd) {
     case PIOT_IOCINIT: box_mm(t); return 0;
-    case PIOT_IOCINFO: return piot_info(t, arg);
-    case PIOT_IOCLOAD: return piot_load(t, arg);
-    case PIOT_IOCSPAWN: return piot_spawn(t, arg);
+    case PIOT_IOCINFO: return piot_info(t, as_user_ptr(arg));
+    case PIOT_IOCLOAD: return piot_load(t, as_user_ptr(arg));
+    case PIOT_IOCSPAWN: return piot_spawn(t, as_user_ptr(arg));
     case PIOT_IOCRET: return piot_ret(t, arg);
   }
   return -ENOTTY;

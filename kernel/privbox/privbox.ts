@@ -39,6 +39,7 @@ export interface PrivboxConfig {
 
 import { CLOBBER_NAMES, type ClobberName } from '../include/uapi/piot.ts';
 import { StateKey, state_of } from '../include/linux/ext_state.ts';
+import { USER_NULL } from '../include/linux/compiler_types.ts';
 export { CLOBBER_NAMES, type ClobberName };
 
 /** The box text of one address space: a TextRegion on pages marked PERM_BOX. */
@@ -55,7 +56,7 @@ export class BoxTask {
   /** Set by PIOT_IOCRET: the box asked to return with this value. */
   ret_value = 0;
   /** Address of the running spawn's struct piot_iocspawn (the return value is written back there). */
-  spawn_uarg = 0;
+  spawn_uarg = USER_NULL;
   /**
    * A box whose entry is still running asynchronously in its process's realm (its result is a
    * promise of that realm, which the kernel never awaits): the spawn ioctl sleeps until the

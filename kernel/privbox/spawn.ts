@@ -17,6 +17,7 @@ import type { Task } from '../sched/task.ts';
 import { apply_exec_policy, box_mm } from './box_mm.ts';
 import { cred_page_sync } from './cred_page.ts';
 import { type SfiBuild, box_running, box_task, privbox_of } from './privbox.ts';
+import { user_ptr_add, type UserPtr } from '../include/linux/compiler_types.ts';
 
 export const KSTACK_SIZE = 16384; // THREAD_SIZE on x86-64
 
@@ -58,10 +59,12 @@ function resolve_entry(t: Task, ip: number): { fn: TextFn; ip: number } | number
 }
 
 /** PIOT_IOCSPAWN: struct piot_iocspawn { unsigned long ip, arg; } at uarg. */
-export function piot_spawn(t: Task, uarg: number): SysRet {
+export function piot_spawn(t: Task, uarg: UserPtr): SysRet {
   const k = t.kernel, pb = privbox_of(k);
-  const ip0 = get_user_u64(t, uarg), arg = get_user_u64(t, uarg + 8);
-  if (ip0 === undefined || arg === undefined) return -EFAULT;
+  if (get_user_u64(t, uarg)) return -EFAULT;
+  const ip0 = t.cpu.uval;
+  if (get_user_u64(t, user_ptr_add(uarg, 8))) return -EFAULT;
+  const arg = t.cpu.uval;
   if (t.in_box) return -EBUSY;
   const e = resolve_entry(t, ip0);
   if (typeof e === 'number') return e;
@@ -107,7 +110,7 @@ function box_finish(t: Task, err: unknown, v?: unknown): number {
   if (err === undefined) b.ret_value = typeof v === 'number' ? v : 0;
   box_leave(t);
   const ret = scrub_value(t, b.ret_value);
-  if (put_user_u64(t, b.spawn_uarg + 8, ret)) return -EFAULT;
+  if (put_user_u64(t, user_ptr_add(b.spawn_uarg, 8), ret)) return -EFAULT;
   return 0;
 }
 

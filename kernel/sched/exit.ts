@@ -21,6 +21,7 @@ import { KERN_ALERT, KERN_EMERG } from '../printk.ts';
 import { futex_exit_release, futex_wake } from '../futex.ts';
 import { FUTEX_BITSET_MATCH_ANY } from '../include/uapi/futex.ts';
 import { account_reaped, put_child_rusage } from '../rusage.ts';
+import { USER_NULL, type UserPtr } from '../include/linux/compiler_types.ts';
 
 /** Unwinds a task's user code (its JS stack) back to the task runner. */
 export class UserUnwind extends Error {}
@@ -96,7 +97,7 @@ function exit_mm(t: Task): void {
     if (mm.users > 1 && put_user_u32(t, t.clear_child_tid, 0) === 0) {
       futex_wake(t, t.clear_child_tid, true, 1, FUTEX_BITSET_MATCH_ANY);
     }
-    t.clear_child_tid = 0;
+    t.clear_child_tid = USER_NULL;
   }
   t.mm = null;
   mmput(t.kernel, mm);
@@ -241,7 +242,7 @@ function do_wait(t: Task, select: (c: Task) => boolean, options: number,
 }
 
 /** wait4(2) */
-export function sys_wait4(t: Task, pid: number, wstatus: number, options: number, rusage: number): number | Promise<number> {
+export function sys_wait4(t: Task, pid: number, wstatus: UserPtr, options: number, rusage: UserPtr): number | Promise<number> {
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
   if (pid === -0x80000000) return -ESRCH; // -INT_MIN names no process group
   return do_wait(t, (c) => eligible(t, c, pid), (options & ~__WALL) | WEXITED, (r) => {
@@ -256,7 +257,7 @@ const siginfo = new Uint8Array(128);
 const siginfo_dv = new DataView(siginfo.buffer);
 
 /** Fills a SIGCHLD siginfo_t: si_signo, si_errno, si_code, then si_pid, si_uid, si_status at 16. */
-function put_siginfo_chld(t: Task, infop: number, r: WaitResult | null): boolean {
+function put_siginfo_chld(t: Task, infop: UserPtr, r: WaitResult | null): boolean {
   siginfo.fill(0);
   if (r) {
     siginfo_dv.setInt32(0, SIGCHLD, true);
@@ -269,7 +270,7 @@ function put_siginfo_chld(t: Task, infop: number, r: WaitResult | null): boolean
 }
 
 /** waitid(2): P_ALL, P_PID, P_PGID; WEXITED, WSTOPPED, WCONTINUED, WNOHANG, WNOWAIT. */
-export function sys_waitid(t: Task, idtype: number, id: number, infop: number, options: number, rusage: number): number | Promise<number> {
+export function sys_waitid(t: Task, idtype: number, id: number, infop: UserPtr, options: number, rusage: UserPtr): number | Promise<number> {
   if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -EINVAL;
   if (!(options & (WEXITED | WSTOPPED | WCONTINUED))) return -EINVAL;
   let select: (c: Task) => boolean;
@@ -288,7 +289,7 @@ export function kill_task(t: Task, sig = SIGKILL): void {
   if (t.alive) { send_signal(t, sig); }
 }
 
-export const exit_syscalls: SyscallDef[] = [
+export const exit_syscalls: readonly SyscallDef[] = [
   { name: 'exit', fn: sys_exit, args: ['int'] },
   { name: 'exit_group', fn: sys_exit_group, args: ['int'] },
   { name: 'wait4', fn: sys_wait4, args: ['int', 'wstatus', 'waitopts', 'ptr'], support: 'partial', note: 'rusage holds the CPU times only (see getrusage); a thread waits only for its own children (as with __WNOTHREAD)' },

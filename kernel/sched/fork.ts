@@ -23,6 +23,7 @@ export {
   CLONE_CHILD_SETTID, CSIGNAL,
 } from '../include/uapi/sched.ts';
 import { CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_FILES, CLONE_FS, CLONE_PARENT, CLONE_PARENT_SETTID, CLONE_SIGHAND, CLONE_THREAD, CLONE_VFORK, CLONE_VM, CSIGNAL } from '../include/uapi/sched.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 /** RLIMIT_NPROC-style cap on live tasks (pid_max is far larger; this bounds runaway forks). */
 export const MAX_TASKS = 4096;
@@ -75,7 +76,7 @@ export function alloc_task(k: Kernel, thread_of: Task | null): Task {
 }
 
 /** copy_process(): the child task, or -errno. The caller starts it running. */
-export function copy_process(p: Task, flags: number, newsp: number, ptid: number, ctid: number): Task | number {
+export function copy_process(p: Task, flags: number, newsp: number, ptid: UserPtr, ctid: UserPtr): Task | number {
   const k = p.kernel;
   if (flags & CLONE_THREAD && !(flags & CLONE_SIGHAND)) return -EINVAL;
   if (flags & CLONE_SIGHAND && !(flags & CLONE_VM)) return -EINVAL;
@@ -139,15 +140,16 @@ export let run_user: (t: Task, entry: UserEntry, how: number) => void = () => un
 export function set_task_runner(r: typeof run_user): void { run_user = r; }
 
 /** clone(2); the argument order differs on arm64 (CONFIG_CLONE_BACKWARDS). */
-export function sys_clone(t: Task, flags: number, newsp: number, ptid: number, a3: number, a4: number): number {
-  const [ctid] = t.kernel.arch.clone_backwards ? [a4, a3] : [a3, a4];
+export function sys_clone(t: Task, flags: number, newsp: UserPtr, ptid: UserPtr, a3: UserPtr, a4: UserPtr): number {
+  // CONFIG_CLONE_BACKWARDS (arm64) swaps the tls and ctid registers.
+  const ctid = t.kernel.arch.clone_backwards ? a4 : a3;
   const c = copy_process(t, flags, newsp, ptid, ctid);
   if (typeof c === 'number') return c;
   wake_up_new_task(c);
   return c.pid;
 }
 
-export const fork_syscalls: SyscallDef[] = [
+export const fork_syscalls: readonly SyscallDef[] = [
   { name: 'clone', fn: sys_clone, args: ['clone_flags', 'ptr', 'ptr', 'ptr', 'ptr'], support: 'partial',
     note: 'the child resumes at the libc clone wrapper (glibc-style clone(fn, stack, flags, arg)); no namespaces, no CLONE_VFORK wait; CLONE_SETTLS is accepted and ignored (no TLS register); signals sent to a process go to its leader thread only' },
 ];

@@ -18,6 +18,7 @@ import { put_timespec } from '../time/posix-timers.ts';
 import { check_same_owner, find_task } from './syscalls.ts';
 import type { Task } from './task.ts';
 import { StateKey, state_of, state_peek, state_set } from '../include/linux/ext_state.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 export const SCHED_NORMAL = 0, SCHED_FIFO = 1, SCHED_RR = 2, SCHED_BATCH = 3, SCHED_IDLE = 5, SCHED_DEADLINE = 6, SCHED_EXT = 7;
 export const SCHED_RESET_ON_FORK = 0x40000000;
@@ -65,10 +66,10 @@ function user_check(t: Task, p: Task, old: SchedPolicy, policy: number, prio: nu
 }
 
 /** __sched_setscheduler(): policy -1 keeps the current one (sched_setparam). */
-function do_setscheduler(t: Task, pid: number, policy: number, uparam: number): number {
+function do_setscheduler(t: Task, pid: number, policy: number, uparam: UserPtr): number {
   if (!uparam || pid < 0) return -EINVAL;
-  const prio = get_user_u32(t, uparam);
-  if (prio === undefined) return -EFAULT;
+  if (get_user_u32(t, uparam)) return -EFAULT;
+  const prio = t.cpu.uval;
   const p = find_task(t, pid);
   if (!p) return -ESRCH;
   const old = policy_of(p);
@@ -88,10 +89,10 @@ function do_setscheduler(t: Task, pid: number, policy: number, uparam: number): 
   return 0;
 }
 
-export function sys_sched_setscheduler(t: Task, pid: number, policy: number, uparam: number): number {
+export function sys_sched_setscheduler(t: Task, pid: number, policy: number, uparam: UserPtr): number {
   return policy < 0 ? -EINVAL : do_setscheduler(t, pid, policy, uparam);
 }
-export const sys_sched_setparam = (t: Task, pid: number, uparam: number): number => do_setscheduler(t, pid, -1, uparam);
+export const sys_sched_setparam = (t: Task, pid: number, uparam: UserPtr): number => do_setscheduler(t, pid, -1, uparam);
 
 export function sys_sched_getscheduler(t: Task, pid: number): number {
   if (pid < 0) return -EINVAL;
@@ -101,7 +102,7 @@ export function sys_sched_getscheduler(t: Task, pid: number): number {
   return sp.policy | (sp.reset ? SCHED_RESET_ON_FORK : 0);
 }
 
-export function sys_sched_getparam(t: Task, pid: number, uparam: number): number {
+export function sys_sched_getparam(t: Task, pid: number, uparam: UserPtr): number {
   if (!uparam || pid < 0) return -EINVAL;
   const p = find_task(t, pid);
   if (!p) return -ESRCH;
@@ -124,7 +125,7 @@ export function sys_sched_get_priority_min(_t: Task, policy: number): number {
 }
 
 /** SCHED_RR tasks report the round-robin slice; the others 0 (FIFO has none; EEVDF reports 0). */
-export function sys_sched_rr_get_interval(t: Task, pid: number, uts: number): number {
+export function sys_sched_rr_get_interval(t: Task, pid: number, uts: UserPtr): number {
   if (pid < 0) return -EINVAL;
   const p = find_task(t, pid);
   if (!p) return -ESRCH;
@@ -133,7 +134,7 @@ export function sys_sched_rr_get_interval(t: Task, pid: number, uts: number): nu
 
 const STORED = 'the policy and real-time priority are checked, stored, reported and inherited as Linux does, but privos schedules every task alike (no real-time preemption, no SCHED_IDLE/BATCH weighting)';
 
-export const sched_policy_syscalls: SyscallDef[] = [
+export const sched_policy_syscalls: readonly SyscallDef[] = [
   { name: 'sched_setscheduler', fn: sys_sched_setscheduler, args: ['int', 'int', 'ptr'], support: 'partial', note: STORED },
   { name: 'sched_setparam', fn: sys_sched_setparam, args: ['int', 'ptr'], support: 'partial', note: STORED },
   { name: 'sched_getscheduler', fn: sys_sched_getscheduler, args: ['int'] },

@@ -8,6 +8,7 @@ import { SS_AUTODISARM, SS_DISABLE, SS_ONSTACK } from '../include/uapi/signal.ts
 import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import type { Task } from './task.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 const SS_FLAG_BITS = SS_AUTODISARM;
 /** sizeof(stack_t): ss_sp (8), ss_flags (int, padded to 8), ss_size (8). */
@@ -70,7 +71,7 @@ const oss_buf = new Uint8Array(STACK_T_SIZE);
 const oss_dv = new DataView(oss_buf.buffer);
 
 /** sigaltstack(2): the new stack is set before the old one is copied out (a fault there still changed it). */
-export function sys_sigaltstack(t: Task, uss: number, uoss: number): number {
+export function sys_sigaltstack(t: Task, uss: UserPtr, uoss: UserPtr): number {
   const sp = current_user_stack_pointer(t);
   fill_stack_t(t, oss_dv, 0, sas_ss_flags(t, sp) | (t.sas_ss_flags & SS_FLAG_BITS));
   if (uss) {
@@ -81,6 +82,6 @@ export function sys_sigaltstack(t: Task, uss: number, uoss: number): number {
   return uoss && copy_to_user(t, uoss, oss_buf, 0, STACK_T_SIZE) ? -EFAULT : 0;
 }
 
-export const sigaltstack_syscalls: SyscallDef[] = [
+export const sigaltstack_syscalls: readonly SyscallDef[] = [
   { name: 'sigaltstack', fn: sys_sigaltstack, args: ['ptr', 'ptr'] },
 ];

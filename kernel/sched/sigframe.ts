@@ -10,6 +10,7 @@ import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
 import { put_siginfo, type SigInfo } from './siginfo.ts';
 import { current_user_stack_pointer, do_sigaltstack, fill_stack_t, sas_ss_flags, sas_ss_reset, STACK_T_SIZE } from './sigaltstack.ts';
 import type { SigAction, Task } from './task.ts';
+import { as_user_ptr, USER_NULL, user_ptr_add, type UserPtr } from '../include/linux/compiler_types.ts';
 
 /** The largest frame of the two architectures (arm64's, with sigcontext's 4 KiB __reserved). */
 const FRAME_MAX = 8192;
@@ -36,10 +37,10 @@ function get_sigframe(t: Task, a: SigAction, sp: number): number {
  * and the alternate stack as it was) and returns its address, or 0 if it cannot be written
  * (the caller forces SIGSEGV, as force_sigsegv does).
  */
-export function setup_rt_frame(t: Task, info: SigInfo, a: SigAction, old_lo: number, old_hi: number): number {
+export function setup_rt_frame(t: Task, info: SigInfo, a: SigAction, old_lo: number, old_hi: number): UserPtr {
   const l = t.kernel.arch.sigframe;
   const sp = current_user_stack_pointer(t);
-  const addr = get_sigframe(t, a, sp);
+  const addr = as_user_ptr(get_sigframe(t, a, sp)); // the frame goes on the user stack
   frame.fill(0, 0, l.size);
   if (l.pretcode >= 0) put_u64(l.pretcode, a.restorer);
   put_siginfo(frame, fdv, l.info, info);
@@ -49,7 +50,7 @@ export function setup_rt_frame(t: Task, info: SigInfo, a: SigAction, old_lo: num
   if (t.sas_ss_flags & SS_AUTODISARM) sas_ss_reset(t);
   fdv.setUint32(l.uc + l.uc_sigmask, old_lo >>> 0, true); fdv.setUint32(l.uc + l.uc_sigmask + 4, old_hi >>> 0, true);
   put_u64(l.uc + l.mc_sp, sp);
-  if (addr <= 0 || copy_to_user(t, addr, frame, 0, l.size)) return 0;
+  if (addr <= 0 || copy_to_user(t, addr, frame, 0, l.size)) return USER_NULL;
   return addr;
 }
 
@@ -61,10 +62,10 @@ const rdv = new DataView(rs.buffer);
  * (restore_altstack: errors other than EFAULT ignored, so a handler on the alternate stack
  * cannot change it). Returns [lo, hi], or null when the frame cannot be read (SIGSEGV).
  */
-export function restore_sigframe(t: Task, addr: number): [number, number] | null {
+export function restore_sigframe(t: Task, addr: UserPtr): [number, number] | null {
   const l = t.kernel.arch.sigframe;
-  if (copy_from_user(t, rs, 0, addr + l.uc + l.uc_sigmask, 8)) return null;
-  if (copy_from_user(t, rs, 8, addr + l.uc + l.uc_stack, STACK_T_SIZE)) return null;
+  if (copy_from_user(t, rs, 0, user_ptr_add(addr, l.uc + l.uc_sigmask), 8)) return null;
+  if (copy_from_user(t, rs, 8, user_ptr_add(addr, l.uc + l.uc_stack), STACK_T_SIZE)) return null;
   do_sigaltstack(t, rdv, 8, addr);
   return [rdv.getUint32(0, true), rdv.getUint32(4, true)];
 }

@@ -8,6 +8,7 @@
 import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
 import type { Task } from './task.ts';
 import { SIGCHLD } from '../include/uapi/signal.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 export const SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TIMER = -2, SI_MESGQ = -3, SI_ASYNCIO = -4;
 export const SI_SIGIO = -5, SI_TKILL = -6;
@@ -61,7 +62,7 @@ export const SIL_KILL = 0, SIL_TIMER = 1, SIL_POLL = 2, SIL_FAULT = 3, SIL_CHLD 
 export const SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRERR = 2;
 
 /** sig_specific_sicodes: the highest signal-specific code of SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV, SIGCHLD, SIGSYS. */
-const SPECIFIC_LIMIT: Record<number, number> = { 4: 11, 5: 6, 7: 5, 8: 15, 11: 10, 17: 6, 31: 2 };
+const SPECIFIC_LIMIT: Readonly<Record<number, number>> = { 4: 11, 5: 6, 7: 5, 8: 15, 11: 10, 17: 6, 31: 2 };
 const NSIGPOLL = 6;
 
 /** siginfo_layout(): the union member of info's signal and code. */
@@ -139,12 +140,12 @@ function siginfo_layout_bytes(info: SigInfo): Uint8Array {
 }
 
 /** copy_siginfo_to_user(): false on a fault. */
-export function copy_siginfo_to_user(t: Task, uaddr: number, info: SigInfo): boolean {
+export function copy_siginfo_to_user(t: Task, uaddr: UserPtr, info: SigInfo): boolean {
   return copy_to_user(t, uaddr, siginfo_layout_bytes(info), 0, SIGINFO_SIZE) === 0;
 }
 
 /** __copy_siginfo_from_user(): the sender's siginfo with si_signo forced to sig, or null on a fault. */
-export function copy_siginfo_from_user(t: Task, sig: number, uaddr: number): SigInfo | null {
+export function copy_siginfo_from_user(t: Task, sig: number, uaddr: UserPtr): SigInfo | null {
   const raw = new Uint8Array(SIGINFO_SIZE);
   if (copy_from_user(t, raw, 0, uaddr, SIGINFO_SIZE)) return null;
   const v = new DataView(raw.buffer);

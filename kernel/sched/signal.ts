@@ -22,6 +22,7 @@ import { CAP_KILL } from '../include/uapi/capability.ts';
 import { sleep_on, wake_up_task } from './wait.ts';
 import { SI_KERNEL, SI_TKILL, SI_USER, SigInfo, collect_signal, flush_sigqueue_sig, sig_still_queued } from './siginfo.ts';
 import { frame_info, frame_uc, restore_sigframe, setup_rt_frame } from './sigframe.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 
 /** Signals whose default action is to ignore (signal(7)); SIGCONT's continuing is done at send time. */
@@ -265,7 +266,7 @@ function handle_signal(t: Task, info: SigInfo, a: SigAction): Promise<void> | vo
 }
 
 /** rt_sigreturn(): the mask (and alternate stack) the frame holds; a frame gone bad is SIGSEGV. */
-function rt_sigreturn(t: Task, frame: number, outer_sp: number): void {
+function rt_sigreturn(t: Task, frame: UserPtr, outer_sp: number): void {
   switch_to(t, MODE_KERNEL);
   const m = restore_sigframe(t, frame);
   t.sig_sp = outer_sp;
@@ -376,7 +377,7 @@ const sa_buf = new Uint8Array(32);
 const sa_dv = new DataView(sa_buf.buffer);
 
 /** rt_sigaction(2) with the kernel's struct sigaction: handler, flags, restorer, mask (8 each). */
-export function sys_rt_sigaction(t: Task, sig: number, act: number, oact: number, sigsetsize: number): number {
+export function sys_rt_sigaction(t: Task, sig: number, act: UserPtr, oact: UserPtr, sigsetsize: number): number {
   if (sigsetsize !== 8) return -EINVAL;
   if (sig < 1 || sig > _NSIG) return -EINVAL;
   const a = t.sighand.action[sig];
@@ -408,7 +409,7 @@ export function sys_rt_sigaction(t: Task, sig: number, act: number, oact: number
 }
 
 /** rt_sigprocmask(2) */
-export function sys_rt_sigprocmask(t: Task, how: number, set: number, oset: number, sigsetsize: number): number {
+export function sys_rt_sigprocmask(t: Task, how: number, set: UserPtr, oset: UserPtr, sigsetsize: number): number {
   if (sigsetsize !== 8) return -EINVAL;
   const old_lo = t.blocked_lo, old_hi = t.blocked_hi;
   if (set) {
@@ -426,14 +427,14 @@ export function sys_rt_sigprocmask(t: Task, how: number, set: number, oset: numb
   return 0;
 }
 
-export function sys_rt_sigpending(t: Task, set: number, sigsetsize: number): number {
+export function sys_rt_sigpending(t: Task, set: UserPtr, sigsetsize: number): number {
   if (sigsetsize < 0 || sigsetsize > 8) return -EINVAL; // size_t: "negative" is huge
   sa_dv.setUint32(0, (t.pending_lo & t.blocked_lo) >>> 0, true);
   sa_dv.setUint32(4, (t.pending_hi & t.blocked_hi) >>> 0, true);
   return copy_to_user(t, set, sa_buf, 0, sigsetsize) ? -EFAULT : 0;
 }
 
-export const signal_syscalls: SyscallDef[] = [
+export const signal_syscalls: readonly SyscallDef[] = [
   { name: 'kill', fn: sys_kill, args: ['int', 'signal'] },
   { name: 'tgkill', fn: sys_tgkill, args: ['int', 'int', 'signal'] },
   { name: 'tkill', fn: sys_tkill, args: ['int', 'signal'] },

@@ -13,13 +13,14 @@ import { signal_pending } from '../include/linux/sched/signal.ts';
 import { SI_TKILL, copy_siginfo_from_user, copy_siginfo_to_user, type SigInfo } from './siginfo.ts';
 import type { Task } from './task.ts';
 import { sleep_on } from './wait.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 const set_buf = new Uint8Array(8);
 const set_dv = new DataView(set_buf.buffer);
 const KILL_STOP = (1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1));
 
 /** A user sigset_t as [lo, hi], or null on a fault. */
-export function get_sigset(t: Task, uaddr: number): [number, number] | null {
+export function get_sigset(t: Task, uaddr: UserPtr): [number, number] | null {
   if (copy_from_user(t, set_buf, 0, uaddr, 8)) return null;
   return [set_dv.getUint32(0, true), set_dv.getUint32(4, true)];
 }
@@ -29,7 +30,7 @@ export function get_sigset(t: Task, uaddr: number): [number, number] | null {
  * until one arrives (its number), another signal interrupts (-EINTR) or the timeout passes
  * (-EAGAIN). deadline is a CLOCK_MONOTONIC time in ns, or -1 for none.
  */
-async function do_sigtimedwait(t: Task, lo: number, hi: number, deadline: number, uinfo: number): Promise<number> {
+async function do_sigtimedwait(t: Task, lo: number, hi: number, deadline: number, uinfo: UserPtr): Promise<number> {
   const real_lo = t.blocked_lo, real_hi = t.blocked_hi;
   t.real_blocked_lo = real_lo; t.real_blocked_hi = real_hi;
   t.blocked_lo &= ~lo; t.blocked_hi &= ~hi;
@@ -50,7 +51,7 @@ async function do_sigtimedwait(t: Task, lo: number, hi: number, deadline: number
   return info.signo;
 }
 
-export function sys_rt_sigtimedwait(t: Task, uthese: number, uinfo: number, uts: number, sigsetsize: number): SysRet {
+export function sys_rt_sigtimedwait(t: Task, uthese: UserPtr, uinfo: UserPtr, uts: UserPtr, sigsetsize: number): SysRet {
   if (sigsetsize !== 8) return -EINVAL;
   const set = get_sigset(t, uthese);
   if (!set) return -EFAULT;
@@ -80,7 +81,7 @@ function send_checked(t: Task, target: Task, sig: number, info: SigInfo): number
   return 0;
 }
 
-export function sys_rt_sigqueueinfo(t: Task, pid: number, sig: number, uinfo: number): number {
+export function sys_rt_sigqueueinfo(t: Task, pid: number, sig: number, uinfo: UserPtr): number {
   const info = copy_siginfo_from_user(t, sig, uinfo);
   if (!info) return -EFAULT;
   if (forged_code(t, info, pid)) return -EPERM;
@@ -89,7 +90,7 @@ export function sys_rt_sigqueueinfo(t: Task, pid: number, sig: number, uinfo: nu
   return send_checked(t, target, sig, info);
 }
 
-export function sys_rt_tgsigqueueinfo(t: Task, tgid: number, pid: number, sig: number, uinfo: number): number {
+export function sys_rt_tgsigqueueinfo(t: Task, tgid: number, pid: number, sig: number, uinfo: UserPtr): number {
   const info = copy_siginfo_from_user(t, sig, uinfo);
   if (!info) return -EFAULT;
   if (pid <= 0 || tgid <= 0) return -EINVAL;
@@ -104,7 +105,7 @@ export function sys_rt_tgsigqueueinfo(t: Task, tgid: number, pid: number, sig: n
  * signal is delivered under that mask and the old one comes back after it (set_restore_sigmask,
  * done by syscall_exit_work).
  */
-export function sys_rt_sigsuspend(t: Task, unewset: number, sigsetsize: number): SysRet {
+export function sys_rt_sigsuspend(t: Task, unewset: UserPtr, sigsetsize: number): SysRet {
   if (sigsetsize !== 8) return -EINVAL;
   const set = get_sigset(t, unewset);
   if (!set) return -EFAULT;
@@ -127,7 +128,7 @@ export function sys_pause(t: Task): SysRet {
   return signal_pending(t) ? -ERESTARTNOHAND : wait();
 }
 
-export const sigwait_syscalls: SyscallDef[] = [
+export const sigwait_syscalls: readonly SyscallDef[] = [
   { name: 'pause', fn: sys_pause, args: [] },
   { name: 'rt_sigtimedwait', fn: sys_rt_sigtimedwait, args: ['ptr', 'ptr', 'ptr', 'size_t'] },
   { name: 'rt_sigqueueinfo', fn: sys_rt_sigqueueinfo, args: ['int', 'signal', 'ptr'] },

@@ -9,6 +9,7 @@ import { capable } from '../capability.ts';
 import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import type { Task } from './task.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 /** nr_cpu_ids, and cpumask_size(): whole longs. */
 export const NR_CPU_IDS = 1;
@@ -27,14 +28,14 @@ export function check_same_owner(t: Task, p: Task): boolean {
 }
 
 /** get_user_cpu_mask(): a shorter user mask is zero-extended, a longer one cut to cpumask_size. */
-function get_user_cpu_mask(t: Task, uptr: number, len: number): number {
+function get_user_cpu_mask(t: Task, uptr: UserPtr, len: number): number {
   const b = new Uint8Array(CPUMASK_SIZE);
   const n = Math.min(len, CPUMASK_SIZE);
   if (copy_from_user(t, b, 0, uptr, n)) return -EFAULT;
   return b[0] & CPU_ACTIVE_MASK;
 }
 
-export function sys_sched_setaffinity(t: Task, pid: number, len: number, uptr: number): number {
+export function sys_sched_setaffinity(t: Task, pid: number, len: number, uptr: UserPtr): number {
   const mask = get_user_cpu_mask(t, uptr, len);
   if (mask < 0) return mask;
   const p = find_task(t, pid);
@@ -46,7 +47,7 @@ export function sys_sched_setaffinity(t: Task, pid: number, len: number, uptr: n
 }
 
 /** sched_getaffinity(2): returns the bytes written (cpumask_size), as the raw syscall does. */
-export function sys_sched_getaffinity(t: Task, pid: number, len: number, uptr: number): number {
+export function sys_sched_getaffinity(t: Task, pid: number, len: number, uptr: UserPtr): number {
   if (len * 8 < NR_CPU_IDS || len & 7) return -EINVAL;
   const p = find_task(t, pid);
   if (!p) return -ESRCH;
@@ -55,7 +56,7 @@ export function sys_sched_getaffinity(t: Task, pid: number, len: number, uptr: n
   return copy_to_user(t, uptr, b, 0, CPUMASK_SIZE) ? -EFAULT : CPUMASK_SIZE;
 }
 
-export const sched_syscalls: SyscallDef[] = [
+export const sched_syscalls: readonly SyscallDef[] = [
   { name: 'sched_setaffinity', fn: sys_sched_setaffinity, args: ['int', 'uint', 'ptr'] },
   { name: 'sched_getaffinity', fn: sys_sched_getaffinity, args: ['int', 'uint', 'ptr'] },
 ];

@@ -13,6 +13,7 @@ import { _NSIG } from '../include/uapi/signal.ts';
 import type { TtyStruct } from '../drivers/tty/tty.ts';
 
 import { TASK_RUNNING } from '../include/linux/sched.ts';
+import { USER_NULL } from '../include/linux/compiler_types.ts';
 export { TASK_RUNNING, TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE, TASK_STOPPED, EXIT_ZOMBIE, EXIT_DEAD } from '../include/linux/sched.ts';
 
 export class Cred {
@@ -134,9 +135,9 @@ export class Task {
   door: CpuDoor | null = null;
   image_gen = 0;
   /** CLONE_CHILD_SETTID: where the child stores its tid when it first runs. */
-  set_child_tid = 0;
+  set_child_tid = USER_NULL;
   /** CLONE_CHILD_CLEARTID / set_tid_address: zeroed and futex-woken when the task exits. */
-  clear_child_tid = 0;
+  clear_child_tid = USER_NULL;
   /**
    * sendfile's bounce buffer (Linux's current->splice_pipe): per task, because the copy stays
    * live while the task sleeps on a full output, and a task is in one syscall at a time.

@@ -10,10 +10,10 @@ import type { Task } from '../sched/task.ts';
 import type { ArgFmt } from './syscall_def.ts';
 import { flags, fmt_ptr, peek_user_quiet, quote, STRSIZE } from './trace_util.ts';
 
-export const FAMILIES: Record<number, string> = { 0: 'AF_UNSPEC', 1: 'AF_UNIX', 2: 'AF_INET', 10: 'AF_INET6', 16: 'AF_NETLINK', 17: 'AF_PACKET' };
+export const FAMILIES: Readonly<Record<number, string>> = { 0: 'AF_UNSPEC', 1: 'AF_UNIX', 2: 'AF_INET', 10: 'AF_INET6', 16: 'AF_NETLINK', 17: 'AF_PACKET' };
 
 /** MSG_* (include/linux/socket.h), in strace's msg_flags order. */
-const MSG_FLAGS: [number, string][] = [[1, 'MSG_OOB'], [2, 'MSG_PEEK'], [4, 'MSG_DONTROUTE'], [8, 'MSG_CTRUNC'], [0x10, 'MSG_PROBE'],
+const MSG_FLAGS: readonly [number, string][] = [[1, 'MSG_OOB'], [2, 'MSG_PEEK'], [4, 'MSG_DONTROUTE'], [8, 'MSG_CTRUNC'], [0x10, 'MSG_PROBE'],
   [0x20, 'MSG_TRUNC'], [0x40, 'MSG_DONTWAIT'], [0x80, 'MSG_EOR'], [0x100, 'MSG_WAITALL'], [0x200, 'MSG_FIN'], [0x400, 'MSG_SYN'],
   [0x800, 'MSG_CONFIRM'], [0x1000, 'MSG_RST'], [0x2000, 'MSG_ERRQUEUE'], [0x4000, 'MSG_NOSIGNAL'], [0x8000, 'MSG_MORE'],
   [0x10000, 'MSG_WAITFORONE'], [0x40000, 'MSG_BATCH'], [0x4000000, 'MSG_ZEROCOPY'], [0x20000000, 'MSG_FASTOPEN'], [0x40000000, 'MSG_CMSG_CLOEXEC']];
@@ -109,7 +109,7 @@ function fmt_iov(t: Task, addr: number, n: number, data: number): string {
   return `[${out.join(', ')}${n > 32 ? ', ...' : ''}]`;
 }
 
-const SCM_NAMES: Record<number, string> = { 1: 'SCM_RIGHTS', 2: 'SCM_CREDENTIALS' };
+const SCM_NAMES: Readonly<Record<number, string>> = { 1: 'SCM_RIGHTS', 2: 'SCM_CREDENTIALS' };
 
 /** One cmsghdr's payload: SCM_RIGHTS as its fds, anything else as bytes. */
 function cmsg_data(level: number, type: number, data: Uint8Array): string {

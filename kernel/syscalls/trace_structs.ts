@@ -8,10 +8,10 @@ import type { Task } from '../sched/task.ts';
 import { signal_name } from '../include/uapi/signal.ts';
 import { flags, fmt_ptr, peek_user_quiet } from './trace_util.ts';
 
-const POLL_EVENTS: [number, string][] = [[1, 'POLLIN'], [2, 'POLLPRI'], [4, 'POLLOUT'], [8, 'POLLERR'], [0x10, 'POLLHUP'],
+const POLL_EVENTS: readonly [number, string][] = [[1, 'POLLIN'], [2, 'POLLPRI'], [4, 'POLLOUT'], [8, 'POLLERR'], [0x10, 'POLLHUP'],
   [0x20, 'POLLNVAL'], [0x40, 'POLLRDNORM'], [0x80, 'POLLRDBAND'], [0x100, 'POLLWRNORM'], [0x200, 'POLLWRBAND'],
   [0x400, 'POLLMSG'], [0x2000, 'POLLRDHUP']];
-const EPOLL_EVENTS: [number, string][] = [[1, 'EPOLLIN'], [2, 'EPOLLPRI'], [4, 'EPOLLOUT'], [8, 'EPOLLERR'], [0x10, 'EPOLLHUP'],
+const EPOLL_EVENTS: readonly [number, string][] = [[1, 'EPOLLIN'], [2, 'EPOLLPRI'], [4, 'EPOLLOUT'], [8, 'EPOLLERR'], [0x10, 'EPOLLHUP'],
   [0x40, 'EPOLLRDNORM'], [0x80, 'EPOLLRDBAND'], [0x100, 'EPOLLWRNORM'], [0x200, 'EPOLLWRBAND'], [0x400, 'EPOLLMSG'],
   [0x2000, 'EPOLLRDHUP'], [1 << 28, 'EPOLLEXCLUSIVE'], [1 << 29, 'EPOLLWAKEUP'], [1 << 30, 'EPOLLONESHOT'], [0x80000000, 'EPOLLET']];
 /** strace prints at most this many array elements (-s's sibling, max_strlen for arrays). */
@@ -103,7 +103,7 @@ export function fmt_fdpair(t: Task, addr: number): string {
   return `[${dv.getInt32(0, true)}, ${dv.getInt32(4, true)}]`;
 }
 
-const SA_FLAGS: [number, string][] = [[1, 'SA_NOCLDSTOP'], [2, 'SA_NOCLDWAIT'], [4, 'SA_SIGINFO'], [0x04000000, 'SA_RESTORER'],
+const SA_FLAGS: readonly [number, string][] = [[1, 'SA_NOCLDSTOP'], [2, 'SA_NOCLDWAIT'], [4, 'SA_SIGINFO'], [0x04000000, 'SA_RESTORER'],
   [0x08000000, 'SA_ONSTACK'], [0x10000000, 'SA_RESTART'], [0x40000000, 'SA_NODEFER'], [0x80000000, 'SA_RESETHAND']];
 const SA_RESTORER = 0x04000000;
 

@@ -24,7 +24,7 @@ export function peek_user_quiet(t: Task, addr: number, len: number): Uint8Array 
 export function fmt_ptr(v: number): string { return v === 0 ? 'NULL' : '0x' + (v < 0 ? addr_hex(v) : v.toString(16)); }
 
 /** A flag set as `A|B|0x40` (printflags), or zero's name. */
-export function flags(v: number, names: [number, string][], zero?: string): string {
+export function flags(v: number, names: readonly [number, string][], zero?: string): string {
   const out: string[] = [];
   let rest = v >>> 0;
   for (const [bit, name] of names) if (bit && ((rest & bit) >>> 0) === bit >>> 0) { out.push(name); rest = (rest & ~bit) >>> 0; }

@@ -16,6 +16,7 @@ import { KTimer } from './hrtimer.ts';
 import { CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID } from './posix-timers.ts';
 import { StateKey, state_of, state_peek, state_set } from '../include/linux/ext_state.ts';
 import type { Kernel } from '../kernel.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 export const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
 /** TICK_NSEC with CONFIG_HZ=250 (the reference kernel's; set_cpu_itimer adds one tick). */
@@ -74,7 +75,7 @@ const itv = new Uint8Array(32);
 const itdv = new DataView(itv.buffer);
 
 /** A struct itimerval as [interval, value] in ns; -EFAULT or -EINVAL (a bad timeval). */
-function get_itimerval(t: Task, uaddr: number): [number, number] | number {
+function get_itimerval(t: Task, uaddr: UserPtr): [number, number] | number {
   if (copy_from_user(t, itv, 0, uaddr, 32)) return -EFAULT;
   const f = (o: number): number => itdv.getInt32(o + 4, true) * 2 ** 32 + itdv.getUint32(o, true);
   const isec = f(0), iusec = f(8), vsec = f(16), vusec = f(24);
@@ -82,7 +83,7 @@ function get_itimerval(t: Task, uaddr: number): [number, number] | number {
   return [isec * 1e9 + iusec * 1000, vsec * 1e9 + vusec * 1000];
 }
 
-function put_itimerval(t: Task, uaddr: number, interval: number, value: number): boolean {
+function put_itimerval(t: Task, uaddr: UserPtr, interval: number, value: number): boolean {
   const put = (o: number, ns: number): void => {
     const s = Math.floor(ns / 1e9);
     itdv.setUint32(o, s % 2 ** 32, true); itdv.setUint32(o + 4, Math.floor(s / 2 ** 32), true);
@@ -92,7 +93,7 @@ function put_itimerval(t: Task, uaddr: number, interval: number, value: number):
   return copy_to_user(t, uaddr, itv, 0, 32) === 0;
 }
 
-export function sys_setitimer(t: Task, which: number, uvalue: number, uovalue: number): number {
+export function sys_setitimer(t: Task, which: number, uvalue: UserPtr, uovalue: UserPtr): number {
   let next: [number, number] = [0, 0];
   if (uvalue) {
     const v = get_itimerval(t, uvalue);
@@ -105,7 +106,7 @@ export function sys_setitimer(t: Task, which: number, uvalue: number, uovalue: n
   return 0;
 }
 
-export function sys_getitimer(t: Task, which: number, uvalue: number): number {
+export function sys_getitimer(t: Task, which: number, uvalue: UserPtr): number {
   if (which !== ITIMER_REAL && which !== ITIMER_VIRTUAL && which !== ITIMER_PROF) return -EINVAL;
   const [interval, value] = get_remaining(t, itimers(t).it[which]);
   return put_itimerval(t, uvalue, interval, value) ? 0 : -EFAULT;
@@ -119,7 +120,7 @@ export function sys_alarm(t: Task, seconds: number): number {
   return (!sec && nsec) || nsec >= 5e8 ? sec + 1 : sec;
 }
 
-export const itimer_syscalls: SyscallDef[] = [
+export const itimer_syscalls: readonly SyscallDef[] = [
   { name: 'alarm', fn: sys_alarm, args: ['uint'] },
   { name: 'setitimer', fn: sys_setitimer, args: ['int', 'ptr', 'ptr'], support: 'partial', note: 'ITIMER_VIRTUAL and ITIMER_PROF count the process CPU clock and are reported by getitimer, but never send SIGVTALRM/SIGPROF' },
   { name: 'getitimer', fn: sys_getitimer, args: ['int', 'ptr'] },

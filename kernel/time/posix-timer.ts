@@ -20,6 +20,7 @@ import { KTimer } from './hrtimer.ts';
 import { get_itimerspec, put_itimerspec, timespec_valid } from './itimerspec.ts';
 import { CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID, CLOCK_REALTIME, CLOCK_THREAD_CPUTIME_ID, TIMER_ABSTIME } from './posix-timers.ts';
 import { StateKey, state_of, state_peek, state_set } from '../include/linux/ext_state.ts';
+import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 export const SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD = 2, SIGEV_THREAD_ID = 4;
 const CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11;
@@ -134,7 +135,7 @@ function good_sigevent(t: Task, notify: number, signo: number, tid: number): Tas
  * (or an _ALARM clock, which needs an RTC that neither privos nor the reference machine has)
  * still uses up an id; so does a negative (CPU) clock id that turns out bad.
  */
-export function sys_timer_create(t: Task, clk: number, usev: number, uid: number): number {
+export function sys_timer_create(t: Task, clk: number, usev: UserPtr, uid: UserPtr): number {
   if (usev && copy_from_user(t, sev, 0, usev, 64)) return -EFAULT;
   let base = timer_clock(clk);
   if (base < 0 && clk >= 0) return base;
@@ -172,7 +173,7 @@ function timer_get(t: Task, tm: KItimer): [number, number] {
   return [k.interval, k.next + (1 + Math.floor((now - k.next) / k.interval)) * k.interval - now];
 }
 
-export function sys_timer_settime(t: Task, id: number, flags: number, unew: number, uold: number): number {
+export function sys_timer_settime(t: Task, id: number, flags: number, unew: UserPtr, uold: UserPtr): number {
   if (!unew) return -EINVAL;
   const v = get_itimerspec(t, unew);
   if (!v) return -EFAULT;
@@ -190,7 +191,7 @@ export function sys_timer_settime(t: Task, id: number, flags: number, unew: numb
   return 0;
 }
 
-export function sys_timer_gettime(t: Task, id: number, ucur: number): number {
+export function sys_timer_gettime(t: Task, id: number, ucur: UserPtr): number {
   const tm = lock_timer(t, id);
   if (!tm) return -EINVAL;
   const [interval, value] = timer_get(t, tm);
@@ -213,7 +214,7 @@ export function sys_timer_delete(t: Task, id: number): number {
   return 0;
 }
 
-export const posix_timer_syscalls: SyscallDef[] = [
+export const posix_timer_syscalls: readonly SyscallDef[] = [
   { name: 'timer_create', fn: sys_timer_create, args: ['clockid', 'ptr', 'ptr'], support: 'partial', note: 'timers on the CPU-time clocks count and are reported by timer_gettime but never send their signal; another process\'s or thread\'s CPU clock (a negative clock id naming another pid) is EINVAL; the _ALARM clocks are EOPNOTSUPP (no RTC, as on the reference machine)' },
   { name: 'timer_settime', fn: sys_timer_settime, args: ['int', 'int hex', 'ptr', 'ptr'] },
   { name: 'timer_gettime', fn: sys_timer_gettime, args: ['int', 'ptr'] },

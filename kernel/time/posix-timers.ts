@@ -12,6 +12,7 @@ import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { signal_pending } from '../include/linux/sched/signal.ts';
 import { EINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK } from '../include/uapi/errno.ts';
 import type { SysRet } from '../fs/fs_types.ts';
+import { USER_NULL, type UserPtr } from '../include/linux/compiler_types.ts';
 
 export const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3;
 export const CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7;
@@ -40,7 +41,7 @@ export function clock_ns(t: Task, clk: number): number {
   }
 }
 
-export function put_timespec(t: Task, uaddr: number, ns: number): boolean {
+export function put_timespec(t: Task, uaddr: UserPtr, ns: number): boolean {
   const s = Math.floor(ns / 1e9);
   dv.setUint32(0, s % 2 ** 32, true); dv.setUint32(4, Math.floor(s / 2 ** 32), true);
   dv.setUint32(8, ns - s * 1e9, true); dv.setUint32(12, 0, true);
@@ -48,7 +49,7 @@ export function put_timespec(t: Task, uaddr: number, ns: number): boolean {
 }
 
 /** A struct timespec in ns; -EFAULT or -EINVAL (tv_nsec out of range). */
-export function get_timespec(t: Task, uaddr: number): number {
+export function get_timespec(t: Task, uaddr: UserPtr): number {
   if (copy_from_user(t, ts, 0, uaddr, 16)) return -EFAULT;
   const sec = dv.getInt32(4, true) * 2 ** 32 + dv.getUint32(0, true);
   const nsec = dv.getInt32(12, true) * 2 ** 32 + dv.getUint32(8, true);
@@ -56,19 +57,19 @@ export function get_timespec(t: Task, uaddr: number): number {
   return sec * 1e9 + nsec;
 }
 
-export function sys_clock_gettime(t: Task, clk: number, tp: number): number {
+export function sys_clock_gettime(t: Task, clk: number, tp: UserPtr): number {
   const ns = clock_ns(t, clk);
   if (ns < 0) return ns;
   return put_timespec(t, tp, ns) ? 0 : -EFAULT;
 }
 
-export function sys_clock_getres(t: Task, clk: number, tp: number): number {
+export function sys_clock_getres(t: Task, clk: number, tp: UserPtr): number {
   if (clock_ns(t, clk) < 0) return -EINVAL;
   const res = clk === CLOCK_REALTIME_COARSE || clk === CLOCK_MONOTONIC_COARSE ? 4e6 : 1;
   return !tp || put_timespec(t, tp, res) ? 0 : -EFAULT;
 }
 
-export function sys_gettimeofday(t: Task, tv: number, _tz: number): number {
+export function sys_gettimeofday(t: Task, tv: UserPtr, _tz: UserPtr): number {
   if (!tv) return 0;
   const ns = clock_ns(t, CLOCK_REALTIME);
   const s = Math.floor(ns / 1e9);
@@ -83,7 +84,7 @@ export function sys_gettimeofday(t: Task, tv: number, _tz: number): number {
  * deadline (hrtimer_nanosleep_restart), so a stopped and continued sleeper wakes on time; an
  * absolute one returns -ERESTARTNOHAND and simply restarts (common_nsleep with TIMER_ABSTIME).
  */
-function do_nanosleep(t: Task, clk: number, deadline: number, rmtp: number, abs = false): SysRet {
+function do_nanosleep(t: Task, clk: number, deadline: number, rmtp: UserPtr, abs = false): SysRet {
   const wait = async (): Promise<number> => {
     for (;;) {
       const left = deadline - clock_ns(t, clk);
@@ -100,18 +101,18 @@ function do_nanosleep(t: Task, clk: number, deadline: number, rmtp: number, abs 
   return wait();
 }
 
-export function sys_nanosleep(t: Task, rqtp: number, rmtp: number): SysRet {
+export function sys_nanosleep(t: Task, rqtp: UserPtr, rmtp: UserPtr): SysRet {
   const ns = get_timespec(t, rqtp);
   if (ns < 0) return ns;
   return do_nanosleep(t, CLOCK_MONOTONIC, clock_ns(t, CLOCK_MONOTONIC) + ns, rmtp);
 }
 
-export function sys_clock_nanosleep(t: Task, clk: number, flags: number, rqtp: number, rmtp: number): SysRet {
+export function sys_clock_nanosleep(t: Task, clk: number, flags: number, rqtp: UserPtr, rmtp: UserPtr): SysRet {
   if (clk !== CLOCK_REALTIME && clk !== CLOCK_MONOTONIC && clk !== CLOCK_BOOTTIME) return -EINVAL;
   const ns = get_timespec(t, rqtp);
   if (ns < 0) return ns;
   const deadline = flags & TIMER_ABSTIME ? ns : clock_ns(t, clk) + ns;
-  return flags & TIMER_ABSTIME ? do_nanosleep(t, clk, deadline, 0, true) : do_nanosleep(t, clk, deadline, rmtp);
+  return flags & TIMER_ABSTIME ? do_nanosleep(t, clk, deadline, USER_NULL, true) : do_nanosleep(t, clk, deadline, rmtp);
 }
 
 /** restart_syscall(2): resumes what the task's restart_block holds; EINTR when it holds nothing. */
@@ -121,7 +122,7 @@ export function sys_restart_syscall(t: Task): SysRet {
   return fn ? fn(t) : -EINTR;
 }
 
-export function sys_time(t: Task, tloc: number): number {
+export function sys_time(t: Task, tloc: UserPtr): number {
   const s = Math.floor(clock_ns(t, CLOCK_REALTIME) / 1e9);
   if (tloc) {
     dv.setUint32(0, s % 2 ** 32, true); dv.setUint32(4, 0, true);
@@ -130,7 +131,7 @@ export function sys_time(t: Task, tloc: number): number {
   return s;
 }
 
-export const time_syscalls: SyscallDef[] = [
+export const time_syscalls: readonly SyscallDef[] = [
   { name: 'clock_gettime', fn: sys_clock_gettime, args: ['clockid', 'ptr'] },
   { name: 'clock_getres', fn: sys_clock_getres, args: ['clockid', 'ptr'] },
   { name: 'gettimeofday', fn: sys_gettimeofday, args: ['ptr', 'ptr'] },

@@ -7,6 +7,7 @@
 import test from 'ava';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ts from 'typescript';
 
 const ALLOWED: Record<string, string> = {
   'kernel/modules/main.ts:ts_loader': "whether tsx's hooks are registered in this host process (once, for the first TypeScript module the compiled kernel loads)",
@@ -24,6 +25,8 @@ const ALLOWED: Record<string, string> = {
   'kernel/fs/readdir.ts:kdv': 'view of kbuf',
   'kernel/net/ipv4/tcp_bridge.ts:spare': "host-side send buffer recycled between Node socket writes (the host's memory, not the guest's)",
   'kernel/fs/inode_fill.ts:fillers': 'per-inode filler of a file made I_NEW (a WeakMap keyed by the inode, gone with it)',
+  'kernel/net/ipv4/tcp_bridge.ts:lent': 'the host-side buffer lent to the Node write in progress (as spare)',
+  'kernel/net/ipv4/tcp_bridge.ts:view': 'the last view of spare handed to a send (same-sized sends reuse it; host memory)',
   'kernel/fs/binfmt_image.ts:compiled': 'host-process cache of compiled image scripts keyed by content hash (immutable entries)',
   'kernel/fs/binfmt_image.ts:realm_owner': 'realm → machine association keyed by the realm object (WeakMap)',
   'kernel/fs/binfmt_image.ts:rejection_hook': "the host process's one unhandled-rejection hook, installed once",
@@ -39,7 +42,9 @@ const ALLOWED: Record<string, string> = {
   'kernel/arch/arm64/pauth.ts:SB': 'QARMA-64 S-box table (constant once built)',
   'kernel/arch/arm64/pauth.ts:SBI': 'QARMA-64 inverse S-box (constant once built)',
   'kernel/arch/arm64/pauth.ts:rh': 'QARMA-64 result registers of one synchronous computation (no BigInt per call)',
+  'kernel/arch/arm64/pauth.ts:rl': 'as rh',
   'kernel/arch/arm64/pauth.ts:key_hi_seen': 'one-entry cache of the last key schedule (pure function of the key)',
+  'kernel/arch/arm64/pauth.ts:key_lo_seen': 'as key_hi_seen',
   'kernel/arch/arm64/pauth.ts:LAYOUTS': 'memo of pointer layouts per configuration (pure function)',
   'kernel/kcov.ts:kcov_kernels': 'per-kernel cover counts keyed by the Kernel (WeakMap)',
   'kernel/kcov.ts:owner': 'the machine whose current task the instrumented hook serves (the hook is one function for all machines)',
@@ -56,8 +61,6 @@ const ALLOWED: Record<string, string> = {
   'kernel/privbox/privbox.ts:running_box': 'pending: as running_task',
 };
 
-const DECL = /^(?:export )?(let|const) (\w+)(?::\s*([^=;]+))?\s*(?:=\s*(.*))?;?$/;
-
 function ts_files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
@@ -65,15 +68,36 @@ function ts_files(dir: string): string[] {
   });
 }
 
-/** Module-level `let`s and mutable collections (a Readonly* type says the collection is not). */
+const COLLECTION = /^new (Map|Set|WeakMap|WeakSet|Array)\b/;
+const READONLY = /^(Readonly|readonly )/;
+
+/**
+ * Whether a module-level binding is mutable state: every `let`/`var` (each declarator of a
+ * list), and a `const` holding a collection — a Map/Set/WeakMap/WeakSet/Array, an array literal
+ * or a Record-typed object literal — unless its type says Readonly (or it is `as const`).
+ * Operation tables (`const fops: FileOperations = {…}`) are structs, like Linux's
+ * `static const struct file_operations`, not collections. Typed-array buffers are audited by
+ * buffers_audit.test.ts.
+ */
+function mutable(kind: 'let' | 'const', d: ts.VariableDeclaration, sf: ts.SourceFile): boolean {
+  if (kind === 'let') return true;
+  const type = d.type?.getText(sf) ?? '';
+  let init = d.initializer;
+  if (!init || READONLY.test(type)) return false;
+  if (ts.isAsExpression(init) && init.type.getText(sf) === 'const') return false;
+  if (ts.isSatisfiesExpression(init) || ts.isAsExpression(init)) init = init.expression;
+  if (ts.isArrayLiteralExpression(init)) return true;
+  if (ts.isObjectLiteralExpression(init)) return /^Record</.test(type);
+  return COLLECTION.test(init.getText(sf));
+}
+
+/** Module-level `let`s and mutable collections of a file, as `file:name`. */
 function module_state(file: string): string[] {
-  return readFileSync(file, 'utf8').split('\n').flatMap((line) => {
-    const m = DECL.exec(line);
-    if (!m) return [];
-    const [, kind, name, type = '', init = ''] = m;
-    const mutable = kind === 'let' ||
-      (/^(new (Map|Set|WeakMap|WeakSet|Array)\b|\[\])/.test(init) && !/^(Readonly|readonly )/.test(type.trim()));
-    return mutable ? [`${file}:${name}`] : [];
+  const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+  return sf.statements.flatMap((st) => {
+    if (!ts.isVariableStatement(st)) return [];
+    const kind = st.declarationList.flags & ts.NodeFlags.Const ? 'const' : 'let';
+    return st.declarationList.declarations.filter((d) => mutable(kind, d, sf)).map((d) => `${file}:${d.name.getText(sf)}`);
   });
 }
 

@@ -27,6 +27,7 @@ import {
 import { disassociate_ctty, tty_check_change, tty_jobctrl_ioctl, tty_open_proc_set_tty } from './tty_jobctrl.ts';
 import { TtyStruct } from './tty.ts';
 import { StateKey, state_of } from '../../include/linux/ext_state.ts';
+import { as_user_ptr, user_ptr_add, type UserPtr } from '../../include/linux/compiler_types.ts';
 
 const tty_of = (f: File): TtyStruct => f.private_data as TtyStruct;
 
@@ -34,7 +35,7 @@ const tty_of = (f: File): TtyStruct => f.private_data as TtyStruct;
 export const TTY1 = MKDEV(4, 1);
 
 /** n_tty_read(): job control, then wait for a line (canonical) or VMIN bytes, VTIME bounding the wait. */
-function tty_read(f: File, t: Task, ubuf: number, count: number): SysRet {
+function tty_read(f: File, t: Task, ubuf: UserPtr, count: number): SysRet {
   const tty = tty_of(f);
   const chk = tty_check_change(t, tty, SIGTTIN);
   if (chk) return chk;
@@ -53,7 +54,7 @@ function tty_read(f: File, t: Task, ubuf: number, count: number): SysRet {
 const wbuf = new Uint8Array(4096);
 
 /** n_tty_write(): TOSTOP job control, then output processing to the driver. */
-function tty_write(f: File, t: Task, ubuf: number, count: number): SysRet {
+function tty_write(f: File, t: Task, ubuf: UserPtr, count: number): SysRet {
   const tty = tty_of(f);
   if (tty.termios.lflag & TOSTOP) {
     const chk = tty_check_change(t, tty, SIGTTOU);
@@ -62,7 +63,7 @@ function tty_write(f: File, t: Task, ubuf: number, count: number): SysRet {
   let done = 0;
   while (done < count) {
     const n = Math.min(count - done, wbuf.length);
-    const left = copy_from_user(t, wbuf, 0, ubuf + done, n);
+    const left = copy_from_user(t, wbuf, 0, user_ptr_add(ubuf, done), n);
     tty_output(tty, wbuf.subarray(0, n - left));
     done += n - left;
     if (left) return done || -EFAULT;
@@ -80,7 +81,7 @@ function tty_poll(f: File, _t: Task, pt: import('../../fs/poll_types.ts').PollTa
 const tbuf = new Uint8Array(TERMIOS_SIZE);
 
 /** TCSETS/TCSETSW/TCSETSF (set_termios): background groups get SIGTTOU; TCSETSF flushes input. */
-function set_termios(t: Task, tty: TtyStruct, cmd: number, arg: number): number {
+function set_termios(t: Task, tty: TtyStruct, cmd: number, arg: UserPtr): number {
   const chk = tty_check_change(t, tty, SIGTTOU);
   if (chk) return chk;
   if (copy_from_user(t, tbuf, 0, arg, TERMIOS_SIZE)) return -EFAULT;
@@ -98,7 +99,7 @@ export function tty_resize(k: Kernel, tty: TtyStruct, rows: number, cols: number
   kill_pgrp(k, tty.pgrp, SIGWINCH);
 }
 
-function winsize_ioctl(t: Task, tty: TtyStruct, cmd: number, arg: number): number {
+function winsize_ioctl(t: Task, tty: TtyStruct, cmd: number, arg: UserPtr): number {
   const b = new Uint8Array(8), dv = new DataView(b.buffer);
   if (cmd === TIOCGWINSZ) {
     dv.setUint16(0, tty.rows, true); dv.setUint16(2, tty.cols, true);
@@ -126,11 +127,11 @@ function tty_ioctl(f: File, t: Task, cmd: number, arg: number): SysRet {
   switch (cmd) {
     case TCGETS:
       tty.termios.encode(tbuf);
-      return copy_to_user(t, arg, tbuf, 0, TERMIOS_SIZE) ? -EFAULT : 0;
-    case TCSETS: case TCSETSW: case TCSETSF: return set_termios(t, tty, cmd, arg);
-    case TIOCGWINSZ: case TIOCSWINSZ: return winsize_ioctl(t, tty, cmd, arg);
-    case FIONREAD: return put_user_u32(t, arg, n_tty_readable(tty));
-    case TIOCOUTQ: return put_user_u32(t, arg, 0);
+      return copy_to_user(t, as_user_ptr(arg), tbuf, 0, TERMIOS_SIZE) ? -EFAULT : 0;
+    case TCSETS: case TCSETSW: case TCSETSF: return set_termios(t, tty, cmd, as_user_ptr(arg));
+    case TIOCGWINSZ: case TIOCSWINSZ: return winsize_ioctl(t, tty, cmd, as_user_ptr(arg));
+    case FIONREAD: return put_user_u32(t, as_user_ptr(arg), n_tty_readable(tty));
+    case TIOCOUTQ: return put_user_u32(t, as_user_ptr(arg), 0);
     case TCFLSH: return tcflush(t, tty, arg);
     case TCSBRK: case TCXONC: return 0; // output is never queued: tcdrain and tcflow have nothing to wait for
   }

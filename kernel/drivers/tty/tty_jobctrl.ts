@@ -10,6 +10,7 @@ import { get_user_u32, put_user_u32 } from '../../mm/uaccess.ts';
 import { is_pgrp_orphaned, kill_pgrp, sig_ignored_or_blocked } from '../../sched/signal.ts';
 import type { Task } from '../../sched/task.ts';
 import type { TtyStruct } from './tty.ts';
+import { as_user_ptr, type UserPtr } from '../../include/linux/compiler_types.ts';
 
 /**
  * __tty_check_change(): may t's process group act on tty? A background group gets sig (and
@@ -89,13 +90,12 @@ function session_of_pgrp(t: Task, pgrp: number): number {
 }
 
 /** TIOCSPGRP (tcsetpgrp): a group of the caller's session becomes the foreground. */
-function tiocspgrp(t: Task, tty: TtyStruct, arg: number): number {
+function tiocspgrp(t: Task, tty: TtyStruct, arg: UserPtr): number {
   const chk = tty_check_change(t, tty, SIGTTOU);
   if (chk === -EIO) return -ENOTTY;
   if (chk) return chk;
-  const v = get_user_u32(t, arg);
-  if (v === undefined) return -EFAULT;
-  const pgrp = v | 0;
+  if (get_user_u32(t, arg)) return -EFAULT;
+  const pgrp = t.cpu.uval | 0;
   if (pgrp < 0) return -EINVAL;
   if (t.tty !== tty || tty.session !== t.session) return -ENOTTY;
   const sid = session_of_pgrp(t, pgrp);
@@ -112,11 +112,11 @@ export function tty_jobctrl_ioctl(t: Task, tty: TtyStruct, cmd: number, arg: num
     case TIOCNOTTY: return tiocnotty(t, tty);
     case TIOCGPGRP:
       if (t.tty !== tty) return -ENOTTY;
-      return put_user_u32(t, arg, tty.pgrp);
-    case TIOCSPGRP: return tiocspgrp(t, tty, arg);
+      return put_user_u32(t, as_user_ptr(arg), tty.pgrp);
+    case TIOCSPGRP: return tiocspgrp(t, tty, as_user_ptr(arg));
     case TIOCGSID:
       if (t.tty !== tty || !tty.session) return -ENOTTY;
-      return put_user_u32(t, arg, tty.session);
+      return put_user_u32(t, as_user_ptr(arg), tty.session);
   }
   return undefined;
 }

@@ -24,6 +24,7 @@ import type { File, FileOperations, SysRet } from '../fs_types.ts';
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, poll_wait, type PollTable } from '../poll_types.ts';
 import { cdev_add, MKDEV } from './char_dev.ts';
 import { StateKey, state_of } from '../../include/linux/ext_state.ts';
+import { as_user_ptr, user_ptr_add, type UserPtr } from '../../include/linux/compiler_types.ts';
 
 export const HVC_MAJOR = 229;
 /** The most one write hands the host at a time (a pipe's default capacity). */
@@ -67,12 +68,12 @@ export class ConsoleInput {
   }
 
   /** Copies what is buffered (up to count) to user memory. */
-  private take(t: Task, buf: number, count: number): number {
+  private take(t: Task, buf: UserPtr, count: number): number {
     let done = 0;
     while (done < count && this.chunks.length) {
       const c = this.chunks[0];
       const n = Math.min(c.length, count - done);
-      if (copy_to_user(t, buf + done, c, 0, n)) return done || -EFAULT;
+      if (copy_to_user(t, user_ptr_add(buf, done), c, 0, n)) return done || -EFAULT;
       done += n;
       if (n === c.length) this.chunks.shift(); else this.chunks[0] = c.subarray(n);
     }
@@ -80,7 +81,7 @@ export class ConsoleInput {
   }
 
   /** read(2): what is there, else sleep until the host sends some or closes. */
-  read(f: File, t: Task, buf: number, count: number): SysRet {
+  read(f: File, t: Task, buf: UserPtr, count: number): SysRet {
     if (this.chunks.length || this.eof || count === 0) return this.take(t, buf, count);
     this.pump();
     if (f.f_flags & O_NONBLOCK) return -EAGAIN;
@@ -150,7 +151,7 @@ function hvc_wait_free(t: Task, f: File, out: HvcOut): number | Promise<number> 
 }
 
 /** write(2) to a host channel: chunk by chunk from user memory, each one waited for. */
-export function hvc_write(t: Task, f: File, out: HvcOut, ubuf: number, count: number, done = 0): SysRet {
+export function hvc_write(t: Task, f: File, out: HvcOut, ubuf: UserPtr, count: number, done = 0): SysRet {
   while (done < count) {
     const free = hvc_wait_free(t, f, out);
     if (free !== 0) {
@@ -158,7 +159,7 @@ export function hvc_write(t: Task, f: File, out: HvcOut, ubuf: number, count: nu
       return sys_then(t, free, (err) => (err < 0 ? done || err : hvc_write(t, f, out, ubuf, count, done)));
     }
     const n = Math.min(count - done, HVC_CHUNK);
-    const left = copy_from_user(t, out.buf, 0, ubuf + done, n);
+    const left = copy_from_user(t, out.buf, 0, user_ptr_add(ubuf, done), n);
     if (left === n) return done || -EFAULT;
     const w = hvc_put_chunk(t, out, n - left);
     if (typeof w !== 'number') return sys_then(t, w, (v) => next_chunk(t, f, out, ubuf, count, done, v, left));
@@ -169,7 +170,7 @@ export function hvc_write(t: Task, f: File, out: HvcOut, ubuf: number, count: nu
 }
 
 /** After an asynchronous chunk: stop at an error, a fault or a pending signal, else go on. */
-function next_chunk(t: Task, f: File, out: HvcOut, ubuf: number, count: number, done: number, w: number, left: number): SysRet {
+function next_chunk(t: Task, f: File, out: HvcOut, ubuf: UserPtr, count: number, done: number, w: number, left: number): SysRet {
   if (w < 0) return done || w;
   if (left || signal_pending(t)) return done + w;
   return hvc_write(t, f, out, ubuf, count, done + w);
@@ -184,7 +185,7 @@ export function hvc_splice_write(t: Task, f: File, out: HvcOut, src: Uint8Array,
   return hvc_put_chunk(t, out, n);
 }
 
-function put_winsize(t: Task, arg: number): number {
+function put_winsize(t: Task, arg: UserPtr): number {
   const ws = t.kernel.console.winsize?.() ?? { rows: 0, cols: 0 };
   const b = new Uint8Array(8), dv = new DataView(b.buffer);
   dv.setUint16(0, ws.rows, true); dv.setUint16(2, ws.cols, true);
@@ -192,7 +193,7 @@ function put_winsize(t: Task, arg: number): number {
 }
 
 /** TCSETS*: keeps the termios; ICANON or ECHO off puts the host terminal in raw mode. */
-function set_termios(t: Task, p: HvcPorts, arg: number): number {
+function set_termios(t: Task, p: HvcPorts, arg: UserPtr): number {
   const b = new Uint8Array(TERMIOS_SIZE);
   if (copy_from_user(t, b, 0, arg, TERMIOS_SIZE)) return -EFAULT;
   p.termios.set(b);
@@ -206,14 +207,14 @@ export function hvc_ioctl(t: Task, host_fd: number, cmd: number, arg: number): S
   const k = t.kernel, p = hvc_ports(k);
   if (!k.console.isatty?.(host_fd)) return -ENOTTY;
   switch (cmd) {
-    case TCGETS: return copy_to_user(t, arg, p.termios, 0, TERMIOS_SIZE) ? -EFAULT : 0;
-    case TCSETS: case TCSETSW: case TCSETSF: return set_termios(t, p, arg);
-    case TIOCGWINSZ: return put_winsize(t, arg);
+    case TCGETS: return copy_to_user(t, as_user_ptr(arg), p.termios, 0, TERMIOS_SIZE) ? -EFAULT : 0;
+    case TCSETS: case TCSETSW: case TCSETSF: return set_termios(t, p, as_user_ptr(arg));
+    case TIOCGWINSZ: return put_winsize(t, as_user_ptr(arg));
     case TIOCSWINSZ: return -EINVAL; // the size is the host terminal's
     case FIONREAD: {
       const b = new Uint8Array(4);
       new DataView(b.buffer).setInt32(0, p.input.available, true);
-      return copy_to_user(t, arg, b, 0, 4) ? -EFAULT : 0;
+      return copy_to_user(t, as_user_ptr(arg), b, 0, 4) ? -EFAULT : 0;
     }
   }
   return -ENOTTY;
@@ -223,8 +224,8 @@ export function hvc_ioctl(t: Task, host_fd: number, cmd: number, arg: number): S
 function hvc_fops(k: Kernel, host_fd: number): FileOperations {
   const p = hvc_ports(k), out = p.out[host_fd];
   return {
-    read: (f, t, buf, count) => p.input.read(f, t, buf, count),
-    write: (f, t, buf, count) => hvc_write(t, f, out, buf, count),
+    read: (f, t, buf: UserPtr, count) => p.input.read(f, t, buf, count),
+    write: (f, t, buf: UserPtr, count) => hvc_write(t, f, out, buf, count),
     splice_write: (f, t, buf, off, count) => hvc_splice_write(t, f, out, buf, off, count),
     poll(_f, _t, pt) {
       poll_wait(pt, out.wq);

@@ -17,6 +17,7 @@ import type { File, FileOperations, SysRet } from '../fs_types.ts';
 import { POLLIN, POLLRDNORM, poll_wait } from '../poll_types.ts';
 import { cdev_add, MKDEV } from './char_dev.ts';
 import { StateKey, state_of } from '../../include/linux/ext_state.ts';
+import type { UserPtr } from '../../include/linux/compiler_types.ts';
 
 /** LOG_USER: the facility of records written from user space. */
 const LOG_USER = 1;
@@ -43,7 +44,7 @@ function first_seq(k: Kernel): number {
   return all.length ? all[0].seq : k.log.next_seq;
 }
 
-function kmsg_read(f: File, t: Task, buf: number, count: number): SysRet {
+function kmsg_read(f: File, t: Task, buf: UserPtr, count: number): SysRet {
   const k = t.kernel, u = f.private_data as KmsgUser;
   if (u.seq < first_seq(k)) { u.seq = first_seq(k); return -EPIPE; }
   const all = k.log.all();
@@ -60,7 +61,7 @@ function kmsg_read(f: File, t: Task, buf: number, count: number): SysRet {
   return line.length;
 }
 
-function kmsg_write(t: Task, buf: number, count: number): number {
+function kmsg_write(t: Task, buf: UserPtr, count: number): number {
   const b = new Uint8Array(Math.min(Math.max(count, 0), 8192));
   if (copy_from_user(t, b, 0, buf, b.length)) return -EFAULT;
   let text = dec.decode(b).replace(/\n$/, '');
@@ -74,7 +75,7 @@ function kmsg_write(t: Task, buf: number, count: number): number {
 const kmsg_fops: FileOperations = {
   open(_inode, f, t) { f.private_data = new KmsgUser(first_seq(t.kernel)); return 0; },
   read: kmsg_read,
-  write: (_f, t, buf, count) => kmsg_write(t, buf, count),
+  write: (_f, t, buf: UserPtr, count) => kmsg_write(t, buf, count),
   poll(f, t, pt) {
     poll_wait(pt, kmsg_wq(t.kernel));
     return t.kernel.log.next_seq > (f.private_data as KmsgUser).seq ? POLLIN | POLLRDNORM : 0;

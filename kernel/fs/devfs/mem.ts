@@ -9,6 +9,7 @@ import { copy_to_user } from '../../mm/uaccess.ts';
 import type { FileOperations } from '../fs_types.ts';
 import { cdev_add, MKDEV } from './char_dev.ts';
 import { kmsg_init } from './kmsg.ts';
+import { user_ptr_add } from '../../include/linux/compiler_types.ts';
 
 const null_fops: FileOperations = {
   read: () => 0,
@@ -28,7 +29,7 @@ const read_zero: FileOperations['read'] = (_f, t, buf, count) => {
   let done = 0;
   while (done < count) {
     const n = count - done < ZERO_PAGE.length ? count - done : ZERO_PAGE.length;
-    const left = copy_to_user(t, buf + done, ZERO_PAGE, 0, n);
+    const left = copy_to_user(t, user_ptr_add(buf, done), ZERO_PAGE, 0, n);
     done += n - left;
     if (left) return done || -EFAULT;
   }
@@ -48,7 +49,7 @@ const random_fops: FileOperations = {
     while (done < count) {
       const n = Math.min(count - done, rnd.length);
       randomFillSync(rnd, 0, n);
-      const left = copy_to_user(t, buf + done, rnd, 0, n);
+      const left = copy_to_user(t, user_ptr_add(buf, done), rnd, 0, n);
       done += n - left;
       if (left) return done || -EFAULT;
     }

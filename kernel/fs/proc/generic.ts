@@ -14,6 +14,7 @@ import type { Task } from '../../sched/task.ts';
 import { Dentry, Inode, type FileOperations, type SuperBlock } from '../fs_types.ts';
 import { get_anon_dev } from '../tmpfs.ts';
 import { StateKey, state_of } from '../../include/linux/ext_state.ts';
+import type { UserPtr } from '../../include/linux/compiler_types.ts';
 
 /** Makes a file's text for the reading task (a seq_file show()); a number is -errno at open. */
 export type ProcShow = (t: Task) => string | Uint8Array | number;
@@ -131,14 +132,14 @@ export const proc_reg_file_ops: FileOperations = {
     f.private_data = typeof text === 'string' ? enc.encode(text) : text;
     return 0;
   },
-  read(f, t, ubuf, count, pos) {
+  read(f, t, ubuf: UserPtr, count, pos) {
     const b = f.private_data as Uint8Array;
     if (pos >= b.length) return 0;
     const n = Math.min(count, b.length - pos);
     const left = copy_to_user(t, ubuf, b, pos, n);
     return left === n ? -EFAULT : n - left;
   },
-  write(f, t, ubuf, count) {
+  write(f, t, ubuf: UserPtr, count) {
     const e = f.f_inode.i_private as ProcDirEntry;
     if (!e.write) return -EIO;
     const b = new Uint8Array(Math.min(Math.max(count, 0), PAGE_SIZE));

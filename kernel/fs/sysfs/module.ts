@@ -20,7 +20,7 @@ import { Dentry } from '../fs_types.ts';
 import { StateKey, state_of } from '../../include/linux/ext_state.ts';
 
 const dec = new TextDecoder();
-const STATE_NAMES: Record<number, string> = { [MODULE_STATE_LIVE]: 'live', [MODULE_STATE_COMING]: 'coming', [MODULE_STATE_GOING]: 'going' };
+const STATE_NAMES: Readonly<Record<number, string>> = { [MODULE_STATE_LIVE]: 'live', [MODULE_STATE_COMING]: 'coming', [MODULE_STATE_GOING]: 'going' };
 
 /** param_get_*: bools as Y/N, numbers in decimal, strings as they are. */
 export function param_get(p: KernelParam): string {

@@ -278,7 +278,7 @@ export const ERESTARTSYS = 512;
 export const ERESTARTNOINTR = 513, ERESTARTNOHAND = 514, ENOIOCTLCMD = 515, ERESTART_RESTARTBLOCK = 516;
 
 /** How strace names the kernel-internal codes (include/linux/errno.h) when a tracer sees them. */
-export const KERNEL_ERRNO_TEXT: Record<number, [string, string]> = {
+export const KERNEL_ERRNO_TEXT: Readonly<Record<number, [string, string]>> = {
   [ERESTARTSYS]: ['ERESTARTSYS', 'To be restarted if SA_RESTART is set'],
   [ERESTARTNOINTR]: ['ERESTARTNOINTR', 'To be restarted'],
   [ERESTARTNOHAND]: ['ERESTARTNOHAND', 'To be restarted if no handler'],

@@ -39,6 +39,7 @@ import {
   FDCAP_IOC_INIT, FDCAP_IOC_REVOKE, FDCAP_IOC_STATS, FDCAP_POLICY_EBADF, FDCAP_POLICY_KILL, FDCAP_STATS_SIZE,
 } from '../../include/uapi/fdcap.ts';
 import { StateKey, state_of } from '../../include/linux/ext_state.ts';
+import { as_user_ptr, type UserPtr } from '../../include/linux/compiler_types.ts';
 
 export const license = MODULE_LICENSE('GPL');
 export const author = MODULE_AUTHOR('privos');
@@ -92,7 +93,7 @@ function next_nonce(t: Task, p: FdcapProc): void {
   if (!p.nonce_addr) return;
   const b = new Uint8Array(8);
   new DataView(b.buffer).setBigUint64(0, p.nonce, true);
-  copy_to_user(t, p.nonce_addr, b, 0, 8);
+  copy_to_user(t, as_user_ptr(p.nonce_addr), b, 0, 8); // the address FDCAP_IOC_INIT registered
 }
 
 /** A process's state comes into being: it holds a reference on the module while it lives. */
@@ -102,7 +103,7 @@ function attach(s: FdcapState, t: Task, p: FdcapProc): boolean {
   return true;
 }
 
-function fdcap_init_ioctl(s: FdcapState, t: Task, arg: number): number {
+function fdcap_init_ioctl(s: FdcapState, t: Task, arg: UserPtr): number {
   const b = new Uint8Array(FDCAP_INIT_SIZE), dv = new DataView(b.buffer);
   if (copy_from_user(t, b, 0, arg, FDCAP_INIT_SIZE)) return -EFAULT;
   const site = u64(dv, 0), flags = dv.getUint32(8, true);
@@ -130,7 +131,7 @@ function enter_site_ok(t: Task, p: FdcapProc, site: bigint): boolean {
   return r.ok && r.ptr === BigInt(p.site);
 }
 
-function fdcap_enter_ioctl(s: FdcapState, t: Task, p: FdcapProc, arg: number): number {
+function fdcap_enter_ioctl(s: FdcapState, t: Task, p: FdcapProc, arg: UserPtr): number {
   const b = new Uint8Array(FDCAP_ENTER_SIZE);
   if (copy_from_user(t, b, 0, arg, FDCAP_ENTER_SIZE)) return -EFAULT;
   const dv = new DataView(b.buffer);
@@ -148,7 +149,7 @@ function fdcap_enter_ioctl(s: FdcapState, t: Task, p: FdcapProc, arg: number): n
   return 0;
 }
 
-function fdcap_stats_ioctl(t: Task, p: FdcapProc, arg: number): number {
+function fdcap_stats_ioctl(t: Task, p: FdcapProc, arg: UserPtr): number {
   const b = new Uint8Array(FDCAP_STATS_SIZE), dv = new DataView(b.buffer);
   [p.nr_signed, p.nr_verified, p.nr_failed, p.contexts.size, p.current?.id ?? 0, p.nr_revoked]
     .forEach((v, i) => dv.setBigUint64(i * 8, BigInt(v), true));
@@ -178,7 +179,7 @@ function fdcap_destroy_ioctl(p: FdcapProc, arg: number): number {
 /** unlocked_ioctl of /dev/fdcap. */
 function fdcap_ioctl(s: FdcapState, t: Task, cmd: number, arg: number): number {
   t.kernel.cpu.charge_n(C.kernel_op, OPS_IOCTL);
-  if (cmd === FDCAP_IOC_INIT) return fdcap_init_ioctl(s, t, arg);
+  if (cmd === FDCAP_IOC_INIT) return fdcap_init_ioctl(s, t, as_user_ptr(arg));
   if (cmd !== FDCAP_IOC_CREATE && cmd !== FDCAP_IOC_ENTER && cmd !== FDCAP_IOC_EXIT && cmd !== FDCAP_IOC_REVOKE &&
       cmd !== FDCAP_IOC_DESTROY && cmd !== FDCAP_IOC_STATS) return -ENOTTY;
   const p = s.procs.get(t.files);
@@ -189,11 +190,11 @@ function fdcap_ioctl(s: FdcapState, t: Task, cmd: number, arg: number): number {
       p.contexts.set(ctx.id, ctx);
       return ctx.id;
     }
-    case FDCAP_IOC_ENTER: return fdcap_enter_ioctl(s, t, p, arg);
+    case FDCAP_IOC_ENTER: return fdcap_enter_ioctl(s, t, p, as_user_ptr(arg));
     case FDCAP_IOC_EXIT: t.kernel.cpu.charge_n(C.kernel_op, OPS_EXIT); p.current = null; return 0;
     case FDCAP_IOC_REVOKE: return fdcap_revoke_ioctl(p, arg);
     case FDCAP_IOC_DESTROY: return fdcap_destroy_ioctl(p, arg);
-    default: return fdcap_stats_ioctl(t, p, arg);
+    default: return fdcap_stats_ioctl(t, p, as_user_ptr(arg));
   }
 }
 

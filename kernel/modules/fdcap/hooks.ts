@@ -35,6 +35,7 @@ import { type FdcapEnv, fdcap_fail } from './policy.ts';
 import { for_each_scm_fd } from './scm.ts';
 import { FDCAP_FD_MASK, FDCAP_PAC_MASK, FDCAP_PAC_SHIFT } from '../../include/uapi/fdcap.ts';
 import { sys_then } from '../../sched/wait.ts';
+import { as_user_ptr, USER_NULL, user_ptr_add, type UserPtr } from '../../include/linux/compiler_types.ts';
 
 /** How one syscall uses fds, read off its declaration. Positions are argument indexes, -1: none. */
 export interface HookSpec {
@@ -112,13 +113,13 @@ function check_range(t: Task, env: FdcapEnv, p: FdcapProc, name: string, first: 
 }
 
 /** select's fd_set at uset (nfds bits): every set bit naming a protected fd must be the context's. */
-function check_fd_set(t: Task, env: FdcapEnv, p: FdcapProc, name: string, nfds: number, uset: number): boolean {
+function check_fd_set(t: Task, env: FdcapEnv, p: FdcapProc, name: string, nfds: number, uset: UserPtr): boolean {
   if (!uset) return true;
   const bit = new Uint8Array(1);
   const end = Math.min(nfds | 0, p.owner.length);
   for (let fd = 0; fd < end; fd++) {
     if (!p.owner[fd]) continue;
-    if (copy_from_user(t, bit, 0, uset + (fd >> 3), 1)) return true; // the original reports EFAULT
+    if (copy_from_user(t, bit, 0, user_ptr_add(uset, (fd >> 3)), 1)) return true; // the original reports EFAULT
     if (bit[0] & (1 << (fd & 7)) && !check_owned(t, env, p, name, fd)) return false;
   }
   return true;
@@ -129,7 +130,7 @@ function check_fd_set(t: Task, env: FdcapEnv, p: FdcapProc, name: string, nfds: 
  * over each token. Returns the (address, token) pairs to put back after the call, or null when a
  * check failed (denied, and the buffer restored already).
  */
-function rewrite_fds(t: Task, env: FdcapEnv, p: FdcapProc, name: string, walk: (fn: (addr: number, v: number) => boolean) => void): number[] | null {
+function rewrite_fds(t: Task, env: FdcapEnv, p: FdcapProc, name: string, walk: (fn: (addr: UserPtr, v: number) => boolean) => void): number[] | null {
   const undo: number[] = [];
   let ok = true;
   walk((addr, v) => {
@@ -143,15 +144,14 @@ function rewrite_fds(t: Task, env: FdcapEnv, p: FdcapProc, name: string, walk: (
 }
 
 function restore_fds(t: Task, undo: number[]): void {
-  for (let i = 0; i < undo.length; i += 2) put_user_u32(t, undo[i], undo[i + 1]);
+  for (let i = 0; i < undo.length; i += 2) put_user_u32(t, as_user_ptr(undo[i]), undo[i + 1]); // addresses rewrite_fds wrote
 }
 
 /** The fd slots of nfds struct pollfd at ufds (stops at a fault or past RLIMIT_NOFILE: the original fails). */
-function for_each_pollfd(t: Task, ufds: number, nfds: number, fn: (addr: number, v: number) => boolean): void {
+function for_each_pollfd(t: Task, ufds: UserPtr, nfds: number, fn: (addr: UserPtr, v: number) => boolean): void {
   if (nfds >>> 0 > t.rlim[RLIMIT_NOFILE].cur) return;
   for (let i = 0; i < nfds >>> 0; i++) {
-    const v = get_user_u32(t, ufds + i * 8);
-    if (v === undefined || !fn(ufds + i * 8, v | 0)) return;
+    if (get_user_u32(t, user_ptr_add(ufds, i * 8)) || !fn(user_ptr_add(ufds, i * 8), t.cpu.uval | 0)) return;
   }
 }
 
@@ -166,22 +166,24 @@ function created(t: Task, p: FdcapProc, fd: number): number {
 }
 
 /** New fds the real call wrote to user memory (int[2], SCM_RIGHTS): each becomes a token in place. */
-function created_in_memory(t: Task, p: FdcapProc, addr: number, fd: number): boolean {
+function created_in_memory(t: Task, p: FdcapProc, addr: UserPtr, fd: number): boolean {
   const tok = created(t, p, fd);
   if (tok !== fd) put_user_u32(t, addr, tok);
   return true;
 }
 
-function created_pair(t: Task, p: FdcapProc, uptr: number): void {
+function created_pair(t: Task, p: FdcapProc, uptr: UserPtr): void {
   for (let i = 0; i < 2; i++) {
-    const fd = get_user_u32(t, uptr + i * 4);
-    if (fd === undefined) return;
-    created_in_memory(t, p, uptr + i * 4, fd | 0);
+    if (get_user_u32(t, user_ptr_add(uptr, i * 4))) return;
+    created_in_memory(t, p, user_ptr_add(uptr, i * 4), t.cpu.uval | 0);
   }
 }
 
 const arg = (i: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): number =>
   i === 0 ? a0 : i === 1 ? a1 : i === 2 ? a2 : i === 3 ? a3 : i === 4 ? a4 : a5;
+/** A pointer argument: the hook sits in sys_call_table, before the decoder, so it reads the raw register. */
+const uarg = (i: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number): UserPtr =>
+  as_user_ptr(arg(i, a0, a1, a2, a3, a4, a5));
 
 /** Does the call hand out new fds (cmd: the 'fcntl_cmd' argument, if it has one)? */
 function makes_fds(spec: HookSpec, cmd: number): boolean {
@@ -190,14 +192,14 @@ function makes_fds(spec: HookSpec, cmd: number): boolean {
 }
 
 /** The fds in user memory (struct pollfd[count] or a msghdr's SCM_RIGHTS at ptr), rewritten. */
-function memory_fds(t: Task, env: FdcapEnv, p: FdcapProc, name: string, spec: HookSpec, ptr: number, count: number): number[] | null {
+function memory_fds(t: Task, env: FdcapEnv, p: FdcapProc, name: string, spec: HookSpec, ptr: UserPtr, count: number): number[] | null {
   return spec.pollfds >= 0
     ? rewrite_fds(t, env, p, name, (fn) => for_each_pollfd(t, ptr, count, fn))
     : rewrite_fds(t, env, p, name, (fn) => { for_each_scm_fd(t, ptr, fn); });
 }
 
 /** After the real call: tokens put back, new fds signed. */
-function after_call(t: Task, p: FdcapProc, spec: HookSpec, undo: number[] | null, makes: boolean, r: number, uptr: number): number {
+function after_call(t: Task, p: FdcapProc, spec: HookSpec, undo: number[] | null, makes: boolean, r: number, uptr: UserPtr): number {
   if (undo !== null) restore_fds(t, undo);
   if (!makes || r < 0) return r;
   if (spec.fdpair >= 0) { created_pair(t, p, uptr); return r; }
@@ -232,17 +234,17 @@ export function make_hook(env: FdcapEnv, name: string, spec: HookSpec, orig_addr
       else if (pos === 3) a3 = d; else if (pos === 4) a4 = d; else a5 = d;
     }
     if (spec.range >= 0 && !check_range(t, env, p, name, arg(spec.range, a0, a1, a2, a3, a4, a5), arg(spec.range + 1, a0, a1, a2, a3, a4, a5))) return -EBADF;
-    for (let i = 0; i < sets.length; i++) if (!check_fd_set(t, env, p, name, a0, arg(sets[i], a0, a1, a2, a3, a4, a5))) return -EBADF;
+    for (let i = 0; i < sets.length; i++) if (!check_fd_set(t, env, p, name, a0, uarg(sets[i], a0, a1, a2, a3, a4, a5))) return -EBADF;
     let undo: number[] | null = null;
     if (mem >= 0) {
-      undo = memory_fds(t, env, p, name, spec, arg(mem, a0, a1, a2, a3, a4, a5), arg(mem + 1, a0, a1, a2, a3, a4, a5));
+      undo = memory_fds(t, env, p, name, spec, uarg(mem, a0, a1, a2, a3, a4, a5), arg(mem + 1, a0, a1, a2, a3, a4, a5));
       if (undo === null) return -EBADF;
     }
     const makes = makes_fds(spec, spec.fcntl_cmd >= 0 ? arg(spec.fcntl_cmd, a0, a1, a2, a3, a4, a5) : 0);
     const r = orig(t, a0, a1, a2, a3, a4, a5);
     cpu.charge_n(C.kernel_op, OPS_RET_DISPATCH + (spec.fcntl_cmd >= 0 ? OPS_FCNTL_CMD : 0));
     if (undo === null && !makes) return r;
-    const uptr = out_arg >= 0 ? arg(out_arg, a0, a1, a2, a3, a4, a5) : 0;
+    const uptr = out_arg >= 0 ? uarg(out_arg, a0, a1, a2, a3, a4, a5) : USER_NULL;
     // No closure on the common, synchronous path (the hook runs on every fd-taking syscall).
     return typeof r === 'number' ? after_call(t, p, spec, undo, makes, r, uptr) : sys_then(t, r, (v) => after_call(t, p, spec, undo, makes, v, uptr));
   };

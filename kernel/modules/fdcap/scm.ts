@@ -20,6 +20,7 @@ import { get_user_u32, get_user_u64 } from '../../mm/uaccess.ts';
 import type { Task } from '../../sched/task.ts';
 import { C } from '../../time/cost.ts';
 import { OPS_CMSG } from './cost.ts';
+import { as_user_ptr, user_ptr_add, type UserPtr } from '../../include/linux/compiler_types.ts';
 
 const CMSG_HDR = 16;
 /** struct msghdr: msg_control at 32, msg_controllen at 40. */
@@ -32,22 +33,28 @@ const MAX_CONTROL = 1 << 16;
  * umsg (stopping when fn returns false). False if the msghdr or a cmsg could not be read
  * (the original call reports that fault itself).
  */
-export function for_each_scm_fd(t: Task, umsg: number, fn: (addr: number, v: number) => boolean): boolean {
-  const ctl = get_user_u64(t, umsg + MSG_CONTROL), len = get_user_u64(t, umsg + MSG_CONTROLLEN);
-  if (ctl === undefined || len === undefined) return false;
+export function for_each_scm_fd(t: Task, umsg: UserPtr, fn: (addr: UserPtr, v: number) => boolean): boolean {
+  if (get_user_u64(t, user_ptr_add(umsg, MSG_CONTROL))) return false;
+  const ctl = as_user_ptr(t.cpu.uval); // msg_control, a user pointer in the msghdr
+  if (get_user_u64(t, user_ptr_add(umsg, MSG_CONTROLLEN))) return false;
+  const len = t.cpu.uval;
   if (!ctl) return true;
   const end = Math.min(len, MAX_CONTROL);
   for (let off = 0; off + CMSG_HDR <= end; ) {
     t.kernel.cpu.charge_n(C.kernel_op, OPS_CMSG);
-    const clen = get_user_u64(t, ctl + off);
-    const level = get_user_u32(t, ctl + off + 8), type = get_user_u32(t, ctl + off + 12);
-    if (clen === undefined || level === undefined || type === undefined) return false;
+    const cmsg = user_ptr_add(ctl, off);
+    if (get_user_u64(t, cmsg)) return false;
+    const clen = t.cpu.uval;
+    if (get_user_u32(t, user_ptr_add(cmsg, 8))) return false;
+    const level = t.cpu.uval;
+    if (get_user_u32(t, user_ptr_add(cmsg, 12))) return false;
+    const type = t.cpu.uval;
     if (clen < CMSG_HDR || clen > end - off) return true; // the original rejects or truncates it
     if (level === SOL_SOCKET && type === SCM_RIGHTS) {
-      for (let a = ctl + off + CMSG_HDR; a + 4 <= ctl + off + clen; a += 4) {
-        const v = get_user_u32(t, a);
-        if (v === undefined) return false;
-        if (!fn(a, v | 0)) return true;
+      for (let i = CMSG_HDR; i + 4 <= clen; i += 4) {
+        const a = user_ptr_add(cmsg, i);
+        if (get_user_u32(t, a)) return false;
+        if (!fn(a, t.cpu.uval | 0)) return true;
       }
     }
     off += (clen + 7) & ~7;

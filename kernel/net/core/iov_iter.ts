@@ -8,6 +8,7 @@ import { EFAULT, EINVAL } from '../../include/uapi/errno.ts';
 import { copy_from_user, copy_to_user, get_user_u64 } from '../../mm/uaccess.ts';
 import type { Task } from '../../sched/task.ts';
 import { StateKey, state_of } from '../../include/linux/ext_state.ts';
+import { as_user_ptr, user_ptr_add, type UserPtr } from '../../include/linux/compiler_types.ts';
 
 /** UIO_MAXIOV */
 export const UIO_MAXIOV = 1024;
@@ -39,12 +40,14 @@ export class IovIter {
   }
 
   /** import_iovec(): reads struct iovec[nr] from user memory; -EINVAL / -EFAULT. */
-  init_iovec(t: Task, uiov: number, nr: number): number {
+  init_iovec(t: Task, uiov: UserPtr, nr: number): number {
     if (nr < 0 || nr > UIO_MAXIOV) return -EINVAL;
     let total = 0;
     for (let i = 0; i < nr; i++) {
-      const b = get_user_u64(t, uiov + i * 16), l = get_user_u64(t, uiov + i * 16 + 8);
-      if (b === undefined || l === undefined) return -EFAULT;
+      if (get_user_u64(t, user_ptr_add(uiov, i * 16))) return -EFAULT;
+      const b = t.cpu.uval;
+      if (get_user_u64(t, user_ptr_add(uiov, i * 16 + 8))) return -EFAULT;
+      const l = t.cpu.uval;
       if (l < 0 || l > 0x7fffffffffff) return -EINVAL; // ssize_t overflow
       const take = Math.min(l, MAX_RW_COUNT - total); // rw_copy_check_uvector truncates at MAX_RW_COUNT
       this.base[i] = b; this.len[i] = take;
@@ -89,7 +92,7 @@ export class IovIter {
       const room = this.len[this.seg] - this.off;
       if (room === 0) { this.seg++; this.off = 0; continue; }
       const c = Math.min(room, n - done);
-      const ua = this.base[this.seg] + this.off;
+      const ua = as_user_ptr(this.base[this.seg] + this.off); // inside a segment import_iovec read
       const left = to_user ? copy_to_user(t, ua, buf, off + done, c) : copy_from_user(t, buf, off + done, ua, c);
       done += c - left;
       this.off += c - left;

@@ -9,6 +9,7 @@ import { fput } from '../../fs/fdtable.ts';
 import type { File } from '../../fs/fs_types.ts';
 import { copy_from_user, copy_to_user } from '../../mm/uaccess.ts';
 import type { Task } from '../../sched/task.ts';
+import type { UserPtr } from '../../include/linux/compiler_types.ts';
 
 /** SCM_MAX_FD */
 export const SCM_MAX_FD = 253;
@@ -19,7 +20,7 @@ const align8 = (n: number): number => (n + 7) & ~7;
  * __scm_send(): parses the control buffer; returns the files to pass (maybe null) or -errno.
  * Levels other than SOL_SOCKET are ignored, as for AF_UNIX.
  */
-export function scm_send(t: Task, uctl: number, len: number): File[] | null | number {
+export function scm_send(t: Task, uctl: UserPtr, len: number): File[] | null | number {
   if (len === 0) return null;
   const buf = new Uint8Array(len);
   if (copy_from_user(t, buf, 0, uctl, len)) return -EFAULT;
@@ -55,7 +56,7 @@ export function scm_send(t: Task, uctl: number, len: number): File[] | null | nu
  * Returns the control bytes used; sets MSG_CTRUNC in *flags (via the returned pair) when not
  * every file fit. Files that do not fit are released.
  */
-export function scm_detach_fds(t: Task, fp: File[], uctl: number, ctllen: number, flags: number): { used: number; flags: number } | number {
+export function scm_detach_fds(t: Task, fp: File[], uctl: UserPtr, ctllen: number, flags: number): { used: number; flags: number } | number {
   const room = uctl && ctllen > CMSG_HDR ? Math.floor((ctllen - CMSG_HDR) / 4) : 0;
   const fds: number[] = [];
   for (let i = 0; i < fp.length && i < room; i++) {

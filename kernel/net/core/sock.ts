@@ -16,6 +16,7 @@ import { signal_pending } from '../../include/linux/sched/signal.ts';
 import type { Task } from '../../sched/task.ts';
 import { WaitQueueHead, sleep_on, wait_event_interruptible, sys_then } from '../../sched/wait.ts';
 import { SkBuffHead, type UCred } from './skbuff.ts';
+import { user_ptr_add, type UserPtr } from '../../include/linux/compiler_types.ts';
 
 // include/net/tcp_states.h
 export const TCP_ESTABLISHED = 1, TCP_SYN_SENT = 2, TCP_CLOSE = 7, TCP_CLOSE_WAIT = 8, TCP_LISTEN = 10;
@@ -125,10 +126,12 @@ async function sk_wait_timeout(t: Task, sk: Sock, ms: number, cond: () => boolea
 }
 
 /** sock_set_timeout(): a struct timeval (16 bytes) from user memory into µs. */
-function sock_set_timeout(t: Task, uval: number, optlen: number): number {
+function sock_set_timeout(t: Task, uval: UserPtr, optlen: number): number {
   if (optlen < 16) return -EINVAL;
-  const sec = get_user_u64(t, uval), usec = get_user_u64(t, uval + 8);
-  if (sec === undefined || usec === undefined) return -EFAULT;
+  if (get_user_u64(t, uval)) return -EFAULT;
+  const sec = t.cpu.uval;
+  if (get_user_u64(t, user_ptr_add(uval, 8))) return -EFAULT;
+  const usec = t.cpu.uval;
   const s = sec >= 2 ** 63 ? sec - 2 ** 64 : sec, us = usec >= 2 ** 63 ? usec - 2 ** 64 : usec;
   if (us < 0 || us >= 1e6) return -EDOM;
   if (s < 0) return 0;
@@ -137,11 +140,13 @@ function sock_set_timeout(t: Task, uval: number, optlen: number): number {
 }
 
 /** sock_setsockopt(): SOL_SOCKET options. optval was read as an int by the caller. */
-export function sock_setsockopt(sk: Sock, t: Task, opt: number, uval: number, optlen: number): number {
+export function sock_setsockopt(sk: Sock, t: Task, opt: number, uval: UserPtr, optlen: number): number {
   if (opt === SO_LINGER) {
     if (optlen < 8) return -EINVAL;
-    const on = get_user_u32(t, uval), secs = get_user_u32(t, uval + 4);
-    if (on === undefined || secs === undefined) return -EFAULT;
+    if (get_user_u32(t, uval)) return -EFAULT;
+    const on = t.cpu.uval;
+    if (get_user_u32(t, user_ptr_add(uval, 4))) return -EFAULT;
+    const secs = t.cpu.uval;
     sk.sk_linger = { onoff: on, secs };
     return 0;
   }
@@ -152,9 +157,8 @@ export function sock_setsockopt(sk: Sock, t: Task, opt: number, uval: number, op
     return 0;
   }
   if (optlen < 4) return -EINVAL;
-  const raw = get_user_u32(t, uval);
-  if (raw === undefined) return -EFAULT;
-  const v = raw | 0;
+  if (get_user_u32(t, uval)) return -EFAULT;
+  const raw = t.cpu.uval, v = raw | 0;
   switch (opt) {
     case SO_REUSEADDR: sk.sk_reuse = v !== 0; return 0;
     case SO_REUSEPORT: sk.sk_reuseport = v !== 0; return 0;
@@ -187,7 +191,7 @@ const ucred_buf = new Uint8Array(16);
 const ucred_dv = new DataView(ucred_buf.buffer);
 
 /** sock_getsockopt(): SOL_SOCKET options; writes min(len, size) bytes and the size. */
-export function sock_getsockopt(sk: Sock, t: Task, opt: number, uval: number, ulen: number, len: number): number {
+export function sock_getsockopt(sk: Sock, t: Task, opt: number, uval: UserPtr, ulen: UserPtr, len: number): number {
   let v: number;
   switch (opt) {
     case SO_TYPE: v = sk.sk_type; break;
@@ -228,12 +232,12 @@ export function sock_getsockopt(sk: Sock, t: Task, opt: number, uval: number, ul
 }
 
 /** Writes an int option: min(len, 4) bytes of it and the length used. */
-export function put_int_opt(t: Task, uval: number, ulen: number, len: number, v: number): number {
+export function put_int_opt(t: Task, uval: UserPtr, ulen: UserPtr, len: number, v: number): number {
   ucred_dv.setInt32(0, v, true);
   return put_bytes(t, uval, ulen, len, 4);
 }
 
-function put_bytes(t: Task, uval: number, ulen: number, len: number, size: number): number {
+function put_bytes(t: Task, uval: UserPtr, ulen: UserPtr, len: number, size: number): number {
   const n = Math.min(len, size);
   if (copy_to_user(t, uval, ucred_buf, 0, n)) return -EFAULT;
   return put_user_u32(t, ulen, n);

@@ -23,6 +23,7 @@ import { udp_create } from './udp_ops.ts';
 import { host_adopt, host_onread } from './tcp_host.ts';
 import { BindBucket, TimeWaitSock, inet_csk_bind_conflict, inet_host_port, inet_put_port, inet_table, inet_twsk_hashdance, type InetTable } from './inet_hashtables.ts';
 import { sys_then } from '../../sched/wait.ts';
+import { as_user_ptr, type UserPtr } from '../../include/linux/compiler_types.ts';
 
 const isk = (sock: Socket): InetSock => sock.sk as InetSock;
 
@@ -305,12 +306,12 @@ function inet_table_of(sk: InetSock): InetTable | null {
   return k ? inet_table(k) : null;
 }
 
-function inet_setsockopt(sock: Socket, t: Task, level: number, opt: number, uval: number, optlen: number): number {
+function inet_setsockopt(sock: Socket, t: Task, level: number, opt: number, uval: UserPtr, optlen: number): number {
   const sk = isk(sock);
   if (level !== SOL_TCP && level !== IPPROTO_IPV6) return -ENOPROTOOPT;
   if (optlen < 4) return -EINVAL;
-  const v = get_user_u32(t, uval);
-  if (v === undefined) return -EFAULT;
+  if (get_user_u32(t, uval)) return -EFAULT;
+  const v = t.cpu.uval;
   if (level === SOL_TCP && opt === TCP_NODELAY) {
     sk.nodelay = v !== 0;
     if (sk.host && sk.was_connected) sk.host.setNoDelay(sk.nodelay);
@@ -321,7 +322,7 @@ function inet_setsockopt(sock: Socket, t: Task, level: number, opt: number, uval
   return -ENOPROTOOPT;
 }
 
-function inet_getsockopt(sock: Socket, t: Task, level: number, opt: number, uval: number, ulen: number, len: number): number {
+function inet_getsockopt(sock: Socket, t: Task, level: number, opt: number, uval: UserPtr, ulen: UserPtr, len: number): number {
   const sk = isk(sock);
   // ip_getsockopt() answers levels it does not know with EOPNOTSUPP; ipv6_getsockopt with ENOPROTOOPT.
   if (sk.sk_family === AF_INET && level !== SOL_TCP && level !== 0) return -EOPNOTSUPP;
@@ -336,8 +337,8 @@ function inet_getsockopt(sock: Socket, t: Task, level: number, opt: number, uval
 
 function inet_ioctl(sock: Socket, t: Task, cmd: number, arg: number): number {
   const sk = isk(sock);
-  if (cmd === SIOCINQ) return sk.sk_state === TCP_LISTEN ? -EINVAL : put_user_u32(t, arg, sk.sk_receive_queue.bytes);
-  if (cmd === SIOCOUTQ) return sk.sk_state === TCP_LISTEN ? -EINVAL : put_user_u32(t, arg, sk.host?.writableLength ?? 0);
+  if (cmd === SIOCINQ) return sk.sk_state === TCP_LISTEN ? -EINVAL : put_user_u32(t, as_user_ptr(arg), sk.sk_receive_queue.bytes);
+  if (cmd === SIOCOUTQ) return sk.sk_state === TCP_LISTEN ? -EINVAL : put_user_u32(t, as_user_ptr(arg), sk.host?.writableLength ?? 0);
   return sock_ioctl_common(cmd);
 }
 

@@ -15,6 +15,7 @@ import { inet_addr_local, inet_parse, inet_sockaddr, is_any, is_loopback } from 
 import { UdpSock, udp_poll, udp_recvmsg, udp_sendmsg, udp_source } from './udp.ts';
 import { udp_get_port, udp_unhash } from './udp_host.ts';
 import { sys_then } from '../../sched/wait.ts';
+import { as_user_ptr, type UserPtr } from '../../include/linux/compiler_types.ts';
 
 const usk = (sock: Socket): UdpSock => sock.sk as UdpSock;
 const IPV6_V6ONLY = 26;
@@ -95,18 +96,18 @@ function udp_release(sock: Socket): void {
 /** udp_ioctl(): SIOCINQ is the size of the next datagram; SIOCOUTQ what is not yet sent (none). */
 function udp_ioctl(sock: Socket, t: Task, cmd: number, arg: number): number {
   const sk = usk(sock);
-  if (cmd === SIOCINQ) return put_user_u32(t, arg, sk.sk_receive_queue.peek()?.len ?? 0);
-  if (cmd === SIOCOUTQ) return put_user_u32(t, arg, 0);
+  if (cmd === SIOCINQ) return put_user_u32(t, as_user_ptr(arg), sk.sk_receive_queue.peek()?.len ?? 0);
+  if (cmd === SIOCOUTQ) return put_user_u32(t, as_user_ptr(arg), 0);
   return sock_ioctl_common(cmd);
 }
 
 /** IPV6_V6ONLY is kept; UDP-level and other IP-level options are not implemented (ENOPROTOOPT). */
-function udp_setsockopt(sock: Socket, t: Task, level: number, opt: number, uval: number, optlen: number): number {
+function udp_setsockopt(sock: Socket, t: Task, level: number, opt: number, uval: UserPtr, optlen: number): number {
   const sk = usk(sock);
   if (level === IPPROTO_IPV6 && opt === IPV6_V6ONLY && sk.sk_family === AF_INET6) {
     if (optlen < 4) return -EINVAL;
-    const v = get_user_u32(t, uval);
-    if (v === undefined) return -EFAULT;
+    if (get_user_u32(t, uval)) return -EFAULT;
+    const v = t.cpu.uval;
     if (sk.local.port) return -EINVAL; // only before bind
     sk.v6only = v !== 0;
     return 0;
@@ -114,7 +115,7 @@ function udp_setsockopt(sock: Socket, t: Task, level: number, opt: number, uval:
   return -ENOPROTOOPT;
 }
 
-function udp_getsockopt(sock: Socket, t: Task, level: number, opt: number, uval: number, ulen: number, len: number): number {
+function udp_getsockopt(sock: Socket, t: Task, level: number, opt: number, uval: UserPtr, ulen: UserPtr, len: number): number {
   const sk = usk(sock);
   // udp_getsockopt() hands levels other than SOL_UDP to ip_getsockopt(), which knows only SOL_IP.
   if (sk.sk_family === AF_INET && level !== IPPROTO_UDP && level !== 0) return -EOPNOTSUPP;

@@ -22,6 +22,7 @@ import { SS_CONNECTED, SS_UNCONNECTED, Socket, sock_register, type ProtoOps, SIO
 import { put_user_u32 } from '../../mm/uaccess.ts';
 import { unix_dgram_recvmsg, unix_dgram_sendmsg, unix_stream_recvmsg, unix_stream_sendmsg } from './unix_io.ts';
 import { UNIX_MAX_DGRAM_QLEN, type UnixAddress, UnixSock, unix_find_other, unix_mkname, unix_table, usk } from './unix_sock.ts';
+import { as_user_ptr } from '../../include/linux/compiler_types.ts';
 
 /** unix_autobind(): an abstract name of five hex digits. */
 function unix_autobind(sk: UnixSock): number {
@@ -234,9 +235,9 @@ function unix_ioctl(sock: Socket, t: Task, cmd: number, arg: number): number {
   if (cmd === SIOCINQ) {
     if (sk.sk_state === TCP_LISTEN) return -EINVAL;
     const n = sk.sk_type === SOCK_STREAM ? sk.sk_receive_queue.bytes : sk.sk_receive_queue.peek()?.len ?? 0;
-    return put_user_u32(t, arg, n);
+    return put_user_u32(t, as_user_ptr(arg), n);
   }
-  if (cmd === SIOCOUTQ) return put_user_u32(t, arg, sk.wmem);
+  if (cmd === SIOCOUTQ) return put_user_u32(t, as_user_ptr(arg), sk.wmem);
   return sock_ioctl_common(cmd);
 }
 

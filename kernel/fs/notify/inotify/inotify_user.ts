@@ -27,6 +27,7 @@ import { MAY_READ, inode_permission, user_path_at } from '../../namei.ts';
 import { getname } from '../../open.ts';
 import { POLLIN, POLLRDNORM, poll_wait } from '../../poll_types.ts';
 import { FsnotifyMark, fsnotify_add_mark, fsnotify_destroy_mark, type FsnotifyGroup } from '../fsnotify.ts';
+import { as_user_ptr, user_ptr_add, type UserPtr } from '../../../include/linux/compiler_types.ts';
 
 /** What one user has of inotify (the UCOUNT_INOTIFY_INSTANCES and _WATCHES counts), by euid. */
 interface InotifyUcounts { instances: number; watches: number }
@@ -110,7 +111,7 @@ const ev_buf = new Uint8Array(INOTIFY_EVENT_SIZE + 4096);
 const ev_dv = new DataView(ev_buf.buffer);
 
 /** copy_event_to_user(): one record; bytes written or -EFAULT. */
-function copy_event_to_user(t: Task, e: InotifyEvent, ubuf: number): number {
+function copy_event_to_user(t: Task, e: InotifyEvent, ubuf: UserPtr): number {
   const pad = name_len(e);
   ev_buf.fill(0, 0, INOTIFY_EVENT_SIZE + pad);
   ev_dv.setInt32(0, e.wd, true); ev_dv.setUint32(4, e.mask >>> 0, true); ev_dv.setUint32(8, e.cookie, true); ev_dv.setUint32(12, pad, true);
@@ -119,7 +120,7 @@ function copy_event_to_user(t: Task, e: InotifyEvent, ubuf: number): number {
 }
 
 /** inotify_read(): whole records while they fit; EINVAL if not even the first one fits. */
-function inotify_read(f: File, t: Task, ubuf: number, count: number): SysRet {
+function inotify_read(f: File, t: Task, ubuf: UserPtr, count: number): SysRet {
   const g = f.private_data as InotifyGroup;
   let done = 0;
   while (g.q_len > 0) {
@@ -128,7 +129,7 @@ function inotify_read(f: File, t: Task, ubuf: number, count: number): SysRet {
     if (size > count - done) return done || -EINVAL;
     // The event leaves the queue before the copy: a fault loses it (get_one_event, then copy_event_to_user).
     g.shift();
-    const r = copy_event_to_user(t, e, ubuf + done);
+    const r = copy_event_to_user(t, e, user_ptr_add(ubuf, done));
     if (r < 0) return done || r;
     done += r;
   }
@@ -147,7 +148,7 @@ const inotify_fops: FileOperations = {
   },
   unlocked_ioctl(f, t, cmd, arg) {
     if (cmd !== FIONREAD) return -ENOTTY;
-    return put_user_u32(t, arg, (f.private_data as InotifyGroup).bytes);
+    return put_user_u32(t, as_user_ptr(arg), (f.private_data as InotifyGroup).bytes);
   },
   /** inotify_release(): the watches go without IN_IGNORED (nobody can read it). */
   release(_inode, f) {
@@ -204,8 +205,7 @@ function update_watch(g: InotifyGroup, inode: Inode, mask: number): number {
   return m.wd;
 }
 
-export function sys_inotify_add_watch(t: Task, fd: number, upath: number, mask: number): number {
-  mask >>>= 0;
+export function sys_inotify_add_watch(t: Task, fd: number, upath: UserPtr, mask: number): number {
   if (!(mask & ALL_INOTIFY_BITS)) return -EINVAL;
   if (mask & IN_MASK_ADD && mask & IN_MASK_CREATE) return -EINVAL;
   const g = inotify_group(t, fd);
@@ -230,11 +230,11 @@ export function sys_inotify_rm_watch(t: Task, fd: number, wd: number): number {
   return 0;
 }
 
-export const inotify_syscalls: SyscallDef[] = [
+export const inotify_syscalls: readonly SyscallDef[] = [
   { name: 'inotify_init', fn: sys_inotify_init, args: [], ret_fd: true },
   { name: 'inotify_init1', fn: sys_inotify_init1, args: ['fdflags'], ret_fd: true },
   {
-    name: 'inotify_add_watch', fn: sys_inotify_add_watch, args: ['fd', 'path', 'hex'], support: 'partial',
+    name: 'inotify_add_watch', fn: sys_inotify_add_watch, args: ['fd', 'path', 'unsigned int hex'], support: 'partial',
     note: 'stores through shared mappings send no IN_MODIFY; xattr changes reach the inode\'s watch but not its directory\'s; no IN_UNMOUNT; fdinfo lacks the file handle',
   },
   { name: 'inotify_rm_watch', fn: sys_inotify_rm_watch, args: ['fd', 'int'] },
