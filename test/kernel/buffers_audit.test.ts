@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const AUDITED: Record<string, string> = {
+  'net/ipv4/tcp_host.ts:RX': "Node's onread target for every host socket: each read's callback copies it out (host_rx_copy) before returning; no guest sleep can intervene",
   'drivers/tty/tty_io.ts:wbuf': 'each chunk copied in and handed to tty_output (which copies) before the next; no sleep in the loop',
   'drivers/tty/tty_io.ts:tbuf': 'struct termios copied in and decoded, or encoded and copied out, in one step',
   'fs/locks.ts:fl_buf': 'get_flock parses struct flock into numbers before any wait; put_flock fills and copies out in one step',
