@@ -5,7 +5,6 @@
  * mod_indexfile, mod_dirlisting, mod_staticfile.
  */
 import type { Server } from './base.ts';
-import { base64_decode } from './base64.ts';
 import { path_simplify, urldecode_path } from './burl.ts';
 import { conf_bool, RequestConfig } from './configfile_glue.ts';
 import { mod_access_denied } from './mod_access.ts';
@@ -53,17 +52,8 @@ export async function http_response_prepare(srv: Server, req: Request, peer: str
     if (auth.realm !== undefined) r.headers.push(['WWW-Authenticate', `Basic realm="${auth.realm}", charset="UTF-8"`]);
     return { resp: set_error(r, auth.status), close: auth.close === true, user: '', delay: auth.close === true };
   }
-  const user = auth ? auth.user ?? '' : auth_user(req);
-  return done(await physical(srv, rc, req, r, path), false, user);
-}
-
-/** The user name a request authenticated as (for %u), once mod_auth let it through. */
-function auth_user(req: Request): string {
-  const h = req.headers.get('authorization');
-  if (!h || !/^basic /i.test(h)) return '';
-  const raw = base64_decode(h.slice(6).trim());
-  const colon = raw ? raw.indexOf(58) : -1;
-  return raw && colon >= 0 ? dec.decode(raw.subarray(0, colon)) : '';
+  // %u is the user mod_auth accepted for this request (lighttpd's REMOTE_USER): none outside auth.require.
+  return done(await physical(srv, rc, req, r, path), false, auth ? auth.user ?? '' : '');
 }
 
 async function physical(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string): Promise<Response> {
