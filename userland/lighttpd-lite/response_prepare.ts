@@ -30,7 +30,7 @@ function done(resp: Response, close = false, user = ''): Prepared { return { res
 
 function options(): Prepared {
   const r = response_new(200);
-  r.headers.push(['Allow', 'OPTIONS, GET, HEAD, POST']);
+  r.headers.push('Allow', 'OPTIONS, GET, HEAD, POST');
   return done(r);
 }
 
@@ -49,7 +49,7 @@ export async function http_response_prepare(srv: Server, req: Request, peer: str
   if (mod_access_denied(rc, path)) return done(set_error(r, 403));
   const auth = await mod_auth(srv, rc, req, path, peer);
   if (auth && auth.status) {
-    if (auth.realm !== undefined) r.headers.push(['WWW-Authenticate', `Basic realm="${auth.realm}", charset="UTF-8"`]);
+    if (auth.realm !== undefined) r.headers.push('WWW-Authenticate', `Basic realm="${auth.realm}", charset="UTF-8"`);
     return { resp: set_error(r, auth.status), close: auth.close === true, user: '', delay: auth.close === true };
   }
   // %u is the user mod_auth accepted for this request (lighttpd's REMOTE_USER): none outside auth.require.
@@ -70,7 +70,7 @@ async function physical(srv: Server, rc: RequestConfig, req: Request, r: Respons
 async function directory(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string, phys: string): Promise<Response> {
   if (!path.endsWith('/')) {
     r.status = 301;
-    r.headers.push(['Location', req.raw_path + '/' + (req.query ? '?' + req.query : '')]);
+    r.headers.push('Location', req.raw_path + '/' + (req.query ? '?' + req.query : ''));
     return r;
   }
   const idx = await mod_indexfile(srv, rc, path);
@@ -79,7 +79,7 @@ async function directory(srv: Server, rc: RequestConfig, req: Request, r: Respon
   if (!conf_bool(rc, 'dir-listing.activate', conf_bool(rc, 'server.dir-listing', false))) return set_error(r, 403);
   const page = await mod_dirlisting(srv, phys, path);
   if (!page) return set_error(r, 403);
-  r.headers.push(['Content-Type', 'text/html; charset=utf-8']);
+  r.headers.push('Content-Type', 'text/html; charset=utf-8');
   r.body = page;
   return r;
 }
