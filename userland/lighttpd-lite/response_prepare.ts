@@ -42,7 +42,8 @@ export async function http_response_prepare(srv: Server, req: Request, peer: str
   const bytes = urldecode_path(req.raw_path);
   if (!bytes) return done(set_error(r, 400), true);
   const path = path_simplify(dec.decode(bytes));
-  const rc = RequestConfig.for(srv.config, {
+  // Without $HTTP blocks every request sees the same settings: no condition input to build.
+  const rc = srv.config.conds.length === 0 ? RequestConfig.global(srv.config) : RequestConfig.for(srv.config, {
     url: path, host: req.host, querystring: req.query, method: req.method, remoteip: peer,
     useragent: req.headers.get('user-agent') ?? '', referer: req.headers.get('referer') ?? '',
   });
