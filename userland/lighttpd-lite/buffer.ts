@@ -43,10 +43,12 @@ export class ByteBuf {
 
   /** Appends a non-negative integer in decimal, without making its string. */
   put_uint(v: number): void {
+    if (v > 0x7fffffff) { this.put_str(String(v)); return; }
     let digits = 1;
-    for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
+    for (let x = v; x >= 10; x = (x / 10) | 0) digits++; // small integers: int32 division, no doubles
     this.reserve(digits);
-    for (let i = this.end + digits - 1, x = v; i >= this.end; i--, x = Math.floor(x / 10)) this.b[i] = 48 + (x % 10);
+    const b = this.b;
+    for (let i = this.end + digits - 1, x = v; i >= this.end; i--, x = (x / 10) | 0) b[i] = 48 + (x % 10);
     this.end += digits;
   }
 
