@@ -111,6 +111,11 @@ export class Libc {
     this.door.store(ptr, b, 0, b.length);
   }
 
+  /** Stores len bytes of src from off (no subarray: the counterpart of peek_into). */
+  poke_from(ptr: number, src: Uint8Array, off: number, len: number): void {
+    this.door.store(ptr, src, off, len);
+  }
+
   peek_u8(ptr: number): number { return this.door.ld8(ptr); }
   peek_u32(ptr: number): number { return this.door.ld32(ptr); }
   peek_i32(ptr: number): number { return this.door.ld32(ptr) | 0; }

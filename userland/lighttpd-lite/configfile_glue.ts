@@ -84,7 +84,16 @@ export class RequestConfig {
   constructor(private readonly pc: ParsedConfig, private readonly matched: CondBlock[]) {}
 
   static for(pc: ParsedConfig, inp: CondInput): RequestConfig {
-    return new RequestConfig(pc, pc.conds.length ? pc.conds.filter((c) => cond_match(c, inp)) : []);
+    return pc.conds.length ? new RequestConfig(pc, pc.conds.filter((c) => cond_match(c, inp))) : RequestConfig.global(pc);
+  }
+
+  private static readonly globals = new WeakMap<ParsedConfig, RequestConfig>();
+
+  /** The view of a configuration without $HTTP blocks: the same for every request, made once. */
+  static global(pc: ParsedConfig): RequestConfig {
+    let rc = RequestConfig.globals.get(pc);
+    if (!rc) { rc = new RequestConfig(pc, []); RequestConfig.globals.set(pc, rc); }
+    return rc;
   }
 
   get(k: string): Value | undefined {

@@ -9,24 +9,28 @@ import type { Server } from './base.ts';
 import { http_date } from './http_date.ts';
 import { conf_int, RequestConfig } from './configfile_glue.ts';
 import { http_response_prepare } from './response_prepare.ts';
-import { parse_request, type Request } from './request.ts';
+import { parse_request, request_new, type Request } from './request.ts';
 import { body_length, type FileChunk, response_header, response_new, set_error, type Response } from './response.ts';
+import { ByteBuf } from './buffer.ts';
 import { stat_cache_release } from './stat_cache.ts';
 
 export type ConnState = 'read' | 'body' | 'write' | 'closed';
 
 export class Connection {
-  rbuf: Uint8Array = new Uint8Array(0);
+  /** Bytes read and not yet consumed; reused across keep-alive requests. */
+  readonly rbuf = new ByteBuf(4096);
   state: ConnState = 'read';
   req: Request | null = null;
+  /** The request object every keep-alive request on this connection is parsed into. */
+  readonly request = request_new();
   body_left = 0;
   requests = 0;
   /** Last activity, in seconds. */
   active: number;
   eof = false;
   close_after = false;
-  /** Unsent header (and in-memory body) bytes; the file range still to send. */
-  out_hdr: Uint8Array | null = null;
+  /** Unsent header (and in-memory body) bytes, reused across responses; the file range still to send. */
+  readonly out_hdr = new ByteBuf(1024);
   out_file: FileChunk | null = null;
   /** The file body is large enough to go with sendfile(2) (SENDFILE_MIN). */
   out_sendfile = false;
@@ -51,17 +55,10 @@ export interface ConnHost {
   close(c: Connection): void;
 }
 
-function latin1(b: Uint8Array): string {
+function latin1(b: Uint8Array, from: number, to: number): string {
   let s = '';
-  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]);
+  for (let i = from; i < to; i += 4096) s += String.fromCharCode.apply(null, b.subarray(i, Math.min(to, i + 4096)) as unknown as number[]);
   return s;
-}
-
-function append(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (!a.length) return b.slice();
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a); out.set(b, a.length);
-  return out;
 }
 
 /** Reads what the socket holds (up to 64 KiB per call); sets eof on end of stream or error. */
@@ -70,8 +67,9 @@ export function conn_read(h: ConnHost, c: Connection): void {
   for (let round = 0; round < 4; round++) {
     const n = l.read(c.fd, h.io.rbuf, h.io.rsize) as number;
     if (n > 0) {
-      const got = l.peek(h.io.rbuf, n); // a fresh array: kept as is when nothing is buffered
-      c.rbuf = c.rbuf.length ? append(c.rbuf, got) : got;
+      c.rbuf.reserve(n);
+      l.peek_into(h.io.rbuf, c.rbuf.b, c.rbuf.end, n);
+      c.rbuf.end += n;
       c.active = h.srv.now;
       if (n < h.io.rsize) return;
       continue;
@@ -81,14 +79,18 @@ export function conn_read(h: ConnHost, c: Connection): void {
   }
 }
 
-/** [end of the header block, bytes to consume] or null while incomplete. A bare-LF block ends at "\n\n". */
-function header_end(b: Uint8Array): [number, number] | null {
-  for (let i = 0; i + 1 < b.length; i++) {
+/** Where the block's terminator ends (set by header_end: no tuple per request). */
+let block_next = 0;
+
+/** The end of the header block in rb, or -1 while incomplete; a bare-LF block ends at "\n\n". */
+function header_end(rb: ByteBuf): number {
+  const b = rb.b;
+  for (let i = rb.start; i + 1 < rb.end; i++) {
     if (b[i] !== 10) continue;
-    if (b[i + 1] === 10) return [i, i + 2];
-    if (b[i + 1] === 13 && b[i + 2] === 10) return [i > 0 && b[i - 1] === 13 ? i - 1 : i, i + 3];
+    if (b[i + 1] === 10) { block_next = i + 2; return i; }
+    if (b[i + 1] === 13 && i + 2 < rb.end && b[i + 2] === 10) { block_next = i + 3; return i > rb.start && b[i - 1] === 13 ? i - 1 : i; }
   }
-  return null;
+  return -1;
 }
 
 function date_now(srv: Server): string {
@@ -99,11 +101,10 @@ function date_now(srv: Server): string {
 /** Queues a response: the header (and an in-memory body) as bytes, a file body as a range. */
 function queue(h: ConnHost, c: Connection, r: Response, minor: number, keep_alive: boolean): void {
   const srv = h.srv;
-  const head = response_header(r, { minor, keep_alive, client_keep_alive: keep_alive, date: date_now(srv), server_tag: srv.tag });
-  const hb = new Uint8Array(head.length);
-  for (let i = 0; i < head.length; i++) hb[i] = head.charCodeAt(i);
+  c.out_hdr.clear();
+  response_header(c.out_hdr, r, minor, keep_alive, date_now(srv), srv.tag);
   const send_body = !r.head_only && r.status !== 304;
-  c.out_hdr = send_body && r.body ? append(hb, r.body) : hb;
+  if (send_body && r.body) c.out_hdr.put_bytes(r.body);
   if (r.file && !send_body) { stat_cache_release(srv, r.file.sce); r.file = null; }
   c.out_file = r.file;
   c.out_sendfile = r.file !== null && r.file.len >= SENDFILE_MIN;
@@ -116,26 +117,26 @@ function queue(h: ConnHost, c: Connection, r: Response, minor: number, keep_aliv
 /** Answers a request that could not be parsed (or exceeded a limit) and closes afterwards. */
 function queue_error(h: ConnHost, c: Connection, status: number, minor: number, line: string): void {
   h.srv.errorlog && status === 431 && h.srv.errorlog.write('connections.ts', 'oversized request-header -> sending Status 431');
-  c.req = { method: '', target: '', raw_path: '', query: '', minor, request_line: line, headers: new Map(), host: '', content_length: 0, keep_alive: false };
+  c.req = request_new();
+  c.req.minor = minor; c.req.request_line = line;
   queue(h, c, set_error(response_new(), status), minor, false);
 }
 
 /** Parses the next request out of rbuf; false while more bytes are needed. */
 function next_request(h: ConnHost, c: Connection): boolean {
   const srv = h.srv;
-  let skip = 0;
-  while (skip < c.rbuf.length && (c.rbuf[skip] === 13 || c.rbuf[skip] === 10)) skip++;
-  if (skip) c.rbuf = c.rbuf.subarray(skip);
-  const end = header_end(c.rbuf);
-  if (!end) {
-    if (c.rbuf.length > srv.max_request_field_size) { queue_error(h, c, 431, 0, ''); return true; }
+  const rb = c.rbuf;
+  while (rb.start < rb.end && (rb.b[rb.start] === 13 || rb.b[rb.start] === 10)) rb.consume(1);
+  const end = header_end(rb);
+  if (end < 0) {
+    if (rb.length > srv.max_request_field_size) { queue_error(h, c, 431, 0, ''); return true; }
     return false;
   }
-  const block = latin1(c.rbuf.subarray(0, end[0]));
-  c.rbuf = c.rbuf.subarray(end[1]);
-  if (end[0] > srv.max_request_field_size) { queue_error(h, c, 431, 0, block.split('\r\n')[0]); return true; }
-  const req = parse_request(block);
-  if ('status' in req) { queue_error(h, c, req.status, req.minor, req.line); return true; }
+  const block = latin1(rb.b, rb.start, end), block_len = end - rb.start;
+  rb.consume(block_next - rb.start);
+  if (block_len > srv.max_request_field_size) { queue_error(h, c, 431, 0, block.split('\r\n')[0]); return true; }
+  const req = c.request, e = parse_request(block, req);
+  if (e) { queue_error(h, c, e.status, e.minor, e.line); return true; }
   // server.max-request-size (KiB) matters only for a request with a body.
   const max_kb = req.content_length === 0 ? 0
     : conf_int(RequestConfig.for(srv.config, { url: req.raw_path, host: req.host, querystring: req.query, method: req.method, useragent: '', referer: '', remoteip: c.peer }), 'server.max-request-size', 0);
@@ -153,7 +154,7 @@ function next_request(h: ConnHost, c: Connection): boolean {
 /** Discards body bytes as they arrive; true once the whole body is in. */
 function drain_body(c: Connection): boolean {
   const take = Math.min(c.body_left, c.rbuf.length);
-  c.rbuf = c.rbuf.subarray(take);
+  c.rbuf.consume(take);
   c.body_left -= take;
   return c.body_left === 0;
 }
@@ -182,7 +183,7 @@ export const SENDFILE_MIN = 16384;
  */
 export function conn_write(h: ConnHost, c: Connection): 'done' | 'again' | 'error' {
   for (;;) {
-    const hl = c.out_hdr ? c.out_hdr.length : 0, f = c.out_file;
+    const hl = c.out_hdr.length, f = c.out_file;
     if (!hl && (!f || f.len === 0)) return 'done';
     const r = hl || !c.out_sendfile ? write_vec(h, c) : write_sendfile(h, c, f!);
     if (r !== 'done') return r;
@@ -193,9 +194,9 @@ export function conn_write(h: ConnHost, c: Connection): 'done' | 'again' | 'erro
 function write_vec(h: ConnHost, c: Connection): 'done' | 'again' | 'error' {
   const l = h.srv.libc, io = h.io, f = c.out_file;
   let hl = 0, bl = 0, cnt = 0;
-  if (c.out_hdr && c.out_hdr.length) {
+  if (c.out_hdr.length) {
     hl = Math.min(c.out_hdr.length, io.hsize);
-    l.poke(io.hdr, hl === c.out_hdr.length ? c.out_hdr : c.out_hdr.subarray(0, hl));
+    l.poke_from(io.hdr, c.out_hdr.b, c.out_hdr.start, hl);
     l.poke_u64(io.iov, io.hdr); l.poke_u64(io.iov + 8, hl); cnt = 1;
   }
   if (f && f.len > 0 && !c.out_sendfile && hl < io.hsize) {
@@ -208,7 +209,7 @@ function write_vec(h: ConnHost, c: Connection): 'done' | 'again' | 'error' {
   if (w < 0) return l.errno === l.EAGAIN ? 'again' : 'error';
   c.active = h.srv.now;
   const from_hdr = Math.min(w, hl);
-  if (from_hdr) c.out_hdr = from_hdr === c.out_hdr!.length ? null : c.out_hdr!.subarray(from_hdr);
+  if (from_hdr) c.out_hdr.consume(from_hdr);
   if (f && w > hl) { f.off += w - hl; f.len -= w - hl; }
   return w < hl + bl ? 'again' : 'done';
 }

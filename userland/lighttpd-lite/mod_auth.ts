@@ -69,16 +69,29 @@ function matching_rule(rc: RequestConfig, path: string): Rule | null {
   return null;
 }
 
+const is_ws = (c: number): boolean => c === 32 || c === 9;
+const BASIC = 'basic';
+
+/** The credentials of "Basic SP+ TOKEN [SP*]" (scheme case-insensitive, token without white space), else null. */
+function basic_credentials(h: string): string | null {
+  if (h.length < 6 || !is_ws(h.charCodeAt(5))) return null;
+  for (let k = 0; k < 5; k++) if ((h.charCodeAt(k) | 0x20) !== BASIC.charCodeAt(k)) return null; // | 0x20: ASCII lowercase
+  let i = 6, j = h.length;
+  while (i < j && is_ws(h.charCodeAt(i))) i++;
+  while (j > i && is_ws(h.charCodeAt(j - 1))) j--;
+  for (let k = i; k < j; k++) { const c = h.charCodeAt(k); if (c <= 32 || c === 0xa0) return null; } // \S
+  return i < j ? h.slice(i, j) : null;
+}
+
 /** null when no rule applies; status 0 (and the user) when the request may proceed; otherwise the status to answer with. */
 export async function mod_auth(srv: Server, rc: RequestConfig, req: Request, path: string, peer: string): Promise<AuthDecision | null> {
   const rule = matching_rule(rc, path);
   if (!rule || !srv.auth) return null;
-  const deny: AuthDecision = { status: 401, realm: rule.realm };
   const h = req.headers.get('authorization');
-  const m = h === undefined ? null : /^([A-Za-z]+)[ \t]+(\S+)[ \t]*$/.exec(h);
-  if (!m || m[1].toLowerCase() !== 'basic') return deny;
-  const raw = base64_decode(m[2]);
-  if (!raw) { srv.errorlog.write('mod_auth.ts', `decoding base64-string failed ${m[2]}`); return { status: 400 }; }
+  const b64 = h === undefined ? null : basic_credentials(h);
+  if (b64 === null) return { status: 401, realm: rule.realm };
+  const raw = base64_decode(b64);
+  if (!raw) { srv.errorlog.write('mod_auth.ts', `decoding base64-string failed ${b64}`); return { status: 400 }; }
   const colon = raw.indexOf(58);
   if (colon < 0) { srv.errorlog.write('mod_auth.ts', `missing ':' in ${dec.decode(raw)}`); return { status: 400 }; }
   const user = dec.decode(raw.subarray(0, colon));
@@ -87,7 +100,7 @@ export async function mod_auth(srv: Server, rc: RequestConfig, req: Request, pat
   if (res === 'error') return { status: 500 };
   if (res !== 'ok') {
     srv.errorlog.write('mod_auth.ts', `password doesn't match for ${path} username: ${user} IP: ${peer}`);
-    return { ...deny, close: true };
+    return { status: 401, realm: rule.realm, close: true };
   }
-  return admits(rule.require, user) ? { status: 0, user } : deny;
+  return admits(rule.require, user) ? { status: 0, user } : { status: 401, realm: rule.realm };
 }

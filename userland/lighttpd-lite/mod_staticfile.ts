@@ -53,16 +53,16 @@ export async function mod_staticfile(srv: Server, rc: RequestConfig, req: Reques
   const fd = await stat_cache_open(srv, sce);
   if (fd < 0) return set_error(r, l.errno === l.EACCES ? 403 : 404);
   const mtime = Math.floor(st.mtime_ns / 1e9), lm = sce.lm, etag = etag_of(rc, sce);
-  r.headers.push(['Content-Type', mimetype(rc, path)]);
-  if (etag) r.headers.push(['ETag', etag]);
-  r.headers.push(['Last-Modified', lm]);
+  r.headers.push('Content-Type', mimetype(rc, path));
+  if (etag) r.headers.push('ETag', etag);
+  r.headers.push('Last-Modified', lm);
   if (not_modified(req, etag, mtime, lm)) {
     stat_cache_release(srv, sce);
     r.status = 304; r.no_length = true;
     return r;
   }
   r.file = { sce, fd, off: 0, len: st.size };
-  if (req.minor === 1 && req.method !== 'POST') r.late.push(['Accept-Ranges', 'bytes']);
+  if (req.minor === 1 && req.method !== 'POST') r.late.push('Accept-Ranges', 'bytes');
   const range = req.headers.get('range');
   if (range !== undefined && req.method === 'GET' && req.minor === 1 && if_range_ok(req, etag, lm)) {
     const span = http_range_parse(range, st.size);
@@ -70,7 +70,7 @@ export async function mod_staticfile(srv: Server, rc: RequestConfig, req: Reques
     if (span) {
       r.status = 206;
       r.file = { sce, fd, off: span[0], len: span[1] - span[0] + 1 };
-      r.late.push(['Content-Range', `bytes ${span[0]}-${span[1]}/${st.size}`]);
+      r.late.push('Content-Range', `bytes ${span[0]}-${span[1]}/${st.size}`);
     }
   }
   return r;

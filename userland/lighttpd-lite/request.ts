@@ -3,6 +3,7 @@
  * lighttpd 1.4 makes on them. A malformed request yields the status lighttpd answers with (400,
  * 501, 505, ...); the connection is then closed after the answer, as lighttpd does.
  */
+import { HDR_CONTENT_LENGTH, HDR_HOST, header_id, Headers } from './http_header.ts';
 
 export interface Request {
   method: string;
@@ -14,10 +15,15 @@ export interface Request {
   /** 1 for HTTP/1.1, 0 for HTTP/1.0. */
   minor: number;
   request_line: string;
-  headers: Map<string, string>;
+  headers: Headers;
   host: string;
   content_length: number;
   keep_alive: boolean;
+}
+
+/** An empty request: a connection keeps one and parses each keep-alive request into it. */
+export function request_new(): Request {
+  return { method: '', target: '', raw_path: '', query: '', minor: 0, request_line: '', headers: new Headers(), host: '', content_length: 0, keep_alive: false };
 }
 
 export interface ParseError { status: number; minor: number; line: string }
@@ -29,18 +35,27 @@ const KNOWN_METHODS = new Set(['GET', 'HEAD', 'QUERY', 'POST', 'PUT', 'DELETE', 
   'REBIND', 'REPORT', 'SEARCH', 'UNBIND', 'UNCHECKOUT', 'UNLINK', 'UNLOCK', 'UPDATE', 'UPDATEREDIRECTREF',
   'VERSION-CONTROL', 'PRI']);
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
 
 function bad(status: number, minor: number, line: string): ParseError { return { status, minor, line }; }
 
-/** Any byte < 0x20 (but HTAB where allowed) or 0x7f. */
-function has_ctl(s: string, allow_tab: boolean): boolean {
-  for (let i = 0; i < s.length; i++) {
+/** Any char of s[from, to) < 0x20 (but HTAB where allowed) or 0x7f. */
+function has_ctl(s: string, allow_tab: boolean, from = 0, to = s.length): boolean {
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
     if ((c < 0x20 && !(allow_tab && c === 9)) || c === 0x7f) return true;
   }
   return false;
+}
+
+/** tchar (RFC 9110) by code. */
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
+
+function is_token(s: string, from: number, to: number): boolean {
+  if (from >= to) return false;
+  for (let i = from; i < to; i++) { const c = s.charCodeAt(i); if (c > 127 || !TCHAR[c]) return false; }
+  return true;
 }
 
 const is_digit = (c: number): boolean => c >= 48 && c <= 57;
@@ -52,54 +67,77 @@ function http_version(p: string): number {
   return is_digit(a) && is_digit(b) ? (a - 48) * 10 + (b - 48) : -1;
 }
 
-/** s without leading and trailing SP / HTAB (OWS). */
-function trim_ows(s: string): string {
-  let i = 0, j = s.length;
-  while (i < j && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
-  while (j > i && (s.charCodeAt(j - 1) === 32 || s.charCodeAt(j - 1) === 9)) j--;
-  return i === 0 && j === s.length ? s : s.slice(i, j);
+const is_ows = (c: number): boolean => c === 32 || c === 9;
+
+/** The method as a constant string for the common ones (no slice per request). */
+function method_of(line: string, sp: number): string {
+  if (sp === 3 && line.startsWith('GET')) return 'GET';
+  if (sp === 4 && line.startsWith('HEAD')) return 'HEAD';
+  if (sp === 4 && line.startsWith('POST')) return 'POST';
+  return line.slice(0, sp);
 }
 
-/** Parses "METHOD SP TARGET SP HTTP/x.y". */
-function parse_request_line(line: string): Request | ParseError {
+/** Parses "METHOD SP TARGET SP HTTP/x.y" into r. */
+function parse_request_line(line: string, r: Request): ParseError | null {
   const guess = line.endsWith(' HTTP/1.1') ? 1 : 0;
   if (line.endsWith('\r') || has_ctl(line, false)) return bad(400, guess, line);
-  const parts = line.split(' ');
-  if (parts.length !== 3 || !parts[0] || !parts[1]) return bad(400, guess, line);
-  const [method, target, proto] = parts;
-  const ver = http_version(proto);
+  const sp1 = line.indexOf(' '), sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
+  if (sp1 <= 0 || sp2 <= sp1 + 1 || line.indexOf(' ', sp2 + 1) >= 0) return bad(400, guess, line);
+  const ver = http_version(line.slice(sp2 + 1));
   if (ver < 0) return bad(400, 0, line);
   if (ver !== 10 && ver !== 11) return bad(505, 0, line);
-  const minor = ver - 10;
-  // Every known method is a token: the regex runs only for the others.
-  if (!KNOWN_METHODS.has(method)) return bad(TOKEN.test(method) ? 501 : 400, minor, line);
+  const minor = ver - 10, method = method_of(line, sp1), target = line.slice(sp1 + 1, sp2);
+  // Every known method is a token: the check runs only for the others.
+  if (!KNOWN_METHODS.has(method)) return bad(is_token(method, 0, method.length) ? 501 : 400, minor, line);
   let path_q = target, host = '';
   const abs = target[0] === '/' ? null : /^https?:\/\/([^/?#]*)(.*)$/i.exec(target);
   if (abs) { host = abs[1]; path_q = abs[2] || '/'; }
   else if (target === '*') { if (method !== 'OPTIONS') return bad(400, minor, line); }
   else if (target[0] !== '/') return bad(400, minor, line);
   const q = path_q.indexOf('?');
-  return {
-    method, target, raw_path: q < 0 ? path_q : path_q.slice(0, q), query: q < 0 ? '' : path_q.slice(q + 1), minor,
-    request_line: line, headers: new Map(), host, content_length: 0, keep_alive: minor === 1,
-  };
+  r.method = method; r.target = target; r.minor = minor; r.request_line = line; r.host = host;
+  r.raw_path = q < 0 ? path_q : path_q.slice(0, q); r.query = q < 0 ? '' : path_q.slice(q + 1);
+  r.headers.clear(); r.content_length = 0; r.keep_alive = minor === 1;
+  return null;
 }
 
-/** Adds one "Name: value" field; lighttpd's rules for names, values, and duplicate Host / Content-Length. */
-function add_header(r: Request, line: string): number {
-  const colon = line.indexOf(':');
-  if (colon <= 0) return 400;
-  const name = line.slice(0, colon);
-  if (!TOKEN.test(name)) return 400;
-  const value = trim_ows(line.slice(colon + 1));
-  if (has_ctl(value, true)) return 400;
-  const key = name.toLowerCase();
-  const prev = r.headers.get(key);
-  if (key === 'host' || key === 'content-length') {
-    if (prev !== undefined && (key === 'host' || prev !== value)) return 400;
-  }
-  r.headers.set(key, prev === undefined ? value : key === 'cookie' ? `${prev}; ${value}` : `${prev}, ${value}`);
+/** Adds the field block[from, to) ("Name: value"); lighttpd's rules for names, values, and duplicate Host / Content-Length. */
+function add_header(r: Request, block: string, from: number, to: number): number {
+  const colon = block.indexOf(':', from);
+  if (colon < 0 || colon >= to || !is_token(block, from, colon)) return 400;
+  let i = colon + 1, j = to;
+  while (i < j && is_ows(block.charCodeAt(i))) i++;
+  while (j > i && is_ows(block.charCodeAt(j - 1))) j--;
+  if (has_ctl(block, true, i, j)) return 400;
+  const id = header_id(block, from, colon);
+  if (id < 0) return 0;
+  const value = block.slice(i, j), prev = r.headers.by_id(id);
+  if (prev !== undefined && (id === HDR_HOST || (id === HDR_CONTENT_LENGTH && prev !== value))) return 400;
+  r.headers.set_id(id, prev === undefined ? value : `${prev}, ${value}`);
   return 0;
+}
+
+/** Does the comma-separated list v hold token t (lowercase), ASCII case-insensitive? */
+function has_list_token(v: string, t: string): boolean {
+  for (let i = 0; i <= v.length;) {
+    let e = v.indexOf(',', i);
+    if (e < 0) e = v.length;
+    let a = i, b = e;
+    while (a < b && is_ows(v.charCodeAt(a))) a++;
+    while (b > a && is_ows(v.charCodeAt(b - 1))) b--;
+    if (b - a === t.length && header_token_eq(v, a, t)) return true;
+    i = e + 1;
+  }
+  return false;
+}
+
+function header_token_eq(v: string, a: number, t: string): boolean {
+  for (let k = 0; k < t.length; k++) {
+    let c = v.charCodeAt(a + k);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== t.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
 /** Host, Content-Length and Connection semantics once all fields are in. */
@@ -115,24 +153,28 @@ function finish(r: Request): number {
     r.content_length = Number(cl);
   }
   if (r.headers.has('transfer-encoding')) return r.minor === 1 ? 501 : 400;
-  const hdr = r.headers.get('connection');
-  const conn = hdr === undefined ? null : hdr.toLowerCase().split(',').map((s) => s.trim());
-  if (conn?.includes('close')) r.keep_alive = false;
-  else if (conn?.includes('keep-alive')) r.keep_alive = true;
+  const conn = r.headers.get('connection');
+  if (conn !== undefined && has_list_token(conn, 'close')) r.keep_alive = false;
+  else if (conn !== undefined && has_list_token(conn, 'keep-alive')) r.keep_alive = true;
   return 0;
 }
 
-/** Parses a header block (the text before the blank line, lines split on CRLF). */
-export function parse_request(block: string): Request | ParseError {
-  const lines = block.split('\r\n');
-  for (const l of lines) if (l.includes('\n')) return bad(400, 0, lines[0].split('\n')[0]);
-  const r = parse_request_line(lines[0]);
-  if ('status' in r) return r;
-  for (let i = 1; i < lines.length; i++) {
-    if (lines[i][0] === ' ' || lines[i][0] === '\t') return bad(400, r.minor, r.request_line);
-    const st = add_header(r, lines[i]);
+/** Parses a header block (the text before the blank line, lines ending in CRLF) into r; null when r holds the request. */
+export function parse_request(block: string, r: Request): ParseError | null {
+  const lf = block.indexOf('\n');
+  const line_end = lf < 0 ? block.length : lf > 0 && block.charCodeAt(lf - 1) === 13 ? lf - 1 : lf;
+  for (let p = lf; p >= 0; p = block.indexOf('\n', p + 1)) if (p === 0 || block.charCodeAt(p - 1) !== 13) return bad(400, 0, block.slice(0, p));
+  const e = parse_request_line(block.slice(0, line_end), r);
+  if (e) return e;
+  for (let from = lf + 1; lf >= 0 && from < block.length + 1;) {
+    let to = block.indexOf('\r\n', from);
+    if (to < 0) to = block.length;
+    const c = block.charCodeAt(from);
+    if (c === 32 || c === 9) return bad(400, r.minor, r.request_line);
+    const st = add_header(r, block, from, to);
     if (st) return bad(st, r.minor, r.request_line);
+    from = to + 2;
   }
   const st = finish(r);
-  return st ? bad(st, r.minor, r.request_line) : r;
+  return st ? bad(st, r.minor, r.request_line) : null;
 }

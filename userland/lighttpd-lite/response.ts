@@ -3,6 +3,7 @@
  * header order lighttpd emits, the built-in error page, and the body source — bytes in memory
  * or a range of an open file, which connections.ts sends with writev(2) or sendfile(2).
  */
+import type { ByteBuf } from './buffer.ts';
 import type { StatCacheEntry } from './stat_cache.ts';
 
 const REASONS: Record<number, string> = {
@@ -17,10 +18,10 @@ export function reason(status: number): string { return REASONS[status] ?? 'Unkn
 
 export interface Response {
   status: number;
-  /** Headers set by handlers, in order (Content-Type, ETag, Last-Modified, Location, ...). */
-  headers: [string, string][];
-  /** Headers lighttpd emits after Content-Length (Accept-Ranges, Content-Range). */
-  late: [string, string][];
+  /** Headers set by handlers, in order (Content-Type, ETag, Last-Modified, Location, ...): name, value, name, value... */
+  headers: string[];
+  /** Headers lighttpd emits after Content-Length (Accept-Ranges, Content-Range), flat as headers. */
+  late: string[];
   body: Uint8Array | null;
   /** A file range to send: the stat cache's fd (released by the connection), offset, length. */
   file: FileChunk | null;
@@ -58,9 +59,10 @@ export function error_page(status: number): Uint8Array {
 /** Turns r into an error response: text/html error page, earlier handler headers kept (WWW-Authenticate). */
 export function set_error(r: Response, status: number): Response {
   r.status = status;
-  r.headers = r.headers.filter(([k]) => k === 'WWW-Authenticate');
+  const auth = r.headers.indexOf('WWW-Authenticate');
+  r.headers = auth >= 0 ? r.headers.slice(auth, auth + 2) : [];
   r.late = [];
-  r.headers.push(['Content-Type', 'text/html']);
+  r.headers.push('Content-Type', 'text/html');
   r.body = error_page(status);
   r.file = null;
   r.no_length = false;
@@ -75,17 +77,19 @@ export function body_length(r: Response): number {
   return r.file ? r.file.len : r.body ? r.body.length : 0;
 }
 
-export interface Trailer { minor: number; keep_alive: boolean; client_keep_alive: boolean; date: string; server_tag: string }
+function put_fields(out: ByteBuf, kv: string[]): void {
+  for (let i = 0; i < kv.length; i += 2) { out.put_str(kv[i]); out.put_str(': '); out.put_str(kv[i + 1]); out.put_str('\r\n'); }
+}
 
-/** The status line and headers, in lighttpd's order, as one latin1 string ending in CRLFCRLF. */
-export function response_header(r: Response, t: Trailer): string {
-  let h = `HTTP/1.${t.minor} ${r.status} ${reason(r.status)}\r\n`;
-  for (const [k, v] of r.headers) h += `${k}: ${v}\r\n`;
-  if (!r.no_length) h += `Content-Length: ${body_length(r)}\r\n`;
-  for (const [k, v] of r.late) h += `${k}: ${v}\r\n`;
-  if (!t.keep_alive) h += 'Connection: close\r\n';
-  else if (t.minor === 0) h += 'Connection: keep-alive\r\n';
-  h += `Date: ${t.date}\r\n`;
-  if (t.server_tag) h += `Server: ${t.server_tag}\r\n`;
-  return h + '\r\n';
+/** Appends the status line and headers, in lighttpd's order, ending in CRLFCRLF, to out. */
+export function response_header(out: ByteBuf, r: Response, minor: number, keep_alive: boolean, date: string, server_tag: string): void {
+  out.put_str(minor ? 'HTTP/1.1 ' : 'HTTP/1.0 '); out.put_uint(r.status); out.put_str(' '); out.put_str(reason(r.status)); out.put_str('\r\n');
+  put_fields(out, r.headers);
+  if (!r.no_length) { out.put_str('Content-Length: '); out.put_uint(body_length(r)); out.put_str('\r\n'); }
+  put_fields(out, r.late);
+  if (!keep_alive) out.put_str('Connection: close\r\n');
+  else if (minor === 0) out.put_str('Connection: keep-alive\r\n');
+  out.put_str('Date: '); out.put_str(date); out.put_str('\r\n');
+  if (server_tag) { out.put_str('Server: '); out.put_str(server_tag); out.put_str('\r\n'); }
+  out.put_str('\r\n');
 }

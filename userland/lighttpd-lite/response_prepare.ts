@@ -5,7 +5,6 @@
  * mod_indexfile, mod_dirlisting, mod_staticfile.
  */
 import type { Server } from './base.ts';
-import { base64_decode } from './base64.ts';
 import { path_simplify, urldecode_path } from './burl.ts';
 import { conf_bool, RequestConfig } from './configfile_glue.ts';
 import { mod_access_denied } from './mod_access.ts';
@@ -31,7 +30,7 @@ function done(resp: Response, close = false, user = ''): Prepared { return { res
 
 function options(): Prepared {
   const r = response_new(200);
-  r.headers.push(['Allow', 'OPTIONS, GET, HEAD, POST']);
+  r.headers.push('Allow', 'OPTIONS, GET, HEAD, POST');
   return done(r);
 }
 
@@ -43,27 +42,19 @@ export async function http_response_prepare(srv: Server, req: Request, peer: str
   const bytes = urldecode_path(req.raw_path);
   if (!bytes) return done(set_error(r, 400), true);
   const path = path_simplify(dec.decode(bytes));
-  const rc = RequestConfig.for(srv.config, {
+  // Without $HTTP blocks every request sees the same settings: no condition input to build.
+  const rc = srv.config.conds.length === 0 ? RequestConfig.global(srv.config) : RequestConfig.for(srv.config, {
     url: path, host: req.host, querystring: req.query, method: req.method, remoteip: peer,
     useragent: req.headers.get('user-agent') ?? '', referer: req.headers.get('referer') ?? '',
   });
   if (mod_access_denied(rc, path)) return done(set_error(r, 403));
   const auth = await mod_auth(srv, rc, req, path, peer);
   if (auth && auth.status) {
-    if (auth.realm !== undefined) r.headers.push(['WWW-Authenticate', `Basic realm="${auth.realm}", charset="UTF-8"`]);
+    if (auth.realm !== undefined) r.headers.push('WWW-Authenticate', `Basic realm="${auth.realm}", charset="UTF-8"`);
     return { resp: set_error(r, auth.status), close: auth.close === true, user: '', delay: auth.close === true };
   }
-  const user = auth ? auth.user ?? '' : auth_user(req);
-  return done(await physical(srv, rc, req, r, path), false, user);
-}
-
-/** The user name a request authenticated as (for %u), once mod_auth let it through. */
-function auth_user(req: Request): string {
-  const h = req.headers.get('authorization');
-  if (!h || !/^basic /i.test(h)) return '';
-  const raw = base64_decode(h.slice(6).trim());
-  const colon = raw ? raw.indexOf(58) : -1;
-  return raw && colon >= 0 ? dec.decode(raw.subarray(0, colon)) : '';
+  // %u is the user mod_auth accepted for this request (lighttpd's REMOTE_USER): none outside auth.require.
+  return done(await physical(srv, rc, req, r, path), false, auth ? auth.user ?? '' : '');
 }
 
 async function physical(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string): Promise<Response> {
@@ -80,7 +71,7 @@ async function physical(srv: Server, rc: RequestConfig, req: Request, r: Respons
 async function directory(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string, phys: string): Promise<Response> {
   if (!path.endsWith('/')) {
     r.status = 301;
-    r.headers.push(['Location', req.raw_path + '/' + (req.query ? '?' + req.query : '')]);
+    r.headers.push('Location', req.raw_path + '/' + (req.query ? '?' + req.query : ''));
     return r;
   }
   const idx = await mod_indexfile(srv, rc, path);
@@ -89,7 +80,7 @@ async function directory(srv: Server, rc: RequestConfig, req: Request, r: Respon
   if (!conf_bool(rc, 'dir-listing.activate', conf_bool(rc, 'server.dir-listing', false))) return set_error(r, 403);
   const page = await mod_dirlisting(srv, phys, path);
   if (!page) return set_error(r, 403);
-  r.headers.push(['Content-Type', 'text/html; charset=utf-8']);
+  r.headers.push('Content-Type', 'text/html; charset=utf-8');
   r.body = page;
   return r;
 }

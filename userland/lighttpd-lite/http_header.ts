@@ -1,0 +1,40 @@
+/**
+ * The request headers lighttpd-lite reads, kept by id as lighttpd's http_header.c keeps its
+ * known headers: a parsed request stores the values of these (slices of the header block) in a
+ * reused table; other fields are checked and dropped, since nothing reads them.
+ */
+const KNOWN = ['host', 'content-length', 'connection', 'transfer-encoding', 'authorization', 'user-agent', 'referer',
+  'if-none-match', 'if-modified-since', 'if-range', 'range'];
+const ID = new Map(KNOWN.map((n, i) => [n, i]));
+export const HDR_HOST = 0, HDR_CONTENT_LENGTH = 1;
+
+/** The id of the (token) field name s[from, to), ASCII case-insensitive, or -1. */
+export function header_id(s: string, from: number, to: number): number {
+  const len = to - from;
+  next: for (let k = 0; k < KNOWN.length; k++) {
+    const n = KNOWN[k];
+    if (n.length !== len) continue;
+    // | 0x20 lowercases letters and leaves '-' and digits: the name is a token, so nothing else maps onto them.
+    for (let i = 0; i < len; i++) if ((s.charCodeAt(from + i) | 0x20) !== n.charCodeAt(i)) continue next;
+    return k;
+  }
+  return -1;
+}
+
+export class Headers {
+  private readonly v: (string | undefined)[] = KNOWN.map(() => undefined);
+
+  /** The value of a header by its lowercase name (undefined when absent or not one lighttpd-lite keeps). */
+  get(name: string): string | undefined {
+    const id = ID.get(name);
+    return id === undefined ? undefined : this.v[id];
+  }
+
+  has(name: string): boolean { return this.get(name) !== undefined; }
+
+  by_id(id: number): string | undefined { return this.v[id]; }
+
+  set_id(id: number, value: string): void { this.v[id] = value; }
+
+  clear(): void { this.v.fill(undefined); }
+}
