@@ -5,11 +5,10 @@
  * path outside auth.require, nor for a wrong password. Skipped where lighttpd is absent.
  */
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../../tools/machine.ts';
-import { free_port, have, make_site, raw, site_conf, start, wait_port, type Running } from './helpers.ts';
+import { have, raw, with_native_pair, type Running } from './helpers.ts';
 
 const ALICE = 'Authorization: Basic YWxpY2U6d29uZGVybGFuZA==\r\n'; // alice:wonderland
 const BOB_BAD = 'Authorization: Basic Ym9iOmJhZA==\r\n'; // bob:bad
@@ -46,13 +45,7 @@ async function emu_log(emu: Running): Promise<string[]> {
 const t_native = have('lighttpd') && have('htpasswd') ? test : test.skip;
 
 t_native('the access log names the user only where mod_auth accepted it, as lighttpd 1.4 does', async (t) => {
-  const dir = make_site();
-  const port = await free_port();
-  writeFileSync(join(dir, 'native.conf'), site_conf(port, dir));
-  const nat = spawn('lighttpd', ['-D', '-f', join(dir, 'native.conf')], { stdio: 'ignore' });
-  const emu = await start({ dir });
-  try {
-    await wait_port(port);
+  await with_native_pair(async (port, emu, dir) => {
     for (const r of REQS) { await raw(port, r); await raw(emu.port, r); }
     const want = await native_log(join(dir, `access-${port}.log`), REQS.length);
     const got = await emu_log(emu);
@@ -60,9 +53,5 @@ t_native('the access log names the user only where mod_auth accepted it, as ligh
     t.deepEqual(got, want);
     t.is(got[0].split(' ')[2], '-', 'no user outside auth.require');
     t.is(got[1].split(' ')[2], 'alice', 'the accepted user inside it');
-  } finally {
-    nat.kill();
-    await emu.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

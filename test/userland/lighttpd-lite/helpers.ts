@@ -4,7 +4,7 @@
  * from /bin/lighttpd-lite with a config written for a free port, and async clients (the real
  * curl, raw sockets). Everything runs on loopback; each test stops its own server.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn as host_spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -156,4 +156,24 @@ export function raw(port: number, data: string | Buffer, o: RawOpts = {}): Promi
 /** The status lines of every response in a raw reply. */
 export function statuses(reply: string): string[] {
   return [...reply.matchAll(/HTTP\/1\.[01] \d{3} [^\r]*/g)].map((m) => m[0]);
+}
+
+/**
+ * The same site served by the real lighttpd (on `port`) and by lighttpd-lite in privos (`emu`),
+ * both listening when body runs; both stopped and the site removed afterwards.
+ */
+export async function with_native_pair(body: (port: number, emu: Running, dir: string) => Promise<void>): Promise<void> {
+  const dir = make_site();
+  const port = await free_port();
+  writeFileSync(join(dir, 'native.conf'), site_conf(port, dir));
+  const nat = host_spawn('lighttpd', ['-D', '-f', join(dir, 'native.conf')], { stdio: 'ignore' });
+  const emu = await start({ dir });
+  try {
+    await wait_port(port);
+    await body(port, emu, dir);
+  } finally {
+    nat.kill();
+    await emu.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -6,10 +6,7 @@
  * follows and lighttpd-lite refuses — is checked separately. Skipped where lighttpd is absent.
  */
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { free_port, have, make_site, raw, site_conf, start, wait_port } from './helpers.ts';
+import { have, raw, with_native_pair } from './helpers.ts';
 
 const KEEP = /^(HTTP\/1\.[01] |Content-Length|Content-Range|Location|Connection|WWW-Authenticate|Content-Type|Allow|Accept-Ranges)/;
 
@@ -44,22 +41,12 @@ const PROBES = [
 const t_native = have('lighttpd') && have('htpasswd') ? test : test.skip;
 
 t_native('the same requests get the same answers from lighttpd 1.4.69 and lighttpd-lite', async (t) => {
-  const dir = make_site();
-  const port = await free_port();
-  writeFileSync(join(dir, 'native.conf'), site_conf(port, dir));
-  const nat = spawn('lighttpd', ['-D', '-f', join(dir, 'native.conf')], { stdio: 'ignore' });
-  const emu = await start({ dir });
-  try {
-    await wait_port(port);
+  await with_native_pair(async (port, emu) => {
     const opts = (p: string): { head: boolean; responses: number } => ({ head: p.startsWith('HEAD'), responses: p.split(' HTTP/1.1\r\n').length - 1 || 1 });
     const replies = await Promise.all(PROBES.map((p) => Promise.all([raw(port, p, opts(p)), raw(emu.port, p, opts(p))])));
     PROBES.forEach((p, i) => t.deepEqual(shape(replies[i][1]), shape(replies[i][0]), JSON.stringify(p.slice(0, 60))));
     const [n_link, e_link] = await Promise.all([raw(port, `GET /link.txt HTTP/1.1\r\n${H}Connection: close\r\n\r\n`), raw(emu.port, `GET /link.txt HTTP/1.1\r\n${H}Connection: close\r\n\r\n`)]);
     t.regex(n_link, /^HTTP\/1\.1 200 OK[^]*outside the root/, 'lighttpd follows a symlink out of the root');
     t.regex(e_link, /^HTTP\/1\.1 403 Forbidden/, 'lighttpd-lite does not');
-  } finally {
-    nat.kill();
-    await emu.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
