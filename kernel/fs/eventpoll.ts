@@ -6,6 +6,7 @@
  * file with f_op.poll, epoll files included.
  */
 import { MODE_KERNEL } from '../arch/cpu.ts';
+import { C } from '../time/cost.ts';
 import { switch_to } from '../sched/core.ts';
 import { EBADF, EEXIST, EFAULT, EINTR, EINVAL, ELOOP, ENOENT, EPERM } from '../include/uapi/errno.ts';
 import {
@@ -190,10 +191,12 @@ export function sys_epoll_ctl(t: Task, epfd: number, op: number, fd: number, uev
 
 /** ep_send_events(): copies up to max ready events to user memory; returns the count or -EFAULT. */
 function ep_send_events(t: Task, ep: EventPoll, uev: UserPtr, max: number): number {
-  const tx = ep.start_scan(), sz = ev_size(t), off = sz === 12 ? 4 : 8;
+  const tx = ep.start_scan(), sz = ev_size(t), off = sz === 12 ? 4 : 8, cpu = t.kernel.cpu;
   let n = 0, i = 0;
+  cpu.charge(C.ep_poll);
   for (; i < tx.length && n < max; i++) {
     const epi = tx[i];
+    cpu.charge(C.ep_item_poll);
     epi.ready = false;
     if (epi.file.f_count <= 0) { ep.reap(epi); continue; }
     const revents = ep_item_poll(epi, t, null);

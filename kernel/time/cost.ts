@@ -16,6 +16,10 @@ export const COST_KEYS = [
   'spectre_entry',     // Spectre-v2/retbleed work on entry (IBRS/RSB), per syscall
   'syscall_dispatch',  // nr bounds check, array_index_nospec, indirect call through the table
   'handler_trivial',   // body of a trivial handler (sys_ni_syscall, sys_getpid)
+  'tcp_sendmsg',       // a small send on an established TCP socket: tcp_sendmsg + loopback xmit + the peer's receive
+  'tcp_recvmsg',       // a recv that returns queued TCP data: tcp_recvmsg, skb free, ACK bookkeeping
+  'ep_poll',           // epoll_wait's fixed part when it scans a non-empty ready list
+  'ep_item_poll',      // one ready-list item re-polled by ep_send_events (f_op->poll and the event copy)
   'exit_work',         // syscall_exit_to_user_mode: flag checks, signal/resched tests
   'mds_clear',         // VERW buffer clearing before returning (x86 MDS)
   'exit_regs',         // restore registers from pt_regs on exit

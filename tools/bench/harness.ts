@@ -4,7 +4,7 @@
  * bench-results/, and SVG plots. Benchmarks are not tests; nothing here asserts.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -96,6 +96,14 @@ export function ns_per_op(fn: () => unknown, iters: number, runs = 7): number {
 /** The async variant, for operations that return Promises. */
 export async function ns_per_op_async(fn: () => unknown, iters: number, runs = 7): Promise<number> {
   return (await sample_ns_async(fn, iters, runs)).median;
+}
+
+/** The host's clock in Hz: what the OS reports for the first CPU, else /proc/cpuinfo's `cpu MHz`. */
+export function host_hz(): number {
+  let info = '';
+  try { info = readFileSync('/proc/cpuinfo', 'utf8'); } catch { /* not Linux */ }
+  const mhz = os.cpus()[0]?.speed || Number(/cpu MHz\s*:\s*([\d.]+)/.exec(info)?.[1] ?? 0);
+  return mhz * 1e6;
 }
 
 let cc_checked: boolean | null = null;

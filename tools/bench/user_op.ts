@@ -6,11 +6,9 @@
  * counted op times the host's clock give host cycles per counted op. The instrumented time is
  * printed too: it is what the counting costs the emulator, not the modeled program.
  */
-import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import vm from 'node:vm';
 import { instrument } from '../link/instrument.ts';
-import { median, sample_ns, table } from './harness.ts';
+import { host_hz, median, sample_ns, table } from './harness.ts';
 
 /** Loops of the kinds ported programs run: arithmetic, byte buffers, text scanning, calls, hashing. */
 const KERNELS: Record<string, string> = {
@@ -34,15 +32,6 @@ function load(src: string, inst: boolean): { k: (n: number) => number; ops: () =
   return { k, ops: () => { ops.t(); const n = counted; counted = 0; return n; } };
 }
 
-/** The host's clock: what the OS reports for the first CPU, else /proc/cpuinfo's `cpu MHz`. */
-function host_hz(): number {
-  const mhz = cpus()[0]?.speed || Number(/cpu MHz\s*:\s*([\d.]+)/.exec(read_cpuinfo())?.[1] ?? 0);
-  return mhz * 1e6;
-}
-
-function read_cpuinfo(): string {
-  try { return readFileSync('/proc/cpuinfo', 'utf8'); } catch { return ''; }
-}
 
 export default async function (): Promise<void> {
   const rows: (string | number)[][] = [];

@@ -24,6 +24,10 @@ const cost: { readonly [K in CostKey]: number } = Object.freeze({
   spectre_entry: 0,
   syscall_dispatch: 5,
   handler_trivial: 12,
+  tcp_sendmsg: 2600,
+  tcp_recvmsg: 650,
+  ep_poll: 470,
+  ep_item_poll: 80,
   exit_work: 20,
   mds_clear: 0,
   exit_regs: 10,
@@ -119,6 +123,19 @@ const sources: { readonly [K in CostKey]: string } = Object.freeze({
   spap_check:
     'cited: PrivBox (Kuznetsov & Morrison, USENIX ATC 2022) argues SPAP, a page-table check like ' +
     'SMAP/PAN, costs near zero; modeled as 0',
+  tcp_sendmsg:
+    'calibrated + estimate: the skylake profile\'s 4330 cycles (tools/bench/net_cost.ts on the ' +
+    'host kernel, see there) × 0.6, the per-clock throughput ratio used for user_op (kernel C, ' +
+    'branchy integer code like the calibrated loops) → 2600',
+  tcp_recvmsg:
+    'calibrated + estimate: the skylake profile\'s 1090 cycles (tools/bench/net_cost.ts) × 0.6 ' +
+    '(the per-clock ratio used for user_op) → 650',
+  ep_poll:
+    'calibrated + estimate: the skylake profile\'s 780 cycles (tools/bench/net_cost.ts) × 0.6 ' +
+    '(the per-clock ratio used for user_op) → 470',
+  ep_item_poll:
+    'calibrated + estimate: the skylake profile\'s 130 cycles (tools/bench/net_cost.ts) × 0.6 ' +
+    '(the per-clock ratio used for user_op) → 80',
   user_op:
     'calibrated + estimate: one counted op (a function entry or loop iteration, ' +
     'tools/link/instrument.ts) costs 3 cycles on skylake (tools/bench/user_op.ts, see there); ' +

@@ -47,6 +47,10 @@ const base = {
   spectre_entry: 0,
   syscall_dispatch: 20,
   handler_trivial: 12,
+  tcp_sendmsg: 4330,
+  tcp_recvmsg: 1090,
+  ep_poll: 780,
+  ep_item_poll: 130,
   exit_work: 30,
   exit_regs: 15,
   sysret_insn: 30,
@@ -209,6 +213,33 @@ const sources: { readonly [K in CostKey]: string } = Object.freeze({
   spap_check:
     'cited: PrivBox (Kuznetsov & Morrison, USENIX ATC 2022) proposes SPAP as a page-table ' +
     'permission check like SMAP, argued to be near-zero cost; modeled as 0',
+  tcp_sendmsg:
+    'calibrated: tools/bench/net_cost.ts serves 64-byte requests over loopback TCP (TCP_NODELAY) ' +
+    'on the host\'s Linux 6.18 (a KVM guest with PTI and retpolines, like the anchor guest; AMD EPYC ' +
+    'at 2.1 GHz, whose IPC is close to Skylake\'s as for user_op) and times each call minus getpid ' +
+    'timed alike: median of 7 runs of 2×20,000 (2026-12-02, load 0.4): ' +
+    '2064 ns (1933-3197) = 4330 cycles: tcp_sendmsg, the loopback transmit and the peer\'s receive ' +
+    '(tcp_v4_rcv runs in the sender\'s softirq on loopback); the 64-byte copy is inside it (4 cycles)',
+  tcp_recvmsg:
+    'calibrated: tools/bench/net_cost.ts serves 64-byte requests over loopback TCP (TCP_NODELAY) ' +
+    'on the host\'s Linux 6.18 (a KVM guest with PTI and retpolines, like the anchor guest; AMD EPYC ' +
+    'at 2.1 GHz, whose IPC is close to Skylake\'s as for user_op) and times each call minus getpid ' +
+    'timed alike: median of 7 runs of 2×20,000 (2026-12-02, load 0.4): ' +
+    '520 ns (399-721) = 1090 cycles: tcp_recvmsg returning queued data (ACKs ride on the replies)',
+  ep_poll:
+    'calibrated: tools/bench/net_cost.ts serves 64-byte requests over loopback TCP (TCP_NODELAY) ' +
+    'on the host\'s Linux 6.18 (a KVM guest with PTI and retpolines, like the anchor guest; AMD EPYC ' +
+    'at 2.1 GHz, whose IPC is close to Skylake\'s as for user_op) and times each call minus getpid ' +
+    'timed alike: median of 7 runs of 2×20,000 (2026-12-02, load 0.4): ' +
+    '372 ns (276-465) = 780 cycles: epoll_wait\'s fixed part (ep_poll, ep_send_events), from ' +
+    'one ready item less one item\'s re-poll',
+  ep_item_poll:
+    'calibrated: tools/bench/net_cost.ts serves 64-byte requests over loopback TCP (TCP_NODELAY) ' +
+    'on the host\'s Linux 6.18 (a KVM guest with PTI and retpolines, like the anchor guest; AMD EPYC ' +
+    'at 2.1 GHz, whose IPC is close to Skylake\'s as for user_op) and times each call minus getpid ' +
+    'timed alike: median of 7 runs of 2×20,000 (2026-12-02, load 0.4): ' +
+    '63.5 ns (57-85) = 130 cycles per ready-list item re-polled (tcp_poll + the event copy), from ' +
+    '(16 items − 1 item) / 15',
   user_op:
     'calibrated: one counted op is a function entry or a loop iteration of user code (the ' +
     'linker\'s user-op pass, tools/link/instrument.ts). tools/bench/user_op.ts times five known ' +

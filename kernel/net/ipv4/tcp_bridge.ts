@@ -22,6 +22,7 @@ import type { InetAddr } from './inet_addr.ts';
 import type { PortOwner } from './inet_hashtables.ts';
 import { sys_then } from '../../sched/wait.ts';
 import { host_rx_copy } from './tcp_host.ts';
+import { C } from '../../time/cost.ts';
 
 /** net.ipv4.tcp_wmem / tcp_rmem: [min, default, max]; autotuning grows to max unless locked. */
 export const TCP_WMEM = [4096, 16384, 4194304] as const;
@@ -164,6 +165,8 @@ export function tcp_sendmsg(sk: InetSock, t: Task, it: IovIter, flags: number, s
     const n = Math.min(space, it.count, 1 << 20);
     const buf = send_buffer(n);
     const c = it.copy_from(t, buf, 0, n);
+    // The kernel's work for a send, once per call that sends (docs/cost-model.md, the network path).
+    if (sent === 0 && c > 0) t.kernel.cpu.charge(C.tcp_sendmsg);
     // Ask the host for a completion only near the limit: a writer blocked at the limit is
     // always woken by the completion of the write that crossed it.
     if (c > 0) {
@@ -214,6 +217,7 @@ function recv_loop(sk: InetSock, t: Task, it: IovIter, flags: number, target: nu
     }
     const n = Math.min(skb.len, it.count);
     const c = it.copy_to(t, skb.data, skb.off, n);
+    if (copied === 0 && c > 0) t.kernel.cpu.charge(C.tcp_recvmsg); // once per call that returns data
     copied += c;
     if (c < n) return copied || -EFAULT;
     if (peek) idx++; else rq.consume_head(n);
