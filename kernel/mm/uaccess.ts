@@ -85,13 +85,15 @@ export function copy_to_user(t: UaccessCtx, uaddr: UserPtr, src: Uint8Array, off
   return copy_user(t, uaddr, src, off, n, ACC_W);
 }
 
+/** One page of zeroes, never written: clear_user's source (the kernel's empty_zero_page). */
+const empty_zero_page = new Uint8Array(PAGE_SIZE);
+
 /** clear_user(): zero-fills user memory; returns bytes not cleared. */
 export function clear_user(t: UaccessCtx, uaddr: UserPtr, n: number): number {
-  const zero = new Uint8Array(Math.min(n, PAGE_SIZE));
   let left = n;
   while (left > 0) {
-    const c = Math.min(left, zero.length);
-    if (copy_to_user(t, user_ptr_add(uaddr, n - left), zero, 0, c) !== 0) return left;
+    const c = Math.min(left, PAGE_SIZE);
+    if (copy_to_user(t, user_ptr_add(uaddr, n - left), empty_zero_page, 0, c) !== 0) return left;
     left -= c;
   }
   return 0;

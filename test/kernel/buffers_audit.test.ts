@@ -45,7 +45,7 @@ const AUDITED: Record<string, string> = {
   'arch/arm64/pauth.ts:LE': 'a constant (host endianness), not a buffer',
   'arch/arm64/pauth.ts:NO_TABLE': 'an empty placeholder until the first key builds the tables',
   'arch/arm64/pauth.ts:SB': 'QARMA S-box lookup, filled once when the tables are built, read-only after',
-  'fs/devfs/mem.ts:ZERO_PAGE': 'never written',
+  'mm/uaccess.ts:empty_zero_page': 'never written (clear_user and read_zero copy from it)',
   'fs/devfs/mem.ts:rnd': 'filled and copied out in one step',
   'fs/devfs/tty.ts:out': 'copied in, then console.write gets a slice (a copy)',
   'fs/eventfd.ts:buf': 'the value is parsed into numbers before the wait and the result written after it',

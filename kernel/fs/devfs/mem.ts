@@ -5,7 +5,7 @@
 import { randomFillSync } from 'node:crypto';
 import { EFAULT, ENOSPC } from '../../include/uapi/errno.ts';
 import type { Kernel } from '../../kernel.ts';
-import { copy_to_user } from '../../mm/uaccess.ts';
+import { clear_user, copy_to_user } from '../../mm/uaccess.ts';
 import type { FileOperations } from '../fs_types.ts';
 import { cdev_add, MKDEV } from './char_dev.ts';
 import { kmsg_init } from './kmsg.ts';
@@ -22,18 +22,10 @@ const null_fops: FileOperations = {
 /** sendfile from /dev/zero: zero-filled kernel bytes. */
 const splice_zero: FileOperations['splice_read'] = (_f, buf, off, count) => { buf.fill(0, off, off + count); return count; };
 
-/** ZERO_PAGE: read_zero copies from it, so the read path allocates nothing. */
-const ZERO_PAGE = new Uint8Array(4096);
-
+/** read_zero(): clear_user over the buffer, as drivers/char/mem.c does. */
 const read_zero: FileOperations['read'] = (_f, t, buf, count) => {
-  let done = 0;
-  while (done < count) {
-    const n = count - done < ZERO_PAGE.length ? count - done : ZERO_PAGE.length;
-    const left = copy_to_user(t, user_ptr_add(buf, done), ZERO_PAGE, 0, n);
-    done += n - left;
-    if (left) return done || -EFAULT;
-  }
-  return done;
+  const done = count - clear_user(t, buf, count);
+  return done || (count ? -EFAULT : 0);
 };
 
 const zero_fops: FileOperations = {
