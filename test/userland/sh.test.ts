@@ -49,3 +49,14 @@ const SCRIPTS: [string, string][] = [
 ];
 
 for (const [name, script] of SCRIPTS) test(`sh agrees with dash: ${name}`, (t) => agrees_with_dash(t, script));
+
+test('ulimit as dash: print and set soft/hard limits in dash units, inherited by subshells, dash\'s errors', async (t) => {
+  await agrees_with_dash(t, [
+    'ulimit -n 512; ulimit -n; ulimit -Sn; ulimit -Hn',
+    'ulimit -S -n 100; ulimit -Sn; ulimit -Hn',
+    '(ulimit -n 50; ulimit -n); ulimit -n; sh -c "ulimit -n"',
+    'ulimit -n 99999999; echo rc=$?; ulimit -H -n 50; echo rc=$?',
+    'ulimit -x; echo rc=$?; ulimit -n abc; echo rc=$?; ulimit -n 1 2; echo rc=$?; ulimit -n -1; echo rc=$?',
+    'ulimit -c 1; ulimit -c; ulimit -Hc; ulimit -f 2048; ulimit -f; ulimit -s 4096; ulimit -s; ulimit -Hs',
+  ].join('\n'));
+});

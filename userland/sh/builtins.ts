@@ -1,10 +1,11 @@
 /**
  * The shell's builtins: the POSIX special ones (: . break continue eval exec exit export
- * return set shift trap unset) and cd pwd echo true false read test [ wait jobs fg bg kill type umask.
+ * return set shift trap unset) and cd pwd echo true false read test [ wait jobs fg bg kill type umask ulimit.
  */
 import { Job, job_state, shell_status, signal_names, signal_number } from './jobs.ts';
 import { type Builtin, ExitShell, LoopCtl, ReturnFn, type Shell, ShellError } from './shell.ts';
 import { trap } from './trap.ts';
+import { ulimit } from './ulimit.ts';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -337,7 +338,7 @@ export const BUILTINS = new Map<string, Builtin>([
   [':', () => 0], ['true', () => 0], ['false', () => 1], ['cd', cd], ['pwd', pwd], ['echo', echo], ['exit', exit],
   ['export', export_], ['unset', unset], ['set', set], ['shift', shift], ['read', read], ['test', test_], ['[', test_],
   ['wait', wait], ['jobs', jobs], ['fg', fg], ['bg', bg], ['kill', kill], ['.', dot], ['source', dot], ['eval', eval_],
-  ['exec', exec], ['trap', trap], ['type', type], ['umask', umask], ['break', loopctl('break')], ['continue', loopctl('continue')],
+  ['exec', exec], ['trap', trap], ['type', type], ['umask', umask], ['ulimit', ulimit], ['break', loopctl('break')], ['continue', loopctl('continue')],
   ['return', (sh, argv) => { throw new ReturnFn(argv[1] !== undefined ? Number(argv[1]) & 0xff : sh.status); }],
 ]);
 
