@@ -6,11 +6,18 @@
  * What it inserts (names reserved to the linker: `__po*`):
  * - at every function entry and at the head of every loop body (for, while, do-while, for-in,
  *   for-of; a `continue`, labeled or not, comes back through the head, so each iteration and
- *   each call counts once) one op: `if (--__po_c[0] < 0) __po_t();` — a decrement of a
- *   realm-local Int32Array and a compare; the door (`__po_t`, made by the realm's door maker) is
- *   called only when the budget is spent. In a loop whose nearest function is async, the budget
- *   check may yield: `if (--__po_c[0] < 0) await __po_y();` (the task is preempted there when
- *   its modeled time slice is over);
+ *   each call counts once) one op: `__po_b();`, the image's one bump function
+ *   `if (--__po_c[0] < 0) __po_t();` — a decrement of a realm-local Int32Array and a compare;
+ *   the door (`__po_t`, made by the realm's door maker) is called only when the budget is spent.
+ *   One function, not the test inlined at each site: the optimising JIT inlines it anyway, and
+ *   the door call then has one call site, whose type feedback the first tick fills; inlined at
+ *   every site, each site's call has none until that site happens to be the one where the budget
+ *   runs out, and optimised code reaching it is thrown away ("insufficient type feedback for
+ *   call") and compiled again — in lighttpd-lite a tail of deopts and recompiles that lasted
+ *   ~100,000 requests and took ~20 % of the CPU. In a loop whose nearest function is async, the
+ *   budget check may yield: `{const __po_w=__po_a();if(__po_w!==0)await __po_w;}`, where the
+ *   image's `__po_a` is `--__po_c[0] < 0 ? __po_y() : 0` (the same one-call-site shape; the task
+ *   is preempted there when its modeled time slice is over);
  * - in every `catch` clause, first `__po_k(e)`: rethrows the realm's unwind marker (the task is
  *   ending: exit, a fatal signal, the SIGXCPU watchdog), so user code cannot swallow it;
  * - around every `finally` block a guard that rethrows the marker after the block if the marker
@@ -30,17 +37,17 @@ let ts: typeof TS;
 import { LinkError } from './link.ts';
 
 /** The pass's version: part of the image's build tag (`ops=…`). */
-export const INSTRUMENT_VERSION = 1;
+export const INSTRUMENT_VERSION = 2;
 /** PRIVOS_NO_OPS=1 links without the pass (measurements; showing that the tests need it). */
 const DISABLED = process.env.PRIVOS_NO_OPS === '1';
 /** The build tag an image linked by this process carries (part of the image cache's key). */
 export const OPS_BUILD_TAG = DISABLED ? 'ops=none' : `ops=v${INSTRUMENT_VERSION}`;
 
-const BUMP = 'if(--__po_c[0]<0)__po_t();';
-const BUMP_ASYNC = 'if(--__po_c[0]<0)await __po_y();';
-const BUMP_EXPR = '(--__po_c[0]<0&&__po_t(),';
+const BUMP = '__po_b();';
+const BUMP_ASYNC = '{const __po_w=__po_a();if(__po_w!==0)await __po_w;}';
+const BUMP_EXPR = '(__po_b(),';
 /** The image function's parameter and the names its prologue binds (see door_factory's ops). */
-const PROLOGUE = 'const __po_c=__po.c,__po_t=__po.t,__po_y=__po.y,__po_k=__po.k,__po_m=__po.m;';
+const PROLOGUE = 'const __po_c=__po.c,__po_t=__po.t,__po_y=__po.y,__po_k=__po.k,__po_m=__po.m,__po_b=()=>{if(--__po_c[0]<0)__po_t();},__po_a=()=>--__po_c[0]<0?__po_y():0;';
 const RESERVED = /^__po/;
 
 /** An identifier of the program used one of the linker's names. */

@@ -27,7 +27,7 @@ set_load_pass(instrument_image);
 
 export { REPO_ROOT };
 /** Bumped when the image layout or the entry stub changes (invalidates every cached image). */
-const LINKER_VERSION = 3;
+const LINKER_VERSION = 5;
 const CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'privos', 'images');
 
 /** A link failed: each diagnostic is `file:line:col: error: message`, as a compiler prints it. */
@@ -52,7 +52,10 @@ function entry_stub(program: string, root: string): string {
 
 /** Runs esbuild; the bundle's code as a function expression returning the entry, and its inputs. */
 function bundle(program: string, build: SfiBuild): { code: string; inputs: string[] } {
-  if (build === 'none') return bundle_at(program, REPO_ROOT);
+  if (build === 'none') {
+    const b = bundle_at(program, REPO_ROOT);
+    return { ...b, code: b.code.replace(STRICT, (m) => m + intrinsics_prologue(b.code)) };
+  }
   try {
     return sfi_link(program, build, bundle_at);
   } catch (e) {
@@ -60,6 +63,37 @@ function bundle(program: string, build: SfiBuild): { code: string; inputs: strin
     throw e;
   }
 }
+
+/**
+ * The ECMAScript intrinsics an image may name (a realm has nothing else). A realm's global object
+ * is a vm context's, and every global lookup there goes through Node's contextify interceptor, a
+ * call into C++ (~180 ns a lookup on this host, against a register load for a local): so the
+ * image binds those it names as locals of its function, once, when it is loaded. eval, Function
+ * and globalThis are left out (no image needs a local of them; box code may not name them).
+ */
+const INTRINSICS = [
+  'AggregateError', 'Array', 'ArrayBuffer', 'Atomics', 'BigInt', 'BigInt64Array', 'BigUint64Array', 'Boolean',
+  'DataView', 'Date', 'Error', 'EvalError', 'FinalizationRegistry', 'Float32Array', 'Float64Array', 'Int16Array',
+  'Int32Array', 'Int8Array', 'JSON', 'Map', 'Math', 'Number', 'Object', 'Promise', 'Proxy', 'RangeError',
+  'ReferenceError', 'Reflect', 'RegExp', 'Set', 'SharedArrayBuffer', 'String', 'Symbol', 'SyntaxError', 'TypeError',
+  'URIError', 'Uint16Array', 'Uint32Array', 'Uint8Array', 'Uint8ClampedArray', 'WeakMap', 'WeakRef', 'WeakSet',
+  'Infinity', 'NaN', 'decodeURI', 'decodeURIComponent', 'encodeURI', 'encodeURIComponent', 'isFinite', 'isNaN', 'parseFloat', 'parseInt',
+];
+
+/**
+ * `const { … } = globalThis;` for the intrinsics `code` names and never assigns (`Map = …`,
+ * `globalThis.Map = …`: a program replacing an intrinsic sees its replacement, as without the
+ * locals). Plain builds only: an SFI build's defence against box code replacing what its runtime
+ * calls is the frozen intrinsics (kernel/privbox/lockdown.ts), tested as such.
+ */
+function intrinsics_prologue(code: string): string {
+  const names = (n: string): boolean => new RegExp(`(?<![\\w$.])${n}(?![\\w$])`).test(code);
+  const assigned = (n: string): boolean => new RegExp(`(?<![\\w$])(?:globalThis\\.)?${n}\\s*(?:[-+*/%&|^]|\\*\\*|<<|>>>?|&&|\\|\\||\\?\\?)?=(?!=)`).test(code);
+  const used = INTRINSICS.filter((n) => names(n) && !assigned(n));
+  return used.length ? `const { ${used.join(', ')} } = globalThis;\n` : '';
+}
+
+const STRICT = "\n'use strict';\n";
 
 /** Runs esbuild on the program with the C library of `root`. */
 function bundle_at(program: string, root: string): { code: string; inputs: string[] } {
@@ -70,7 +104,7 @@ function bundle_at(program: string, root: string): { code: string; inputs: strin
       platform: 'neutral', target: 'es2022', charset: 'utf8', legalComments: 'none', logLevel: 'silent',
       mainFields: ['module', 'main'],
     });
-    const code = `(function () {\n'use strict';\n${r.outputFiles[0].text}return __image._start;\n})`;
+    const code = `(function () {${STRICT}${r.outputFiles[0].text}return __image._start;\n})`;
     return { code, inputs: Object.keys(r.metafile.inputs).filter((f) => f !== '<entry>').map((f) => resolve(REPO_ROOT, f)) };
   } catch (e) {
     const errors = (e as BuildFailure).errors;

@@ -4,7 +4,7 @@
  *   #!privos-image 1\n
  *   entry: _start\n              the exported entry point (crt0's _start)
  *   source: userland/hello/hello.ts\n   what was linked (informational; tools such as PrivBox's pass read it)
- *   build: sfi=none ops=v1\n     build tags (the SFI build of the code, the user-op pass's version or ops=none, …)
+ *   build: sfi=none ops=v2\n     build tags (the SFI build of the code, the user-op pass's version or ops=none, …)
  *   hash: <sha256 of the code>\n
  *   sig: <the toolchain's signature>\n   HMAC over entry, build, hash (kernel/fs/image_sig.ts); optional
  *   \n

@@ -1,6 +1,6 @@
 /**
  * Image signatures (kernel/fs/image_sig.ts): the loader takes an image's build tags at their word
- * only when the toolchain signed it. A hand-made image that claims `ops=v1` (instrumented) but
+ * only when the toolchain signed it. A hand-made image that claims `ops=v2` (instrumented) but
  * carries a loop the user-op pass never saw would otherwise hold the whole machine; the loader
  * runs the pass over any unsigned image, so the watchdog sees its loops.
  */
@@ -15,7 +15,7 @@ import type { Kernel } from '../../../kernel/kernel.ts';
 
 const SYS_exit_group = 231; // x86_64
 const hand_made = (body: string, sig = ''): string => format_image(
-  { entry: '_start', source: 'hand-made', build: 'sfi=none ops=v1', hash: '0'.repeat(64), sig },
+  { entry: '_start', source: 'hand-made', build: 'sfi=none ops=v2', hash: '0'.repeat(64), sig },
   `(function () { return (door) => { ${body}; door.syscall(${SYS_exit_group}, 0, 0, 0, 0, 0, 0); }; })`);
 
 async function ops_of(k: Kernel, image: string): Promise<number> {
@@ -33,10 +33,10 @@ test.serial('the linker signs its images; an edited one is no longer signed', (t
   t.false(image_signed({ ...img.header, sig: '' }, img.code));
 });
 
-test.serial("an unsigned image's forged ops=v1 tag is ignored: its loop is counted (uncounted with the load pass off)", async (t) => {
+test.serial("an unsigned image's forged ops=v2 tag is ignored: its loop is counted (uncounted with the load pass off)", async (t) => {
   const k = boot({ console: capture_console().console });
   const loop = 'for (let i = 0; i < 1000000; i++) {}';
-  const forged_sig = image_sign({ entry: '_start', build: 'sfi=none ops=v1', hash: '1'.repeat(64) });
+  const forged_sig = image_sign({ entry: '_start', build: 'sfi=none ops=v2', hash: '1'.repeat(64) });
   t.true(await ops_of(k, hand_made(loop)) >= 1_000_000);
   t.true(await ops_of(k, hand_made(loop, forged_sig)) >= 1_000_000, 'a signature over another hash does not transfer');
   // The defence off: the loader trusts the tag (the pass is the identity) and the loop goes unseen.
