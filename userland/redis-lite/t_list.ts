@@ -3,7 +3,7 @@
  * count, LPOS/LINSERT/LREM/LTRIM/LSET, LMOVE/RPOPLPUSH/LMPOP and their blocking forms.
  */
 import { block_for_keys, parse_timeout } from './blocked.ts';
-import { clamp_range, get_int, get_ll, get_range, lookup_typed, opt } from './cmdutil.ts';
+import { clamp_range, get_int, get_ll, get_range, lookup_typed, mpop_args, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import { type Client, CLIENT_MULTI } from './networking.ts';
 import { ListObj } from './object.ts';
@@ -258,24 +258,8 @@ function bpop(c: Client, left: boolean): void {
 
 /** [B]LMPOP [timeout] numkeys key… LEFT|RIGHT [COUNT n]. */
 function lmpop(c: Client, blocking: boolean): void {
-  let i = 1, timeout: number | null = null;
-  if (blocking) { timeout = parse_timeout(c, c.argv[1]); if (timeout === null) return; i = 2; }
-  const numkeys = get_range(c, c.argv[i], 1, Number.MAX_SAFE_INTEGER, 'numkeys should be greater than 0');
-  if (numkeys === null) return;
-  if (numkeys > c.argv.length - i - 2) { c.reply.error(SYNTAX); return; }
-  const keys = c.argv.slice(i + 1, i + 1 + numkeys);
-  let j = i + 1 + numkeys;
-  const where = side(c.argv[j++]);
-  if (where === null) { c.reply.error(SYNTAX); return; }
-  let count = -1;
-  for (; j < c.argv.length; j++) {
-    if (opt(c.argv[j], 'COUNT') && count === -1 && j + 1 < c.argv.length) {
-      const n = get_range(c, c.argv[++j], 1, Number.MAX_SAFE_INTEGER, 'count should be greater than 0');
-      if (n === null) return;
-      count = n;
-    } else { c.reply.error(SYNTAX); return; }
-  }
-  mpop_generic(c, keys, where, count === -1 ? 1 : count, true, timeout);
+  const a = mpop_args(c, ['LEFT', 'RIGHT'], blocking ? parse_timeout : undefined);
+  if (a) mpop_generic(c, a.keys, a.first, a.count, true, a.timeout);
 }
 
 register('list', [

@@ -4,7 +4,7 @@
  * union/intersection/difference family and the ZREMRANGEBY* commands.
  */
 import { block_for_keys, parse_timeout } from './blocked.ts';
-import { clamp_range, get_int, get_range, intercard_args, lookup_typed, opt } from './cmdutil.ts';
+import { clamp_range, get_int, get_range, intercard_args, lookup_typed, mpop_args, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import { type Client, CLIENT_MULTI } from './networking.ts';
 import { SetObj } from './object.ts';
@@ -224,22 +224,20 @@ function zpop(c: Client, max: boolean): void {
   reply_range(c, pop_n(c, key, z, max, count), true, c.resp > 2 && c.argv.length === 3);
 }
 
-function bzpop(c: Client, max: boolean): void {
-  const t = parse_timeout(c, c.argv[c.argv.length - 1]);
-  if (t === null) return;
-  const keys = c.argv.slice(1, -1);
-  const serve = (bc: Client, key: string, z: ZSet): void => {
-    const [[m, s]] = pop_n(bc, key, z, max, 1);
-    bc.reply.array(3); bc.reply.bulk(key); bc.reply.bulk(m); bc.reply.double(s);
-    bc.prop = [[max ? 'ZPOPMAX' : 'ZPOPMIN', key]];
-  };
+type ZServe = (c: Client, key: string, z: ZSet) => void;
+
+/**
+ * blockingGenericZpopCommand: serves the first non-empty sorted set among keys, else blocks
+ * until one is written (timeout null: ZMPOP, which replies a null array instead).
+ */
+function zpop_or_block(c: Client, keys: string[], timeout: number | null, serve: ZServe): void {
   for (const key of keys) {
     const z = lookup_typed(c, key, ZSet, true);
     if (z === null) return;
     if (z) { serve(c, key, z); return; }
   }
-  if (c.flags & CLIENT_MULTI || c.srv.in_exec) { c.reply.nil_array(); return; }
-  block_for_keys(c, keys, t, (bc, key) => {
+  if (timeout === null || c.flags & CLIENT_MULTI || c.srv.in_exec) { c.reply.nil_array(); return; }
+  block_for_keys(c, keys, timeout, (bc, key) => {
     const z = bc.db.peek(key);
     if (!(z instanceof ZSet)) return false;
     serve(bc, key, z);
@@ -248,16 +246,36 @@ function bzpop(c: Client, max: boolean): void {
   });
 }
 
+/** BZPOPMIN/BZPOPMAX key … timeout: [key, member, score]. */
+function bzpop(c: Client, max: boolean): void {
+  const t = parse_timeout(c, c.argv[c.argv.length - 1]);
+  if (t === null) return;
+  zpop_or_block(c, c.argv.slice(1, -1), t, (bc, key, z) => {
+    const [[m, s]] = pop_n(bc, key, z, max, 1);
+    bc.reply.array(3); bc.reply.bulk(key); bc.reply.bulk(m); bc.reply.double(s);
+    bc.prop = [[max ? 'ZPOPMAX' : 'ZPOPMIN', key]];
+  });
+}
+
+/** [B]ZMPOP [timeout] numkeys key … MIN|MAX [COUNT n]: [key, [[member, score] …]], replicated as ZPOPMIN/MAX key n. */
+function zmpop(c: Client, blocking: boolean): void {
+  const a = mpop_args(c, ['MIN', 'MAX'], blocking ? parse_timeout : undefined);
+  if (!a) return;
+  zpop_or_block(c, a.keys, a.timeout, (bc, key, z) => {
+    const items = pop_n(bc, key, z, !a.first, a.count);
+    bc.reply.array(2); bc.reply.bulk(key);
+    reply_range(bc, items, true, true);
+    bc.prop = [[a.first ? 'ZPOPMIN' : 'ZPOPMAX', key, String(items.length)]];
+  });
+}
+
 type Agg = 'sum' | 'min' | 'max';
 
 /** ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE and ZUNION/ZINTER/ZDIFF: numkeys, keys, WEIGHTS, AGGREGATE. */
 function zsetop(c: Client, op: 'union' | 'inter' | 'diff', store: boolean): void {
   const base = store ? 2 : 1;
-  const name = `z${op}${store ? 'store' : ''}`;
-  const numkeys = get_int(c, c.argv[base]);
+  const numkeys = zset_numkeys(c, base);
   if (numkeys === null) return;
-  if (numkeys < 1) { c.reply.error(`at least 1 input key is needed for '${name}' command`); return; }
-  if (numkeys > c.argv.length - base - 1) { c.reply.error(SYNTAX); return; }
   const keys = c.argv.slice(base + 1, base + 1 + numkeys);
   const weights = keys.map(() => 1);
   let agg: Agg = 'sum', withscores = false;
@@ -281,6 +299,15 @@ function zsetop(c: Client, op: 'union' | 'inter' | 'diff', store: boolean): void
   reply_range(c, [...z.entries()], withscores);
 }
 
+/** zunionInterDiffGenericCommand's numkeys: at least 1, and no more than the arguments after it. */
+function zset_numkeys(c: Client, at: number): number | null {
+  const n = get_int(c, c.argv[at]);
+  if (n === null) return null;
+  if (n < 1) { c.reply.error(`at least 1 input key is needed for '${c.argv[0].toLowerCase()}' command`); return null; }
+  if (n > c.argv.length - at - 1) { c.reply.error(SYNTAX); return null; }
+  return n;
+}
+
 /** The inputs of a set operation: sorted sets, or plain sets with score 1; null after WRONGTYPE. */
 function zset_inputs(c: Client, keys: string[]): (Map<string, number> | null)[] | null {
   const inputs: (Map<string, number> | null)[] = [];
@@ -296,7 +323,7 @@ function zset_inputs(c: Client, keys: string[]): (Map<string, number> | null)[] 
 
 /** ZINTERCARD numkeys key … [LIMIT n]: the intersection's size, counting stops at n (0: no limit). */
 function zintercard(c: Client): void {
-  const args = intercard_args(c);
+  const args = intercard_args(c, zset_numkeys);
   if (!args) return;
   const inputs = zset_inputs(c, args.keys);
   if (!inputs) return;
@@ -386,6 +413,8 @@ register('sorted-set', [
   ['zpopmax', -2, 'write fast', (c) => zpop(c, true)],
   ['bzpopmin', -3, 'write fast blocking', (c) => bzpop(c, false), 1, -2, 1],
   ['bzpopmax', -3, 'write fast blocking', (c) => bzpop(c, true), 1, -2, 1],
+  ['zmpop', -4, 'write', (c) => zmpop(c, false), 0, 0, 0],
+  ['bzmpop', -5, 'write blocking', (c) => zmpop(c, true), 0, 0, 0],
   ['zunionstore', -4, 'write denyoom', (c) => zsetop(c, 'union', true), 1, 1, 1],
   ['zinterstore', -4, 'write denyoom', (c) => zsetop(c, 'inter', true), 1, 1, 1],
   ['zdiffstore', -4, 'write denyoom', (c) => zsetop(c, 'diff', true), 1, 1, 1],

@@ -1,0 +1,63 @@
+/**
+ * redis-lite in privos: commands and behaviours Redis 7.0.15's own test suite exercises
+ * beyond the basic types (ZMPOP/BZMPOP, …), each reply checked as Redis 7.0 gives it
+ * through the real redis-cli or as raw RESP.
+ */
+import test from 'ava';
+import type { ExecutionContext } from 'ava';
+import { cli, cli_batch, has_tool, open, start_redis, type Guest } from './helpers.ts';
+
+let g: Guest;
+/** Runs the commands through one redis-cli and compares the whole output with the expected replies. */
+async function check(t: ExecutionContext, pairs: [string[], string][]): Promise<void> {
+  t.is(await cli_batch(g.port, pairs.map((p) => p[0])), pairs.map((p) => p[1]).join(''));
+}
+
+/** Resolves once INFO clients reports n blocked clients (polls; no fixed sleep). */
+async function blocked_clients(n: number): Promise<void> {
+  while (!(await cli(g.port, 'info', 'clients')).includes(`blocked_clients:${n}\r`)) await new Promise((r) => setTimeout(r, 10));
+}
+
+/** Sends one command on a fresh connection and resolves with its first reply chunk. */
+async function send(cmd: string): Promise<string> {
+  const s = await open(g.port);
+  return new Promise((res) => { s.once('data', (b: Buffer) => { s.destroy(); res(b.toString('latin1')); }); s.write(cmd); });
+}
+
+test.before(async () => { g = await start_redis(); });
+test.after.always(() => g?.stop());
+
+test.serial('ZMPOP: first non-empty key, MIN/MAX with COUNT, argument errors', async (t) => {
+  if (!(await has_tool('redis-cli'))) return t.pass('redis-cli not installed');
+  await check(t, [
+    [['zadd', 'z', '1', 'a', '2', 'b', '3', 'c'], '3\n'],
+    [['zmpop', '2', 'none', 'z', 'MAX', 'COUNT', '2'], 'z\nc\n3\nb\n2\n'],
+    [['zmpop', '1', 'z', 'min', 'count', '10'], 'z\na\n1\n'],
+    [['exists', 'z'], '0\n'],
+    [['zmpop', '1', 'z', 'MIN'], '\n'],
+    [['zmpop', '0', 'z', 'MIN'], 'ERR numkeys should be greater than 0\n\n'],
+    [['zmpop', '1', 'z', 'MIDDLE'], 'ERR syntax error\n\n'],
+    [['zmpop', '2', 'z', 'MIN'], 'ERR syntax error\n\n'],
+    [['zmpop', '1', 'z', 'MIN', 'COUNT', '0'], 'ERR count should be greater than 0\n\n'],
+    [['zmpop', '1', 'z', 'MIN', 'COUNT', '1', 'COUNT', '1'], 'ERR syntax error\n\n'],
+    [['set', 's', 'x'], 'OK\n'],
+    [['zmpop', '1', 's', 'MIN'], 'WRONGTYPE Operation against a key holding the wrong kind of value\n\n'],
+    [['zintercard', '0', 'z'], "ERR at least 1 input key is needed for 'zintercard' command\n\n"],
+    [['zintercard', '2', 'z'], 'ERR syntax error\n\n'],
+    [['sintercard', '2', 'z'], "ERR Number of keys can't be greater than number of args\n\n"],
+  ]);
+});
+
+test.serial('BZMPOP: served at once, or blocks until a ZADD; errors before the timeout', async (t) => {
+  if (!(await has_tool('redis-cli'))) return t.pass('redis-cli not installed');
+  await check(t, [
+    [['zadd', 'bz', '5', 'e'], '1\n'],
+    [['bzmpop', '0', '1', 'bz', 'MIN'], 'bz\ne\n5\n'],
+    [['bzmpop', '-1', '1', 'bz', 'MIN', 'COUNT', '0'], 'ERR count should be greater than 0\n\n'],
+    [['bzmpop', '-1', '1', 'bz', 'MIN'], 'ERR timeout is negative\n\n'],
+  ]);
+  const waiting = send('BZMPOP 0 2 nokey bz MAX COUNT 5\r\n');
+  await blocked_clients(1);
+  t.is(await cli(g.port, 'zadd', 'bz', '1', 'x', '2', 'y'), '2\n');
+  t.is(await waiting, '*2\r\n$2\r\nbz\r\n*2\r\n*2\r\n$1\r\ny\r\n$1\r\n2\r\n*2\r\n$1\r\nx\r\n$1\r\n1\r\n');
+});
