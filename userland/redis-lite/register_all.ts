@@ -1,6 +1,7 @@
 /** Loads every command group, each of which registers its commands in the table. */
 import './t_string.ts';
 import './bitops.ts';
+import './bitfield.ts';
 import './t_list.ts';
 import './t_hash.ts';
 import './t_set.ts';

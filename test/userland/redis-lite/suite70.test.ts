@@ -61,3 +61,37 @@ test.serial('BZMPOP: served at once, or blocks until a ZADD; errors before the t
   t.is(await cli(g.port, 'zadd', 'bz', '1', 'x', '2', 'y'), '2\n');
   t.is(await waiting, '*2\r\n$2\r\nbz\r\n*2\r\n*2\r\n$1\r\ny\r\n$1\r\n2\r\n*2\r\n$1\r\nx\r\n$1\r\n1\r\n');
 });
+
+test.serial('BITFIELD: GET/SET/INCRBY at bit offsets, #n offsets, OVERFLOW WRAP/SAT/FAIL, BITFIELD_RO', async (t) => {
+  if (!(await has_tool('redis-cli'))) return t.pass('redis-cli not installed');
+  await check(t, [
+    [['bitfield', 'bf', 'set', 'i8', '0', '-100'], '0\n'],
+    [['bitfield', 'bf', 'get', 'u8', '0', 'get', 'i4', '4'], '156\n-4\n'],
+    [['bitfield', 'bf', 'overflow', 'sat', 'incrby', 'i8', '0', '-100', 'overflow', 'fail', 'incrby', 'i8', '0', '-1', 'overflow', 'wrap', 'incrby', 'i8', '0', '-1'], '-128\n\n127\n'],
+    [['bitfield', 'bf', 'overflow', 'sat', 'set', 'u8', '#2', '-1', 'get', 'u32', '0'], '0\n2130771712\n'],
+    [['bitfield', 'bf', 'set', 'u3', '5', '9', 'get', 'u3', '5', 'incrby', 'u2', '100', '-1'], '7\n1\n3\n'],
+    [['strlen', 'bf'], '13\n'],
+    [['bitfield', 'i64', 'incrby', 'i64', '0', '9223372036854775807', 'incrby', 'i64', '0', '2'], '9223372036854775807\n-9223372036854775807\n'],
+    [['bitfield', 'bf', 'get', 'u64', '0'], 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.\n\n'],
+    [['bitfield', 'bf', 'get', 'i8', '-1'], 'ERR bit offset is not an integer or out of range\n\n'],
+    [['bitfield', 'bf', 'overflow', 'x'], 'ERR Invalid OVERFLOW type specified\n\n'],
+    [['bitfield', 'bf', 'get', 'i8', '0', 'set'], 'ERR syntax error\n\n'],
+    [['bitfield_ro', 'bf', 'set', 'i8', '0', '1'], 'ERR BITFIELD_RO only supports the GET subcommand\n\n'],
+    [['bitfield_ro', 'bf', 'get', 'i8', '0'], '121\n'],
+    // A failed write still creates the zero-padded key.
+    [['bitfield', 'nokey', 'overflow', 'fail', 'set', 'u2', '0', '7'], '\n'],
+    [['strlen', 'nokey'], '1\n'],
+  ]);
+});
+
+test.serial('SETBIT and BITFIELD count as changes only when a bit changes or the string grows', async (t) => {
+  if (!(await has_tool('redis-cli'))) return t.pass('redis-cli not installed');
+  const dirty = async (): Promise<number> => +/rdb_changes_since_last_save:(\d+)/.exec(await cli(g.port, 'info', 'persistence'))![1];
+  const d0 = await dirty();
+  await cli_batch(g.port, [['setbit', 'sb', '0', '0'], ['bitfield', 'sf', 'set', 'i5', '0', '0']]);
+  t.is(await dirty(), d0 + 2);
+  await cli_batch(g.port, [['setbit', 'sb', '0', '0'], ['bitfield', 'sf', 'set', 'i5', '0', '0']]);
+  t.is(await dirty(), d0 + 2);
+  await cli_batch(g.port, [['setbit', 'sb', '0', '1'], ['setbit', 'sb', '0', '1'], ['bitfield', 'sf', 'set', 'i5', '0', '1']]);
+  t.is(await dirty(), d0 + 4);
+});
