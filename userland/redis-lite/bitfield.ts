@@ -9,6 +9,7 @@ import { latin1, put_latin1 } from './bytes.ts';
 import { get_ll, lookup_string, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import type { Client } from './networking.ts';
+import { notify, NOTIFY_STRING } from './notify.ts';
 import { RawStr } from './object.ts';
 import { SYNTAX } from './resp.ts';
 
@@ -117,7 +118,7 @@ function bitfield(c: Client, readonly: boolean): void {
   if (!writes) return;
   // Growing (or creating) the key stores it even when every op failed, as Redis does.
   if (changes || grown) c.db.set(key, new RawStr(latin1(buf, 0, buf.length)), true);
-  if (changes) c.srv.dirty += changes;
+  if (changes) { notify(c, NOTIFY_STRING, 'setbit', key); c.srv.dirty += changes; }
 }
 
 register('bitmap', [

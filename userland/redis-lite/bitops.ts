@@ -5,6 +5,7 @@
 import { get_ll, lookup_string, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import type { Client } from './networking.ts';
+import { notify, NOTIFY_GENERIC, NOTIFY_STRING } from './notify.ts';
 import { RawStr } from './object.ts';
 import { SYNTAX, WRONGTYPE } from './resp.ts';
 
@@ -40,6 +41,7 @@ function setbit(c: Client): void {
   if (grown || nv !== old) {
     s = s.slice(0, byte) + String.fromCharCode(nv) + s.slice(byte + 1);
     c.db.set(key, new RawStr(s), true);
+    notify(c, NOTIFY_STRING, 'setbit', key);
     c.srv.dirty++;
   }
   c.reply.int(old & mask ? 1 : 0);
@@ -127,7 +129,7 @@ function bitop(c: Client): void {
     out += String.fromCharCode(acc);
   }
   const dst = c.argv[2];
-  if (len === 0) c.db.delete(dst); else c.db.set(dst, new RawStr(out));
+  if (len === 0) { if (c.db.delete(dst)) notify(c, NOTIFY_GENERIC, 'del', dst); } else { c.db.set(dst, new RawStr(out)); notify(c, NOTIFY_STRING, 'set', dst); }
   c.srv.dirty++;
   c.reply.int(len);
 }

@@ -4,6 +4,7 @@
  * blocked-client machinery which keys changed.
  */
 import { lru_access, lru_clock, lru_new } from './evict.ts';
+import { notify_event, NOTIFY_EXPIRED, NOTIFY_NEW } from './notify.ts';
 import { type RObj } from './object.ts';
 import type { Server } from './server.ts';
 
@@ -23,6 +24,7 @@ export class Db {
     if (when === undefined || when > this.srv.now) return false;
     this.srv.stat_expiredkeys++;
     this.delete(key);
+    notify_event(this.srv, NOTIFY_EXPIRED, 'expired', key, this.id);
     this.srv.propagate(this, ['DEL', key]);
     return true;
   }
@@ -58,6 +60,7 @@ export class Db {
 
   /** setKey: overwrite or create; the old TTL goes unless keepttl. */
   set(key: string, v: RObj, keepttl = false): void {
+    if (!this.dict.has(key)) notify_event(this.srv, NOTIFY_NEW, 'new', key, this.id);
     this.dict.set(key, v);
     // A new object's lru, except that LFU keeps the overwritten key's counter (dbSetValue).
     if (!this.srv.config.lfu || !this.lru.has(key)) this.lru.set(key, lru_new(this.srv));
@@ -68,6 +71,7 @@ export class Db {
 
   /** dbAdd for a new collection: also wakes clients blocked on the key. */
   add(key: string, v: RObj): void {
+    notify_event(this.srv, NOTIFY_NEW, 'new', key, this.id);
     this.dict.set(key, v);
     this.lru.set(key, lru_new(this.srv));
     this.touch(key);

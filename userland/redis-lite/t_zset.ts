@@ -7,6 +7,7 @@ import { block_for_keys, parse_timeout } from './blocked.ts';
 import { clamp_range, get_int, get_range, intercard_args, lookup_typed, mpop_args, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import { type Client, CLIENT_MULTI } from './networking.ts';
+import { notify, NOTIFY_GENERIC, NOTIFY_ZSET } from './notify.ts';
 import { SetObj } from './object.ts';
 import { NOT_FLOAT, SYNTAX, WRONGTYPE } from './resp.ts';
 import { gte_min, type LexRange, lex_gte_min, lex_lte_max, lte_max, type ScoreRange } from './skiplist.ts';
@@ -80,18 +81,19 @@ function zadd(c: Client, incr_cmd: boolean): void {
     }
   }
   cleanup(c, key, z);
-  if (added + updated) { c.db.touch(key); c.srv.dirty += added + updated; }
+  if (added + updated) { c.db.touch(key); notify(c, NOTIFY_ZSET, incr ? 'zincr' : 'zadd', key); c.srv.dirty += added + updated; }
   if (incr) { if (last === null) c.reply.nil(); else c.reply.double(last); }
   else c.reply.int(ch ? added + updated : added);
 }
 
-function cleanup(c: Client, key: string, z: ZSet): void { if (z.size === 0) c.db.delete(key); }
+/** The last member went: the key goes, with a del event. */
+function cleanup(c: Client, key: string, z: ZSet): void { if (z.size === 0 && c.db.delete(key)) notify(c, NOTIFY_GENERIC, 'del', key); }
 
 function zrem(c: Client): void {
   const key = c.argv[1], z = lookup_typed(c, key, ZSet, true);
   if (z === null) return;
   let n = 0;
-  if (z) { for (let i = 2; i < c.argv.length; i++) if (z.delete(c.argv[i])) n++; if (n) { cleanup(c, key, z); c.db.touch(key); } }
+  if (z) { for (let i = 2; i < c.argv.length; i++) if (z.delete(c.argv[i])) n++; if (n) { notify(c, NOTIFY_ZSET, 'zrem', key); cleanup(c, key, z); c.db.touch(key); } }
   c.srv.dirty += n;
   c.reply.int(n);
 }
@@ -171,14 +173,14 @@ function zrange_generic(c: Client, by: By, rev: boolean, first: number, legacy: 
   const items = select_range(c, z, spec);
   if (!items) return;
   if (!store) { reply_range(c, items, withscores); return; }
-  store_zset(c, store, items);
+  store_zset(c, store, items, 'zrangestore');
 }
 
-function store_zset(c: Client, dst: string, items: Iterable<[string, number]>): void {
+function store_zset(c: Client, dst: string, items: Iterable<[string, number]>, event: string): void {
   const z = new ZSet();
   for (const [m, s] of items) z.set(m, s);
   const had = c.db.delete(dst);
-  if (z.size) c.db.add(dst, z);
+  if (z.size) { c.db.add(dst, z); notify(c, NOTIFY_ZSET, event, dst); } else if (had) notify(c, NOTIFY_GENERIC, 'del', dst);
   if (z.size || had) c.srv.dirty++;
   c.reply.int(z.size);
 }
@@ -208,7 +210,8 @@ function pop_n(c: Client, key: string, z: ZSet, max: boolean, count: number): [s
     out.push([n.ele, n.score]);
     z.delete(n.ele);
   }
-  if (z.size === 0) c.db.delete(key); else c.db.touch(key);
+  if (out.length) notify(c, NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', key);
+  if (z.size === 0) cleanup(c, key, z); else c.db.touch(key);
   c.srv.dirty += out.length;
   return out;
 }
@@ -293,7 +296,7 @@ function zsetop(c: Client, op: 'union' | 'inter' | 'diff', store: boolean): void
   const inputs = zset_inputs(c, keys);
   if (!inputs) return;
   const res = combine(op, inputs, weights, agg);
-  if (store) { store_zset(c, c.argv[1], res); return; }
+  if (store) { store_zset(c, c.argv[1], res, `z${op}store`); return; }
   const z = new ZSet();
   for (const [m, s] of res) z.set(m, s);
   reply_range(c, [...z.entries()], withscores);
@@ -368,7 +371,11 @@ function zremrange(c: Client, by: By): void {
   if (z === null) return;
   const items = select_range(c, z ?? undefined, { by, rev: false, min: c.argv[2], max: c.argv[3], offset: 0, count: -1 });
   if (!items) return;
-  if (z && items.length) { for (const [m] of items) z.delete(m); cleanup(c, key, z); c.db.touch(key); c.srv.dirty += items.length; }
+  if (z && items.length) {
+    for (const [m] of items) z.delete(m);
+    notify(c, NOTIFY_ZSET, `zremrangeby${by}`, key);
+    cleanup(c, key, z); c.db.touch(key); c.srv.dirty += items.length;
+  }
   c.reply.int(items.length);
 }
 

@@ -95,3 +95,49 @@ test.serial('SETBIT and BITFIELD count as changes only when a bit changes or the
   await cli_batch(g.port, [['setbit', 'sb', '0', '1'], ['setbit', 'sb', '0', '1'], ['bitfield', 'sf', 'set', 'i5', '0', '1']]);
   t.is(await dirty(), d0 + 4);
 });
+
+/** PSUBSCRIBEs to every channel on a fresh connection; resolves with a reader of the next n messages. */
+async function watch_events(): Promise<{ next: (n: number) => Promise<string[]>; close: () => void }> {
+  const s = await open(g.port);
+  let buf = '';
+  s.on('data', (b: Buffer) => { buf += b.toString('latin1'); });
+  s.write('PSUBSCRIBE *\r\n');
+  while (!buf.includes(':1\r\n')) await new Promise((r) => setTimeout(r, 5));
+  buf = '';
+  // Each pmessage is *4 $7 pmessage $1 * $len channel $len payload: 9 CRLF-terminated lines.
+  const next = async (n: number): Promise<string[]> => {
+    while (buf.split('\r\n').length - 1 < n * 9) await new Promise((r) => setTimeout(r, 5));
+    const lines = buf.split('\r\n');
+    buf = lines.slice(n * 9).join('\r\n');
+    return Array.from({ length: n }, (_, i) => `${lines[i * 9 + 6]} ${lines[i * 9 + 8]}`);
+  };
+  return { next, close: () => s.destroy() };
+}
+
+test.serial('keyspace notifications: K and E channels, class masks, new/expired/del events, CONFIG spelling', async (t) => {
+  if (!(await has_tool('redis-cli'))) return t.pass('redis-cli not installed');
+  await check(t, [
+    [['config', 'set', 'notify-keyspace-events', 'KA'], 'OK\n'],
+    [['config', 'get', 'notify-keyspace-events'], 'notify-keyspace-events\nAK\n'],
+    [['config', 'set', 'notify-keyspace-events', '$lshzxeKEn'], 'OK\n'],
+    [['config', 'get', 'notify-keyspace-events'], 'notify-keyspace-events\n$lshzxenKE\n'],
+    [['config', 'set', 'notify-keyspace-events', 'Q'], "ERR CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - Invalid event class character. Use 'Ag$lshzxeKEtmdn'.\n\n"],
+    [['config', 'set', 'notify-keyspace-events', 'Elgn'], 'OK\n'],
+  ]);
+  const ev = await watch_events();
+  // Only list, generic and new-key events are enabled: the SET and the SADD are silent.
+  await cli_batch(g.port, [['set', 'ks', 'v'], ['rpush', 'kl', 'a', 'b'], ['lpop', 'kl', '2'], ['sadd', 'kset', 'm'], ['expire', 'kset', '100'], ['del', 'kset']]);
+  t.deepEqual(await ev.next(6), [
+    '__keyevent@0__:new ks', '__keyevent@0__:new kl', '__keyevent@0__:rpush kl', '__keyevent@0__:lpop kl',
+    '__keyevent@0__:del kl', '__keyevent@0__:new kset',
+  ]);
+  t.deepEqual(await ev.next(2), ['__keyevent@0__:expire kset', '__keyevent@0__:del kset']);
+  await cli(g.port, 'config', 'set', 'notify-keyspace-events', 'Kzhx');
+  await cli_batch(g.port, [['zadd', 'kz', '1', 'a'], ['zrem', 'kz', 'nope'], ['hset', 'kh', 'f', '1'], ['hincrby', 'kh', 'f', '2'], ['psetex', 'kx', '1', 'v']]);
+  t.deepEqual(await ev.next(3), ['__keyspace@0__:kz zadd', '__keyspace@0__:kh hset', '__keyspace@0__:kh hincrby']);
+  // Found expired on access (or by the active cycle, whichever comes first): one expired event.
+  while ((await cli(g.port, 'exists', 'kx')) !== '0\n') await new Promise((r) => setTimeout(r, 5));
+  t.deepEqual(await ev.next(1), ['__keyspace@0__:kx expired']);
+  ev.close();
+  await cli(g.port, 'config', 'set', 'notify-keyspace-events', '');
+});
