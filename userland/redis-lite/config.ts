@@ -137,6 +137,7 @@ const PARAMS: Record<string, Param> = {
   'zset-max-listpack-value': limit_param('zset_max_listpack_value'),
   'stream-node-max-bytes': limit_param('stream_node_max_bytes'),
   'stream-node-max-entries': limit_param('stream_node_max_entries'),
+  'hll-sparse-max-bytes': limit_param('hll_sparse_max_bytes'),
 };
 
 function param(name: string): Param | undefined {

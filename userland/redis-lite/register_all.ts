@@ -2,6 +2,7 @@
 import './t_string.ts';
 import './bitops.ts';
 import './bitfield.ts';
+import './hyperloglog.ts';
 import './t_list.ts';
 import './t_hash.ts';
 import './t_set.ts';

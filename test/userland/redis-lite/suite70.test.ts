@@ -141,3 +141,33 @@ test.serial('keyspace notifications: K and E channels, class masks, new/expired/
   ev.close();
   await cli(g.port, 'config', 'set', 'notify-keyspace-events', '');
 });
+
+test.serial('HyperLogLog: PFADD builds Redis\'s sparse bytes, PFCOUNT caches in the header, dense/sparse merge, corruption errors', async (t) => {
+  if (!(await has_tool('redis-cli'))) return t.pass('redis-cli not installed');
+  await check(t, [
+    [['pfadd', 'h', 'a', 'b', 'c'], '1\n'],
+    [['pfadd', 'h', 'a', 'b', 'c'], '0\n'],
+    // Header, stale-cache bit set, then XZERO/VAL opcodes: the bytes real Redis stores.
+    [['pfdebug', 'decode', 'h'], 'Z:8436 v:1,1 Z:4274 v:2,1 Z:3068 v:1,1 Z:603\n'],
+    [['pfcount', 'h'], '3\n'],
+    [['strlen', 'h'], '27\n'],
+    [['pfadd', 'h2', 'x', 'y'], '1\n'],
+    [['pfdebug', 'todense', 'h2'], '1\n'],
+    [['pfdebug', 'encoding', 'h2'], 'dense\n'],
+    [['strlen', 'h2'], '12304\n'],
+    [['pfcount', 'h', 'h2'], '5\n'],
+    [['pfmerge', 'h3', 'h', 'h2'], 'OK\n'],
+    [['pfdebug', 'encoding', 'h3'], 'dense\n'],
+    [['pfcount', 'h3'], '5\n'],
+    [['set', 'str', 'bar'], 'OK\n'],
+    [['pfadd', 'str', '1'], 'WRONGTYPE Key is not a valid HyperLogLog string value.\n\n'],
+    [['lpush', 'lst', 'x'], '1\n'],
+    [['pfcount', 'lst'], 'WRONGTYPE Operation against a key holding the wrong kind of value\n\n'],
+    // Garbage after the opcodes: the cached count still answers, a recount detects it.
+    [['append', 'h', 'hello'], '32\n'],
+    [['pfcount', 'h'], '3\n'],
+    [['pfadd', 'h', 'zz'], '1\n'],
+    [['pfcount', 'h'], 'INVALIDOBJ Corrupted HLL object detected\n\n'],
+    [['pfdebug', 'getreg', 'no-hll'], 'ERR The specified key does not exist\n\n'],
+  ]);
+});
