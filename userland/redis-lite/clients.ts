@@ -3,6 +3,7 @@
  * and subscription, out of epoll, its fd closed.
  */
 import { AE_READABLE, AE_WRITABLE } from './ae.ts';
+import { monitor_stop } from './monitor.ts';
 import { unwatch_all } from './multi.ts';
 import { CLIENT_BLOCKED, type Client } from './networking.ts';
 import { unsubscribe } from './pubsub.ts';
@@ -21,6 +22,7 @@ export function free_client(srv: Server, c: Client): void {
     c.bpop = null;
   }
   unwatch_all(c);
+  monitor_stop(c);
   for (const ch of [...c.channels]) unsubscribe(c, 'channels', ch, false);
   for (const p of [...c.patterns]) unsubscribe(c, 'patterns', p, false);
   srv.clients.delete(c.fd);

@@ -3,11 +3,12 @@
  * RESET/HELLO/AUTH, CLIENT …, CONFIG …, TIME, SHUTDOWN, DEBUG (a few subcommands) and
  * FUNCTION FLUSH (so the test suite's per-test reset works; there is no scripting).
  */
-import { client_reply, client_unblock } from './client_reply.ts';
+import { client_reply, client_unblock, CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP_NEXT } from './client_reply.ts';
 import { get_int, get_range, opt } from './cmdutil.ts';
 import { container, register } from './commands.ts';
 import { config_get, config_set } from './config.ts';
-import { type Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_MULTI, CLIENT_PUBSUB } from './networking.ts';
+import { CLIENT_MONITOR, monitor_cmd, monitor_stop } from './monitor.ts';
+import { type Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_DIRTY_CAS, CLIENT_DIRTY_EXEC, CLIENT_MULTI, CLIENT_PUBSUB } from './networking.ts';
 import { unwatch_all } from './multi.ts';
 import { unsubscribe } from './pubsub.ts';
 import { SYNTAX } from './resp.ts';
@@ -56,8 +57,9 @@ function set_name(c: Client, name: string): boolean {
 export function client_info(c: Client): string {
   const srv = c.srv, now = srv.now;
   let flags = '';
-  if (c.flags & CLIENT_MULTI) flags += 'x';
+  if (c.flags & CLIENT_MONITOR) flags += 'O';
   if (c.flags & CLIENT_PUBSUB) flags += 'P';
+  if (c.flags & CLIENT_MULTI) flags += 'x';
   if (c.bpop) flags += 'b';
   if (c.flags & CLIENT_CLOSE_AFTER_REPLY) flags += 'c';
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} age=${Math.floor((now - c.ctime) / 1000)} ` +
@@ -136,9 +138,12 @@ function shutdown(c: Client): void {
   c.srv.shutdown_flags = flags;
 }
 
+/** resetCommand (clearClientConnectionState): back to a new connection's state. */
 function reset(c: Client): void {
+  monitor_stop(c);
   c.mstate = [];
-  c.flags &= ~(CLIENT_MULTI | CLIENT_PUBSUB);
+  c.resp = 2;
+  c.flags &= ~(CLIENT_MULTI | CLIENT_DIRTY_CAS | CLIENT_DIRTY_EXEC | CLIENT_PUBSUB | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP_NEXT);
   unwatch_all(c);
   for (const ch of [...c.channels]) unsubscribe(c, 'channels', ch, false);
   for (const p of [...c.patterns]) unsubscribe(c, 'patterns', p, false);
@@ -155,6 +160,7 @@ function debug_sleep(c: Client): void {
 
 register('connection', [
   ['ping', -1, 'fast nokeys', ping],
+  ['monitor', 1, 'admin noscript loading stale nokeys', monitor_cmd],
   ['echo', 2, 'fast nokeys', (c) => c.reply.bulk(c.argv[1])],
   ['quit', -1, 'allow_busy fast nokeys', (c) => { c.reply.ok(); c.flags |= CLIENT_CLOSE_AFTER_REPLY; }],
   ['reset', 1, 'noscript loading stale fast nokeys', reset],

@@ -14,6 +14,7 @@ import { Db } from './db.ts';
 import { ErrorStats } from './errorstats.ts';
 import { OOM, perform_evictions } from './evict.ts';
 import { type Client, CLIENT_CLOSE_ASAP, CLIENT_DIRTY_CAS, CLIENT_DIRTY_EXEC, CLIENT_MULTI, CLIENT_PENDING_WRITE, CLIENT_PUBSUB } from './networking.ts';
+import { feed_monitors } from './monitor.ts';
 
 const CLIENT_REPLY_MASK = CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT;
 /** Calls per timed call (a power of two). */
@@ -63,6 +64,8 @@ export class Server {
   in_exec = false;
   exec_prop: [Db, string[]][] = [];
   blocked_clients = new Set<Client>();
+  /** Clients in MONITOR mode (monitor.ts). */
+  monitors = new Set<Client>();
   /** Clients just unblocked: their pipelined input is processed before the next sleep. */
   unblocked: Client[] = [];
   to_close: Client[] = [];
@@ -136,6 +139,7 @@ export class Server {
     cmd.proc(c);
     if (t0 >= 0) { cmd.usec_sampled += ((this.libc.clock_ns(this.libc.CLOCK_MONOTONIC) as number) - t0) / 1000; cmd.samples++; }
     if (this.errstats.settle()) cmd.failed_calls++;
+    feed_monitors(c, cmd);
     cmd.calls++;
     this.stat_numcommands++;
     if (this.dirty !== dirty && cmd.write) {

@@ -171,3 +171,23 @@ test.serial('HyperLogLog: PFADD builds Redis\'s sparse bytes, PFCOUNT caches in 
     [['pfdebug', 'getreg', 'no-hll'], 'ERR The specified key does not exist\n\n'],
   ]);
 });
+
+test.serial('MONITOR: executed commands (MULTI/EXEC in order, quoted as sdscatrepr), not rejected or admin ones; RESET ends it', async (t) => {
+  const m = await open(g.port);
+  let got = '';
+  m.on('data', (b: Buffer) => { got += b.toString('latin1'); });
+  m.write('MONITOR\r\n');
+  while (!got.includes('+OK\r\n')) await new Promise((r) => setTimeout(r, 5));
+  got = '';
+  await cli_batch(g.port, [['set', 'mk', 'a "b"\n\x01'], ['multi'], ['nosuchcmd'], ['exec'], ['config', 'get', 'port'], ['get', 'mk']]);
+  while (!got.includes('"get"')) await new Promise((r) => setTimeout(r, 5));
+  // redis-cli's own COMMAND DOCS at start is monitored too; the rest is what the batch ran.
+  const lines = got.split('\r\n').filter((l) => l).map((l) => l.replace(/^\+\d+\.\d{6} \[0 127\.0\.0\.1:\d+\] /, '')).filter((l) => !l.startsWith('"COMMAND"'));
+  t.deepEqual(lines, ['"set" "mk" "a \\"b\\"\\n\\x01"', '"multi"', '"exec"', '"get" "mk"']);
+  t.regex(await cli(g.port, 'client', 'list'), /flags=O /);
+  got = '';
+  m.write('RESET\r\n');
+  while (!got.includes('+RESET\r\n')) await new Promise((r) => setTimeout(r, 5));
+  t.notRegex(await cli(g.port, 'client', 'list'), /flags=O /);
+  m.destroy();
+});
