@@ -8,6 +8,7 @@ import { unwatch_all } from './multi.ts';
 import { CLIENT_BLOCKED, type Client } from './networking.ts';
 import { unsubscribe } from './pubsub.ts';
 import type { Server } from './server.ts';
+import { disable_tracking } from './tracking.ts';
 
 export function free_client(srv: Server, c: Client): void {
   if (srv.clients.get(c.fd) !== c) return;
@@ -23,6 +24,7 @@ export function free_client(srv: Server, c: Client): void {
   }
   unwatch_all(c);
   monitor_stop(c);
+  disable_tracking(c);
   for (const ch of [...c.channels]) unsubscribe(c, 'channels', ch, false);
   for (const p of [...c.patterns]) unsubscribe(c, 'patterns', p, false);
   srv.clients.delete(c.fd);

@@ -12,6 +12,7 @@ import { type Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_DIRTY_CAS, CLIENT_DIRTY_E
 import { unwatch_all } from './multi.ts';
 import { unsubscribe } from './pubsub.ts';
 import { SYNTAX } from './resp.ts';
+import { client_caching, client_getredir, client_tracking, client_trackinginfo, CLIENT_TRACKING, disable_tracking, tracking_flags } from './tracking.ts';
 
 function ping(c: Client): void {
   if (c.argv.length > 2) { c.reply.error("wrong number of arguments for 'ping' command"); return; }
@@ -61,12 +62,13 @@ export function client_info(c: Client): string {
   if (c.flags & CLIENT_PUBSUB) flags += 'P';
   if (c.flags & CLIENT_MULTI) flags += 'x';
   if (c.bpop) flags += 'b';
+  flags += tracking_flags(c);
   if (c.flags & CLIENT_CLOSE_AFTER_REPLY) flags += 'c';
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} age=${Math.floor((now - c.ctime) / 1000)} ` +
     `idle=${Math.floor((now - c.last_interaction) / 1000)} flags=${flags || 'N'} db=${c.db.id} sub=${c.channels.size} ` +
     `psub=${c.patterns.size} ssub=0 multi=${c.flags & CLIENT_MULTI ? c.mstate.length : -1} qbuf=${c.qlen} ` +
     `qbuf-free=${c.qbuf.length - c.qlen} argv-mem=0 multi-mem=0 rbs=${c.reply.buf.length} rbp=${c.reply.len} obl=${c.reply.len} ` +
-    `oll=0 omem=0 tot-mem=${c.qbuf.length + c.reply.buf.length} events=r cmd=${c.last_cmd} user=default redir=-1 resp=${c.resp}`;
+    `oll=0 omem=0 tot-mem=${c.qbuf.length + c.reply.buf.length} events=r cmd=${c.last_cmd} user=default redir=${c.flags & CLIENT_TRACKING ? c.tracking_redir : -1} resp=${c.resp}`;
 }
 
 /** getClientTypeByName's names; redis-lite's clients are all normal or pubsub (no replication). */
@@ -141,6 +143,7 @@ function shutdown(c: Client): void {
 /** resetCommand (clearClientConnectionState): back to a new connection's state. */
 function reset(c: Client): void {
   monitor_stop(c);
+  disable_tracking(c);
   c.mstate = [];
   c.resp = 2;
   c.flags &= ~(CLIENT_MULTI | CLIENT_DIRTY_CAS | CLIENT_DIRTY_EXEC | CLIENT_PUBSUB | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP_NEXT);
@@ -180,6 +183,10 @@ register('connection', [
     ['reply', 3, 'noscript loading stale nokeys', client_reply],
     ['unblock', -3, 'admin noscript loading stale nokeys', client_unblock],
     ['setinfo', 4, 'noscript loading stale nokeys', (c) => c.reply.ok()],
+    ['tracking', -3, 'noscript loading stale nokeys', client_tracking],
+    ['caching', 3, 'noscript loading stale nokeys', client_caching],
+    ['getredir', 2, 'noscript loading stale nokeys', client_getredir],
+    ['trackinginfo', 2, 'noscript loading stale nokeys', client_trackinginfo],
     ['no-evict', 3, 'admin noscript loading stale nokeys', (c) => c.reply.ok()],
     ['help', 2, 'loading stale nokeys', (c) => c.reply.bulks(['CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'GETNAME', 'ID', 'INFO', 'KILL <ip:port>', 'LIST', 'SETNAME <name>', 'HELP'], 8)],
   ]),

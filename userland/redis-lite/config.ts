@@ -18,6 +18,7 @@ export interface Config {
   lfu: boolean;
   /** notify-keyspace-events as NOTIFY_* flags (notify.ts). */
   notify_keyspace_events: number;
+  tracking_table_max_keys: number;
 }
 
 export function default_config(): Config {
@@ -29,7 +30,7 @@ export function default_config(): Config {
     client_query_buffer_limit: 1024 * 1024 * 1024, aof_load_truncated: true, requirepass: '', loglevel: 'notice',
     other: new Map(Object.entries(OTHER_DEFAULTS)),
     maxmemory: 0, maxmemory_policy: 'noeviction', maxmemory_samples: 5, lfu_log_factor: 10, lfu_decay_time: 1, lfu: false,
-    notify_keyspace_events: 0,
+    notify_keyspace_events: 0, tracking_table_max_keys: 1000000,
   };
 }
 
@@ -138,6 +139,7 @@ const PARAMS: Record<string, Param> = {
   'stream-node-max-bytes': limit_param('stream_node_max_bytes'),
   'stream-node-max-entries': limit_param('stream_node_max_entries'),
   'hll-sparse-max-bytes': limit_param('hll_sparse_max_bytes'),
+  'tracking-table-max-keys': int_param((c) => c.tracking_table_max_keys, (c, n) => { c.tracking_table_max_keys = n; }, 0, 2 ** 53),
 };
 
 function param(name: string): Param | undefined {

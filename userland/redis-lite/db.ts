@@ -7,6 +7,7 @@ import { lru_access, lru_clock, lru_new } from './evict.ts';
 import { notify_event, NOTIFY_EXPIRED, NOTIFY_NEW } from './notify.ts';
 import { type RObj } from './object.ts';
 import type { Server } from './server.ts';
+import { invalidate_key } from './tracking.ts';
 
 export class Db {
   dict = new Map<string, RObj>();
@@ -91,6 +92,8 @@ export class Db {
   /** signalModifiedKey: WATCHers of the key see their transaction fail. */
   touch(key: string): void {
     if (this.srv.watched_keys.size > 0) this.srv.touch_watched(this, key);
+    const t = this.srv.tracking;
+    if (t.table.size || t.prefixes.size) invalidate_key(this.srv, key);
   }
 
   set_expire(key: string, when: number): void { this.expires.set(key, when); this.touch(key); }
@@ -99,7 +102,9 @@ export class Db {
 
   clear(): number {
     const n = this.dict.size;
-    for (const k of this.dict.keys()) { this.touch(k); this.srv.signal_ready(this, k); }
+    // touchAllWatchedKeysInDb only: client-side caching hears of a flush once, as a null (tracking.ts).
+    const watched = this.srv.watched_keys.size > 0;
+    for (const k of this.dict.keys()) { if (watched) this.srv.touch_watched(this, k); this.srv.signal_ready(this, k); }
     this.dict = new Map();
     this.expires = new Map();
     this.lru = new Map();

@@ -7,6 +7,7 @@ import { get_int, opt } from './cmdutil.ts';
 import { container, register } from './commands.ts';
 import type { Db } from './db.ts';
 import type { Client } from './networking.ts';
+import { invalidate_all } from './tracking.ts';
 import { notify, notify_event, NOTIFY_GENERIC } from './notify.ts';
 import { idle_ms, lfu_counter, lru_new } from './evict.ts';
 import { HashObj, ListObj, RawStr, type RObj, SetObj, str_encoding, type_name } from './object.ts';
@@ -95,6 +96,7 @@ function flush(c: Client, all: boolean): void {
   if (c.argv.length > 2 || (c.argv.length === 2 && !opt(c.argv[1], 'ASYNC') && !opt(c.argv[1], 'SYNC'))) { c.reply.error(SYNTAX); return; }
   let n = 0;
   for (const db of all ? c.srv.dbs : [c.db]) n += db.clear();
+  invalidate_all(c.srv);
   c.srv.dirty += n + 1;
   c.reply.ok();
 }

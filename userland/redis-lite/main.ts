@@ -9,6 +9,7 @@ import { AE_READABLE, AE_WRITABLE, EventLoop } from './ae.ts';
 import { Aof } from './aof.ts';
 import { latin1 } from './bytes.ts';
 import { handle_blocked_timeouts } from './blocked.ts';
+import { broadcast_invalidations, limit_used_slots } from './tracking.ts';
 import { args_to_config, default_config, load_config } from './config.ts';
 import { active_expire_cycle } from './expire.ts';
 import { FileBuf, read_file } from './fileio.ts';
@@ -148,6 +149,7 @@ async function before_sleep(srv: Server, el: EventLoop, ubuf: number): Promise<v
     c.flags &= ~0x100;
     if (srv.clients.get(c.fd) === c) { process_input(c, srv.exec_fn); srv.add_pending(c); }
   }
+  broadcast_invalidations(srv);
   if (srv.aof) await srv.aof.flush();
   const pending = srv.pending_writes;
   // By index, then emptied in place: no new array per iteration.
@@ -172,6 +174,7 @@ function on_writable(srv: Server, el: EventLoop, c: Client, ubuf: number): void 
 /** serverCron: active expiry, everysec fsync, the background child, save points. */
 async function cron(srv: Server): Promise<void> {
   if (srv.active_expire) active_expire_cycle(srv, () => now_ms(srv.libc));
+  if (srv.tracking.clients) limit_used_slots(srv);
   if (srv.aof) await srv.aof.cron();
   await reap_child(srv);
   if (srv.child_pid > 0) return;

@@ -38,6 +38,9 @@ export class Client {
   flags = 0;
   name = '';
   resp = 2;
+  /** CLIENT TRACKING's REDIRECT id (0: none) and BCAST prefixes (tracking.ts). */
+  tracking_redir = 0;
+  tracking_prefixes = new Set<string>();
   /** MULTI's queue; WATCHed keys as "db\0key". */
   mstate: string[][] = [];
   watched: string[] = [];

@@ -24,6 +24,20 @@ async function send(cmd: string): Promise<string> {
   return new Promise((res) => { s.once('data', (b: Buffer) => { s.destroy(); res(b.toString('latin1')); }); s.write(cmd); });
 }
 
+/** A raw connection: send commands, read until `until` matches what arrived since the last read. */
+async function conn(): Promise<{ send: (cmd: string, until: RegExp) => Promise<string>; close: () => void }> {
+  const s = await open(g.port);
+  let buf = '';
+  s.on('data', (b: Buffer) => { buf += b.toString('latin1'); });
+  const send = async (cmd: string, until: RegExp): Promise<string> => {
+    if (cmd) s.write(cmd);
+    while (!until.test(buf)) await new Promise((r) => setTimeout(r, 5));
+    const out = buf; buf = '';
+    return out;
+  };
+  return { send, close: () => s.destroy() };
+}
+
 test.before(async () => { g = await start_redis(); });
 test.after.always(() => g?.stop());
 
@@ -98,20 +112,17 @@ test.serial('SETBIT and BITFIELD count as changes only when a bit changes or the
 
 /** PSUBSCRIBEs to every channel on a fresh connection; resolves with a reader of the next n messages. */
 async function watch_events(): Promise<{ next: (n: number) => Promise<string[]>; close: () => void }> {
-  const s = await open(g.port);
-  let buf = '';
-  s.on('data', (b: Buffer) => { buf += b.toString('latin1'); });
-  s.write('PSUBSCRIBE *\r\n');
-  while (!buf.includes(':1\r\n')) await new Promise((r) => setTimeout(r, 5));
-  buf = '';
+  const c = await conn();
+  await c.send('PSUBSCRIBE *\r\n', /:1\r\n/);
   // Each pmessage is *4 $7 pmessage $1 * $len channel $len payload: 9 CRLF-terminated lines.
+  let carry = '';
   const next = async (n: number): Promise<string[]> => {
-    while (buf.split('\r\n').length - 1 < n * 9) await new Promise((r) => setTimeout(r, 5));
-    const lines = buf.split('\r\n');
-    buf = lines.slice(n * 9).join('\r\n');
+    while (carry.split('\r\n').length - 1 < n * 9) carry += await c.send('', /[\s\S]/);
+    const lines = carry.split('\r\n');
+    carry = lines.slice(n * 9).join('\r\n');
     return Array.from({ length: n }, (_, i) => `${lines[i * 9 + 6]} ${lines[i * 9 + 8]}`);
   };
-  return { next, close: () => s.destroy() };
+  return { next, close: c.close };
 }
 
 test.serial('keyspace notifications: K and E channels, class masks, new/expired/del events, CONFIG spelling', async (t) => {
@@ -173,21 +184,46 @@ test.serial('HyperLogLog: PFADD builds Redis\'s sparse bytes, PFCOUNT caches in 
 });
 
 test.serial('MONITOR: executed commands (MULTI/EXEC in order, quoted as sdscatrepr), not rejected or admin ones; RESET ends it', async (t) => {
-  const m = await open(g.port);
-  let got = '';
-  m.on('data', (b: Buffer) => { got += b.toString('latin1'); });
-  m.write('MONITOR\r\n');
-  while (!got.includes('+OK\r\n')) await new Promise((r) => setTimeout(r, 5));
-  got = '';
+  const m = await conn();
+  await m.send('MONITOR\r\n', /\+OK\r\n/);
   await cli_batch(g.port, [['set', 'mk', 'a "b"\n\x01'], ['multi'], ['nosuchcmd'], ['exec'], ['config', 'get', 'port'], ['get', 'mk']]);
-  while (!got.includes('"get"')) await new Promise((r) => setTimeout(r, 5));
+  const got = await m.send('', /"get"/);
   // redis-cli's own COMMAND DOCS at start is monitored too; the rest is what the batch ran.
   const lines = got.split('\r\n').filter((l) => l).map((l) => l.replace(/^\+\d+\.\d{6} \[0 127\.0\.0\.1:\d+\] /, '')).filter((l) => !l.startsWith('"COMMAND"'));
   t.deepEqual(lines, ['"set" "mk" "a \\"b\\"\\n\\x01"', '"multi"', '"exec"', '"get" "mk"']);
   t.regex(await cli(g.port, 'client', 'list'), /flags=O /);
-  got = '';
-  m.write('RESET\r\n');
-  while (!got.includes('+RESET\r\n')) await new Promise((r) => setTimeout(r, 5));
+  await m.send('RESET\r\n', /\+RESET\r\n/);
   t.notRegex(await cli(g.port, 'client', 'list'), /flags=O /);
-  m.destroy();
+  m.close();
+});
+
+test.serial('CLIENT TRACKING: RESP2 redirect to __redis__:invalidate, RESP3 pushes after the reply, BCAST prefixes, flush, TRACKINGINFO', async (t) => {
+  const sub = await conn(), rd = await conn();
+  const id = /:(\d+)/.exec(await sub.send('CLIENT ID\r\n', /\r\n/))![1];
+  await sub.send('SUBSCRIBE __redis__:invalidate\r\n', /:1\r\n$/);
+  t.is(await rd.send(`CLIENT TRACKING on REDIRECT ${id}\r\n`, /\r\n/), '+OK\r\n');
+  await rd.send('GET tk1\r\nMGET tk2 tk3\r\n', /\*2\r\n\$-1\r\n\$-1\r\n$/);
+  await cli_batch(g.port, [['set', 'tk1', 'x'], ['set', 'tk3', 'y'], ['set', 'tk1', 'z']]);
+  // One message per read key, and only once until it is read again.
+  t.is(await sub.send('', /tk3\r\n$/), '*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n*1\r\n$3\r\ntk1\r\n'
+    + '*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n*1\r\n$3\r\ntk3\r\n');
+  t.regex(await cli(g.port, 'client', 'list'), new RegExp(`flags=t .* redir=${id} `));
+  t.is(await rd.send('CLIENT TRACKING on BCAST\r\n', /\r\n/), "-ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.\r\n");
+  await rd.send('CLIENT TRACKING off\r\n', /\r\n/);
+  t.is(await rd.send('CLIENT TRACKING on BCAST PREFIX a PREFIX ab\r\n', /\r\n/), "-ERR Prefix 'a' overlaps with another provided prefix 'ab'. Prefixes for a single client must not overlap.\r\n");
+  t.is(await rd.send('CLIENT TRACKING off\r\n', /\r\n/), '+OK\r\n');
+  // RESP3: its own write's invalidation comes after the write's reply.
+  await rd.send('HELLO 3\r\n', /proto/);
+  await rd.send('CLIENT TRACKING on\r\nGET tk5\r\n', /_\r\n$/);
+  t.is(await rd.send('SET tk5 v\r\n', /tk5\r\n$/), '+OK\r\n>2\r\n$10\r\ninvalidate\r\n*1\r\n$3\r\ntk5\r\n');
+  await rd.send('GET tk5\r\n', /v\r\n$/);
+  await cli(g.port, 'flushall');
+  t.is(await rd.send('', /_\r\n$/), '>2\r\n$10\r\ninvalidate\r\n_\r\n');
+  await rd.send('CLIENT TRACKING off\r\nCLIENT TRACKING on BCAST PREFIX bc: NOLOOP\r\n', /OK\r\n\+OK\r\n$/);
+  // One command, one broadcast (broadcasts go out once per event-loop iteration).
+  await cli(g.port, 'mset', 'bc:1', 'x', 'other', 'y', 'bc:2', 'z');
+  t.is(await rd.send('', /bc:2\r\n$/), '>2\r\n$10\r\ninvalidate\r\n*2\r\n$4\r\nbc:1\r\n$4\r\nbc:2\r\n');
+  t.is(await rd.send('CLIENT TRACKINGINFO\r\n', /prefixes\r\n\*1\r\n\$3\r\nbc:\r\n$/),
+    '%3\r\n$5\r\nflags\r\n~3\r\n$2\r\non\r\n$5\r\nbcast\r\n$6\r\nnoloop\r\n$8\r\nredirect\r\n:0\r\n$8\r\nprefixes\r\n*1\r\n$3\r\nbc:\r\n');
+  sub.close(); rd.close();
 });
