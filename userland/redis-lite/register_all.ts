@@ -7,6 +7,7 @@ import './t_list.ts';
 import './t_hash.ts';
 import './t_set.ts';
 import './t_zset.ts';
+import './geo.ts';
 import './sort.ts';
 import './t_stream.ts';
 import './t_stream_cg.ts';

@@ -40,7 +40,7 @@ export function parse_lex_range(c: Client, min: string, max: string): LexRange |
   return { min: a.inf === 1 ? null : a.v, minex: a.ex, mininf: a.inf === -1, max: b.inf === -1 ? null : b.v, maxex: b.ex, maxinf: b.inf === 1 };
 }
 
-function zadd(c: Client, incr_cmd: boolean): void {
+export function zadd(c: Client, incr_cmd: boolean): void {
   let nx = false, xx = false, gt = false, lt = false, ch = false, incr = incr_cmd;
   let j = 2;
   if (!incr_cmd) {

@@ -227,3 +227,24 @@ test.serial('CLIENT TRACKING: RESP2 redirect to __redis__:invalidate, RESP3 push
     '%3\r\n$5\r\nflags\r\n~3\r\n$2\r\non\r\n$5\r\nbcast\r\n$6\r\nnoloop\r\n$8\r\nredirect\r\n:0\r\n$8\r\nprefixes\r\n*1\r\n$3\r\nbc:\r\n');
   sub.close(); rd.close();
 });
+
+test.serial('GEO: GEOADD as ZADD of 52-bit geohashes, GEODIST/GEOPOS/GEOHASH, radius and box searches, STORE/STOREDIST, errors', async (t) => {
+  if (!(await has_tool('redis-cli'))) return t.pass('redis-cli not installed');
+  await check(t, [
+    [['geoadd', 'Sicily', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'], '2\n'],
+    [['zscore', 'Sicily', 'Palermo'], '3479099956230698\n'],
+    [['geodist', 'Sicily', 'Palermo', 'Catania', 'km'], '166.2742\n'],
+    [['georadius', 'Sicily', '15', '37', '200', 'km', 'WITHDIST', 'WITHCOORD', 'WITHHASH', 'ASC'],
+      'Catania\n56.4413\n3479447370796909\n15.08726745843887329\n37.50266842333162032\nPalermo\n190.4424\n3479099956230698\n13.36138933897018433\n38.11555639549629859\n'],
+    [['georadius', 'Sicily', '15', '37', '100', 'km'], 'Catania\n'],
+    [['geohash', 'Sicily', 'Palermo', 'Catania', 'nowhere'], 'sqc8b49rny0\nsqdtr74hyu0\n\n'],
+    [['geosearch', 'Sicily', 'FROMMEMBER', 'Palermo', 'BYRADIUS', '100', 'km', 'COUNT', '1', 'ANY'], 'Palermo\n'],
+    [['geosearchstore', 'gdst', 'Sicily', 'FROMLONLAT', '15', '37', 'BYBOX', '400', '400', 'km', 'STOREDIST'], '2\n'],
+    [['zrange', 'gdst', '0', '-1', 'withscores'], 'Catania\n56.441257870158204\nPalermo\n190.44242984775784\n'],
+    [['geoadd', 'Sicily', '200', '100', 'bad'], 'ERR invalid longitude,latitude pair 200.000000,100.000000\n\n'],
+    [['georadius', 'Sicily', '15', '37', '1', 'parsec'], 'ERR unsupported unit provided. please use M, KM, FT, MI\n\n'],
+    [['geosearch', 'Sicily', 'BYRADIUS', '10', 'km', 'ASC', 'WITHDIST'], 'ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for geosearch\n\n'],
+    [['georadius', 'Sicily', '15', '37', '200', 'km', 'STORE', 'x', 'WITHDIST'], 'ERR STORE option in GEORADIUS is not compatible with WITHDIST, WITHHASH and WITHCOORD options\n\n'],
+    [['georadius', 'Sicily', '15', '37', '200', 'km', 'ANY'], 'ERR the ANY argument requires COUNT argument\n\n'],
+  ]);
+});
