@@ -69,6 +69,8 @@ export class Server {
   monitors = new Set<Client>();
   /** Client-side caching's tables (tracking.ts). */
   tracking = new TrackingState();
+  /** Where clientsCron's round robin over the clients resumes. */
+  clients_cron_pos = 0;
   /** The client whose command runs now (server.current_client). */
   current_client: Client | null = null;
   /** Clients just unblocked: their pipelined input is processed before the next sleep. */

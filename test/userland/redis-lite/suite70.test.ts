@@ -248,3 +248,21 @@ test.serial('GEO: GEOADD as ZADD of 52-bit geohashes, GEODIST/GEOPOS/GEOHASH, ra
     [['georadius', 'Sicily', '15', '37', '200', 'km', 'ANY'], 'ERR the ANY argument requires COUNT argument\n\n'],
   ]);
 });
+
+test.serial('query buffer: grown by a 400 KB argument, trimmed by the clients cron to the recent peak once small commands follow', async (t) => {
+  const c = await conn();
+  await c.send('CLIENT SETNAME qb\r\n', /\r\n/);
+  const big = 'A'.repeat(400000);
+  await c.send(`*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$${big.length}\r\n${big}\r\n`, /\+OK\r\n/);
+  const size = async (): Promise<number> => {
+    const m = /name=qb .*? qbuf=(\d+) qbuf-free=(\d+)/.exec(await cli(g.port, 'client', 'list'))!;
+    return +m[1] + +m[2];
+  };
+  const grown = await size();
+  t.true(grown > 32768);
+  // Each small command keeps the client busy; the cron (10 times a second) sees a peak under half.
+  let now = grown;
+  for (let i = 0; i < 500 && now === grown; i++) { await c.send('SET x y\r\n', /\+OK\r\n/); now = await size(); }
+  t.true(now > 0 && now < grown);
+  c.close();
+});
