@@ -5,16 +5,23 @@
 import { get_ll, lookup_string, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import type { Client } from './networking.ts';
+import { notify, NOTIFY_GENERIC, NOTIFY_STRING } from './notify.ts';
 import { RawStr } from './object.ts';
 import { SYNTAX, WRONGTYPE } from './resp.ts';
 
 const BIT_OFFSET_ERR = 'bit offset is not an integer or out of range';
 
-function bit_offset(c: Client, s: string): number | null {
-  const v = get_ll(c, s, BIT_OFFSET_ERR);
+/**
+ * getBitOffsetFromArgument: a bit offset below proto-max-bulk-len bytes; with hash_bits
+ * (BITFIELD) "#n" means n fields of that width.
+ */
+export function bit_offset(c: Client, s: string, hash_bits = 0): number | null {
+  const hash = hash_bits > 0 && s[0] === '#';
+  const v = get_ll(c, hash ? s.slice(1) : s, BIT_OFFSET_ERR);
   if (v === null) return null;
-  if (v < 0 || Number(v) >= c.srv.config.proto_max_bulk_len * 8) { c.reply.error(BIT_OFFSET_ERR); return null; }
-  return Number(v);
+  const off = Number(v) * (hash ? hash_bits : 1);
+  if (off < 0 || off >= c.srv.config.proto_max_bulk_len * 8) { c.reply.error(BIT_OFFSET_ERR); return null; }
+  return off;
 }
 
 function setbit(c: Client): void {
@@ -26,12 +33,17 @@ function setbit(c: Client): void {
   if (v === null) return;
   const byte = off >> 3, mask = 0x80 >> (off & 7);
   let s = v ?? '';
+  // A new or grown string, or a flipped bit, is a change; setting a bit to what it is is not.
+  const grown = v === undefined || s.length <= byte;
   if (s.length <= byte) s += '\0'.repeat(byte + 1 - s.length);
   const old = s.charCodeAt(byte);
   const nv = b === '1' ? old | mask : old & ~mask;
-  s = s.slice(0, byte) + String.fromCharCode(nv) + s.slice(byte + 1);
-  c.db.set(key, new RawStr(s), true);
-  c.srv.dirty++;
+  if (grown || nv !== old) {
+    s = s.slice(0, byte) + String.fromCharCode(nv) + s.slice(byte + 1);
+    c.db.set(key, new RawStr(s), true);
+    notify(c, NOTIFY_STRING, 'setbit', key);
+    c.srv.dirty++;
+  }
   c.reply.int(old & mask ? 1 : 0);
 }
 
@@ -117,7 +129,7 @@ function bitop(c: Client): void {
     out += String.fromCharCode(acc);
   }
   const dst = c.argv[2];
-  if (len === 0) c.db.delete(dst); else c.db.set(dst, new RawStr(out));
+  if (len === 0) { if (c.db.delete(dst)) notify(c, NOTIFY_GENERIC, 'del', dst); } else { c.db.set(dst, new RawStr(out)); notify(c, NOTIFY_STRING, 'set', dst); }
   c.srv.dirty++;
   c.reply.int(len);
 }

@@ -12,7 +12,7 @@ import { SYNTAX } from './resp.ts';
 /** Client flags of their own (networking.ts's CLIENT_* use the bits below 4096). */
 export const CLIENT_REPLY_OFF = 1 << 12, CLIENT_REPLY_SKIP = 1 << 13, CLIENT_REPLY_SKIP_NEXT = 1 << 14;
 
-/** In RESP3 (un)subscribe confirmations are pushes, which CLIENT REPLY OFF does not silence. */
+/** (Un)subscribe confirmations are pushes (CLIENT_PUSHING, in RESP2 too), which CLIENT REPLY OFF does not silence. */
 const PUSHES = new Set(['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe']);
 
 export function client_reply(c: Client): void {
@@ -28,7 +28,7 @@ export function client_reply(c: Client): void {
  * and turns a pending SKIP into "skip the next one". `mark` is the reply length before it ran.
  */
 export function after_command_reply(c: Client, mark: number): void {
-  if (c.flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP) && !(c.resp === 3 && PUSHES.has(c.argv[0].toLowerCase()))) c.reply.len = mark;
+  if (c.flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP) && !PUSHES.has(c.argv[0].toLowerCase())) c.reply.len = mark;
   c.flags &= ~CLIENT_REPLY_SKIP;
   if (c.flags & CLIENT_REPLY_SKIP_NEXT) c.flags = (c.flags & ~CLIENT_REPLY_SKIP_NEXT) | CLIENT_REPLY_SKIP;
 }

@@ -3,10 +3,12 @@
  * and subscription, out of epoll, its fd closed.
  */
 import { AE_READABLE, AE_WRITABLE } from './ae.ts';
+import { monitor_stop } from './monitor.ts';
 import { unwatch_all } from './multi.ts';
 import { CLIENT_BLOCKED, type Client } from './networking.ts';
 import { unsubscribe } from './pubsub.ts';
 import type { Server } from './server.ts';
+import { disable_tracking } from './tracking.ts';
 
 export function free_client(srv: Server, c: Client): void {
   if (srv.clients.get(c.fd) !== c) return;
@@ -21,6 +23,8 @@ export function free_client(srv: Server, c: Client): void {
     c.bpop = null;
   }
   unwatch_all(c);
+  monitor_stop(c);
+  disable_tracking(c);
   for (const ch of [...c.channels]) unsubscribe(c, 'channels', ch, false);
   for (const p of [...c.patterns]) unsubscribe(c, 'patterns', p, false);
   srv.clients.delete(c.fd);

@@ -3,14 +3,16 @@
  * RESET/HELLO/AUTH, CLIENT …, CONFIG …, TIME, SHUTDOWN, DEBUG (a few subcommands) and
  * FUNCTION FLUSH (so the test suite's per-test reset works; there is no scripting).
  */
-import { client_reply, client_unblock } from './client_reply.ts';
+import { client_reply, client_unblock, CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP_NEXT } from './client_reply.ts';
 import { get_int, get_range, opt } from './cmdutil.ts';
 import { container, register } from './commands.ts';
 import { config_get, config_set } from './config.ts';
-import { type Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_MULTI, CLIENT_PUBSUB } from './networking.ts';
+import { CLIENT_MONITOR, monitor_cmd, monitor_stop } from './monitor.ts';
+import { type Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_DIRTY_CAS, CLIENT_DIRTY_EXEC, CLIENT_MULTI, CLIENT_PUBSUB } from './networking.ts';
 import { unwatch_all } from './multi.ts';
 import { unsubscribe } from './pubsub.ts';
 import { SYNTAX } from './resp.ts';
+import { client_caching, client_getredir, client_tracking, client_trackinginfo, CLIENT_TRACKING, disable_tracking, tracking_flags } from './tracking.ts';
 
 function ping(c: Client): void {
   if (c.argv.length > 2) { c.reply.error("wrong number of arguments for 'ping' command"); return; }
@@ -56,15 +58,17 @@ function set_name(c: Client, name: string): boolean {
 export function client_info(c: Client): string {
   const srv = c.srv, now = srv.now;
   let flags = '';
-  if (c.flags & CLIENT_MULTI) flags += 'x';
+  if (c.flags & CLIENT_MONITOR) flags += 'O';
   if (c.flags & CLIENT_PUBSUB) flags += 'P';
+  if (c.flags & CLIENT_MULTI) flags += 'x';
   if (c.bpop) flags += 'b';
+  flags += tracking_flags(c);
   if (c.flags & CLIENT_CLOSE_AFTER_REPLY) flags += 'c';
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} age=${Math.floor((now - c.ctime) / 1000)} ` +
     `idle=${Math.floor((now - c.last_interaction) / 1000)} flags=${flags || 'N'} db=${c.db.id} sub=${c.channels.size} ` +
     `psub=${c.patterns.size} ssub=0 multi=${c.flags & CLIENT_MULTI ? c.mstate.length : -1} qbuf=${c.qlen} ` +
     `qbuf-free=${c.qbuf.length - c.qlen} argv-mem=0 multi-mem=0 rbs=${c.reply.buf.length} rbp=${c.reply.len} obl=${c.reply.len} ` +
-    `oll=0 omem=0 tot-mem=${c.qbuf.length + c.reply.buf.length} events=r cmd=${c.last_cmd} user=default redir=-1 resp=${c.resp}`;
+    `oll=0 omem=0 tot-mem=${c.qbuf.length + c.reply.buf.length} events=r cmd=${c.last_cmd} user=default redir=${c.flags & CLIENT_TRACKING ? c.tracking_redir : -1} resp=${c.resp}`;
 }
 
 /** getClientTypeByName's names; redis-lite's clients are all normal or pubsub (no replication). */
@@ -136,9 +140,13 @@ function shutdown(c: Client): void {
   c.srv.shutdown_flags = flags;
 }
 
+/** resetCommand (clearClientConnectionState): back to a new connection's state. */
 function reset(c: Client): void {
+  monitor_stop(c);
+  disable_tracking(c);
   c.mstate = [];
-  c.flags &= ~(CLIENT_MULTI | CLIENT_PUBSUB);
+  c.resp = 2;
+  c.flags &= ~(CLIENT_MULTI | CLIENT_DIRTY_CAS | CLIENT_DIRTY_EXEC | CLIENT_PUBSUB | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP_NEXT);
   unwatch_all(c);
   for (const ch of [...c.channels]) unsubscribe(c, 'channels', ch, false);
   for (const p of [...c.patterns]) unsubscribe(c, 'patterns', p, false);
@@ -155,6 +163,7 @@ function debug_sleep(c: Client): void {
 
 register('connection', [
   ['ping', -1, 'fast nokeys', ping],
+  ['monitor', 1, 'admin noscript loading stale nokeys', monitor_cmd],
   ['echo', 2, 'fast nokeys', (c) => c.reply.bulk(c.argv[1])],
   ['quit', -1, 'allow_busy fast nokeys', (c) => { c.reply.ok(); c.flags |= CLIENT_CLOSE_AFTER_REPLY; }],
   ['reset', 1, 'noscript loading stale fast nokeys', reset],
@@ -174,6 +183,10 @@ register('connection', [
     ['reply', 3, 'noscript loading stale nokeys', client_reply],
     ['unblock', -3, 'admin noscript loading stale nokeys', client_unblock],
     ['setinfo', 4, 'noscript loading stale nokeys', (c) => c.reply.ok()],
+    ['tracking', -3, 'noscript loading stale nokeys', client_tracking],
+    ['caching', 3, 'noscript loading stale nokeys', client_caching],
+    ['getredir', 2, 'noscript loading stale nokeys', client_getredir],
+    ['trackinginfo', 2, 'noscript loading stale nokeys', client_trackinginfo],
     ['no-evict', 3, 'admin noscript loading stale nokeys', (c) => c.reply.ok()],
     ['help', 2, 'loading stale nokeys', (c) => c.reply.bulks(['CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'GETNAME', 'ID', 'INFO', 'KILL <ip:port>', 'LIST', 'SETNAME <name>', 'HELP'], 8)],
   ]),

@@ -65,11 +65,20 @@ export function clamp_range(start: number, end: number, len: number): [number, n
   return [start, end];
 }
 
-/** SINTERCARD/ZINTERCARD's arguments: numkeys key [key …] [LIMIT limit]; null after replying. */
-export function intercard_args(c: Client): { keys: string[]; limit: number } | null {
-  const numkeys = get_range(c, c.argv[1], 1, Number.MAX_SAFE_INTEGER, 'numkeys should be greater than 0');
+/** SINTERCARD's numkeys: at least 1 and no more than the arguments left after it. */
+function set_numkeys(c: Client, at: number): number | null {
+  const n = get_range(c, c.argv[at], 1, Number.MAX_SAFE_INTEGER, 'numkeys should be greater than 0');
+  if (n !== null && n > c.argv.length - at - 1) { c.reply.error("Number of keys can't be greater than number of args"); return null; }
+  return n;
+}
+
+/**
+ * SINTERCARD/ZINTERCARD's arguments: numkeys key [key …] [LIMIT limit]; null after replying.
+ * `parse_numkeys` gives ZINTERCARD the zset family's numkeys errors.
+ */
+export function intercard_args(c: Client, parse_numkeys = set_numkeys): { keys: string[]; limit: number } | null {
+  const numkeys = parse_numkeys(c, 1);
   if (numkeys === null) return null;
-  if (numkeys > c.argv.length - 2) { c.reply.error("Number of keys can't be greater than number of args"); return null; }
   let limit = 0;
   for (let j = 2 + numkeys; j < c.argv.length; j++) {
     if (opt(c.argv[j], 'LIMIT') && j + 1 < c.argv.length) {
@@ -79,4 +88,31 @@ export function intercard_args(c: Client): { keys: string[]; limit: number } | n
     } else { c.reply.error(SYNTAX); return null; }
   }
   return { keys: c.argv.slice(2, 2 + numkeys), limit };
+}
+
+export interface MpopArgs { keys: string[]; first: boolean; count: number; timeout: number | null }
+
+/**
+ * [B]LMPOP and [B]ZMPOP's arguments: numkeys key … WHERE [COUNT n], WHERE one of `sides`
+ * (the first meaning the head: LEFT or MIN). `timeout` parses BLMPOP/BZMPOP's leading
+ * timeout, after the rest as Redis does (so a bad COUNT is reported first). null after replying.
+ */
+export function mpop_args(c: Client, sides: [string, string], timeout?: (c: Client, s: string) => number | null): MpopArgs | null {
+  const i = timeout ? 2 : 1;
+  const numkeys = get_range(c, c.argv[i], 1, Number.MAX_SAFE_INTEGER, 'numkeys should be greater than 0');
+  if (numkeys === null) return null;
+  let j = i + 1 + numkeys;
+  if (j >= c.argv.length || (!opt(c.argv[j], sides[0]) && !opt(c.argv[j], sides[1]))) { c.reply.error(SYNTAX); return null; }
+  const first = opt(c.argv[j++], sides[0]);
+  let count = -1;
+  for (; j < c.argv.length; j++) {
+    if (opt(c.argv[j], 'COUNT') && count === -1 && j + 1 < c.argv.length) {
+      const n = get_range(c, c.argv[++j], 1, Number.MAX_SAFE_INTEGER, 'count should be greater than 0');
+      if (n === null) return null;
+      count = n;
+    } else { c.reply.error(SYNTAX); return null; }
+  }
+  const t = timeout ? timeout(c, c.argv[1]) : null;
+  if (timeout && t === null) return null;
+  return { keys: c.argv.slice(i + 1, i + 1 + numkeys), first, count: count === -1 ? 1 : count, timeout: t };
 }

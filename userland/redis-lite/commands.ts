@@ -70,3 +70,11 @@ export function all_commands(): Cmd[] {
   for (const c of table.values()) { out.push(c); if (c.subs) out.push(...c.subs.values()); }
   return out;
 }
+
+/** getKeysFromCommand: the key arguments of argv (argv[0] is the command name) for cmd. */
+export function command_keys(cmd: Cmd, argv: string[]): string[] {
+  if (cmd.getkeys) return cmd.getkeys(argv);
+  const keys: string[] = [], last = cmd.last < 0 ? argv.length + cmd.last : cmd.last;
+  for (let i = cmd.first; i > 0 && i <= last && i < argv.length; i += cmd.step) keys.push(argv[i]);
+  return keys;
+}

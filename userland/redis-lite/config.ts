@@ -3,6 +3,7 @@
  * arguments at start, and read/changed at run time by CONFIG GET/SET with Redis's replies.
  */
 import { is_lfu, type Policy, POLICIES } from './evict.ts';
+import { events_to_flags, flags_to_events } from './notify.ts';
 import { limits } from './object.ts';
 import { stringmatch } from './util.ts';
 
@@ -15,6 +16,9 @@ export interface Config {
   maxmemory: number; maxmemory_policy: Policy; maxmemory_samples: number; lfu_log_factor: number; lfu_decay_time: number;
   /** maxmemory-policy is an LFU one: robj.lru holds LFU data (evict.ts). */
   lfu: boolean;
+  /** notify-keyspace-events as NOTIFY_* flags (notify.ts). */
+  notify_keyspace_events: number;
+  tracking_table_max_keys: number;
 }
 
 export function default_config(): Config {
@@ -26,6 +30,7 @@ export function default_config(): Config {
     client_query_buffer_limit: 1024 * 1024 * 1024, aof_load_truncated: true, requirepass: '', loglevel: 'notice',
     other: new Map(Object.entries(OTHER_DEFAULTS)),
     maxmemory: 0, maxmemory_policy: 'noeviction', maxmemory_samples: 5, lfu_log_factor: 10, lfu_decay_time: 1, lfu: false,
+    notify_keyspace_events: 0, tracking_table_max_keys: 1000000,
   };
 }
 
@@ -36,7 +41,7 @@ const OTHER_DEFAULTS: Record<string, string> = {
   'lazyfree-lazy-eviction': 'no', 'lazyfree-lazy-expire': 'no', 'lazyfree-lazy-server-del': 'no',
   'lazyfree-lazy-user-del': 'no', 'lazyfree-lazy-user-flush': 'no', 'aof-use-rdb-preamble': 'no',
   'auto-aof-rewrite-percentage': '100', 'auto-aof-rewrite-min-size': '67108864', 'io-threads': '1',
-  'latency-tracking': 'yes', 'notify-keyspace-events': '', 'slowlog-log-slower-than': '10000',
+  'latency-tracking': 'yes', 'slowlog-log-slower-than': '10000',
   'slowlog-max-len': '128', 'stop-writes-on-bgsave-error': 'yes', 'rdbcompression': 'yes', 'rdbchecksum': 'yes',
   'appendonly-fsync-on-rewrite': 'no', 'no-appendfsync-on-rewrite': 'no', 'activerehashing': 'yes',
   'lua-time-limit': '5000',
@@ -122,6 +127,10 @@ const PARAMS: Record<string, Param> = {
   'maxmemory-samples': int_param((c) => c.maxmemory_samples, (c, n) => { c.maxmemory_samples = n; }, 1, 2 ** 31 - 1),
   'lfu-log-factor': int_param((c) => c.lfu_log_factor, (c, n) => { c.lfu_log_factor = n; }, 0, 2 ** 31 - 1),
   'lfu-decay-time': int_param((c) => c.lfu_decay_time, (c, n) => { c.lfu_decay_time = n; }, 0, 2 ** 31 - 1),
+  'notify-keyspace-events': {
+    get: (c) => flags_to_events(c.notify_keyspace_events),
+    set: (c, v) => { const f = events_to_flags(v); if (f < 0) return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."; c.notify_keyspace_events = f; return null; },
+  },
   'hash-max-listpack-entries': limit_param('hash_max_listpack_entries'),
   'hash-max-listpack-value': limit_param('hash_max_listpack_value'),
   'set-max-intset-entries': limit_param('set_max_intset_entries'),
@@ -129,6 +138,8 @@ const PARAMS: Record<string, Param> = {
   'zset-max-listpack-value': limit_param('zset_max_listpack_value'),
   'stream-node-max-bytes': limit_param('stream_node_max_bytes'),
   'stream-node-max-entries': limit_param('stream_node_max_entries'),
+  'hll-sparse-max-bytes': limit_param('hll_sparse_max_bytes'),
+  'tracking-table-max-keys': int_param((c) => c.tracking_table_max_keys, (c, n) => { c.tracking_table_max_keys = n; }, 0, 2 ** 53),
 };
 
 function param(name: string): Param | undefined {

@@ -4,8 +4,10 @@
  * blocked-client machinery which keys changed.
  */
 import { lru_access, lru_clock, lru_new } from './evict.ts';
+import { notify_event, NOTIFY_EXPIRED, NOTIFY_NEW } from './notify.ts';
 import { type RObj } from './object.ts';
 import type { Server } from './server.ts';
+import { invalidate_key } from './tracking.ts';
 
 export class Db {
   dict = new Map<string, RObj>();
@@ -23,6 +25,7 @@ export class Db {
     if (when === undefined || when > this.srv.now) return false;
     this.srv.stat_expiredkeys++;
     this.delete(key);
+    notify_event(this.srv, NOTIFY_EXPIRED, 'expired', key, this.id);
     this.srv.propagate(this, ['DEL', key]);
     return true;
   }
@@ -58,6 +61,7 @@ export class Db {
 
   /** setKey: overwrite or create; the old TTL goes unless keepttl. */
   set(key: string, v: RObj, keepttl = false): void {
+    if (!this.dict.has(key)) notify_event(this.srv, NOTIFY_NEW, 'new', key, this.id);
     this.dict.set(key, v);
     // A new object's lru, except that LFU keeps the overwritten key's counter (dbSetValue).
     if (!this.srv.config.lfu || !this.lru.has(key)) this.lru.set(key, lru_new(this.srv));
@@ -68,6 +72,7 @@ export class Db {
 
   /** dbAdd for a new collection: also wakes clients blocked on the key. */
   add(key: string, v: RObj): void {
+    notify_event(this.srv, NOTIFY_NEW, 'new', key, this.id);
     this.dict.set(key, v);
     this.lru.set(key, lru_new(this.srv));
     this.touch(key);
@@ -87,6 +92,8 @@ export class Db {
   /** signalModifiedKey: WATCHers of the key see their transaction fail. */
   touch(key: string): void {
     if (this.srv.watched_keys.size > 0) this.srv.touch_watched(this, key);
+    const t = this.srv.tracking;
+    if (t.table.size || t.prefixes.size) invalidate_key(this.srv, key);
   }
 
   set_expire(key: string, when: number): void { this.expires.set(key, when); this.touch(key); }
@@ -95,7 +102,9 @@ export class Db {
 
   clear(): number {
     const n = this.dict.size;
-    for (const k of this.dict.keys()) { this.touch(k); this.srv.signal_ready(this, k); }
+    // touchAllWatchedKeysInDb only: client-side caching hears of a flush once, as a null (tracking.ts).
+    const watched = this.srv.watched_keys.size > 0;
+    for (const k of this.dict.keys()) { if (watched) this.srv.touch_watched(this, k); this.srv.signal_ready(this, k); }
     this.dict = new Map();
     this.expires = new Map();
     this.lru = new Map();

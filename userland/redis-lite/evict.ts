@@ -8,6 +8,7 @@
  * JavaScript heap, so eviction frees keys against that model, not against bytes the heap gives back.
  */
 import type { Db } from './db.ts';
+import { notify_event, NOTIFY_EVICTED } from './notify.ts';
 import type { Server } from './server.ts';
 
 export const POLICIES = ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'] as const;
@@ -127,6 +128,7 @@ export function perform_evictions(srv: Server): boolean {
     if (!victim) return false;
     const [db, key] = victim;
     db.delete(key);
+    notify_event(srv, NOTIFY_EVICTED, 'evicted', key, db.id);
     srv.propagate(db, ['DEL', key]);
     srv.stat_evictedkeys++;
   }

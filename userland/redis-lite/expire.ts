@@ -6,6 +6,7 @@
 import { get_ll } from './cmdutil.ts';
 import { register } from './commands.ts';
 import type { Client } from './networking.ts';
+import { notify, NOTIFY_GENERIC } from './notify.ts';
 import type { Server } from './server.ts';
 
 const NX = 1, XX = 2, GT = 4, LT = 8;
@@ -44,9 +45,11 @@ function expire_generic(c: Client, base_now: boolean, ms: boolean, name: string)
   c.srv.dirty++;
   if (when <= c.srv.now) {
     c.db.delete(key);
+    notify(c, NOTIFY_GENERIC, 'del', key);
     c.prop = [['DEL', key]];
   } else {
     c.db.set_expire(key, when);
+    notify(c, NOTIFY_GENERIC, 'expire', key);
     c.prop = [['PEXPIREAT', key, String(when)]];
   }
   c.reply.int(1);
@@ -68,6 +71,7 @@ function persist(c: Client): void {
   const key = c.argv[1];
   if (c.db.peek(key) === undefined || !c.db.expires.delete(key)) { c.reply.int(0); return; }
   c.db.touch(key);
+  notify(c, NOTIFY_GENERIC, 'persist', key);
   c.srv.dirty++;
   c.reply.int(1);
 }

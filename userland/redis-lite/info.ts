@@ -2,9 +2,10 @@
  * INFO (server.c's genRedisInfoString) with its sections, and COMMAND / COMMAND COUNT /
  * COMMAND INFO / COMMAND DOCS / COMMAND LIST from the command table (what redis-cli asks at start).
  */
-import { all_commands, type Cmd, container, register, table } from './commands.ts';
+import { all_commands, type Cmd, command_keys, container, register, table } from './commands.ts';
 import type { Client } from './networking.ts';
 import type { Server } from './server.ts';
+import { total_items } from './tracking.ts';
 
 type Section = [string, (srv: Server) => [string, string | number][]];
 
@@ -18,7 +19,7 @@ const SECTIONS: Section[] = [
     ['kerncall', s.config.kerncall ? 'yes' : 'no'],
   ]],
   ['clients', (s) => [
-    ['connected_clients', s.clients.size], ['maxclients', s.config.maxclients], ['blocked_clients', s.blocked_clients.size],
+    ['connected_clients', s.clients.size], ['maxclients', s.config.maxclients], ['blocked_clients', s.blocked_clients.size], ['tracking_clients', s.tracking.clients],
     ['pubsub_clients', [...s.clients.values()].filter((c) => c.subs > 0).length],
   ]],
   ['memory', (s) => [
@@ -36,6 +37,7 @@ const SECTIONS: Section[] = [
     ['total_connections_received', s.stat_numconnections], ['total_commands_processed', s.stat_numcommands],
     ['total_net_input_bytes', s.stat_net_input_bytes], ['total_net_output_bytes', s.stat_net_output_bytes],
     ['rejected_connections', s.stat_rejected_conn], ['expired_keys', s.stat_expiredkeys], ['evicted_keys', s.stat_evictedkeys],
+    ['tracking_total_keys', s.tracking.table.size], ['tracking_total_items', total_items(s.tracking)], ['tracking_total_prefixes', s.tracking.prefixes.size],
     ['keyspace_hits', s.stat_keyspace_hits], ['keyspace_misses', s.stat_keyspace_misses],
     ['pubsub_channels', s.channels.size], ['pubsub_patterns', s.patterns.size], ['total_error_replies', s.errstats.total], ['migrate_cached_sockets', 0],
   ]],
@@ -127,9 +129,7 @@ register('server', [container('server', 'command', [
   ['getkeys', -3, 'loading stale nokeys', (c) => {
     const cmd = lookup(c.argv[2]);
     if (!cmd) { c.reply.error('Invalid command specified'); return; }
-    const args = c.argv.slice(2), last = cmd.last < 0 ? args.length + cmd.last : cmd.last;
-    const keys: string[] = cmd.getkeys ? cmd.getkeys(args) : [];
-    if (!cmd.getkeys) for (let i = cmd.first; i > 0 && i <= last && i < args.length; i += cmd.step) keys.push(args[i]);
+    const keys = command_keys(cmd, c.argv.slice(2));
     if (!keys.length) { c.reply.error('The command has no key arguments'); return; }
     c.reply.bulks(keys, keys.length);
   }],

@@ -7,6 +7,8 @@ import { get_int, opt } from './cmdutil.ts';
 import { container, register } from './commands.ts';
 import type { Db } from './db.ts';
 import type { Client } from './networking.ts';
+import { invalidate_all } from './tracking.ts';
+import { notify, notify_event, NOTIFY_GENERIC } from './notify.ts';
 import { idle_ms, lfu_counter, lru_new } from './evict.ts';
 import { HashObj, ListObj, RawStr, type RObj, SetObj, str_encoding, type_name } from './object.ts';
 import { SYNTAX } from './resp.ts';
@@ -29,7 +31,7 @@ function del(c: Client): void {
   let n = 0;
   for (let i = 1; i < c.argv.length; i++) {
     c.db.expire_if_needed(c.argv[i]);
-    if (c.db.delete(c.argv[i])) n++;
+    if (c.db.delete(c.argv[i])) { notify(c, NOTIFY_GENERIC, 'del', c.argv[i]); n++; }
   }
   c.srv.dirty += n;
   c.reply.int(n);
@@ -60,6 +62,8 @@ function rename(c: Client, nx: boolean): void {
   c.db.add(dst, v);
   if (lru !== undefined) c.db.lru.set(dst, lru);
   if (ttl !== undefined) c.db.set_expire(dst, ttl);
+  notify(c, NOTIFY_GENERIC, 'rename_from', src);
+  notify(c, NOTIFY_GENERIC, 'rename_to', dst);
   c.srv.dirty++;
   if (nx) c.reply.int(1); else c.reply.ok();
 }
@@ -92,6 +96,7 @@ function flush(c: Client, all: boolean): void {
   if (c.argv.length > 2 || (c.argv.length === 2 && !opt(c.argv[1], 'ASYNC') && !opt(c.argv[1], 'SYNC'))) { c.reply.error(SYNTAX); return; }
   let n = 0;
   for (const db of all ? c.srv.dbs : [c.db]) n += db.clear();
+  invalidate_all(c.srv);
   c.srv.dirty += n + 1;
   c.reply.ok();
 }
@@ -122,6 +127,8 @@ function move(c: Client): void {
   dst.add(key, v);
   if (lru !== undefined) dst.lru.set(key, lru);
   if (ttl !== undefined) dst.set_expire(key, ttl);
+  notify(c, NOTIFY_GENERIC, 'move_from', key);
+  notify_event(c.srv, NOTIFY_GENERIC, 'move_to', key, dst.id);
   c.srv.dirty++;
   c.reply.int(1);
 }
@@ -141,6 +148,7 @@ function copy(c: Client): void {
   const ttl = c.db.ttl_of(src);
   dst.add(dstkey, dup(v));
   if (ttl !== undefined) dst.set_expire(dstkey, ttl);
+  notify_event(c.srv, NOTIFY_GENERIC, 'copy_to', dstkey, dst.id);
   c.srv.dirty++;
   c.reply.int(1);
 }

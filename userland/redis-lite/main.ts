@@ -9,10 +9,11 @@ import { AE_READABLE, AE_WRITABLE, EventLoop } from './ae.ts';
 import { Aof } from './aof.ts';
 import { latin1 } from './bytes.ts';
 import { handle_blocked_timeouts } from './blocked.ts';
+import { broadcast_invalidations, limit_used_slots } from './tracking.ts';
 import { args_to_config, default_config, load_config } from './config.ts';
 import { active_expire_cycle } from './expire.ts';
 import { FileBuf, read_file } from './fileio.ts';
-import { Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_CLOSE_ASAP, CLIENT_PENDING_WRITE, process_input, NET_IOBUF_LEN, read_query, write_to_client } from './networking.ts';
+import { Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_CLOSE_ASAP, CLIENT_PENDING_WRITE, process_input, NET_IOBUF_LEN, read_query, resize_query_buffer, write_to_client } from './networking.ts';
 import { rdb_load } from './rdb.ts';
 import { bgrewriteaof, bgsave, rdb_path, reap_child, save_rdb } from './persistence.ts';
 import { Server } from './server.ts';
@@ -148,6 +149,7 @@ async function before_sleep(srv: Server, el: EventLoop, ubuf: number): Promise<v
     c.flags &= ~0x100;
     if (srv.clients.get(c.fd) === c) { process_input(c, srv.exec_fn); srv.add_pending(c); }
   }
+  broadcast_invalidations(srv);
   if (srv.aof) await srv.aof.flush();
   const pending = srv.pending_writes;
   // By index, then emptied in place: no new array per iteration.
@@ -169,9 +171,23 @@ function on_writable(srv: Server, el: EventLoop, c: Client, ubuf: number): void 
   if (r) { c.out_watch = false; el.delete_file_event(c.fd, AE_WRITABLE); }
 }
 
+/**
+ * clientsCron: numclients/hz clients per tick (at least 5), round robin, so each client is
+ * looked at about once a second, and every tick when there are few.
+ */
+function clients_cron(srv: Server): void {
+  const all = [...srv.clients.values()];
+  if (!all.length) return;
+  const n = Math.min(all.length, Math.max(5, Math.ceil(all.length / srv.config.hz)));
+  for (let i = 0; i < n; i++) resize_query_buffer(all[(srv.clients_cron_pos + i) % all.length]);
+  srv.clients_cron_pos = (srv.clients_cron_pos + n) % all.length;
+}
+
 /** serverCron: active expiry, everysec fsync, the background child, save points. */
 async function cron(srv: Server): Promise<void> {
   if (srv.active_expire) active_expire_cycle(srv, () => now_ms(srv.libc));
+  if (srv.tracking.clients) limit_used_slots(srv);
+  clients_cron(srv);
   if (srv.aof) await srv.aof.cron();
   await reap_child(srv);
   if (srv.child_pid > 0) return;

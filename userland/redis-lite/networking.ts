@@ -30,6 +30,8 @@ export class Client {
   argv: string[] = [];
   reply = new ReplyBuf();
   qbuf = new Uint8Array(16 * 1024);
+  /** querybuf_peak: the most the query buffer held (plus the read asked for) since the last cron resize. */
+  qbuf_peak = 0;
   qlen = 0;
   qpos = 0;
   reqtype = 0;
@@ -38,6 +40,9 @@ export class Client {
   flags = 0;
   name = '';
   resp = 2;
+  /** CLIENT TRACKING's REDIRECT id (0: none) and BCAST prefixes (tracking.ts). */
+  tracking_redir = 0;
+  tracking_prefixes = new Set<string>();
   /** MULTI's queue; WATCHed keys as "db\0key". */
   mstate: string[][] = [];
   watched: string[] = [];
@@ -64,6 +69,7 @@ export class Client {
 export function read_query(c: Client, libc: Libc, ubuf: number): boolean {
   const srv = c.srv, len = read_len(c);
   if (c.qlen + len > c.qbuf.length) grow_qbuf(c, len);
+  if (c.qbuf_peak < c.qlen - c.qpos + len) c.qbuf_peak = c.qlen - c.qpos + len;
   const r = libc.read(c.fd, ubuf, len) as number;
   if (r === 0) return false;
   if (r < 0) return libc.errno === libc.EAGAIN || libc.errno === libc.EINTR;
@@ -87,7 +93,8 @@ function read_len(c: Client): number {
 
 function grow_qbuf(c: Client, need: number): void {
   const live = c.qlen - c.qpos;
-  let size = c.qbuf.length;
+  // A buffer the cron freed (size 0) starts again at the read size.
+  let size = Math.max(c.qbuf.length, PROTO_IOBUF_LEN);
   while (size < live + need) size *= 2;
   // Compacting first keeps a long-lived pipelined client's buffer from creeping.
   if (size === c.qbuf.length) c.qbuf.copyWithin(0, c.qpos, c.qlen);
@@ -222,4 +229,26 @@ export function write_to_client(c: Client, libc: Libc, ubuf: number, ulen: numbe
     if (w < n) return false;
   }
   return true;
+}
+
+const PROTO_RESIZE_THRESHOLD = 32 * 1024;
+
+/**
+ * clientsCronResizeQueryBuffer: a buffer wasting more than 4 KiB is trimmed to what it holds
+ * when the client has been idle over 2 s, or, past 32 KiB, down to the recent peak when that is
+ * under half of it. The peak then restarts from what is buffered now.
+ */
+export function resize_query_buffer(c: Client): void {
+  const live = c.qlen - c.qpos, size = c.qbuf.length;
+  if (size - live > 4 * 1024) {
+    let want = -1;
+    if (Math.floor(c.srv.now / 1000) - Math.floor(c.last_interaction / 1000) > 2) want = live;
+    else if (size > PROTO_RESIZE_THRESHOLD && size / 2 > c.qbuf_peak) want = Math.max(live, c.qbuf_peak, c.bulklen);
+    if (want >= 0) {
+      const b = new Uint8Array(want);
+      b.set(c.qbuf.subarray(c.qpos, c.qlen));
+      c.qbuf = b; c.qlen = live; c.qpos = 0;
+    }
+  }
+  c.qbuf_peak = Math.max(live, c.bulklen);
 }

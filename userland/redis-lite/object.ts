@@ -24,6 +24,7 @@ export const limits = {
   set_max_intset_entries: 512,
   zset_max_listpack_entries: 128, zset_max_listpack_value: 64,
   stream_node_max_bytes: 4096, stream_node_max_entries: 100,
+  hll_sparse_max_bytes: 3000,
 };
 
 export function is_str(o: RObj): o is string | RawStr { return typeof o === 'string' || o instanceof RawStr; }

@@ -4,6 +4,7 @@
  */
 import { container, register } from './commands.ts';
 import { type Client, CLIENT_PUBSUB } from './networking.ts';
+import type { Server } from './server.ts';
 import { stringmatch } from './util.ts';
 
 type Kind = 'channels' | 'patterns';
@@ -45,9 +46,8 @@ function unsubscribe_cmd(c: Client, kind: Kind): void {
   for (const n of names) unsubscribe(c, kind, n, true);
 }
 
-/** PUBLISH: delivers to channel then pattern subscribers; the number of receivers. */
-export function publish(c: Client, channel: string, msg: string): number {
-  const srv = c.srv;
+/** pubsubPublishMessage: delivers to channel then pattern subscribers; the number of receivers. */
+export function publish(srv: Server, channel: string, msg: string): number {
   let n = 0;
   for (const r of srv.channels.get(channel) ?? []) {
     r.reply.array(3); r.reply.bulk('message'); r.reply.bulk(channel); r.reply.bulk(msg);
@@ -68,7 +68,7 @@ register('pubsub', [
   ['psubscribe', -2, 'pubsub noscript loading stale nokeys', (c) => { for (const p of c.argv.slice(1)) subscribe(c, 'patterns', p); }],
   ['unsubscribe', -1, 'pubsub noscript loading stale nokeys', (c) => unsubscribe_cmd(c, 'channels')],
   ['punsubscribe', -1, 'pubsub noscript loading stale nokeys', (c) => unsubscribe_cmd(c, 'patterns')],
-  ['publish', 3, 'pubsub loading stale fast may_replicate nokeys', (c) => c.reply.int(publish(c, c.argv[1], c.argv[2]))],
+  ['publish', 3, 'pubsub loading stale fast may_replicate nokeys', (c) => c.reply.int(publish(c.srv, c.argv[1], c.argv[2]))],
   container('pubsub', 'pubsub', [
     ['channels', -2, 'pubsub loading stale nokeys', (c) => {
       const pat = c.argv[2];

@@ -1,10 +1,13 @@
 /** Loads every command group, each of which registers its commands in the table. */
 import './t_string.ts';
 import './bitops.ts';
+import './bitfield.ts';
+import './hyperloglog.ts';
 import './t_list.ts';
 import './t_hash.ts';
 import './t_set.ts';
 import './t_zset.ts';
+import './geo.ts';
 import './sort.ts';
 import './t_stream.ts';
 import './t_stream_cg.ts';

@@ -14,6 +14,8 @@ import { Db } from './db.ts';
 import { ErrorStats } from './errorstats.ts';
 import { OOM, perform_evictions } from './evict.ts';
 import { type Client, CLIENT_CLOSE_ASAP, CLIENT_DIRTY_CAS, CLIENT_DIRTY_EXEC, CLIENT_MULTI, CLIENT_PENDING_WRITE, CLIENT_PUBSUB } from './networking.ts';
+import { CLIENT_TRACKING, CLIENT_TRACKING_BCAST, CLIENT_TRACKING_CACHING, flush_pending, limit_used_slots, remember_keys, TrackingState } from './tracking.ts';
+import { feed_monitors } from './monitor.ts';
 
 const CLIENT_REPLY_MASK = CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT;
 /** Calls per timed call (a power of two). */
@@ -63,6 +65,14 @@ export class Server {
   in_exec = false;
   exec_prop: [Db, string[]][] = [];
   blocked_clients = new Set<Client>();
+  /** Clients in MONITOR mode (monitor.ts). */
+  monitors = new Set<Client>();
+  /** Client-side caching's tables (tracking.ts). */
+  tracking = new TrackingState();
+  /** Where clientsCron's round robin over the clients resumes. */
+  clients_cron_pos = 0;
+  /** The client whose command runs now (server.current_client). */
+  current_client: Client | null = null;
   /** Clients just unblocked: their pipelined input is processed before the next sleep. */
   unblocked: Client[] = [];
   to_close: Client[] = [];
@@ -128,7 +138,9 @@ export class Server {
 
   /** call(): runs the command and propagates it if it changed the dataset. */
   call(c: Client, cmd: Cmd): void {
-    const dirty = this.dirty;
+    const dirty = this.dirty, outer = this.current_client;
+    if (!outer && this.tracking.clients) limit_used_slots(this);
+    this.current_client = c;
     c.prop = null;
     c.last_cmd = cmd.fullname;
     this.errstats.settle();
@@ -136,6 +148,8 @@ export class Server {
     cmd.proc(c);
     if (t0 >= 0) { cmd.usec_sampled += ((this.libc.clock_ns(this.libc.CLOCK_MONOTONIC) as number) - t0) / 1000; cmd.samples++; }
     if (this.errstats.settle()) cmd.failed_calls++;
+    feed_monitors(c, cmd);
+    this.after_call_tracking(c, cmd, outer);
     cmd.calls++;
     this.stat_numcommands++;
     if (this.dirty !== dirty && cmd.write) {
@@ -143,6 +157,19 @@ export class Server {
       if (prop) for (const a of prop) this.propagate(c.db, a);
       else this.propagate(c.db, c.argv);
     }
+  }
+
+  /**
+   * Client-side caching after a command: a tracking client's read keys are remembered; at the
+   * top level (not inside EXEC) invalidations of its own writes follow its reply, and a CLIENT
+   * CACHING applies to one command only.
+   */
+  private after_call_tracking(c: Client, cmd: Cmd, outer: Client | null): void {
+    if (c.flags & CLIENT_TRACKING && !(c.flags & CLIENT_TRACKING_BCAST) && cmd.flags.includes('readonly')) remember_keys(c, cmd);
+    this.current_client = outer;
+    if (outer) return;
+    flush_pending(this, c);
+    if (cmd.fullname !== 'client|caching' && !(c.flags & CLIENT_MULTI)) c.flags &= ~CLIENT_TRACKING_CACHING;
   }
 
   /** Sends a write to the AOF (inside EXEC, collected and wrapped in MULTI/EXEC). */

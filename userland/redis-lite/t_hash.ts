@@ -5,6 +5,7 @@
 import { get_ll, lookup_typed, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import type { Client } from './networking.ts';
+import { notify, NOTIFY_GENERIC, NOTIFY_HASH } from './notify.ts';
 import { HashObj, hash_note_add } from './object.ts';
 import { SYNTAX } from './resp.ts';
 import { in_ll_range, ld2string, norm, rand_below, string2d, string2ll } from './util.ts';
@@ -34,6 +35,7 @@ function hset(c: Client, hmset: boolean): void {
   let created = 0;
   for (let i = 2; i < c.argv.length; i += 2) if (hset_field(h, c.argv[i], c.argv[i + 1])) created++;
   c.db.touch(c.argv[1]);
+  notify(c, NOTIFY_HASH, 'hset', c.argv[1]);
   c.srv.dirty += (c.argv.length - 2) / 2;
   if (hmset) c.reply.ok(); else c.reply.int(created);
 }
@@ -44,6 +46,7 @@ function hsetnx(c: Client): void {
   if (h.has(c.argv[2])) { c.reply.int(0); return; }
   hset_field(h, c.argv[2], c.argv[3]);
   c.db.touch(c.argv[1]);
+  notify(c, NOTIFY_HASH, 'hset', c.argv[1]);
   c.srv.dirty++;
   c.reply.int(1);
 }
@@ -66,7 +69,8 @@ function hdel(c: Client): void {
   let n = 0;
   if (h) {
     for (let i = 2; i < c.argv.length; i++) if (h.delete(c.argv[i])) n++;
-    if (h.size === 0) c.db.delete(key); else if (n) c.db.touch(key);
+    if (n) notify(c, NOTIFY_HASH, 'hdel', key);
+    if (h.size === 0) { c.db.delete(key); notify(c, NOTIFY_GENERIC, 'del', key); } else if (n) c.db.touch(key);
   }
   c.srv.dirty += n;
   c.reply.int(n);
@@ -103,6 +107,7 @@ function hincrby(c: Client): void {
   const res = norm(b);
   hset_field(h, c.argv[2], String(res));
   c.db.touch(c.argv[1]);
+  notify(c, NOTIFY_HASH, 'hincrby', c.argv[1]);
   c.srv.dirty++;
   c.reply.int(res);
 }
@@ -121,6 +126,7 @@ function hincrbyfloat(c: Client): void {
   const s = ld2string(res);
   hset_field(h, c.argv[2], s);
   c.db.touch(c.argv[1]);
+  notify(c, NOTIFY_HASH, 'hincrbyfloat', c.argv[1]);
   c.srv.dirty++;
   c.prop = [['HSET', c.argv[1], c.argv[2], s]];
   c.reply.bulk(s);

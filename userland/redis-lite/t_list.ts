@@ -3,9 +3,10 @@
  * count, LPOS/LINSERT/LREM/LTRIM/LSET, LMOVE/RPOPLPUSH/LMPOP and their blocking forms.
  */
 import { block_for_keys, parse_timeout } from './blocked.ts';
-import { clamp_range, get_int, get_ll, get_range, lookup_typed, opt } from './cmdutil.ts';
+import { clamp_range, get_int, get_ll, get_range, lookup_typed, mpop_args, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import { type Client, CLIENT_MULTI } from './networking.ts';
+import { notify, NOTIFY_GENERIC, NOTIFY_LIST } from './notify.ts';
 import { ListObj } from './object.ts';
 import { SYNTAX, WRONGTYPE } from './resp.ts';
 
@@ -24,16 +25,25 @@ function push_generic(c: Client, left: boolean, xx: boolean): void {
     for (let i = 2; i < c.argv.length; i++) if (left) l.unshift(c.argv[i]); else l.push(c.argv[i]);
     c.db.touch(key);
   }
+  notify(c, NOTIFY_LIST, left ? 'lpush' : 'rpush', key);
   c.srv.dirty += c.argv.length - 2;
   c.reply.int(l.length);
 }
 
-/** Pops one element, deleting the key when the list empties. */
-export function list_pop(c: Client, key: string, l: ListObj, left: boolean): string {
-  const v = (left ? l.shift() : l.pop())!;
-  if (l.length === 0) c.db.delete(key); else c.db.touch(key);
-  c.srv.dirty++;
-  return v;
+/** Pops n elements (one lpop/rpop event for them all), deleting the key when the list empties. */
+export function list_pop(c: Client, key: string, l: ListObj, left: boolean, n = 1): string[] {
+  const out: string[] = [];
+  while (out.length < n && l.length) out.push((left ? l.shift() : l.pop())!);
+  notify(c, NOTIFY_LIST, left ? 'lpop' : 'rpop', key);
+  if (l.length === 0) list_emptied(c, key); else c.db.touch(key);
+  c.srv.dirty += out.length;
+  return out;
+}
+
+/** A write left the list empty: the key goes, with a del event. */
+function list_emptied(c: Client, key: string): void {
+  c.db.delete(key);
+  notify(c, NOTIFY_GENERIC, 'del', key);
 }
 
 function pop_generic(c: Client, left: boolean): void {
@@ -47,10 +57,9 @@ function pop_generic(c: Client, left: boolean): void {
   const key = c.argv[1], l = lookup_typed(c, key, ListObj, true);
   if (l === null) return;
   if (l === undefined) { if (count === -1) c.reply.nil(); else c.reply.nil_array(); return; }
-  if (count === -1) { c.reply.bulk(list_pop(c, key, l, left)); return; }
-  const n = Math.min(count, l.length);
-  c.reply.array(n);
-  for (let i = 0; i < n; i++) c.reply.bulk(list_pop(c, key, l, left));
+  if (count === -1) { c.reply.bulk(list_pop(c, key, l, left)[0]); return; }
+  const items = list_pop(c, key, l, left, count);
+  c.reply.bulks(items, items.length);
 }
 
 function llen(c: Client): void {
@@ -89,6 +98,7 @@ function lset(c: Client): void {
   if (idx < 0 || idx >= l.length) { c.reply.error('index out of range'); return; }
   l.set(idx, c.argv[3]);
   c.db.touch(c.argv[1]);
+  notify(c, NOTIFY_LIST, 'lset', c.argv[1]);
   c.srv.dirty++;
   c.reply.ok();
 }
@@ -108,7 +118,8 @@ function lrem(c: Client): void {
   }
   if (removed) {
     l.reset(items.filter((_, i) => keep[i]));
-    if (l.length === 0) c.db.delete(key); else c.db.touch(key);
+    notify(c, NOTIFY_LIST, 'lrem', key);
+    if (l.length === 0) list_emptied(c, key); else c.db.touch(key);
     c.srv.dirty += removed;
   }
   c.reply.int(removed);
@@ -121,7 +132,8 @@ function ltrim(c: Client): void {
   if (l === null) return;
   if (l) {
     const r = clamp_range(s, e, l.length);
-    if (!r) c.db.delete(key);
+    notify(c, NOTIFY_LIST, 'ltrim', key);
+    if (!r) list_emptied(c, key);
     else { l.reset(l.slice(r[0], r[1])); c.db.touch(key); }
     c.srv.dirty++;
   }
@@ -139,6 +151,7 @@ function linsert(c: Client): void {
   items.splice(where === 'AFTER' ? i + 1 : i, 0, c.argv[4]);
   l.reset(items);
   c.db.touch(key);
+  notify(c, NOTIFY_LIST, 'linsert', key);
   c.srv.dirty++;
   c.reply.int(l.length);
 }
@@ -188,6 +201,7 @@ export function lmove_push(c: Client, dst: string, v: string, to_left: boolean):
   let d = c.db.peek(dst);
   if (d === undefined) { d = new ListObj(); (to_left ? d.unshift(v) : d.push(v)); c.db.add(dst, d); }
   else { const l = d as ListObj; if (to_left) l.unshift(v); else l.push(v); c.db.touch(dst); c.srv.signal_ready(c.db, dst); }
+  notify(c, NOTIFY_LIST, to_left ? 'lpush' : 'rpush', dst);
   c.srv.dirty++;
   c.reply.bulk(v);
 }
@@ -199,7 +213,7 @@ export function lmove_generic(c: Client, src: string, dst: string, from_left: bo
   if (!s) return null;
   const d = lookup_typed(c, dst, ListObj, true);
   if (d === null) return false;
-  const v = list_pop(c, src, s, from_left);
+  const [v] = list_pop(c, src, s, from_left);
   lmove_push(c, dst, v, to_left);
   c.prop = [['LMOVE', src, dst, from_left ? 'LEFT' : 'RIGHT', to_left ? 'LEFT' : 'RIGHT']];
   return true;
@@ -216,7 +230,7 @@ function lmove(c: Client, from: boolean | null, to: boolean | null, blocking_tim
     if (!(s instanceof ListObj)) return false;
     const d = bc.db.peek(dst);
     if (d !== undefined && !(d instanceof ListObj)) { bc.reply.error(WRONGTYPE); return true; }
-    lmove_push(bc, dst, list_pop(bc, key, s, from), to);
+    lmove_push(bc, dst, list_pop(bc, key, s, from)[0], to);
     bc.srv.propagate(bc.db, ['LMOVE', key, dst, from ? 'LEFT' : 'RIGHT', to ? 'LEFT' : 'RIGHT']);
     return true;
   });
@@ -227,9 +241,8 @@ function serve_pop(c: Client, key: string, l: ListObj, left: boolean, count: num
   const n = Math.min(count, l.length);
   c.reply.array(2);
   c.reply.bulk(key);
-  if (!mpop) { c.reply.bulk(list_pop(c, key, l, left)); c.prop = [[left ? 'LPOP' : 'RPOP', key]]; return; }
-  c.reply.array(n);
-  for (let i = 0; i < n; i++) c.reply.bulk(list_pop(c, key, l, left));
+  if (!mpop) { c.reply.bulk(list_pop(c, key, l, left)[0]); c.prop = [[left ? 'LPOP' : 'RPOP', key]]; return; }
+  c.reply.bulks(list_pop(c, key, l, left, n), n);
   c.prop = [[left ? 'LPOP' : 'RPOP', key, String(n)]];
 }
 
@@ -258,24 +271,8 @@ function bpop(c: Client, left: boolean): void {
 
 /** [B]LMPOP [timeout] numkeys key… LEFT|RIGHT [COUNT n]. */
 function lmpop(c: Client, blocking: boolean): void {
-  let i = 1, timeout: number | null = null;
-  if (blocking) { timeout = parse_timeout(c, c.argv[1]); if (timeout === null) return; i = 2; }
-  const numkeys = get_range(c, c.argv[i], 1, Number.MAX_SAFE_INTEGER, 'numkeys should be greater than 0');
-  if (numkeys === null) return;
-  if (numkeys > c.argv.length - i - 2) { c.reply.error(SYNTAX); return; }
-  const keys = c.argv.slice(i + 1, i + 1 + numkeys);
-  let j = i + 1 + numkeys;
-  const where = side(c.argv[j++]);
-  if (where === null) { c.reply.error(SYNTAX); return; }
-  let count = -1;
-  for (; j < c.argv.length; j++) {
-    if (opt(c.argv[j], 'COUNT') && count === -1 && j + 1 < c.argv.length) {
-      const n = get_range(c, c.argv[++j], 1, Number.MAX_SAFE_INTEGER, 'count should be greater than 0');
-      if (n === null) return;
-      count = n;
-    } else { c.reply.error(SYNTAX); return; }
-  }
-  mpop_generic(c, keys, where, count === -1 ? 1 : count, true, timeout);
+  const a = mpop_args(c, ['LEFT', 'RIGHT'], blocking ? parse_timeout : undefined);
+  if (a) mpop_generic(c, a.keys, a.first, a.count, true, a.timeout);
 }
 
 register('list', [

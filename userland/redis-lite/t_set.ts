@@ -6,6 +6,7 @@
 import { get_ll, get_range, intercard_args, lookup_typed } from './cmdutil.ts';
 import { register } from './commands.ts';
 import type { Client } from './networking.ts';
+import { notify, NOTIFY_GENERIC, NOTIFY_SET } from './notify.ts';
 import { SetObj, set_note_add } from './object.ts';
 import { SYNTAX, WRONGTYPE } from './resp.ts';
 import { shuffle } from './t_hash.ts';
@@ -22,9 +23,15 @@ function sadd(c: Client): void {
     if (s.has(m)) continue;
     s.add(m); set_note_add(s, m); added++;
   }
-  if (added) c.db.touch(key);
+  if (added) { c.db.touch(key); notify(c, NOTIFY_SET, 'sadd', key); }
   c.srv.dirty += added;
   c.reply.int(added);
+}
+
+/** The last member went: the key goes, with a del event. */
+function set_emptied(c: Client, key: string): void {
+  c.db.delete(key);
+  notify(c, NOTIFY_GENERIC, 'del', key);
 }
 
 function srem(c: Client): void {
@@ -33,7 +40,8 @@ function srem(c: Client): void {
   let n = 0;
   if (s) {
     for (let i = 2; i < c.argv.length; i++) if (s.delete(c.argv[i])) n++;
-    if (s.size === 0) c.db.delete(key); else if (n) c.db.touch(key);
+    if (n) notify(c, NOTIFY_SET, 'srem', key);
+    if (s.size === 0) set_emptied(c, key); else if (n) c.db.touch(key);
   }
   c.srv.dirty += n;
   c.reply.int(n);
@@ -82,7 +90,8 @@ function spop(c: Client): void {
   if (!s) { if (count === -1) c.reply.nil(); else c.reply.array(0); return; }
   const pick = count === -1 ? [[...s][rand_below(s.size)]] : shuffle([...s]).slice(0, count);
   for (const m of pick) s.delete(m);
-  if (s.size === 0) c.db.delete(key); else c.db.touch(key);
+  if (pick.length) notify(c, NOTIFY_SET, 'spop', key);
+  if (s.size === 0) set_emptied(c, key); else c.db.touch(key);
   c.srv.dirty += pick.length;
   c.prop = pick.length ? [['SREM', key, ...pick]] : [];
   if (count === -1) c.reply.bulk(pick[0]); else c.reply.bulks(pick, pick.length);
@@ -114,10 +123,11 @@ function smove(c: Client): void {
   if (!s || !s.has(m)) { c.reply.int(0); return; }
   if (src === dst) { c.reply.int(1); return; }
   s.delete(m);
-  if (s.size === 0) c.db.delete(src); else c.db.touch(src);
+  notify(c, NOTIFY_SET, 'srem', src);
+  if (s.size === 0) set_emptied(c, src); else c.db.touch(src);
   let t = d;
   if (!t) { t = new SetObj(); c.db.add(dst, t); }
-  if (!t.has(m)) { t.add(m); set_note_add(t, m); c.db.touch(dst); }
+  if (!t.has(m)) { t.add(m); set_note_add(t, m); c.db.touch(dst); notify(c, NOTIFY_SET, 'sadd', dst); }
   c.srv.dirty++;
   c.reply.int(1);
 }
@@ -166,7 +176,8 @@ function setop(c: Client, op: Op, store: boolean): void {
     const s = new SetObj();
     for (const m of res) { s.add(m); set_note_add(s, m); }
     c.db.add(dst, s);
-  }
+    notify(c, NOTIFY_SET, `s${op}store`, dst);
+  } else if (had) notify(c, NOTIFY_GENERIC, 'del', dst);
   if (res.length || had) c.srv.dirty++;
   c.reply.int(res.length);
 }

@@ -7,6 +7,7 @@ import { block_for_keys } from './blocked.ts';
 import { get_ll, lookup_typed, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import { type Client, CLIENT_MULTI } from './networking.ts';
+import { notify, NOTIFY_STREAM } from './notify.ts';
 import { limits } from './object.ts';
 import { SYNTAX } from './resp.ts';
 import {
@@ -144,6 +145,7 @@ function xadd(c: Client): void {
   s.append(id, argv.slice(idpos + 1));
   c.reply.bulk(id_str(id));
   c.db.touch(argv[1]);
+  notify(c, NOTIFY_STREAM, 'xadd', argv[1]);
   c.srv.dirty++;
   const prop = argv.slice();
   if (a.minid || a.maxlen >= 0) trim_and_rewrite(c, s, a, prop);
@@ -171,7 +173,7 @@ function xtrim(c: Client): void {
   if (!s) { c.reply.int(0); return; }
   const prop = c.argv.slice();
   const n = trim_and_rewrite(c, s, a, prop);
-  if (n) { c.db.touch(c.argv[1]); c.srv.dirty += n; }
+  if (n) { c.db.touch(c.argv[1]); notify(c, NOTIFY_STREAM, 'xtrim', c.argv[1]); c.srv.dirty += n; }
   c.prop = [prop];
   c.reply.int(n);
 }
@@ -209,7 +211,7 @@ function xdel(c: Client): void {
   for (let j = 2; j < c.argv.length; j++) { const id = parse_id(c, c.argv[j], 0n, true); if (!id) return; ids.push(id); }
   let n = 0;
   for (const id of ids) if (s.delete(id)) n++;
-  if (n) { s.refresh_first_id(); c.db.touch(c.argv[1]); c.srv.dirty += n; }
+  if (n) { s.refresh_first_id(); c.db.touch(c.argv[1]); notify(c, NOTIFY_STREAM, 'xdel', c.argv[1]); c.srv.dirty += n; }
   c.reply.int(n);
 }
 
@@ -241,16 +243,18 @@ function xsetid(c: Client): void {
   s.last_id = id;
   if (added !== -1) s.entries_added = added;
   if (!id_is_zero(max_xdel)) s.max_deleted_entry_id = max_xdel;
+  notify(c, NOTIFY_STREAM, 'xsetid', c.argv[1]);
   c.srv.dirty++;
   c.reply.ok();
 }
 
-/** streamLookupConsumer (refreshing seen-time) or streamCreateConsumer. */
-export function consumer_get(cg: StreamCG, name: string, now: number): { consumer: StreamConsumer; created: boolean } {
+/** streamLookupConsumer (refreshing seen-time) or streamCreateConsumer, which has its event. */
+export function consumer_get(c: Client, key: string, cg: StreamCG, name: string): { consumer: StreamConsumer; created: boolean } {
   let consumer = cg.consumers.get(name);
-  if (consumer) { consumer.seen_time = now; return { consumer, created: false }; }
-  consumer = new StreamConsumer(name, now);
+  if (consumer) { consumer.seen_time = c.srv.now; return { consumer, created: false }; }
+  consumer = new StreamConsumer(name, c.srv.now);
   cg.consumers.set(name, consumer);
+  notify(c, NOTIFY_STREAM, 'xgroup-createconsumer', key);
   return { consumer, created: true };
 }
 
@@ -371,7 +375,7 @@ function serve_key(c: Client, a: ReadArgs, key: string, s: StreamObj, gt: Stream
   c.reply.bulk(key);
   const start = id_next(gt) ?? ID_MAX;
   if (!cg || a.group === null) { reply_entries(c, s.range(start, ID_MAX, a.count, false)); return; }
-  const { consumer, created } = consumer_get(cg, a.consumer, c.srv.now);
+  const { consumer, created } = consumer_get(c, key, cg, a.consumer);
   if (created && a.noack) (c.prop ??= []).push(['XGROUP', 'CREATECONSUMER', key, a.group, a.consumer]);
   if (history) reply_group_history(c, s, start, a.count, consumer);
   else reply_group_new(c, key, s, start, a.count, { name: a.group, cg, consumer, noack: a.noack });

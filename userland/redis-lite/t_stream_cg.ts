@@ -6,6 +6,7 @@
 import { get_ll, get_range, opt } from './cmdutil.ts';
 import { container, register } from './commands.ts';
 import type { Client } from './networking.ts';
+import { notify, NOTIFY_STREAM } from './notify.ts';
 import { SYNTAX } from './resp.ts';
 import {
   ID_MAX, ID_ZERO, id_cmp, id_str, INVALID_READ, lower_bound, pel_find, pel_insert, pel_remove,
@@ -55,6 +56,7 @@ function xgroup_create(c: Client): void {
   if (!s) { s = new StreamObj(); c.db.add(c.argv[2], s); }
   if (s.cgroups.has(c.argv[3])) { c.reply.error('-BUSYGROUP Consumer Group name already exists'); return; }
   s.cgroups.set(c.argv[3], new StreamCG(id, t.entries_read));
+  notify(c, NOTIFY_STREAM, 'xgroup-create', c.argv[2]);
   c.srv.dirty++;
   c.reply.ok();
 }
@@ -67,6 +69,7 @@ function xgroup_setid(c: Client): void {
   if (!id) return;
   t.cg!.last_id = id;
   t.cg!.entries_read = t.entries_read;
+  notify(c, NOTIFY_STREAM, 'xgroup-setid', c.argv[2]);
   c.srv.dirty++;
   c.reply.ok();
 }
@@ -76,6 +79,7 @@ function xgroup_destroy(c: Client): void {
   if (!t) return;
   if (!t.cg) { c.reply.int(0); return; }
   t.s!.cgroups.delete(c.argv[3]);
+  notify(c, NOTIFY_STREAM, 'xgroup-destroy', c.argv[2]);
   c.srv.dirty++;
   c.reply.int(1);
   c.srv.signal_ready(c.db, c.argv[2]);
@@ -84,7 +88,7 @@ function xgroup_destroy(c: Client): void {
 function xgroup_createconsumer(c: Client): void {
   const t = xgroup_target(c, 'createconsumer');
   if (!t) return;
-  const { created } = consumer_get(t.cg!, c.argv[4], c.srv.now);
+  const { created } = consumer_get(c, c.argv[2], t.cg!, c.argv[4]);
   if (created) c.srv.dirty++;
   c.reply.int(created ? 1 : 0);
 }
@@ -96,6 +100,7 @@ function xgroup_delconsumer(c: Client): void {
   if (!consumer) { c.reply.int(0); return; }
   for (const n of consumer.pel) pel_remove(cg.pel, n.id);
   cg.consumers.delete(c.argv[4]);
+  notify(c, NOTIFY_STREAM, 'xgroup-delconsumer', c.argv[2]);
   c.srv.dirty++;
   c.reply.int(consumer.pel.length);
 }
@@ -239,7 +244,7 @@ function xclaim(c: Client): void {
     let n = pel_find(cg.pel, id);
     const e = s.find(id);
     if (!e) { if (n) { drop_nack(c, cg, n); prop_last = false; } continue; }
-    consumer ??= consumer_get(cg, c.argv[3], now).consumer;
+    consumer ??= consumer_get(c, c.argv[1], cg, c.argv[3]).consumer;
     if (o.force && !n) { n = { id, delivery_time: now, delivery_count: 0, consumer }; pel_insert(cg.pel, n); pel_insert(consumer.pel, n); }
     if (!n) continue;
     if (minidle && now - n.delivery_time < minidle) continue;
@@ -280,7 +285,7 @@ function xautoclaim(c: Client): void {
     if (!s.find(n.id)) { drop_nack(c, cg, n); deleted.push(n.id); count--; continue; }
     i++;
     if (minidle && now - n.delivery_time < minidle) continue;
-    consumer ??= consumer_get(cg, c.argv[3], now).consumer;
+    consumer ??= consumer_get(c, c.argv[1], cg, c.argv[3]).consumer;
     reassign(n, consumer, now);
     if (!justid) n.delivery_count++;
     claimed.push(n); count--;

@@ -5,6 +5,7 @@
 import { clamp_range, get_ll, lookup_string, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import type { Client } from './networking.ts';
+import { notify, NOTIFY_GENERIC, NOTIFY_STRING } from './notify.ts';
 import { RawStr } from './object.ts';
 import { NOT_INT, SYNTAX } from './resp.ts';
 import { in_ll_range, ld2string, norm, string2d, string2ll } from './util.ts';
@@ -68,8 +69,10 @@ function set_generic(c: Client, key: string, val: string, flags: number, when: n
   }
   db.set(key, val, (flags & F_KEEPTTL) !== 0);
   c.srv.dirty++;
+  notify(c, NOTIFY_STRING, 'set', key);
   if (when !== undefined) {
     db.set_expire(key, when);
+    notify(c, NOTIFY_GENERIC, 'expire', key);
     c.prop = [['SET', key, val, 'PXAT', String(when)]];
   } else c.prop = [(flags & F_KEEPTTL) ? ['SET', key, val, 'KEEPTTL'] : ['SET', key, val]];
   if (flags & F_GET) c.reply.bulk_or_nil(old); else if (cmd !== 'setnx') c.reply.ok();
@@ -85,7 +88,7 @@ function set_cmd(c: Client): void {
 
 function setnx(c: Client): void {
   const exists = c.db.peek(c.argv[1]) !== undefined;
-  if (!exists) { c.db.set(c.argv[1], c.argv[2]); c.srv.dirty++; }
+  if (!exists) { c.db.set(c.argv[1], c.argv[2]); notify(c, NOTIFY_STRING, 'set', c.argv[1]); c.srv.dirty++; }
   c.reply.int(exists ? 0 : 1);
 }
 
@@ -104,6 +107,7 @@ function getset(c: Client): void {
   const v = lookup_string(c, c.argv[1]);
   if (v === null) return;
   c.db.set(c.argv[1], c.argv[2]);
+  notify(c, NOTIFY_STRING, 'set', c.argv[1]);
   c.srv.dirty++;
   c.prop = [['SET', c.argv[1], c.argv[2]]];
   c.reply.bulk_or_nil(v);
@@ -112,7 +116,7 @@ function getset(c: Client): void {
 function getdel(c: Client): void {
   const v = lookup_string(c, c.argv[1]);
   if (v === null) return;
-  if (v !== undefined) { c.db.delete(c.argv[1]); c.srv.dirty++; c.prop = [['DEL', c.argv[1]]]; }
+  if (v !== undefined) { c.db.delete(c.argv[1]); notify(c, NOTIFY_GENERIC, 'del', c.argv[1]); c.srv.dirty++; c.prop = [['DEL', c.argv[1]]]; }
   c.reply.bulk_or_nil(v);
 }
 
@@ -126,9 +130,10 @@ function getex(c: Client): void {
   if (v === undefined) { c.reply.nil(); return; }
   if (when !== undefined) {
     if (when <= c.srv.now) { c.db.delete(key); c.prop = [['DEL', key]]; } else { c.db.set_expire(key, when); c.prop = [['PEXPIREAT', key, String(when)]]; }
+    notify(c, NOTIFY_GENERIC, when <= c.srv.now ? 'del' : 'expire', key);
     c.srv.dirty++;
   } else if (p.flags & F_PERSIST && c.db.expires.delete(key)) {
-    c.db.touch(key); c.srv.dirty++; c.prop = [['PERSIST', key]];
+    c.db.touch(key); notify(c, NOTIFY_GENERIC, 'persist', key); c.srv.dirty++; c.prop = [['PERSIST', key]];
   }
   c.reply.bulk(v);
 }
@@ -144,7 +149,7 @@ function mget(c: Client): void {
 function mset_generic(c: Client, nx: boolean): void {
   if (c.argv.length % 2 === 0) { c.reply.error(`wrong number of arguments for '${nx ? 'msetnx' : 'mset'}' command`); return; }
   if (nx) for (let i = 1; i < c.argv.length; i += 2) if (c.db.peek(c.argv[i]) !== undefined) { c.reply.int(0); return; }
-  for (let i = 1; i < c.argv.length; i += 2) c.db.set(c.argv[i], c.argv[i + 1]);
+  for (let i = 1; i < c.argv.length; i += 2) { c.db.set(c.argv[i], c.argv[i + 1]); notify(c, NOTIFY_STRING, 'set', c.argv[i]); }
   c.srv.dirty += (c.argv.length - 1) / 2;
   if (nx) c.reply.int(1); else c.reply.ok();
 }
@@ -161,6 +166,7 @@ function append(c: Client): void {
   const nv = (v ?? '') + c.argv[2];
   if (too_big(c, nv.length)) return;
   c.db.set(key, v === undefined ? c.argv[2] : new RawStr(nv), true);
+  notify(c, NOTIFY_STRING, 'append', key);
   c.srv.dirty++;
   c.reply.int(nv.length);
 }
@@ -182,6 +188,7 @@ function setrange(c: Client): void {
   const o = Number(off), cur = v ?? '';
   const nv = (cur.length >= o ? cur.slice(0, o) : cur + '\0'.repeat(o - cur.length)) + val + cur.slice(o + val.length);
   c.db.set(key, new RawStr(nv), true);
+  notify(c, NOTIFY_STRING, 'setrange', key);
   c.srv.dirty++;
   c.reply.int(nv.length);
 }
@@ -212,6 +219,7 @@ function incr_generic(c: Client, by: number | bigint): void {
     res = norm(b);
   }
   c.db.set(key, String(res), true);
+  notify(c, NOTIFY_STRING, 'incrby', key);
   c.srv.dirty++;
   c.reply.int(res);
 }
@@ -233,6 +241,7 @@ function incrbyfloat(c: Client): void {
   if (!Number.isFinite(res)) { c.reply.error('increment would produce NaN or Infinity'); return; }
   const s = ld2string(res);
   c.db.set(key, s, true);
+  notify(c, NOTIFY_STRING, 'incrbyfloat', key);
   c.srv.dirty++;
   c.prop = [['SET', key, s, 'KEEPTTL']];
   c.reply.bulk(s);

@@ -4,9 +4,10 @@
  * union/intersection/difference family and the ZREMRANGEBY* commands.
  */
 import { block_for_keys, parse_timeout } from './blocked.ts';
-import { clamp_range, get_int, get_range, intercard_args, lookup_typed, opt } from './cmdutil.ts';
+import { clamp_range, get_int, get_range, intercard_args, lookup_typed, mpop_args, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import { type Client, CLIENT_MULTI } from './networking.ts';
+import { notify, NOTIFY_GENERIC, NOTIFY_ZSET } from './notify.ts';
 import { SetObj } from './object.ts';
 import { NOT_FLOAT, SYNTAX, WRONGTYPE } from './resp.ts';
 import { gte_min, type LexRange, lex_gte_min, lex_lte_max, lte_max, type ScoreRange } from './skiplist.ts';
@@ -39,7 +40,7 @@ export function parse_lex_range(c: Client, min: string, max: string): LexRange |
   return { min: a.inf === 1 ? null : a.v, minex: a.ex, mininf: a.inf === -1, max: b.inf === -1 ? null : b.v, maxex: b.ex, maxinf: b.inf === 1 };
 }
 
-function zadd(c: Client, incr_cmd: boolean): void {
+export function zadd(c: Client, incr_cmd: boolean): void {
   let nx = false, xx = false, gt = false, lt = false, ch = false, incr = incr_cmd;
   let j = 2;
   if (!incr_cmd) {
@@ -80,18 +81,19 @@ function zadd(c: Client, incr_cmd: boolean): void {
     }
   }
   cleanup(c, key, z);
-  if (added + updated) { c.db.touch(key); c.srv.dirty += added + updated; }
+  if (added + updated) { c.db.touch(key); notify(c, NOTIFY_ZSET, incr ? 'zincr' : 'zadd', key); c.srv.dirty += added + updated; }
   if (incr) { if (last === null) c.reply.nil(); else c.reply.double(last); }
   else c.reply.int(ch ? added + updated : added);
 }
 
-function cleanup(c: Client, key: string, z: ZSet): void { if (z.size === 0) c.db.delete(key); }
+/** The last member went: the key goes, with a del event. */
+function cleanup(c: Client, key: string, z: ZSet): void { if (z.size === 0 && c.db.delete(key)) notify(c, NOTIFY_GENERIC, 'del', key); }
 
 function zrem(c: Client): void {
   const key = c.argv[1], z = lookup_typed(c, key, ZSet, true);
   if (z === null) return;
   let n = 0;
-  if (z) { for (let i = 2; i < c.argv.length; i++) if (z.delete(c.argv[i])) n++; if (n) { cleanup(c, key, z); c.db.touch(key); } }
+  if (z) { for (let i = 2; i < c.argv.length; i++) if (z.delete(c.argv[i])) n++; if (n) { notify(c, NOTIFY_ZSET, 'zrem', key); cleanup(c, key, z); c.db.touch(key); } }
   c.srv.dirty += n;
   c.reply.int(n);
 }
@@ -171,14 +173,14 @@ function zrange_generic(c: Client, by: By, rev: boolean, first: number, legacy: 
   const items = select_range(c, z, spec);
   if (!items) return;
   if (!store) { reply_range(c, items, withscores); return; }
-  store_zset(c, store, items);
+  store_zset(c, store, items, 'zrangestore');
 }
 
-function store_zset(c: Client, dst: string, items: Iterable<[string, number]>): void {
+function store_zset(c: Client, dst: string, items: Iterable<[string, number]>, event: string): void {
   const z = new ZSet();
   for (const [m, s] of items) z.set(m, s);
   const had = c.db.delete(dst);
-  if (z.size) c.db.add(dst, z);
+  if (z.size) { c.db.add(dst, z); notify(c, NOTIFY_ZSET, event, dst); } else if (had) notify(c, NOTIFY_GENERIC, 'del', dst);
   if (z.size || had) c.srv.dirty++;
   c.reply.int(z.size);
 }
@@ -208,7 +210,8 @@ function pop_n(c: Client, key: string, z: ZSet, max: boolean, count: number): [s
     out.push([n.ele, n.score]);
     z.delete(n.ele);
   }
-  if (z.size === 0) c.db.delete(key); else c.db.touch(key);
+  if (out.length) notify(c, NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', key);
+  if (z.size === 0) cleanup(c, key, z); else c.db.touch(key);
   c.srv.dirty += out.length;
   return out;
 }
@@ -224,22 +227,20 @@ function zpop(c: Client, max: boolean): void {
   reply_range(c, pop_n(c, key, z, max, count), true, c.resp > 2 && c.argv.length === 3);
 }
 
-function bzpop(c: Client, max: boolean): void {
-  const t = parse_timeout(c, c.argv[c.argv.length - 1]);
-  if (t === null) return;
-  const keys = c.argv.slice(1, -1);
-  const serve = (bc: Client, key: string, z: ZSet): void => {
-    const [[m, s]] = pop_n(bc, key, z, max, 1);
-    bc.reply.array(3); bc.reply.bulk(key); bc.reply.bulk(m); bc.reply.double(s);
-    bc.prop = [[max ? 'ZPOPMAX' : 'ZPOPMIN', key]];
-  };
+type ZServe = (c: Client, key: string, z: ZSet) => void;
+
+/**
+ * blockingGenericZpopCommand: serves the first non-empty sorted set among keys, else blocks
+ * until one is written (timeout null: ZMPOP, which replies a null array instead).
+ */
+function zpop_or_block(c: Client, keys: string[], timeout: number | null, serve: ZServe): void {
   for (const key of keys) {
     const z = lookup_typed(c, key, ZSet, true);
     if (z === null) return;
     if (z) { serve(c, key, z); return; }
   }
-  if (c.flags & CLIENT_MULTI || c.srv.in_exec) { c.reply.nil_array(); return; }
-  block_for_keys(c, keys, t, (bc, key) => {
+  if (timeout === null || c.flags & CLIENT_MULTI || c.srv.in_exec) { c.reply.nil_array(); return; }
+  block_for_keys(c, keys, timeout, (bc, key) => {
     const z = bc.db.peek(key);
     if (!(z instanceof ZSet)) return false;
     serve(bc, key, z);
@@ -248,16 +249,36 @@ function bzpop(c: Client, max: boolean): void {
   });
 }
 
+/** BZPOPMIN/BZPOPMAX key … timeout: [key, member, score]. */
+function bzpop(c: Client, max: boolean): void {
+  const t = parse_timeout(c, c.argv[c.argv.length - 1]);
+  if (t === null) return;
+  zpop_or_block(c, c.argv.slice(1, -1), t, (bc, key, z) => {
+    const [[m, s]] = pop_n(bc, key, z, max, 1);
+    bc.reply.array(3); bc.reply.bulk(key); bc.reply.bulk(m); bc.reply.double(s);
+    bc.prop = [[max ? 'ZPOPMAX' : 'ZPOPMIN', key]];
+  });
+}
+
+/** [B]ZMPOP [timeout] numkeys key … MIN|MAX [COUNT n]: [key, [[member, score] …]], replicated as ZPOPMIN/MAX key n. */
+function zmpop(c: Client, blocking: boolean): void {
+  const a = mpop_args(c, ['MIN', 'MAX'], blocking ? parse_timeout : undefined);
+  if (!a) return;
+  zpop_or_block(c, a.keys, a.timeout, (bc, key, z) => {
+    const items = pop_n(bc, key, z, !a.first, a.count);
+    bc.reply.array(2); bc.reply.bulk(key);
+    reply_range(bc, items, true, true);
+    bc.prop = [[a.first ? 'ZPOPMIN' : 'ZPOPMAX', key, String(items.length)]];
+  });
+}
+
 type Agg = 'sum' | 'min' | 'max';
 
 /** ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE and ZUNION/ZINTER/ZDIFF: numkeys, keys, WEIGHTS, AGGREGATE. */
 function zsetop(c: Client, op: 'union' | 'inter' | 'diff', store: boolean): void {
   const base = store ? 2 : 1;
-  const name = `z${op}${store ? 'store' : ''}`;
-  const numkeys = get_int(c, c.argv[base]);
+  const numkeys = zset_numkeys(c, base);
   if (numkeys === null) return;
-  if (numkeys < 1) { c.reply.error(`at least 1 input key is needed for '${name}' command`); return; }
-  if (numkeys > c.argv.length - base - 1) { c.reply.error(SYNTAX); return; }
   const keys = c.argv.slice(base + 1, base + 1 + numkeys);
   const weights = keys.map(() => 1);
   let agg: Agg = 'sum', withscores = false;
@@ -275,10 +296,19 @@ function zsetop(c: Client, op: 'union' | 'inter' | 'diff', store: boolean): void
   const inputs = zset_inputs(c, keys);
   if (!inputs) return;
   const res = combine(op, inputs, weights, agg);
-  if (store) { store_zset(c, c.argv[1], res); return; }
+  if (store) { store_zset(c, c.argv[1], res, `z${op}store`); return; }
   const z = new ZSet();
   for (const [m, s] of res) z.set(m, s);
   reply_range(c, [...z.entries()], withscores);
+}
+
+/** zunionInterDiffGenericCommand's numkeys: at least 1, and no more than the arguments after it. */
+function zset_numkeys(c: Client, at: number): number | null {
+  const n = get_int(c, c.argv[at]);
+  if (n === null) return null;
+  if (n < 1) { c.reply.error(`at least 1 input key is needed for '${c.argv[0].toLowerCase()}' command`); return null; }
+  if (n > c.argv.length - at - 1) { c.reply.error(SYNTAX); return null; }
+  return n;
 }
 
 /** The inputs of a set operation: sorted sets, or plain sets with score 1; null after WRONGTYPE. */
@@ -296,7 +326,7 @@ function zset_inputs(c: Client, keys: string[]): (Map<string, number> | null)[] 
 
 /** ZINTERCARD numkeys key … [LIMIT n]: the intersection's size, counting stops at n (0: no limit). */
 function zintercard(c: Client): void {
-  const args = intercard_args(c);
+  const args = intercard_args(c, zset_numkeys);
   if (!args) return;
   const inputs = zset_inputs(c, args.keys);
   if (!inputs) return;
@@ -341,7 +371,11 @@ function zremrange(c: Client, by: By): void {
   if (z === null) return;
   const items = select_range(c, z ?? undefined, { by, rev: false, min: c.argv[2], max: c.argv[3], offset: 0, count: -1 });
   if (!items) return;
-  if (z && items.length) { for (const [m] of items) z.delete(m); cleanup(c, key, z); c.db.touch(key); c.srv.dirty += items.length; }
+  if (z && items.length) {
+    for (const [m] of items) z.delete(m);
+    notify(c, NOTIFY_ZSET, `zremrangeby${by}`, key);
+    cleanup(c, key, z); c.db.touch(key); c.srv.dirty += items.length;
+  }
   c.reply.int(items.length);
 }
 
@@ -386,6 +420,8 @@ register('sorted-set', [
   ['zpopmax', -2, 'write fast', (c) => zpop(c, true)],
   ['bzpopmin', -3, 'write fast blocking', (c) => bzpop(c, false), 1, -2, 1],
   ['bzpopmax', -3, 'write fast blocking', (c) => bzpop(c, true), 1, -2, 1],
+  ['zmpop', -4, 'write', (c) => zmpop(c, false), 0, 0, 0],
+  ['bzmpop', -5, 'write blocking', (c) => zmpop(c, true), 0, 0, 0],
   ['zunionstore', -4, 'write denyoom', (c) => zsetop(c, 'union', true), 1, 1, 1],
   ['zinterstore', -4, 'write denyoom', (c) => zsetop(c, 'inter', true), 1, 1, 1],
   ['zdiffstore', -4, 'write denyoom', (c) => zsetop(c, 'diff', true), 1, 1, 1],
