@@ -11,6 +11,7 @@ import ts from 'typescript';
 
 const ALLOWED: Record<string, string> = {
   'kernel/modules/main.ts:ts_loader': "whether tsx's hooks are registered in this host process (once, for the first TypeScript module the compiled kernel loads)",
+  'kernel/modules/main.ts:cjs_linker': "the CLI bundle's linker of .cjs module files (a function pointer set once at its start)",
   'kernel/modules/main.ts:load_seq': 'host-process-wide on purpose: makes each module load a distinct ES module instance',
   'kernel/net/socket.ts:net_families': 'the protocol family table, filled once at import by sock_register (as Linux fills net_families[] at init)',
   'kernel/net/ipv4/udp.ts:host_ops': 'a function table set once at import (udp_set_host_ops), read-only after',
