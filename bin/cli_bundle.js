@@ -37,15 +37,15 @@ export function load_cli_bundle(url) {
   const file = fileURLToPath(url), cache = `${file}.v8`;
   v8.setFlagsFromString(KERNEL_V8_FLAG);
   const cachedData = read(cache);
-  const script = new vm.Script(readFileSync(file, 'utf8'), {
-    filename: file, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  // No importModuleDynamically: Node 20 loses it when V8 compiles from a cache; the bundle's
+  // dynamic imports go through the import() passed below (host_import, kernel/init/paths.ts).
+  const script = new vm.Script(readFileSync(file, 'utf8'), { filename: file, cachedData });
   if (!cachedData || script.cachedDataRejected) process.once('exit', () => save_cache(script, cache));
   const m = new Module(file);
   m.filename = file;
   m.paths = Module._nodeModulePaths(dirname(file));
   Module._cache[file] = m;
-  script.runInThisContext()(m.exports, Module.createRequire(file), m, file, dirname(file));
+  script.runInThisContext()(m.exports, Module.createRequire(file), m, file, dirname(file), (specifier) => import(specifier));
   m.loaded = true;
   return m.exports;
 }

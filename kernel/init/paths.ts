@@ -50,3 +50,15 @@ export function code_url(path: string): string {
   if (BUNDLED) return pathToFileURL(resolve(CODE_ROOT, bundle_entry_name(path, BUNDLED_CJS && path.startsWith('kernel/modules/') ? '.cjs' : '.js'))).href;
   return pathToFileURL(COMPILED ? resolve(CODE_ROOT, path.replace(/\.ts$/, '.js')) : resolve(REPO_ROOT, path)).href;
 }
+
+/**
+ * The loader of the bundle's CommonJS CLI passes its own import(): Node 20 loses a script's
+ * dynamic-import hook when V8 compiles it from a code cache (bin/cli_bundle.js). Undeclared
+ * everywhere else.
+ */
+declare const __privos_import: ((specifier: string) => Promise<unknown>) | undefined;
+
+/** import() of an absolute URL or a package name, from whatever code privos runs as. */
+export function host_import<T>(specifier: string): Promise<T> {
+  return (BUNDLED_CJS ? __privos_import!(specifier) : import(specifier)) as Promise<T>;
+}

@@ -28,7 +28,7 @@ import {
 } from './module.ts';
 import { parse_args } from './params.ts';
 import { StateKey, state_of, state_set } from '../include/linux/ext_state.ts';
-import { COMPILED } from '../init/paths.ts';
+import { COMPILED, host_import } from '../init/paths.ts';
 
 /** Address space reserved per module (its text slots; pages are mapped as slots fill). */
 export const MODULE_REGION_SIZE = 1 << 20;
@@ -119,7 +119,7 @@ let ts_loader = false;
 async function ts_loader_for(url: string): Promise<void> {
   if (ts_loader || !COMPILED || !/\.[cm]?ts$/.test(url.split('?')[0])) return;
   ts_loader = true;
-  (await import('tsx/esm/api')).register();
+  (await host_import<typeof import('tsx/esm/api')>('tsx/esm/api')).register();
 }
 
 /** Links a CommonJS module file against the running kernel; its exports (a namespace). */
@@ -138,7 +138,7 @@ async function import_module(url: string, seq: number): Promise<Record<string, u
     await ts_loader_for(url);
     const load_url = `${url}${url.includes('?') ? '&' : '?'}privos_load=${seq}`;
     if (cjs_linker && url.split('?')[0].endsWith('.cjs')) return cjs_linker(load_url);
-    return (await import(load_url)) as Record<string, unknown>;
+    return await host_import<Record<string, unknown>>(load_url);
   } catch {
     return null;
   }

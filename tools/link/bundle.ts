@@ -64,13 +64,14 @@ function module_entries(): string[] {
 
 /**
  * Options of the CommonJS files: each is one function expression over CommonJS's arguments
- * (what Node's own loader wraps a file in), so that its loader can compile it with V8's code
- * cache (bin/privos.js) and coverage maps the file as it is on disk.
+ * (what Node's own loader wraps a file in) and the loader's import() (host_import,
+ * kernel/init/paths.ts), so that its loader can compile it with V8's code cache
+ * (bin/cli_bundle.js) and coverage maps the file as it is on disk.
  */
 const CJS_FILE = {
   bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'error', keepNames: true, sourcemap: 'linked',
   define: { PRIVOS_BUNDLE: '"cjs"', 'import.meta.url': '__privos_url' },
-  banner: { js: "(function (exports, require, module, __filename, __dirname) { const __privos_url = require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: "(function (exports, require, module, __filename, __dirname, __privos_import) { const __privos_url = require('node:url').pathToFileURL(__filename).href;" },
   footer: { js: '})' },
 } as const;
 
