@@ -196,6 +196,15 @@ export class Libc {
   }
 }
 
+/*
+ * The libc modules add their ~260 functions to Libc.prototype one at a time (`L.read = …`), at
+ * every exec. V8 gives a fast-mode object a new map, copying every property before it, on each
+ * add (~17 ms for the lot); an object that has just been made some object's prototype is in its
+ * prototype setup mode instead — dictionary properties, an add costs O(1) — until its first use
+ * as one, when V8 makes it fast again in one step. Making it a prototype here puts it there.
+ */
+Object.create(Libc.prototype);
+
 /** Per architecture, the constructor whose prototype carries its constants (over Libc.prototype). */
 const arch_ctors = new Map<string, () => void>();
 

@@ -70,6 +70,8 @@ function module_entries(): string[] {
  */
 const CJS_FILE = {
   bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'error', keepNames: true, sourcemap: 'linked',
+  // A third less to read at every start (names stay: keepNames; the map leads back to the sources).
+  minifyWhitespace: true,
   define: { PRIVOS_BUNDLE: '"cjs"', 'import.meta.url': '__privos_url' },
   banner: { js: "(function (exports, require, module, __filename, __dirname, __privos_import) { const __privos_url = require('node:url').pathToFileURL(__filename).href;" },
   footer: { js: '})' },
