@@ -9,6 +9,7 @@
  * shares the running kernel's code through the common chunks — as a .ko links against the
  * running kernel) and the benchmark suites (imported by name).
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { esbuild } from '../esbuild.ts';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -147,5 +148,21 @@ async function build_into(out: string): Promise<void> {
   });
 }
 
+/**
+ * The caches a start uses, made by the build: V8's code cache of the bundle
+ * (dist/bundle/privos.cjs.v8, bin/cli_bundle.js) and of the programs' images
+ * (kernel/fs/image_code_cache.ts), each written at the exit of a first run — so the build runs
+ * `privos run /bin/hello`, plain and with --privbox, through bin/privos.js.
+ */
+export function warm_caches(): void {
+  for (const args of [['run', '/bin/hello'], ['run', '--privbox', '/bin/hello']]) {
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/privos.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', input: '' });
+    if (r.status !== 0) throw new Error(`bundle: privos ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  }
+}
+
 // `node --import tsx tools/link/bundle.ts` (npm run build) builds it.
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await build_bundle();
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await build_bundle();
+  warm_caches();
+}
