@@ -1,11 +1,11 @@
-// Which build of privos is current: the CLI bundle (dist/bundle/, `npm run build`), else the
+// Which build of privos is current: the CLI bundle (dist/bundle/privos.cjs, `npm run build`), else the
 // compiled CLI (dist/tools/privos.js), each only while it is newer than every source file under
 // kernel/, libc/ and tools/ — so an edited source is never shadowed by a stale build. Used by
 // bin/privos.js (and the tests that check it runs the bundle).
 import { readdirSync, statSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url);
-export const BUNDLE = new URL('dist/bundle/tools.privos.js', root);
+export const BUNDLE = new URL('dist/bundle/privos.cjs', root);
 export const DIST = new URL('dist/tools/privos.js', root);
 const SOURCES = ['kernel', 'libc', 'tools'];
 

@@ -196,20 +196,32 @@ export class Libc {
   }
 }
 
-const arch_classes = new Map<string, typeof Libc>();
+/*
+ * The libc modules add their ~260 functions to Libc.prototype one at a time (`L.read = …`), at
+ * every exec. V8 gives a fast-mode object a new map, copying every property before it, on each
+ * add (~17 ms for the lot); an object that has just been made some object's prototype is in its
+ * prototype setup mode instead — dictionary properties, an add costs O(1) — until its first use
+ * as one, when V8 makes it fast again in one step. Making it a prototype here puts it there.
+ */
+Object.create(Libc.prototype);
+
+/** Per architecture, the constructor whose prototype carries its constants (over Libc.prototype). */
+const arch_ctors = new Map<string, () => void>();
 
 /**
- * A C library for t. Each architecture gets a subclass whose prototype carries its constants
+ * A C library for t. Each architecture gets a prototype of its own carrying its constants
  * (O_*, E*, …): hundreds of properties on every instance would make instances slow
- * dictionary objects, while on a shared prototype they stay fast.
+ * dictionary objects, while on a shared prototype they stay fast. The prototype is made in one
+ * step: adding its ~450 properties one at a time (Object.assign) cost V8 a new map per
+ * property, ~20 ms in every exec.
  */
 export function libc_for(door: CpuDoor): Libc {
   const arch = door.arch;
-  let cls = arch_classes.get(arch);
-  if (!cls) {
-    cls = class extends Libc {};
-    Object.assign(cls.prototype, constants_for(arch));
-    arch_classes.set(arch, cls);
+  let ctor = arch_ctors.get(arch);
+  if (!ctor) {
+    ctor = function arch_libc(): void { /* only a prototype holder: Reflect.construct runs Libc's constructor */ };
+    ctor.prototype = Object.create(Libc.prototype, Object.getOwnPropertyDescriptors(constants_for(arch))) as Libc;
+    arch_ctors.set(arch, ctor);
   }
-  return new cls(door);
+  return Reflect.construct(Libc, [door], ctor) as Libc;
 }

@@ -15,5 +15,8 @@ const args = ((): string[] => {
 })();
 
 const run = fast_run_args(args);
-if (run) await run_command(run, run.strace ? {} : null);
-else await (await import('./cli.ts')).cli(args);
+/**
+ * The command, settled when it is done (bin/privos.js waits for it). No top-level await: the
+ * CLI bundle is a CommonJS file (tools/link/bundle.ts), which cannot have one.
+ */
+export const done: Promise<void> = run ? run_command(run, run.strace ? {} : null) : import('./cli.ts').then((m) => m.cli(args));

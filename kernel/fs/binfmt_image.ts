@@ -19,6 +19,7 @@ import { parse_image } from '../include/uapi/privos_image.ts';
 import type { Kernel } from '../kernel.ts';
 import { KERN_ERR } from '../printk.ts';
 import { image_sfi_build } from '../privbox/sfi_image.ts';
+import { compile_cached } from './image_code_cache.ts';
 import { image_signed, unsigned_image_code } from './image_sig.ts';
 import { REALM_LOCKDOWN_SRC } from '../privbox/lockdown.ts';
 import { privbox_of } from '../privbox/privbox.ts';
@@ -133,7 +134,7 @@ function compile(code: string, hash: string, filename: string, line: number): vm
   const key = hash || code;
   let s = compiled.get(key);
   if (!s) {
-    s = new vm.Script(code, { filename, lineOffset: line });
+    s = compile_cached(code, hash, filename, line);
     compiled.set(key, s);
   }
   return s;

@@ -28,7 +28,7 @@ import {
 } from './module.ts';
 import { parse_args } from './params.ts';
 import { StateKey, state_of, state_set } from '../include/linux/ext_state.ts';
-import { COMPILED } from '../init/paths.ts';
+import { COMPILED, host_import } from '../init/paths.ts';
 
 /** Address space reserved per module (its text slots; pages are mapped as slots fill). */
 export const MODULE_REGION_SIZE = 1 << 20;
@@ -52,7 +52,7 @@ export function find_module(k: Kernel, name: string): Module | undefined { retur
 /** The module name a file's URL gives (its basename; `-` becomes `_`, as kbuild's KBUILD_MODNAME). */
 export function module_name_of(url: string): string {
   const base = url.split(/[?#]/)[0].split('/').pop() ?? '';
-  return base.replace(/\.(ts|js|mjs)$/, '').replace(/\.ko$/, '').replace(/-/g, '_');
+  return base.replace(/\.(ts|js|mjs|cjs)$/, '').replace(/\.ko$/, '').replace(/-/g, '_');
 }
 
 /** Calls a kernel function through its text address: MMU exec check, then the function. */
@@ -119,13 +119,26 @@ let ts_loader = false;
 async function ts_loader_for(url: string): Promise<void> {
   if (ts_loader || !COMPILED || !/\.[cm]?ts$/.test(url.split('?')[0])) return;
   ts_loader = true;
-  (await import('tsx/esm/api')).register();
+  (await host_import<typeof import('tsx/esm/api')>('tsx/esm/api')).register();
 }
+
+/** Links a CommonJS module file against the running kernel; its exports (a namespace). */
+export type ModuleLinker = (url: string) => Record<string, unknown>;
+
+/**
+ * The linker of `.cjs` module files, set once by the CLI's CommonJS bundle (which has no ES
+ * module graph for a module to share): tools/link/cjs_runtime.ts.
+ */
+let cjs_linker: ModuleLinker | null = null;
+
+export function set_module_linker(fn: ModuleLinker): void { cjs_linker = fn; }
 
 async function import_module(url: string, seq: number): Promise<Record<string, unknown> | null> {
   try {
     await ts_loader_for(url);
-    return (await import(`${url}${url.includes('?') ? '&' : '?'}privos_load=${seq}`)) as Record<string, unknown>;
+    const load_url = `${url}${url.includes('?') ? '&' : '?'}privos_load=${seq}`;
+    if (cjs_linker && url.split('?')[0].endsWith('.cjs')) return cjs_linker(load_url);
+    return await host_import<Record<string, unknown>>(load_url);
   } catch {
     return null;
   }

@@ -12,6 +12,7 @@
  */
 import vm from 'node:vm';
 import { EINVAL, ENOEXEC, EPERM } from '../include/uapi/errno.ts';
+import { host_import } from '../init/paths.ts';
 import type { ImageOps } from '../arch/door_factory.ts';
 import { adopt_context, lock_down, new_context } from '../fs/binfmt_image.ts';
 import { unsigned_image_code } from '../fs/image_sig.ts';
@@ -53,7 +54,7 @@ return { default: __stub, __sfi_link: __box.__sfi_link };`;
 
 /** The SFI pass's output (an ES module) as an image function: esbuild makes it a script. */
 async function as_image_function(code: string): Promise<string> {
-  const { transformSync } = await import('esbuild');
+  const { transformSync } = await host_import<typeof import('esbuild')>('esbuild');
   const iife = transformSync(code, { format: 'iife', globalName: '__box', target: 'es2022', platform: 'neutral', loader: 'js', logLevel: 'silent' }).code;
   return `(function () {\n'use strict';\n${iife}${RETURN_STUB}\n})`;
 }

@@ -11,6 +11,7 @@ import ts from 'typescript';
 
 const ALLOWED: Record<string, string> = {
   'kernel/modules/main.ts:ts_loader': "whether tsx's hooks are registered in this host process (once, for the first TypeScript module the compiled kernel loads)",
+  'kernel/modules/main.ts:cjs_linker': "the CLI bundle's linker of .cjs module files (a function pointer set once at its start)",
   'kernel/modules/main.ts:load_seq': 'host-process-wide on purpose: makes each module load a distinct ES module instance',
   'kernel/net/socket.ts:net_families': 'the protocol family table, filled once at import by sock_register (as Linux fills net_families[] at init)',
   'kernel/net/ipv4/udp.ts:host_ops': 'a function table set once at import (udp_set_host_ops), read-only after',
@@ -27,6 +28,7 @@ const ALLOWED: Record<string, string> = {
   'kernel/fs/inode_fill.ts:fillers': 'per-inode filler of a file made I_NEW (a WeakMap keyed by the inode, gone with it)',
   'kernel/net/ipv4/tcp_bridge.ts:lent': 'the host-side buffer lent to the Node write in progress (as spare)',
   'kernel/net/ipv4/tcp_bridge.ts:view': 'the last view of spare handed to a send (same-sized sends reuse it; host memory)',
+  'kernel/fs/image_code_cache.ts:unsaved': 'image scripts of this host process whose V8 code cache is written at its exit (host files, not machine state)',
   'kernel/fs/binfmt_image.ts:compiled': 'host-process cache of compiled image scripts keyed by content hash (immutable entries)',
   'kernel/fs/binfmt_image.ts:realm_owner': 'realm → machine association keyed by the realm object (WeakMap)',
   'kernel/fs/binfmt_image.ts:rejection_hook': "the host process's one unhandled-rejection hook, installed once",

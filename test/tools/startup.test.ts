@@ -1,11 +1,11 @@
 /**
- * Startup (issue 12 item 4): `privos run` from a build runs the CLI bundle (dist/bundle/,
+ * Startup (issue 12 item 4): `privos run` from a build runs the CLI bundle (dist/bundle/privos.cjs,
  * tools/link/bundle.ts), and a plain run loads neither yargs nor the TypeScript compiler. The
  * probe (startup/probe.cjs) lists every module a process loads; no timing is asserted.
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,12 +14,17 @@ import { build_bundle } from '../../tools/link/bundle.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const probe = join(root, 'test/tools/startup/probe.cjs');
+const cache_probe = join(root, 'test/tools/startup/cache_probe.cjs');
 
-/** Runs bin/privos.js with the probe; its result and the URLs of the modules it loaded. */
+/** Runs bin/privos.js with a probe (the modules it loaded, by default); its result and the probe's lines. */
 function privos(...args: string[]): { status: number | null; stdout: string; stderr: string; loaded: string[] } {
+  return probed(probe, args);
+}
+
+function probed(preload: string, args: string[]): { status: number | null; stdout: string; stderr: string; loaded: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'privos-probe-')), file = join(dir, 'loaded');
   try {
-    const r = spawnSync(process.execPath, ['--require', probe, 'bin/privos.js', ...args],
+    const r = spawnSync(process.execPath, ['--require', preload, 'bin/privos.js', ...args],
       { cwd: root, encoding: 'utf8', input: '', env: { ...process.env, PRIVOS_PROBE: file } });
     let loaded: string[] = [];
     try { loaded = readFileSync(file, 'utf8').split('\n').filter(Boolean); } catch { /* nothing loaded */ }
@@ -66,7 +71,9 @@ test.serial('from the bundle: strace, cc, a boxed run, and fdcap (its module ins
   t.is(fdcap.status, 0, fdcap.stderr);
   t.is(fdcap.stdout, 'privos\n');
   t.regex(fdcap.stderr, /fdcap: \/dev\/fdcap ready/);
-  t.true(fdcap.loaded.some((u) => /\/dist\/bundle\/fdcap\.js\?privos_load=\d+$/.test(u)), 'fdcap.ko names the bundle entry');
+  t.false(fdcap.loaded.some((u) => /\/dist\/bundle\/fdcap\.js/.test(u)), 'not the ES module entry (its own copy of the kernel)');
+  const ko = privos('run', '/bin/cat', '/lib/modules/fdcap.ko');
+  t.regex(ko.stdout, /^#!privos-module file:\/\/\/.*\/dist\/bundle\/fdcap\.cjs\n/, 'fdcap.ko names the bundle\'s module file');
   const dir = mkdtempSync(join(tmpdir(), 'privos-cc-'));
   try {
     const cc = privos('cc', 'test/tools/progs/exit3.ts', '-o', join(dir, 'exit3'));
@@ -75,4 +82,22 @@ test.serial('from the bundle: strace, cc, a boxed run, and fdcap (its module ins
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test.serial("the bundle's code cache: written by the first start, taken by the next; a damaged one is only recompiled", (t) => {
+  const cache = `${fileURLToPath(BUNDLE)}.v8`;
+  rmSync(cache, { force: true });
+  const first = probed(cache_probe, ['run', '/bin/hello']);
+  t.is(first.status, 0, first.stderr);
+  t.deepEqual(first.loaded, ['privos.cjs offered=false rejected=undefined']);
+  t.true(existsSync(cache), 'written at exit');
+  const second = probed(cache_probe, ['run', '/bin/hello']);
+  t.is(second.status, 0, second.stderr);
+  t.deepEqual(second.loaded, ['privos.cjs offered=true rejected=false'], 'V8 took it (the flags the kernel sets are set before the compile)');
+  writeFileSync(cache, 'not a code cache');
+  const damaged = probed(cache_probe, ['run', '/bin/hello']);
+  t.is(damaged.status, 0, damaged.stderr);
+  t.regex(damaged.stdout, /Hello from privos!/);
+  t.deepEqual(damaged.loaded, ['privos.cjs offered=true rejected=true']);
+  t.true(statSync(cache).size > 1000, 'rewritten at exit');
 });

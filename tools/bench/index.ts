@@ -2,7 +2,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RESULTS_DIR, host_line } from './harness.ts';
-import { REPO_ROOT, code_url } from '../../kernel/init/paths.ts';
+import { REPO_ROOT, code_url, host_import } from '../../kernel/init/paths.ts';
 
 /** The suites there are: every tools/bench/<suite>.ts but the harness and this file. */
 export function bench_suites(): string[] {
@@ -19,7 +19,7 @@ export async function run_benches(only: string[]): Promise<void> {
   console.log(`privos benchmarks: ${suites.join(', ')} (results in ${RESULTS_DIR}/)\nhost: ${host}`);
   for (const s of suites) {
     // The suite as this CLI runs (its source through tsx, or the compiled build).
-    const mod = (await import(code_url(`tools/bench/${s}.ts`))) as { default: () => Promise<void> };
+    const mod = await host_import<{ default: () => Promise<void> }>(code_url(`tools/bench/${s}.ts`));
     console.log(`\n== ${s} ==`);
     await mod.default();
   }

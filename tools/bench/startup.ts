@@ -40,7 +40,7 @@ function start(c: Case, rss: { preload: string; file: string } | null): { ms: nu
 /** Which code `node bin/privos.js` runs now. */
 function build_in_use(): string {
   const b = fresh_build();
-  return b?.href === BUNDLE.href ? 'the CLI bundle (dist/bundle/)' : b?.href === DIST.href ? 'the compiled CLI (dist/tools/)' : 'the TypeScript sources through tsx (no fresh build: npm run build)';
+  return b?.href === BUNDLE.href ? 'the CLI bundle (dist/bundle/privos.cjs, with its code cache)' : b?.href === DIST.href ? 'the compiled CLI (dist/tools/)' : 'the TypeScript sources through tsx (no fresh build: npm run build)';
 }
 
 export default async function bench(): Promise<void> {

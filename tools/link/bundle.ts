@@ -9,18 +9,22 @@
  * shares the running kernel's code through the common chunks — as a .ko links against the
  * running kernel) and the benchmark suites (imported by name).
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { esbuild } from '../esbuild.ts';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT, bundle_entry_name } from '../../kernel/init/paths.ts';
 import type { RootImage } from '../../kernel/init/initramfs.ts';
+import { KERNEL_SPECIFIER } from './cjs_runtime.ts';
 
 /** Where the bundle goes. */
 export const BUNDLE_DIR = join(REPO_ROOT, 'dist', 'bundle');
-/** The bundle's CLI entry (bin/privos.js runs it). */
+/** The bundle's ES module CLI entry. */
 export const BUNDLE_CLI = join(BUNDLE_DIR, bundle_entry_name('tools/privos.ts'));
+/** The CLI as one CommonJS file in a bundle directory (bin/privos.js runs dist/bundle/privos.cjs). */
+const BUNDLE_CJS_IN = (dir: string): string => join(dir, 'privos.cjs');
 
 /** The package paths that become entry points. */
 export function bundle_entries(): string[] {
@@ -47,8 +51,81 @@ export async function build_bundle(out = BUNDLE_DIR): Promise<void> {
   const tmp = `${out}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
   await build_into(tmp);
+  const kernel = new Set<string>();
+  for (const m of module_entries()) await build_cjs_module(tmp, m, kernel);
+  await build_cjs_cli(tmp, [...kernel].sort());
   rmSync(out, { recursive: true, force: true });
   renameSync(tmp, out);
+}
+
+/** The kernel modules of the root image (package paths). */
+function module_entries(): string[] {
+  return bundle_entries().filter((p) => p.startsWith('kernel/modules/'));
+}
+
+/**
+ * Options of the CommonJS files: each is one function expression over CommonJS's arguments
+ * (what Node's own loader wraps a file in) and the loader's import() (host_import,
+ * kernel/init/paths.ts), so that its loader can compile it with V8's code cache
+ * (bin/cli_bundle.js) and coverage maps the file as it is on disk.
+ */
+const CJS_FILE = {
+  bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'error', keepNames: true, sourcemap: 'linked',
+  // A third less to read at every start (names stay: keepNames; the map leads back to the sources).
+  minifyWhitespace: true,
+  define: { PRIVOS_BUNDLE: '"cjs"', 'import.meta.url': '__privos_url' },
+  banner: { js: "(function (exports, require, module, __filename, __dirname, __privos_import) { const __privos_url = require('node:url').pathToFileURL(__filename).href;" },
+  footer: { js: '})' },
+} as const;
+
+/**
+ * A kernel module as a .cjs file: its own directory's files inside it, every other kernel file
+ * named `privos-kernel:<path>` for the CLI bundle to link to its own (tools/link/cjs_runtime.ts).
+ * The names it uses go into `kernel`.
+ */
+async function build_cjs_module(out: string, path: string, kernel: Set<string>): Promise<void> {
+  const own = join(REPO_ROOT, dirname(path)) + '/';
+  const link_kernel: Plugin = {
+    name: 'link-kernel',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.?\// }, (a) => {
+        const file = resolve(a.resolveDir, a.path);
+        if (file.startsWith(own)) return undefined;
+        const rel = relative(REPO_ROOT, file);
+        kernel.add(rel);
+        return { path: `${KERNEL_SPECIFIER}${rel}`, external: true };
+      });
+    },
+  };
+  await esbuild().build({ ...CJS_FILE, entryPoints: [join(REPO_ROOT, path)], outfile: join(out, bundle_entry_name(path, '.cjs')), plugins: [link_kernel] });
+}
+
+/**
+ * The CLI as one CommonJS file (privos.cjs, what bin/privos.js runs): tools/privos.ts, after a
+ * table of the kernel files that module files name (`kernel`), handed to the module loader.
+ */
+async function build_cjs_cli(out: string, kernel: string[]): Promise<void> {
+  const table = 'privos:kernel-exports';
+  const exports_table: Plugin = {
+    name: 'kernel-exports',
+    setup(b) {
+      b.onResolve({ filter: /^privos:kernel-exports$/ }, () => ({ path: table, namespace: 'privos' }));
+      b.onLoad({ filter: /.*/, namespace: 'privos' }, () => ({
+        resolveDir: REPO_ROOT, loader: 'ts',
+        contents: [
+          "import { install_kernel_exports } from './tools/link/cjs_runtime.ts';",
+          ...kernel.map((p, i) => `import * as k${i} from './${p}';`),
+          `install_kernel_exports({ ${kernel.map((p, i) => `${JSON.stringify(p)}: k${i}`).join(', ')} });`,
+        ].join('\n'),
+      }));
+    },
+  };
+  await esbuild().build({
+    ...CJS_FILE, outfile: BUNDLE_CJS_IN(out), plugins: [exports_table, bin_external],
+    external: ['esbuild', 'typescript', 'tsx', 'tsx/*', 'yargs', 'yargs/*'],
+    // The table first: its module's body runs before the CLI's.
+    stdin: { contents: `import '${table}';\nexport * from './tools/privos.ts';\n`, resolveDir: REPO_ROOT, sourcefile: 'privos-cli.ts', loader: 'ts' },
+  });
 }
 
 async function build_into(out: string): Promise<void> {
@@ -64,12 +141,28 @@ async function build_into(out: string): Promise<void> {
     // Maps back to the sources (not read at run time): c8 credits the kernel's coverage to
     // kernel/*.ts in processes that run the bundle (the CLI tests), as it did with dist/'s maps.
     sourcemap: 'linked',
-    define: { PRIVOS_BUNDLE: 'true' },
+    define: { PRIVOS_BUNDLE: '"esm"' },
     plugins: [bin_external],
     // The bundled CommonJS packages require Node's built-ins: an ES module has no `require`.
     banner: { js: "import { createRequire as __privos_cr } from 'node:module'; const require = __privos_cr(import.meta.url);" },
   });
 }
 
+/**
+ * The caches a start uses, made by the build: V8's code cache of the bundle
+ * (dist/bundle/privos.cjs.v8, bin/cli_bundle.js) and of the programs' images
+ * (kernel/fs/image_code_cache.ts), each written at the exit of a first run — so the build runs
+ * `privos run /bin/hello`, plain and with --privbox, through bin/privos.js.
+ */
+export function warm_caches(): void {
+  for (const args of [['run', '/bin/hello'], ['run', '--privbox', '/bin/hello']]) {
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/privos.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', input: '' });
+    if (r.status !== 0) throw new Error(`bundle: privos ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  }
+}
+
 // `node --import tsx tools/link/bundle.ts` (npm run build) builds it.
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await build_bundle();
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await build_bundle();
+  warm_caches();
+}
