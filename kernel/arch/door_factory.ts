@@ -75,7 +75,9 @@ export interface DoorRealm {
  */
 export function door_realm(): DoorRealm {
   'use strict';
-  const N = Number, P = Promise, freeze = Object.freeze, asUintN = BigInt.asUintN;
+  // Bound once: this code runs in a realm, where a global name is a lookup through Node's vm
+  // interceptor (~100–180 ns), and `Infinity` is one like any other (tools/link/link.ts).
+  const N = Number, P = Promise, freeze = Object.freeze, asUintN = BigInt.asUintN, NEG_INF = -Infinity;
   const UNWIND = freeze({ unwind: true });
   /** A register: one conversion to a number; what is not a finite number reads as 0. */
   const reg = (v: unknown): number => {
@@ -102,7 +104,7 @@ export function door_realm(): DoorRealm {
       y(): 0 | Promise<void> {
         const r = tick(spent_tick(), 1);
         if (r === 0) return 0;
-        if (r !== -Infinity) throw UNWIND;
+        if (r !== NEG_INF) throw UNWIND;
         return new P<void>((res, rej) => wait((v) => { if (v === v) res(); else rej(UNWIND); }));
       },
       k(e: unknown) { if (e === UNWIND) throw e; },
@@ -112,7 +114,7 @@ export function door_realm(): DoorRealm {
   const make = (host: DoorHost): CpuDoor => {
     const { sys, kcall, ld, st, copy, wait } = host;
     const settle = (r: number): number | Promise<number> => {
-      if (r > -Infinity) return r;
+      if (r > NEG_INF) return r;
       if (r !== r) throw UNWIND;
       return new P<number>((res, rej) => wait((v) => { if (v === v) res(v); else rej(UNWIND); }));
     };
@@ -120,7 +122,7 @@ export function door_realm(): DoorRealm {
       arch: host.arch,
       syscall(nr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number) {
         const r = sys(reg(nr), reg(a0), reg(a1), reg(a2), reg(a3), reg(a4), reg(a5), spent());
-        return r > -Infinity ? r : settle(r);
+        return r > NEG_INF ? r : settle(r);
       },
       entry_sp: () => host.entry_sp(),
       ld8: (a: number) => check(ld(reg(a), 1)),
