@@ -266,3 +266,32 @@ test.serial('query buffer: grown by a 400 KB argument, trimmed by the clients cr
   t.true(now > 0 && now < grown);
   c.close();
 });
+
+test.serial('SLOWLOG: entries newest first with trimmed arguments, the original argv of rewritten commands, max-len, GET count, RESET', async (t) => {
+  if (!(await has_tool('redis-cli'))) return t.pass('redis-cli not installed');
+  await check(t, [
+    [['config', 'set', 'slowlog-log-slower-than', '0'], 'OK\n'],
+    [['config', 'set', 'slowlog-max-len', '3'], 'OK\n'],
+    [['slowlog', 'reset'], 'OK\n'],
+    [['geoadd', 'sl-geo', '13.361389', '38.115556', 'Palermo'], '1\n'],
+    [['sadd', 'sl-set', ...Array.from({ length: 33 }, (_, i) => String(i))], '33\n'],
+    [['slowlog', 'len'], '3\n'],
+    [['slowlog', 'get', '-2'], 'ERR count should be greater than or equal to -1\n\n'],
+    [['config', 'set', 'slowlog-log-slower-than', '-1'], 'OK\n'],
+  ]);
+  const e = (await cli(g.port, 'slowlog', 'get', '-1')).split('\n');
+  // The SADD (35 arguments) kept 31 and a count of the other 4; the CONFIG SET that turned the log off is not in it.
+  t.is(e[e.indexOf('... (4 more arguments)') - 1], '28');
+  t.false(e.includes('config'));
+  await check(t, [
+    [['config', 'set', 'slowlog-log-slower-than', '0'], 'OK\n'],
+    [['slowlog', 'reset'], 'OK\n'],
+    [['geoadd', 'sl-geo', '15', '37', 'X'.repeat(130)], '1\n'],
+    [['config', 'set', 'slowlog-log-slower-than', '10000'], 'OK\n'],
+  ]);
+  // GEOADD ran as ZADD but is logged as received; a long argument is cut at 128 bytes.
+  const rows = (await cli(g.port, 'slowlog', 'get', '-1')).split('\n');
+  t.true(rows.includes('geoadd'));
+  t.true(rows.includes(`${'X'.repeat(128)}... (2 more bytes)`));
+  t.false(rows.includes('zadd'));
+});
