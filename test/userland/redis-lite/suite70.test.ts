@@ -149,6 +149,9 @@ test.serial('keyspace notifications: K and E channels, class masks, new/expired/
   // Found expired on access (or by the active cycle, whichever comes first): one expired event.
   while ((await cli(g.port, 'exists', 'kx')) !== '0\n') await new Promise((r) => setTimeout(r, 5));
   t.deepEqual(await ev.next(1), ['__keyspace@0__:kx expired']);
+  await cli(g.port, 'config', 'set', 'notify-keyspace-events', 'Elg');
+  await cli_batch(g.port, [['rpush', 'ksrc', '2', '1'], ['sort', 'ksrc', 'STORE', 'kdst'], ['sort', 'nolist', 'STORE', 'kdst']]);
+  t.deepEqual(await ev.next(3), ['__keyevent@0__:rpush ksrc', '__keyevent@0__:sortstore kdst', '__keyevent@0__:del kdst']);
   ev.close();
   await cli(g.port, 'config', 'set', 'notify-keyspace-events', '');
 });
