@@ -7,6 +7,7 @@ import { get_double } from './cmdutil.ts';
 import { lookup_command } from './commands.ts';
 import { type Client, CLIENT_BLOCKED, CLIENT_UNBLOCKED } from './networking.ts';
 import type { Server } from './server.ts';
+import { slowlog_push } from './slowlog.ts';
 
 /** getTimeoutFromObjectOrReply: seconds (a float) → absolute ms, 0 for "forever"; null after an error. */
 export function parse_timeout(c: Client, arg: string): number | null {
@@ -61,6 +62,8 @@ export function handle_clients_blocked_on_keys(srv: Server): void {
         if (srv.errstats.settle()) blocked_command_failed(c);
         if (served === null) continue;
         if (!served) break;
+        // Logged now that it ran, with a duration of 0: the serving run is not timed (Redis adds up both runs).
+        slowlog_push(c, c.argv, 0);
         if (srv.dirty === dirty) srv.dirty++;
         unblock(c);
       }

@@ -9,6 +9,7 @@ import { register } from './commands.ts';
 import { crc64_into } from './crc64.ts';
 import { lru_restore } from './evict.ts';
 import type { Client } from './networking.ts';
+import { notify, NOTIFY_GENERIC } from './notify.ts';
 import { Reader, rdb_load_object, rdb_save_object, rdb_type, RDB_VERSION, Writer } from './rdb.ts';
 import { SYNTAX } from './resp.ts';
 
@@ -82,7 +83,7 @@ function restore(c: Client): void {
   const deleted = o.replace && c.db.delete(key);
   if (ttl && !o.absttl) ttl += c.srv.now;
   if (ttl && ttl <= c.srv.now) {
-    if (deleted) { c.prop = [['DEL', key]]; c.srv.dirty++; }
+    if (deleted) { c.prop = [['DEL', key]]; notify(c, NOTIFY_GENERIC, 'del', key); c.srv.dirty++; }
     c.reply.ok();
     return;
   }
@@ -93,6 +94,7 @@ function restore(c: Client): void {
     c.db.set_expire(key, ttl);
     if (!o.absttl) { const p = c.argv.slice(); p[2] = String(ttl); p.push('ABSTTL'); c.prop = [p]; }
   }
+  notify(c, NOTIFY_GENERIC, 'restore', key);
   c.reply.ok();
   c.srv.dirty++;
 }

@@ -19,6 +19,7 @@ export interface Config {
   /** notify-keyspace-events as NOTIFY_* flags (notify.ts). */
   notify_keyspace_events: number;
   tracking_table_max_keys: number;
+  slowlog_log_slower_than: number; slowlog_max_len: number;
 }
 
 export function default_config(): Config {
@@ -30,7 +31,7 @@ export function default_config(): Config {
     client_query_buffer_limit: 1024 * 1024 * 1024, aof_load_truncated: true, requirepass: '', loglevel: 'notice',
     other: new Map(Object.entries(OTHER_DEFAULTS)),
     maxmemory: 0, maxmemory_policy: 'noeviction', maxmemory_samples: 5, lfu_log_factor: 10, lfu_decay_time: 1, lfu: false,
-    notify_keyspace_events: 0, tracking_table_max_keys: 1000000,
+    notify_keyspace_events: 0, tracking_table_max_keys: 1000000, slowlog_log_slower_than: 10000, slowlog_max_len: 128,
   };
 }
 
@@ -41,8 +42,7 @@ const OTHER_DEFAULTS: Record<string, string> = {
   'lazyfree-lazy-eviction': 'no', 'lazyfree-lazy-expire': 'no', 'lazyfree-lazy-server-del': 'no',
   'lazyfree-lazy-user-del': 'no', 'lazyfree-lazy-user-flush': 'no', 'aof-use-rdb-preamble': 'no',
   'auto-aof-rewrite-percentage': '100', 'auto-aof-rewrite-min-size': '67108864', 'io-threads': '1',
-  'latency-tracking': 'yes', 'slowlog-log-slower-than': '10000',
-  'slowlog-max-len': '128', 'stop-writes-on-bgsave-error': 'yes', 'rdbcompression': 'yes', 'rdbchecksum': 'yes',
+  'latency-tracking': 'yes', 'stop-writes-on-bgsave-error': 'yes', 'rdbcompression': 'yes', 'rdbchecksum': 'yes',
   'appendonly-fsync-on-rewrite': 'no', 'no-appendfsync-on-rewrite': 'no', 'activerehashing': 'yes',
   'lua-time-limit': '5000',
   'busy-reply-threshold': '5000', 'supervised': 'no', 'pidfile': '', 'unixsocket': '', 'enable-debug-command': 'no',
@@ -139,6 +139,8 @@ const PARAMS: Record<string, Param> = {
   'stream-node-max-bytes': limit_param('stream_node_max_bytes'),
   'stream-node-max-entries': limit_param('stream_node_max_entries'),
   'hll-sparse-max-bytes': limit_param('hll_sparse_max_bytes'),
+  'slowlog-log-slower-than': int_param((c) => c.slowlog_log_slower_than, (c, n) => { c.slowlog_log_slower_than = n; }, -1, 2 ** 53),
+  'slowlog-max-len': int_param((c) => c.slowlog_max_len, (c, n) => { c.slowlog_max_len = n; }, 0, 2 ** 53),
   'tracking-table-max-keys': int_param((c) => c.tracking_table_max_keys, (c, n) => { c.tracking_table_max_keys = n; }, 0, 2 ** 53),
 };
 

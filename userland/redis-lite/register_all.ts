@@ -20,3 +20,4 @@ import './pubsub.ts';
 import './persistence.ts';
 import './cmd_server.ts';
 import './info.ts';
+import './slowlog.ts';

@@ -13,7 +13,8 @@ import { after_command_reply, CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP, CLIENT_REPLY_
 import { Db } from './db.ts';
 import { ErrorStats } from './errorstats.ts';
 import { OOM, perform_evictions } from './evict.ts';
-import { type Client, CLIENT_CLOSE_ASAP, CLIENT_DIRTY_CAS, CLIENT_DIRTY_EXEC, CLIENT_MULTI, CLIENT_PENDING_WRITE, CLIENT_PUBSUB } from './networking.ts';
+import { type Client, CLIENT_BLOCKED, CLIENT_CLOSE_ASAP, CLIENT_DIRTY_CAS, CLIENT_DIRTY_EXEC, CLIENT_MULTI, CLIENT_PENDING_WRITE, CLIENT_PUBSUB } from './networking.ts';
+import { type SlowlogEntry, slowlog_push, slowlog_times_every_call } from './slowlog.ts';
 import { CLIENT_TRACKING, CLIENT_TRACKING_BCAST, CLIENT_TRACKING_CACHING, flush_pending, limit_used_slots, remember_keys, TrackingState } from './tracking.ts';
 import { feed_monitors } from './monitor.ts';
 
@@ -69,6 +70,9 @@ export class Server {
   monitors = new Set<Client>();
   /** Client-side caching's tables (tracking.ts). */
   tracking = new TrackingState();
+  /** The slow log, newest first (slowlog.ts). */
+  slowlog: SlowlogEntry[] = [];
+  slowlog_next_id = 0;
   /** Where clientsCron's round robin over the clients resumes. */
   clients_cron_pos = 0;
   /** The client whose command runs now (server.current_client). */
@@ -144,11 +148,19 @@ export class Server {
     c.prop = null;
     c.last_cmd = cmd.fullname;
     this.errstats.settle();
-    const t0 = (++this.call_seq & (CALL_SAMPLE - 1)) === 0 ? this.libc.clock_ns(this.libc.CLOCK_MONOTONIC) as number : -1;
+    // The argv as received: a command may replace it (GEOADD runs as ZADD); MONITOR and SLOWLOG show this one.
+    const argv = c.argv;
+    const timed = (++this.call_seq & (CALL_SAMPLE - 1)) === 0 || slowlog_times_every_call(c);
+    const t0 = timed ? this.libc.clock_ns(this.libc.CLOCK_MONOTONIC) as number : -1;
     cmd.proc(c);
-    if (t0 >= 0) { cmd.usec_sampled += ((this.libc.clock_ns(this.libc.CLOCK_MONOTONIC) as number) - t0) / 1000; cmd.samples++; }
+    if (t0 >= 0) {
+      const us = Math.floor(((this.libc.clock_ns(this.libc.CLOCK_MONOTONIC) as number) - t0) / 1000);
+      cmd.usec_sampled += us; cmd.samples++;
+      // A blocked command is logged when it is served (blocked.ts); EXEC's commands are logged, not EXEC.
+      if (!(c.flags & CLIENT_BLOCKED) && cmd.name !== 'exec') slowlog_push(c, argv, us);
+    }
     if (this.errstats.settle()) cmd.failed_calls++;
-    feed_monitors(c, cmd);
+    feed_monitors(c, cmd, argv);
     this.after_call_tracking(c, cmd, outer);
     cmd.calls++;
     this.stat_numcommands++;

@@ -8,6 +8,7 @@ import { get_ll } from './cmdutil.ts';
 import { register, table } from './commands.ts';
 import type { Db } from './db.ts';
 import type { Client } from './networking.ts';
+import { notify, NOTIFY_GENERIC, NOTIFY_LIST } from './notify.ts';
 import { HashObj, is_str, ListObj, type RObj, SetObj, str_of } from './object.ts';
 import { SYNTAX, WRONGTYPE } from './resp.ts';
 import { set_members } from './t_set.ts';
@@ -160,8 +161,9 @@ function store_result(c: Client, key: string, rows: (string | null)[]): void {
     const l = new ListObj();
     for (const r of rows) l.push(r ?? '');
     c.db.set(key, l);
+    notify(c, NOTIFY_LIST, 'sortstore', key);
     c.srv.dirty += rows.length;
-  } else if (c.db.delete(key)) c.srv.dirty++;
+  } else if (c.db.delete(key)) { notify(c, NOTIFY_GENERIC, 'del', key); c.srv.dirty++; }
   c.reply.int(rows.length);
 }
 
