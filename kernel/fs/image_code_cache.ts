@@ -6,7 +6,7 @@
  * answer never depends on it: V8 checks a cache against the source, its version and its flags,
  * and one it rejects (or cannot read) only means compiling from the text, as without a cache.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import { REPO_ROOT } from '../init/paths.ts';
@@ -26,8 +26,22 @@ function read_cache(file: string): Buffer | undefined {
   try { return readFileSync(file); } catch { return undefined; }
 }
 
+/** Caches kept: every edit of libc or a program makes new image texts, so older ones go. */
+export const IMAGE_CODE_CACHE_KEEP = 128;
+
+/** Removes all but the IMAGE_CODE_CACHE_KEEP most recently written caches. */
+function prune(): void {
+  try {
+    const bins = readdirSync(IMAGE_CODE_CACHE_DIR).filter((f) => f.endsWith('.bin'))
+      .map((f) => ({ f: join(IMAGE_CODE_CACHE_DIR, f), m: statSync(join(IMAGE_CODE_CACHE_DIR, f)).mtimeMs }))
+      .sort((a, b) => b.m - a.m);
+    for (const { f } of bins.slice(IMAGE_CODE_CACHE_KEEP)) rmSync(f, { force: true });
+  } catch { /* a cache that cannot be pruned is only larger */ }
+}
+
 /** Writes every script that had no usable cache (at exit: their functions that ran are compiled by then). */
 export function image_code_cache_flush(): void {
+  if (!unsaved.size) return;
   try { mkdirSync(IMAGE_CODE_CACHE_DIR, { recursive: true }); } catch { return; }
   for (const [file, s] of unsaved) {
     const tmp = `${file}.${process.pid}.tmp`;
@@ -37,6 +51,7 @@ export function image_code_cache_flush(): void {
     } catch { /* a read-only tree: compile from the text next time */ }
   }
   unsaved.clear();
+  prune();
 }
 
 /**

@@ -81,8 +81,9 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
   const phys = new PhysMem(opts.mem_bytes ?? 128 << 20);
   const kroot = phys.alloc_page();
   const kpt = new PageTable(phys, arch.pte, kroot);
-  // Populate every kernel-half top-level slot now so that each new mm shares all later kernel mappings.
-  for (let i = 256; i < 512; i++) kpt.ensure(-(2 ** 47) + (i - 256) * 2 ** 39);
+  // Populate every kernel-half top-level slot now so that each new mm shares all later kernel
+  // mappings: one table per slot (the levels below are made as mappings need them).
+  for (let i = 256; i < 512; i++) kpt.ensure(-(2 ** 47) + (i - 256) * 2 ** 39, 1);
   const features: CpuFeatures = { smap: true, smep: true, spap: false, ...opts.features };
   const cpu = new Cpu(arch, phys, kpt, profile, features);
   cpu.set_mode(MODE_KERNEL);

@@ -63,11 +63,15 @@ export class PageTable {
     return table * PAGE_SIZE + index(addr, 3) * 8;
   }
 
-  /** Like lookup, allocating missing intermediate tables; -1 when out of memory. */
-  ensure(addr: number): number {
+  /**
+   * Like lookup, allocating missing intermediate tables; -1 when out of memory. With `levels`
+   * < 3 it stops there and returns the table made at that depth's entry offset (boot fills only
+   * the kernel half's top-level slots, as Linux preallocates the kernel's PGD-level tables).
+   */
+  ensure(addr: number, levels = 3): number {
     const { dv } = this.phys;
     let table = this.root;
-    for (let level = 0; level < 3; level++) {
+    for (let level = 0; level < levels; level++) {
       const off = table * PAGE_SIZE + index(addr, level) * 8;
       const lo = dv.getUint32(off, true);
       if (this.fmt.present(lo)) {
@@ -81,7 +85,7 @@ export class PageTable {
       dv.setUint32(off + 4, scratch[1], true);
       table = next;
     }
-    return table * PAGE_SIZE + index(addr, 3) * 8;
+    return table * PAGE_SIZE + index(addr, levels) * 8;
   }
 
   /**

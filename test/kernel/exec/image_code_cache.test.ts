@@ -7,9 +7,9 @@
  */
 import test from 'ava';
 import { createHash } from 'node:crypto';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IMAGE_CODE_CACHE_DIR, compile_cached, image_code_cache_flush } from '../../../kernel/fs/image_code_cache.ts';
+import { IMAGE_CODE_CACHE_DIR, IMAGE_CODE_CACHE_KEEP, compile_cached, image_code_cache_flush } from '../../../kernel/fs/image_code_cache.ts';
 
 /** A script no other test compiles (its hash names a cache file of its own). */
 function fresh_code(): { code: string; hash: string; file: string } {
@@ -48,4 +48,19 @@ test('no cache file for a hash that is not one (an unhashed image compiles from 
   const s = compile_cached('1 + 1', '', '/bin/probe', 0);
   t.is(s.cachedDataRejected, undefined);
   t.is(s.runInThisContext(), 2);
+});
+
+test.serial('a flush keeps only the most recently written caches', (t) => {
+  const { code, hash, file } = fresh_code();
+  image_code_cache_flush();
+  // Older than anything a test process writes now, and more of them than are kept.
+  const old = Array.from({ length: IMAGE_CODE_CACHE_KEEP + 1 }, (_, i) => join(IMAGE_CODE_CACHE_DIR, `${'0'.repeat(56)}${String(i).padStart(8, '0')}.bin`));
+  for (const f of old) { writeFileSync(f, 'stale'); utimesSync(f, 1, 1); }
+  compile_cached(code, hash, '/bin/probe-5', 0);
+  image_code_cache_flush();
+  t.true(existsSync(file), 'the one just written stays');
+  t.true(readdirSync(IMAGE_CODE_CACHE_DIR).filter((f) => f.endsWith('.bin')).length <= IMAGE_CODE_CACHE_KEEP);
+  t.true(old.some((f) => !existsSync(f)), 'old ones went');
+  for (const f of old) rmSync(f, { force: true });
+  rmSync(file, { force: true });
 });
