@@ -6,7 +6,7 @@ import { get_ll, lookup_string, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import type { Client } from './networking.ts';
 import { notify, NOTIFY_GENERIC, NOTIFY_STRING } from './notify.ts';
-import { RawStr } from './object.ts';
+import { max_string_len, RawStr } from './object.ts';
 import { SYNTAX, WRONGTYPE } from './resp.ts';
 
 const BIT_OFFSET_ERR = 'bit offset is not an integer or out of range';
@@ -20,7 +20,7 @@ export function bit_offset(c: Client, s: string, hash_bits = 0): number | null {
   const v = get_ll(c, hash ? s.slice(1) : s, BIT_OFFSET_ERR);
   if (v === null) return null;
   const off = Number(v) * (hash ? hash_bits : 1);
-  if (off < 0 || off >= c.srv.config.proto_max_bulk_len * 8) { c.reply.error(BIT_OFFSET_ERR); return null; }
+  if (off < 0 || off >= max_string_len(c.srv.config.proto_max_bulk_len) * 8) { c.reply.error(BIT_OFFSET_ERR); return null; }
   return off;
 }
 

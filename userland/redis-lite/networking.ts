@@ -6,6 +6,7 @@
 import type { Libc } from '../../libc/index.ts';
 import type { Db } from './db.ts';
 import { latin1 } from './bytes.ts';
+import { max_string_len } from './object.ts';
 import { ReplyBuf } from './resp.ts';
 import type { Server } from './server.ts';
 import { splitargs } from './util.ts';
@@ -199,7 +200,7 @@ function process_multibulk(c: Client): boolean {
       if (cr + 1 >= c.qlen) return false;
       if (c.qbuf[c.qpos] !== 0x24) return protocol_error(c, `expected '$', got '${String.fromCharCode(c.qbuf[c.qpos])}'`);
       const ll = line_ll(c, c.qpos + 1, cr);
-      if (ll === null || ll < 0 || ll > c.srv.config.proto_max_bulk_len) return protocol_error(c, 'invalid bulk length');
+      if (ll === null || ll < 0 || ll > max_string_len(c.srv.config.proto_max_bulk_len)) return protocol_error(c, 'invalid bulk length');
       c.qpos = cr + 2;
       c.bulklen = ll;
       // A big argument: make room for it now (up to 4 MiB; beyond, the buffer grows as data

@@ -18,6 +18,17 @@ export class SetObj extends Set<string> { enc: 'intset' | 'hashtable' = 'intset'
 
 export type RObj = string | RawStr | ListObj | HashObj | SetObj | ZSet | StreamObj;
 
+/**
+ * V8's longest string (String::kMaxLength, 64-bit): a redis-lite string value is a JS string, so
+ * none can be longer, whatever proto-max-bulk-len allows (Redis itself would allocate it).
+ */
+export const JS_STRING_MAX = 2 ** 29 - 24;
+
+/** The longest string value a command may make: proto-max-bulk-len, within JS_STRING_MAX. */
+export function max_string_len(proto_max_bulk_len: number): number {
+  return Math.min(proto_max_bulk_len, JS_STRING_MAX);
+}
+
 /** The limits Redis 7.0 converts encodings at (config names; CONFIG SET changes them). */
 export const limits = {
   hash_max_listpack_entries: 128, hash_max_listpack_value: 64,

@@ -6,7 +6,7 @@ import { clamp_range, get_ll, lookup_string, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import type { Client } from './networking.ts';
 import { notify, NOTIFY_GENERIC, NOTIFY_STRING } from './notify.ts';
-import { RawStr } from './object.ts';
+import { max_string_len, RawStr } from './object.ts';
 import { NOT_INT, SYNTAX } from './resp.ts';
 import { in_ll_range, ld2string, norm, string2d, string2ll } from './util.ts';
 
@@ -155,7 +155,7 @@ function mset_generic(c: Client, nx: boolean): void {
 }
 
 function too_big(c: Client, len: number): boolean {
-  if (len <= c.srv.config.proto_max_bulk_len) return false;
+  if (len <= max_string_len(c.srv.config.proto_max_bulk_len)) return false;
   c.reply.error('string exceeds maximum allowed size (proto-max-bulk-len)');
   return true;
 }
@@ -163,8 +163,8 @@ function too_big(c: Client, len: number): boolean {
 function append(c: Client): void {
   const key = c.argv[1], v = lookup_string(c, key, true);
   if (v === null) return;
+  if (too_big(c, (v?.length ?? 0) + c.argv[2].length)) return; // checked before the concatenation
   const nv = (v ?? '') + c.argv[2];
-  if (too_big(c, nv.length)) return;
   c.db.set(key, v === undefined ? c.argv[2] : new RawStr(nv), true);
   notify(c, NOTIFY_STRING, 'append', key);
   c.srv.dirty++;

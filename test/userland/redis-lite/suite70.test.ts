@@ -302,3 +302,18 @@ test.serial('SLOWLOG: entries newest first with trimmed arguments, the original 
   t.true(rows.includes(`${'X'.repeat(128)}... (2 more bytes)`));
   t.false(rows.includes('zadd'));
 });
+
+test.serial('strings past what a JS string holds: with proto-max-bulk-len raised, SETRANGE, APPEND and SETBIT answer the size error and the server lives on', async (t) => {
+  if (!(await has_tool('redis-cli'))) return t.pass('redis-cli not installed');
+  const too_big = 'ERR string exceeds maximum allowed size (proto-max-bulk-len)\n\n';
+  await check(t, [
+    [['config', 'set', 'proto-max-bulk-len', '10000000000'], 'OK\n'],
+    [['setrange', 'big', '2147483647', 'A'], too_big],
+    [['setrange', 'big', String(512 * 1024 * 1024 - 4), 'world'], too_big],
+    [['set', 'big', 'hello'], 'OK\n'],
+    [['append', 'big', 'x'], '6\n'],
+    [['setbit', 'big', String(2 ** 32), '1'], 'ERR bit offset is not an integer or out of range\n\n'],
+    [['config', 'set', 'proto-max-bulk-len', '536870912'], 'OK\n'],
+    [['ping'], 'PONG\n'],
+  ]);
+});
