@@ -77,7 +77,9 @@ function udp_autobind(sk: UdpSock): number | Promise<number> {
 /** To the host's loopback: the destination's own loopback address and port. */
 function udp_xmit(sk: UdpSock, data: Uint8Array, dst: InetAddr): void {
   const h = sk.host;
-  if (!h) return;
+  // Port 0 (a socket connect()ed to it: Linux allows that and sends): no host socket can take
+  // it, and Node's send would throw; the datagram is lost as one to a closed port is here.
+  if (!h || dst.port === 0) return;
   const ip = sk.sk_family === AF_INET && dst.addr[0] === 127 ? dst.addr.join('.') : host_ip(sk.sk_family);
   h.send(data, dst.port, ip);
 }
