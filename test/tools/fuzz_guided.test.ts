@@ -13,6 +13,8 @@ import { boot } from '../../tools/machine.ts';
 import { FD_USE_ARGS, type SyscallDef } from '../../kernel/syscalls/syscall_def.ts';
 import { SKIP, desc_index, describe_syscalls } from '../../tools/fuzz/describe.ts';
 import { Generator } from '../../tools/fuzz/gen.ts';
+import { kcov_pc_valid } from '../../tools/fuzz/cover.ts';
+import { KCOV_TEXT, KCOV_TEXT_SIZE } from '../../kernel/mm/vmalloc.ts';
 import { exec_prog } from '../../tools/fuzz/executor.ts';
 import { fake_source, kcov_source } from '../../tools/fuzz/cover.ts';
 import { Fuzzer } from '../../tools/fuzz/fuzzer.ts';
@@ -154,3 +156,14 @@ for (const arch of ARCHES) {
     t.is(readdirSync(dir).filter((x) => x.endsWith('.prog')).length, Number(last[2]));
   });
 }
+
+test('kcov words outside the instrumented text (a call overwrote the buffer) are not coverage', (t) => {
+  const lo = KCOV_TEXT >>> 0;
+  t.true(kcov_pc_valid(0xffffffff, lo));
+  t.true(kcov_pc_valid(0xffffffff, lo + 4 * 1000));
+  t.false(kcov_pc_valid(0xffffffff, 0xffffffff), '-1, a hostile value');
+  t.false(kcov_pc_valid(0, 42), 'user data');
+  t.false(kcov_pc_valid(0xffffffff, lo + 2), 'not 4-aligned');
+  t.false(kcov_pc_valid(0xffffffff, lo - 4), 'below the text');
+  t.false(kcov_pc_valid(0xffffffff, lo + KCOV_TEXT_SIZE), 'past the text');
+});

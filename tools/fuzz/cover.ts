@@ -8,6 +8,7 @@
  */
 import type { Libc } from '../../libc/index.ts';
 import { KCOV_ENABLE, KCOV_INIT_TRACE, KCOV_PATH, KCOV_TRACE_PC } from '../../kernel/include/uapi/kcov.ts';
+import { KCOV_TEXT, KCOV_TEXT_SIZE } from '../../kernel/mm/vmalloc.ts';
 /** Words in the kcov buffer (syzkaller's executor uses 256K; privos's syscalls are shorter). */
 export const COVER_WORDS = 1 << 15;
 /** Where the executor moves its kcov fd, out of the way of the small fds programs use. */
@@ -55,6 +56,19 @@ export const kcov_source: CoverSource = {
   },
 };
 
+const TEXT_LO = KCOV_TEXT >>> 0;
+
+/**
+ * Is the buffer word (hi:lo) a block PC of the instrumented kernel? The buffer is the fuzzed
+ * process's own memory, which its calls may overwrite (a read into it, an mmap over it): as
+ * syzkaller drops PCs outside the kernel's text, words outside the kcov text range (kernel half,
+ * 4-aligned) are not coverage. Unchecked, one such run counted 8.4 million "blocks", and a
+ * longer one overflowed the fuzzer's Set of seen PCs.
+ */
+export function kcov_pc_valid(hi: number, lo: number): boolean {
+  return hi === 0xffffffff && lo >= TEXT_LO && lo - TEXT_LO < KCOV_TEXT_SIZE && (lo & 3) === 0;
+}
+
 /** The calls' PCs, read out of the task's mapping of the buffer. */
 function kcov_reader(lc: Libc, area: number): CallCover {
   return {
@@ -64,7 +78,10 @@ function kcov_reader(lc: Libc, area: number): CallCover {
       if (n === 0) return;
       lc.peek_into(area + 8, pc_bytes, 0, n * 8);
       // A PC's low 48 bits, exact in a number (the top 16 are the kernel half's sign bits).
-      for (let i = 0; i < n * 8; i += 8) out.push((pc_view.getUint32(i + 4, true) & 0xffff) * 2 ** 32 + pc_view.getUint32(i, true));
+      for (let i = 0; i < n * 8; i += 8) {
+        const hi = pc_view.getUint32(i + 4, true), lo = pc_view.getUint32(i, true);
+        if (kcov_pc_valid(hi, lo)) out.push((hi & 0xffff) * 2 ** 32 + lo);
+      }
     },
   };
 }
