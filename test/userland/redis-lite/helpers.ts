@@ -3,6 +3,7 @@
  * guest listener on port P listens on host 127.0.0.1:P), run the real redis-cli against it,
  * talk raw RESP over a host socket, and start a native redis-server for comparison.
  */
+import type { ExecutionContext } from 'ava';
 import { execFile, spawn as host_spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type Socket } from 'node:net';
 import { boot, capture_console, shell_status } from '../../../tools/machine.ts';
@@ -50,6 +51,11 @@ export function cli_batch(port: number, cmds: string[][]): Promise<string> {
     const p = execFile('redis-cli', ['-p', String(port)], { timeout: 20000 }, (_e, out, err) => res(out + err));
     p.stdin!.end(cmds.map((c) => c.map(quote).join(' ')).join('\n') + '\n');
   });
+}
+
+/** Runs the commands through one redis-cli and compares its whole output with the expected replies. */
+export async function cli_check(t: ExecutionContext, port: number, pairs: [string[], string][]): Promise<void> {
+  t.is(await cli_batch(port, pairs.map((p) => p[0])), pairs.map((p) => p[1]).join(''));
 }
 
 export function open(port: number): Promise<Socket> {

@@ -5,13 +5,11 @@
  */
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
-import { cli, cli_batch, has_tool, open, raw, start_redis, type Guest } from './helpers.ts';
+import { cli, cli_batch, cli_check, has_tool, open, raw, start_redis, type Guest } from './helpers.ts';
 
 let g: Guest;
 const r = (...a: string[]): Promise<string> => cli(g.port, ...a);
-async function check(t: ExecutionContext, pairs: [string[], string][]): Promise<void> {
-  t.is(await cli_batch(g.port, pairs.map((p) => p[0])), pairs.map((p) => p[1]).join(''));
-}
+const check = (t: ExecutionContext, pairs: [string[], string][]): Promise<void> => cli_check(t, g.port, pairs);
 /** One INFO field's value ('' if absent). */
 async function info_field(section: string, name: string): Promise<string> {
   const m = new RegExp(`^${name.replace(/[|]/g, '\\|')}:(.*)\\r?$`, 'm').exec(await r('info', section));

@@ -5,13 +5,10 @@
  */
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
-import { cli, cli_batch, has_tool, open, start_redis, type Guest } from './helpers.ts';
+import { cli, cli_batch, cli_check, has_tool, open, start_redis, type Guest } from './helpers.ts';
 
 let g: Guest;
-/** Runs the commands through one redis-cli and compares the whole output with the expected replies. */
-async function check(t: ExecutionContext, pairs: [string[], string][]): Promise<void> {
-  t.is(await cli_batch(g.port, pairs.map((p) => p[0])), pairs.map((p) => p[1]).join(''));
-}
+const check = (t: ExecutionContext, pairs: [string[], string][]): Promise<void> => cli_check(t, g.port, pairs);
 
 /** Resolves once INFO clients reports n blocked clients (polls; no fixed sleep). */
 async function blocked_clients(n: number): Promise<void> {
