@@ -86,11 +86,15 @@ export class Kernel {
   crt0: import('./fs/exec.ts').Crt0 | null = null;
   /** Called after a task's image is replaced (modules reset per-image state). */
   readonly exec_hooks: ((t: Task) => void)[] = [];
-  readonly boot_hr = process.hrtime.bigint();
+  /** performance.now() at boot: the host's monotonic clock in ms, to sub-µs (no BigInt per read). */
+  readonly boot_perf = performance.now();
   /** The cost paths of this arch's syscall entry and exit (set at boot). */
   entry_paths!: { enter: import('./time/cost.ts').CostPath; exit: import('./time/cost.ts').CostPath };
-  /** CLOCK_REALTIME at boot, in ns. */
-  readonly boot_realtime_ns = Date.now() * 1e6;
+  /**
+   * CLOCK_REALTIME at boot, in ns: the host's, to the µs (Date.now() would drop up to 1 ms and
+   * leave the emulated clock behind the host's, which a client comparing times sees).
+   */
+  readonly boot_realtime_ns = (performance.timeOrigin + this.boot_perf) * 1e6;
 
   constructor(
     readonly arch: Arch,
@@ -105,7 +109,7 @@ export class Kernel {
   ) {}
 
   /** Monotonic nanoseconds since boot (host clock). */
-  uptime_ns(): number { return Number(process.hrtime.bigint() - this.boot_hr); }
+  uptime_ns(): number { return Math.floor((performance.now() - this.boot_perf) * 1e6); }
 
   printk(level: number, text: string): void { this.log.printk(level, text); }
 }

@@ -231,7 +231,7 @@ export function aof_dump(srv: Server): Uint8Array {
   for (const db of srv.dbs) {
     if (db.dict.size === 0) continue;
     out.push(resp_command(['SELECT', String(db.id)]));
-    for (const [k, v] of db.dict) {
+    for (const [k, v] of db.dict.entries()) {
       rewrite_value(out, k, v);
       const when = db.expires.get(k);
       if (when !== undefined) out.push(resp_command(['PEXPIREAT', k, String(when)]));

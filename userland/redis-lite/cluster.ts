@@ -89,7 +89,7 @@ function restore(c: Client): void {
   }
   c.db.add(key, v);
   const lru = lru_restore(c.srv, o.idle, o.freq);
-  if (lru !== null) c.db.lru.set(key, lru);
+  if (lru !== null) c.db.set_lru(key, lru);
   if (ttl) {
     c.db.set_expire(key, ttl);
     if (!o.absttl) { const p = c.argv.slice(); p[2] = String(ttl); p.push('ABSTTL'); c.prop = [p]; }

@@ -51,12 +51,16 @@ export function idle_ms(srv: Server, lru: number): number {
   return (now >= lru ? now - lru : LRU_CLOCK_MAX - lru + now) * 1000;
 }
 
-/** Where each DB's sampling resumes: [the dict it walks, its key iterator]. */
+/** Where each DB's sampling of its expires resumes: [the map it walks, its key iterator]. */
 const cursors = new WeakMap<Db, [Map<string, unknown>, Iterator<string>]>();
 
-/** The next `n` keys of the DB's dict (or expires) in a rotating walk: eviction's sample. */
+/**
+ * Eviction's sample of `n` keys: dictGetSomeKeys on the keyspace, or the next `n` keys of the
+ * expires map in a rotating walk.
+ */
 function sample(db: Db, volatile: boolean, n: number): string[] {
-  const map: Map<string, unknown> = volatile ? db.expires : db.dict;
+  if (!volatile) return db.dict.some_keys(n);
+  const map: Map<string, unknown> = db.expires;
   let cur = cursors.get(db);
   if (!cur || cur[0] !== map) { cur = [map, map.keys()]; cursors.set(db, cur); }
   const out: string[] = [];
@@ -71,7 +75,7 @@ function sample(db: Db, volatile: boolean, n: number): string[] {
 /** How evictable a key is under the policy: larger goes first (idle time, 255 - freq, -ttl). */
 function badness(srv: Server, db: Db, key: string, p: Policy): number {
   if (p === 'volatile-ttl') return -(db.expires.get(key) ?? Infinity);
-  const lru = db.lru.get(key) ?? lru_new(srv);
+  const lru = db.lru_of(key) ?? lru_new(srv);
   return is_lfu(p) ? 255 - lfu_counter(srv, lru) : idle_ms(srv, lru);
 }
 

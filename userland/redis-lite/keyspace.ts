@@ -14,7 +14,7 @@ import { HashObj, ListObj, RawStr, type RObj, SetObj, str_encoding, type_name } 
 import { SYNTAX } from './resp.ts';
 import { StreamObj } from './stream.ts';
 import { ZSet } from './t_zset_obj.ts';
-import { rand_below, stringmatch } from './util.ts';
+import { stringmatch } from './util.ts';
 
 /** A deep copy for COPY (strings are immutable and shared). */
 export function dup(v: RObj): RObj {
@@ -53,14 +53,14 @@ function rename(c: Client, nx: boolean): void {
   const v = c.db.peek(src);
   if (v === undefined) { c.reply.error('no such key'); return; }
   if (src === dst) { if (nx) c.reply.int(0); else c.reply.ok(); return; }
-  const ttl = c.db.ttl_of(src), lru = c.db.lru.get(src);
+  const ttl = c.db.ttl_of(src), lru = c.db.lru_of(src);
   if (c.db.peek(dst) !== undefined) {
     if (nx) { c.reply.int(0); return; }
     c.db.delete(dst);
   }
   c.db.delete(src);
   c.db.add(dst, v);
-  if (lru !== undefined) c.db.lru.set(dst, lru);
+  if (lru !== undefined) c.db.set_lru(dst, lru);
   if (ttl !== undefined) c.db.set_expire(dst, ttl);
   notify(c, NOTIFY_GENERIC, 'rename_from', src);
   notify(c, NOTIFY_GENERIC, 'rename_to', dst);
@@ -83,9 +83,7 @@ function keys(c: Client): void {
 function randomkey(c: Client): void {
   const db = c.db;
   for (let tries = 0; db.dict.size > 0 && tries < 100; tries++) {
-    const i = rand_below(db.dict.size);
-    let j = 0, key = '';
-    for (const k of db.dict.keys()) if (j++ === i) { key = k; break; }
+    const key = db.dict.random_key()!;
     if (db.peek_notouch(key) !== undefined) { c.reply.bulk(key); return; }
   }
   c.reply.nil();
@@ -122,10 +120,10 @@ function move(c: Client): void {
   if (dst === c.db) { c.reply.error('source and destination objects are the same'); return; }
   const v = c.db.peek(key);
   if (v === undefined || dst.peek(key) !== undefined) { c.reply.int(0); return; }
-  const ttl = c.db.ttl_of(key), lru = c.db.lru.get(key);
+  const ttl = c.db.ttl_of(key), lru = c.db.lru_of(key);
   c.db.delete(key);
   dst.add(key, v);
-  if (lru !== undefined) dst.lru.set(key, lru);
+  if (lru !== undefined) dst.set_lru(key, lru);
   if (ttl !== undefined) dst.set_expire(key, ttl);
   notify(c, NOTIFY_GENERIC, 'move_from', key);
   notify_event(c.srv, NOTIFY_GENERIC, 'move_to', key, dst.id);
@@ -159,10 +157,7 @@ function swapdb(c: Client): void {
   const a = c.srv.db_at(c.argv[1]), b = c.srv.db_at(c.argv[2]);
   if (!a || !b) { c.reply.error('DB index is out of range'); return; }
   if (a !== b) {
-    [a.dict, b.dict] = [b.dict, a.dict];
-    [a.expires, b.expires] = [b.expires, a.expires];
-    [a.lru, b.lru] = [b.lru, a.lru];
-    a.expire_cursor = b.expire_cursor = null;
+    a.swap(b);
     c.srv.touch_all_watched();
     signal_db_keys(c.srv, a.id); signal_db_keys(c.srv, b.id);
   }
@@ -184,7 +179,7 @@ const POLICY_NOTE = 'Please note that when switching between policies at runtime
 function object_sub(c: Client, what: 'encoding' | 'refcount' | 'idletime' | 'freq'): void {
   const key = c.argv[2], v = c.db.peek_notouch(key), srv = c.srv;
   if (v === undefined) { c.reply.nil(); return; }
-  const lru = c.db.lru.get(key) ?? lru_new(srv);
+  const lru = c.db.lru_of(key) ?? lru_new(srv);
   if (what === 'encoding') c.reply.bulk(encoding(v));
   else if (what === 'refcount') c.reply.int(typeof v === 'string' && str_encoding(v) === 'int' && Number(v) >= 0 && Number(v) < 10000 ? 2147483647 : 1);
   else if (what === 'idletime') {

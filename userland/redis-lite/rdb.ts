@@ -145,7 +145,7 @@ export function rdb_dump(dbs: Db[], now: number, compress = true): Uint8Array {
     if (db.dict.size === 0) continue;
     w.byte(OP_SELECTDB); w.len_(db.id);
     w.byte(OP_RESIZEDB); w.len_(db.dict.size); w.len_(db.expires.size);
-    for (const [k, v] of db.dict) {
+    for (const [k, v] of db.dict.entries()) {
       const when = db.expires.get(k);
       if (when !== undefined) { w.byte(OP_EXPIRETIME_MS); w.u64le(when); }
       w.byte(rdb_type(v)); w.s(k); rdb_save_object(w, v);
@@ -282,7 +282,7 @@ export function rdb_load(buf: Uint8Array, dbs: Db[], now: number): number | stri
       if (op === OP_RESIZEDB) { r.len(); r.len(); continue; }
       if (op === OP_EXPIRETIME_MS) { expire = Number(r.u64le()); continue; }
       const key = r.str(), v = rdb_load_object(r, op);
-      if (expire < 0 || expire > now) { db.dict.set(key, v); if (expire >= 0) db.expires.set(key, expire); keys++; }
+      if (expire < 0 || expire > now) { db.load(key, v, expire); keys++; }
       expire = -1;
     }
   } catch (e) {

@@ -1,8 +1,10 @@
 /**
- * SCAN, HSCAN, SSCAN, ZSCAN (db.c's scanGenericCommand). A JS Map has no stable hash-bucket
- * cursor, so cursor 0 takes a snapshot of the key order and later cursors walk it: every
- * element present for the whole scan is returned, as Redis guarantees; elements deleted in
- * between are skipped when reached. Small ("listpack"/"intset") collections return all at once.
+ * SCAN, HSCAN, SSCAN, ZSCAN (db.c's scanGenericCommand). SCAN walks the keyspace's buckets with
+ * Redis's reverse-binary cursor (dict.ts), stateless as Redis's is. A collection is a JS Map or
+ * Set, which has no stable bucket cursor, so for HSCAN/SSCAN/ZSCAN cursor 0 takes a snapshot of
+ * the element order and later cursors walk it: every element present for the whole scan is
+ * returned, as Redis guarantees; elements deleted in between are skipped when reached. Small
+ * ("listpack"/"intset") collections return all at once.
  */
 import { get_int, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
@@ -24,10 +26,23 @@ function snaps(srv: Server): Map<number, Snapshot> {
   return m;
 }
 
+/**
+ * parseScanCursorOrReply: strtoul's reading (a sign is allowed, "-1" wraps to 2^64-1; out of
+ * range or trailing junk is invalid). Only the low 32 bits select a bucket (tables are
+ * smaller), as the low 64 do in Redis.
+ */
+function parse_cursor(cs: string): number | null {
+  if (!/^[+-]?\d+$/.test(cs)) return null;
+  if (cs.length <= 9) return Number(cs) >>> 0;
+  const v = BigInt(cs), mag = v < 0n ? -v : v;
+  return mag > 0xffffffffffffffffn ? null : Number(BigInt.asUintN(32, v));
+}
+
 /** Parses cursor and options; null after an error reply. */
 function scan_args(c: Client, cur_i: number, allow_type: boolean): { cursor: number; pat: string | null; count: number; type: string | null } | null {
   const cs = c.argv[cur_i];
-  if (!/^\d+$/.test(cs) || cs.length > 20) { c.reply.error('invalid cursor'); return null; }
+  const cursor = parse_cursor(cs);
+  if (cursor === null) { c.reply.error('invalid cursor'); return null; }
   let pat: string | null = null, count = 10, type: string | null = null;
   for (let j = cur_i + 1; j < c.argv.length; j++) {
     const has = j + 1 < c.argv.length;
@@ -40,7 +55,7 @@ function scan_args(c: Client, cur_i: number, allow_type: boolean): { cursor: num
     else if (allow_type && opt(c.argv[j], 'TYPE') && has) type = c.argv[++j].toLowerCase();
     else { c.reply.error(SYNTAX); return null; }
   }
-  return { cursor: Number(cs), pat, count, type };
+  return { cursor, pat, count, type };
 }
 
 /** Walks `count` keys of the snapshot for `cursor` (0 starts one from `all`); [next cursor, keys]. */
@@ -68,13 +83,18 @@ function reply_scan(c: Client, cursor: number, items: string[]): void {
 function scan(c: Client): void {
   const a = scan_args(c, 1, true);
   if (!a) return;
-  const [next, keys] = walk(c.srv, a.cursor, a.count, () => [...c.db.dict.keys()]);
+  const keys: string[] = [], push = (k: string): void => { keys.push(k); };
+  let cursor = a.cursor;
+  for (let max = a.count * 10; ;) {
+    cursor = c.db.dict.scan(cursor, push);
+    if (!cursor || !max-- || keys.length >= a.count) break;
+  }
   const out = keys.filter((k) => {
     if (a.pat && !stringmatch(a.pat, k)) return false;
     const v = c.db.peek_notouch(k);
     return v !== undefined && (!a.type || type_name(v) === a.type);
   });
-  reply_scan(c, next, out);
+  reply_scan(c, cursor, out);
 }
 
 function small(v: RObj): boolean {

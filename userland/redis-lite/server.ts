@@ -147,6 +147,7 @@ export class Server {
     this.current_client = c;
     c.prop = null;
     c.last_cmd = cmd.fullname;
+    c.db.dict.forget();
     this.errstats.settle();
     // The argv as received: a command may replace it (GEOADD runs as ZADD); MONITOR and SLOWLOG show this one.
     const argv = c.argv;
@@ -232,11 +233,11 @@ export class Server {
 
   /**
    * INFO's used_memory: an estimate (the dataset lives in the JavaScript heap, not in the
-   * process's emulated memory): 48 bytes per key plus 1 MiB.
+   * process's emulated memory): each keyspace's table, entries and arena, plus 1 MiB.
    */
   used_memory(): number {
     let n = 0;
-    for (const db of this.dbs) n += db.dict.size * 48;
+    for (const db of this.dbs) n += db.dict.bytes();
     return n + 1024 * 1024;
   }
 

@@ -14,6 +14,20 @@ test('CLOCK_MONOTONIC advances with host time; REALTIME is near the host clock',
   });
 });
 
+test('CLOCK_REALTIME is never behind the host clock: a time read on the host, then in privos, is in order', async (t) => {
+  // A client computes a deadline from its clock and the server reads its own (redis's GETEX PXAT
+  // then PTTL): an emulated clock that lags the host's by a dropped millisecond breaks that order.
+  const k = boot();
+  await run_inline(k, (libc) => {
+    for (let i = 0; i < 200; i++) {
+      const host_ns = (performance.timeOrigin + performance.now()) * 1e6;
+      const rt = libc.clock_ns(libc.CLOCK_REALTIME) as number;
+      t.true(rt >= host_ns - 2e3 && rt < host_ns + 50e6, `emulated ${rt} vs host ${host_ns}`);
+      if (rt < host_ns - 2e3) break;
+    }
+  });
+});
+
 test('CPU-time clocks come from the cycle model, not the host', async (t) => {
   const k = boot();
   await run_inline(k, (libc) => {
