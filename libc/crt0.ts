@@ -9,6 +9,7 @@ import { malloc_init } from './malloc.ts';
 import { stdio_init } from './stdio.ts';
 import { clone_child, new_libc } from './unistd.ts';
 import { install_console } from './console.ts';
+import { vdso_note_auxv } from './vdso.ts';
 
 /** A program's main, as DESIGN.md's contract defines it. */
 export type UserMain = (libc: Libc, argv: string[], envp: string[]) => Promise<number> | number;
@@ -53,6 +54,7 @@ export async function crt0(door: CpuDoor, how: number, main: UserMain): Promise<
     if (how === ENTRY_CLONE) return await clone_child(door);
     const lc = await new_libc(door);
     lc.initial_sp = door.entry_sp();
+    vdso_note_auxv(lc.initial_sp);
     install_console(lc, globalThis as unknown as Record<string, unknown>);
     const { argv, envp } = read_args(lc, lc.initial_sp);
     const code = how === ENTRY_BOX ? await lc.kerncall_main(main, argv, envp) : await main(lc, argv, envp);

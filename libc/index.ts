@@ -1,5 +1,6 @@
 /** The whole C library: the core and every group of wrappers. */
 import './unistd.ts';
+import './vdso.ts';
 import './mman.ts';
 import './fs.ts';
 import './malloc.ts';

@@ -179,11 +179,18 @@ L.nanosleep = function (ns) {
 L.sleep = function (s) { return this.nanosleep(s * 1e9); };
 L.usleep = function (us) { return this.nanosleep(us * 1000); };
 
+/** clock_gettime(2) through the vDSO where it answers (libc/vdso.ts), else the syscall. */
 L.clock_gettime = function (clk, tp) {
-  if (tp !== undefined) return this.ret(this.raw(this.SYS.clock_gettime, clk, tp));
-  return this.clock_ns(clk);
+  if (tp === undefined) return this.clock_ns(clk);
+  const ns = this.vdso_clock_ns(clk);
+  if (ns < 0) return this.ret(this.raw(this.SYS.clock_gettime, clk, tp));
+  const s = Math.floor(ns / 1e9);
+  this.poke_u64(tp, s); this.poke_u64(tp + 8, ns - s * 1e9);
+  return 0;
 };
 L.clock_ns = function (clk) {
+  const ns = this.vdso_clock_ns(clk);
+  if (ns >= 0) return ns;
   return this.with_scratch(() => {
     const p = this.scratch_push(16);
     const r = this.ret(this.raw(this.SYS.clock_gettime, clk, p)) as number;

@@ -20,6 +20,7 @@ import { TRAP_UD, do_trap, user_crash } from './traps.ts';
 import { native_read_cr0, native_write_cr0 } from '../privbox/insn.ts';
 import { box_task, privbox_of } from '../privbox/privbox.ts';
 import { types } from 'node:util';
+import { read_counter } from '../time/vsyscall.ts';
 
 // %TypedArray%.prototype's getters, taken from this realm: they read a typed array's internal
 // slots whatever realm it comes from, without running any getter user code may have installed.
@@ -113,6 +114,12 @@ export function door_host(t: Task): DoorHost {
       } catch (e) { unwound(e); return null; }
     },
     cpl: () => (t.in_box ? 0 : 3),
+    rdtsc() {
+      if (stale()) return NaN;
+      user_mode(t); // the charge is this task's, whoever ran last
+      cpu.charge(C.rdtsc);
+      return read_counter(k);
+    },
     pac(op, key, ptr, modifier) {
       if (stale()) return null;
       try { return door_pac(t, op, key, ptr, modifier); } catch (e) { unwound(e); return null; }

@@ -30,6 +30,8 @@ export interface DoorHost {
   /** The function at addr, or null when the fetch faulted (the task is then ending). */
   text_at(addr: number): UserCode | null;
   cpl(): number;
+  /** The counter instruction: its value, or NaN if the task ended. */
+  rdtsc(): number;
   pac(op: number, key: number, ptr: bigint, modifier: bigint): bigint | null;
   cr0(write: number, v: number): number;
   box_reg(i: number): number;
@@ -143,6 +145,7 @@ export function door_realm(): DoorRealm {
         return settle(kcall(reg(a), reg(a0), reg(a1), reg(a2), reg(a3), reg(a4), reg(a5), reg(a6), spent()));
       },
       cpl: () => host.cpl(),
+      rdtsc: () => check(host.rdtsc()),
       pac(op: number, key: number, ptr: bigint, modifier: bigint): bigint {
         const r = host.pac(reg(op), reg(key), asUintN(64, ptr), asUintN(64, modifier));
         if (r === null) throw UNWIND;

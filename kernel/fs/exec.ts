@@ -33,6 +33,8 @@ import { getname } from './open.ts';
 import { KERN_INFO } from '../printk.ts';
 import { sfi_variant } from '../privbox/sfi_image.ts';
 import { as_user_ptr, USER_NULL, user_ptr_add, type UserPtr } from '../include/linux/compiler_types.ts';
+import { AT_SYSINFO_EHDR } from '../include/vdso/datapage.ts';
+import { map_vdso } from '../time/vsyscall.ts';
 
 
 /** A program of the kernel's own realm (the in-process test harness): its entry, no realm. */
@@ -91,7 +93,7 @@ export function open_exec(t: Task, path: string): string | number {
 const enc = new TextEncoder();
 
 /** Builds the initial stack; returns the stack pointer (pointing at argc). */
-function create_stack(t: Task, argv: string[], envp: string[], execfn: string): number {
+function create_stack(t: Task, argv: string[], envp: string[], execfn: string, vdso: number): number {
   const k = t.kernel;
   const strs = [...argv, ...envp, execfn].map((s) => enc.encode(s + '\0'));
   // The strings sit at the top in order (argv, envp, then the exec filename), as copy_strings
@@ -105,7 +107,8 @@ function create_stack(t: Task, argv: string[], envp: string[], execfn: string): 
   const at_random = sp;
   copy_to_user(t, as_user_ptr(sp), rand, 0, 16); // the new stack: user memory the kernel lays out
   const c = t.cred;
-  const auxv = [AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100, AT_UID, c.uid, AT_EUID, c.euid, AT_GID, c.gid,
+  // ARCH_DLINFO first: where the vDSO is (kernel/time/vsyscall.ts).
+  const auxv = [AT_SYSINFO_EHDR, vdso, AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100, AT_UID, c.uid, AT_EUID, c.euid, AT_GID, c.gid,
     AT_EGID, c.egid, AT_SECURE, 0, AT_RANDOM, at_random, AT_EXECFN, addrs[addrs.length - 1],
     AT_ENTRY, USER_TEXT_BASE, AT_HWCAP, k.arch.name === 'arm64' ? ARM64_HWCAP_PAUTH : 0, AT_NULL, 0];
   const words = [argv.length, ...addrs.slice(0, argv.length), 0, ...addrs.slice(argv.length, argv.length + envp.length), 0, ...auxv];
@@ -145,10 +148,11 @@ function exec_mmap(t: Task): void {
 export function start_image(t: Task, img: LoadedImage | HostImage, argv: string[], envp: string[], execfn: string): void {
   const k = t.kernel;
   exec_mmap(t);
+  const vdso = map_vdso(t, USER_STACK_TOP - USER_STACK_SIZE);
   t.files.close_all(true);
   for (const a of t.sighand.action) if (a.handler !== SIG_IGN) { a.handler = SIG_DFL; a.flags = 0; }
   t.comm = (argv[0] ?? execfn).split('/').pop()!.slice(0, 15);
-  const sp = create_stack(t, argv, envp, execfn);
+  const sp = create_stack(t, argv, envp, execfn, vdso);
   t.mm!.exe_file = execfn;
   t.user_sp = sp;
   t.sig_sp = 0;

@@ -48,6 +48,7 @@ import { UTS_RELEASE } from '../sys.ts';
 import { kcov_init } from '../kcov.ts';
 import { KCOV_INSTRUMENTED } from '../kcov_build.ts';
 import { default_image, type RootfsBuilder, type RootImage, unpack_rootfs } from './initramfs.ts';
+import { vdso_init } from '../time/vsyscall.ts';
 
 export interface BootOptions {
   arch?: ArchName;
@@ -116,6 +117,7 @@ export function start_kernel(opts: BootOptions = {}): Kernel {
   k.exec_hooks.push((t) => { t.forknoexec = false; });
   fs_init(k);
   privbox_init(k);
+  vdso_init(k); // [vvar]'s clock data, before the first exec maps it
   ptrauth_init(k); // per-process PAuth keys drawn at exec (arm64; fdcap's software PAC on x86_64)
   proc_modules_init(k);
   kcov_init(k);

@@ -158,8 +158,8 @@ export function sys_mprotect(t: Task, start: number, len: number, prot: number):
   for (let a = start; a < end;) {
     const v = mm.vma_at(a);
     if (!v) return -ENOMEM;
-    // A shared mapping of a file not open for writing lacks VM_MAYWRITE.
-    if (prot & PROT_WRITE && v.flags & MAP_SHARED && v.file && (!v.file.may_write || v.no_maywrite)) return -EACCES;
+    // A shared mapping of a file not open for writing lacks VM_MAYWRITE, as do [vvar] and [vdso].
+    if (prot & PROT_WRITE && (v.no_maywrite || (v.flags & MAP_SHARED && v.file && !v.file.may_write))) return -EACCES;
     a = v.end;
   }
   split_at(mm, start);

@@ -32,6 +32,7 @@ export const COST_KEYS = [
   'tlb_miss',          // a 4-level page walk on a TLB miss
   'context_switch',    // switching tasks (schedule + switch_mm)
   'pac_insn',          // one PAC*/AUT*/XPAC* instruction (arm64), or its software cost
+  'rdtsc',             // reading the time-stamp counter in user mode: RDTSC (x86) / ISB + MRS CNTVCT_EL0 (arm64)
   'sfi_mask',          // one SFI address mask on a boxed memory access (lea + btr)
   'sfi_branch',        // SFI mask + bundle alignment of an indirect branch in a box
   'spap_check',        // SPAP hardware check on a semi-privileged access

@@ -4,6 +4,7 @@
  * cycle model (cycles ÷ the profile's clock), so they measure emulated, not host, time.
  */
 import { EFAULT, EINVAL } from '../include/uapi/errno.ts';
+import type { Kernel } from '../kernel.ts';
 import { copy_from_user, copy_to_user } from '../mm/uaccess.ts';
 import { account } from '../sched/core.ts';
 import type { Task } from '../sched/task.ts';
@@ -21,14 +22,24 @@ export const TIMER_ABSTIME = 1;
 const ts = new Uint8Array(16);
 const dv = new DataView(ts.buffer);
 
+/**
+ * A clock the host keeps (realtime, monotonic) is the uptime plus this offset, in ns; -EINVAL
+ * for the others. The vDSO publishes these (kernel/time/vsyscall.ts).
+ */
+export function host_clock_offset(k: Kernel, clk: number): number {
+  switch (clk) {
+    case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE:
+      return k.boot_realtime_ns;
+    case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME:
+      return 1e9; // the emulated machine has been up since 1 s before boot finished
+    default: return -EINVAL;
+  }
+}
+
 /** The clock's value in nanoseconds, or -EINVAL. */
 export function clock_ns(t: Task, clk: number): number {
   const k = t.kernel;
   switch (clk) {
-    case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE:
-      return k.uptime_ns() + k.boot_realtime_ns;
-    case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME:
-      return k.uptime_ns() + 1e9; // the emulated machine has been up since 1 s before boot finished
     case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID: {
       account(t, false);
       let cycles = 0;
@@ -37,7 +48,10 @@ export function clock_ns(t: Task, clk: number): number {
       }
       return Math.floor((cycles / k.cpu.profile.hz) * 1e9);
     }
-    default: return -EINVAL;
+    default: {
+      const off = host_clock_offset(k, clk);
+      return off < 0 ? off : k.uptime_ns() + off;
+    }
   }
 }
 

@@ -40,6 +40,7 @@ const cost: { readonly [K in CostKey]: number } = Object.freeze({
   tlb_miss: 25,
   context_switch: 3200,
   pac_insn: 4,
+  rdtsc: 45,
   sfi_mask: 1,
   sfi_branch: 2,
   spap_check: 0,
@@ -110,6 +111,9 @@ const sources: { readonly [K in CostKey]: string } = Object.freeze({
   context_switch:
     'estimate: no M1 measurement found; ~1 µs per pinned thread switch (the order E. Bendersky ' +
     'measured on x86, 1.2-1.5 µs in 2018) at 3.2 GHz → 3200 cycles',
+  rdtsc:
+    'cited: golang/go issue 67937 (2024): reading CNTVCT_EL0 takes 14 ns on an Apple M1 (Linux\'s ' +
+    'vDSO reads it after an ISB, arch/arm64/include/asm/vdso/gettimeofday.h) → 14 ns × 3.2 GHz ≈ 45 cycles',
   pac_insn:
     'cited: seed 003 (JKIISC 33(2):319, 2023) — "about 4 cycles per instruction", citing ' +
     'Liljestrand et al., "PAC it up: Towards Pointer Integrity using ARM Pointer Authentication", ' +

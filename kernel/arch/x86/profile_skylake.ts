@@ -62,6 +62,7 @@ const base = {
   tlb_miss: 30,
   context_switch: 4200,
   pac_insn: 50,
+  rdtsc: 25,
   sfi_mask: 2,
   sfi_branch: 2,
   spap_check: 0,
@@ -197,6 +198,8 @@ const sources: { readonly [K in CostKey]: string } = Object.freeze({
     'cited: E. Bendersky, "Measuring context switching and memory overheads for Linux threads" ' +
     '(2018): 1.2-1.5 µs per switch, threads pinned to one core (pipe/futex ping-pong, Haswell ' +
     'i7-4771, 3.5 GHz) → 4200-5250 cycles; take the lower end, 4200 (includes the syscalls of the ping-pong)',
+  rdtsc:
+    'cited: A. Fog, "Instruction tables" (2022), Skylake: RDTSC 20 µops, reciprocal throughput 25 cycles',
   pac_insn:
     'estimate: x86 has no pointer authentication; the software stand-in is a keyed MAC over ' +
     '(pointer, modifier), 16 bytes, e.g. SipHash-class at ~1-2 cycles/byte plus finalization → ~50. ' +

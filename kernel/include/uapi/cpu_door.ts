@@ -45,6 +45,12 @@ export interface CpuDoor {
    * CPL 0, a fault otherwise. The callee gets the current task and the seven registers.
    */
   kcall(addr: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number): SyscallResult;
+  /**
+   * RDTSC (x86_64) / MRS CNTVCT_EL0 (arm64), allowed in user mode as Linux leaves them: the
+   * time-stamp counter, ticking at COUNTER_HZ (kernel/include/vdso/datapage.ts). The vDSO's
+   * clock reads use it with the [vvar] page instead of a syscall.
+   */
+  rdtsc(): number;
   /** The current privilege level of this task's code: 3 in user mode, 0 in a PrivBox. */
   cpl(): number;
   /** ARMv8.3 pointer authentication (PAC_* ops below, key index 0..4 = IA IB DA DB GA); #UD on x86_64. */
