@@ -73,7 +73,7 @@ export function info_string(srv: Server, wanted: string[]): string {
 
 /**
  * One commandstats line. usec is estimated from the timed sample of calls (one in 64 is timed:
- * each clock read is a syscall in privos, which would double a fast command's cost).
+ * a clock read through privos's vDSO costs ~150 ns of host time, ~20 % of a pipelined GET).
  */
 function cmdstat(c: Cmd): string {
   const per = c.samples ? c.usec_sampled / c.samples : 0;
