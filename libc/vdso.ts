@@ -2,8 +2,9 @@
  * The vDSO's clock reads (lib/vdso/gettimeofday.c: do_hres), as the C library's own code: the
  * clock data from the [vvar] page (kernel/include/vdso/datapage.ts) through the MMU, the counter
  * from the CPU (door.rdtsc: RDTSC / MRS CNTVCT_EL0), no syscall — what glibc gets by calling
- * __vdso_clock_gettime. Clocks the page does not publish (the CPU-time clocks, bad ids), a
- * process without [vvar] and code in a PrivBox (its libc calls the gate) take the syscall.
+ * __vdso_clock_gettime. Clocks the page does not publish (the CPU-time clocks, bad ids) and a
+ * process without [vvar] take the syscall. Code in a PrivBox reads the clock the same way (the
+ * vDSO is user code; its loads are box loads, masked and charged as such).
  *
  * The data words are re-read whenever the seq count differs from the last read (one load per
  * call, as the seqlock reader's first load; the kernel writes them only under a new count), or
@@ -65,7 +66,7 @@ function reload(lc: Libc, at: number, s: number): void {
 }
 
 Libc.prototype.vdso_clock_ns = function (clk) {
-  if (clk !== (clk & 15) || !(VDSO_CLOCKS & (1 << clk)) || this.kerncall_gate !== 0) return -1;
+  if (clk !== (clk & 15) || !(VDSO_CLOCKS & (1 << clk))) return -1;
   if (vvar < 0) vvar = find_vvar(this);
   if (vvar === 0) return -1;
   const d = this.door, s = d.ld32(vvar + VDSO_SEQ);
