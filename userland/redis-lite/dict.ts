@@ -22,6 +22,8 @@ export const EMBSTR_MAX = 44;
 const INITIAL = 4;
 /** HASHTABLE_MIN_FILL: below 10 % full the table shrinks (Redis does it from serverCron). */
 const MIN_FILL = 10;
+/** V8's longest Uint8Array: the arena's limit. */
+const ARENA_MAX = 2 ** 32;
 /** An entry whose value is a JS object in `objs`, not bytes in the arena. */
 const NOT_INLINE = -1;
 
@@ -53,8 +55,8 @@ export class Dict {
   private mask = INITIAL - 1;
   /** Entry → next entry in its chain + 1; for a free entry, the next free one + 1. */
   private next: Int32Array = new Int32Array(INITIAL);
-  /** Entry → arena offset of its key; an inline value's bytes follow the key's. */
-  private off: Int32Array = new Int32Array(INITIAL);
+  /** Entry → arena offset of its key; an inline value's bytes follow the key's (an arena holds up to 4 GiB). */
+  private off = new Uint32Array(INITIAL);
   private klen: Int32Array = new Int32Array(INITIAL);
   /** Entry → inline value length, or NOT_INLINE. */
   private vlen: Int32Array = new Int32Array(INITIAL);
@@ -278,7 +280,9 @@ export class Dict {
 
   private grow_entries(n: number): void {
     this.next = grown(this.next, n);
-    this.off = grown(this.off, n);
+    const o = new Uint32Array(n);
+    o.set(this.off);
+    this.off = o;
     this.klen = grown(this.klen, n);
     this.vlen = grown(this.vlen, n);
     const l = new Uint32Array(n);
@@ -322,7 +326,8 @@ export class Dict {
     if (this.top + n <= this.arena.length) return;
     const live = this.top - this.dead;
     let cap = this.arena.length;
-    while (cap < 2 * (live + n)) cap *= 2;
+    while (cap < 2 * (live + n) && cap < ARENA_MAX) cap *= 2;
+    if (live + n > cap) throw new RangeError('keyspace arena full (4 GiB of keys and short values in one DB)');
     const a = new Uint8Array(cap);
     if (this.dead * 2 >= this.top) this.compact_into(a);
     else a.set(this.arena.subarray(0, this.top));
