@@ -8,6 +8,7 @@ import { blocked_command_failed, reply_timed_out, unblock } from './blocked.ts';
 import { get_ll, opt } from './cmdutil.ts';
 import { type Client, CLIENT_BLOCKED } from './networking.ts';
 import { SYNTAX } from './resp.ts';
+import { CLIENT_POSTPONED } from './pause.ts';
 
 /** Client flags of their own (networking.ts's CLIENT_* use the bits below 4096). */
 export const CLIENT_REPLY_OFF = 1 << 12, CLIENT_REPLY_SKIP = 1 << 13, CLIENT_REPLY_SKIP_NEXT = 1 << 14;
@@ -43,7 +44,8 @@ export function client_unblock(c: Client): void {
   if (id === null) return;
   let target: Client | undefined;
   for (const x of c.srv.clients.values()) if (x.id === id) target = x;
-  if (!target || !(target.flags & CLIENT_BLOCKED)) { c.reply.int(0); return; }
+  // A client postponed by CLIENT PAUSE waits for the pause (Redis 7.0 would reach a panic here).
+  if (!target || !(target.flags & CLIENT_BLOCKED) || target.flags & CLIENT_POSTPONED) { c.reply.int(0); return; }
   if (error) {
     target.reply.error('-UNBLOCKED client unblocked via CLIENT UNBLOCK');
     blocked_command_failed(target);

@@ -9,6 +9,7 @@ import { CLIENT_BLOCKED, type Client } from './networking.ts';
 import { unsubscribe } from './pubsub.ts';
 import type { Server } from './server.ts';
 import { disable_tracking } from './tracking.ts';
+import { forget_postponed } from './pause.ts';
 
 export function free_client(srv: Server, c: Client): void {
   if (srv.clients.get(c.fd) !== c) return;
@@ -21,6 +22,7 @@ export function free_client(srv: Server, c: Client): void {
     }
     srv.blocked_clients.delete(c);
     c.bpop = null;
+    forget_postponed(c);
   }
   unwatch_all(c);
   monitor_stop(c);

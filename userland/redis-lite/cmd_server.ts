@@ -13,6 +13,7 @@ import { unwatch_all } from './multi.ts';
 import { unsubscribe } from './pubsub.ts';
 import { SYNTAX } from './resp.ts';
 import { client_caching, client_getredir, client_tracking, client_trackinginfo, CLIENT_TRACKING, disable_tracking, tracking_flags } from './tracking.ts';
+import { client_pause, client_unpause } from './pause.ts';
 
 function ping(c: Client): void {
   if (c.argv.length > 2) { c.reply.error("wrong number of arguments for 'ping' command"); return; }
@@ -182,6 +183,8 @@ register('connection', [
     ['kill', -3, 'admin noscript loading stale nokeys', client_kill],
     ['reply', 3, 'noscript loading stale nokeys', client_reply],
     ['unblock', -3, 'admin noscript loading stale nokeys', client_unblock],
+    ['pause', -3, 'admin noscript loading stale nokeys', client_pause],
+    ['unpause', 2, 'admin noscript loading stale nokeys', client_unpause],
     ['setinfo', 4, 'noscript loading stale nokeys', (c) => c.reply.ok()],
     ['tracking', -3, 'noscript loading stale nokeys', client_tracking],
     ['caching', 3, 'noscript loading stale nokeys', client_caching],

@@ -9,6 +9,7 @@ import { Dict } from './dict.ts';
 import { type RObj } from './object.ts';
 import type { Server } from './server.ts';
 import { invalidate_key } from './tracking.ts';
+import { clients_paused } from './pause.ts';
 
 export class Db {
   /** Keys and values, with each key's access time or LFU counter (robj.lru; evict.ts). */
@@ -23,6 +24,7 @@ export class Db {
   expire_if_needed(key: string): boolean {
     const when = this.expires.get(key);
     if (when === undefined || when > this.srv.now) return false;
+    if (clients_paused(this.srv)) return true; // logically expired, deleted once the pause ends
     this.srv.stat_expiredkeys++;
     this.delete(key);
     notify_event(this.srv, NOTIFY_EXPIRED, 'expired', key, this.id);

@@ -8,6 +8,7 @@ import { register } from './commands.ts';
 import type { Client } from './networking.ts';
 import { notify, NOTIFY_GENERIC } from './notify.ts';
 import type { Server } from './server.ts';
+import { clients_paused } from './pause.ts';
 
 const NX = 1, XX = 2, GT = 4, LT = 8;
 const LLONG_MAX = 9223372036854775807;
@@ -80,6 +81,7 @@ const SAMPLE = 20, TIME_BUDGET_MS = 25;
 
 /** activeExpireCycle: samples volatile keys per db, again while over a quarter were stale. */
 export function active_expire_cycle(srv: Server, clock: () => number): void {
+  if (clients_paused(srv)) return; // no expiry while clients are paused (they would not see it replicated)
   const start = clock();
   for (const db of srv.dbs) {
     for (let rounds = 0; db.expires.size > 0 && rounds < 1000; rounds++) {

@@ -13,10 +13,11 @@ import { broadcast_invalidations, limit_used_slots } from './tracking.ts';
 import { args_to_config, default_config, load_config } from './config.ts';
 import { active_expire_cycle } from './expire.ts';
 import { FileBuf, read_file } from './fileio.ts';
-import { Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_CLOSE_ASAP, CLIENT_PENDING_WRITE, process_input, NET_IOBUF_LEN, read_query, resize_query_buffer, write_to_client } from './networking.ts';
+import { Client, CLIENT_BLOCKED, CLIENT_CLOSE_AFTER_REPLY, CLIENT_CLOSE_ASAP, CLIENT_PENDING_WRITE, process_input, NET_IOBUF_LEN, read_query, reset_client, resize_query_buffer, write_to_client } from './networking.ts';
 import { rdb_load } from './rdb.ts';
 import { bgrewriteaof, bgsave, rdb_path, reap_child, save_rdb } from './persistence.ts';
 import { Server } from './server.ts';
+import { CLIENT_POSTPONED, clients_paused } from './pause.ts';
 import { free_client } from './clients.ts';
 import './register_all.ts';
 
@@ -141,13 +142,23 @@ function on_readable(srv: Server, c: Client, ubuf: number): void {
   srv.add_pending(c);
 }
 
+/** processPendingCommandAndInputBuffer: the command CLIENT PAUSE held back runs now. */
+function run_postponed(srv: Server, c: Client): void {
+  c.flags &= ~CLIENT_POSTPONED;
+  srv.exec(c);
+  if (!(c.flags & CLIENT_BLOCKED)) reset_client(c);
+}
+
 /** beforeSleep: background jobs, unblocked clients, the AOF (before any reply), then replies. */
 async function before_sleep(srv: Server, el: EventLoop, ubuf: number): Promise<void> {
   while (srv.background.length) await srv.background.shift()!();
   while (srv.unblocked.length) {
     const c = srv.unblocked.shift()!;
     c.flags &= ~0x100;
-    if (srv.clients.get(c.fd) === c) { process_input(c, srv.exec_fn); srv.add_pending(c); }
+    if (srv.clients.get(c.fd) !== c) continue;
+    if (c.flags & CLIENT_POSTPONED) run_postponed(srv, c);
+    process_input(c, srv.exec_fn);
+    srv.add_pending(c);
   }
   broadcast_invalidations(srv);
   if (srv.aof) await srv.aof.flush();
@@ -185,6 +196,7 @@ function clients_cron(srv: Server): void {
 
 /** serverCron: active expiry, everysec fsync, the background child, save points. */
 async function cron(srv: Server): Promise<void> {
+  clients_paused(srv); // a pause whose time is over ends here
   if (srv.active_expire) active_expire_cycle(srv, () => now_ms(srv.libc));
   if (srv.tracking.clients) limit_used_slots(srv);
   clients_cron(srv);

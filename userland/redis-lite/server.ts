@@ -17,6 +17,7 @@ import { type Client, CLIENT_BLOCKED, CLIENT_CLOSE_ASAP, CLIENT_DIRTY_CAS, CLIEN
 import { type SlowlogEntry, slowlog_push, slowlog_times_every_call } from './slowlog.ts';
 import { CLIENT_TRACKING, CLIENT_TRACKING_BCAST, CLIENT_TRACKING_CACHING, flush_pending, limit_used_slots, remember_keys, TrackingState } from './tracking.ts';
 import { feed_monitors } from './monitor.ts';
+import { must_postpone, postpone } from './pause.ts';
 
 const CLIENT_REPLY_MASK = CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT;
 /** Calls per timed call (a power of two). */
@@ -122,6 +123,7 @@ export class Server {
       return this.reject(c, cmd, `Can't execute '${cmd.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     }
     if (this.config.maxmemory > 0 && !perform_evictions(this) && oom_rejects(c, cmd)) return this.reject(c, cmd, OOM);
+    if (must_postpone(c, cmd)) { postpone(c); return; }
     if (c.flags & CLIENT_MULTI && !MULTI_IMMEDIATE.has(cmd.name)) {
       c.mstate.push(argv);
       c.reply.status('QUEUED');

@@ -62,6 +62,25 @@ export function open(port: number): Promise<Socket> {
   return new Promise((res, rej) => { const s = connect(port, '127.0.0.1', () => res(s)); s.on('error', rej); });
 }
 
+/** Resolves once INFO clients reports n blocked clients (polls; no fixed sleep). */
+export async function wait_blocked_clients(port: number, n: number): Promise<void> {
+  while (!(await cli(port, 'info', 'clients')).includes(`blocked_clients:${n}\r`)) await new Promise((r) => setTimeout(r, 10));
+}
+
+/** A raw connection: send commands, read until `until` matches what arrived since the last read. */
+export async function raw_conn(port: number): Promise<{ send: (cmd: string, until: RegExp) => Promise<string>; close: () => void }> {
+  const s = await open(port);
+  let buf = '';
+  s.on('data', (b: Buffer) => { buf += b.toString('latin1'); });
+  const send = async (cmd: string, until: RegExp): Promise<string> => {
+    if (cmd) s.write(cmd);
+    while (!until.test(buf)) await new Promise((r) => setTimeout(r, 5));
+    const out = buf; buf = '';
+    return out;
+  };
+  return { send, close: () => s.destroy() };
+}
+
 /**
  * Writes raw bytes and resolves with everything the server sent until it closed the
  * connection or went quiet for `quiet_ms` after the first byte.

@@ -5,15 +5,12 @@
  */
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
-import { cli, cli_batch, cli_check, has_tool, open, start_redis, type Guest } from './helpers.ts';
+import { cli, cli_batch, cli_check, has_tool, open, raw_conn, start_redis, wait_blocked_clients, type Guest } from './helpers.ts';
 
 let g: Guest;
 const check = (t: ExecutionContext, pairs: [string[], string][]): Promise<void> => cli_check(t, g.port, pairs);
 
-/** Resolves once INFO clients reports n blocked clients (polls; no fixed sleep). */
-async function blocked_clients(n: number): Promise<void> {
-  while (!(await cli(g.port, 'info', 'clients')).includes(`blocked_clients:${n}\r`)) await new Promise((r) => setTimeout(r, 10));
-}
+const blocked_clients = (n: number): Promise<void> => wait_blocked_clients(g.port, n);
 
 /** Sends one command on a fresh connection and resolves with its first reply chunk. */
 async function send(cmd: string): Promise<string> {
@@ -21,19 +18,7 @@ async function send(cmd: string): Promise<string> {
   return new Promise((res) => { s.once('data', (b: Buffer) => { s.destroy(); res(b.toString('latin1')); }); s.write(cmd); });
 }
 
-/** A raw connection: send commands, read until `until` matches what arrived since the last read. */
-async function conn(): Promise<{ send: (cmd: string, until: RegExp) => Promise<string>; close: () => void }> {
-  const s = await open(g.port);
-  let buf = '';
-  s.on('data', (b: Buffer) => { buf += b.toString('latin1'); });
-  const send = async (cmd: string, until: RegExp): Promise<string> => {
-    if (cmd) s.write(cmd);
-    while (!until.test(buf)) await new Promise((r) => setTimeout(r, 5));
-    const out = buf; buf = '';
-    return out;
-  };
-  return { send, close: () => s.destroy() };
-}
+const conn = (): ReturnType<typeof raw_conn> => raw_conn(g.port);
 
 test.before(async () => { g = await start_redis(); });
 test.after.always(() => g?.stop());
