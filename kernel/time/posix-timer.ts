@@ -18,12 +18,12 @@ import type { Task } from '../sched/task.ts';
 import type { SyscallDef } from '../syscalls/syscall_def.ts';
 import { KTimer } from './hrtimer.ts';
 import { get_itimerspec, put_itimerspec, timespec_valid } from './itimerspec.ts';
-import { CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID, CLOCK_REALTIME, CLOCK_THREAD_CPUTIME_ID, TIMER_ABSTIME } from './posix-timers.ts';
+import { CLOCK_BOOTTIME, CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID, CLOCK_REALTIME, CLOCK_TAI, CLOCK_THREAD_CPUTIME_ID, TIMER_ABSTIME } from './posix-timers.ts';
 import { StateKey, state_of, state_peek, state_set } from '../include/linux/ext_state.ts';
 import type { UserPtr } from '../include/linux/compiler_types.ts';
 
 export const SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD = 2, SIGEV_THREAD_ID = 4;
-const CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11;
+const CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9;
 /** DELAYTIMER_MAX: the overrun count saturates at INT_MAX. */
 const DELAYTIMER_MAX = 0x7fffffff;
 

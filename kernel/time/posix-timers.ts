@@ -17,6 +17,8 @@ import { USER_NULL, type UserPtr } from '../include/linux/compiler_types.ts';
 
 export const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3;
 export const CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7;
+/** International Atomic Time: CLOCK_REALTIME plus the kernel's TAI offset, 0 until adjtimex sets one (never here). */
+export const CLOCK_TAI = 11;
 export const TIMER_ABSTIME = 1;
 
 const ts = new Uint8Array(16);
@@ -28,7 +30,7 @@ const dv = new DataView(ts.buffer);
  */
 export function host_clock_offset(k: Kernel, clk: number): number {
   switch (clk) {
-    case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE:
+    case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE: case CLOCK_TAI:
       return k.boot_realtime_ns;
     case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME:
       return 1e9; // the emulated machine has been up since 1 s before boot finished
@@ -122,7 +124,7 @@ export function sys_nanosleep(t: Task, rqtp: UserPtr, rmtp: UserPtr): SysRet {
 }
 
 export function sys_clock_nanosleep(t: Task, clk: number, flags: number, rqtp: UserPtr, rmtp: UserPtr): SysRet {
-  if (clk !== CLOCK_REALTIME && clk !== CLOCK_MONOTONIC && clk !== CLOCK_BOOTTIME) return -EINVAL;
+  if (clk !== CLOCK_REALTIME && clk !== CLOCK_MONOTONIC && clk !== CLOCK_BOOTTIME && clk !== CLOCK_TAI) return -EINVAL;
   const ns = get_timespec(t, rqtp);
   if (ns < 0) return ns;
   const deadline = flags & TIMER_ABSTIME ? ns : clock_ns(t, clk) + ns;

@@ -7,6 +7,7 @@ import { FDINFO_HELPERS, fdi, lnk } from './fdinfo_util.ts';
 const HELPERS = FDINFO_HELPERS + String.raw`
 #include <sys/timerfd.h>
 #include <sys/time.h>
+#include <sys/auxv.h>
 #include <time.h>
 static struct itimerspec its, oits;
 static int ts_set(int fd, int flags, long vs, long vn, long is, long in) { its.it_value.tv_sec = vs; its.it_value.tv_nsec = vn; its.it_interval.tv_sec = is; its.it_interval.tv_nsec = in; return timerfd_settime(fd, flags, &its, &oits); }
@@ -179,6 +180,31 @@ const cases: ConfCase[] = [
       await p.r('sigalrm', l.sigwaitinfo([l.SIGALRM], si));
       await p.r('code', l.peek_i32(si + 8));
       await gi(p, l, 'after_fire', REAL);
+    },
+  },
+  {
+    // Every clock id clock_gettime/clock_getres accept (CLOCK_TAI is CLOCK_REALTIME while the
+    // kernel's TAI offset is 0), the resolutions, and the vDSO the auxiliary vector points at.
+    name: 'clock_ids_and_vdso', c_globals: HELPERS,
+    c: `struct timespec a, r; char l[32];
+        for (int c = -1; c <= 12; c++) { sprintf(l, "gettime_%d", c); R(l, clock_gettime(c, &a)); sprintf(l, "getres_%d", c); int e; R(l, e = clock_getres(c, &r)); if (!e) printf("res_%d: %ld\\n", c, r.tv_nsec); }
+        struct timespec x, y; clock_gettime(CLOCK_REALTIME, &x); clock_gettime(CLOCK_TAI, &y); printf("tai_minus_realtime_s: %ld\\n", (long)(y.tv_sec - x.tv_sec));
+        struct timespec d = { 0, 1000 }; R("nanosleep_tai", clock_nanosleep(CLOCK_TAI, 0, &d, 0));
+        unsigned long v = getauxval(AT_SYSINFO_EHDR); printf("vdso: %s\\n", v ? (memcmp((void *)v, "\\x7f" "ELF", 4) ? "not elf" : "elf") : "none");`,
+    run: async (p, l) => {
+      const a = l.malloc(16), r = l.malloc(16);
+      for (let c = -1; c <= 12; c++) {
+        await p.r(`gettime_${c}`, l.clock_gettime(c, a));
+        const e = await p.r(`getres_${c}`, l.syscall(l.SYS.clock_getres, c, r));
+        if (e === 0) p.out(`res_${c}: ${l.peek_u64(r + 8)}`);
+      }
+      const x = l.malloc(16), y = l.malloc(16);
+      l.clock_gettime(l.CLOCK_REALTIME, x); l.clock_gettime(11, y);
+      p.out(`tai_minus_realtime_s: ${l.peek_u64(y) - l.peek_u64(x)}`);
+      l.poke_u64(a, 0); l.poke_u64(a + 8, 1000);
+      await p.r('nanosleep_tai', l.raw(l.SYS.clock_nanosleep, 11, 0, a, 0)); // glibc returns the error number itself
+      const v = l.getauxval(33);
+      p.out(`vdso: ${v ? (String.fromCharCode(...l.peek(v, 4)) === '\x7fELF' ? 'elf' : 'not elf') : 'none'}`);
     },
   },
 ];

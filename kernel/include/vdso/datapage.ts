@@ -27,8 +27,8 @@ export const VDSO_CLOCKMODE_NONE = 0, VDSO_CLOCKMODE_COUNTER = 1;
  */
 export const COUNTER_HZ = 1e9;
 
-/** The clocks the vDSO answers (VDSO_HRES | VDSO_COARSE | VDSO_RAW, as bits of the clock id). */
-export const VDSO_CLOCKS = (1 << 0) | (1 << 1) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7);
+/** The clocks the vDSO answers (VDSO_HRES | VDSO_COARSE | VDSO_RAW, as bits of the clock id; 11 is CLOCK_TAI). */
+export const VDSO_CLOCKS = (1 << 0) | (1 << 1) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 11);
 
 /** getauxval's key for the vDSO's ELF header (include/uapi/linux/auxvec.h). */
 export const AT_SYSINFO_EHDR = 33;
