@@ -20,6 +20,7 @@ import { TRAP_UD, do_trap, user_crash } from './traps.ts';
 import { native_read_cr0, native_write_cr0 } from '../privbox/insn.ts';
 import { box_task, privbox_of } from '../privbox/privbox.ts';
 import { types } from 'node:util';
+import { ACC_R, ACC_W, MODE_USER } from './cpu.ts';
 import { read_counter } from '../time/vsyscall.ts';
 
 // %TypedArray%.prototype's getters, taken from this realm: they read a typed array's internal
@@ -40,7 +41,7 @@ function unwound(e: unknown): number {
 
 /** The host functions of t's door for its current image. */
 export function door_host(t: Task): DoorHost {
-  const k = t.kernel, cpu = k.cpu, gen = t.image_gen;
+  const k = t.kernel, cpu = k.cpu, gen = t.image_gen, mem = k.phys.mem, pdv = k.phys.dv;
   // Box code of an SFI image: its masks and checked branches are charged as they execute here.
   const sfi = t.mm?.realm?.sfi ?? 'none', masked = sfi === 'full';
   const entry = k.arch.name === 'arm64' ? el0_svc : entry_SYSCALL_64;
@@ -48,6 +49,13 @@ export function door_host(t: Task): DoorHost {
   let pending: Promise<number> | null = null;
   /** The image this door was made for is gone (exit, or execve of another). */
   const stale = (): boolean => t.image_gen !== gen || !t.alive;
+  /**
+   * The physical address of the running task's user-mode access within one page that the TLB
+   * (or a page walk) allows, or -1: a fault, another task's turn, box mode or a page-crossing
+   * access take user_load/user_store's path, which does the rest (faults, task switch, SPAP).
+   */
+  const direct = (addr: number, size: number, acc: number): number =>
+    (k.current === t && cpu.mode === MODE_USER && (addr & 0xfff) <= 0x1000 - size ? cpu.translate(addr, acc) : -1);
   const settle = (r: number | Promise<number>): number => {
     if (typeof r === 'number') return r;
     pending = r;
@@ -85,6 +93,8 @@ export function door_host(t: Task): DoorHost {
     ld(addr, size) {
       if (stale()) return NaN;
       if (masked && t.in_box) cpu.charge(C.sfi_mask);
+      const p = direct(addr, size, ACC_R);
+      if (p >= 0) return size === 1 ? mem[p] : size === 4 ? pdv.getUint32(p, true) : pdv.getInt32(p + 4, true) * 2 ** 32 + pdv.getUint32(p, true);
       try {
         user_load(t, addr, w, 0, size);
         return size === 1 ? w[0] : size === 4 ? wv.getUint32(0, true) : wv.getInt32(4, true) * 2 ** 32 + wv.getUint32(0, true);
@@ -96,6 +106,8 @@ export function door_host(t: Task): DoorHost {
       if (size === 1) w[0] = v;
       else if (size === 4) wv.setUint32(0, v >>> 0, true);
       else { const hi = Math.floor(v / 2 ** 32); wv.setUint32(0, v - hi * 2 ** 32, true); wv.setInt32(4, hi, true); }
+      const p = direct(addr, size, ACC_W);
+      if (p >= 0) { for (let i = 0; i < size; i++) mem[p + i] = w[i]; return 0; }
       try { user_store(t, addr, w, 0, size); return 0; } catch (e) { return unwound(e); }
     },
     copy(addr, buf, off, len, dir) {
