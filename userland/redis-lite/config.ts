@@ -5,7 +5,7 @@
 import { is_lfu, type Policy, POLICIES } from './evict.ts';
 import { events_to_flags, flags_to_events } from './notify.ts';
 import { limits } from './object.ts';
-import { string2d, stringmatch } from './util.ts';
+import { string2d, string2ll, stringmatch } from './util.ts';
 
 export interface Config {
   port: number; bind: string; dir: string; appendonly: boolean; appendfsync: 'always' | 'everysec' | 'no';
@@ -21,7 +21,7 @@ export interface Config {
   tracking_table_max_keys: number;
   slowlog_log_slower_than: number; slowlog_max_len: number;
   /** latency.ts: spikes of this many ms or more are monitored (0: off); per-command histograms; INFO's percentiles. */
-  latency_monitor_threshold: number; latency_tracking: boolean; latency_tracking_info_percentiles: number[];
+  latency_monitor_threshold: number | bigint; latency_tracking: boolean; latency_tracking_info_percentiles: number[];
 }
 
 export function default_config(): Config {
@@ -175,8 +175,8 @@ const PARAMS: Record<string, Param> = {
   'latency-monitor-threshold': {
     get: (c) => String(c.latency_monitor_threshold),
     set: (c, v) => {
-      if (!/^-?\d+$/.test(v) || BigInt(v) > LLONG_MAX) return INT_ERR;
-      const n = Number(v);
+      const n = string2ll(v);
+      if (n === null) return INT_ERR;
       if (n < 0) return `argument must be between 0 and ${LLONG_MAX} inclusive`;
       c.latency_monitor_threshold = n; return null;
     },

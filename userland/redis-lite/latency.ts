@@ -46,14 +46,13 @@ export function latency_times_every_call(cfg: Config): boolean {
 /** latencyAddSampleIfNeeded: only with the monitor on and at or above its threshold. */
 export function latency_add_sample_if_needed(srv: Server, event: string, ms: number): void {
   const threshold = srv.config.latency_monitor_threshold;
-  if (threshold > 0 && ms >= threshold) latency_add_sample(srv, event, ms);
+  if (threshold > 0 && ms >= threshold) latency_add_sample(srv.latency_events, event, ms, unix_now(srv));
 }
 
-/** latencyAddSample: a second keeps only its highest sample. */
-export function latency_add_sample(srv: Server, event: string, ms: number): void {
-  let ts = srv.latency_events.get(event);
-  if (!ts) { ts = new LatencyTimeSeries(); srv.latency_events.set(event, ts); }
-  const now = unix_now(srv);
+/** latencyAddSample at unix time `now`: a second keeps only its highest sample. */
+export function latency_add_sample(events: Map<string, LatencyTimeSeries>, event: string, ms: number, now: number): void {
+  let ts = events.get(event);
+  if (!ts) { ts = new LatencyTimeSeries(); events.set(event, ts); }
   if (ms > ts.max) ts.max = ms;
   const prev = (ts.idx + LATENCY_TS_LEN - 1) % LATENCY_TS_LEN;
   if (ts.time[prev] === now) {
@@ -102,11 +101,14 @@ export function latencystats_lines(srv: Server): [string, string][] {
   const out: [string, string][] = [];
   const ps = srv.config.latency_tracking_info_percentiles;
   for (const cmd of all_commands()) {
-    const h = cmd.latency_histogram;
-    if (!h) continue;
-    out.push([`latency_percentiles_usec_${cmd.fullname}`, ps.map((p) => `p${percentile_string(p)}=${(h.value_at_percentile(p) / 1000).toFixed(3)}`).join(',')]);
+    if (cmd.latency_histogram) out.push([`latency_percentiles_usec_${cmd.fullname}`, percentile_distribution(cmd.latency_histogram, ps)]);
   }
   return out;
+}
+
+/** fillPercentileDistributionLatencies' value: "p50=1.003,p99=…", µs with 3 decimals. */
+export function percentile_distribution(h: HdrHistogram, percentiles: number[]): string {
+  return percentiles.map((p) => `p${percentile_string(p)}=${(h.value_at_percentile(p) / 1000).toFixed(3)}`).join(',');
 }
 
 /* ------------------------------ LATENCY DOCTOR ------------------------------ */
@@ -114,7 +116,7 @@ export function latencystats_lines(srv: Server): [string, string][] {
 interface LatencyStats { all_time_high: number; avg: number; min: number; max: number; mad: number; samples: number; period: number }
 
 /** analyzeLatencyForEvent: average, min, max and mean absolute deviation of the samples kept. */
-function analyze_latency_for_event(srv: Server, ts: LatencyTimeSeries): LatencyStats {
+function analyze_latency_for_event(ts: LatencyTimeSeries, now: number): LatencyStats {
   const ls: LatencyStats = { all_time_high: ts.max, avg: 0, min: 0, max: 0, mad: 0, samples: 0, period: 0 };
   let sum = 0, oldest = 0;
   for (const i of ts.slots()) {
@@ -127,7 +129,7 @@ function analyze_latency_for_event(srv: Server, ts: LatencyTimeSeries): LatencyS
   }
   if (!ls.samples) return ls;
   ls.avg = Math.floor(sum / ls.samples);
-  ls.period = unix_now(srv) - oldest || 1;
+  ls.period = now - oldest || 1;
   let dev = 0;
   for (const i of ts.slots()) dev += Math.abs(ls.avg - ts.latency[i]);
   ls.mad = Math.floor(dev / ls.samples);
@@ -163,8 +165,8 @@ function command_advice(cfg: Config): Advice[] {
 
 /** The advice paragraphs, in the order Redis prints them; null: not printed in this configuration. */
 const ADVICE_TEXT: [Advice, (cfg: Config) => string | null][] = [
-  ['slowlog_enabled', (cfg) => `There are latency issues with potentially slow commands you are using. Try to enable the Slow Log Redis feature using the command 'CONFIG SET slowlog-log-slower-than ${cfg.latency_monitor_threshold * 1000}'. If the Slow log is disabled Redis is not able to log slow commands execution for you.`],
-  ['slowlog_tuning', (cfg) => `Your current Slow Log configuration only logs events that are slower than your configured latency monitor threshold. Please use 'CONFIG SET slowlog-log-slower-than ${cfg.latency_monitor_threshold * 1000}'.`],
+  ['slowlog_enabled', (cfg) => `There are latency issues with potentially slow commands you are using. Try to enable the Slow Log Redis feature using the command 'CONFIG SET slowlog-log-slower-than ${BigInt(cfg.latency_monitor_threshold) * 1000n}'. If the Slow log is disabled Redis is not able to log slow commands execution for you.`],
+  ['slowlog_tuning', (cfg) => `Your current Slow Log configuration only logs events that are slower than your configured latency monitor threshold. Please use 'CONFIG SET slowlog-log-slower-than ${BigInt(cfg.latency_monitor_threshold) * 1000n}'.`],
   ['slowlog_inspect', () => 'Check your Slow Log to understand what are the commands you are running which are too slow to execute. Please check https://redis.io/commands/slowlog for more information.'],
   ['scheduler', () => 'The system is slow to execute Redis code paths not containing system calls. This usually means the system does not provide Redis CPU time to run for long periods. You should try to:\n'
     + '  1) Lower the system load.\n'
@@ -184,17 +186,16 @@ const ADVICE_TEXT: [Advice, (cfg: Config) => string | null][] = [
   ['mass_eviction', () => "Sudden changes to the 'maxmemory' setting via 'CONFIG SET', or allocation of large objects via sets or sorted sets intersections, STORE option of SORT, Redis Cluster large keys migrations (RESTORE command), may create sudden memory pressure forcing the server to block trying to evict keys. "],
 ];
 
-/** createLatencyReport: the events' statistics, then the advice they call for. */
-function create_latency_report(srv: Server): string {
-  const cfg = srv.config;
-  if (srv.latency_events.size === 0 && cfg.latency_monitor_threshold === 0) {
+/** createLatencyReport at unix time `now`: the events' statistics, then the advice they call for. */
+export function create_latency_report(events: Map<string, LatencyTimeSeries>, cfg: Config, now: number): string {
+  if (events.size === 0 && Number(cfg.latency_monitor_threshold) === 0) {
     return 'I\'m sorry, Dave, I can\'t do that. Latency monitoring is disabled in this Redis instance. You may use "CONFIG SET latency-monitor-threshold <milliseconds>." in order to enable it. If we weren\'t in a deep space mission I\'d suggest to take a look at https://redis.io/topics/latency-monitor.\n';
   }
   let report = '', eventnum = 0, advices = 0;
   const advise = new Set<Advice>();
-  for (const [event, ts] of srv.latency_events) {
+  for (const [event, ts] of events) {
     if (++eventnum === 1) report += "Dave, I have observed latency spikes in this Redis instance. You don't mind talking about it, do you Dave?\n\n";
-    const ls = analyze_latency_for_event(srv, ts);
+    const ls = analyze_latency_for_event(ts, now);
     report += `${eventnum}. ${event}: ${ls.samples} latency spikes (average ${ls.avg}ms, mean deviation ${ls.mad}ms, period ${(ls.period / ls.samples).toFixed(2)} sec). Worst all time event ${ts.max}ms.\n`;
     const name = event.toLowerCase();
     const list = name === 'command' ? command_advice(cfg) : EVENT_ADVICE[name] ?? [];
@@ -261,10 +262,9 @@ function elapsed_label(elapsed: number): string {
   return `${Math.trunc(elapsed / 86400)}d`;
 }
 
-/** latencyCommandGenSparkeline: a header, a rule, and the samples as an 80-column sparkline. */
-function latency_graph(srv: Server, event: string, ts: LatencyTimeSeries): string {
+/** latencyCommandGenSparkeline at unix time `now`: a header, a rule, and the samples as an 80-column sparkline. */
+export function latency_graph(event: string, ts: LatencyTimeSeries, now: number): string {
   const seq: Sample[] = [];
-  const now = unix_now(srv);
   for (const i of ts.slots()) seq.push({ value: ts.latency[i], label: elapsed_label(now - ts.time[i]) });
   const values = seq.map((s) => s.value);
   const min = values.length ? Math.min(...values) : 0, max = values.length ? Math.max(...values) : 0;
@@ -284,15 +284,23 @@ function reply_verbatim(c: Client, s: string): void {
   else c.reply.bulk(s);
 }
 
-/** fillCommandCDF: calls, then the cumulative count at each power-of-two µs bucket that grew. */
-function fill_command_cdf(c: Client, h: HdrHistogram): void {
+/**
+ * fillCommandCDF's histogram_usec: µs, cumulative count, … at each power-of-two bucket (1024 ns,
+ * 2048 ns, …, labelled with the highest value the iterator stopped at) where the count grew.
+ */
+export function command_cdf(h: HdrHistogram): number[] {
   const buckets: number[] = [];
   let previous = 0;
-  // hdr_iter_log_init(&iter, histogram, 1024, 2): levels of 1024 ns, 2048 ns, …
   h.log_steps(1024, 2, (highest, cumulative) => {
     if (cumulative > previous) buckets.push(Math.trunc(highest / 1000), cumulative);
     previous = cumulative;
   });
+  return buckets;
+}
+
+/** fillCommandCDF: a map of calls and the histogram_usec map. */
+function fill_command_cdf(c: Client, h: HdrHistogram): void {
+  const buckets = command_cdf(h);
   c.reply.map(2);
   c.reply.bulk('calls'); c.reply.int(h.total_count);
   c.reply.bulk('histogram_usec');
@@ -351,7 +359,7 @@ function latency_latest(c: Client): void {
 function latency_graph_cmd(c: Client): void {
   const ts = c.srv.latency_events.get(c.argv[2]);
   if (!ts) { c.reply.error(`No samples available for event '${c.argv[2]}'`); return; }
-  reply_verbatim(c, latency_graph(c.srv, c.argv[2], ts));
+  reply_verbatim(c, latency_graph(c.argv[2], ts, unix_now(c.srv)));
 }
 
 function latency_reset(c: Client): void {
@@ -389,7 +397,7 @@ register('server', [
     ['history', 3, ADMIN, latency_history],
     ['reset', -2, ADMIN, latency_reset],
     ['graph', 3, ADMIN, latency_graph_cmd],
-    ['doctor', 2, ADMIN, (c) => reply_verbatim(c, create_latency_report(c.srv))],
+    ['doctor', 2, ADMIN, (c) => reply_verbatim(c, create_latency_report(c.srv.latency_events, c.srv.config, unix_now(c.srv)))],
     ['histogram', -2, ADMIN, latency_histogram],
     ['help', 2, 'loading stale nokeys', (c) => { c.reply.array(HELP.length); for (const l of HELP) c.reply.status(l); }],
   ]),
