@@ -35,7 +35,7 @@ export class LatencyTimeSeries {
   }
 }
 
-/** time(NULL), from the time cached for this event-loop iteration (a clock read is a syscall). */
+/** time(NULL), from the time cached for this event-loop iteration (one clock read fewer). */
 function unix_now(srv: Server): number { return Math.floor(srv.now / 1000); }
 
 /** Every call must read the clock: for its histogram, or to catch a spike. */
