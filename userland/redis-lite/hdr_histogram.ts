@@ -61,8 +61,10 @@ export class HdrHistogram {
 
   private value_from_index(bucket: number, sub: number): number { return sub * 2 ** (bucket + this.unit_magnitude); }
 
+  /** counts_index_for, on every recorded call: 32-bit shifts while v fits (Redis's values do: ≤ 1e9). */
   private counts_index_for(v: number): number {
-    const b = this.bucket_index(v), sb = this.sub_bucket_index(v, b);
+    const b = this.bucket_index(v);
+    const sb = v < 2 ** 31 ? v >>> (b + this.unit_magnitude) : this.sub_bucket_index(v, b);
     return (b + 1) * this.sub_bucket_half_count + sb - this.sub_bucket_half_count;
   }
 
