@@ -79,6 +79,43 @@ test('LATENCY GRAPH and DOCTOR texts as redis-server printed them for the same s
   t.is(create_latency_report(events, cfg, NOW), DOCTOR);
 });
 
+/**
+ * 85 samples (DEBUG SLEEPs of 2..64 ms about a second apart on a native redis-server, given as
+ * seconds after the first and ms): its LATENCY GRAPH wraps at 80 columns and labels in minutes.
+ */
+const T85 = 1796289467;
+const OFFSETS_85 = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 50, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 83, 84, 85, 86, 87, 88, 89, 90];
+const MS_85 = [39, 16, 53, 30, 7, 44, 21, 58, 35, 12, 49, 26, 3, 40, 17, 54, 33, 8, 45, 22, 59, 36, 13, 50, 27, 4, 41, 18, 55, 32, 9, 46, 23, 60, 37, 14, 51, 28, 5, 42, 21, 56, 40, 10, 47, 24, 64, 41, 25, 52, 29, 6, 43, 20, 57, 34, 11, 48, 25, 2, 39, 16, 53, 30, 7, 44, 21, 58, 36, 20, 49, 26, 3, 40, 17, 54, 31, 8, 45, 22, 59, 36, 13, 50, 27];
+const GRAPH_85 = [
+  'command - high 64 ms, low 2 ms (all time high 64 ms)',
+  '--------------------------------------------------------------------------------',
+  '  _    o  _    o    #  _    o    #  _    o    #  _    o       _    o  _    o    ',
+  'o |  # |_ |  o |_ # |_ |  o |  # |_ |  o |o # |o |  o |_ #  o |  # |_ |  o |  # ',
+  '| |# |_|| |o | || |_|| |o |_|# |o|| |# |_|| |o||o|# |_|| |o | |# |_||_|o | |# |_',
+  '|#||_||||o||_|#||o||||#||_||||o||||#||_||||o|||||||_||||o||_|#||_|||||||_|#||o||',
+  '                                                                                ',
+  '11111111111111111111111111111155555555554444444433333333332222222221111111111876',
+  'mmmmmmmmmmmmmmmmmmmmmmmmmmmmmm98765432108765432198765432109876432109876543210sss',
+  '                              sssssssssssssssssssssssssssssssssssssssssssssss   ',
+  '',
+  '#  _ ',
+  '|_ | ',
+  '|| |o',
+  '||#||',
+  '     ',
+  '54321',
+  'sssss',
+].join('\n') + '\n';
+
+test('LATENCY GRAPH of 85 samples: two bands of 80 columns, minute labels, as redis-server drew it', (t) => {
+  const events = new Map<string, LatencyTimeSeries>();
+  OFFSETS_85.forEach((off, i) => latency_add_sample(events, 'command', MS_85[i], T85 + off));
+  t.is(latency_graph('command', events.get('command')!, T85 + 91), GRAPH_85);
+  const cfg = default_config();
+  cfg.latency_monitor_threshold = 1;
+  t.true(create_latency_report(events, cfg, T85 + 91).includes('\n1. command: 85 latency spikes (average 32ms, mean deviation 14ms, period 1.07 sec). Worst all time event 64ms.\n'));
+});
+
 test('LATENCY DOCTOR with nothing recorded: disabled, or no spike', (t) => {
   const cfg = default_config();
   t.regex(create_latency_report(new Map(), cfg, NOW), /^I'm sorry, Dave, I can't do that\. Latency monitoring is disabled/);
