@@ -259,9 +259,10 @@ test.serial('latency monitor: spikes at or above latency-monitor-threshold as "f
   t.is(await cli(g.port, 'sadd', 'big', ...members), '100000\n');
   t.is(await cli(g.port, 'latency', 'latest'), '\n');
   const time = async (): Promise<number> => Number((await cli(g.port, 'time')).split('\n')[0]);
-  // 10 ms: well below the SADD and SUNIONSTORE below, well above the quick commands around them.
-  await cli(g.port, 'config', 'set', 'latency-monitor-threshold', '10');
+  // 20 ms: well below the SADD (~60 ms in privos) and SUNIONSTORE (~100 ms) below, well above
+  // the quick commands around them (a slow one of those could only add "command" samples).
   const t0 = await time();
+  await cli(g.port, 'config', 'set', 'latency-monitor-threshold', '20');
   t.is(await cli(g.port, 'sadd', 'big2', ...members), '100000\n'); // SADD is CMD_FAST
   t.is(await cli(g.port, 'sunionstore', 'dst', 'big'), '100000\n'); // SUNIONSTORE is not
   const t1 = await time();
@@ -271,7 +272,7 @@ test.serial('latency monitor: spikes at or above latency-monitor-threshold as "f
   t.deepEqual([...events.keys()].sort(), ['command', 'fast-command'], latest.join(' '));
   for (const [when, ms, max] of events.values()) {
     t.true(when >= t0 && when <= t1, `time ${when} in [${t0}, ${t1}]`);
-    t.true(ms >= 10 && max >= ms, `latency ${ms}, max ${max}`);
+    t.true(ms >= 20 && max >= ms, `latency ${ms}, max ${max}`);
   }
   const [when, ms, max] = events.get('fast-command')!;
   t.is(await cli(g.port, 'latency', 'history', 'fast-command'), `${when}\n${ms}\n`);
@@ -280,13 +281,14 @@ test.serial('latency monitor: spikes at or above latency-monitor-threshold as "f
   const doctor = await cli(g.port, 'latency', 'doctor');
   t.true(doctor.startsWith("Dave, I have observed latency spikes in this Redis instance. You don't mind talking about it, do you Dave?\n\n"), doctor);
   t.regex(doctor, new RegExp(`\\. fast-command: 1 latency spikes \\(average ${ms}ms, mean deviation 0ms, period \\d\\.00 sec\\)\\. Worst all time event ${max}ms\\.\n`));
-  t.regex(doctor, /\. command: 1 latency spikes /);
+  t.regex(doctor, /\. command: \d+ latency spikes /);
   t.true(doctor.includes('- Check your Slow Log to understand what are the commands you are running which are too slow to execute.'));
   t.true(doctor.includes('- The system is slow to execute Redis code paths not containing system calls.'));
   // A threshold above the spikes records nothing more.
   await cli(g.port, 'config', 'set', 'latency-monitor-threshold', '100000');
+  const before = await cli(g.port, 'latency', 'history', 'command');
   await cli(g.port, 'sunionstore', 'dst', 'big');
-  t.is((await cli(g.port, 'latency', 'history', 'command')).trim().split('\n').length, 2);
+  t.is(await cli(g.port, 'latency', 'history', 'command'), before);
   await check(t, [
     [['latency', 'reset', 'Fast-Command', 'nosuch'], '1\n'],
     [['latency', 'reset'], '1\n'],
