@@ -2,6 +2,7 @@
  * The command table (commands.c): name, arity (negative = at least), flags and key positions,
  * as COMMAND reports them; container commands (CONFIG, CLIENT, …) hold their subcommands.
  */
+import type { HdrHistogram } from './hdr_histogram.ts';
 import type { Client } from './networking.ts';
 
 export interface Cmd {
@@ -18,6 +19,8 @@ export interface Cmd {
   getkeys: ((argv: string[]) => string[]) | null;
   /** INFO commandstats: calls and errors; the time of the calls that were timed (a sample). */
   calls: number; rejected_calls: number; failed_calls: number; usec_sampled: number; samples: number;
+  /** latency-tracking's histogram of call durations in ns (latency.ts), made on the first call. */
+  latency_histogram: HdrHistogram | null;
 }
 
 export type CmdSpec = [name: string, arity: number, flags: string, proc: (c: Client) => void, first?: number, last?: number, step?: number];
@@ -29,7 +32,7 @@ export function make(group: string, [name, arity, flags, proc, first = 1, last =
     name, fullname: parent ? `${parent}|${name}` : name, proc, arity, group,
     flags: fl.filter((f) => f !== 'nokeys'), write: fl.includes('write'),
     first: nokeys ? 0 : first, last: nokeys ? 0 : last, step: nokeys ? 0 : step, subs: null, getkeys: null,
-    calls: 0, rejected_calls: 0, failed_calls: 0, usec_sampled: 0, samples: 0,
+    calls: 0, rejected_calls: 0, failed_calls: 0, usec_sampled: 0, samples: 0, latency_histogram: null,
   };
 }
 

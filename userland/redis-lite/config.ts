@@ -5,7 +5,7 @@
 import { is_lfu, type Policy, POLICIES } from './evict.ts';
 import { events_to_flags, flags_to_events } from './notify.ts';
 import { limits } from './object.ts';
-import { stringmatch } from './util.ts';
+import { string2d, string2ll, stringmatch } from './util.ts';
 
 export interface Config {
   port: number; bind: string; dir: string; appendonly: boolean; appendfsync: 'always' | 'everysec' | 'no';
@@ -20,6 +20,8 @@ export interface Config {
   notify_keyspace_events: number;
   tracking_table_max_keys: number;
   slowlog_log_slower_than: number; slowlog_max_len: number;
+  /** latency.ts: spikes of this many ms or more are monitored (0: off); per-command histograms; INFO's percentiles. */
+  latency_monitor_threshold: number | bigint; latency_tracking: boolean; latency_tracking_info_percentiles: number[];
 }
 
 export function default_config(): Config {
@@ -32,6 +34,7 @@ export function default_config(): Config {
     other: new Map(Object.entries(OTHER_DEFAULTS)),
     maxmemory: 0, maxmemory_policy: 'noeviction', maxmemory_samples: 5, lfu_log_factor: 10, lfu_decay_time: 1, lfu: false,
     notify_keyspace_events: 0, tracking_table_max_keys: 1000000, slowlog_log_slower_than: 10000, slowlog_max_len: 128,
+    latency_monitor_threshold: 0, latency_tracking: true, latency_tracking_info_percentiles: [50, 99, 99.9],
   };
 }
 
@@ -42,7 +45,7 @@ const OTHER_DEFAULTS: Record<string, string> = {
   'lazyfree-lazy-eviction': 'no', 'lazyfree-lazy-expire': 'no', 'lazyfree-lazy-server-del': 'no',
   'lazyfree-lazy-user-del': 'no', 'lazyfree-lazy-user-flush': 'no', 'aof-use-rdb-preamble': 'no',
   'auto-aof-rewrite-percentage': '100', 'auto-aof-rewrite-min-size': '67108864', 'io-threads': '1',
-  'latency-tracking': 'yes', 'stop-writes-on-bgsave-error': 'yes', 'rdbcompression': 'yes', 'rdbchecksum': 'yes',
+  'stop-writes-on-bgsave-error': 'yes', 'rdbcompression': 'yes', 'rdbchecksum': 'yes',
   'appendonly-fsync-on-rewrite': 'no', 'no-appendfsync-on-rewrite': 'no', 'activerehashing': 'yes',
   'lua-time-limit': '5000',
   'busy-reply-threshold': '5000', 'supervised': 'no', 'pidfile': '', 'unixsocket': '', 'enable-debug-command': 'no',
@@ -87,6 +90,33 @@ function int_param(get: (c: Config) => number, put: (c: Config, n: number) => vo
 function limit_param(k: keyof typeof limits): Param {
   return int_param(() => limits[k], (_c, n) => { limits[k] = n; }, 0, 2 ** 31);
 }
+
+/** LLONG_MAX, the top of latency-monitor-threshold's range (createLongLongConfig). */
+const LLONG_MAX = 9223372036854775807n;
+
+/** printf("%f") then trimDoubleString, as Redis prints a percentile: 50 → "50", 99.9 → "99.9". */
+export function percentile_string(p: number): string {
+  return p.toFixed(6).replace(/\.?0+$/, '');
+}
+
+/**
+ * latency-tracking-info-percentiles, a MULTI_ARG_CONFIG: the value split at each space (an
+ * empty value: no percentiles), each a double in [0, 100]; printed with %f, zeros trimmed.
+ */
+const percentiles_param: Param = {
+  get: (c) => c.latency_tracking_info_percentiles.map(percentile_string).join(' '),
+  set: (c, v) => {
+    const out: number[] = [];
+    for (const a of v === '' ? [] : v.split(' ')) {
+      const p = string2d(a);
+      if (p === null) return 'Invalid latency-tracking-info-percentiles parameters';
+      if (p < 0 || p > 100) return 'latency-tracking-info-percentiles parameters should sit between [0.0,100.0]';
+      out.push(p);
+    }
+    c.latency_tracking_info_percentiles = out;
+    return null;
+  },
+};
 
 const PARAMS: Record<string, Param> = {
   port: int_param((c) => c.port, (c, n) => { c.port = n; }, 0, 65535),
@@ -142,6 +172,17 @@ const PARAMS: Record<string, Param> = {
   'slowlog-log-slower-than': int_param((c) => c.slowlog_log_slower_than, (c, n) => { c.slowlog_log_slower_than = n; }, -1, 2 ** 53),
   'slowlog-max-len': int_param((c) => c.slowlog_max_len, (c, n) => { c.slowlog_max_len = n; }, 0, 2 ** 53),
   'tracking-table-max-keys': int_param((c) => c.tracking_table_max_keys, (c, n) => { c.tracking_table_max_keys = n; }, 0, 2 ** 53),
+  'latency-monitor-threshold': {
+    get: (c) => String(c.latency_monitor_threshold),
+    set: (c, v) => {
+      const n = string2ll(v);
+      if (n === null) return INT_ERR;
+      if (n < 0) return `argument must be between 0 and ${LLONG_MAX} inclusive`;
+      c.latency_monitor_threshold = n; return null;
+    },
+  },
+  'latency-tracking': { get: (c) => (c.latency_tracking ? 'yes' : 'no'), set: (c, v) => { const b = yesno(v); if (b === null) return BOOL_ERR; c.latency_tracking = b; return null; } },
+  'latency-tracking-info-percentiles': percentiles_param,
 };
 
 function param(name: string): Param | undefined {

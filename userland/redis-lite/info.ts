@@ -5,6 +5,7 @@
 import { all_commands, type Cmd, command_keys, container, register, table } from './commands.ts';
 import type { Client } from './networking.ts';
 import type { Server } from './server.ts';
+import { latencystats_lines } from './latency.ts';
 import { total_items } from './tracking.ts';
 
 type Section = [string, (srv: Server) => [string, string | number][]];
@@ -45,6 +46,7 @@ const SECTIONS: Section[] = [
   ['cpu', () => [['used_cpu_sys', '0.000000'], ['used_cpu_user', '0.000000']]],
   ['modules', () => []],
   ['errorstats', (s) => s.errstats.lines()],
+  ['latencystats', latencystats_lines],
   ['cluster', () => [['cluster_enabled', 0]]],
   ['keyspace', (s) => s.dbs.filter((d) => d.dict.size > 0).map((d) => [`db${d.id}`, `keys=${d.dict.size},expires=${d.expires.size},avg_ttl=0`])],
 ];
@@ -72,8 +74,9 @@ export function info_string(srv: Server, wanted: string[]): string {
 
 
 /**
- * One commandstats line. usec is estimated from the timed sample of calls (one in 64 is timed:
- * a clock read through privos's vDSO costs ~150 ns of host time, ~20 % of a pipelined GET).
+ * One commandstats line. usec is estimated from the timed calls: all of them while latency
+ * tracking (the default), the latency monitor or a low slowlog threshold need it, else one in 64
+ * (a clock read through privos's vDSO costs ~150 ns of host time, ~20 % of a pipelined GET).
  */
 function cmdstat(c: Cmd): string {
   const per = c.samples ? c.usec_sampled / c.samples : 0;

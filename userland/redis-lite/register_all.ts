@@ -21,3 +21,4 @@ import './persistence.ts';
 import './cmd_server.ts';
 import './info.ts';
 import './slowlog.ts';
+import './latency.ts';

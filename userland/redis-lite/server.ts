@@ -18,6 +18,7 @@ import { type SlowlogEntry, slowlog_push, slowlog_times_every_call } from './slo
 import { CLIENT_TRACKING, CLIENT_TRACKING_BCAST, CLIENT_TRACKING_CACHING, flush_pending, limit_used_slots, remember_keys, TrackingState } from './tracking.ts';
 import { feed_monitors } from './monitor.ts';
 import { must_postpone, postpone } from './pause.ts';
+import { latency_after_call, latency_times_every_call, type LatencyTimeSeries } from './latency.ts';
 
 const CLIENT_REPLY_MASK = CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT;
 /** Calls per timed call (a power of two). */
@@ -45,7 +46,11 @@ export class Server {
   stat_rejected_conn = 0; stat_evictedkeys = 0;
   /** Error replies (INFO errorstats, total_error_replies); every client's reply counts into it. */
   errstats = new ErrorStats();
-  /** One call in CALL_SAMPLE is timed for commandstats' usec (a clock read costs ~150 ns of host time here; info.ts). */
+  /**
+   * One call in CALL_SAMPLE is timed for commandstats' usec (a clock read costs ~150 ns of host
+   * time here; info.ts), every call while the slowlog or latency tracking/monitor need it
+   * (latency-tracking is on by default, as in Redis).
+   */
   private call_seq = 0;
   /** "db\0key" → clients WATCHing it. */
   watched_keys = new Map<string, Set<Client>>();
@@ -74,6 +79,8 @@ export class Server {
   /** The slow log, newest first (slowlog.ts). */
   slowlog: SlowlogEntry[] = [];
   slowlog_next_id = 0;
+  /** The latency monitor's time series, by event name (latency.ts). */
+  latency_events = new Map<string, LatencyTimeSeries>();
   /** Where clientsCron's round robin over the clients resumes. */
   clients_cron_pos = 0;
   /** The client whose command runs now (server.current_client). */
@@ -153,7 +160,7 @@ export class Server {
     this.errstats.settle();
     // The argv as received: a command may replace it (GEOADD runs as ZADD); MONITOR and SLOWLOG show this one.
     const argv = c.argv;
-    const timed = (++this.call_seq & (CALL_SAMPLE - 1)) === 0 || slowlog_times_every_call(c);
+    const timed = (++this.call_seq & (CALL_SAMPLE - 1)) === 0 || slowlog_times_every_call(c) || latency_times_every_call(this.config);
     const t0 = timed ? this.libc.clock_ns(this.libc.CLOCK_MONOTONIC) as number : -1;
     cmd.proc(c);
     if (t0 >= 0) {
@@ -161,6 +168,7 @@ export class Server {
       cmd.usec_sampled += us; cmd.samples++;
       // A blocked command is logged when it is served (blocked.ts); EXEC's commands are logged, not EXEC.
       if (!(c.flags & CLIENT_BLOCKED) && cmd.name !== 'exec') slowlog_push(c, argv, us);
+      latency_after_call(this, cmd, us);
     }
     if (this.errstats.settle()) cmd.failed_calls++;
     feed_monitors(c, cmd, argv);
@@ -230,7 +238,10 @@ export class Server {
     this.stat_keyspace_misses = this.stat_net_input_bytes = this.stat_net_output_bytes = this.stat_protocol_errors = 0;
     this.stat_rejected_conn = this.stat_evictedkeys = 0;
     this.errstats.reset();
-    for (const cmd of all_commands()) cmd.calls = cmd.usec_sampled = cmd.samples = cmd.rejected_calls = cmd.failed_calls = 0;
+    for (const cmd of all_commands()) {
+      cmd.calls = cmd.usec_sampled = cmd.samples = cmd.rejected_calls = cmd.failed_calls = 0;
+      cmd.latency_histogram = null;
+    }
   }
 
   /**
