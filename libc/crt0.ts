@@ -81,13 +81,16 @@ declare module './libc.ts' {
   interface Libc {
     /** getauxval(3): a value from the auxiliary vector the kernel put on the stack (0 if absent). */
     getauxval(type: number): number;
+    /** The same, from the initial stack at sp (argc there): a clone child's own stack has none. */
+    auxval_at(sp: number, type: number): number;
     /** The stack pointer the process started with (argc is there). */
     initial_sp: number;
   }
 }
 
-Libc.prototype.getauxval = function (type) {
-  const sp = this.initial_sp;
+Libc.prototype.getauxval = function (type) { return this.auxval_at(this.initial_sp, type); };
+
+Libc.prototype.auxval_at = function (sp, type) {
   let a = sp + 8 + (this.peek_u64(sp) + 1) * 8;
   while (this.peek_u64(a)) a += 8; // skip envp
   for (a += 8; ; a += 16) {

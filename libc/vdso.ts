@@ -41,10 +41,7 @@ export function vdso_note_auxv(sp: number): void { auxv_sp = sp; vvar = -1; seq_
 
 function find_vvar(lc: Libc): number {
   if (auxv_sp === 0) return 0;
-  const saved = lc.initial_sp;
-  lc.initial_sp = auxv_sp;
-  const ehdr = lc.getauxval(AT_SYSINFO_EHDR);
-  lc.initial_sp = saved;
+  const ehdr = lc.auxval_at(auxv_sp, AT_SYSINFO_EHDR);
   return ehdr === 0 ? 0 : ehdr - PAGE_SIZE; // [vvar] is the page below [vdso]
 }
 

@@ -62,6 +62,12 @@ export function open(port: number): Promise<Socket> {
   return new Promise((res, rej) => { const s = connect(port, '127.0.0.1', () => res(s)); s.on('error', rej); });
 }
 
+/** One INFO field's value ('' if absent). */
+export async function info_field(port: number, section: string, name: string): Promise<string> {
+  const m = new RegExp(`^${name.replace(/[|]/g, '\\|')}:(.*)\\r?$`, 'm').exec(await cli(port, 'info', section));
+  return m ? m[1].trim() : '';
+}
+
 /** Resolves once INFO clients reports n blocked clients (polls; no fixed sleep). */
 export async function wait_blocked_clients(port: number, n: number): Promise<void> {
   while (!(await cli(port, 'info', 'clients')).includes(`blocked_clients:${n}\r`)) await new Promise((r) => setTimeout(r, 10));

@@ -6,11 +6,11 @@
  */
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
-import { cli, cli_check, has_tool, raw_conn, start_redis, wait_blocked_clients, type Guest } from './helpers.ts';
+import { cli, cli_check, has_tool, info_field as info, raw_conn, start_redis, wait_blocked_clients, type Guest } from './helpers.ts';
 
 let g: Guest;
 const check = (t: ExecutionContext, pairs: [string[], string][]): Promise<void> => cli_check(t, g.port, pairs);
-const info_field = async (section: string, f: string): Promise<string> => new RegExp(`${f}:(\\S+)`).exec(await cli(g.port, 'info', section))?.[1] ?? '';
+const info_field = (section: string, name: string): Promise<string> => info(g.port, section, name);
 
 test.before(async () => { g = await start_redis(); });
 test.after.always(() => g?.stop());

@@ -5,16 +5,12 @@
  */
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
-import { cli, cli_batch, cli_check, has_tool, open, raw, start_redis, type Guest } from './helpers.ts';
+import { cli, cli_batch, cli_check, has_tool, info_field as info, open, raw, start_redis, type Guest } from './helpers.ts';
 
 let g: Guest;
 const r = (...a: string[]): Promise<string> => cli(g.port, ...a);
 const check = (t: ExecutionContext, pairs: [string[], string][]): Promise<void> => cli_check(t, g.port, pairs);
-/** One INFO field's value ('' if absent). */
-async function info_field(section: string, name: string): Promise<string> {
-  const m = new RegExp(`^${name.replace(/[|]/g, '\\|')}:(.*)\\r?$`, 'm').exec(await r('info', section));
-  return m ? m[1].trim() : '';
-}
+const info_field = (section: string, name: string): Promise<string> => info(g.port, section, name);
 
 /** A RESP request (latin1: one char per byte, as DUMP payloads need). */
 const resp = (...a: string[]): string => `*${a.length}\r\n${a.map((x) => `$${x.length}\r\n${x}\r\n`).join('')}`;
