@@ -26,7 +26,6 @@ interface VdsoFrames { vvar: number; vdso: number }
 
 const FRAMES = new StateKey<Kernel, VdsoFrames>('vdso', (k) => {
   // Allocated at boot (vdso_init), before any process could take the frames.
-
   const f = { vvar: k.phys.alloc_page(), vdso: k.phys.alloc_page() };
   if (f.vvar < 0 || f.vdso < 0) throw new RangeError('no memory for the vDSO pages');
   k.phys.mem.set(elf_header(k.arch.name === 'arm64' ? EM_AARCH64 : EM_X86_64), f.vdso * PAGE_SIZE);
