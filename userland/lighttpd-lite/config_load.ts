@@ -64,16 +64,20 @@ export async function load_config(libc: Libc, file: string, log: ErrorLog, synta
 
 /** lighttpd's config_set_defaults checks: key types, modules, mod_auth's rules. */
 function preflight(parsed: ParsedConfig, log: ErrorLog): LoadedConfig | null {
-  const chk = config_check(parsed);
-  for (const w of chk.warnings) log.write('configfile.ts', w);
   const g = { get: (k: string) => parsed.global.get(k) };
   const modules = new Set(conf_strings(g, 'server.modules'));
+  const chk = config_check(parsed, modules);
+  for (const w of chk.warnings) log.write('configfile.ts', w);
   const errors = [...chk.errors];
   for (const m of modules) if (!MODULES.has(m)) errors.push(`loading plugins finally failed: ${m} is not part of lighttpd-lite`);
   const auth_err = mod_auth_check_config(conf_pairs(g, 'auth.require'));
   if (auth_err) errors.push(auth_err);
   const backend = conf_str(g, 'auth.backend', '');
   if (backend && backend !== 'htpasswd') errors.push(`auth.backend not supported: ${backend}`);
+  if (backend === 'htpasswd' && modules.has('mod_auth') && !modules.has('mod_authn_file')) {
+    log.write('configfile.ts', 'Warning: please add "mod_authn_file" to server.modules list in lighttpd.conf.  A future release of lighttpd 1.4.x will not automatically load mod_authn_file and lighttpd will fail to start up since your lighttpd.conf uses auth.backend = "htpasswd".');
+    modules.add('mod_authn_file');
+  }
   for (const e of errors) log.write('configfile.ts', e);
   if (errors.length) return null;
   return resolve(parsed, modules);

@@ -26,15 +26,32 @@ const KEYS: Record<string, [Kind, boolean]> = {
   'debug.log-request-handling': ['boolean', true], 'debug.log-request-header': ['boolean', true],
 };
 
+/**
+ * The modules whose keys these are: a key of a module not in server.modules is unknown to
+ * lighttpd (warned about and ignored). mod_auth loads mod_authn_file for the htpasswd backend,
+ * and mod_authn_file's presence makes the auth keys known too.
+ */
+const KEY_MODULES: [string, string[]][] = [
+  ['url.access-deny', ['mod_access']], ['accesslog.', ['mod_accesslog']], ['auth.', ['mod_auth', 'mod_authn_file']],
+];
+
+function key_loaded(k: string, modules: ReadonlySet<string>): boolean {
+  for (const [prefix, mods] of KEY_MODULES) if (k.startsWith(prefix)) return mods.some((m) => modules.has(m));
+  return true;
+}
+
 export interface GlueResult { errors: string[]; warnings: string[] }
 
-/** Checks every key and value type; lighttpd refuses to start on errors and only warns on unknown keys. */
-export function config_check(pc: ParsedConfig): GlueResult {
+/**
+ * Checks every key and value type; lighttpd refuses to start on errors and only warns on
+ * unknown keys, which it drops — as are the keys of modules not loaded (when `modules` is given).
+ */
+export function config_check(pc: ParsedConfig, modules?: ReadonlySet<string>): GlueResult {
   const res: GlueResult = { errors: [], warnings: [] };
   const check = (m: Map<string, Value>): void => {
     for (const [k, v] of m) {
       const spec = KEYS[k];
-      if (!spec) { res.warnings.push(`WARNING: unknown config-key: ${k} (ignored)`); continue; }
+      if (!spec || (modules && !key_loaded(k, modules))) { res.warnings.push(`WARNING: unknown config-key: ${k} (ignored)`); m.delete(k); continue; }
       const err = type_error(k, v, spec[0]);
       if (err) res.errors.push(err);
     }

@@ -38,6 +38,8 @@ export class Connection {
   log_bytes = 0;
   log_user = '';
   want_out = false;
+  /** A CRLF after the last request may be skipped (skip_crlf). */
+  skip_crlf = false;
   /** Failed credentials: the answer waits until this second (auth.delay-invalid-creds). */
   delay_until = 0;
 
@@ -79,16 +81,19 @@ export function conn_read(h: ConnHost, c: Connection): void {
   }
 }
 
-/** Where the block's terminator ends (set by header_end: no tuple per request). */
-let block_next = 0;
+/** Where the block's terminator ends and whether its last line ended in a bare LF (set by header_end: no tuple per request). */
+let block_next = 0, block_last_bare = false;
 
-/** The end of the header block in rb, or -1 while incomplete; a bare-LF block ends at "\n\n". */
+/** The end of the header block in rb (its last line's CR or LF), or -1 while incomplete; the blank line may be a bare LF. */
 function header_end(rb: ByteBuf): number {
   const b = rb.b;
   for (let i = rb.start; i + 1 < rb.end; i++) {
     if (b[i] !== 10) continue;
-    if (b[i + 1] === 10) { block_next = i + 2; return i; }
-    if (b[i + 1] === 13 && i + 2 < rb.end && b[i + 2] === 10) { block_next = i + 3; return i > rb.start && b[i - 1] === 13 ? i - 1 : i; }
+    const next = b[i + 1] === 10 ? i + 2 : b[i + 1] === 13 && i + 2 < rb.end && b[i + 2] === 10 ? i + 3 : 0;
+    if (next === 0) continue;
+    block_next = next;
+    block_last_bare = !(i > rb.start && b[i - 1] === 13);
+    return block_last_bare ? i : i - 1;
   }
   return -1;
 }
@@ -111,6 +116,7 @@ function queue(h: ConnHost, c: Connection, r: Response, minor: number, keep_aliv
   c.log_status = r.status;
   c.log_bytes = send_body ? body_length(r) : 0;
   c.close_after = !keep_alive;
+  c.skip_crlf = keep_alive;
   c.state = 'write';
 }
 
@@ -122,11 +128,26 @@ function queue_error(h: ConnHost, c: Connection, status: number, minor: number, 
   queue(h, c, set_error(response_new(), status), minor, false);
 }
 
+/**
+ * lighttpd skips one CRLF (or LF) after a request, as a client may send after a POST body; a
+ * blank line opening a connection, or a second one, is an empty request line (400).
+ * False while a lone CR waits for its LF.
+ */
+function skip_crlf(c: Connection): boolean {
+  const rb = c.rbuf, b = rb.b, s = rb.start;
+  if (rb.length === 0) return true;
+  if (b[s] === 13 && rb.length < 2) return false;
+  if (b[s] === 10) rb.consume(1);
+  else if (b[s] === 13 && b[s + 1] === 10) rb.consume(2);
+  c.skip_crlf = false;
+  return true;
+}
+
 /** Parses the next request out of rbuf; false while more bytes are needed. */
 function next_request(h: ConnHost, c: Connection): boolean {
   const srv = h.srv;
   const rb = c.rbuf;
-  while (rb.start < rb.end && (rb.b[rb.start] === 13 || rb.b[rb.start] === 10)) rb.consume(1);
+  if (c.skip_crlf && !skip_crlf(c)) return false;
   const end = header_end(rb);
   if (end < 0) {
     if (rb.length > srv.max_request_field_size) { queue_error(h, c, 431, 0, ''); return true; }
@@ -135,7 +156,7 @@ function next_request(h: ConnHost, c: Connection): boolean {
   const block = latin1(rb.b, rb.start, end), block_len = end - rb.start;
   rb.consume(block_next - rb.start);
   if (block_len > srv.max_request_field_size) { queue_error(h, c, 431, 0, block.split('\r\n')[0]); return true; }
-  const req = c.request, e = parse_request(block, req);
+  const req = c.request, e = parse_request(block, req, block_last_bare);
   if (e) { queue_error(h, c, e.status, e.minor, e.line); return true; }
   // server.max-request-size (KiB) matters only for a request with a body.
   const max_kb = req.content_length === 0 ? 0

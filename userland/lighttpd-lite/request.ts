@@ -35,7 +35,30 @@ const KNOWN_METHODS = new Set(['GET', 'HEAD', 'QUERY', 'POST', 'PUT', 'DELETE', 
   'REBIND', 'REPORT', 'SEARCH', 'UNBIND', 'UNCHECKOUT', 'UNLINK', 'UNLOCK', 'UPDATE', 'UPDATEREDIRECTREF',
   'VERSION-CONTROL', 'PRI']);
 
-const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
+const LABEL = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+
+/**
+ * lighttpd's default host policy (http-parseopts host-strict, host-normalize): a name of
+ * letters, digits and '-' in non-empty labels not opening with '-' (one trailing dot allowed),
+ * or a bracketed IPv6 address; then an optional port of 1-65535 without leading zeros.
+ */
+export function host_valid(h: string): boolean {
+  let name = h, port = '';
+  if (h[0] === '[') {
+    const e = h.indexOf(']');
+    if (e < 0 || !/^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/.test(h.slice(1, e))) return false;
+    if (e + 1 < h.length && h[e + 1] !== ':') return false;
+    port = h.slice(e + 2); name = '';
+  } else {
+    const c = h.lastIndexOf(':');
+    if (c >= 0) { name = h.slice(0, c); port = h.slice(c + 1); }
+    if (name === '') return false;
+    const labels = name.split('.');
+    if (labels.length > 1 && labels[labels.length - 1] === '') labels.pop();
+    for (const l of labels) if (!LABEL.test(l)) return false;
+  }
+  return port === '' || (/^[1-9][0-9]{0,4}$/.test(port) && Number(port) <= 65535);
+}
 
 function bad(status: number, minor: number, line: string): ParseError { return { status, minor, line }; }
 
@@ -60,14 +83,27 @@ function is_token(s: string, from: number, to: number): boolean {
 
 const is_digit = (c: number): boolean => c >= 48 && c <= 57;
 
-/** "HTTP/d.d" → 10 * major + minor; -1 for anything else. */
-function http_version(p: string): number {
-  if (p.length !== 8 || !p.startsWith('HTTP/') || p.charCodeAt(6) !== 46) return -1;
-  const a = p.charCodeAt(5), b = p.charCodeAt(7);
-  return is_digit(a) && is_digit(b) ? (a - 48) * 10 + (b - 48) : -1;
+/**
+ * The status for a request line not ending in " HTTP/1.0" or " HTTP/1.1", as lighttpd 1.4's
+ * http_request_parse_proto_loose() finds it: the protocol is all after the second space;
+ * "HTTP/1.0" or "HTTP/1.1" with more after it is an incomplete line (400), any other
+ * "HTTP/..." an unknown version (505), anything else an unknown protocol (400).
+ */
+function proto_loose(line: string, sp1: number): number {
+  const sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
+  if (sp1 < 0 || sp2 < 0) return 400;
+  const p = line.slice(sp2 + 1);
+  if (!p.startsWith('HTTP/')) return 400;
+  return p.startsWith('HTTP/1.') && (p[7] === '0' || p[7] === '1') ? 400 : 505;
 }
 
 const is_ows = (c: number): boolean => c === 32 || c === 9;
+
+/** The target without a "#fragment", which a client must not send and lighttpd drops. */
+function strip_fragment(t: string): string {
+  const h = t.indexOf('#');
+  return h < 0 ? t : t.slice(0, h);
+}
 
 /** The method as a constant string for the common ones (no slice per request). */
 function method_of(line: string, sp: number): string {
@@ -79,14 +115,13 @@ function method_of(line: string, sp: number): string {
 
 /** Parses "METHOD SP TARGET SP HTTP/x.y" into r. */
 function parse_request_line(line: string, r: Request): ParseError | null {
-  const guess = line.endsWith(' HTTP/1.1') ? 1 : 0;
-  if (line.endsWith('\r') || has_ctl(line, false)) return bad(400, guess, line);
-  const sp1 = line.indexOf(' '), sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
-  if (sp1 <= 0 || sp2 <= sp1 + 1 || line.indexOf(' ', sp2 + 1) >= 0) return bad(400, guess, line);
-  const ver = http_version(line.slice(sp2 + 1));
-  if (ver < 0) return bad(400, 0, line);
-  if (ver !== 10 && ver !== 11) return bad(505, 0, line);
-  const minor = ver - 10, method = method_of(line, sp1), target = line.slice(sp1 + 1, sp2);
+  const minor = line.endsWith(' HTTP/1.1') ? 1 : line.endsWith(' HTTP/1.0') ? 0 : -1;
+  const sp1 = line.indexOf(' ');
+  if (minor < 0) return bad(has_ctl(line, false) ? 400 : proto_loose(line, sp1), 0, line);
+  if (has_ctl(line, false)) return bad(400, minor, line);
+  const sp2 = line.length - 9;
+  if (sp1 <= 0 || sp1 === sp2 || line.charCodeAt(sp2 - 1) === 32) return bad(400, minor, line);
+  const method = method_of(line, sp1), target = strip_fragment(line.slice(sp1 + 1, sp2));
   // Every known method is a token: the check runs only for the others.
   if (!KNOWN_METHODS.has(method)) return bad(is_token(method, 0, method.length) ? 501 : 400, minor, line);
   let path_q = target, host = '';
@@ -140,11 +175,14 @@ function header_token_eq(v: string, a: number, t: string): boolean {
   return true;
 }
 
+const get_or_head = (r: Request): boolean => r.method === 'GET' || r.method === 'HEAD';
+
 /** Host, Content-Length and Connection semantics once all fields are in. */
 function finish(r: Request): number {
   const h = r.headers.get('host');
+  if (r.host && !host_valid(r.host)) return 400;
   if (h !== undefined) {
-    if (!HOST.test(h) || h === '') return 400;
+    if (!host_valid(h)) return 400;
     if (!r.host) r.host = h;
   } else if (r.minor === 1 && !r.host) return 400;
   const cl = r.headers.get('content-length');
@@ -152,20 +190,29 @@ function finish(r: Request): number {
     if (!/^[0-9]{1,18}$/.test(cl)) return 400;
     r.content_length = Number(cl);
   }
-  if (r.headers.has('transfer-encoding')) return r.minor === 1 ? 501 : 400;
+  if (r.headers.has('transfer-encoding')) return r.minor === 1 && !get_or_head(r) ? 501 : 400;
+  // "GET/HEAD with content-length -> 400": lighttpd does not read a body it would ignore.
+  if (r.content_length > 0 && get_or_head(r)) return 400;
+  if (r.method === 'POST' && cl === undefined) return 411;
   const conn = r.headers.get('connection');
   if (conn !== undefined && has_list_token(conn, 'close')) r.keep_alive = false;
   else if (conn !== undefined && has_list_token(conn, 'keep-alive')) r.keep_alive = true;
   return 0;
 }
 
-/** Parses a header block (the text before the blank line, lines ending in CRLF) into r; null when r holds the request. */
-export function parse_request(block: string, r: Request): ParseError | null {
+/**
+ * Parses a header block (the text before the blank line, lines ending in CRLF) into r; null when
+ * r holds the request. lighttpd 1.4.69 wants CRLF after every line (last_bare: the block's last
+ * line ended in a bare LF) but takes a bare LF for the blank line that ends the block.
+ */
+export function parse_request(block: string, r: Request, last_bare = false): ParseError | null {
   const lf = block.indexOf('\n');
   const line_end = lf < 0 ? block.length : lf > 0 && block.charCodeAt(lf - 1) === 13 ? lf - 1 : lf;
   for (let p = lf; p >= 0; p = block.indexOf('\n', p + 1)) if (p === 0 || block.charCodeAt(p - 1) !== 13) return bad(400, 0, block.slice(0, p));
+  if (last_bare && lf < 0) return bad(400, 0, block);
   const e = parse_request_line(block.slice(0, line_end), r);
   if (e) return e;
+  if (last_bare) return bad(400, r.minor, r.request_line);
   for (let from = lf + 1; lf >= 0 && from < block.length + 1;) {
     let to = block.indexOf('\r\n', from);
     if (to < 0) to = block.length;

@@ -62,6 +62,7 @@ async function physical(srv: Server, rc: RequestConfig, req: Request, r: Respons
   const sce = await stat_cache_get(srv, path);
   const l = srv.libc;
   if (sce === OUTSIDE_ROOT) return set_error(r, 403);
+  if (sce === l.ENOTDIR) return path_info(srv, rc, req, r, path);
   if (typeof sce === 'number') return set_error(r, sce === l.EACCES ? 403 : 404);
   if (is_dir(sce.st)) return directory(srv, rc, req, r, path, phys);
   if (!is_reg(sce.st)) return set_error(r, 403);
@@ -83,4 +84,18 @@ async function directory(srv: Server, rc: RequestConfig, req: Request, r: Respon
   r.headers.push('Content-Type', 'text/html; charset=utf-8');
   r.body = page;
   return r;
+}
+
+/**
+ * A path through a regular file ("/index.html/more": stat says ENOTDIR): as lighttpd's
+ * physical-path check does, the longest prefix that is a file is served and the rest is
+ * PATH_INFO, which a static file ignores.
+ */
+async function path_info(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string): Promise<Response> {
+  for (let cut = path.lastIndexOf('/'); cut > 0; cut = path.lastIndexOf('/', cut - 1)) {
+    const sce = await stat_cache_get(srv, path.slice(0, cut));
+    if (sce === OUTSIDE_ROOT) return set_error(r, 403);
+    if (typeof sce !== 'number' && is_reg(sce.st)) return mod_staticfile(srv, rc, req, r, srv.docroot + path.slice(0, cut), sce);
+  }
+  return set_error(r, 404);
 }

@@ -67,7 +67,8 @@ export async function resolve_in_root(srv: Server, rel: string): Promise<StatBuf
     cur = root;
     if (!todo.length) st = await stat_path(srv, root);
   }
-  return st;
+  // path_resolution(7): a trailing slash names a directory.
+  return rel.endsWith('/') && typeof st !== 'number' && !is_dir(st) ? srv.libc.ENOTDIR : st;
 }
 
 export class StatCacheEntry {

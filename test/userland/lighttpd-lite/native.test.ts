@@ -36,6 +36,19 @@ const PROBES = [
   `GET /private/s.txt HTTP/1.1\r\n${H}\r\n`, `GET /private/s.txt HTTP/1.1\r\n${H}Authorization: Basic YWxpY2U6d29uZGVybGFuZA==\r\n\r\n`,
   `GET /private/s.txt HTTP/1.1\r\n${H}Authorization: Basic Ym9iOmJ1aWxkZXI=\r\n\r\n`, `GET /private/s.txt HTTP/1.1\r\n${H}Authorization: Basic !!!!\r\n\r\n`,
   `GET /private/s.txt HTTP/1.1\r\n${H}Authorization: Digest x\r\n\r\n`, `GET /private/s.txt HTTP/1.1\r\n${H}Authorization: Basic Ym9iOmJhZA==\r\n\r\n`,
+  // Versions (lighttpd's proto_loose), fragments, path-info, bodies on GET/HEAD, POST without a length.
+  `GET /a.txt HTTP/1.x\r\n${H}\r\n`, `GET /a.txt HTTP/01.0\r\n${H}\r\n`, `GET /a.txt HTTP/1.01\r\n${H}\r\n`, `GET /a.txt HTTP/1.1x\r\n${H}\r\n`,
+  `BLAH /a.txt HTTP/3.0\r\n${H}\r\n`, 'GET /a.txt HTTP/1.0 \r\n\r\n', 'GET /a b HTTP/1.0\r\n\r\n', `GET /a.txt#frag HTTP/1.1\r\n${H}\r\n`,
+  `GET /a.txt/ HTTP/1.1\r\n${H}\r\n`, `GET /a.txt/more/info HTTP/1.1\r\n${H}\r\n`, `GET /nope/more HTTP/1.1\r\n${H}\r\n`,
+  `GET /a.txt HTTP/1.1\r\n${H}Content-Length: 2\r\n\r\nab`, `HEAD /a.txt HTTP/1.1\r\n${H}Content-Length: 2\r\n\r\nab`,
+  `GET /a.txt HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, `POST /a.txt HTTP/1.1\r\n${H}\r\n`, 'POST /a.txt HTTP/1.0\r\n\r\n',
+  // Line endings: CRLF after every line; a bare LF only as the blank line; one CRLF skipped between requests.
+  'GET /a.txt HTTP/1.0\r\n\n', 'GET /a.txt HTTP/1.0\r\nA: b\r\n\n', 'GET /a.txt HTTP/1.0\r\nA: b\n\r\n', 'GET /a.txt HTTP/1.0\r\nA: b\n\n',
+  'GET /a.txt HTTP/1.0\n\r\n', '\r\nGET /a.txt HTTP/1.0\r\n\r\n', `GET /a.txt HTTP/1.1\r\n${H}\r\n\r\nGET /a.txt HTTP/1.1\r\n${H}Connection: close\r\n\r\n`,
+  `GET /a.txt HTTP/1.1\r\n${H}\r\n\r\n\r\nGET /a.txt HTTP/1.1\r\n${H}Connection: close\r\n\r\n`,
+  // Host policy: labels, ports, IPv6.
+  ...['a:65535', 'a:65536', 'a:080', 'a:', ':80', '..', 'a..b', '.a', 'a.', '-a', 'a-', 'a_b', '%41', '[::1]:80', '[::1', '[zz]'].map((h) => `GET /a.txt HTTP/1.1\r\nHost: ${h}\r\n\r\n`),
+  `GET http://a..b/a.txt HTTP/1.1\r\n${H}\r\n`,
 ];
 
 const t_native = have('lighttpd') && have('htpasswd') ? test : test.skip;
