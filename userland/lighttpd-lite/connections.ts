@@ -187,7 +187,7 @@ async function answer(h: ConnHost, c: Connection): Promise<void> {
   c.log_user = p.user;
   if (p.delay) c.delay_until = h.srv.now + 1;
   // lighttpd answers static requests without reading their body, and then cannot keep the connection.
-  const ka = req.keep_alive && !p.close && req.content_length === 0 && c.requests < h.srv.max_keep_alive_requests && !c.eof;
+  const ka = req.keep_alive && !p.close && req.content_length === 0 && !req.chunked && c.requests < h.srv.max_keep_alive_requests && !c.eof;
   queue(h, c, p.resp, req.minor, ka);
 }
 

@@ -18,12 +18,14 @@ export interface Request {
   headers: Headers;
   host: string;
   content_length: number;
+  /** Transfer-Encoding: chunked — a body of unknown length, which a static answer leaves unread. */
+  chunked: boolean;
   keep_alive: boolean;
 }
 
 /** An empty request: a connection keeps one and parses each keep-alive request into it. */
 export function request_new(): Request {
-  return { method: '', target: '', raw_path: '', query: '', minor: 0, request_line: '', headers: new Headers(), host: '', content_length: 0, keep_alive: false };
+  return { method: '', target: '', raw_path: '', query: '', minor: 0, request_line: '', headers: new Headers(), host: '', content_length: 0, chunked: false, keep_alive: false };
 }
 
 export interface ParseError { status: number; minor: number; line: string }
@@ -132,7 +134,7 @@ function parse_request_line(line: string, r: Request): ParseError | null {
   const q = path_q.indexOf('?');
   r.method = method; r.target = target; r.minor = minor; r.request_line = line; r.host = host;
   r.raw_path = q < 0 ? path_q : path_q.slice(0, q); r.query = q < 0 ? '' : path_q.slice(q + 1);
-  r.headers.clear(); r.content_length = 0; r.keep_alive = minor === 1;
+  r.headers.clear(); r.content_length = 0; r.chunked = false; r.keep_alive = minor === 1;
   return null;
 }
 
@@ -190,10 +192,17 @@ function finish(r: Request): number {
     if (!/^[0-9]{1,18}$/.test(cl)) return 400;
     r.content_length = Number(cl);
   }
-  if (r.headers.has('transfer-encoding')) return r.minor === 1 && !get_or_head(r) ? 501 : 400;
+  const te = r.headers.get('transfer-encoding');
+  if (te !== undefined) {
+    // lighttpd: HTTP/1.0 with it is a bad proxy (400); it decodes "chunked" only (501).
+    if (r.minor !== 1) return 400;
+    if (te.toLowerCase() !== 'chunked') return 501;
+    if (cl !== undefined || get_or_head(r)) return 400;
+    r.chunked = true;
+  }
   // "GET/HEAD with content-length -> 400": lighttpd does not read a body it would ignore.
   if (r.content_length > 0 && get_or_head(r)) return 400;
-  if (r.method === 'POST' && cl === undefined) return 411;
+  if (r.method === 'POST' && cl === undefined && !r.chunked) return 411;
   const conn = r.headers.get('connection');
   if (conn !== undefined && has_list_token(conn, 'close')) r.keep_alive = false;
   else if (conn !== undefined && has_list_token(conn, 'keep-alive')) r.keep_alive = true;

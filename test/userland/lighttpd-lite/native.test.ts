@@ -42,6 +42,8 @@ const PROBES = [
   `GET /a.txt/ HTTP/1.1\r\n${H}\r\n`, `GET /a.txt/more/info HTTP/1.1\r\n${H}\r\n`, `GET /nope/more HTTP/1.1\r\n${H}\r\n`,
   `GET /a.txt HTTP/1.1\r\n${H}Content-Length: 2\r\n\r\nab`, `HEAD /a.txt HTTP/1.1\r\n${H}Content-Length: 2\r\n\r\nab`,
   `GET /a.txt HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, `POST /a.txt HTTP/1.1\r\n${H}\r\n`, 'POST /a.txt HTTP/1.0\r\n\r\n',
+  ...['chunked', 'CHUNKED', 'gzip', 'gzip, chunked'].map((te) => `POST /a.txt HTTP/1.1\r\n${H}Transfer-Encoding: ${te}\r\n\r\n0\r\n\r\n`),
+  `POST /a.txt HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nabc`, 'POST /a.txt HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
   // Line endings: CRLF after every line; a bare LF only as the blank line; one CRLF skipped between requests.
   'GET /a.txt HTTP/1.0\r\n\n', 'GET /a.txt HTTP/1.0\r\nA: b\r\n\n', 'GET /a.txt HTTP/1.0\r\nA: b\n\r\n', 'GET /a.txt HTTP/1.0\r\nA: b\n\n',
   'GET /a.txt HTTP/1.0\n\r\n', '\r\nGET /a.txt HTTP/1.0\r\n\r\n', `GET /a.txt HTTP/1.1\r\n${H}\r\n\r\nGET /a.txt HTTP/1.1\r\n${H}Connection: close\r\n\r\n`,
