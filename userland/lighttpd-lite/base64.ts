@@ -13,18 +13,21 @@ export function base64_encode(b: Uint8Array): string {
   return s;
 }
 
-/** Decodes s; null when it holds a character outside the alphabet or bad padding. */
+/**
+ * Decodes s as lighttpd 1.4.69's li_base64_dec does (checked against it with Basic
+ * credentials): spaces and tabs are skipped, '=' or any other character outside the alphabet
+ * ends the input; null when nothing was decoded or a lone sextet is left over.
+ */
 export function base64_decode(s: string): Uint8Array | null {
-  let end = s.length;
-  while (end > 0 && s[end - 1] === '=') end--;
-  if (s.length - end > 2 || (end & 3) === 1) return null;
-  const out = new Uint8Array((end * 3) >> 2);
-  let acc = 0, bits = 0, o = 0;
-  for (let i = 0; i < end; i++) {
-    const v = REV[s.charCodeAt(i) & 0xff];
-    if (v < 0 || s.charCodeAt(i) > 0xff) return null;
-    acc = (acc << 6) | v; bits += 6;
+  const out = new Uint8Array((s.length * 3) >> 2);
+  let acc = 0, bits = 0, o = 0, n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32 || c === 9) continue;
+    const v = c > 0xff ? -1 : REV[c];
+    if (v < 0) break;
+    acc = ((acc << 6) | v) & 0xffffff; bits += 6; n++;
     if (bits >= 8) { bits -= 8; out[o++] = (acc >> bits) & 0xff; }
   }
-  return out;
+  return o === 0 || (n & 3) === 1 ? null : out.subarray(0, o);
 }

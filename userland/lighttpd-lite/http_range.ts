@@ -22,7 +22,7 @@ function one(spec: string, size: number): RangeResult | undefined {
 }
 
 export function http_range_parse(header: string, size: number): RangeResult {
-  if (!header.startsWith('bytes=')) return null;
+  if (header.slice(0, 6).toLowerCase() !== 'bytes=') return null; // the unit is case-insensitive (RFC 9110 §14.1)
   const spans: [number, number][] = [];
   for (const spec of header.slice(6).split(',')) {
     const r = one(spec, size);

@@ -72,14 +72,13 @@ function matching_rule(rc: RequestConfig, path: string): Rule | null {
 const is_ws = (c: number): boolean => c === 32 || c === 9;
 const BASIC = 'basic';
 
-/** The credentials of "Basic SP+ TOKEN [SP*]" (scheme case-insensitive, token without white space), else null. */
+/** The credentials of "Basic SP+ TOKEN [SP*]" (scheme case-insensitive; blanks inside the token are base64_decode's to skip), else null. */
 function basic_credentials(h: string): string | null {
   if (h.length < 6 || !is_ws(h.charCodeAt(5))) return null;
   for (let k = 0; k < 5; k++) if ((h.charCodeAt(k) | 0x20) !== BASIC.charCodeAt(k)) return null; // | 0x20: ASCII lowercase
   let i = 6, j = h.length;
   while (i < j && is_ws(h.charCodeAt(i))) i++;
   while (j > i && is_ws(h.charCodeAt(j - 1))) j--;
-  for (let k = i; k < j; k++) { const c = h.charCodeAt(k); if (c <= 32 || c === 0xa0) return null; } // \S
   return i < j ? h.slice(i, j) : null;
 }
 

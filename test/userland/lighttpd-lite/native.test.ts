@@ -51,6 +51,9 @@ const PROBES = [
   // Host policy: labels, ports, IPv6.
   ...['a:65535', 'a:65536', 'a:080', 'a:', ':80', '..', 'a..b', '.a', 'a.', '-a', 'a-', 'a_b', '%41', '[::1]:80', '[::1', '[zz]'].map((h) => `GET /a.txt HTTP/1.1\r\nHost: ${h}\r\n\r\n`),
   `GET http://a..b/a.txt HTTP/1.1\r\n${H}\r\n`,
+  // Basic credentials through lighttpd's lenient base64; the range unit in any case.
+  ...['Ym9iOmJ1aWxkZXI!junk', 'Ym9i OmJ1aWxkZXI', 'Ym9iOmJ1aWxkZXI x', '!Ym9iOmJ1aWxkZXI', 'Ym9iOmJ1aWxkZXI=Ym9i'].map((b) => `GET /private/s.txt HTTP/1.1\r\n${H}Authorization: Basic ${b}\r\n\r\n`),
+  `GET /a.txt HTTP/1.1\r\n${H}Range: BYTES=0-9\r\n\r\n`,
 ];
 
 const t_native = have('lighttpd') && have('htpasswd') ? test : test.skip;
