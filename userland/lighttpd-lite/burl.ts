@@ -5,7 +5,7 @@
  * under the root before the file system is touched.
  */
 
-function hexval(c: number): number {
+export function hexval(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   c |= 0x20;
   return c >= 97 && c <= 102 ? c - 87 : -1;

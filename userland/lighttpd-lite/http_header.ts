@@ -4,7 +4,7 @@
  * reused table; other fields are checked and dropped, since nothing reads them.
  */
 const KNOWN = ['host', 'content-length', 'connection', 'transfer-encoding', 'authorization', 'user-agent', 'referer',
-  'if-none-match', 'if-modified-since', 'if-range', 'range'];
+  'if-none-match', 'if-modified-since', 'if-range', 'range', 'upgrade', 'http2-settings'];
 const ID = new Map(KNOWN.map((n, i) => [n, i]));
 export const HDR_HOST = 0, HDR_CONTENT_LENGTH = 1;
 

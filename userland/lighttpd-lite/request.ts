@@ -3,6 +3,7 @@
  * lighttpd 1.4 makes on them. A malformed request yields the status lighttpd answers with (400,
  * 501, 505, ...); the connection is then closed after the answer, as lighttpd does.
  */
+import { hexval } from './burl.ts';
 import { HDR_CONTENT_LENGTH, HDR_HOST, header_id, Headers } from './http_header.ts';
 
 export interface Request {
@@ -101,6 +102,23 @@ function proto_loose(line: string, sp1: number): number {
 
 const is_ows = (c: number): boolean => c === 32 || c === 9;
 
+/**
+ * What lighttpd's URL normalization (burl.c, default http-parseopts) refuses anywhere in the
+ * target, raw or %-encoded: control characters, and the bytes that never occur in UTF-8
+ * (0xC0, 0xC1, 0xF5-0xFF). A malformed escape ("%zz") stays as it is.
+ */
+function target_rejected(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    let v = t.charCodeAt(i);
+    if (v === 37 && i + 2 < t.length) {
+      const h = hexval(t.charCodeAt(i + 1)), l = hexval(t.charCodeAt(i + 2));
+      if (h >= 0 && l >= 0) { v = (h << 4) | l; i += 2; }
+    }
+    if (v < 0x20 || v === 0x7f || v === 0xc0 || v === 0xc1 || v >= 0xf5) return true;
+  }
+  return false;
+}
+
 /** The target without a "#fragment", which a client must not send and lighttpd drops. */
 function strip_fragment(t: string): string {
   const h = t.indexOf('#');
@@ -124,6 +142,7 @@ function parse_request_line(line: string, r: Request): ParseError | null {
   const sp2 = line.length - 9;
   if (sp1 <= 0 || sp1 === sp2 || line.charCodeAt(sp2 - 1) === 32) return bad(400, minor, line);
   const method = method_of(line, sp1), target = strip_fragment(line.slice(sp1 + 1, sp2));
+  if (target_rejected(target)) return bad(400, minor, line);
   // Every known method is a token: the check runs only for the others.
   if (!KNOWN_METHODS.has(method)) return bad(is_token(method, 0, method.length) ? 501 : 400, minor, line);
   let path_q = target, host = '';
@@ -147,7 +166,7 @@ function add_header(r: Request, block: string, from: number, to: number): number
   while (j > i && is_ows(block.charCodeAt(j - 1))) j--;
   if (has_ctl(block, true, i, j)) return 400;
   const id = header_id(block, from, colon);
-  if (id < 0) return 0;
+  if (id < 0 || i === j) return 0; // lighttpd 1.4.69 ignores an empty value, even Host's or Content-Length's
   const value = block.slice(i, j), prev = r.headers.by_id(id);
   if (prev !== undefined && (id === HDR_HOST || (id === HDR_CONTENT_LENGTH && prev !== value))) return 400;
   r.headers.set_id(id, prev === undefined ? value : `${prev}, ${value}`);
@@ -187,6 +206,8 @@ function finish(r: Request): number {
     if (!host_valid(h)) return 400;
     if (!r.host) r.host = h;
   } else if (r.minor === 1 && !r.host) return 400;
+  // "invalid hop-by-hop header w/o HTTP/1.1 -> 400"
+  if (r.minor !== 1 && (r.headers.has('upgrade') || r.headers.has('http2-settings'))) return 400;
   const cl = r.headers.get('content-length');
   if (cl !== undefined) {
     if (!/^[0-9]{1,18}$/.test(cl)) return 400;

@@ -54,6 +54,10 @@ const PROBES = [
   // Basic credentials through lighttpd's lenient base64; the range unit in any case.
   ...['Ym9iOmJ1aWxkZXI!junk', 'Ym9i OmJ1aWxkZXI', 'Ym9iOmJ1aWxkZXI x', '!Ym9iOmJ1aWxkZXI', 'Ym9iOmJ1aWxkZXI=Ym9i'].map((b) => `GET /private/s.txt HTTP/1.1\r\n${H}Authorization: Basic ${b}\r\n\r\n`),
   `GET /a.txt HTTP/1.1\r\n${H}Range: BYTES=0-9\r\n\r\n`,
+  // URL normalization's refusals (controls, bytes never in UTF-8) in path and query; empty and hop-by-hop fields.
+  ...['/%C1', '/%F5', '/%F4', '/a%0ab', '/a%7f', '/a.txt?a=%c0', '/a.txt?a=%00', '/a.txt?a=%zz', '/a.txt?%2'].map((u) => `GET ${u} HTTP/1.1\r\n${H}\r\n`),
+  'GET /a.txt HTTP/1.0\r\nHost:\r\nContent-Length: \r\n\r\n', 'GET /a.txt HTTP/1.1\r\nHost: \r\n\r\n',
+  'GET /a.txt HTTP/1.0\r\nUpgrade: h2c\r\n\r\n', 'GET /a.txt HTTP/1.0\r\nHTTP2-Settings: x\r\n\r\n', `GET /a.txt HTTP/1.1\r\n${H}Upgrade: h2c\r\n\r\n`,
 ];
 
 const t_native = have('lighttpd') && have('htpasswd') ? test : test.skip;
