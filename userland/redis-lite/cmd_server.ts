@@ -5,6 +5,8 @@
  */
 import { client_reply, client_unblock, CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP_NEXT } from './client_reply.ts';
 import { get_int, get_range, opt } from './cmdutil.ts';
+import { authenticate, WRONGPASS } from './cmd_acl.ts';
+import { client_info } from './clients.ts';
 import { container, register } from './commands.ts';
 import { config_get, config_set } from './config.ts';
 import { CLIENT_MONITOR, monitor_cmd, monitor_stop } from './monitor.ts';
@@ -22,7 +24,7 @@ function ping(c: Client): void {
 }
 
 function hello(c: Client): void {
-  let i = 1;
+  let i = 1, name: string | null = null, auth: [string, string] | null = null;
   if (c.argv.length >= 2) {
     const v = get_int(c, c.argv[1], 'Protocol version is not an integer or out of range');
     if (v === null) return;
@@ -31,10 +33,13 @@ function hello(c: Client): void {
   }
   const proto = c.argv.length >= 2 ? Number(c.argv[1]) : c.resp;
   for (; i < c.argv.length; i++) {
-    if (opt(c.argv[i], 'AUTH') && i + 2 < c.argv.length) i += 2;
-    else if (opt(c.argv[i], 'SETNAME') && i + 1 < c.argv.length) { if (!set_name(c, c.argv[++i])) return; }
+    if (opt(c.argv[i], 'AUTH') && i + 2 < c.argv.length) { auth = [c.argv[i + 1], c.argv[i + 2]]; i += 2; }
+    else if (opt(c.argv[i], 'SETNAME') && i + 1 < c.argv.length) { name = c.argv[++i]; if (!valid_name(c, name)) return; }
     else { c.reply.error(`Syntax error in HELLO option '${c.argv[i]}'`); return; }
   }
+  if (auth && !authenticate(c, auth[0], auth[1])) { c.reply.error(WRONGPASS); return; }
+  if (!c.authenticated) { c.reply.error(HELLO_NOAUTH); return; }
+  if (name !== null) c.name = name;
   c.resp = c.reply.resp = proto;
   c.reply.map(7);
   c.reply.bulk('server'); c.reply.bulk('redis');
@@ -46,30 +51,20 @@ function hello(c: Client): void {
   c.reply.bulk('modules'); c.reply.array(0);
 }
 
-function set_name(c: Client, name: string): boolean {
+const HELLO_NOAUTH = '-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time';
+
+function valid_name(c: Client, name: string): boolean {
   for (let i = 0; i < name.length; i++) {
     const ch = name.charCodeAt(i);
     if (ch < 33 || ch > 126) { c.reply.error('Client names cannot contain spaces, newlines or special characters.'); return false; }
   }
-  c.name = name;
   return true;
 }
 
-/** One CLIENT LIST line, with the fields Redis 7.0 prints. */
-export function client_info(c: Client): string {
-  const srv = c.srv, now = srv.now;
-  let flags = '';
-  if (c.flags & CLIENT_MONITOR) flags += 'O';
-  if (c.flags & CLIENT_PUBSUB) flags += 'P';
-  if (c.flags & CLIENT_MULTI) flags += 'x';
-  if (c.bpop) flags += 'b';
-  flags += tracking_flags(c);
-  if (c.flags & CLIENT_CLOSE_AFTER_REPLY) flags += 'c';
-  return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} age=${Math.floor((now - c.ctime) / 1000)} ` +
-    `idle=${Math.floor((now - c.last_interaction) / 1000)} flags=${flags || 'N'} db=${c.db.id} sub=${c.channels.size} ` +
-    `psub=${c.patterns.size} ssub=0 multi=${c.flags & CLIENT_MULTI ? c.mstate.length : -1} qbuf=${c.qlen} ` +
-    `qbuf-free=${c.qbuf.length - c.qlen} argv-mem=0 multi-mem=0 rbs=${c.reply.buf.length} rbp=${c.reply.len} obl=${c.reply.len} ` +
-    `oll=0 omem=0 tot-mem=${c.qbuf.length + c.reply.buf.length} events=r cmd=${c.last_cmd} user=default redir=${c.flags & CLIENT_TRACKING ? c.tracking_redir : -1} resp=${c.resp}`;
+function set_name(c: Client, name: string): boolean {
+  if (!valid_name(c, name)) return false;
+  c.name = name;
+  return true;
 }
 
 /** getClientTypeByName's names; redis-lite's clients are all normal or pubsub (no replication). */
@@ -86,7 +81,7 @@ function client_kill(c: Client): void {
     return;
   }
   if (c.argv.length % 2 !== 0) { c.reply.error(SYNTAX); return; }
-  let id = -1, addr: string | null = null, laddr: string | null = null, skipme = true, type: string | null = null;
+  let id = -1, addr: string | null = null, laddr: string | null = null, skipme = true, type: string | null = null, user: string | null = null;
   for (let i = 2; i < c.argv.length; i += 2) {
     const o = c.argv[i].toUpperCase(), v = c.argv[i + 1];
     if (o === 'ID') { const n = get_range(c, v, 1, Number.MAX_SAFE_INTEGER, 'client-id should be greater than 0'); if (n === null) return; id = n; }
@@ -96,13 +91,14 @@ function client_kill(c: Client): void {
     else if (o === 'TYPE') {
       type = v.toLowerCase();
       if (!CLIENT_TYPES.includes(type)) { c.reply.error(`Unknown client type '${v}'`); return; }
-    } else if (o === 'USER') { if (v !== 'default') { c.reply.error(`No such user '${v}'`); return; } }
+    } else if (o === 'USER') { if (!srv.acl.users.has(v)) { c.reply.error(`No such user '${v}'`); return; } user = v; }
     else { c.reply.error(SYNTAX); return; }
   }
   let n = 0;
   for (const x of [...srv.clients.values()]) {
     if ((id >= 0 && x.id !== id) || (addr && x.addr !== addr) || (laddr && x.laddr !== laddr) || (skipme && x === c)) continue;
     if (type !== null && type !== (x.flags & CLIENT_PUBSUB ? 'pubsub' : 'normal')) continue;
+    if (user !== null && x.user.name !== user) continue;
     srv.kill_client(x); n++;
   }
   c.reply.int(n);
@@ -153,6 +149,7 @@ function reset(c: Client): void {
   for (const p of [...c.patterns]) unsubscribe(c, 'patterns', p, false);
   c.db = c.srv.dbs[0];
   c.name = '';
+  c.set_default_auth();
   c.reply.status('RESET');
 }
 
@@ -166,14 +163,9 @@ register('connection', [
   ['ping', -1, 'fast nokeys', ping],
   ['monitor', 1, 'admin noscript loading stale nokeys', monitor_cmd],
   ['echo', 2, 'fast nokeys', (c) => c.reply.bulk(c.argv[1])],
-  ['quit', -1, 'allow_busy fast nokeys', (c) => { c.reply.ok(); c.flags |= CLIENT_CLOSE_AFTER_REPLY; }],
-  ['reset', 1, 'noscript loading stale fast nokeys', reset],
-  ['hello', -1, 'noscript loading stale fast nokeys', hello],
-  ['auth', -2, 'noscript loading stale fast nokeys', (c) => {
-    if (!c.srv.config.requirepass) c.reply.error('AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?');
-    else if (c.argv[c.argv.length - 1] === c.srv.config.requirepass) c.reply.ok();
-    else c.reply.error('-WRONGPASS invalid username-password pair or user is disabled.');
-  }],
+  ['quit', -1, 'noscript loading stale fast no_auth allow_busy nokeys', (c) => { c.reply.ok(); c.flags |= CLIENT_CLOSE_AFTER_REPLY; }],
+  ['reset', 1, 'noscript loading stale fast no_auth allow_busy nokeys', reset],
+  ['hello', -1, 'noscript loading stale fast no_auth allow_busy nokeys', hello],
   container('connection', 'client', [
     ['id', 2, 'noscript loading stale nokeys', (c) => c.reply.int(c.id)],
     ['setname', 3, 'noscript loading stale nokeys', (c) => { if (set_name(c, c.argv[2])) c.reply.ok(); }],

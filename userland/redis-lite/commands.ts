@@ -2,6 +2,7 @@
  * The command table (commands.c): name, arity (negative = at least), flags and key positions,
  * as COMMAND reports them; container commands (CONFIG, CLIENT, …) hold their subcommands.
  */
+import { command_categories } from './acl_cat.ts';
 import type { HdrHistogram } from './hdr_histogram.ts';
 import type { Client } from './networking.ts';
 
@@ -21,6 +22,8 @@ export interface Cmd {
   calls: number; rejected_calls: number; failed_calls: number; usec_sampled: number; samples: number;
   /** latency-tracking's histogram of call durations in ns (latency.ts), made on the first call. */
   latency_histogram: HdrHistogram | null;
+  /** ACL category bits (acl_cat.ts). */
+  acl_categories: number;
 }
 
 export type CmdSpec = [name: string, arity: number, flags: string, proc: (c: Client) => void, first?: number, last?: number, step?: number];
@@ -28,18 +31,21 @@ export type CmdSpec = [name: string, arity: number, flags: string, proc: (c: Cli
 export function make(group: string, [name, arity, flags, proc, first = 1, last = 1, step = 1]: CmdSpec, parent?: string): Cmd {
   const fl = flags ? flags.split(' ') : [];
   const nokeys = fl.includes('nokeys');
-  return {
+  const cmd: Cmd = {
     name, fullname: parent ? `${parent}|${name}` : name, proc, arity, group,
     flags: fl.filter((f) => f !== 'nokeys'), write: fl.includes('write'),
     first: nokeys ? 0 : first, last: nokeys ? 0 : last, step: nokeys ? 0 : step, subs: null, getkeys: null,
-    calls: 0, rejected_calls: 0, failed_calls: 0, usec_sampled: 0, samples: 0, latency_histogram: null,
+    calls: 0, rejected_calls: 0, failed_calls: 0, usec_sampled: 0, samples: 0, latency_histogram: null, acl_categories: 0,
   };
+  cmd.acl_categories = command_categories(cmd);
+  return cmd;
 }
 
 /** A container command whose first argument picks a subcommand (CONFIG GET, CLIENT ID, …). */
 export function container(group: string, name: string, subs: CmdSpec[]): Cmd {
   const c = make(group, [name, -2, '', () => {}]);
   c.subs = new Map(subs.map((s) => [s[0], make(group, s, name)]));
+  c.acl_categories = command_categories(c);
   return c;
 }
 

@@ -2,6 +2,7 @@
  * INFO (server.c's genRedisInfoString) with its sections, and COMMAND / COMMAND COUNT /
  * COMMAND INFO / COMMAND DOCS / COMMAND LIST from the command table (what redis-cli asks at start).
  */
+import { category_names } from './acl_cat.ts';
 import { all_commands, type Cmd, command_keys, container, register, table } from './commands.ts';
 import type { Client } from './networking.ts';
 import type { Server } from './server.ts';
@@ -89,7 +90,8 @@ function command_info(c: Client, cmd: Cmd): void {
   c.reply.int(cmd.arity);
   c.reply.array(cmd.flags.length); for (const f of cmd.flags) c.reply.status(f);
   c.reply.int(cmd.first); c.reply.int(cmd.last); c.reply.int(cmd.step);
-  c.reply.array(1); c.reply.status(`@${cmd.group}`);
+  const cats = category_names(cmd.acl_categories);
+  c.reply.array(cats.length); for (const n of cats) c.reply.status(`@${n}`);
   c.reply.array(0);
   c.reply.array(0);
   const subs = cmd.subs ? [...cmd.subs.values()] : [];

@@ -3,8 +3,10 @@
  * checked at queue time; EXEC runs them in one go (blocking commands do not block inside it)
  * and propagates their writes wrapped in MULTI … EXEC when there is more than one.
  */
-import { lookup_command } from './commands.ts';
-import { register } from './commands.ts';
+import { ACL_DENIED_CHANNEL, ACL_DENIED_CMD, ACL_DENIED_KEY } from './acl.ts';
+import { check_command } from './acl_check.ts';
+import { acl_log } from './cmd_acl.ts';
+import { type Cmd, lookup_command, register } from './commands.ts';
 import { type Client, CLIENT_DIRTY_CAS, CLIENT_DIRTY_EXEC, CLIENT_MULTI } from './networking.ts';
 
 function multi(c: Client): void {
@@ -38,7 +40,9 @@ function exec(c: Client): void {
     for (const argv of queue) {
       c.argv = argv;
       const cmd = lookup_command(argv);
-      if (typeof cmd === 'string') c.reply.error(cmd); else srv.call(c, cmd);
+      if (typeof cmd === 'string') c.reply.error(cmd);
+      else if (!exec_permitted(c, cmd)) continue;
+      else srv.call(c, cmd);
     }
   } finally {
     srv.in_exec = false;
@@ -49,6 +53,22 @@ function exec(c: Client): void {
   if (props.length > 1) srv.propagate(props[0][0], ['MULTI']);
   for (const [db, argv] of props) srv.propagate(db, argv);
   if (props.length > 1) srv.propagate(props[props.length - 1][0], ['EXEC']);
+}
+
+const EXEC_DENIED: Record<number, string> = {
+  [ACL_DENIED_CMD]: 'no permission to execute the command or subcommand',
+  [ACL_DENIED_KEY]: 'no permission to touch the specified keys',
+  [ACL_DENIED_CHANNEL]: 'no permission to access one of the channels used as arguments',
+};
+
+/** execCommand's ACL re-check: the rules may have changed since the command was queued. */
+function exec_permitted(c: Client, cmd: Cmd): boolean {
+  if (c.user.unrestricted) return true;
+  const r = check_command(c.user, cmd, c.argv);
+  if (!r.code) return true;
+  acl_log(c, r.code, r.object, c.user.name, 'multi');
+  c.reply.error(`-NOPERM ACLs rules changed between the moment the transaction was accumulated and its execution. This command is no longer allowed for the following reason: ${EXEC_DENIED[r.code]}`);
+  return false;
 }
 
 function watch(c: Client): void {

@@ -9,6 +9,7 @@ import { latin1 } from './bytes.ts';
 import { max_string_len } from './object.ts';
 import { ReplyBuf } from './resp.ts';
 import type { Server } from './server.ts';
+import type { User } from './acl.ts';
 import { splitargs } from './util.ts';
 
 /** PROTO_INLINE_MAX_SIZE: the longest inline request or count line (64 KiB). */
@@ -57,9 +58,20 @@ export class Client {
   prop: string[][] | null = null;
   /** Bytes of the reply already written out (a partial write waits for EPOLLOUT). */
   out_watch = false;
+  /** The ACL user it runs as, and whether it authenticated (clientSetDefaultAuth at accept). */
+  user!: User;
+  authenticated = false;
 
   constructor(readonly srv: Server, readonly id: number, readonly fd: number, public db: Db, readonly addr: string, readonly laddr: string) {
     this.ctime = this.last_interaction = Date.now();
+    this.set_default_auth();
+  }
+
+  /** clientSetDefaultAuth: the default user, authenticated if it needs no password. */
+  set_default_auth(): void {
+    const d = this.srv.acl.default_user;
+    this.user = d;
+    this.authenticated = d.nopass && d.enabled;
   }
 
   /** Number of Pub/Sub subscriptions (the count SUBSCRIBE replies carry). */

@@ -19,6 +19,7 @@ import './multi.ts';
 import './pubsub.ts';
 import './persistence.ts';
 import './cmd_server.ts';
+import './cmd_acl.ts';
 import './info.ts';
 import './slowlog.ts';
 import './latency.ts';

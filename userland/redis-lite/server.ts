@@ -7,7 +7,10 @@ import type { Libc } from '../../libc/index.ts';
 import type { EventLoop } from './ae.ts';
 import type { Aof } from './aof.ts';
 import { handle_clients_blocked_on_keys } from './blocked.ts';
+import { AclState, check_command, noperm_message } from './acl_check.ts';
+import { acl_log } from './cmd_acl.ts';
 import { all_commands, type Cmd, lookup_command } from './commands.ts';
+import { set_user } from './acl.ts';
 import type { Config } from './config.ts';
 import { after_command_reply, CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP, CLIENT_REPLY_SKIP_NEXT } from './client_reply.ts';
 import { Db } from './db.ts';
@@ -96,10 +99,23 @@ export class Server {
   active_expire = true;
   config_file = '';
   el: EventLoop | null = null;
+  /** Users, the ACL log (acl_check.ts), and the requirepass last applied to the default user. */
+  acl = new AclState();
+  private applied_requirepass = '';
   readonly exec_fn = (c: Client): void => this.exec(c);
 
   constructor(readonly libc: Libc, readonly config: Config, readonly pid: number) {
     for (let i = 0; i < config.databases; i++) this.dbs.push(new Db(i, this));
+    this.apply_requirepass();
+  }
+
+  /** ACLUpdateDefaultUserPassword: requirepass is the default user's one password. */
+  private apply_requirepass(): void {
+    const pass = this.config.requirepass, u = this.acl.default_user;
+    if (pass === this.applied_requirepass) return;
+    set_user(u, 'resetpass');
+    set_user(u, pass ? `>${pass}` : 'nopass');
+    this.applied_requirepass = pass;
   }
 
   /** serverLog: "pid:M dd Mon yyyy hh:mm:ss.mmm * msg", as redis-server prints it. */
@@ -123,8 +139,14 @@ export class Server {
     const found = lookup_command(argv);
     if (typeof found === 'string') return this.reject(c, null, found);
     const cmd = found;
+    c.last_cmd = cmd.fullname;
     if ((cmd.arity > 0 && cmd.arity !== argv.length) || argv.length < -cmd.arity) {
       return this.reject(c, cmd, `wrong number of arguments for '${cmd.fullname}' command`);
+    }
+    if (!c.authenticated && this.acl.default_needs_auth && !cmd.flags.includes('no_auth')) return this.reject(c, cmd, '-NOAUTH Authentication required.');
+    if (!c.user.unrestricted) {
+      const r = check_command(c.user, cmd, argv);
+      if (r.code) { acl_log(c, r.code, r.object); return this.reject(c, cmd, noperm_message(r)); }
     }
     if (c.flags & CLIENT_PUBSUB && c.resp === 2 && !PUBSUB_OK.has(cmd.name)) {
       return this.reject(c, cmd, `Can't execute '${cmd.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
@@ -230,6 +252,7 @@ export class Server {
 
   /** After CONFIG SET: settings that need action now. */
   config_changed(): void {
+    this.apply_requirepass();
     if (!this.config.appendonly && this.aof) { void this.aof.flush(true); this.aof = null; }
   }
 
