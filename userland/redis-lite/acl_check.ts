@@ -2,7 +2,8 @@
  * The user table, the permission checks processCommand and EXEC make (acl.c
  * ACLCheckAllUserCommandPerm, ACLSelectorCheckCmd) and the ACL LOG (addACLLogEntry).
  */
-import { ACL_DENIED_CHANNEL, ACL_DENIED_CMD, ACL_DENIED_KEY, ACL_OK, ACL_READ, ACL_WRITE, type Selector, set_user, User } from './acl.ts';
+import { ACL_DENIED_CHANNEL, ACL_DENIED_CMD, ACL_DENIED_KEY, ACL_OK, type Selector, set_user, User } from './acl.ts';
+import { key_flags } from './acl_keyflags.ts';
 import { type Cmd, command_keys } from './commands.ts';
 import { stringmatch } from './util.ts';
 
@@ -13,7 +14,8 @@ const CHANNEL_ARGS: Record<string, { first: number; all: boolean; pattern: boole
   psubscribe: { first: 1, all: true, pattern: true },
 };
 
-export interface AclResult { code: number; object: string }
+/** A denial's reason, the command, key or channel denied, and that argument's position. */
+export interface AclResult { code: number; object: string; idx: number }
 
 export interface AclLogEntry {
   count: number; reason: number; context: string; object: string; username: string; ctime: number; cinfo: string;
@@ -59,6 +61,8 @@ export class AclState {
   }
 }
 
+const OK: AclResult = { code: ACL_OK, object: '', idx: 0 };
+
 function key_allowed(s: Selector, key: string, flags: number): boolean {
   for (const p of s.patterns) if ((p.flags & flags) === flags && stringmatch(p.pattern, key)) return true;
   return false;
@@ -73,32 +77,32 @@ function channel_allowed(list: string[], ch: string, pattern: boolean): boolean 
 function selector_check(s: Selector, cmd: Cmd, argv: string[], keys: () => string[]): AclResult {
   if (!s.allcommands && !s.allowed.has(cmd) && !cmd.flags.includes('no_auth')) {
     const first = s.firstargs.get(cmd), idx = cmd.fullname.includes('|') ? 2 : 1;
-    if (!first || argv.length <= idx || !first.includes(argv[idx].toLowerCase())) return { code: ACL_DENIED_CMD, object: cmd.fullname };
+    if (!first || argv.length <= idx || !first.includes(argv[idx].toLowerCase())) return { code: ACL_DENIED_CMD, object: cmd.fullname, idx: 0 };
   }
   if (!s.allkeys) {
-    const flags = cmd.write ? ACL_WRITE : cmd.flags.includes('readonly') ? ACL_READ : 0;
-    for (const k of keys()) if (!key_allowed(s, k, flags)) return { code: ACL_DENIED_KEY, object: k };
+    const ks = keys();
+    for (let i = 0; i < ks.length; i++) if (!key_allowed(s, ks[i], key_flags(cmd, argv, i))) return { code: ACL_DENIED_KEY, object: ks[i], idx: i + 1 };
   }
   const ch = CHANNEL_ARGS[cmd.name];
   if (!s.allchannels && ch) {
     for (let i = ch.first; i < argv.length; i++) {
-      if (!channel_allowed(s.channels, argv[i], ch.pattern)) return { code: ACL_DENIED_CHANNEL, object: argv[i] };
+      if (!channel_allowed(s.channels, argv[i], ch.pattern)) return { code: ACL_DENIED_CHANNEL, object: argv[i], idx: i };
       if (!ch.all) break;
     }
   }
-  return { code: ACL_OK, object: '' };
+  return OK;
 }
 
 /** ACLCheckAllUserCommandPerm: allowed if any selector allows; else the most relevant denial. */
 export function check_command(u: User, cmd: Cmd, argv: string[]): AclResult {
-  if (u.unrestricted) return { code: ACL_OK, object: '' };
+  if (u.unrestricted) return OK;
   let cached: string[] | null = null;
   const keys = (): string[] => (cached ??= command_keys(cmd, argv));
-  let worst: AclResult = { code: ACL_DENIED_CMD, object: cmd.fullname };
+  let worst: AclResult = { code: ACL_DENIED_CMD, object: cmd.fullname, idx: 0 };
   for (const s of u.selectors) {
     const r = selector_check(s, cmd, argv, keys);
     if (r.code === ACL_OK) return r;
-    if (r.code > worst.code) worst = r;
+    if (r.code > worst.code || (r.code === worst.code && r.idx > worst.idx)) worst = r;
   }
   return worst;
 }

@@ -15,7 +15,8 @@ function multi(c: Client): void {
   c.reply.ok();
 }
 
-function discard_state(c: Client): void {
+/** discardTransaction. */
+export function discard_state(c: Client): void {
   c.mstate = [];
   c.flags &= ~(CLIENT_MULTI | CLIENT_DIRTY_CAS | CLIENT_DIRTY_EXEC);
   unwatch_all(c);

@@ -11,6 +11,7 @@ import { AclState, check_command, noperm_message } from './acl_check.ts';
 import { acl_log } from './cmd_acl.ts';
 import { all_commands, type Cmd, lookup_command } from './commands.ts';
 import { set_user } from './acl.ts';
+import { discard_state } from './multi.ts';
 import type { Config } from './config.ts';
 import { after_command_reply, CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP, CLIENT_REPLY_SKIP_NEXT } from './client_reply.ts';
 import { Db } from './db.ts';
@@ -167,7 +168,9 @@ export class Server {
   private reject(c: Client, cmd: Cmd | null, msg: string): void {
     if (c.flags & CLIENT_MULTI) c.flags |= CLIENT_DIRTY_EXEC;
     if (cmd) cmd.rejected_calls++;
-    c.reply.error(msg);
+    // execCommandAbort: a refused EXEC discards the transaction and says why.
+    if (cmd?.name === 'exec') { discard_state(c); c.reply.error(`-EXECABORT Transaction discarded because of: ${msg.startsWith('-') ? msg.slice(1) : msg}`); }
+    else c.reply.error(msg);
     this.add_pending(c);
   }
 
