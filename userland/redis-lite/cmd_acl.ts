@@ -3,6 +3,7 @@
  * ACL SETUSER/DELUSER, described with LIST/GETUSER, and checked by processCommand (server.ts).
  * There is no ACL file: LOAD and SAVE answer as a server started without `aclfile`.
  */
+import { reply_help } from './help.ts';
 import { ACL_DENIED_AUTH, ACL_DENIED_CMD, ACL_DENIED_KEY, hash_password, merge_selector_args, SETUSER_ERR, set_user, User } from './acl.ts';
 import { ACL_CATEGORIES, category_bit } from './acl_cat.ts';
 import { ACL_REASONS, channel_permitted, check_command } from './acl_check.ts';
@@ -10,7 +11,7 @@ import { describe_channels, describe_commands, describe_keys, describe_user } fr
 import { client_info } from './clients.ts';
 import { get_int } from './cmdutil.ts';
 import { all_commands, container, lookup_command, register } from './commands.ts';
-import { type Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_MULTI } from './networking.ts';
+import { type Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_MULTI, CLIENT_PUBSUB } from './networking.ts';
 import type { Server } from './server.ts';
 
 export const WRONGPASS = '-WRONGPASS invalid username-password pair or user is disabled.';
@@ -63,8 +64,8 @@ function acl_setuser(c: Client): void {
 /** ACLKillPubsubClientsIfNeeded: subscribers whose channels the new rules no longer allow. */
 function kill_pubsub_clients_if_needed(srv: Server, old: User, next: User): void {
   for (const cl of srv.clients.values()) {
-    if (cl.user !== old || !cl.subs) continue;
-    const ok = [...cl.channels].every((ch) => channel_permitted(next, ch, false)) && [...cl.patterns].every((p) => channel_permitted(next, p, true));
+    if (cl.user !== old || !(cl.flags & CLIENT_PUBSUB)) continue;
+    const ok = [...cl.channels, ...cl.shard_channels].every((ch) => channel_permitted(next, ch, false)) && [...cl.patterns].every((p) => channel_permitted(next, p, true));
     if (!ok) srv.kill_client(cl);
   }
 }
@@ -170,22 +171,6 @@ function acl_dryrun(c: Client): void {
   else c.reply.ok();
 }
 
-const ACL_HELP = [
-  'ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-  'CAT [<category>]', '    List all commands that belong to <category>, or all command categories', '    when no category is specified.',
-  'DELUSER <username> [<username> ...]', '    Delete a list of users.',
-  'DRYRUN <username> <command> [<arg> ...]', '    Returns whether the user can execute the given command without executing the command.',
-  'GETUSER <username>', "    Get the user's details.",
-  'GENPASS [<bits>]', '    Generate a secure 256-bit user password. The optional `bits` argument can', '    be used to specify a different size.',
-  'LIST', '    Show users details in config file format.',
-  'LOAD', '    Reload users from the ACL file.',
-  'LOG [<count> | RESET]', '    Show the ACL log entries.',
-  'SAVE', '    Save the current config to the ACL file.',
-  'SETUSER <username> <attribute> [<attribute> ...]', '    Create or modify a user with the specified attributes.',
-  'USERS', '    List all the registered usernames.',
-  'WHOAMI', '    Return the current connection username.',
-  'HELP', '    Print this help.',
-];
 
 const ADMIN = 'admin noscript loading stale nokeys';
 register('connection', [['auth', -2, 'noscript loading stale fast no_auth allow_busy nokeys', auth]]);
@@ -203,6 +188,6 @@ register('server', [
     ['dryrun', -4, ADMIN, acl_dryrun],
     ['load', 2, ADMIN, (c) => c.reply.error(NO_ACLFILE)],
     ['save', 2, ADMIN, (c) => c.reply.error(NO_ACLFILE)],
-    ['help', 2, 'loading stale nokeys', (c) => c.reply.bulks(ACL_HELP, ACL_HELP.length)],
+    ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'ACL')],
   ]),
 ]);

@@ -3,6 +3,7 @@
  * RESET/HELLO/AUTH, CLIENT …, CONFIG …, TIME, SHUTDOWN, DEBUG (a few subcommands) and
  * FUNCTION FLUSH (so the test suite's per-test reset works; there is no scripting).
  */
+import { reply_help } from './help.ts';
 import { client_reply, client_unblock, CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP_NEXT } from './client_reply.ts';
 import { get_int, get_range, opt } from './cmdutil.ts';
 import { authenticate, WRONGPASS } from './cmd_acl.ts';
@@ -12,7 +13,7 @@ import { config_get, config_set } from './config.ts';
 import { CLIENT_MONITOR, monitor_cmd, monitor_stop } from './monitor.ts';
 import { type Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_DIRTY_CAS, CLIENT_DIRTY_EXEC, CLIENT_MULTI, CLIENT_PUBSUB } from './networking.ts';
 import { unwatch_all } from './multi.ts';
-import { unsubscribe } from './pubsub.ts';
+import { unsubscribe_all } from './pubsub.ts';
 import { SYNTAX } from './resp.ts';
 import { client_caching, client_getredir, client_tracking, client_trackinginfo, CLIENT_TRACKING, disable_tracking, tracking_flags } from './tracking.ts';
 import { client_pause, client_unpause } from './pause.ts';
@@ -145,8 +146,7 @@ function reset(c: Client): void {
   c.resp = 2;
   c.flags &= ~(CLIENT_MULTI | CLIENT_DIRTY_CAS | CLIENT_DIRTY_EXEC | CLIENT_PUBSUB | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP_NEXT);
   unwatch_all(c);
-  for (const ch of [...c.channels]) unsubscribe(c, 'channels', ch, false);
-  for (const p of [...c.patterns]) unsubscribe(c, 'patterns', p, false);
+  unsubscribe_all(c);
   c.db = c.srv.dbs[0];
   c.name = '';
   c.set_default_auth();
@@ -183,7 +183,7 @@ register('connection', [
     ['getredir', 2, 'noscript loading stale nokeys', client_getredir],
     ['trackinginfo', 2, 'noscript loading stale nokeys', client_trackinginfo],
     ['no-evict', 3, 'admin noscript loading stale nokeys', (c) => c.reply.ok()],
-    ['help', 2, 'loading stale nokeys', (c) => c.reply.bulks(['CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'GETNAME', 'ID', 'INFO', 'KILL <ip:port>', 'LIST', 'SETNAME <name>', 'HELP'], 8)],
+    ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'CLIENT')],
   ]),
 ]);
 
@@ -198,7 +198,7 @@ register('server', [
     ['set', -4, 'admin noscript loading stale nokeys', config_set_cmd],
     ['resetstat', 2, 'admin noscript loading stale nokeys', (c) => { c.srv.reset_stats(); c.reply.ok(); }],
     ['rewrite', 2, 'admin noscript loading stale nokeys', (c) => c.reply.error('The server is running without a config file')],
-    ['help', 2, 'loading stale nokeys', (c) => c.reply.bulks(['CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'GET <pattern>', 'SET <directive> <value>', 'RESETSTAT', 'HELP'], 5)],
+    ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'CONFIG')],
   ]),
   container('server', 'debug', [
     ['sleep', 3, 'admin noscript loading stale nokeys', debug_sleep],

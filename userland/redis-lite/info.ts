@@ -2,6 +2,7 @@
  * INFO (server.c's genRedisInfoString) with its sections, and COMMAND / COMMAND COUNT /
  * COMMAND INFO / COMMAND DOCS / COMMAND LIST from the command table (what redis-cli asks at start).
  */
+import { reply_help } from './help.ts';
 import { category_names } from './acl_cat.ts';
 import { all_commands, type Cmd, command_keys, container, register, table } from './commands.ts';
 import type { Client } from './networking.ts';
@@ -138,7 +139,7 @@ register('server', [container('server', 'command', [
     if (!keys.length) { c.reply.error('The command has no key arguments'); return; }
     c.reply.bulks(keys, keys.length);
   }],
-  ['help', 2, 'loading stale nokeys', (c) => c.reply.bulks(['COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', '(no subcommand)', 'COUNT', 'DOCS [<command-name> ...]', 'GETKEYS <full-command>', 'INFO [<command-name> ...]', 'LIST', 'HELP'], 8)],
+  ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'COMMAND')],
 ])]);
 
 /** COMMAND with no subcommand lists every command (the container's own proc). */

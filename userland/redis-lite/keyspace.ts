@@ -2,6 +2,7 @@
  * db.c's keyspace commands: DEL/UNLINK/EXISTS/TYPE/TOUCH, RENAME(NX), KEYS, RANDOMKEY,
  * DBSIZE, FLUSHDB/FLUSHALL, SELECT/MOVE/COPY/SWAPDB and OBJECT.
  */
+import { reply_help } from './help.ts';
 import { signal_db_keys } from './blocked.ts';
 import { get_int, opt } from './cmdutil.ts';
 import { container, register } from './commands.ts';
@@ -240,13 +241,13 @@ register('keyspace', [
   ['swapdb', 3, 'write fast nokeys', swapdb],
   container('server', 'memory', [
     ['usage', -3, 'readonly', memory_usage, 2, 2, 1],
-    ['help', 2, 'loading stale', (c) => c.reply.bulks(['MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'USAGE <key> [SAMPLES <count>]', 'HELP'], 3), 0, 0, 0],
+    ['help', 2, 'loading stale', (c) => reply_help(c, 'MEMORY'), 0, 0, 0],
   ]),
   container('keyspace', 'object', [
     ['encoding', 3, 'readonly', (c) => object_sub(c, 'encoding'), 2, 2, 1],
     ['refcount', 3, 'readonly', (c) => object_sub(c, 'refcount'), 2, 2, 1],
     ['idletime', 3, 'readonly', (c) => object_sub(c, 'idletime'), 2, 2, 1],
     ['freq', 3, 'readonly', (c) => object_sub(c, 'freq'), 2, 2, 1],
-    ['help', 2, 'loading stale', (c) => c.reply.bulks(['OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'ENCODING <key>', 'FREQ <key>', 'IDLETIME <key>', 'REFCOUNT <key>', 'HELP'], 6), 0, 0, 0],
+    ['help', 2, 'loading stale', (c) => reply_help(c, 'OBJECT'), 0, 0, 0],
   ]),
 ]);

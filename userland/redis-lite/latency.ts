@@ -8,6 +8,7 @@
  * Events recorded by redis-lite: "command" and "fast-command" (server.ts's call()). Redis's
  * other sources (fork, AOF writes, expire and eviction cycles) are not hooked.
  */
+import { reply_help } from './help.ts';
 import { all_commands, type Cmd, container, register, table } from './commands.ts';
 import { type Config, percentile_string } from './config.ts';
 import { HdrHistogram, LATENCY_HISTOGRAM_MAX_VALUE, LATENCY_HISTOGRAM_MIN_VALUE, LATENCY_HISTOGRAM_PRECISION } from './hdr_histogram.ts';
@@ -369,25 +370,6 @@ function latency_reset(c: Client): void {
   c.reply.int(resets);
 }
 
-const HELP = [
-  'LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-  'DOCTOR',
-  '    Return a human readable latency analysis report.',
-  'GRAPH <event>',
-  '    Return an ASCII latency graph for the <event> class.',
-  'HISTORY <event>',
-  '    Return time-latency samples for the <event> class.',
-  'LATEST',
-  '    Return the latest latency samples for all events.',
-  'RESET [<event> ...]',
-  '    Reset latency data of one or more <event> classes.',
-  '    (default: reset all data for all event classes)',
-  'HISTOGRAM [COMMAND ...]',
-  '    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.',
-  '    If no commands are specified then all histograms are replied.',
-  'HELP',
-  '    Prints this help.',
-];
 
 const ADMIN = 'admin noscript loading stale nokeys';
 
@@ -399,6 +381,6 @@ register('server', [
     ['graph', 3, ADMIN, latency_graph_cmd],
     ['doctor', 2, ADMIN, (c) => reply_verbatim(c, create_latency_report(c.srv.latency_events, c.srv.config, unix_now(c.srv)))],
     ['histogram', -2, ADMIN, latency_histogram],
-    ['help', 2, 'loading stale nokeys', (c) => { c.reply.array(HELP.length); for (const l of HELP) c.reply.status(l); }],
+    ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'LATENCY')],
   ]),
 ]);

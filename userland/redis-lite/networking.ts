@@ -50,6 +50,7 @@ export class Client {
   watched: string[] = [];
   channels = new Set<string>();
   patterns = new Set<string>();
+  shard_channels = new Set<string>();
   bpop: BlockState | null = null;
   ctime: number;
   last_interaction: number;

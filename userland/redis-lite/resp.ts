@@ -64,6 +64,8 @@ export class ReplyBuf {
   nil(): void { this.raw(this.resp === 3 ? '_\r\n' : '$-1\r\n'); }
   nil_array(): void { this.raw(this.resp === 3 ? '_\r\n' : '*-1\r\n'); }
   array(n: number): void { this.head(0x2a, n); }
+  /** An out-of-band message: a RESP3 push, an array in RESP2. */
+  push(n: number): void { this.head(this.resp === 3 ? 0x3e : 0x2a, n); }
   /** RESP2 has no map type: a map of n pairs is an array of 2n. */
   map(n: number): void { if (this.resp === 3) this.head(0x25, n); else this.head(0x2a, n * 2); }
   double(v: number): void { if (this.resp === 3) this.raw(`,${d2string(v)}\r\n`); else this.bulk(d2string(v)); }

@@ -63,6 +63,7 @@ export class Server {
   ready_keys: [Db, string][] = [];
   channels = new Map<string, Set<Client>>();
   patterns = new Map<string, Set<Client>>();
+  shard_channels = new Map<string, Set<Client>>();
   pending_writes: Client[] = [];
   aof: Aof | null = null;
   /** The background child (BGSAVE/BGREWRITEAOF): its pid and what to do when it exits. */

@@ -8,6 +8,7 @@
  * for commandstats (one in 64) are the ones that can be logged. That is the one departure.
  * (While latency tracking is on, Redis's default, server.ts times every call anyway; latency.ts.)
  */
+import { reply_help } from './help.ts';
 import { get_range } from './cmdutil.ts';
 import { container, register } from './commands.ts';
 import type { Client } from './networking.ts';
@@ -57,26 +58,12 @@ function slowlog_get(c: Client): void {
   }
 }
 
-const HELP = [
-  'SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-  'GET [<count>]',
-  '    Return top <count> entries from the slowlog (default: 10, -1 mean all).',
-  '    Entries are made of:',
-  '    id, timestamp, time in microseconds, arguments array, client IP and port,',
-  '    client name',
-  'LEN',
-  '    Return the length of the slowlog.',
-  'RESET',
-  '    Reset the slowlog.',
-  'HELP',
-  '    Prints this help.',
-];
 
 register('server', [
   container('server', 'slowlog', [
     ['get', -2, 'admin loading stale nokeys', slowlog_get],
     ['len', 2, 'admin loading stale nokeys', (c) => c.reply.int(c.srv.slowlog.length)],
     ['reset', 2, 'admin loading stale nokeys', (c) => { c.srv.slowlog.length = 0; c.reply.ok(); }],
-    ['help', 2, 'loading stale nokeys', (c) => { c.reply.array(HELP.length); for (const l of HELP) c.reply.status(l); }],
+    ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'SLOWLOG')],
   ]),
 ]);

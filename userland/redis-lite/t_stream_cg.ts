@@ -3,6 +3,7 @@
  * Groups and consumers are listed in name order (Redis keeps them in a rax); claims are
  * propagated to the AOF as the XCLAIM … FORCE JUSTID form Redis propagates.
  */
+import { reply_help } from './help.ts';
 import { get_ll, get_range, opt } from './cmdutil.ts';
 import { container, register } from './commands.ts';
 import type { Client } from './networking.ts';
@@ -407,26 +408,7 @@ function xinfo_consumers(c: Client): void {
   }
 }
 
-const XGROUP_HELP = [
-  'CREATE <key> <groupname> <id|$> [option]', '    Create a new consumer group. Options are:', '    * MKSTREAM',
-  '      Create the empty stream if it does not exist.', '    * ENTRIESREAD entries_read',
-  "      Set the group's entries_read counter (internal use).", 'CREATECONSUMER <key> <groupname> <consumer>',
-  '    Create a new consumer in the specified group.', 'DELCONSUMER <key> <groupname> <consumer>',
-  '    Remove the specified consumer.', 'DESTROY <key> <groupname>', '    Remove the specified group.',
-  'SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]', '    Set the current group ID and entries_read counter.',
-];
-const XINFO_HELP = [
-  'CONSUMERS <key> <groupname>', '    Show consumers of <groupname>.', 'GROUPS <key>', '    Show the stream consumer groups.',
-  'STREAM <key> [FULL [COUNT <count>]', '    Show information about the stream.',
-];
 
-function help(c: Client, cmd: string, lines: string[]): void {
-  c.reply.array(lines.length + 2);
-  c.reply.status(`${cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`);
-  for (const l of lines) c.reply.status(l);
-  c.reply.status('HELP');
-  c.reply.status('    Print this help.');
-}
 
 register('stream', [
   ['xack', -4, 'write fast', xack],
@@ -439,12 +421,12 @@ register('stream', [
     ['destroy', 4, 'write', xgroup_destroy, 2, 2, 1],
     ['createconsumer', 5, 'write denyoom', xgroup_createconsumer, 2, 2, 1],
     ['delconsumer', 5, 'write', xgroup_delconsumer, 2, 2, 1],
-    ['help', 2, 'loading stale', (c) => help(c, 'XGROUP', XGROUP_HELP), 0, 0, 0],
+    ['help', 2, 'loading stale', (c) => reply_help(c, 'XGROUP'), 0, 0, 0],
   ]),
   container('stream', 'xinfo', [
     ['stream', -3, 'readonly', xinfo_stream, 2, 2, 1],
     ['groups', 3, 'readonly', xinfo_groups, 2, 2, 1],
     ['consumers', 4, 'readonly', xinfo_consumers, 2, 2, 1],
-    ['help', 2, 'loading stale', (c) => help(c, 'XINFO', XINFO_HELP), 0, 0, 0],
+    ['help', 2, 'loading stale', (c) => reply_help(c, 'XINFO'), 0, 0, 0],
   ]),
 ]);
