@@ -59,11 +59,10 @@ export function handle_clients_blocked_on_keys(srv: Server): void {
         c.prop = null;
         srv.errstats.settle();
         const served = c.bpop.proc(c, key);
-        if (srv.errstats.settle()) blocked_command_failed(c);
+        const failed = srv.errstats.settle();
         if (served === null) continue;
         if (!served) break;
-        // Logged now that it ran, with a duration of 0: the serving run is not timed (Redis adds up both runs).
-        slowlog_push(c, c.argv, 0);
+        stats_on_unblock(c, failed);
         if (srv.dirty === dirty) srv.dirty++;
         unblock(c);
       }
@@ -71,10 +70,20 @@ export function handle_clients_blocked_on_keys(srv: Server): void {
   }
 }
 
-/** updateStatsOnUnblock with errors: the blocking command (still the client's argv) failed. */
+/** The blocking command (still the client's argv) failed: CLIENT UNBLOCK … ERROR, or an error when served. */
 export function blocked_command_failed(c: Client): void {
   const cmd = lookup_command(c.argv);
   if (typeof cmd !== 'string') cmd.failed_calls++;
+}
+
+/**
+ * updateStatsOnUnblock, which Redis 7.0 calls when a blocked client is served (not on a timeout
+ * or CLIENT UNBLOCK): the command was counted when it blocked; its failure and its slow-log
+ * entry come now. Logged with a duration of 0: neither run is timed (Redis adds up both).
+ */
+function stats_on_unblock(c: Client, failed: boolean): void {
+  if (failed) blocked_command_failed(c);
+  slowlog_push(c, c.argv, 0);
 }
 
 /** replyToBlockedClientTimedOut: every blocking command redis-lite has times out with a null array. */

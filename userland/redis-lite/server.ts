@@ -196,11 +196,12 @@ export class Server {
       if (!(c.flags & CLIENT_BLOCKED) && cmd.name !== 'exec') slowlog_push(c, argv, us);
       latency_after_call(this, cmd, us);
     }
-    if (this.errstats.settle()) cmd.failed_calls++;
+    const failed = this.errstats.settle();
     feed_monitors(c, cmd, argv);
     this.after_call_tracking(c, cmd, outer);
     cmd.calls++;
     this.stat_numcommands++;
+    if (failed) cmd.failed_calls++;
     if (this.dirty !== dirty && cmd.write) {
       const prop = c.prop as string[][] | null;
       if (prop) for (const a of prop) this.propagate(c.db, a);
