@@ -378,6 +378,47 @@ const cases: ConfCase[] = [
     },
   },
   {
+    name: 'udp_connect_refused',
+    c_globals,
+    c: `int o = udp_bound(); int po = port_of(o); close(o); int w = udp(); R("connect_closed", connect_lo(w, po));
+        R("send1", send(w, "x", 1, 0)); R("send2_refused", send(w, "x", 1, 0)); R("send3", send(w, "x", 1, 0));
+        R("recv_refused", recv(w, buf, 16, MSG_DONTWAIT)); R("recv_again", recv(w, buf, 16, MSG_DONTWAIT));
+        R("send4", send(w, "x", 1, 0)); R("poll_err", pollev(w, POLLIN | POLLOUT, 0)); R("so_error", gopt(w, SOL_SOCKET, SO_ERROR));
+        R("so_error_cleared", gopt(w, SOL_SOCKET, SO_ERROR)); R("send5", send(w, "x", 1, 0)); R("recv_blocking_refused", recv(w, buf, 16, 0));
+        int u = udp(); R("unconnected1", sendto_lo(u, "x", 1, po)); R("unconnected2", sendto_lo(u, "x", 1, po)); R("unconnected_recv", recv(u, buf, 16, MSG_DONTWAIT));
+        int p2 = udp_bound(); int w2 = udp(); connect_lo(w2, port_of(p2)); R("sendto_other_closed", sendto_lo(w2, "x", 1, po)); R("still_fine", send(w2, "y", 1, 0));
+        RD("peer_got", recv(p2, buf, 16, MSG_DONTWAIT), buf);`,
+    run: async (p, l) => {
+      const u = new U(l, p);
+      const o = await u.udp_bound();
+      const po = u.port_of(o);
+      await l.close(o);
+      const w = u.udp();
+      await p.r('connect_closed', u.connect_lo(w, po));
+      await p.r('send1', l.send(w, 'x', 1, 0));
+      await p.r('send2_refused', l.send(w, 'x', 1, 0));
+      await p.r('send3', l.send(w, 'x', 1, 0));
+      await p.r('recv_refused', l.recv(w, p.buf, 16, l.MSG_DONTWAIT));
+      await p.r('recv_again', l.recv(w, p.buf, 16, l.MSG_DONTWAIT));
+      await p.r('send4', l.send(w, 'x', 1, 0));
+      await p.r('poll_err', u.pollev(w, l.POLLIN | l.POLLOUT, 0));
+      await p.r('so_error', u.gopt(w, l.SOL_SOCKET, l.SO_ERROR));
+      await p.r('so_error_cleared', u.gopt(w, l.SOL_SOCKET, l.SO_ERROR));
+      await p.r('send5', l.send(w, 'x', 1, 0));
+      await p.r('recv_blocking_refused', l.recv(w, p.buf, 16, 0));
+      const v = u.udp();
+      await p.r('unconnected1', u.sendto_lo(v, 'x', 1, po));
+      await p.r('unconnected2', u.sendto_lo(v, 'x', 1, po));
+      await p.r('unconnected_recv', l.recv(v, p.buf, 16, l.MSG_DONTWAIT));
+      const p2 = await u.udp_bound();
+      const w2 = u.udp();
+      await u.connect_lo(w2, u.port_of(p2));
+      await p.r('sendto_other_closed', u.sendto_lo(w2, 'x', 1, po));
+      await p.r('still_fine', l.send(w2, 'y', 1, 0));
+      await p.rd('peer_got', l.recv(p2, p.buf, 16, l.MSG_DONTWAIT));
+    },
+  },
+  {
     name: 'udp_poll_epoll',
     c_globals,
     c: `int a = udp_bound(), b = udp_bound(); int pa = port_of(a); R("fresh", pollev(udp(), POLLIN | POLLOUT, 0)); R("idle", pollev(a, POLLIN | POLLOUT, 0));

@@ -49,6 +49,8 @@ export class UdpSock extends Sock {
   rmem = 0;
   host: HostDgram | null = null;
   host_port = 0;
+  /** "ip:port" the host socket is connected to (udp_host_connect), mirroring `remote`. */
+  host_peer: string | null = null;
   /** An autobind in progress (bind is a host operation). */
   binding: Promise<number> | null = null;
   v6only = false;
@@ -126,7 +128,8 @@ function udp_dest(sk: UdpSock, msg: MsgHdr | null): InetAddr | number {
 /** What udp_sendmsg needs from the host side: autobind, and transmission to a host port. */
 export interface UdpHostOps {
   autobind(sk: UdpSock): number | Promise<number>;
-  xmit(sk: UdpSock, data: Uint8Array, dst: InetAddr): void;
+  /** 0 once handed to the host, or a promise of it (a send to the connected peer waits for its ICMP). */
+  xmit(sk: UdpSock, data: Uint8Array, dst: InetAddr): Promise<number> | number;
 }
 let host_ops: UdpHostOps;
 export function udp_set_host_ops(ops: UdpHostOps): void { host_ops = ops; }
@@ -149,27 +152,30 @@ export function udp_sendmsg(sk: UdpSock, t: Task, it: IovIter, flags: number, ms
   }
   const data = new Uint8Array(len);
   if (it.copy_from(t, data, 0, len) < len) return -EFAULT;
-  udp_deliver(sk, data, dst);
-  return len;
+  return sys_then(t, udp_deliver(sk, data, dst), () => len);
 }
 
 /** ip_send_skb() over loopback: a receiver in this kernel gets it now; otherwise the host does. */
-function udp_deliver(sk: UdpSock, data: Uint8Array, dst: InetAddr): void {
+function udp_deliver(sk: UdpSock, data: Uint8Array, dst: InetAddr): Promise<number> | number {
   const to = udp_table(sk.k).get(udp_key(sk.sk_family, dst.port));
-  if (!to) { host_ops.xmit(sk, data, dst); return; }
+  if (!to) return host_ops.xmit(sk, data, dst);
   // Bound to another address of the port: no socket matches, and the datagram is dropped.
   if (is_any(to.local.addr) || is_any(dst.addr) || same_addr(to.local.addr, dst.addr)) {
     const sa = sk.source_sa();
     udp_queue_rcv(to, data, sk.src!, sa);
   }
+  return 0;
 }
 
-/** udp_recvmsg(): one datagram per call; MSG_TRUNC reports its real length. */
+/**
+ * udp_recvmsg(): one datagram per call; MSG_TRUNC reports its real length. A pending error
+ * (an ICMP for the connected peer) comes first, queued datagrams or not (__skb_try_recv_datagram).
+ */
 export function udp_recvmsg(sk: UdpSock, t: Task, it: IovIter, flags: number, msg: MsgHdr | null): SysRet {
   const rq = sk.sk_receive_queue;
+  if (sk.sk_err) return sock_error(sk);
   const skb = rq.peek();
   if (!skb) {
-    if (sk.sk_err) return sock_error(sk);
     const nonblock = (flags & MSG_DONTWAIT) !== 0;
     if (sk.sk_shutdown & RCV_SHUTDOWN && !nonblock) return 0; // __skb_wait_for_more_packets
     const w = sk_wait(t, sk, nonblock, () => !rq.empty || sk.sk_err !== 0 || (sk.sk_shutdown & RCV_SHUTDOWN) !== 0, sk.sk_rcvtimeo);

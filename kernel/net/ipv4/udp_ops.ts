@@ -13,7 +13,7 @@ import { put_int_opt, TCP_CLOSE, TCP_ESTABLISHED } from '../core/sock.ts';
 import { SIOCINQ, SIOCOUTQ, SS_CONNECTED, SS_UNCONNECTED, Socket, sock_ioctl_common, type ProtoOps } from '../socket.ts';
 import { inet_addr_local, inet_parse, inet_sockaddr, is_any, is_loopback } from './inet_addr.ts';
 import { UdpSock, udp_poll, udp_recvmsg, udp_sendmsg, udp_source } from './udp.ts';
-import { udp_get_port, udp_unhash } from './udp_host.ts';
+import { udp_get_port, udp_host_connect, udp_host_disconnect, udp_unhash } from './udp_host.ts';
 import { sys_then } from '../../sched/wait.ts';
 import { as_user_ptr, type UserPtr } from '../../include/linux/compiler_types.ts';
 
@@ -42,6 +42,7 @@ function udp_bind(sock: Socket, _t: Task, a: Uint8Array): number | Promise<numbe
 /** __udp_disconnect(): forgets the peer; an address or port bind() did not choose goes too. */
 function udp_disconnect(sock: Socket, sk: UdpSock): number {
   sk.remote = null;
+  udp_host_disconnect(sk);
   sk.sk_state = TCP_CLOSE;
   sock.state = SS_UNCONNECTED;
   if (!sk.addr_locked) sk.local.addr = new Uint8Array(sk.sk_family === AF_INET ? 4 : 16);
@@ -66,7 +67,7 @@ function udp_connect(sock: Socket, t: Task, a: Uint8Array): number | Promise<num
   sk.remote = e;
   sk.sk_state = TCP_ESTABLISHED;
   sock.state = SS_CONNECTED;
-  return 0;
+  return udp_host_connect(sk, e);
 }
 
 /** inet_getname() / inet6_getname() */
