@@ -9,7 +9,7 @@ import { get_int, get_range, opt } from './cmdutil.ts';
 import { authenticate, WRONGPASS } from './cmd_acl.ts';
 import { client_info } from './clients.ts';
 import { container, register } from './commands.ts';
-import { config_get, config_set } from './config.ts';
+import { config_get, config_set, config_set_refused } from './config.ts';
 import { CLIENT_MONITOR, monitor_cmd, monitor_stop } from './monitor.ts';
 import { type Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_DIRTY_CAS, CLIENT_DIRTY_EXEC, CLIENT_MULTI, CLIENT_PUBSUB } from './networking.ts';
 import { unwatch_all } from './multi.ts';
@@ -113,6 +113,10 @@ function config_get_cmd(c: Client): void {
 
 function config_set_cmd(c: Client): void {
   if (c.argv.length % 2 !== 0) { c.reply.error("wrong number of arguments for 'config|set' command"); return; }
+  for (let i = 2; i < c.argv.length; i += 2) {
+    const no = config_set_refused(c.argv[i]);
+    if (no) { c.reply.error(`CONFIG SET failed (possibly related to argument '${c.argv[i]}') - ${no}`); return; }
+  }
   const saved = c.argv.slice(2).map((_, i, a) => (i % 2 === 0 ? config_get(c.srv.config, [a[i]])[0] : null)).filter((x) => x) as [string, string][];
   for (let i = 2; i < c.argv.length; i += 2) {
     const err = config_set(c.srv.config, c.argv[i], c.argv[i + 1]);
@@ -151,6 +155,15 @@ function reset(c: Client): void {
   c.name = '';
   c.set_default_auth();
   c.reply.status('RESET');
+}
+
+/** debugCommand: one command whose first argument picks the action (not a container in Redis). */
+function debug(c: Client): void {
+  const sub = c.argv[1].toLowerCase();
+  if (sub === 'sleep' && c.argv.length === 3) debug_sleep(c);
+  else if (sub === 'set-active-expire' && c.argv.length === 3) { c.srv.active_expire = c.argv[2] !== '0'; c.reply.ok(); }
+  else if (sub === 'help' && c.argv.length === 2) reply_help(c, 'DEBUG');
+  else c.reply.error(`unknown subcommand or wrong number of arguments for '${c.argv[1].slice(0, 128)}'. Try DEBUG HELP.`);
 }
 
 function debug_sleep(c: Client): void {
@@ -200,10 +213,7 @@ register('server', [
     ['rewrite', 2, 'admin noscript loading stale nokeys', (c) => c.reply.error('The server is running without a config file')],
     ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'CONFIG')],
   ]),
-  container('server', 'debug', [
-    ['sleep', 3, 'admin noscript loading stale nokeys', debug_sleep],
-    ['set-active-expire', 3, 'admin noscript loading stale nokeys', (c) => { c.srv.active_expire = c.argv[2] !== '0'; c.reply.ok(); }],
-  ]),
+  ['debug', -2, 'admin noscript loading stale nokeys', debug],
   container('scripting', 'function', [
     ['flush', -2, 'write noscript nokeys', (c) => c.reply.ok()],
     ['list', -2, 'noscript nokeys', (c) => c.reply.array(0)],

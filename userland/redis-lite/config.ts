@@ -192,6 +192,15 @@ function param(name: string): Param | undefined {
   return undefined;
 }
 
+/** Parameters only the command line or config file sets (IMMUTABLE_CONFIG in config.c). */
+const IMMUTABLE = new Set(['daemonize', 'supervised', 'pidfile', 'unixsocket', 'io-threads', 'logfile', 'tcp-backlog',
+  'set-proc-title', 'enable-debug-command', 'databases', 'appendfilename', 'aclfile', 'kerncall', 'kerncall-iterations']);
+
+/** CONFIG SET's first check: a parameter that cannot change at run time, or null. */
+export function config_set_refused(name: string): string | null {
+  return IMMUTABLE.has(name.toLowerCase()) ? "can't set immutable config" : null;
+}
+
 /** CONFIG SET one parameter: null on success, else Redis's error text. */
 export function config_set(c: Config, name: string, value: string): string | null {
   const p = param(name.toLowerCase());

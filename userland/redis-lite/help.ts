@@ -6,6 +6,14 @@
 import type { Client } from './networking.ts';
 
 const TEXTS: Record<string, string[]> = {
+  DEBUG: [
+    'SET-ACTIVE-EXPIRE <0|1>',
+    '    Setting it to 0 disables expiring keys in background when they are not',
+    '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
+    '    default.',
+    'SLEEP <seconds>',
+    '    Stop the server for <seconds>. Decimals allowed.',
+  ],
   CLIENT: [
     'CACHING (YES|NO)',
     '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',

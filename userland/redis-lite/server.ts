@@ -145,6 +145,9 @@ export class Server {
     if ((cmd.arity > 0 && cmd.arity !== argv.length) || argv.length < -cmd.arity) {
       return this.reject(c, cmd, `wrong number of arguments for '${cmd.fullname}' command`);
     }
+    if (cmd.name === 'debug' && !this.protected_allowed(c)) {
+      return this.reject(c, cmd, 'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.');
+    }
     if (!c.authenticated && this.acl.default_needs_auth && !cmd.flags.includes('no_auth')) return this.reject(c, cmd, '-NOAUTH Authentication required.');
     if (!c.user.unrestricted) {
       const r = check_command(c.user, cmd, argv);
@@ -163,6 +166,12 @@ export class Server {
       if (this.ready_keys.length) handle_clients_blocked_on_keys(this);
     }
     this.add_pending(c);
+  }
+
+  /** allowProtectedAction for enable-debug-command: yes, or local for a loopback client. */
+  private protected_allowed(c: Client): boolean {
+    const v = this.config.other.get('enable-debug-command') ?? 'no';
+    return v === 'yes' || (v === 'local' && /^(127\.|\[?::1\]?:)/.test(c.addr));
   }
 
   /** rejectCommand: the error, counted as a rejected call of the command if it was found. */
