@@ -114,6 +114,7 @@ export class Db {
 
   /** signalModifiedKey: WATCHers of the key see their transaction fail. */
   touch(key: string): void {
+    this.dict.account(key);
     if (this.srv.watched_keys.size > 0) this.srv.touch_watched(this, key);
     const t = this.srv.tracking;
     if (t.table.size || t.prefixes.size) invalidate_key(this.srv, key);

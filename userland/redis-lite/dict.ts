@@ -13,6 +13,7 @@
  * does. Hashing is a seeded FNV-1a with a murmur3 finaliser (Redis: SipHash-1-2, seeded).
  * https://github.com/redis/redis/blob/7.0/src/dict.c
  */
+import { MEMORY_SAMPLES_DEFAULT, value_bytes } from './object_mem.ts';
 import { latin1 } from './bytes.ts';
 import type { RObj } from './object.ts';
 
@@ -146,6 +147,26 @@ export class Dict {
   set_lru(e: number, v: number): void { this.lrus[e] = v; }
 
   /** Adds key (absent) with value v; its entry. */
+  /**
+   * The modelled bytes of each object value (object_mem.ts, sampled), by entry, and their sum:
+   * updated when a value is set or deleted, and by `account` after a command changed one in
+   * place (Db.touch), so used_memory follows collections as they grow and shrink.
+   */
+  private obj_mem = new Map<number, number>();
+  private obj_sum = 0;
+
+  private account_entry(e: number, v: RObj | null): void {
+    const old = this.obj_mem.get(e) ?? 0, now = v === null ? 0 : value_bytes(v, MEMORY_SAMPLES_DEFAULT);
+    if (v === null) this.obj_mem.delete(e); else this.obj_mem.set(e, now);
+    this.obj_sum += now - old;
+  }
+
+  /** After an in-place change of key's value (a collection grew or shrank). */
+  account(key: string): void {
+    const e = this.find(key);
+    if (e >= 0 && this.vlen[e] === NOT_INLINE) this.account_entry(e, this.objs.get(e)!);
+  }
+
   add(key: string, v: RObj): number {
     if (this.size >= this.table.length) this.resize(this.table.length * 2);
     const e = this.alloc_entry();
@@ -153,7 +174,7 @@ export class Dict {
     this.off[e] = this.put(key, inline ? v : '');
     this.klen[e] = key.length;
     this.vlen[e] = inline ? v.length : NOT_INLINE;
-    if (!inline) this.objs.set(e, v);
+    if (!inline) { this.objs.set(e, v); this.account_entry(e, v); }
     this.lrus[e] = 0;
     const b = this.hash(key) & this.mask;
     this.next[e] = this.table[b];
@@ -178,10 +199,11 @@ export class Dict {
     if (!inline) {
       if (old !== NOT_INLINE) { this.dead += old; this.vlen[e] = NOT_INLINE; }
       this.objs.set(e, v);
+      this.account_entry(e, v);
       return;
     }
     const s = v as string;
-    if (old === NOT_INLINE) this.objs.delete(e);
+    if (old === NOT_INLINE) { this.objs.delete(e); this.account_entry(e, null); }
     if (old === s.length) { this.write(s, this.off[e] + this.klen[e]); return; }
     // A new record for key and value (reserve may compact, moving the old one): the old becomes dead bytes.
     const kl = this.klen[e];
@@ -204,7 +226,7 @@ export class Dict {
     if (prev < 0) this.table[b] = this.next[e]; else this.next[prev] = this.next[e];
     const vl = this.vlen[e];
     this.dead += this.klen[e] + (vl === NOT_INLINE ? 0 : vl);
-    if (vl === NOT_INLINE) this.objs.delete(e);
+    if (vl === NOT_INLINE) { this.objs.delete(e); this.account_entry(e, null); }
     this.next[e] = this.free;
     this.free = e + 1;
     this.size--;
@@ -263,10 +285,11 @@ export class Dict {
   }
 
   /**
-   * INFO's used_memory model: per key its entry fields and bucket (24 B) and live arena bytes.
-   * Not capacity: eviction frees keys until this fits maxmemory, so it must fall as keys go.
+   * INFO's used_memory model: per key its entry fields and bucket (24 B), live arena bytes, and
+   * the modelled bytes of object values. Not capacity: eviction frees keys until this fits
+   * maxmemory, so it must fall as keys go.
    */
-  bytes(): number { return this.size * 24 + this.top - this.dead; }
+  bytes(): number { return this.size * 24 + this.top - this.dead + this.obj_sum; }
 
   private each(fn: (e: number) => void): void {
     for (let b = 0; b < this.table.length; b++) for (let e = this.table[b] - 1; e >= 0; e = this.next[e] - 1) fn(e);

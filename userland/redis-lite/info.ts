@@ -28,6 +28,7 @@ const SECTIONS: Section[] = [
   ['memory', (s) => [
     ['used_memory', s.used_memory()], ['used_memory_human', `${(s.used_memory() / 1048576).toFixed(2)}M`],
     ['used_memory_rss', s.used_memory()], ['maxmemory', s.config.maxmemory], ['maxmemory_policy', s.config.maxmemory_policy], ['mem_allocator', 'privos-libc'],
+    ['lazyfree_pending_objects', 0], ['lazyfreed_objects', s.stat_lazyfreed_objects],
   ]],
   ['persistence', (s) => [
     ['loading', 0], ['async_loading', 0], ['rdb_changes_since_last_save', s.dirty - s.dirty_at_save],

@@ -2,6 +2,7 @@
  * db.c's keyspace commands: DEL/UNLINK/EXISTS/TYPE/TOUCH, RENAME(NX), KEYS, RANDOMKEY,
  * DBSIZE, FLUSHDB/FLUSHALL, SELECT/MOVE/COPY/SWAPDB and OBJECT.
  */
+import { free_effort, LAZYFREE_THRESHOLD, MEMORY_SAMPLES_DEFAULT, object_size } from './object_mem.ts';
 import { reply_help } from './help.ts';
 import { signal_db_keys } from './blocked.ts';
 import { get_int, opt } from './cmdutil.ts';
@@ -28,11 +29,21 @@ export function dup(v: RObj): RObj {
   return (v as ZSet).clone();
 }
 
-function del(c: Client): void {
+/**
+ * DEL/UNLINK (delGenericCommand). UNLINK, or DEL with lazyfree-lazy-user-del, frees a value
+ * costing more than LAZYFREE_THRESHOLD allocations "in the background" (dbAsyncDelete): here
+ * at once as well, but counted in lazyfreed_objects as Redis counts it.
+ */
+function del(c: Client, lazy: boolean): void {
   let n = 0;
   for (let i = 1; i < c.argv.length; i++) {
     c.db.expire_if_needed(c.argv[i]);
-    if (c.db.delete(c.argv[i])) { notify(c, NOTIFY_GENERIC, 'del', c.argv[i]); n++; }
+    const v = lazy ? c.db.peek_notouch(c.argv[i]) : undefined;
+    if (c.db.delete(c.argv[i])) {
+      if (v !== undefined && free_effort(v) > LAZYFREE_THRESHOLD) c.srv.stat_lazyfreed_objects++;
+      notify(c, NOTIFY_GENERIC, 'del', c.argv[i]);
+      n++;
+    }
   }
   c.srv.dirty += n;
   c.reply.int(n);
@@ -90,11 +101,13 @@ function randomkey(c: Client): void {
   c.reply.nil();
 }
 
-/** FLUSHDB/FLUSHALL [ASYNC|SYNC]. */
+/** FLUSHDB/FLUSHALL [ASYNC|SYNC]: an async flush (emptyDbAsync) counts every key it drops as lazily freed. */
 function flush(c: Client, all: boolean): void {
   if (c.argv.length > 2 || (c.argv.length === 2 && !opt(c.argv[1], 'ASYNC') && !opt(c.argv[1], 'SYNC'))) { c.reply.error(SYNTAX); return; }
+  const lazy = c.argv.length === 2 ? opt(c.argv[1], 'ASYNC') : c.srv.config.other.get('lazyfree-lazy-user-flush') === 'yes';
   let n = 0;
   for (const db of all ? c.srv.dbs : [c.db]) n += db.clear();
+  if (lazy) c.srv.stat_lazyfreed_objects += n;
   invalidate_all(c.srv);
   c.srv.dirty += n + 1;
   c.reply.ok();
@@ -190,29 +203,14 @@ function object_sub(c: Client, what: 'encoding' | 'refcount' | 'idletime' | 'fre
   else c.reply.int(lfu_counter(srv, lru));
 }
 
-/**
- * objectComputeSize's estimate for MEMORY USAGE: the bytes of keys and elements plus a fixed
- * per-entry overhead (the value lives in the JavaScript heap, so this is a model, not a count).
- */
-function object_size(key: string, v: RObj): number {
-  const ENTRY = 24;
-  let n = key.length + 56;
-  if (typeof v === 'string' || v instanceof RawStr) return n + (typeof v === 'string' ? v : v.s).length + 16;
-  if (v instanceof ListObj) for (const x of v.toArray()) n += x.length + ENTRY;
-  else if (v instanceof HashObj) for (const [f, x] of v) n += f.length + x.length + 2 * ENTRY;
-  else if (v instanceof SetObj) for (const x of v) n += x.length + ENTRY;
-  else if (v instanceof StreamObj) for (const nd of v.nodes) n += nd.lp_bytes + ENTRY;
-  else for (const [m] of (v as ZSet).entries()) n += m.length + 8 + 2 * ENTRY;
-  return n;
-}
-
 function memory_usage(c: Client): void {
+  let samples = MEMORY_SAMPLES_DEFAULT;
   for (let j = 3; j < c.argv.length; j++) {
-    if (opt(c.argv[j], 'SAMPLES') && j + 1 < c.argv.length) { if (get_int(c, c.argv[++j]) === null) return; }
+    if (opt(c.argv[j], 'SAMPLES') && j + 1 < c.argv.length) { const n = get_int(c, c.argv[++j]); if (n === null) return; samples = n; }
     else { c.reply.error(SYNTAX); return; }
   }
   const v = c.db.peek_notouch(c.argv[2]);
-  if (v === undefined) c.reply.nil(); else c.reply.int(object_size(c.argv[2], v));
+  if (v === undefined) c.reply.nil(); else c.reply.int(object_size(c.argv[2], v, samples));
 }
 
 /** TOUCH reads each key (lookupKeyRead: an access, and a hit or miss). */
@@ -223,8 +221,8 @@ function touch(c: Client): void {
 }
 
 register('keyspace', [
-  ['del', -2, 'write', del, 1, -1, 1],
-  ['unlink', -2, 'write fast', del, 1, -1, 1],
+  ['del', -2, 'write', (c) => del(c, c.srv.config.other.get('lazyfree-lazy-user-del') === 'yes'), 1, -1, 1],
+  ['unlink', -2, 'write fast', (c) => del(c, true), 1, -1, 1],
   ['exists', -2, 'readonly fast', exists, 1, -1, 1],
   ['touch', -2, 'readonly fast', touch, 1, -1, 1],
   ['type', 2, 'readonly fast', type],

@@ -48,6 +48,8 @@ export class Server {
   stat_numcommands = 0; stat_numconnections = 0; stat_expiredkeys = 0; stat_keyspace_hits = 0;
   stat_keyspace_misses = 0; stat_net_input_bytes = 0; stat_net_output_bytes = 0; stat_protocol_errors = 0;
   stat_rejected_conn = 0; stat_evictedkeys = 0;
+  /** Values freed as lazyfree.c would free them in the background (lazyfreed_objects). */
+  stat_lazyfreed_objects = 0;
   /** Error replies (INFO errorstats, total_error_replies); every client's reply counts into it. */
   errstats = new ErrorStats();
   /**
@@ -273,7 +275,7 @@ export class Server {
   reset_stats(): void {
     this.stat_numcommands = this.stat_numconnections = this.stat_expiredkeys = this.stat_keyspace_hits = 0;
     this.stat_keyspace_misses = this.stat_net_input_bytes = this.stat_net_output_bytes = this.stat_protocol_errors = 0;
-    this.stat_rejected_conn = this.stat_evictedkeys = 0;
+    this.stat_rejected_conn = this.stat_evictedkeys = this.stat_lazyfreed_objects = 0;
     this.errstats.reset();
     for (const cmd of all_commands()) {
       cmd.calls = cmd.usec_sampled = cmd.samples = cmd.rejected_calls = cmd.failed_calls = 0;

@@ -1,0 +1,47 @@
+/**
+ * used_memory follows collections as they grow and shrink, and lazy freeing is counted as
+ * Redis 7.0 counts it (lazyfreed_objects: UNLINK of a value costing more than 64 allocations,
+ * every key of an async flush, DEL under lazyfree-lazy-user-del).
+ */
+import test from 'ava';
+import { cli, cli_batch, info_field, start_redis, type Guest } from './helpers.ts';
+
+let g: Guest;
+test.before(async () => { g = await start_redis(); });
+test.after.always(() => g?.stop());
+
+const used = async (): Promise<number> => Number(await info_field(g.port, 'memory', 'used_memory'));
+const lazyfreed = async (): Promise<number> => Number(await info_field(g.port, 'memory', 'lazyfreed_objects'));
+
+test.serial('a 100k-member set moves used_memory by megabytes; UNLINK gives it back and counts a lazy free', async (t) => {
+  await cli(g.port, 'config', 'resetstat');
+  const before = await used();
+  const members = Array.from({ length: 100000 }, (_, i) => String(i));
+  for (let i = 0; i < members.length; i += 10000) await cli(g.port, 'sadd', 'big', ...members.slice(i, i + 10000));
+  const peak = await used();
+  t.true(peak > before + 1000000, `${before} → ${peak}`);
+  t.is(await cli(g.port, 'unlink', 'big'), '1\n');
+  t.true(await used() < before * 1.1, 'memory reclaimed');
+  t.is(await lazyfreed(), 1);
+  await cli_batch(g.port, [['sadd', 'small', 'a', 'b'], ['unlink', 'small']]);
+  t.is(await lazyfreed(), 1, 'a small value is freed at once, not lazily');
+});
+
+test.serial('async flushes count each key; DEL is lazy only under lazyfree-lazy-user-del', async (t) => {
+  await cli(g.port, 'config', 'resetstat');
+  await cli_batch(g.port, [['set', 'a', '1'], ['rpush', 'l', 'x'], ['hset', 'h', 'f', 'v'], ['flushdb', 'async']]);
+  t.is(await lazyfreed(), 3);
+  await cli_batch(g.port, [['set', 'a', '1'], ['flushdb', 'sync']]);
+  t.is(await lazyfreed(), 3);
+  const members = Array.from({ length: 200 }, (_, i) => `m${i}`);
+  await cli_batch(g.port, [['sadd', 's1', ...members], ['del', 's1'], ['config', 'set', 'lazyfree-lazy-user-del', 'yes'], ['sadd', 's2', ...members], ['del', 's2'], ['config', 'set', 'lazyfree-lazy-user-del', 'no']]);
+  t.is(await lazyfreed(), 4);
+  t.is(await info_field(g.port, 'memory', 'lazyfree_pending_objects'), '0');
+});
+
+test.serial('MEMORY USAGE samples 5 elements by default and every one with SAMPLES 0', async (t) => {
+  await cli_batch(g.port, [['del', 'h'], ['hset', 'h', 'a', '1', 'b', '2', 'c', '3', 'd', '4', 'e', '5', 'long', 'x'.repeat(1000)]]);
+  const sampled = Number(await cli(g.port, 'memory', 'usage', 'h'));
+  const all = Number(await cli(g.port, 'memory', 'usage', 'h', 'samples', '0'));
+  t.true(all > sampled + 900, `${sampled} vs ${all}: the 1000-byte field is the sixth`);
+});
