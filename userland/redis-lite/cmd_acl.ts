@@ -10,6 +10,7 @@ import { ACL_REASONS, channel_permitted, check_command } from './acl_check.ts';
 import { describe_channels, describe_commands, describe_keys, describe_user } from './acl_describe.ts';
 import { client_info } from './clients.ts';
 import { get_int } from './cmdutil.ts';
+import { random_hex } from './util.ts';
 import { all_commands, container, lookup_command, register } from './commands.ts';
 import { type Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_MULTI, CLIENT_PUBSUB } from './networking.ts';
 import type { Server } from './server.ts';
@@ -124,11 +125,7 @@ function acl_genpass(c: Client): void {
   let bits = 256;
   if (c.argv.length === 3) { const v = get_int(c, c.argv[2]); if (v === null) return; bits = v; }
   if (bits <= 0 || bits > 4096) { c.reply.error('ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096'); return; }
-  const chars = Math.floor((bits + 3) / 4), buf = new Uint8Array(Math.ceil(chars / 2));
-  c.srv.libc.getrandom(buf, buf.length);
-  let hex = '';
-  for (const b of buf) hex += b.toString(16).padStart(2, '0');
-  c.reply.bulk(hex.slice(0, chars));
+  c.reply.bulk(random_hex(c.srv.libc, Math.floor((bits + 3) / 4)));
 }
 
 function acl_log_cmd(c: Client): void {

@@ -9,6 +9,8 @@ import type { Client } from './networking.ts';
 import type { Server } from './server.ts';
 import { latencystats_lines } from './latency.ts';
 import { total_items } from './tracking.ts';
+import { client_fields, cpu_fields, memory_fields, replication_fields, stats_rates } from './info_fields.ts';
+import { lru_clock } from './evict.ts';
 
 type Section = [string, (srv: Server) => [string, string | number][]];
 
@@ -16,37 +18,35 @@ const SECTIONS: Section[] = [
   ['server', (s) => [
     ['redis_version', '7.0.15'], ['redis_git_sha1', '00000000'], ['redis_git_dirty', 0], ['redis_build_id', 'privos'],
     ['redis_mode', 'standalone'], ['os', 'Linux (privos)'], ['arch_bits', 64], ['multiplexing_api', 'epoll'],
-    ['process_id', s.pid], ['tcp_port', s.config.port], ['server_time_usec', s.now * 1000],
+    ['process_id', s.pid], ['process_supervised', 'no'], ['run_id', s.info_stats.run_id], ['tcp_port', s.config.port], ['server_time_usec', s.now * 1000],
     ['uptime_in_seconds', Math.floor((s.now - s.start_time) / 1000)], ['uptime_in_days', Math.floor((s.now - s.start_time) / 86400000)],
-    ['hz', s.config.hz], ['configured_hz', s.config.hz], ['executable', '/bin/redis-lite'], ['config_file', s.config_file],
+    ['hz', s.config.hz], ['configured_hz', s.config.hz], ['lru_clock', lru_clock(s.now)], ['executable', '/bin/redis-lite'], ['config_file', s.config_file],
     ['kerncall', s.config.kerncall ? 'yes' : 'no'],
   ]],
   ['clients', (s) => [
     ['connected_clients', s.clients.size], ['maxclients', s.config.maxclients], ['blocked_clients', s.blocked_clients.size], ['tracking_clients', s.tracking.clients],
-    ['pubsub_clients', [...s.clients.values()].filter((c) => c.subs > 0).length],
+    ['pubsub_clients', [...s.clients.values()].filter((c) => c.subs > 0).length], ...client_fields(s),
   ]],
-  ['memory', (s) => [
-    ['used_memory', s.used_memory()], ['used_memory_human', `${(s.used_memory() / 1048576).toFixed(2)}M`],
-    ['used_memory_rss', s.used_memory()], ['maxmemory', s.config.maxmemory], ['maxmemory_policy', s.config.maxmemory_policy], ['mem_allocator', 'privos-libc'],
-    ['lazyfree_pending_objects', 0], ['lazyfreed_objects', s.stat_lazyfreed_objects],
-  ]],
+  ['memory', memory_fields],
   ['persistence', (s) => [
     ['loading', 0], ['async_loading', 0], ['rdb_changes_since_last_save', s.dirty - s.dirty_at_save],
     ['rdb_bgsave_in_progress', s.child_type === 'rdb' ? 1 : 0], ['rdb_last_save_time', Math.floor(s.lastsave / 1000)],
     ['rdb_last_bgsave_status', s.lastbgsave_ok ? 'ok' : 'err'], ['aof_enabled', s.aof ? 1 : 0],
     ['aof_rewrite_in_progress', s.child_type === 'aof' ? 1 : 0], ['aof_rewrite_scheduled', s.aof_rewrite_scheduled ? 1 : 0],
+    ['rdb_saves', s.info_stats.rdb_saves], ['aof_rewrites', s.info_stats.aof_rewrites],
     ['aof_last_write_status', 'ok'], ['module_fork_in_progress', 0],
   ]],
   ['stats', (s) => [
-    ['total_connections_received', s.stat_numconnections], ['total_commands_processed', s.stat_numcommands],
+    ['total_connections_received', s.stat_numconnections], ['total_commands_processed', s.stat_numcommands], ...stats_rates(s),
     ['total_net_input_bytes', s.stat_net_input_bytes], ['total_net_output_bytes', s.stat_net_output_bytes],
     ['rejected_connections', s.stat_rejected_conn], ['expired_keys', s.stat_expiredkeys], ['evicted_keys', s.stat_evictedkeys],
     ['tracking_total_keys', s.tracking.table.size], ['tracking_total_items', total_items(s.tracking)], ['tracking_total_prefixes', s.tracking.prefixes.size],
     ['keyspace_hits', s.stat_keyspace_hits], ['keyspace_misses', s.stat_keyspace_misses],
+    ['latest_fork_usec', s.info_stats.latest_fork_usec], ['total_forks', s.info_stats.total_forks],
     ['pubsub_channels', s.channels.size], ['pubsub_patterns', s.patterns.size], ['total_error_replies', s.errstats.total], ['migrate_cached_sockets', 0],
   ]],
-  ['replication', () => [['role', 'master'], ['connected_slaves', 0], ['master_repl_offset', 0]]],
-  ['cpu', () => [['used_cpu_sys', '0.000000'], ['used_cpu_user', '0.000000']]],
+  ['replication', replication_fields],
+  ['cpu', cpu_fields],
   ['modules', () => []],
   ['errorstats', (s) => s.errstats.lines()],
   ['latencystats', latencystats_lines],

@@ -4,6 +4,7 @@
  * loop until SIGTERM/SIGINT or SHUTDOWN; `--kerncall yes` runs aeProcessEvents inside a
  * PrivBox, up to --kerncall-iterations iterations per kerncall_spawn.
  */
+import { info_cron } from './info_fields.ts';
 import type { Libc } from '../../libc/index.ts';
 import { AE_READABLE, AE_WRITABLE, EventLoop } from './ae.ts';
 import { Aof } from './aof.ts';
@@ -200,6 +201,7 @@ async function cron(srv: Server): Promise<void> {
   if (srv.active_expire) active_expire_cycle(srv, () => now_ms(srv.libc));
   if (srv.tracking.clients) limit_used_slots(srv);
   clients_cron(srv);
+  info_cron(srv);
   if (srv.aof) await srv.aof.cron();
   await reap_child(srv);
   if (srv.child_pid > 0) return;

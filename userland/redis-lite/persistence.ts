@@ -18,7 +18,7 @@ export function rdb_path(srv: Server): string { return `${srv.config.dir.replace
 /** rdbSave in the foreground. */
 export async function save_rdb(srv: Server): Promise<boolean> {
   const ok = await write_file_atomic(srv.libc, new FileBuf(srv.libc), rdb_path(srv), rdb_dump(srv.dbs, srv.now, srv.config.other.get('rdbcompression') !== 'no'));
-  if (ok) { srv.lastsave = srv.now; srv.dirty_at_save = srv.dirty; srv.log('DB saved on disk'); }
+  if (ok) { srv.lastsave = srv.now; srv.dirty_at_save = srv.dirty; srv.info_stats.rdb_saves++; srv.log('DB saved on disk'); }
   else srv.log(`Failed opening the temp RDB file for saving: errno ${srv.libc.errno}`, '#');
   return ok;
 }
@@ -33,6 +33,7 @@ async function fork_writer(srv: Server, dump: () => Uint8Array, path: string): P
   if (((await libc.pipe2(fds, libc.O_CLOEXEC)) as number) < 0) return -1;
   const rfd = libc.peek_i32(fds), wfd = libc.peek_i32(fds + 4);
   libc.free(fds);
+  const t0 = libc.clock_ns(libc.CLOCK_MONOTONIC) as number;
   const pid = (await libc.fork(async (lc: Libc) => {
     const data = dump();
     await lc.write(wfd, 'x');
@@ -43,6 +44,9 @@ async function fork_writer(srv: Server, dump: () => Uint8Array, path: string): P
     const one = libc.malloc(1);
     await libc.read(rfd, one, 1);
     libc.free(one);
+    // The snapshot is the fork's latency here (section 4 of docs/porting-a-program.md).
+    srv.info_stats.total_forks++;
+    srv.info_stats.latest_fork_usec = Math.round(((libc.clock_ns(libc.CLOCK_MONOTONIC) as number) - t0) / 1000);
   }
   await libc.close(rfd); await libc.close(wfd);
   return pid;
@@ -56,7 +60,7 @@ export async function bgsave(srv: Server): Promise<boolean> {
   const dirty = srv.dirty;
   srv.child_pid = pid; srv.child_type = 'rdb';
   srv.child_done = async (ok) => {
-    if (ok) { srv.lastsave = srv.now; srv.dirty_at_save = dirty; srv.log('Background saving terminated with success'); }
+    if (ok) { srv.lastsave = srv.now; srv.dirty_at_save = dirty; srv.info_stats.rdb_saves++; srv.log('Background saving terminated with success'); }
     else srv.log('Background saving error', '#');
     srv.lastbgsave_ok = ok;
   };
@@ -72,7 +76,7 @@ export async function bgrewriteaof(srv: Server): Promise<boolean> {
   if (pid < 0) return false;
   srv.log(`Background append only file rewriting started by pid ${pid}`);
   srv.child_pid = pid; srv.child_type = 'aof';
-  srv.child_done = (ok) => aof.rewrite_done(job, ok);
+  srv.child_done = (ok) => { if (ok) srv.info_stats.aof_rewrites++; return aof.rewrite_done(job, ok); };
   return true;
 }
 

@@ -3,6 +3,8 @@
  * Redis's error texts, MULTI queueing, propagation of writes to the AOF, and the keyspace
  * notifications WATCH and blocked clients need.
  */
+import { InfoStats } from './info_fields.ts';
+import { random_hex } from './util.ts';
 import type { Libc } from '../../libc/index.ts';
 import type { EventLoop } from './ae.ts';
 import type { Aof } from './aof.ts';
@@ -48,6 +50,8 @@ export class Server {
   stat_numcommands = 0; stat_numconnections = 0; stat_expiredkeys = 0; stat_keyspace_hits = 0;
   stat_keyspace_misses = 0; stat_net_input_bytes = 0; stat_net_output_bytes = 0; stat_protocol_errors = 0;
   stat_rejected_conn = 0; stat_evictedkeys = 0;
+  /** INFO's instantaneous metrics, peak memory, fork and save counters (info_fields.ts). */
+  info_stats = new InfoStats();
   /** Values freed as lazyfree.c would free them in the background (lazyfreed_objects). */
   stat_lazyfreed_objects = 0;
   /** Error replies (INFO errorstats, total_error_replies); every client's reply counts into it. */
@@ -111,6 +115,8 @@ export class Server {
   constructor(readonly libc: Libc, readonly config: Config, readonly pid: number) {
     for (let i = 0; i < config.databases; i++) this.dbs.push(new Db(i, this));
     this.apply_requirepass();
+    this.info_stats.run_id = random_hex(libc, 40);
+    this.info_stats.replid = random_hex(libc, 40);
   }
 
   /** ACLUpdateDefaultUserPassword: requirepass is the default user's one password. */
@@ -276,6 +282,8 @@ export class Server {
     this.stat_numcommands = this.stat_numconnections = this.stat_expiredkeys = this.stat_keyspace_hits = 0;
     this.stat_keyspace_misses = this.stat_net_input_bytes = this.stat_net_output_bytes = this.stat_protocol_errors = 0;
     this.stat_rejected_conn = this.stat_evictedkeys = this.stat_lazyfreed_objects = 0;
+    this.info_stats.ops.reset(); this.info_stats.net_in.reset(); this.info_stats.net_out.reset();
+    this.info_stats.latest_fork_usec = 0;
     this.errstats.reset();
     for (const cmd of all_commands()) {
       cmd.calls = cmd.usec_sampled = cmd.samples = cmd.rejected_calls = cmd.failed_calls = 0;

@@ -2,6 +2,7 @@
  * util.c: Redis's strict number parsing and formatting, and its glob matcher. Keys and values
  * are latin1 JS strings (one char per byte), so every byte sequence is a valid string.
  */
+import type { Libc } from '../../libc/index.ts';
 
 const LLONG_MAX = 9223372036854775807n, LLONG_MIN = -9223372036854775808n;
 
@@ -190,3 +191,12 @@ function ishex(c: string | undefined): boolean { return c !== undefined && /[0-9
 
 /** A Redis-style random integer in [0, n). */
 export function rand_below(n: number): number { return Math.floor(Math.random() * n); }
+
+/** getRandomHexChars: `chars` random hex digits from getrandom(2). */
+export function random_hex(libc: Libc, chars: number): string {
+  const b = new Uint8Array(Math.ceil(chars / 2));
+  libc.getrandom(b, b.length);
+  let h = '';
+  for (const x of b) h += x.toString(16).padStart(2, '0');
+  return h.slice(0, chars);
+}

@@ -45,3 +45,20 @@ test.serial('MEMORY USAGE samples 5 elements by default and every one with SAMPL
   const all = Number(await cli(g.port, 'memory', 'usage', 'h', 'samples', '0'));
   t.true(all > sampled + 900, `${sampled} vs ${all}: the 1000-byte field is the sixth`);
 });
+
+test.serial('INFO reports peak memory, forks, saves, CPU time, identity and instantaneous rates', async (t) => {
+  t.regex(await info_field(g.port, 'server', 'run_id'), /^[0-9a-f]{40}$/);
+  t.regex(await info_field(g.port, 'replication', 'master_replid'), /^[0-9a-f]{40}$/);
+  t.true(Number(await info_field(g.port, 'memory', 'used_memory_peak')) >= Number(await info_field(g.port, 'memory', 'used_memory')));
+  const forks = Number(await info_field(g.port, 'stats', 'total_forks'));
+  t.is(await cli(g.port, 'bgsave'), 'Background saving started\n');
+  t.is(Number(await info_field(g.port, 'stats', 'total_forks')), forks + 1);
+  t.true(Number(await info_field(g.port, 'stats', 'latest_fork_usec')) > 0);
+  while ((await info_field(g.port, 'persistence', 'rdb_bgsave_in_progress')) !== '0') await new Promise((r) => setTimeout(r, 20));
+  t.true(Number(await info_field(g.port, 'persistence', 'rdb_saves')) >= 1);
+  t.true(Number(await info_field(g.port, 'cpu', 'used_cpu_user')) + Number(await info_field(g.port, 'cpu', 'used_cpu_sys')) > 0);
+  // 300 ms of steady PINGs: the rate the cron samples every 100 ms is above zero.
+  const end = Date.now() + 300;
+  while (Date.now() < end) await cli_batch(g.port, Array.from({ length: 50 }, () => ['ping']));
+  t.true(Number(await info_field(g.port, 'stats', 'instantaneous_ops_per_sec')) > 0);
+});
