@@ -2,7 +2,7 @@
  * SHA-256 (FIPS 180-4) over bytes. User programs have no node:crypto; Redis's ACL stores
  * passwords as their SHA-256 in hex (src/sha256.c, ACLHashPassword).
  */
-import { md_pad } from '../../userland/lighttpd-lite/md5.ts';
+import { md_pad } from './md5.ts';
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,

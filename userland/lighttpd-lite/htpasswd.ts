@@ -5,7 +5,7 @@
  */
 import { base64_encode } from './base64.ts';
 import { apr1_crypt } from './md5_apr1.ts';
-import { sha1 } from './sha1.ts';
+import { sha1 } from '../../libc/crypt/sha1.ts';
 
 const dec = new TextDecoder();
 

@@ -2,7 +2,7 @@
  * Apache's "$apr1$" MD5-crypt (apr_md5_encode: the FreeBSD MD5 crypt with the "$apr1$" magic),
  * htpasswd's default. Same algorithm as lighttpd's mod_authn_file apr_md5_encode().
  */
-import { md5 } from './md5.ts';
+import { md5 } from '../../libc/crypt/md5.ts';
 
 const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const MAGIC = '$apr1$';

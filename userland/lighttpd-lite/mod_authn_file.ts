@@ -19,7 +19,7 @@ import type { Libc } from '../../libc/index.ts';
 import type { ErrorLog } from './log.ts';
 import { base64_decode, base64_encode } from './base64.ts';
 import { digest_equal, hash_kind, htpasswd_parse, htpasswd_verify } from './htpasswd.ts';
-import { sha1 } from './sha1.ts';
+import { sha1 } from '../../libc/crypt/sha1.ts';
 
 export type CheckResult = 'ok' | 'nouser' | 'badpw' | 'error';
 

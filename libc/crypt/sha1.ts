@@ -1,4 +1,4 @@
-/** SHA-1 (FIPS 180-4) over bytes, for htpasswd's {SHA} entries: user programs have no node:crypto. */
+/** SHA-1 (FIPS 180-4) over bytes, for htpasswd's {SHA} entries and Redis's script SHAs: user programs have no node:crypto. */
 import { md_pad } from './md5.ts';
 
 function rotl(x: number, n: number): number { return (x << n) | (x >>> (32 - n)); }
