@@ -32,6 +32,8 @@ declare module './libc.ts' {
     sigaction(sig: number, act: SigactionArg | null, oldact?: number): SysRet;
     signal(sig: number, handler: UserFn | number): SysRet;
     sigprocmask(how: number, set: number[] | null, oldset?: number): SysRet;
+    /** rt_sigpending: the set of signals pending for the caller (a 64-bit mask at `set`). */
+    sigpending(set: number): SysRet;
     nanosleep(req_ns: number): SysRet;
     sleep(seconds: number): SysRet;
     usleep(us: number): SysRet;
@@ -167,6 +169,8 @@ L.sigprocmask = function (how, set, oldset = 0) {
     return this.ret(this.raw(this.SYS.rt_sigprocmask, how, p, oldset, 8));
   });
 };
+
+L.sigpending = function (set) { return this.ret(this.raw(this.SYS.rt_sigpending, set, 8)); };
 
 L.nanosleep = function (ns) {
   return this.with_scratch(() => {

@@ -106,6 +106,8 @@ export class Task {
   utime = 0; stime = 0; mark = 0; slice_start = 0;
   /** The user-code watchdog sent SIGXCPU for the current stretch (kernel/sched/user_ops.ts). */
   watchdog_fired = false;
+  /** The run_mark of the stretch the watchdog fired in: a later stretch is watched afresh. */
+  watchdog_mark = -1;
   /** Cycles when this task's code last let the rest of the machine run: a sleep, a yield, a switch (the watchdog's origin). */
   run_mark = 0;
   /**

@@ -72,8 +72,10 @@ function check_watchdog(t: Task, stretch: number): void {
   const bound = WATCHDOG_SECONDS * t.kernel.cpu.profile.hz;
   if (stretch < bound) return;
   const sig = stretch >= 2 * bound ? SIGKILL : SIGXCPU;
-  if (sig === SIGXCPU && t.watchdog_fired) return;
+  // Once per stretch: a stretch that began after the task last slept or yielded is a new one.
+  if (sig === SIGXCPU && t.watchdog_fired && t.watchdog_mark === t.run_mark) return;
   t.watchdog_fired = true;
+  t.watchdog_mark = t.run_mark;
   cpu_limit_log(t, `watchdog: ${(stretch / t.kernel.cpu.profile.hz).toFixed(2)} s of modeled CPU without a sleep or yield`, sig);
   send_signal(t, sig);
 }

@@ -214,8 +214,4 @@ register('server', [
     ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'CONFIG')],
   ]),
   ['debug', -2, 'admin noscript loading stale nokeys', debug],
-  container('scripting', 'function', [
-    ['flush', -2, 'write noscript nokeys', (c) => c.reply.ok()],
-    ['list', -2, 'noscript nokeys', (c) => c.reply.array(0)],
-  ]),
 ]);

@@ -227,6 +227,9 @@ function install_signals(srv: Server): void {
   libc.sigaction(libc.SIGTERM, { handler, flags: 0 });
   libc.sigaction(libc.SIGINT, { handler, flags: 0 });
   libc.signal(libc.SIGPIPE, 1);
+  // privos's watchdog signals a synchronous stretch that holds the machine too long: a Lua
+  // script is stopped by it (eval.ts), and the server lives on.
+  libc.sigaction(libc.SIGXCPU, { handler: () => {}, flags: 0 });
 }
 
 async function run_boxed(srv: Server, el: EventLoop): Promise<number> {

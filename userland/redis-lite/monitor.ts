@@ -42,7 +42,7 @@ export function monitor_stop(c: Client): void {
 /** Feeds a command the client ran (its argv as received) to every monitor. */
 export function feed_monitors(c: Client, cmd: Cmd, argv: string[]): void {
   const srv = c.srv;
-  if (srv.monitors.size === 0 || cmd.flags.includes('admin')) return;
+  if (srv.monitors.size === 0 || cmd.flags.includes('admin') || cmd.flags.includes('skip_monitor')) return;
   const ms = srv.now, line = `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1000).padStart(6, '0')} [${c.db.id} ${c.addr}] ${argv.map(repr).join(' ')}`;
   for (const m of srv.monitors) { m.reply.status(line); srv.add_pending(m); }
 }

@@ -62,6 +62,8 @@ export class Client {
   /** The ACL user it runs as, and whether it authenticated (clientSetDefaultAuth at accept). */
   user!: User;
   authenticated = false;
+  /** For a script's client (eval.ts): the client that ran the script, for tracking's purposes. */
+  script_caller: Client | null = null;
 
   constructor(readonly srv: Server, readonly id: number, readonly fd: number, public db: Db, readonly addr: string, readonly laddr: string) {
     this.ctime = this.last_interaction = Date.now();

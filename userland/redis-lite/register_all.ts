@@ -20,6 +20,8 @@ import './pubsub.ts';
 import './persistence.ts';
 import './cmd_server.ts';
 import './cmd_acl.ts';
+import './eval.ts';
+import './function.ts';
 import './info.ts';
 import './slowlog.ts';
 import './latency.ts';

@@ -196,7 +196,8 @@ export class Server {
   call(c: Client, cmd: Cmd): void {
     const dirty = this.dirty, outer = this.current_client;
     if (!outer && this.tracking.clients) limit_used_slots(this);
-    this.current_client = c;
+    // A script's commands run for its caller (server.current_client vs executing_client).
+    this.current_client = c.script_caller ?? c;
     c.prop = null;
     c.last_cmd = cmd.fullname;
     c.db.dict.forget();
@@ -232,7 +233,8 @@ export class Server {
    * CACHING applies to one command only.
    */
   private after_call_tracking(c: Client, cmd: Cmd, outer: Client | null): void {
-    if (c.flags & CLIENT_TRACKING && !(c.flags & CLIENT_TRACKING_BCAST) && cmd.flags.includes('readonly')) remember_keys(c, cmd);
+    const tc = c.script_caller ?? c;
+    if (tc.flags & CLIENT_TRACKING && !(tc.flags & CLIENT_TRACKING_BCAST) && cmd.flags.includes('readonly')) remember_keys(tc, cmd, c.argv);
     this.current_client = outer;
     if (outer) return;
     flush_pending(this, c);

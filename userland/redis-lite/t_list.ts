@@ -293,13 +293,13 @@ register('list', [
   ['lmove', 5, 'write denyoom', (c) => lmove(c, side(c.argv[3]), side(c.argv[4]), null), 1, 2, 1],
   ['rpoplpush', 3, 'write denyoom', (c) => lmove(c, RIGHT, LEFT, null), 1, 2, 1],
   ['lmpop', -4, 'write', (c) => lmpop(c, false), 0, 0, 0],
-  ['blpop', -3, 'write blocking', (c) => bpop(c, LEFT), 1, -2, 1],
-  ['brpop', -3, 'write blocking', (c) => bpop(c, RIGHT), 1, -2, 1],
-  ['blmove', 6, 'write denyoom blocking', (c) => {
+  ['blpop', -3, 'write noscript blocking', (c) => bpop(c, LEFT), 1, -2, 1],
+  ['brpop', -3, 'write noscript blocking', (c) => bpop(c, RIGHT), 1, -2, 1],
+  ['blmove', 6, 'write denyoom noscript blocking', (c) => {
     const t = parse_timeout(c, c.argv[5]);
     if (t !== null) lmove(c, side(c.argv[3]), side(c.argv[4]), t);
   }, 1, 2, 1],
-  ['brpoplpush', 4, 'write denyoom blocking', (c) => {
+  ['brpoplpush', 4, 'write denyoom noscript blocking', (c) => {
     const t = parse_timeout(c, c.argv[3]);
     if (t !== null) lmove(c, RIGHT, LEFT, t);
   }, 1, 2, 1],

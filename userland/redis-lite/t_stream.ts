@@ -338,6 +338,8 @@ function parse_read_args(c: Client, xreadgroup: boolean): ReadArgs | null {
   const n = (argv.length - streams) / 2;
   a.keys = argv.slice(streams, streams + n);
   for (let i = 0; i < n; i++) if (!parse_read_id(c, a, i, argv[streams + n + i])) return null;
+  // A script cannot wait: XREAD/XREADGROUP with BLOCK is refused from one (xreadCommand).
+  if (a.timeout !== -1 && c.script_caller) { c.reply.error(`${xreadgroup ? 'xreadgroup' : 'xread'} command is not allowed with BLOCK option from scripts`); return null; }
   return a;
 }
 

@@ -1,0 +1,226 @@
+/**
+ * Redis 7 functions (functions.c, function_lua.c): FUNCTION LOAD runs a library's code once,
+ * with only redis.register_function and the pure libraries at hand, to collect its functions;
+ * FCALL/FCALL_RO call one with (KEYS, ARGV) through the same machinery as EVAL (eval.ts).
+ * FUNCTION DUMP/RESTORE (their RDB payload) are not implemented.
+ */
+import { container, type Cmd, register, table } from './commands.ts';
+import { get_int } from './cmdutil.ts';
+import { reply_help } from './help.ts';
+import { fn } from './lua/lbaselib.ts';
+import { LuaError, LuaFunction, type LuaValue, LuaTable } from './lua/lobject.ts';
+import { call_value, rt_error, where } from './lua/lvm.ts';
+import { eval_env, run_lua } from './eval.ts';
+import type { Client } from './networking.ts';
+import { compile_chunk, LuaSyntaxErrorLike } from './script_lua.ts';
+import type { Server } from './server.ts';
+import { stringmatch } from './util.ts';
+
+interface LuaFunc { name: string; callback: LuaValue; no_writes: boolean; flags: string[]; lib: string }
+interface Library { name: string; code: string; functions: Map<string, LuaFunc> }
+/**
+ * fenv: the globals libraries are compiled against. While a library loads its entries are the
+ * load-time ones (load_globals); afterwards the full globals' (so a registered function sees
+ * all of redis when it is called).
+ */
+interface FuncState { libs: Map<string, Library>; funcs: Map<string, LuaFunc>; fenv: LuaTable | null; load_globals: Map<LuaValue, LuaValue> | null; collecting: LuaFunc[] | null }
+
+const STATES = new WeakMap<Server, FuncState>();
+function fstate(srv: Server): FuncState {
+  let st = STATES.get(srv);
+  if (!st) { st = { libs: new Map(), funcs: new Map(), fenv: null, load_globals: null, collecting: null }; STATES.set(srv, st); }
+  return st;
+}
+
+const NAME_RE = /^[A-Za-z0-9_]+$/;
+const BAD_NAME = 'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long';
+const FLAG_NAMES = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
+
+/** redis.register_function(name, callback) or {function_name=, callback=, flags=, description=}. */
+function register_function(st: FuncState, a: LuaValue[]): LuaValue[] {
+  if (!st.collecting) rt_error('redis.register_function can only be called on FUNCTION LOAD command');
+  let name: LuaValue, callback: LuaValue, flags: string[] = [];
+  if (a[0] instanceof LuaTable) {
+    const t = a[0];
+    name = t.get('function_name'); callback = t.get('callback');
+    const fl = t.get('flags');
+    if (fl instanceof LuaTable) flags = fl.arr.map(String);
+    for (const f of flags) if (!FLAG_NAMES.has(f)) rt_error(`unknown flag given`);
+  } else { name = a[0]; callback = a[1]; }
+  if (typeof name !== 'string' || !NAME_RE.test(name)) throw new LuaError(BAD_NAME);
+  if (!(callback instanceof LuaFunction)) rt_error('callback argument given to redis.register_function must be a function');
+  st.collecting.push({ name: name as string, callback, no_writes: flags.includes('no-writes'), flags, lib: '' });
+  return [];
+}
+
+/** The globals a library's code sees while loading: the pure libraries and a redis table holding register_function. */
+function function_env(srv: Server, st: FuncState): LuaTable {
+  if (st.fenv) return st.fenv;
+  const g = eval_env(srv), env = new LuaTable(), redis = new LuaTable();
+  const load = new Map<LuaValue, LuaValue>();
+  for (const lib of ['string', 'math', 'table', 'cjson', 'bit', 'cmsgpack']) load.set(lib, g.get(lib));
+  const full = g.get('redis') as LuaTable;
+  for (const k of ['log', 'setresp', 'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM']) redis.set(k, full.get(k));
+  redis.set('register_function', fn('register_function', (a) => register_function(st, a)));
+  redis.meta = g.meta; // redis.call at load time: "Script attempted to access nonexistent global variable 'call'"
+  redis.readonly = true;
+  load.set('redis', redis);
+  env.hash = g.hash;
+  env.meta = g.meta;
+  env.readonly = true;
+  st.load_globals = load;
+  return (st.fenv = env);
+}
+
+/** The "#!lua name=lib" line: the library name, or the error text. */
+function library_name(code: string): string | { err: string } {
+  if (!code.startsWith('#!')) return { err: 'Missing library metadata' };
+  const line = code.slice(0, code.indexOf('\n') < 0 ? code.length : code.indexOf('\n'));
+  const parts = line.slice(2).split(' ').filter(Boolean);
+  if (parts[0]?.toLowerCase() !== 'lua') return { err: `Engine '${parts[0] ?? ''}' not found` };
+  let name: string | null = null;
+  for (const p of parts.slice(1)) {
+    if (p.startsWith('name=')) name = p.slice(5);
+    else return { err: `Invalid metadata value given: ${p}` };
+  }
+  if (name === null) return { err: 'Library name was not given' };
+  if (!NAME_RE.test(name)) return { err: BAD_NAME };
+  return name;
+}
+
+function function_load(c: Client): void {
+  const srv = c.srv, st = fstate(srv);
+  let replace = false;
+  for (let i = 2; i < c.argv.length - 1; i++) {
+    if (c.argv[i].toLowerCase() !== 'replace') { c.reply.error(`Unknown option given: ${c.argv[i]}`); return; }
+    replace = true;
+  }
+  const code = c.argv[c.argv.length - 1], name = library_name(code);
+  if (typeof name !== 'string') { c.reply.error(name.err); return; }
+  const old = st.libs.get(name);
+  if (old && !replace) { c.reply.error(`Library '${name}' already exists`); return; }
+  const found = collect(srv, st, code);
+  if (typeof found === 'string') { c.reply.error(found); return; }
+  for (const f of found) {
+    const other = st.funcs.get(f.name.toLowerCase());
+    if (other && other.lib !== name) { c.reply.error(`Function ${f.name} already exists`); return; }
+  }
+  if (old) for (const f of old.functions.keys()) st.funcs.delete(f.toLowerCase());
+  const lib: Library = { name, code, functions: new Map() };
+  for (const f of found) { f.lib = name; lib.functions.set(f.name, f); st.funcs.set(f.name.toLowerCase(), f); }
+  st.libs.set(name, lib);
+  srv.dirty++;
+  c.reply.bulk(name);
+}
+
+/** Runs the library's code to gather what it registers; the functions, or the error text. */
+function collect(srv: Server, st: FuncState, code: string): LuaFunc[] | string {
+  let main: LuaValue;
+  const env = function_env(srv, st);
+  try { main = compile_chunk(`--${code.slice(2)}`, env, 'user_function'); } catch (e) {
+    if (e instanceof LuaSyntaxErrorLike) return `Error compiling function: ${e.message}`;
+    throw e;
+  }
+  st.collecting = [];
+  where.chunk = 'user_function';
+  const full = env.hash;
+  env.hash = st.load_globals!;
+  try { call_value(main, []); } catch (e) {
+    if (!(e instanceof LuaError)) throw e;
+    const v = e.value, msg = v instanceof LuaTable ? String(v.get('err')) : `ERR ${String(v)}`;
+    st.collecting = null;
+    return `Error registering functions: ${msg}`;
+  } finally { where.chunk = 'user_script'; env.hash = full; }
+  const found = st.collecting;
+  st.collecting = null;
+  if (found.length === 0) return 'No functions registered';
+  const seen = new Set<string>();
+  for (const f of found) { if (seen.has(f.name.toLowerCase())) return `Function ${f.name} already exists`; seen.add(f.name.toLowerCase()); }
+  return found;
+}
+
+function fcall(c: Client, ro: boolean): void {
+  const f = fstate(c.srv).funcs.get(c.argv[1].toLowerCase());
+  const nk = get_int(c, c.argv[2]);
+  if (nk === null) return;
+  if (nk < 0) { c.reply.error("Number of keys can't be negative"); return; }
+  if (nk > c.argv.length - 3) { c.reply.error("Number of keys can't be greater than number of args"); return; }
+  if (!f) { c.reply.error('Function not found'); return; }
+  if (ro && !f.no_writes) { c.reply.error('Can not execute a script with write flag using *_ro command.'); return; }
+  run_lua(c, f.name, 'user_function', f.callback, c.argv.slice(3, 3 + nk), c.argv.slice(3 + nk), ro || f.no_writes, true);
+}
+
+function function_list(c: Client): void {
+  let withcode = false, pattern: string | null = null;
+  for (let i = 2; i < c.argv.length; i++) {
+    const o = c.argv[i].toLowerCase();
+    if (o === 'withcode') withcode = true;
+    else if (o === 'libraryname' && i + 1 < c.argv.length) pattern = c.argv[++i];
+    else { c.reply.error(`Unknown argument ${c.argv[i]}`); return; }
+  }
+  const libs = [...fstate(c.srv).libs.values()].filter((l) => pattern === null || stringmatch(pattern, l.name));
+  const r = c.reply;
+  r.array(libs.length);
+  for (const l of libs) {
+    r.map(withcode ? 4 : 3);
+    r.bulk('library_name'); r.bulk(l.name);
+    r.bulk('engine'); r.bulk('LUA');
+    r.bulk('functions'); r.array(l.functions.size);
+    for (const f of l.functions.values()) {
+      r.map(3);
+      r.bulk('name'); r.bulk(f.name);
+      r.bulk('description'); r.nil();
+      r.bulk('flags'); r.bulks(f.flags, f.flags.length);
+    }
+    if (withcode) { r.bulk('library_code'); r.bulk(l.code); }
+  }
+}
+
+function function_delete(c: Client): void {
+  const st = fstate(c.srv), lib = st.libs.get(c.argv[2]);
+  if (!lib) { c.reply.error('Library not found'); return; }
+  for (const f of lib.functions.keys()) st.funcs.delete(f.toLowerCase());
+  st.libs.delete(lib.name);
+  c.srv.dirty++;
+  c.reply.ok();
+}
+
+function function_flush(c: Client): void {
+  if (c.argv.length > 3 || (c.argv.length === 3 && !/^(sync|async)$/i.test(c.argv[2]))) { c.reply.error('FUNCTION FLUSH only supports SYNC|ASYNC option'); return; }
+  const st = fstate(c.srv);
+  st.libs.clear(); st.funcs.clear();
+  c.srv.dirty++;
+  c.reply.ok();
+}
+
+function function_stats(c: Client): void {
+  const st = fstate(c.srv), r = c.reply;
+  r.map(2);
+  r.bulk('running_script'); r.nil();
+  r.bulk('engines'); r.map(1);
+  r.bulk('LUA'); r.map(2);
+  r.bulk('libraries_count'); r.int(st.libs.size);
+  r.bulk('functions_count'); r.int(st.funcs.size);
+}
+
+/** fcall's keys: numkeys of them after it. */
+const fcall_keys = (argv: string[]): string[] => {
+  const n = Number(argv[2]);
+  return Number.isInteger(n) && n > 0 && n <= argv.length - 3 ? argv.slice(3, 3 + n) : [];
+};
+
+const FLAGS = 'noscript stale skip_monitor may_replicate no_mandatory_keys';
+register('scripting', [
+  ['fcall', -3, FLAGS, (c) => fcall(c, false)],
+  ['fcall_ro', -3, `readonly ${FLAGS}`, (c) => fcall(c, true)],
+  container('scripting', 'function', [
+    ['load', -3, 'write denyoom noscript nokeys', function_load],
+    ['delete', 3, 'write noscript nokeys', function_delete],
+    ['flush', -2, 'write noscript nokeys', function_flush],
+    ['list', -2, 'noscript nokeys', function_list],
+    ['stats', 2, 'noscript allow_busy nokeys', function_stats],
+    ['kill', 2, 'noscript allow_busy nokeys', (c) => c.reply.error('-NOTBUSY No scripts in execution right now.')],
+    ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'FUNCTION')],
+  ]),
+]);
+for (const n of ['fcall', 'fcall_ro']) (table.get(n) as Cmd).getkeys = fcall_keys;
