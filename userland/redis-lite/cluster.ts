@@ -17,6 +17,11 @@ export function dump_payload(c: Client, v: NonNullable<ReturnType<Client['db']['
   const w = new Writer(c.srv.config.other.get('rdbcompression') !== 'no');
   w.byte(rdb_type(v));
   rdb_save_object(w, v);
+  return seal_payload(w);
+}
+
+/** createDumpPayload's footer: the RDB version and the CRC64 of everything, as a byte string. */
+export function seal_payload(w: Writer): string {
   w.byte(RDB_VERSION & 0xff); w.byte(RDB_VERSION >> 8);
   w.room(8);
   crc64_into(w.buf, w.len, w.buf, w.len);
@@ -25,7 +30,7 @@ export function dump_payload(c: Client, v: NonNullable<ReturnType<Client['db']['
 }
 
 /** verifyDumpPayload: a known RDB version and a matching CRC64. */
-function verify_payload(b: Uint8Array): boolean {
+export function verify_payload(b: Uint8Array): boolean {
   const n = b.length;
   if (n < 10) return false;
   if ((b[n - 10] | (b[n - 9] << 8)) > RDB_VERSION) return false;

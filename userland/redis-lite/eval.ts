@@ -30,7 +30,7 @@ interface EvalState { lua: ScriptingState; scripts: Map<string, Script>; client:
  * handles it, main.ts) is the script's time limit, noticed by the step hook and not catchable
  * by pcall, as a killed script's error is not.
  */
-class ScriptKilled {}
+export class ScriptKilled {}
 const KILLED = '-ERR Script killed: it ran past privos\'s watchdog bound (redis-lite serves no other client while a script runs)';
 const STATES = new WeakMap<Server, EvalState>();
 
@@ -121,6 +121,18 @@ function script_client(srv: Server, caller: Client): Client {
   return sc;
 }
 
+/**
+ * Arms the step hook for a synchronous Lua stretch: with SIGXCPU blocked, the watchdog's
+ * signal stays pending, where sigpending(2) sees it and the hook throws ScriptKilled.
+ * Returns the disarm function.
+ */
+export function arm_watchdog(srv: Server): () => void {
+  const st = state(srv), libc = srv.libc, xcpu = 2 ** (libc.SIGXCPU - 1);
+  steps.hook = () => { libc.sigpending(st.sigset); if (libc.peek_u32(st.sigset) & xcpu) throw new ScriptKilled(); };
+  libc.sigprocmask(libc.SIG_BLOCK, [libc.SIGXCPU]);
+  return () => { steps.hook = null; libc.sigprocmask(libc.SIG_UNBLOCK, [libc.SIGXCPU]); };
+}
+
 /** The global table every script and function runs in. */
 export function eval_env(srv: Server): LuaTable { return state(srv).lua.env.g; }
 
@@ -143,21 +155,18 @@ export function run_lua(c: Client, name: string, chunk: string, f: LuaValue, key
   const outer = srv.in_exec, props = srv.exec_prop;
   if (!outer) { srv.in_exec = true; srv.exec_prop = []; }
   where.chunk = chunk; where.line = 0;
-  const libc = srv.libc, xcpu = 2 ** (libc.SIGXCPU - 1);
-  steps.hook = () => { libc.sigpending(st.sigset); if (libc.peek_u32(st.sigset) & xcpu) throw new ScriptKilled(); };
-  // Blocked while the script runs, the watchdog's SIGXCPU stays pending, where sigpending(2) sees it.
-  libc.sigprocmask(libc.SIG_BLOCK, [libc.SIGXCPU]);
+  const disarm = arm_watchdog(srv);
   try {
     const r = call_value(f, is_function ? [kt, at] : []);
     lua_to_resp(c, r[0]);
   } catch (e) {
     if (e instanceof ScriptKilled) { srv.log(`Lua script ${name} stopped at the watchdog bound`, '#'); c.reply.error(`${KILLED} script: ${name}, on @${chunk}:${where.line}.`); }
     else if (e instanceof LuaError) c.reply.error(error_text(e.value, name, chunk));
+    else if (e instanceof RangeError) c.reply.error(error_text(`${chunk}:${where.line}: stack overflow`, name, chunk)); // the host stack ran out (deep recursion)
     else throw e;
   } finally {
     st.lua.call.fn = null;
-    steps.hook = null;
-    libc.sigprocmask(libc.SIG_UNBLOCK, [libc.SIGXCPU]);
+    disarm();
     where.chunk = 'user_script';
     if (!outer) { const collected = srv.exec_prop; srv.in_exec = false; srv.exec_prop = props; propagate_effects(srv, collected); }
   }
@@ -204,9 +213,13 @@ function script_call(srv: Server, sc: Client, caller: Client, argv: string[], ra
   return v;
 }
 
+/** How deep a reply may nest before it is cut with Redis's "reached lua stack limit" error. */
+const REPLY_DEPTH_MAX = 1000;
+
 /** luaReplyToRedisReply for a RESP2 caller. */
-function lua_to_resp(c: Client, v: LuaValue): void {
+function lua_to_resp(c: Client, v: LuaValue, depth = 0): void {
   const r = c.reply;
+  if (depth > REPLY_DEPTH_MAX) { r.error('reached lua stack limit'); return; }
   if (typeof v === 'string') r.bulk(v);
   else if (typeof v === 'boolean') { if (v) r.int(1); else r.nil(); }
   else if (typeof v === 'number') r.int(Math.trunc(v));
@@ -217,7 +230,7 @@ function lua_to_resp(c: Client, v: LuaValue): void {
     let n = 0;
     while (v.get(n + 1) !== undefined) n++;
     r.array(n);
-    for (let i = 1; i <= n; i++) lua_to_resp(c, v.get(i));
+    for (let i = 1; i <= n; i++) lua_to_resp(c, v.get(i), depth + 1);
   } else r.nil();
 }
 

@@ -2,7 +2,7 @@
  * Redis 7 functions (functions.c, function_lua.c): FUNCTION LOAD runs a library's code once,
  * with only redis.register_function and the pure libraries at hand, to collect its functions;
  * FCALL/FCALL_RO call one with (KEYS, ARGV) through the same machinery as EVAL (eval.ts).
- * FUNCTION DUMP/RESTORE (their RDB payload) are not implemented.
+ * FUNCTION DUMP/RESTORE carry the libraries' code as RDB_OPCODE_FUNCTION2 records.
  */
 import { container, type Cmd, register, table } from './commands.ts';
 import { get_int } from './cmdutil.ts';
@@ -10,11 +10,14 @@ import { reply_help } from './help.ts';
 import { fn } from './lua/lbaselib.ts';
 import { LuaError, LuaFunction, type LuaValue, LuaTable } from './lua/lobject.ts';
 import { call_value, rt_error, where } from './lua/lvm.ts';
-import { eval_env, run_lua } from './eval.ts';
+import { arm_watchdog, eval_env, run_lua, ScriptKilled } from './eval.ts';
 import type { Client } from './networking.ts';
 import { compile_chunk, LuaSyntaxErrorLike } from './script_lua.ts';
 import type { Server } from './server.ts';
 import { stringmatch } from './util.ts';
+import { from_latin1 } from './bytes.ts';
+import { seal_payload, verify_payload } from './cluster.ts';
+import { Reader, Writer } from './rdb.ts';
 
 interface LuaFunc { name: string; callback: LuaValue; no_writes: boolean; flags: string[]; lib: string }
 interface Library { name: string; code: string; functions: Map<string, LuaFunc> }
@@ -40,6 +43,9 @@ const FLAG_NAMES = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster
 function register_function(st: FuncState, a: LuaValue[]): LuaValue[] {
   if (!st.collecting) rt_error('redis.register_function can only be called on FUNCTION LOAD command');
   let name: LuaValue, callback: LuaValue, flags: string[] = [];
+  if (a.length === 0 || a.length > 2) throw new LuaError('wrong number of arguments to redis.register_function');
+  if (a.length === 1 && !(a[0] instanceof LuaTable)) throw new LuaError('calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).');
+  if (a.length === 2 && typeof a[0] !== 'string') throw new LuaError('first argument to redis.register_function must be a string');
   if (a[0] instanceof LuaTable) {
     const t = a[0];
     name = t.get('function_name'); callback = t.get('callback');
@@ -58,9 +64,10 @@ function function_env(srv: Server, st: FuncState): LuaTable {
   if (st.fenv) return st.fenv;
   const g = eval_env(srv), env = new LuaTable(), redis = new LuaTable();
   const load = new Map<LuaValue, LuaValue>();
-  for (const lib of ['string', 'math', 'table', 'cjson', 'bit', 'cmsgpack']) load.set(lib, g.get(lib));
+  // No math: its random numbers would make a library's load non-deterministic.
+  for (const lib of ['string', 'table', 'cjson', 'bit', 'cmsgpack']) load.set(lib, g.get(lib));
   const full = g.get('redis') as LuaTable;
-  for (const k of ['log', 'setresp', 'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM']) redis.set(k, full.get(k));
+  for (const k of ['log', 'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM']) redis.set(k, full.get(k));
   redis.set('register_function', fn('register_function', (a) => register_function(st, a)));
   redis.meta = g.meta; // redis.call at load time: "Script attempted to access nonexistent global variable 'call'"
   redis.readonly = true;
@@ -95,22 +102,29 @@ function function_load(c: Client): void {
     if (c.argv[i].toLowerCase() !== 'replace') { c.reply.error(`Unknown option given: ${c.argv[i]}`); return; }
     replace = true;
   }
-  const code = c.argv[c.argv.length - 1], name = library_name(code);
-  if (typeof name !== 'string') { c.reply.error(name.err); return; }
+  const code = c.argv[c.argv.length - 1], err = load_library(srv, st, code, replace);
+  if (err) { c.reply.error(err); return; }
+  srv.dirty++;
+  c.reply.bulk(library_name(code) as string);
+}
+
+/** functionsCreateWithLibraryCtx: compiles, collects and installs one library; the error text, or null. */
+function load_library(srv: Server, st: FuncState, code: string, replace: boolean): string | null {
+  const name = library_name(code);
+  if (typeof name !== 'string') return name.err;
   const old = st.libs.get(name);
-  if (old && !replace) { c.reply.error(`Library '${name}' already exists`); return; }
+  if (old && !replace) return `Library '${name}' already exists`;
   const found = collect(srv, st, code);
-  if (typeof found === 'string') { c.reply.error(found); return; }
+  if (typeof found === 'string') return found;
   for (const f of found) {
     const other = st.funcs.get(f.name.toLowerCase());
-    if (other && other.lib !== name) { c.reply.error(`Function ${f.name} already exists`); return; }
+    if (other && other.lib !== name) return `Function ${f.name} already exists`;
   }
   if (old) for (const f of old.functions.keys()) st.funcs.delete(f.toLowerCase());
   const lib: Library = { name, code, functions: new Map() };
   for (const f of found) { f.lib = name; lib.functions.set(f.name, f); st.funcs.set(f.name.toLowerCase(), f); }
   st.libs.set(name, lib);
-  srv.dirty++;
-  c.reply.bulk(name);
+  return null;
 }
 
 /** Runs the library's code to gather what it registers; the functions, or the error text. */
@@ -125,12 +139,14 @@ function collect(srv: Server, st: FuncState, code: string): LuaFunc[] | string {
   where.chunk = 'user_function';
   const full = env.hash;
   env.hash = st.load_globals!;
+  const disarm = arm_watchdog(srv);
   try { call_value(main, []); } catch (e) {
+    if (e instanceof ScriptKilled) { st.collecting = null; return 'FUNCTION LOAD timeout'; }
     if (!(e instanceof LuaError)) throw e;
     const v = e.value, msg = v instanceof LuaTable ? String(v.get('err')) : `ERR ${String(v)}`;
     st.collecting = null;
     return `Error registering functions: ${msg}`;
-  } finally { where.chunk = 'user_script'; env.hash = full; }
+  } finally { where.chunk = 'user_script'; env.hash = full; disarm(); }
   const found = st.collecting;
   st.collecting = null;
   if (found.length === 0) return 'No functions registered';
@@ -141,7 +157,7 @@ function collect(srv: Server, st: FuncState, code: string): LuaFunc[] | string {
 
 function fcall(c: Client, ro: boolean): void {
   const f = fstate(c.srv).funcs.get(c.argv[1].toLowerCase());
-  const nk = get_int(c, c.argv[2]);
+  const nk = get_int(c, c.argv[2], 'Bad number of keys provided');
   if (nk === null) return;
   if (nk < 0) { c.reply.error("Number of keys can't be negative"); return; }
   if (nk > c.argv.length - 3) { c.reply.error("Number of keys can't be greater than number of args"); return; }
@@ -186,9 +202,50 @@ function function_delete(c: Client): void {
 }
 
 function function_flush(c: Client): void {
-  if (c.argv.length > 3 || (c.argv.length === 3 && !/^(sync|async)$/i.test(c.argv[2]))) { c.reply.error('FUNCTION FLUSH only supports SYNC|ASYNC option'); return; }
+  if (c.argv.length > 3) { c.reply.error("unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP."); return; }
+  if (c.argv.length === 3 && !/^(sync|async)$/i.test(c.argv[2])) { c.reply.error('FUNCTION FLUSH only supports SYNC|ASYNC option'); return; }
   const st = fstate(c.srv);
   st.libs.clear(); st.funcs.clear();
+  c.srv.dirty++;
+  c.reply.ok();
+}
+
+/** RDB_OPCODE_FUNCTION2: one library's code in a FUNCTION DUMP payload (rdbSaveFunctions). */
+const RDB_OPCODE_FUNCTION2 = 245;
+
+function function_dump(c: Client): void {
+  const w = new Writer(false);
+  for (const l of fstate(c.srv).libs.values()) { w.byte(RDB_OPCODE_FUNCTION2); w.s(l.code); }
+  c.reply.bulk(seal_payload(w));
+}
+
+/** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]: all of the payload's libraries or none. */
+function function_restore(c: Client): void {
+  const st = fstate(c.srv), policy = (c.argv[3] ?? 'append').toLowerCase();
+  if (c.argv.length > 4) { c.reply.error("unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP."); return; }
+  if (!['flush', 'append', 'replace'].includes(policy)) { c.reply.error('Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.'); return; }
+  const b = from_latin1(c.argv[2]);
+  if (!verify_payload(b)) { c.reply.error('DUMP payload version or checksum are wrong'); return; }
+  const codes: string[] = [];
+  try {
+    const r = new Reader(b, b.length - 10);
+    while (r.pos < b.length - 10) {
+      if (r.byte() !== RDB_OPCODE_FUNCTION2) { c.reply.error('given type is not a function'); return; }
+      codes.push(r.str());
+    }
+  } catch { c.reply.error('payload is not a function dump'); return; }
+  if (policy === 'append') {
+    for (const code of codes) {
+      const name = library_name(code);
+      if (typeof name === 'string' && st.libs.has(name)) { c.reply.error(`Library ${name} already exists`); return; }
+    }
+  }
+  const saved = { libs: new Map(st.libs), funcs: new Map(st.funcs) };
+  if (policy === 'flush') { st.libs.clear(); st.funcs.clear(); }
+  for (const code of codes) {
+    const err = load_library(c.srv, st, code, policy === 'replace');
+    if (err) { st.libs = saved.libs; st.funcs = saved.funcs; c.reply.error(err); return; }
+  }
   c.srv.dirty++;
   c.reply.ok();
 }
@@ -219,6 +276,8 @@ register('scripting', [
     ['flush', -2, 'write noscript nokeys', function_flush],
     ['list', -2, 'noscript nokeys', function_list],
     ['stats', 2, 'noscript allow_busy nokeys', function_stats],
+    ['dump', 2, 'noscript nokeys', function_dump],
+    ['restore', -3, 'write denyoom noscript nokeys', function_restore],
     ['kill', 2, 'noscript allow_busy nokeys', (c) => c.reply.error('-NOTBUSY No scripts in execution right now.')],
     ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'FUNCTION')],
   ]),

@@ -52,7 +52,7 @@ function pack(v: LuaValue, depth: number): string {
     return '\xcb' + rev(b64);
   }
   if (typeof v === 'string') return pack_len(v.length, 0xa0, 31, 0xd9, 0xda, 0xdb) + v;
-  if (!(v instanceof LuaTable) || depth > 16) return '\xc0';
+  if (!(v instanceof LuaTable) || depth >= 16) return '\xc0'; // LUACMSGPACK_MAX_NESTING
   const n = v.length();
   if (n > 0 && v.hash.size === 0) {
     let s = pack_len(n, 0x90, 15, 0, 0xdc, 0xdd);
