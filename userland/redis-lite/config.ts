@@ -194,7 +194,7 @@ function param(name: string): Param | undefined {
 
 /** Parameters only the command line or config file sets (IMMUTABLE_CONFIG in config.c). */
 const IMMUTABLE = new Set(['daemonize', 'supervised', 'pidfile', 'unixsocket', 'io-threads', 'logfile', 'tcp-backlog',
-  'set-proc-title', 'enable-debug-command', 'databases', 'appendfilename', 'aclfile', 'kerncall', 'kerncall-iterations']);
+  'set-proc-title', 'enable-debug-command', 'databases', 'appendfilename', 'aclfile']);
 
 /** CONFIG SET's first check: a parameter that cannot change at run time, or null. */
 export function config_set_refused(name: string): string | null {

@@ -8,7 +8,7 @@
 import { check_command, noperm_message } from './acl_check.ts';
 import { type Cmd, container, lookup_command, register, table } from './commands.ts';
 import { get_int } from './cmdutil.ts';
-import { feed_monitors } from './monitor.ts';
+import { feed_monitors_argv } from './monitor.ts';
 import { reply_help } from './help.ts';
 import { LuaError, type LuaValue, LuaTable } from './lua/lobject.ts';
 import { call_value, steps, where } from './lua/lvm.ts';
@@ -100,7 +100,7 @@ function eval_generic(c: Client, by_sha: boolean, ro: boolean): void {
     [sha, script] = r;
   }
   // EVAL skips call()'s MONITOR feed: it is shown here, before the commands it runs.
-  feed_monitors(c, table.get(c.argv[0].toLowerCase())!, c.argv);
+  feed_monitors_argv(c, c.argv);
   run_script(c, sha, script, c.argv.slice(3, 3 + nk), c.argv.slice(3 + nk), ro || script.no_writes);
 }
 
@@ -152,6 +152,11 @@ export function run_lua(c: Client, name: string, chunk: string, f: LuaValue, key
   st.lua.env.rand.seed(0);
   st.lua.call.resp = 2;
   st.lua.call.fn = (argv, raise) => script_call(srv, sc, c, argv, raise, ro);
+  st.lua.call.acl = (argv) => {
+    const cmd = lookup_command(argv);
+    if (typeof cmd === 'string' || (cmd.arity > 0 && cmd.arity !== argv.length) || argv.length < -cmd.arity) return null;
+    return c.user.unrestricted || check_command(c.user, cmd, argv).code === 0;
+  };
   const outer = srv.in_exec, props = srv.exec_prop;
   if (!outer) { srv.in_exec = true; srv.exec_prop = []; }
   where.chunk = chunk; where.line = 0;

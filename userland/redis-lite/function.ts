@@ -15,6 +15,7 @@ import type { Client } from './networking.ts';
 import { compile_chunk, LuaSyntaxErrorLike } from './script_lua.ts';
 import type { Server } from './server.ts';
 import { stringmatch } from './util.ts';
+import { feed_monitors_argv } from './monitor.ts';
 import { from_latin1 } from './bytes.ts';
 import { seal_payload, verify_payload } from './cluster.ts';
 import { Reader, Writer } from './rdb.ts';
@@ -163,6 +164,7 @@ function fcall(c: Client, ro: boolean): void {
   if (nk > c.argv.length - 3) { c.reply.error("Number of keys can't be greater than number of args"); return; }
   if (!f) { c.reply.error('Function not found'); return; }
   if (ro && !f.no_writes) { c.reply.error('Can not execute a script with write flag using *_ro command.'); return; }
+  feed_monitors_argv(c, c.argv);
   run_lua(c, f.name, 'user_function', f.callback, c.argv.slice(3, 3 + nk), c.argv.slice(3 + nk), ro || f.no_writes, true);
 }
 

@@ -41,8 +41,14 @@ export function monitor_stop(c: Client): void {
 
 /** Feeds a command the client ran (its argv as received) to every monitor. */
 export function feed_monitors(c: Client, cmd: Cmd, argv: string[]): void {
+  if (c.srv.monitors.size === 0 || cmd.flags.includes('admin') || cmd.flags.includes('skip_monitor')) return;
+  feed_monitors_argv(c, argv);
+}
+
+/** replicationFeedMonitors itself: EVAL and FCALL (skip_monitor) show their line before their commands'. */
+export function feed_monitors_argv(c: Client, argv: string[]): void {
   const srv = c.srv;
-  if (srv.monitors.size === 0 || cmd.flags.includes('admin') || cmd.flags.includes('skip_monitor')) return;
+  if (srv.monitors.size === 0) return;
   const ms = srv.now, line = `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1000).padStart(6, '0')} [${c.db.id} ${c.addr}] ${argv.map(repr).join(' ')}`;
   for (const m of srv.monitors) { m.reply.status(line); srv.add_pending(m); }
 }

@@ -45,7 +45,7 @@ function reply_table(field: string, msg: LuaValue): LuaTable {
   return t;
 }
 
-function open_redis(g: LuaTable, call: { fn: ScriptCaller | null; log: (level: number, msg: string) => void; resp: number }): void {
+function open_redis(g: LuaTable, call: ScriptingState['call']): void {
   const r = new LuaTable();
   const reg = (name: string, f: (a: LuaValue[]) => LuaValue[]): void => r.set(name, fn(name, f));
   const invoke = (a: LuaValue[], raise: boolean): LuaValue[] => {
@@ -68,6 +68,13 @@ function open_redis(g: LuaTable, call: { fn: ScriptCaller | null; log: (level: n
   reg('setresp', (a) => { if (a[0] !== 2 && a[0] !== 3) rt_error('RESP version must be 2 or 3.'); call.resp = a[0] as number; return []; });
   reg('set_repl', (a) => { if (typeof a[0] !== 'number' || a[0] < 0 || a[0] > 3) rt_error('Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.'); return []; });
   reg('replicate_commands', () => [true]);
+  reg('acl_check_cmd', (a) => {
+    const argv = lua_args(a);
+    if (!argv || argv.length === 0) rt_error('Please specify at least one argument for this redis lib call');
+    const r = call.acl!(argv!);
+    if (r === null) rt_error('Invalid command passed to redis.acl_check_cmd()');
+    return [r];
+  });
   reg('breakpoint', () => [false]);
   reg('debug', () => []);
   for (const [k, v] of [['LOG_DEBUG', 0], ['LOG_VERBOSE', 1], ['LOG_NOTICE', 2], ['LOG_WARNING', 3], ['REPL_NONE', 0], ['REPL_AOF', 1], ['REPL_SLAVE', 2], ['REPL_REPLICA', 2], ['REPL_ALL', 3]] as [string, number][]) r.set(k, v);
@@ -82,13 +89,14 @@ export function rt_error_table(msg: string): never { throw new LuaError(reply_ta
 
 export interface ScriptingState {
   env: LuaEnv;
-  call: { fn: ScriptCaller | null; log: (level: number, msg: string) => void; resp: number };
+  /** Set per run: redis.call's implementation, and redis.acl_check_cmd's (null: no such command). */
+  call: { fn: ScriptCaller | null; acl: ((argv: string[]) => boolean | null) | null; log: (level: number, msg: string) => void; resp: number };
 }
 
 /** scriptingInit: one environment for every script, its globals readonly once set up. */
 export function lua_init(log: (level: number, msg: string) => void): ScriptingState {
   const g = new LuaTable(), rand = new Rand48();
-  const call: ScriptingState['call'] = { fn: null, log, resp: 2 };
+  const call: ScriptingState['call'] = { fn: null, acl: null, log, resp: 2 };
   const compile = (src: string, name: string): LuaValue[] => {
     try { return [compile_chunk(src, g, name)]; } catch (e) { if (e instanceof LuaSyntaxErrorLike) return [undefined, e.message]; throw e; }
   };
