@@ -8,6 +8,7 @@ import { lookup_command } from './commands.ts';
 import { type Client, CLIENT_BLOCKED, CLIENT_UNBLOCKED } from './networking.ts';
 import type { Server } from './server.ts';
 import { slowlog_push } from './slowlog.ts';
+import { flush_pending } from './tracking.ts';
 
 /** getTimeoutFromObjectOrReply: seconds (a float) → absolute ms, 0 for "forever"; null after an error. */
 export function parse_timeout(c: Client, arg: string): number | null {
@@ -58,7 +59,12 @@ export function handle_clients_blocked_on_keys(srv: Server): void {
         const dirty = srv.dirty;
         c.prop = null;
         srv.errstats.settle();
+        // The served client is the current one: invalidations of keys it changes follow its reply.
+        const outer = srv.current_client;
+        srv.current_client = c;
         const served = c.bpop.proc(c, key);
+        srv.current_client = outer;
+        flush_pending(srv, c);
         const failed = srv.errstats.settle();
         if (served === null) continue;
         if (!served) break;

@@ -37,6 +37,7 @@ function oom_rejects(c: Client, cmd: Cmd): boolean {
   return cmd.flags.includes('denyoom') || ((c.flags & CLIENT_MULTI) !== 0 && !OOM_MULTI_OK.has(cmd.name));
 }
 const OOM_MULTI_OK = new Set(['exec', 'discard', 'quit', 'reset']);
+const RO_SCRIPTS = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
 
 export class Server {
   dbs: Db[] = [];
@@ -233,8 +234,13 @@ export class Server {
    * CACHING applies to one command only.
    */
   private after_call_tracking(c: Client, cmd: Cmd, outer: Client | null): void {
+    // A script's read command makes its caller track the keys the script declared (trackingRememberKeys(caller)).
     const tc = c.script_caller ?? c;
-    if (tc.flags & CLIENT_TRACKING && !(tc.flags & CLIENT_TRACKING_BCAST) && cmd.flags.includes('readonly')) remember_keys(tc, cmd, c.argv);
+    // Read-only scripts are not tracked themselves, only through the commands they run.
+    if (tc.flags & CLIENT_TRACKING && !(tc.flags & CLIENT_TRACKING_BCAST) && cmd.flags.includes('readonly') && !RO_SCRIPTS.has(cmd.name)) {
+      const tcmd = tc === c ? cmd : lookup_command(tc.argv);
+      if (typeof tcmd !== 'string') remember_keys(tc, tcmd);
+    }
     this.current_client = outer;
     if (outer) return;
     flush_pending(this, c);

@@ -77,11 +77,11 @@ export function prefix_collision(c: Client, prefixes: string[]): string | null {
 }
 
 /** trackingRememberKeys: after a read-only command of a (non-BCAST) tracking client. */
-export function remember_keys(c: Client, cmd: Cmd, argv = c.argv): void {
+export function remember_keys(c: Client, cmd: Cmd): void {
   const optin = c.flags & CLIENT_TRACKING_OPTIN, optout = c.flags & CLIENT_TRACKING_OPTOUT, caching = c.flags & CLIENT_TRACKING_CACHING;
   if ((optin && !caching) || (optout && caching) || cmd.group === 'pubsub') return;
   const table = c.srv.tracking.table;
-  for (const k of command_keys(cmd, argv)) {
+  for (const k of command_keys(cmd, c.argv)) {
     let ids = table.get(k);
     if (!ids) { ids = new Set(); table.set(k, ids); }
     ids.add(c.id);
