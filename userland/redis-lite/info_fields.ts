@@ -117,7 +117,7 @@ export function replication_fields(s: Server): [string, string | number][] {
   return [
     ['role', 'master'], ['connected_slaves', 0], ['master_failover_state', 'no-failover'], ['master_replid', s.info_stats.replid],
     ['master_replid2', '0'.repeat(40)], ['master_repl_offset', 0], ['second_repl_offset', -1], ['repl_backlog_active', 0],
-    ['repl_backlog_size', 1048576], ['repl_backlog_first_byte_offset', 0], ['repl_backlog_histlen', 0],
+    ['repl_backlog_size', Number(s.config.other.get('repl-backlog-size') ?? 1048576)], ['repl_backlog_first_byte_offset', 0], ['repl_backlog_histlen', 0],
   ];
 }
 
