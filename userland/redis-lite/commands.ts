@@ -24,6 +24,11 @@ export interface Cmd {
   latency_histogram: HdrHistogram | null;
   /** ACL category bits (acl_cat.ts). */
   acl_categories: number;
+  /**
+   * For EVAL/FCALL and friends (getCommandFlags): whether this call may write, from the
+   * script's declared flags; null: the command's own write/may_replicate flags decide.
+   */
+  may_write_of: ((c: Client, argv: string[]) => boolean) | null;
 }
 
 export type CmdSpec = [name: string, arity: number, flags: string, proc: (c: Client) => void, first?: number, last?: number, step?: number];
@@ -35,7 +40,7 @@ export function make(group: string, [name, arity, flags, proc, first = 1, last =
     name, fullname: parent ? `${parent}|${name}` : name, proc, arity, group,
     flags: fl.filter((f) => f !== 'nokeys'), write: fl.includes('write'),
     first: nokeys ? 0 : first, last: nokeys ? 0 : last, step: nokeys ? 0 : step, subs: null, getkeys: null,
-    calls: 0, rejected_calls: 0, failed_calls: 0, usec_sampled: 0, samples: 0, latency_histogram: null, acl_categories: 0,
+    calls: 0, rejected_calls: 0, failed_calls: 0, usec_sampled: 0, samples: 0, latency_histogram: null, acl_categories: 0, may_write_of: null,
   };
   cmd.acl_categories = command_categories(cmd);
   return cmd;

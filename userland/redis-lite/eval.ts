@@ -263,11 +263,12 @@ function eval_keys(argv: string[]): string[] {
 }
 
 const FLAGS = 'noscript stale skip_monitor may_replicate no_mandatory_keys';
+const RO_FLAGS = 'readonly noscript stale skip_monitor no_mandatory_keys';
 register('scripting', [
   ['eval', -3, FLAGS, (c) => eval_generic(c, false, false)],
   ['evalsha', -3, FLAGS, (c) => eval_generic(c, true, false)],
-  ['eval_ro', -3, `readonly ${FLAGS}`, (c) => eval_generic(c, false, true)],
-  ['evalsha_ro', -3, `readonly ${FLAGS}`, (c) => eval_generic(c, true, true)],
+  ['eval_ro', -3, RO_FLAGS, (c) => eval_generic(c, false, true)],
+  ['evalsha_ro', -3, RO_FLAGS, (c) => eval_generic(c, true, true)],
   container('scripting', 'script', [
     ['load', 3, 'noscript stale nokeys', script_cmd_load],
     ['exists', -3, 'noscript stale nokeys', script_exists],
@@ -276,5 +277,21 @@ register('scripting', [
     ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'SCRIPT')],
   ]),
 ]);
-for (const n of ['eval', 'evalsha', 'eval_ro', 'evalsha_ro']) (table.get(n) as Cmd).getkeys = eval_keys;
+/**
+ * evalGetCommandFlags: a script with a shebang declares whether it writes (no-writes); one
+ * without keeps EVAL's may_replicate. EVALSHA of an unknown script counts as writing.
+ */
+function eval_may_write(c: Client, argv: string[], by_sha: boolean, ro: boolean): boolean {
+  let sb: ReturnType<typeof shebang> | undefined;
+  if (by_sha) { const s = state(c.srv).scripts.get(argv[1].toLowerCase()); sb = s && { src: '', no_writes: s.no_writes, shebang: s.shebang }; }
+  else sb = shebang(argv[1]);
+  if (!sb || typeof sb === 'string' || !sb.shebang) return !ro; // compatibility mode: EVAL may replicate, EVAL_RO not
+  return !sb.no_writes;
+}
+
+for (const n of ['eval', 'evalsha', 'eval_ro', 'evalsha_ro']) {
+  const cmd = table.get(n) as Cmd;
+  cmd.getkeys = eval_keys;
+  cmd.may_write_of = (c, argv) => eval_may_write(c, argv, n.startsWith('evalsha'), n.endsWith('_ro'));
+}
 

@@ -271,7 +271,7 @@ const fcall_keys = (argv: string[]): string[] => {
 const FLAGS = 'noscript stale skip_monitor may_replicate no_mandatory_keys';
 register('scripting', [
   ['fcall', -3, FLAGS, (c) => fcall(c, false)],
-  ['fcall_ro', -3, `readonly ${FLAGS}`, (c) => fcall(c, true)],
+  ['fcall_ro', -3, 'readonly noscript stale skip_monitor no_mandatory_keys', (c) => fcall(c, true)],
   container('scripting', 'function', [
     ['load', -3, 'write denyoom noscript nokeys', function_load],
     ['delete', 3, 'write noscript nokeys', function_delete],
@@ -284,4 +284,9 @@ register('scripting', [
     ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'FUNCTION')],
   ]),
 ]);
-for (const n of ['fcall', 'fcall_ro']) (table.get(n) as Cmd).getkeys = fcall_keys;
+for (const n of ['fcall', 'fcall_ro']) {
+  const cmd = table.get(n) as Cmd;
+  cmd.getkeys = fcall_keys;
+  // fcallGetCommandFlags: a function declares its flags; an unknown one counts as writing.
+  cmd.may_write_of = (c, argv) => n === 'fcall' && !(fstate(c.srv).funcs.get(argv[1]?.toLowerCase() ?? '')?.no_writes ?? false);
+}

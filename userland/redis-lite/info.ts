@@ -90,7 +90,9 @@ function command_info(c: Client, cmd: Cmd): void {
   c.reply.array(10);
   c.reply.bulk(cmd.fullname);
   c.reply.int(cmd.arity);
-  c.reply.array(cmd.flags.length); for (const f of cmd.flags) c.reply.status(f);
+  // may_replicate is internal: COMMAND INFO does not report it (7.0).
+  const flags = cmd.flags.filter((f) => f !== 'may_replicate');
+  c.reply.array(flags.length); for (const f of flags) c.reply.status(f);
   c.reply.int(cmd.first); c.reply.int(cmd.last); c.reply.int(cmd.step);
   const cats = category_names(cmd.acl_categories);
   c.reply.array(cats.length); for (const n of cats) c.reply.status(`@${n}`);

@@ -45,14 +45,16 @@ function set_pause(srv: Server, p: PauseState, type: number, end: number): void 
 export function must_postpone(c: Client, cmd: Cmd): boolean {
   const type = clients_paused(c.srv);
   if (type === CLIENT_PAUSE_OFF) return false;
-  return type === CLIENT_PAUSE_ALL || may_replicate(cmd) || (cmd.name === 'exec' && c.mstate.some(queued_may_replicate));
+  return type === CLIENT_PAUSE_ALL || may_replicate(c, cmd, c.argv) || (cmd.name === 'exec' && c.mstate.some((argv) => queued_may_replicate(c, argv)));
 }
 
-function may_replicate(cmd: Cmd): boolean { return cmd.write || cmd.flags.includes('may_replicate'); }
+function may_replicate(c: Client, cmd: Cmd, argv: string[]): boolean {
+  return cmd.may_write_of ? cmd.may_write_of(c, argv) : cmd.write || cmd.flags.includes('may_replicate');
+}
 
-function queued_may_replicate(argv: string[]): boolean {
+function queued_may_replicate(c: Client, argv: string[]): boolean {
   const cmd = lookup_command(argv);
-  return typeof cmd !== 'string' && may_replicate(cmd);
+  return typeof cmd !== 'string' && may_replicate(c, cmd, argv);
 }
 
 /** blockClient(c, BLOCKED_POSTPONE): the command (c.argv) waits; so does the client's pipeline. */
