@@ -20,7 +20,7 @@ import { from_latin1 } from './bytes.ts';
 import { seal_payload, verify_payload } from './cluster.ts';
 import { Reader, Writer } from './rdb.ts';
 
-interface LuaFunc { name: string; callback: LuaValue; no_writes: boolean; flags: string[]; lib: string }
+interface LuaFunc { name: string; callback: LuaValue; no_writes: boolean; flags: string[]; lib: string; description: string | null }
 interface Library { name: string; code: string; functions: Map<string, LuaFunc> }
 /**
  * fenv: the globals libraries are compiled against. While a library loads its entries are the
@@ -47,16 +47,26 @@ function register_function(st: FuncState, a: LuaValue[]): LuaValue[] {
   if (a.length === 0 || a.length > 2) throw new LuaError('wrong number of arguments to redis.register_function');
   if (a.length === 1 && !(a[0] instanceof LuaTable)) throw new LuaError('calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).');
   if (a.length === 2 && typeof a[0] !== 'string') throw new LuaError('first argument to redis.register_function must be a string');
+  let description: string | null = null;
   if (a[0] instanceof LuaTable) {
     const t = a[0];
+    for (const k of [...t.hash.keys(), ...t.arr.keys()]) {
+      if (!['function_name', 'callback', 'flags', 'description'].includes(String(k))) throw new LuaError('unknown argument given to redis.register_function');
+    }
     name = t.get('function_name'); callback = t.get('callback');
+    if (typeof name !== 'string') throw new LuaError('function_name argument given to redis.register_function must be a string');
+    if (!(callback instanceof LuaFunction)) throw new LuaError('callback argument given to redis.register_function must be a function');
+    const d = t.get('description');
+    if (d !== undefined && typeof d !== 'string') throw new LuaError('description argument given to redis.register_function must be a string');
+    description = (d as string | undefined) ?? null;
     const fl = t.get('flags');
+    if (fl !== undefined && !(fl instanceof LuaTable)) throw new LuaError('flags argument to redis.register_function must be a table representing function flags');
     if (fl instanceof LuaTable) flags = fl.arr.map(String);
-    for (const f of flags) if (!FLAG_NAMES.has(f)) rt_error(`unknown flag given`);
+    for (const f of flags) if (!FLAG_NAMES.has(f)) throw new LuaError('unknown flag given');
   } else { name = a[0]; callback = a[1]; }
   if (typeof name !== 'string' || !NAME_RE.test(name)) throw new LuaError(BAD_NAME);
   if (!(callback instanceof LuaFunction)) rt_error('callback argument given to redis.register_function must be a function');
-  st.collecting.push({ name: name as string, callback, no_writes: flags.includes('no-writes'), flags, lib: '' });
+  st.collecting.push({ name: name as string, callback, no_writes: flags.includes('no-writes'), flags, lib: '', description });
   return [];
 }
 
@@ -84,12 +94,13 @@ function function_env(srv: Server, st: FuncState): LuaTable {
 function library_name(code: string): string | { err: string } {
   if (!code.startsWith('#!')) return { err: 'Missing library metadata' };
   const line = code.slice(0, code.indexOf('\n') < 0 ? code.length : code.indexOf('\n'));
-  const parts = line.slice(2).split(' ').filter(Boolean);
-  if (parts[0]?.toLowerCase() !== 'lua') return { err: `Engine '${parts[0] ?? ''}' not found` };
+  const parts = line.slice(2).split(' ');
+  if (parts[0].toLowerCase() !== 'lua') return { err: `Engine '${parts[0]}' not found` };
   let name: string | null = null;
-  for (const p of parts.slice(1)) {
-    if (p.startsWith('name=')) name = p.slice(5);
-    else return { err: `Invalid metadata value given: ${p}` };
+  for (const p of parts.slice(1).filter(Boolean)) {
+    if (!p.startsWith('name=')) return { err: `Invalid metadata value given: ${p}` };
+    if (name !== null) return { err: 'Invalid metadata value, name argument was given multiple times' };
+    name = p.slice(5).replace(/^"(.*)"$/, '$1'); // the line is split as sdssplitargs does: quotes group
   }
   if (name === null) return { err: 'Library name was not given' };
   if (!NAME_RE.test(name)) return { err: BAD_NAME };
@@ -172,9 +183,11 @@ function function_list(c: Client): void {
   let withcode = false, pattern: string | null = null;
   for (let i = 2; i < c.argv.length; i++) {
     const o = c.argv[i].toLowerCase();
-    if (o === 'withcode') withcode = true;
-    else if (o === 'libraryname' && i + 1 < c.argv.length) pattern = c.argv[++i];
-    else { c.reply.error(`Unknown argument ${c.argv[i]}`); return; }
+    if (o === 'withcode' && !withcode) withcode = true;
+    else if (o === 'libraryname' && pattern === null) {
+      if (i + 1 >= c.argv.length) { c.reply.error('library name argument was not given'); return; }
+      pattern = c.argv[++i];
+    } else { c.reply.error(`Unknown argument ${c.argv[i]}`); return; }
   }
   const libs = [...fstate(c.srv).libs.values()].filter((l) => pattern === null || stringmatch(pattern, l.name));
   const r = c.reply;
@@ -187,7 +200,7 @@ function function_list(c: Client): void {
     for (const f of l.functions.values()) {
       r.map(3);
       r.bulk('name'); r.bulk(f.name);
-      r.bulk('description'); r.nil();
+      r.bulk('description'); r.bulk_or_nil(f.description);
       r.bulk('flags'); r.bulks(f.flags, f.flags.length);
     }
     if (withcode) { r.bulk('library_code'); r.bulk(l.code); }
