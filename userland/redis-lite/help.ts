@@ -141,6 +141,8 @@ const TEXTS: Record<string, string[]> = {
     '    commands are returned.',
     'GETKEYS <full-command>',
     '    Return the keys from a full Redis command.',
+    'GETKEYSANDFLAGS <full-command>',
+    '    Return the keys and the access flags from a full Redis command.',
   ],
   MEMORY: [
     'USAGE <key> [SAMPLES <count>]',

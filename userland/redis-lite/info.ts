@@ -4,7 +4,9 @@
  */
 import { reply_help } from './help.ts';
 import { category_names } from './acl_cat.ts';
-import { all_commands, type Cmd, command_keys, container, register, table } from './commands.ts';
+import { ACL_ALL, ACL_WRITE } from './acl.ts';
+import { key_flags } from './acl_keyflags.ts';
+import { all_commands, type Cmd, command_keys, container, lookup_command, register, table } from './commands.ts';
 import type { Client } from './networking.ts';
 import type { Server } from './server.ts';
 import { latencystats_lines } from './latency.ts';
@@ -113,6 +115,33 @@ function command_doc(c: Client, cmd: Cmd): void {
   if (subs.length) { c.reply.bulk('subcommands'); c.reply.map(subs.length); for (const s of subs) command_doc(c, s); }
 }
 
+/** COMMAND GETKEYS' checks: the command and its keys, or null after the error reply. */
+function getkeys(c: Client): [Cmd, string[]] | null {
+  const argv = c.argv.slice(2), cmd = lookup_command(argv);
+  if (typeof cmd === 'string') { c.reply.error('Invalid command specified'); return null; }
+  if ((cmd.arity > 0 && cmd.arity !== argv.length) || argv.length < -cmd.arity) { c.reply.error('Invalid number of arguments specified for command'); return null; }
+  const keys = command_keys(cmd, argv);
+  if (!keys.length && !cmd.flags.includes('no_mandatory_keys')) { c.reply.error('The command has no key arguments'); return null; }
+  return [cmd, keys];
+}
+
+/**
+ * COMMAND GETKEYSANDFLAGS: each key with key-spec flags. redis-lite has no key specs; the flags
+ * come from the read/write table ACL uses (acl_keyflags.ts): read → RO access, write → OW
+ * update, both → RW access update (Redis's finer insert/delete distinctions are not modelled).
+ */
+function getkeysandflags(c: Client): void {
+  const r = getkeys(c);
+  if (!r) return;
+  const [cmd, keys] = r, argv = c.argv.slice(2);
+  c.reply.array(keys.length);
+  keys.forEach((k, i) => {
+    const f = key_flags(cmd, argv, i);
+    const names = f === ACL_ALL ? ['RW', 'access', 'update'] : f === ACL_WRITE ? ['OW', 'update'] : ['RO', 'access'];
+    c.reply.array(2); c.reply.bulk(k); c.reply.array(names.length); for (const n of names) c.reply.status(n);
+  });
+}
+
 function lookup(name: string): Cmd | undefined {
   const [a, b] = name.toLowerCase().split('|');
   const c = table.get(a);
@@ -135,13 +164,8 @@ register('server', [container('server', 'command', [
     for (const cmd of cmds) command_doc(c, cmd);
   }],
   ['list', -2, 'loading stale nokeys', (c) => c.reply.bulks(table.keys(), table.size)],
-  ['getkeys', -3, 'loading stale nokeys', (c) => {
-    const cmd = lookup(c.argv[2]);
-    if (!cmd) { c.reply.error('Invalid command specified'); return; }
-    const keys = command_keys(cmd, c.argv.slice(2));
-    if (!keys.length) { c.reply.error('The command has no key arguments'); return; }
-    c.reply.bulks(keys, keys.length);
-  }],
+  ['getkeys', -4, 'loading stale nokeys', (c) => { const r = getkeys(c); if (r) c.reply.bulks(r[1], r[1].length); }],
+  ['getkeysandflags', -4, 'loading stale nokeys', getkeysandflags],
   ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'COMMAND')],
 ])]);
 
