@@ -3,7 +3,9 @@
  * COMMAND INFO / COMMAND DOCS / COMMAND LIST from the command table (what redis-cli asks at start).
  */
 import { reply_help } from './help.ts';
-import { category_names } from './acl_cat.ts';
+import { category_bit, category_names } from './acl_cat.ts';
+import { SYNTAX } from './resp.ts';
+import { stringmatch } from './util.ts';
 import { ACL_ALL, ACL_WRITE } from './acl.ts';
 import { key_flags } from './acl_keyflags.ts';
 import { all_commands, type Cmd, command_keys, container, lookup_command, register, table } from './commands.ts';
@@ -115,6 +117,21 @@ function command_doc(c: Client, cmd: Cmd): void {
   if (subs.length) { c.reply.bulk('subcommands'); c.reply.map(subs.length); for (const s of subs) command_doc(c, s); }
 }
 
+/** COMMAND LIST [FILTERBY MODULE m | ACLCAT cat | PATTERN p]: every command and subcommand's full name. */
+function command_list(c: Client): void {
+  let keep: (cmd: Cmd) => boolean = () => true;
+  if (c.argv.length > 2) {
+    if (c.argv.length !== 5 || c.argv[2].toLowerCase() !== 'filterby') { c.reply.error(SYNTAX); return; }
+    const how = c.argv[3].toLowerCase(), v = c.argv[4];
+    if (how === 'module') keep = () => false; // no modules
+    else if (how === 'aclcat') { const bit = category_bit(v); keep = (cmd) => (cmd.acl_categories & bit) !== 0; }
+    else if (how === 'pattern') keep = (cmd) => stringmatch(v, cmd.fullname, true);
+    else { c.reply.error(SYNTAX); return; }
+  }
+  const names = all_commands().filter(keep).map((cmd) => cmd.fullname);
+  c.reply.bulks(names, names.length);
+}
+
 /** COMMAND GETKEYS' checks: the command and its keys, or null after the error reply. */
 function getkeys(c: Client): [Cmd, string[]] | null {
   const argv = c.argv.slice(2), cmd = lookup_command(argv);
@@ -163,7 +180,7 @@ register('server', [container('server', 'command', [
     c.reply.map(cmds.length);
     for (const cmd of cmds) command_doc(c, cmd);
   }],
-  ['list', -2, 'loading stale nokeys', (c) => c.reply.bulks(table.keys(), table.size)],
+  ['list', -2, 'loading stale nokeys', command_list],
   ['getkeys', -4, 'loading stale nokeys', (c) => { const r = getkeys(c); if (r) c.reply.bulks(r[1], r[1].length); }],
   ['getkeysandflags', -4, 'loading stale nokeys', getkeysandflags],
   ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'COMMAND')],
