@@ -25,11 +25,14 @@ export interface Cmd {
   /** ACL category bits (acl_cat.ts). */
   acl_categories: number;
   /**
-   * For EVAL/FCALL and friends (getCommandFlags): whether this call may write, from the
-   * script's declared flags; null: the command's own write/may_replicate flags decide.
+   * For EVAL/FCALL and friends (getCommandFlags): what this call may do, from the script's
+   * declared flags — SCRIPT_WRITES (declared, as CMD_WRITE), SCRIPT_MAY_REPLICATE (no
+   * declaration: EVAL's may_replicate) or 0; null: the command's own flags decide.
    */
-  may_write_of: ((c: Client, argv: string[]) => boolean) | null;
+  may_write_of: ((c: Client, argv: string[]) => number) | null;
 }
+
+export const SCRIPT_MAY_REPLICATE = 1, SCRIPT_WRITES = 2;
 
 export type CmdSpec = [name: string, arity: number, flags: string, proc: (c: Client) => void, first?: number, last?: number, step?: number];
 

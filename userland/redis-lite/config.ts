@@ -50,7 +50,7 @@ const OTHER_DEFAULTS: Record<string, string> = {
   'lua-time-limit': '5000',
   'busy-reply-threshold': '5000', 'supervised': 'no', 'pidfile': '', 'unixsocket': '', 'enable-debug-command': 'no',
   'close-on-oom': 'no', 'set-proc-title': 'yes', 'replica-read-only': 'yes', 'repl-diskless-sync': 'yes',
-  'active-expire-effort': '1', 'acllog-max-len': '128', 'aclfile': '', 'repl-backlog-size': '1048576',
+  'active-expire-effort': '1', 'acllog-max-len': '128', 'aclfile': '', 'repl-backlog-size': '1048576', 'min-replicas-to-write': '0', 'min-replicas-max-lag': '10',
   'zset-max-ziplist-entries': '128', 'zset-max-ziplist-value': '64',
 };
 

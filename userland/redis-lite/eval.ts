@@ -6,7 +6,7 @@
  * there is no busy-script timeout, so SCRIPT KILL never finds one running.
  */
 import { check_command, noperm_message } from './acl_check.ts';
-import { type Cmd, container, lookup_command, register, table } from './commands.ts';
+import { type Cmd, container, lookup_command, register, SCRIPT_MAY_REPLICATE, SCRIPT_WRITES, table } from './commands.ts';
 import { get_int } from './cmdutil.ts';
 import { feed_monitors_argv } from './monitor.ts';
 import { reply_help } from './help.ts';
@@ -205,6 +205,7 @@ function script_call(srv: Server, sc: Client, caller: Client, argv: string[], ra
   if ((cmd.arity > 0 && cmd.arity !== argv.length) || argv.length < -cmd.arity) return fail('ERR Wrong number of args calling Redis command from script');
   if (cmd.flags.includes('noscript')) return fail('ERR This Redis command is not allowed from script');
   if (cmd.write && ro) return fail('ERR Write commands are not allowed from read-only scripts.');
+  if (cmd.write && !srv.good_replicas_ok()) return fail('NOREPLICAS Not enough good replicas to write.');
   if (!caller.user.unrestricted) {
     const r = check_command(caller.user, cmd, argv);
     if (r.code) return fail(`ERR ${noperm_message(r).replace(/^-NOPERM this user has no permissions to/, 'The user executing the script can\'t')}`);
@@ -281,12 +282,12 @@ register('scripting', [
  * evalGetCommandFlags: a script with a shebang declares whether it writes (no-writes); one
  * without keeps EVAL's may_replicate. EVALSHA of an unknown script counts as writing.
  */
-function eval_may_write(c: Client, argv: string[], by_sha: boolean, ro: boolean): boolean {
+function eval_may_write(c: Client, argv: string[], by_sha: boolean, ro: boolean): number {
   let sb: ReturnType<typeof shebang> | undefined;
   if (by_sha) { const s = state(c.srv).scripts.get(argv[1].toLowerCase()); sb = s && { src: '', no_writes: s.no_writes, shebang: s.shebang }; }
   else sb = shebang(argv[1]);
-  if (!sb || typeof sb === 'string' || !sb.shebang) return !ro; // compatibility mode: EVAL may replicate, EVAL_RO not
-  return !sb.no_writes;
+  if (!sb || typeof sb === 'string' || !sb.shebang) return ro ? 0 : SCRIPT_MAY_REPLICATE; // compatibility mode
+  return sb.no_writes ? 0 : SCRIPT_WRITES;
 }
 
 for (const n of ['eval', 'evalsha', 'eval_ro', 'evalsha_ro']) {

@@ -4,7 +4,7 @@
  * FCALL/FCALL_RO call one with (KEYS, ARGV) through the same machinery as EVAL (eval.ts).
  * FUNCTION DUMP/RESTORE carry the libraries' code as RDB_OPCODE_FUNCTION2 records.
  */
-import { container, type Cmd, register, table } from './commands.ts';
+import { container, type Cmd, register, SCRIPT_WRITES, table } from './commands.ts';
 import { get_int } from './cmdutil.ts';
 import { reply_help } from './help.ts';
 import { fn } from './lua/lbaselib.ts';
@@ -301,5 +301,5 @@ for (const n of ['fcall', 'fcall_ro']) {
   const cmd = table.get(n) as Cmd;
   cmd.getkeys = fcall_keys;
   // fcallGetCommandFlags: a function declares its flags; an unknown one counts as writing.
-  cmd.may_write_of = (c, argv) => n === 'fcall' && !(fstate(c.srv).funcs.get(argv[1]?.toLowerCase() ?? '')?.no_writes ?? false);
+  cmd.may_write_of = (c, argv) => (n === 'fcall' && !(fstate(c.srv).funcs.get(argv[1]?.toLowerCase() ?? '')?.no_writes ?? false) ? SCRIPT_WRITES : 0);
 }

@@ -49,7 +49,7 @@ export function must_postpone(c: Client, cmd: Cmd): boolean {
 }
 
 function may_replicate(c: Client, cmd: Cmd, argv: string[]): boolean {
-  return cmd.may_write_of ? cmd.may_write_of(c, argv) : cmd.write || cmd.flags.includes('may_replicate');
+  return cmd.may_write_of ? cmd.may_write_of(c, argv) !== 0 : cmd.write || cmd.flags.includes('may_replicate');
 }
 
 function queued_may_replicate(c: Client, argv: string[]): boolean {

@@ -11,7 +11,7 @@ import type { Aof } from './aof.ts';
 import { handle_clients_blocked_on_keys } from './blocked.ts';
 import { AclState, check_command, noperm_message } from './acl_check.ts';
 import { acl_log } from './cmd_acl.ts';
-import { all_commands, type Cmd, lookup_command } from './commands.ts';
+import { all_commands, type Cmd, lookup_command, SCRIPT_WRITES } from './commands.ts';
 import { set_user } from './acl.ts';
 import { discard_state } from './multi.ts';
 import type { Config } from './config.ts';
@@ -31,6 +31,14 @@ const CLIENT_REPLY_MASK = CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SK
 const CALL_SAMPLE = 64;
 const PUBSUB_OK = new Set(['ping', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'quit', 'reset']);
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** processCommand's is_write_command: a write, a script declaring writes, or an EXEC with queued writes. */
+function is_write_command(c: Client, cmd: Cmd): boolean {
+  if (cmd.write) return true;
+  if (cmd.may_write_of) return cmd.may_write_of(c, c.argv) === SCRIPT_WRITES;
+  if (cmd.name !== 'exec') return false;
+  return c.mstate.some((argv) => { const q = lookup_command(argv); return typeof q !== 'string' && q.write; });
+}
 
 /** Over maxmemory: denyoom commands are refused, and anything queued inside MULTI. */
 function oom_rejects(c: Client, cmd: Cmd): boolean {
@@ -116,6 +124,7 @@ export class Server {
   constructor(readonly libc: Libc, readonly config: Config, readonly pid: number) {
     for (let i = 0; i < config.databases; i++) this.dbs.push(new Db(i, this));
     this.apply_requirepass();
+    this.refresh_min_replicas();
     this.info_stats.run_id = random_hex(libc, 40);
     this.info_stats.replid = random_hex(libc, 40);
   }
@@ -166,6 +175,7 @@ export class Server {
       return this.reject(c, cmd, `Can't execute '${cmd.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     }
     if (this.config.maxmemory > 0 && !perform_evictions(this) && oom_rejects(c, cmd)) return this.reject(c, cmd, OOM);
+    if (this.needs_replicas && is_write_command(c, cmd)) return this.reject(c, cmd, '-NOREPLICAS Not enough good replicas to write.');
     if (must_postpone(c, cmd)) { postpone(c); return; }
     if (c.flags & CLIENT_MULTI && !MULTI_IMMEDIATE.has(cmd.name)) {
       c.mstate.push(argv);
@@ -175,6 +185,19 @@ export class Server {
       if (this.ready_keys.length) handle_clients_blocked_on_keys(this);
     }
     this.add_pending(c);
+  }
+
+  /**
+   * checkGoodReplicasStatus: a master with min-replicas-to-write set (and a lag bound) needs
+   * that many good replicas to accept writes; redis-lite has none.
+   */
+  good_replicas_ok(): boolean { return !this.needs_replicas; }
+
+  /** min-replicas-to-write and -max-lag both set (refreshed on CONFIG SET: the check runs per command). */
+  private needs_replicas = false;
+  private refresh_min_replicas(): void {
+    const to = Number(this.config.other.get('min-replicas-to-write') ?? 0), lag = Number(this.config.other.get('min-replicas-max-lag') ?? 10);
+    this.needs_replicas = to > 0 && lag > 0;
   }
 
   /** allowProtectedAction for enable-debug-command: yes, or local for a loopback client. */
@@ -283,6 +306,7 @@ export class Server {
   /** After CONFIG SET: settings that need action now. */
   config_changed(): void {
     this.apply_requirepass();
+    this.refresh_min_replicas();
     if (!this.config.appendonly && this.aof) { void this.aof.flush(true); this.aof = null; }
   }
 
