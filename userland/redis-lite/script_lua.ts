@@ -114,6 +114,7 @@ export function lua_init(log: (level: number, msg: string) => void): ScriptingSt
   // global is an error, and the table takes no writes.
   const meta = new LuaTable();
   meta.set('__index', fn('__index', (a) => rt_error(`Script attempted to access nonexistent global variable '${String(a[1])}'`)));
+  meta.readonly = true; // getmetatable(_G).__index = … must fail too
   g.meta = meta;
   g.readonly = true;
   return { env: { g, rand, compile }, call };
