@@ -8,7 +8,7 @@ import { sha1 } from '../../libc/crypt/sha1.ts';
 import { to_hex } from '../../libc/crypt/sha256.ts';
 import { open_base, fn } from './lua/lbaselib.ts';
 import { open_cjson } from './lua/lcjson.ts';
-import { LuaError, type LuaValue, LuaTable, fmt_g, type_name, READONLY_MSG } from './lua/lobject.ts';
+import { LuaError, type LuaValue, LuaTable, fmt_g } from './lua/lobject.ts';
 import { open_string } from './lua/lstrlib.ts';
 import { open_math, open_table, Rand48 } from './lua/ltablib.ts';
 import { open_bit } from './lua/lbitlib.ts';
@@ -132,4 +132,4 @@ export function compile_chunk(src: string, g: LuaTable, name: string): LuaValue 
   return new Compiler(g).chunk(ast);
 }
 
-export { LuaSyntaxErrorLike, READONLY_MSG, type_name };
+export { LuaSyntaxErrorLike };

@@ -57,10 +57,19 @@ function ipairs_iter(args: LuaValue[]): LuaValue[] {
   return v === undefined ? [undefined] : [i, v];
 }
 
-/** pairs: a stateful iterator over a snapshot-free walk (array part, then hash part). */
+/**
+ * pairs: an iterator holding its place (array part, then the hash part's Map iterator), so a
+ * traversal is linear; `next` alone must search the hash part for its key.
+ */
 function pairs(args: LuaValue[]): LuaValue[] {
   const t = check_table(args, 1, 'pairs');
-  return [NEXT, t, undefined];
+  let i = 0, it: Iterator<[LuaValue, LuaValue]> | null = null;
+  const step = fn('next', () => {
+    while (i < t.arr.length) { const v = t.arr[i++]; if (v !== undefined) return [i, v]; }
+    const n = (it ??= t.hash.entries()).next();
+    return n.done ? [undefined] : n.value;
+  });
+  return [step, t, undefined];
 }
 
 const NEXT = fn('next', (args) => {
