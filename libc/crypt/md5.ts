@@ -1,5 +1,5 @@
 /**
- * MD5 (RFC 1321) over bytes, for htpasswd's apr1 (lighttpd-lite/md5_apr1.ts): user programs have no node:crypto. Messages up to
+ * MD5 (RFC 1321) over bytes, for md5-crypt and apr1 (md5_crypt.ts): user programs have no node:crypto. Messages up to
  * 119 bytes (every step of apr1) are padded in a reused block buffer, so the 1000 rounds of
  * MD5-crypt allocate only their 16-byte digests.
  */

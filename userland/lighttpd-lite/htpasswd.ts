@@ -1,10 +1,13 @@
 /**
  * htpasswd files as Apache's `htpasswd` writes them and lighttpd's mod_authn_file reads them:
- * "user:hash" lines; "$apr1$…" (apr1-MD5, the tool's default) and "{SHA}…" (-s) are verified;
- * bcrypt ("$2y$", -B) and crypt(3) entries are not supported and never match.
+ * "user:hash" lines; "$apr1$…" (apr1-MD5, the tool's default) and "{SHA}…" (-s) are verified
+ * here, and any other field of 13 characters or more goes to crypt(3) as lighttpd hands it
+ * (bcrypt -B, SHA-256/512-crypt -2/-5, "$1$" md5-crypt; libc's crypt lacks DES, so -d never
+ * matches). mod_authn_file.c, mod_authn_file_htpasswd_basic().
  */
 import { base64_encode } from './base64.ts';
-import { apr1_crypt } from './md5_apr1.ts';
+import { apr1_crypt } from '../../libc/crypt/md5_crypt.ts';
+import { crypt } from '../../libc/crypt/crypt.ts';
 import { sha1 } from '../../libc/crypt/sha1.ts';
 
 const dec = new TextDecoder();
@@ -42,12 +45,13 @@ export function digest_equal(a: Uint8Array, b: Uint8Array): boolean {
   return d === 0;
 }
 
-export type HashKind = 'apr1' | 'sha' | 'unsupported';
+export type HashKind = 'apr1' | 'sha' | 'crypt' | 'unsupported';
 
 export function hash_kind(hash: string): HashKind {
   if (hash.startsWith('$apr1$')) return 'apr1';
   if (hash.startsWith('{SHA}')) return 'sha';
-  return 'unsupported';
+  // "a simple DES password is 2 + 11 characters. everything else should be longer."
+  return hash.length >= 13 ? 'crypt' : 'unsupported';
 }
 
 /** Does password pw match the stored hash? */
@@ -55,6 +59,7 @@ export function htpasswd_verify(hash: string, pw: Uint8Array): boolean {
   switch (hash_kind(hash)) {
     case 'apr1': return same(apr1_crypt(pw, hash), hash);
     case 'sha': return same(base64_encode(sha1(pw)), hash.slice(5));
+    case 'crypt': { const c = crypt(pw, hash); return c !== null && same(c, hash); }
     default: return false;
   }
 }

@@ -24,7 +24,7 @@ export function free_port(): Promise<number> {
   return new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => res(p)); }); });
 }
 
-/** A site: www/ with files, a symlink out of the root, and users made by the real htpasswd (apr1 and -s SHA1). */
+/** A site: www/ with files, a symlink out of the root, and users made by the real htpasswd (apr1, -s SHA1 and -B bcrypt). */
 export function make_site(): string {
   const dir = mkdtempSync(join(tmpdir(), 'lighttpd-lite-'));
   mkdirSync(join(dir, 'www/sub'), { recursive: true });
@@ -42,6 +42,7 @@ export function make_site(): string {
   if (have('htpasswd')) {
     execFileSync('htpasswd', ['-bc', join(dir, 'users'), 'alice', 'wonderland'], { stdio: 'ignore' });
     execFileSync('htpasswd', ['-bs', join(dir, 'users'), 'bob', 'builder'], { stdio: 'ignore' });
+    execFileSync('htpasswd', ['-bB', join(dir, 'users'), 'carol', 'crypt0'], { stdio: 'ignore' }); // bcrypt, through crypt(3)
   }
   return dir;
 }

@@ -57,13 +57,15 @@ t_curl('400, 403, 404, 413, 431, 501 and 505', async (t) => {
   t.regex(await raw(srv.port, 'BREW / HTTP/1.1\r\nHost: x\r\n\r\n'), /^HTTP\/1\.1 501 Not Implemented\r\n/);
 });
 
-t_curl('401 with WWW-Authenticate; apr1 and SHA1 users from the real htpasswd get in; bad credentials do not', async (t) => {
+t_curl('401 with WWW-Authenticate; apr1, SHA1 and bcrypt users from the real htpasswd get in; bad credentials do not', async (t) => {
   if (!have('htpasswd')) return t.pass('no htpasswd');
   const no = await curl([url('/private/s.txt')]);
   t.is(no.status, 401);
   t.is(no.headers['www-authenticate'], 'Basic realm="priv", charset="UTF-8"');
   t.is((await curl(['-u', 'alice:wonderland', url('/private/s.txt')])).body, 'secret\n');
   t.is((await curl(['-u', 'bob:builder', url('/private/s.txt')])).body, 'secret\n');
+  t.is((await curl(['-u', 'carol:crypt0', url('/private/s.txt')])).body, 'secret\n');
+  t.is((await curl(['-u', 'carol:crypt1', url('/private/s.txt')])).status, 401);
   const bad = await curl(['-u', 'alice:wrong', url('/private/s.txt')]);
   t.is(bad.status, 401); t.is(bad.headers.connection, 'close');
   t.is((await curl(['-u', 'mallory:x', url('/private/s.txt')])).status, 401);

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { md5 } from '../../../libc/crypt/md5.ts';
 import { sha1 } from '../../../libc/crypt/sha1.ts';
-import { apr1_crypt } from '../../../userland/lighttpd-lite/md5_apr1.ts';
+import { apr1_crypt } from '../../../libc/crypt/md5_crypt.ts';
 import { base64_decode, base64_encode } from '../../../userland/lighttpd-lite/base64.ts';
 import { htpasswd_lookup, htpasswd_verify } from '../../../userland/lighttpd-lite/htpasswd.ts';
 import { path_simplify, urldecode_path } from '../../../userland/lighttpd-lite/burl.ts';
@@ -29,9 +29,9 @@ test('md5 and sha1 agree with node:crypto on any input', (t) => {
   t.pass();
 });
 
-test('apr1-MD5 and {SHA} entries made by the real htpasswd verify; wrong passwords do not', (t) => {
+test('apr1-MD5, {SHA}, bcrypt and SHA-crypt entries made by the real htpasswd verify; wrong passwords do not', (t) => {
   const lines = have('htpasswd')
-    ? ['-nbm', '-nbs'].map((f) => execFileSync('htpasswd', [f, 'u', 'pässword'], { encoding: 'utf8' }).trim())
+    ? ['-nbm', '-nbs', '-nbB', '-nb2', '-nb5'].map((f) => execFileSync('htpasswd', [f, 'u', 'pässword'], { encoding: 'utf8' }).trim())
     : ['u:$apr1$cbRUhcp0$5p/7pGqlwZaPz3fAJNW3f1'];
   for (const line of lines) {
     const hash = htpasswd_lookup(enc(`other:x\n${line}\n`), 'u')!;
@@ -39,7 +39,8 @@ test('apr1-MD5 and {SHA} entries made by the real htpasswd verify; wrong passwor
     t.false(htpasswd_verify(hash, enc('password')), line);
   }
   t.is(apr1_crypt(enc('wonderland'), '$apr1$cbRUhcp0$'), '$apr1$cbRUhcp0$5p/7pGqlwZaPz3fAJNW3f1');
-  t.false(htpasswd_verify('$2y$05$abcdefghijklmnopqrstuu', enc('x')), 'bcrypt is not supported: never matches');
+  t.false(htpasswd_verify('$2y$05$abcdefghijklmnopqrstuu', enc('x')), 'a bcrypt setting without its hash never matches');
+  t.false(htpasswd_verify('abJnggxhB/yWI', enc('x')), 'traditional DES crypt is not implemented: never matches');
   t.is(htpasswd_lookup(enc('a:b\n'), 'nobody'), null);
 });
 

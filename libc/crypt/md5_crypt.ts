@@ -1,11 +1,11 @@
 /**
- * Apache's "$apr1$" MD5-crypt (apr_md5_encode: the FreeBSD MD5 crypt with the "$apr1$" magic),
- * htpasswd's default. Same algorithm as lighttpd's mod_authn_file apr_md5_encode().
+ * MD5-crypt (Kamp's FreeBSD crypt, "$1$") and Apache's "$apr1$" (apr_md5_encode: the same
+ * algorithm with its own magic), htpasswd's default. lighttpd's mod_authn_file computes apr1
+ * itself and hands "$1$" to crypt(3).
  */
-import { md5 } from '../../libc/crypt/md5.ts';
+import { md5 } from './md5.ts';
 
 const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const MAGIC = '$apr1$';
 
 function cat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -16,7 +16,8 @@ function cat(...parts: Uint8Array[]): Uint8Array {
 
 function put(buf: Uint8Array, at: number, b: Uint8Array): number { buf.set(b, at); return at + b.length; }
 
-function to64(v: number, n: number): string {
+/** crypt's base64 of the low 6·n bits of v, least significant first (b64_from_24bit). */
+export function to64(v: number, n: number): string {
   let s = '';
   while (n-- > 0) { s += ITOA64[v & 0x3f]; v >>= 6; }
   return s;
@@ -37,11 +38,11 @@ function initial(pw: Uint8Array, salt: Uint8Array, magic: Uint8Array): Uint8Arra
   return md5(cat(...parts));
 }
 
-/** apr_md5_encode(pw, setting): "$apr1$SALT$HASH" for the salt found in setting. */
-export function apr1_crypt(pw: Uint8Array, setting: string): string {
-  const rest = setting.startsWith(MAGIC) ? setting.slice(MAGIC.length) : setting;
+/** md5-crypt under prefix ("$1$" or "$apr1$"): prefix SALT$HASH for the salt (≤ 8 chars, to a '$') found in setting. */
+export function md5_crypt(pw: Uint8Array, setting: string, prefix: string): string {
+  const rest = setting.startsWith(prefix) ? setting.slice(prefix.length) : setting;
   const salt_s = rest.split('$')[0].slice(0, 8);
-  const salt = new TextEncoder().encode(salt_s), magic = new TextEncoder().encode(MAGIC);
+  const salt = new TextEncoder().encode(salt_s), magic = new TextEncoder().encode(prefix);
   let f = initial(pw, salt, magic);
   const buf = new Uint8Array(2 * pw.length + salt.length + 32);
   for (let i = 0; i < 1000; i++) {
@@ -51,5 +52,10 @@ export function apr1_crypt(pw: Uint8Array, setting: string): string {
     n = put(buf, n, i & 1 ? f : pw);
     f = md5(buf, n);
   }
-  return MAGIC + salt_s + '$' + encode_final(f);
+  return prefix + salt_s + '$' + encode_final(f);
+}
+
+/** apr_md5_encode(pw, setting): "$apr1$SALT$HASH". */
+export function apr1_crypt(pw: Uint8Array, setting: string): string {
+  return md5_crypt(pw, setting, '$apr1$');
 }
