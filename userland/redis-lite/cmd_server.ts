@@ -9,7 +9,7 @@ import { get_int, get_range, opt } from './cmdutil.ts';
 import { authenticate, WRONGPASS } from './cmd_acl.ts';
 import { client_info } from './clients.ts';
 import { container, register } from './commands.ts';
-import { config_get, config_set, config_set_refused } from './config.ts';
+import { config_canonical, config_get, config_set, config_set_refused } from './config.ts';
 import { CLIENT_MONITOR, monitor_cmd, monitor_stop } from './monitor.ts';
 import { type Client, CLIENT_CLOSE_AFTER_REPLY, CLIENT_DIRTY_CAS, CLIENT_DIRTY_EXEC, CLIENT_MULTI, CLIENT_PUBSUB } from './networking.ts';
 import { unwatch_all } from './multi.ts';
@@ -111,12 +111,23 @@ function config_get_cmd(c: Client): void {
   for (const [k, v] of pairs) { c.reply.bulk(k); c.reply.bulk(v); }
 }
 
-function config_set_cmd(c: Client): void {
-  if (c.argv.length % 2 !== 0) { c.reply.error("wrong number of arguments for 'config|set' command"); return; }
-  for (let i = 2; i < c.argv.length; i += 2) {
-    const no = config_set_refused(c.argv[i]);
-    if (no) { c.reply.error(`CONFIG SET failed (possibly related to argument '${c.argv[i]}') - ${no}`); return; }
+/** configSetCommand's checks before setting anything: the first unknown, immutable or repeated parameter's error, or null. */
+function config_set_check(argv: string[]): string | null {
+  const seen: string[] = [];
+  for (let i = 2; i < argv.length; i += 2) {
+    const name = argv[i], canon = config_canonical(name);
+    if (canon === null) return `Unknown option or number of arguments for CONFIG SET - '${name}'`;
+    const no = config_set_refused(canon) ?? (seen.includes(canon) ? 'duplicate parameter' : null);
+    if (no) return `CONFIG SET failed (possibly related to argument '${name}') - ${no}`;
+    seen.push(canon);
   }
+  return null;
+}
+
+function config_set_cmd(c: Client): void {
+  if (c.argv.length % 2 !== 0) { c.reply.error(SYNTAX); return; }
+  const refused = config_set_check(c.argv);
+  if (refused) { c.reply.error(refused); return; }
   const saved = c.argv.slice(2).map((_, i, a) => (i % 2 === 0 ? config_get(c.srv.config, [a[i]])[0] : null)).filter((x) => x) as [string, string][];
   for (let i = 2; i < c.argv.length; i += 2) {
     const err = config_set(c.srv.config, c.argv[i], c.argv[i + 1]);

@@ -26,13 +26,15 @@ export interface Cmd {
   acl_categories: number;
   /**
    * For EVAL/FCALL and friends (getCommandFlags): what this call may do, from the script's
-   * declared flags — SCRIPT_WRITES (declared, as CMD_WRITE), SCRIPT_MAY_REPLICATE (no
-   * declaration: EVAL's may_replicate) or 0; null: the command's own flags decide.
+   * declared flags — SCRIPT_WRITES (declared, as CMD_WRITE) with SCRIPT_DENYOOM unless it
+   * allows OOM, SCRIPT_MAY_REPLICATE (no declaration: EVAL's may_replicate) or 0; null: the
+   * command's own flags decide.
    */
   may_write_of: ((c: Client, argv: string[]) => number) | null;
 }
 
-export const SCRIPT_MAY_REPLICATE = 1, SCRIPT_WRITES = 2;
+/** may_write_of's bits; SCRIPT_DENYOOM: the script declared flags without no-writes or allow-oom (scriptFlagsToCmdFlags). */
+export const SCRIPT_MAY_REPLICATE = 1, SCRIPT_WRITES = 2, SCRIPT_DENYOOM = 4;
 
 export type CmdSpec = [name: string, arity: number, flags: string, proc: (c: Client) => void, first?: number, last?: number, step?: number];
 

@@ -51,13 +51,17 @@ const OTHER_DEFAULTS: Record<string, string> = {
   'busy-reply-threshold': '5000', 'supervised': 'no', 'pidfile': '', 'unixsocket': '', 'enable-debug-command': 'no',
   'close-on-oom': 'no', 'set-proc-title': 'yes', 'replica-read-only': 'yes', 'repl-diskless-sync': 'yes',
   'active-expire-effort': '1', 'acllog-max-len': '128', 'aclfile': '', 'repl-backlog-size': '1048576', 'min-replicas-to-write': '0', 'min-replicas-max-lag': '10',
-  'zset-max-ziplist-entries': '128', 'zset-max-ziplist-value': '64',
+  'zset-max-ziplist-entries': '128', 'zset-max-ziplist-value': '64', 'replicaof': '',
+  'key-load-delay': '0', 'rdb-key-save-delay': '0',
 };
+
+/** HIDDEN_CONFIG: left out of CONFIG GET's pattern matches, shown only when asked for by name. */
+const HIDDEN = new Set(['key-load-delay', 'rdb-key-save-delay']);
 
 const ALIASES: Record<string, string> = {
   'hash-max-ziplist-entries': 'hash-max-listpack-entries', 'hash-max-ziplist-value': 'hash-max-listpack-value',
   'zset-max-ziplist-entries': 'zset-max-listpack-entries', 'zset-max-ziplist-value': 'zset-max-listpack-value',
-  'list-max-ziplist-size': 'list-max-listpack-size',
+  'list-max-ziplist-size': 'list-max-listpack-size', slaveof: 'replicaof',
 };
 
 /** memtoull: "512mb", "1gb", "100k" → bytes; null if malformed. */
@@ -117,6 +121,24 @@ const percentiles_param: Param = {
     return null;
   },
 };
+
+/**
+ * A MEMORY_CONFIG | PERCENT_CONFIG parameter (maxmemory-clients): bytes ("1mb") or "N%" of
+ * maxmemory, N at most 100; kept as given in `other` (redis-lite has no client eviction).
+ */
+function memory_or_percent(name: string): Param {
+  return {
+    get: (c) => c.other.get(name) ?? '0',
+    set: (c, v) => {
+      const pct = v.length > 1 && v.endsWith('%') ? string2ll(v.slice(0, -1)) : null;
+      const bytes = pct === null ? memtoull(v) : null;
+      if ((pct === null || pct < 0) && (bytes === null || bytes < 0)) return 'argument must be a memory or percent value';
+      if (pct !== null && pct > 100) return 'percentage argument must be less or equal to 100';
+      c.other.set(name, pct !== null ? `${pct}%` : String(bytes));
+      return null;
+    },
+  };
+}
 
 const PARAMS: Record<string, Param> = {
   port: int_param((c) => c.port, (c, n) => { c.port = n; }, 0, 65535),
@@ -183,6 +205,7 @@ const PARAMS: Record<string, Param> = {
   },
   'latency-tracking': { get: (c) => (c.latency_tracking ? 'yes' : 'no'), set: (c, v) => { const b = yesno(v); if (b === null) return BOOL_ERR; c.latency_tracking = b; return null; } },
   'latency-tracking-info-percentiles': percentiles_param,
+  'maxmemory-clients': memory_or_percent('maxmemory-clients'),
 };
 
 function param(name: string): Param | undefined {
@@ -194,7 +217,13 @@ function param(name: string): Param | undefined {
 
 /** Parameters only the command line or config file sets (IMMUTABLE_CONFIG in config.c). */
 const IMMUTABLE = new Set(['daemonize', 'supervised', 'pidfile', 'unixsocket', 'io-threads', 'logfile', 'tcp-backlog',
-  'set-proc-title', 'enable-debug-command', 'databases', 'appendfilename', 'aclfile']);
+  'set-proc-title', 'enable-debug-command', 'databases', 'appendfilename', 'aclfile', 'replicaof']);
+
+/** The parameter a name (or an alias) stands for, or null when there is none (lookupConfig). */
+export function config_canonical(name: string): string | null {
+  const n = name.toLowerCase(), c = ALIASES[n] ?? n;
+  return param(c) ? c : null;
+}
 
 /** CONFIG SET's first check: a parameter that cannot change at run time, or null. */
 export function config_set_refused(name: string): string | null {
@@ -215,7 +244,8 @@ export function config_get(c: Config, patterns: string[]): [string, string][] {
   const out = new Map<string, string>();
   for (const pat of patterns) {
     const lp = pat.toLowerCase();
-    for (const n of names) if (!out.has(n) && stringmatch(lp, n, true)) out.set(n, param(n)!.get(c));
+    if (param(lp) && !out.has(lp)) { out.set(lp, param(lp)!.get(c)); continue; } // an exact name, hidden or not
+    for (const n of names) if (!out.has(n) && !HIDDEN.has(n) && stringmatch(lp, n, true)) out.set(n, param(n)!.get(c));
   }
   return [...out];
 }

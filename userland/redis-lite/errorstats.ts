@@ -24,14 +24,22 @@ export class ErrorStats implements ErrorSink {
     this.codes.set(code, (this.codes.get(code) ?? 0) + 1);
   }
 
-  /** True if an error was replied since the last settle (and settles). */
+  /**
+   * An error reply already counted where it arose (ERR_REPLY_FLAG_NO_STATS_UPDATE): not counted
+   * again, but the command replying it still failed (afterErrorReply's realcmd->failed_calls++).
+   */
+  uncounted = false;
+  error_reply_uncounted(): void { this.uncounted = true; }
+
+  /** True if an error was replied since the last settle (and settles): incrCommandStatsOnError's prev_err_count. */
   settle(): boolean {
-    const more = this.total > this.settled;
+    const more = this.total > this.settled || this.uncounted;
     this.settled = this.total;
+    this.uncounted = false;
     return more;
   }
 
-  reset(): void { this.total = this.settled = 0; this.codes = new Map(); }
+  reset(): void { this.total = this.settled = 0; this.uncounted = false; this.codes = new Map(); }
 
   /** INFO errorstats lines, in the rax's (byte) order. */
   lines(): [string, string][] {

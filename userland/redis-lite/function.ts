@@ -4,13 +4,14 @@
  * FCALL/FCALL_RO call one with (KEYS, ARGV) through the same machinery as EVAL (eval.ts).
  * FUNCTION DUMP/RESTORE carry the libraries' code as RDB_OPCODE_FUNCTION2 records.
  */
-import { container, type Cmd, register, SCRIPT_WRITES, table } from './commands.ts';
+import { keynum, set_getkeys } from './getkeys.ts';
+import { container, type Cmd, register, SCRIPT_DENYOOM, SCRIPT_WRITES, table } from './commands.ts';
 import { get_int } from './cmdutil.ts';
 import { reply_help } from './help.ts';
 import { fn } from './lua/lbaselib.ts';
 import { LuaError, LuaFunction, type LuaValue, LuaTable } from './lua/lobject.ts';
-import { call_value, rt_error, where } from './lua/lvm.ts';
-import { arm_watchdog, eval_env, run_lua, ScriptKilled } from './eval.ts';
+import { call_value, rt_error, tostr, where } from './lua/lvm.ts';
+import { arm_watchdog, eval_env, run_lua, RUN_ALLOW_OOM, RUN_RO, ScriptKilled } from './eval.ts';
 import type { Client } from './networking.ts';
 import { compile_chunk, LuaSyntaxErrorLike } from './script_lua.ts';
 import type { Server } from './server.ts';
@@ -30,6 +31,17 @@ interface Library { name: string; code: string; functions: Map<string, LuaFunc> 
 interface FuncState { libs: Map<string, Library>; funcs: Map<string, LuaFunc>; fenv: LuaTable | null; load_globals: Map<LuaValue, LuaValue> | null; collecting: LuaFunc[] | null }
 
 const STATES = new WeakMap<Server, FuncState>();
+/**
+ * INFO memory's function fields, modelled as scripts_memory is: 200 B for the empty library
+ * context, 128 B a library and 112 B a function; the functions' Lua VM 42 KiB (redis-server
+ * 7.0.15's figures here). Returns [functions, libraries, their bytes, the VM's bytes].
+ */
+export function functions_memory(srv: Server): [number, number, number, number] {
+  const st = STATES.get(srv);
+  const nf = st?.funcs.size ?? 0, nl = st?.libs.size ?? 0;
+  return [nf, nl, 200 + 128 * nl + 112 * nf, 43008];
+}
+
 function fstate(srv: Server): FuncState {
   let st = STATES.get(srv);
   if (!st) { st = { libs: new Map(), funcs: new Map(), fenv: null, load_globals: null, collecting: null }; STATES.set(srv, st); }
@@ -40,33 +52,49 @@ const NAME_RE = /^[A-Za-z0-9_]+$/;
 const BAD_NAME = 'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long';
 const FLAG_NAMES = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
 
-/** redis.register_function(name, callback) or {function_name=, callback=, flags=, description=}. */
+interface RegisterArgs { name: string; callback: LuaFunction; flags: string[]; description: string | null }
+
+/** luaRegisterFunctionReadNamedArgs: {function_name=, callback=, flags=, description=}; the error text, or the arguments. */
+function named_args(t: LuaValue): RegisterArgs | string {
+  if (!(t instanceof LuaTable)) return 'calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).';
+  let name: string | null = null, callback: LuaFunction | null = null, description: string | null = null, flags: string[] = [];
+  for (const k of [...t.arr.keys()].map((i) => i + 1 as LuaValue).concat([...t.hash.keys()])) {
+    const key = tostr(k), v = t.get(k);
+    if (v === undefined) continue;
+    if (key === null) return 'named argument key given to redis.register_function is not a string';
+    switch (key.toLowerCase()) {
+      case 'function_name': if ((name = tostr(v)) === null) return 'function_name argument given to redis.register_function must be a string'; break;
+      case 'description': if ((description = tostr(v)) === null) return 'description argument given to redis.register_function must be a string'; break;
+      case 'callback': if (!(v instanceof LuaFunction)) return 'callback argument given to redis.register_function must be a function'; callback = v; break;
+      case 'flags':
+        if (!(v instanceof LuaTable)) return 'flags argument to redis.register_function must be a table representing function flags';
+        flags = v.arr.map(String);
+        if (flags.some((f) => !FLAG_NAMES.has(f))) return 'unknown flag given';
+        break;
+      default: return 'unknown argument given to redis.register_function';
+    }
+  }
+  if (name === null) return 'redis.register_function must get a function name argument';
+  if (callback === null) return 'redis.register_function must get a callback argument';
+  return { name, callback, flags, description };
+}
+
+/** luaRegisterFunctionReadPositionalArgs: (name, callback). */
+function positional_args(n: LuaValue, callback: LuaValue): RegisterArgs | string {
+  const name = tostr(n);
+  if (name === null) return 'first argument to redis.register_function must be a string';
+  if (!(callback instanceof LuaFunction)) return 'second argument to redis.register_function must be a function';
+  return { name, callback, flags: [], description: null };
+}
+
+/** luaRegisterFunction: reads the arguments, then functionLibCreateFunction checks the name against the library's. */
 function register_function(st: FuncState, a: LuaValue[]): LuaValue[] {
   if (!st.collecting) rt_error('redis.register_function can only be called on FUNCTION LOAD command');
-  let name: LuaValue, callback: LuaValue, flags: string[] = [];
-  if (a.length === 0 || a.length > 2) throw new LuaError('wrong number of arguments to redis.register_function');
-  if (a.length === 1 && !(a[0] instanceof LuaTable)) throw new LuaError('calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).');
-  if (a.length === 2 && typeof a[0] !== 'string') throw new LuaError('first argument to redis.register_function must be a string');
-  let description: string | null = null;
-  if (a[0] instanceof LuaTable) {
-    const t = a[0];
-    for (const k of [...t.hash.keys(), ...t.arr.keys()]) {
-      if (!['function_name', 'callback', 'flags', 'description'].includes(String(k))) throw new LuaError('unknown argument given to redis.register_function');
-    }
-    name = t.get('function_name'); callback = t.get('callback');
-    if (typeof name !== 'string') throw new LuaError('function_name argument given to redis.register_function must be a string');
-    if (!(callback instanceof LuaFunction)) throw new LuaError('callback argument given to redis.register_function must be a function');
-    const d = t.get('description');
-    if (d !== undefined && typeof d !== 'string') throw new LuaError('description argument given to redis.register_function must be a string');
-    description = (d as string | undefined) ?? null;
-    const fl = t.get('flags');
-    if (fl !== undefined && !(fl instanceof LuaTable)) throw new LuaError('flags argument to redis.register_function must be a table representing function flags');
-    if (fl instanceof LuaTable) flags = fl.arr.map(String);
-    for (const f of flags) if (!FLAG_NAMES.has(f)) throw new LuaError('unknown flag given');
-  } else { name = a[0]; callback = a[1]; }
-  if (typeof name !== 'string' || !NAME_RE.test(name)) throw new LuaError(BAD_NAME);
-  if (!(callback instanceof LuaFunction)) rt_error('callback argument given to redis.register_function must be a function');
-  st.collecting.push({ name: name as string, callback, no_writes: flags.includes('no-writes'), flags, lib: '', description });
+  const r = a.length < 1 || a.length > 2 ? 'wrong number of arguments to redis.register_function' : a.length === 1 ? named_args(a[0]) : positional_args(a[0], a[1]);
+  if (typeof r === 'string') throw new LuaError(r);
+  if (!NAME_RE.test(r.name)) throw new LuaError(BAD_NAME);
+  if (st.collecting.some((f) => f.name.toLowerCase() === r.name.toLowerCase())) throw new LuaError('Function already exists in the library');
+  st.collecting.push({ name: r.name, callback: r.callback, no_writes: r.flags.includes('no-writes'), flags: r.flags, lib: '', description: r.description });
   return [];
 }
 
@@ -143,7 +171,7 @@ function load_library(srv: Server, st: FuncState, code: string, replace: boolean
 function collect(srv: Server, st: FuncState, code: string): LuaFunc[] | string {
   let main: LuaValue;
   const env = function_env(srv, st);
-  try { main = compile_chunk(`--${code.slice(2)}`, env, 'user_function'); } catch (e) {
+  try { main = compile_chunk(`--${code.slice(2)}`, env, '@user_function'); } catch (e) {
     if (e instanceof LuaSyntaxErrorLike) return `Error compiling function: ${e.message}`;
     throw e;
   }
@@ -162,8 +190,6 @@ function collect(srv: Server, st: FuncState, code: string): LuaFunc[] | string {
   const found = st.collecting;
   st.collecting = null;
   if (found.length === 0) return 'No functions registered';
-  const seen = new Set<string>();
-  for (const f of found) { if (seen.has(f.name.toLowerCase())) return `Function ${f.name} already exists`; seen.add(f.name.toLowerCase()); }
   return found;
 }
 
@@ -176,7 +202,7 @@ function fcall(c: Client, ro: boolean): void {
   if (!f) { c.reply.error('Function not found'); return; }
   if (ro && !f.no_writes) { c.reply.error('Can not execute a script with write flag using *_ro command.'); return; }
   feed_monitors_argv(c, c.argv);
-  run_lua(c, f.name, 'user_function', f.callback, c.argv.slice(3, 3 + nk), c.argv.slice(3 + nk), ro || f.no_writes, true);
+  run_lua(c, f.name, 'user_function', f.callback, c.argv.slice(3, 3 + nk), c.argv.slice(3 + nk), (ro || f.no_writes ? RUN_RO : 0) | (f.flags.includes('allow-oom') ? RUN_ALLOW_OOM : 0), true);
 }
 
 function function_list(c: Client): void {
@@ -275,12 +301,6 @@ function function_stats(c: Client): void {
   r.bulk('functions_count'); r.int(st.funcs.size);
 }
 
-/** fcall's keys: numkeys of them after it. */
-const fcall_keys = (argv: string[]): string[] => {
-  const n = Number(argv[2]);
-  return Number.isInteger(n) && n > 0 && n <= argv.length - 3 ? argv.slice(3, 3 + n) : [];
-};
-
 const FLAGS = 'noscript stale skip_monitor may_replicate no_mandatory_keys';
 register('scripting', [
   ['fcall', -3, FLAGS, (c) => fcall(c, false)],
@@ -299,7 +319,11 @@ register('scripting', [
 ]);
 for (const n of ['fcall', 'fcall_ro']) {
   const cmd = table.get(n) as Cmd;
-  cmd.getkeys = fcall_keys;
+  set_getkeys(cmd, (argv) => keynum(argv, 2));
   // fcallGetCommandFlags: a function declares its flags; an unknown one counts as writing.
-  cmd.may_write_of = (c, argv) => (n === 'fcall' && !(fstate(c.srv).funcs.get(argv[1]?.toLowerCase() ?? '')?.no_writes ?? false) ? SCRIPT_WRITES : 0);
+  cmd.may_write_of = (c, argv) => {
+    const f = fstate(c.srv).funcs.get(argv[1]?.toLowerCase() ?? '');
+    if (n !== 'fcall' || f?.no_writes) return 0;
+    return SCRIPT_WRITES | (f && !f.flags.includes('allow-oom') ? SCRIPT_DENYOOM : 0);
+  };
 }

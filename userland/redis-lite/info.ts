@@ -136,9 +136,10 @@ function command_list(c: Client): void {
 function getkeys(c: Client): [Cmd, string[]] | null {
   const argv = c.argv.slice(2), cmd = lookup_command(argv);
   if (typeof cmd === 'string') { c.reply.error('Invalid command specified'); return null; }
+  if (!cmd.getkeys && cmd.first <= 0) { c.reply.error('The command has no key arguments'); return null; } // doesCommandHaveKeys
   if ((cmd.arity > 0 && cmd.arity !== argv.length) || argv.length < -cmd.arity) { c.reply.error('Invalid number of arguments specified for command'); return null; }
   const keys = command_keys(cmd, argv);
-  if (!keys.length && !cmd.flags.includes('no_mandatory_keys')) { c.reply.error('The command has no key arguments'); return null; }
+  if (!keys.length && !cmd.flags.includes('no_mandatory_keys')) { c.reply.error('Invalid arguments specified for command'); return null; }
   return [cmd, keys];
 }
 
@@ -159,10 +160,12 @@ function getkeysandflags(c: Client): void {
   });
 }
 
+/** A command by name or "parent|sub" (deeper names find nothing). */
 function lookup(name: string): Cmd | undefined {
-  const [a, b] = name.toLowerCase().split('|');
-  const c = table.get(a);
-  return b === undefined ? c : c?.subs?.get(b);
+  const parts = name.toLowerCase().split('|');
+  if (parts.length > 2) return undefined;
+  const c = table.get(parts[0]);
+  return parts.length === 1 ? c : c?.subs?.get(parts[1]);
 }
 
 register('server', [
@@ -173,7 +176,7 @@ register('server', [container('server', 'command', [
   ['info', -2, 'loading stale nokeys', (c) => {
     const names = c.argv.length > 2 ? c.argv.slice(2) : [...table.keys()];
     c.reply.array(names.length);
-    for (const n of names) { const cmd = lookup(n); if (cmd) command_info(c, cmd); else c.reply.nil_array(); }
+    for (const n of names) { const cmd = lookup(n); if (cmd) command_info(c, cmd); else c.reply.nil(); }
   }],
   ['docs', -2, 'loading stale nokeys', (c) => {
     const cmds = (c.argv.length > 2 ? c.argv.slice(2).map(lookup) : [...table.values()]).filter((x): x is Cmd => !!x);

@@ -6,6 +6,8 @@
  * without that part would: the model's own values, zeros.
  */
 import type { Server } from './server.ts';
+import { scripts_memory } from './eval.ts';
+import { functions_memory } from './function.ts';
 
 /** STATS_METRIC_SAMPLES: the instantaneous metrics average this many samples, one per 100 ms. */
 const SAMPLES = 16;
@@ -77,6 +79,18 @@ function client_buffers(s: Server): [mem: number, max_in: number, max_out: numbe
   return [mem, max_in, max_out];
 }
 
+/** The scripting lines of INFO memory (modelled: eval.ts scripts_memory, function.ts functions_memory). */
+function script_fields(s: Server): [string, string | number][] {
+  const [scripts, scripts_bytes, vm_eval] = scripts_memory(s), [funcs, libs, funcs_bytes, vm_funcs] = functions_memory(s);
+  return [
+    ['used_memory_lua', vm_eval], ['used_memory_vm_eval', vm_eval], ['used_memory_lua_human', human(vm_eval)],
+    ['used_memory_scripts_eval', scripts_bytes], ['number_of_cached_scripts', scripts], ['number_of_functions', funcs],
+    ['number_of_libraries', libs], ['used_memory_vm_functions', vm_funcs], ['used_memory_vm_total', vm_eval + vm_funcs],
+    ['used_memory_vm_total_human', human(vm_eval + vm_funcs)], ['used_memory_functions', funcs_bytes],
+    ['used_memory_scripts', scripts_bytes + funcs_bytes], ['used_memory_scripts_human', human(scripts_bytes + funcs_bytes)],
+  ];
+}
+
 export function memory_fields(s: Server): [string, string | number][] {
   const used = s.used_memory(), st = s.info_stats;
   st.peak_memory = Math.max(st.peak_memory, used);
@@ -90,7 +104,7 @@ export function memory_fields(s: Server): [string, string | number][] {
     ['used_memory', used], ['used_memory_human', human(used)], ['used_memory_rss', used], ['used_memory_rss_human', human(used)],
     ['used_memory_peak', st.peak_memory], ['used_memory_peak_human', human(st.peak_memory)], ['used_memory_peak_perc', pct(used, st.peak_memory)],
     ['used_memory_overhead', overhead], ['used_memory_startup', STARTUP], ['used_memory_dataset', dataset],
-    ['used_memory_dataset_perc', pct(dataset, used - STARTUP)], ['used_memory_lua', 0], ['used_memory_scripts', 0],
+    ['used_memory_dataset_perc', pct(dataset, used - STARTUP)], ...script_fields(s),
     ['maxmemory', s.config.maxmemory], ['maxmemory_human', human(s.config.maxmemory)], ['maxmemory_policy', s.config.maxmemory_policy],
     ['mem_fragmentation_ratio', '1.00'], ['mem_fragmentation_bytes', 0], ['mem_not_counted_for_evict', 0],
     ['mem_replication_backlog', 0], ['mem_clients_slaves', 0], ['mem_clients_normal', clients], ['mem_aof_buffer', 0],

@@ -8,7 +8,7 @@
  * https://github.com/redis/redis/blob/7.0/src/networking.c
  */
 import { get_ll, opt } from './cmdutil.ts';
-import { lookup_command, type Cmd } from './commands.ts';
+import { lookup_command, type Cmd, SCRIPT_MAY_REPLICATE, SCRIPT_WRITES } from './commands.ts';
 import { type Client, CLIENT_BLOCKED, CLIENT_UNBLOCKED } from './networking.ts';
 import type { Server } from './server.ts';
 
@@ -49,7 +49,7 @@ export function must_postpone(c: Client, cmd: Cmd): boolean {
 }
 
 function may_replicate(c: Client, cmd: Cmd, argv: string[]): boolean {
-  return cmd.may_write_of ? cmd.may_write_of(c, argv) !== 0 : cmd.write || cmd.flags.includes('may_replicate');
+  return cmd.may_write_of ? (cmd.may_write_of(c, argv) & (SCRIPT_WRITES | SCRIPT_MAY_REPLICATE)) !== 0 : cmd.write || cmd.flags.includes('may_replicate');
 }
 
 function queued_may_replicate(c: Client, argv: string[]): boolean {

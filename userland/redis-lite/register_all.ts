@@ -12,6 +12,7 @@ import './sort.ts';
 import './t_stream.ts';
 import './t_stream_cg.ts';
 import './cluster.ts';
+import './cluster_mode.ts';
 import './keyspace.ts';
 import './expire.ts';
 import './scan.ts';
@@ -25,3 +26,6 @@ import './function.ts';
 import './info.ts';
 import './slowlog.ts';
 import './latency.ts';
+import { install_getkeys } from './getkeys.ts';
+
+install_getkeys();

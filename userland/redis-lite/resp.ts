@@ -47,11 +47,14 @@ export class ReplyBuf {
 
   status(s: string): void { this.room(s.length + 3); this.buf[this.len++] = 0x2b; this.len += put_latin1(this.buf, s, this.len); this.crlf(); }
   ok(): void { this.raw('+OK\r\n'); }
-  /** addReplyError: "-ERR msg" unless msg starts with '-' (its own code). CR/LF become spaces. */
-  error(msg: string): void {
+  /**
+   * addReplyError: "-ERR msg" unless msg starts with '-' (its own code). CR/LF become spaces.
+   * counted false: ERR_REPLY_FLAG_NO_STATS_UPDATE, for an error already counted where it arose.
+   */
+  error(msg: string, counted = true): void {
     const m = /[\r\n]/.test(msg) ? msg.replace(/[\r\n]/g, ' ') : msg;
     this.raw(m.charCodeAt(0) === 0x2d ? `${m}\r\n` : `-ERR ${m}\r\n`);
-    if (this.errors !== null) this.errors.error_reply(m);
+    if (this.errors !== null) { if (counted) this.errors.error_reply(m); else this.errors.error_reply_uncounted(); }
   }
   int(n: number | bigint): void { this.head(0x3a, n); }
   bulk(s: string): void {
@@ -75,7 +78,7 @@ export class ReplyBuf {
 }
 
 /** afterErrorReply's side: counts an error reply (userland/redis-lite/errorstats.ts). */
-export interface ErrorSink { error_reply(msg: string): void }
+export interface ErrorSink { error_reply(msg: string): void; error_reply_uncounted(): void }
 
 export const WRONGTYPE = '-WRONGTYPE Operation against a key holding the wrong kind of value';
 export const NOT_INT = 'value is not an integer or out of range';

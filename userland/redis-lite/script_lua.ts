@@ -39,6 +39,19 @@ export function lua_args(args: LuaValue[]): string[] | null {
   return out;
 }
 
+/**
+ * luaPushErrorBuff: an error table from "-CODE msg" (the code is the first word; a lone word
+ * is the message under ERR) or from a bare "msg" (under ERR), CR/LF trimmed from the message.
+ */
+export function error_table(s: string): LuaTable {
+  let code = 'ERR', msg = s;
+  if (s.startsWith('-')) {
+    const sp = s.indexOf(' ');
+    if (sp < 0) msg = s.slice(1); else { code = s.slice(1, sp); msg = s.slice(sp + 1); }
+  }
+  return reply_table('err', `${code} ${msg.replace(/^[\r\n]+|[\r\n]+$/g, '')}`);
+}
+
 function reply_table(field: string, msg: LuaValue): LuaTable {
   const t = new LuaTable();
   t.set(field, msg);
@@ -56,8 +69,11 @@ function open_redis(g: LuaTable, call: ScriptingState['call']): void {
   };
   reg('call', (a) => invoke(a, true));
   reg('pcall', (a) => invoke(a, false));
-  reg('error_reply', (a) => { if (typeof a[0] !== 'string') rt_error('wrong number or type of arguments'); return [reply_table('err', a[0])]; });
-  reg('status_reply', (a) => { if (typeof a[0] !== 'string') rt_error('wrong number or type of arguments'); return [reply_table('ok', a[0])]; });
+  reg('error_reply', (a) => {
+    if (a.length !== 1 || typeof a[0] !== 'string') return [error_table('wrong number or type of arguments')];
+    return [error_table(a[0].startsWith('-') ? a[0] : `-${a[0]}`)];
+  });
+  reg('status_reply', (a) => [a.length !== 1 || typeof a[0] !== 'string' ? error_table('wrong number or type of arguments') : reply_table('ok', a[0])]);
   reg('sha1hex', (a) => { if (a.length !== 1 || (typeof a[0] !== 'string' && typeof a[0] !== 'number')) rt_error('wrong number of arguments'); return [sha1hex(String(a[0]))]; });
   reg('log', (a) => {
     if (a.length < 2) rt_error('redis.log() requires two arguments or more.');
@@ -79,7 +95,7 @@ function open_redis(g: LuaTable, call: ScriptingState['call']): void {
   reg('debug', () => []);
   for (const [k, v] of [['LOG_DEBUG', 0], ['LOG_VERBOSE', 1], ['LOG_NOTICE', 2], ['LOG_WARNING', 3], ['REPL_NONE', 0], ['REPL_AOF', 1], ['REPL_SLAVE', 2], ['REPL_REPLICA', 2], ['REPL_ALL', 3]] as [string, number][]) r.set(k, v);
   r.set('REDIS_VERSION', '7.0.15');
-  r.set('REDIS_VERSION_NUM', 0x00070f);
+  r.set('REDIS_VERSION_NUM', 0x07000f); // (major << 16) | (minor << 8) | patch
   r.readonly = true;
   g.set('redis', r);
 }
@@ -122,11 +138,32 @@ export function lua_init(log: (level: number, msg: string) => void): ScriptingSt
 
 class LuaSyntaxErrorLike extends Error {}
 
-/** Compiles a chunk to a function in environment g; a syntax error is a LuaSyntaxErrorLike. */
+/**
+ * luaO_chunkid: how a chunk is named in messages — "=name" as name, "@file" as file, and a
+ * source string as [string "its first line"], cut (with "...") to fit bufflen bytes.
+ */
+export function chunkid(chunkname: string, bufflen: number): string {
+  const nul = chunkname.indexOf('\0'), source = nul < 0 ? chunkname : chunkname.slice(0, nul); // a C string
+  if (source.startsWith('=')) return source.slice(1, bufflen);
+  if (source.startsWith('@')) {
+    const room = bufflen - ' \'...\' '.length - 1;
+    return source.length - 1 > room ? `...${source.slice(source.length - room)}` : source.slice(1);
+  }
+  const room = bufflen - ' [string "..."] '.length - 1;
+  let len = source.search(/[\r\n]/);
+  if (len < 0) len = source.length;
+  if (len > room) len = room;
+  return len < source.length ? `[string "${source.slice(0, len)}..."]` : `[string "${source}"]`;
+}
+
+/** llex.c's MAXSRC: the room a syntax error gives its chunk name. */
+const MAXSRC = 80;
+
+/** Compiles a chunk (named as Lua names one: "@user_script", a source string) to a function in environment g; a syntax error is a LuaSyntaxErrorLike. */
 export function compile_chunk(src: string, g: LuaTable, name: string): LuaValue {
   let ast;
   try { ast = parse(src); } catch (e) {
-    if (e instanceof Error && 'line' in e) throw new LuaSyntaxErrorLike(`${name}:${(e as { line: number }).line}: ${e.message}`);
+    if (e instanceof Error && 'line' in e) throw new LuaSyntaxErrorLike(`${chunkid(name, MAXSRC)}:${(e as { line: number }).line}: ${e.message}`);
     throw e;
   }
   return new Compiler(g).chunk(ast);

@@ -11,7 +11,7 @@ import type { Aof } from './aof.ts';
 import { handle_clients_blocked_on_keys } from './blocked.ts';
 import { AclState, check_command, noperm_message } from './acl_check.ts';
 import { acl_log } from './cmd_acl.ts';
-import { all_commands, type Cmd, lookup_command, SCRIPT_WRITES } from './commands.ts';
+import { all_commands, type Cmd, lookup_command, SCRIPT_DENYOOM, SCRIPT_WRITES } from './commands.ts';
 import { set_user } from './acl.ts';
 import { discard_state } from './multi.ts';
 import type { Config } from './config.ts';
@@ -35,14 +35,15 @@ const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'r
 /** processCommand's is_write_command: a write, a script declaring writes, or an EXEC with queued writes. */
 function is_write_command(c: Client, cmd: Cmd): boolean {
   if (cmd.write) return true;
-  if (cmd.may_write_of) return cmd.may_write_of(c, c.argv) === SCRIPT_WRITES;
+  if (cmd.may_write_of) return (cmd.may_write_of(c, c.argv) & SCRIPT_WRITES) !== 0;
   if (cmd.name !== 'exec') return false;
   return c.mstate.some((argv) => { const q = lookup_command(argv); return typeof q !== 'string' && q.write; });
 }
 
-/** Over maxmemory: denyoom commands are refused, and anything queued inside MULTI. */
+/** Over maxmemory: denyoom commands are refused (scripts by their declared flags), and anything queued inside MULTI. */
 function oom_rejects(c: Client, cmd: Cmd): boolean {
-  return cmd.flags.includes('denyoom') || ((c.flags & CLIENT_MULTI) !== 0 && !OOM_MULTI_OK.has(cmd.name));
+  const denyoom = cmd.may_write_of ? (cmd.may_write_of(c, c.argv) & SCRIPT_DENYOOM) !== 0 : cmd.flags.includes('denyoom');
+  return denyoom || ((c.flags & CLIENT_MULTI) !== 0 && !OOM_MULTI_OK.has(cmd.name));
 }
 const OOM_MULTI_OK = new Set(['exec', 'discard', 'quit', 'reset']);
 const RO_SCRIPTS = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
@@ -65,6 +66,8 @@ export class Server {
   stat_lazyfreed_objects = 0;
   /** Error replies (INFO errorstats, total_error_replies); every client's reply counts into it. */
   errstats = new ErrorStats();
+  /** server.pre_command_oom_state: over maxmemory when the command being processed arrived (scripts consult it). */
+  pre_command_oom = false;
   /**
    * One call in CALL_SAMPLE is timed for commandstats' usec (a clock read costs ~150 ns of host
    * time here; info.ts), every call while the slowlog or latency tracking/monitor need it
@@ -174,7 +177,10 @@ export class Server {
     if (c.flags & CLIENT_PUBSUB && c.resp === 2 && !PUBSUB_OK.has(cmd.name)) {
       return this.reject(c, cmd, `Can't execute '${cmd.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     }
-    if (this.config.maxmemory > 0 && !perform_evictions(this) && oom_rejects(c, cmd)) return this.reject(c, cmd, OOM);
+    if (this.config.maxmemory > 0) {
+      this.pre_command_oom = !perform_evictions(this);
+      if (this.pre_command_oom && oom_rejects(c, cmd)) return this.reject(c, cmd, OOM);
+    }
     if (this.needs_replicas && is_write_command(c, cmd)) return this.reject(c, cmd, '-NOREPLICAS Not enough good replicas to write.');
     if (must_postpone(c, cmd)) { postpone(c); return; }
     if (c.flags & CLIENT_MULTI && !MULTI_IMMEDIATE.has(cmd.name)) {

@@ -5,7 +5,7 @@
  * https://redis.io/commands/sort/
  */
 import { get_ll } from './cmdutil.ts';
-import { register, table } from './commands.ts';
+import { register } from './commands.ts';
 import type { Db } from './db.ts';
 import type { Client } from './networking.ts';
 import { notify, NOTIFY_GENERIC, NOTIFY_LIST } from './notify.ts';
@@ -173,8 +173,8 @@ function sort_generic(c: Client, readonly: boolean): void {
   const found: RObj | undefined = c.db.lookup(c.argv[1]);
   if (found !== undefined && !(found instanceof ListObj || found instanceof SetObj || found instanceof ZSet)) { c.reply.error(WRONGTYPE); return; }
   const val = found ?? new ListObj();
-  // A set has no native order: with STORE it is sorted ALPHA so the result is deterministic.
-  if (o.dontsort && val instanceof SetObj && o.store !== null) { o.dontsort = false; o.alpha = true; o.by = null; }
+  // A set has no native order: with STORE, or for a script, it is sorted ALPHA so the result is deterministic.
+  if (o.dontsort && val instanceof SetObj && (o.store !== null || c.script_caller)) { o.dontsort = false; o.alpha = true; o.by = null; }
   if (val instanceof ZSet) val.enc = 'skiplist';
   let [start, end] = limit_window(o, val instanceof ListObj ? val.length : val.size);
   let v: SortItem[];
@@ -209,4 +209,3 @@ register('list', [
   ['sort', -2, 'write denyoom movablekeys', (c) => sort_generic(c, false)],
   ['sort_ro', -2, 'readonly movablekeys', (c) => sort_generic(c, true)],
 ]);
-table.get('sort')!.getkeys = sort_getkeys;

@@ -439,6 +439,6 @@ register('stream', [
   ['xlen', 2, 'readonly fast', xlen],
   ['xdel', -3, 'write fast', xdel],
   ['xsetid', -3, 'write denyoom fast', xsetid],
-  ['xread', -4, 'readonly blocking', (c) => xread(c, false)],
-  ['xreadgroup', -7, 'write blocking', (c) => xread(c, true)],
+  ['xread', -4, 'readonly blocking', (c) => xread(c, false), 0, 0, 0],
+  ['xreadgroup', -7, 'write blocking', (c) => xread(c, true), 0, 0, 0],
 ]);

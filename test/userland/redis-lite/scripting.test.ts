@@ -107,3 +107,59 @@ test.serial('a runaway script is stopped at privos\'s watchdog bound and the ser
   t.is(await cli(g.port, 'ping'), 'PONG\n');
   t.is(await cli(g.port, 'eval', 'local n = 0 for i = 1, 100000 do n = n + i end return n', '0'), '5000050000\n');
 });
+
+test.serial('the parser and redis.* helpers answer as Redis 7.0: chunk names, check_match, binary chunks, error_reply forms', async (t) => {
+  const got = await run(t, [
+    ['DEL', 'myset'], ['SADD', 'myset', 'b', 'aa', 'c', 'a', 'azz'],
+    ev("local f, e = loadstring('x = ') return e"), ev("local f, e = loadstring('local 1') return e"),
+    ev("local f, e = loadstring('x = \"abc') return e"), ev("local f, e = loadstring('line1\\nline2 +') return e"),
+    ev("local f, e = loadstring('function f()\\nreturn 1\\n') return e"), ev("local f, e = loadstring('x = f(1,\\n2') return e"),
+    ev("local f, e = loadstring(string.dump(function() return 1 end)) return e"),
+    ev('return loadstring(string.dump(function() return 1 end))()'),
+    ev("return redis.error_reply('')"), ev("return redis.error_reply('oops')"), ev("return redis.error_reply('-MY x')"),
+    ev('return redis.status_reply(1)'), ev("return redis.call('cluster', 'reset')"), ev("return redis.call('sort', KEYS[1], 'by', '_')", '1', 'myset'),
+  ]);
+  const lines = got.split('\r\n');
+  for (const want of [
+    '[string "x = "]:1: unexpected symbol near \'<eof>\'', '[string "local 1"]:1: \'<name>\' expected near \'1\'',
+    '[string "x = "abc"]:1: unfinished string near \'<eof>\'', '[string "line1..."]:2: \'=\' expected near \'line2\'',
+    '[string "function f()..."]:3: \'end\' expected (to close \'function\' at line 1) near \'<eof>\'',
+    '[string "x = f(1,..."]:2: \')\' expected (to close \'(\' at line 1) near \'<eof>\'',
+    '[string "\x1bLuaQ"]:1: unexpected symbol near \'char(27)\'',
+    '-ERR ', '-ERR oops', '-MY x', '-ERR wrong number or type of arguments',
+  ]) t.true(lines.includes(want), want);
+  t.regex(got, /-ERR user_script:1: attempt to call a nil value script: /);
+  t.regex(got, /-ERR This Redis command is not allowed from script script: /);
+  t.true(got.endsWith('*5\r\n$1\r\na\r\n$2\r\naa\r\n$3\r\nazz\r\n$1\r\nb\r\n$1\r\nc\r\n'), 'a set SORTed BY a constant in a script comes out ALPHA-sorted');
+});
+
+/** INFO errorstats/commandstats lines of interest, as name=value text. */
+async function stats(port: number): Promise<string> {
+  const info = (await raw(port, resp('INFO', 'errorstats') + resp('INFO', 'stats') + resp('INFO', 'commandstats'))).reply;
+  return info.split('\r\n').filter((l) => /^(errorstat_|total_error_replies|cmdstat_(select|set|eval|eval_ro):)/.test(l))
+    .map((l) => l.replace(/usec=[^,]*,usec_per_call=[^,]*,/, '')).sort().join(' ');
+}
+
+test.serial('a script\'s errors are counted once, where they arose; scripts meet maxmemory as Redis 7.0\'s do', async (t) => {
+  const cases: [string[], string][] = [
+    [ev("return redis.call('select', 99)"), 'cmdstat_eval:calls=1,rejected_calls=0,failed_calls=1 cmdstat_select:calls=1,rejected_calls=0,failed_calls=1 errorstat_ERR:count=1 total_error_replies:1'],
+    [ev("return redis.pcall('select', 99)['err']"), 'cmdstat_eval:calls=1,rejected_calls=0,failed_calls=0 cmdstat_select:calls=1,rejected_calls=0,failed_calls=1 errorstat_ERR:count=1 total_error_replies:1'],
+    [['EVAL_RO', "return redis.pcall('set', 'x', 'y')['err']", '1', 'x'], 'cmdstat_eval_ro:calls=1,rejected_calls=0,failed_calls=0 cmdstat_set:calls=0,rejected_calls=1,failed_calls=0 errorstat_ERR:count=1 total_error_replies:1'],
+    [ev("return redis.error_reply('MY x')"), 'cmdstat_eval:calls=1,rejected_calls=0,failed_calls=1 errorstat_MY:count=1 total_error_replies:1'],
+  ];
+  for (const port of [g.port, ...(native ? [native.port] : [])]) {
+    for (const [cmd, want] of cases) {
+      await raw(port, resp('CONFIG', 'RESETSTAT') + resp(...cmd));
+      t.is(await stats(port), want, `${port}: ${cmd.join(' ')}`);
+    }
+  }
+  const got = await run(t, [
+    ['CONFIG', 'SET', 'maxmemory', '1'], ev("return redis.call('set', 'x', 'y')", '1', 'x'), ev('#!lua\nreturn 1'),
+    ev("#!lua flags=allow-oom\nreturn redis.call('set', 'x', 'y')", '1', 'x'), ev('#!lua flags=no-writes\nreturn 2'),
+    ev("redis.call('del', 'x') return redis.call('set', 'x', 'y')", '1', 'x'), ['CONFIG', 'SET', 'maxmemory', '0'],
+  ]);
+  const lines = got.split('\r\n');
+  t.regex(lines[1], /^-OOM command not allowed when used memory > 'maxmemory'\. script: [0-9a-f]{40}, on @user_script:1\.$/, 'the first write of a script started over maxmemory');
+  t.is(lines[2], "-OOM command not allowed when used memory > 'maxmemory'.", 'a script declaring writes is refused before it runs');
+  t.deepEqual(lines.slice(3, 6), ['+OK', ':2', '+OK'], 'allow-oom, no-writes, and a write after the script already wrote');
+});

@@ -10,7 +10,8 @@ export const fn = (name: string, f: (args: LuaValue[]) => LuaValue[]): LuaFuncti
 export function arg_error(n: number, fname: string, msg: string): never { return rt_error(`bad argument #${n} to '${fname}' (${msg})`); }
 
 /** What luaL_typerror names: "no value" past the last argument, else the value's type. */
-const got = (args: LuaValue[], n: number): string => (n > args.length ? 'no value' : type_name(args[n - 1]));
+/** What argument n is, for a "bad argument" message. */
+export const got = (args: LuaValue[], n: number): string => (n > args.length ? 'no value' : type_name(args[n - 1]));
 
 export function check_table(args: LuaValue[], n: number, fname: string): LuaTable {
   const v = args[n - 1];
@@ -156,7 +157,7 @@ export function open_base(g: LuaTable, load: (src: string, name: string) => LuaV
   reg('rawget', (a) => [check_table(a, 1, 'rawget').get(a[1])]);
   reg('rawset', (a) => { const t = check_table(a, 1, 'rawset'); if (t.readonly) rt_error('Attempt to modify a readonly table'); t.set(a[1], a[2]); return [t]; });
   reg('rawequal', (a) => [a[0] === a[1]]);
-  reg('loadstring', (a) => load(check_str(a, 1, 'loadstring'), typeof a[1] === 'string' ? a[1] : '=(loadstring)'));
+  reg('loadstring', (a) => { const s = check_str(a, 1, 'loadstring'); return load(s, typeof a[1] === 'string' ? a[1] : s); });
   reg('gcinfo', () => [0]);
   reg('collectgarbage', () => [0]);
 }

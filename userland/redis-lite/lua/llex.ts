@@ -5,16 +5,22 @@
  */
 
 export type TokKind = 'name' | 'number' | 'string' | 'op' | 'eof';
-export interface Token { kind: TokKind; value: string; num: number; line: number }
+/** A token; `text` is how an error message shows it (txtToken: a string with its delimiters). */
+export interface Token { kind: TokKind; value: string; num: number; line: number; text: string }
 
 const KEYWORDS = new Set(['and', 'break', 'do', 'else', 'elseif', 'end', 'false', 'for', 'function', 'if', 'in',
   'local', 'nil', 'not', 'or', 'repeat', 'return', 'then', 'true', 'until', 'while']);
 const OPS3 = ['...'];
 const OPS2 = ['==', '~=', '<=', '>=', '..'];
-const OPS1 = '+-*/%^#<>=(){}[];:,.';
 
 export class LuaSyntaxError extends Error {
   constructor(readonly line: number, msg: string) { super(msg); }
+}
+
+/** luaX_token2str for a single character: control characters as char(N). */
+export function char_token(c: string): string {
+  const n = c.charCodeAt(0);
+  return n < 32 || n === 127 ? `char(${n})` : c;
 }
 
 const is_digit = (c: string): boolean => c >= '0' && c <= '9';
@@ -59,24 +65,25 @@ export class Lexer {
   next(): Token {
     this.skip_space_and_comments();
     const s = this.src, line = this.line, c = s[this.i];
-    if (this.i >= s.length) return { kind: 'eof', value: '<eof>', num: 0, line };
+    if (this.i >= s.length) return { kind: 'eof', value: '<eof>', num: 0, line, text: '<eof>' };
     if (is_alpha(c)) {
       let j = this.i + 1;
       while (j < s.length && (is_alpha(s[j]) || is_digit(s[j]))) j++;
       const w = s.slice(this.i, j);
       this.i = j;
-      return { kind: KEYWORDS.has(w) ? 'op' : 'name', value: w, num: 0, line };
+      return { kind: KEYWORDS.has(w) ? 'op' : 'name', value: w, num: 0, line, text: w };
     }
     if (is_digit(c) || (c === '.' && is_digit(s[this.i + 1] ?? ''))) return this.number(line);
-    if (c === '"' || c === "'") return { kind: 'string', value: this.string(c), num: 0, line };
+    if (c === '"' || c === "'") { const v = this.string(c); return { kind: 'string', value: v, num: 0, line, text: c + v + c }; }
     if (c === '[') {
-      const body = this.long_bracket();
-      if (body !== null) return { kind: 'string', value: body, num: 0, line };
+      const start = this.i, body = this.long_bracket();
+      if (body !== null) return { kind: 'string', value: body, num: 0, line, text: s.slice(start, this.i) };
     }
-    for (const op of OPS3) if (s.startsWith(op, this.i)) { this.i += 3; return { kind: 'op', value: op, num: 0, line }; }
-    for (const op of OPS2) if (s.startsWith(op, this.i)) { this.i += 2; return { kind: 'op', value: op, num: 0, line }; }
-    if (OPS1.includes(c)) { this.i++; return { kind: 'op', value: c, num: 0, line }; }
-    throw new LuaSyntaxError(line, `unexpected symbol near '${c}'`);
+    for (const op of OPS3) if (s.startsWith(op, this.i)) { this.i += 3; return { kind: 'op', value: op, num: 0, line, text: op }; }
+    for (const op of OPS2) if (s.startsWith(op, this.i)) { this.i += 2; return { kind: 'op', value: op, num: 0, line, text: op }; }
+    // Any other character is a token of its own (the parser then finds it unexpected).
+    this.i++;
+    return { kind: 'op', value: c, num: 0, line, text: char_token(c) };
   }
 
   private number(line: number): Token {
@@ -88,7 +95,7 @@ export class Lexer {
     this.i = j;
     const num = text.length !== m[0].length ? NaN : /^0[xX]/.test(text) ? parseInt(text, 16) : Number(text);
     if (Number.isNaN(num)) throw new LuaSyntaxError(line, `malformed number near '${text}'`);
-    return { kind: 'number', value: text, num, line };
+    return { kind: 'number', value: text, num, line, text };
   }
 
   private string(q: string): string {
@@ -97,7 +104,8 @@ export class Lexer {
     this.i++;
     for (;;) {
       const c = s[this.i];
-      if (c === undefined || c === '\n') throw new LuaSyntaxError(this.line, `unfinished string near '${q}${out}'`);
+      if (c === undefined) throw new LuaSyntaxError(this.line, "unfinished string near '<eof>'");
+      if (c === '\n') throw new LuaSyntaxError(this.line, `unfinished string near '${q}${out}'`);
       this.i++;
       if (c === q) return out;
       if (c !== '\\') { out += c; continue; }

@@ -12,7 +12,8 @@ export class LuaError {
 }
 
 export class LuaFunction {
-  constructor(readonly name: string, readonly call: (args: LuaValue[]) => LuaValue[]) {}
+  /** lua: compiled from Lua source (a Lua closure), not a library function (a C function in Lua). */
+  constructor(readonly name: string, readonly call: (args: LuaValue[]) => LuaValue[], readonly lua = false) {}
 }
 
 /** The readonly tables of Redis's script environment refuse every write (lua_enablereadonlytable). */

@@ -59,9 +59,14 @@ export class Parser {
   private peek(): Token { return (this.ahead ??= this.lx.next()); }
   private is(v: string): boolean { return this.t.kind === 'op' && this.t.value === v; }
   private accept(v: string): boolean { if (this.is(v)) { this.advance(); return true; } return false; }
-  private err(msg: string): never { throw new LuaSyntaxError(this.t.line, `${msg} near '${this.t.value}'`); }
+  private err(msg: string): never { throw new LuaSyntaxError(this.t.line, `${msg} near '${this.t.text}'`); }
+  /** check_match: `what` closing `who` opened at line; a different line is named in the error. */
+  private match(what: string, who: string, line: number): void {
+    if (this.accept(what)) return;
+    this.err(line === this.t.line ? `'${what}' expected` : `'${what}' expected (to close '${who}' at line ${line})`);
+  }
   private expect(v: string, what = `'${v}' expected`): void { if (!this.accept(v)) this.err(what); }
-  private name(): string { if (this.t.kind !== 'name') this.err('<name> expected'); return this.advance().value; }
+  private name(): string { if (this.t.kind !== 'name') this.err("'<name>' expected"); return this.advance().value; }
 
   chunk(): Stat[] {
     const body = this.block();
@@ -81,10 +86,9 @@ export class Parser {
         const exprs = this.block_end() || this.is(';') ? [] : this.exprlist();
         this.accept(';');
         out.push({ k: 'return', exprs });
-        if (!this.block_end()) this.err("'end' expected");
-        break;
+        break; // the last statement: what encloses the block checks what follows
       }
-      if (this.is('break')) { this.advance(); this.accept(';'); out.push({ k: 'break' }); if (!this.block_end()) this.err("'end' expected"); break; }
+      if (this.is('break')) { this.advance(); this.accept(';'); out.push({ k: 'break' }); break; }
       out.push(this.statement());
       this.accept(';');
     }
@@ -93,10 +97,10 @@ export class Parser {
 
   private statement(): Stat {
     const line = this.t.line;
-    if (this.accept('do')) { const body = this.block(); this.expect('end'); return { k: 'do', body }; }
-    if (this.accept('while')) { const cond = this.expr(); this.expect('do'); const body = this.block(); this.expect('end'); return { k: 'while', cond, body }; }
-    if (this.accept('repeat')) { const body = this.block(); this.expect('until'); return { k: 'repeat', body, cond: this.expr() }; }
-    if (this.accept('if')) return this.if_stat();
+    if (this.accept('do')) { const body = this.block(); this.match('end', 'do', line); return { k: 'do', body }; }
+    if (this.accept('while')) { const cond = this.expr(); this.expect('do'); const body = this.block(); this.match('end', 'while', line); return { k: 'while', cond, body }; }
+    if (this.accept('repeat')) { const body = this.block(); this.match('until', 'repeat', line); return { k: 'repeat', body, cond: this.expr() }; }
+    if (this.accept('if')) return this.if_stat(line);
     if (this.accept('for')) return this.for_stat(line);
     if (this.accept('function')) return this.function_stat(line);
     if (this.accept('local')) {
@@ -108,7 +112,7 @@ export class Parser {
     return this.expr_stat(line);
   }
 
-  private if_stat(): Stat {
+  private if_stat(line: number): Stat {
     const clauses: [Expr, Stat[]][] = [];
     let cond = this.expr();
     this.expect('then');
@@ -117,7 +121,7 @@ export class Parser {
     for (;;) {
       if (this.accept('elseif')) { cond = this.expr(); this.expect('then'); clauses.push([cond, this.block()]); continue; }
       if (this.accept('else')) else_ = this.block();
-      this.expect('end');
+      this.match('end', 'if', line);
       return { k: 'if', clauses, else_ };
     }
   }
@@ -129,7 +133,7 @@ export class Parser {
       const stop = this.expr();
       const step = this.accept(',') ? this.expr() : null;
       this.expect('do');
-      const body = this.block(); this.expect('end');
+      const body = this.block(); this.match('end', 'for', line);
       return { k: 'fornum', v: first, start, stop, step, body, line };
     }
     const names = [first];
@@ -137,7 +141,7 @@ export class Parser {
     this.expect('in');
     const exprs = this.exprlist();
     this.expect('do');
-    const body = this.block(); this.expect('end');
+    const body = this.block(); this.match('end', 'for', line);
     return { k: 'forin', names, exprs, body, line };
   }
 
@@ -166,21 +170,23 @@ export class Parser {
     }
     this.expect(')');
     const body = this.block();
-    this.expect('end');
+    this.match('end', 'function', line);
     return { params, vararg, body, line };
   }
 
+  /** exprstat: a call, or else an assignment (each target a variable, then '='). */
   private expr_stat(line: number): Stat {
     const e = this.suffixedexp();
-    if (this.is('=') || this.is(',')) {
-      const targets = [e];
-      while (this.accept(',')) targets.push(this.suffixedexp());
-      this.expect('=');
-      for (const tg of targets) if (tg.k !== 'name' && tg.k !== 'index') this.err('syntax error');
-      return { k: 'assign', targets, exprs: this.exprlist(), line };
+    if (e.k === 'call' || e.k === 'method') return { k: 'callstat', call: e };
+    const targets: Expr[] = [e];
+    for (;;) {
+      const tg = targets[targets.length - 1];
+      if (tg.k !== 'name' && tg.k !== 'index') this.err('syntax error');
+      if (!this.accept(',')) break;
+      targets.push(this.suffixedexp());
     }
-    if (e.k !== 'call' && e.k !== 'method') this.err('syntax error');
-    return { k: 'callstat', call: e };
+    this.expect('=');
+    return { k: 'assign', targets, exprs: this.exprlist(), line };
   }
 
   private exprlist(): Expr[] {
@@ -192,7 +198,7 @@ export class Parser {
   private primaryexp(): Expr {
     const line = this.t.line;
     if (this.t.kind === 'name') return { k: 'name', name: this.advance().value, line };
-    if (this.accept('(')) { const e = this.expr(); this.expect(')'); return { k: 'paren', e }; }
+    if (this.accept('(')) { const e = this.expr(); this.match(')', '(', line); return { k: 'paren', e }; }
     return this.err('unexpected symbol');
   }
 
@@ -209,12 +215,13 @@ export class Parser {
   }
 
   private callargs(): Expr[] {
+    const line = this.t.line;
     if (this.t.kind === 'string') return [{ k: 'str', v: this.advance().value }];
     if (this.is('{')) return [this.table()];
     this.expect('(', 'function arguments expected');
     if (this.accept(')')) return [];
     const args = this.exprlist();
-    this.expect(')');
+    this.match(')', '(', line);
     return args;
   }
 
@@ -231,7 +238,7 @@ export class Parser {
       } else items.push({ key: null, value: this.expr() });
       if (!this.accept(',') && !this.accept(';')) break;
     }
-    this.expect('}', "'}' expected");
+    this.match('}', '{', line);
     return { k: 'table', items, line };
   }
 

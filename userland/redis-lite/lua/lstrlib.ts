@@ -3,9 +3,9 @@
  * format, find, match, gmatch, gsub. Strings are bytes (latin1 chars); positions are 1-based
  * and negative ones count from the end.
  */
-import { type LuaValue, LuaTable, fmt_g } from './lobject.ts';
+import { LuaFunction, type LuaValue, LuaTable, fmt_g } from './lobject.ts';
 import { call_value, index, rt_error, string_meta, tostr, truthy } from './lvm.ts';
-import { arg_error, check_int, check_num, check_str, fn, opt_int, tostring } from './lbaselib.ts';
+import { arg_error, check_int, check_num, check_str, fn, got, opt_int, tostring } from './lbaselib.ts';
 import { captures, do_match, get_capture, new_state } from './lpattern.ts';
 
 const posrelat = (pos: number, len: number): number => (pos < 0 ? Math.max(0, len + pos + 1) : pos);
@@ -185,6 +185,21 @@ function quote(s: string): string {
   return `${out}"`;
 }
 
+/** A Lua 5.1 binary chunk's header (lundump.h: signature, version 5.1, format, little-endian, sizes of int, size_t, Instruction, lua_Number, floats). */
+const DUMP_HEADER = '\x1bLuaQ\x00\x01\x04\x08\x04\x08\x00';
+
+/**
+ * string.dump: a binary chunk of a Lua function. Departure: only its header is real — privos's
+ * Lua compiles to closures, not bytecode — which is all a script can use of it, since Redis's
+ * loadstring refuses binary chunks (it reads them as source, a syntax error at char(27)).
+ */
+function dump(a: LuaValue[]): LuaValue[] {
+  const f = a[0];
+  if (!(f instanceof LuaFunction)) arg_error(1, 'dump', `function expected, got ${got(a, 1)}`);
+  if (!f.lua) rt_error('unable to dump given function');
+  return [DUMP_HEADER];
+}
+
 export function open_string(g: LuaTable): LuaTable {
   const t = new LuaTable();
   const reg = (name: string, f: (args: LuaValue[]) => LuaValue[]): void => t.set(name, fn(name, f));
@@ -202,6 +217,7 @@ export function open_string(g: LuaTable): LuaTable {
   reg('match', (a) => find_aux(a, false));
   reg('gmatch', gmatch);
   reg('gsub', gsub);
+  reg('dump', dump);
   string_meta.set('__index', t);
   g.set('string', t);
   return t;

@@ -185,7 +185,7 @@ export class Compiler {
     return new LuaFunction('main', (args) => {
       const f: Frame = { regs: new Array(fs.nslots), up: null, varargs: args, ret: [] };
       return run(f) === RETURN ? f.ret : [];
-    });
+    }, true);
   }
 
   private block(stats: Stat[]): S {
@@ -211,7 +211,7 @@ export class Compiler {
       const f: Frame = { regs: new Array(fs.nslots), up, varargs: fs.vararg && args.length > np ? args.slice(np) : [], ret: [] };
       for (let i = 0; i < np; i++) f.regs[params[i]] = args[i];
       return body(f) === RETURN ? f.ret : [];
-    });
+    }, true);
   }
 
   private stat(s: Stat): S {
