@@ -128,17 +128,27 @@ function config_set_cmd(c: Client): void {
   if (c.argv.length % 2 !== 0) { c.reply.error(SYNTAX); return; }
   const refused = config_set_check(c.argv);
   if (refused) { c.reply.error(refused); return; }
-  const saved = c.argv.slice(2).map((_, i, a) => (i % 2 === 0 ? config_get(c.srv.config, [a[i]])[0] : null)).filter((x) => x) as [string, string][];
+  const srv = c.srv, saved = c.argv.slice(2).map((_, i, a) => (i % 2 === 0 ? config_get(srv.config, [a[i]])[0] : null)).filter((x) => x) as [string, string][];
+  const restore = (): void => { for (const [k, v] of saved) config_set(srv.config, k, v); };
+  const old_port = srv.config.port;
   for (let i = 2; i < c.argv.length; i += 2) {
-    const err = config_set(c.srv.config, c.argv[i], c.argv[i + 1]);
+    const err = config_set(srv.config, c.argv[i], c.argv[i + 1]);
     if (err) {
-      for (const [k, v] of saved) config_set(c.srv.config, k, v);
+      restore();
       c.reply.error(err.startsWith('Unknown') ? err : `CONFIG SET failed (possibly related to argument '${c.argv[i]}') - ${err.replace(/^Invalid argument .* - /, '')}`);
       return;
     }
   }
-  c.srv.config_changed();
-  c.reply.ok();
+  const port = srv.config.port;
+  if (port === old_port || !srv.change_listen_port) { srv.config_changed(); c.reply.ok(); return; }
+  // updatePort's apply: the listener moves, or everything set here is rolled back.
+  const move = srv.change_listen_port;
+  srv.block_on(c, async () => {
+    if (await move(port)) { srv.config_changed(); c.reply.ok(); return; }
+    restore();
+    const arg = c.argv.find((a, i) => i >= 2 && i % 2 === 0 && config_canonical(a) === 'port');
+    c.reply.error(`CONFIG SET failed (possibly related to argument '${arg}') - Unable to listen on this port. Check server logs.`);
+  });
 }
 
 function shutdown(c: Client): void {
@@ -180,7 +190,7 @@ function debug(c: Client): void {
 function debug_sleep(c: Client): void {
   const s = Number(c.argv[2]);
   if (!Number.isFinite(s) || s < 0) { c.reply.error('value is not a valid float'); return; }
-  c.srv.background.push(async () => { await c.srv.libc.nanosleep(Math.round(s * 1e9)); c.reply.ok(); c.srv.add_pending(c); return true; });
+  c.srv.block_on(c, async () => { await c.srv.libc.nanosleep(Math.round(s * 1e9)); c.reply.ok(); });
 }
 
 register('connection', [
@@ -216,7 +226,7 @@ register('server', [
     const us = Math.floor(c.srv.libc.clock_ns(c.srv.libc.CLOCK_REALTIME) as number / 1000);
     c.reply.array(2); c.reply.bulk(String(Math.floor(us / 1e6))); c.reply.bulk(String(us % 1e6));
   }],
-  ['shutdown', -1, 'admin noscript loading stale nokeys', shutdown],
+  ['shutdown', -1, 'admin noscript loading stale no_multi allow_busy nokeys', shutdown],
   container('server', 'config', [
     ['get', -3, 'admin noscript loading stale nokeys', config_get_cmd],
     ['set', -4, 'admin noscript loading stale nokeys', config_set_cmd],

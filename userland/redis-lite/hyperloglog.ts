@@ -151,11 +151,9 @@ async function selftest(): Promise<string | null> {
 
 /** PFSELFTEST runs as a background job (as DEBUG SLEEP does), replying when done. */
 function pfselftest(c: Client): void {
-  c.srv.background.push(async () => {
+  c.srv.block_on(c, async () => {
     const err = await selftest();
     if (err) c.reply.error(err); else c.reply.ok();
-    c.srv.add_pending(c);
-    return true;
   });
 }
 

@@ -20,6 +20,7 @@ import { bgrewriteaof, bgsave, rdb_path, reap_child, save_rdb } from './persiste
 import { Server } from './server.ts';
 import { CLIENT_POSTPONED, clients_paused } from './pause.ts';
 import { free_client } from './clients.ts';
+import { bound_port, change_listen_port, listen_on } from './listen.ts';
 import './register_all.ts';
 
 export default async function main(libc: Libc, argv: string[]): Promise<number> {
@@ -49,7 +50,10 @@ export default async function main(libc: Libc, argv: string[]): Promise<number> 
   srv.el = el;
   el.clock = () => (srv.now = now_ms(libc));
   const ubuf = libc.malloc(NET_IOBUF_LEN);
-  el.create_file_event(lfd, AE_READABLE, () => accept_clients(srv, el, lfd, ubuf));
+  const accept_on = (fd: number): void => { el.create_file_event(fd, AE_READABLE, () => accept_clients(srv, el, fd, ubuf)); };
+  srv.lfd = lfd;
+  accept_on(lfd);
+  srv.change_listen_port = (port) => change_listen_port(srv, el, port, accept_on);
   el.beforesleep = () => before_sleep(srv, el, ubuf);
   el.next_deadline = () => handle_blocked_timeouts(srv);
   el.create_time_event(1000 / config.hz, () => { void cron(srv); return 1000 / srv.config.hz; });
@@ -58,7 +62,7 @@ export default async function main(libc: Libc, argv: string[]): Promise<number> 
 
   if (config.kerncall) { if ((await run_boxed(srv, el)) !== 0) return 1; }
   else while (!srv.shutdown_asap) await el.process_events();
-  return shutdown(srv, lfd);
+  return shutdown(srv);
 }
 
 function now_ms(libc: Libc): number { return Math.floor((libc.clock_ns(libc.CLOCK_REALTIME) as number) / 1e6); }
@@ -90,21 +94,12 @@ async function load_data(srv: Server): Promise<number> {
 }
 
 async function listen(srv: Server): Promise<number> {
-  const libc = srv.libc, { bind, port } = srv.config;
-  const fd = libc.socket(libc.AF_INET, libc.SOCK_STREAM | libc.SOCK_NONBLOCK | libc.SOCK_CLOEXEC, 0) as number;
-  libc.setsockopt_int(fd, libc.SOL_SOCKET, libc.SO_REUSEADDR, 1);
-  const ip = bind === '*' || bind === '0.0.0.0' ? '0.0.0.0' : bind.replace(/^-/, '');
-  if (fd < 0 || (await libc.bind(fd, libc.sockaddr_in(ip, port), 16)) < 0 || (await libc.listen(fd, 511)) < 0) {
-    srv.log(`Warning: Could not create server TCP listening socket ${bind}:${port}: errno ${libc.errno}`, '#');
-    srv.log(`Failed listening on port ${port} (TCP), aborting.`, '#');
-    return -1;
-  }
+  const { port } = srv.config;
+  const fd = await listen_on(srv, port);
+  if (fd < 0) { srv.log(`Failed listening on port ${port} (TCP), aborting.`, '#'); return -1; }
   if (port === 0) {
     // privos departure: port 0 picks a free port (redis-server would disable TCP), and says which.
-    const sa = libc.malloc(16), len = libc.malloc(4);
-    libc.poke_u32(len, 16);
-    libc.getsockname(fd, sa, len);
-    srv.config.port = libc.ntohs_port(sa);
+    srv.config.port = bound_port(srv, fd);
     srv.log(`Listening on port ${srv.config.port}.`);
   }
   return fd;
@@ -252,7 +247,7 @@ async function run_boxed(srv: Server, el: EventLoop): Promise<number> {
 }
 
 /** prepareForShutdown: the AOF flushed and fsynced, a final save if save points are set. */
-async function shutdown(srv: Server, lfd: number): Promise<number> {
+async function shutdown(srv: Server): Promise<number> {
   const libc = srv.libc;
   srv.log('User requested shutdown...', '#');
   if (srv.child_pid > 0) { libc.kill(srv.child_pid, libc.SIGKILL); srv.log('There is a child saving an .rdb. Killing it!', '#'); }
@@ -260,7 +255,7 @@ async function shutdown(srv: Server, lfd: number): Promise<number> {
   const want_save = (srv.config.save.trim() !== '' && !srv.shutdown_flags.includes('NOSAVE')) || srv.shutdown_flags.includes(' SAVE');
   if (want_save) { srv.log('Saving the final RDB snapshot before exiting.'); if (!(await save_rdb(srv)) && !srv.shutdown_flags.includes('FORCE')) return 1; }
   for (const c of [...srv.clients.values()]) free_client(srv, c);
-  await libc.close(lfd);
+  if (srv.lfd >= 0) await libc.close(srv.lfd);
   srv.log('Redis is now ready to exit, bye bye...', '#');
   return 0;
 }

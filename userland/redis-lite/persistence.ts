@@ -118,13 +118,12 @@ function bgrewriteaof_cmd(c: Client): void {
 
 function save_cmd(c: Client): void {
   if (c.srv.child_type === 'rdb') { c.reply.error('Background save already in progress'); return; }
-  // SAVE blocks the server until the file is written: the loop runs it before the next wait,
-  // and holds the reply until then.
-  c.srv.background.push(async () => { const ok = await save_rdb(c.srv); if (ok) c.reply.ok(); else c.reply.error('-ERR'); c.srv.add_pending(c); return ok; });
+  // SAVE blocks the server until the file is written.
+  c.srv.block_on(c, async () => { if (await save_rdb(c.srv)) c.reply.ok(); else c.reply.error('-ERR'); });
 }
 
 register('server', [
-  ['save', 1, 'admin noscript nokeys', save_cmd],
+  ['save', 1, 'admin noscript no_multi nokeys', save_cmd],
   ['bgsave', -1, 'admin noscript nokeys', bgsave_cmd],
   ['bgrewriteaof', 1, 'admin noscript nokeys', bgrewriteaof_cmd],
   ['lastsave', 1, 'fast nokeys', (c) => c.reply.int(Math.floor(c.srv.lastsave / 1000))],

@@ -19,7 +19,7 @@ import { after_command_reply, CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP, CLIENT_REPLY_
 import { Db } from './db.ts';
 import { ErrorStats } from './errorstats.ts';
 import { OOM, perform_evictions } from './evict.ts';
-import { type Client, CLIENT_BLOCKED, CLIENT_CLOSE_ASAP, CLIENT_DIRTY_CAS, CLIENT_DIRTY_EXEC, CLIENT_MULTI, CLIENT_PENDING_WRITE, CLIENT_PUBSUB } from './networking.ts';
+import { type Client, CLIENT_BLOCKED, CLIENT_CLOSE_ASAP, CLIENT_DIRTY_CAS, CLIENT_DIRTY_EXEC, CLIENT_MULTI, CLIENT_PENDING_WRITE, CLIENT_PUBSUB, CLIENT_UNBLOCKED, reset_client } from './networking.ts';
 import { type SlowlogEntry, slowlog_push, slowlog_times_every_call } from './slowlog.ts';
 import { CLIENT_TRACKING, CLIENT_TRACKING_BCAST, CLIENT_TRACKING_CACHING, flush_pending, limit_used_slots, remember_keys, TrackingState } from './tracking.ts';
 import { feed_monitors } from './monitor.ts';
@@ -113,6 +113,25 @@ export class Server {
   to_close: Client[] = [];
   /** Work the loop runs before its next sleep (SAVE, BGSAVE's fork, DEBUG SLEEP). */
   background: (() => Promise<unknown>)[] = [];
+  /** The listening socket (-1: none, after CONFIG SET port 0), and how CONFIG SET port moves it (main.ts). */
+  lfd = -1;
+  change_listen_port: ((port: number) => Promise<boolean>) | null = null;
+
+  /**
+   * A command whose work is asynchronous here (a file written, a port bound) but synchronous in
+   * Redis: job runs in beforeSleep before anything else is served, and the client's pipelined
+   * commands wait for its reply, as they would behind Redis's blocking call.
+   */
+  block_on(c: Client, job: () => Promise<void>): void {
+    c.flags |= CLIENT_BLOCKED;
+    this.background.push(async () => {
+      await job();
+      c.flags = (c.flags & ~CLIENT_BLOCKED) | CLIENT_UNBLOCKED;
+      reset_client(c);
+      this.unblocked.push(c);
+      this.add_pending(c);
+    });
+  }
   dirty_at_save = 0;
   lastbgsave_ok = true;
   aof_rewrite_scheduled = false;
@@ -170,6 +189,7 @@ export class Server {
       return this.reject(c, cmd, 'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.');
     }
     if (!c.authenticated && this.acl.default_needs_auth && !cmd.flags.includes('no_auth')) return this.reject(c, cmd, '-NOAUTH Authentication required.');
+    if (c.flags & CLIENT_MULTI && cmd.flags.includes('no_multi')) return this.reject(c, cmd, 'Command not allowed inside a transaction');
     if (!c.user.unrestricted) {
       const r = check_command(c.user, cmd, argv);
       if (r.code) { acl_log(c, r.code, r.object); return this.reject(c, cmd, noperm_message(r)); }

@@ -231,3 +231,8 @@ test.serial('BITPOS with a start only, BITCOUNT with reversed negative indexes, 
     [['client', 'kill', 'type', 'master'], '0\n'],
   ]);
 });
+
+test.serial('a command that finishes asynchronously (SAVE) still answers in order: pipelined commands wait for its reply; SAVE is refused inside MULTI', async (t) => {
+  const got = (await raw(g.port, resp('SAVE') + resp('PING') + resp('MULTI') + resp('SAVE') + resp('EXEC'))).reply;
+  t.is(got, '+OK\r\n+PONG\r\n+OK\r\n-ERR Command not allowed inside a transaction\r\n-EXECABORT Transaction discarded because of previous errors.\r\n');
+});
