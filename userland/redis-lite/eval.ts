@@ -234,7 +234,8 @@ function script_refusal(srv: Server, caller: Client, cmd: Cmd, argv: string[], r
     const r = check_command(caller.user, cmd, argv);
     if (r.code) return `ERR ${noperm_message(r).replace(/^-NOPERM this user has no permissions to/, 'The user executing the script can\'t')}`;
   }
-  if (cmd.write && run.flags & RUN_RO) return 'ERR Write commands are not allowed from read-only scripts.';
+  // A read-only script counts may-replicate commands (PUBLISH, …) as writes, so it can run under CLIENT PAUSE WRITE.
+  if ((cmd.write || cmd.flags.includes('may_replicate')) && run.flags & RUN_RO) return 'ERR Write commands are not allowed from read-only scripts.';
   if (cmd.write && !srv.good_replicas_ok()) return 'NOREPLICAS Not enough good replicas to write.';
   if (oom_refused(srv, run, cmd)) return OOM.slice(1);
   return null;

@@ -13,7 +13,7 @@ import { open_string } from './lua/lstrlib.ts';
 import { open_math, open_table, Rand48 } from './lua/ltablib.ts';
 import { open_bit } from './lua/lbitlib.ts';
 import { open_cmsgpack } from './lua/lcmsgpack.ts';
-import { Compiler, rt_error } from './lua/lvm.ts';
+import { compile_lua, rt_error } from './lua/lvm.ts';
 import { parse } from './lua/lparser.ts';
 import type { Client } from './networking.ts';
 
@@ -166,7 +166,7 @@ export function compile_chunk(src: string, g: LuaTable, name: string): LuaValue 
     if (e instanceof Error && 'line' in e) throw new LuaSyntaxErrorLike(`${chunkid(name, MAXSRC)}:${(e as { line: number }).line}: ${e.message}`);
     throw e;
   }
-  return new Compiler(g).chunk(ast);
+  return compile_lua(ast, g);
 }
 
 export { LuaSyntaxErrorLike };

@@ -163,3 +163,14 @@ test.serial('a script\'s errors are counted once, where they arose; scripts meet
   t.is(lines[2], "-OOM command not allowed when used memory > 'maxmemory'.", 'a script declaring writes is refused before it runs');
   t.deepEqual(lines.slice(3, 6), ['+OK', ':2', '+OK'], 'allow-oom, no-writes, and a write after the script already wrote');
 });
+
+test.serial('closures made in a loop each keep their iteration\'s variables (fresh upvalues), shared with the code still running there', async (t) => {
+  const got = await run(t, [
+    ev('local fs = {} for i = 1, 3 do fs[i] = function() return i end end return {fs[1](), fs[2](), fs[3]()}'),
+    ev('local fs = {} for i = 1, 3 do local x = i fs[i] = function() return x end x = x * 10 end return {fs[1](), fs[2](), fs[3]()}'),
+    ev("local fs = {} for _, v in ipairs({'a', 'b'}) do fs[#fs + 1] = function() return v end end return {fs[1](), fs[2]()}"),
+    ev('local fs, i = {}, 0 repeat local k = i i = i + 1 fs[i] = function() k = k + 100 return k end until k >= 2 return {fs[1](), fs[1](), fs[3]()}'),
+    ev('local function fact(n) if n <= 1 then return 1 end return n * fact(n - 1) end return fact(10)'),
+  ]);
+  t.is(got, '*3\r\n:1\r\n:2\r\n:3\r\n*3\r\n:10\r\n:20\r\n:30\r\n*2\r\n$1\r\na\r\n$1\r\nb\r\n*3\r\n:100\r\n:200\r\n:102\r\n:3628800\r\n');
+});

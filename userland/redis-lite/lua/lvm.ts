@@ -1,15 +1,22 @@
 /**
  * Lua 5.1 semantics (lvm.c, ldo.c) by compiling the AST to JS closures: locals resolve at
- * compile time to a slot of their function's frame; a closure keeps the frame it was made in
- * (so locals of a loop body are one slot for all iterations: closures made in a loop share
- * it, a departure from Lua's fresh upvalue per iteration). Arithmetic coerces numeric
+ * compile time to a slot of their function's frame. A local that an inner function uses lives
+ * in a box, made anew each time its declaration runs, and a closure keeps a copy of the frame
+ * it was made in — the boxes, shared — so closures made in a loop each see their iteration's
+ * variables, as Lua's upvalues do (a first compiling pass finds which locals are captured,
+ * the second boxes them; the others stay plain slots). Arithmetic coerces numeric
  * strings, comparisons and metamethods (__index, __newindex, __call, __eq, __lt, __le,
  * __concat, __unm and the arithmetic ones) follow the manual's §2.8.
  */
 import type { Expr, FuncBody, Stat } from './lparser.ts';
 import { LuaError, LuaFunction, type LuaValue, LuaTable, num_to_str, READONLY_MSG, str_to_num, type_name } from './lobject.ts';
 
-export interface Frame { regs: LuaValue[]; up: Frame | null; varargs: LuaValue[]; ret: LuaValue[] }
+/** A captured local's storage (an open/closed upvalue in Lua's terms). */
+interface Box { v: LuaValue }
+/** A frame's slots: values, or boxes for the captured locals. */
+type Reg = LuaValue | Box;
+export interface Frame { regs: Reg[]; up: Frame | null; varargs: LuaValue[]; ret: LuaValue[] }
+const NO_VALUES: LuaValue[] = [];
 
 /** The script's current line, for error positions ("user_script:3: …"). */
 export const where = { chunk: 'user_script', line: 0 };
@@ -151,7 +158,10 @@ const NEXT = 0, BREAK = 1, RETURN = 2;
 class FuncState {
   blocks: Map<string, number>[] = [new Map()];
   nslots = 0;
-  constructor(readonly parent: FuncState | null, readonly vararg: boolean) {}
+  /** This function's slots that inner functions use (what the first pass learns). */
+  readonly captures = new Set<number>();
+  /** boxed: the slots to box (what the first pass learnt). */
+  constructor(readonly parent: FuncState | null, readonly vararg: boolean, readonly boxed: ReadonlySet<number>) {}
 
   declare(name: string): number { const s = this.nslots++; this.blocks[this.blocks.length - 1].set(name, s); return s; }
 
@@ -161,11 +171,32 @@ class FuncState {
     for (; fs; fs = fs.parent, hops++) {
       for (let i = fs.blocks.length - 1; i >= 0; i--) {
         const s = fs.blocks[i].get(name);
-        if (s !== undefined) return [hops, s];
+        if (s !== undefined) { if (hops > 0) fs.captures.add(s); return [hops, s]; }
       }
     }
     return null;
   }
+
+  /** Is the slot `hops` functions out boxed? */
+  is_boxed(hops: number, slot: number): boolean {
+    let fs: FuncState = this;
+    for (let i = 0; i < hops; i++) fs = fs.parent!;
+    return fs.boxed.has(slot);
+  }
+}
+
+/** The key of a function's captured-slot set: its body, or null for the main chunk. */
+type FuncKey = FuncBody | null;
+const NO_SLOTS: ReadonlySet<number> = new Set();
+
+/** Compiles a parsed chunk: once to find the captured locals, again to box them if there are any. */
+export function compile_lua(body: Stat[], env: LuaTable): LuaFunction {
+  const first = new Compiler(env, null);
+  const main = first.chunk(body);
+  if ([...first.states.values()].every((fs) => fs.captures.size === 0)) return main;
+  const boxes = new Map<FuncKey, ReadonlySet<number>>();
+  for (const [k, fs] of first.states) boxes.set(k, fs.captures);
+  return new Compiler(env, boxes).chunk(body);
 }
 
 function frame_at(f: Frame, hops: number): Frame {
@@ -176,12 +207,26 @@ function frame_at(f: Frame, hops: number): Frame {
 
 export class Compiler {
   private fs: FuncState;
-  constructor(private readonly env: LuaTable) { this.fs = new FuncState(null, true); }
+  /** Every function's state, by its body (null: the main chunk). */
+  readonly states = new Map<FuncKey, FuncState>();
+  constructor(private readonly env: LuaTable, private readonly boxes: Map<FuncKey, ReadonlySet<number>> | null) {
+    this.fs = this.state(null, null, true);
+  }
+
+  private state(key: FuncKey, parent: FuncState | null, vararg: boolean): FuncState {
+    const fs = new FuncState(parent, vararg, this.boxes?.get(key) ?? NO_SLOTS);
+    this.states.set(key, fs);
+    return fs;
+  }
+
+  /** Stores a declared local's first value: in a fresh box when it is captured. */
+  private init(slot: number): (f: Frame, v: LuaValue) => void {
+    return this.fs.boxed.has(slot) ? (f, v) => { f.regs[slot] = { v }; } : (f, v) => { f.regs[slot] = v; };
+  }
 
   /** The main chunk as a function (vararg, as Lua's main chunk is). */
   chunk(body: Stat[]): LuaFunction {
-    const run = this.block(body), fs = this.fs, env = this.env;
-    void env;
+    const run = this.block(body), fs = this.fs;
     return new LuaFunction('main', (args) => {
       const f: Frame = { regs: new Array(fs.nslots), up: null, varargs: args, ret: [] };
       return run(f) === RETURN ? f.ret : [];
@@ -201,17 +246,20 @@ export class Compiler {
 
   private func(fb: FuncBody, self_name?: string): E {
     const outer = this.fs;
-    const fs = this.fs = new FuncState(outer, fb.vararg);
-    const params = fb.params.map((p) => fs.declare(p));
+    const fs = this.fs = this.state(fb, outer, fb.vararg);
+    const params = fb.params.map((p) => fs.declare(p)), inits = params.map((s) => this.init(s));
     const body = this.block(fb.body);
     this.fs = outer;
     const np = params.length, name = self_name ?? '?';
-    return (up) => new LuaFunction(name, (args) => {
+    const make = (up: Frame): LuaFunction => new LuaFunction(name, (args) => {
       lua_step();
       const f: Frame = { regs: new Array(fs.nslots), up, varargs: fs.vararg && args.length > np ? args.slice(np) : [], ret: [] };
-      for (let i = 0; i < np; i++) f.regs[params[i]] = args[i];
+      for (let i = 0; i < np; i++) inits[i](f, args[i]);
       return body(f) === RETURN ? f.ret : [];
     }, true);
+    // With boxes in the enclosing frame, the closure keeps this moment's boxes: a copy of its slots.
+    if (outer.boxed.size === 0) return make;
+    return (f) => make({ regs: f.regs.slice(), up: f.up, varargs: NO_VALUES, ret: NO_VALUES });
   }
 
   private stat(s: Stat): S {
@@ -229,8 +277,9 @@ export class Compiler {
       case 'fornum': return this.fornum(s);
       case 'forin': return this.forin(s);
       case 'localfunction': {
-        const slot = this.fs.declare(s.name), mk = this.func(s.f, s.name);
-        return (f) => { f.regs[slot] = mk(f); return NEXT; };
+        // Declared first (the function sees itself), then made: its box exists before the closure copies the frame.
+        const slot = this.fs.declare(s.name), init = this.init(slot), set = this.slot_setter(0, slot), mk = this.func(s.f, s.name);
+        return (f) => { init(f, undefined); set(f, mk(f)); return NEXT; };
       }
       case 'return': {
         const m = this.exprlist(s.exprs);
@@ -243,13 +292,15 @@ export class Compiler {
   private local(names: string[], exprs: Expr[]): S {
     const m = exprs.length ? this.exprlist(exprs) : null;
     const slots = names.map((n) => this.fs.declare(n)); // after the values: `local x = x` sees the outer x
+    const inits = slots.map((s) => this.init(s));
     if (slots.length === 1 && exprs.length === 1) {
       const e = this.expr(exprs[0]), s0 = slots[0];
-      return (f) => { f.regs[s0] = e(f); return NEXT; };
+      if (!this.fs.boxed.has(s0)) return (f) => { f.regs[s0] = e(f); return NEXT; };
+      return (f) => { f.regs[s0] = { v: e(f) }; return NEXT; };
     }
     return (f) => {
-      const vals = m ? m(f) : [];
-      for (let i = 0; i < slots.length; i++) f.regs[slots[i]] = vals[i];
+      const vals = m ? m(f) : NO_VALUES;
+      for (let i = 0; i < slots.length; i++) inits[i](f, vals[i]);
       return NEXT;
     };
   }
@@ -272,13 +323,19 @@ export class Compiler {
   private setter(t: Expr): (f: Frame, v: LuaValue) => void {
     if (t.k === 'name') {
       const r = this.fs.resolve(t.name);
-      if (r) { const [hops, slot] = r; return hops === 0 ? (f, v) => { f.regs[slot] = v; } : (f, v) => { frame_at(f, hops).regs[slot] = v; }; }
+      if (r) return this.slot_setter(r[0], r[1]);
       const env = this.env, key = t.name;
       return (_f, v) => setindex(env, key, v);
     }
     if (t.k !== 'index') throw new Error('bad assignment target');
     const o = this.expr(t.obj), k = this.expr(t.key), line = t.line;
     return (f, v) => { const ov = o(f), kv = k(f); where.line = line; setindex(ov, kv, v); };
+  }
+
+  /** Assignment to a local `hops` functions out: its slot, or its box's value. */
+  private slot_setter(hops: number, slot: number): (f: Frame, v: LuaValue) => void {
+    if (this.fs.is_boxed(hops, slot)) return hops === 0 ? (f, v) => { (f.regs[slot] as Box).v = v; } : (f, v) => { (frame_at(f, hops).regs[slot] as Box).v = v; };
+    return hops === 0 ? (f, v) => { f.regs[slot] = v; } : (f, v) => { frame_at(f, hops).regs[slot] = v; };
   }
 
   private repeat(body: Stat[], cond: Expr): S {
@@ -310,7 +367,7 @@ export class Compiler {
   private fornum(s: Extract<Stat, { k: 'fornum' }>): S {
     const start = this.expr(s.start), stop = this.expr(s.stop), step = s.step ? this.expr(s.step) : null;
     this.fs.blocks.push(new Map());
-    const slot = this.fs.declare(s.v), body = this.block(s.body);
+    const slot = this.fs.declare(s.v), init = this.init(slot), body = this.block(s.body);
     this.fs.blocks.pop();
     const line = s.line;
     return (f) => {
@@ -321,7 +378,7 @@ export class Compiler {
       if (c === null) rt_error("'for' step must be a number");
       for (let i = a!; c! > 0 ? i <= b! : i >= b!; i += c!) {
         lua_step();
-        f.regs[slot] = i;
+        init(f, i); // a fresh variable each iteration
         const r = body(f);
         if (r === BREAK) break;
         if (r === RETURN) return r;
@@ -333,7 +390,7 @@ export class Compiler {
   private forin(s: Extract<Stat, { k: 'forin' }>): S {
     const m = this.exprlist(s.exprs);
     this.fs.blocks.push(new Map());
-    const slots = s.names.map((n) => this.fs.declare(n)), body = this.block(s.body);
+    const slots = s.names.map((n) => this.fs.declare(n)), inits = slots.map((sl) => this.init(sl)), body = this.block(s.body);
     this.fs.blocks.pop();
     const line = s.line;
     return (f) => {
@@ -345,7 +402,7 @@ export class Compiler {
         const vals = call_value(fn, [state, ctl]);
         if (vals[0] === undefined) return NEXT;
         ctl = vals[0];
-        for (let i = 0; i < slots.length; i++) f.regs[slots[i]] = vals[i];
+        for (let i = 0; i < slots.length; i++) inits[i](f, vals[i]);
         const r = body(f);
         if (r === BREAK) return NEXT;
         if (r === RETURN) return r;
@@ -415,7 +472,11 @@ export class Compiler {
 
   private name(name: string, line: number): E {
     const r = this.fs.resolve(name);
-    if (r) { const [hops, slot] = r; return hops === 0 ? (f) => f.regs[slot] : (f) => frame_at(f, hops).regs[slot]; }
+    if (r) {
+      const [hops, slot] = r;
+      if (this.fs.is_boxed(hops, slot)) return hops === 0 ? (f) => (f.regs[slot] as Box).v : (f) => (frame_at(f, hops).regs[slot] as Box).v;
+      return hops === 0 ? (f) => f.regs[slot] as LuaValue : (f) => frame_at(f, hops).regs[slot] as LuaValue;
+    }
     const env = this.env;
     return () => { where.line = line; return index(env, name); };
   }
