@@ -8,6 +8,7 @@
 import type { Server } from './server.ts';
 import { scripts_memory } from './eval.ts';
 import { functions_memory } from './function.ts';
+import { client_buffers, memory_overhead, not_counted_for_evict, STARTUP, used_memory_total } from './memory.ts';
 
 /** STATS_METRIC_SAMPLES: the instantaneous metrics average this many samples, one per 100 ms. */
 const SAMPLES = 16;
@@ -61,22 +62,10 @@ const human = (n: number): string => {
 /** The cron's part: peak memory and one sample of each instantaneous metric. */
 export function info_cron(s: Server): void {
   const st = s.info_stats;
-  st.peak_memory = Math.max(st.peak_memory, s.used_memory());
+  st.peak_memory = Math.max(st.peak_memory, used_memory_total(s));
   st.ops.track(s.now, s.stat_numcommands);
   st.net_in.track(s.now, s.stat_net_input_bytes);
   st.net_out.track(s.now, s.stat_net_output_bytes);
-}
-
-const STARTUP = 1024 * 1024;
-
-function client_buffers(s: Server): [mem: number, max_in: number, max_out: number] {
-  let mem = 0, max_in = 0, max_out = 0;
-  for (const c of s.clients.values()) {
-    mem += c.qbuf.length + c.reply.buf.length;
-    if (c.qlen > max_in) max_in = c.qlen;
-    if (c.reply.len > max_out) max_out = c.reply.len;
-  }
-  return [mem, max_in, max_out];
 }
 
 /** The scripting lines of INFO memory (modelled: eval.ts scripts_memory, function.ts functions_memory). */
@@ -92,13 +81,7 @@ function script_fields(s: Server): [string, string | number][] {
 }
 
 export function memory_fields(s: Server): [string, string | number][] {
-  const used = s.used_memory(), st = s.info_stats;
-  st.peak_memory = Math.max(st.peak_memory, used);
-  const [clients] = client_buffers(s);
-  let keys = 0;
-  for (const db of s.dbs) keys += db.dict.size;
-  const overhead = STARTUP + clients + keys * 24;
-  const dataset = Math.max(0, used - overhead);
+  const mh = memory_overhead(s), used = mh.total, st = s.info_stats, clients = mh.clients, overhead = mh.overhead, dataset = mh.dataset;
   const pct = (a: number, b: number): string => `${b > 0 ? ((a * 100) / b).toFixed(2) : '0.00'}%`;
   return [
     ['used_memory', used], ['used_memory_human', human(used)], ['used_memory_rss', used], ['used_memory_rss_human', human(used)],
@@ -106,7 +89,7 @@ export function memory_fields(s: Server): [string, string | number][] {
     ['used_memory_overhead', overhead], ['used_memory_startup', STARTUP], ['used_memory_dataset', dataset],
     ['used_memory_dataset_perc', pct(dataset, used - STARTUP)], ...script_fields(s),
     ['maxmemory', s.config.maxmemory], ['maxmemory_human', human(s.config.maxmemory)], ['maxmemory_policy', s.config.maxmemory_policy],
-    ['mem_fragmentation_ratio', '1.00'], ['mem_fragmentation_bytes', 0], ['mem_not_counted_for_evict', 0],
+    ['mem_fragmentation_ratio', '1.00'], ['mem_fragmentation_bytes', 0], ['mem_not_counted_for_evict', not_counted_for_evict(s)],
     ['mem_replication_backlog', 0], ['mem_clients_slaves', 0], ['mem_clients_normal', clients], ['mem_aof_buffer', 0],
     ['mem_allocator', 'privos-libc'], ['lazyfree_pending_objects', 0], ['lazyfreed_objects', s.stat_lazyfreed_objects],
   ];

@@ -203,7 +203,8 @@ function object_sub(c: Client, what: 'encoding' | 'refcount' | 'idletime' | 'fre
   else c.reply.int(lfu_counter(srv, lru));
 }
 
-function memory_usage(c: Client): void {
+/** MEMORY USAGE key [SAMPLES n] (registered with the rest of MEMORY in memory.ts). */
+export function memory_usage(c: Client): void {
   let samples = MEMORY_SAMPLES_DEFAULT;
   for (let j = 3; j < c.argv.length; j++) {
     if (opt(c.argv[j], 'SAMPLES') && j + 1 < c.argv.length) { const n = get_int(c, c.argv[++j]); if (n === null) return; samples = n; }
@@ -237,10 +238,6 @@ register('keyspace', [
   ['move', 3, 'write fast', move],
   ['copy', -3, 'write denyoom', copy, 1, 2, 1],
   ['swapdb', 3, 'write fast nokeys', swapdb],
-  container('server', 'memory', [
-    ['usage', -3, 'readonly', memory_usage, 2, 2, 1],
-    ['help', 2, 'loading stale', (c) => reply_help(c, 'MEMORY'), 0, 0, 0],
-  ]),
   container('keyspace', 'object', [
     ['encoding', 3, 'readonly', (c) => object_sub(c, 'encoding'), 2, 2, 1],
     ['refcount', 3, 'readonly', (c) => object_sub(c, 'refcount'), 2, 2, 1],

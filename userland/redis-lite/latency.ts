@@ -279,12 +279,6 @@ export function latency_graph(event: string, ts: LatencyTimeSeries, now: number)
 
 /* ---------------------------- LATENCY command ------------------------------- */
 
-/** addReplyVerbatim: a "txt" verbatim string in RESP3, a bulk string in RESP2. */
-function reply_verbatim(c: Client, s: string): void {
-  if (c.reply.resp === 3) c.reply.raw(`=${s.length + 4}\r\ntxt:${s}\r\n`);
-  else c.reply.bulk(s);
-}
-
 /**
  * fillCommandCDF's histogram_usec: µs, cumulative count, … at each power-of-two bucket (1024 ns,
  * 2048 ns, …, labelled with the highest value the iterator stopped at) where the count grew.
@@ -360,7 +354,7 @@ function latency_latest(c: Client): void {
 function latency_graph_cmd(c: Client): void {
   const ts = c.srv.latency_events.get(c.argv[2]);
   if (!ts) { c.reply.error(`No samples available for event '${c.argv[2]}'`); return; }
-  reply_verbatim(c, latency_graph(c.argv[2], ts, unix_now(c.srv)));
+  c.reply.verbatim(latency_graph(c.argv[2], ts, unix_now(c.srv)));
 }
 
 function latency_reset(c: Client): void {
@@ -379,7 +373,7 @@ register('server', [
     ['history', 3, ADMIN, latency_history],
     ['reset', -2, ADMIN, latency_reset],
     ['graph', 3, ADMIN, latency_graph_cmd],
-    ['doctor', 2, ADMIN, (c) => reply_verbatim(c, create_latency_report(c.srv.latency_events, c.srv.config, unix_now(c.srv)))],
+    ['doctor', 2, ADMIN, (c) => c.reply.verbatim(create_latency_report(c.srv.latency_events, c.srv.config, unix_now(c.srv)))],
     ['histogram', -2, ADMIN, latency_histogram],
     ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'LATENCY')],
   ]),

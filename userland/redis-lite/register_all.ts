@@ -26,6 +26,7 @@ import './function.ts';
 import './info.ts';
 import './slowlog.ts';
 import './latency.ts';
+import './memory.ts';
 import { install_getkeys } from './getkeys.ts';
 
 install_getkeys();

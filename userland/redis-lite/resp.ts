@@ -57,6 +57,8 @@ export class ReplyBuf {
     if (this.errors !== null) { if (counted) this.errors.error_reply(m); else this.errors.error_reply_uncounted(); }
   }
   int(n: number | bigint): void { this.head(0x3a, n); }
+  /** addReplyVerbatim: a "txt" verbatim string in RESP3, a bulk string in RESP2. */
+  verbatim(s: string): void { if (this.resp === 3) this.raw(`=${s.length + 4}\r\ntxt:${s}\r\n`); else this.bulk(s); }
   bulk(s: string): void {
     this.head(0x24, s.length);
     this.room(s.length + 2);

@@ -350,12 +350,15 @@ export class Server {
   }
 
   /**
-   * INFO's used_memory: an estimate (the dataset lives in the JavaScript heap, not in the
-   * process's emulated memory): each keyspace's table, entries and arena, plus 1 MiB.
+   * The memory eviction weighs against maxmemory, an estimate (the dataset lives in the
+   * JavaScript heap, not in the process's emulated memory): each keyspace's table, entries,
+   * arena and modelled objects, its expires entries (24 B each), plus 1 MiB for the idle
+   * server. INFO's used_memory adds client buffers and script caches (memory.ts), reported as
+   * mem_not_counted_for_evict.
    */
   used_memory(): number {
     let n = 0;
-    for (const db of this.dbs) n += db.dict.bytes();
+    for (const db of this.dbs) n += db.dict.bytes() + db.expires.size * 24;
     return n + 1024 * 1024;
   }
 

@@ -62,3 +62,40 @@ test.serial('INFO reports peak memory, forks, saves, CPU time, identity and inst
   while (Date.now() < end) await cli_batch(g.port, Array.from({ length: 50 }, () => ['ping']));
   t.true(Number(await info_field(g.port, 'stats', 'instantaneous_ops_per_sec')) > 0);
 });
+
+/** MEMORY STATS as name → value (db.N entries as their nested lines). */
+async function memory_stats(): Promise<Map<string, string>> {
+  const lines = (await cli(g.port, 'memory', 'stats')).trim().split('\n');
+  const m = new Map<string, string>();
+  for (let i = 0; i + 1 < lines.length;) {
+    if (/^db\.\d+$/.test(lines[i])) { m.set(lines[i], lines.slice(i + 1, i + 7).join(' ')); i += 7; } else { m.set(lines[i], lines[i + 1]); i += 2; }
+  }
+  return m;
+}
+
+test.serial('MEMORY STATS adds up with INFO; MEMORY DOCTOR reports as Redis\'s does; MALLOC-STATS and PURGE answer', async (t) => {
+  await cli(g.port, 'flushall');
+  const empty = await cli(g.port, 'memory', 'doctor');
+  t.true(empty.startsWith("Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions."), empty);
+  const members = Array.from({ length: 10000 }, (_, i) => `member-${i}-${'x'.repeat(40)}`);
+  for (let i = 0; i < 100; i++) await cli_batch(g.port, [['sadd', `s${i}`, ...members.slice(0, 100)], ['expire', `s${i}`, '1000']]);
+  await cli(g.port, 'setrange', 'big', String(12 * 1024 * 1024), 'y');
+  const ms = await memory_stats();
+  const n = (k: string): number => Number(ms.get(k));
+  t.is(n('keys.count'), 101);
+  t.is(n('overhead.total') + n('dataset.bytes'), n('total.allocated'), 'overhead + dataset = total');
+  t.true(n('startup.allocated') < n('total.allocated'));
+  t.is(n('fragmentation'), 1);
+  t.deepEqual([...ms.keys()].slice(0, 3), ['peak.allocated', 'total.allocated', 'startup.allocated']);
+  t.true(ms.has('db.0'), 'a non-empty DB has its entry');
+  t.is(await cli(g.port, 'memory', 'doctor'), "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.\n");
+  await cli(g.port, 'del', 'big');
+  await cli(g.port, 'flushall');
+  await cli(g.port, 'setrange', 'mid', String(5 * 1024 * 1024 + 100000), 'y');
+  const report = await cli(g.port, 'memory', 'doctor');
+  t.regex(report, /^Sam, I detected a few issues in this Redis instance memory implants:\n\n \* Peak memory: In the past this instance used more than 150% /, 'the 12 MiB peak is above 150 % of now');
+  t.true(report.endsWith("I'm here to keep you safe, Sam. I want to help you.\n"));
+  t.is(await cli(g.port, 'memory', 'malloc-stats'), 'Stats not supported for the current allocator'); // redis-cli prints a bulk string as it is
+  t.is(await cli(g.port, 'memory', 'purge'), 'OK\n');
+  await cli(g.port, 'flushall');
+});
