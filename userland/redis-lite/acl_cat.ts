@@ -19,7 +19,7 @@ const GROUP_CATEGORY: Record<string, string> = {
 /** Commands whose declared categories are not their group's (src/commands/*.json). */
 const DECLARED: Record<string, string> = {
   flushall: 'keyspace dangerous', flushdb: 'keyspace dangerous', keys: 'keyspace dangerous',
-  restore: 'keyspace dangerous', swapdb: 'keyspace dangerous', info: 'dangerous', lastsave: 'admin dangerous',
+  restore: 'keyspace dangerous', 'restore-asking': 'keyspace dangerous', role: 'admin dangerous', swapdb: 'keyspace dangerous', info: 'dangerous', lastsave: 'admin dangerous',
   sort: 'set sortedset list dangerous', sort_ro: 'set sortedset list dangerous', select: 'connection',
   hscan: 'hash', sscan: 'set', zscan: 'sortedset', command: 'connection',
 };

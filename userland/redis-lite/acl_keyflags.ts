@@ -12,7 +12,7 @@ import type { Cmd } from './commands.ts';
 const READ_WRITE = new Set(['incr', 'incrby', 'decr', 'decrby', 'incrbyfloat', 'append', 'getset', 'getdel', 'getex',
   'setbit', 'lpop', 'rpop', 'blpop', 'brpop', 'lmpop', 'blmpop', 'spop', 'zpopmin', 'zpopmax', 'bzpopmin', 'bzpopmax',
   'zmpop', 'bzmpop', 'hincrby', 'hincrbyfloat', 'zincrby', 'pfadd', 'pfcount', 'xautoclaim', 'xclaim', 'xreadgroup',
-  'restore', 'getrange']);
+  'restore', 'restore-asking', 'getrange']);
 
 /** Keys in order: the first is read and changed or only read, the rest destinations or sources. */
 const BY_POSITION: Record<string, number[]> = {

@@ -93,7 +93,7 @@ function stats_on_unblock(c: Client, failed: boolean): void {
 }
 
 /** replyToBlockedClientTimedOut: every blocking command redis-lite has times out with a null array. */
-export function reply_timed_out(c: Client): void { c.reply.nil_array(); }
+export function reply_timed_out(c: Client): void { if (c.bpop?.on_timeout) c.bpop.on_timeout(c); else c.reply.nil_array(); }
 
 /** Replies nil to clients whose timeout passed; returns ms to the next deadline (-1: none). */
 export function handle_blocked_timeouts(srv: Server): number {

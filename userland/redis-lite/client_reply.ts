@@ -44,8 +44,9 @@ export function client_unblock(c: Client): void {
   if (id === null) return;
   let target: Client | undefined;
   for (const x of c.srv.clients.values()) if (x.id === id) target = x;
-  // A client postponed by CLIENT PAUSE waits for the pause (Redis 7.0 would reach a panic here).
-  if (!target || !(target.flags & CLIENT_BLOCKED) || target.flags & CLIENT_POSTPONED) { c.reply.int(0); return; }
+  // A client postponed by CLIENT PAUSE waits for the pause (Redis 7.0 would reach a panic here);
+  // one held by a command finishing asynchronously (Server.block_on) is not blocked in Redis's sense.
+  if (!target || !(target.flags & CLIENT_BLOCKED) || target.flags & CLIENT_POSTPONED || !target.bpop) { c.reply.int(0); return; }
   if (error) {
     target.reply.error('-UNBLOCKED client unblocked via CLIENT UNBLOCK');
     blocked_command_failed(target);

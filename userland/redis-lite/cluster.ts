@@ -107,4 +107,6 @@ function restore(c: Client): void {
 register('keyspace', [
   ['dump', 2, 'readonly', dump],
   ['restore', -4, 'write denyoom', restore],
+  // RESTORE as a cluster's MIGRATE sends it to a slot being imported (the ASKING flag); the same here.
+  ['restore-asking', -4, 'write denyoom asking', restore],
 ]);

@@ -211,12 +211,12 @@ register('connection', [
     ['unblock', -3, 'admin noscript loading stale nokeys', client_unblock],
     ['pause', -3, 'admin noscript loading stale nokeys', client_pause],
     ['unpause', 2, 'admin noscript loading stale nokeys', client_unpause],
-    ['setinfo', 4, 'noscript loading stale nokeys', (c) => c.reply.ok()],
     ['tracking', -3, 'noscript loading stale nokeys', client_tracking],
     ['caching', 3, 'noscript loading stale nokeys', client_caching],
     ['getredir', 2, 'noscript loading stale nokeys', client_getredir],
     ['trackinginfo', 2, 'noscript loading stale nokeys', client_trackinginfo],
-    ['no-evict', 3, 'admin noscript loading stale nokeys', (c) => c.reply.ok()],
+    // Client eviction (maxmemory-clients) is not modelled; the flag is checked and kept off the books.
+    ['no-evict', 3, 'admin noscript loading stale nokeys', (c) => { if (/^(on|off)$/i.test(c.argv[2])) c.reply.ok(); else c.reply.error(SYNTAX); }],
     ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'CLIENT')],
   ]),
 ]);
@@ -234,5 +234,5 @@ register('server', [
     ['rewrite', 2, 'admin noscript loading stale nokeys', (c) => c.reply.error('The server is running without a config file')],
     ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'CONFIG')],
   ]),
-  ['debug', -2, 'admin noscript loading stale nokeys', debug],
+  ['debug', -2, 'admin noscript loading stale protected nokeys', debug],
 ]);

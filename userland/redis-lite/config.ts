@@ -48,7 +48,7 @@ const OTHER_DEFAULTS: Record<string, string> = {
   'stop-writes-on-bgsave-error': 'yes', 'rdbcompression': 'yes', 'rdbchecksum': 'yes',
   'appendonly-fsync-on-rewrite': 'no', 'no-appendfsync-on-rewrite': 'no', 'activerehashing': 'yes',
   'lua-time-limit': '5000',
-  'busy-reply-threshold': '5000', 'supervised': 'no', 'pidfile': '', 'unixsocket': '', 'enable-debug-command': 'no',
+  'busy-reply-threshold': '5000', 'supervised': 'no', 'pidfile': '', 'unixsocket': '', 'enable-debug-command': 'no', 'enable-module-command': 'no', 'enable-protected-configs': 'no',
   'close-on-oom': 'no', 'set-proc-title': 'yes', 'replica-read-only': 'yes', 'repl-diskless-sync': 'yes',
   'active-expire-effort': '1', 'acllog-max-len': '128', 'aclfile': '', 'repl-backlog-size': '1048576', 'min-replicas-to-write': '0', 'min-replicas-max-lag': '10',
   'zset-max-ziplist-entries': '128', 'zset-max-ziplist-value': '64', 'replicaof': '',
@@ -217,7 +217,7 @@ function param(name: string): Param | undefined {
 
 /** Parameters only the command line or config file sets (IMMUTABLE_CONFIG in config.c). */
 const IMMUTABLE = new Set(['daemonize', 'supervised', 'pidfile', 'unixsocket', 'io-threads', 'logfile', 'tcp-backlog',
-  'set-proc-title', 'enable-debug-command', 'databases', 'appendfilename', 'aclfile', 'replicaof']);
+  'set-proc-title', 'enable-debug-command', 'enable-module-command', 'enable-protected-configs', 'databases', 'appendfilename', 'aclfile', 'replicaof']);
 
 /** The parameter a name (or an alias) stands for, or null when there is none (lookupConfig). */
 export function config_canonical(name: string): string | null {

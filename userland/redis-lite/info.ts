@@ -94,8 +94,8 @@ function command_info(c: Client, cmd: Cmd): void {
   c.reply.array(10);
   c.reply.bulk(cmd.fullname);
   c.reply.int(cmd.arity);
-  // may_replicate is internal: COMMAND INFO does not report it (7.0).
-  const flags = cmd.flags.filter((f) => f !== 'may_replicate');
+  // may_replicate and protected are internal: COMMAND INFO does not report them (7.0's addCommandFlags).
+  const flags = cmd.flags.filter((f) => f !== 'may_replicate' && f !== 'protected');
   c.reply.array(flags.length); for (const f of flags) c.reply.status(f);
   c.reply.int(cmd.first); c.reply.int(cmd.last); c.reply.int(cmd.step);
   const cats = category_names(cmd.acl_categories);

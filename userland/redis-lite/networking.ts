@@ -26,7 +26,8 @@ export const CLIENT_CLOSE_AFTER_REPLY = 1, CLIENT_MULTI = 2, CLIENT_DIRTY_CAS = 
   CLIENT_PUBSUB = 16, CLIENT_BLOCKED = 32, CLIENT_CLOSE_ASAP = 64, CLIENT_PENDING_WRITE = 128, CLIENT_UNBLOCKED = 256;
 
 /** proc serves a blocked client: true served, false stop serving this key, null not served (keep waiting). */
-export interface BlockState { keys: string[]; timeout: number; proc: (c: Client, key: string) => boolean | null }
+/** A blocked client's wait: its keys, deadline (0: none) and serving callback; on_timeout replies when it ends unserved (default: a nil array). */
+export interface BlockState { keys: string[]; timeout: number; proc: (c: Client, key: string) => boolean | null; on_timeout?: (c: Client) => void }
 
 export class Client {
   argv: string[] = [];

@@ -27,6 +27,8 @@ import './info.ts';
 import './slowlog.ts';
 import './latency.ts';
 import './memory.ts';
+import './replication.ts';
+import './module.ts';
 import { install_getkeys } from './getkeys.ts';
 
 install_getkeys();

@@ -30,6 +30,8 @@ const CLIENT_REPLY_MASK = CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SK
 /** Calls per timed call (a power of two). */
 const CALL_SAMPLE = 64;
 const PUBSUB_OK = new Set(['ping', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'quit', 'reset']);
+/** CMD_PROTECTED commands and the option that lets them run (processCommand). */
+const PROTECTED_BY: Record<string, string> = { debug: 'enable-debug-command', module: 'enable-module-command' };
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
 /** processCommand's is_write_command: a write, a script declaring writes, or an EXEC with queued writes. */
@@ -185,8 +187,9 @@ export class Server {
     if ((cmd.arity > 0 && cmd.arity !== argv.length) || argv.length < -cmd.arity) {
       return this.reject(c, cmd, `wrong number of arguments for '${cmd.fullname}' command`);
     }
-    if (cmd.name === 'debug' && !this.protected_allowed(c)) {
-      return this.reject(c, cmd, 'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.');
+    const guard = cmd.flags.includes('protected') ? PROTECTED_BY[cmd.fullname.split('|')[0]] : undefined;
+    if (guard && !this.protected_allowed(c, guard)) {
+      return this.reject(c, cmd, `${cmd.fullname.split('|')[0].toUpperCase()} command not allowed. If the ${guard} option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`);
     }
     if (!c.authenticated && this.acl.default_needs_auth && !cmd.flags.includes('no_auth')) return this.reject(c, cmd, '-NOAUTH Authentication required.');
     if (c.flags & CLIENT_MULTI && cmd.flags.includes('no_multi')) return this.reject(c, cmd, 'Command not allowed inside a transaction');
@@ -226,9 +229,9 @@ export class Server {
     this.needs_replicas = to > 0 && lag > 0;
   }
 
-  /** allowProtectedAction for enable-debug-command: yes, or local for a loopback client. */
-  private protected_allowed(c: Client): boolean {
-    const v = this.config.other.get('enable-debug-command') ?? 'no';
+  /** allowProtectedAction for an enable-…-command option: yes, or local for a loopback client. */
+  private protected_allowed(c: Client, option: string): boolean {
+    const v = this.config.other.get(option) ?? 'no';
     return v === 'yes' || (v === 'local' && /^(127\.|\[?::1\]?:)/.test(c.addr));
   }
 

@@ -15,11 +15,12 @@ let native: Awaited<ReturnType<typeof start_native>> = null;
 test.before(async () => { [g, native] = await Promise.all([start_redis(), start_native()]); });
 test.after.always(() => { g?.stop(); native?.proc.kill('SIGKILL'); });
 
-const resp = (...argv: string[]): string => `*${argv.length}\r\n${argv.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+/** A RESP request; strings are bytes (latin1), as payloads are. */
+const resp = (...argv: string[]): string => `*${argv.length}\r\n${argv.map((a) => `$${Buffer.byteLength(a, 'latin1')}\r\n${a}\r\n`).join('')}`;
 
 /** The replies, as lines; compared with native's unless `alone` (replies with parts redis-lite lacks, such as key specs). */
 async function run(t: import('ava').ExecutionContext, cmds: string[][], alone = false): Promise<string[]> {
-  const data = cmds.map((c) => resp(...c)).join('');
+  const data = Buffer.from(cmds.map((c) => resp(...c)).join(''), 'latin1');
   const got = (await raw(g.port, data)).reply;
   if (native && !alone) t.is(got, (await raw(native.port, data)).reply, 'same replies as native redis-server');
   return got.split('\r\n');
@@ -101,4 +102,18 @@ test.serial('CONFIG SET port moves the listener; a port that cannot be had is re
     t.is((await raw(next, resp('CONFIG', 'SET', 'port', String(g.port)))).reply, '+OK\r\n');
     t.is((await raw(g.port, resp('PING'))).reply, '+PONG\r\n');
   } finally { blocker.close(); }
+});
+
+test.serial('a master without replicas or modules: ROLE, WAIT (blocks to its timeout), FAILOVER, MODULE, RESTORE-ASKING, CLIENT NO-EVICT', async (t) => {
+  const got = await run(t, [
+    ['ROLE'], ['WAIT', '0', '0'], ['WAIT', '1', '50'], ['WAIT', 'x', '1'], ['WAIT', '1', '-1'], ['FAILOVER'], ['FAILOVER', 'ABORT'],
+    ['FAILOVER', 'TIMEOUT', 'x'], ['MODULE', 'LIST'], ['MODULE', 'LOAD', '/x.so'], ['MODULE', 'UNLOAD', 'x'], ['DEL', 'rk'],
+    ['RESTORE-ASKING', 'rk', '0', '\x00\xc0\x01\t\x00\xf6\x8a\xb6z\x85\x87rM'], ['GET', 'rk'], ['CLIENT', 'NO-EVICT', 'maybe'],
+    ['CLIENT', 'NO-EVICT', 'on'], ['CLIENT', 'SETINFO', 'lib-name', 'x'],
+  ]);
+  t.deepEqual(got.slice(0, 8), ['*3', '$6', 'master', ':0', '*0', ':0', ':0', '-ERR value is not an integer or out of range']);
+  const text = got.join('\n');
+  for (const e of ['-ERR timeout is negative', '-ERR FAILOVER requires connected replicas.', '-ERR No failover in progress.',
+    '-ERR MODULE command not allowed. If the enable-module-command option is set to "local"', '$1\n1\n-ERR syntax error\n+OK',
+    "-ERR unknown subcommand 'SETINFO'. Try CLIENT HELP."]) t.true(text.includes(e), e);
 });
