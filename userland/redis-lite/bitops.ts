@@ -79,28 +79,32 @@ function bit_range(c: Client, len: number, first: number, pos = false): [number,
   return bit ? [a, b] : [a * 8, b * 8 + 7];
 }
 
+/** BITCOUNT: a missing key counts 0 before its range is read (lookupKeyReadOrReply first). */
 function bitcount(c: Client): void {
   const v = lookup_string(c, c.argv[1]);
   if (v === null) return;
-  const r = bit_range(c, v?.length ?? 0, 2);
+  if (v === undefined) { c.reply.int(0); return; }
+  const r = bit_range(c, v.length, 2);
   if (r === undefined) return;
-  if (!v || !r) { c.reply.int(0); return; }
+  if (!r) { c.reply.int(0); return; }
   let n = 0;
   for (let i = r[0]; i <= r[1]; i++) if (v.charCodeAt(i >> 3) & (0x80 >> (i & 7))) n++;
   c.reply.int(n);
 }
 
+/** BITPOS: the bit (an integer, then 0 or 1), the key (missing: all zeros), then the range, as bitposCommand reads them. */
 function bitpos(c: Client): void {
-  const bit = c.argv[2];
-  if (bit !== '0' && bit !== '1') { c.reply.error('The bit argument must be 1 or 0.'); return; }
+  const bit = get_ll(c, c.argv[2]);
+  if (bit === null) return;
+  if (bit !== 0 && bit !== 1) { c.reply.error('The bit argument must be 1 or 0.'); return; }
   const v = lookup_string(c, c.argv[1]);
   if (v === null) return;
+  if (v === undefined) { c.reply.int(bit === 1 ? -1 : 0); return; }
   const explicit_end = c.argv.length >= 5;
-  const r = bit_range(c, v?.length ?? 0, 3, true);
+  const r = bit_range(c, v.length, 3, true);
   if (r === undefined) return;
-  if (!v) { c.reply.int(bit === '1' ? -1 : 0); return; }
   if (!r) { c.reply.int(-1); return; }
-  const want = bit === '1' ? 1 : 0;
+  const want = bit;
   for (let i = r[0]; i <= r[1]; i++) if ((v.charCodeAt(i >> 3) & (0x80 >> (i & 7)) ? 1 : 0) === want) { c.reply.int(i); return; }
   // Looking for a clear bit with no explicit end: the string is padded with zeros on the right.
   c.reply.int(want === 0 && !explicit_end ? r[1] + 1 : -1);

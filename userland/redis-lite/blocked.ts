@@ -10,13 +10,18 @@ import type { Server } from './server.ts';
 import { slowlog_push } from './slowlog.ts';
 import { flush_pending } from './tracking.ts';
 
-/** getTimeoutFromObjectOrReply: seconds (a float) → absolute ms, 0 for "forever"; null after an error. */
+/**
+ * getTimeoutFromObjectOrReply: seconds (a float) → absolute ms, 0 for "forever"; null after an
+ * error. The milliseconds are `(long long)(ftval * 1000.0)`: truncated toward zero (so under a
+ * millisecond means forever), and past the range x86's conversion gives LLONG_MIN (negative).
+ */
 export function parse_timeout(c: Client, arg: string): number | null {
   const t = get_double(c, arg, 'timeout is not a float or out of range');
   if (t === null) return null;
-  if (t < 0) { c.reply.error('timeout is negative'); return null; }
-  if (!Number.isFinite(t) || t * 1000 > 2 ** 53) { c.reply.error('timeout is out of range'); return null; }
-  return t > 0 ? c.srv.now + Math.ceil(t * 1000) : 0;
+  const ms = t * 1000, tval = Number.isNaN(ms) || Math.abs(ms) >= 2 ** 63 ? -1 : Math.trunc(ms);
+  if (tval < 0) { c.reply.error('timeout is negative'); return null; }
+  if (tval > 2 ** 63 - c.srv.now) { c.reply.error('timeout is out of range'); return null; }
+  return tval > 0 ? c.srv.now + tval : 0;
 }
 
 export function block_for_keys(c: Client, keys: string[], timeout: number, proc: (c: Client, key: string) => boolean | null): void {

@@ -22,6 +22,17 @@ export function get_int(c: Client, s: string, msg = NOT_INT): number | null {
   return typeof v === 'bigint' ? (v > 0n ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER) : v;
 }
 
+/**
+ * getIntFromObjectOrReply: an integer that fits a C int; a valid 64-bit one outside it gets
+ * Redis's range message (unless the caller gives its own message for every failure).
+ */
+export function get_int32(c: Client, s: string, msg?: string): number | null {
+  const v = string2ll(s);
+  if (v === null) { c.reply.error(msg ?? NOT_INT); return null; }
+  if (typeof v === 'bigint' || v < -2147483648 || v > 2147483647) { c.reply.error(msg ?? 'value is out of range, value must between -2147483648 and 2147483647'); return null; }
+  return v;
+}
+
 /** getPositiveLongFromObjectOrReply / getRangeLong: an integer in [min, max]. */
 export function get_range(c: Client, s: string, min: number, max: number, msg: string): number | null {
   const v = string2ll(s);

@@ -5,7 +5,7 @@
 import { free_effort, LAZYFREE_THRESHOLD, MEMORY_SAMPLES_DEFAULT, object_size } from './object_mem.ts';
 import { reply_help } from './help.ts';
 import { signal_db_keys } from './blocked.ts';
-import { get_int, opt } from './cmdutil.ts';
+import { get_int, get_int32, opt } from './cmdutil.ts';
 import { container, register } from './commands.ts';
 import type { Db } from './db.ts';
 import type { Client } from './networking.ts';
@@ -114,7 +114,7 @@ function flush(c: Client, all: boolean): void {
 }
 
 function select_db(c: Client, arg: string): Db | null {
-  if (get_int(c, arg) === null) return null;
+  if (get_int32(c, arg) === null) return null;
   const db = c.srv.db_at(arg);
   if (!db) c.reply.error('DB index is out of range');
   return db;
@@ -166,8 +166,8 @@ function copy(c: Client): void {
 }
 
 function swapdb(c: Client): void {
-  if (get_int(c, c.argv[1], 'invalid first DB index') === null) return;
-  if (get_int(c, c.argv[2], 'invalid second DB index') === null) return;
+  if (get_int32(c, c.argv[1], 'invalid first DB index') === null) return;
+  if (get_int32(c, c.argv[2], 'invalid second DB index') === null) return;
   const a = c.srv.db_at(c.argv[1]), b = c.srv.db_at(c.argv[2]);
   if (!a || !b) { c.reply.error('DB index is out of range'); return; }
   if (a !== b) {

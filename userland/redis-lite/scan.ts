@@ -27,22 +27,29 @@ function snaps(srv: Server): Map<number, Snapshot> {
 }
 
 /**
- * parseScanCursorOrReply: strtoul's reading (a sign is allowed, "-1" wraps to 2^64-1; out of
+ * parseScanCursorOrReply: strtoul's reading (an empty cursor is 0, a sign is allowed, "-1" wraps to 2^64-1; out of
  * range or trailing junk is invalid). Only the low 32 bits select a bucket (tables are
  * smaller), as the low 64 do in Redis.
  */
 function parse_cursor(cs: string): number | null {
+  if (cs === '') return 0; // strtoul reads nothing, and nothing is left over
   if (!/^[+-]?\d+$/.test(cs)) return null;
   if (cs.length <= 9) return Number(cs) >>> 0;
   const v = BigInt(cs), mag = v < 0n ? -v : v;
   return mag > 0xffffffffffffffffn ? null : Number(BigInt.asUintN(32, v));
 }
 
-/** Parses cursor and options; null after an error reply. */
+/** The cursor at argv[cur_i]; null after the error reply. */
+function scan_cursor(c: Client, cur_i: number): number | null {
+  const cursor = parse_cursor(c.argv[cur_i]);
+  if (cursor === null) c.reply.error('invalid cursor');
+  return cursor;
+}
+
+/** Parses the cursor and the options after it; null after an error reply. */
 function scan_args(c: Client, cur_i: number, allow_type: boolean): { cursor: number; pat: string | null; count: number; type: string | null } | null {
-  const cs = c.argv[cur_i];
-  const cursor = parse_cursor(cs);
-  if (cursor === null) { c.reply.error('invalid cursor'); return null; }
+  const cursor = scan_cursor(c, cur_i);
+  if (cursor === null) return null;
   let pat: string | null = null, count = 10, type: string | null = null;
   for (let j = cur_i + 1; j < c.argv.length; j++) {
     const has = j + 1 < c.argv.length;
@@ -101,12 +108,14 @@ function small(v: RObj): boolean {
   return (v instanceof HashObj && v.enc === 'listpack') || (v instanceof SetObj && v.enc === 'intset') || (v instanceof ZSet && v.enc === 'listpack');
 }
 
+/** HSCAN/SSCAN/ZSCAN: the cursor, then the key (missing: an empty scan; WRONGTYPE), then the options, as hscanCommand orders them. */
 function collection_scan(c: Client, cls: typeof HashObj | typeof SetObj | typeof ZSet): void {
-  const a = scan_args(c, 2, false);
-  if (!a) return;
+  if (scan_cursor(c, 2) === null) return;
   const v = c.db.lookup(c.argv[1]);
   if (v !== undefined && !(v instanceof cls)) { c.reply.error(WRONGTYPE); return; }
   if (v === undefined) { reply_scan(c, 0, []); return; }
+  const a = scan_args(c, 2, false);
+  if (!a) return;
   const members = (): string[] => (v instanceof SetObj ? [...v] : v instanceof ZSet ? [...v.dict.keys()] : [...(v as HashObj).keys()]);
   const [next, keys] = small(v) && a.cursor === 0 ? [0, members()] : walk(c.srv, a.cursor, a.count, members);
   const out: string[] = [];

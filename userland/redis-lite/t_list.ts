@@ -78,22 +78,24 @@ function lrange(c: Client): void {
   for (let i = r[0]; i <= r[1]; i++) c.reply.bulk(l.at(i));
 }
 
+/** LINDEX: a missing key is nil before the index is read. */
 function lindex(c: Client): void {
   const l = lookup_typed(c, c.argv[1], ListObj);
   if (l === null) return;
+  if (!l) { c.reply.nil(); return; }
   const i = get_int(c, c.argv[2]);
   if (i === null) return;
-  if (!l) { c.reply.nil(); return; }
   const idx = i < 0 ? l.length + i : i;
   c.reply.bulk_or_nil(idx >= 0 && idx < l.length ? l.at(idx) : undefined);
 }
 
+/** LSET: a missing key is "no such key" before the index is read. */
 function lset(c: Client): void {
   const l = lookup_typed(c, c.argv[1], ListObj, true);
   if (l === null) return;
+  if (!l) { c.reply.error('no such key'); return; }
   const i = get_int(c, c.argv[2]);
   if (i === null) return;
-  if (!l) { c.reply.error('no such key'); return; }
   const idx = i < 0 ? l.length + i : i;
   if (idx < 0 || idx >= l.length) { c.reply.error('index out of range'); return; }
   l.set(idx, c.argv[3]);
@@ -296,8 +298,11 @@ register('list', [
   ['blpop', -3, 'write noscript blocking', (c) => bpop(c, LEFT), 1, -2, 1],
   ['brpop', -3, 'write noscript blocking', (c) => bpop(c, RIGHT), 1, -2, 1],
   ['blmove', 6, 'write denyoom noscript blocking', (c) => {
+    // The directions are read before the timeout (blmoveCommand).
+    const from = side(c.argv[3]), to = side(c.argv[4]);
+    if (from === null || to === null) { c.reply.error(SYNTAX); return; }
     const t = parse_timeout(c, c.argv[5]);
-    if (t !== null) lmove(c, side(c.argv[3]), side(c.argv[4]), t);
+    if (t !== null) lmove(c, from, to, t);
   }, 1, 2, 1],
   ['brpoplpush', 4, 'write denyoom noscript blocking', (c) => {
     const t = parse_timeout(c, c.argv[3]);

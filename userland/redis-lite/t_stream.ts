@@ -125,13 +125,14 @@ function xadd(c: Client): void {
   const a = parse_trim_args(c, true);
   if (!a) return;
   const argv = c.argv, idpos = a.idpos, nfields = argv.length - idpos - 1;
-  if (nfields < 2 || nfields % 2 === 1) { c.reply.error("wrong number of arguments for 'xadd' command"); return; }
+  // The ID is read with the options (streamParseAddOrTrimArgsOrReply), before the fields are counted.
   let use: StreamID | null = null;
   if (argv[idpos] !== '*') {
     use = parse_id(c, argv[idpos], 0n, true, true);
     if (!use) return;
-    if (use.seq === 0n && use.ms === 0n) { c.reply.error('The ID specified in XADD must be greater than 0-0'); return; }
   }
+  if (nfields < 2 || nfields % 2 === 1) { c.reply.error("wrong number of arguments for 'xadd' command"); return; }
+  if (use && use.seq === 0n && use.ms === 0n) { c.reply.error('The ID specified in XADD must be greater than 0-0'); return; }
   let s = lookup_stream(c, argv[1], true);
   if (s === null) return;
   if (s === undefined) {

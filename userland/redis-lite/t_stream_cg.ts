@@ -119,9 +119,9 @@ function xack(c: Client): void {
   const s = lookup_stream(c, c.argv[1], true);
   if (s === null) return;
   const cg = s?.cgroups.get(c.argv[2]);
+  if (!cg) { c.reply.int(0); return; } // no key or group: nothing to ack, before the IDs are read (xackCommand)
   const ids: StreamID[] = [];
   for (let j = 3; j < c.argv.length; j++) { const id = parse_id(c, c.argv[j], 0n, true); if (!id) return; ids.push(id); }
-  if (!cg) { c.reply.int(0); return; }
   let n = 0;
   for (const id of ids) {
     const nack = pel_find(cg.pel, id);

@@ -6,7 +6,7 @@ import { clamp_range, get_ll, lookup_string, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import type { Client } from './networking.ts';
 import { notify, NOTIFY_GENERIC, NOTIFY_STRING } from './notify.ts';
-import { max_string_len, RawStr } from './object.ts';
+import { is_str, max_string_len, RawStr } from './object.ts';
 import { NOT_INT, SYNTAX } from './resp.ts';
 import { in_ll_range, ld2string, norm, string2d, string2ll } from './util.ts';
 
@@ -249,6 +249,9 @@ function incrbyfloat(c: Client): void {
 
 /** LCS key1 key2 [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN]. */
 function lcs(c: Client): void {
+  // Both keys are looked up and type-checked first, with LCS's own message (lcsCommand).
+  const va = c.db.lookup(c.argv[1]), vb = c.db.lookup(c.argv[2]);
+  if ((va !== undefined && !is_str(va)) || (vb !== undefined && !is_str(vb))) { c.reply.error('The specified keys must contain string values'); return; }
   let len_only = false, idx = false, minlen = 0, withlen = false;
   for (let j = 3; j < c.argv.length; j++) {
     const o = c.argv[j];

@@ -165,12 +165,13 @@ function zrange_generic(c: Client, by: By, rev: boolean, first: number, legacy: 
   }
   if (limit && spec.by === 'rank') { c.reply.error('syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX'); return; }
   if (withscores && spec.by === 'lex') { c.reply.error('syntax error, WITHSCORES not supported in combination with BYLEX'); return; }
-  if (spec.offset < 0) { if (store) { c.db.delete(store); c.reply.int(0); } else c.reply.array(0); return; }
   // Reverse score/lex ranges are written max first.
   if (spec.rev && spec.by !== 'rank') [spec.min, spec.max] = [spec.max, spec.min];
+  // The range is parsed before the key is looked up (a bad range beats WRONGTYPE), as zrangeGenericCommand does.
+  if (!select_range(c, undefined, spec)) return;
   const z = lookup_typed(c, key, ZSet);
   if (z === null) return;
-  const items = select_range(c, z, spec);
+  const items = spec.offset < 0 ? [] : select_range(c, z, spec);
   if (!items) return;
   if (!store) { reply_range(c, items, withscores); return; }
   store_zset(c, store, items, 'zrangestore');
@@ -367,9 +368,11 @@ function combine(op: 'union' | 'inter' | 'diff', inputs: (Map<string, number> | 
 }
 
 function zremrange(c: Client, by: By): void {
+  const spec: RangeSpec = { by, rev: false, min: c.argv[2], max: c.argv[3], offset: 0, count: -1 };
+  if (!select_range(c, undefined, spec)) return; // the range is checked before the key (zremrangeGenericCommand)
   const key = c.argv[1], z = lookup_typed(c, key, ZSet, true);
   if (z === null) return;
-  const items = select_range(c, z ?? undefined, { by, rev: false, min: c.argv[2], max: c.argv[3], offset: 0, count: -1 });
+  const items = select_range(c, z ?? undefined, spec);
   if (!items) return;
   if (z && items.length) {
     for (const [m] of items) z.delete(m);
