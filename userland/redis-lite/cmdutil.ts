@@ -33,9 +33,31 @@ export function get_int32(c: Client, s: string, msg?: string): number | null {
   return v;
 }
 
-/** getPositiveLongFromObjectOrReply / getRangeLong: an integer in [min, max]. */
+/**
+ * The count of SRANDMEMBER/HRANDFIELD/ZRANDMEMBER: getRangeLongFromObjectOrReply(-LONG_MAX,
+ * LONG_MAX), and within ±LONG_MAX/2 when each element comes with a value (WITHVALUES,
+ * WITHSCORES). Huge counts become ±MAX_SAFE_INTEGER (more than any collection holds).
+ */
+export function rand_count(c: Client, s: string, with_values: boolean): number | null {
+  const v = string2ll(s);
+  if (v === null) { c.reply.error(NOT_INT); return null; }
+  const b = BigInt(v), LONG_MAX = 9223372036854775807n;
+  if (b < -LONG_MAX) { c.reply.error('value is out of range, value must between -9223372036854775807 and 9223372036854775807'); return null; }
+  if (with_values && (b < -LONG_MAX / 2n || b > LONG_MAX / 2n)) { c.reply.error('value is out of range'); return null; }
+  return typeof v === 'bigint' ? (v > 0n ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER) : v;
+}
+
+/** privos's bound on a negative random-element count (repeats allowed): Redis would emit that many, without end. */
+export const RAND_REPEAT_MAX = 2 ** 32;
+
+/**
+ * getPositiveLongFromObjectOrReply / getRangeLongFromObjectOrReply: an integer in [min, max];
+ * max = Number.MAX_SAFE_INTEGER stands for LONG_MAX, so values up to 2^63-1 are accepted and
+ * come back as MAX_SAFE_INTEGER (more than any collection or argument list holds).
+ */
 export function get_range(c: Client, s: string, min: number, max: number, msg: string): number | null {
   const v = string2ll(s);
+  if (typeof v === 'bigint' && v > 0n && max === Number.MAX_SAFE_INTEGER) return max;
   if (v === null || typeof v === 'bigint' || v < min || v > max) { c.reply.error(msg); return null; }
   return v;
 }
@@ -84,21 +106,26 @@ function set_numkeys(c: Client, at: number): number | null {
 }
 
 /**
- * SINTERCARD/ZINTERCARD's arguments: numkeys key [key …] [LIMIT limit]; null after replying.
- * `parse_numkeys` gives ZINTERCARD the zset family's numkeys errors.
+ * SINTERCARD's arguments: numkeys key [key …] [LIMIT limit]; null after replying.
  */
-export function intercard_args(c: Client, parse_numkeys = set_numkeys): { keys: string[]; limit: number } | null {
-  const numkeys = parse_numkeys(c, 1);
+export function intercard_args(c: Client): { keys: string[]; limit: number } | null {
+  const numkeys = set_numkeys(c, 1);
   if (numkeys === null) return null;
+  const limit = intercard_limit(c, 2 + numkeys);
+  return limit === null ? null : { keys: c.argv.slice(2, 2 + numkeys), limit };
+}
+
+/** [LIMIT limit] from argv[from] on (0: none); null after replying. */
+export function intercard_limit(c: Client, from: number): number | null {
   let limit = 0;
-  for (let j = 2 + numkeys; j < c.argv.length; j++) {
+  for (let j = from; j < c.argv.length; j++) {
     if (opt(c.argv[j], 'LIMIT') && j + 1 < c.argv.length) {
       const n = get_range(c, c.argv[++j], 0, Number.MAX_SAFE_INTEGER, "LIMIT can't be negative");
       if (n === null) return null;
       limit = n;
     } else { c.reply.error(SYNTAX); return null; }
   }
-  return { keys: c.argv.slice(2, 2 + numkeys), limit };
+  return limit;
 }
 
 export interface MpopArgs { keys: string[]; first: boolean; count: number; timeout: number | null }
@@ -110,8 +137,10 @@ export interface MpopArgs { keys: string[]; first: boolean; count: number; timeo
  */
 export function mpop_args(c: Client, sides: [string, string], timeout?: (c: Client, s: string) => number | null): MpopArgs | null {
   const i = timeout ? 2 : 1;
-  const numkeys = get_range(c, c.argv[i], 1, Number.MAX_SAFE_INTEGER, 'numkeys should be greater than 0');
-  if (numkeys === null) return null;
+  // numkeys may be up to LONG_MAX: past the arguments it is a syntax error, not a range error.
+  const nk = string2ll(c.argv[i]);
+  if (nk === null || nk < 1) { c.reply.error('numkeys should be greater than 0'); return null; }
+  const numkeys = typeof nk === 'bigint' ? Number.MAX_SAFE_INTEGER : nk;
   let j = i + 1 + numkeys;
   if (j >= c.argv.length || (!opt(c.argv[j], sides[0]) && !opt(c.argv[j], sides[1]))) { c.reply.error(SYNTAX); return null; }
   const first = opt(c.argv[j++], sides[0]);

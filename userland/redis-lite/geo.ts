@@ -7,6 +7,7 @@
 import { get_double, get_ll, lookup_typed, opt } from './cmdutil.ts';
 import { register } from './commands.ts';
 import { align52, decode_score, distance, encode, GEO_LAT_MAX, GEO_LAT_MIN, GEO_LONG_MAX, GEO_LONG_MIN, GEO_STEP_MAX, type Hash, search_boxes, type Shape, within } from './geohash.ts';
+import { printf_f } from './util.ts';
 import type { Client } from './networking.ts';
 import { notify, NOTIFY_GENERIC, NOTIFY_ZSET } from './notify.ts';
 import { SYNTAX } from './resp.ts';
@@ -21,7 +22,7 @@ function lonlat(c: Client, i: number): [number, number] | null {
   if (x === null || y === null) return null;
   if (x < GEO_LONG_MIN || x > GEO_LONG_MAX || y < GEO_LAT_MIN || y > GEO_LAT_MAX) {
     // The format's trailing CRLF is trimmed by addReplyErrorFormat.
-    c.reply.error(`invalid longitude,latitude pair ${x.toFixed(6)},${y.toFixed(6)}`);
+    c.reply.error(`invalid longitude,latitude pair ${printf_f(x)},${printf_f(y)}`);
     return null;
   }
   return [x, y];

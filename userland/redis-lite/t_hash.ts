@@ -2,7 +2,7 @@
  * t_hash.c: hashes on a Map that reports "listpack" until it outgrows
  * hash-max-listpack-entries/value, then "hashtable" (never back).
  */
-import { get_ll, lookup_typed, opt } from './cmdutil.ts';
+import { get_ll, lookup_typed, opt, rand_count, RAND_REPEAT_MAX } from './cmdutil.ts';
 import { register } from './commands.ts';
 import type { Client } from './networking.ts';
 import { notify, NOTIFY_GENERIC, NOTIFY_HASH } from './notify.ts';
@@ -144,17 +144,17 @@ function hstrlen(c: Client): void {
 function hrandfield(c: Client): void {
   let count: number | null = null, withvalues = false;
   if (c.argv.length >= 3) {
-    const n = get_ll(c, c.argv[2]);
+    const n = rand_count(c, c.argv[2], c.argv.length === 4 && opt(c.argv[3], 'WITHVALUES'));
     if (n === null) return;
     if (c.argv.length === 4) { if (!opt(c.argv[3], 'WITHVALUES')) { c.reply.error(SYNTAX); return; } withvalues = true; }
     else if (c.argv.length > 4) { c.reply.error(SYNTAX); return; }
-    if (Number(n) < -Number.MAX_SAFE_INTEGER / 2 || Number(n) > Number.MAX_SAFE_INTEGER / 2) { c.reply.error('value is out of range'); return; }
-    count = Number(n);
+    count = n;
   }
   const h = lookup_typed(c, c.argv[1], HashObj);
   if (h === null) return;
   if (count === null) { if (!h) c.reply.nil(); else c.reply.bulk([...h.keys()][rand_below(h.size)]); return; }
   if (!h || count === 0) { c.reply.array(0); return; }
+  if (count < -RAND_REPEAT_MAX) { c.reply.error('value is out of range'); return; }
   const entries = [...h];
   let pick: [string, string][];
   if (count < 0) pick = Array.from({ length: -count }, () => entries[rand_below(entries.length)]);

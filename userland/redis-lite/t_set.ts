@@ -3,7 +3,7 @@
  * are at most set-max-intset-entries of them, then "hashtable"; the algebra commands check
  * every key's type before computing, as Redis 7.0 does.
  */
-import { get_ll, get_range, intercard_args, lookup_typed } from './cmdutil.ts';
+import { get_ll, get_range, intercard_args, lookup_typed, rand_count, RAND_REPEAT_MAX } from './cmdutil.ts';
 import { register } from './commands.ts';
 import type { Client } from './networking.ts';
 import { notify, NOTIFY_GENERIC, NOTIFY_SET } from './notify.ts';
@@ -100,14 +100,14 @@ function spop(c: Client): void {
 function srandmember(c: Client): void {
   let count: number | null = null;
   if (c.argv.length === 3) {
-    const n = get_ll(c, c.argv[2]);
+    const n = rand_count(c, c.argv[2], false);
     if (n === null) return;
-    if (Number(n) <= -Number.MAX_SAFE_INTEGER || Number(n) >= Number.MAX_SAFE_INTEGER) { c.reply.error('value is out of range'); return; }
-    count = Number(n);
+    count = n;
   } else if (c.argv.length > 3) { c.reply.error(SYNTAX); return; }
   const s = lookup_typed(c, c.argv[1], SetObj);
   if (s === null) return;
   if (count === null) { if (!s) c.reply.nil(); else c.reply.bulk([...s][rand_below(s.size)]); return; }
+  if (s && count < -RAND_REPEAT_MAX) { c.reply.error('value is out of range'); return; }
   if (!s || count === 0) { c.reply.array(0); return; }
   const all = [...s];
   const pick = count < 0 ? Array.from({ length: -count }, () => all[rand_below(all.length)]) : shuffle(all).slice(0, count);
@@ -118,9 +118,10 @@ function smove(c: Client): void {
   const [, src, dst, m] = c.argv;
   const s = lookup_typed(c, src, SetObj, true);
   if (s === null) return;
+  if (!s) { c.reply.int(0); return; } // a missing source answers 0 before the destination's type is checked
   const d = lookup_typed(c, dst, SetObj, true);
   if (d === null) return;
-  if (!s || !s.has(m)) { c.reply.int(0); return; }
+  if (!s.has(m)) { c.reply.int(0); return; }
   if (src === dst) { c.reply.int(1); return; }
   s.delete(m);
   notify(c, NOTIFY_SET, 'srem', src);

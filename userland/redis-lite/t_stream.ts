@@ -100,7 +100,8 @@ function parse_trim_args(c: Client, xadd: boolean): TrimArgs | null {
       if (v < 0) { c.reply.error('The LIMIT argument must be >= 0.'); return null; }
       a.limit = Number(v); limit_given = true; i++;
     } else if (xadd && opt(o, 'NOMKSTREAM')) a.nomkstream = true;
-    else if (xadd) break;
+    else if (xadd) { if (!parse_id(c, o, 0n, true, true)) return null; break; } // the ID, read here as Redis does
+
     else { c.reply.error(SYNTAX); return null; }
   }
   a.idpos = i;

@@ -123,11 +123,12 @@ function getdel(c: Client): void {
 function getex(c: Client): void {
   const p = parse_set_args(c, 2, true);
   if (!p) return;
-  const when = expire_from(c, p.flags, p.exp, 'getex');
-  if (when === null) return;
+  // The options' syntax, then the key (missing: nil; WRONGTYPE), then the expire value (getexCommand).
   const key = c.argv[1], v = lookup_string(c, key);
   if (v === null) return;
   if (v === undefined) { c.reply.nil(); return; }
+  const when = expire_from(c, p.flags, p.exp, 'getex');
+  if (when === null) return;
   if (when !== undefined) {
     if (when <= c.srv.now) { c.db.delete(key); c.prop = [['DEL', key]]; } else { c.db.set_expire(key, when); c.prop = [['PEXPIREAT', key, String(when)]]; }
     notify(c, NOTIFY_GENERIC, when <= c.srv.now ? 'del' : 'expire', key);

@@ -4,7 +4,7 @@
  * union/intersection/difference family and the ZREMRANGEBY* commands.
  */
 import { block_for_keys, parse_timeout } from './blocked.ts';
-import { clamp_range, get_int, get_range, intercard_args, lookup_typed, mpop_args, opt } from './cmdutil.ts';
+import { clamp_range, get_int, get_range, intercard_limit, lookup_typed, mpop_args, opt, rand_count, RAND_REPEAT_MAX } from './cmdutil.ts';
 import { register } from './commands.ts';
 import { type Client, CLIENT_MULTI } from './networking.ts';
 import { notify, NOTIFY_GENERIC, NOTIFY_ZSET } from './notify.ts';
@@ -13,12 +13,13 @@ import { NOT_FLOAT, SYNTAX, WRONGTYPE } from './resp.ts';
 import { gte_min, type LexRange, lex_gte_min, lex_lte_max, lte_max, type ScoreRange } from './skiplist.ts';
 import { shuffle } from './t_hash.ts';
 import { ZSet } from './t_zset_obj.ts';
-import { rand_below, string2d } from './util.ts';
+import { rand_below, string2d, strtod_all } from './util.ts';
 
+/** zslParseRange's reading of one bound: "(" for open, then strtod of the rest, whole, not NaN. */
 function parse_score_bound(s: string): { v: number; ex: boolean } | null {
   const ex = s.startsWith('(');
-  const v = string2d(ex ? s.slice(1) : s);
-  return v === null ? null : { v, ex };
+  const v = strtod_all(ex ? s.slice(1) : s);
+  return v === null || Number.isNaN(v) ? null : { v, ex };
 }
 
 export function parse_score_range(c: Client, min: string, max: string): ScoreRange | null {
@@ -43,12 +44,11 @@ export function parse_lex_range(c: Client, min: string, max: string): LexRange |
 export function zadd(c: Client, incr_cmd: boolean): void {
   let nx = false, xx = false, gt = false, lt = false, ch = false, incr = incr_cmd;
   let j = 2;
-  if (!incr_cmd) {
-    for (; j < c.argv.length; j++) {
-      const o = c.argv[j].toUpperCase();
-      if (o === 'NX') nx = true; else if (o === 'XX') xx = true; else if (o === 'GT') gt = true; else if (o === 'LT') lt = true;
-      else if (o === 'CH') ch = true; else if (o === 'INCR') incr = true; else break;
-    }
+  // ZINCRBY shares ZADD's parser (zaddGenericCommand): its flags are read too, and leave a pair short.
+  for (; j < c.argv.length; j++) {
+    const o = c.argv[j].toUpperCase();
+    if (o === 'NX') nx = true; else if (o === 'XX') xx = true; else if (o === 'GT') gt = true; else if (o === 'LT') lt = true;
+    else if (o === 'CH') ch = true; else if (o === 'INCR') incr = true; else break;
   }
   const pairs = c.argv.length - j;
   if (pairs === 0 || pairs % 2 !== 0) { c.reply.error(SYNTAX); return; }
@@ -153,12 +153,12 @@ function zrange_generic(c: Client, by: By, rev: boolean, first: number, legacy: 
   let withscores = false, limit = false;
   for (let j = first + 3; j < c.argv.length; j++) {
     const o = c.argv[j];
-    if (opt(o, 'WITHSCORES') && !store && (by === 'rank' || by === 'score' || !legacy)) withscores = true;
+    if (opt(o, 'WITHSCORES') && !store) withscores = true;
     else if (opt(o, 'LIMIT') && j + 2 < c.argv.length) {
       const off = get_int(c, c.argv[j + 1]), cnt = off === null ? null : get_int(c, c.argv[j + 2]);
       if (off === null || cnt === null) return;
       spec.offset = off; spec.count = cnt; limit = true; j += 2;
-    } else if (!legacy && opt(o, 'REV')) spec.rev = true;
+    } else if (!legacy && !spec.rev && opt(o, 'REV')) spec.rev = true; // once: a second REV is a syntax error
     else if (!legacy && opt(o, 'BYSCORE') && spec.by === 'rank') spec.by = 'score';
     else if (!legacy && opt(o, 'BYLEX') && spec.by === 'rank') spec.by = 'lex';
     else { c.reply.error(SYNTAX); return; }
@@ -186,10 +186,13 @@ function store_zset(c: Client, dst: string, items: Iterable<[string, number]>, e
   c.reply.int(z.size);
 }
 
+/** ZCOUNT/ZLEXCOUNT: the range is read before the key. */
 function zcount(c: Client, lex: boolean): void {
+  const spec: RangeSpec = { by: lex ? 'lex' : 'score', rev: false, min: c.argv[2], max: c.argv[3], offset: 0, count: -1 };
+  if (!select_range(c, undefined, spec)) return;
   const z = lookup_typed(c, c.argv[1], ZSet);
   if (z === null) return;
-  const items = select_range(c, z ?? undefined, { by: lex ? 'lex' : 'score', rev: false, min: c.argv[2], max: c.argv[3], offset: 0, count: -1 });
+  const items = select_range(c, z ?? undefined, spec);
   if (items) c.reply.int(items.length);
 }
 
@@ -281,6 +284,9 @@ function zsetop(c: Client, op: 'union' | 'inter' | 'diff', store: boolean): void
   const numkeys = zset_numkeys(c, base);
   if (numkeys === null) return;
   const keys = c.argv.slice(base + 1, base + 1 + numkeys);
+  // The inputs are looked up (and type-checked) before the options are read (zunionInterDiffGenericCommand).
+  const inputs = zset_inputs(c, keys);
+  if (!inputs) return;
   const weights = keys.map(() => 1);
   let agg: Agg = 'sum', withscores = false;
   for (let j = base + 1 + numkeys; j < c.argv.length; j++) {
@@ -294,8 +300,6 @@ function zsetop(c: Client, op: 'union' | 'inter' | 'diff', store: boolean): void
     } else if (!store && opt(o, 'WITHSCORES')) withscores = true;
     else { c.reply.error(SYNTAX); return; }
   }
-  const inputs = zset_inputs(c, keys);
-  if (!inputs) return;
   const res = combine(op, inputs, weights, agg);
   if (store) { store_zset(c, c.argv[1], res, `z${op}store`); return; }
   const z = new ZSet();
@@ -326,13 +330,16 @@ function zset_inputs(c: Client, keys: string[]): (Map<string, number> | null)[] 
 }
 
 /** ZINTERCARD numkeys key … [LIMIT n]: the intersection's size, counting stops at n (0: no limit). */
+/** ZINTERCARD: numkeys, the inputs (type-checked), then LIMIT — zunionInterDiffGenericCommand's order. */
 function zintercard(c: Client): void {
-  const args = intercard_args(c, zset_numkeys);
-  if (!args) return;
-  const inputs = zset_inputs(c, args.keys);
+  const numkeys = zset_numkeys(c, 1);
+  if (numkeys === null) return;
+  const keys = c.argv.slice(2, 2 + numkeys), inputs = zset_inputs(c, keys);
   if (!inputs) return;
-  const n = combine('inter', inputs, args.keys.map(() => 1), 'sum').size;
-  c.reply.int(args.limit ? Math.min(n, args.limit) : n);
+  const limit = intercard_limit(c, 2 + numkeys);
+  if (limit === null) return;
+  const n = combine('inter', inputs, keys.map(() => 1), 'sum').size;
+  c.reply.int(limit ? Math.min(n, limit) : n);
 }
 
 function aggregate(a: number, b: number, agg: Agg): number {
@@ -385,17 +392,17 @@ function zremrange(c: Client, by: By): void {
 function zrandmember(c: Client): void {
   let count: number | null = null, withscores = false;
   if (c.argv.length >= 3) {
-    const n = get_int(c, c.argv[2]);
+    const n = rand_count(c, c.argv[2], c.argv.length === 4 && opt(c.argv[3], 'WITHSCORES'));
     if (n === null) return;
     if (c.argv.length === 4 && opt(c.argv[3], 'WITHSCORES')) withscores = true;
     else if (c.argv.length > 3) { c.reply.error(SYNTAX); return; }
-    if (Math.abs(n) > Number.MAX_SAFE_INTEGER / 2) { c.reply.error('value is out of range'); return; }
     count = n;
   }
   const z = lookup_typed(c, c.argv[1], ZSet);
   if (z === null) return;
   if (count === null) { if (!z) c.reply.nil(); else c.reply.bulk([...z.dict.keys()][rand_below(z.size)]); return; }
   if (!z || count === 0) { c.reply.array(0); return; }
+  if (count < -RAND_REPEAT_MAX) { c.reply.error('value is out of range'); return; }
   const all = [...z.dict];
   const pick = count < 0 ? Array.from({ length: -count }, () => all[rand_below(all.length)]) : shuffle(all).slice(0, count);
   reply_range(c, pick, withscores);

@@ -47,6 +47,32 @@ export function string2d(s: string, allow_inf = true): number | null {
   return v;
 }
 
+/** printf's %f (six decimals; inf, -inf and nan as C prints them). */
+export function printf_f(v: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  return v.toFixed(6);
+}
+
+/**
+ * strtod(3) that must consume the whole string (zslParseRange): leading blanks, a sign,
+ * decimal or hexadecimal (with a p exponent) digits, inf/infinity and nan in any case; an
+ * empty string converts nothing and reads as 0, as strtod leaves end == start there. null when
+ * characters are left over.
+ */
+export function strtod_all(s: string): number | null {
+  if (s === '') return 0;
+  const m = /^[ \t\n\v\f\r]*([+-]?)(?:(inf(?:inity)?)|(nan(?:\([0-9a-z_]*\))?)|0x((?:[0-9a-f]+\.?[0-9a-f]*|\.[0-9a-f]+))(?:p([+-]?\d+))?|((?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?))$/i.exec(s);
+  if (!m) return null;
+  const sign = m[1] === '-' ? -1 : 1;
+  if (m[2]) return sign * Infinity;
+  if (m[3]) return NaN;
+  if (m[6] !== undefined) return sign * Number(m[6]);
+  const [int, frac = ''] = m[4].split('.');
+  const mant = parseInt(int || '0', 16) + (frac ? parseInt(frac, 16) / 16 ** frac.length : 0);
+  return sign * mant * 2 ** Number(m[5] ?? 0);
+}
+
 /** %.17g, as Redis 7.0 prints doubles (ZSCORE and friends). */
 export function d2string(v: number): string {
   if (v === Infinity) return 'inf';
