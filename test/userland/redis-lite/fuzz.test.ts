@@ -4,7 +4,7 @@
  * option words and keys of every type, each sent to both servers after the same setup. The
  * kind of each reply must agree (an error's whole first line, otherwise its RESP type), so a
  * wrong order of checks (WRONGTYPE before a syntax error, …) or a missing check fails here.
- * The seed is fixed (REDIS_FUZZ_SEED and REDIS_FUZZ_RUNS explore further): a failure names the
+ * The seed is fixed (REDIS_FUZZ_SEED, REDIS_FUZZ_RUNS and REDIS_FUZZ_ARGS explore further): a failure names the
  * command and reproduces.
  */
 import test from 'ava';
@@ -29,6 +29,11 @@ const COMMANDS = [
   'xadd', 'xrange', 'xrevrange', 'xtrim', 'xdel', 'xgroup', 'xack', 'xpending', 'xclaim', 'xautoclaim', 'xinfo', 'xsetid',
   'del', 'exists', 'type', 'rename', 'copy', 'move', 'expire', 'pexpireat', 'ttl', 'persist', 'object', 'sort', 'scan',
   'geoadd', 'geodist', 'geopos', 'geosearch', 'geosearchstore', 'pfadd', 'pfcount', 'pfmerge',
+  'setex', 'psetex', 'setnx', 'getset', 'decrby', 'strlen', 'mget', 'incr', 'hsetnx', 'hexists', 'hlen', 'hkeys', 'hgetall',
+  'scard', 'sismember', 'smembers', 'sdiff', 'sdiffstore', 'sinterstore', 'sunion', 'zscore', 'zrank', 'zrevrank', 'zcard',
+  'zpopmax', 'zrevrange', 'zrangebylex', 'zrevrangebyscore', 'zremrangebyrank', 'zdiffstore', 'zunion', 'zdiff', 'zinterstore',
+  'rpush', 'lpushx', 'rpushx', 'llen', 'rpoplpush', 'xlen', 'expiretime', 'pexpiretime', 'pttl', 'expireat', 'renamenx',
+  'unlink', 'georadius', 'georadiusbymember', 'geohash', 'sort_ro', 'touch', 'dump', 'restore', 'echo', 'ping', 'substr',
 ];
 const KEYS = ['k', 'l', 'z', 'h', 's', 'st', 'g', 'none'];
 const WORDS = ['0', '1', '-1', '2', '10', '', '1.5', 'inf', '-inf', 'nan', '9223372036854775807', '-9223372036854775808',
@@ -82,7 +87,7 @@ const kind = (r: string): string => (r.startsWith('-') ? r.split('\r\n')[0] : r[
 test.serial('random commands get the same kind of reply from redis-lite and redis-server 7.0', async (t) => {
   if (!native) return t.pass('no redis-server installed');
   const [lite, real] = await Promise.all([client(g.port), client(native.port)]);
-  const cmd = fc.tuple(fc.constantFrom(...COMMANDS), fc.array(fc.constantFrom(...WORDS), { maxLength: 6 }));
+  const cmd = fc.tuple(fc.constantFrom(...COMMANDS), fc.array(fc.constantFrom(...WORDS), { maxLength: Number(process.env.REDIS_FUZZ_ARGS ?? 6) }));
   await fc.assert(fc.asyncProperty(cmd, async ([name, args]) => {
     const batch = [...SETUP, [name, ...args]];
     const [a, b] = [await lite(batch), await real(batch)];
