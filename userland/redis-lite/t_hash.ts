@@ -8,7 +8,8 @@ import type { Client } from './networking.ts';
 import { notify, NOTIFY_GENERIC, NOTIFY_HASH } from './notify.ts';
 import { HashObj, hash_note_add } from './object.ts';
 import { SYNTAX } from './resp.ts';
-import { in_ll_range, ld2string, norm, rand_below, string2d, string2ll } from './util.ts';
+import { LD_ZERO, ld_add, ld_human, ld_is_finite, string2ld } from './long_double.ts';
+import { in_ll_range, norm, rand_below, string2d, string2ll } from './util.ts';
 
 /** The hash at argv[1] for a write, created if absent; null after WRONGTYPE. */
 function hash_for_write(c: Client): HashObj | null {
@@ -113,17 +114,18 @@ function hincrby(c: Client): void {
 }
 
 function hincrbyfloat(c: Client): void {
-  const by = string2d(c.argv[3]);
+  // In long double, as Redis computes it (long_double.ts).
+  const by = string2ld(c.argv[3]);
   if (by === null) { c.reply.error('value is not a valid float'); return; }
-  if (!Number.isFinite(by)) { c.reply.error('value is NaN or Infinity'); return; }
+  if (!ld_is_finite(by)) { c.reply.error('value is NaN or Infinity'); return; }
   const h = hash_for_write(c);
   if (!h) return;
   const old = h.get(c.argv[2]);
-  const cur = old === undefined ? 0 : string2d(old);
+  const cur = old === undefined ? LD_ZERO : string2ld(old);
   if (cur === null) { c.reply.error('hash value is not a float'); cleanup(c, h); return; }
-  const res = cur + by;
-  if (!Number.isFinite(res)) { c.reply.error('increment would produce NaN or Infinity'); cleanup(c, h); return; }
-  const s = ld2string(res);
+  const res = ld_add(cur, by);
+  if (!ld_is_finite(res)) { c.reply.error('increment would produce NaN or Infinity'); cleanup(c, h); return; }
+  const s = ld_human(res);
   hset_field(h, c.argv[2], s);
   c.db.touch(c.argv[1]);
   notify(c, NOTIFY_HASH, 'hincrbyfloat', c.argv[1]);

@@ -8,7 +8,8 @@ import type { Client } from './networking.ts';
 import { notify, NOTIFY_GENERIC, NOTIFY_STRING } from './notify.ts';
 import { is_str, max_string_len, RawStr } from './object.ts';
 import { NOT_INT, SYNTAX } from './resp.ts';
-import { in_ll_range, ld2string, norm, string2d, string2ll } from './util.ts';
+import { LD_ZERO, ld_add, ld_human, ld_is_finite, string2ld } from './long_double.ts';
+import { in_ll_range, norm, string2d, string2ll } from './util.ts';
 
 const MAX_MS = 2 ** 63;
 
@@ -235,12 +236,13 @@ function incrby_arg(c: Client, neg: boolean): void {
 function incrbyfloat(c: Client): void {
   const key = c.argv[1], v = lookup_string(c, key, true);
   if (v === null) return;
-  const cur = v === undefined ? 0 : string2d(v);
-  const by = string2d(c.argv[2]);
+  // In long double, as Redis computes it (long_double.ts).
+  const cur = v === undefined ? LD_ZERO : string2ld(v);
+  const by = cur === null ? null : string2ld(c.argv[2]);
   if (cur === null || by === null) { c.reply.error('value is not a valid float'); return; }
-  const res = cur + by;
-  if (!Number.isFinite(res)) { c.reply.error('increment would produce NaN or Infinity'); return; }
-  const s = ld2string(res);
+  const res = ld_add(cur, by);
+  if (!ld_is_finite(res)) { c.reply.error('increment would produce NaN or Infinity'); return; }
+  const s = ld_human(res);
   c.db.set(key, s, true);
   notify(c, NOTIFY_STRING, 'incrbyfloat', key);
   c.srv.dirty++;

@@ -95,17 +95,6 @@ function trim0(s: string): string {
   return s.endsWith('.') ? s.slice(0, -1) : s;
 }
 
-/**
- * INCRBYFLOAT's output: Redis prints a long double with %.17Lf and trims zeros; a double has
- * less precision, so privos prints the shortest string that reads back as the same double.
- */
-export function ld2string(v: number): string {
-  if (Object.is(v, -0) || v === 0) return '0';
-  if (Math.abs(v) < 1e21 && Math.abs(v) >= 1e-6) return String(v);
-  if (Math.abs(v) >= 1e21) return BigInt(Math.trunc(v)).toString();
-  return trim0(v.toFixed(17));
-}
-
 /** stringmatchlen: Redis's glob (*, ?, [...] with ^ and ranges, backslash escapes). */
 export function stringmatch(p: string, s: string, nocase = false): boolean {
   skip_longer = false;

@@ -237,3 +237,19 @@ test.serial('a command that finishes asynchronously (SAVE) still answers in orde
   const got = (await raw(g.port, resp('SAVE') + resp('PING') + resp('MULTI') + resp('SAVE') + resp('EXEC'))).reply;
   t.is(got, '+OK\r\n+PONG\r\n+OK\r\n-ERR Command not allowed inside a transaction\r\n-EXECABORT Transaction discarded because of previous errors.\r\n');
 });
+
+test.serial('INCRBYFLOAT and HINCRBYFLOAT compute in x87 long double and print %.17Lf, as Redis on x86-64 (expected strings from redis-server 7.0.15)', async (t) => {
+  await cli_batch(g.port, [['del', 'fl', 'fh']]);
+  const steps: [string, string][] = [['0.1', '0.1'], ['0.2', '0.3'], ['1e17', '100000000000000000.296875'], ['-1e17', '0.296875'],
+    ['5e-18', '0.296875'], ['9223372036854775807', '9223372036854775807.5'], ['-9223372036854775808', '-0.5'], ['0x1p-3', '-0.375'], ['1e-4940', '-0.375']];
+  for (const [by, want] of steps) t.is((await r('incrbyfloat', 'fl', by)).trim(), want, `+${by}`);
+  t.true((await r('incrbyfloat', 'fl', '1e4932')).startsWith('10000000000000000000060189493879638913238377742545331147737850413525330194866087'));
+  t.is((await r('incrbyfloat', 'fl', '1e4932')).trim(), 'ERR increment would produce NaN or Infinity');
+  t.is((await r('incrbyfloat', 'fl', '1e5000')).trim(), 'ERR value is not a valid float', 'a literal past the range (ERANGE)');
+  await r('del', 'fl');
+  for (let i = 0; i < 10; i++) await r('incrbyfloat', 'fl', '0.1');
+  t.is((await r('get', 'fl')).trim(), '1', 'ten times 0.1 is 1 in long double');
+  const h = await cli_batch(g.port, [['hincrbyfloat', 'fh', 'f', '-9223372036854775808'], ['hincrbyfloat', 'fh', 'f', '9223372036854775807'], ['hincrbyfloat', 'fh', 'f', '0.1']]);
+  t.is(h.trim().split('\n').join(' '), '-9223372036854775808 -1 -0.9');
+  await r('del', 'fl', 'fh');
+});
