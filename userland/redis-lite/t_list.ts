@@ -159,13 +159,15 @@ function linsert(c: Client): void {
 }
 
 function lpos(c: Client): void {
-  let rank = 1, count = -1, maxlen = 0;
+  let rank = 1, count = -1, maxlen = 0, rank_min = false;
   for (let j = 3; j < c.argv.length; j++) {
     const o = c.argv[j], has = j + 1 < c.argv.length;
     if (opt(o, 'RANK') && has) {
       const r = get_ll(c, c.argv[++j]);
       if (r === null) return;
-      if (r === -9223372036854775808n) { c.reply.error('value is out of range, value must between -9223372036854775807 and 9223372036854775807'); return; }
+      // RANK LONG_MIN: 7.0.15 negates it in place (it stays LONG_MIN), so every match from the
+      // tail is past the rank and COUNT's stop test overflows: all matches, from the tail.
+      rank_min = r === -9223372036854775808n;
       if (r === 0) { c.reply.error("RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"); return; }
       rank = Number(r);
     } else if (opt(o, 'COUNT') && has) {
@@ -178,8 +180,8 @@ function lpos(c: Client): void {
   if (l === null) return;
   const found: number[] = [];
   if (l) {
-    const want = count === -1 ? 1 : count === 0 ? Infinity : count;
-    let skip = Math.abs(rank) - 1;
+    const want = count === -1 ? 1 : count === 0 || rank_min ? Infinity : count;
+    let skip = rank_min ? 0 : Math.abs(rank) - 1;
     const n = l.length, limit = maxlen === 0 ? n : Math.min(n, maxlen);
     for (let k = 0; k < limit && found.length < want; k++) {
       const i = rank > 0 ? k : n - 1 - k;

@@ -39,14 +39,16 @@ function parse_set_args(c: Client, from: number, getex: boolean): { flags: numbe
   const a = c.argv;
   for (let j = from; j < a.length; j++) {
     const o = a[j].toUpperCase(), has_next = j + 1 < a.length;
+    // An option may repeat (a later EX overrides); it conflicts only with the others (parseExtendedStringArgumentsOrReply).
     const conflict = (bit: number): boolean => (flags & bit) !== 0;
-    if (!getex && o === 'NX' && !conflict(F_XX | F_NX)) flags |= F_NX;
-    else if (!getex && o === 'XX' && !conflict(F_NX | F_XX)) flags |= F_XX;
-    else if (!getex && o === 'GET' && !conflict(F_GET)) flags |= F_GET;
-    else if (!getex && o === 'KEEPTTL' && !conflict(EXPIRE_FLAGS | F_KEEPTTL)) flags |= F_KEEPTTL;
-    else if (getex && o === 'PERSIST' && !conflict(EXPIRE_FLAGS | F_PERSIST)) flags |= F_PERSIST;
-    else if ((o === 'EX' || o === 'PX' || o === 'EXAT' || o === 'PXAT') && has_next && !conflict(EXPIRE_FLAGS | F_KEEPTTL | F_PERSIST)) {
-      flags |= o === 'EX' ? F_EX : o === 'PX' ? F_PX : o === 'EXAT' ? F_EXAT : F_PXAT;
+    const ttl = o === 'EX' ? F_EX : o === 'PX' ? F_PX : o === 'EXAT' ? F_EXAT : o === 'PXAT' ? F_PXAT : 0;
+    if (!getex && o === 'NX' && !conflict(F_XX)) flags |= F_NX;
+    else if (!getex && o === 'XX' && !conflict(F_NX)) flags |= F_XX;
+    else if (!getex && o === 'GET') flags |= F_GET;
+    else if (!getex && o === 'KEEPTTL' && !conflict(EXPIRE_FLAGS | F_PERSIST)) flags |= F_KEEPTTL;
+    else if (getex && o === 'PERSIST' && !conflict(EXPIRE_FLAGS | F_KEEPTTL)) flags |= F_PERSIST;
+    else if (ttl && has_next && !conflict((EXPIRE_FLAGS & ~ttl) | F_KEEPTTL | F_PERSIST)) {
+      flags |= ttl;
       exp = ++j;
     } else { c.reply.error(SYNTAX); return null; }
   }
