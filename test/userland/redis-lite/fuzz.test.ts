@@ -85,12 +85,12 @@ function client(port: number): Promise<(cmds: string[][]) => Promise<string>> {
 /** What must agree: an error's first line, or the reply's type. */
 const kind = (r: string): string => (r.startsWith('-') ? r.split('\r\n')[0] : r[0]);
 
-/** Commands whose whole reply is determined by their arguments and the setup (no randomness, set/hash order, time or cursors). */
+/** Commands whose whole reply is determined by their arguments and the setup (no randomness, set/hash order, time — XADD * — or cursors). */
 const EXACT = ['set', 'get', 'getrange', 'setrange', 'incrby', 'incrbyfloat', 'append', 'lcs', 'bitcount', 'bitpos', 'setbit',
   'getbit', 'bitfield', 'lpush', 'lrange', 'linsert', 'lpos', 'lrem', 'ltrim', 'lset', 'lindex', 'rpush', 'zadd', 'zrange',
   'zrangestore', 'zunionstore', 'zinter', 'zrangebyscore', 'zrevrangebylex', 'zincrby', 'zcount', 'zlexcount', 'zmscore',
   'zscore', 'zrank', 'zrevrank', 'zrevrange', 'zremrangebyrank', 'zremrangebyscore', 'zpopmin', 'zpopmax', 'hset', 'hget',
-  'hmget', 'hincrby', 'hincrbyfloat', 'hstrlen', 'xadd', 'xrange', 'xrevrange', 'xtrim', 'xdel', 'xlen', 'xpending', 'geoadd',
+  'hmget', 'hincrby', 'hincrbyfloat', 'hstrlen', 'xrange', 'xrevrange', 'xtrim', 'xdel', 'xlen', 'xpending', 'geoadd',
   'geodist', 'geopos', 'geohash', 'pfadd', 'pfcount', 'sort', 'sort_ro', 'type', 'exists', 'del', 'rename', 'copy', 'getset',
   'strlen', 'mget', 'substr', 'setex', 'setnx'];
 
