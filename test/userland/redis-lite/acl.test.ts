@@ -117,3 +117,17 @@ test.serial('requirepass: NOAUTH until AUTH, HELLO AUTH, and the ACL LOG of fail
   t.regex(after, /^\+OK\r\n\*1\r\n\*14\r\n\$5\r\ncount\r\n:1\r\n\$6\r\nreason\r\n\$4\r\nauth\r\n\$7\r\ncontext\r\n\$8\r\ntoplevel\r\n\$6\r\nobject\r\n\$5\r\nHELLO\r\n\$8\r\nusername\r\n\$7\r\ndefault\r\n/i);
   t.true(after.endsWith(`+OK\r\n*1\r\n${bulk('user default on nopass ~* &* +@all')}`));
 });
+
+test.serial('key patterns bind commands whose keys follow numkeys or a keyword (ZUNION, XREAD STREAMS, LMPOP, SORT … STORE, GEORADIUS STORE)', async (t) => {
+  const NOKEY = '-NOPERM this user has no permissions to access one of the keys used as arguments\r\n';
+  const got = await run(t, [
+    ['ACL', 'SETUSER', 'u2', 'on', '>pw', '~pub*', '+@all'], ['ZADD', 'secret', '1', 's'], ['ZADD', 'pubz', '1', 'p'],
+    ['AUTH', 'u2', 'pw'],
+    ['ZUNION', '1', 'secret'], ['ZUNION', '2', 'pubz', 'secret'], ['ZINTERCARD', '1', 'secret'], ['XREAD', 'STREAMS', 'secret', '0'],
+    ['LMPOP', '1', 'secret', 'LEFT'], ['SORT', 'pubz', 'STORE', 'secret'], ['GEORADIUS', 'pubg', '0', '0', '1', 'km', 'STORE', 'secret'],
+    ['ZUNION', '1', 'pubz'],
+    ['RESET'], ['ACL', 'DELUSER', 'u2'], ['DEL', 'secret', 'pubz'],
+  ]);
+  t.is(got, ['+OK\r\n', ':1\r\n', ':1\r\n', '+OK\r\n', NOKEY, NOKEY, NOKEY, NOKEY, NOKEY, NOKEY, NOKEY, `*1\r\n${bulk('p')}`,
+    '+RESET\r\n', ':1\r\n', ':2\r\n'].join(''), 'each refused: the key outside ~pub* is found where it moved to');
+});
