@@ -4,9 +4,13 @@
  * reused table; other fields are checked and dropped, since nothing reads them.
  */
 const KNOWN = ['host', 'content-length', 'connection', 'transfer-encoding', 'authorization', 'user-agent', 'referer',
-  'if-none-match', 'if-modified-since', 'if-range', 'range', 'upgrade', 'http2-settings'];
+  'if-none-match', 'if-modified-since', 'if-range', 'range', 'upgrade', 'http2-settings', 'content-type'];
 const ID = new Map(KNOWN.map((n, i) => [n, i]));
 export const HDR_HOST = 0, HDR_CONTENT_LENGTH = 1;
+/** Fields a request may repeat only with the same value (case aside): http_request_parse_duplicate. */
+export const HDR_ONCE = new Set(['host', 'if-modified-since', 'http2-settings', 'content-type'].map((n) => ID.get(n)!));
+/** If-None-Match repeated: the first one survives. */
+export const HDR_IF_NONE_MATCH = ID.get('if-none-match')!;
 
 /** The id of the (token) field name s[from, to), ASCII case-insensitive, or -1. */
 export function header_id(s: string, from: number, to: number): number {

@@ -8,7 +8,7 @@
 export type RangeResult = null | 'unsatisfiable' | [number, number];
 
 function one(spec: string, size: number): RangeResult | undefined {
-  const m = /^[ \t]*([0-9]*)-([0-9]*)[ \t]*$/.exec(spec);
+  const m = /^[ \t]*([0-9]*)-[ \t]*([0-9]*)[ \t]*$/.exec(spec); // strtoll skips blanks before the end too
   if (!m || (m[1] === '' && m[2] === '')) return undefined;
   if (m[1] === '') {
     const n = Number(m[2]);

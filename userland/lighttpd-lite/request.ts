@@ -4,7 +4,7 @@
  * 501, 505, ...); the connection is then closed after the answer, as lighttpd does.
  */
 import { hexval } from './burl.ts';
-import { HDR_CONTENT_LENGTH, HDR_HOST, header_id, Headers } from './http_header.ts';
+import { HDR_CONTENT_LENGTH, HDR_HOST, HDR_IF_NONE_MATCH, HDR_ONCE, header_id, Headers } from './http_header.ts';
 
 export interface Request {
   method: string;
@@ -133,23 +133,46 @@ function method_of(line: string, sp: number): string {
   return line.slice(0, sp);
 }
 
-/** Parses "METHOD SP TARGET SP HTTP/x.y" into r. */
-function parse_request_line(line: string, r: Request): ParseError | null {
+/**
+ * The request target as http_request_parse_reqline_uri takes one that does not start with
+ * "/": absolute-form "http(s)://host/…" (the host must be 1–1023 bytes and a "/" must follow
+ * it), CONNECT's authority (":port" or a digit first), OPTIONS "*"; null for anything else.
+ */
+function reqline_uri(method: string, uri: string): { host: string; path_q: string } | null {
+  const m = /^(https?):\/\//i.exec(uri), slash = m ? uri.indexOf('/', m[0].length) : -1;
+  if (m && slash >= 0) {
+    const host = uri.slice(m[0].length, slash);
+    return host.length === 0 || host.length >= 1024 ? null : { host, path_q: uri.slice(slash) };
+  }
+  if (method === 'CONNECT' && /^[:0-9]/.test(uri)) return { host: '', path_q: uri };
+  if (method === 'OPTIONS' && uri === '*') return { host: '', path_q: uri };
+  return null;
+}
+
+/**
+ * Parses "METHOD SP TARGET SP HTTP/x.y" into r in http_request_parse_reqline's order: the
+ * line's length (with its end, eol bytes), the protocol at its end, the method (any unknown
+ * one is 501, whatever its bytes), then the target.
+ */
+function parse_request_line(line: string, r: Request, eol: number): ParseError | null {
+  if (line.length + eol < 13) return bad(400, 0, line); // shorter than "x x HTTP/1.0\n": the version is not read
   const minor = line.endsWith(' HTTP/1.1') ? 1 : line.endsWith(' HTTP/1.0') ? 0 : -1;
   const sp1 = line.indexOf(' ');
   if (minor < 0) return bad(has_ctl(line, false) ? 400 : proto_loose(line, sp1), 0, line);
-  if (has_ctl(line, false)) return bad(400, minor, line);
-  const sp2 = line.length - 9;
-  if (sp1 <= 0 || sp1 === sp2 || line.charCodeAt(sp2 - 1) === 32) return bad(400, minor, line);
-  const method = method_of(line, sp1), target = strip_fragment(line.slice(sp1 + 1, sp2));
-  if (target_rejected(target)) return bad(400, minor, line);
-  // Every known method is a token: the check runs only for the others.
-  if (!KNOWN_METHODS.has(method)) return bad(is_token(method, 0, method.length) ? 501 : 400, minor, line);
-  let path_q = target, host = '';
-  const abs = target[0] === '/' ? null : /^https?:\/\/([^/?#]*)(.*)$/i.exec(target);
-  if (abs) { host = abs[1]; path_q = abs[2] || '/'; }
-  else if (target === '*') { if (method !== 'OPTIONS') return bad(400, minor, line); }
-  else if (target[0] !== '/') return bad(400, minor, line);
+  const p = line.length - 8; // where "HTTP/1.x" starts; the target ends before the space at p - 1
+  const method = method_of(line, sp1);
+  if (!KNOWN_METHODS.has(method)) return bad(501, minor, line);
+  if (sp1 + 1 === p) return bad(400, minor, line); // no target
+  let uri = line.slice(sp1 + 1, p - 1), host = '';
+  if (uri[0] !== '/') {
+    const u = reqline_uri(method, uri);
+    if (!u) return bad(400, minor, line);
+    host = u.host; uri = u.path_q;
+  }
+  if (uri.length === 0 || has_ctl(uri, false)) return bad(400, minor, line); // a space inside is the target's (lighttpd then finds no such file)
+  const target = strip_fragment(line.slice(sp1 + 1, p - 1)), path_q = strip_fragment(uri);
+  if (target_rejected(path_q)) return bad(400, minor, line);
+  if (path_q === '*' && method !== 'OPTIONS') return bad(400, minor, line);
   const q = path_q.indexOf('?');
   r.method = method; r.target = target; r.minor = minor; r.request_line = line; r.host = host;
   r.raw_path = q < 0 ? path_q : path_q.slice(0, q); r.query = q < 0 ? '' : path_q.slice(q + 1);
@@ -168,7 +191,11 @@ function add_header(r: Request, block: string, from: number, to: number): number
   const id = header_id(block, from, colon);
   if (id < 0 || i === j) return 0; // lighttpd 1.4.69 ignores an empty value, even Host's or Content-Length's
   const value = block.slice(i, j), prev = r.headers.by_id(id);
-  if (prev !== undefined && (id === HDR_HOST || (id === HDR_CONTENT_LENGTH && prev !== value))) return 400;
+  // A Host matching the request line's authority is ignored; one that differs is a duplicate.
+  if (id === HDR_HOST && r.host) return value.toLowerCase() === r.host.toLowerCase() ? 0 : 400;
+  if (prev !== undefined && HDR_ONCE.has(id)) return prev.toLowerCase() === value.toLowerCase() ? 0 : 400;
+  if (prev !== undefined && id === HDR_IF_NONE_MATCH) return 0;
+  if (prev !== undefined && id === HDR_CONTENT_LENGTH && prev !== value) return 400;
   r.headers.set_id(id, prev === undefined ? value : `${prev}, ${value}`);
   return 0;
 }
@@ -240,17 +267,25 @@ export function parse_request(block: string, r: Request, last_bare = false): Par
   const line_end = lf < 0 ? block.length : lf > 0 && block.charCodeAt(lf - 1) === 13 ? lf - 1 : lf;
   for (let p = lf; p >= 0; p = block.indexOf('\n', p + 1)) if (p === 0 || block.charCodeAt(p - 1) !== 13) return bad(400, 0, block.slice(0, p));
   if (last_bare && lf < 0) return bad(400, 0, block);
-  const e = parse_request_line(block.slice(0, line_end), r);
+  const e = parse_request_line(block.slice(0, line_end), r, lf >= 0 ? lf - line_end + 1 : last_bare ? 1 : 2);
   if (e) return e;
   if (last_bare) return bad(400, r.minor, r.request_line);
   for (let from = lf + 1; lf >= 0 && from < block.length + 1;) {
     let to = block.indexOf('\r\n', from);
     if (to < 0) to = block.length;
     const c = block.charCodeAt(from);
-    if (c === 32 || c === 9) return bad(400, r.minor, r.request_line);
-    const st = add_header(r, block, from, to);
+    if (c === 32 || c === 9) return bad(400, r.minor, r.request_line); // whitespace in the first field's name
+    // obs-fold: lines starting with SP/HTAB continue the field, their CRLF read as two spaces.
+    let folded: string | null = null, next = to + 2;
+    while (next < block.length && (block.charCodeAt(next) === 32 || block.charCodeAt(next) === 9)) {
+      let end = block.indexOf('\r\n', next);
+      if (end < 0) end = block.length;
+      folded = `${folded ?? block.slice(from, to)}  ${block.slice(next, end)}`;
+      next = end + 2;
+    }
+    const st = folded === null ? add_header(r, block, from, to) : add_header(r, folded, 0, folded.length);
     if (st) return bad(st, r.minor, r.request_line);
-    from = to + 2;
+    from = next;
   }
   const st = finish(r);
   return st ? bad(st, r.minor, r.request_line) : null;

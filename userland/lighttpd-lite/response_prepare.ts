@@ -34,11 +34,23 @@ function options(): Prepared {
   return done(r);
 }
 
+/**
+ * A method no handler serves, answered where lighttpd answers it — after access, auth and the
+ * physical path (so PUT of a missing file is 404, of a protected one 401): OPTIONS gets its
+ * Allow list, CONNECT 405, any other 501. null for GET, HEAD and POST.
+ */
+function unhandled_method(req: Request, r: Response): Response | null {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST') return null;
+  if (req.method === 'OPTIONS') return options().resp;
+  return set_error(r, req.method === 'CONNECT' ? 405 : 501);
+}
+
 export async function http_response_prepare(srv: Server, req: Request, peer: string): Promise<Prepared> {
   const r = response_new();
   r.head_only = req.method === 'HEAD';
-  if (req.method === 'OPTIONS') return options();
-  if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') return done(set_error(r, 501));
+  if (req.method === 'OPTIONS' && req.raw_path === '*') return options();
+  // CONNECT to an authority (not a path): no module tunnels it. To a path it goes the usual way.
+  if (req.method === 'CONNECT' && req.raw_path[0] !== '/') return done(set_error(r, 405));
   const bytes = urldecode_path(req.raw_path);
   if (!bytes) return done(set_error(r, 400), true);
   const path = path_simplify(dec.decode(bytes));
@@ -66,7 +78,7 @@ async function physical(srv: Server, rc: RequestConfig, req: Request, r: Respons
   if (typeof sce === 'number') return set_error(r, sce === l.EACCES ? 403 : 404);
   if (is_dir(sce.st)) return directory(srv, rc, req, r, path, phys);
   if (!is_reg(sce.st)) return set_error(r, 403);
-  return mod_staticfile(srv, rc, req, r, phys, sce);
+  return unhandled_method(req, r) ?? mod_staticfile(srv, rc, req, r, phys, sce);
 }
 
 async function directory(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string, phys: string): Promise<Response> {
@@ -75,6 +87,8 @@ async function directory(srv: Server, rc: RequestConfig, req: Request, r: Respon
     r.headers.push('Location', req.raw_path + '/' + (req.query ? '?' + req.query : ''));
     return r;
   }
+  const other = unhandled_method(req, r);
+  if (other) return other;
   const idx = await mod_indexfile(srv, rc, path);
   if (idx === OUTSIDE_ROOT) return set_error(r, 403);
   if (idx) return mod_staticfile(srv, rc, req, r, srv.docroot + idx.path, idx);
@@ -95,7 +109,7 @@ async function path_info(srv: Server, rc: RequestConfig, req: Request, r: Respon
   for (let cut = path.lastIndexOf('/'); cut > 0; cut = path.lastIndexOf('/', cut - 1)) {
     const sce = await stat_cache_get(srv, path.slice(0, cut));
     if (sce === OUTSIDE_ROOT) return set_error(r, 403);
-    if (typeof sce !== 'number' && is_reg(sce.st)) return mod_staticfile(srv, rc, req, r, srv.docroot + path.slice(0, cut), sce);
+    if (typeof sce !== 'number' && is_reg(sce.st)) return unhandled_method(req, r) ?? mod_staticfile(srv, rc, req, r, srv.docroot + path.slice(0, cut), sce);
   }
   return set_error(r, 404);
 }

@@ -58,6 +58,16 @@ const PROBES = [
   ...['/%C1', '/%F5', '/%F4', '/a%0ab', '/a%7f', '/a.txt?a=%c0', '/a.txt?a=%00', '/a.txt?a=%zz', '/a.txt?%2'].map((u) => `GET ${u} HTTP/1.1\r\n${H}\r\n`),
   'GET /a.txt HTTP/1.0\r\nHost:\r\nContent-Length: \r\n\r\n', 'GET /a.txt HTTP/1.1\r\nHost: \r\n\r\n',
   'GET /a.txt HTTP/1.0\r\nUpgrade: h2c\r\n\r\n', 'GET /a.txt HTTP/1.0\r\nHTTP2-Settings: x\r\n\r\n', `GET /a.txt HTTP/1.1\r\n${H}Upgrade: h2c\r\n\r\n`,
+  // The request line in http_request_parse_reqline's order: length, protocol, method (unknown: 501, whatever its bytes), target.
+  'get HTTP/1.0\r\n\r\n', 'G\x01T / HTTP/1.0\r\n\r\n', '/ HTTP/1.1\r\n\r\n', 'xx HTTP/1.1\r\n\r\n', 'a:b / HTTP/1.0\r\n\r\n',
+  ' GET /a.txt HTTP/1.0\r\n\r\n', 'GET  HTTP/1.0\r\n\r\n', 'GET x HTTP/1.0\r\n\r\n', 'GET http://x HTTP/1.0\r\n\r\n',
+  'CONNECT :80 HTTP/1.0\r\n\r\n', 'CONNECT 1 HTTP/1.0\r\n\r\n', 'CONNECT /private/s.txt HTTP/1.0\r\n\r\n',
+  // Methods no module serves are answered after access, auth and the physical path.
+  ...['PUT /nope', 'DELETE /nope', 'PUT /private/s.txt', 'PUT /x.inc', 'OPTIONS /nope', 'PUT /sub', 'PUT /sub/', 'PUT /a.txt/x', 'TRACE /', 'OPTIONS /sub/'].map((l) => `${l} HTTP/1.0\r\n\r\n`),
+  // Folded fields continue the one before; repeated Host/If-None-Match/… only with the same value.
+  `GET /a.txt HTTP/1.1\r\n${H}Range: bytes=0-\r\n 3\r\n\r\n`, `GET /a.txt HTTP/1.1\r\n${H}Host: x\r\n\r\n`, `GET /a.txt HTTP/1.1\r\n${H}Host: X\r\n\r\n`,
+  `GET /a.txt HTTP/1.1\r\n${H}If-None-Match: "a"\r\nIf-None-Match: "b"\r\n\r\n`, `GET /a.txt HTTP/1.1\r\n${H}Content-Type: a\r\nContent-Type: A\r\n\r\n`,
+  'GET http://x/a.txt HTTP/1.1\r\nHost: y\r\n\r\n', 'GET http://x/a.txt HTTP/1.1\r\nHost: X\r\n\r\n',
 ];
 
 const t_native = have('lighttpd') && have('htpasswd') ? test : test.skip;
