@@ -4,7 +4,7 @@
  * 501, 505, ...); the connection is then closed after the answer, as lighttpd does.
  */
 import { hexval } from './burl.ts';
-import { HDR_CONTENT_LENGTH, HDR_HOST, HDR_IF_NONE_MATCH, HDR_ONCE, header_id, Headers } from './http_header.ts';
+import { HDR_CONTENT_LENGTH, HDR_HOST, HDR_IF_NONE_MATCH, HDR_ONCE, HDR_TRANSFER_ENCODING, header_id, Headers } from './http_header.ts';
 
 export interface Request {
   method: string;
@@ -171,7 +171,7 @@ function parse_request_line(line: string, r: Request, eol: number): ParseError |
   }
   if (uri.length === 0 || has_ctl(uri, false)) return bad(400, minor, line); // a space inside is the target's (lighttpd then finds no such file)
   const target = strip_fragment(line.slice(sp1 + 1, p - 1)), path_q = strip_fragment(uri);
-  if (target_rejected(path_q)) return bad(400, minor, line);
+  if (method !== 'CONNECT' && target_rejected(path_q)) return bad(400, minor, line); // CONNECT's target is not normalized
   if (path_q === '*' && method !== 'OPTIONS') return bad(400, minor, line);
   const q = path_q.indexOf('?');
   r.method = method; r.target = target; r.minor = minor; r.request_line = line; r.host = host;
@@ -179,6 +179,9 @@ function parse_request_line(line: string, r: Request, eol: number): ParseError |
   r.headers.clear(); r.content_length = 0; r.chunked = false; r.keep_alive = minor === 1;
   return null;
 }
+
+/** li_restricted_strtoint64's Content-Length: digits only, at most 18. */
+const CONTENT_LENGTH_RE = /^[0-9]{1,18}$/;
 
 /** Adds the field block[from, to) ("Name: value"); lighttpd's rules for names, values, and duplicate Host / Content-Length. */
 function add_header(r: Request, block: string, from: number, to: number): number {
@@ -191,6 +194,10 @@ function add_header(r: Request, block: string, from: number, to: number): number
   const id = header_id(block, from, colon);
   if (id < 0 || i === j) return 0; // lighttpd 1.4.69 ignores an empty value, even Host's or Content-Length's
   const value = block.slice(i, j), prev = r.headers.by_id(id);
+  // Transfer-Encoding is judged as its line is read (before a missing Host is noticed): a bad
+  // HTTP/1.0 proxy (400), or a coding lighttpd does not decode (501).
+  if (id === HDR_TRANSFER_ENCODING && (r.minor !== 1 || value.toLowerCase() !== 'chunked')) return r.minor !== 1 ? 400 : 501;
+  if (id === HDR_CONTENT_LENGTH && prev === undefined && !CONTENT_LENGTH_RE.test(value)) return 400; // likewise a bad Content-Length
   // A Host matching the request line's authority is ignored; one that differs is a duplicate.
   if (id === HDR_HOST && r.host) return value.toLowerCase() === r.host.toLowerCase() ? 0 : 400;
   if (prev !== undefined && HDR_ONCE.has(id)) return prev.toLowerCase() === value.toLowerCase() ? 0 : 400;
@@ -237,14 +244,11 @@ function finish(r: Request): number {
   if (r.minor !== 1 && (r.headers.has('upgrade') || r.headers.has('http2-settings'))) return 400;
   const cl = r.headers.get('content-length');
   if (cl !== undefined) {
-    if (!/^[0-9]{1,18}$/.test(cl)) return 400;
-    r.content_length = Number(cl);
+    r.content_length = Number(cl); // (checked as its line was read)
   }
   const te = r.headers.get('transfer-encoding');
   if (te !== undefined) {
-    // lighttpd: HTTP/1.0 with it is a bad proxy (400); it decodes "chunked" only (501).
-    if (r.minor !== 1) return 400;
-    if (te.toLowerCase() !== 'chunked') return 501;
+    // (HTTP/1.0 with it, and codings other than "chunked", were refused as its line was read.)
     if (cl !== undefined || get_or_head(r)) return 400;
     r.chunked = true;
   }

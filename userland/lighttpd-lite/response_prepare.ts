@@ -37,23 +37,23 @@ function options(): Prepared {
 /**
  * A method no handler serves, answered where lighttpd answers it — after access, auth and the
  * physical path (so PUT of a missing file is 404, of a protected one 401): OPTIONS gets its
- * Allow list, CONNECT 405, any other 501. null for GET, HEAD and POST.
+ * Allow list, any other 501 (CONNECT was answered before). null for GET, HEAD and POST.
  */
 function unhandled_method(req: Request, r: Response): Response | null {
   if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST') return null;
   if (req.method === 'OPTIONS') return options().resp;
-  return set_error(r, req.method === 'CONNECT' ? 405 : 501);
+  return set_error(r, 501);
 }
 
 export async function http_response_prepare(srv: Server, req: Request, peer: string): Promise<Prepared> {
   const r = response_new();
   r.head_only = req.method === 'HEAD';
   if (req.method === 'OPTIONS' && req.raw_path === '*') return options();
-  // CONNECT to an authority (not a path): no module tunnels it. To a path it goes the usual way.
-  if (req.method === 'CONNECT' && req.raw_path[0] !== '/') return done(set_error(r, 405));
-  const bytes = urldecode_path(req.raw_path);
-  if (!bytes) return done(set_error(r, 400), true);
-  const path = path_simplify(dec.decode(bytes));
+  // CONNECT to an authority: no module tunnels it. To a path, the target is not normalized; access and auth still apply, then 405.
+  if (req.method === 'CONNECT' && req.raw_path[0] !== '/') return done(set_error(r, 405), true); // and the connection closes
+  const bytes = req.method === 'CONNECT' ? null : urldecode_path(req.raw_path);
+  if (!bytes && req.method !== 'CONNECT') return done(set_error(r, 400), true);
+  const path = bytes ? path_simplify(dec.decode(bytes)) : req.raw_path;
   // Without $HTTP blocks every request sees the same settings: no condition input to build.
   const rc = srv.config.conds.length === 0 ? RequestConfig.global(srv.config) : RequestConfig.for(srv.config, {
     url: path, host: req.host, querystring: req.query, method: req.method, remoteip: peer,
@@ -65,6 +65,7 @@ export async function http_response_prepare(srv: Server, req: Request, peer: str
     if (auth.realm !== undefined) r.headers.push('WWW-Authenticate', `Basic realm="${auth.realm}", charset="UTF-8"`);
     return { resp: set_error(r, auth.status), close: auth.close === true, user: '', delay: auth.close === true };
   }
+  if (req.method === 'CONNECT') return done(set_error(r, 405), true);
   // %u is the user mod_auth accepted for this request (lighttpd's REMOTE_USER): none outside auth.require.
   return done(await physical(srv, rc, req, r, path), false, auth ? auth.user ?? '' : '');
 }

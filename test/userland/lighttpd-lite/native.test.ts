@@ -68,6 +68,9 @@ const PROBES = [
   `GET /a.txt HTTP/1.1\r\n${H}Range: bytes=0-\r\n 3\r\n\r\n`, `GET /a.txt HTTP/1.1\r\n${H}Host: x\r\n\r\n`, `GET /a.txt HTTP/1.1\r\n${H}Host: X\r\n\r\n`,
   `GET /a.txt HTTP/1.1\r\n${H}If-None-Match: "a"\r\nIf-None-Match: "b"\r\n\r\n`, `GET /a.txt HTTP/1.1\r\n${H}Content-Type: a\r\nContent-Type: A\r\n\r\n`,
   'GET http://x/a.txt HTTP/1.1\r\nHost: y\r\n\r\n', 'GET http://x/a.txt HTTP/1.1\r\nHost: X\r\n\r\n',
+  // Transfer-Encoding and Content-Length are judged as their lines are read; CONNECT to a path is not normalized.
+  'GET / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n', 'GET / HTTP/1.1\r\nContent-Length: abc\r\nTransfer-Encoding: gzip\r\n\r\n',
+  `CONNECT /%00 HTTP/1.1\r\n${H}\r\n`, 'CONNECT /nope HTTP/1.0\r\n\r\n', 'CONNECT /a%20b HTTP/1.0\r\n\r\n',
 ];
 
 const t_native = have('lighttpd') && have('htpasswd') ? test : test.skip;
