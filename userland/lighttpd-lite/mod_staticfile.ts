@@ -21,16 +21,19 @@ export function mimetype(rc: RequestConfig, path: string): string {
   return type;
 }
 
-/** 304 when the validators match (RFC 7232 order: If-None-Match wins over If-Modified-Since). */
-function not_modified(req: Request, etag: string, mtime: number, lm: string): boolean {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+/**
+ * http_response_handle_cachable: a matching If-None-Match is 304 for GET/HEAD and 412 for any
+ * other method; without it, If-Modified-Since (GET/HEAD only) may give 304. 0: serve.
+ */
+function cachable_status(req: Request, etag: string, mtime: number, lm: string): number {
+  const get_head = req.method === 'GET' || req.method === 'HEAD';
   const inm = req.headers.get('if-none-match');
-  if (inm !== undefined) return etag_matches(etag, inm, true);
+  if (inm !== undefined) return etag_matches(etag, inm, true) ? (get_head ? 304 : 412) : 0;
   const ims = req.headers.get('if-modified-since');
-  if (ims === undefined) return false;
-  if (ims === lm) return true;
+  if (!get_head || ims === undefined) return 0;
+  if (ims === lm) return 304;
   const t = http_date_parse(ims);
-  return t !== null && mtime <= t;
+  return t !== null && mtime <= t ? 304 : 0;
 }
 
 /** If-Range: the range applies only while the validator still names this file. */
@@ -56,7 +59,9 @@ export async function mod_staticfile(srv: Server, rc: RequestConfig, req: Reques
   r.headers.push('Content-Type', mimetype(rc, path));
   if (etag) r.headers.push('ETag', etag);
   r.headers.push('Last-Modified', lm);
-  if (not_modified(req, etag, mtime, lm)) {
+  const cached = cachable_status(req, etag, mtime, lm);
+  if (cached === 412) { stat_cache_release(srv, sce); return set_error(r, 412); }
+  if (cached === 304) {
     stat_cache_release(srv, sce);
     r.status = 304; r.no_length = true;
     return r;

@@ -183,12 +183,13 @@ function parse_request_line(line: string, r: Request, eol: number): ParseError |
 /** li_restricted_strtoint64's Content-Length: digits only, at most 18. */
 const CONTENT_LENGTH_RE = /^[0-9]{1,18}$/;
 
-/** Adds the field block[from, to) ("Name: value"); lighttpd's rules for names, values, and duplicate Host / Content-Length. */
-function add_header(r: Request, block: string, from: number, to: number): number {
+/** Adds the field block[from, to) ("Name: value"; a folded field's first line ends at first_end); lighttpd's rules for names, values, and duplicate Host / Content-Length. */
+function add_header(r: Request, block: string, from: number, to: number, first_end = to): number {
   const colon = block.indexOf(':', from);
   if (colon < 0 || colon >= to || !is_token(block, from, colon)) return 400;
   let i = colon + 1, j = to;
-  while (i < j && is_ows(block.charCodeAt(i))) i++;
+  // Leading blanks are skipped on the field's first line only (folds are joined afterwards).
+  while (i < first_end && is_ows(block.charCodeAt(i))) i++;
   while (j > i && is_ows(block.charCodeAt(j - 1))) j--;
   if (has_ctl(block, true, i, j)) return 400;
   const id = header_id(block, from, colon);
@@ -287,7 +288,7 @@ export function parse_request(block: string, r: Request, last_bare = false): Par
       folded = `${folded ?? block.slice(from, to)}  ${block.slice(next, end)}`;
       next = end + 2;
     }
-    const st = folded === null ? add_header(r, block, from, to) : add_header(r, folded, 0, folded.length);
+    const st = folded === null ? add_header(r, block, from, to) : add_header(r, folded, 0, folded.length, to - from);
     if (st) return bad(st, r.minor, r.request_line);
     from = next;
   }

@@ -9,7 +9,7 @@ import type { StatCacheEntry } from './stat_cache.ts';
 const REASONS: Record<number, string> = {
   200: 'OK', 206: 'Partial Content', 301: 'Moved Permanently', 304: 'Not Modified', 400: 'Bad Request',
   401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
-  411: 'Length Required', 413: 'Payload Too Large', 414: 'URI Too Long', 416: 'Range Not Satisfiable',
+  411: 'Length Required', 412: 'Precondition Failed', 413: 'Payload Too Large', 414: 'URI Too Long', 416: 'Range Not Satisfiable',
   417: 'Expectation Failed', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
   501: 'Not Implemented', 503: 'Service Unavailable', 505: 'HTTP Version Not Supported',
 };

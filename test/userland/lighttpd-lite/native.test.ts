@@ -71,6 +71,10 @@ const PROBES = [
   // Transfer-Encoding and Content-Length are judged as their lines are read; CONNECT to a path is not normalized.
   'GET / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n', 'GET / HTTP/1.1\r\nContent-Length: abc\r\nTransfer-Encoding: gzip\r\n\r\n',
   `CONNECT /%00 HTTP/1.1\r\n${H}\r\n`, 'CONNECT /nope HTTP/1.0\r\n\r\n', 'CONNECT /a%20b HTTP/1.0\r\n\r\n',
+  // A fold keeps its blanks when the first line had no value: an empty Host continued is "   x", a bad host.
+  'GET / HTTP/1.1\r\nHost: \r\n folded\r\n\r\n', 'GET / HTTP/1.1\r\nX: \r\n folded\r\nHost: x\r\n\r\n',
+  // A matching If-None-Match is 412 for POST (304 only for GET/HEAD).
+  `POST /a.txt HTTP/1.1\r\n${H}Content-Length: 0\r\nIf-None-Match: *\r\n\r\n`, `POST / HTTP/1.1\r\n${H}Content-Length: 0\r\nIf-None-Match: *\r\n\r\n`,
 ];
 
 const t_native = have('lighttpd') && have('htpasswd') ? test : test.skip;
