@@ -203,7 +203,7 @@ function add_header(r: Request, block: string, from: number, to: number, first_e
   if (id === HDR_HOST && r.host) return value.toLowerCase() === r.host.toLowerCase() ? 0 : 400;
   if (prev !== undefined && HDR_ONCE.has(id)) return prev.toLowerCase() === value.toLowerCase() ? 0 : 400;
   if (prev !== undefined && id === HDR_IF_NONE_MATCH) return 0;
-  if (prev !== undefined && id === HDR_CONTENT_LENGTH && prev !== value) return 400;
+  if (prev !== undefined && id === HDR_CONTENT_LENGTH) return 400; // a repeated Content-Length, even an equal one, as lighttpd 1.4.69
   r.headers.set_id(id, prev === undefined ? value : `${prev}, ${value}`);
   return 0;
 }

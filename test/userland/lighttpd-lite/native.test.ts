@@ -75,6 +75,7 @@ const PROBES = [
   'GET / HTTP/1.1\r\nHost: \r\n folded\r\n\r\n', 'GET / HTTP/1.1\r\nX: \r\n folded\r\nHost: x\r\n\r\n',
   // A matching If-None-Match is 412 for POST (304 only for GET/HEAD).
   `POST /a.txt HTTP/1.1\r\n${H}Content-Length: 0\r\nIf-None-Match: *\r\n\r\n`, `POST / HTTP/1.1\r\n${H}Content-Length: 0\r\nIf-None-Match: *\r\n\r\n`,
+  `GET /a.txt HTTP/1.1\r\n${H}Content-Length: 0\r\nContent-Length: 0\r\n\r\n`, `POST /a.txt HTTP/1.1\r\n${H}Content-Length: 1\r\nContent-Length: 1\r\n\r\nx`,
 ];
 
 const t_native = have('lighttpd') && have('htpasswd') ? test : test.skip;
