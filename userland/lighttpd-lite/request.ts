@@ -163,14 +163,15 @@ function parse_request_line(line: string, r: Request, eol: number): ParseError |
   const method = method_of(line, sp1);
   if (!KNOWN_METHODS.has(method)) return bad(501, minor, line);
   if (sp1 + 1 === p) return bad(400, minor, line); // no target
-  let uri = line.slice(sp1 + 1, p - 1), host = '';
+  const raw = line.slice(sp1 + 1, p - 1);
+  let uri = raw, host = '';
   if (uri[0] !== '/') {
     const u = reqline_uri(method, uri);
     if (!u) return bad(400, minor, line);
     host = u.host; uri = u.path_q;
   }
   if (uri.length === 0 || has_ctl(uri, false)) return bad(400, minor, line); // a space inside is the target's (lighttpd then finds no such file)
-  const target = strip_fragment(line.slice(sp1 + 1, p - 1)), path_q = strip_fragment(uri);
+  const target = strip_fragment(raw), path_q = uri === raw ? target : strip_fragment(uri);
   if (method !== 'CONNECT' && target_rejected(path_q)) return bad(400, minor, line); // CONNECT's target is not normalized
   if (path_q === '*' && method !== 'OPTIONS') return bad(400, minor, line);
   const q = path_q.indexOf('?');

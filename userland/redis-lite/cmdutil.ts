@@ -41,10 +41,11 @@ export function get_int32(c: Client, s: string, msg?: string): number | null {
 export function rand_count(c: Client, s: string, with_values: boolean): number | null {
   const v = string2ll(s);
   if (v === null) { c.reply.error(NOT_INT); return null; }
-  const b = BigInt(v), LONG_MAX = 9223372036854775807n;
-  if (b < -LONG_MAX) { c.reply.error('value is out of range, value must between -9223372036854775807 and 9223372036854775807'); return null; }
-  if (with_values && (b < -LONG_MAX / 2n || b > LONG_MAX / 2n)) { c.reply.error('value is out of range'); return null; }
-  return typeof v === 'bigint' ? (v > 0n ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER) : v;
+  if (typeof v === 'number') return v; // within ±2^53: inside both ranges
+  const LONG_MAX = 9223372036854775807n;
+  if (v < -LONG_MAX) { c.reply.error('value is out of range, value must between -9223372036854775807 and 9223372036854775807'); return null; }
+  if (with_values && (v < -LONG_MAX / 2n || v > LONG_MAX / 2n)) { c.reply.error('value is out of range'); return null; }
+  return v > 0n ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER;
 }
 
 /** privos's bound on a negative random-element count (repeats allowed): Redis would emit that many, without end. */

@@ -9,7 +9,7 @@ import { notify, NOTIFY_GENERIC, NOTIFY_HASH } from './notify.ts';
 import { HashObj, hash_note_add } from './object.ts';
 import { SYNTAX } from './resp.ts';
 import { LD_ZERO, ld_add, ld_human, ld_is_finite, string2ld } from './long_double.ts';
-import { in_ll_range, norm, rand_below, string2d, string2ll } from './util.ts';
+import { in_ll_range, norm, rand_below, string2ll } from './util.ts';
 
 /** The hash at argv[1] for a write, created if absent; null after WRONGTYPE. */
 function hash_for_write(c: Client): HashObj | null {

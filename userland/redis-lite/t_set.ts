@@ -3,7 +3,7 @@
  * are at most set-max-intset-entries of them, then "hashtable"; the algebra commands check
  * every key's type before computing, as Redis 7.0 does.
  */
-import { get_ll, get_range, intercard_args, lookup_typed, rand_count, RAND_REPEAT_MAX } from './cmdutil.ts';
+import { get_range, intercard_args, lookup_typed, rand_count, RAND_REPEAT_MAX } from './cmdutil.ts';
 import { register } from './commands.ts';
 import type { Client } from './networking.ts';
 import { notify, NOTIFY_GENERIC, NOTIFY_SET } from './notify.ts';

@@ -9,7 +9,7 @@ import { notify, NOTIFY_GENERIC, NOTIFY_STRING } from './notify.ts';
 import { is_str, max_string_len, RawStr } from './object.ts';
 import { NOT_INT, SYNTAX } from './resp.ts';
 import { LD_ZERO, ld_add, ld_human, ld_is_finite, string2ld } from './long_double.ts';
-import { in_ll_range, norm, string2d, string2ll } from './util.ts';
+import { in_ll_range, norm, string2ll } from './util.ts';
 
 const MAX_MS = 2 ** 63;
 
