@@ -4,6 +4,7 @@ import type { ParsedConfig } from './configfile.ts';
 import type { ErrorLog } from './log.ts';
 import type { AccessLog } from './mod_accesslog.ts';
 import type { Auth } from './mod_auth.ts';
+import type { HeaderCache } from './response.ts';
 import type { StatCacheEntry } from './stat_cache.ts';
 
 export interface Server {
@@ -25,7 +26,8 @@ export interface Server {
   stbuf: number;
   /** Seconds now (CLOCK_REALTIME), refreshed once per loop iteration. */
   now: number;
-  date_cache: [number, string];
+  /** Encoded status, Date and Server lines (response.ts). */
+  headers: HeaderCache;
   /** stat_cache.ts's entries by docroot-relative path. */
   stat_cache: Map<string, StatCacheEntry>;
 }

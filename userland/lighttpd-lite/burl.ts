@@ -30,6 +30,26 @@ export function urldecode_path(s: string): Uint8Array | null {
   return out.subarray(0, o);
 }
 
+/**
+ * A path decoding and simplifying leave as it is — printable ASCII without '%', and no empty,
+ * "." or ".." segment — as nearly every request's path is; it skips both passes.
+ */
+export function path_is_plain(p: string): boolean {
+  if (p.charCodeAt(0) !== 47) return false;
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f || c === 37) return false;
+    if (c !== 47 || i + 1 === p.length) continue;
+    // A segment starts after this '/': not empty, not "." and not "..".
+    const d = p.charCodeAt(i + 1);
+    if (d === 47) return false;
+    if (d !== 46) continue;
+    const e = i + 2 < p.length ? p.charCodeAt(i + 2) : 47;
+    if (e === 47 || (e === 46 && (i + 3 === p.length || p.charCodeAt(i + 3) === 47))) return false;
+  }
+  return true;
+}
+
 /** buffer_path_simplify(): an absolute path with no ".", ".." or empty segments, never above "/". */
 export function path_simplify(p: string): string {
   const segs: string[] = [];

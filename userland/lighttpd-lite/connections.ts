@@ -6,9 +6,8 @@
  * server.max-request-field-size (431), the body by server.max-request-size (413).
  */
 import type { Server } from './base.ts';
-import { http_date } from './http_date.ts';
 import { conf_int, RequestConfig } from './configfile_glue.ts';
-import { http_response_prepare } from './response_prepare.ts';
+import { http_response_prepare, is_promise, type Prepared } from './response_prepare.ts';
 import { parse_request, request_new, type Request } from './request.ts';
 import { body_length, type FileChunk, response_header, response_new, set_error, type Response } from './response.ts';
 import { ByteBuf } from './buffer.ts';
@@ -57,7 +56,17 @@ export interface ConnHost {
   close(c: Connection): void;
 }
 
+const ascii_dec = new TextDecoder();
+
+/**
+ * The bytes as a latin1 string (one char per byte). An all-ASCII block — every request a
+ * client normally sends — decodes natively as UTF-8, which is the same there (~90 ns for a
+ * 100-byte request, where building the string from the bytes' codes took ~500 ns).
+ */
 function latin1(b: Uint8Array, from: number, to: number): string {
+  let high = 0;
+  for (let i = from; i < to; i++) high |= b[i];
+  if (high < 0x80) return ascii_dec.decode(b.subarray(from, to));
   let s = '';
   for (let i = from; i < to; i += 4096) s += String.fromCharCode.apply(null, b.subarray(i, Math.min(to, i + 4096)) as unknown as number[]);
   return s;
@@ -98,16 +107,11 @@ function header_end(rb: ByteBuf): number {
   return -1;
 }
 
-function date_now(srv: Server): string {
-  if (srv.date_cache[0] !== srv.now) srv.date_cache = [srv.now, http_date(srv.now)];
-  return srv.date_cache[1];
-}
-
 /** Queues a response: the header (and an in-memory body) as bytes, a file body as a range. */
 function queue(h: ConnHost, c: Connection, r: Response, minor: number, keep_alive: boolean): void {
   const srv = h.srv;
   c.out_hdr.clear();
-  response_header(c.out_hdr, r, minor, keep_alive, date_now(srv), srv.tag);
+  response_header(c.out_hdr, r, minor, keep_alive, srv.headers, srv.now);
   const send_body = !r.head_only && r.status !== 304;
   if (send_body && r.body) c.out_hdr.put_bytes(r.body);
   if (r.file && !send_body) { stat_cache_release(srv, r.file.sce); r.file = null; }
@@ -180,10 +184,17 @@ function drain_body(c: Connection): boolean {
   return c.body_left === 0;
 }
 
-async function answer(h: ConnHost, c: Connection): Promise<void> {
+/** Prepares and queues the answer; a promise only when preparing it has to wait for a syscall. */
+function answer(h: ConnHost, c: Connection): Promise<void> | undefined {
   const req = c.req!;
   c.requests++;
-  const p = await http_response_prepare(h.srv, req, c.peer);
+  const p = http_response_prepare(h.srv, req, c.peer);
+  if (is_promise(p)) return p.then((x) => answered(h, c, req, x));
+  answered(h, c, req, p);
+  return undefined;
+}
+
+function answered(h: ConnHost, c: Connection, req: Request, p: Prepared): void {
   c.log_user = p.user;
   if (p.delay) c.delay_until = h.srv.now + 1;
   // lighttpd answers static requests without reading their body, and then cannot keep the connection.
@@ -261,8 +272,8 @@ function finish(h: ConnHost, c: Connection): boolean {
   return true;
 }
 
-/** Drives one connection as far as it can go without blocking. */
-export async function conn_process(h: ConnHost, c: Connection): Promise<void> {
+/** Drives one connection as far as it can go without blocking; a promise while an answer waits for a syscall. */
+export function conn_process(h: ConnHost, c: Connection): Promise<void> | undefined {
   for (;;) {
     if (c.state === 'closed') return;
     if (c.state === 'write') {
@@ -277,7 +288,8 @@ export async function conn_process(h: ConnHost, c: Connection): Promise<void> {
     if (c.state === 'read' && !next_request(h, c)) { if (c.eof) h.close(c); return; }
     if (c.state === 'body') {
       if (!drain_body(c)) { if (c.eof) h.close(c); return; }
-      await answer(h, c);
+      const a = answer(h, c);
+      if (a) return a.then(() => conn_process(h, c));
     }
   }
 }

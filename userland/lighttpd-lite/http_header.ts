@@ -6,10 +6,10 @@
 const KNOWN = ['host', 'content-length', 'connection', 'transfer-encoding', 'authorization', 'user-agent', 'referer',
   'if-none-match', 'if-modified-since', 'if-range', 'range', 'upgrade', 'http2-settings', 'content-type'];
 const ID = new Map(KNOWN.map((n, i) => [n, i]));
-export const HDR_HOST = 0, HDR_CONTENT_LENGTH = 1;
+export const HDR_HOST = 0, HDR_CONTENT_LENGTH = 1, HDR_CONNECTION = 2, HDR_TRANSFER_ENCODING = 3;
+export const HDR_UPGRADE = ID.get('upgrade')!, HDR_HTTP2_SETTINGS = ID.get('http2-settings')!;
 /** Fields a request may repeat only with the same value (case aside): http_request_parse_duplicate. */
 export const HDR_ONCE = new Set(['host', 'if-modified-since', 'http2-settings', 'content-type'].map((n) => ID.get(n)!));
-export const HDR_TRANSFER_ENCODING = ID.get('transfer-encoding')!;
 /** If-None-Match repeated: the first one survives. */
 export const HDR_IF_NONE_MATCH = ID.get('if-none-match')!;
 

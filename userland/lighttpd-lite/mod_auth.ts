@@ -82,8 +82,8 @@ function basic_credentials(h: string): string | null {
   return i < j ? h.slice(i, j) : null;
 }
 
-/** null when no rule applies; status 0 (and the user) when the request may proceed; otherwise the status to answer with. */
-export async function mod_auth(srv: Server, rc: RequestConfig, req: Request, path: string, peer: string): Promise<AuthDecision | null> {
+/** null when no rule applies; status 0 (and the user) when the request may proceed; otherwise the status to answer with. Synchronous until a password must be checked. */
+export function mod_auth(srv: Server, rc: RequestConfig, req: Request, path: string, peer: string): AuthDecision | null | Promise<AuthDecision> {
   const rule = matching_rule(rc, path);
   if (!rule || !srv.auth) return null;
   const h = req.headers.get('authorization');
@@ -93,9 +93,12 @@ export async function mod_auth(srv: Server, rc: RequestConfig, req: Request, pat
   if (!raw) { srv.errorlog.write('mod_auth.ts', `decoding base64-string failed ${b64}`); return { status: 400 }; }
   const colon = raw.indexOf(58);
   if (colon < 0) { srv.errorlog.write('mod_auth.ts', `missing ':' in ${dec.decode(raw)}`); return { status: 400 }; }
-  const user = dec.decode(raw.subarray(0, colon));
+  return check_password(srv, rc, rule, path, peer, dec.decode(raw.subarray(0, colon)), raw.subarray(colon + 1));
+}
+
+async function check_password(srv: Server, rc: RequestConfig, rule: Rule, path: string, peer: string, user: string, pw: Uint8Array): Promise<AuthDecision> {
   const file = conf_str(rc, 'auth.backend.htpasswd.userfile', '');
-  const res = file ? await srv.auth.backend(file).check(user, raw.subarray(colon + 1), srv.now) : 'error';
+  const res = file ? await srv.auth!.backend(file).check(user, pw, srv.now) : 'error';
   if (res === 'error') return { status: 500 };
   if (res !== 'ok') {
     srv.errorlog.write('mod_auth.ts', `password doesn't match for ${path} username: ${user} IP: ${peer}`);

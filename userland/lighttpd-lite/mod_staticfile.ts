@@ -9,7 +9,7 @@ import { etag_create, etag_matches } from './etag.ts';
 import { http_date_parse } from './http_date.ts';
 import { http_range_parse } from './http_range.ts';
 import type { Request } from './request.ts';
-import { set_error, type Response } from './response.ts';
+import { field_lines, set_error, type Response } from './response.ts';
 import { stat_cache_open, stat_cache_release, type StatCacheEntry } from './stat_cache.ts';
 
 /** mimetype.assign: the longest matching suffix wins; application/octet-stream otherwise. */
@@ -51,14 +51,26 @@ function etag_of(rc: RequestConfig, sce: StatCacheEntry): string {
   return sce.etag;
 }
 
-export async function mod_staticfile(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string, sce: StatCacheEntry): Promise<Response> {
+/** The file's Content-Type, ETag and Last-Modified lines, encoded once per entry (and again if the type or ETag differ). */
+function static_fields(sce: StatCacheEntry, type: string, etag: string): Uint8Array {
+  if (sce.fields === null || sce.fields_type !== type || sce.fields_etag !== etag) {
+    sce.fields = field_lines(etag ? ['Content-Type', type, 'ETag', etag, 'Last-Modified', sce.lm] : ['Content-Type', type, 'Last-Modified', sce.lm]);
+    sce.fields_type = type; sce.fields_etag = etag;
+  }
+  return sce.fields;
+}
+
+/** The response for a regular file; at once when the stat cache holds the file open. */
+export function mod_staticfile(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string, sce: StatCacheEntry): Response | Promise<Response> {
+  const fd = stat_cache_open(srv, sce);
+  return typeof fd === 'number' ? send_file(srv, rc, req, r, path, sce, fd) : fd.then((n) => send_file(srv, rc, req, r, path, sce, n));
+}
+
+function send_file(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string, sce: StatCacheEntry, fd: number): Response {
   const l = srv.libc, st = sce.st;
-  const fd = await stat_cache_open(srv, sce);
   if (fd < 0) return set_error(r, l.errno === l.EACCES ? 403 : 404);
   const mtime = Math.floor(st.mtime_ns / 1e9), lm = sce.lm, etag = etag_of(rc, sce);
-  r.headers.push('Content-Type', mimetype(rc, path));
-  if (etag) r.headers.push('ETag', etag);
-  r.headers.push('Last-Modified', lm);
+  r.pre = static_fields(sce, mimetype(rc, path), etag);
   const cached = cachable_status(req, etag, mtime, lm);
   if (cached === 412) { stat_cache_release(srv, sce); return set_error(r, 412); }
   if (cached === 304) {

@@ -4,7 +4,9 @@
  * 501, 505, ...); the connection is then closed after the answer, as lighttpd does.
  */
 import { hexval } from './burl.ts';
-import { HDR_CONTENT_LENGTH, HDR_HOST, HDR_IF_NONE_MATCH, HDR_ONCE, HDR_TRANSFER_ENCODING, header_id, Headers } from './http_header.ts';
+import {
+  HDR_CONNECTION, HDR_CONTENT_LENGTH, HDR_HOST, HDR_HTTP2_SETTINGS, HDR_IF_NONE_MATCH, HDR_ONCE, HDR_TRANSFER_ENCODING, HDR_UPGRADE, header_id, Headers,
+} from './http_header.ts';
 
 export interface Request {
   method: string;
@@ -38,29 +40,54 @@ const KNOWN_METHODS = new Set(['GET', 'HEAD', 'QUERY', 'POST', 'PUT', 'DELETE', 
   'REBIND', 'REPORT', 'SEARCH', 'UNBIND', 'UNCHECKOUT', 'UNLINK', 'UNLOCK', 'UPDATE', 'UPDATEREDIRECTREF',
   'VERSION-CONTROL', 'PRI']);
 
-const LABEL = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
-
 /**
  * lighttpd's default host policy (http-parseopts host-strict, host-normalize): a name of
  * letters, digits and '-' in non-empty labels not opening with '-' (one trailing dot allowed),
  * or a bracketed IPv6 address; then an optional port of 1-65535 without leading zeros.
  */
 export function host_valid(h: string): boolean {
-  let name = h, port = '';
+  let end = h.length;
   if (h[0] === '[') {
     const e = h.indexOf(']');
     if (e < 0 || !/^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/.test(h.slice(1, e))) return false;
     if (e + 1 < h.length && h[e + 1] !== ':') return false;
-    port = h.slice(e + 2); name = '';
+    end = e + 1;
   } else {
     const c = h.lastIndexOf(':');
-    if (c >= 0) { name = h.slice(0, c); port = h.slice(c + 1); }
-    if (name === '') return false;
-    const labels = name.split('.');
-    if (labels.length > 1 && labels[labels.length - 1] === '') labels.pop();
-    for (const l of labels) if (!LABEL.test(l)) return false;
+    if (c >= 0) end = c;
+    if (!labels_valid(h, end)) return false;
   }
-  return port === '' || (/^[1-9][0-9]{0,4}$/.test(port) && Number(port) <= 65535);
+  return end === h.length || port_valid(h, end + 1);
+}
+
+const is_alnum = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122);
+
+/** h[0, end) as dot-separated labels of letters, digits and '-', none empty or opening with '-'; one trailing dot allowed. */
+function labels_valid(h: string, end: number): boolean {
+  if (end === 0) return false;
+  let start = 0;
+  for (let i = 0; i < end; i++) {
+    const c = h.charCodeAt(i);
+    if (c === 46) {
+      if (i === start) return false;
+      start = i + 1;
+    } else if (!(is_alnum(c) || (c === 45 && i !== start))) return false;
+  }
+  return start < end || end >= 2; // a trailing dot ends a name that had a label before it
+}
+
+/** h[from, end) as a port: 1-65535 without leading zeros (empty is no port). */
+function port_valid(h: string, from: number): boolean {
+  const n = h.length - from;
+  if (n === 0) return true;
+  if (n > 5 || h.charCodeAt(from) === 48) return false;
+  let v = 0;
+  for (let i = from; i < h.length; i++) {
+    const c = h.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+    v = v * 10 + c - 48;
+  }
+  return v <= 65535;
 }
 
 function bad(status: number, minor: number, line: string): ParseError { return { status, minor, line }; }
@@ -236,19 +263,19 @@ const get_or_head = (r: Request): boolean => r.method === 'GET' || r.method === 
 
 /** Host, Content-Length and Connection semantics once all fields are in. */
 function finish(r: Request): number {
-  const h = r.headers.get('host');
+  const h = r.headers.by_id(HDR_HOST);
   if (r.host && !host_valid(r.host)) return 400;
   if (h !== undefined) {
     if (!host_valid(h)) return 400;
     if (!r.host) r.host = h;
   } else if (r.minor === 1 && !r.host) return 400;
   // "invalid hop-by-hop header w/o HTTP/1.1 -> 400"
-  if (r.minor !== 1 && (r.headers.has('upgrade') || r.headers.has('http2-settings'))) return 400;
-  const cl = r.headers.get('content-length');
+  if (r.minor !== 1 && (r.headers.by_id(HDR_UPGRADE) !== undefined || r.headers.by_id(HDR_HTTP2_SETTINGS) !== undefined)) return 400;
+  const cl = r.headers.by_id(HDR_CONTENT_LENGTH);
   if (cl !== undefined) {
     r.content_length = Number(cl); // (checked as its line was read)
   }
-  const te = r.headers.get('transfer-encoding');
+  const te = r.headers.by_id(HDR_TRANSFER_ENCODING);
   if (te !== undefined) {
     // (HTTP/1.0 with it, and codings other than "chunked", were refused as its line was read.)
     if (cl !== undefined || get_or_head(r)) return 400;
@@ -257,7 +284,7 @@ function finish(r: Request): number {
   // "GET/HEAD with content-length -> 400": lighttpd does not read a body it would ignore.
   if (r.content_length > 0 && get_or_head(r)) return 400;
   if (r.method === 'POST' && cl === undefined && !r.chunked) return 411;
-  const conn = r.headers.get('connection');
+  const conn = r.headers.by_id(HDR_CONNECTION);
   if (conn !== undefined && has_list_token(conn, 'close')) r.keep_alive = false;
   else if (conn !== undefined && has_list_token(conn, 'keep-alive')) r.keep_alive = true;
   return 0;

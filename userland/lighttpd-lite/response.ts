@@ -3,7 +3,8 @@
  * header order lighttpd emits, the built-in error page, and the body source — bytes in memory
  * or a range of an open file, which connections.ts sends with writev(2) or sendfile(2).
  */
-import type { ByteBuf } from './buffer.ts';
+import { ByteBuf } from './buffer.ts';
+import { http_date } from './http_date.ts';
 import type { StatCacheEntry } from './stat_cache.ts';
 
 const REASONS: Record<number, string> = {
@@ -18,7 +19,9 @@ export function reason(status: number): string { return REASONS[status] ?? 'Unkn
 
 export interface Response {
   status: number;
-  /** Headers set by handlers, in order (Content-Type, ETag, Last-Modified, Location, ...): name, value, name, value... */
+  /** Header lines a handler keeps encoded (a static file's Content-Type, ETag, Last-Modified), sent first. */
+  pre: Uint8Array | null;
+  /** Headers set by handlers, in order (Allow, Location, WWW-Authenticate, ...): name, value, name, value... */
   headers: string[];
   /** Headers lighttpd emits after Content-Length (Accept-Ranges, Content-Range), flat as headers. */
   late: string[];
@@ -34,7 +37,7 @@ export interface Response {
 export interface FileChunk { sce: StatCacheEntry; fd: number; off: number; len: number }
 
 export function response_new(status = 200): Response {
-  return { status, headers: [], late: [], body: null, file: null, head_only: false, no_length: false };
+  return { status, pre: null, headers: [], late: [], body: null, file: null, head_only: false, no_length: false };
 }
 
 const enc = new TextEncoder();
@@ -59,6 +62,7 @@ export function error_page(status: number): Uint8Array {
 /** Turns r into an error response: text/html error page, earlier handler headers kept (WWW-Authenticate). */
 export function set_error(r: Response, status: number): Response {
   r.status = status;
+  r.pre = null;
   const auth = r.headers.indexOf('WWW-Authenticate');
   r.headers = auth >= 0 ? r.headers.slice(auth, auth + 2) : [];
   r.late = [];
@@ -81,15 +85,51 @@ function put_fields(out: ByteBuf, kv: string[]): void {
   for (let i = 0; i < kv.length; i += 2) { out.put_str(kv[i]); out.put_str(': '); out.put_str(kv[i + 1]); out.put_str('\r\n'); }
 }
 
+/** "Name: value\r\n" lines for the pairs in kv, as bytes (latin1). */
+export function field_lines(kv: string[]): Uint8Array {
+  const out = new ByteBuf(256);
+  put_fields(out, kv);
+  return out.b.slice(0, out.end);
+}
+
+/** Encoded lines that change at most once a second or never: the status line by (minor, status), Date, Server. */
+export class HeaderCache {
+  private readonly status = new Map<number, Uint8Array>();
+  private date_at = -1;
+  private date_line: Uint8Array = new Uint8Array(0);
+  readonly server_line: Uint8Array;
+
+  constructor(server_tag: string) { this.server_line = server_tag ? field_lines(['Server', server_tag]) : new Uint8Array(0); }
+
+  status_line(minor: number, status: number): Uint8Array {
+    const key = status * 2 + minor;
+    let b = this.status.get(key);
+    if (!b) {
+      const out = new ByteBuf(64);
+      out.put_str(minor ? 'HTTP/1.1 ' : 'HTTP/1.0 '); out.put_uint(status); out.put_str(' '); out.put_str(reason(status)); out.put_str('\r\n');
+      b = out.b.slice(0, out.end);
+      this.status.set(key, b);
+    }
+    return b;
+  }
+
+  /** "Date: …" for the second now (made once per second, as lighttpd caches its date string). */
+  date(now: number): Uint8Array {
+    if (this.date_at !== now) { this.date_at = now; this.date_line = field_lines(['Date', http_date(now)]); }
+    return this.date_line;
+  }
+}
+
 /** Appends the status line and headers, in lighttpd's order, ending in CRLFCRLF, to out. */
-export function response_header(out: ByteBuf, r: Response, minor: number, keep_alive: boolean, date: string, server_tag: string): void {
-  out.put_str(minor ? 'HTTP/1.1 ' : 'HTTP/1.0 '); out.put_uint(r.status); out.put_str(' '); out.put_str(reason(r.status)); out.put_str('\r\n');
+export function response_header(out: ByteBuf, r: Response, minor: number, keep_alive: boolean, hc: HeaderCache, now: number): void {
+  out.put_bytes(hc.status_line(minor, r.status));
+  if (r.pre) out.put_bytes(r.pre);
   put_fields(out, r.headers);
   if (!r.no_length) { out.put_str('Content-Length: '); out.put_uint(body_length(r)); out.put_str('\r\n'); }
   put_fields(out, r.late);
   if (!keep_alive) out.put_str('Connection: close\r\n');
   else if (minor === 0) out.put_str('Connection: keep-alive\r\n');
-  out.put_str('Date: '); out.put_str(date); out.put_str('\r\n');
-  if (server_tag) { out.put_str('Server: '); out.put_str(server_tag); out.put_str('\r\n'); }
+  out.put_bytes(hc.date(now));
+  out.put_bytes(hc.server_line);
   out.put_str('\r\n');
 }

@@ -5,16 +5,16 @@
  * mod_indexfile, mod_dirlisting, mod_staticfile.
  */
 import type { Server } from './base.ts';
-import { path_simplify, urldecode_path } from './burl.ts';
+import { path_is_plain, path_simplify, urldecode_path } from './burl.ts';
 import { conf_bool, RequestConfig } from './configfile_glue.ts';
 import { mod_access_denied } from './mod_access.ts';
-import { mod_auth } from './mod_auth.ts';
+import { type AuthDecision, mod_auth } from './mod_auth.ts';
 import { mod_dirlisting } from './mod_dirlisting.ts';
 import { mod_indexfile } from './mod_indexfile.ts';
 import { mod_staticfile } from './mod_staticfile.ts';
 import type { Request } from './request.ts';
 import { response_new, set_error, type Response } from './response.ts';
-import { is_dir, is_reg, OUTSIDE_ROOT, stat_cache_get } from './stat_cache.ts';
+import { is_dir, is_reg, OUTSIDE_ROOT, stat_cache_fresh, stat_cache_get, type StatCacheEntry } from './stat_cache.ts';
 
 export interface Prepared {
   resp: Response;
@@ -45,41 +45,62 @@ function unhandled_method(req: Request, r: Response): Response | null {
   return set_error(r, 501);
 }
 
-export async function http_response_prepare(srv: Server, req: Request, peer: string): Promise<Prepared> {
+/** A value or the promise of one: the hot path (cached entry, no credentials to check) stays synchronous. */
+type Maybe<T> = T | Promise<T>;
+
+export function is_promise<T>(x: Maybe<T>): x is Promise<T> {
+  return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
+}
+
+export function http_response_prepare(srv: Server, req: Request, peer: string): Maybe<Prepared> {
   const r = response_new();
   r.head_only = req.method === 'HEAD';
   if (req.method === 'OPTIONS' && req.raw_path === '*') return options();
   // CONNECT to an authority: no module tunnels it. To a path, the target is not normalized; access and auth still apply, then 405.
   if (req.method === 'CONNECT' && req.raw_path[0] !== '/') return done(set_error(r, 405), true); // and the connection closes
-  const bytes = req.method === 'CONNECT' ? null : urldecode_path(req.raw_path);
-  if (!bytes && req.method !== 'CONNECT') return done(set_error(r, 400), true);
-  const path = bytes ? path_simplify(dec.decode(bytes)) : req.raw_path;
+  let path = req.raw_path;
+  if (req.method !== 'CONNECT' && !path_is_plain(path)) {
+    const bytes = urldecode_path(path);
+    if (!bytes) return done(set_error(r, 400), true);
+    path = path_simplify(dec.decode(bytes));
+  }
   // Without $HTTP blocks every request sees the same settings: no condition input to build.
   const rc = srv.config.conds.length === 0 ? RequestConfig.global(srv.config) : RequestConfig.for(srv.config, {
     url: path, host: req.host, querystring: req.query, method: req.method, remoteip: peer,
     useragent: req.headers.get('user-agent') ?? '', referer: req.headers.get('referer') ?? '',
   });
   if (mod_access_denied(rc, path)) return done(set_error(r, 403));
-  const auth = await mod_auth(srv, rc, req, path, peer);
+  const auth = mod_auth(srv, rc, req, path, peer);
+  return is_promise(auth) ? auth.then((a) => after_auth(srv, rc, req, r, path, a)) : after_auth(srv, rc, req, r, path, auth);
+}
+
+function after_auth(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string, auth: AuthDecision | null): Maybe<Prepared> {
   if (auth && auth.status) {
     if (auth.realm !== undefined) r.headers.push('WWW-Authenticate', `Basic realm="${auth.realm}", charset="UTF-8"`);
     return { resp: set_error(r, auth.status), close: auth.close === true, user: '', delay: auth.close === true };
   }
   if (req.method === 'CONNECT') return done(set_error(r, 405), true);
   // %u is the user mod_auth accepted for this request (lighttpd's REMOTE_USER): none outside auth.require.
-  return done(await physical(srv, rc, req, r, path), false, auth ? auth.user ?? '' : '');
+  const user = auth ? auth.user ?? '' : '';
+  const resp = physical(srv, rc, req, r, path);
+  return is_promise(resp) ? resp.then((x) => done(x, false, user)) : done(resp, false, user);
 }
 
-async function physical(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string): Promise<Response> {
-  const phys = srv.docroot + path;
-  const sce = await stat_cache_get(srv, path);
+/** The stat cache's entry for the path — at once when it is fresh — and what it calls for. */
+function physical(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string): Maybe<Response> {
+  const fresh = stat_cache_fresh(srv, path);
+  if (fresh) return physical_entry(srv, rc, req, r, path, fresh);
+  return stat_cache_get(srv, path).then((sce) => physical_entry(srv, rc, req, r, path, sce));
+}
+
+function physical_entry(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string, sce: StatCacheEntry | number): Maybe<Response> {
   const l = srv.libc;
   if (sce === OUTSIDE_ROOT) return set_error(r, 403);
   if (sce === l.ENOTDIR) return path_info(srv, rc, req, r, path);
   if (typeof sce === 'number') return set_error(r, sce === l.EACCES ? 403 : 404);
-  if (is_dir(sce.st)) return directory(srv, rc, req, r, path, phys);
+  if (is_dir(sce.st)) return directory(srv, rc, req, r, path, srv.docroot + path);
   if (!is_reg(sce.st)) return set_error(r, 403);
-  return unhandled_method(req, r) ?? mod_staticfile(srv, rc, req, r, phys, sce);
+  return unhandled_method(req, r) ?? mod_staticfile(srv, rc, req, r, srv.docroot + path, sce);
 }
 
 async function directory(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string, phys: string): Promise<Response> {

@@ -13,6 +13,7 @@ import { ErrorLog } from './log.ts';
 import { AccessLog } from './mod_accesslog.ts';
 import { Auth } from './mod_auth.ts';
 import { conf_str } from './configfile_glue.ts';
+import { HeaderCache } from './response.ts';
 import { stat_cache_release, stat_cache_trigger_cleanup } from './stat_cache.ts';
 
 export const VERSION = 'lighttpd/1.4.69';
@@ -63,7 +64,7 @@ async function server_init(libc: Libc, conf: LoadedConfig, errlog: ErrorLog): Pr
   }
   const srv: Server = {
     libc, config: conf.parsed, docroot: conf.docroot, tag: conf.tag, errorlog: errlog, accesslog: null, auth: null,
-    modules: conf.modules, stbuf: libc.malloc(256), now: time_now(libc), date_cache: [0, ''], stat_cache: new Map(), ...conf.limits,
+    modules: conf.modules, stbuf: libc.malloc(256), now: time_now(libc), headers: new HeaderCache(conf.tag), stat_cache: new Map(), ...conf.limits,
   };
   const alog = conf_str({ get: (k) => g.get(k) }, 'accesslog.filename', '');
   if (conf.modules.has('mod_accesslog') && alog) {
@@ -161,7 +162,8 @@ async function server_main_loop(srv: Server, conf: LoadedConfig): Promise<number
       const c = conns.get(fd);
       if (!c) continue;
       if (c.state !== 'write' && ev & (l.EPOLLIN | l.EPOLLHUP | l.EPOLLERR | l.EPOLLRDHUP)) conn_read(host, c);
-      await conn_process(host, c);
+      const busy = conn_process(host, c);
+      if (busy) await busy;
     }
     if (srv.now !== last_sweep) { last_sweep = srv.now; await sweep(srv, host, conns); }
   }

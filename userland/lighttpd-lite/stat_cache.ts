@@ -84,6 +84,10 @@ export class StatCacheEntry {
   etag = '';
   etag_flags = -1;
   readonly lm: string;
+  /** Its Content-Type, ETag and Last-Modified lines, encoded (mod_staticfile), and the type and ETag they were made for. */
+  fields: Uint8Array | null = null;
+  fields_type = '';
+  fields_etag = '';
 
   constructor(readonly path: string, readonly st: StatBuf, now: number) {
     this.ts = now;
@@ -102,6 +106,12 @@ function drop(srv: Server, e: StatCacheEntry): void {
   if (e.refs === 0 && e.fd >= 0) { void srv.libc.close(e.fd); e.fd = -1; }
 }
 
+/** The entry for docroot-relative rel when it was confirmed this second (trusted without a syscall), else null. */
+export function stat_cache_fresh(srv: Server, rel: string): StatCacheEntry | null {
+  const e = srv.stat_cache.get(rel);
+  return e && e.ts === srv.now ? e : null;
+}
+
 /** The entry for docroot-relative rel, or an errno, or OUTSIDE_ROOT (errors are not cached). */
 export async function stat_cache_get(srv: Server, rel: string): Promise<StatCacheEntry | number> {
   const e = srv.stat_cache.get(rel);
@@ -115,14 +125,18 @@ export async function stat_cache_get(srv: Server, rel: string): Promise<StatCach
   return n;
 }
 
-/** An fd to read the entry's file from, held until stat_cache_release(); or -1 with errno set. */
-export async function stat_cache_open(srv: Server, e: StatCacheEntry): Promise<number> {
+/** An fd to read the entry's file from, held until stat_cache_release(); or -1 with errno set. At once when the entry has it open. */
+export function stat_cache_open(srv: Server, e: StatCacheEntry): number | Promise<number> {
+  if (e.fd < 0) return stat_cache_open_file(srv, e);
+  e.refs++;
+  return e.fd;
+}
+
+async function stat_cache_open_file(srv: Server, e: StatCacheEntry): Promise<number> {
   const l = srv.libc;
-  if (e.fd < 0) {
-    const fd = (await l.open(srv.docroot + e.path, l.O_RDONLY | l.O_CLOEXEC | l.O_NONBLOCK)) as number;
-    if (fd < 0) return -1;
-    e.fd = fd;
-  }
+  const fd = (await l.open(srv.docroot + e.path, l.O_RDONLY | l.O_CLOEXEC | l.O_NONBLOCK)) as number;
+  if (fd < 0) return -1;
+  if (e.fd < 0) e.fd = fd; else void l.close(fd); // another request opened it meanwhile
   e.refs++;
   return e.fd;
 }

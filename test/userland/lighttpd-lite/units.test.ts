@@ -12,7 +12,8 @@ import { sha1 } from '../../../libc/crypt/sha1.ts';
 import { apr1_crypt } from '../../../libc/crypt/md5_crypt.ts';
 import { base64_decode, base64_encode } from '../../../userland/lighttpd-lite/base64.ts';
 import { htpasswd_lookup, htpasswd_verify } from '../../../userland/lighttpd-lite/htpasswd.ts';
-import { path_simplify, urldecode_path } from '../../../userland/lighttpd-lite/burl.ts';
+import { path_is_plain, path_simplify, urldecode_path } from '../../../userland/lighttpd-lite/burl.ts';
+import { host_valid } from '../../../userland/lighttpd-lite/request.ts';
 import { http_range_parse } from '../../../userland/lighttpd-lite/http_range.ts';
 import { http_date, http_date_parse } from '../../../userland/lighttpd-lite/http_date.ts';
 import { etag_create, etag_matches } from '../../../userland/lighttpd-lite/etag.ts';
@@ -57,6 +58,11 @@ test('base64 round trip; undecodable input is null', (t) => {
   t.is(base64_decode('YWxpY2U6d29uZGVyY!'), null);
 });
 
+test('Host: labels of letters, digits and hyphens, a trailing dot, bracketed IPv6, ports 1-65535 without leading zeros', (t) => {
+  for (const h of ['a', 'a.', 'a-b.c', 'A1', 'a-', '127.0.0.1:7203', '[::1]', '[::1]:80', 'a:65535', 'a:']) t.true(host_valid(h), h);
+  for (const h of ['', '.', 'a..', '..', '.a', '-a', 'a.-b', 'a_b', 'a:0', 'a:65536', 'a:080', 'a:123456', ':80', '[::1]x', '[zz]', 'a:1x', 'a b']) t.false(host_valid(h), h);
+});
+
 test('URL paths: decoding, NUL refused, simplification never climbs above /', (t) => {
   t.is(new TextDecoder().decode(urldecode_path('/a%20b%zz')!), '/a b%zz');
   t.is(urldecode_path('/a%00'), null);
@@ -67,6 +73,12 @@ test('URL paths: decoding, NUL refused, simplification never climbs above /', (t
     const p = path_simplify('/' + segs.join('/'));
     return p.startsWith('/') && !p.split('/').includes('..') && !p.split('/').includes('.');
   }));
+  // A "plain" path skips decoding and simplifying: it must be one both leave as it is.
+  for (const p of ['/', '/a', '/a/', '/f100.bin', '/.a', '/..a/b']) t.true(path_is_plain(p), p);
+  for (const p of ['', 'a', '//', '/a//b', '/.', '/..', '/a/./b', '/a/../b', '/a/..', '/%41', '/a b', '/\u00e9']) t.false(path_is_plain(p), p);
+  const dec = new TextDecoder();
+  fc.assert(fc.property(fc.array(fc.constantFrom('/', 'a', '.', '..', '%2e', '%00', '~', '\u00e9', ' '), { maxLength: 10 }).map((a) => '/' + a.join('')),
+    (p) => !path_is_plain(p) || path_simplify(dec.decode(urldecode_path(p)!)) === p), { numRuns: 20000 });
 });
 
 test('Range: single, suffix, open, coalesced, unsatisfiable, ignored', (t) => {
