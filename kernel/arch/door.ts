@@ -153,16 +153,20 @@ export function door_host(t: Task): DoorHost {
 }
 
 /**
- * A block copy between user memory and a Uint8Array the caller owns, through a view of the
- * kernel's own making: no method of the caller's array (which user code may have replaced) runs.
+ * A block copy between user memory and a Uint8Array the caller owns; no method of the caller's
+ * array (which user code may have replaced) runs. A load fills it through the kernel realm's
+ * %TypedArray%.prototype.set and element stores only (phys_copy), so it needs no view — making
+ * one would move a small array's storage off V8's heap (a malloc) just to alias it; a store
+ * reads it through a view of the kernel's own making.
  */
 function door_copy(t: Task, stale: boolean, addr: number, buf: Uint8Array, off: number, len: number, dir: number): number {
   if (stale) return NaN;
-  if (!types.isUint8Array(buf) || off < 0 || len < 0 || off + len > TA_LENGTH.call(buf)) return do_trap_unwound(t, 'bad buffer passed to a block copy');
-  const view = new Uint8Array(TA_BUFFER.call(buf), TA_OFFSET.call(buf) + off, len);
+  if (!types.isUint8Array(buf) || !Number.isInteger(off) || !Number.isInteger(len) || off < 0 || len < 0 || off + len > TA_LENGTH.call(buf)) {
+    return do_trap_unwound(t, 'bad buffer passed to a block copy');
+  }
   try {
-    if (dir === 0) user_load(t, addr, view, 0, len);
-    else user_store(t, addr, view, 0, len);
+    if (dir === 0) user_load(t, addr, buf, off, len);
+    else user_store(t, addr, new Uint8Array(TA_BUFFER.call(buf), TA_OFFSET.call(buf) + off, len), 0, len);
     return 0;
   } catch (e) { return unwound(e); }
 }

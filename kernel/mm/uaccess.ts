@@ -25,17 +25,21 @@ export function access_ok(addr: UserPtr, size: number): boolean {
   return Number.isSafeInteger(addr) && addr >= 0 && size >= 0 && addr + size <= TASK_SIZE;
 }
 
+/** %TypedArray%.prototype.set of this realm: fills a typed array of any realm through its internal slots. */
+const TA_SET = (Object.getPrototypeOf(Uint8Array.prototype) as { set: (this: Uint8Array, src: Uint8Array, at: number) => void }).set;
+
 /**
  * Copies n bytes between physical memory at p and buf[off..]: into memory when `store`, out of
- * it otherwise.
+ * it otherwise. A load touches buf only with element stores and this realm's set(), so buf may
+ * be a user program's own array (door_copy); a store's buf is a kernel array or view.
  */
 export function phys_copy(mem: Uint8Array, p: number, buf: Uint8Array, off: number, n: number, store: boolean): void {
   if (n <= SMALL_COPY) {
-    // A short copy byte by byte is cheaper than the two subarray views a bulk copy needs.
+    // A short copy byte by byte is cheaper than the subarray views a bulk copy needs.
     if (store) for (let i = 0; i < n; i++) mem[p + i] = buf[off + i];
     else for (let i = 0; i < n; i++) buf[off + i] = mem[p + i];
-  } else if (store) mem.set(buf.subarray(off, off + n), p);
-  else buf.set(mem.subarray(p, p + n), off);
+  } else if (store) mem.set(off === 0 && n === buf.length ? buf : buf.subarray(off, off + n), p);
+  else TA_SET.call(buf, mem.subarray(p, p + n), off);
 }
 
 /** Below this many bytes phys_copy loops instead of making subarray views: on Node 20 a view pair costs ~40 ns, a byte ~1.3 ns (crossover ~25 bytes). */

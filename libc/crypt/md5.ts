@@ -13,7 +13,8 @@ const G = Int32Array.from({ length: 64 }, (_, i) => (i < 16 ? i : i < 32 ? 5 * i
 export function md_pad(msg: Uint8Array, big_endian: boolean, len = msg.length, into?: Uint8Array): Uint8Array {
   const n = ((len + 8) >> 6) * 64 + 64;
   const out = into && into.length >= n ? into.subarray(0, n).fill(0) : new Uint8Array(n);
-  out.set(msg.subarray(0, len));
+  // Element copies and no subarray: a view of a small array would move its storage off V8's heap.
+  if (len === msg.length) out.set(msg); else for (let i = 0; i < len; i++) out[i] = msg[i];
   out[len] = 0x80;
   const dv = new DataView(out.buffer, out.byteOffset, n);
   const bits_lo = (len * 8) >>> 0, bits_hi = Math.floor(len / 0x20000000);

@@ -29,7 +29,7 @@ export function sha1(msg: Uint8Array): Uint8Array {
   const p = md_pad(msg, true, msg.length, pad);
   H[0] = 0x67452301; H[1] = 0xefcdab89; H[2] = 0x98badcfe; H[3] = 0x10325476; H[4] = 0xc3d2e1f0;
   for (let off = 0; off < p.length; off += 64) sha1_block(H, W, pad_view, off);
-  const out = new Uint8Array(20), ov = new DataView(out.buffer);
-  for (let i = 0; i < 5; i++) ov.setUint32(i * 4, H[i]);
+  const out = new Uint8Array(20);
+  for (let i = 0; i < 5; i++) { const v = H[i]; out[i * 4] = v >>> 24; out[i * 4 + 1] = v >>> 16; out[i * 4 + 2] = v >>> 8; out[i * 4 + 3] = v; }
   return out;
 }

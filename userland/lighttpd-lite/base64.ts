@@ -29,5 +29,5 @@ export function base64_decode(s: string): Uint8Array | null {
     acc = ((acc << 6) | v) & 0xffffff; bits += 6; n++;
     if (bits >= 8) { bits -= 8; out[o++] = (acc >> bits) & 0xff; }
   }
-  return o === 0 || (n & 3) === 1 ? null : out.subarray(0, o);
+  return o === 0 || (n & 3) === 1 ? null : o === out.length ? out : out.slice(0, o);
 }

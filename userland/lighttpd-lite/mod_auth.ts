@@ -93,7 +93,8 @@ export function mod_auth(srv: Server, rc: RequestConfig, req: Request, path: str
   if (!raw) { srv.errorlog.write('mod_auth.ts', `decoding base64-string failed ${b64}`); return { status: 400 }; }
   const colon = raw.indexOf(58);
   if (colon < 0) { srv.errorlog.write('mod_auth.ts', `missing ':' in ${dec.decode(raw)}`); return { status: 400 }; }
-  return check_password(srv, rc, rule, path, peer, dec.decode(raw.subarray(0, colon)), raw.subarray(colon + 1));
+  // slice, not subarray: a view would move the small array's storage off V8's heap (a malloc per request).
+  return check_password(srv, rc, rule, path, peer, dec.decode(raw.slice(0, colon)), raw.slice(colon + 1));
 }
 
 async function check_password(srv: Server, rc: RequestConfig, rule: Rule, path: string, peer: string, user: string, pw: Uint8Array): Promise<AuthDecision> {

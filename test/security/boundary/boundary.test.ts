@@ -31,6 +31,12 @@ test('the kernel sees numbers only: an argument object is converted once, at the
   t.regex(r.out, /^bigint ok=true$/m);
 });
 
+test('block copies move bytes without running the program\'s typed-array methods (replaced on the prototype, or overridden by a subclass)', async (t) => {
+  const r = await out_of(prog('copy'), ['copy']);
+  t.is(r.status, 0, r.log);
+  t.is(r.out.trim(), 'hooks=0 ok=true');
+});
+
 for (const how of ['throw-odd', 'throw-proxy', 'reject']) {
   test(`a program that dies of its own JavaScript (${how}) crashes alone; the kernel lives on`, async (t) => {
     const cap = capture_console();
