@@ -13,15 +13,19 @@ export const HDR_ONCE = new Set(['host', 'if-modified-since', 'http2-settings', 
 /** If-None-Match repeated: the first one survives. */
 export const HDR_IF_NONE_MATCH = ID.get('if-none-match')!;
 
+/** The ids of the known names by length (a name is compared only with those of its length). */
+const BY_LEN: number[][] = [];
+KNOWN.forEach((n, i) => { (BY_LEN[n.length] ??= []).push(i); });
+
 /** The id of the (token) field name s[from, to), ASCII case-insensitive, or -1. */
 export function header_id(s: string, from: number, to: number): number {
-  const len = to - from;
-  next: for (let k = 0; k < KNOWN.length; k++) {
-    const n = KNOWN[k];
-    if (n.length !== len) continue;
+  const ids = BY_LEN[to - from];
+  if (ids === undefined) return -1;
+  next: for (let k = 0; k < ids.length; k++) {
+    const n = KNOWN[ids[k]];
     // | 0x20 lowercases letters and leaves '-' and digits: the name is a token, so nothing else maps onto them.
-    for (let i = 0; i < len; i++) if ((s.charCodeAt(from + i) | 0x20) !== n.charCodeAt(i)) continue next;
-    return k;
+    for (let i = 0; i < n.length; i++) if ((s.charCodeAt(from + i) | 0x20) !== n.charCodeAt(i)) continue next;
+    return ids[k];
   }
   return -1;
 }
@@ -41,5 +45,5 @@ export class Headers {
 
   set_id(id: number, value: string): void { this.v[id] = value; }
 
-  clear(): void { this.v.fill(undefined); }
+  clear(): void { const v = this.v; for (let i = 0; i < v.length; i++) v[i] = undefined; } // a loop: fill() is a C++ call
 }

@@ -16,7 +16,7 @@ export default async function main(libc: Libc): Promise<number> {
     TA[m] = function (this: unknown, ...a: unknown[]) { hooks++; return f.apply(this, a); };
   }
   class Sneaky extends Uint8Array {
-    override subarray(): Uint8Array { hooks++; return new Uint8Array(0); }
+    override subarray(): Uint8Array<ArrayBuffer> { hooks++; return new Uint8Array(0); }
     override set(): void { hooks++; }
   }
   const p = libc.malloc(8192);
