@@ -142,10 +142,16 @@ function next_request(h: ConnHost, c: Connection): boolean {
     if (rb.length > srv.max_request_field_size) { queue_error(h, c, 431, 0, ''); return true; }
     return false;
   }
-  const block = latin1_string(rb.b, rb.start, end), block_len = end - rb.start;
-  rb.consume(block_next - rb.start);
-  if (block_len > srv.max_request_field_size) { queue_error(h, c, 431, 0, block.split('\r\n')[0]); return true; }
-  const req = c.request, e = parse_request(block, req, block_last_bare);
+  const start = rb.start, block_len = end - start;
+  if (block_len > srv.max_request_field_size) {
+    const line = latin1_string(rb.b, start, end).split('\r\n')[0];
+    rb.consume(block_next - start);
+    queue_error(h, c, 431, 0, line);
+    return true;
+  }
+  // Parsed in place, then consumed (the strings it keeps are copies).
+  const req = c.request, e = parse_request(rb.b, req, block_last_bare, start, end);
+  rb.consume(block_next - start);
   if (e) { queue_error(h, c, e.status, e.minor, e.line); return true; }
   // server.max-request-size (KiB) matters only for a request with a body.
   const max_kb = req.content_length === 0 ? 0

@@ -17,14 +17,14 @@ export const HDR_IF_NONE_MATCH = ID.get('if-none-match')!;
 const BY_LEN: number[][] = [];
 KNOWN.forEach((n, i) => { (BY_LEN[n.length] ??= []).push(i); });
 
-/** The id of the (token) field name s[from, to), ASCII case-insensitive, or -1. */
-export function header_id(s: string, from: number, to: number): number {
+/** The id of the (token) field name b[from, to), ASCII case-insensitive, or -1. */
+export function header_id(b: Uint8Array, from: number, to: number): number {
   const ids = BY_LEN[to - from];
   if (ids === undefined) return -1;
   next: for (let k = 0; k < ids.length; k++) {
     const n = KNOWN[ids[k]];
     // | 0x20 lowercases letters and leaves '-' and digits: the name is a token, so nothing else maps onto them.
-    for (let i = 0; i < n.length; i++) if ((s.charCodeAt(from + i) | 0x20) !== n.charCodeAt(i)) continue next;
+    for (let i = 0; i < n.length; i++) if ((b[from + i] | 0x20) !== n.charCodeAt(i)) continue next;
     return ids[k];
   }
   return -1;

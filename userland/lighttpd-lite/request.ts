@@ -4,6 +4,7 @@
  * 501, 505, ...); the connection is then closed after the answer, as lighttpd does.
  */
 import { hexval } from './burl.ts';
+import { latin1_string } from '../../libc/utf8.ts';
 import {
   HDR_CONNECTION, HDR_CONTENT_LENGTH, HDR_HOST, HDR_HTTP2_SETTINGS, HDR_IF_NONE_MATCH, HDR_ONCE, HDR_TRANSFER_ENCODING, HDR_UPGRADE, header_id, Headers,
 } from './http_header.ts';
@@ -24,11 +25,13 @@ export interface Request {
   /** Transfer-Encoding: chunked — a body of unknown length, which a static answer leaves unread. */
   chunked: boolean;
   keep_alive: boolean;
+  /** The target holds a control character (raw or %-encoded) or a byte UTF-8 never has: 400, judged after the fields. */
+  target_bad: boolean;
 }
 
 /** An empty request: a connection keeps one and parses each keep-alive request into it. */
 export function request_new(): Request {
-  return { method: '', target: '', raw_path: '', query: '', minor: 0, request_line: '', headers: new Headers(), host: '', content_length: 0, chunked: false, keep_alive: false };
+  return { method: '', target: '', raw_path: '', query: '', minor: 0, request_line: '', headers: new Headers(), host: '', content_length: 0, chunked: false, keep_alive: false, target_bad: false };
 }
 
 export interface ParseError { status: number; minor: number; line: string }
@@ -92,23 +95,42 @@ function port_valid(h: string, from: number): boolean {
 
 function bad(status: number, minor: number, line: string): ParseError { return { status, minor, line }; }
 
-/** Any char of s[from, to) < 0x20 (but HTAB where allowed) or 0x7f. */
-function has_ctl(s: string, allow_tab: boolean, from = 0, to = s.length): boolean {
-  for (let i = from; i < to; i++) {
+/** Any char of s < 0x20 or 0x7f (a request line's). */
+function has_ctl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if ((c < 0x20 && !(allow_tab && c === 9)) || c === 0x7f) return true;
+    if (c < 0x20 || c === 0x7f) return true;
   }
   return false;
 }
 
 /** tchar (RFC 9110) by code. */
-const TCHAR = new Uint8Array(128);
+const TCHAR = new Uint8Array(256);
 for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
 
-function is_token(s: string, from: number, to: number): boolean {
+/** Is b[from, to) a non-empty token? */
+function is_token(b: Uint8Array, from: number, to: number): boolean {
   if (from >= to) return false;
-  for (let i = from; i < to; i++) { const c = s.charCodeAt(i); if (c > 127 || !TCHAR[c]) return false; }
+  for (let i = from; i < to; i++) if (!TCHAR[b[i]]) return false;
   return true;
+}
+
+/** Any byte of b[from, to) < 0x20 (but HTAB) or 0x7f: has_ctl for a field value. */
+function value_has_ctl(b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) { const c = b[i]; if ((c < 0x20 && c !== 9) || c === 0x7f) return true; }
+  return false;
+}
+
+/** The first index of byte c in b[from, to), or -1. */
+function find(b: Uint8Array, c: number, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (b[i] === c) return i;
+  return -1;
+}
+
+/** The first CRLF in b[from, to), or -1. */
+function find_crlf(b: Uint8Array, from: number, to: number): number {
+  for (let i = from; i + 1 < to; i++) if (b[i] === 13 && b[i + 1] === 10) return i;
+  return -1;
 }
 
 const is_digit = (c: number): boolean => c >= 48 && c <= 57;
@@ -185,7 +207,7 @@ function parse_request_line(line: string, r: Request, eol: number): ParseError |
   if (line.length + eol < 13) return bad(400, 0, line); // shorter than "x x HTTP/1.0\n": the version is not read
   const minor = line.endsWith(' HTTP/1.1') ? 1 : line.endsWith(' HTTP/1.0') ? 0 : -1;
   const sp1 = line.indexOf(' ');
-  if (minor < 0) return bad(has_ctl(line, false) ? 400 : proto_loose(line, sp1), 0, line);
+  if (minor < 0) return bad(has_ctl(line) ? 400 : proto_loose(line, sp1), 0, line);
   const p = line.length - 8; // where "HTTP/1.x" starts; the target ends before the space at p - 1
   const method = method_of(line, sp1);
   if (!KNOWN_METHODS.has(method)) return bad(501, minor, line);
@@ -197,10 +219,12 @@ function parse_request_line(line: string, r: Request, eol: number): ParseError |
     if (!u) return bad(400, minor, line);
     host = u.host; uri = u.path_q;
   }
-  if (uri.length === 0 || has_ctl(uri, false)) return bad(400, minor, line); // a space inside is the target's (lighttpd then finds no such file)
+  if (uri.length === 0) return bad(400, minor, line); // (a space inside is the target's: lighttpd then finds no such file)
   const target = strip_fragment(raw), path_q = uri === raw ? target : strip_fragment(uri);
-  if (method !== 'CONNECT' && target_rejected(path_q)) return bad(400, minor, line); // CONNECT's target is not normalized
   if (path_q === '*' && method !== 'OPTIONS') return bad(400, minor, line);
+  // Control characters and bytes UTF-8 never has make a 400 that lighttpd gives only after the
+  // fields (a Transfer-Encoding it cannot decode is 501 first). CONNECT's target is not normalized.
+  r.target_bad = has_ctl(uri) || (method !== 'CONNECT' && target_rejected(path_q));
   const q = path_q.indexOf('?');
   r.method = method; r.target = target; r.minor = minor; r.request_line = line; r.host = host;
   r.raw_path = q < 0 ? path_q : path_q.slice(0, q); r.query = q < 0 ? '' : path_q.slice(q + 1);
@@ -211,18 +235,18 @@ function parse_request_line(line: string, r: Request, eol: number): ParseError |
 /** li_restricted_strtoint64's Content-Length: digits only, at most 18. */
 const CONTENT_LENGTH_RE = /^[0-9]{1,18}$/;
 
-/** Adds the field block[from, to) ("Name: value"; a folded field's first line ends at first_end); lighttpd's rules for names, values, and duplicate Host / Content-Length. */
-function add_header(r: Request, block: string, from: number, to: number, first_end = to): number {
-  const colon = block.indexOf(':', from);
-  if (colon < 0 || colon >= to || !is_token(block, from, colon)) return 400;
+/** Adds the field b[from, to) ("Name: value"; a folded field's first line ends at first_end); lighttpd's rules for names, values, and duplicate Host / Content-Length. */
+function add_header(r: Request, b: Uint8Array, from: number, to: number, first_end = to): number {
+  const colon = find(b, 58, from, to);
+  if (colon < 0 || !is_token(b, from, colon)) return 400;
   let i = colon + 1, j = to;
   // Leading blanks are skipped on the field's first line only (folds are joined afterwards).
-  while (i < first_end && is_ows(block.charCodeAt(i))) i++;
-  while (j > i && is_ows(block.charCodeAt(j - 1))) j--;
-  if (has_ctl(block, true, i, j)) return 400;
-  const id = header_id(block, from, colon);
+  while (i < first_end && is_ows(b[i])) i++;
+  while (j > i && is_ows(b[j - 1])) j--;
+  if (value_has_ctl(b, i, j)) return 400;
+  const id = header_id(b, from, colon);
   if (id < 0 || i === j) return 0; // lighttpd 1.4.69 ignores an empty value, even Host's or Content-Length's
-  const value = block.slice(i, j), prev = r.headers.by_id(id);
+  const value = latin1_string(b, i, j), prev = r.headers.by_id(id);
   // Transfer-Encoding is judged as its line is read (before a missing Host is noticed): a bad
   // HTTP/1.0 proxy (400), or a coding lighttpd does not decode (501).
   if (id === HDR_TRANSFER_ENCODING && (r.minor !== 1 || value.toLowerCase() !== 'chunked')) return r.minor !== 1 ? 400 : 501;
@@ -290,36 +314,55 @@ function finish(r: Request): number {
   return 0;
 }
 
+/** A string's chars as bytes (its low 8 bits: the block is latin1). */
+function latin1_bytes(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
+}
+
+/** head + two spaces + b[next, end): an obs-folded line joined as lighttpd joins it. */
+function join_fold(head: Uint8Array, b: Uint8Array, next: number, end: number): Uint8Array {
+  const n = head.length, out = new Uint8Array(n + 2 + end - next);
+  out.set(head); out[n] = 32; out[n + 1] = 32;
+  for (let i = next; i < end; i++) out[n + 2 + i - next] = b[i];
+  return out;
+}
+
 /**
- * Parses a header block (the text before the blank line, lines ending in CRLF) into r; null when
- * r holds the request. lighttpd 1.4.69 wants CRLF after every line (last_bare: the block's last
- * line ended in a bare LF) but takes a bare LF for the blank line that ends the block.
+ * Parses a header block (the bytes before the blank line, b[start, end), lines ending in CRLF)
+ * into r; null when r holds the request. The fields are read from the bytes: only the request
+ * line and the values lighttpd-lite keeps become strings. lighttpd 1.4.69 wants CRLF after every
+ * line (last_bare: the block's last line ended in a bare LF) but takes a bare LF for the blank
+ * line that ends the block. A string (tests) is read as latin1.
  */
-export function parse_request(block: string, r: Request, last_bare = false): ParseError | null {
-  const lf = block.indexOf('\n');
-  const line_end = lf < 0 ? block.length : lf > 0 && block.charCodeAt(lf - 1) === 13 ? lf - 1 : lf;
-  for (let p = lf; p >= 0; p = block.indexOf('\n', p + 1)) if (p === 0 || block.charCodeAt(p - 1) !== 13) return bad(400, 0, block.slice(0, p));
-  if (last_bare && lf < 0) return bad(400, 0, block);
-  const e = parse_request_line(block.slice(0, line_end), r, lf >= 0 ? lf - line_end + 1 : last_bare ? 1 : 2);
+export function parse_request(block: string | Uint8Array, r: Request, last_bare = false, start = 0, end = block.length): ParseError | null {
+  const b = typeof block === 'string' ? latin1_bytes(block) : block;
+  const lf = find(b, 10, start, end);
+  const line_end = lf < 0 ? end : lf > start && b[lf - 1] === 13 ? lf - 1 : lf;
+  for (let p = lf; p >= 0; p = find(b, 10, p + 1, end)) if (p === start || b[p - 1] !== 13) return bad(400, 0, latin1_string(b, start, p));
+  if (last_bare && lf < 0) return bad(400, 0, latin1_string(b, start, end));
+  const e = parse_request_line(latin1_string(b, start, line_end), r, lf >= 0 ? lf - line_end + 1 : last_bare ? 1 : 2);
   if (e) return e;
   if (last_bare) return bad(400, r.minor, r.request_line);
-  for (let from = lf + 1; lf >= 0 && from < block.length + 1;) {
-    let to = block.indexOf('\r\n', from);
-    if (to < 0) to = block.length;
-    const c = block.charCodeAt(from);
+  for (let from = lf + 1; lf >= 0 && from < end + 1;) {
+    let to = find_crlf(b, from, end);
+    if (to < 0) to = end;
+    const c = from < end ? b[from] : -1;
     if (c === 32 || c === 9) return bad(400, r.minor, r.request_line); // whitespace in the first field's name
     // obs-fold: lines starting with SP/HTAB continue the field, their CRLF read as two spaces.
-    let folded: string | null = null, next = to + 2;
-    while (next < block.length && (block.charCodeAt(next) === 32 || block.charCodeAt(next) === 9)) {
-      let end = block.indexOf('\r\n', next);
-      if (end < 0) end = block.length;
-      folded = `${folded ?? block.slice(from, to)}  ${block.slice(next, end)}`;
-      next = end + 2;
+    let folded: Uint8Array | null = null, next = to + 2;
+    while (next < end && (b[next] === 32 || b[next] === 9)) {
+      let fe = find_crlf(b, next, end);
+      if (fe < 0) fe = end;
+      folded = join_fold(folded ?? b.slice(from, to), b, next, fe);
+      next = fe + 2;
     }
-    const st = folded === null ? add_header(r, block, from, to) : add_header(r, folded, 0, folded.length, to - from);
+    const st = folded === null ? add_header(r, b, from, to) : add_header(r, folded, 0, folded.length, to - from);
     if (st) return bad(st, r.minor, r.request_line);
     from = next;
   }
+  if (r.target_bad) return bad(400, r.minor, r.request_line);
   const st = finish(r);
   return st ? bad(st, r.minor, r.request_line) : null;
 }

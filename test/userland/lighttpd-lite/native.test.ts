@@ -76,6 +76,9 @@ const PROBES = [
   // A matching If-None-Match is 412 for POST (304 only for GET/HEAD).
   `POST /a.txt HTTP/1.1\r\n${H}Content-Length: 0\r\nIf-None-Match: *\r\n\r\n`, `POST / HTTP/1.1\r\n${H}Content-Length: 0\r\nIf-None-Match: *\r\n\r\n`,
   `GET /a.txt HTTP/1.1\r\n${H}Content-Length: 0\r\nContent-Length: 0\r\n\r\n`, `POST /a.txt HTTP/1.1\r\n${H}Content-Length: 1\r\nContent-Length: 1\r\n\r\nx`,
+  // A control character in the target (raw or %-encoded) is judged after the fields, before a POST's missing length.
+  ...['/%00', '/\x01', '/%c0', 'http://x/%00', '/a b', '*', 'http://x'].map((u) => `GET ${u} HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n`),
+  `POST /%00 HTTP/1.1\r\n${H}\r\n`, `POST /\x01 HTTP/1.1\r\n${H}\r\n`, 'GET /%00 HTTP/1.0\r\nUpgrade: x\r\n\r\n',
 ];
 
 const t_native = have('lighttpd') && have('htpasswd') ? test : test.skip;
