@@ -108,29 +108,10 @@ function has_ctl(s: string): boolean {
 const TCHAR = new Uint8Array(256);
 for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
 
-/** Is b[from, to) a non-empty token? */
-function is_token(b: Uint8Array, from: number, to: number): boolean {
-  if (from >= to) return false;
-  for (let i = from; i < to; i++) if (!TCHAR[b[i]]) return false;
-  return true;
-}
-
 /** Any byte of b[from, to) < 0x20 (but HTAB) or 0x7f: has_ctl for a field value. */
 function value_has_ctl(b: Uint8Array, from: number, to: number): boolean {
   for (let i = from; i < to; i++) { const c = b[i]; if ((c < 0x20 && c !== 9) || c === 0x7f) return true; }
   return false;
-}
-
-/** The first index of byte c in b[from, to), or -1. */
-function find(b: Uint8Array, c: number, from: number, to: number): number {
-  for (let i = from; i < to; i++) if (b[i] === c) return i;
-  return -1;
-}
-
-/** The first CRLF in b[from, to), or -1. */
-function find_crlf(b: Uint8Array, from: number, to: number): number {
-  for (let i = from; i + 1 < to; i++) if (b[i] === 13 && b[i + 1] === 10) return i;
-  return -1;
 }
 
 const is_digit = (c: number): boolean => c >= 48 && c <= 57;
@@ -237,8 +218,10 @@ const CONTENT_LENGTH_RE = /^[0-9]{1,18}$/;
 
 /** Adds the field b[from, to) ("Name: value"; a folded field's first line ends at first_end); lighttpd's rules for names, values, and duplicate Host / Content-Length. */
 function add_header(r: Request, b: Uint8Array, from: number, to: number, first_end = to): number {
-  const colon = find(b, 58, from, to);
-  if (colon < 0 || !is_token(b, from, colon)) return 400;
+  // The name: tchars up to the first ':' (none, an empty name or any other byte before it is 400).
+  let colon = from;
+  while (colon < to && b[colon] !== 58) { if (!TCHAR[b[colon]]) return 400; colon++; }
+  if (colon === to || colon === from) return 400;
   let i = colon + 1, j = to;
   // Leading blanks are skipped on the field's first line only (folds are joined afterwards).
   while (i < first_end && is_ows(b[i])) i++;
@@ -338,23 +321,26 @@ function join_fold(head: Uint8Array, b: Uint8Array, next: number, end: number): 
  */
 export function parse_request(block: string | Uint8Array, r: Request, last_bare = false, start = 0, end = block.length): ParseError | null {
   const b = typeof block === 'string' ? latin1_bytes(block) : block;
-  const lf = find(b, 10, start, end);
-  const line_end = lf < 0 ? end : lf > start && b[lf - 1] === 13 ? lf - 1 : lf;
-  for (let p = lf; p >= 0; p = find(b, 10, p + 1, end)) if (p === start || b[p - 1] !== 13) return bad(400, 0, latin1_string(b, start, p));
-  if (last_bare && lf < 0) return bad(400, 0, latin1_string(b, start, end));
-  const e = parse_request_line(latin1_string(b, start, line_end), r, lf >= 0 ? lf - line_end + 1 : last_bare ? 1 : 2);
+  // One pass finds the lines (each one's CR) and refuses a bare LF anywhere, before the request line is read.
+  let nl = 0;
+  for (let i = start; i < end; i++) {
+    if (b[i] !== 10) continue;
+    if (i === start || b[i - 1] !== 13) return bad(400, 0, latin1_string(b, start, i));
+    if (nl === line_ends.length) { const grown = new Int32Array(nl * 2); grown.set(line_ends); line_ends = grown; }
+    line_ends[nl++] = i - 1;
+  }
+  if (last_bare && nl === 0) return bad(400, 0, latin1_string(b, start, end));
+  const e = parse_request_line(latin1_string(b, start, nl ? line_ends[0] : end), r, nl ? 2 : last_bare ? 1 : 2);
   if (e) return e;
   if (last_bare) return bad(400, r.minor, r.request_line);
-  for (let from = lf + 1; lf >= 0 && from < end + 1;) {
-    let to = find_crlf(b, from, end);
-    if (to < 0) to = end;
+  for (let k = 1, from = nl ? line_ends[0] + 2 : end + 1; from < end + 1; k++) {
+    const to = k < nl ? line_ends[k] : end;
     const c = from < end ? b[from] : -1;
     if (c === 32 || c === 9) return bad(400, r.minor, r.request_line); // whitespace in the first field's name
     // obs-fold: lines starting with SP/HTAB continue the field, their CRLF read as two spaces.
     let folded: Uint8Array | null = null, next = to + 2;
     while (next < end && (b[next] === 32 || b[next] === 9)) {
-      let fe = find_crlf(b, next, end);
-      if (fe < 0) fe = end;
+      const fe = ++k < nl ? line_ends[k] : end;
       folded = join_fold(folded ?? b.slice(from, to), b, next, fe);
       next = fe + 2;
     }
@@ -366,3 +352,6 @@ export function parse_request(block: string | Uint8Array, r: Request, last_bare 
   const st = finish(r);
   return st ? bad(st, r.minor, r.request_line) : null;
 }
+
+/** Where each line of the block being parsed ends (its CR), reused across requests. */
+let line_ends = new Int32Array(64);

@@ -148,20 +148,13 @@ function send_buffer_done(buf: Buffer): void {
 /** tcp_sendmsg() */
 export function tcp_sendmsg(sk: InetSock, t: Task, it: IovIter, flags: number, sent = 0): SysRet {
   const nonblock = (flags & MSG_DONTWAIT) !== 0;
-  if (sk.sk_state === TCP_SYN_SENT) {
-    const w = sk_wait(t, sk, nonblock, () => stream_ready(sk), sk.sk_sndtimeo);
-    return sys_then(t, w, (e) => (e ? e : tcp_sendmsg(sk, t, it, flags, sent)));
-  }
+  if (sk.sk_state === TCP_SYN_SENT) return send_wait_connect(sk, t, it, flags, sent, nonblock);
   while (it.count > 0) {
     if (sk.sk_err) return sent || sk_stream_error(t, flags, sock_error(sk));
     const h = sk.host;
     if (!h || sk.sk_shutdown & SEND_SHUTDOWN || !sk.was_connected || h.destroyed) return sent || sk_epipe(t, flags);
     const space = sk.snd_limit - h.writableLength;
-    if (space <= 0) {
-      const w = sk_wait(t, sk, nonblock, () => sk.snd_limit - h.writableLength > 0 || sk.sk_err !== 0 || h.destroyed || (sk.sk_shutdown & SEND_SHUTDOWN) !== 0, sk.sk_sndtimeo);
-      if (typeof w === 'number') return sent || w;
-      return sys_then(t, w, (e) => (e ? sent || e : tcp_sendmsg(sk, t, it, flags, sent)));
-    }
+    if (space <= 0) return send_wait_space(sk, t, it, flags, sent, nonblock, h);
     const n = Math.min(space, it.count, 1 << 20);
     const buf = send_buffer(n);
     const c = it.copy_from(t, buf, 0, n);
@@ -180,6 +173,27 @@ export function tcp_sendmsg(sk: InetSock, t: Task, it: IovIter, flags: number, s
     if (c < n) return sent || -EFAULT;
   }
   return sent;
+}
+
+// The waits live in functions of their own: closures in tcp_sendmsg/recv_loop would make V8
+// allocate a context for their captured variables on every call, waiting or not.
+
+function send_wait_connect(sk: InetSock, t: Task, it: IovIter, flags: number, sent: number, nonblock: boolean): SysRet {
+  const w = sk_wait(t, sk, nonblock, () => stream_ready(sk), sk.sk_sndtimeo);
+  return sys_then(t, w, (e) => (e ? e : tcp_sendmsg(sk, t, it, flags, sent)));
+}
+
+function send_wait_space(sk: InetSock, t: Task, it: IovIter, flags: number, sent: number, nonblock: boolean, h: HostSocket): SysRet {
+  const w = sk_wait(t, sk, nonblock, () => sk.snd_limit - h.writableLength > 0 || sk.sk_err !== 0 || h.destroyed || (sk.sk_shutdown & SEND_SHUTDOWN) !== 0, sk.sk_sndtimeo);
+  if (typeof w === 'number') return sent || w;
+  return sys_then(t, w, (e) => (e ? sent || e : tcp_sendmsg(sk, t, it, flags, sent)));
+}
+
+function recv_wait(sk: InetSock, t: Task, it: IovIter, flags: number, target: number, copied: number): SysRet {
+  const rq = sk.sk_receive_queue;
+  const w = sk_wait(t, sk, (flags & MSG_DONTWAIT) !== 0, () => !rq.empty || sk.sk_err !== 0 || (sk.sk_shutdown & RCV_SHUTDOWN) !== 0, sk.sk_rcvtimeo);
+  if (typeof w === 'number') return copied || w;
+  return sys_then(t, w, (e) => (e ? copied || e : recv_loop(sk, t, it, flags, target, copied)));
 }
 
 /**
@@ -211,9 +225,7 @@ function recv_loop(sk: InetSock, t: Task, it: IovIter, flags: number, target: nu
       if (sk.sk_err) return copied || sock_error(sk);
       if (sk.sk_shutdown & RCV_SHUTDOWN) break;
       if (sk.sk_state === TCP_CLOSE) return copied || -ENOTCONN; // never connected, or disconnected
-      const w = sk_wait(t, sk, (flags & MSG_DONTWAIT) !== 0, () => !rq.empty || sk.sk_err !== 0 || (sk.sk_shutdown & RCV_SHUTDOWN) !== 0, sk.sk_rcvtimeo);
-      if (typeof w === 'number') return copied || w;
-      return sys_then(t, w, (e) => (e ? copied || e : recv_loop(sk, t, it, flags, target, copied)));
+      return recv_wait(sk, t, it, flags, target, copied);
     }
     const n = Math.min(skb.len, it.count);
     const c = it.copy_to(t, skb.data, skb.off, n);
