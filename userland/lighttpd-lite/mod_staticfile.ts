@@ -1,7 +1,7 @@
 /**
  * mod_staticfile (with http-header-glue.c's http_response_send_file): a regular file as the
  * body, with Content-Type from mimetype.assign, ETag, Last-Modified, conditional requests
- * (If-None-Match, then If-Modified-Since → 304) and a single Range (206 / 416).
+ * (If-None-Match, then If-Modified-Since → 304) and Range (206, multipart/byteranges for several, 416).
  */
 import type { Server } from './base.ts';
 import { conf_bool, conf_pairs, type RequestConfig } from './configfile_glue.ts';
@@ -66,11 +66,11 @@ export function mod_staticfile(srv: Server, rc: RequestConfig, req: Request, r: 
   return typeof fd === 'number' ? send_file(srv, rc, req, r, path, sce, fd) : fd.then((n) => send_file(srv, rc, req, r, path, sce, n));
 }
 
-function send_file(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string, sce: StatCacheEntry, fd: number): Response {
+function send_file(srv: Server, rc: RequestConfig, req: Request, r: Response, path: string, sce: StatCacheEntry, fd: number): Response | Promise<Response> {
   const l = srv.libc, st = sce.st;
   if (fd < 0) return set_error(r, l.errno === l.EACCES ? 403 : 404);
-  const mtime = Math.floor(st.mtime_ns / 1e9), lm = sce.lm, etag = etag_of(rc, sce);
-  r.pre = static_fields(sce, mimetype(rc, path), etag);
+  const mtime = Math.floor(st.mtime_ns / 1e9), lm = sce.lm, etag = etag_of(rc, sce), type = mimetype(rc, path);
+  r.pre = static_fields(sce, type, etag);
   const cached = cachable_status(req, etag, mtime, lm);
   if (cached === 412) { stat_cache_release(srv, sce); return set_error(r, 412); }
   if (cached === 304) {
@@ -81,14 +81,55 @@ function send_file(srv: Server, rc: RequestConfig, req: Request, r: Response, pa
   r.file = { sce, fd, off: 0, len: st.size };
   if (req.minor === 1 && req.method !== 'POST') r.late.push('Accept-Ranges', 'bytes');
   const range = req.headers.get('range');
-  if (range !== undefined && req.method === 'GET' && req.minor === 1 && if_range_ok(req, etag, lm)) {
-    const span = http_range_parse(range, st.size);
-    if (span === 'unsatisfiable') { stat_cache_release(srv, sce); return set_error(r, 416); }
-    if (span) {
-      r.status = 206;
-      r.file = { sce, fd, off: span[0], len: span[1] - span[0] + 1 };
-      r.late.push('Content-Range', `bytes ${span[0]}-${span[1]}/${st.size}`);
-    }
-  }
+  if (range === undefined || req.method !== 'GET' || req.minor !== 1 || !if_range_ok(req, etag, lm)) return r;
+  const spans = http_range_parse(range, st.size);
+  if (spans === null) return r;
+  if (spans.length === 0) { stat_cache_release(srv, sce); return set_error(r, 416); }
+  r.status = 206;
+  if (spans.length > 2) return multipart(srv, r, sce, fd, spans, type, etag);
+  r.file = { sce, fd, off: spans[0], len: spans[1] - spans[0] + 1 };
+  r.late.push('Content-Range', `bytes ${spans[0]}-${spans[1]}/${st.size}`);
   return r;
+}
+
+/** http_range_multi's fixed boundary. */
+const BOUNDARY = 'fkj49sn38dcn3';
+const enc = new TextEncoder();
+
+/**
+ * Several ranges: a multipart/byteranges body (http_range_multi), each part with the file's
+ * Content-Type and its Content-Range, in the order the client gave them. The parts are read
+ * into memory (they total at most the file's size: overlapping ranges coalesced).
+ */
+async function multipart(srv: Server, r: Response, sce: StatCacheEntry, fd: number, spans: number[], type: string, etag: string): Promise<Response> {
+  const size = sce.st.size, parts: Uint8Array[] = [];
+  for (let i = 0; i < spans.length; i += 2) {
+    parts.push(enc.encode(`${i ? '\r\n' : ''}--${BOUNDARY}\r\nContent-Type: ${type}\r\nContent-Range: bytes ${spans[i]}-${spans[i + 1]}/${size}\r\n\r\n`));
+    const data = await read_range(srv, fd, spans[i], spans[i + 1] - spans[i] + 1);
+    if (!data) { stat_cache_release(srv, sce); return set_error(r, 500); }
+    parts.push(data);
+  }
+  parts.push(enc.encode(`\r\n--${BOUNDARY}--\r\n`));
+  stat_cache_release(srv, sce);
+  const body = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => { body.set(p, at); return at + p.length; }, 0);
+  // Content-Type gives way to the multipart type where it stood; no Content-Range on the whole.
+  r.pre = null;
+  r.headers.unshift('Content-Type', `multipart/byteranges; boundary=${BOUNDARY}`, ...(etag ? ['ETag', etag] : []), 'Last-Modified', sce.lm);
+  r.file = null;
+  r.body = body;
+  return r;
+}
+
+/** len bytes of fd from off (pread until done), or null on an error or a file that shrank. */
+async function read_range(srv: Server, fd: number, off: number, len: number): Promise<Uint8Array | null> {
+  const l = srv.libc, buf = l.malloc(len);
+  try {
+    for (let got = 0; got < len;) {
+      const n = await l.pread(fd, buf + got, len - got, off + got);
+      if (n <= 0) return null;
+      got += n;
+    }
+    return l.peek(buf, len);
+  } finally { l.free(buf); }
 }

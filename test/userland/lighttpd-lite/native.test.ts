@@ -79,6 +79,11 @@ const PROBES = [
   // A control character in the target (raw or %-encoded) is judged after the fields, before a POST's missing length.
   ...['/%00', '/\x01', '/%c0', 'http://x/%00', '/a b', '*', 'http://x'].map((u) => `GET ${u} HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n`),
   `POST /%00 HTTP/1.1\r\n${H}\r\n`, `POST /\x01 HTTP/1.1\r\n${H}\r\n`, 'GET /%00 HTTP/1.0\r\nUpgrade: x\r\n\r\n',
+  // Range as http_range.c reads it: several ranges are multipart/byteranges (its part headers are compared too), invalid
+  // specs are skipped, a repeated field is joined, strtoll's blanks and signs.
+  ...['bytes=0-1,95-99', 'bytes=-3,0-0', 'bytes=95-99,0-1,50-50', 'bytes=x,2-', 'bytes= 5 - 7', 'bytes=0-+5', 'bytes=0-1\r\nRange: bytes=5-6', 'bytes=0-1, x',
+    'bytes=-0', 'bytes=0-99999999999999999999'].map((v) => `GET /a.txt HTTP/1.1\r\n${H}Range: ${v}\r\n\r\n`),
+  `HEAD /a.txt HTTP/1.1\r\n${H}Range: bytes=0-1,95-99\r\n\r\n`,
 ];
 
 const t_native = have('lighttpd') && have('htpasswd') ? test : test.skip;

@@ -81,16 +81,24 @@ test('URL paths: decoding, NUL refused, simplification never climbs above /', (t
     (p) => !path_is_plain(p) || path_simplify(dec.decode(urldecode_path(p)!)) === p), { numRuns: 20000 });
 });
 
-test('Range: single, suffix, open, coalesced, unsatisfiable, ignored', (t) => {
+test('Range as lighttpd 1.4.69 reads it: single, suffix, open, coalesced, several in order, invalid specs skipped, unsatisfiable, ignored', (t) => {
   t.deepEqual(http_range_parse('bytes=0-9', 100), [0, 9]);
   t.deepEqual(http_range_parse('BYTES=0-9', 100), [0, 9]);
   t.deepEqual(http_range_parse('bytes=-5', 100), [95, 99]);
   t.deepEqual(http_range_parse('bytes=90-', 100), [90, 99]);
-  t.deepEqual(http_range_parse('bytes=0-1,5-6', 100), [0, 6]);
-  t.is(http_range_parse('bytes=0-1,500-600', 1000), null);
-  t.is(http_range_parse('bytes=200-', 100), 'unsatisfiable');
-  t.is(http_range_parse('bytes=5-2', 100), 'unsatisfiable');
+  t.deepEqual(http_range_parse('bytes=0-1,5-6', 100), [0, 6], 'within 80 bytes: one range');
+  t.deepEqual(http_range_parse('bytes=500-502,0-1,-3', 1000), [500, 502, 0, 1, 997, 999], 'several: multipart, in the order given');
+  t.deepEqual(http_range_parse('bytes=0-1, bytes=3-4', 100), [0, 1], 'a repeated Range field, joined: its second spec is skipped');
+  t.deepEqual(http_range_parse('bytes=x,2-', 100), [2, 99]);
+  t.deepEqual(http_range_parse('bytes= 5 - 7 ', 100), [5, 7], 'strtoll skips blanks');
+  t.deepEqual(http_range_parse('bytes=0-+5', 100), [0, 5], 'and takes a sign');
+  t.is(http_range_parse(`bytes=${Array.from({ length: 11 }, (_, i) => `${i * 100}-${i * 100}`).join(',')}`, 2000)?.length, 20, 'at most 10 ranges');
+  t.deepEqual(http_range_parse('bytes=200-', 100), [], 'past the end: 416');
+  t.deepEqual(http_range_parse('bytes=5-2', 100), []);
+  t.deepEqual(http_range_parse('bytes=-0', 100), []);
+  t.deepEqual(http_range_parse('bytes=0-99999999999999999999', 100), [], 'an end past LLONG_MAX is invalid');
   t.is(http_range_parse('foo=0-1', 100), null);
+  t.is(http_range_parse('bytes=0-1', 0), null, 'an empty body ignores Range');
 });
 
 test('HTTP dates and ETags', (t) => {
