@@ -21,7 +21,7 @@ const DECLARED: Record<string, string> = {
   flushall: 'keyspace dangerous', flushdb: 'keyspace dangerous', keys: 'keyspace dangerous',
   restore: 'keyspace dangerous', 'restore-asking': 'keyspace dangerous', role: 'admin dangerous', swapdb: 'keyspace dangerous', info: 'dangerous', lastsave: 'admin dangerous',
   sort: 'set sortedset list dangerous', sort_ro: 'set sortedset list dangerous', select: 'connection',
-  hscan: 'hash', sscan: 'set', zscan: 'sortedset', command: 'connection',
+  hscan: 'hash', sscan: 'set', zscan: 'sortedset', command: 'connection', 'pubsub|help': '',
 };
 
 export function category_bit(name: string): number {
@@ -33,7 +33,7 @@ export function category_bit(name: string): number {
 export function command_categories(cmd: Cmd): number {
   const fl = cmd.flags, parent = cmd.fullname.split('|')[0];
   let names: string[];
-  if (cmd.subs) names = [];
+  if (cmd.subs) names = (DECLARED[cmd.fullname] ?? '').split(' '); // a container is @slow, and COMMAND @connection too
   else names = (DECLARED[cmd.fullname] ?? DECLARED[parent] ?? GROUP_CATEGORY[cmd.group] ?? '').split(' ');
   if (fl.includes('write')) names.push('write');
   if (fl.includes('readonly') && !names.includes('scripting')) names.push('read');

@@ -195,8 +195,7 @@ function debug_sleep(c: Client): void {
 
 register('connection', [
   ['ping', -1, 'fast nokeys', ping],
-  ['monitor', 1, 'admin noscript loading stale nokeys', monitor_cmd],
-  ['echo', 2, 'fast nokeys', (c) => c.reply.bulk(c.argv[1])],
+  ['echo', 2, 'loading stale fast nokeys', (c) => c.reply.bulk(c.argv[1])],
   ['quit', -1, 'noscript loading stale fast no_auth allow_busy nokeys', (c) => { c.reply.ok(); c.flags |= CLIENT_CLOSE_AFTER_REPLY; }],
   ['reset', 1, 'noscript loading stale fast no_auth allow_busy nokeys', reset],
   ['hello', -1, 'noscript loading stale fast no_auth allow_busy nokeys', hello],
@@ -222,6 +221,7 @@ register('connection', [
 ]);
 
 register('server', [
+  ['monitor', 1, 'admin noscript loading stale nokeys', monitor_cmd],
   ['time', 1, 'loading stale fast nokeys', (c) => {
     const us = Math.floor(c.srv.libc.clock_ns(c.srv.libc.CLOCK_REALTIME) as number / 1000);
     c.reply.array(2); c.reply.bulk(String(Math.floor(us / 1e6))); c.reply.bulk(String(us % 1e6));

@@ -52,8 +52,8 @@ export function make(group: string, [name, arity, flags, proc, first = 1, last =
 }
 
 /** A container command whose first argument picks a subcommand (CONFIG GET, CLIENT ID, …). */
-export function container(group: string, name: string, subs: CmdSpec[]): Cmd {
-  const c = make(group, [name, -2, '', () => {}]);
+export function container(group: string, name: string, subs: CmdSpec[], flags = ''): Cmd {
+  const c = make(group, [name, -2, `${flags} nokeys`.trim(), () => {}]);
   c.subs = new Map(subs.map((s) => [s[0], make(group, s, name)]));
   c.acl_categories = command_categories(c);
   return c;

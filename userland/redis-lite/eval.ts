@@ -313,8 +313,9 @@ function script_flush(c: Client): void {
 }
 
 
-const FLAGS = 'noscript stale skip_monitor may_replicate no_mandatory_keys';
-const RO_FLAGS = 'readonly noscript stale skip_monitor no_mandatory_keys';
+// nokeys: no fixed key range — their keys are found through numkeys (getkeys.ts: movablekeys).
+const FLAGS = 'noscript stale skip_monitor may_replicate no_mandatory_keys nokeys';
+const RO_FLAGS = 'readonly noscript stale skip_monitor no_mandatory_keys nokeys';
 register('scripting', [
   ['eval', -3, FLAGS, (c) => eval_generic(c, false, false)],
   ['evalsha', -3, FLAGS, (c) => eval_generic(c, true, false)],
@@ -322,7 +323,7 @@ register('scripting', [
   ['evalsha_ro', -3, RO_FLAGS, (c) => eval_generic(c, true, true)],
   container('scripting', 'script', [
     ['load', 3, 'noscript stale nokeys', script_cmd_load],
-    ['exists', -3, 'noscript stale nokeys', script_exists],
+    ['exists', -3, 'noscript nokeys', script_exists],
     ['flush', -2, 'noscript nokeys', script_flush],
     ['kill', 2, 'noscript allow_busy nokeys', (c) => c.reply.error('-NOTBUSY No scripts in execution right now.')],
     ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'SCRIPT')],

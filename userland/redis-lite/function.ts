@@ -301,10 +301,11 @@ function function_stats(c: Client): void {
   r.bulk('functions_count'); r.int(st.funcs.size);
 }
 
-const FLAGS = 'noscript stale skip_monitor may_replicate no_mandatory_keys';
+// nokeys: no fixed key range — the keys are found through numkeys (getkeys.ts: movablekeys).
+const FLAGS = 'noscript stale skip_monitor may_replicate no_mandatory_keys nokeys';
 register('scripting', [
   ['fcall', -3, FLAGS, (c) => fcall(c, false)],
-  ['fcall_ro', -3, 'readonly noscript stale skip_monitor no_mandatory_keys', (c) => fcall(c, true)],
+  ['fcall_ro', -3, 'readonly noscript stale skip_monitor no_mandatory_keys nokeys', (c) => fcall(c, true)],
   container('scripting', 'function', [
     ['load', -3, 'write denyoom noscript nokeys', function_load],
     ['delete', 3, 'write noscript nokeys', function_delete],

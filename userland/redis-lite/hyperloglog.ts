@@ -185,5 +185,5 @@ register('hyperloglog', [
   ['pfcount', -2, 'readonly may_replicate', pfcount, 1, -1, 1],
   ['pfmerge', -2, 'write denyoom', pfmerge, 1, -1, 1],
   ['pfselftest', 1, 'admin', pfselftest, 0, 0, 0],
-  ['pfdebug', -3, 'write denyoom admin', pfdebug, 2, 2, 1],
+  ['pfdebug', 3, 'write denyoom admin', pfdebug, 2, 2, 1],
 ]);

@@ -187,7 +187,7 @@ register('server', [container('server', 'command', [
   ['getkeys', -4, 'loading stale nokeys', (c) => { const r = getkeys(c); if (r) c.reply.bulks(r[1], r[1].length); }],
   ['getkeysandflags', -4, 'loading stale nokeys', getkeysandflags],
   ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'COMMAND')],
-])]);
+], 'loading stale')]);
 
 /** COMMAND with no subcommand lists every command (the container's own proc). */
 const command = table.get('command')!;

@@ -120,12 +120,11 @@ function memory_stats(c: Client): void {
   for (const [k, v, dbl] of rest) { r.bulk(k); if (dbl) r.double(v); else r.int(v); }
 }
 
-const LOADING_STALE = 'loading stale nokeys';
 register('server', [container('server', 'memory', [
-  ['doctor', 2, LOADING_STALE, (c) => c.reply.verbatim(memory_doctor(c.srv))],
-  ['malloc-stats', 2, LOADING_STALE, (c) => c.reply.bulk('Stats not supported for the current allocator')],
-  ['purge', 2, LOADING_STALE, (c) => c.reply.ok()],
-  ['stats', 2, LOADING_STALE, memory_stats],
+  ['doctor', 2, 'nokeys', (c) => c.reply.verbatim(memory_doctor(c.srv))],
+  ['malloc-stats', 2, 'nokeys', (c) => c.reply.bulk('Stats not supported for the current allocator')],
+  ['purge', 2, 'nokeys', (c) => c.reply.ok()],
+  ['stats', 2, 'nokeys', memory_stats],
   ['usage', -3, 'readonly', memory_usage, 2, 2, 1],
-  ['help', 2, LOADING_STALE, (c) => reply_help(c, 'MEMORY')],
+  ['help', 2, 'loading stale nokeys', (c) => reply_help(c, 'MEMORY')],
 ])]);

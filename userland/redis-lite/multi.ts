@@ -97,9 +97,9 @@ export function unwatch_all(c: Client): void {
 }
 
 register('transactions', [
-  ['multi', 1, 'noscript loading stale fast nokeys', multi],
+  ['multi', 1, 'noscript loading stale fast allow_busy nokeys', multi],
   ['exec', 1, 'noscript loading stale skip_slowlog nokeys', exec],
-  ['discard', 1, 'noscript loading stale fast nokeys', discard],
-  ['watch', -2, 'noscript loading stale fast', watch, 1, -1, 1],
-  ['unwatch', 1, 'noscript loading stale fast nokeys', (c) => { unwatch_all(c); c.reply.ok(); }],
+  ['discard', 1, 'noscript loading stale fast allow_busy nokeys', discard],
+  ['watch', -2, 'noscript loading stale fast allow_busy', watch, 1, -1, 1],
+  ['unwatch', 1, 'noscript loading stale fast allow_busy nokeys', (c) => { unwatch_all(c); c.reply.ok(); }],
 ]);

@@ -123,8 +123,8 @@ function save_cmd(c: Client): void {
 }
 
 register('server', [
-  ['save', 1, 'admin noscript no_multi nokeys', save_cmd],
-  ['bgsave', -1, 'admin noscript nokeys', bgsave_cmd],
-  ['bgrewriteaof', 1, 'admin noscript nokeys', bgrewriteaof_cmd],
-  ['lastsave', 1, 'fast nokeys', (c) => c.reply.int(Math.floor(c.srv.lastsave / 1000))],
+  ['save', 1, 'admin noscript no_async_loading no_multi nokeys', save_cmd],
+  ['bgsave', -1, 'admin noscript no_async_loading nokeys', bgsave_cmd],
+  ['bgrewriteaof', 1, 'admin noscript no_async_loading nokeys', bgrewriteaof_cmd],
+  ['lastsave', 1, 'loading stale fast nokeys', (c) => c.reply.int(Math.floor(c.srv.lastsave / 1000))],
 ]);

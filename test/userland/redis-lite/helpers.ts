@@ -124,3 +124,26 @@ export async function start_native(): Promise<{ port: number; proc: ChildProcess
   proc.kill('SIGKILL');
   return null;
 }
+
+/** A RESP2 reply value: strings, numbers, errors as { err }, nil as null, arrays. */
+export type RespValue = string | number | null | { err: string } | RespValue[];
+
+/** Parses every RESP2 reply in s (bulk payloads as latin1 strings). */
+export function parse_resp(s: string): RespValue[] {
+  let p = 0;
+  const line = (): string => { const e = s.indexOf('\r\n', p); const l = s.slice(p, e); p = e + 2; return l; };
+  const one = (): RespValue => {
+    const l = line(), body = l.slice(1);
+    switch (l[0]) {
+      case '+': return body;
+      case '-': return { err: body };
+      case ':': return Number(body);
+      case '$': { const n = Number(body); if (n < 0) return null; const v = s.slice(p, p + n); p += n + 2; return v; }
+      case '*': { const n = Number(body); return n < 0 ? null : Array.from({ length: n }, one); }
+      default: throw new Error(`not RESP: ${JSON.stringify(l)}`);
+    }
+  };
+  const out: RespValue[] = [];
+  while (p < s.length) out.push(one());
+  return out;
+}

@@ -7,7 +7,7 @@
  */
 import test from 'ava';
 import { createServer, type AddressInfo } from 'node:net';
-import { free_port, raw, start_native, start_redis, type Guest } from './helpers.ts';
+import { free_port, parse_resp, raw, type RespValue, start_native, start_redis, type Guest } from './helpers.ts';
 
 let g: Guest;
 let native: Awaited<ReturnType<typeof start_native>> = null;
@@ -45,6 +45,39 @@ test.serial('COMMAND GETKEYS finds keys that move; such commands are marked mova
   const info = (await run(t, [['COMMAND', 'INFO', 'zunionstore', 'xread', 'eval', 'georadius', 'lmpop', 'sort_ro', 'get']], true)).join('\n');
   t.is(info.split('movablekeys').length - 1, 6, 'all but GET');
   t.regex(info, /xread\n:-4\n\*3\n\+readonly\n\+blocking\n\+movablekeys\n:0\n:0\n:0/);
+});
+
+/**
+ * What redis-lite leaves out of COMMAND (docs/porting-a-program.md): replication and migration
+ * commands, LOLWUT, SCRIPT DEBUG; and the shard channels of SPUBLISH/SSUBSCRIBE/SUNSUBSCRIBE are
+ * not declared as keys (Redis 7.0 marks them NOT_KEY key specs, for cluster slots only).
+ */
+const NOT_MODELLED = new Set(['lolwut', 'migrate', 'psync', 'replconf', 'replicaof', 'slaveof', 'sync', 'script|debug', 'spublish', 'ssubscribe', 'sunsubscribe']);
+
+test.serial('COMMAND INFO: every command\'s arity, flags, key positions and ACL categories as redis-server 7.0 lists them', async (t) => {
+  if (!native) { t.pass('no redis-server here'); return; }
+  const list = parse_resp((await raw(native.port, resp('COMMAND', 'LIST'))).reply)[0] as string[];
+  const ask = async (port: number): Promise<RespValue[]> => parse_resp((await raw(port, resp('COMMAND', 'INFO', ...list))).reply)[0] as RespValue[];
+  const [mine, theirs] = await Promise.all([ask(g.port), ask(native.port)]);
+  /** name, arity, flags, first, last, step, categories (sorted: Redis lists flags in its own order), and the same of each subcommand. */
+  const core = (e: RespValue): unknown[] => {
+    const x = e as RespValue[];
+    return [x[0], x[1], [...(x[2] as string[])].sort(), x[3], x[4], x[5], [...(x[6] as string[])].sort()];
+  };
+  let compared = 0;
+  list.forEach((name, i) => {
+    if (NOT_MODELLED.has(name)) return;
+    t.deepEqual(core(mine[i]), core(theirs[i]), name);
+    const subs = (theirs[i] as RespValue[])[9] as RespValue[], my_subs = new Map(((mine[i] as RespValue[])[9] as RespValue[]).map((s) => [(s as RespValue[])[0], s]));
+    for (const s of subs) {
+      const sn = (s as RespValue[])[0] as string;
+      if (NOT_MODELLED.has(sn)) continue;
+      t.deepEqual(my_subs.has(sn) ? core(my_subs.get(sn)!) : null, core(s), sn);
+      compared++;
+    }
+    compared++;
+  });
+  t.true(compared > 300, `${compared} commands and subcommands compared`);
 });
 
 test.serial('COMMAND INFO of a name no command has is a nil entry', async (t) => {
