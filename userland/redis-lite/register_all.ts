@@ -28,6 +28,7 @@ import './slowlog.ts';
 import './latency.ts';
 import './memory.ts';
 import './replication.ts';
+import './lolwut.ts';
 import './module.ts';
 import { install_getkeys } from './getkeys.ts';
 

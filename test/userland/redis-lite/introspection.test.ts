@@ -49,10 +49,10 @@ test.serial('COMMAND GETKEYS finds keys that move; such commands are marked mova
 
 /**
  * What redis-lite leaves out of COMMAND (docs/porting-a-program.md): replication and migration
- * commands, LOLWUT, SCRIPT DEBUG; and the shard channels of SPUBLISH/SSUBSCRIBE/SUNSUBSCRIBE are
+ * commands, SCRIPT DEBUG; and the shard channels of SPUBLISH/SSUBSCRIBE/SUNSUBSCRIBE are
  * not declared as keys (Redis 7.0 marks them NOT_KEY key specs, for cluster slots only).
  */
-const NOT_MODELLED = new Set(['lolwut', 'migrate', 'psync', 'replconf', 'replicaof', 'slaveof', 'sync', 'script|debug', 'spublish', 'ssubscribe', 'sunsubscribe']);
+const NOT_MODELLED = new Set(['migrate', 'psync', 'replconf', 'replicaof', 'slaveof', 'sync', 'script|debug', 'spublish', 'ssubscribe', 'sunsubscribe']);
 
 test.serial('COMMAND INFO: every command\'s arity, flags, key positions and ACL categories as redis-server 7.0 lists them', async (t) => {
   if (!native) { t.pass('no redis-server here'); return; }
@@ -78,6 +78,22 @@ test.serial('COMMAND INFO: every command\'s arity, flags, key positions and ACL 
     compared++;
   });
   t.true(compared > 300, `${compared} commands and subcommands compared`);
+});
+
+test.serial('LOLWUT: the version, Schotter (5) in Braille and a skyline (6) in colours; rows without randomness as redis-server draws them', async (t) => {
+  // Deterministic: the version text, argument errors, and Schotter with at most two rows of squares (only lower rows are randomised).
+  const got = await run(t, [['LOLWUT'], ['LOLWUT', 'VERSION', '7'], ['LOLWUT', 'VERSION', '-1'], ['LOLWUT', 'VERSION', '59'], ['LOLWUT', 'VERSION', 'x'],
+    ['LOLWUT', 'VERSION', '5', '3', '2', '2'], ['LOLWUT', 'VERSION', '5', '40', '6', '2'], ['LOLWUT', 'VERSION', '5', '0', '0', '0'], ['LOLWUT', 'VERSION', '5', '9', 'y']]);
+  t.true(got.includes('Redis ver. 7.0.15\n'));
+  t.true(got.includes('-ERR value is not an integer or out of range'));
+  const [five, six] = parse_resp((await raw(g.port, resp('LOLWUT', 'VERSION', '5')) ).reply + (await raw(g.port, resp('LOLWUT', 'VERSION', '6', '30', '8'))).reply) as string[];
+  const braille = Buffer.from(five, 'latin1').toString('utf8').split('\n');
+  t.regex(braille[0], /^[\u2800-\u28ff]{66}$/u, '66 columns of Braille');
+  t.is(braille.at(-2), 'Georg Nees - schotter, plotter on paper, 1968. Redis ver. 7.0.15');
+  const rows = six.split('\n');
+  t.is(rows.length, 8 + 3, '8 rows, then the two caption lines and the final newline');
+  t.is(rows[0].split('\x1b[0m').length - 1, 30, '30 coloured columns');
+  t.regex(six, /Original 8 bit image from Plaguemon by hikikomori\. Redis ver\. 7\.0\.15\n$/);
 });
 
 test.serial('COMMAND INFO of a name no command has is a nil entry', async (t) => {
