@@ -18,7 +18,7 @@ import { fmt_spread, spread, table } from './harness.ts';
 import { ab, conf, free_port, have, make_site, wait_port } from './lighttpd.ts';
 
 const POINTS: [string, string][] = [['100 B, auth', '/private/f100.bin'], ['100 B, no auth', '/f100.bin'], ['10 KiB, auth', '/private/f10240.bin'], ['10 KiB, no auth', '/f10240.bin']];
-const ROUNDS = 3;
+const ROUNDS = 5;
 const N = 30000;
 /** Warm-up requests per point: privos's JIT (V8) keeps tiering lighttpd-lite up for ~40,000 requests; native needs none. */
 const WARM = { privos: 60000, native: 5000 };
