@@ -47,7 +47,18 @@ export class Connection {
 }
 
 /** The user-memory buffers one server shares across connections (one request is handled at a time). */
-export interface IoBufs { rbuf: number; rsize: number; hdr: number; hsize: number; body: number; bsize: number; iov: number; off: number }
+export interface IoBufs {
+  rbuf: number; rsize: number; hdr: number; hsize: number; body: number; bsize: number; iov: number; off: number;
+  /** The iov_base each of the two iovec slots holds now (it rarely changes: only its length is written per response). */
+  iov_base: [number, number];
+}
+
+/** Sets iovec slot i of io.iov to (base, len), writing the base only when it changed. */
+function iov_set(h: ConnHost, i: number, base: number, len: number): void {
+  const l = h.srv.libc, io = h.io, at = io.iov + i * 16;
+  if (io.iov_base[i] !== base) { l.poke_u64(at, base); io.iov_base[i] = base; }
+  l.poke_u64(at + 8, len);
+}
 
 export interface ConnHost {
   srv: Server;
@@ -220,13 +231,13 @@ function write_vec(h: ConnHost, c: Connection): 'done' | 'again' | 'error' {
   if (c.out_hdr.length) {
     hl = Math.min(c.out_hdr.length, io.hsize);
     l.poke_from(io.hdr, c.out_hdr.b, c.out_hdr.start, hl);
-    l.poke_u64(io.iov, io.hdr); l.poke_u64(io.iov + 8, hl); cnt = 1;
+    iov_set(h, 0, io.hdr, hl); cnt = 1;
   }
   if (f && f.len > 0 && !c.out_sendfile && hl < io.hsize) {
     const n = l.pread(f.fd, io.body, Math.min(f.len, io.bsize), f.off) as number;
     if (n <= 0) return 'error';
     bl = n;
-    l.poke_u64(io.iov + cnt * 16, io.body); l.poke_u64(io.iov + cnt * 16 + 8, bl); cnt++;
+    iov_set(h, cnt, io.body, bl); cnt++;
   }
   const w = l.writev(c.fd, io.iov, cnt) as number;
   if (w < 0) return l.errno === l.EAGAIN ? 'again' : 'error';

@@ -120,15 +120,18 @@ export class HeaderCache {
   }
 }
 
+const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+const CONTENT_LENGTH = latin1('Content-Length: '), CLOSE = latin1('Connection: close\r\n'), KEEP_ALIVE = latin1('Connection: keep-alive\r\n');
+
 /** Appends the status line and headers, in lighttpd's order, ending in CRLFCRLF, to out. */
 export function response_header(out: ByteBuf, r: Response, minor: number, keep_alive: boolean, hc: HeaderCache, now: number): void {
   out.put_bytes(hc.status_line(minor, r.status));
   if (r.pre) out.put_bytes(r.pre);
   put_fields(out, r.headers);
-  if (!r.no_length) { out.put_str('Content-Length: '); out.put_uint(body_length(r)); out.put_str('\r\n'); }
+  if (!r.no_length) { out.put_bytes(CONTENT_LENGTH); out.put_uint(body_length(r)); out.put_str('\r\n'); }
   put_fields(out, r.late);
-  if (!keep_alive) out.put_str('Connection: close\r\n');
-  else if (minor === 0) out.put_str('Connection: keep-alive\r\n');
+  if (!keep_alive) out.put_bytes(CLOSE);
+  else if (minor === 0) out.put_bytes(KEEP_ALIVE);
   out.put_bytes(hc.date(now));
   out.put_bytes(hc.server_line);
   out.put_str('\r\n');

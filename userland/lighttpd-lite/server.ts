@@ -102,7 +102,7 @@ async function listen_socket(srv: Server, bind: string, port: number): Promise<n
 
 function io_bufs(l: Libc): IoBufs {
   const rsize = 16384, hsize = 16384, bsize = 65536;
-  return { rbuf: l.malloc(rsize), rsize, hdr: l.malloc(hsize), hsize, body: l.malloc(bsize), bsize, iov: l.malloc(64), off: l.malloc(8) };
+  return { rbuf: l.malloc(rsize), rsize, hdr: l.malloc(hsize), hsize, body: l.malloc(bsize), bsize, iov: l.malloc(64), off: l.malloc(8), iov_base: [-1, -1] };
 }
 
 function peer_ip(l: Libc, sa: number): string {
