@@ -142,7 +142,7 @@ function report(off: Map<string, Point>, on: Map<string, Point>, nat: Map<number
   ];
   if (nat) series.push({ name: 'native lighttpd 1.4', values: SIZES.map(([, s]) => nat.get(s)!) });
   svg_bars('lighttpd-rps', 'ab -k -c 50 with basic auth: requests/s (wall)', 'requests/s', cats, series);
-  table('lighttpd', 'ab -k -c 50 with basic auth: lighttpd-lite in privos (arm64 with PAC, short unwarmed runs) vs native lighttpd 1.4, same run (wall req/s; the warmed x86_64 side by side is `bench lighttpd_native`)',
+  table('lighttpd', 'ab -k -c 50 with basic auth: lighttpd-lite in privos (arm64, short unwarmed runs) vs native lighttpd 1.4, same run (wall req/s; the warmed x86_64 side by side is `bench lighttpd_native`)',
     ['file', 'privos fdcap off', 'privos fdcap on', 'native lighttpd', 'privos off / native'],
     SIZES.map(([name, s]) => {
       const n = nat?.get(s);
