@@ -8,7 +8,7 @@
 import type { Server } from './base.ts';
 import { conf_int, RequestConfig } from './configfile_glue.ts';
 import { http_response_prepare, is_promise, type Prepared } from './response_prepare.ts';
-import { parse_request, request_new, type Request } from './request.ts';
+import { LineFeeds, parse_request, request_new, type Request } from './request.ts';
 import { body_length, type FileChunk, response_header, response_new, set_error, type Response } from './response.ts';
 import { ByteBuf } from './buffer.ts';
 import { latin1_string } from '../../libc/utf8.ts';
@@ -88,14 +88,17 @@ export function conn_read(h: ConnHost, c: Connection): void {
 
 /** Where the block's terminator ends and whether its last line ended in a bare LF (set by header_end: no tuple per request). */
 let block_next = 0, block_last_bare = false;
+/** The LFs inside the block header_end found last (parse_request reads its lines from them). */
+const lfs = new LineFeeds();
 
 /** The end of the header block in rb (its last line's CR or LF), or -1 while incomplete; the blank line may be a bare LF. */
 function header_end(rb: ByteBuf): number {
   const b = rb.b;
+  lfs.n = 0;
   for (let i = rb.start; i + 1 < rb.end; i++) {
     if (b[i] !== 10) continue;
     const next = b[i + 1] === 10 ? i + 2 : b[i + 1] === 13 && i + 2 < rb.end && b[i + 2] === 10 ? i + 3 : 0;
-    if (next === 0) continue;
+    if (next === 0) { lfs.push(i); continue; } // a line of the block ends here
     block_next = next;
     block_last_bare = !(i > rb.start && b[i - 1] === 13);
     return block_last_bare ? i : i - 1;
@@ -161,7 +164,7 @@ function next_request(h: ConnHost, c: Connection): boolean {
     return true;
   }
   // Parsed in place, then consumed (the strings it keeps are copies).
-  const req = c.request, e = parse_request(rb.b, req, block_last_bare, start, end);
+  const req = c.request, e = parse_request(rb.b, req, block_last_bare, start, end, lfs);
   rb.consume(block_next - start);
   if (e) { queue_error(h, c, e.status, e.minor, e.line); return true; }
   // server.max-request-size (KiB) matters only for a request with a body.

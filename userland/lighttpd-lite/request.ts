@@ -319,15 +319,22 @@ function join_fold(head: Uint8Array, b: Uint8Array, next: number, end: number): 
  * line (last_bare: the block's last line ended in a bare LF) but takes a bare LF for the blank
  * line that ends the block. A string (tests) is read as latin1.
  */
-export function parse_request(block: string | Uint8Array, r: Request, last_bare = false, start = 0, end = block.length): ParseError | null {
+export function parse_request(block: string | Uint8Array, r: Request, last_bare = false, start = 0, end = block.length, lfs: LineFeeds | null = null): ParseError | null {
   const b = typeof block === 'string' ? latin1_bytes(block) : block;
-  // One pass finds the lines (each one's CR) and refuses a bare LF anywhere, before the request line is read.
+  // The lines (each one's CR), refusing a bare LF anywhere, before the request line is read.
   let nl = 0;
-  for (let i = start; i < end; i++) {
-    if (b[i] !== 10) continue;
-    if (i === start || b[i - 1] !== 13) return bad(400, 0, latin1_string(b, start, i));
-    if (nl === line_ends.length) { const grown = new Int32Array(nl * 2); grown.set(line_ends); line_ends = grown; }
-    line_ends[nl++] = i - 1;
+  if (lfs) {
+    for (let k = 0; k < lfs.n; k++) {
+      const i = lfs.at[k];
+      if (!crlf_at(b, start, i)) return bad(400, 0, latin1_string(b, start, i));
+      line_ends = lfs_push(line_ends, nl++, i - 1);
+    }
+  } else {
+    for (let i = start; i < end; i++) {
+      if (b[i] !== 10) continue;
+      if (!crlf_at(b, start, i)) return bad(400, 0, latin1_string(b, start, i));
+      line_ends = lfs_push(line_ends, nl++, i - 1);
+    }
   }
   if (last_bare && nl === 0) return bad(400, 0, latin1_string(b, start, end));
   const e = parse_request_line(latin1_string(b, start, nl ? line_ends[0] : end), r, nl ? 2 : last_bare ? 1 : 2);
@@ -354,4 +361,24 @@ export function parse_request(block: string | Uint8Array, r: Request, last_bare 
 }
 
 /** Where each line of the block being parsed ends (its CR), reused across requests. */
-let line_ends = new Int32Array(64);
+let line_ends: Int32Array = new Int32Array(64);
+
+/** Is the LF at i the end of a CRLF inside a block starting at start? */
+const crlf_at = (b: Uint8Array, start: number, i: number): boolean => i > start && b[i - 1] === 13;
+
+/** a with v stored at index n, grown when full. */
+function lfs_push(a: Int32Array, n: number, v: number): Int32Array {
+  if (n === a.length) { const grown = new Int32Array(n * 2); grown.set(a); a = grown; }
+  a[n] = v;
+  return a;
+}
+
+/**
+ * The LFs inside a header block, as connections.ts's header_end finds them while it looks for
+ * the blank line: parse_request then reads the lines without scanning the bytes again.
+ */
+export class LineFeeds {
+  at: Int32Array = new Int32Array(64);
+  n = 0;
+  push(i: number): void { this.at = lfs_push(this.at, this.n++, i); }
+}
