@@ -3,6 +3,7 @@
  * WHATWG TextEncoder/TextDecoder a program expects (utf-8 only; invalid input decodes to U+FFFD,
  * as the standard's decoder does without `fatal`). The host's classes never enter a realm.
  */
+import { latin1 } from './latin1.ts';
 
 /** UTF-8 bytes of a string (lone surrogates encode as U+FFFD, as TextEncoder does). */
 export function utf8_encode(s: string): Uint8Array {
@@ -31,33 +32,11 @@ function lead(b: number): [number, number] {
   return [0, 0];
 }
 
-const from_codes = String.fromCharCode;
-
-/**
- * Bytes [from, to) as a string of one char per byte (latin1; ASCII's own). The realm has no
- * native decoder: sixteen codes per String.fromCharCode call with fixed arguments is ~30 %
- * faster than spreading the array into one call (fromCharCode.apply), which V8 does in C++; the
- * rest goes 8, 4, 2, 1 at a time, so a short string is a few concatenations, not one per char
- * (a 10-byte header value: ~40 ns instead of ~100).
- */
-export function latin1_string(b: Uint8Array, from = 0, to = b.length): string {
-  let s = '', i = from;
-  for (; i + 16 <= to; i += 16) {
-    s += from_codes(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7],
-      b[i + 8], b[i + 9], b[i + 10], b[i + 11], b[i + 12], b[i + 13], b[i + 14], b[i + 15]);
-  }
-  if (to - i >= 8) { s += from_codes(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7]); i += 8; }
-  if (to - i >= 4) { s += from_codes(b[i], b[i + 1], b[i + 2], b[i + 3]); i += 4; }
-  if (to - i >= 2) { s += from_codes(b[i], b[i + 1]); i += 2; }
-  if (i < to) s += from_codes(b[i]);
-  return s;
-}
-
 /** Decodes UTF-8 (WHATWG's decoder: each maximal invalid subpart becomes one U+FFFD). */
 export function utf8_decode(b: Uint8Array): string {
   let k = 0;
   while (k < b.length && b[k] < 0x80) k++;
-  if (k === b.length) return latin1_string(b); // the common case: no multi-byte sequence at all
+  if (k === b.length) return latin1(b, 0, b.length); // the common case: no multi-byte sequence at all
   let s = '';
   const parts: string[] = [];
   for (let i = 0; i < b.length;) {

@@ -29,9 +29,9 @@ export class PhysMem {
     // An ArrayBuffer, not a SharedArrayBuffer: V8 copies between a shared store and anything
     // else with relaxed atomic moves, 2-3x slower than memcpy (10 KiB in ~750 ns against ~300),
     // and a server's every send and receive copies through here (lighttpd-lite's 10 KiB file:
-    // ~15 % more requests/s with this, A/B on this machine). The price is at boot: V8 counts the store as external
-    // memory, which brings two scavenges and an incremental mark-compact forward (the startup
-    // bench: 114 ms against 121 with the shared store, within its noise).
+    // ~15 % more requests/s with this, A/B on this machine). The price is at boot: V8 counts
+    // the store as external memory, which brings two scavenges and an incremental mark-compact
+    // forward (the startup bench: 114 ms against 121 with the shared store, within its noise).
     this.mem = new Uint8Array(new ArrayBuffer(this.nr_pages * PAGE_SIZE));
     this.dv = new DataView(this.mem.buffer);
     this.refcount = new Uint16Array(this.nr_pages);

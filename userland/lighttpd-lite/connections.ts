@@ -11,7 +11,7 @@ import { http_response_prepare, is_promise, type Prepared } from './response_pre
 import { LineFeeds, parse_request, request_new, type Request } from './request.ts';
 import { body_length, type FileChunk, response_header, response_new, set_error, type Response } from './response.ts';
 import { ByteBuf } from './buffer.ts';
-import { latin1_string } from '../../libc/utf8.ts';
+import { latin1 } from '../../libc/latin1.ts';
 import { stat_cache_release } from './stat_cache.ts';
 
 export type ConnState = 'read' | 'body' | 'write' | 'closed';
@@ -158,7 +158,7 @@ function next_request(h: ConnHost, c: Connection): boolean {
   }
   const start = rb.start, block_len = end - start;
   if (block_len > srv.max_request_field_size) {
-    const line = latin1_string(rb.b, start, end).split('\r\n')[0];
+    const line = latin1(rb.b, start, end).split('\r\n')[0];
     rb.consume(block_next - start);
     queue_error(h, c, 431, 0, line);
     return true;

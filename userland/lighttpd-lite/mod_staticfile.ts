@@ -9,6 +9,7 @@ import { etag_create, etag_matches } from './etag.ts';
 import { http_date_parse } from './http_date.ts';
 import { http_range_parse } from './http_range.ts';
 import type { Request } from './request.ts';
+import { ByteBuf } from './buffer.ts';
 import { field_lines, set_error, type Response } from './response.ts';
 import { stat_cache_open, stat_cache_release, type StatCacheEntry } from './stat_cache.ts';
 
@@ -51,10 +52,15 @@ function etag_of(rc: RequestConfig, sce: StatCacheEntry): string {
   return sce.etag;
 }
 
-/** The file's Content-Type, ETag and Last-Modified lines, encoded once per entry (and again if the type or ETag differ). */
+/** A file's Content-Type, ETag (when there is one) and Last-Modified lines, in lighttpd's order. */
+function file_fields(type: string, etag: string, lm: string): Uint8Array {
+  return field_lines(etag ? ['Content-Type', type, 'ETag', etag, 'Last-Modified', lm] : ['Content-Type', type, 'Last-Modified', lm]);
+}
+
+/** file_fields for the entry, encoded once (and again if the type or ETag differ). */
 function static_fields(sce: StatCacheEntry, type: string, etag: string): Uint8Array {
   if (sce.fields === null || sce.fields_type !== type || sce.fields_etag !== etag) {
-    sce.fields = field_lines(etag ? ['Content-Type', type, 'ETag', etag, 'Last-Modified', sce.lm] : ['Content-Type', type, 'Last-Modified', sce.lm]);
+    sce.fields = file_fields(type, etag, sce.lm);
     sce.fields_type = type; sce.fields_etag = etag;
   }
   return sce.fields;
@@ -94,7 +100,6 @@ function send_file(srv: Server, rc: RequestConfig, req: Request, r: Response, pa
 
 /** http_range_multi's fixed boundary. */
 const BOUNDARY = 'fkj49sn38dcn3';
-const enc = new TextEncoder();
 
 /**
  * Several ranges: a multipart/byteranges body (http_range_multi), each part with the file's
@@ -102,22 +107,19 @@ const enc = new TextEncoder();
  * into memory (they total at most the file's size: overlapping ranges coalesced).
  */
 async function multipart(srv: Server, r: Response, sce: StatCacheEntry, fd: number, spans: number[], type: string, etag: string): Promise<Response> {
-  const size = sce.st.size, parts: Uint8Array[] = [];
+  const size = sce.st.size, body = new ByteBuf(1024);
   for (let i = 0; i < spans.length; i += 2) {
-    parts.push(enc.encode(`${i ? '\r\n' : ''}--${BOUNDARY}\r\nContent-Type: ${type}\r\nContent-Range: bytes ${spans[i]}-${spans[i + 1]}/${size}\r\n\r\n`));
+    body.put_str(`${i ? '\r\n' : ''}--${BOUNDARY}\r\nContent-Type: ${type}\r\nContent-Range: bytes ${spans[i]}-${spans[i + 1]}/${size}\r\n\r\n`);
     const data = await read_range(srv, fd, spans[i], spans[i + 1] - spans[i] + 1);
     if (!data) { stat_cache_release(srv, sce); return set_error(r, 500); }
-    parts.push(data);
+    body.put_bytes(data);
   }
-  parts.push(enc.encode(`\r\n--${BOUNDARY}--\r\n`));
+  body.put_str(`\r\n--${BOUNDARY}--\r\n`);
   stat_cache_release(srv, sce);
-  const body = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => { body.set(p, at); return at + p.length; }, 0);
   // Content-Type gives way to the multipart type where it stood; no Content-Range on the whole.
-  r.pre = null;
-  r.headers.unshift('Content-Type', `multipart/byteranges; boundary=${BOUNDARY}`, ...(etag ? ['ETag', etag] : []), 'Last-Modified', sce.lm);
+  r.pre = file_fields(`multipart/byteranges; boundary=${BOUNDARY}`, etag, sce.lm);
   r.file = null;
-  r.body = body;
+  r.body = body.b.subarray(0, body.end);
   return r;
 }
 

@@ -4,7 +4,7 @@
  * 501, 505, ...); the connection is then closed after the answer, as lighttpd does.
  */
 import { hexval } from './burl.ts';
-import { latin1_string } from '../../libc/utf8.ts';
+import { from_latin1, latin1 } from '../../libc/latin1.ts';
 import {
   HDR_CONNECTION, HDR_CONTENT_LENGTH, HDR_HOST, HDR_HTTP2_SETTINGS, HDR_IF_NONE_MATCH, HDR_ONCE, HDR_TRANSFER_ENCODING, HDR_UPGRADE, header_id, Headers,
 } from './http_header.ts';
@@ -229,7 +229,7 @@ function add_header(r: Request, b: Uint8Array, from: number, to: number, first_e
   if (value_has_ctl(b, i, j)) return 400;
   const id = header_id(b, from, colon);
   if (id < 0 || i === j) return 0; // lighttpd 1.4.69 ignores an empty value, even Host's or Content-Length's
-  const value = latin1_string(b, i, j), prev = r.headers.by_id(id);
+  const value = latin1(b, i, j), prev = r.headers.by_id(id);
   // Transfer-Encoding is judged as its line is read (before a missing Host is noticed): a bad
   // HTTP/1.0 proxy (400), or a coding lighttpd does not decode (501).
   if (id === HDR_TRANSFER_ENCODING && (r.minor !== 1 || value.toLowerCase() !== 'chunked')) return r.minor !== 1 ? 400 : 501;
@@ -297,13 +297,6 @@ function finish(r: Request): number {
   return 0;
 }
 
-/** A string's chars as bytes (its low 8 bits: the block is latin1). */
-function latin1_bytes(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-  return b;
-}
-
 /** head + two spaces + b[next, end): an obs-folded line joined as lighttpd joins it. */
 function join_fold(head: Uint8Array, b: Uint8Array, next: number, end: number): Uint8Array {
   const n = head.length, out = new Uint8Array(n + 2 + end - next);
@@ -320,24 +313,17 @@ function join_fold(head: Uint8Array, b: Uint8Array, next: number, end: number): 
  * line that ends the block. A string (tests) is read as latin1.
  */
 export function parse_request(block: string | Uint8Array, r: Request, last_bare = false, start = 0, end = block.length, lfs: LineFeeds | null = null): ParseError | null {
-  const b = typeof block === 'string' ? latin1_bytes(block) : block;
+  const b = typeof block === 'string' ? from_latin1(block) : block;
+  const feeds = lfs ?? line_feeds(b, start, end);
   // The lines (each one's CR), refusing a bare LF anywhere, before the request line is read.
   let nl = 0;
-  if (lfs) {
-    for (let k = 0; k < lfs.n; k++) {
-      const i = lfs.at[k];
-      if (!crlf_at(b, start, i)) return bad(400, 0, latin1_string(b, start, i));
-      line_ends = lfs_push(line_ends, nl++, i - 1);
-    }
-  } else {
-    for (let i = start; i < end; i++) {
-      if (b[i] !== 10) continue;
-      if (!crlf_at(b, start, i)) return bad(400, 0, latin1_string(b, start, i));
-      line_ends = lfs_push(line_ends, nl++, i - 1);
-    }
+  for (let k = 0; k < feeds.n; k++) {
+    const i = feeds.at[k];
+    if (i === start || b[i - 1] !== 13) return bad(400, 0, latin1(b, start, i));
+    line_ends = lfs_push(line_ends, nl++, i - 1);
   }
-  if (last_bare && nl === 0) return bad(400, 0, latin1_string(b, start, end));
-  const e = parse_request_line(latin1_string(b, start, nl ? line_ends[0] : end), r, nl ? 2 : last_bare ? 1 : 2);
+  if (last_bare && nl === 0) return bad(400, 0, latin1(b, start, end));
+  const e = parse_request_line(latin1(b, start, nl ? line_ends[0] : end), r, nl ? 2 : last_bare ? 1 : 2);
   if (e) return e;
   if (last_bare) return bad(400, r.minor, r.request_line);
   for (let k = 1, from = nl ? line_ends[0] + 2 : end + 1; from < end + 1; k++) {
@@ -363,9 +349,6 @@ export function parse_request(block: string | Uint8Array, r: Request, last_bare 
 /** Where each line of the block being parsed ends (its CR), reused across requests. */
 let line_ends: Int32Array = new Int32Array(64);
 
-/** Is the LF at i the end of a CRLF inside a block starting at start? */
-const crlf_at = (b: Uint8Array, start: number, i: number): boolean => i > start && b[i - 1] === 13;
-
 /** a with v stored at index n, grown when full. */
 function lfs_push(a: Int32Array, n: number, v: number): Int32Array {
   if (n === a.length) { const grown = new Int32Array(n * 2); grown.set(a); a = grown; }
@@ -381,4 +364,11 @@ export class LineFeeds {
   at: Int32Array = new Int32Array(64);
   n = 0;
   push(i: number): void { this.at = lfs_push(this.at, this.n++, i); }
+}
+
+/** The LFs of b[start, end), for a block parsed without header_end's (tests). */
+function line_feeds(b: Uint8Array, start: number, end: number): LineFeeds {
+  const f = new LineFeeds();
+  for (let i = start; i < end; i++) if (b[i] === 10) f.push(i);
+  return f;
 }

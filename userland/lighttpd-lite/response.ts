@@ -5,6 +5,7 @@
  */
 import { ByteBuf } from './buffer.ts';
 import { http_date } from './http_date.ts';
+import { from_latin1 } from '../../libc/latin1.ts';
 import type { StatCacheEntry } from './stat_cache.ts';
 
 const REASONS: Record<number, string> = {
@@ -120,8 +121,7 @@ export class HeaderCache {
   }
 }
 
-const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
-const CONTENT_LENGTH = latin1('Content-Length: '), CLOSE = latin1('Connection: close\r\n'), KEEP_ALIVE = latin1('Connection: keep-alive\r\n');
+const CONTENT_LENGTH = from_latin1('Content-Length: '), CLOSE = from_latin1('Connection: close\r\n'), KEEP_ALIVE = from_latin1('Connection: keep-alive\r\n');
 
 /** Appends the status line and headers, in lighttpd's order, ending in CRLFCRLF, to out. */
 export function response_header(out: ByteBuf, r: Response, minor: number, keep_alive: boolean, hc: HeaderCache, now: number): void {
